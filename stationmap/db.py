@@ -1,0 +1,127 @@
+"""Engine and sessions.
+
+SQLite (the embedded default) runs in WAL mode with a busy timeout and foreign keys on.
+SQLite's default deferred transactions fail at once with "database is locked" when a
+transaction that has read tries to write while another writer holds the lock, whatever
+the busy timeout; so write sessions start with ``BEGIN IMMEDIATE``, which takes the
+write lock up front and waits for it. Reads stay deferred and never block writers.
+
+PostgreSQL is selected by a ``postgresql+psycopg://`` URL; :func:`has_postgis` tells
+whether the PostGIS extension is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class Database:
+    """An engine for reads and the same pool with ``BEGIN IMMEDIATE`` for writes."""
+
+    engine: Engine
+    write_engine: Engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def session(self) -> Session:
+        """A session for reading (and for writes that tolerate a retry)."""
+        return Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session whose transaction holds the write lock from its first statement;
+        committed on success, rolled back on error."""
+        session = Session(self.write_engine, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def connect(url: str, **engine_kwargs: Any) -> Database:
+    """Create the engines for ``url``; for SQLite, create the file's folder."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, **engine_kwargs)
+        _configure_sqlite(engine)
+    else:
+        engine_kwargs.setdefault("pool_pre_ping", True)
+        engine = create_engine(url, **engine_kwargs)
+    return Database(engine, engine.execution_options(stationmap_write=True))
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event issue BEGIN itself (pysqlite's own is deferred).
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get("stationmap_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def has_postgis(database: Database) -> bool:
+    if not database.is_postgres:
+        return False
+    with database.engine.connect() as conn:
+        return bool(
+            conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")).scalar()
+        )
+
+
+def alembic_config(database: Database) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = database.write_engine
+    return cfg
+
+
+def upgrade(database: Database, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` with the Alembic migrations."""
+    command.upgrade(alembic_config(database), revision)
+
+
+def current_revision(database: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with database.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

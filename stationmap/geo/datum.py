@@ -1,0 +1,237 @@
+"""Chinese map datums: WGS-84, GCJ-02 and BD-09.
+
+Phones and GPS give WGS-84 (as does CGCS2000, the Tianditu datum, to centimetres);
+AMap and Tencent use GCJ-02; Baidu uses BD-09. stationmap stores WGS-84 and converts
+at the edges.
+
+* WGS-84 -> GCJ-02 and GCJ-02 -> BD-09 are the published forward formulas.
+* The inverses have no closed form. The one-step inverse (``w = g - f(g)``) errs by up
+  to about 5 m; here a fixed-point iteration ``w -= f(w) - g`` runs until the forward
+  image matches to 1e-9 degrees (about 0.1 mm), which takes 2 to 5 steps.
+* The GCJ-02 offset is applied only inside mainland China's land outline
+  (``geodata/china_outline.geojson``), never by a rectangle: Seoul, Hanoi,
+  Ulaanbaatar, Tokyo, Hong Kong, Macau and Taipei stay unchanged.
+
+Every function takes ``lat, lon`` in degrees, scalars or numpy arrays of equal shape,
+and returns ``(lat, lon)`` of the same kind.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from typing import Literal, TypeVar, overload
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely.geometry import shape
+
+from stationmap.paths import GEODATA_DIR
+
+Datum = Literal["wgs84", "gcj02", "bd09"]
+DATUMS: tuple[Datum, ...] = ("wgs84", "gcj02", "bd09")
+DATUM_ALIASES: dict[str, Datum] = {
+    "wgs84": "wgs84",
+    "wgs-84": "wgs84",
+    "gps": "wgs84",
+    "cgcs2000": "wgs84",
+    "tianditu": "wgs84",
+    "gcj02": "gcj02",
+    "gcj-02": "gcj02",
+    "amap": "gcj02",
+    "tencent": "gcj02",
+    "火星坐标": "gcj02",
+    "bd09": "bd09",
+    "bd-09": "bd09",
+    "bd09ll": "bd09",
+    "baidu": "bd09",
+}
+
+# Krasovsky 1940 ellipsoid, as used by the GCJ-02 formula.
+_A = 6378245.0
+_EE = 0.00669342162296594323
+_X_PI = math.pi * 3000.0 / 180.0
+_TOLERANCE_DEG = 1e-9
+_MAX_STEPS = 30
+
+Number = TypeVar("Number", float, npt.NDArray[np.float64])
+
+
+def parse_datum(name: str) -> Datum:
+    """Return the canonical datum for ``name`` (case-insensitive; aliases such as
+    ``GCJ-02``, ``baidu`` or ``CGCS2000`` accepted). Raises ``ValueError``."""
+    key = name.strip().lower()
+    if key in DATUM_ALIASES:
+        return DATUM_ALIASES[key]
+    raise ValueError(f"unknown datum {name!r}; expected one of {', '.join(DATUMS)}")
+
+
+@cache
+def _china_outline() -> shapely.Geometry:
+    path = GEODATA_DIR / "china_outline.geojson"
+    with path.open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    geometry = data["features"][0]["geometry"] if data.get("type") == "FeatureCollection" else data
+    outline = shape(geometry)
+    shapely.prepare(outline)
+    return outline
+
+
+@overload
+def in_china(lat: float, lon: float) -> bool: ...
+@overload
+def in_china(
+    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]
+) -> npt.NDArray[np.bool_]: ...
+def in_china(lat, lon):  # type: ignore[no-untyped-def]
+    """True where (lat, lon) lies inside mainland China's land outline, where GCJ-02
+    applies."""
+    lat_a = np.asarray(lat, dtype=np.float64)
+    lon_a = np.asarray(lon, dtype=np.float64)
+    # Cheap rejection first: nothing outside this box can be inside the outline.
+    box = (lon_a >= 73.4) & (lon_a <= 135.1) & (lat_a >= 18.1) & (lat_a <= 53.6)
+    if lat_a.ndim == 0:
+        return bool(box) and bool(shapely.contains_xy(_china_outline(), lon_a, lat_a))
+    out = np.zeros(lat_a.shape, dtype=bool)
+    if box.any():
+        out[box] = shapely.contains_xy(_china_outline(), lon_a[box], lat_a[box])
+    return out
+
+
+def _gcj_offset(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]):
+    """The GCJ-02 shift (dlat, dlon) in degrees at WGS-84 (lat, lon), ignoring borders."""
+    x = lon - 105.0
+    y = lat - 35.0
+    sx = np.sqrt(np.abs(x))
+    common = (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
+    dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sx + common
+    dlat += (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
+    dlat += (160.0 * np.sin(y / 12.0 * np.pi) + 320.0 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
+    dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sx + common
+    dlon += (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
+    dlon += (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
+    rad = lat / 180.0 * np.pi
+    magic = 1.0 - _EE * np.sin(rad) ** 2
+    sqrt_magic = np.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_A * (1.0 - _EE)) / (magic * sqrt_magic) * np.pi)
+    dlon = (dlon * 180.0) / (_A / sqrt_magic * np.cos(rad) * np.pi)
+    return dlat, dlon
+
+
+def _as_arrays(lat, lon):  # type: ignore[no-untyped-def]
+    lat_a = np.array(lat, dtype=np.float64, copy=True)
+    lon_a = np.array(lon, dtype=np.float64, copy=True)
+    if lat_a.shape != lon_a.shape:
+        raise ValueError("lat and lon must have the same shape")
+    return lat_a, lon_a
+
+
+def _result(lat_in, lat_a, lon_a):  # type: ignore[no-untyped-def]
+    if np.ndim(lat_in) == 0:
+        return float(lat_a), float(lon_a)
+    return lat_a, lon_a
+
+
+def wgs84_to_gcj02(lat, lon):  # type: ignore[no-untyped-def]
+    """WGS-84 -> GCJ-02 (forward formula; unchanged outside mainland China)."""
+    lat_a, lon_a = _as_arrays(lat, lon)
+    mask = in_china(lat_a, lon_a)
+    dlat, dlon = _gcj_offset(lat_a, lon_a)
+    lat_a = np.where(mask, lat_a + dlat, lat_a)
+    lon_a = np.where(mask, lon_a + dlon, lon_a)
+    return _result(lat, lat_a, lon_a)
+
+
+def gcj02_to_wgs84(lat, lon, *, everywhere: bool = False):  # type: ignore[no-untyped-def]
+    """GCJ-02 -> WGS-84 by fixed-point iteration to 1e-9 degrees (round trip < 1 mm).
+
+    Whether the offset applies is decided at the first WGS-84 estimate, so a point
+    outside China maps to itself and the result is the exact inverse of
+    :func:`wgs84_to_gcj02`. ``everywhere=True`` applies the offset without the
+    outline test, for data known to be GCJ-02 throughout (AMap boundaries, whose
+    border vertices would otherwise straddle the outline).
+    """
+    g_lat, g_lon = _as_arrays(lat, lon)
+    dlat, dlon = _gcj_offset(g_lat, g_lon)
+    first_lat, first_lon = g_lat - dlat, g_lon - dlon
+    if everywhere:
+        mask = np.ones(g_lat.shape, dtype=bool)
+    else:
+        mask = np.asarray(in_china(first_lat, first_lon))
+    if not np.any(mask):
+        return _result(lat, g_lat, g_lon)
+    w_lat = np.where(mask, first_lat, g_lat)
+    w_lon = np.where(mask, first_lon, g_lon)
+    for _ in range(_MAX_STEPS):
+        dlat, dlon = _gcj_offset(w_lat, w_lon)
+        err_lat = np.where(mask, w_lat + dlat - g_lat, 0.0)
+        err_lon = np.where(mask, w_lon + dlon - g_lon, 0.0)
+        w_lat = w_lat - err_lat
+        w_lon = w_lon - err_lon
+        if np.max(np.abs(err_lat)) < _TOLERANCE_DEG and np.max(np.abs(err_lon)) < _TOLERANCE_DEG:
+            break
+    return _result(lat, w_lat, w_lon)
+
+
+def _bd_forward(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]):
+    z = np.sqrt(lon * lon + lat * lat) + 0.00002 * np.sin(lat * _X_PI)
+    theta = np.arctan2(lat, lon) + 0.000003 * np.cos(lon * _X_PI)
+    return z * np.sin(theta) + 0.006, z * np.cos(theta) + 0.0065
+
+
+def gcj02_to_bd09(lat, lon):  # type: ignore[no-untyped-def]
+    """GCJ-02 -> BD-09 (Baidu's published forward formula; applied everywhere, as Baidu
+    does)."""
+    lat_a, lon_a = _as_arrays(lat, lon)
+    b_lat, b_lon = _bd_forward(lat_a, lon_a)
+    return _result(lat, b_lat, b_lon)
+
+
+def bd09_to_gcj02(lat, lon):  # type: ignore[no-untyped-def]
+    """BD-09 -> GCJ-02 by fixed-point iteration to 1e-9 degrees."""
+    b_lat, b_lon = _as_arrays(lat, lon)
+    g_lat, g_lon = b_lat - 0.006, b_lon - 0.0065
+    for _ in range(_MAX_STEPS):
+        f_lat, f_lon = _bd_forward(g_lat, g_lon)
+        err_lat, err_lon = f_lat - b_lat, f_lon - b_lon
+        g_lat = g_lat - err_lat
+        g_lon = g_lon - err_lon
+        if np.max(np.abs(err_lat)) < _TOLERANCE_DEG and np.max(np.abs(err_lon)) < _TOLERANCE_DEG:
+            break
+    return _result(lat, g_lat, g_lon)
+
+
+def wgs84_to_bd09(lat, lon):  # type: ignore[no-untyped-def]
+    """WGS-84 -> BD-09 (through GCJ-02)."""
+    g_lat, g_lon = wgs84_to_gcj02(lat, lon)
+    return gcj02_to_bd09(g_lat, g_lon)
+
+
+def bd09_to_wgs84(lat, lon):  # type: ignore[no-untyped-def]
+    """BD-09 -> WGS-84 (through GCJ-02, both steps iterative)."""
+    g_lat, g_lon = bd09_to_gcj02(lat, lon)
+    return gcj02_to_wgs84(g_lat, g_lon)
+
+
+def to_wgs84(lat, lon, datum: Datum):  # type: ignore[no-untyped-def]
+    """Convert (lat, lon) given in ``datum`` to WGS-84."""
+    if datum == "wgs84":
+        return _result(lat, *_as_arrays(lat, lon))
+    if datum == "gcj02":
+        return gcj02_to_wgs84(lat, lon)
+    if datum == "bd09":
+        return bd09_to_wgs84(lat, lon)
+    raise ValueError(f"unknown datum {datum!r}")
+
+
+def from_wgs84(lat, lon, datum: Datum):  # type: ignore[no-untyped-def]
+    """Convert WGS-84 (lat, lon) to ``datum``."""
+    if datum == "wgs84":
+        return _result(lat, *_as_arrays(lat, lon))
+    if datum == "gcj02":
+        return wgs84_to_gcj02(lat, lon)
+    if datum == "bd09":
+        return wgs84_to_bd09(lat, lon)
+    raise ValueError(f"unknown datum {datum!r}")

@@ -1,0 +1,140 @@
+"""Opening hours in OpenStreetMap ``opening_hours`` syntax.
+
+``24/7``, ``Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00``, ``PH off`` and the rest of the
+specification are parsed and evaluated by the ``opening-hours-py`` package (a binding of
+a complete implementation of the OSM specification); Chinese public holidays (``PH``)
+come from its calendar for country ``CN``. This module adds what stationmap needs on
+top: clear error messages, a parse cache, evaluation in the configured time zone, and a
+short description for people ("open now, closes 20:00").
+
+Times are evaluated in the station's local time zone: an aware ``datetime`` is converted
+to it; a naive one is taken as already local.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import opening_hours as _oh
+
+MAX_LENGTH = 500
+
+
+class HoursError(ValueError):
+    """The text is not valid ``opening_hours``; the message says where and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class HoursState:
+    """What a person needs to know at one moment.
+
+    ``open`` is True, False or None (unknown). ``change_at`` is the next local time at
+    which the state changes, or None when it never does (``24/7``) or is unknown.
+    """
+
+    open: bool | None
+    change_at: datetime | None
+    comment: str = ""
+
+
+class Hours:
+    """Parsed opening hours; build with :func:`parse_hours`."""
+
+    __slots__ = ("_oh", "text")
+
+    def __init__(self, text: str, parsed: _oh.OpeningHours) -> None:
+        self.text = text
+        self._oh = parsed
+
+    def is_open(self, at: datetime, tz: ZoneInfo) -> bool | None:
+        """True if open at ``at``, False if closed, None if the hours say "unknown"."""
+        local = _local(at, tz)
+        if self._oh.is_unknown(local):
+            return None
+        return bool(self._oh.is_open(local))
+
+    def state(self, at: datetime, tz: ZoneInfo) -> HoursState:
+        local = _local(at, tz)
+        state, comment = self._oh.state(local)
+        name = str(state).rsplit(".", 1)[-1].upper()
+        is_open = None if name == "UNKNOWN" else name == "OPEN"
+        change = self._oh.next_change(local)
+        if change is not None:
+            change = change.replace(tzinfo=tz)
+        return HoursState(is_open, change, comment or "")
+
+    def normalized(self) -> str:
+        return str(self._oh.normalize())
+
+    def __repr__(self) -> str:
+        return f"Hours({self.text!r})"
+
+
+def _local(at: datetime, tz: ZoneInfo) -> datetime:
+    if at.tzinfo is None:
+        return at
+    return at.astimezone(tz).replace(tzinfo=None)
+
+
+@lru_cache(maxsize=4096)
+def parse_hours(text: str) -> Hours:
+    """Parse ``text``; raise :class:`HoursError` with a one-line reason if invalid.
+
+    Results are cached: a dataset repeats a few dozen distinct strings.
+    """
+    stripped = text.strip()
+    if not stripped:
+        raise HoursError("opening hours are empty; leave the field out if they are unknown")
+    if len(stripped) > MAX_LENGTH:
+        raise HoursError(f"opening hours are longer than {MAX_LENGTH} characters")
+    try:
+        parsed = _oh.OpeningHours(stripped, country="CN")
+    except (_oh.ParserError, SyntaxError, ValueError) as exc:
+        raise HoursError(_explain(stripped, str(exc))) from None
+    return Hours(stripped, parsed)
+
+
+def _explain(text: str, detail: str) -> str:
+    """Turn the parser's multi-line report into one sentence with the column."""
+    position = re.search(r"-->\s*\d+:(\d+)", detail)
+    column = int(position.group(1)) if position else None
+    expected = ""
+    for line in detail.splitlines():
+        line = line.strip()
+        if line.startswith("= "):
+            expected = line.removeprefix("= ").strip()
+    where = f" at character {column}" if column else ""
+    hint = f" ({expected})" if expected and expected != "unknown parsing error" else ""
+    return (
+        f"invalid opening hours {text!r}{where}{hint}; use OpenStreetMap syntax such as "
+        "'24/7' or 'Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00; PH off'"
+    )
+
+
+def describe(state: HoursState, now: datetime, lang: str = "zh") -> str:
+    """A short phrase: "营业中，20:00 关门" / "open now, closes 20:00"."""
+    zh = lang.startswith("zh")
+    if state.open is None:
+        return "开放时间未知" if zh else "hours unknown"
+    when = ""
+    if state.change_at is not None:
+        local_now = now.astimezone(state.change_at.tzinfo) if now.tzinfo else now
+        days = (state.change_at.date() - local_now.date()).days
+        clock = state.change_at.strftime("%H:%M")
+        if days == 0:
+            when = clock
+        elif days == 1:
+            when = ("明天 " if zh else "tomorrow ") + clock
+        else:
+            when = state.change_at.strftime("%m-%d %H:%M")
+    if state.open:
+        if not when:
+            return "24小时开放" if zh else "open 24 hours"
+        return f"营业中，{when} 关门" if zh else f"open now, closes {when}"
+    if not when:
+        return "已关闭" if zh else "closed"
+    return f"未营业，{when} 开门" if zh else f"closed, opens {when}"

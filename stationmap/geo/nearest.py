@@ -1,0 +1,326 @@
+"""The in-process nearest-station index.
+
+Stations are points on the WGS-84 ellipsoid in earth-centred coordinates (metres) in a
+KD-tree. A straight chord is never longer than the geodesic, so once the k-th geodesic
+distance among the candidates is shorter than the chord to the farthest candidate, no
+station outside the candidates can rank higher and the answer is exact. A query takes a
+few more candidates than asked for, ranks them by geodesic distance (Karney, as PostGIS
+``geography``), and widens the search in the rare case the test fails.
+
+Filters (amenities, host type, worker group, open at a time, radius) are applied to the
+candidates; when they are so selective that the tree would have to give up thousands of
+candidates, the query scans the stations that pass the filters instead. Either way the
+result equals :meth:`NearestIndex.brute_force`.
+
+Arguments are ``lat, lon`` in WGS-84 degrees; distances are metres.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+from scipy.spatial import cKDTree
+
+from stationmap.geo.distance import WGS84, ecef_m, ecef_point_m, geodesic_many
+from stationmap.geo.hours import HoursError, parse_hours
+
+# Above this many candidates a filtered scan is cheaper than asking the tree for more.
+_SCAN_AFTER = 2048
+# pyproj's scalar entry point without the argument checks of Geod.inv (lon, lat order).
+_GEOD_POINT = WGS84._inv_point
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedStation:
+    """What the index needs to know of a station."""
+
+    id: int
+    lat: float
+    lon: float
+    amenities: tuple[str, ...] = ()
+    host_type: str = "other"
+    worker_groups: tuple[str, ...] = ()
+    opening_hours: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """A station passes when it has every amenity in ``amenities``, its host type is one
+    of ``host_types`` (if any are given), it serves one of ``worker_groups`` (if any),
+    it is known to be open at ``open_at`` (if given), and it lies within ``radius_m``."""
+
+    amenities: frozenset[str] = frozenset()
+    host_types: frozenset[str] = frozenset()
+    worker_groups: frozenset[str] = frozenset()
+    open_at: datetime | None = None
+    radius_m: float | None = None
+
+    @property
+    def static(self) -> bool:
+        return bool(self.amenities or self.host_types or self.worker_groups)
+
+
+class Hit(NamedTuple):
+    """A station found: its row in the index, its id, and its geodesic distance."""
+
+    position: int
+    id: int
+    distance_m: float
+
+
+@dataclass
+class _Vocabulary:
+    codes: dict[str, int] = field(default_factory=dict)
+
+    def bit(self, code: str) -> int:
+        if code not in self.codes:
+            if len(self.codes) >= 63:
+                raise ValueError("at most 63 distinct amenity or worker-group codes")
+            self.codes[code] = len(self.codes)
+        return 1 << self.codes[code]
+
+    def mask(self, codes: Iterable[str]) -> int:
+        value = 0
+        for code in codes:
+            value |= self.bit(code)
+        return value
+
+    def known_mask(self, codes: Iterable[str]) -> int | None:
+        """The mask of ``codes``, or None if one of them appears in no station."""
+        value = 0
+        for code in codes:
+            if code not in self.codes:
+                return None
+            value |= 1 << self.codes[code]
+        return value
+
+
+_NO_FILTERS = Filters()
+
+
+class NearestIndex:
+    """Exact k-nearest stations by geodesic distance, with filters.
+
+    Parameters
+    ----------
+    stations : sequence of IndexedStation
+        Coordinates in WGS-84 degrees.
+    tz : ZoneInfo
+        Time zone in which opening hours are read.
+    """
+
+    def __init__(self, stations: Sequence[IndexedStation], tz: ZoneInfo) -> None:
+        self.tz = tz
+        n = len(stations)
+        self.ids = np.fromiter((s.id for s in stations), dtype=np.int64, count=n)
+        self.lats = np.fromiter((s.lat for s in stations), dtype=np.float64, count=n)
+        self.lons = np.fromiter((s.lon for s in stations), dtype=np.float64, count=n)
+        self._amenity_vocab = _Vocabulary()
+        self._group_vocab = _Vocabulary()
+        self.amenity_masks = np.fromiter(
+            (self._amenity_vocab.mask(s.amenities) for s in stations), dtype=np.int64, count=n
+        )
+        self.group_masks = np.fromiter(
+            (self._group_vocab.mask(s.worker_groups) for s in stations), dtype=np.int64, count=n
+        )
+        host_codes: dict[str, int] = {}
+        self.host_idx = np.fromiter(
+            (host_codes.setdefault(s.host_type, len(host_codes)) for s in stations),
+            dtype=np.int32,
+            count=n,
+        )
+        self._host_codes = host_codes
+        hours_codes: dict[str | None, int] = {None: 0}
+        self.hours_idx = np.fromiter(
+            (hours_codes.setdefault(s.opening_hours, len(hours_codes)) for s in stations),
+            dtype=np.int32,
+            count=n,
+        )
+        self._hours_texts: list[str | None] = list(hours_codes)
+        self._tree = cKDTree(
+            ecef_m(self.lats, self.lons) if n else np.zeros((0, 3)),
+            balanced_tree=False,
+            compact_nodes=False,
+        )
+
+    def __len__(self) -> int:
+        return int(self.ids.size)
+
+    # -- filters -------------------------------------------------------------------
+    def _static_mask(self, positions: npt.NDArray[np.intp], filters: Filters):  # type: ignore[no-untyped-def]
+        ok = np.ones(positions.shape, dtype=bool)
+        if filters.amenities:
+            need = self._amenity_vocab.known_mask(filters.amenities)
+            if need is None:
+                return np.zeros(positions.shape, dtype=bool)
+            ok &= (self.amenity_masks[positions] & need) == need
+        if filters.host_types:
+            allowed = [self._host_codes[h] for h in filters.host_types if h in self._host_codes]
+            ok &= np.isin(self.host_idx[positions], allowed)
+        if filters.worker_groups:
+            bits = 0
+            for code in filters.worker_groups:
+                bits |= self._group_vocab.known_mask([code]) or 0
+            ok &= (self.group_masks[positions] & bits) != 0
+        return ok
+
+    def _open_mask(self, positions: npt.NDArray[np.intp], at: datetime, cache: dict[int, bool]):  # type: ignore[no-untyped-def]
+        hours = self.hours_idx[positions]
+        out = np.empty(positions.shape, dtype=bool)
+        for j, h in enumerate(hours.tolist()):
+            if h not in cache:
+                cache[h] = self._is_open(h, at) is True
+            out[j] = cache[h]
+        return out
+
+    def _is_open(self, hours_code: int, at: datetime) -> bool | None:
+        text = self._hours_texts[hours_code]
+        if text is None:
+            return None
+        try:
+            return parse_hours(text).is_open(at, self.tz)
+        except HoursError:
+            return None
+
+    def is_open(self, position: int, at: datetime) -> bool | None:
+        """Open state of the station at ``position``: True, False, or None if unknown."""
+        return self._is_open(int(self.hours_idx[position]), at)
+
+    def _passing(self, positions: npt.NDArray[np.intp], filters: Filters, cache: dict[int, bool]):  # type: ignore[no-untyped-def]
+        """Boolean mask over ``positions``: which pass ``filters`` (radius aside)."""
+        ok = self._static_mask(positions, filters) if filters.static else None
+        if filters.open_at is not None and positions.size:
+            if ok is None:
+                ok = self._open_mask(positions, filters.open_at, cache)
+            else:
+                ok[ok] = self._open_mask(positions[ok], filters.open_at, cache)
+        return ok
+
+    # -- queries -------------------------------------------------------------------
+    def nearest(
+        self,
+        lat: float,
+        lon: float,
+        k: int = 5,
+        filters: Filters = _NO_FILTERS,
+    ) -> list[Hit]:
+        """The ``k`` stations nearest to (lat, lon) that pass ``filters``, nearest first
+        (ties by id)."""
+        n = len(self)
+        if n == 0 or k <= 0:
+            return []
+        query = ecef_point_m(lat, lon)
+        radius = filters.radius_m
+        filtered = filters.static or filters.open_at is not None
+        cache: dict[int, bool] = {}
+        want = 4 * k + 12 if filtered else k + 1
+        while True:
+            want = min(want, n)
+            if want > _SCAN_AFTER and want < n:
+                return self._scan(lat, lon, query, k, filters, cache)
+            if radius is None:
+                chords, positions = self._tree.query(query, k=want)
+            else:
+                # A chord is never longer than its geodesic: nothing inside is missed.
+                chords, positions = self._tree.query(
+                    query, k=want, distance_upper_bound=radius * (1.0 + 1e-9) + 1e-6
+                )
+            if want == 1:
+                chords, positions = np.atleast_1d(chords), np.atleast_1d(positions)
+            if positions[-1] >= n:  # fewer than `want` inside the radius
+                found = positions < n
+                chords, positions = chords[found], positions[found]
+            complete = positions.size < want or want == n
+            reach_m = chords.item(-1) if positions.size else 0.0
+            if filtered:
+                ok = self._passing(positions, filters, cache)
+                chords, positions = chords[ok], positions[ok]
+            best, settled = self._best(lat, lon, chords.tolist(), positions.tolist(), k, radius)
+            if settled or complete or (len(best) == k and best[-1][0] < reach_m):
+                return [Hit(p, i, d) for d, i, p in best]
+            want *= 4
+
+    def _best(
+        self,
+        lat: float,
+        lon: float,
+        chords: list[float],
+        positions: list[int],
+        k: int,
+        radius_m: float | None,
+    ) -> tuple[list[tuple[float, int, int]], bool]:
+        """The k best (geodesic, id, position) among candidates given in chord order.
+
+        Stops computing geodesics once a candidate's chord exceeds the k-th best
+        geodesic (or the radius): its geodesic, and every later one's, is longer. The
+        second value says whether it stopped so, which proves the answer exact.
+        """
+        best: list[tuple[float, int, int]] = []
+        inv = _GEOD_POINT
+        lats, lons, ids = self.lats, self.lons, self.ids
+        for chord, p in zip(chords, positions, strict=True):
+            if len(best) == k and chord > best[-1][0]:
+                return best, True
+            if radius_m is not None and chord > radius_m:
+                return best, True
+            d = inv(lon, lat, lons.item(p), lats.item(p), False)[2]
+            if radius_m is not None and d > radius_m:
+                continue
+            insort(best, (d, ids.item(p), p))
+            if len(best) > k:
+                best.pop()
+        return best, False
+
+    def _scan(self, lat, lon, query, k, filters, cache):  # type: ignore[no-untyped-def]
+        """Nearest among all stations passing the filters, without the tree."""
+        positions = np.arange(len(self), dtype=np.intp)
+        ok = self._passing(positions, filters, cache)
+        if ok is not None:
+            positions = positions[ok]
+        chords = np.linalg.norm(self._tree.data[positions] - np.asarray(query), axis=1)
+        take = k + 1
+        while True:
+            if take >= positions.size:
+                order = np.argsort(chords, kind="stable")
+                best, _ = self._best(
+                    lat,
+                    lon,
+                    chords[order].tolist(),
+                    positions[order].tolist(),
+                    k,
+                    filters.radius_m,
+                )
+                return [Hit(p, i, d) for d, i, p in best]
+            part = np.argpartition(chords, take)
+            chosen = part[:take][np.argsort(chords[part[:take]], kind="stable")]
+            reach_m = float(chords[part[take:]].min())
+            best, settled = self._best(
+                lat, lon, chords[chosen].tolist(), positions[chosen].tolist(), k, filters.radius_m
+            )
+            if settled or (len(best) == k and best[-1][0] < reach_m):
+                return [Hit(p, i, d) for d, i, p in best]
+            take *= 4
+
+    def brute_force(
+        self, lat: float, lon: float, k: int = 5, filters: Filters = _NO_FILTERS
+    ) -> list[Hit]:
+        """The reference answer: every station's geodesic distance, filtered, sorted."""
+        positions = np.arange(len(self), dtype=np.intp)
+        ok = self._passing(positions, filters, {})
+        if ok is not None:
+            positions = positions[ok]
+        dist = geodesic_many(lat, lon, self.lats[positions], self.lons[positions])
+        ids = self.ids[positions]
+        hits = [
+            Hit(int(positions[j]), int(ids[j]), float(dist[j]))
+            for j in np.lexsort((ids, dist)).tolist()
+            if filters.radius_m is None or dist[j] <= filters.radius_m
+        ]
+        return hits[:k]

@@ -1,0 +1,156 @@
+"""Typed SQLAlchemy 2.0 models. No queries, no Flask.
+
+Coordinates are WGS-84 degrees in ``lat``/``lon``; the datum a person typed them in is
+kept in ``entered_datum`` for the record. District boundaries are GeoJSON geometries in
+WGS-84 (``boundary_geojson``) with their bounding box alongside for quick filtering.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every backend (SQLite keeps no zone: stored as UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware one is required")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class District(Base):
+    __tablename__ = "district"
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(10))
+    parent_code: Mapped[str | None] = mapped_column(
+        String(6), ForeignKey("district.code"), index=True
+    )
+    boundary_geojson: Mapped[str | None] = mapped_column(Text)
+    min_lon: Mapped[float | None] = mapped_column(Float)
+    min_lat: Mapped[float | None] = mapped_column(Float)
+    max_lon: Mapped[float | None] = mapped_column(Float)
+    max_lat: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(200), default="")
+
+    __table_args__ = (CheckConstraint("level IN ('province', 'city', 'county')", name="level"),)
+
+
+class Station(Base):
+    __tablename__ = "station"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    entered_datum: Mapped[str] = mapped_column(String(8), default="wgs84")
+    district_code: Mapped[str | None] = mapped_column(
+        String(6), ForeignKey("district.code"), index=True
+    )
+    host_type: Mapped[str] = mapped_column(String(30), default="other")
+    opening_hours: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    contact: Mapped[str] = mapped_column(String(100), default="")
+    services: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    amenity_rows: Mapped[list[StationAmenity]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="StationAmenity.amenity"
+    )
+    worker_group_rows: Mapped[list[StationWorkerGroup]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="StationWorkerGroup.group"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy API
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'suspended', 'closed')", name="status"),
+        CheckConstraint("lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180", name="coords"),
+        Index("ix_station_lat_lon", "lat", "lon"),
+    )
+
+    @property
+    def amenities(self) -> list[str]:
+        return [row.amenity for row in self.amenity_rows]
+
+    @property
+    def worker_groups(self) -> list[str]:
+        return [row.group for row in self.worker_group_rows]
+
+
+class StationAmenity(Base):
+    __tablename__ = "station_amenity"
+
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("station.id", ondelete="CASCADE"), primary_key=True
+    )
+    amenity: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+
+
+class StationWorkerGroup(Base):
+    __tablename__ = "station_worker_group"
+
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("station.id", ondelete="CASCADE"), primary_key=True
+    )
+    group: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+
+
+class DatasetState(Base):
+    """One row: a counter bumped by every write to stations, so each process can tell
+    cheaply whether its in-memory nearest index is stale."""
+
+    __tablename__ = "dataset_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data_version: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,0 +1,338 @@
+"""Stations in the database: save checked inputs (one or many), read, list and page.
+
+Every write bumps :class:`~stationmap.models.DatasetState` in the same transaction, so
+each process's nearest index can tell that it is stale.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from stationmap.geo.districts import DistrictLocator
+from stationmap.models import DatasetState, Station, StationAmenity, StationWorkerGroup
+from stationmap.services import districts as district_service
+from stationmap.station_fields import StationInput
+
+NO_DISTRICT = "000000"
+_CHUNK = 500
+# Fields compared to decide whether an import row changes a station.
+_COMPARED = (
+    "name",
+    "address",
+    "host_type",
+    "opening_hours",
+    "phone",
+    "contact",
+    "status",
+)
+
+
+@dataclass
+class SaveResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    changes: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+
+
+def bump_data_version(session: Session) -> None:
+    result = session.execute(
+        update(DatasetState)
+        .where(DatasetState.id == 1)
+        .values(data_version=DatasetState.data_version + 1)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(DatasetState(id=1, data_version=1))
+        session.flush()
+
+
+def data_version(session: Session) -> int:
+    return int(session.scalar(select(DatasetState.data_version).where(DatasetState.id == 1)) or 0)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _by_code(session: Session, codes: Sequence[str]) -> dict[str, Station]:
+    found: dict[str, Station] = {}
+    for start in range(0, len(codes), _CHUNK):
+        chunk = codes[start : start + _CHUNK]
+        for station in session.scalars(select(Station).where(Station.code.in_(chunk))):
+            found[station.code] = station
+    return found
+
+
+def _next_serials(session: Session, prefixes: Iterable[str]) -> dict[str, int]:
+    """The last serial used for each district prefix (demo stations, numbered from
+    9001, do not count)."""
+    out: dict[str, int] = {}
+    for prefix in set(prefixes):
+        codes = session.scalars(
+            select(Station.code).where(Station.code.like(f"{prefix}-%"), Station.is_demo.is_(False))
+        )
+        serials = [int(c.partition("-")[2]) for c in codes if c.partition("-")[2].isdigit()]
+        out[prefix] = max(serials, default=0)
+    return out
+
+
+def diff(station: Station, data: StationInput) -> dict[str, tuple[Any, Any]]:
+    """Field -> (old, new) for what ``data`` would change; coordinates compare to 1e-7°.
+    The datum the coordinates were entered in changes only with the coordinates."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    for name in _COMPARED:
+        old, new = getattr(station, name), getattr(data, name)
+        if old != new:
+            changes[name] = (old, new)
+    if abs(station.lat - data.lat) > 5e-8 or abs(station.lon - data.lon) > 5e-8:
+        changes["lat"] = (station.lat, data.lat)
+        changes["lon"] = (station.lon, data.lon)
+        if station.entered_datum != data.entered_datum:
+            changes["entered_datum"] = (station.entered_datum, data.entered_datum)
+    for name, new_list in (
+        ("amenities", list(data.amenities)),
+        ("worker_groups", list(data.worker_groups)),
+        ("services", list(data.services)),
+    ):
+        old_list = list(getattr(station, name))
+        if name != "services":
+            old_list, new_list = sorted(old_list), sorted(new_list)
+        if old_list != new_list:
+            changes[name] = (old_list, new_list)
+    if station.deleted_at is not None:
+        changes["deleted_at"] = (station.deleted_at, None)
+    return changes
+
+
+def _apply(station: Station, data: StationInput, changes: dict[str, tuple[Any, Any]]) -> None:
+    for name in changes:
+        if name == "amenities":
+            station.amenity_rows = [StationAmenity(amenity=a) for a in data.amenities]
+        elif name == "worker_groups":
+            station.worker_group_rows = [StationWorkerGroup(group=g) for g in data.worker_groups]
+        elif name == "services":
+            station.services = list(data.services)
+        elif name == "deleted_at":
+            station.deleted_at = None
+        else:
+            setattr(station, name, getattr(data, name))
+
+
+def save_inputs(
+    session: Session,
+    inputs: Sequence[StationInput],
+    *,
+    is_demo: bool = False,
+    locator: DistrictLocator | None = None,
+    dry_run: bool = False,
+) -> SaveResult:
+    """Create or update stations, matched by code; all in the caller's transaction.
+
+    Stations without a code get ``<district>-<serial>``; the district comes from the
+    stored boundaries (``000000`` where none covers the point). With ``dry_run`` nothing
+    is written and the result says what would happen.
+    """
+    result = SaveResult()
+    if not inputs:
+        return result
+    locator = locator or district_service.locator(session)
+    located = locator.locate_many([d.lat for d in inputs], [d.lon for d in inputs])
+    existing = _by_code(session, [d.code for d in inputs if d.code])
+    now = _now()
+
+    new_rows: list[tuple[StationInput, str | None]] = []
+    for data, district in zip(inputs, located, strict=True):
+        station = existing.get(data.code) if data.code else None
+        if station is None:
+            new_rows.append((data, district))
+            continue
+        changes = diff(station, data)
+        if station.district_code != district and "lat" in changes:
+            changes["district_code"] = (station.district_code, district)
+        if not changes:
+            result.unchanged.append(station.code)
+            continue
+        result.updated.append(station.code)
+        result.changes[station.code] = changes
+        if not dry_run:
+            _apply(station, data, changes)
+            if "district_code" in changes:
+                station.district_code = district
+            station.updated_at = now
+
+    prefixes = [district or NO_DISTRICT for data, district in new_rows if not data.code]
+    serials = _next_serials(session, prefixes) if prefixes else {}
+    values: list[dict[str, Any]] = []
+    for data, district in new_rows:
+        code = data.code
+        if code is None:
+            prefix = district or NO_DISTRICT
+            serials[prefix] += 1
+            code = f"{prefix}-{serials[prefix]:04d}"
+        result.created.append(code)
+        values.append(
+            {
+                "code": code,
+                "name": data.name,
+                "address": data.address,
+                "lat": data.lat,
+                "lon": data.lon,
+                "entered_datum": data.entered_datum,
+                "district_code": district,
+                "host_type": data.host_type,
+                "opening_hours": data.opening_hours,
+                "phone": data.phone,
+                "contact": data.contact,
+                "services": list(data.services),
+                "status": data.status,
+                "is_demo": is_demo,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+                "_input": data,
+            }
+        )
+    if dry_run:
+        return result
+    session.flush()
+    if values:
+        _insert_new(session, values)
+    if result.created or result.updated:
+        bump_data_version(session)
+    return result
+
+
+def _insert_new(session: Session, values: list[dict[str, Any]]) -> None:
+    inputs = [v.pop("_input") for v in values]
+    for start in range(0, len(values), 5000):
+        chunk = values[start : start + 5000]
+        ids = (
+            session.execute(
+                insert(Station).returning(Station.id, sort_by_parameter_order=True), chunk
+            )
+            .scalars()
+            .all()
+        )
+        amenity_rows = []
+        group_rows = []
+        for station_id, data in zip(ids, inputs[start : start + 5000], strict=True):
+            amenity_rows.extend({"station_id": station_id, "amenity": a} for a in data.amenities)
+            group_rows.extend({"station_id": station_id, "group": g} for g in data.worker_groups)
+        if amenity_rows:
+            session.execute(insert(StationAmenity), amenity_rows)
+        if group_rows:
+            session.execute(insert(StationWorkerGroup), group_rows)
+
+
+def delete_demo(session: Session) -> int:
+    """Remove every demo station; returns how many."""
+    ids = list(session.scalars(select(Station.id).where(Station.is_demo.is_(True))))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        session.execute(delete(StationAmenity).where(StationAmenity.station_id.in_(chunk)))
+        session.execute(delete(StationWorkerGroup).where(StationWorkerGroup.station_id.in_(chunk)))
+        session.execute(delete(Station).where(Station.id.in_(chunk)))
+    if ids:
+        bump_data_version(session)
+    return len(ids)
+
+
+# -- reading ---------------------------------------------------------------------------
+def get_station(session: Session, station_id: int) -> Station | None:
+    station = session.get(Station, station_id)
+    return None if station is None or station.deleted_at is not None else station
+
+
+def get_by_code(session: Session, code: str) -> Station | None:
+    return session.scalar(select(Station).where(Station.code == code, Station.deleted_at.is_(None)))
+
+
+def count(session: Session) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).select_from(Station).where(Station.deleted_at.is_(None))
+        )
+        or 0
+    )
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """Raise ValueError for a cursor this service did not make."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError("not a cursor from this API") from exc
+    kind, _, value = text.partition(":")
+    if kind != "id" or not value.isdigit():
+        raise ValueError("not a cursor from this API")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class StationQuery:
+    bbox: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
+    district_codes: frozenset[str] | None = None
+    amenities: tuple[str, ...] = ()
+    text: str = ""
+    limit: int = 100
+    after_id: int = 0
+    include_inactive: bool = True
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def list_stations(session: Session, query: StationQuery) -> tuple[list[Station], int | None]:
+    """One page of stations in id order, and the last id when there are more."""
+    stmt = select(Station).where(Station.deleted_at.is_(None), Station.id > query.after_id)
+    if not query.include_inactive:
+        stmt = stmt.where(Station.status == "active")
+    if query.bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = query.bbox
+        stmt = stmt.where(Station.lat >= min_lat, Station.lat <= max_lat)
+        if min_lon <= max_lon:
+            stmt = stmt.where(Station.lon >= min_lon, Station.lon <= max_lon)
+        else:  # the box crosses the antimeridian
+            stmt = stmt.where(or_(Station.lon >= min_lon, Station.lon <= max_lon))
+    if query.district_codes is not None:
+        stmt = stmt.where(Station.district_code.in_(sorted(query.district_codes)))
+    for amenity in query.amenities:
+        stmt = stmt.where(
+            select(StationAmenity.station_id)
+            .where(StationAmenity.station_id == Station.id, StationAmenity.amenity == amenity)
+            .exists()
+        )
+    if query.text:
+        pattern = _like(query.text)
+        stmt = stmt.where(
+            or_(
+                Station.name.like(pattern, escape="\\"),
+                Station.address.like(pattern, escape="\\"),
+                Station.code.like(pattern, escape="\\"),
+            )
+        )
+    rows = list(session.scalars(stmt.order_by(Station.id).limit(query.limit + 1)))
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+def group_by_district(stations: Iterable[Station]) -> dict[str | None, list[Station]]:
+    out: dict[str | None, list[Station]] = defaultdict(list)
+    for station in stations:
+        out[station.district_code].append(station)
+    return out

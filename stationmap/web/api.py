@@ -1,0 +1,325 @@
+"""The v1 JSON API. GeoJSON (RFC 7946, WGS-84, ``[lon, lat]``) for stations and
+districts; every error is ``{"error": {"code", "message", "field"}}``."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+
+from stationmap import catalog, state
+from stationmap.geo.datum import to_wgs84
+from stationmap.geo.navigation import cached_links
+from stationmap.geo.nearest import Filters
+from stationmap.models import Station
+from stationmap.services import districts as district_service
+from stationmap.services import stations as station_service
+from stationmap.web.errors import bad_request, not_found
+from stationmap.web.params import Params
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_K = 50
+DEFAULT_K = 5
+MAX_RADIUS_M = 200_000.0
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 100
+GEOJSON = "application/geo+json"
+
+
+def _geojson(payload: dict[str, Any], status: int = 200) -> Response:
+    response = jsonify(payload)
+    response.status_code = status
+    response.mimetype = GEOJSON
+    return response
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    return state(current_app).settings
+
+
+def _session():  # type: ignore[no-untyped-def]
+    return state(current_app).db.session()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _links(station_id: int, code: str, lat: float, lon: float, name: str) -> dict[str, Any]:
+    return {
+        "self": url_for("api.station_detail", station_id=station_id),
+        "page": f"/s/{code}",
+        **cached_links(lat, lon, name, _settings().app_name, _settings().tencent_key),
+    }
+
+
+def _open_now(hours: str | None, at: datetime) -> bool | None:
+    if hours is None:
+        return None
+    from stationmap.geo.hours import HoursError, parse_hours
+
+    try:
+        return parse_hours(hours).is_open(at, _settings().tz)
+    except HoursError:
+        return None
+
+
+def station_properties(station: Station, at: datetime, *, full: bool) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "id": station.id,
+        "code": station.code,
+        "name": station.name,
+        "address": station.address,
+        "district_code": station.district_code,
+        "host_type": station.host_type,
+        "amenities": station.amenities,
+        "worker_groups": station.worker_groups,
+        "opening_hours": station.opening_hours,
+        "open_now": _open_now(station.opening_hours, at),
+        "phone": station.phone,
+        "status": station.status,
+        "demo": station.is_demo,
+    }
+    if full:
+        props.update(
+            contact=station.contact,
+            services=list(station.services),
+            entered_datum=station.entered_datum,
+            verified_at=station.verified_at.isoformat() if station.verified_at else None,
+            created_at=station.created_at.isoformat(),
+            updated_at=station.updated_at.isoformat(),
+            version=station.version,
+            links=_links(station.id, station.code, station.lat, station.lon, station.name),
+        )
+    return props
+
+
+def station_feature(station: Station, at: datetime, *, full: bool) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": station.id,
+        "geometry": {"type": "Point", "coordinates": [station.lon, station.lat]},
+        "properties": station_properties(station, at, full=full),
+    }
+
+
+@bp.get("/stations/nearest")
+def nearest_stations() -> Response:
+    settings = _settings()
+    params = Params(
+        request.args,
+        (
+            "lat",
+            "lon",
+            "k",
+            "radius_m",
+            "amenity",
+            "host_type",
+            "worker_group",
+            "open_now",
+            "at",
+            "datum",
+        ),
+    )
+    lat = params.number("lat", low=-90, high=90, required=True)
+    lon = params.number("lon", low=-180, high=180, required=True)
+    assert lat is not None and lon is not None
+    k = params.integer("k", low=1, high=MAX_K, default=DEFAULT_K)
+    radius_m = params.number("radius_m", low=1, high=MAX_RADIUS_M)
+    amenities = params.codes("amenity", "amenity")
+    host_types = params.codes("host_type", "host_type")
+    groups = params.codes("worker_group", "worker_group")
+    open_now = params.boolean("open_now")
+    datum = params.datum()
+    at = params.moment("at", settings.tz, _now())
+    wgs_lat, wgs_lon = to_wgs84(lat, lon, datum)
+    filters = Filters(
+        amenities=frozenset(amenities),
+        host_types=frozenset(host_types),
+        worker_groups=frozenset(groups),
+        open_at=at if open_now else None,
+        radius_m=radius_m,
+    )
+    service = state(current_app).nearest
+    features = []
+    for result in service.nearest(wgs_lat, wgs_lon, k, filters, at):
+        row = result.station
+        features.append(
+            {
+                "type": "Feature",
+                "id": row.id,
+                "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+                "properties": {
+                    "id": row.id,
+                    "code": row.code,
+                    "name": row.name,
+                    "address": row.address,
+                    "district_code": row.district_code,
+                    "host_type": row.host_type,
+                    "amenities": list(row.amenities),
+                    "worker_groups": list(row.worker_groups),
+                    "opening_hours": row.opening_hours,
+                    "open_now": result.open_now,
+                    "phone": row.phone,
+                    "distance_m": round(result.distance_m, 1),
+                    "demo": row.is_demo,
+                    "links": _links(row.id, row.code, row.lat, row.lon, row.name),
+                },
+            }
+        )
+    return _geojson(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "query": {
+                "lat": wgs_lat,
+                "lon": wgs_lon,
+                "datum": "wgs84",
+                "given": {"lat": lat, "lon": lon, "datum": datum},
+                "k": k,
+                "radius_m": radius_m,
+                "amenity": list(amenities),
+                "open_now": open_now,
+                "at": at.isoformat(),
+            },
+        }
+    )
+
+
+@bp.get("/stations")
+def list_stations() -> Response:
+    params = Params(request.args, ("bbox", "district", "amenity", "q", "limit", "cursor"))
+    bbox = params.bbox()
+    district = params.text("district", max_length=6)
+    amenities = params.codes("amenity", "amenity")
+    text = (params.text("q", max_length=100) or "").strip()
+    limit = params.integer("limit", low=1, high=MAX_LIMIT, default=DEFAULT_LIMIT)
+    cursor = params.text("cursor", max_length=100)
+    after_id = 0
+    if cursor:
+        try:
+            after_id = station_service.decode_cursor(cursor)
+        except ValueError:
+            raise bad_request("cursor is not one this API returned", field="cursor") from None
+    at = _now()
+    with _session() as session:
+        codes = None
+        if district is not None:
+            if not district.isdigit() or len(district) != 6:
+                raise bad_request(
+                    "district must be a 6-digit administrative code", field="district"
+                )
+            if district_service.get_district(session, district) is None:
+                raise not_found(f"no district {district}", field="district")
+            codes = district_service.codes_within(session, district)
+        stations, last_id = station_service.list_stations(
+            session,
+            station_service.StationQuery(
+                bbox=bbox,
+                district_codes=codes,
+                amenities=amenities,
+                text=text,
+                limit=limit,
+                after_id=after_id,
+            ),
+        )
+        features = [station_feature(s, at, full=False) for s in stations]
+    next_cursor = station_service.encode_cursor(last_id) if last_id is not None else None
+    return _geojson(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "next_cursor": next_cursor,
+            "links": {
+                "next": url_for("api.list_stations", **{**request.args, "cursor": next_cursor})
+                if next_cursor
+                else None
+            },
+        }
+    )
+
+
+@bp.get("/stations/<int(signed=True):station_id>")
+def station_detail(station_id: int) -> Response:
+    Params(request.args, ())
+    with _session() as session:
+        station = station_service.get_station(session, station_id)
+        if station is None:
+            raise not_found(f"no station {station_id}", field="station_id")
+        return _geojson(station_feature(station, _now(), full=True))
+
+
+@bp.get("/districts")
+def district_list() -> Response:
+    Params(request.args, ())
+    with _session() as session:
+        items = district_service.summaries(session)
+    return jsonify(
+        {
+            "districts": [
+                {
+                    "code": d.code,
+                    "name": d.name,
+                    "level": d.level,
+                    "parent_code": d.parent_code,
+                    "bbox": list(d.bbox) if d.bbox else None,
+                }
+                for d in items
+            ]
+        }
+    )
+
+
+@bp.get("/districts/<code>")
+def district_detail(code: str) -> Response:
+    Params(request.args, ())
+    with _session() as session:
+        row = district_service.get_district(session, code)
+        if row is None:
+            raise not_found(f"no district {code[:20]}", field="code")
+        within = district_service.codes_within(session, code)
+        count = district_service.station_counts(session, within)
+        geometry = json.loads(row.boundary_geojson) if row.boundary_geojson else None
+        return _geojson(
+            {
+                "type": "Feature",
+                "id": row.code,
+                "geometry": geometry,
+                "bbox": [row.min_lon, row.min_lat, row.max_lon, row.max_lat]
+                if row.min_lon is not None
+                else None,
+                "properties": {
+                    "code": row.code,
+                    "name": row.name,
+                    "level": row.level,
+                    "parent_code": row.parent_code,
+                    "station_count": count,
+                    "source": row.source,
+                },
+            }
+        )
+
+
+def _terms(terms: tuple[catalog.Term, ...]) -> list[dict[str, str]]:
+    return [t.as_dict() for t in terms]
+
+
+@bp.get("/amenities")
+def amenity_list() -> Response:
+    Params(request.args, ())
+    return jsonify({"amenities": _terms(catalog.AMENITIES)})
+
+
+@bp.get("/host-types")
+def host_type_list() -> Response:
+    Params(request.args, ())
+    return jsonify({"host_types": _terms(catalog.HOST_TYPES)})
+
+
+@bp.get("/worker-groups")
+def worker_group_list() -> Response:
+    Params(request.args, ())
+    return jsonify({"worker_groups": _terms(catalog.WORKER_GROUPS)})

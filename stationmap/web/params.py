@@ -1,0 +1,174 @@
+"""Strict reading of query parameters: every problem is a 400 or 422 naming the field.
+
+Numbers must be finite decimals (no NaN, no Infinity, no hex); a parameter given twice
+is refused rather than silently taking one of the values; unknown parameters are
+refused so that a typo (``amenties=``) is not mistaken for "no filter".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from werkzeug.datastructures import MultiDict
+
+from stationmap import catalog
+from stationmap.geo.datum import Datum, parse_datum
+from stationmap.web.errors import bad_request, unprocessable
+
+_DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+class Params:
+    """The query string of one request."""
+
+    def __init__(self, args: MultiDict[str, str], allowed: Iterable[str]) -> None:
+        self.args = args
+        allowed_set = set(allowed)
+        for name in args:
+            if name not in allowed_set:
+                raise bad_request(
+                    f"unknown parameter {name!r}; allowed: {', '.join(sorted(allowed_set))}",
+                    field=name,
+                    code="unknown_parameter",
+                )
+            if len(args.getlist(name)) > 1:
+                raise bad_request(
+                    f"parameter {name!r} is given more than once",
+                    field=name,
+                    code="repeated_parameter",
+                )
+
+    def text(self, name: str, default: str | None = None, max_length: int = 200) -> str | None:
+        value = self.args.get(name)
+        if value is None:
+            return default
+        if len(value) > max_length:
+            raise unprocessable(f"{name} is longer than {max_length} characters", field=name)
+        if "\x00" in value:
+            raise bad_request(f"{name} contains a NUL character", field=name)
+        return value
+
+    def number(
+        self,
+        name: str,
+        *,
+        low: float,
+        high: float,
+        required: bool = False,
+        default: float | None = None,
+    ) -> float | None:
+        raw = self.args.get(name)
+        if raw is None or raw.strip() == "":
+            if required:
+                raise bad_request(f"{name} is required", field=name, code="missing_parameter")
+            return default
+        raw = raw.strip()
+        if not _DECIMAL_RE.match(raw):
+            raise bad_request(f"{name} must be a decimal number, not {raw[:40]!r}", field=name)
+        value = float(raw)
+        if not math.isfinite(value):
+            raise bad_request(f"{name} must be a finite number", field=name)
+        if not low <= value <= high:
+            raise unprocessable(
+                f"{name} must be between {low:g} and {high:g}", field=name, code="out_of_range"
+            )
+        return value
+
+    def integer(self, name: str, *, low: int, high: int, default: int) -> int:
+        raw = self.args.get(name)
+        if raw is None or raw.strip() == "":
+            return default
+        raw = raw.strip()
+        if not re.fullmatch(r"[+-]?\d{1,12}", raw):
+            raise bad_request(f"{name} must be a whole number, not {raw[:40]!r}", field=name)
+        value = int(raw)
+        if not low <= value <= high:
+            raise unprocessable(
+                f"{name} must be between {low} and {high}", field=name, code="out_of_range"
+            )
+        return value
+
+    def boolean(self, name: str, default: bool = False) -> bool:
+        raw = self.args.get(name)
+        if raw is None or raw == "":
+            return default
+        value = raw.strip().lower()
+        if value in ("true", "1", "yes"):
+            return True
+        if value in ("false", "0", "no"):
+            return False
+        raise bad_request(f"{name} must be true or false", field=name)
+
+    def codes(self, name: str, kind: str) -> tuple[str, ...]:
+        """A comma-separated list of vocabulary codes (codes only: the API is exact)."""
+        raw = self.args.get(name)
+        if raw is None or raw.strip() == "":
+            return ()
+        items = [item.strip() for item in raw.split(",") if item.strip()]
+        valid = {
+            "amenity": set(catalog.AMENITY_CODES),
+            "host_type": set(catalog.HOST_TYPE_CODES),
+            "worker_group": set(catalog.WORKER_GROUP_CODES),
+        }[kind]
+        unknown = [item for item in items if item not in valid]
+        if unknown:
+            raise unprocessable(
+                f"unknown {kind.replace('_', ' ')} code(s): {', '.join(u[:40] for u in unknown)}",
+                field=name,
+                code="unknown_code",
+            )
+        return tuple(dict.fromkeys(items))
+
+    def datum(self, name: str = "datum") -> Datum:
+        raw = self.args.get(name)
+        if raw is None or raw == "":
+            return "wgs84"
+        try:
+            return parse_datum(raw)
+        except ValueError:
+            raise unprocessable("datum must be one of wgs84, gcj02, bd09", field=name) from None
+
+    def moment(self, name: str, tz: ZoneInfo, default: datetime) -> datetime:
+        """An ISO-8601 time; without an offset it is read in ``tz``."""
+        raw = self.args.get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            value = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise bad_request(
+                f"{name} must be an ISO-8601 time such as 2026-11-22T12:00:00+08:00", field=name
+            ) from None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=tz)
+        if not 1900 <= value.year <= 2200:
+            raise unprocessable(f"{name} must be between the years 1900 and 2200", field=name)
+        return value
+
+    def bbox(self, name: str = "bbox") -> tuple[float, float, float, float] | None:
+        raw = self.args.get(name)
+        if raw is None or raw.strip() == "":
+            return None
+        parts = raw.split(",")
+        if len(parts) != 4 or not all(_DECIMAL_RE.match(p.strip()) for p in parts):
+            raise bad_request(
+                "bbox must be minlon,minlat,maxlon,maxlat in decimal degrees", field=name
+            )
+        min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
+        if not all(math.isfinite(v) for v in (min_lon, min_lat, max_lon, max_lat)):
+            raise bad_request("bbox values must be finite", field=name)
+        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+            raise unprocessable(
+                "bbox longitudes must be between -180 and 180", field=name, code="out_of_range"
+            )
+        if not (-90 <= min_lat <= max_lat <= 90):
+            raise unprocessable(
+                "bbox latitudes must be between -90 and 90, min first",
+                field=name,
+                code="out_of_range",
+            )
+        return min_lon, min_lat, max_lon, max_lat

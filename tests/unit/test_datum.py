@@ -1,0 +1,116 @@
+"""Datum conversions: reference offsets, round trips, and the China outline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyproj import Geod
+
+from stationmap.geo import datum
+
+GEOD = Geod(ellps="WGS84")
+
+
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return float(GEOD.inv(a[1], a[0], b[1], b[0])[2])
+
+
+@pytest.mark.parametrize(
+    ("name", "lat", "lon", "low_m", "high_m"),
+    [
+        ("Beijing", 39.9042, 116.4074, 540, 570),
+        ("Hohhot", 40.8424, 111.7500, 585, 615),
+        ("Kunming", 25.0389, 102.7183, 350, 380),
+        ("Manas", 44.3050, 86.2140, 225, 255),
+    ],
+)
+def test_gcj02_offset_matches_published_magnitudes(name, lat, lon, low_m, high_m):
+    shifted = datum.wgs84_to_gcj02(lat, lon)
+    assert low_m <= _metres((lat, lon), shifted) <= high_m
+
+
+@pytest.mark.parametrize(
+    ("name", "lat", "lon"),
+    [
+        ("Seoul", 37.5665, 126.9780),
+        ("Hanoi", 21.0285, 105.8542),
+        ("Ulaanbaatar", 47.9186, 106.9176),
+        ("Tokyo", 35.6762, 139.6503),
+        ("Hong Kong", 22.3193, 114.1694),
+        ("Taipei", 25.0330, 121.5654),
+        ("Almaty", 43.2220, 76.8512),
+    ],
+)
+def test_no_offset_outside_mainland_china(name, lat, lon):
+    assert datum.wgs84_to_gcj02(lat, lon) == (lat, lon)
+    assert datum.gcj02_to_wgs84(lat, lon) == (lat, lon)
+
+
+china_points = st.tuples(
+    st.floats(min_value=22.0, max_value=48.0), st.floats(min_value=85.0, max_value=125.0)
+).filter(lambda p: bool(datum.in_china(p[0], p[1])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(china_points)
+def test_gcj02_round_trip_is_under_a_millimetre(point):
+    lat, lon = point
+    back = datum.gcj02_to_wgs84(*datum.wgs84_to_gcj02(lat, lon))
+    assert _metres((lat, lon), back) < 0.001
+
+
+@settings(max_examples=300, deadline=None)
+@given(china_points)
+def test_bd09_round_trip_is_under_a_millimetre(point):
+    lat, lon = point
+    back = datum.bd09_to_wgs84(*datum.wgs84_to_bd09(lat, lon))
+    assert _metres((lat, lon), back) < 0.001
+
+
+@settings(max_examples=100, deadline=None)
+@given(china_points)
+def test_iterative_inverse_beats_the_one_step_inverse(point):
+    lat, lon = point
+    g_lat, g_lon = datum.wgs84_to_gcj02(lat, lon)
+    one_step = (2 * g_lat - datum.wgs84_to_gcj02(g_lat, g_lon)[0],
+                2 * g_lon - datum.wgs84_to_gcj02(g_lat, g_lon)[1])
+    iterative = datum.gcj02_to_wgs84(g_lat, g_lon)
+    assert _metres((lat, lon), iterative) <= _metres((lat, lon), one_step) + 1e-6
+
+
+def test_bd09_of_a_known_point():
+    # GCJ-02 -> BD-09 adds roughly (+0.006, +0.0065) degrees near Beijing.
+    b_lat, b_lon = datum.gcj02_to_bd09(39.915, 116.404)
+    assert 0.005 < b_lat - 39.915 < 0.0075
+    assert 0.0055 < b_lon - 116.404 < 0.0075
+
+
+def test_arrays_convert_like_scalars():
+    lats = np.array([39.9, 37.5665, 25.0389])
+    lons = np.array([116.4, 126.978, 102.7183])
+    g_lats, g_lons = datum.wgs84_to_gcj02(lats, lons)
+    for i in range(3):
+        assert (g_lats[i], g_lons[i]) == pytest.approx(datum.wgs84_to_gcj02(lats[i], lons[i]))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("WGS84", "wgs84"), ("gcj-02", "gcj02"), ("BD09", "bd09"), ("bd09ll", "bd09"),
+     ("CGCS2000", "wgs84"), ("amap", "gcj02")],
+)
+def test_parse_datum_accepts_common_names(text, expected):
+    assert datum.parse_datum(text) == expected
+
+
+def test_parse_datum_rejects_unknown():
+    with pytest.raises(ValueError, match="unknown datum"):
+        datum.parse_datum("utm50")
+
+
+def test_to_and_from_wgs84_are_inverse():
+    for name in datum.DATUMS:
+        there = datum.from_wgs84(40.81, 111.66, name)
+        back = datum.to_wgs84(*there, name)
+        assert _metres((40.81, 111.66), back) < 0.001
