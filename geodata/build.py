@@ -78,9 +78,7 @@ def simplify_level(shapes: list[DistrictShape], tolerance_deg: float) -> list[Di
     for item, geom in zip(shapes, simplified, strict=True):
         clean = validate_boundary(_round(geom))
         out.append(
-            DistrictShape(
-                item.code, item.name, item.level, item.parent_code, clean, item.source
-            )
+            DistrictShape(item.code, item.name, item.level, item.parent_code, clean, item.source)
         )
     return out
 

@@ -40,6 +40,7 @@ MAX_SERVICE_LINES = 30
 CODE_RE = re.compile(r"^\d{6}-\d{4,6}$")
 PHONE_RE = re.compile(r"^[0-9+()\- ,/;转]{3,60}$")
 LIST_SPLIT_RE = re.compile(r"[;；,，、|\n]+")
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,23 @@ _ORDER = {
 }
 
 
+def _service_lines(value: Any) -> tuple[str, ...]:
+    """A list of lines, or text with one line per row; text on a single row may use
+    ``;`` between items (a line of its own may contain ``;`` only in multi-line text)."""
+    if isinstance(value, list | tuple):
+        lines = [_text(v) for v in value]
+    else:
+        text = _text(value)
+        lines = text.splitlines() if "\n" in text else re.split(r"[;；]", text)
+    return tuple(line.strip() for line in lines if line.strip())
+
+
+def _control_characters(raw: Mapping[str, Any], errors: list[FieldError]) -> None:
+    for key in ("name", "address", "phone", "contact", "code", "opening_hours"):
+        if CONTROL_RE.search(_text(raw.get(key))):
+            errors.append(FieldError(key, "contains control characters"))
+
+
 def parse_station(raw: Mapping[str, Any]) -> StationInput:
     """Check ``raw`` and return the station; raise :class:`InvalidStation` listing every
     problem. Field names are those of :data:`FIELDS`; ``datum`` defaults to WGS-84."""
@@ -148,6 +166,7 @@ def parse_station(raw: Mapping[str, Any]) -> StationInput:
     for name in unknown_fields:
         errors.append(FieldError(name, "is not a station field"))
 
+    _control_characters(raw, errors)
     code = _text(raw.get("code")) or None
     if code is not None and not CODE_RE.match(code):
         errors.append(FieldError("code", "must be a 6-digit district code, '-', and a serial"))
@@ -187,19 +206,13 @@ def parse_station(raw: Mapping[str, Any]) -> StationInput:
     if phone and not PHONE_RE.match(phone):
         errors.append(FieldError("phone", "may hold only digits, spaces and + - ( ) , / ; 转"))
 
-    services = tuple(
-        line.strip()
-        for line in (
-            raw.get("services")
-            if isinstance(raw.get("services"), list | tuple)
-            else _text(raw.get("services")).replace("；", "\n").replace(";", "\n").splitlines()
-        )
-        if _text(line)
-    )
+    services = _service_lines(raw.get("services"))
     if len(services) > MAX_SERVICE_LINES:
         errors.append(FieldError("services", f"has more than {MAX_SERVICE_LINES} lines"))
-    if any(len(_text(line)) > LIMITS["service_line"] for line in services):
+    if any(len(line) > LIMITS["service_line"] for line in services):
         errors.append(FieldError("services", "has a line longer than 200 characters"))
+    if any(CONTROL_RE.search(line.replace("\t", " ")) for line in services):
+        errors.append(FieldError("services", "contains control characters"))
 
     status_text = _text(raw.get("status")) or "active"
     status = catalog.lookup("status", status_text)
@@ -222,6 +235,6 @@ def parse_station(raw: Mapping[str, Any]) -> StationInput:
         opening_hours=hours,
         phone=phone,
         contact=_text(raw.get("contact")),
-        services=tuple(_text(s) for s in services),
+        services=services,
         status=status or "active",
     )

@@ -51,14 +51,17 @@ class Hours:
         self._oh = parsed
 
     def is_open(self, at: datetime, tz: ZoneInfo) -> bool | None:
-        """True if open at ``at``, False if closed, None if the hours say "unknown"."""
+        """True if open at ``at``, False if closed, None if the hours say "unknown" or
+        ``at`` lies outside the years the holiday calendar covers."""
         local = _local(at, tz)
-        if self._oh.is_unknown(local):
+        if local is None or self._oh.is_unknown(local):
             return None
         return bool(self._oh.is_open(local))
 
     def state(self, at: datetime, tz: ZoneInfo) -> HoursState:
         local = _local(at, tz)
+        if local is None:
+            return HoursState(None, None)
         state, comment = self._oh.state(local)
         name = str(state).rsplit(".", 1)[-1].upper()
         is_open = None if name == "UNKNOWN" else name == "OPEN"
@@ -74,10 +77,18 @@ class Hours:
         return f"Hours({self.text!r})"
 
 
-def _local(at: datetime, tz: ZoneInfo) -> datetime:
-    if at.tzinfo is None:
-        return at
-    return at.astimezone(tz).replace(tzinfo=None)
+# The evaluator clamps earlier dates to 1900; answers outside this range would be wrong.
+SUPPORTED_YEARS = range(1900, 2200)
+
+
+def _local(at: datetime, tz: ZoneInfo) -> datetime | None:
+    """``at`` as naive local time in ``tz``; None when it cannot be evaluated."""
+    if at.tzinfo is not None:
+        try:
+            at = at.astimezone(tz).replace(tzinfo=None)
+        except (OverflowError, ValueError):
+            return None
+    return at if at.year in SUPPORTED_YEARS else None
 
 
 @lru_cache(maxsize=4096)

@@ -195,12 +195,12 @@ class NearestIndex:
 
     def _passing(self, positions: npt.NDArray[np.intp], filters: Filters, cache: dict[int, bool]):  # type: ignore[no-untyped-def]
         """Boolean mask over ``positions``: which pass ``filters`` (radius aside)."""
-        ok = self._static_mask(positions, filters) if filters.static else None
-        if filters.open_at is not None and positions.size:
-            if ok is None:
-                ok = self._open_mask(positions, filters.open_at, cache)
-            else:
-                ok[ok] = self._open_mask(positions[ok], filters.open_at, cache)
+        if filters.static:
+            ok = self._static_mask(positions, filters)
+        else:
+            ok = np.ones(positions.shape, dtype=bool)
+        if filters.open_at is not None and ok.any():
+            ok[ok] = self._open_mask(positions[ok], filters.open_at, cache)
         return ok
 
     # -- queries -------------------------------------------------------------------
@@ -281,9 +281,7 @@ class NearestIndex:
     def _scan(self, lat, lon, query, k, filters, cache):  # type: ignore[no-untyped-def]
         """Nearest among all stations passing the filters, without the tree."""
         positions = np.arange(len(self), dtype=np.intp)
-        ok = self._passing(positions, filters, cache)
-        if ok is not None:
-            positions = positions[ok]
+        positions = positions[self._passing(positions, filters, cache)]
         chords = np.linalg.norm(self._tree.data[positions] - np.asarray(query), axis=1)
         take = k + 1
         while True:
@@ -313,9 +311,7 @@ class NearestIndex:
     ) -> list[Hit]:
         """The reference answer: every station's geodesic distance, filtered, sorted."""
         positions = np.arange(len(self), dtype=np.intp)
-        ok = self._passing(positions, filters, {})
-        if ok is not None:
-            positions = positions[ok]
+        positions = positions[self._passing(positions, filters, {})]
         dist = geodesic_many(lat, lon, self.lats[positions], self.lons[positions])
         ids = self.ids[positions]
         hits = [

@@ -17,12 +17,14 @@ from typing import Any
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from stationmap.geo.distance import geodesic_m
 from stationmap.geo.districts import DistrictLocator
 from stationmap.models import DatasetState, Station, StationAmenity, StationWorkerGroup
 from stationmap.services import districts as district_service
 from stationmap.station_fields import StationInput
 
 NO_DISTRICT = "000000"
+SAME_PLACE_M = 50.0
 _CHUNK = 500
 # Fields compared to decide whether an import row changes a station.
 _COMPARED = (
@@ -55,6 +57,13 @@ def bump_data_version(session: Session) -> None:
         session.flush()
 
 
+def lock_writes(session: Session) -> None:
+    """Serialise station writes: on PostgreSQL, lock the dataset row until commit (SQLite
+    write sessions already hold the database's write lock). Code allocation reads the
+    highest serial and then inserts, which must not interleave."""
+    session.execute(select(DatasetState.data_version).where(DatasetState.id == 1).with_for_update())
+
+
 def data_version(session: Session) -> int:
     return int(session.scalar(select(DatasetState.data_version).where(DatasetState.id == 1)) or 0)
 
@@ -69,6 +78,30 @@ def _by_code(session: Session, codes: Sequence[str]) -> dict[str, Station]:
         chunk = codes[start : start + _CHUNK]
         for station in session.scalars(select(Station).where(Station.code.in_(chunk))):
             found[station.code] = station
+    return found
+
+
+def _by_name_and_place(session: Session, inputs: Sequence[StationInput]) -> dict[int, Station]:
+    """Rows without a code match the station of the same name within
+    :data:`SAME_PLACE_M` metres, so importing a file twice changes nothing."""
+    if not inputs:
+        return {}
+    names = sorted({d.name for d in inputs})
+    candidates: dict[str, list[Station]] = defaultdict(list)
+    for start in range(0, len(names), _CHUNK):
+        chunk = names[start : start + _CHUNK]
+        for station in session.scalars(select(Station).where(Station.name.in_(chunk))):
+            candidates[station.name].append(station)
+    found: dict[int, Station] = {}
+    taken: set[int] = set()
+    for data in inputs:
+        for station in candidates.get(data.name, ()):
+            if station.id not in taken and (
+                geodesic_m(data.lat, data.lon, station.lat, station.lon) <= SAME_PLACE_M
+            ):
+                found[id(data)] = station
+                taken.add(station.id)
+                break
     return found
 
 
@@ -135,7 +168,8 @@ def save_inputs(
     locator: DistrictLocator | None = None,
     dry_run: bool = False,
 ) -> SaveResult:
-    """Create or update stations, matched by code; all in the caller's transaction.
+    """Create or update stations, matched by code (or, for rows without one, by the
+    same name within 50 m); all in the caller's transaction.
 
     Stations without a code get ``<district>-<serial>``; the district comes from the
     stored boundaries (``000000`` where none covers the point). With ``dry_run`` nothing
@@ -144,14 +178,17 @@ def save_inputs(
     result = SaveResult()
     if not inputs:
         return result
+    if not dry_run:
+        lock_writes(session)
     locator = locator or district_service.locator(session)
     located = locator.locate_many([d.lat for d in inputs], [d.lon for d in inputs])
     existing = _by_code(session, [d.code for d in inputs if d.code])
+    same_place = _by_name_and_place(session, [d for d in inputs if not d.code])
     now = _now()
 
     new_rows: list[tuple[StationInput, str | None]] = []
     for data, district in zip(inputs, located, strict=True):
-        station = existing.get(data.code) if data.code else None
+        station = existing.get(data.code) if data.code else same_place.get(id(data))
         if station is None:
             new_rows.append((data, district))
             continue

@@ -27,6 +27,7 @@ MAX_RADIUS_M = 200_000.0
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 GEOJSON = "application/geo+json"
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
 
 
 def _geojson(payload: dict[str, Any], status: int = 200) -> Response:
@@ -245,6 +246,8 @@ def list_stations() -> Response:
 @bp.get("/stations/<int(signed=True):station_id>")
 def station_detail(station_id: int) -> Response:
     Params(request.args, ())
+    if not 1 <= station_id <= MAX_ID:
+        raise not_found(f"no station {station_id}", field="station_id")
     with _session() as session:
         station = station_service.get_station(session, station_id)
         if station is None:

@@ -145,8 +145,6 @@ class Params:
             ) from None
         if value.tzinfo is None:
             value = value.replace(tzinfo=tz)
-        if not 1900 <= value.year <= 2200:
-            raise unprocessable(f"{name} must be between the years 1900 and 2200", field=name)
         return value
 
     def bbox(self, name: str = "bbox") -> tuple[float, float, float, float] | None:

@@ -30,8 +30,12 @@ def test_find_codes_needs_province_or_city_for_repeated_names():
 
 @pytest.mark.parametrize(
     ("name", "code", "level"),
-    [("玛纳斯县", "652324", "county"), ("玛纳斯", "652324", "county"),
-     ("昌吉回族自治州", "652300", "city"), ("内蒙古", "150000", "province")],
+    [
+        ("玛纳斯县", "652324", "county"),
+        ("玛纳斯", "652324", "county"),
+        ("昌吉回族自治州", "652300", "city"),
+        ("内蒙古", "150000", "province"),
+    ],
 )
 def test_find_codes_by_name_or_its_beginning(name, code, level):
     first = cnmaps_source.find_codes(name)[0]

@@ -74,8 +74,10 @@ def test_bd09_round_trip_is_under_a_millimetre(point):
 def test_iterative_inverse_beats_the_one_step_inverse(point):
     lat, lon = point
     g_lat, g_lon = datum.wgs84_to_gcj02(lat, lon)
-    one_step = (2 * g_lat - datum.wgs84_to_gcj02(g_lat, g_lon)[0],
-                2 * g_lon - datum.wgs84_to_gcj02(g_lat, g_lon)[1])
+    one_step = (
+        2 * g_lat - datum.wgs84_to_gcj02(g_lat, g_lon)[0],
+        2 * g_lon - datum.wgs84_to_gcj02(g_lat, g_lon)[1],
+    )
     iterative = datum.gcj02_to_wgs84(g_lat, g_lon)
     assert _metres((lat, lon), iterative) <= _metres((lat, lon), one_step) + 1e-6
 
@@ -97,8 +99,14 @@ def test_arrays_convert_like_scalars():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("WGS84", "wgs84"), ("gcj-02", "gcj02"), ("BD09", "bd09"), ("bd09ll", "bd09"),
-     ("CGCS2000", "wgs84"), ("amap", "gcj02")],
+    [
+        ("WGS84", "wgs84"),
+        ("gcj-02", "gcj02"),
+        ("BD09", "bd09"),
+        ("bd09ll", "bd09"),
+        ("CGCS2000", "wgs84"),
+        ("amap", "gcj02"),
+    ],
 )
 def test_parse_datum_accepts_common_names(text, expected):
     assert datum.parse_datum(text) == expected

@@ -15,8 +15,20 @@ from stationmap.demo_data import COUNTIES, LAUNCH_CODES, generate_demo
 from stationmap.geo.districts import DistrictLocator, shipped_districts
 
 KEYS = {
-    "code", "name", "address", "lat", "lon", "datum", "host_type", "amenities",
-    "worker_groups", "opening_hours", "phone", "contact", "services", "status",
+    "code",
+    "name",
+    "address",
+    "lat",
+    "lon",
+    "datum",
+    "host_type",
+    "amenities",
+    "worker_groups",
+    "opening_hours",
+    "phone",
+    "contact",
+    "services",
+    "status",
 }
 
 
@@ -67,11 +79,14 @@ def test_seats_and_towns_lie_in_their_county(shapes):
 
 def test_stations_cluster_around_the_seat(stations):
     geod = Geod(ellps="WGS84")
-    dist_m = np.array([
-        geod.inv(COUNTIES[s["code"][:6]].seat[1], COUNTIES[s["code"][:6]].seat[0],
-                 s["lon"], s["lat"])[2]
-        for s in stations
-    ])
+    dist_m = np.array(
+        [
+            geod.inv(
+                COUNTIES[s["code"][:6]].seat[1], COUNTIES[s["code"][:6]].seat[0], s["lon"], s["lat"]
+            )[2]
+            for s in stations
+        ]
+    )
     assert np.median(dist_m) < 3000
     assert np.mean(dist_m < 4000) > 0.7
     assert np.any(dist_m > 5000)  # a few in outlying towns

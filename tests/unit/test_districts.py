@@ -26,8 +26,17 @@ from stationmap.geo.districts import (
 )
 
 LAUNCH = {
-    "652324", "652323", "652301", "150102", "150103", "150104", "150105", "150621",
-    "530112", "230521", "141033",
+    "652324",
+    "652323",
+    "652301",
+    "150102",
+    "150103",
+    "150104",
+    "150105",
+    "150621",
+    "530112",
+    "230521",
+    "141033",
 }
 
 
@@ -50,8 +59,9 @@ def test_shipped_boundaries_hold_launch_counties_with_their_city_and_province():
         if item.level == "province":
             assert item.parent_code is None
         else:
-            assert by_code[item.parent_code].level == ("city" if item.level == "county"
-                                                       else "province")
+            assert by_code[item.parent_code].level == (
+                "city" if item.level == "county" else "province"
+            )
 
 
 def test_shipped_counties_share_borders_without_gaps_or_overlaps():
@@ -138,7 +148,11 @@ def test_deepest_level_wins_and_shared_edges_go_to_the_lower_code():
         assert locator.locate(2, 0) == "100100"  # a corner
         assert locator.locate(11, 5) is None
         assert locator.locate_many([1, 1, 1, 5, 11], [1, 3, 2, 5, 5]) == [
-            "100100", "100200", "100100", "100000", None,
+            "100100",
+            "100200",
+            "100100",
+            "100000",
+            None,
         ]
 
 
@@ -197,7 +211,10 @@ def test_geojson_round_trip(tmp_path):
     data = districts_to_geojson(shapes)
     assert data["type"] == "FeatureCollection"
     assert data["features"][1]["properties"] == {
-        "code": "150100", "name": "d150100", "level": "city", "parent_code": "150000",
+        "code": "150100",
+        "name": "d150100",
+        "level": "city",
+        "parent_code": "150000",
         "source": "test",
     }
     ring = data["features"][0]["geometry"]["coordinates"][0]
@@ -206,7 +223,8 @@ def test_geojson_round_trip(tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     back = read_geodata(path)
     assert [(s.code, s.level, s.parent_code) for s in back] == [
-        ("150000", "province", None), ("150100", "city", "150000"),
+        ("150000", "province", None),
+        ("150100", "city", "150000"),
     ]
     assert back[1].geometry.equals(shapes[1].geometry)
 
@@ -226,8 +244,7 @@ def test_read_geodata_repairs_an_invalid_feature(tmp_path):
     feature = {
         "type": "Feature",
         "properties": {"code": "100100", "name": "x", "level": "county", "parent_code": None},
-        "geometry": {"type": "Polygon",
-                     "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]},
+        "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]},
     }
     path = tmp_path / "bad.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
@@ -241,7 +258,9 @@ def test_read_geodata_repairs_an_invalid_feature(tmp_path):
 def test_parent_chain_runs_from_county_to_province():
     chain = parent_chain("652324", shipped_districts())
     assert [(s.code, s.level) for s in chain] == [
-        ("652324", "county"), ("652300", "city"), ("650000", "province"),
+        ("652324", "county"),
+        ("652300", "city"),
+        ("650000", "province"),
     ]
     assert parent_chain("999999", shipped_districts()) == []
 
@@ -249,10 +268,19 @@ def test_parent_chain_runs_from_county_to_province():
 def test_descendants_include_child_districts():
     shapes = shipped_districts()
     assert {s.code for s in descendants("150100", shapes)} == {
-        "150102", "150103", "150104", "150105",
+        "150102",
+        "150103",
+        "150104",
+        "150105",
     }
     assert {s.code for s in descendants("150000", shapes)} == {
-        "150100", "150102", "150103", "150104", "150105", "150600", "150621",
+        "150100",
+        "150102",
+        "150103",
+        "150104",
+        "150105",
+        "150600",
+        "150621",
     }
     assert descendants("652324", shapes) == []
     assert codes_within("652300", shapes) == {"652300", "652301", "652323", "652324"}

@@ -14,15 +14,21 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @pytest.mark.parametrize(
     "text",
-    ["24/7", "Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00", "Mo-Fr 09:00-17:00; PH off",
-     "Mo-Su 22:00-06:00", "Mo-Fr 08:00-12:00,14:00-18:00"],
+    [
+        "24/7",
+        "Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00",
+        "Mo-Fr 09:00-17:00; PH off",
+        "Mo-Su 22:00-06:00",
+        "Mo-Fr 08:00-12:00,14:00-18:00",
+    ],
 )
 def test_valid_hours_parse(text):
     assert parse_hours(text).text == text
 
 
-@pytest.mark.parametrize("text", ["", "   ", "abc", "Mo-Fx 08:00-20:00", "Mo-Fr 08:00-20:00;;",
-                                  "25:00-26:00", "x" * 600])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "abc", "Mo-Fx 08:00-20:00", "Mo-Fr 08:00-20:00;;", "25:00-26:00", "x" * 600]
+)
 def test_invalid_hours_are_refused_with_a_message(text):
     with pytest.raises(HoursError) as info:
         parse_hours(text)
@@ -63,3 +69,11 @@ def test_description_for_people():
     evening = datetime(2026, 11, 23, 21, 0, tzinfo=SHANGHAI)
     assert describe(hours.state(evening, SHANGHAI), evening, "en") == "closed, opens tomorrow 08:00"
     assert describe(parse_hours("24/7").state(now, SHANGHAI), now, "zh") == "24小时开放"
+
+
+@pytest.mark.parametrize("year", [1, 871, 2300, 9999])
+def test_times_outside_the_calendar_are_unknown(year):
+    hours = parse_hours("Mo-Su 08:00-20:00")
+    at = datetime(year, 6, 1, 12, 0, tzinfo=UTC)
+    assert hours.is_open(at, SHANGHAI) is None
+    assert hours.state(at, SHANGHAI).open is None

@@ -46,8 +46,7 @@ FILTERS = [
     Filters(amenities=frozenset({"water", "toilet"})),
     Filters(radius_m=5000.0),
     Filters(open_at=datetime(2026, 11, 23, 9, 0, tzinfo=TZ)),
-    Filters(host_types=frozenset({"bank"}), worker_groups=frozenset({"courier"}),
-            radius_m=30000.0),
+    Filters(host_types=frozenset({"bank"}), worker_groups=frozenset({"courier"}), radius_m=30000.0),
     Filters(amenities=frozenset({"aed"}), open_at=datetime(2026, 11, 28, 23, 0, tzinfo=TZ)),
     Filters(amenities=frozenset({"not_a_code"})),
 ]
@@ -118,3 +117,8 @@ def test_sphere_would_rank_differently_than_the_ellipsoid():
     d_north = geodesic_m(40.0, 116.0, 40.09, 116.0)
     d_east = geodesic_m(40.0, 116.0, 40.0, 116.0 + 0.09 / np.cos(np.radians(40.0)))
     assert abs(d_north - d_east) > 10
+
+
+def test_open_filter_with_nothing_inside_the_radius():
+    far = Filters(open_at=datetime(2026, 11, 23, 9, 0, tzinfo=TZ), radius_m=100.0)
+    assert INDEX.nearest(18.1, 146.27, 17, far) == []

@@ -1,0 +1,148 @@
+"""Storage: SQLite WAL and write locking, configuration, and index freshness across
+processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from stationmap import create_app, state
+from stationmap.config import ConfigError
+from stationmap.services import stations as station_service
+from stationmap.station_fields import parse_station
+from tests.conftest import _make_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _station(name: str, lat: float = 44.305, lon: float = 86.214):
+    return parse_station({"name": name, "lat": lat, "lon": lon, "opening_hours": "24/7"})
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_sqlite_runs_in_wal_mode(app):
+    with state(app).db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_concurrent_writers_wait_instead_of_failing(app):
+    """Each writer reads, pauses, then writes: with deferred transactions SQLite would
+    fail at once with "database is locked"; BEGIN IMMEDIATE makes them queue."""
+    database = state(app).db
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def writer(i: int) -> None:
+        try:
+            barrier.wait()
+            with database.write_session() as session:
+                station_service.count(session)
+                threading.Event().wait(0.05)
+                station_service.save_inputs(session, [_station(f"并发驿站{i}")])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with database.session() as session:
+        names = {
+            s.name
+            for s in station_service.list_stations(
+                session, station_service.StationQuery(text="并发驿站")
+            )[0]
+        }
+    assert names == {f"并发驿站{i}" for i in range(4)}
+
+
+def test_a_write_by_another_process_reaches_this_processs_index(app, tmp_path):
+    """Two app instances on one database stand in for two gunicorn workers."""
+    url = str(state(app).db.engine.url.render_as_string(hide_password=False))
+    other = _make_app(url, tmp_path / "other")
+    client = app.test_client()
+    query = {"lat": 46.0, "lon": 126.0, "k": 1}
+    before = client.get("/api/v1/stations/nearest", query_string=query).get_json()
+    builds = state(app).nearest.builds
+    with state(other).db.write_session() as session:
+        station_service.save_inputs(session, [_station("新开驿站", 46.0, 126.0)])
+    after = client.get("/api/v1/stations/nearest", query_string=query).get_json()
+    assert after["features"][0]["properties"]["name"] == "新开驿站"
+    assert after["features"][0]["properties"]["distance_m"] < 1
+    assert before["features"][0]["properties"]["name"] != "新开驿站"
+    assert state(app).nearest.builds == builds + 1
+    # No write, no rebuild.
+    client.get("/api/v1/stations/nearest", query_string=query)
+    assert state(app).nearest.builds == builds + 1
+    state(other).db.dispose()
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app(
+            {
+                "STATIONMAP_ENV": "production",
+                "INSTANCE_PATH": str(tmp_path),
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            }
+        )
+
+
+def test_bad_timezone_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="STATIONMAP_TIMEZONE"):
+        _make_app(
+            f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path, STATIONMAP_TIMEZONE="Mars/Olympus"
+        )
+
+
+def test_default_database_is_in_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"STATIONMAP_ENV": "testing", "INSTANCE_PATH": str(tmp_path)})
+    assert state(app).settings.database_url == f"sqlite:///{tmp_path / 'stationmap.sqlite3'}"
+
+
+def test_wheel_carries_templates_geodata_and_migrations(tmp_path):
+    """templates/ and geodata/ sit at the top of the repository but must be found in an
+    installed wheel too."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    wheel = next(tmp_path.glob("stationmap-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for required in (
+        "stationmap/_templates/base.html",
+        "stationmap/_templates/api_docs.html",
+        "stationmap/_geodata/districts.geojson",
+        "stationmap/_geodata/china_outline.geojson",
+        "stationmap/migrations/env.py",
+        "stationmap/migrations/script.py.mako",
+        "stationmap/migrations/versions/0001_initial_schema.py",
+        "stationmap/static/app.css",
+    ):
+        assert required in names, required
