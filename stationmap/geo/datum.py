@@ -218,6 +218,8 @@ def bd09_to_wgs84(lat, lon):  # type: ignore[no-untyped-def]
 def to_wgs84(lat, lon, datum: Datum):  # type: ignore[no-untyped-def]
     """Convert (lat, lon) given in ``datum`` to WGS-84."""
     if datum == "wgs84":
+        if np.ndim(lat) == 0:
+            return float(lat), float(lon)
         return _result(lat, *_as_arrays(lat, lon))
     if datum == "gcj02":
         return gcj02_to_wgs84(lat, lon)

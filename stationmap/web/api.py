@@ -51,8 +51,8 @@ def _now() -> datetime:
 
 def _links(station_id: int, code: str, lat: float, lon: float, name: str) -> dict[str, Any]:
     return {
-        "self": url_for("api.station_detail", station_id=station_id),
-        "page": f"/s/{code}",
+        "self": f"{request.script_root}/api/v1/stations/{station_id}",
+        "page": f"{request.script_root}/s/{code}",
         **cached_links(lat, lon, name, _settings().app_name, _settings().tencent_key),
     }
 

