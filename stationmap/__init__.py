@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 
 from stationmap.config import Settings, environ_with_overrides, load_settings
-from stationmap.db import Database, connect
+from stationmap.db import Database, connect, has_postgis
 from stationmap.paths import STATIC_DIR, TEMPLATES_DIR
 from stationmap.services.nearest import NearestService
 
@@ -53,7 +53,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["stationmap"] = AppState(
         settings=settings,
         db=database,
-        nearest=NearestService(database.session, settings.tz, settings.index_check_s),
+        nearest=NearestService(
+            database.session,
+            settings.tz,
+            settings.index_check_s,
+            database_knn=lambda: has_postgis(database),
+        ),
     )
 
     from stationmap.web import register

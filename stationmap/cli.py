@@ -21,7 +21,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from stationmap import catalog, state
-from stationmap.db import has_postgis, upgrade
+from stationmap.db import ensure_spatial, postgis_instructions, upgrade
 from stationmap.geo.datum import DATUMS, parse_datum, to_wgs84
 from stationmap.geo.hours import describe, parse_hours
 from stationmap.geo.nearest import Filters
@@ -44,12 +44,14 @@ def init_db_command() -> None:
     upgrade(database)
     with database.write_session() as session:
         codes = district_service.load_shipped(session)
+        message = ""
+        if database.is_postgres:
+            connection = session.connection()
+            spatial = ensure_spatial(connection)
+            message = "PostGIS: enabled." if spatial else postgis_instructions(connection)
     click.echo(f"Schema is current; {len(codes)} districts loaded ({database.engine.url!r}).")
-    if database.is_postgres and not has_postgis(database):
-        click.echo(
-            "Note: PostGIS is not installed in this database; spatial queries run in "
-            "the application."
-        )
+    if message:
+        click.echo(message)
 
 
 @click.command("demo")

@@ -20,7 +20,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -100,12 +101,73 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def has_postgis(database: Database) -> bool:
+    """True when the database is PostgreSQL with PostGIS and the spatial columns."""
     if not database.is_postgres:
         return False
     with database.engine.connect() as conn:
-        return bool(
-            conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")).scalar()
-        )
+        return spatial_columns_exist(conn)
+
+
+def spatial_columns_exist(conn: Connection) -> bool:
+    return bool(
+        conn.execute(
+            text(
+                "SELECT count(*) = 2 FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND "
+                "((table_name = 'station' AND column_name = 'geog') OR "
+                "(table_name = 'district' AND column_name = 'geom'))"
+            )
+        ).scalar()
+    )
+
+
+# Spatial columns on PostGIS, derived by the database from the plain columns every
+# backend has, so no application code writes them: stations as geography points (GiST,
+# for KNN and geodesic distances) and districts as geometries (GiST, for ST_Covers).
+SPATIAL_DDL = (
+    "ALTER TABLE station ADD COLUMN IF NOT EXISTS geog geography(Point, 4326) "
+    "GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography) STORED",
+    "CREATE INDEX IF NOT EXISTS ix_station_geog ON station USING gist (geog)",
+    "ALTER TABLE district ADD COLUMN IF NOT EXISTS geom geometry(MultiPolygon, 4326) "
+    "GENERATED ALWAYS AS (ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(boundary_geojson), 4326))) "
+    "STORED",
+    "CREATE INDEX IF NOT EXISTS ix_district_geom ON district USING gist (geom)",
+)
+
+
+def postgis_instructions(conn: Connection) -> str:
+    database = conn.execute(text("SELECT current_database()")).scalar()
+    return (
+        "PostGIS is not enabled in this database and this account may not enable it. "
+        "An operator must install PostGIS on the server (Debian: apt-get install "
+        "postgresql-15-postgis-3) and, as a superuser, run:\n"
+        f'    psql -d "{database}" -c "CREATE EXTENSION IF NOT EXISTS postgis;"\n'
+        "then run `stationmap init-db` again. Until then nearest queries run in the "
+        "application."
+    )
+
+
+def ensure_spatial(conn: Connection) -> bool:
+    """On PostgreSQL, enable PostGIS if this account may, and add the spatial columns
+    and indexes (idempotent). Returns whether they exist afterwards; never raises for
+    a missing extension or right."""
+    if conn.dialect.name != "postgresql":
+        return False
+    installed = conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")).scalar()
+    if not installed:
+        available = conn.execute(
+            text("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")
+        ).scalar()
+        if not available:
+            return False
+        try:
+            with conn.begin_nested():
+                conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        except DBAPIError:
+            return False
+    for statement in SPATIAL_DDL:
+        conn.execute(text(statement))
+    return True
 
 
 def alembic_config(database: Database) -> Config:

@@ -129,6 +129,18 @@ def to_shape(row: District) -> DistrictShape:
     )
 
 
+def locate_many(session: Session, lats: list[float], lons: list[float]) -> list[str | None]:
+    """The deepest stored district covering each point: by ``ST_Covers`` on PostGIS,
+    by the in-process locator elsewhere (the same answers)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from stationmap.db import spatial_columns_exist
+        from stationmap.services import postgis
+
+        if spatial_columns_exist(session.connection()):
+            return postgis.locate_many(session, lats, lons)
+    return locator(session).locate_many(lats, lons)
+
+
 def locator(session: Session) -> DistrictLocator:
     """A locator over the stored boundaries (the deepest district wins)."""
     return DistrictLocator(

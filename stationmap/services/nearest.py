@@ -63,7 +63,9 @@ def load_rows(session: Session) -> list[StationRow]:
         amenities[station_id].append(code)
     groups: dict[int, list[str]] = defaultdict(list)
     for station_id, code in session.execute(
-        select(StationWorkerGroup.station_id, StationWorkerGroup.group)
+        select(StationWorkerGroup.station_id, StationWorkerGroup.group).order_by(
+            StationWorkerGroup.station_id, StationWorkerGroup.group
+        )
     ):
         groups[station_id].append(code)
     rows = session.execute(
@@ -116,9 +118,15 @@ class NearestService:
     """
 
     def __init__(
-        self, session_factory: Callable[[], Session], tz: ZoneInfo, check_interval_s: float = 0.5
+        self,
+        session_factory: Callable[[], Session],
+        tz: ZoneInfo,
+        check_interval_s: float = 0.5,
+        database_knn: Callable[[], bool] | None = None,
     ) -> None:
         self._session_factory = session_factory
+        self._database_knn_check = database_knn
+        self._database_knn: bool | None = None
         self.tz = tz
         self.check_interval_s = check_interval_s
         self._lock = threading.Lock()
@@ -127,6 +135,13 @@ class NearestService:
         self._version: int | None = None
         self._checked_at = 0.0
         self.builds = 0
+
+    def uses_database(self) -> bool:
+        """Whether queries go to PostGIS (decided on first use, when the database is
+        reachable)."""
+        if self._database_knn is None:
+            self._database_knn = bool(self._database_knn_check and self._database_knn_check())
+        return self._database_knn
 
     def invalidate(self) -> None:
         """Force a version check on the next query (after a write in this process)."""
@@ -171,7 +186,13 @@ class NearestService:
         self, lat: float, lon: float, k: int, filters: Filters, at: datetime
     ) -> list[NearestResult]:
         """The ``k`` nearest active stations to WGS-84 (lat, lon) passing ``filters``;
-        ``open_now`` is evaluated at ``at``."""
+        ``open_now`` is evaluated at ``at``. On PostGIS the database answers (KNN on
+        the geography column); elsewhere the in-process index does."""
+        if self.uses_database():
+            from stationmap.services import postgis
+
+            with self._session_factory() as session:
+                return postgis.nearest(session, lat, lon, k, filters, at, self.tz)
         index, rows = self._current()
         return [
             NearestResult(rows[hit.position], hit.distance_m, index.is_open(hit.position, at))

@@ -180,8 +180,11 @@ def save_inputs(
         return result
     if not dry_run:
         lock_writes(session)
-    locator = locator or district_service.locator(session)
-    located = locator.locate_many([d.lat for d in inputs], [d.lon for d in inputs])
+    lats, lons = [d.lat for d in inputs], [d.lon for d in inputs]
+    if locator is not None:
+        located = locator.locate_many(lats, lons)
+    else:
+        located = district_service.locate_many(session, lats, lons)
     existing = _by_code(session, [d.code for d in inputs if d.code])
     same_place = _by_name_and_place(session, [d for d in inputs if not d.code])
     now = _now()

@@ -80,10 +80,11 @@ def test_a_write_by_another_process_reaches_this_processs_index(app, tmp_path):
     assert after["features"][0]["properties"]["name"] == "新开驿站"
     assert after["features"][0]["properties"]["distance_m"] < 1
     assert before["features"][0]["properties"]["name"] != "新开驿站"
-    assert state(app).nearest.builds == builds + 1
-    # No write, no rebuild.
-    client.get("/api/v1/stations/nearest", query_string=query)
-    assert state(app).nearest.builds == builds + 1
+    if not state(app).nearest.uses_database():  # the in-process index was rebuilt once
+        assert state(app).nearest.builds == builds + 1
+        # No write, no rebuild.
+        client.get("/api/v1/stations/nearest", query_string=query)
+        assert state(app).nearest.builds == builds + 1
     state(other).db.dispose()
 
 

@@ -1,0 +1,162 @@
+"""Spatial queries answered by PostGIS: nearest stations by the KNN operator on the
+``geography`` column, and point-in-district by ``ST_Covers`` on district geometries.
+
+They give the same answers as the in-process index and locator (tested on both
+backends): the KNN operator orders by distance on a sphere, so a query takes extra
+candidates, ranks them by ``ST_Distance`` on the WGS-84 spheroid (Karney's algorithm,
+like pyproj), and widens until no station beyond the candidates could rank higher.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from stationmap.geo.hours import HoursError, parse_hours
+from stationmap.geo.nearest import Filters
+from stationmap.services.nearest import NearestResult, StationRow
+
+# Spheroid and sphere distances differ by less than 0.6 %: a margin for the KNN order.
+SPHERE_MARGIN = 0.01
+
+_LEVEL_ORDER = "CASE d.level WHEN 'county' THEN 0 WHEN 'city' THEN 1 ELSE 2 END"
+
+
+def _is_open(hours: str | None, at: datetime, tz: ZoneInfo) -> bool | None:
+    if hours is None:
+        return None
+    try:
+        return parse_hours(hours).is_open(at, tz)
+    except HoursError:
+        return None
+
+
+def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
+    clauses = ["s.deleted_at IS NULL", "s.status = 'active'"]
+    for i, amenity in enumerate(sorted(filters.amenities)):
+        params[f"amenity_{i}"] = amenity
+        clauses.append(
+            "EXISTS (SELECT 1 FROM station_amenity a WHERE a.station_id = s.id "
+            f"AND a.amenity = :amenity_{i})"
+        )
+    if filters.host_types:
+        params["host_types"] = sorted(filters.host_types)
+        clauses.append("s.host_type = ANY(:host_types)")
+    if filters.worker_groups:
+        params["groups"] = sorted(filters.worker_groups)
+        clauses.append(
+            "EXISTS (SELECT 1 FROM station_worker_group w WHERE w.station_id = s.id "
+            'AND w."group" = ANY(:groups))'
+        )
+    if filters.radius_m is not None:
+        params["radius_m"] = filters.radius_m
+        clauses.append("ST_DWithin(s.geog, q.pt, :radius_m)")
+    return " AND ".join(clauses)
+
+
+def nearest(
+    session: Session,
+    lat: float,
+    lon: float,
+    k: int,
+    filters: Filters,
+    at: datetime,
+    tz: ZoneInfo,
+) -> list[NearestResult]:
+    """The ``k`` nearest active stations passing ``filters``, exactly as the in-process
+    index ranks them (geodesic distance, then id)."""
+    params: dict[str, Any] = {"lat": lat, "lon": lon}
+    where = _filter_sql(filters, params)
+    want = 4 * k + 12 if filters.open_at is not None else k + 8
+    sql = text(
+        "WITH q AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography AS pt) "
+        "SELECT s.id, s.code, s.name, s.address, s.district_code, s.host_type, "
+        "s.opening_hours, s.phone, s.is_demo, s.lat, s.lon, "
+        "ST_Distance(s.geog, q.pt) AS distance_m, s.geog <-> q.pt AS sphere_m "
+        f"FROM station s, q WHERE {where} ORDER BY s.geog <-> q.pt LIMIT :want"
+    )
+    while True:
+        rows = session.execute(sql, {**params, "want": want}).all()
+        exhausted = len(rows) < want
+        reach_m = float(rows[-1].sphere_m) if rows else 0.0
+        passing = [
+            r
+            for r in rows
+            if filters.open_at is None or _is_open(r.opening_hours, filters.open_at, tz) is True
+        ]
+        best = sorted(passing, key=lambda r: (float(r.distance_m), r.id))[:k]
+        complete = len(best) == k and float(best[-1].distance_m) * (1 + SPHERE_MARGIN) < reach_m
+        if exhausted or complete:
+            return _results(session, best, at, tz)
+        want *= 4
+
+
+def _results(
+    session: Session, rows: Sequence[Any], at: datetime, tz: ZoneInfo
+) -> list[NearestResult]:
+    ids = [r.id for r in rows]
+    amenities: dict[int, list[str]] = defaultdict(list)
+    groups: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        for station_id, code in session.execute(
+            text(
+                "SELECT station_id, amenity FROM station_amenity WHERE station_id = ANY(:ids) "
+                "ORDER BY station_id, amenity"
+            ),
+            {"ids": ids},
+        ):
+            amenities[station_id].append(code)
+        for station_id, code in session.execute(
+            text(
+                'SELECT station_id, "group" FROM station_worker_group '
+                'WHERE station_id = ANY(:ids) ORDER BY station_id, "group"'
+            ),
+            {"ids": ids},
+        ):
+            groups[station_id].append(code)
+    return [
+        NearestResult(
+            StationRow(
+                r.id,
+                r.code,
+                r.name,
+                r.address,
+                r.district_code,
+                r.host_type,
+                tuple(amenities.get(r.id, ())),
+                tuple(groups.get(r.id, ())),
+                r.opening_hours,
+                r.phone,
+                bool(r.is_demo),
+                float(r.lat),
+                float(r.lon),
+            ),
+            float(r.distance_m),
+            _is_open(r.opening_hours, at, tz),
+        )
+        for r in rows
+    ]
+
+
+def locate_many(session: Session, lats: Sequence[float], lons: Sequence[float]) -> list[str | None]:
+    """The deepest stored district covering each point (ties: the lower code), as
+    :class:`~stationmap.geo.districts.DistrictLocator` answers."""
+    if not lats:
+        return []
+    rows = session.execute(
+        text(
+            "SELECT p.i, d.code FROM unnest(CAST(:lats AS float8[]), CAST(:lons AS float8[])) "
+            "WITH ORDINALITY AS p(lat, lon, i) "
+            "LEFT JOIN LATERAL (SELECT d.code FROM district d WHERE d.geom IS NOT NULL AND "
+            "ST_Covers(d.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)) "
+            f"ORDER BY {_LEVEL_ORDER}, d.code LIMIT 1) d ON true ORDER BY p.i"
+        ),
+        {"lats": [float(x) for x in lats], "lons": [float(x) for x in lons]},
+    ).all()
+    return [code for _, code in rows]
