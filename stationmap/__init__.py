@@ -63,7 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from stationmap.web import register
 
-    register(app)
+    register(app, settings)
     from stationmap import cli
 
     cli.init_app(app)

@@ -12,6 +12,12 @@
 ``STATIONMAP_APP_NAME``        the ``src``/``sourceApplication`` sent to navigation apps.
 ``STATIONMAP_TENCENT_KEY``     Tencent Maps ``referer`` key for its URI API (optional).
 ``STATIONMAP_INDEX_CHECK_S``   how often a process checks for edits by others; default 0.5.
+``REDIS_URL``                  shared rate-limit state between processes (``redis://...``);
+                               default: each process counts in memory.
+``STATIONMAP_API_RATE_LIMIT``  per-client limit on the API; default ``600 per minute``
+                               (generous: couriers share carrier-grade NAT addresses);
+                               ``off`` for none (benchmarks).
+``STATIONMAP_PROXY_HOPS``      reverse proxies in front (for the client address); default 0.
 =============================  =====================================================
 """
 
@@ -41,6 +47,9 @@ class Settings:
     app_name: str = "stationmap"
     tencent_key: str = ""
     index_check_s: float = 0.5
+    redis_url: str = ""
+    api_rate_limit: str = "600 per minute"
+    proxy_hops: int = 0
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -77,6 +86,13 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         check_s = float(environ.get("STATIONMAP_INDEX_CHECK_S", "0.5"))
     except ValueError as exc:
         raise ConfigError("STATIONMAP_INDEX_CHECK_S must be a number of seconds") from exc
+    try:
+        proxy_hops = int(environ.get("STATIONMAP_PROXY_HOPS", "0"))
+    except ValueError as exc:
+        raise ConfigError("STATIONMAP_PROXY_HOPS must be a whole number") from exc
+    redis_url = environ.get("REDIS_URL", "")
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
     return Settings(
         database_url=url,
         secret_key=secret,
@@ -86,6 +102,9 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         app_name=environ.get("STATIONMAP_APP_NAME", "stationmap"),
         tencent_key=environ.get("STATIONMAP_TENCENT_KEY", ""),
         index_check_s=check_s,
+        redis_url=redis_url,
+        api_rate_limit=environ.get("STATIONMAP_API_RATE_LIMIT", "600 per minute"),
+        proxy_hops=proxy_hops,
     )
 
 

@@ -7,6 +7,9 @@ from typing import Any
 
 from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from stationmap.config import Settings
 
 
 def _reject_constant(name: str) -> Any:
@@ -41,11 +44,16 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def register(app: Flask) -> None:
-    from stationmap.web import api, errors, public
+def register(app: Flask, settings: Settings) -> None:
+    from stationmap.web import api, errors, limits, public
 
     app.json = StrictJSONProvider(app)
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+        )
     errors.init_app(app)
+    limits.init_app(app, settings)
     app.register_blueprint(api.bp)
     app.register_blueprint(public.bp)
     app.after_request(_security_headers)

@@ -1,0 +1,59 @@
+"""Rate limits answer 429 with Retry-After, and are shared between processes through
+Redis when REDIS_URL is set."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+
+import pytest
+
+from stationmap import state
+from tests.conftest import _copy_sqlite, _make_app
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _app(tmp_path, template, **extra):
+    path = tmp_path / f"{uuid.uuid4().hex}.sqlite3"
+    _copy_sqlite(template, path)
+    return _make_app(
+        f"sqlite:///{path}", tmp_path, STATIONMAP_API_RATE_LIMIT="5 per minute", **extra
+    )
+
+
+def test_api_limit_gives_429_with_retry_after(sqlite_templates, tmp_path):
+    app = _app(tmp_path, sqlite_templates[False])
+    client = app.test_client()
+    statuses = [client.get("/api/v1/amenities").status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    response = client.get("/api/v1/amenities")
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.get_json()["error"]["code"] == "too_many_requests"
+    # Pages and the OpenAPI document are not counted against the API.
+    assert client.get("/api/openapi.json").status_code == 200
+    state(app).db.dispose()
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_limit_is_shared_between_processes_through_redis(sqlite_templates, tmp_path):
+    """Two app instances stand in for two gunicorn workers behind one address."""
+    extra = {"REDIS_URL": REDIS_URL, "STATIONMAP_APP_NAME": uuid.uuid4().hex}
+    first = _app(tmp_path, sqlite_templates[False], **extra)
+    second = _app(tmp_path, sqlite_templates[False], **extra)
+    first.extensions["stationmap.limiter"].reset()
+    a, b = first.test_client(), second.test_client()
+    statuses = [(a if i % 2 else b).get("/api/v1/amenities").status_code for i in range(6)]
+    assert statuses == [200] * 5 + [429]
+    first.extensions["stationmap.limiter"].reset()
+    for app in (first, second):
+        state(app).db.dispose()
