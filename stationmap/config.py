@@ -18,6 +18,9 @@
                                (generous: couriers share carrier-grade NAT addresses);
                                ``off`` for none (benchmarks).
 ``STATIONMAP_PROXY_HOPS``      reverse proxies in front (for the client address); default 0.
+``STATIONMAP_TILES``           base map: ``none`` (default; works offline), ``osm``,
+                               ``tianditu`` (needs ``STATIONMAP_TIANDITU_KEY``) or ``amap``
+                               (GCJ-02: markers are converted to sit on it).
 =============================  =====================================================
 """
 
@@ -35,6 +38,7 @@ class ConfigError(RuntimeError):
 
 
 ENVIRONMENTS = ("production", "development", "testing")
+TILE_CHOICES = ("none", "osm", "tianditu", "amap")
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class Settings:
     redis_url: str = ""
     api_rate_limit: str = "600 per minute"
     proxy_hops: int = 0
+    tiles: str = "none"
+    tianditu_key: str = ""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -93,6 +99,14 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
     redis_url = environ.get("REDIS_URL", "")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
+    tiles = environ.get("STATIONMAP_TILES", "none").strip().lower() or "none"
+    if tiles not in TILE_CHOICES:
+        raise ConfigError(f"STATIONMAP_TILES must be one of {', '.join(TILE_CHOICES)}")
+    tianditu_key = environ.get("STATIONMAP_TIANDITU_KEY", "").strip()
+    if tiles == "tianditu" and not tianditu_key.isalnum():
+        raise ConfigError(
+            "STATIONMAP_TILES=tianditu needs STATIONMAP_TIANDITU_KEY (letters, digits)"
+        )
     return Settings(
         database_url=url,
         secret_key=secret,
@@ -105,6 +119,8 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         redis_url=redis_url,
         api_rate_limit=environ.get("STATIONMAP_API_RATE_LIMIT", "600 per minute"),
         proxy_hops=proxy_hops,
+        tiles=tiles,
+        tianditu_key=tianditu_key,
     )
 
 

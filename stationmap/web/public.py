@@ -1,17 +1,143 @@
-"""Public pages: the landing page, the API document and its reference page."""
+"""Public pages: the courier's map (``/``), the station page (``/s/<code>``), a
+placeholder for problem reports, the API document and its reference page.
+
+Map pages carry inline folium scripts, so they get their own Content-Security-Policy
+with a per-response nonce (the app-wide header is only a default; see
+``stationmap.web._security_headers``) and, when base tiles are configured, the tile
+host in ``img-src``.
+"""
 
 from __future__ import annotations
 
+import re
+import secrets
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, jsonify, render_template
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 
-from stationmap import state
+from stationmap import catalog, state
+from stationmap.render.map import (
+    MapParts,
+    MapSpec,
+    StationMarker,
+    Tiles,
+    local_assets,
+    page_map,
+    tiles_from_config,
+)
+from stationmap.services import pages as page_service
 from stationmap.services import stations as station_service
 from stationmap.web.openapi import build_spec
 
 bp = Blueprint("public", __name__)
+
+LANGS = ("zh", "en")
+LANG_COOKIE = "lang"
+# Filter chips offered on the map page, most asked-for first.
+FILTER_AMENITIES = (
+    "water",
+    "toilet",
+    "phone_charging",
+    "ebike_charging",
+    "microwave",
+    "air_conditioning",
+    "heating",
+    "first_aid",
+    "meals",
+)
+MAX_HOURS_IDS = 100
+_CODE = re.compile(r"[0-9A-Za-z-]{1,20}")
+
+# Strings for the page script, one language per page.
+SCRIPT_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "locating": "正在获取你的位置…",
+        "located": "已按你的当前位置排序。",
+        "denied": "你没有允许本页使用位置，所以无法按当前位置查找。",
+        "unavailable": "暂时无法获得你的位置（信号弱或定位服务关闭）。",
+        "timeout": "获取位置超时。",
+        "unsupported": "此浏览器不支持定位。",
+        "insecure": "页面不是通过 HTTPS 打开的，浏览器不允许定位。",
+        "fallback": "请点地图上的位置，或在下方选择区县。",
+        "picked": "按你在地图上选的位置排序。长按地图可换个位置。",
+        "district": "显示所选区县的驿站，按区县中心排序。点地图可从该处查找。",
+        "zoom_in": "放大地图以显示驿站。",
+        "too_many": "此范围内驿站太多，只显示了一部分；请放大地图。",
+        "none_found": "附近没有符合条件的驿站。试试减少筛选条件。",
+        "load_failed": "加载失败，请检查网络后重试。",
+        "choose_origin": "还没有位置：点地图或选择区县后，这里会列出最近的驿站。",
+        "ebike": "电动车约",
+        "walk": "步行约",
+        "min": "分钟",
+        "hour": "小时",
+        "open": "营业中",
+        "closed": "未营业",
+        "unknown": "开放时间未知",
+        "navigate": "导航",
+        "call": "电话",
+        "report": "报告问题",
+        "details": "详情",
+        "demo": "演示数据",
+        "you": "你的位置",
+        "picked_point": "查找位置",
+        "amap": "高德地图",
+        "baidu": "百度地图",
+        "tencent": "腾讯地图",
+        "count": "显示 {n} 个驿站",
+    },
+    "en": {
+        "locating": "Finding your location…",
+        "located": "Sorted by distance from where you are.",
+        "denied": "You did not allow this page to use your location, so it cannot sort by it.",
+        "unavailable": "Your location is not available right now (weak signal or location off).",
+        "timeout": "Finding your location took too long.",
+        "unsupported": "This browser cannot share a location.",
+        "insecure": "This page was not opened over HTTPS, so the browser will not share a "
+        "location.",
+        "fallback": "Tap a place on the map, or pick a district below.",
+        "picked": "Sorted by distance from the place you tapped. Long-press to move it.",
+        "district": "Stations of the chosen district, sorted from its centre. Tap the map "
+        "to search from there.",
+        "zoom_in": "Zoom in to see stations.",
+        "too_many": "Too many stations here; only some are shown. Zoom in.",
+        "none_found": "No station matches nearby. Try fewer filters.",
+        "load_failed": "Loading failed. Check the network and try again.",
+        "choose_origin": "No location yet: tap the map or pick a district to list the "
+        "nearest stations.",
+        "ebike": "e-bike ~",
+        "walk": "walk ~",
+        "min": "min",
+        "hour": "h",
+        "open": "Open now",
+        "closed": "Closed now",
+        "unknown": "Hours unknown",
+        "navigate": "Navigate",
+        "call": "Call",
+        "report": "Report a problem",
+        "details": "Details",
+        "demo": "Demo data",
+        "you": "You are here",
+        "picked_point": "Search point",
+        "amap": "AMap",
+        "baidu": "Baidu Maps",
+        "tencent": "Tencent Maps",
+        "count": "{n} stations shown",
+    },
+}
 
 
 @cache
@@ -19,13 +145,232 @@ def _spec() -> dict[str, Any]:
     return build_spec()
 
 
+# -- language, tiles, content security ---------------------------------------------------
+def _lang() -> str:
+    asked = request.args.get("lang", "")
+    if asked in LANGS:
+        return asked
+    saved = request.cookies.get(LANG_COOKIE, "")
+    return saved if saved in LANGS else "zh"
+
+
+def _remember_lang(response: Response) -> Response:
+    asked = request.args.get("lang", "")
+    if asked in LANGS and request.cookies.get(LANG_COOKIE) != asked:
+        response.set_cookie(
+            LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=False
+        )
+    return response
+
+
+def _tiles() -> Tiles:
+    settings = state(current_app).settings
+    return tiles_from_config(settings.tiles, settings.tianditu_key)
+
+
+def _nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return str(g.csp_nonce)
+
+
+def _tile_origins(tiles: Tiles) -> list[str]:
+    origins = []
+    for layer in tiles.layers:
+        parts = urlsplit(layer.url)
+        host = parts.netloc
+        if "{s}" in host:
+            host = host.replace("{s}", "*")
+            host = re.sub(r"[^.]*\*[^.]*", "*", host)
+        origins.append(f"{parts.scheme}://{host}")
+    return sorted(set(origins))
+
+
+def _map_page(html: str, tiles: Tiles) -> Response:
+    """The response for a page with an inline map script: CSP with this response's
+    nonce, tile hosts allowed as images."""
+    response = make_response(html)
+    img = " ".join(["'self'", "data:", *_tile_origins(tiles)])
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; img-src {img}; style-src 'self'; "
+        f"script-src 'self' 'nonce-{_nonce()}'; object-src 'none'; base-uri 'self'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    return _remember_lang(response)
+
+
+def _assets() -> Any:
+    return local_assets(url_for("static", filename=""))
+
+
+def _page_context(lang: str) -> dict[str, Any]:
+    other = "en" if lang == "zh" else "zh"
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    switch = url_for(
+        request.endpoint or "public.index", **(request.view_args or {}), **args, lang=other
+    )
+    return {
+        "lang": lang,
+        "zh": lang == "zh",
+        "csp_nonce": _nonce(),
+        "switch_url": switch,
+        "switch_label": "English" if lang == "zh" else "中文",
+        "switch_lang": other,
+    }
+
+
+def _terms(terms: tuple[catalog.Term, ...], lang: str, only: tuple[str, ...] = ()) -> list[Any]:
+    chosen = [t for t in terms if not only or t.code in only]
+    if only:
+        chosen.sort(key=lambda t: only.index(t.code))
+    return [{"code": t.code, "name": t.name(lang)} for t in chosen]
+
+
+# -- pages -------------------------------------------------------------------------------
 @bp.get("/")
-def index() -> str:
+def index() -> Response:
+    lang = _lang()
+    tiles = _tiles()
+    district_code = request.args.get("district", "")
+    district = None
     with state(current_app).db.session() as session:
-        total = station_service.count(session)
-    return render_template("index.html", station_count=total)
+        if district_code:
+            if not (district_code.isdigit() and len(district_code) == 6):
+                abort(404)
+            district = page_service.district_view(session, district_code)
+            if district is None:
+                abort(404)
+        choices = page_service.district_choices(session, lang)
+    spec = MapSpec(
+        center=(35.0, 105.0),
+        zoom=4,
+        bounds=district.bounds if district else None,
+        boundary=district.boundary if district else None,
+        cluster=True,
+        tiles=tiles,
+    )
+    parts: MapParts = page_map(spec, _assets())
+    config = {
+        "lang": lang,
+        "map": parts.map_name,
+        "cluster": parts.cluster_name,
+        "datum": parts.datum,
+        "district": (
+            {
+                "code": district.code,
+                "name": district.short_name,
+                "bounds": district.bounds,
+            }
+            if district
+            else None
+        ),
+        "districts": [
+            {"code": c.code, "name": c.name, "count": c.count, "center": c.center}
+            for c in choices
+            if c.center is not None
+        ],
+        "index": url_for("public.index"),
+        "api": {
+            "nearest": url_for("api.nearest_stations"),
+            "stations": url_for("api.list_stations"),
+            "district": url_for("api.district_detail", code="000000").removesuffix("000000"),
+            "hours": url_for("public.station_hours"),
+        },
+        "page": url_for("public.station_page", code="CODE").removesuffix("CODE"),
+        "amenities": {t.code: t.name(lang) for t in catalog.AMENITIES},
+        "text": SCRIPT_TEXT[lang],
+    }
+    html = render_template(
+        "index.html",
+        map=parts,
+        config=config,
+        district=district,
+        choices=choices,
+        amenities=_terms(catalog.AMENITIES, lang, FILTER_AMENITIES),
+        groups=_terms(catalog.WORKER_GROUPS, lang),
+        **_page_context(lang),
+    )
+    return _map_page(html, tiles)
 
 
+@bp.get("/s/<code>")
+def station_page(code: str) -> Response:
+    if not _CODE.fullmatch(code):
+        abort(404)
+    lang = _lang()
+    settings = state(current_app).settings
+    tiles = _tiles()
+    with state(current_app).db.session() as session:
+        station = page_service.station_by_code(
+            session,
+            code,
+            datetime.now(UTC),
+            settings.tz,
+            lang,
+            settings.app_name,
+            settings.tencent_key,
+        )
+    if station is None:
+        abort(404)
+    spec = MapSpec(
+        center=(station.lat, station.lon),
+        zoom=15,
+        boundary=station.district.boundary if station.district else None,
+        cluster=False,
+        marker=StationMarker(station.lat, station.lon, station.name),
+        tiles=tiles,
+    )
+    parts = page_map(spec, _assets())
+    html = render_template(
+        "station.html",
+        station=station,
+        map=parts,
+        **_page_context(lang),
+    )
+    return _map_page(html, tiles)
+
+
+@bp.get("/s/<code>/report")
+def report_problem(code: str) -> Response:
+    if not _CODE.fullmatch(code):
+        abort(404)
+    lang = _lang()
+    with state(current_app).db.session() as session:
+        station = station_service.get_by_code(session, code)
+        name = station.name if station else None
+        phone = station.phone if station else ""
+    if name is None:
+        abort(404)
+    html = render_template("report.html", code=code, name=name, phone=phone, **_page_context(lang))
+    return _remember_lang(make_response(html))
+
+
+@bp.get("/hours.json")
+def station_hours() -> Response:
+    """``?id=1&id=2``: each station's opening hours described now, in the page
+    language (the map page's list asks for these after the nearest answer)."""
+    lang = _lang()
+    raw = request.args.getlist("id")
+    if not raw or len(raw) > MAX_HOURS_IDS or not all(v.isdigit() and len(v) < 12 for v in raw):
+        response = jsonify(
+            {"error": {"code": "invalid_parameter", "message": "id: 1 to 100 ids", "field": "id"}}
+        )
+        response.status_code = 400
+        return response
+    settings = state(current_app).settings
+    with state(current_app).db.session() as session:
+        views = page_service.hours_for_ids(
+            session, [int(v) for v in raw], datetime.now(UTC), settings.tz, lang
+        )
+    response = jsonify(
+        {"hours": {str(k): {"open": v.open, "text": v.text} for k, v in views.items()}}
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- the API document and health ---------------------------------------------------------
 @bp.get("/api/openapi.json")
 def openapi_document() -> Response:
     return jsonify(_spec())

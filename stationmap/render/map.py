@@ -1,0 +1,349 @@
+"""folium maps for the public pages: pure builders, no Flask, no database.
+
+A page map is a folium :class:`folium.Map` with, optionally, a base tile layer chosen by
+configuration, a district boundary, an (initially empty) marker cluster that the page
+script fills from the API as the map moves, and a station marker. The builders return
+plain strings for a template (:class:`MapParts`) or a whole standalone document.
+
+* **Local assets only.** folium's defaults load Leaflet, jQuery, Bootstrap and Font
+  Awesome from public CDNs; every element's ``default_js``/``default_css`` is replaced
+  here with the app's own copies (see :class:`Assets`) or dropped when not needed.
+* **Datums.** Stations and boundaries are stored in WGS-84. AMap tiles are GCJ-02, so
+  on an AMap base map every drawn coordinate is converted with
+  :func:`~stationmap.geo.datum.wgs84_to_gcj02` (``MapParts.datum`` tells the page
+  script to do the same for what it adds).
+* **Escaping.** folium puts tooltip text into a JavaScript template literal that is then
+  parsed as HTML; :func:`js_template_text` escapes for both contexts. The page script
+  must still never contain ``</script`` or ``<!--``: :func:`map_parts` refuses it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import folium
+import numpy as np
+import shapely
+from branca.element import Element
+from folium.plugins import MarkerCluster
+from shapely.geometry import shape
+
+from stationmap.geo.datum import wgs84_to_gcj02
+
+TileKind = Literal["none", "osm", "tianditu", "amap"]
+TILE_KINDS: tuple[TileKind, ...] = ("none", "osm", "tianditu", "amap")
+
+# Boundaries are simplified to about 30 m and rounded to about 1 m: a county outline
+# stays a few kilobytes and still reads correctly at street zoom.
+BOUNDARY_TOLERANCE_DEG = 0.0003
+COORD_DECIMALS = 5
+
+BOUNDARY_STYLE: dict[str, Any] = {
+    "color": "#b3261e",
+    "weight": 2,
+    "opacity": 0.9,
+    "fill": True,
+    "fillColor": "#b3261e",
+    "fillOpacity": 0.04,
+    "interactive": False,
+}
+
+
+@dataclass(frozen=True)
+class TileLayerSpec:
+    url: str
+    attribution: str
+    subdomains: str = "abc"
+    max_zoom: int = 18
+
+
+@dataclass(frozen=True)
+class Tiles:
+    """A base map: its layers and the datum its pixels are drawn in."""
+
+    kind: TileKind = "none"
+    layers: tuple[TileLayerSpec, ...] = ()
+    datum: Literal["wgs84", "gcj02"] = "wgs84"
+
+
+def tiles_from_config(name: str | None, tianditu_key: str = "") -> Tiles:
+    """The base map for ``STATIONMAP_TILES`` (``none``, ``osm``, ``tianditu``, ``amap``).
+
+    Raises ``ValueError`` naming the setting to fix for an unknown name or a Tianditu
+    base map without ``STATIONMAP_TIANDITU_KEY``.
+    """
+    kind = (name or "none").strip().lower() or "none"
+    if kind == "none":
+        return Tiles()
+    if kind == "osm":
+        return Tiles(
+            "osm",
+            (
+                TileLayerSpec(
+                    "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                    "&copy; OpenStreetMap contributors",
+                    subdomains="",
+                    max_zoom=19,
+                ),
+            ),
+        )
+    if kind == "tianditu":
+        key = tianditu_key.strip()
+        if not key or not re.fullmatch(r"[0-9A-Za-z]+", key):
+            raise ValueError(
+                "STATIONMAP_TILES=tianditu needs STATIONMAP_TIANDITU_KEY (a Tianditu key, "
+                "letters and digits)"
+            )
+        base = "https://t{s}.tianditu.gov.cn/DataServer?T=%s&x={x}&y={y}&l={z}&tk=" + key
+        attribution = "&copy; 天地图 Tianditu"
+        return Tiles(
+            "tianditu",
+            (
+                TileLayerSpec(base % "vec_w", attribution, "01234567"),
+                TileLayerSpec(base % "cva_w", attribution, "01234567"),
+            ),
+        )
+    if kind == "amap":
+        return Tiles(
+            "amap",
+            (
+                TileLayerSpec(
+                    "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
+                    "&style=8&x={x}&y={y}&z={z}",
+                    "&copy; 高德地图 AutoNavi",
+                    "1234",
+                ),
+            ),
+            datum="gcj02",
+        )
+    raise ValueError(f"STATIONMAP_TILES must be one of {', '.join(TILE_KINDS)}, not {name!r}")
+
+
+@dataclass(frozen=True)
+class Assets:
+    """URLs of the app's own copies of the map libraries."""
+
+    leaflet_js: str
+    leaflet_css: str
+    markercluster_js: str
+    markercluster_css: tuple[str, ...]
+
+    def scripts(self, *, cluster: bool) -> tuple[str, ...]:
+        return (self.leaflet_js, self.markercluster_js) if cluster else (self.leaflet_js,)
+
+    def styles(self, *, cluster: bool) -> tuple[str, ...]:
+        return (self.leaflet_css, *self.markercluster_css) if cluster else (self.leaflet_css,)
+
+
+def local_assets(static_url: str = "/static/") -> Assets:
+    """The vendored files under ``stationmap/static/vendor`` at ``static_url``."""
+    base = static_url.rstrip("/") + "/vendor/"
+    return Assets(
+        leaflet_js=base + "leaflet-1.9.4/leaflet.js",
+        leaflet_css=base + "leaflet-1.9.4/leaflet.css",
+        markercluster_js=base + "leaflet.markercluster-1.5.3/leaflet.markercluster.js",
+        markercluster_css=(
+            base + "leaflet.markercluster-1.5.3/MarkerCluster.css",
+            base + "leaflet.markercluster-1.5.3/MarkerCluster.Default.css",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class StationMarker:
+    """One station drawn by the server (the station page); WGS-84."""
+
+    lat: float
+    lon: float
+    label: str  # plain text, escaped here
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """What to draw. Coordinates are WGS-84 degrees; ``bounds`` is
+    ``(min_lat, min_lon, max_lat, max_lon)`` and wins over ``center``/``zoom``."""
+
+    center: tuple[float, float] = (35.0, 105.0)
+    zoom: int = 4
+    bounds: tuple[float, float, float, float] | None = None
+    boundary: Mapping[str, Any] | None = None  # a GeoJSON geometry
+    cluster: bool = True
+    marker: StationMarker | None = None
+    tiles: Tiles = field(default_factory=Tiles)
+    min_zoom: int = 3
+    max_zoom: int = 18
+    interactive: bool = True
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """A rendered map for a template: ``html`` goes in the body, ``script`` (bare
+    JavaScript, to be placed in a ``<script>`` with the response's nonce) after the
+    ``scripts``; ``styles`` go in the head."""
+
+    html: str
+    script: str
+    map_name: str
+    cluster_name: str | None
+    datum: str
+    scripts: tuple[str, ...]
+    styles: tuple[str, ...]
+
+
+def js_template_text(text: str) -> str:
+    """``text`` made safe to sit inside a JavaScript template literal whose value is
+    then parsed as HTML (folium's tooltips and popups).
+
+    HTML-escapes it, then replaces the characters that mean something to a template
+    literal or to the script element: backslash, backtick and ``$`` become character
+    references, so ``${...}``, a lone backtick, ``\\``` and ``</script>`` all stay text.
+    """
+    escaped = html.escape(text, quote=True)
+    return escaped.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+
+
+def _to_display(lat: float, lon: float, datum: str) -> tuple[float, float]:
+    if datum == "gcj02":
+        g_lat, g_lon = wgs84_to_gcj02(lat, lon)
+        return float(g_lat), float(g_lon)
+    return lat, lon
+
+
+def display_boundary(geometry: Mapping[str, Any], datum: str = "wgs84") -> dict[str, Any]:
+    """A GeoJSON geometry simplified, rounded and, for GCJ-02 tiles, converted."""
+    geom = shape(geometry).simplify(BOUNDARY_TOLERANCE_DEG, preserve_topology=True)
+
+    def convert(coords: np.ndarray) -> np.ndarray:
+        lon, lat = coords[:, 0], coords[:, 1]
+        if datum == "gcj02":
+            lat, lon = wgs84_to_gcj02(lat, lon)
+        return np.round(np.column_stack([lon, lat]), COORD_DECIMALS)
+
+    out: dict[str, Any] = json.loads(shapely.to_geojson(shapely.transform(geom, convert)))
+    return out
+
+
+def _local_only(elements: Iterable[Element], assets: Assets) -> None:
+    """Replace every element's CDN dependencies with the local copies (or nothing)."""
+    for element in elements:
+        if isinstance(element, folium.Map):
+            element.default_js = [("leaflet", assets.leaflet_js)]
+            element.default_css = [("leaflet_css", assets.leaflet_css)]
+        elif isinstance(element, MarkerCluster):
+            element.default_js = [("markerclusterjs", assets.markercluster_js)]
+            element.default_css = [
+                (f"markerclustercss{i}", url) for i, url in enumerate(assets.markercluster_css)
+            ]
+        elif hasattr(element, "default_js") or hasattr(element, "default_css"):
+            element.default_js = []
+            element.default_css = []
+        _local_only(element._children.values(), assets)
+
+
+def build_map(spec: MapSpec, assets: Assets) -> folium.Map:
+    """A folium map for ``spec`` that loads nothing from outside the app (tiles
+    excepted, when configured)."""
+    datum = spec.tiles.datum
+    center = _to_display(*spec.center, datum)
+    fmap = folium.Map(
+        location=list(center),
+        zoom_start=spec.zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        zoom_control=spec.interactive,
+        dragging=spec.interactive,
+        scroll_wheel_zoom=spec.interactive,
+        double_click_zoom=spec.interactive,
+        touch_zoom=spec.interactive,
+        # Leaflet options (folium's min_zoom/max_zoom only reach its default tiles);
+        # the marker cluster needs the map's own maxZoom when there are no tiles.
+        **{"minZoom": spec.min_zoom, "maxZoom": spec.max_zoom},
+    )
+    for layer in spec.tiles.layers:
+        folium.TileLayer(
+            tiles=layer.url,
+            attr=layer.attribution,
+            subdomains=layer.subdomains or "abc",
+            max_zoom=layer.max_zoom,
+            overlay=False,
+            control=False,
+        ).add_to(fmap)
+    if spec.boundary is not None:
+        folium.GeoJson(
+            display_boundary(spec.boundary, datum),
+            name="boundary",
+            style_function=lambda _feature: BOUNDARY_STYLE,
+            control=False,
+        ).add_to(fmap)
+    if spec.cluster:
+        MarkerCluster(
+            name="stations",
+            control=False,
+            options={"showCoverageOnHover": False, "maxClusterRadius": 50},
+        ).add_to(fmap)
+    if spec.marker is not None:
+        m_lat, m_lon = _to_display(spec.marker.lat, spec.marker.lon, datum)
+        folium.CircleMarker(
+            location=[m_lat, m_lon],
+            radius=11,
+            color="#ffffff",
+            weight=3,
+            fill=True,
+            fill_color="#b3261e",
+            fill_opacity=1.0,
+            tooltip=folium.Tooltip(
+                js_template_text(spec.marker.label),
+                permanent=True,
+                direction="top",
+                offset=(0, -12),
+            ),
+        ).add_to(fmap)
+    if spec.bounds is not None:
+        s_lat, s_lon = _to_display(spec.bounds[0], spec.bounds[1], datum)
+        n_lat, n_lon = _to_display(spec.bounds[2], spec.bounds[3], datum)
+        fmap.fit_bounds([[s_lat, s_lon], [n_lat, n_lon]])
+    _local_only([fmap], assets)
+    return fmap
+
+
+_FORBIDDEN_IN_SCRIPT = re.compile(r"</script|<!--", re.IGNORECASE)
+
+
+def page_map(spec: MapSpec, assets: Assets) -> MapParts:
+    """Build the map for ``spec`` and render it into pieces for a page template."""
+    return map_parts(build_map(spec, assets), assets, spec.tiles.datum)
+
+
+def map_parts(fmap: folium.Map, assets: Assets, datum: str = "wgs84") -> MapParts:
+    """Render ``fmap`` into pieces a page template places itself (no CDN links, no
+    folium page-wide styles). ``datum`` is the datum of its base tiles."""
+    figure = fmap.get_root()
+    figure.render()
+    script = figure.script.render()
+    if _FORBIDDEN_IN_SCRIPT.search(script):
+        raise ValueError("the map script contains '</script' or '<!--'; refusing to inline it")
+    cluster = next(
+        (c for c in fmap._children.values() if isinstance(c, MarkerCluster)),
+        None,
+    )
+    has_cluster = cluster is not None
+    return MapParts(
+        html=f'<div class="folium-map" id="{fmap.get_name()}"></div>',
+        script=script,
+        map_name=fmap.get_name(),
+        cluster_name=cluster.get_name() if cluster is not None else None,
+        datum=datum,
+        scripts=assets.scripts(cluster=has_cluster),
+        styles=assets.styles(cluster=has_cluster),
+    )
+
+
+def standalone_html(fmap: folium.Map) -> str:
+    """The whole folium document (local assets only), for files and for tests."""
+    return fmap.get_root().render()

@@ -1,0 +1,227 @@
+"""What the public pages show: a station by its code with its district chain, opening
+hours described for people, navigation links, and the districts to pick from.
+
+Plain data out (dataclasses of str, float, lists); the templates and the folium builder
+render it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from stationmap import catalog
+from stationmap.geo.hours import HoursError, describe, parse_hours
+from stationmap.geo.navigation import cached_links
+from stationmap.models import District, Station
+from stationmap.services import districts as district_service
+from stationmap.services import stations as station_service
+
+
+@dataclass(frozen=True)
+class HoursView:
+    open: bool | None
+    text: str  # "营业中，20:00 关门" / "open now, closes 20:00"
+
+
+@dataclass(frozen=True)
+class Label:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DistrictChoice:
+    code: str
+    name: str  # "呼和浩特市 新城区"
+    label: str  # with the station count, for a select
+    count: int
+    center: tuple[float, float] | None  # lat, lon of the bounding box centre
+
+
+@dataclass(frozen=True)
+class DistrictView:
+    code: str
+    name: str  # with its parents: "内蒙古自治区 呼和浩特市 新城区"
+    short_name: str
+    boundary: dict[str, Any] | None  # GeoJSON geometry, WGS-84
+    bounds: tuple[float, float, float, float] | None  # min_lat, min_lon, max_lat, max_lon
+
+
+@dataclass(frozen=True)
+class StationView:
+    id: int
+    code: str
+    name: str
+    address: str
+    lat: float
+    lon: float
+    status: str
+    status_name: str
+    host_type: str
+    opening_hours: str | None
+    hours: HoursView
+    phone: str
+    tel: str  # the phone number reduced to what a tel: link may carry ("" if none)
+    contact: str
+    amenities: list[Label]
+    worker_groups: list[Label]
+    services: list[str]
+    demo: bool
+    verified_at: datetime | None
+    district: DistrictView | None
+    links: dict[str, dict[str, str]]
+
+
+def hours_view(text: str | None, at: datetime, tz: ZoneInfo, lang: str) -> HoursView:
+    """Opening hours at ``at`` described in ``lang`` (``zh`` or ``en``)."""
+    if not text:
+        return HoursView(None, "开放时间未知" if lang == "zh" else "hours unknown")
+    try:
+        state = parse_hours(text).state(at, tz)
+    except HoursError:
+        return HoursView(None, text)
+    return HoursView(state.open, describe(state, at.astimezone(tz), lang))
+
+
+def tel_number(phone: str) -> str:
+    """The first phone number in ``phone`` with only the characters a ``tel:`` URI
+    needs (digits, ``+``, ``-``), or ``""``."""
+    first = phone.replace("，", ",").replace("；", ";").replace("/", ",").split(",")[0]
+    first = first.split(";")[0]
+    kept = "".join(ch for ch in first if ch.isascii() and (ch.isdigit() or ch in "+-"))
+    return kept if sum(ch.isdigit() for ch in kept) >= 3 else ""
+
+
+def _labels(codes: Iterable[str], lang: str) -> list[Label]:
+    out = []
+    for code in codes:
+        term = catalog.BY_CODE.get(code)
+        out.append(Label(code, term.name(lang) if term else code))
+    return out
+
+
+def _district_chain(session: Session, code: str | None) -> list[District]:
+    chain: list[District] = []
+    while code:
+        row = district_service.get_district(session, code)
+        if row is None or row in chain:
+            break
+        chain.append(row)
+        code = row.parent_code
+    return list(reversed(chain))
+
+
+def district_view(
+    session: Session, code: str, *, with_boundary: bool = True
+) -> DistrictView | None:
+    """The district ``code`` with its parents' names and (optionally) its boundary."""
+    chain = _district_chain(session, code)
+    if not chain or chain[-1].code != code:
+        return None
+    row = chain[-1]
+    bounds = (
+        (row.min_lat, row.min_lon, row.max_lat, row.max_lon)
+        if row.min_lat is not None
+        and row.min_lon is not None
+        and row.max_lat is not None
+        and row.max_lon is not None
+        else None
+    )
+    boundary = json.loads(row.boundary_geojson) if with_boundary and row.boundary_geojson else None
+    return DistrictView(
+        code=row.code,
+        name=" ".join(d.name for d in chain),
+        short_name=row.name,
+        boundary=boundary,
+        bounds=bounds,
+    )
+
+
+def station_by_code(
+    session: Session,
+    code: str,
+    at: datetime,
+    tz: ZoneInfo,
+    lang: str,
+    app_name: str,
+    tencent_key: str = "",
+) -> StationView | None:
+    """Everything the station page shows, or ``None`` for an unknown or deleted code."""
+    station: Station | None = station_service.get_by_code(session, code)
+    if station is None:
+        return None
+    status = next((t for t in catalog.STATUSES if t.code == station.status), None)
+    return StationView(
+        id=station.id,
+        code=station.code,
+        name=station.name,
+        address=station.address,
+        lat=station.lat,
+        lon=station.lon,
+        status=station.status,
+        status_name=status.name(lang) if status else station.status,
+        host_type=(
+            catalog.HOST_TYPE_BY_CODE[station.host_type].name(lang)
+            if station.host_type in catalog.HOST_TYPE_BY_CODE
+            else station.host_type
+        ),
+        opening_hours=station.opening_hours,
+        hours=hours_view(station.opening_hours, at, tz, lang),
+        phone=station.phone,
+        tel=tel_number(station.phone),
+        contact=station.contact,
+        amenities=_labels(station.amenities, lang),
+        worker_groups=_labels(station.worker_groups, lang),
+        services=[s for s in station.services if s.strip()],
+        demo=station.is_demo,
+        verified_at=station.verified_at,
+        district=district_view(session, station.district_code) if station.district_code else None,
+        links=cached_links(station.lat, station.lon, station.name, app_name, tencent_key),
+    )
+
+
+def district_choices(session: Session, lang: str) -> list[DistrictChoice]:
+    """County-level districts that have stations, named with their city."""
+    counts = dict(
+        session.execute(
+            select(Station.district_code, func.count())
+            .where(Station.deleted_at.is_(None), Station.status == "active")
+            .group_by(Station.district_code)
+        ).all()
+    )
+    summaries = district_service.summaries(session)
+    names = {d.code: d.name for d in summaries}
+    out = []
+    for d in summaries:
+        if d.level != "county" or not counts.get(d.code):
+            continue
+        parent = names.get(d.parent_code or "", "")
+        label = f"{parent} {d.name}".strip()
+        count = counts[d.code]
+        center = ((d.bbox[1] + d.bbox[3]) / 2, (d.bbox[0] + d.bbox[2]) / 2) if d.bbox else None
+        shown = f"{label}（{count}）" if lang == "zh" else f"{label} ({count})"
+        out.append(DistrictChoice(d.code, label, shown, count, center))
+    return out
+
+
+def hours_for_ids(
+    session: Session, ids: Iterable[int], at: datetime, tz: ZoneInfo, lang: str
+) -> dict[int, HoursView]:
+    """Opening hours described for each of the stations ``ids`` that exist."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Station.id, Station.opening_hours).where(
+            Station.id.in_(wanted), Station.deleted_at.is_(None)
+        )
+    )
+    return {station_id: hours_view(text, at, tz, lang) for station_id, text in rows}

@@ -1,0 +1,502 @@
+/* stationmap: the courier's map page.
+ *
+ * The folium map (built by stationmap/render/map.py) is already on the page; this script
+ * finds it by name, asks for the location, lists the nearest stations from
+ * /api/v1/stations/nearest and fills the marker cluster with the stations of the visible
+ * area from /api/v1/stations?bbox=... as the map moves. The list and the map apply the
+ * same filters.
+ *
+ * Safety: every stored string is put into the page with textContent or as an attribute
+ * value; nothing from the data is ever parsed as HTML.
+ */
+(function () {
+  "use strict";
+
+  var cfgEl = document.getElementById("sm-config");
+  if (!cfgEl) { return; }
+  var cfg = JSON.parse(cfgEl.textContent);
+  var T = cfg.text;
+  var map = window[cfg.map];
+  var cluster = cfg.cluster ? window[cfg.cluster] : null;
+  var GCJ = cfg.datum === "gcj02";
+  var MIN_ZOOM_FOR_STATIONS = 9;
+  var PAGE_LIMIT = 500;
+  var MAX_PAGES = 4;
+  var NEAREST_K = 10;
+  var EBIKE_M_PER_MIN = 15000 / 60;
+  var WALK_M_PER_MIN = 4500 / 60;
+  var MAIN_AMENITIES = ["water", "toilet", "ebike_charging", "microwave", "phone_charging",
+    "air_conditioning", "heating", "first_aid"];
+
+  var statusEl = document.getElementById("status");
+  var listEl = document.getElementById("list");
+  var noteEl = document.getElementById("list-note");
+  var itemTpl = document.getElementById("item-tpl");
+  var popupTpl = document.getElementById("popup-tpl");
+  var filtersEl = document.getElementById("filters");
+
+  var origin = null;          // {lat, lon} WGS-84
+  var originKind = null;      // "gps" | "tap" | "district"
+  var originMarker = null;
+  var accuracyCircle = null;
+  var boundaryLayer = null;
+  var boundaryCode = cfg.district ? cfg.district.code : null;
+  var visibleAbort = null;
+  var nearestAbort = null;
+  var nearestSeq = 0;
+  var markersById = {};
+
+  // -- datum: WGS-84 -> GCJ-02 (the published forward formula) for AMap tiles ----------
+  var KRASOVSKY_A = 6378245.0;
+  var KRASOVSKY_EE = 0.00669342162296594323;
+  function gcjOffset(lat, lon) {
+    var x = lon - 105.0, y = lat - 35.0, pi = Math.PI;
+    var sx = Math.sqrt(Math.abs(x));
+    var common = (20 * Math.sin(6 * x * pi) + 20 * Math.sin(2 * x * pi)) * 2 / 3;
+    var dLat = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sx + common;
+    dLat += (20 * Math.sin(y * pi) + 40 * Math.sin(y / 3 * pi)) * 2 / 3;
+    dLat += (160 * Math.sin(y / 12 * pi) + 320 * Math.sin(y * pi / 30)) * 2 / 3;
+    var dLon = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sx + common;
+    dLon += (20 * Math.sin(x * pi) + 40 * Math.sin(x / 3 * pi)) * 2 / 3;
+    dLon += (150 * Math.sin(x / 12 * pi) + 300 * Math.sin(x / 30 * pi)) * 2 / 3;
+    var rad = lat / 180 * pi;
+    var magic = 1 - KRASOVSKY_EE * Math.sin(rad) * Math.sin(rad);
+    var sqrtMagic = Math.sqrt(magic);
+    dLat = (dLat * 180) / ((KRASOVSKY_A * (1 - KRASOVSKY_EE)) / (magic * sqrtMagic) * pi);
+    dLon = (dLon * 180) / (KRASOVSKY_A / sqrtMagic * Math.cos(rad) * pi);
+    return [dLat, dLon];
+  }
+  function insideChinaBox(lat, lon) {
+    return lon >= 73.4 && lon <= 135.1 && lat >= 18.1 && lat <= 53.6;
+  }
+  /** WGS-84 -> the map's display datum, as a Leaflet LatLng. */
+  function toMap(lat, lon) {
+    if (GCJ && insideChinaBox(lat, lon)) {
+      var d = gcjOffset(lat, lon);
+      return L.latLng(lat + d[0], lon + d[1]);
+    }
+    return L.latLng(lat, lon);
+  }
+  /** A map point (display datum) -> WGS-84 {lat, lon}, by fixed-point iteration. */
+  function fromMap(latlng) {
+    var lat = latlng.lat, lon = latlng.lng;
+    if (!GCJ || !insideChinaBox(lat, lon)) { return {lat: lat, lon: lon}; }
+    var wLat = lat, wLon = lon;
+    for (var i = 0; i < 8; i++) {
+      var d = gcjOffset(wLat, wLon);
+      wLat = lat - d[0];
+      wLon = lon - d[1];
+    }
+    return {lat: wLat, lon: wLon};
+  }
+
+  // -- small helpers ---------------------------------------------------------------------
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+  function icon(code) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("class", "ic");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var use = document.createElementNS(ns, "use");
+    use.setAttribute("href", "#i-" + encodeURIComponent(code));
+    svg.appendChild(use);
+    return svg;
+  }
+  function setStatus(message, warn) {
+    statusEl.textContent = message;
+    statusEl.classList.toggle("warn", Boolean(warn));
+  }
+  function safeHref(url) {
+    // Only the link kinds the API produces; anything else is dropped.
+    return /^(https:\/\/|amapuri:|iosamap:|baidumap:|qqmap:)/.test(String(url || "")) ? url : null;
+  }
+  function telHref(phone) {
+    var first = String(phone || "").split(/[,，;；/]/)[0].replace(/[^0-9+-]/g, "");
+    return first.replace(/[^0-9]/g, "").length >= 3 ? "tel:" + first : null;
+  }
+  function formatDistance(m) {
+    if (m < 1000) { return Math.max(10, Math.round(m / 10) * 10) + " m"; }
+    if (m < 10000) { return (m / 1000).toFixed(1) + " km"; }
+    return Math.round(m / 1000) + " km";
+  }
+  function formatMinutes(minutes) {
+    var total = Math.max(1, Math.ceil(minutes));
+    if (total < 60) { return total + " " + T.min; }
+    var h = Math.floor(total / 60), rest = total % 60;
+    return h + " " + T.hour + (rest ? " " + rest + " " + T.min : "");
+  }
+  function filters() {
+    var data = new FormData(filtersEl);
+    return {
+      amenities: data.getAll("amenity").map(String),
+      openNow: data.get("open_now") === "1",
+      group: String(data.get("worker_group") || "")
+    };
+  }
+  function filterQuery(f, withOpenAndGroup) {
+    var q = new URLSearchParams();
+    f.amenities.forEach(function (a) { q.append("amenity", a); });
+    if (withOpenAndGroup) {
+      if (f.openNow) { q.set("open_now", "true"); }
+      if (f.group) { q.set("worker_group", f.group); }
+    }
+    return q;
+  }
+  /** The same test the nearest API applies, for the stations drawn on the map. */
+  function passes(props, f) {
+    if (props.status && props.status !== "active") { return false; }
+    var have = props.amenities || [];
+    for (var i = 0; i < f.amenities.length; i++) {
+      if (have.indexOf(f.amenities[i]) < 0) { return false; }
+    }
+    if (f.openNow && props.open_now !== true) { return false; }
+    if (f.group && (props.worker_groups || []).indexOf(f.group) < 0) { return false; }
+    return true;
+  }
+  function hoursClass(open) {
+    return open === true ? "open" : (open === false ? "closed" : "unknown");
+  }
+  function hoursShort(open) {
+    return open === true ? T.open : (open === false ? T.closed : T.unknown);
+  }
+  function getJSON(url, signal) {
+    return fetch(url, {signal: signal, credentials: "same-origin",
+      headers: {"Accept": "application/json"}}).then(function (r) {
+      if (!r.ok) { throw new Error("HTTP " + r.status); }
+      return r.json();
+    });
+  }
+
+  // -- markers -------------------------------------------------------------------------------
+  function mainAmenities(list) {
+    var out = [];
+    for (var i = 0; i < MAIN_AMENITIES.length && out.length < 2; i++) {
+      if (list.indexOf(MAIN_AMENITIES[i]) >= 0) { out.push(MAIN_AMENITIES[i]); }
+    }
+    return out;
+  }
+  function markerIcon(props) {
+    var body = el("span", "sm-pin-body " + hoursClass(props.open_now) + (props.demo ? " demo" : ""));
+    mainAmenities(props.amenities || []).forEach(function (code) { body.appendChild(icon(code)); });
+    if (!body.firstChild) { body.appendChild(icon("seating")); }
+    return L.divIcon({html: body, className: "sm-pin", iconSize: [44, 30], iconAnchor: [22, 15],
+      popupAnchor: [0, -14]});
+  }
+  function popupContent(props) {
+    var node = popupTpl.content.firstElementChild.cloneNode(true);
+    node.querySelector(".pop-name strong").textContent = props.name;
+    var demo = node.querySelector(".demo");
+    if (props.demo) { demo.textContent = T.demo; demo.hidden = false; }
+    var hours = node.querySelector(".pop-hours");
+    hours.textContent = hoursShort(props.open_now);
+    hours.className = "pop-hours " + hoursClass(props.open_now);
+    node.querySelector(".pop-addr").textContent = props.address || "";
+    var detail = node.querySelector(".pop-detail");
+    detail.textContent = T.details;
+    detail.href = cfg.page + encodeURIComponent(props.code);
+    var tel = telHref(props.phone);
+    var call = node.querySelector(".pop-call");
+    if (tel) { call.href = tel; call.textContent = T.call; call.hidden = false; }
+    return node;
+  }
+  function addMarker(feature) {
+    var props = feature.properties;
+    var c = feature.geometry.coordinates;
+    var marker = L.marker(toMap(c[1], c[0]), {icon: markerIcon(props), title: props.name,
+      alt: props.name, keyboard: true, riseOnHover: true});
+    marker.bindPopup(function () { return popupContent(props); });
+    marker.stationId = props.id;
+    return marker;
+  }
+  function drawStations(features) {
+    var f = filters();
+    var shown = features.filter(function (feat) { return passes(feat.properties, f); });
+    var markers = [];
+    markersById = {};
+    shown.forEach(function (feat) {
+      var m = addMarker(feat);
+      markers.push(m);
+      markersById[feat.properties.id] = m;
+    });
+    if (cluster) {
+      cluster.clearLayers();
+      cluster.addLayers(markers);
+    }
+    document.body.setAttribute("data-map-count", String(markers.length));
+    document.body.setAttribute("data-map-ids", shown.map(function (x) { return x.properties.id; }).join(","));
+    return shown.length;
+  }
+
+  // -- districts, shown when zoomed out instead of stations ------------------------------
+  var districtLayer = L.layerGroup();
+  (cfg.districts || []).forEach(function (d) {
+    var body = el("span", "sm-district-body");
+    body.appendChild(el("b", null, String(d.count)));
+    body.appendChild(el("span", null, d.name.split(" ").pop()));
+    var m = L.marker(toMap(d.center[0], d.center[1]), {title: d.name, alt: d.name,
+      icon: L.divIcon({html: body, className: "sm-district", iconSize: [64, 44], iconAnchor: [32, 22]})});
+    m.on("click", function () {
+      window.location.href = cfg.index + "?district=" + encodeURIComponent(d.code);
+    });
+    districtLayer.addLayer(m);
+  });
+  function showDistricts(show) {
+    if (show && !map.hasLayer(districtLayer)) { districtLayer.addTo(map); }
+    if (!show && map.hasLayer(districtLayer)) { map.removeLayer(districtLayer); }
+  }
+
+  // -- the visible area ------------------------------------------------------------------------
+  function wgsBbox() {
+    var b = map.getBounds().pad(0.05);
+    var sw = fromMap(b.getSouthWest()), ne = fromMap(b.getNorthEast());
+    var clamp = function (v, lo, hi) { return Math.min(hi, Math.max(lo, v)); };
+    return [clamp(sw.lon, -180, 180), clamp(sw.lat, -90, 90), clamp(ne.lon, -180, 180),
+      clamp(ne.lat, -90, 90)].map(function (v) { return v.toFixed(5); }).join(",");
+  }
+  function loadVisible() {
+    if (visibleAbort) { visibleAbort.abort(); }
+    var zoomedOut = map.getZoom() < MIN_ZOOM_FOR_STATIONS;
+    showDistricts(zoomedOut);
+    if (zoomedOut) {
+      if (cluster) { cluster.clearLayers(); }
+      document.body.setAttribute("data-map-count", "0");
+      document.body.setAttribute("data-map-ids", "");
+      document.body.setAttribute("data-map-state", "zoom");
+      if (!origin) { noteEl.textContent = T.zoom_in; }
+      return;
+    }
+    var controller = new AbortController();
+    visibleAbort = controller;
+    document.body.setAttribute("data-map-state", "loading");
+    var q = filterQuery(filters(), false);
+    q.set("bbox", wgsBbox());
+    q.set("limit", String(PAGE_LIMIT));
+    var collected = [];
+    var truncated = false;
+    function page(url, n) {
+      return getJSON(url, controller.signal).then(function (data) {
+        collected = collected.concat(data.features || []);
+        if (data.next_cursor && n + 1 < MAX_PAGES) {
+          q.set("cursor", data.next_cursor);
+          return page(cfg.api.stations + "?" + q.toString(), n + 1);
+        }
+        truncated = Boolean(data.next_cursor);
+        return null;
+      });
+    }
+    page(cfg.api.stations + "?" + q.toString(), 0).then(function () {
+      drawStations(collected);
+      document.body.setAttribute("data-map-state", "ready");
+      if (truncated) { setStatus(T.too_many, false); }
+    }).catch(function (err) {
+      if (err && err.name === "AbortError") { return; }
+      document.body.setAttribute("data-map-state", "error");
+      setStatus(T.load_failed, true);
+    });
+  }
+  var moveTimer = null;
+  function scheduleVisible() {
+    clearTimeout(moveTimer);
+    moveTimer = setTimeout(loadVisible, 200);
+  }
+
+  // -- the nearest list ----------------------------------------------------------------------
+  function renderItem(feature) {
+    var p = feature.properties;
+    var node = itemTpl.content.firstElementChild.cloneNode(true);
+    node.dataset.id = String(p.id);
+    var link = node.querySelector(".name-link");
+    link.textContent = p.name;
+    link.href = cfg.page + encodeURIComponent(p.code);
+    var demo = node.querySelector(".demo");
+    if (p.demo) { demo.textContent = T.demo; demo.hidden = false; }
+    node.querySelector(".dist").textContent = formatDistance(p.distance_m);
+    var ebike = node.querySelector(".eta-ebike span");
+    ebike.textContent = T.ebike + " " + formatMinutes(p.distance_m / EBIKE_M_PER_MIN);
+    var walk = node.querySelector(".eta-walk span");
+    walk.textContent = T.walk + " " + formatMinutes(p.distance_m / WALK_M_PER_MIN);
+    var hours = node.querySelector(".hours");
+    hours.textContent = hoursShort(p.open_now);
+    hours.className = "hours " + hoursClass(p.open_now);
+    node.querySelector(".addr").textContent = p.address || "";
+    var amen = node.querySelector(".amen");
+    (p.amenities || []).forEach(function (code) {
+      var li = el("li");
+      li.appendChild(icon(code));
+      li.appendChild(el("span", null, cfg.amenities[code] || code));
+      amen.appendChild(li);
+    });
+    node.querySelector(".lbl-nav").textContent = T.navigate;
+    var links = p.links || {};
+    [["amap", links.amap && links.amap.web], ["baidu", links.baidu && links.baidu.web],
+      ["tencent", links.tencent && links.tencent.web]].forEach(function (pair) {
+      var a = node.querySelector(".nav-" + pair[0]);
+      var href = safeHref(pair[1]);
+      if (href) { a.href = href; a.textContent = T[pair[0]]; } else { a.remove(); }
+    });
+    var tel = telHref(p.phone);
+    var call = node.querySelector(".call");
+    if (tel) {
+      call.href = tel;
+      call.querySelector(".lbl-call").textContent = T.call + " " + p.phone;
+      call.hidden = false;
+    }
+    var report = node.querySelector(".report");
+    report.href = cfg.page + encodeURIComponent(p.code) + "/report";
+    report.querySelector(".lbl-report").textContent = T.report;
+    node.addEventListener("click", function (ev) {
+      if (ev.target.closest("a, summary")) { return; }
+      var m = markersById[p.id];
+      if (m && cluster) {
+        cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+      }
+    });
+    return node;
+  }
+  function fillHours(ids, seq) {
+    if (!ids.length) { return; }
+    var q = new URLSearchParams();
+    ids.forEach(function (id) { q.append("id", String(id)); });
+    q.set("lang", cfg.lang);
+    getJSON(cfg.api.hours + "?" + q.toString()).then(function (data) {
+      if (seq !== nearestSeq) { return; }
+      Object.keys(data.hours || {}).forEach(function (id) {
+        var item = listEl.querySelector('li[data-id="' + String(Number(id)) + '"] .hours');
+        if (!item) { return; }
+        item.textContent = data.hours[id].text;
+        item.className = "hours " + hoursClass(data.hours[id].open);
+      });
+    }).catch(function () { /* the short open/closed text stays */ });
+  }
+  function loadNearest(fit) {
+    if (!origin) {
+      listEl.textContent = "";
+      noteEl.textContent = T.choose_origin;
+      return Promise.resolve();
+    }
+    if (nearestAbort) { nearestAbort.abort(); }
+    var controller = new AbortController();
+    nearestAbort = controller;
+    var seq = ++nearestSeq;
+    var q = filterQuery(filters(), true);
+    q.set("lat", origin.lat.toFixed(6));
+    q.set("lon", origin.lon.toFixed(6));
+    q.set("k", String(NEAREST_K));
+    document.body.setAttribute("data-list-state", "loading");
+    return getJSON(cfg.api.nearest + "?" + q.toString(), controller.signal).then(function (data) {
+      if (seq !== nearestSeq) { return; }
+      var features = data.features || [];
+      listEl.textContent = "";
+      var frag = document.createDocumentFragment();
+      features.forEach(function (f) { frag.appendChild(renderItem(f)); });
+      listEl.appendChild(frag);
+      noteEl.textContent = features.length ? "" : T.none_found;
+      document.body.setAttribute("data-list-state", "ready");
+      fillHours(features.map(function (f) { return f.properties.id; }), seq);
+      if (features.length && features[0].properties.district_code) {
+        showBoundary(features[0].properties.district_code);
+      }
+      if (fit && features.length) {
+        var pts = [toMap(origin.lat, origin.lon)];
+        features.slice(0, 3).forEach(function (f) {
+          pts.push(toMap(f.geometry.coordinates[1], f.geometry.coordinates[0]));
+        });
+        map.fitBounds(L.latLngBounds(pts).pad(0.2), {maxZoom: 16});
+      }
+    }).catch(function (err) {
+      if (err && err.name === "AbortError") { return; }
+      document.body.setAttribute("data-list-state", "error");
+      setStatus(T.load_failed, true);
+    });
+  }
+
+  // -- the district boundary (when the page did not draw one) ------------------------------
+  function showBoundary(code) {
+    if (boundaryCode === code || !/^[0-9]{6}$/.test(code)) { return; }
+    boundaryCode = code;
+    getJSON(cfg.api.district + code).then(function (feature) {
+      if (boundaryCode !== code || !feature.geometry) { return; }
+      if (boundaryLayer) { map.removeLayer(boundaryLayer); }
+      boundaryLayer = L.geoJSON(feature.geometry, {
+        coordsToLatLng: function (c) { return toMap(c[1], c[0]); },
+        style: {color: "#b3261e", weight: 2, opacity: 0.9, fillOpacity: 0.04},
+        interactive: false
+      }).addTo(map);
+    }).catch(function () { /* the boundary is decoration */ });
+  }
+
+  // -- the search point ------------------------------------------------------------------------
+  function placeOrigin(lat, lon, kind, accuracy) {
+    origin = {lat: lat, lon: lon};
+    originKind = kind;
+    var at = toMap(lat, lon);
+    var dot = el("span", "sm-me-dot" + (kind === "gps" ? "" : " picked"));
+    var label = kind === "gps" ? T.you : T.picked_point;
+    var meIcon = L.divIcon({html: dot, className: "sm-me", iconSize: [20, 20], iconAnchor: [10, 10]});
+    if (originMarker) { map.removeLayer(originMarker); }
+    originMarker = L.marker(at, {icon: meIcon, title: label, alt: label, keyboard: false,
+      interactive: false, zIndexOffset: 1000}).addTo(map);
+    if (accuracyCircle) { map.removeLayer(accuracyCircle); accuracyCircle = null; }
+    if (accuracy && accuracy < 5000) {
+      accuracyCircle = L.circle(at, {radius: accuracy, color: "#1a5fb4", weight: 1,
+        fillOpacity: 0.08, interactive: false}).addTo(map);
+    }
+    document.body.setAttribute("data-origin", kind);
+  }
+  function locate() {
+    var why = null;
+    if (!("geolocation" in navigator)) { why = T.unsupported; }
+    else if (window.isSecureContext === false) { why = T.insecure; }
+    if (why) { noLocation(why); return; }
+    setStatus(T.locating, false);
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      placeOrigin(pos.coords.latitude, pos.coords.longitude, "gps", pos.coords.accuracy);
+      setStatus(T.located, false);
+      loadNearest(true);
+    }, function (err) {
+      var reason = err.code === 1 ? T.denied : (err.code === 3 ? T.timeout : T.unavailable);
+      noLocation(reason);
+    }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
+  }
+  function noLocation(reason) {
+    document.body.setAttribute("data-origin", "none");
+    setStatus(reason + " " + T.fallback, true);
+    if (!origin) { loadNearest(false); }
+  }
+  function pickPoint(ev) {
+    if (originKind === "gps" && ev.type === "click") { return; }
+    var p = fromMap(ev.latlng);
+    placeOrigin(p.lat, p.lon, "tap", null);
+    setStatus(T.picked, false);
+    loadNearest(false);
+  }
+
+  // -- wiring ----------------------------------------------------------------------------------
+  if (!map || typeof L === "undefined") { return; }
+  map.on("moveend", scheduleVisible);
+  map.on("click", pickPoint);
+  map.on("contextmenu", pickPoint);
+  filtersEl.addEventListener("submit", function (ev) { ev.preventDefault(); });
+  filtersEl.addEventListener("change", function () {
+    loadVisible();
+    loadNearest(false);
+  });
+  document.getElementById("locate").addEventListener("click", locate);
+
+  if (cfg.district && cfg.district.bounds) {
+    var b = cfg.district.bounds;
+    var centre = {lat: (b[0] + b[2]) / 2, lon: (b[1] + b[3]) / 2};
+    placeOrigin(centre.lat, centre.lon, "district", null);
+    setStatus(cfg.district.name + ": " + T.district, false);
+    loadNearest(false);
+  } else {
+    locate();
+  }
+  loadVisible();
+})();
