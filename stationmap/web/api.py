@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from stationmap import catalog, state
 from stationmap.geo.datum import to_wgs84
+from stationmap.geo.hours import HoursError, parse_hours
 from stationmap.geo.navigation import cached_links
 from stationmap.geo.nearest import Filters
 from stationmap.models import Station
@@ -57,18 +58,19 @@ def _links(station_id: int, code: str, lat: float, lon: float, name: str) -> dic
     }
 
 
-def _open_now(hours: str | None, at: datetime) -> bool | None:
+def _hours(hours: str | None, at: datetime) -> tuple[bool | None, str | None]:
+    """(open at ``at``, when that next changes as local ISO-8601) or (None, None)."""
     if hours is None:
-        return None
-    from stationmap.geo.hours import HoursError, parse_hours
-
+        return None, None
     try:
-        return parse_hours(hours).is_open(at, _settings().tz)
+        now = parse_hours(hours).state(at, _settings().tz)
     except HoursError:
-        return None
+        return None, None
+    return now.open, now.change_at.isoformat() if now.change_at else None
 
 
 def station_properties(station: Station, at: datetime, *, full: bool) -> dict[str, Any]:
+    open_now, next_change_at = _hours(station.opening_hours, at)
     props: dict[str, Any] = {
         "id": station.id,
         "code": station.code,
@@ -79,7 +81,8 @@ def station_properties(station: Station, at: datetime, *, full: bool) -> dict[st
         "amenities": station.amenities,
         "worker_groups": station.worker_groups,
         "opening_hours": station.opening_hours,
-        "open_now": _open_now(station.opening_hours, at),
+        "open_now": open_now,
+        "next_change_at": next_change_at,
         "phone": station.phone,
         "status": station.status,
         "demo": station.is_demo,
@@ -148,6 +151,7 @@ def nearest_stations() -> Response:
     features = []
     for result in service.nearest(wgs_lat, wgs_lon, k, filters, at):
         row = result.station
+        open_now, next_change_at = _hours(row.opening_hours, at)
         features.append(
             {
                 "type": "Feature",
@@ -163,7 +167,8 @@ def nearest_stations() -> Response:
                     "amenities": list(row.amenities),
                     "worker_groups": list(row.worker_groups),
                     "opening_hours": row.opening_hours,
-                    "open_now": result.open_now,
+                    "open_now": open_now,
+                    "next_change_at": next_change_at,
                     "phone": row.phone,
                     "distance_m": round(result.distance_m, 1),
                     "demo": row.is_demo,

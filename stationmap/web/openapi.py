@@ -109,6 +109,12 @@ BASE_PROPERTIES = {
     },
     "opening_hours": {**NULLABLE_STRING, "description": "OpenStreetMap opening_hours syntax"},
     "open_now": {"type": ["boolean", "null"], "description": "null when the hours are unknown"},
+    "next_change_at": {
+        "type": ["string", "null"],
+        "format": "date-time",
+        "description": "when the station next opens or closes (local time with offset); "
+        "null for 24/7 or unknown hours",
+    },
     "phone": {"type": "string"},
     "demo": {"type": "boolean", "description": "true for demonstration data, not real stations"},
 }

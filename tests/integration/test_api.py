@@ -322,3 +322,21 @@ def test_no_response_contains_nan(client):
 def test_distances_are_finite_numbers(client):
     body = _nearest(client, lat=-89.9, lon=179.9, k=3)
     assert all(math.isfinite(f["properties"]["distance_m"]) for f in body["features"])
+
+
+def test_next_change_is_given_in_local_time(client):
+    at = "2026-11-23T12:00:00+08:00"  # Monday noon
+    body = _nearest(client, lat=HOHHOT[0], lon=HOHHOT[1], k=20, at=at)
+    seen = 0
+    for feature in body["features"]:
+        props = feature["properties"]
+        if props["opening_hours"] in (None, "24/7"):
+            assert props["next_change_at"] is None
+            continue
+        seen += 1
+        from datetime import datetime
+
+        change = datetime.fromisoformat(props["next_change_at"])
+        assert change.utcoffset().total_seconds() == 8 * 3600
+        assert change > datetime.fromisoformat(at)
+    assert seen
