@@ -14,11 +14,10 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import click
-from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask import current_app
+from flask.cli import with_appcontext
 
 from stationmap import catalog, state
 from stationmap.db import ensure_spatial, postgis_instructions, upgrade
@@ -226,29 +225,6 @@ def find_district_command(name: str, province: str | None, city: str | None) -> 
         )
 
 
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, type=int, show_default=True)
-@click.option("--workers", default=2, type=int, show_default=True)
-def serve_command(host: str, port: int, workers: int) -> None:
-    """Serve the app with gunicorn (production-grade; use a reverse proxy in front)."""
-    from gunicorn.app.base import BaseApplication
-
-    from stationmap import create_app
-
-    class _Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
-
-        def load(self) -> Flask:
-            return create_app()
-
-    click.echo(f"Serving on http://{host}:{port}/ with {workers} workers")
-    _Server().run()
-
-
 COMMANDS = (
     init_db_command,
     demo_command,
@@ -258,24 +234,3 @@ COMMANDS = (
     add_district_command,
     find_district_command,
 )
-
-
-def init_app(app: Flask) -> None:
-    for command in COMMANDS:
-        app.cli.add_command(command)
-
-
-def _create(*_args: Any) -> Flask:
-    from stationmap import create_app
-
-    return create_app()
-
-
-main = FlaskGroup(
-    name="stationmap",
-    create_app=_create,
-    add_default_commands=False,
-    add_version_option=False,
-    help="stationmap: rest stations for outdoor workers.",
-)
-main.add_command(serve_command)

