@@ -143,6 +143,12 @@ class NearestService:
             self._database_knn = bool(self._database_knn_check and self._database_knn_check())
         return self._database_knn
 
+    def warm(self) -> None:
+        """Build the index now (a worker calls this at start, so the first courier does
+        not wait for it). Nothing to do on PostGIS."""
+        if not self.uses_database():
+            self._current()
+
     def invalidate(self) -> None:
         """Force a version check on the next query (after a write in this process)."""
         self._checked_at = 0.0
