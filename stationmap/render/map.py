@@ -39,8 +39,11 @@ TileKind = Literal["none", "osm", "tianditu", "amap"]
 TILE_KINDS: tuple[TileKind, ...] = ("none", "osm", "tianditu", "amap")
 
 # Boundaries are simplified to about 30 m and rounded to about 1 m: a county outline
-# stays a few kilobytes and still reads correctly at street zoom.
+# stays a few kilobytes and still reads correctly at street zoom. A larger district (a
+# city, a province) is simplified to 1/BOUNDARY_DETAIL of its extent instead, about what
+# a phone screen shows when it is fitted to the screen, so its size stays bounded too.
 BOUNDARY_TOLERANCE_DEG = 0.0003
+BOUNDARY_DETAIL = 1500
 COORD_DECIMALS = 5
 
 BOUNDARY_STYLE: dict[str, Any] = {
@@ -215,8 +218,15 @@ def _to_display(lat: float, lon: float, datum: str) -> tuple[float, float]:
 
 
 def display_boundary(geometry: Mapping[str, Any], datum: str = "wgs84") -> dict[str, Any]:
-    """A GeoJSON geometry simplified, rounded and, for GCJ-02 tiles, converted."""
-    geom = shape(geometry).simplify(BOUNDARY_TOLERANCE_DEG, preserve_topology=True)
+    """A GeoJSON geometry simplified, rounded and, for GCJ-02 tiles, converted.
+
+    The simplification tolerance is ``BOUNDARY_TOLERANCE_DEG`` degrees, or
+    1/``BOUNDARY_DETAIL`` of the geometry's larger extent when that is coarser.
+    """
+    geom = shape(geometry)
+    min_x, min_y, max_x, max_y = geom.bounds
+    tolerance = max(BOUNDARY_TOLERANCE_DEG, max(max_x - min_x, max_y - min_y) / BOUNDARY_DETAIL)
+    geom = geom.simplify(tolerance, preserve_topology=True)
 
     def convert(coords: np.ndarray) -> np.ndarray:
         lon, lat = coords[:, 0], coords[:, 1]

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stationmap import catalog
@@ -38,12 +38,11 @@ class Label:
 
 
 @dataclass(frozen=True)
-class DistrictChoice:
-    code: str
-    name: str  # "呼和浩特市 新城区"
-    label: str  # with the station count, for a select
-    count: int
-    center: tuple[float, float] | None  # lat, lon of the bounding box centre
+class PickerLevel:
+    """One select of the district picker: its options and the chosen code ("")."""
+
+    options: list[Label]
+    chosen: str
 
 
 @dataclass(frozen=True)
@@ -188,40 +187,46 @@ def station_by_code(
     )
 
 
-def district_choices(session: Session, lang: str) -> list[DistrictChoice]:
-    """County-level districts that have stations, named with their city."""
-    counts = dict(
-        session.execute(
-            select(Station.district_code, func.count())
-            .where(Station.deleted_at.is_(None), Station.status == "active")
-            .group_by(Station.district_code)
-        ).all()
+def district_options(session: Session, parent_code: str | None) -> list[Label]:
+    """The districts directly under ``parent_code`` (the top level, provinces, for
+    ``None``), by code: at most a few dozen, however many stations are stored."""
+    parent = (
+        District.parent_code.is_(None)
+        if parent_code is None
+        else District.parent_code == parent_code
     )
-    summaries = district_service.summaries(session)
-    names = {d.code: d.name for d in summaries}
-    out = []
-    for d in summaries:
-        if d.level != "county" or not counts.get(d.code):
-            continue
-        parent = names.get(d.parent_code or "", "")
-        label = f"{parent} {d.name}".strip()
-        count = counts[d.code]
-        center = ((d.bbox[1] + d.bbox[3]) / 2, (d.bbox[0] + d.bbox[2]) / 2) if d.bbox else None
-        shown = f"{label}（{count}）" if lang == "zh" else f"{label} ({count})"
-        out.append(DistrictChoice(d.code, label, shown, count, center))
-    return out
-
-
-def hours_for_ids(
-    session: Session, ids: Iterable[int], at: datetime, tz: ZoneInfo, lang: str
-) -> dict[int, HoursView]:
-    """Opening hours described for each of the stations ``ids`` that exist."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
     rows = session.execute(
-        select(Station.id, Station.opening_hours).where(
-            Station.id.in_(wanted), Station.deleted_at.is_(None)
-        )
+        select(District.code, District.name).where(parent).order_by(District.code)
     )
-    return {station_id: hours_view(text, at, tz, lang) for station_id, text in rows}
+    return [Label(code, name) for code, name in rows]
+
+
+def district_picker(session: Session, code: str | None) -> list[PickerLevel]:
+    """The cascade of selects for the district picker with ``code`` chosen: the top
+    level always, then the children of each district on the chosen chain, each with
+    its chosen value. Bounded by the administrative tree (three levels of a few dozen
+    districts), never by the number of stations or districts stored."""
+    chain = _district_chain(session, code) if code else []
+    levels = [PickerLevel(district_options(session, None), chain[0].code if chain else "")]
+    for depth, row in enumerate(chain[:2]):
+        options = district_options(session, row.code)
+        if not options:
+            break
+        chosen = chain[depth + 1].code if depth + 1 < len(chain) else ""
+        levels.append(PickerLevel(options, chosen))
+    return levels
+
+
+def resolve_district(session: Session, wanted: list[str]) -> str | None:
+    """The deepest code of ``wanted`` (a province, a district below it, ...) whose
+    parent is the code before it; a stale deeper choice (a city left over from another
+    province) is ignored."""
+    chosen: str | None = None
+    for code in wanted:
+        if not code:
+            break
+        row = district_service.get_district(session, code)
+        if row is None or row.parent_code != chosen:
+            break
+        chosen = row.code
+    return chosen

@@ -2,9 +2,12 @@
  *
  * The folium map (built by stationmap/render/map.py) is already on the page; this script
  * finds it by name, asks for the location, lists the nearest stations from
- * /api/v1/stations/nearest and fills the marker cluster with the stations of the visible
- * area from /api/v1/stations?bbox=... as the map moves. The list and the map apply the
- * same filters.
+ * /api/v1/stations/nearest (opening hours described here from open_now and
+ * next_change_at) and fills the marker cluster with the stations of the visible area
+ * from /api/v1/stations?bbox=... as the map moves. When the courier pans or zooms the
+ * map by hand, the list follows: the nearest stations to the map centre. The list and
+ * the map apply the same filters. The district picker's deeper levels come from
+ * /api/v1/districts when first needed.
  *
  * Safety: every stored string is put into the page with textContent or as an attribute
  * value; nothing from the data is ever parsed as HTML.
@@ -20,6 +23,8 @@
   var cluster = cfg.cluster ? window[cfg.cluster] : null;
   var GCJ = cfg.datum === "gcj02";
   var MIN_ZOOM_FOR_STATIONS = 9;
+  var CENTRE_DEBOUNCE_MS = 400;
+  var HOURS_TICK_MS = 60000;
   var PAGE_LIMIT = 500;
   var MAX_PAGES = 4;
   var NEAREST_K = 10;
@@ -34,10 +39,17 @@
   var itemTpl = document.getElementById("item-tpl");
   var popupTpl = document.getElementById("popup-tpl");
   var filtersEl = document.getElementById("filters");
+  var titleEl = document.getElementById("list-title");
+  var backEl = document.getElementById("back-to-me");
+  var hintEl = document.getElementById("map-hint");
+  var wrapEl = document.getElementById("map-wrap");
+  var WEEKDAYS = String(T.weekdays || "").split(",");
 
-  var origin = null;          // {lat, lon} WGS-84
-  var originKind = null;      // "gps" | "tap" | "district"
-  var originMarker = null;
+  var origin = null;          // {lat, lon} WGS-84: where the list is sorted from
+  var originKind = null;      // "gps" | "tap" | "district" | "centre"
+  var gpsFix = null;          // the courier's last known position {lat, lon, accuracy}
+  var meMarker = null;        // the courier's position
+  var pickMarker = null;      // a tapped search point
   var accuracyCircle = null;
   var boundaryLayer = null;
   var boundaryCode = cfg.district ? cfg.district.code : null;
@@ -45,6 +57,7 @@
   var nearestAbort = null;
   var nearestSeq = 0;
   var markersById = {};
+  var listed = [];            // the features now in the list
 
   // -- datum: WGS-84 -> GCJ-02 (the published forward formula) for AMap tiles ----------
   var KRASOVSKY_A = 6378245.0;
@@ -162,8 +175,43 @@
   function hoursClass(open) {
     return open === true ? "open" : (open === false ? "closed" : "unknown");
   }
-  function hoursShort(open) {
-    return open === true ? T.open : (open === false ? T.closed : T.unknown);
+  var ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+  /** "20:00", "明天 08:00" / "tomorrow 08:00", "周六 08:00", "06-03 08:00": when the
+   * ISO-8601 local time ``iso`` falls, as seen from ``nowMs`` in the same UTC offset (the
+   * station's time zone, as the API wrote it), or null when ``iso`` is unreadable. */
+  function whenText(iso, nowMs) {
+    var m = ISO_LOCAL.exec(String(iso || ""));
+    if (!m) { return null; }
+    var offsetMin = 0;
+    if (m[6] !== "Z") {
+      var digits = m[6].replace(":", "");
+      offsetMin = (digits[0] === "-" ? -1 : 1) *
+        (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
+    }
+    var localNow = new Date(nowMs + offsetMin * 60000);
+    var today = Date.UTC(localNow.getUTCFullYear(), localNow.getUTCMonth(), localNow.getUTCDate());
+    var day = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    var days = Math.round((day - today) / 86400000);
+    var clock = m[4] + ":" + m[5];
+    if (days <= 0) { return clock; }
+    if (days === 1) { return T.tomorrow.replace("{t}", clock); }
+    if (days < 7 && WEEKDAYS.length === 7) {
+      return WEEKDAYS[new Date(day).getUTCDay()] + " " + clock;
+    }
+    return m[2] + "-" + m[3] + " " + clock;
+  }
+  /** The opening state in words, from the API's open_now and next_change_at. */
+  function hoursText(props, nowMs) {
+    var open = props.open_now;
+    if (open !== true && open !== false) { return T.unknown; }
+    var when = props.next_change_at ? whenText(props.next_change_at, nowMs) : null;
+    if (open) { return when ? T.open_until.replace("{t}", when) : T.always_open; }
+    return when ? T.opens_at.replace("{t}", when) : T.closed_now;
+  }
+  /** True when a listed station's state has changed since the API described it. */
+  function hoursStale(props, nowMs) {
+    var at = props.next_change_at ? Date.parse(props.next_change_at) : NaN;
+    return !isNaN(at) && at <= nowMs;
   }
   function getJSON(url, signal) {
     return fetch(url, {signal: signal, credentials: "same-origin",
@@ -194,7 +242,7 @@
     var demo = node.querySelector(".demo");
     if (props.demo) { demo.textContent = T.demo; demo.hidden = false; }
     var hours = node.querySelector(".pop-hours");
-    hours.textContent = hoursShort(props.open_now);
+    hours.textContent = hoursText(props, Date.now());
     hours.className = "pop-hours " + hoursClass(props.open_now);
     node.querySelector(".pop-addr").textContent = props.address || "";
     var detail = node.querySelector(".pop-detail");
@@ -233,22 +281,11 @@
     return shown.length;
   }
 
-  // -- districts, shown when zoomed out instead of stations ------------------------------
-  var districtLayer = L.layerGroup();
-  (cfg.districts || []).forEach(function (d) {
-    var body = el("span", "sm-district-body");
-    body.appendChild(el("b", null, String(d.count)));
-    body.appendChild(el("span", null, d.name.split(" ").pop()));
-    var m = L.marker(toMap(d.center[0], d.center[1]), {title: d.name, alt: d.name,
-      icon: L.divIcon({html: body, className: "sm-district", iconSize: [64, 44], iconAnchor: [32, 22]})});
-    m.on("click", function () {
-      window.location.href = cfg.index + "?district=" + encodeURIComponent(d.code);
-    });
-    districtLayer.addLayer(m);
-  });
-  function showDistricts(show) {
-    if (show && !map.hasLayer(districtLayer)) { districtLayer.addTo(map); }
-    if (!show && map.hasLayer(districtLayer)) { map.removeLayer(districtLayer); }
+  // -- zoomed out: a hint instead of stations ----------------------------------------------
+  // (No per-district bubbles: they would need every district's station count, which
+  // grows with the dataset; the hint costs nothing and tapping the map still searches.)
+  function showZoomHint(show) {
+    hintEl.hidden = !show;
   }
 
   // -- the visible area ------------------------------------------------------------------------
@@ -262,13 +299,12 @@
   function loadVisible() {
     if (visibleAbort) { visibleAbort.abort(); }
     var zoomedOut = map.getZoom() < MIN_ZOOM_FOR_STATIONS;
-    showDistricts(zoomedOut);
+    showZoomHint(zoomedOut);
     if (zoomedOut) {
       if (cluster) { cluster.clearLayers(); }
       document.body.setAttribute("data-map-count", "0");
       document.body.setAttribute("data-map-ids", "");
       document.body.setAttribute("data-map-state", "zoom");
-      if (!origin) { noteEl.textContent = T.zoom_in; }
       return;
     }
     var controller = new AbortController();
@@ -322,7 +358,7 @@
     var walk = node.querySelector(".eta-walk span");
     walk.textContent = T.walk + " " + formatMinutes(p.distance_m / WALK_M_PER_MIN);
     var hours = node.querySelector(".hours");
-    hours.textContent = hoursShort(p.open_now);
+    hours.textContent = hoursText(p, Date.now());
     hours.className = "hours " + hoursClass(p.open_now);
     node.querySelector(".addr").textContent = p.address || "";
     var amen = node.querySelector(".amen");
@@ -354,29 +390,38 @@
       if (ev.target.closest("a, summary")) { return; }
       var m = markersById[p.id];
       if (m && cluster) {
+        programmatic();
         cluster.zoomToShowLayer(m, function () { m.openPopup(); });
       }
     });
     return node;
   }
-  function fillHours(ids, seq) {
-    if (!ids.length) { return; }
-    var q = new URLSearchParams();
-    ids.forEach(function (id) { q.append("id", String(id)); });
-    q.set("lang", cfg.lang);
-    getJSON(cfg.api.hours + "?" + q.toString()).then(function (data) {
-      if (seq !== nearestSeq) { return; }
-      Object.keys(data.hours || {}).forEach(function (id) {
-        var item = listEl.querySelector('li[data-id="' + String(Number(id)) + '"] .hours');
-        if (!item) { return; }
-        item.textContent = data.hours[id].text;
-        item.className = "hours " + hoursClass(data.hours[id].open);
-      });
-    }).catch(function () { /* the short open/closed text stays */ });
+  /** Re-describe the listed stations' hours as time passes; once one has changed state
+   * (it opened or closed since the API answered), ask the API again. */
+  function tickHours() {
+    if (document.hidden || !listed.length) { return; }
+    var now = Date.now();
+    if (listed.some(function (f) { return hoursStale(f.properties, now); })) {
+      loadNearest(false);
+      loadVisible();
+      return;
+    }
+    listed.forEach(function (f) {
+      var item = listEl.querySelector('li[data-id="' + String(Number(f.properties.id)) + '"] .hours');
+      if (item) { item.textContent = hoursText(f.properties, now); }
+    });
+  }
+  function showListTitle() {
+    var key = origin ? "title_" + originKind : "title_none";
+    titleEl.textContent = T[key] || T.title_none;
+    backEl.hidden = !(gpsFix && originKind !== "gps");
+    if (wrapEl) { wrapEl.classList.toggle("centre-mode", originKind === "centre"); }
   }
   function loadNearest(fit) {
+    showListTitle();
     if (!origin) {
       listEl.textContent = "";
+      listed = [];
       noteEl.textContent = T.choose_origin;
       return Promise.resolve();
     }
@@ -396,10 +441,13 @@
       var frag = document.createDocumentFragment();
       features.forEach(function (f) { frag.appendChild(renderItem(f)); });
       listEl.appendChild(frag);
-      noteEl.textContent = features.length ? "" : T.none_found;
+      listed = features;
+      noteEl.textContent = features.length ? (originKind === "centre" ? T.centre_note : "") :
+        T.none_found;
+      document.body.setAttribute("data-list-origin", originKind);
       document.body.setAttribute("data-list-state", "ready");
-      fillHours(features.map(function (f) { return f.properties.id; }), seq);
-      if (features.length && features[0].properties.district_code) {
+      // The boundary comes whole from the API: not worth fetching for every pan.
+      if (features.length && features[0].properties.district_code && originKind !== "centre") {
         showBoundary(features[0].properties.district_code);
       }
       if (fit && features.length) {
@@ -407,6 +455,7 @@
         features.slice(0, 3).forEach(function (f) {
           pts.push(toMap(f.geometry.coordinates[1], f.geometry.coordinates[0]));
         });
+        programmatic();
         map.fitBounds(L.latLngBounds(pts).pad(0.2), {maxZoom: 16});
       }
     }).catch(function (err) {
@@ -432,22 +481,33 @@
   }
 
   // -- the search point ------------------------------------------------------------------------
+  function dotIcon(picked) {
+    var dot = el("span", "sm-me-dot" + (picked ? " picked" : ""));
+    return L.divIcon({html: dot, className: "sm-me", iconSize: [20, 20], iconAnchor: [10, 10]});
+  }
+  /** Sort the list from WGS-84 (lat, lon): the courier ("gps"), a tapped point ("tap"),
+   * a district's centre ("district") or the map's centre ("centre"). */
   function placeOrigin(lat, lon, kind, accuracy) {
     origin = {lat: lat, lon: lon};
     originKind = kind;
-    var at = toMap(lat, lon);
-    var dot = el("span", "sm-me-dot" + (kind === "gps" ? "" : " picked"));
-    var label = kind === "gps" ? T.you : T.picked_point;
-    var meIcon = L.divIcon({html: dot, className: "sm-me", iconSize: [20, 20], iconAnchor: [10, 10]});
-    if (originMarker) { map.removeLayer(originMarker); }
-    originMarker = L.marker(at, {icon: meIcon, title: label, alt: label, keyboard: false,
-      interactive: false, zIndexOffset: 1000}).addTo(map);
-    if (accuracyCircle) { map.removeLayer(accuracyCircle); accuracyCircle = null; }
-    if (accuracy && accuracy < 5000) {
-      accuracyCircle = L.circle(at, {radius: accuracy, color: "#1a5fb4", weight: 1,
-        fillOpacity: 0.08, interactive: false}).addTo(map);
+    if (pickMarker) { map.removeLayer(pickMarker); pickMarker = null; }
+    if (kind === "gps") {
+      gpsFix = {lat: lat, lon: lon, accuracy: accuracy};
+      var at = toMap(lat, lon);
+      if (meMarker) { map.removeLayer(meMarker); }
+      meMarker = L.marker(at, {icon: dotIcon(false), title: T.you, alt: T.you, keyboard: false,
+        interactive: false, zIndexOffset: 1000}).addTo(map);
+      if (accuracyCircle) { map.removeLayer(accuracyCircle); accuracyCircle = null; }
+      if (accuracy && accuracy < 5000) {
+        accuracyCircle = L.circle(at, {radius: accuracy, color: "#1a5fb4", weight: 1,
+          fillOpacity: 0.08, interactive: false}).addTo(map);
+      }
+    } else if (kind === "tap") {
+      pickMarker = L.marker(toMap(lat, lon), {icon: dotIcon(true), title: T.picked_point,
+        alt: T.picked_point, keyboard: false, interactive: false, zIndexOffset: 1000}).addTo(map);
     }
     document.body.setAttribute("data-origin", kind);
+    showListTitle();
   }
   function locate() {
     var why = null;
@@ -465,21 +525,134 @@
     }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
   }
   function noLocation(reason) {
-    document.body.setAttribute("data-origin", "none");
+    document.body.setAttribute("data-origin", origin ? originKind : "none");
     setStatus(reason + " " + T.fallback, true);
     if (!origin) { loadNearest(false); }
   }
   function pickPoint(ev) {
-    if (originKind === "gps" && ev.type === "click") { return; }
+    // Once the courier's position is known a plain tap could be a slip: long-press picks.
+    if (gpsFix && ev.type === "click") { return; }
     var p = fromMap(ev.latlng);
     placeOrigin(p.lat, p.lon, "tap", null);
     setStatus(T.picked, false);
     loadNearest(false);
   }
+  function backToMe() {
+    if (!gpsFix) { return; }
+    placeOrigin(gpsFix.lat, gpsFix.lon, "gps", gpsFix.accuracy);
+    setStatus(T.located, false);
+    loadNearest(true);
+  }
+
+  // -- the list follows the map when the courier moves it ------------------------------------
+  // Only moves the courier makes (drag, pinch, wheel, double tap, keys, the zoom buttons, a
+  // cluster tap) count; this script's own moves (fitting the nearest stations, showing a
+  // listed station) and a popup panning into view do not.
+  var userMove = false;
+  var centreTimer = null;
+  function markUserMove() {
+    userMove = true;
+    clearTimeout(centreTimer);
+  }
+  function programmatic() {
+    userMove = false;
+    clearTimeout(centreTimer);
+  }
+  function followCentre() {
+    if (!userMove) { return; }
+    userMove = false;
+    clearTimeout(centreTimer);
+    if (map.getZoom() < MIN_ZOOM_FOR_STATIONS) { return; }  // the map shows no stations
+    centreTimer = setTimeout(function () {
+      var c = fromMap(map.getCenter());
+      placeOrigin(c.lat, c.lon, "centre", null);
+      loadNearest(false);
+    }, CENTRE_DEBOUNCE_MS);
+  }
+  function watchUserMoves() {
+    var box = map.getContainer();
+    map.on("dragstart", markUserMove);
+    box.addEventListener("wheel", markUserMove, {capture: true, passive: true});
+    box.addEventListener("dblclick", markUserMove, true);
+    box.addEventListener("touchstart", function (ev) {
+      if (ev.touches && ev.touches.length > 1) { markUserMove(); }
+    }, {capture: true, passive: true});
+    box.addEventListener("keydown", function (ev) {
+      if (/^(Arrow|\+|-|=|_)/.test(ev.key) && !ev.target.closest(".leaflet-popup")) {
+        markUserMove();
+      }
+    }, true);
+    box.addEventListener("click", function (ev) {
+      if (ev.target.closest && ev.target.closest(".leaflet-control-zoom, .marker-cluster")) {
+        markUserMove();
+      }
+    }, true);
+    map.on("moveend", followCentre);
+  }
+
+  // -- the district picker: deeper levels from the API when first needed -----------------------
+  var districtTree = null;    // parent code -> [{code, name}], from /api/v1/districts
+  var districtTreeLoading = null;
+  function loadDistrictTree() {
+    if (districtTree) { return Promise.resolve(districtTree); }
+    if (!districtTreeLoading) {
+      districtTreeLoading = getJSON(cfg.api.districts).then(function (data) {
+        var tree = {};
+        (data.districts || []).forEach(function (d) {
+          var key = d.parent_code || "";
+          (tree[key] = tree[key] || []).push({code: String(d.code), name: String(d.name)});
+        });
+        districtTree = tree;
+        return tree;
+      }).catch(function (err) {
+        districtTreeLoading = null;
+        throw err;
+      });
+    }
+    return districtTreeLoading;
+  }
+  function initPicker() {
+    var form = document.getElementById("district-pick");
+    if (!form) { return; }
+    var selects = ["province", "city", "county"].map(function (n) {
+      return document.getElementById("pick-" + n);
+    });
+    function fill(index, options, note) {
+      var select = selects[index];
+      select.textContent = "";
+      select.appendChild(el("option", null, note || T.choose)).value = "";
+      (options || []).forEach(function (o) { select.appendChild(el("option", null, o.name)).value = o.code; });
+      select.closest("label").hidden = !(options && options.length) && !note;
+    }
+    function onChange(index) {
+      for (var j = index + 1; j < selects.length; j++) { fill(j, null); }
+      var code = selects[index].value;
+      if (!code || index + 1 >= selects.length) { return; }
+      fill(index + 1, null, T.loading);
+      loadDistrictTree().then(function (tree) {
+        if (selects[index].value !== code) { return; }
+        fill(index + 1, tree[code] || null);
+      }).catch(function () {
+        fill(index + 1, null);
+        setStatus(T.districts_failed, true);
+      });
+    }
+    selects.forEach(function (select, index) {
+      select.addEventListener("change", function () { onChange(index); });
+    });
+    form.addEventListener("submit", function (ev) {
+      var chosen = "";
+      selects.forEach(function (s) { if (s.value && !s.closest("label").hidden) { chosen = s.value; } });
+      ev.preventDefault();
+      if (chosen) { window.location.href = cfg.index + "?district=" + encodeURIComponent(chosen); }
+    });
+  }
 
   // -- wiring ----------------------------------------------------------------------------------
+  initPicker();
   if (!map || typeof L === "undefined") { return; }
   map.on("moveend", scheduleVisible);
+  watchUserMoves();
   map.on("click", pickPoint);
   map.on("contextmenu", pickPoint);
   filtersEl.addEventListener("submit", function (ev) { ev.preventDefault(); });
@@ -488,6 +661,8 @@
     loadNearest(false);
   });
   document.getElementById("locate").addEventListener("click", locate);
+  backEl.addEventListener("click", backToMe);
+  setInterval(tickHours, HOURS_TICK_MS);
 
   if (cfg.district && cfg.district.bounds) {
     var b = cfg.district.bounds;

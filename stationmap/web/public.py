@@ -59,7 +59,8 @@ FILTER_AMENITIES = (
     "first_aid",
     "meals",
 )
-MAX_HOURS_IDS = 100
+# The district picker's selects, top level first (see page_service.district_picker).
+PICKER_LEVELS = ("province", "city", "county")
 _CODE = re.compile(r"[0-9A-Za-z-]{1,20}")
 
 # Strings for the page script, one language per page.
@@ -87,6 +88,22 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "open": "营业中",
         "closed": "未营业",
         "unknown": "开放时间未知",
+        "open_until": "营业中，{t} 关门",
+        "opens_at": "未营业，{t} 开门",
+        "always_open": "24小时开放",
+        "closed_now": "已关闭",
+        "tomorrow": "明天 {t}",
+        "weekdays": "周日,周一,周二,周三,周四,周五,周六",
+        "title_gps": "离你最近的驿站",
+        "title_tap": "离所选位置最近的驿站",
+        "title_district": "离区县中心最近的驿站",
+        "title_centre": "离地图中心最近的驿站",
+        "title_none": "最近的驿站",
+        "centre_note": "列表随地图移动，按地图中心排序。",
+        "back": "回到我的位置",
+        "choose": "— 请选择 —",
+        "loading": "加载中…",
+        "districts_failed": "区县列表加载失败，请稍后再试。",
         "navigate": "导航",
         "call": "电话",
         "report": "报告问题",
@@ -125,6 +142,22 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "open": "Open now",
         "closed": "Closed now",
         "unknown": "Hours unknown",
+        "open_until": "Open now, closes {t}",
+        "opens_at": "Closed, opens {t}",
+        "always_open": "Open 24 hours",
+        "closed_now": "Closed",
+        "tomorrow": "tomorrow {t}",
+        "weekdays": "Sun,Mon,Tue,Wed,Thu,Fri,Sat",
+        "title_gps": "Nearest to you",
+        "title_tap": "Nearest to the point you picked",
+        "title_district": "Nearest to the district centre",
+        "title_centre": "Nearest to the map centre",
+        "title_none": "Nearest stations",
+        "centre_note": "The list follows the map: sorted from its centre.",
+        "back": "Back to my location",
+        "choose": "— choose —",
+        "loading": "Loading…",
+        "districts_failed": "The district list did not load. Try again later.",
         "navigate": "Navigate",
         "call": "Call",
         "report": "Report a problem",
@@ -228,20 +261,37 @@ def _terms(terms: tuple[catalog.Term, ...], lang: str, only: tuple[str, ...] = (
 
 
 # -- pages -------------------------------------------------------------------------------
+def _chosen_district(session: Any) -> str | None:
+    """The district asked for: ``?district=CODE`` (links, the picker with a script) or
+    the picker's ``province``/``city``/``county`` selects (without a script). Aborts
+    with 404 for a malformed or unknown ``district``."""
+    code = request.args.get("district", "")
+    if code:
+        if not (code.isdigit() and len(code) == 6):
+            abort(404)
+        return code
+    wanted = [request.args.get(name, "") for name in PICKER_LEVELS]
+    if not all(not v or (v.isdigit() and len(v) == 6) for v in wanted):
+        abort(404)
+    return page_service.resolve_district(session, wanted)
+
+
 @bp.get("/")
 def index() -> Response:
+    """The courier's map page. What it embeds is bounded whatever the dataset holds: the
+    map, the filters, the top level of the district picker and, for a chosen district,
+    its boundary and the picker's chain; stations, hours and deeper picker levels come
+    from the API on demand."""
     lang = _lang()
     tiles = _tiles()
-    district_code = request.args.get("district", "")
     district = None
     with state(current_app).db.session() as session:
+        district_code = _chosen_district(session)
         if district_code:
-            if not (district_code.isdigit() and len(district_code) == 6):
-                abort(404)
             district = page_service.district_view(session, district_code)
             if district is None:
                 abort(404)
-        choices = page_service.district_choices(session, lang)
+        picker = page_service.district_picker(session, district_code)
     spec = MapSpec(
         center=(35.0, 105.0),
         zoom=4,
@@ -265,17 +315,12 @@ def index() -> Response:
             if district
             else None
         ),
-        "districts": [
-            {"code": c.code, "name": c.name, "count": c.count, "center": c.center}
-            for c in choices
-            if c.center is not None
-        ],
         "index": url_for("public.index"),
         "api": {
             "nearest": url_for("api.nearest_stations"),
             "stations": url_for("api.list_stations"),
             "district": url_for("api.district_detail", code="000000").removesuffix("000000"),
-            "hours": url_for("public.station_hours"),
+            "districts": url_for("api.district_list"),
         },
         "page": url_for("public.station_page", code="CODE").removesuffix("CODE"),
         "amenities": {t.code: t.name(lang) for t in catalog.AMENITIES},
@@ -286,7 +331,10 @@ def index() -> Response:
         map=parts,
         config=config,
         district=district,
-        choices=choices,
+        picker=[
+            (name, picker[i] if i < len(picker) else page_service.PickerLevel([], ""))
+            for i, name in enumerate(PICKER_LEVELS)
+        ],
         amenities=_terms(catalog.AMENITIES, lang, FILTER_AMENITIES),
         groups=_terms(catalog.WORKER_GROUPS, lang),
         **_page_context(lang),
@@ -344,30 +392,6 @@ def report_problem(code: str) -> Response:
         abort(404)
     html = render_template("report.html", code=code, name=name, phone=phone, **_page_context(lang))
     return _remember_lang(make_response(html))
-
-
-@bp.get("/hours.json")
-def station_hours() -> Response:
-    """``?id=1&id=2``: each station's opening hours described now, in the page
-    language (the map page's list asks for these after the nearest answer)."""
-    lang = _lang()
-    raw = request.args.getlist("id")
-    if not raw or len(raw) > MAX_HOURS_IDS or not all(v.isdigit() and len(v) < 12 for v in raw):
-        response = jsonify(
-            {"error": {"code": "invalid_parameter", "message": "id: 1 to 100 ids", "field": "id"}}
-        )
-        response.status_code = 400
-        return response
-    settings = state(current_app).settings
-    with state(current_app).db.session() as session:
-        views = page_service.hours_for_ids(
-            session, [int(v) for v in raw], datetime.now(UTC), settings.tz, lang
-        )
-    response = jsonify(
-        {"hours": {str(k): {"open": v.open, "text": v.text} for k, v in views.items()}}
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 # -- the API document and health ---------------------------------------------------------

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import time
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -31,6 +33,8 @@ pytestmark = pytest.mark.browser
 # A known point in 呼和浩特市 新城区.
 HOHHOT = {"latitude": 40.8420, "longitude": 111.7000}
 FIRST_LOAD_BUDGET_BYTES = 300 * 1024
+_WHEN = r"(?:(?:明天|周[日一二三四五六]) |\d\d-\d\d )?\d\d:\d\d"
+HOURS_ZH = re.compile(rf"营业中，{_WHEN} 关门|未营业，{_WHEN} 开门|24小时开放|已关闭|开放时间未知")
 
 
 def _list_ids(page: Any) -> list[int]:
@@ -83,17 +87,24 @@ def test_located_courier_sees_nearest_stations_in_api_order(
     first = page.locator("#list > li").first
     assert first.locator(".dist").inner_text().endswith((" m", " km"))
     assert "电动车约" in first.inner_text() and "步行约" in first.inner_text()
-    _wait_for(
-        page,
-        "document.querySelector('#list > li .hours').textContent.includes('，') || "
-        "document.querySelector('#list > li .hours').textContent.includes('24')",
-    )
+    hours = page.eval_on_selector_all("#list .hours", "els => els.map(e => e.textContent)")
+    assert all(HOURS_ZH.fullmatch(text) for text in hours), hours
+    assert not [r for r in session.watch.responses if "hours" in urlsplit(r.url).path]
     assert first.locator(".demo").inner_text() == "演示数据"
     assert first.locator("a.call").get_attribute("href").startswith("tel:")
     assert first.locator("a.report").get_attribute("href").endswith("/report")
     assert page.locator(".amen li").first.inner_text().strip()
     assert page.locator(".leaflet-marker-icon").count() > 0
+    # The README's picture: the foot of the map, the filters and the list with its
+    # hours text in one 360x640 screen.
+    page.evaluate(
+        "window.scrollTo(0, document.getElementById('filters').getBoundingClientRect().top"
+        " + window.scrollY - 190)"
+    )
     page.wait_for_timeout(300)
+    assert first.locator(".hours").is_visible()
+    box = first.locator(".hours").bounding_box()
+    assert box["y"] > 0 and box["y"] + box["height"] < 640, "hours text in the screenshot"
     shot = artifacts / "phone-nearest.png"
     page.screenshot(path=str(shot))
     save_readme_screenshot(shot)
@@ -233,17 +244,32 @@ def test_refused_location_explains_and_tap_searches_from_there(
     assert listed[:3] == _nearest_ids(live_server, HOHHOT["latitude"], HOHHOT["longitude"])[:3]
 
 
-def test_district_pick_lists_its_stations(live_server: LiveServer, phone: Any) -> None:
-    page = phone().new_page()
+def test_district_pick_cascades_from_provinces_on_demand(
+    live_server: LiveServer, phone: Any
+) -> None:
+    session = phone()
+    page = session.new_page()
     page.goto(live_server.url + "/")
-    page.select_option("#district", "150102")
-    page.locator(".district-pick button").click()
+    _wait_for(page, "document.body.dataset.origin === 'none'")
+    # The first load carries the provinces only and asks for no district list.
+    assert page.locator("#pick-province option[value='150000']").count() == 1
+    assert page.locator("#pick-city").is_hidden()
+    assert not [r for r in session.watch.responses if "/api/v1/districts" in r.url]
+    page.select_option("#pick-province", "150000")
+    page.locator("#pick-city option[value='150100']").wait_for(state="attached")
+    page.select_option("#pick-city", "150100")
+    page.locator("#pick-county option[value='150102']").wait_for(state="attached")
+    page.select_option("#pick-county", "150102")
+    page.locator(".district-pick button[type=submit]").click()
     page.wait_for_url("**/?district=150102")
     _wait_ready(page)
     assert page.evaluate("document.body.dataset.origin") == "district"
     assert len(_list_ids(page)) == 10
     assert len(_map_ids(page)) > 10
     assert page.locator("path.leaflet-interactive, svg path").count() > 0
+    # The picker shows the chosen chain after the reload.
+    assert page.locator("#pick-county").input_value() == "150102"
+    assert page.locator("#pick-city").input_value() == "150100"
 
 
 def test_english_switch_sticks(live_server: LiveServer, phone: Any, artifacts: Path) -> None:
@@ -316,3 +342,86 @@ def test_first_load_transfer_within_budget(
         f"{total_gzip / 1024:.1f} KB gzip, {report['stations_on_map']} stations on the map"
     )
     assert total_gzip <= FIRST_LOAD_BUDGET_BYTES
+
+
+def _hours_case(now: datetime, offset_h: int, open_now: bool | None, days: int, clock: str) -> Any:
+    """(open_now, next_change_at) for a change ``days`` after today at ``clock``, today
+    being the date at ``now`` in UTC``offset_h``; ``days`` < 0 means no change."""
+    zone = timezone(timedelta(hours=offset_h))
+    if days < 0:
+        return open_now, None
+    local_day = now.astimezone(zone).date() + timedelta(days=days)
+    hour, minute = (int(x) for x in clock.split(":"))
+    at = datetime(local_day.year, local_day.month, local_day.day, hour, minute, tzinfo=zone)
+    return open_now, at.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "zh",
+            [
+                "营业中，23:59 关门",
+                "未营业，明天 08:00 开门",
+                "24小时开放",
+                "开放时间未知",
+                "已关闭",
+                "未营业，{weekday} 09:30 开门",
+                "营业中，明天 08:00 关门",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Open now, closes 23:59",
+                "Closed, opens tomorrow 08:00",
+                "Open 24 hours",
+                "Hours unknown",
+                "Closed",
+                "Closed, opens {weekday} 09:30",
+                "Open now, closes tomorrow 08:00",
+            ],
+        ),
+    ],
+)
+def test_hours_are_worded_from_the_nearest_answer_in_the_stations_offset(
+    live_server: LiveServer, phone: Any, lang: str, expected: list[str]
+) -> None:
+    """The list words open_now + next_change_at itself (no second request), relative
+    to today in the UTC offset the API wrote, which need not be the phone's."""
+    now = datetime.now(UTC)
+    cases = [
+        _hours_case(now, 8, True, 0, "23:59"),
+        _hours_case(now, 8, False, 1, "08:00"),
+        _hours_case(now, 8, True, -1, ""),
+        _hours_case(now, 8, None, -1, ""),
+        _hours_case(now, 8, False, -1, ""),
+        _hours_case(now, 8, False, 3, "09:30"),
+        # A station five hours behind the phone: its "tomorrow" is its own.
+        _hours_case(now, -5, True, 1, "08:00"),
+    ]
+    weekday_day = (now.astimezone(timezone(timedelta(hours=8))) + timedelta(days=3)).weekday()
+    names = {
+        "zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+        "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    }
+    wanted = [text.replace("{weekday}", names[lang][weekday_day]) for text in expected]
+
+    def rewrite(route: Any) -> None:
+        response = route.fetch()
+        data = response.json()
+        for feature, (open_now, change) in zip(data["features"], cases, strict=False):
+            feature["properties"]["open_now"] = open_now
+            feature["properties"]["next_change_at"] = change
+        route.fulfill(response=response, body=json.dumps(data))
+
+    session = phone(geolocation=HOHHOT)
+    page = session.new_page()
+    page.route("**/api/v1/stations/nearest?*", rewrite)
+    page.goto(f"{live_server.url}/?lang={lang}")
+    _wait_ready(page)
+    shown = page.eval_on_selector_all("#list .hours", "els => els.map(e => e.textContent)")
+    assert shown[: len(wanted)] == wanted
+    classes = page.eval_on_selector_all("#list .hours", "els => els.map(e => e.className)")
+    assert classes[:4] == ["hours open", "hours closed", "hours open", "hours unknown"]

@@ -1,5 +1,5 @@
 """The public pages through the Flask test client: the map page, the station page, the
-report placeholder, the hours helper, language, tiles and the Content-Security-Policy."""
+report placeholder, the district picker, language, tiles and the Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -139,8 +139,56 @@ def test_map_page_configuration_points_at_the_api(client: FlaskClient) -> None:
     assert config["page"] == "/s/"
     assert config["datum"] == "wgs84"
     assert config["lang"] == "zh"
+    assert config["api"]["districts"] == "/api/v1/districts"
     assert config["amenities"]["water"] == "饮用水（冷热）"
-    assert {d["code"] for d in config["districts"]} >= {"150102", "530112"}
+
+
+def test_map_page_embeds_no_district_list_beyond_the_top_level(client: FlaskClient) -> None:
+    """The first load must not grow with the districts or stations stored: the picker
+    holds the provinces only, deeper levels come from the API when asked for."""
+    html = client.get("/").get_data(as_text=True)
+    config = _config(html)
+    assert "districts" not in config
+    provinces = {
+        d["code"]: d["name"]
+        for d in client.get("/api/v1/districts").get_json()["districts"]
+        if d["parent_code"] is None
+    }
+    for code, name in provinces.items():
+        assert f'<option value="{code}">{name}</option>' in html
+    for county in ("新城区", "玛纳斯县", "西山区", "蒲县"):
+        assert county not in html
+
+
+def test_district_picker_shows_the_chosen_chain(client: FlaskClient) -> None:
+    html = client.get("/?district=150102").get_data(as_text=True)
+    assert '<option value="150000" selected>' in html
+    assert '<option value="150100" selected>' in html
+    assert '<option value="150102" selected>' in html
+    assert '<option value="150103">' in html, "the sibling counties of the city"
+
+
+@pytest.mark.parametrize(
+    ("query", "chosen"),
+    [
+        ("province=150000&city=150100&county=150102", "150102"),
+        ("province=150000&city=150100&county=", "150100"),
+        ("province=150000&city=&county=", "150000"),
+        # a city left over from another province is ignored
+        ("province=650000&city=150100&county=150102", "650000"),
+    ],
+)
+def test_district_picker_works_without_a_script(
+    client: FlaskClient, query: str, chosen: str
+) -> None:
+    response = client.get(f"/?{query}")
+    assert response.status_code == 200
+    assert _config(response.get_data(as_text=True))["district"]["code"] == chosen
+
+
+def test_district_picker_with_nothing_chosen_is_the_plain_page(client: FlaskClient) -> None:
+    assert _config(client.get("/?province=&city=").get_data(as_text=True))["district"] is None
+    assert client.get("/?province=abc").status_code == 404
 
 
 def test_district_page_draws_its_boundary_and_picks_it(client: FlaskClient) -> None:
@@ -221,21 +269,12 @@ def test_unknown_station_is_not_found(client: FlaskClient, code: str) -> None:
     assert client.get(f"/s/{code}").status_code == 404
 
 
-def test_hours_are_described_in_the_page_language(client: FlaskClient) -> None:
-    ids = [f["id"] for f in client.get("/api/v1/stations?limit=5").get_json()["features"]]
-    query = "&".join(f"id={i}" for i in ids)
-    zh = client.get(f"/hours.json?{query}&lang=zh").get_json()["hours"]
-    assert set(zh) == {str(i) for i in ids}
-    assert all(isinstance(v["text"], str) and v["text"] for v in zh.values())
-    xss = client.get("/s/530112-XSS0")
-    assert xss.status_code == 200
-    en = client.get(f"/hours.json?{query}&lang=en").get_json()["hours"]
-    assert any(w in v["text"] for v in en.values() for w in ("open", "closed", "hours unknown"))
-
-
-@pytest.mark.parametrize("query", ["", "id=x", "id=-1", "&".join(["id=1"] * 101)])
-def test_hours_refuses_bad_ids(client: FlaskClient, query: str) -> None:
-    assert client.get(f"/hours.json?{query}").status_code == 400
+def test_hours_need_no_second_request(client: FlaskClient) -> None:
+    """The list describes hours from the nearest answer; the old helper is gone."""
+    assert client.get("/hours.json?id=1").status_code == 404
+    feature = client.get("/api/v1/stations/nearest?lat=40.842&lon=111.7&k=1").get_json()
+    props = feature["features"][0]["properties"]
+    assert "open_now" in props and "next_change_at" in props
 
 
 def test_api_document_pages_still_work(client: FlaskClient) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
+from typing import Any
 
 import pytest
 
@@ -178,3 +180,32 @@ def test_no_tiles_means_no_tile_layer() -> None:
     script = page_map(MapSpec(tiles=Tiles()), ASSETS).script
     assert "tileLayer" not in script
     assert "maxZoom" in script
+
+
+def _circle(lat: float, lon: float, radius_deg: float, vertices: int = 20_000) -> dict[str, Any]:
+    ring = [
+        [
+            lon + radius_deg * math.cos(2 * math.pi * i / vertices),
+            lat + radius_deg * math.sin(2 * math.pi * i / vertices),
+        ]
+        for i in range(vertices)
+    ]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+@pytest.mark.parametrize("radius_deg", [0.1, 1.0, 8.0])
+def test_boundary_size_stays_bounded_for_a_province(radius_deg: float) -> None:
+    """A county keeps ~30 m detail; a city or a province is simplified in proportion to
+    its size, so the page that draws it stays small whatever the district."""
+    drawn = display_boundary(_circle(40.0, 110.0, radius_deg))
+    vertices = len(drawn["coordinates"][0])
+    assert 20 <= vertices <= 200
+    assert len(json.dumps(drawn)) < 6_000
+
+
+def test_county_boundary_keeps_street_level_detail() -> None:
+    drawn = display_boundary(_circle(40.0, 110.0, 0.1))
+    ring = drawn["coordinates"][0]
+    # every kept vertex is on the circle to within the 30 m tolerance (~0.0003 deg)
+    for lon, lat in ring:
+        assert abs(math.hypot(lon - 110.0, lat - 40.0) - 0.1) < 0.0004
