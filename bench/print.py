@@ -1,0 +1,126 @@
+"""Time printed output: the A3 district map (map sheet + station table, PDF) for 150 and
+1,000 stations, and a 150-page poster batch. Targets: < 3 s, < 10 s, < 15 s.
+
+Stations are synthetic and deterministic: inside 赛罕区 (150105, shipped boundary), 80 %
+in a dense urban core (sigma about 2.5 km) and 20 % spread over the district. The
+database is not involved: reading 1,000 stations takes milliseconds next to rendering.
+
+    python bench/print.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+import shapely
+
+from stationmap.geo.districts import parent_chain, shipped_districts
+from stationmap.render.poster import PosterStation, build_posters
+from stationmap.render.printmap import MapArea, MapOptions, MapStation, build_district_map
+from stationmap.render.sheet import PrintSettings, pdf_bytes
+
+CODE = "150105"
+SETTINGS = PrintSettings(public_url="https://stationmap.example.cn")
+
+
+def _area() -> MapArea:
+    shapes = list(shipped_districts())
+    chain = parent_chain(CODE, shapes)
+    siblings = tuple(s for s in shapes if s.parent_code == chain[0].parent_code and s.code != CODE)
+    return MapArea(chain[0], (), siblings, tuple(chain[1:]))
+
+
+def _stations(area: MapArea, n: int) -> list[MapStation]:
+    rng = np.random.default_rng(n)
+    geom = area.district.geometry
+    shapely.prepare(geom)
+    lon0, lat0, lon1, lat1 = geom.bounds
+    core = (40.82, 111.72)
+    out: list[MapStation] = []
+    while len(out) < n:
+        if rng.random() < 0.8:
+            lat = core[0] + rng.normal(0, 0.022)
+            lon = core[1] + rng.normal(0, 0.03)
+        else:
+            lat, lon = rng.uniform(lat0, lat1), rng.uniform(lon0, lon1)
+        if not shapely.intersects_xy(geom, lon, lat):
+            continue
+        i = len(out) + 1
+        out.append(
+            MapStation(
+                code=f"{CODE}-{i:04d}",
+                name=f"赛罕区第{i}号户外劳动者服务站",
+                lat=float(lat),
+                lon=float(lon),
+                address=f"内蒙古自治区呼和浩特市赛罕区大学东街{i}号",
+                host_type=("community", "union", "pharmacy", "supermarket", "bank")[i % 5],
+                amenities=("water", "toilet", "phone_charging", "microwave")[: 1 + i % 4],
+                opening_hours="Mo-Fr 08:30-18:00; Sa,Su 09:00-17:00" if i % 3 else "24/7",
+                phone=f"0471-{6500000 + i}",
+            )
+        )
+    return out
+
+
+def _time(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
+    times = []
+    result: object = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    area = _area()
+    # Warm-up: font cache, projection set-up, first subsetting.
+    pdf_bytes(build_district_map(area, _stations(area, 5), SETTINGS).figures)
+    print(f"{'case':42} {'median s':>9} {'target s':>9} {'pages':>6} {'bytes':>11}  notes")
+    for n, target in ((150, 3.0), (1000, 10.0)):
+        stations = _stations(area, n)
+
+        def run(stations: list[MapStation] = stations) -> tuple[object, bytes]:
+            built = build_district_map(area, stations, SETTINGS, MapOptions(paper="A3"))
+            return built, built.pdf()
+
+        seconds, result = _time(run, args.repeat)
+        built, pdf = result  # type: ignore[misc]
+        note = (
+            f"inset {len(built.inset_members)}, leaders "  # type: ignore[attr-defined]
+            f"{sum(lab.leader for lab in built.labels + built.inset_labels)}, "  # type: ignore[attr-defined]
+            f"unplaced {len(built.unplaced)}"  # type: ignore[attr-defined]
+        )
+        print(
+            f"{f'A3 district map, {n} stations (PDF)':42} {seconds:9.2f} {target:9.1f} "
+            f"{len(built.figures):6d} {len(pdf):11,d}  {note}"  # type: ignore[attr-defined]
+        )
+    posters = [
+        PosterStation(
+            code=s.code,
+            name=s.name,
+            address=s.address,
+            host_type=s.host_type,
+            amenities=s.amenities,
+            opening_hours=s.opening_hours,
+            phone=s.phone,
+            district_name="赛罕区",
+        )
+        for s in _stations(area, 150)
+    ]
+    seconds, pdf = _time(lambda: pdf_bytes(build_posters(posters, SETTINGS)), args.repeat)
+    print(
+        f"{'poster batch, 150 stations (PDF)':42} {seconds:9.2f} {15.0:9.1f} "
+        f"{150:6d} {len(pdf):11,d}"  # type: ignore[arg-type]
+    )
+
+
+if __name__ == "__main__":
+    main()

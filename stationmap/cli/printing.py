@@ -1,0 +1,125 @@
+"""Printing commands: district maps and station posters.
+
+stationmap print-map DISTRICT -o FILE [--paper A4|A3] [--landscape] [--amenity CODE ...]
+                                      [--title TEXT] [--format pdf|png]
+stationmap print-poster [STATION] -o FILE [--district CODE]
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from stationmap import catalog, state
+from stationmap.render.sheet import PAPERS, PNG_DPI, FontMissingError, PrintSettings
+from stationmap.services import printing
+
+FORMATS = ("pdf", "png")
+
+
+def _settings() -> PrintSettings:
+    environ = dict(os.environ)
+    for key, value in current_app.config.items():
+        if key.startswith("STATIONMAP_BASEMAP_") and isinstance(value, str):
+            environ[key] = value
+    return printing.print_settings(state(current_app).settings, environ)
+
+
+@click.command("print-map")
+@click.argument("district")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--paper", type=click.Choice(PAPERS), default="A4", show_default=True)
+@click.option("--landscape", is_flag=True, help="Landscape instead of portrait.")
+@click.option(
+    "--amenity",
+    "amenities",
+    multiple=True,
+    type=click.Choice(catalog.AMENITY_CODES),
+    help="Only stations with this amenity (repeatable).",
+)
+@click.option("--title", default=None, help="Default: <district> 暖新驿站分布图.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Default: from the file name's extension (pdf if none).",
+)
+@with_appcontext
+def print_map_command(
+    district: str,
+    output: Path,
+    paper: str,
+    landscape: bool,
+    amenities: tuple[str, ...],
+    title: str | None,
+    fmt: str | None,
+) -> None:
+    """Print the map of DISTRICT with a numbered station table (PDF, or PNG at 300 dpi:
+    the map sheet to FILE and table pages to FILE-2.png, FILE-3.png ...)."""
+    if fmt is None:
+        fmt = "png" if output.suffix.lower() == ".png" else "pdf"
+    app_state = state(current_app)
+    try:
+        with app_state.db.session() as session:
+            sheet = printing.district_map(
+                session,
+                district,
+                _settings(),
+                app_state.settings.tz,
+                paper=paper,
+                landscape=landscape,
+                amenities=amenities,
+                title=title,
+            )
+    except printing.NotFound as exc:
+        raise click.BadParameter(str(exc), param_hint="DISTRICT") from exc
+    except (ValueError, FontMissingError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "pdf":
+        data = sheet.pdf()
+        output.write_bytes(data)
+        written = [output]
+    else:
+        written = []
+        for number, page in enumerate(sheet.png(PNG_DPI), 1):
+            path = output if number == 1 else output.with_name(f"{output.stem}-{number}.png")
+            path.write_bytes(page)
+            written.append(path)
+    size = sum(p.stat().st_size for p in written)
+    demo = sum(s.is_demo for s in sheet.stations)
+    note = f", {demo} of them demo (演示)" if demo else ""
+    click.echo(
+        f"Wrote {', '.join(str(p) for p in written)} ({len(sheet.figures)} pages, "
+        f"{len(sheet.stations)} stations{note}, 1:{sheet.scale_denominator:,}, {size:,} bytes)."
+    )
+
+
+@click.command("print-poster")
+@click.argument("station", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--district", default=None, help="A poster for every station of this district.")
+@with_appcontext
+def print_poster_command(station: str | None, output: Path, district: str | None) -> None:
+    """Print an A4 door poster with a QR code for STATION, or one page per station of
+    --district, as one PDF."""
+    if (station is None) == (district is None):
+        raise click.UsageError("give either a STATION code or --district CODE")
+    try:
+        with state(current_app).db.session() as session:
+            batch = printing.posters_pdf(session, _settings(), station, district)
+    except printing.NotFound as exc:
+        hint = "STATION" if station else "--district"
+        raise click.BadParameter(str(exc), param_hint=hint) from exc
+    except FontMissingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    output.write_bytes(batch.pdf)
+    note = f", {batch.demo} demo (演示)" if batch.demo else ""
+    click.echo(f"Wrote {output} ({batch.count} posters{note}, {len(batch.pdf):,} bytes).")
+
+
+COMMANDS = (print_map_command, print_poster_command)

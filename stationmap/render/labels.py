@@ -1,0 +1,177 @@
+"""Number labels that never overlap: greedy placement around each marker, with leader
+lines when a label has to move away from its point.
+
+Everything here is in paper millimetres (x right, y up). A label is an axis-aligned box;
+it may not overlap another label, another station's marker, an obstacle (north arrow,
+scale bar, inset frame) or leave the frame. Points with the most neighbours are placed
+first (they have the fewest free spots); each tries positions on rings of growing
+radius in 8 to 16 directions, nearest first. A point whose label finds no spot within
+``max_leader_mm`` stays unplaced: the map builder then shows it in an enlarged inset.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in mm
+
+
+@dataclass(frozen=True)
+class LabelBox:
+    """Where one number label went, in paper millimetres.
+
+    ``leader`` is True when the box does not touch its marker and a leader line joins
+    them (from ``anchor`` to the nearest point of the box).
+    """
+
+    index: int
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    anchor_x: float
+    anchor_y: float
+    leader: bool
+
+    @property
+    def box(self) -> Box:
+        return (self.x0, self.y0, self.x1, self.y1)
+
+
+def label_size_mm(text: str, font_pt: float, pad_mm: float = 0.35) -> tuple[float, float]:
+    """Width and height of a number label box: digits are about 0.56 em wide in
+    WenQuanYi Micro Hei; the box is one line high plus padding."""
+    em_mm = font_pt / 72.0 * 25.4
+    return (0.58 * em_mm * len(text) + 2 * pad_mm, 0.95 * em_mm + 2 * pad_mm)
+
+
+def boxes_overlap(a: Box, b: Box, tolerance: float = 1e-6) -> bool:
+    return (
+        a[0] < b[2] - tolerance
+        and b[0] < a[2] - tolerance
+        and a[1] < b[3] - tolerance
+        and b[1] < a[3] - tolerance
+    )
+
+
+def _directions(count: int) -> npt.NDArray[np.float64]:
+    # Cartographic preference: upper right, then right, upper left, ... (east first).
+    order = [45, 0, 135, 315, 90, 180, 225, 270]
+    if count > 8:
+        order += [22.5, 67.5, 112.5, 157.5, 202.5, 247.5, 292.5, 337.5]
+    return np.radians(np.array(order[:count], dtype=np.float64))
+
+
+def place_labels(
+    points: npt.ArrayLike,
+    texts: list[str],
+    font_pt: float,
+    frame: Box,
+    *,
+    marker_r_mm: float,
+    obstacles: list[Box] | None = None,
+    max_leader_mm: float = 8.0,
+    ring_step_mm: float = 1.2,
+) -> list[LabelBox | None]:
+    """Place one label per point; ``None`` where no free spot was found.
+
+    Parameters
+    ----------
+    points : array_like, shape (n, 2)
+        Marker centres in paper millimetres.
+    texts : list of str
+        The label of each point (its number).
+    font_pt : float
+        Label font size in points.
+    frame : (x0, y0, x1, y1)
+        Labels must lie inside this box (mm).
+    marker_r_mm : float
+        Marker radius; labels keep clear of every marker.
+    obstacles : list of boxes, optional
+        Areas labels must avoid (mm).
+    max_leader_mm : float
+        How far from its marker a label may go before the point counts as unplaced.
+    """
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    n = len(pts)
+    sizes = np.array([label_size_mm(t, font_pt) for t in texts], dtype=np.float64).reshape(-1, 2)
+    r = marker_r_mm
+    markers = np.column_stack((pts[:, 0] - r, pts[:, 1] - r, pts[:, 0] + r, pts[:, 1] + r))
+    fixed = np.array(obstacles or [], dtype=np.float64).reshape(-1, 4)
+    placed = np.empty((n, 4), dtype=np.float64)
+    placed_count = 0
+    out: list[LabelBox | None] = [None] * n
+    if n == 0:
+        return out
+
+    # Most crowded first: neighbours within 6 mm.
+    if n > 1:
+        from scipy.spatial import cKDTree
+
+        tree = cKDTree(pts)
+        crowd = np.array([len(c) for c in tree.query_ball_point(pts, 6.0)])
+        marker_tree = tree
+    else:
+        crowd = np.zeros(1)
+        marker_tree = None
+    order = sorted(range(n), key=lambda i: (-crowd[i], pts[i, 1] * -1, pts[i, 0]))
+    rings = max(1, math.ceil(max_leader_mm / ring_step_mm)) + 1
+    reach = max_leader_mm + float(sizes[:, 0].max()) + float(sizes[:, 1].max()) + r
+
+    for i in order:
+        px, py = pts[i]
+        w, h = sizes[i]
+        cand: list[tuple[float, float, float, float]] = []
+        for k in range(rings):
+            gap = 0.25 + k * ring_step_mm
+            for angle in _directions(8 if k == 0 else 16):
+                c, s = math.cos(angle), math.sin(angle)
+                # Place the box so that its nearest edge or corner is ``gap`` beyond
+                # the marker in this direction.
+                cx = px + c * (r + gap) + (w / 2 if c > 1e-9 else -w / 2 if c < -1e-9 else 0.0)
+                cy = py + s * (r + gap) + (h / 2 if s > 1e-9 else -h / 2 if s < -1e-9 else 0.0)
+                cand.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+        boxes = np.array(cand)
+        ok = (
+            (boxes[:, 0] >= frame[0])
+            & (boxes[:, 1] >= frame[1])
+            & (boxes[:, 2] <= frame[2])
+            & (boxes[:, 3] <= frame[3])
+        )
+        # Nearby markers (including its own) and labels already placed.
+        if marker_tree is not None:
+            near = marker_tree.query_ball_point((px, py), reach)
+            others = markers[near]
+        else:
+            others = markers
+        if placed_count:
+            done = placed[:placed_count]
+            close = (np.abs(done[:, 0] - px) < reach) & (np.abs(done[:, 1] - py) < reach)
+            others = np.vstack((others, done[close]))
+        if len(fixed):
+            others = np.vstack((others, fixed))
+        if len(others):
+            hit = (
+                (boxes[:, None, 0] < others[None, :, 2] - 1e-6)
+                & (others[None, :, 0] < boxes[:, None, 2] - 1e-6)
+                & (boxes[:, None, 1] < others[None, :, 3] - 1e-6)
+                & (others[None, :, 1] < boxes[:, None, 3] - 1e-6)
+            ).any(axis=1)
+            ok &= ~hit
+        free = np.flatnonzero(ok)
+        if not len(free):
+            continue
+        j = int(free[0])
+        x0, y0, x1, y1 = (float(v) for v in boxes[j])
+        placed[placed_count] = boxes[j]
+        placed_count += 1
+        nearest_x = min(max(px, x0), x1)
+        nearest_y = min(max(py, y0), y1)
+        leader = math.hypot(nearest_x - px, nearest_y - py) > r + 0.9
+        out[i] = LabelBox(i, texts[i], x0, y0, x1, y1, float(px), float(py), leader)
+    return out

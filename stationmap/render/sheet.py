@@ -1,0 +1,334 @@
+"""Printed sheets: paper, the CJK font, page-coordinate helpers, QR codes and writers.
+
+Shared by :mod:`stationmap.render.printmap` (district maps) and
+:mod:`stationmap.render.poster` (door posters). Pure: no Flask, no database.
+
+* **Figures** are :class:`matplotlib.figure.Figure` objects built directly (never
+  ``pyplot``, which keeps every figure alive in a global registry).
+* **Page coordinates** are millimetres from the lower-left corner of the paper: each
+  sheet has a full-page "paper" axes whose data units are millimetres.
+* **Fonts.** Chinese text is set in WenQuanYi Micro Hei (Debian ``fonts-wqy-microhei``).
+  matplotlib reads only the first face of a ``.ttc``; for ``wqy-microhei.ttc`` that is
+  the simplified-Chinese proportional face. PDFs embed it as TrueType (``pdf.fonttype =
+  42``), so text stays selectable and extractable. Characters the font lacks are
+  replaced by 〓 (the typesetter's placeholder) instead of an empty box.
+* **QR codes** are vector paths (one compound path of module runs), crisp at any size.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from matplotlib import font_manager, rc_context
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
+from matplotlib.transforms import Affine2D
+
+Paper = Literal["A4", "A3"]
+PAPERS: tuple[Paper, ...] = ("A4", "A3")
+PAPER_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
+MM_PER_INCH = 25.4
+PT_PER_MM = 72.0 / MM_PER_INCH
+PNG_DPI = 300
+
+FONT_FAMILY = "WenQuanYi Micro Hei"
+FONT_PACKAGE = "fonts-wqy-microhei"
+# Searched when matplotlib's font list does not know the family (a font installed after
+# matplotlib built its cache).
+FONT_FILES = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path("/usr/local/share/fonts/wqy-microhei.ttc"),
+)
+MISSING_GLYPH = "〓"
+
+INK = "#1f1f1f"
+MUTED = "#5f6368"
+ACCENT = "#b3261e"
+LAND = "#f4f1ea"
+WATER = "#dce9f2"
+
+
+class FontMissingError(RuntimeError):
+    """No CJK font is installed; the message names the Debian package to install."""
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """What printed sheets need from the configuration.
+
+    Attributes
+    ----------
+    public_url : str
+        The site's public base URL, without a trailing slash; QR codes link below it.
+    basemap_source : str
+        The base map's source as printed in the footer (e.g. ``"天地图"``); empty when
+        no base map is configured.
+    basemap_approval : str
+        The base map's review number (审图号), e.g. ``"GS(2024)0650号"``; empty if none.
+    data_source : str
+        Who the station data comes from, printed in the footer.
+    """
+
+    public_url: str = "http://127.0.0.1:5000"
+    basemap_source: str = ""
+    basemap_approval: str = ""
+    data_source: str = "stationmap 驿站数据库"
+
+    def district_url(self, code: str) -> str:
+        return f"{self.public_url}/?district={code}"
+
+    def station_url(self, code: str) -> str:
+        return f"{self.public_url}/s/{code}"
+
+
+# -- paper ---------------------------------------------------------------------------
+def page_mm(paper: str, landscape: bool = False) -> tuple[float, float]:
+    """Width and height of the sheet in millimetres."""
+    try:
+        width, height = PAPER_MM[paper]
+    except KeyError:
+        raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}") from None
+    return (height, width) if landscape else (width, height)
+
+
+def new_sheet(width_mm: float, height_mm: float) -> tuple[Figure, Axes]:
+    """A figure of the given paper size and its full-page axes in millimetres."""
+    fig = Figure(figsize=(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH), facecolor="white")
+    paper = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    paper.set_xlim(0, width_mm)
+    paper.set_ylim(0, height_mm)
+    paper.set_axis_off()
+    # The paper axes is transparent and drawn over map axes (north arrow, scale bar).
+    paper.set_zorder(5)
+    return fig, paper
+
+
+def axes_mm(fig: Figure, box: tuple[float, float, float, float]) -> Axes:
+    """New axes covering ``box`` = (x, y, width, height) in millimetres on ``fig``."""
+    width_in, height_in = fig.get_size_inches()
+    page_w, page_h = width_in * MM_PER_INCH, height_in * MM_PER_INCH
+    x, y, w, h = box
+    return fig.add_axes((x / page_w, y / page_h, w / page_w, h / page_h))
+
+
+# -- fonts ---------------------------------------------------------------------------
+@cache
+def cjk_font_path() -> Path:
+    """The file of the CJK font sheets are set in.
+
+    Raises
+    ------
+    FontMissingError
+        If WenQuanYi Micro Hei is not installed (Debian ``fonts-wqy-microhei``).
+    """
+    for entry in font_manager.fontManager.ttflist:
+        if entry.name == FONT_FAMILY:
+            return Path(entry.fname)
+    for path in FONT_FILES:
+        if path.is_file():
+            font_manager.fontManager.addfont(str(path))
+            return path
+    raise FontMissingError(
+        f"No CJK font for printed sheets: install {FONT_FAMILY} "
+        f"(Debian: `apt-get install {FONT_PACKAGE}`), then run again."
+    )
+
+
+@cache
+def _charmap() -> frozenset[int]:
+    from matplotlib.ft2font import FT2Font
+
+    font = FT2Font(str(cjk_font_path()))
+    return frozenset(font.get_charmap())
+
+
+def printable(text: str) -> str:
+    """``text`` with characters the font cannot draw replaced by 〓 and control
+    characters (tabs, newlines) turned into spaces."""
+    chars = _charmap()
+    out = []
+    for ch in text:
+        if ch in "\t\r\n" or unicodedata.category(ch) == "Cc":
+            out.append(" ")
+        elif ord(ch) in chars or ch == " ":
+            out.append(ch)
+        else:
+            out.append(MISSING_GLYPH)
+    return "".join(out)
+
+
+@contextmanager
+def sheet_style() -> Iterator[None]:
+    """matplotlib settings for printed sheets: the CJK font, embedded as TrueType."""
+    cjk_font_path()
+    with rc_context(
+        {
+            "pdf.fonttype": 42,
+            "ps.fonttype": 42,
+            "svg.fonttype": "none",
+            "font.family": [FONT_FAMILY],
+            "font.size": 8,
+            "axes.unicode_minus": False,
+            "path.simplify": True,
+            "pdf.compression": 6,
+        }
+    ):
+        yield
+
+
+# -- text ----------------------------------------------------------------------------
+def text_em(text: str) -> float:
+    """Approximate advance width of ``text`` in ems: CJK and full-width characters are
+    1 em, others about 0.6 em (a safe upper bound for WenQuanYi's Latin)."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text)
+
+
+def wrap(text: str, width_em: float, max_lines: int = 3) -> list[str]:
+    """Break ``text`` into lines no wider than ``width_em`` ems, at most ``max_lines``
+    (the last one ends with … when text is cut). Latin words break at spaces where
+    possible; Chinese breaks between any two characters."""
+    text = " ".join(text.split())
+    if not text:
+        return [""]
+    lines: list[str] = []
+    rest = text
+    while rest and len(lines) < max_lines:
+        width = 0.0
+        cut = len(rest)
+        for i, ch in enumerate(rest):
+            width += text_em(ch)
+            if width > width_em:
+                cut = max(i, 1)
+                break
+        if cut < len(rest):
+            space = rest.rfind(" ", 0, cut + 1)
+            if space > cut * 0.5:
+                cut = space
+            # No line starts with closing punctuation: keep it on this line.
+            while cut < len(rest) and rest[cut] in _NO_LINE_START:
+                cut += 1
+        lines.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    if rest:
+        last = lines[-1]
+        while last and text_em(last + "…") > width_em:
+            last = last[:-1]
+        lines[-1] = last + "…"
+    return lines
+
+
+_NO_LINE_START = "，。、；：？！）》」』】,.;:?!)"
+
+_DAYS = {
+    "Mo": "周一",
+    "Tu": "周二",
+    "We": "周三",
+    "Th": "周四",
+    "Fr": "周五",
+    "Sa": "周六",
+    "Su": "周日",
+    "PH": "节假日",
+}
+
+
+def hours_zh(text: str | None) -> str:
+    """OSM ``opening_hours`` made readable in Chinese: ``Mo-Fr 08:00-20:00; PH off`` ->
+    ``周一至周五 08:00-20:00；节假日 休息``. Unknown hours give 未知."""
+    if not text or not text.strip():
+        return "未知"
+    if text.strip() == "24/7":
+        return "全天24小时"
+    out = re.sub(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH)\b", lambda m: _DAYS[m.group(1)], text)
+    out = re.sub(r"(周.|节假日)-(周.)", r"\1至\2", out)
+    out = re.sub(r"(?<=[一二三四五六日])-(?=周)", "至", out)
+    out = re.sub(r"(?<=[一二三四五六日]),(?=周|节)", "、", out)
+    out = out.replace("off", "休息").replace("closed", "休息").replace("24/7", "全天24小时")
+    return out.replace("; ", "；").replace(";", "；")
+
+
+# -- QR codes ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QRCode:
+    """A QR code as a vector path in module units (y up, origin lower left, no quiet
+    zone) and the number of modules per side."""
+
+    data: str
+    path: MplPath
+    modules: int
+
+
+def qr_code(data: str, error: str = "m") -> QRCode:
+    """Encode ``data`` (a URL) as a QR code; horizontal runs of dark modules become one
+    rectangle each, so the path stays small."""
+    import segno
+
+    qr = segno.make(data, error=error, micro=False)
+    matrix = np.array([list(row) for row in qr.matrix], dtype=bool)
+    n = matrix.shape[0]
+    verts: list[tuple[float, float]] = []
+    codes: list[int] = []
+    square = [MplPath.MOVETO, MplPath.LINETO, MplPath.LINETO, MplPath.LINETO, MplPath.CLOSEPOLY]
+    for row_index, row in enumerate(matrix):
+        y0 = float(n - row_index - 1)
+        padded = np.concatenate(([False], row, [False])).astype(np.int8)
+        edges = np.flatnonzero(np.diff(padded))
+        for start, stop in zip(edges[::2], edges[1::2], strict=True):
+            x0, x1 = float(start), float(stop)
+            verts += [(x0, y0), (x1, y0), (x1, y0 + 1), (x0, y0 + 1), (x0, y0)]
+            codes += square
+    return QRCode(data, MplPath(verts, codes), n)
+
+
+def draw_qr(ax: Axes, data: str, x: float, y: float, size: float, error: str = "m") -> QRCode:
+    """Draw a QR code for ``data`` with its lower-left corner at (x, y) and side
+    ``size`` in ``ax``'s data units (millimetres on a paper axes), including a white
+    quiet zone of 4 modules inside that square."""
+    qr = qr_code(data, error)
+    total = qr.modules + 8
+    unit = size / total
+    ax.add_patch(Rectangle((x, y), size, size, facecolor="white", edgecolor="none", zorder=5))
+    transform = Affine2D().scale(unit).translate(x + 4 * unit, y + 4 * unit) + ax.transData
+    ax.add_patch(
+        PathPatch(qr.path, facecolor="black", edgecolor="none", transform=transform, zorder=6)
+    )
+    return qr
+
+
+# -- writers -------------------------------------------------------------------------
+def pdf_bytes(figures: Iterable[Figure], title: str = "", author: str = "stationmap") -> bytes:
+    """The figures as one PDF, one page each, fonts embedded as TrueType."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    buffer = io.BytesIO()
+    with (
+        sheet_style(),
+        PdfPages(
+            buffer, metadata={"Title": title, "Author": author, "Creator": "stationmap"}
+        ) as pdf,
+    ):
+        for fig in figures:
+            pdf.savefig(fig)
+    return buffer.getvalue()
+
+
+def png_bytes(fig: Figure, dpi: int = PNG_DPI) -> bytes:
+    """One figure as a PNG at ``dpi`` (300 for print, less for a screen copy)."""
+    buffer = io.BytesIO()
+    with sheet_style():
+        fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()
+
+
+def pages_png(figures: Sequence[Figure], dpi: int = PNG_DPI) -> list[bytes]:
+    return [png_bytes(fig, dpi) for fig in figures]

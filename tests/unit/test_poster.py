@@ -1,0 +1,62 @@
+"""Station door posters: A4 portrait, readable text, icons, a QR code to /s/<code>."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from stationmap.catalog import AMENITY_CODES
+from stationmap.render.poster import ICONS, PosterStation, build_poster, build_posters
+from stationmap.render.sheet import PrintSettings, pdf_bytes, png_bytes
+
+SETTINGS = PrintSettings(public_url="https://map.example.cn")
+STATION = PosterStation(
+    code="150102-0007",
+    name="海拉尔东路社区户外劳动者服务站",
+    address="内蒙古自治区呼和浩特市新城区海拉尔东路12号",
+    host_type="community",
+    amenities=("water", "toilet", "phone_charging", "microwave", "aed"),
+    opening_hours="Mo-Fr 08:00-20:00; PH off",
+    phone="0471-6563358",
+    district_name="新城区",
+)
+
+
+def test_every_amenity_has_an_icon():
+    assert set(ICONS) == set(AMENITY_CODES)
+
+
+def test_poster_is_an_a4_portrait_page_with_extractable_text():
+    fig, _ = build_poster(STATION, SETTINGS)
+    reader = PdfReader(io.BytesIO(pdf_bytes([fig])))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+    text = page.extract_text()
+    for expected in (STATION.name, STATION.code, "0471-6563358", "饮用水", "卫生间", "周一至周五"):
+        assert expected in text, expected
+    assert "演示" not in text
+
+
+def test_poster_qr_code_opens_the_station_page():
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    fig, layout = build_poster(STATION, SETTINGS)
+    assert layout.url == "https://map.example.cn/s/150102-0007"
+    assert layout.qr_size >= 60  # large enough to scan from a step away
+    image = Image.open(io.BytesIO(png_bytes(fig, dpi=100)))
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [layout.url]
+
+
+def test_a_batch_is_one_page_per_station_and_marks_demo():
+    stations = [
+        PosterStation(code=f"150102-{9001 + i}", name=f"演示驿站{i}", is_demo=True)
+        for i in range(3)
+    ]
+    reader = PdfReader(io.BytesIO(pdf_bytes(build_posters(stations, SETTINGS))))
+    assert len(reader.pages) == 3
+    assert "演示数据" in reader.pages[2].extract_text()
+    assert "演示驿站2" in reader.pages[2].extract_text()

@@ -1,0 +1,276 @@
+"""The printed district map builder: page sizes, fonts, text, scale bar, labels, QR."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import math
+
+import numpy as np
+import pytest
+from pypdf import PdfReader
+from pyproj import CRS, Geod, Transformer
+from shapely.geometry import box
+
+from stationmap.geo.districts import DistrictShape
+from stationmap.render import sheet
+from stationmap.render.labels import boxes_overlap, place_labels
+from stationmap.render.printmap import (
+    MapArea,
+    MapOptions,
+    MapStation,
+    build_district_map,
+    nice_scale,
+)
+from stationmap.render.sheet import PrintSettings, hours_zh, wrap
+
+SETTINGS = PrintSettings(public_url="https://map.example.cn")
+PROVINCE = DistrictShape("150000", "内蒙古自治区", "province", None, box(106, 37, 120, 45), "t")
+CITY = DistrictShape("150100", "呼和浩特市", "city", "150000", box(110.5, 40.0, 112.5, 41.5), "t")
+COUNTY = DistrictShape("150102", "新城区", "county", "150100", box(111.6, 40.8, 112.0, 41.1), "t")
+AREA = MapArea(COUNTY, parents=(CITY, PROVINCE))
+
+
+def _stations(n: int, seed: int = 1, spread_deg: float = 0.012) -> list[MapStation]:
+    """A dense urban core plus a few outlying stations, deterministic."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        if i % 6 == 5:
+            lat, lon = rng.uniform(40.82, 41.08), rng.uniform(111.62, 111.98)
+        else:
+            lat, lon = 40.85 + rng.normal(0, spread_deg), 111.70 + rng.normal(0, spread_deg)
+        out.append(
+            MapStation(
+                code=f"150102-{i + 1:04d}",
+                name=f"测试驿站{i + 1:03d}号",
+                lat=float(lat),
+                lon=float(lon),
+                address=f"内蒙古自治区呼和浩特市新城区人民路{i + 1}号",
+                host_type=("community", "union", "pharmacy", "bank")[i % 4],
+                amenities=("water", "toilet", "phone_charging"),
+                opening_hours="Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00",
+                phone="0471-1234567",
+                is_demo=i == 0,
+            )
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def a4_map():
+    return build_district_map(AREA, _stations(40), SETTINGS, MapOptions(data_date=None))
+
+
+@pytest.fixture(scope="module")
+def a4_pdf(a4_map) -> PdfReader:
+    return PdfReader(io.BytesIO(a4_map.pdf()))
+
+
+def _size(page) -> tuple[int, int]:
+    return round(float(page.mediabox.width)), round(float(page.mediabox.height))
+
+
+@pytest.mark.parametrize(
+    ("paper", "landscape", "size"),
+    [
+        ("A4", False, (595, 842)),
+        ("A4", True, (842, 595)),
+        ("A3", False, (842, 1191)),
+        ("A3", True, (1191, 842)),
+    ],
+)
+def test_every_page_has_the_paper_size_asked_for(paper, landscape, size):
+    built = build_district_map(
+        AREA, _stations(12), SETTINGS, MapOptions(paper=paper, landscape=landscape)
+    )
+    reader = PdfReader(io.BytesIO(built.pdf()))
+    assert len(reader.pages) >= 2
+    assert {_size(page) for page in reader.pages} == {size}
+
+
+def test_the_cjk_font_is_embedded_as_truetype(a4_pdf):
+    fonts = []
+    for page in a4_pdf.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            fonts.append(str(font["/BaseFont"]))
+            if "WenQuanYi" in str(font["/BaseFont"]):
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                assert "/FontFile2" in descriptor.get_object()
+    assert any("WenQuanYi" in name for name in fonts), fonts
+
+
+def test_title_and_station_names_are_extractable_text(a4_map, a4_pdf):
+    text = "".join(page.extract_text() for page in a4_pdf.pages)
+    assert "新城区暖新驿站分布图" in text
+    for station in a4_map.stations:
+        assert station.name in text
+    assert "演示数据" in text  # one demo station marks the sheet
+
+
+def test_the_table_flows_onto_more_pages_when_long():
+    few = build_district_map(AREA, _stations(10), SETTINGS)
+    many = build_district_map(AREA, _stations(150), SETTINGS)
+    assert len(few.figures) == 2
+    assert len(many.figures) > len(few.figures) + 2
+    reader = PdfReader(io.BytesIO(many.pdf()))
+    last = reader.pages[-1].extract_text()
+    assert f"第 {len(reader.pages)} / {len(reader.pages)} 页" in last
+
+
+def test_scale_bar_states_the_geodesic_distance_it_spans(a4_map):
+    bar = a4_map.scale_bar
+    inverse = Transformer.from_crs(CRS.from_proj4(bar.crs), CRS.from_epsg(4326), always_xy=True)
+    lon0, lat0 = inverse.transform(*bar.start_m)
+    lon1, lat1 = inverse.transform(*bar.end_m)
+    spanned = Geod(ellps="WGS84").inv(lon0, lat0, lon1, lat1)[2]
+    assert abs(spanned - bar.stated_m) / bar.stated_m < 0.02
+    assert abs(spanned - bar.stated_m) < 1.0  # in fact to the metre
+    # The drawn length on paper is the projected length at the map scale.
+    drawn_mm = bar.end_mm[0] - bar.start_mm[0]
+    assert math.isclose(
+        drawn_mm * a4_map.scale_denominator / 1000, bar.end_m[0] - bar.start_m[0], rel_tol=1e-9
+    )
+    assert bar.label.startswith(f"{bar.stated_m / 1000:g} ")
+
+
+def test_the_projection_is_centred_on_the_district(a4_map):
+    crs = CRS.from_proj4(a4_map.crs)
+    assert "Azimuthal Equidistant" in crs.to_wkt() or "aeqd" in a4_map.crs
+    assert "+lat_0=40.950000" in a4_map.crs and "+lon_0=111.800000" in a4_map.crs
+
+
+@pytest.mark.parametrize(
+    ("metres_per_mm", "expected"), [(0.9, 1000), (26.0, 30000), (180.0, 200000), (249.9, 250000)]
+)
+def test_map_scale_is_rounded_to_a_familiar_value(metres_per_mm, expected):
+    assert nice_scale(metres_per_mm) == expected
+
+
+def _panel_boxes(built) -> list[list]:
+    return [built.labels, built.inset_labels]
+
+
+def test_every_station_is_numbered_once(a4_map):
+    numbered = sorted(
+        [lab.index for lab in a4_map.labels] + [lab.index for lab in a4_map.inset_labels]
+    )
+    assert numbered == list(range(len(a4_map.stations)))
+    assert a4_map.unplaced == []
+
+
+@pytest.mark.parametrize("count", [40, 150])
+def test_label_boxes_never_overlap_each_other_or_markers(count, a4_map):
+    built = a4_map if count == 40 else build_district_map(AREA, _stations(count), SETTINGS)
+    assert built.inset_members, "a dense core gets an enlarged inset"
+    for labels in _panel_boxes(built):
+        for a, b in itertools.combinations(labels, 2):
+            assert not boxes_overlap(a.box, b.box), (a, b)
+        for lab in labels:
+            for other in labels:
+                if other.index != lab.index:
+                    r = 1.05
+                    marker = (
+                        other.anchor_x - r,
+                        other.anchor_y - r,
+                        other.anchor_x + r,
+                        other.anchor_y + r,
+                    )
+                    assert not boxes_overlap(lab.box, marker), (lab, other)
+
+
+def test_drawn_numbers_fit_inside_their_label_boxes(a4_map):
+    """The text matplotlib draws for a label lies within the box the placer reserved."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = a4_map.figures[0]
+    canvas = FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    px_per_mm = fig.dpi / 25.4
+    boxes = {lab.text: lab for lab in [*a4_map.labels, *a4_map.inset_labels]}
+    checked = 0
+    for ax in fig.axes[1:]:
+        for text in ax.texts:
+            lab = boxes.get(text.get_text())
+            if lab is None or not text.get_text().isdigit():
+                continue
+            extent = text.get_window_extent(renderer)
+            assert extent.x0 >= lab.x0 * px_per_mm - 0.5 and extent.x1 <= lab.x1 * px_per_mm + 0.5
+            checked += 1
+    assert checked >= len(a4_map.stations) // 2
+
+
+def test_placer_leaves_a_point_unplaced_rather_than_overlap():
+    points = np.array([[10.0, 10.0]] * 30)
+    frame = (0.0, 0.0, 20.0, 20.0)
+    placed = place_labels(
+        points, [str(i) for i in range(30)], 7, frame, marker_r_mm=1.0, max_leader_mm=3.0
+    )
+    done = [p for p in placed if p is not None]
+    assert 0 < len(done) < 30
+    for a, b in itertools.combinations(done, 2):
+        assert not boxes_overlap(a.box, b.box)
+
+
+def test_qr_code_on_the_map_sheet_opens_the_district_map(a4_map):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(sheet.png_bytes(a4_map.figures[0], dpi=150)))
+    found = {r.text for r in zxingcpp.read_barcodes(image)}
+    assert "https://map.example.cn/?district=150102" in found
+
+
+def test_footer_carries_base_map_source_and_approval_when_configured():
+    settings = PrintSettings(
+        public_url="https://x.cn", basemap_source="天地图", basemap_approval="GS(2024)0650号"
+    )
+    built = build_district_map(AREA, _stations(5), settings)
+    text = PdfReader(io.BytesIO(built.pdf())).pages[0].extract_text()
+    assert "天地图" in text and "GS(2024)0650号" in text
+    plain = PdfReader(io.BytesIO(build_district_map(AREA, _stations(5), SETTINGS).pdf()))
+    assert "审图号" not in plain.pages[0].extract_text()
+
+
+def test_a_png_page_is_300_dpi():
+    from PIL import Image
+
+    built = build_district_map(AREA, _stations(3), SETTINGS)
+    image = Image.open(io.BytesIO(built.png()[0]))
+    # 210 x 297 mm at 300 dpi is 2480.3 x 3507.9 px; matplotlib truncates.
+    assert abs(image.size[0] - 2480) <= 1 and abs(image.size[1] - 3508) <= 1
+    assert round(image.info["dpi"][0]) == 300
+
+
+def test_missing_font_names_the_debian_package(monkeypatch):
+    from matplotlib import font_manager
+
+    sheet.cjk_font_path.cache_clear()
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(sheet, "FONT_FILES", ())
+    try:
+        with pytest.raises(sheet.FontMissingError, match="fonts-wqy-microhei"):
+            build_district_map(AREA, _stations(1), SETTINGS)
+    finally:
+        sheet.cjk_font_path.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("24/7", "全天24小时"),
+        ("Mo-Fr 08:00-20:00; PH off", "周一至周五 08:00-20:00；节假日 休息"),
+        ("Sa,Su 10:00-16:00", "周六、周日 10:00-16:00"),
+        (None, "未知"),
+    ],
+)
+def test_opening_hours_read_in_chinese(text, expected):
+    assert hours_zh(text) == expected
+
+
+def test_wrap_keeps_lines_narrow_and_never_starts_with_punctuation():
+    lines = wrap("周一至周五 08:30-18:00；周六、周日 09:00-17:00", 12, 3)
+    assert all(not line.startswith(("；", "、")) for line in lines)
+    assert len(lines) <= 3
+    assert wrap("很长的名字" * 10, 10, 2)[-1].endswith("…")
