@@ -18,6 +18,8 @@
                                (generous: couriers share carrier-grade NAT addresses);
                                ``off`` for none (benchmarks).
 ``STATIONMAP_PROXY_HOPS``      reverse proxies in front (for the client address); default 0.
+``STATIONMAP_LOGIN_RATE_LIMIT`` login attempts per client address; default ``10 per minute``.
+``STATIONMAP_IMPORT_MAX_BYTES`` largest admin upload (larger: 413); default 5 MiB.
 ``STATIONMAP_TILES``           base map: ``none`` (default; works offline), ``osm``,
                                ``tianditu`` (needs ``STATIONMAP_TIANDITU_KEY``) or ``amap``
                                (GCJ-02: markers are converted to sit on it).
@@ -56,6 +58,8 @@ class Settings:
     proxy_hops: int = 0
     tiles: str = "none"
     tianditu_key: str = ""
+    login_rate_limit: str = "10 per minute"
+    import_max_bytes: int = 5 * 1024 * 1024
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -96,6 +100,10 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         proxy_hops = int(environ.get("STATIONMAP_PROXY_HOPS", "0"))
     except ValueError as exc:
         raise ConfigError("STATIONMAP_PROXY_HOPS must be a whole number") from exc
+    try:
+        import_max_bytes = int(environ.get("STATIONMAP_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+    except ValueError as exc:
+        raise ConfigError("STATIONMAP_IMPORT_MAX_BYTES must be a whole number of bytes") from exc
     redis_url = environ.get("REDIS_URL", "")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
@@ -121,6 +129,8 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         proxy_hops=proxy_hops,
         tiles=tiles,
         tianditu_key=tianditu_key,
+        login_rate_limit=environ.get("STATIONMAP_LOGIN_RATE_LIMIT", "10 per minute"),
+        import_max_bytes=import_max_bytes,
     )
 
 

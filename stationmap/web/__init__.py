@@ -36,6 +36,8 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), payment=()")
     headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -44,8 +46,13 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def _strict_transport(response: Response) -> Response:
+    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
 def register(app: Flask, settings: Settings) -> None:
-    from stationmap.web import api, errors, limits, public
+    from stationmap.web import admin, api, auth, errors, limits, public
 
     app.json = StrictJSONProvider(app)
     if settings.proxy_hops:
@@ -53,7 +60,20 @@ def register(app: Flask, settings: Settings) -> None:
             app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
         )
     errors.init_app(app)
-    limits.init_app(app, settings)
+    limiter = limits.init_app(app, settings)
+    if settings.login_rate_limit.strip().lower() not in ("", "off", "none"):
+        # Counts POSTs to the auth blueprint (login and logout) per client address.
+        limiter.limit(settings.login_rate_limit, methods=["POST"])(auth.bp)
+    secure = settings.env not in ("development", "testing")
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+    )
     app.register_blueprint(api.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
     app.after_request(_security_headers)
+    if secure:
+        app.after_request(_strict_transport)

@@ -1,0 +1,115 @@
+"""Administrator accounts. There is no default account: the first superadmin is made
+here.
+
+stationmap create-user NAME --role superadmin|district_admin|viewer [--district CODE ...]
+                                  [--password-stdin]
+stationmap disable-user NAME      ends the user's sessions; tokens stop working
+stationmap enable-user NAME
+stationmap set-password NAME [--password-stdin]
+stationmap list-users
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from stationmap import state
+from stationmap.models import ROLES
+from stationmap.services import users as user_service
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(
+        click.prompt(
+            f"Password (at least {user_service.MIN_PASSWORD_LENGTH} characters)",
+            hide_input=True,
+            confirmation_prompt=True,
+        )
+    )
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--district", "districts", multiple=True, help="District code (repeatable).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user_command(
+    username: str, role: str, districts: tuple[str, ...], password_stdin: bool
+) -> None:
+    """Create an administrator account (prompts for the password)."""
+    password = _password(password_stdin)
+    try:
+        with state(current_app).db.write_session() as session:
+            user = user_service.create_user(session, username, password, role, districts)
+            name, codes = user.username, ", ".join(user.district_codes) or "all districts"
+    except user_service.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {role} {name} ({codes}).")
+
+
+@click.command("disable-user")
+@click.argument("username")
+@with_appcontext
+def disable_user_command(username: str) -> None:
+    """Disable an account: its sessions end at once and its API tokens stop working."""
+    try:
+        with state(current_app).db.write_session() as session:
+            user_service.disable_user(session, username)
+    except user_service.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Disabled {username}.")
+
+
+@click.command("enable-user")
+@click.argument("username")
+@with_appcontext
+def enable_user_command(username: str) -> None:
+    """Enable a disabled account again."""
+    try:
+        with state(current_app).db.write_session() as session:
+            user_service.enable_user(session, username)
+    except user_service.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Enabled {username}.")
+
+
+@click.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def set_password_command(username: str, password_stdin: bool) -> None:
+    """Set a user's password (their sessions end)."""
+    password = _password(password_stdin)
+    try:
+        with state(current_app).db.write_session() as session:
+            user_service.set_password(session, username, password)
+    except user_service.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Password set for {username}.")
+
+
+@click.command("list-users")
+@with_appcontext
+def list_users_command() -> None:
+    """List accounts with their roles and districts."""
+    with state(current_app).db.session() as session:
+        for user in user_service.list_users(session):
+            status = "disabled" if user.disabled_at else "active"
+            codes = ",".join(user.district_codes) or "-"
+            click.echo(f"{user.username}\t{user.role}\t{codes}\t{status}")
+
+
+COMMANDS = (
+    create_user_command,
+    disable_user_command,
+    enable_user_command,
+    set_password_command,
+    list_users_command,
+)

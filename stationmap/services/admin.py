@@ -1,0 +1,264 @@
+"""Administration work that spans services: imports and exports limited to a user's
+districts (with history), restoring a revision, and the dashboard figures.
+
+``codes`` is always the user's district scope (``None``: every district).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from stationmap import catalog
+from stationmap.models import District, PendingImport, Station, StationAmenity, StationRevision
+from stationmap.services import districts as district_service
+from stationmap.services import revisions, transfer
+from stationmap.services import stations as station_service
+from stationmap.services.revisions import Actor
+from stationmap.station_fields import FieldError, StationInput
+from stationmap.tabular import Format, TableError, detect_format, read_table
+
+PENDING_LIFETIME = timedelta(hours=2)
+
+
+# -- import -------------------------------------------------------------------------------
+def _scope_errors(
+    session: Session,
+    data: bytes,
+    filename: str | None,
+    report: transfer.ImportReport,
+    codes: frozenset[str] | None,
+) -> list[FieldError]:
+    """Every row whose point, or whose matched station, lies outside ``codes``."""
+    if codes is None:
+        return []
+    inputs, errors, _count = transfer.check_rows(data, filename)
+    try:
+        rows = read_table(data, detect_format(data, filename))
+    except TableError:  # check_rows already reported it
+        return []
+    if errors or len(rows) != len(inputs):
+        return []
+    out: list[FieldError] = []
+    located = district_service.locate_many(
+        session, [d.lat for d in inputs], [d.lon for d in inputs]
+    )
+    for (row_number, _raw), data_row, district in zip(rows, inputs, located, strict=True):
+        if not station_service.in_scope(codes, district):
+            where = f"区县 {district}" if district else "任何已知区县之外"
+            out.append(FieldError("lat", f"该位置在{where}，不在您负责的区县内", row_number))
+        if data_row.code:
+            existing = session.scalar(select(Station).where(Station.code == data_row.code))
+            if existing is not None and not station_service.in_scope(codes, existing.district_code):
+                out.append(FieldError("code", "该编码属于您负责区县以外的驿站", row_number))
+    for code in report.result.updated:
+        existing = session.scalar(select(Station).where(Station.code == code))
+        if existing is not None and not station_service.in_scope(codes, existing.district_code):
+            message = f"{code}: 匹配到您负责区县以外的驿站"
+            if not any(e.message == message for e in out):
+                out.append(FieldError("code", message))
+    return out
+
+
+def preview_import(
+    session: Session, data: bytes, filename: str | None, codes: frozenset[str] | None
+) -> transfer.ImportReport:
+    """What importing ``data`` would do, with scope errors added; writes nothing."""
+    report = transfer.import_stations(session, data, filename, apply=False)
+    if report.ok:
+        report.errors.extend(_scope_errors(session, data, filename, report, codes))
+    return report
+
+
+def apply_import(
+    session: Session,
+    data: bytes,
+    filename: str | None,
+    codes: frozenset[str] | None,
+    actor: Actor,
+) -> transfer.ImportReport:
+    """Check again under the write lock and, if all is well, import everything and
+    record a revision per created or changed station; otherwise change nothing."""
+    station_service.lock_writes(session)
+    report = preview_import(session, data, filename, codes)
+    if not report.ok:
+        return report
+    report = transfer.import_stations(session, data, filename, apply=True)
+    now = datetime.now(UTC)
+    for code in report.result.created + report.result.updated:
+        station = session.scalar(select(Station).where(Station.code == code))
+        if station is None:  # pragma: no cover - just written
+            continue
+        if code in report.result.changes:
+            revisions.record(session, station, "import", actor, report.result.changes[code], now)
+        else:
+            session.refresh(station)
+            changes = revisions.created_changes(station)
+            revisions.record(session, station, "import", actor, changes, now, created=True)
+    return report
+
+
+def stash_upload(session: Session, user_id: int, filename: str, data: bytes) -> str:
+    """Keep an uploaded file until it is confirmed; returns a random token. The name is
+    kept for display only, never used as a path."""
+    now = datetime.now(UTC)
+    session.execute(delete(PendingImport).where(PendingImport.created_at < now - PENDING_LIFETIME))
+    token = secrets.token_urlsafe(24)
+    session.add(
+        PendingImport(
+            token=token, user_id=user_id, filename=filename[:200], data=data, created_at=now
+        )
+    )
+    session.flush()
+    return token
+
+
+def take_upload(session: Session, user_id: int, token: str) -> PendingImport | None:
+    row = session.scalar(select(PendingImport).where(PendingImport.token == token))
+    if row is None or row.user_id != user_id:
+        return None
+    if row.created_at < datetime.now(UTC) - PENDING_LIFETIME:
+        return None
+    return row
+
+
+def drop_upload(session: Session, token: str) -> None:
+    session.execute(delete(PendingImport).where(PendingImport.token == token))
+
+
+def export_scope(session: Session, fmt: Format, codes: frozenset[str] | None) -> bytes:
+    return transfer.export_stations(session, fmt, codes)
+
+
+# -- restore --------------------------------------------------------------------------------
+def input_from_snapshot(snap: dict[str, Any]) -> StationInput:
+    return StationInput(
+        name=snap["name"],
+        lat=float(snap["lat"]),
+        lon=float(snap["lon"]),
+        entered_datum=snap.get("entered_datum") or "wgs84",
+        address=snap.get("address") or "",
+        host_type=snap.get("host_type") or "other",
+        amenities=tuple(snap.get("amenities") or ()),
+        worker_groups=tuple(snap.get("worker_groups") or ()),
+        opening_hours=snap.get("opening_hours"),
+        phone=snap.get("phone") or "",
+        contact=snap.get("contact") or "",
+        services=tuple(snap.get("services") or ()),
+        status=snap.get("status") or "active",
+    )
+
+
+def restore_revision(
+    session: Session,
+    station: Station,
+    number: int,
+    codes: frozenset[str] | None,
+    actor: Actor,
+    expected_version: int,
+) -> dict[str, tuple[Any, Any]]:
+    """Bring back the state after revision ``number`` (itself a new revision).
+    Raises LookupError when there is no such revision."""
+    revision = revisions.get_revision(session, station.id, number)
+    if revision is None:
+        raise LookupError(number)
+    return station_service.update_station(
+        session,
+        station,
+        input_from_snapshot(revision.snapshot),
+        codes,
+        actor,
+        expected_version,
+        action="restore",
+        restored_from=number,
+    )
+
+
+# -- dashboard ------------------------------------------------------------------------------
+@dataclass
+class Dashboard:
+    total: int = 0
+    by_district: list[tuple[str | None, str, int]] = field(default_factory=list)
+    by_status: list[tuple[str, str, int]] = field(default_factory=list)
+    by_host_type: list[tuple[str, str, int]] = field(default_factory=list)
+    by_amenity: list[tuple[str, str, int]] = field(default_factory=list)
+    unverified: int = 0
+    deleted: int = 0
+    recent: list[tuple[StationRevision, Station]] = field(default_factory=list)
+
+
+def _zh(kind: str, code: str) -> str:
+    terms = {
+        "host_type": catalog.HOST_TYPES,
+        "amenity": catalog.AMENITIES,
+    }.get(kind, ())
+    for term in terms:
+        if term.code == code:
+            return term.zh
+    return {"active": "运营中", "suspended": "暂停", "closed": "已关闭"}.get(code, code)
+
+
+def dashboard(session: Session, codes: frozenset[str] | None) -> Dashboard:
+    def scoped(stmt: Any) -> Any:
+        if codes is not None:
+            stmt = stmt.where(Station.district_code.in_(sorted(codes)))
+        return stmt
+
+    live = Station.deleted_at.is_(None)
+    out = Dashboard()
+    names = dict(session.execute(select(District.code, District.name)).all())
+    rows = session.execute(
+        scoped(select(Station.district_code, func.count()).where(live)).group_by(
+            Station.district_code
+        )
+    ).all()
+    out.by_district = sorted(
+        ((code, names.get(code, "（无区县）"), int(n)) for code, n in rows),
+        key=lambda r: r[0] or "",
+    )
+    out.total = sum(r[2] for r in out.by_district)
+    for attr, kind, target in (
+        (Station.status, "status", out.by_status),
+        (Station.host_type, "host_type", out.by_host_type),
+    ):
+        counts = session.execute(scoped(select(attr, func.count()).where(live)).group_by(attr))
+        target.extend(sorted(((c, _zh(kind, c), int(n)) for c, n in counts), key=lambda r: -r[2]))
+    amenity_counts: Counter[str] = Counter(
+        dict(
+            session.execute(
+                scoped(
+                    select(StationAmenity.amenity, func.count())
+                    .join(Station, Station.id == StationAmenity.station_id)
+                    .where(live)
+                ).group_by(StationAmenity.amenity)
+            ).all()
+        )
+    )
+    out.by_amenity = [
+        (code, _zh("amenity", code), int(n)) for code, n in amenity_counts.most_common()
+    ]
+    cutoff = datetime.now(UTC) - timedelta(days=station_service.UNVERIFIED_AFTER_DAYS)
+    out.unverified = int(
+        session.scalar(
+            scoped(
+                select(func.count())
+                .select_from(Station)
+                .where(live, (Station.verified_at.is_(None)) | (Station.verified_at < cutoff))
+            )
+        )
+        or 0
+    )
+    out.deleted = int(
+        session.scalar(
+            scoped(select(func.count()).select_from(Station).where(Station.deleted_at.is_not(None)))
+        )
+        or 0
+    )
+    out.recent = revisions.recent(session, codes, 15)
+    return out

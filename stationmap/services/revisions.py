@@ -1,0 +1,148 @@
+"""Station history: every change is a revision saying who, when, what changed (field ->
+[old, new]) and the whole state afterwards, from which an earlier state is restored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from stationmap.models import Station, StationRevision
+
+SNAPSHOT_FIELDS = (
+    "code",
+    "name",
+    "address",
+    "lat",
+    "lon",
+    "entered_datum",
+    "district_code",
+    "host_type",
+    "amenities",
+    "worker_groups",
+    "opening_hours",
+    "phone",
+    "contact",
+    "services",
+    "status",
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change: a user (``user_id``) or a tool (``None``, e.g. the CLI)."""
+
+    user_id: int | None
+    name: str
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready value: datetimes as ISO-8601, tuples as lists."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    return value
+
+
+def snapshot(station: Station) -> dict[str, Any]:
+    out = {name: plain(getattr(station, name)) for name in SNAPSHOT_FIELDS}
+    out["verified_at"] = plain(station.verified_at)
+    out["deleted_at"] = plain(station.deleted_at)
+    return out
+
+
+def record(
+    session: Session,
+    station: Station,
+    action: str,
+    actor: Actor,
+    changes: dict[str, tuple[Any, Any]],
+    at: datetime,
+    restored_from: int | None = None,
+    *,
+    created: bool = False,
+) -> StationRevision:
+    """Append a revision for ``station`` (flushed, so it has its version and id).
+
+    A station changed for the first time since history began (made by an import or
+    before this feature) first gets a ``baseline`` revision holding its state before
+    the change, so that state can be restored too."""
+    session.flush()
+    last = session.scalar(
+        select(func.max(StationRevision.number)).where(StationRevision.station_id == station.id)
+    )
+    if last is None and not created:
+        before = snapshot(station)
+        for name, (old, _new) in changes.items():
+            before[name] = plain(old)
+        session.add(
+            StationRevision(
+                station_id=station.id,
+                number=1,
+                action="baseline",
+                user_id=None,
+                actor="（历史记录开始前）",
+                created_at=at,
+                changes={},
+                snapshot=before,
+                station_version=station.version - 1,
+            )
+        )
+        last = 1
+    revision = StationRevision(
+        station_id=station.id,
+        number=int(last or 0) + 1,
+        action=action,
+        user_id=actor.user_id,
+        actor=actor.name[:100],
+        created_at=at,
+        changes={name: [plain(old), plain(new)] for name, (old, new) in changes.items()},
+        snapshot=snapshot(station),
+        station_version=station.version,
+        restored_from=restored_from,
+    )
+    session.add(revision)
+    session.flush()
+    return revision
+
+
+def created_changes(station: Station) -> dict[str, tuple[Any, Any]]:
+    return {
+        name: (None, value)
+        for name, value in snapshot(station).items()
+        if value not in (None, "", [])
+    }
+
+
+def history(session: Session, station_id: int) -> list[StationRevision]:
+    return list(
+        session.scalars(
+            select(StationRevision)
+            .where(StationRevision.station_id == station_id)
+            .order_by(StationRevision.number.desc())
+        )
+    )
+
+
+def get_revision(session: Session, station_id: int, number: int) -> StationRevision | None:
+    return session.scalar(
+        select(StationRevision).where(
+            StationRevision.station_id == station_id, StationRevision.number == number
+        )
+    )
+
+
+def recent(
+    session: Session, district_codes: Iterable[str] | None, limit: int = 20
+) -> list[tuple[StationRevision, Station]]:
+    """The latest revisions of stations in ``district_codes`` (None: all)."""
+    stmt = select(StationRevision, Station).join(Station, Station.id == StationRevision.station_id)
+    if district_codes is not None:
+        stmt = stmt.where(Station.district_code.in_(sorted(district_codes)))
+    stmt = stmt.order_by(StationRevision.id.desc()).limit(limit)
+    return [(rev, station) for rev, station in session.execute(stmt)]

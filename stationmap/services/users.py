@@ -1,0 +1,227 @@
+"""Administrators: accounts, roles, district scopes and server-side login sessions.
+
+Passwords are hashed with scrypt (werkzeug); length is what is required, not character
+classes. A login session is a row keyed by the SHA-256 of a random token that only the
+browser's cookie carries, so ending the row ends every copy of the cookie.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from stationmap.models import ROLES, District, User, UserDistrict, UserSession
+from stationmap.services import districts as district_service
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024
+USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-@")
+SESSION_LIFETIME = timedelta(hours=12)
+# Checked against when the user does not exist, so both paths cost one scrypt.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-0000", method="scrypt")
+
+
+class AccountError(ValueError):
+    """The account cannot be created or changed; the message says why."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see (``codes``: district codes, ``None`` for all) and whether they
+    may change it."""
+
+    codes: frozenset[str] | None
+    can_write: bool
+
+    def covers(self, district_code: str | None) -> bool:
+        if self.codes is None:
+            return True
+        return district_code is not None and district_code in self.codes
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated user, as plain data for the web layer."""
+
+    user_id: int
+    username: str
+    role: str
+    districts: tuple[str, ...]
+    scope: Scope
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"the password must be at most {MAX_PASSWORD_LENGTH} characters")
+
+
+def normalise_username(username: str) -> str:
+    name = username.strip().lower()
+    if not 1 <= len(name) <= 64 or not set(name) <= USERNAME_CHARS:
+        raise AccountError("a username is 1-64 of a-z, 0-9 and . _ - @")
+    return name
+
+
+def create_user(
+    session: Session, username: str, password: str, role: str, districts: Iterable[str] = ()
+) -> User:
+    name = normalise_username(username)
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    codes = sorted(set(districts))
+    if role == "district_admin" and not codes:
+        raise AccountError("a district_admin needs at least one --district")
+    if role == "superadmin" and codes:
+        raise AccountError("a superadmin covers every district; give no --district")
+    for code in codes:
+        if session.get(District, code) is None:
+            raise AccountError(f"no district {code} (see `stationmap find-district`)")
+    check_password(password)
+    if session.scalar(select(User.id).where(User.username == name)) is not None:
+        raise AccountError(f"user {name} already exists")
+    user = User(
+        username=name,
+        password_hash=generate_password_hash(password, method="scrypt"),
+        role=role,
+        created_at=_now(),
+        district_rows=[UserDistrict(district_code=c) for c in codes],
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, username: str) -> User | None:
+    try:
+        name = normalise_username(username)
+    except AccountError:
+        return None
+    return session.scalar(select(User).where(User.username == name))
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def disable_user(session: Session, username: str) -> User:
+    """Disable the account and end its sessions (its API tokens stop working too)."""
+    user = get_user(session, username)
+    if user is None:
+        raise AccountError(f"no user {username}")
+    user.disabled_at = user.disabled_at or _now()
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    return user
+
+
+def enable_user(session: Session, username: str) -> User:
+    user = get_user(session, username)
+    if user is None:
+        raise AccountError(f"no user {username}")
+    user.disabled_at = None
+    return user
+
+
+def set_password(session: Session, username: str, password: str) -> User:
+    """Set a new password and end the user's sessions."""
+    user = get_user(session, username)
+    if user is None:
+        raise AccountError(f"no user {username}")
+    check_password(password)
+    user.password_hash = generate_password_hash(password, method="scrypt")
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this name and password, or None (same cost either way)."""
+    user = get_user(session, username)
+    if user is None or len(password) > MAX_PASSWORD_LENGTH:
+        check_password_hash(_DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    return user if user.disabled_at is None else None
+
+
+def scope_of(session: Session, user: User) -> Scope:
+    """superadmin: everything; district_admin: their districts and all below, writable;
+    viewer: their districts and all below (everything when none), read-only."""
+    if user.role == "superadmin":
+        return Scope(None, True)
+    codes = user.district_codes
+    if user.role == "viewer" and not codes:
+        return Scope(None, False)
+    within: set[str] = set()
+    for code in codes:
+        within |= district_service.codes_within(session, code)
+    return Scope(frozenset(within), user.role == "district_admin")
+
+
+def principal(session: Session, user: User) -> Principal:
+    return Principal(
+        user.id, user.username, user.role, tuple(user.district_codes), scope_of(session, user)
+    )
+
+
+# -- login sessions ----------------------------------------------------------------------
+def start_session(
+    session: Session, user: User, lifetime: timedelta = SESSION_LIFETIME
+) -> tuple[str, str]:
+    """A new login session; returns (cookie token, CSRF token). Expired rows of this
+    user are removed on the way."""
+    now = _now()
+    session.execute(
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at < now)
+    )
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    session.add(
+        UserSession(
+            token_hash=_digest(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    session.flush()
+    return token, csrf
+
+
+def resume_session(session: Session, token: str) -> tuple[Principal, str] | None:
+    """The user and CSRF token of a live session, or None (unknown, ended, expired or the
+    user disabled)."""
+    if not token or len(token) > 200:
+        return None
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    if row is None or row.expires_at <= _now():
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or user.disabled_at is not None:
+        return None
+    return principal(session, user), row.csrf_token
+
+
+def end_session(session: Session, token: str) -> None:
+    session.execute(delete(UserSession).where(UserSession.token_hash == _digest(token)))
+
+
+def tokens_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())

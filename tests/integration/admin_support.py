@@ -1,0 +1,119 @@
+"""Helpers for the admin tests: make accounts, log in, read CSRF tokens from pages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from stationmap import state
+from stationmap.models import Station
+from stationmap.services import users as user_service
+
+PASSWORD = "correct horse battery"
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+# 呼和浩特市 (150100) has four districts; 新城区 150102 and 赛罕区 150105 are two of them.
+HOHHOT = "150100"
+XINCHENG = "150102"
+SAIHAN = "150105"
+KUNMING_XISHAN = "530112"
+
+
+def make_user(app: Flask, username: str, role: str, districts: tuple[str, ...] = ()) -> None:
+    with state(app).db.write_session() as session:
+        user_service.create_user(session, username, PASSWORD, role, districts)
+
+
+def csrf_of(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
+    page = client.get("/admin/login")
+    token = csrf_of(page.get_data(as_text=True))
+    return client.post(
+        "/admin/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+
+
+def page_csrf(client: FlaskClient, path: str = "/admin/") -> str:
+    response = client.get(path)
+    assert response.status_code == 200, response.status_code
+    return csrf_of(response.get_data(as_text=True))
+
+
+def station_in(app: Flask, district: str) -> Station:
+    with state(app).db.session() as session:
+        station = session.scalars(
+            select(Station)
+            .where(Station.district_code == district, Station.deleted_at.is_(None))
+            .order_by(Station.id)
+        ).first()
+    assert station is not None, f"no demo station in {district}"
+    return station
+
+
+def form_of(station: Station, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": station.name,
+        "address": station.address,
+        "lat": f"{station.lat:.7f}",
+        "lon": f"{station.lon:.7f}",
+        "datum": "wgs84",
+        "host_type": station.host_type,
+        "amenities": station.amenities,
+        "worker_groups": station.worker_groups,
+        "opening_hours": station.opening_hours or "",
+        "phone": station.phone,
+        "contact": station.contact,
+        "services": "\n".join(station.services),
+        "status": station.status,
+        "version": str(station.version),
+    }
+    data.update(changes)
+    return data
+
+
+def free_point(app: Flask, district: str) -> tuple[float, float]:
+    """A point inside ``district`` with no station within 200 m."""
+    from stationmap.geo.distance import geodesic_m
+    from stationmap.services import districts as district_service
+
+    with state(app).db.session() as session:
+        stations = list(session.scalars(select(Station)))
+        seeds = [s for s in stations if s.district_code == district]
+        for seed in seeds:
+            for step in range(1, 30):
+                for d_lat, d_lon in ((1, 0), (0, 1), (-1, 0), (0, -1), (1, 1), (-1, -1)):
+                    lat = round(seed.lat + d_lat * 0.001 * step, 7)
+                    lon = round(seed.lon + d_lon * 0.001 * step, 7)
+                    if district_service.locate_many(session, [lat], [lon])[0] != district:
+                        continue
+                    if all(geodesic_m(lat, lon, s.lat, s.lon) > 200 for s in stations):
+                        return lat, lon
+    raise AssertionError(f"no free point in {district}")
+
+
+def new_form(lat: float, lon: float, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": "测试驿站",
+        "address": "测试路1号",
+        "lat": f"{lat:.7f}",
+        "lon": f"{lon:.7f}",
+        "datum": "wgs84",
+        "host_type": "union",
+        "amenities": ["water", "toilet"],
+        "worker_groups": ["courier"],
+        "opening_hours": "Mo-Su 08:00-20:00",
+        "phone": "0471-1234567",
+        "contact": "张三",
+        "services": "免费饮水\n手机充电",
+        "status": "active",
+    }
+    data.update(changes)
+    return data

@@ -1,0 +1,222 @@
+"""POST/PATCH/DELETE /api/v1/stations: per-user tokens (stored hashed, revocable), the
+same validation, district scope and history as the editor, and If-Match versions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from stationmap import state
+from stationmap.models import ApiToken, Station, StationRevision
+from tests.integration.admin_support import (
+    SAIHAN,
+    XINCHENG,
+    free_point,
+    login,
+    make_user,
+    page_csrf,
+    station_in,
+)
+
+
+def _token(app, username="xc", role="district_admin", districts=(XINCHENG,)):
+    make_user(app, username, role, districts)
+    client = app.test_client()
+    login(client, username)
+    page = client.post("/admin/tokens", data={"csrf_token": page_csrf(client), "name": "集成"})
+    secret = re.search(r'id="new-token">([^<]+)<', page.get_data(as_text=True)).group(1)
+    return client, secret
+
+
+def _auth(secret, version=None):
+    headers = {"Authorization": f"Bearer {secret}"}
+    if version is not None:
+        headers["If-Match"] = f'"{version}"'
+    return headers
+
+
+def _body(lat, lon, **extra):
+    return {"name": "接口驿站", "lat": lat, "lon": lon, "amenities": ["water"], **extra}
+
+
+@pytest.fixture
+def api(app):
+    _client, secret = _token(app)
+    return app.test_client(), secret
+
+
+def test_token_is_stored_hashed(app, api):
+    _client, secret = api
+    with state(app).db.session() as session:
+        row = session.scalars(select(ApiToken)).one()
+    assert secret not in row.token_hash and len(row.token_hash) == 64
+
+
+def test_create_assigns_district_code_and_history(app, api):
+    client, secret = api
+    lat, lon = free_point(app, XINCHENG)
+    response = client.post("/api/v1/stations", json=_body(lat, lon), headers=_auth(secret))
+    assert response.status_code == 201, response.get_json()
+    feature = response.get_json()
+    props = feature["properties"]
+    assert props["district_code"] == XINCHENG and props["code"].startswith(XINCHENG)
+    assert response.headers["ETag"] == '"1"'
+    assert response.headers["Location"].endswith(f"/api/v1/stations/{feature['id']}")
+    with state(app).db.session() as session:
+        revision = session.scalars(
+            select(StationRevision).where(StationRevision.station_id == feature["id"])
+        ).one()
+    assert (revision.action, revision.actor) == ("create", "xc")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"code": "150102-0001"},
+        {"district_code": SAIHAN},
+        {"verified_at": "2026-01-01T00:00:00Z"},
+        {"version": 7},
+        {"opening_hours": "Mo-Fr 8"},
+        {"lat": 91},
+        {"amenities": ["jacuzzi"]},
+    ],
+)
+def test_create_refuses_invalid_and_server_owned_fields(app, api, extra):
+    client, secret = api
+    lat, lon = free_point(app, XINCHENG)
+    body = {**_body(lat, lon), **extra}
+    response = client.post("/api/v1/stations", json=body, headers=_auth(secret))
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == next(iter(extra))
+
+
+def test_writes_need_a_valid_token_never_a_cookie(app):
+    client, _secret = _token(app)
+    lat, lon = free_point(app, XINCHENG)
+    assert client.post("/api/v1/stations", json=_body(lat, lon)).status_code == 401
+    bad = client.post("/api/v1/stations", json=_body(lat, lon), headers=_auth("smt_nope"))
+    assert bad.status_code == 401
+
+
+def test_revoked_token_and_disabled_user_are_refused(app, runner):
+    client, secret = _token(app)
+    lat, lon = free_point(app, XINCHENG)
+    with state(app).db.session() as session:
+        token_id = session.scalars(select(ApiToken.id)).one()
+    client.post(
+        f"/admin/tokens/{token_id}/revoke", data={"csrf_token": page_csrf(client, "/admin/tokens")}
+    )
+    response = app.test_client().post(
+        "/api/v1/stations", json=_body(lat, lon), headers=_auth(secret)
+    )
+    assert response.status_code == 401
+    _client2, secret2 = _token(app, "xc2")
+    runner.invoke(args=["disable-user", "xc2"])
+    response = app.test_client().post(
+        "/api/v1/stations", json=_body(lat, lon), headers=_auth(secret2)
+    )
+    assert response.status_code == 401
+
+
+def test_viewer_token_may_not_write(app):
+    make_user(app, "v", "viewer", (XINCHENG,))
+    from stationmap.services import tokens as token_service
+
+    with state(app).db.write_session() as session:
+        from stationmap.models import User
+
+        user = session.scalars(select(User).where(User.username == "v")).one()
+        secret = token_service.create_token(session, user.id, "v").secret
+    lat, lon = free_point(app, XINCHENG)
+    response = app.test_client().post(
+        "/api/v1/stations", json=_body(lat, lon), headers=_auth(secret)
+    )
+    assert response.status_code == 403
+
+
+def test_scope_applies_to_create_patch_and_delete(app, api):
+    client, secret = api
+    lat, lon = free_point(app, SAIHAN)
+    response = client.post("/api/v1/stations", json=_body(lat, lon), headers=_auth(secret))
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "out_of_scope"
+    other = station_in(app, SAIHAN)
+    patch = client.patch(
+        f"/api/v1/stations/{other.id}", json={"name": "x"}, headers=_auth(secret, other.version)
+    )
+    assert patch.status_code == 404
+    delete = client.delete(f"/api/v1/stations/{other.id}", headers=_auth(secret, other.version))
+    assert delete.status_code == 404
+    mine = station_in(app, XINCHENG)
+    moved = client.patch(
+        f"/api/v1/stations/{mine.id}",
+        json={"lat": lat, "lon": lon},
+        headers=_auth(secret, mine.version),
+    )
+    assert moved.status_code == 403
+    with state(app).db.session() as session:
+        assert session.get(Station, other.id).name == other.name
+        assert session.get(Station, mine.id).district_code == XINCHENG
+
+
+def test_patch_needs_if_match_and_refuses_a_stale_version(app, api):
+    client, secret = api
+    station = station_in(app, XINCHENG)
+    url = f"/api/v1/stations/{station.id}"
+    missing = client.patch(url, json={"name": "新名"}, headers=_auth(secret))
+    assert missing.status_code == 428
+    ok = client.patch(url, json={"name": "新名"}, headers=_auth(secret, station.version))
+    assert ok.status_code == 200, ok.get_json()
+    assert ok.get_json()["properties"]["name"] == "新名"
+    assert ok.headers["ETag"] == f'"{station.version + 1}"'
+    stale = client.patch(url, json={"name": "旧版覆盖"}, headers=_auth(secret, station.version))
+    assert stale.status_code == 412
+    assert stale.get_json()["error"]["code"] == "precondition_failed"
+    with state(app).db.session() as session:
+        assert session.get(Station, station.id).name == "新名"
+        actions = session.scalars(
+            select(StationRevision.action).where(StationRevision.station_id == station.id)
+        ).all()
+    assert actions == ["baseline", "update"]
+
+
+def test_patch_validates_like_the_editor(app, api):
+    client, secret = api
+    station = station_in(app, XINCHENG)
+    url = f"/api/v1/stations/{station.id}"
+    for body, field in (
+        ({"opening_hours": "nonsense"}, "opening_hours"),
+        ({"status": "deleted"}, "status"),
+        ({"datum": "gcj02"}, "datum"),
+        ({"code": "150102-0001"}, "code"),
+    ):
+        response = client.patch(url, json=body, headers=_auth(secret, station.version))
+        assert response.status_code == 422, body
+        assert response.get_json()["error"]["field"] == field
+    nan = client.patch(
+        url,
+        data='{"lat": NaN}',
+        content_type="application/json",
+        headers=_auth(secret, station.version),
+    )
+    assert nan.status_code == 400
+
+
+def test_delete_is_soft_and_needs_if_match(app, api):
+    client, secret = api
+    station = station_in(app, XINCHENG)
+    url = f"/api/v1/stations/{station.id}"
+    assert client.delete(url, headers=_auth(secret)).status_code == 428
+    assert client.delete(url, headers=_auth(secret, station.version + 5)).status_code == 412
+    assert client.delete(url, headers=_auth(secret, station.version)).status_code == 204
+    assert client.get(url).status_code == 404
+    with state(app).db.session() as session:
+        assert session.get(Station, station.id).deleted_at is not None
+
+
+def test_huge_ids_are_404_not_a_database_error(app, api):
+    client, secret = api
+    response = client.patch("/api/v1/stations/99999999999", json={}, headers=_auth(secret, 1))
+    assert response.status_code == 404

@@ -1,0 +1,243 @@
+"""Accounts and sessions: accounts only from the command line, server-side sessions that
+really end, cookie flags, CSRF on every write, a login rate limit, security headers."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from stationmap import state
+from stationmap.models import Station, User
+from stationmap.services import users as user_service
+from tests.conftest import _copy_sqlite, _make_app
+from tests.integration.admin_support import (
+    PASSWORD,
+    XINCHENG,
+    csrf_of,
+    form_of,
+    login,
+    make_user,
+    page_csrf,
+    station_in,
+)
+
+
+def test_there_is_no_default_account(app):
+    with state(app).db.session() as session:
+        assert session.scalars(select(User)).all() == []
+    response = login(app.test_client(), "admin", "admin")
+    assert response.status_code == 401
+
+
+def test_create_user_from_the_command_line_with_password_on_stdin(app, runner):
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "Wang",
+            "--role",
+            "district_admin",
+            "--district",
+            XINCHENG,
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    with state(app).db.session() as session:
+        user = session.scalar(select(User).where(User.username == "wang"))
+        assert user is not None
+        assert user.district_codes == [XINCHENG]
+        assert user.password_hash.startswith("scrypt:")
+        assert PASSWORD not in user.password_hash
+    assert login(app.test_client(), "wang").status_code == 303
+
+
+def test_create_user_prompts_for_the_password(app, runner):
+    result = runner.invoke(
+        args=["create-user", "root", "--role", "superadmin"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert login(app.test_client(), "root").status_code == 303
+
+
+def test_create_user_refuses_short_passwords_but_not_simple_long_ones(app, runner):
+    short = runner.invoke(
+        args=["create-user", "a", "--role", "superadmin", "--password-stdin"], input="elevenchars\n"
+    )
+    assert short.exit_code != 0
+    assert "at least 12" in short.output
+    long = runner.invoke(
+        args=["create-user", "b", "--role", "superadmin", "--password-stdin"],
+        input="twelve chars\n",
+    )
+    assert long.exit_code == 0, long.output
+
+
+def test_create_user_checks_role_and_districts(app, runner):
+    for args in (
+        ["create-user", "x", "--role", "district_admin"],
+        ["create-user", "x", "--role", "district_admin", "--district", "999999"],
+        ["create-user", "x", "--role", "superadmin", "--district", XINCHENG],
+        ["create-user", "x", "--role", "king"],
+    ):
+        result = runner.invoke(args=[*args, "--password-stdin"], input=PASSWORD + "\n")
+        assert result.exit_code != 0, args
+
+
+def test_session_cookie_is_httponly_and_lax_and_holds_only_a_random_id(app):
+    make_user(app, "root", "superadmin")
+    response = login(app.test_client(), "root")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if "stationmap_session=" in c)
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # testing runs over http
+    value = cookie.split(";")[0].split("=", 1)[1]
+    assert "root" not in value and len(value) >= 40
+
+
+def test_cookies_are_secure_in_production(sqlite_templates, tmp_path):
+    path = tmp_path / f"{uuid.uuid4().hex}.sqlite3"
+    _copy_sqlite(sqlite_templates[False], path)
+    app = _make_app(f"sqlite:///{path}", tmp_path, STATIONMAP_ENV="production", SECRET_KEY="k" * 40)
+    make_user(app, "root", "superadmin")
+    client = app.test_client()
+    page = client.get("/admin/login", base_url="https://localhost")
+    assert "Secure" in page.headers["Set-Cookie"]
+    response = client.post(
+        "/admin/login",
+        base_url="https://localhost",
+        data={"username": "root", "password": PASSWORD, "csrf_token": csrf_of(page.text)},
+    )
+    assert response.status_code == 303
+    assert all("Secure" in c for c in response.headers.getlist("Set-Cookie"))
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+    state(app).db.dispose()
+
+
+def test_admin_pages_need_a_login(app):
+    client = app.test_client()
+    response = client.get("/admin/stations")
+    assert response.status_code == 302
+    assert "/admin/login" in response.headers["Location"]
+    assert client.post("/admin/stations/new", data={}).status_code == 401
+
+
+def test_wrong_password_and_unknown_user_look_the_same(app):
+    make_user(app, "root", "superadmin")
+    wrong = login(app.test_client(), "root", "wrong password here")
+    unknown = login(app.test_client(), "nobody", "wrong password here")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "stationmap_session" not in wrong.headers.get("Set-Cookie", "")
+
+
+def test_cookie_copied_before_logout_fails_after_logout(app):
+    make_user(app, "root", "superadmin")
+    client = app.test_client()
+    login(client, "root")
+    stolen = client.get_cookie("stationmap_session").value
+    token = page_csrf(client)
+    assert client.post("/admin/logout", data={"csrf_token": token}).status_code == 303
+    replay = app.test_client()
+    replay.set_cookie("stationmap_session", stolen)
+    response = replay.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login" in response.headers["Location"]
+
+
+def test_cookie_fails_after_the_user_is_disabled(app, runner):
+    make_user(app, "root", "superadmin")
+    client = app.test_client()
+    login(client, "root")
+    assert client.get("/admin/").status_code == 200
+    result = runner.invoke(args=["disable-user", "root"])
+    assert result.exit_code == 0, result.output
+    assert client.get("/admin/").status_code == 302
+    assert login(app.test_client(), "root").status_code == 401
+    runner.invoke(args=["enable-user", "root"])
+    assert login(app.test_client(), "root").status_code == 303
+
+
+def test_login_form_needs_its_csrf_token(app):
+    make_user(app, "root", "superadmin")
+    client = app.test_client()
+    client.get("/admin/login")
+    response = client.post("/admin/login", data={"username": "root", "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_every_form_write_needs_the_csrf_token(app):
+    make_user(app, "xc", "district_admin", (XINCHENG,))
+    client = app.test_client()
+    login(client, "xc")
+    station = station_in(app, XINCHENG)
+    for path, data in (
+        (f"/admin/stations/{station.id}", form_of(station, name="被篡改")),
+        (f"/admin/stations/{station.id}/delete", {}),
+        (f"/admin/stations/{station.id}/verify", {}),
+        ("/admin/stations/new", form_of(station, name="新驿站")),
+        ("/admin/tokens", {"name": "x"}),
+        ("/admin/logout", {}),
+    ):
+        assert client.post(path, data=data).status_code == 400, path
+        bad = {**data, "csrf_token": "forged"}
+        assert client.post(path, data=bad).status_code == 400, path
+    with state(app).db.session() as session:
+        again = session.get(Station, station.id)
+        assert again.name == station.name and again.deleted_at is None
+        assert again.verified_at is None and again.version == station.version
+    assert client.get("/admin/").status_code == 200  # still logged in
+
+
+def test_a_token_from_another_session_is_refused(app):
+    make_user(app, "xc", "district_admin", (XINCHENG,))
+    first, second = app.test_client(), app.test_client()
+    login(first, "xc")
+    login(second, "xc")
+    station = station_in(app, XINCHENG)
+    response = second.post(
+        f"/admin/stations/{station.id}/verify", data={"csrf_token": page_csrf(first)}
+    )
+    assert response.status_code == 400
+
+
+def test_login_is_rate_limited_with_retry_after(sqlite_templates, tmp_path):
+    path = tmp_path / f"{uuid.uuid4().hex}.sqlite3"
+    _copy_sqlite(sqlite_templates[False], path)
+    app = _make_app(f"sqlite:///{path}", tmp_path, STATIONMAP_LOGIN_RATE_LIMIT="3 per minute")
+    make_user(app, "root", "superadmin")
+    client = app.test_client()
+    statuses = [login(client, "root", "wrong password!").status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    response = login(client, "root")  # even the right password waits
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert client.get("/admin/login").status_code == 200  # the page itself is not counted
+    state(app).db.dispose()
+
+
+def test_security_headers_on_admin_pages(app):
+    make_user(app, "root", "superadmin")
+    client = app.test_client()
+    login(client, "root")
+    station = station_in(app, XINCHENG)
+    for path in ("/admin/login", "/admin/", f"/admin/stations/{station.id}", "/admin/import"):
+        response = client.get(path)
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp, path
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "no-store"
+        html = response.get_data(as_text=True)
+        assert "<script>" not in html and " on" + "click=" not in html, path
+
+
+def test_passwords_are_checked_by_length_only():
+    user_service.check_password("aaaaaaaaaaaa")
+    try:
+        user_service.check_password("Aa1!Aa1!Aa1")
+    except user_service.AccountError as exc:
+        assert "12" in str(exc)
+    else:
+        raise AssertionError("an 11-character password was accepted")
