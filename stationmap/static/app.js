@@ -7,7 +7,7 @@
  * from /api/v1/stations?bbox=... as the map moves. When the courier pans or zooms the
  * map by hand, the list follows: the nearest stations to the map centre. The list and
  * the map apply the same filters. The district picker's deeper levels come from
- * /api/v1/districts when first needed.
+ * /api/v1/districts?parent= when first needed, one level at a time.
  *
  * Safety: every stored string is put into the page with textContent or as an attribute
  * value; nothing from the data is ever parsed as HTML.
@@ -591,25 +591,20 @@
   }
 
   // -- the district picker: deeper levels from the API when first needed -----------------------
-  var districtTree = null;    // parent code -> [{code, name}], from /api/v1/districts
-  var districtTreeLoading = null;
-  function loadDistrictTree() {
-    if (districtTree) { return Promise.resolve(districtTree); }
-    if (!districtTreeLoading) {
-      districtTreeLoading = getJSON(cfg.api.districts).then(function (data) {
-        var tree = {};
-        (data.districts || []).forEach(function (d) {
-          var key = d.parent_code || "";
-          (tree[key] = tree[key] || []).push({code: String(d.code), name: String(d.name)});
+  var districtChildren = {};  // parent code -> promise of [{code, name}], one request a level
+  function loadChildren(parent) {
+    if (!districtChildren[parent]) {
+      districtChildren[parent] = getJSON(cfg.api.districts + "?parent=" + encodeURIComponent(parent))
+        .then(function (data) {
+          return (data.districts || []).map(function (d) {
+            return {code: String(d.code), name: String(d.name)};
+          });
+        }).catch(function (err) {
+          delete districtChildren[parent];
+          throw err;
         });
-        districtTree = tree;
-        return tree;
-      }).catch(function (err) {
-        districtTreeLoading = null;
-        throw err;
-      });
     }
-    return districtTreeLoading;
+    return districtChildren[parent];
   }
   function initPicker() {
     var form = document.getElementById("district-pick");
@@ -629,9 +624,9 @@
       var code = selects[index].value;
       if (!code || index + 1 >= selects.length) { return; }
       fill(index + 1, null, T.loading);
-      loadDistrictTree().then(function (tree) {
+      loadChildren(code).then(function (children) {
         if (selects[index].value !== code) { return; }
-        fill(index + 1, tree[code] || null);
+        fill(index + 1, children.length ? children : null);
       }).catch(function () {
         fill(index + 1, null);
         setStatus(T.districts_failed, true);

@@ -273,9 +273,14 @@ def station_detail(station_id: int) -> Response:
 
 @bp.get("/districts")
 def district_list() -> Response:
-    Params(request.args, ())
+    params = Params(request.args, ("parent",))
+    parent = params.text("parent", max_length=6)
+    if parent is not None and not (parent.isdigit() and len(parent) == 6):
+        raise bad_request("parent must be a 6-digit administrative code", field="parent")
     with _session() as session:
         items = district_service.summaries(session)
+    if parent is not None:
+        items = [d for d in items if d.parent_code == parent]
     return jsonify(
         {
             "districts": [

@@ -367,6 +367,13 @@ def _read_spec() -> dict[str, Any]:
                 "get": {
                     "operationId": "district_list",
                     "summary": "Districts with boundaries loaded",
+                    "parameters": [
+                        _param(
+                            "parent",
+                            {"type": "string", "pattern": "^[0-9]{6}$"},
+                            "Only the districts directly below this one",
+                        )
+                    ],
                     "responses": {
                         "200": _json(
                             {

@@ -340,3 +340,9 @@ def test_next_change_is_given_in_local_time(client):
         assert change.utcoffset().total_seconds() == 8 * 3600
         assert change > datetime.fromisoformat(at)
     assert seen
+
+
+def test_districts_by_parent(client):
+    children = _strict(client.get("/api/v1/districts", query_string={"parent": "150100"}))
+    assert {d["code"] for d in children["districts"]} == {"150102", "150103", "150104", "150105"}
+    assert client.get("/api/v1/districts?parent=15").status_code == 400
