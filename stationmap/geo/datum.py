@@ -100,6 +100,38 @@ def in_china(lat, lon):  # type: ignore[no-untyped-def]
     return out
 
 
+def _gcj_offset_scalar(lat: float, lon: float) -> tuple[float, float]:
+    """:func:`_gcj_offset` for one point with the math module (about 20x cheaper than
+    numpy on 0-d arrays); the same formula, term by term."""
+    x = lon - 105.0
+    y = lat - 35.0
+    pi = math.pi
+    sx = math.sqrt(abs(x))
+    common = (20.0 * math.sin(6.0 * x * pi) + 20.0 * math.sin(2.0 * x * pi)) * 2.0 / 3.0
+    dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sx + common
+    dlat += (20.0 * math.sin(y * pi) + 40.0 * math.sin(y / 3.0 * pi)) * 2.0 / 3.0
+    dlat += (160.0 * math.sin(y / 12.0 * pi) + 320.0 * math.sin(y * pi / 30.0)) * 2.0 / 3.0
+    dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sx + common
+    dlon += (20.0 * math.sin(x * pi) + 40.0 * math.sin(x / 3.0 * pi)) * 2.0 / 3.0
+    dlon += (150.0 * math.sin(x / 12.0 * pi) + 300.0 * math.sin(x / 30.0 * pi)) * 2.0 / 3.0
+    rad = lat / 180.0 * pi
+    magic = 1.0 - _EE * math.sin(rad) ** 2
+    sqrt_magic = math.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_A * (1.0 - _EE)) / (magic * sqrt_magic) * pi)
+    dlon = (dlon * 180.0) / (_A / sqrt_magic * math.cos(rad) * pi)
+    return dlat, dlon
+
+
+def _in_china_scalar(lat: float, lon: float) -> bool:
+    if not (73.4 <= lon <= 135.1 and 18.1 <= lat <= 53.6):
+        return False
+    return bool(shapely.contains_xy(_china_outline(), lon, lat))
+
+
+def _is_scalar(value: object) -> bool:
+    return isinstance(value, float | int) and not isinstance(value, bool)
+
+
 def _gcj_offset(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]):
     """The GCJ-02 shift (dlat, dlon) in degrees at WGS-84 (lat, lon), ignoring borders."""
     x = lon - 105.0
@@ -136,6 +168,12 @@ def _result(lat_in, lat_a, lon_a):  # type: ignore[no-untyped-def]
 
 def wgs84_to_gcj02(lat, lon):  # type: ignore[no-untyped-def]
     """WGS-84 -> GCJ-02 (forward formula; unchanged outside mainland China)."""
+    if _is_scalar(lat) and _is_scalar(lon):
+        lat, lon = float(lat), float(lon)
+        if not _in_china_scalar(lat, lon):
+            return lat, lon
+        dlat, dlon = _gcj_offset_scalar(lat, lon)
+        return lat + dlat, lon + dlon
     lat_a, lon_a = _as_arrays(lat, lon)
     mask = in_china(lat_a, lon_a)
     dlat, dlon = _gcj_offset(lat_a, lon_a)
@@ -184,6 +222,11 @@ def _bd_forward(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]):
 def gcj02_to_bd09(lat, lon):  # type: ignore[no-untyped-def]
     """GCJ-02 -> BD-09 (Baidu's published forward formula; applied everywhere, as Baidu
     does)."""
+    if _is_scalar(lat) and _is_scalar(lon):
+        lat, lon = float(lat), float(lon)
+        z = math.sqrt(lon * lon + lat * lat) + 0.00002 * math.sin(lat * _X_PI)
+        theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * _X_PI)
+        return z * math.sin(theta) + 0.006, z * math.cos(theta) + 0.0065
     lat_a, lon_a = _as_arrays(lat, lon)
     b_lat, b_lon = _bd_forward(lat_a, lon_a)
     return _result(lat, b_lat, b_lon)

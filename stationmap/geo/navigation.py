@@ -13,10 +13,9 @@ is HTML: the page that shows a link escapes it for its context.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
-from stationmap.geo.datum import wgs84_to_bd09, wgs84_to_gcj02
+from stationmap.geo.datum import gcj02_to_bd09, wgs84_to_gcj02
 
 
 @dataclass(frozen=True)
@@ -34,81 +33,35 @@ def navigation_links(
     target: NavTarget, app_name: str, tencent_key: str = ""
 ) -> dict[str, dict[str, str]]:
     """URLs for each navigation app: ``{"amap": {"web", "android", "ios"}, "baidu":
-    {"app", "web"}, "tencent": {"app", "web"}}``."""
+    {"app", "web"}, "tencent": {"app", "web"}}``. Built with f-strings from values
+    quoted once: this runs for every station in every nearest answer."""
     g_lat, g_lon = wgs84_to_gcj02(target.lat, target.lon)
-    b_lat, b_lon = wgs84_to_bd09(target.lat, target.lon)
-    name = target.name or "驿站"
-    amap_web = "https://uri.amap.com/navigation?" + urlencode(
-        {
-            "to": f"{_fmt(g_lon)},{_fmt(g_lat)},{name}",
-            "mode": "ride",
-            "src": app_name,
-            "coordinate": "gaode",
-            "callnative": "1",
-        },
-        quote_via=quote,
-        safe=",",
+    b_lat, b_lon = gcj02_to_bd09(g_lat, g_lon)
+    g_lat_s, g_lon_s, b_lat_s, b_lon_s = _fmt(g_lat), _fmt(g_lon), _fmt(b_lat), _fmt(b_lon)
+    name = quote(target.name or "驿站", safe="")
+    app = quote(app_name, safe="")
+    src = quote(f"org.stationmap.{app_name}", safe="")
+    referer = quote(tencent_key or app_name, safe="")
+    amap_app = f"sourceApplication={app}&dlat={g_lat_s}&dlon={g_lon_s}&dname={name}&dev=0&t=3"
+    baidu_app = (
+        f"destination=name:{name}|latlng:{b_lat_s},{b_lon_s}&mode=riding"
+        f"&coord_type=bd09ll&src={src}"
     )
-    amap_params = urlencode(
-        {
-            "sourceApplication": app_name,
-            "dlat": _fmt(g_lat),
-            "dlon": _fmt(g_lon),
-            "dname": name,
-            "dev": "0",
-            "t": "3",
-        },
-        quote_via=quote,
-    )
-    baidu_destination = f"name:{name}|latlng:{_fmt(b_lat)},{_fmt(b_lon)}"
-    baidu_params = {
-        "destination": baidu_destination,
-        "mode": "riding",
-        "coord_type": "bd09ll",
-        "src": f"org.stationmap.{app_name}",
-    }
-    baidu_web = "https://api.map.baidu.com/marker?" + urlencode(
-        {
-            "location": f"{_fmt(b_lat)},{_fmt(b_lon)}",
-            "title": name,
-            "content": name,
-            "output": "html",
-            "coord_type": "bd09ll",
-            "src": f"org.stationmap.{app_name}",
-        },
-        quote_via=quote,
-        safe=",",
-    )
-    tencent_params = {
-        "type": "bike",
-        "to": name,
-        "tocoord": f"{_fmt(g_lat)},{_fmt(g_lon)}",
-        "coord_type": "2",
-        "referer": tencent_key or app_name,
-    }
+    tencent = f"type=bike&to={name}&tocoord={g_lat_s},{g_lon_s}&coord_type=2&referer={referer}"
     return {
         "amap": {
-            "web": amap_web,
-            "android": "amapuri://route/plan/?" + amap_params,
-            "ios": "iosamap://path?" + amap_params,
+            "web": f"https://uri.amap.com/navigation?to={g_lon_s},{g_lat_s},{name}"
+            f"&mode=ride&src={app}&coordinate=gaode&callnative=1",
+            "android": f"amapuri://route/plan/?{amap_app}",
+            "ios": f"iosamap://path?{amap_app}",
         },
         "baidu": {
-            "app": "baidumap://map/direction?"
-            + urlencode(baidu_params, quote_via=quote, safe=",:|"),
-            "web": baidu_web,
+            "app": f"baidumap://map/direction?{baidu_app}",
+            "web": f"https://api.map.baidu.com/marker?location={b_lat_s},{b_lon_s}"
+            f"&title={name}&content={name}&output=html&coord_type=bd09ll&src={src}",
         },
         "tencent": {
-            "app": "qqmap://map/routeplan?" + urlencode(tencent_params, quote_via=quote, safe=","),
-            "web": "https://apis.map.qq.com/uri/v1/routeplan?"
-            + urlencode(tencent_params, quote_via=quote, safe=","),
+            "app": f"qqmap://map/routeplan?{tencent}",
+            "web": f"https://apis.map.qq.com/uri/v1/routeplan?{tencent}",
         },
     }
-
-
-@lru_cache(maxsize=65536)
-def cached_links(
-    lat: float, lon: float, name: str, app_name: str, tencent_key: str = ""
-) -> dict[str, dict[str, str]]:
-    """:func:`navigation_links` memoised: a station's links change only with its
-    position or name. Callers must not modify the result."""
-    return navigation_links(NavTarget(lat, lon, name), app_name, tencent_key)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from stationmap import catalog
 from stationmap.geo.hours import HoursError, describe, parse_hours
-from stationmap.geo.navigation import cached_links
+from stationmap.geo.navigation import NavTarget, navigation_links
 from stationmap.models import District, Station
 from stationmap.services import districts as district_service
 from stationmap.services import stations as station_service
@@ -183,7 +183,9 @@ def station_by_code(
         demo=station.is_demo,
         verified_at=station.verified_at,
         district=district_view(session, station.district_code) if station.district_code else None,
-        links=cached_links(station.lat, station.lon, station.name, app_name, tencent_key),
+        links=navigation_links(
+            NavTarget(station.lat, station.lon, station.name), app_name, tencent_key
+        ),
     )
 
 

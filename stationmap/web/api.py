@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from stationmap import catalog, state
 from stationmap.geo.datum import to_wgs84
 from stationmap.geo.hours import HoursError, parse_hours
-from stationmap.geo.navigation import cached_links
+from stationmap.geo.navigation import NavTarget, navigation_links
 from stationmap.geo.nearest import Filters
 from stationmap.models import Station
 from stationmap.services import districts as district_service
@@ -59,7 +59,9 @@ def _links(station_id: int, code: str, lat: float, lon: float, name: str) -> dic
     return {
         "self": f"{request.script_root}/api/v1/stations/{station_id}",
         "page": f"{request.script_root}/s/{code}",
-        **cached_links(lat, lon, name, _settings().app_name, _settings().tencent_key),
+        **navigation_links(
+            NavTarget(lat, lon, name), _settings().app_name, _settings().tencent_key
+        ),
     }
 
 
