@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stationmap.geo.nearest import Filters, IndexedStation, NearestIndex
 from stationmap.models import Station, StationAmenity, StationWorkerGroup
 from stationmap.services.stations import data_version
+
+# Above this many stations an index is rebuilt in the background (see _current).
+SYNC_REBUILD_MAX = 20_000
 
 
 class StationRow(NamedTuple):
@@ -52,22 +54,19 @@ class NearestResult:
     open_now: bool | None
 
 
+def _codes_by_station(session: Session, station_id: Any, code: Any) -> dict[int, tuple[str, ...]]:
+    joined = session.execute(
+        select(station_id, func.aggregate_strings(code, ",")).group_by(station_id)
+    )
+    return {sid: tuple(sorted(text.split(","))) for sid, text in joined if text}
+
+
 def load_rows(session: Session) -> list[StationRow]:
     """Every active, not deleted station, in id order."""
-    amenities: dict[int, list[str]] = defaultdict(list)
-    for station_id, code in session.execute(
-        select(StationAmenity.station_id, StationAmenity.amenity).order_by(
-            StationAmenity.station_id, StationAmenity.amenity
-        )
-    ):
-        amenities[station_id].append(code)
-    groups: dict[int, list[str]] = defaultdict(list)
-    for station_id, code in session.execute(
-        select(StationWorkerGroup.station_id, StationWorkerGroup.group).order_by(
-            StationWorkerGroup.station_id, StationWorkerGroup.group
-        )
-    ):
-        groups[station_id].append(code)
+    # One row per station, codes joined in SQL (group_concat / string_agg): a million
+    # (station, code) rows cost seconds as Python objects, a hundred thousand do not.
+    amenities = _codes_by_station(session, StationAmenity.station_id, StationAmenity.amenity)
+    groups = _codes_by_station(session, StationWorkerGroup.station_id, StationWorkerGroup.group)
     rows = session.execute(
         select(
             Station.id,
@@ -93,8 +92,8 @@ def load_rows(session: Session) -> list[StationRow]:
             address,
             district,
             host,
-            tuple(amenities.get(sid, ())),
-            tuple(groups.get(sid, ())),
+            amenities.get(sid, ()),
+            groups.get(sid, ()),
             hours,
             phone,
             bool(demo),
@@ -134,6 +133,7 @@ class NearestService:
         self._rows: list[StationRow] = []
         self._version: int | None = None
         self._checked_at = 0.0
+        self._rebuilding = False
         self.builds = 0
 
     def uses_database(self) -> bool:
@@ -153,39 +153,69 @@ class NearestService:
         """Force a version check on the next query (after a write in this process)."""
         self._checked_at = 0.0
 
+    def _build(self) -> tuple[int, NearestIndex, list[StationRow]]:
+        with self._session_factory() as session:
+            version = data_version(session)
+            rows = load_rows(session)
+        index = NearestIndex(
+            [
+                IndexedStation(
+                    r.id,
+                    r.lat,
+                    r.lon,
+                    r.amenities,
+                    r.host_type,
+                    r.worker_groups,
+                    r.opening_hours,
+                )
+                for r in rows
+            ],
+            self.tz,
+        )
+        return version, index, rows
+
+    def _install(self, built: tuple[int, NearestIndex, list[StationRow]]) -> None:
+        self._version, self._index, self._rows = built
+        self.builds += 1
+
+    def _rebuild_in_background(self) -> None:
+        def run() -> None:
+            try:
+                built = self._build()
+                with self._lock:
+                    self._install(built)
+            finally:
+                self._rebuilding = False
+
+        self._rebuilding = True
+        threading.Thread(target=run, name="nearest-index", daemon=True).start()
+
     def _current(self) -> tuple[NearestIndex, list[StationRow]]:
-        now = time.monotonic()
-        if self._index is not None and now - self._checked_at < self.check_interval_s:
+        """The index, rebuilt when another process has written since it was built.
+
+        Up to :data:`SYNC_REBUILD_MAX` stations the rebuild happens before answering (a
+        few milliseconds for a county, so an edit shows within the check interval).
+        Larger indexes rebuild in a thread while the old one keeps answering, so an edit
+        does not stall every worker for seconds; PostGIS is the backend for such sizes.
+        """
+        if self._index is not None and time.monotonic() - self._checked_at < self.check_interval_s:
             return self._index, self._rows
         with self._lock:
-            if (
-                self._index is not None
-                and time.monotonic() - self._checked_at < self.check_interval_s
-            ):
-                return self._index, self._rows
-            with self._session_factory() as session:
-                version = data_version(session)
-                if self._index is None or version != self._version:
-                    rows = load_rows(session)
-                    self._index = NearestIndex(
-                        [
-                            IndexedStation(
-                                r.id,
-                                r.lat,
-                                r.lon,
-                                r.amenities,
-                                r.host_type,
-                                r.worker_groups,
-                                r.opening_hours,
-                            )
-                            for r in rows
-                        ],
-                        self.tz,
-                    )
-                    self._rows = rows
-                    self._version = version
-                    self.builds += 1
+            index = self._index
+            if index is not None and time.monotonic() - self._checked_at < self.check_interval_s:
+                return index, self._rows
+            if index is None:
+                self._install(self._build())
+            elif not self._rebuilding:
+                with self._session_factory() as session:
+                    version = data_version(session)
+                if version != self._version:
+                    if len(index) <= SYNC_REBUILD_MAX:
+                        self._install(self._build())
+                    else:
+                        self._rebuild_in_background()
             self._checked_at = time.monotonic()
+            assert self._index is not None
             return self._index, self._rows
 
     def nearest(

@@ -147,3 +147,28 @@ def test_wheel_carries_templates_geodata_and_migrations(tmp_path):
         "stationmap/static/app.css",
     ):
         assert required in names, required
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_large_index_rebuilds_in_the_background(app, tmp_path, monkeypatch):
+    """Above SYNC_REBUILD_MAX an edit does not stall the worker: the old index answers
+    until the new one is built, then the new one does."""
+    from stationmap.services import nearest as nearest_service
+
+    monkeypatch.setattr(nearest_service, "SYNC_REBUILD_MAX", 0)
+    service = state(app).nearest
+    service.warm()
+    builds = service.builds
+    with state(app).db.write_session() as session:
+        station_service.save_inputs(session, [_station("后台重建驿站", 46.0, 126.0)])
+    client = app.test_client()
+    query = {"lat": 46.0, "lon": 126.0, "k": 1}
+    client.get("/api/v1/stations/nearest", query_string=query)  # starts the rebuild
+    deadline = threading.Event()
+    for _ in range(200):
+        if service.builds > builds and not service._rebuilding:
+            break
+        deadline.wait(0.05)
+    after = client.get("/api/v1/stations/nearest", query_string=query).get_json()
+    assert service.builds == builds + 1
+    assert after["features"][0]["properties"]["name"] == "后台重建驿站"
