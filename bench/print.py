@@ -94,7 +94,9 @@ def main() -> None:
         seconds, result = _time(run, args.repeat)
         built, pdf = result  # type: ignore[misc]
         note = (
-            f"inset {len(built.inset_members)}, leaders "  # type: ignore[attr-defined]
+            f"insets {len(built.insets)} "  # type: ignore[attr-defined]
+            f"(min {min((i.font_pt for i in built.insets), default=0):g} pt), "  # type: ignore[attr-defined]
+            f"inset stations {len(built.inset_members)}, leaders "  # type: ignore[attr-defined]
             f"{sum(lab.leader for lab in built.labels + built.inset_labels)}, "  # type: ignore[attr-defined]
             f"unplaced {len(built.unplaced)}"  # type: ignore[attr-defined]
         )

@@ -22,11 +22,7 @@ FORMATS = ("pdf", "png")
 
 
 def _settings() -> PrintSettings:
-    environ = dict(os.environ)
-    for key, value in current_app.config.items():
-        if key.startswith("STATIONMAP_BASEMAP_") and isinstance(value, str):
-            environ[key] = value
-    return printing.print_settings(state(current_app).settings, environ)
+    return printing.print_settings(state(current_app).settings, os.environ, current_app.config)
 
 
 @click.command("print-map")

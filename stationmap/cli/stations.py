@@ -27,6 +27,10 @@ from stationmap.geo.nearest import Filters
 from stationmap.services import demo as demo_service
 from stationmap.services import districts as district_service
 from stationmap.services import transfer
+from stationmap.services.revisions import Actor
+
+# Changes made from the command line are recorded in station history under this name.
+CLI_ACTOR = Actor(user_id=None, name="cli")
 
 FORMATS = ("csv", "xlsx", "geojson")
 
@@ -77,10 +81,13 @@ def import_command(file: Path, dry_run: bool) -> None:
     """Import stations from a CSV (UTF-8 or GBK), XLSX or GeoJSON FILE.
 
     Rows are matched by code (updated) or created. One bad row rejects the whole file.
+    Every created or changed station gets a revision in its history, by "cli".
     """
     data = file.read_bytes()
     with _db().write_session() as session:
-        report = transfer.import_stations(session, data, file.name, apply=not dry_run)
+        report = transfer.import_stations(
+            session, data, file.name, apply=not dry_run, actor=CLI_ACTOR
+        )
     if not report.ok:
         click.echo(
             f"{file.name}: rejected, nothing imported ({len(report.errors)} problems):", err=True

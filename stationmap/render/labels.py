@@ -99,74 +99,60 @@ def place_labels(
     """
     pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     n = len(pts)
+    out: list[LabelBox | None] = [None] * n
+    if n == 0:
+        return out
     sizes = np.array([label_size_mm(t, font_pt) for t in texts], dtype=np.float64).reshape(-1, 2)
     r = marker_r_mm
     markers = np.column_stack((pts[:, 0] - r, pts[:, 1] - r, pts[:, 0] + r, pts[:, 1] + r))
     fixed = np.array(obstacles or [], dtype=np.float64).reshape(-1, 4)
     placed = np.empty((n, 4), dtype=np.float64)
     placed_count = 0
-    out: list[LabelBox | None] = [None] * n
-    if n == 0:
-        return out
 
     # Most crowded first: neighbours within 6 mm.
-    if n > 1:
-        from scipy.spatial import cKDTree
+    from scipy.spatial import cKDTree
 
-        tree = cKDTree(pts)
-        crowd = np.array([len(c) for c in tree.query_ball_point(pts, 6.0)])
-        marker_tree = tree
-    else:
-        crowd = np.zeros(1)
-        marker_tree = None
+    tree = cKDTree(pts)
+    crowd = np.array([len(c) for c in tree.query_ball_point(pts, 6.0)])
     order = sorted(range(n), key=lambda i: (-crowd[i], pts[i, 1] * -1, pts[i, 0]))
     rings = max(1, math.ceil(max_leader_mm / ring_step_mm)) + 1
-    reach = max_leader_mm + float(sizes[:, 0].max()) + float(sizes[:, 1].max()) + r
+    # How far from a point anything touching one of its candidate boxes can lie: the
+    # farthest box corner (leader, marker, label size) plus a marker or another label.
+    reach = max_leader_mm + 1.0 + 2 * r + 2 * float(sizes[:, 0].max() + sizes[:, 1].max())
+    neighbours = tree.query_ball_point(pts[order], reach)
+    offsets: dict[tuple[float, float], npt.NDArray[np.float64]] = {}
 
-    for i in order:
+    for i, near in zip(order, neighbours, strict=True):
         px, py = pts[i]
         w, h = sizes[i]
-        cand: list[tuple[float, float, float, float]] = []
-        for k in range(rings):
-            gap = 0.25 + k * ring_step_mm
-            for angle in _directions(8 if k == 0 else 16):
-                c, s = math.cos(angle), math.sin(angle)
-                # Place the box so that its nearest edge or corner is ``gap`` beyond
-                # the marker in this direction.
-                cx = px + c * (r + gap) + (w / 2 if c > 1e-9 else -w / 2 if c < -1e-9 else 0.0)
-                cy = py + s * (r + gap) + (h / 2 if s > 1e-9 else -h / 2 if s < -1e-9 else 0.0)
-                cand.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
-        boxes = np.array(cand)
-        ok = (
+        key = (float(w), float(h))
+        if key not in offsets:
+            offsets[key] = _candidate_offsets(w, h, r, rings, ring_step_mm)
+        boxes = offsets[key] + np.array((px, py, px, py))
+        inside = (
             (boxes[:, 0] >= frame[0])
             & (boxes[:, 1] >= frame[1])
             & (boxes[:, 2] <= frame[2])
             & (boxes[:, 3] <= frame[3])
         )
-        # Nearby markers (including its own) and labels already placed.
-        if marker_tree is not None:
-            near = marker_tree.query_ball_point((px, py), reach)
-            others = markers[near]
-        else:
-            others = markers
+        # Nearby markers (including its own), labels already placed, obstacles.
+        parts = [markers[near]]
         if placed_count:
             done = placed[:placed_count]
             close = (np.abs(done[:, 0] - px) < reach) & (np.abs(done[:, 1] - py) < reach)
-            others = np.vstack((others, done[close]))
+            parts.append(done[close])
         if len(fixed):
-            others = np.vstack((others, fixed))
-        if len(others):
-            hit = (
-                (boxes[:, None, 0] < others[None, :, 2] - 1e-6)
-                & (others[None, :, 0] < boxes[:, None, 2] - 1e-6)
-                & (boxes[:, None, 1] < others[None, :, 3] - 1e-6)
-                & (others[None, :, 1] < boxes[:, None, 3] - 1e-6)
-            ).any(axis=1)
-            ok &= ~hit
-        free = np.flatnonzero(ok)
-        if not len(free):
+            close = (
+                (fixed[:, 0] < px + reach)
+                & (fixed[:, 2] > px - reach)
+                & (fixed[:, 1] < py + reach)
+                & (fixed[:, 3] > py - reach)
+            )
+            parts.append(fixed[close])
+        others = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        j = _first_free(boxes, inside, others)
+        if j < 0:
             continue
-        j = int(free[0])
         x0, y0, x1, y1 = (float(v) for v in boxes[j])
         placed[placed_count] = boxes[j]
         placed_count += 1
@@ -175,3 +161,57 @@ def place_labels(
         leader = math.hypot(nearest_x - px, nearest_y - py) > r + 0.9
         out[i] = LabelBox(i, texts[i], x0, y0, x1, y1, float(px), float(py), leader)
     return out
+
+
+def _first_free(
+    boxes: npt.NDArray[np.float64], inside: npt.NDArray[np.bool_], others: npt.NDArray[np.float64]
+) -> int:
+    """Index of the first box inside the frame that overlaps none of ``others``; -1 if
+    none. Boxes are tested in chunks, nearest first, each against the obstacles near it,
+    so a label that fits close by costs little."""
+    for start in range(0, len(boxes), _CHUNK):
+        chunk = boxes[start : start + _CHUNK]
+        ok = inside[start : start + _CHUNK].copy()
+        if not ok.any():
+            continue
+        if len(others):
+            lo = chunk.min(axis=0)
+            hi = chunk.max(axis=0)
+            near = others[
+                (others[:, 0] < hi[2])
+                & (others[:, 2] > lo[0])
+                & (others[:, 1] < hi[3])
+                & (others[:, 3] > lo[1])
+            ]
+            if len(near):
+                hit = (
+                    (chunk[:, None, 0] < near[None, :, 2] - 1e-6)
+                    & (near[None, :, 0] < chunk[:, None, 2] - 1e-6)
+                    & (chunk[:, None, 1] < near[None, :, 3] - 1e-6)
+                    & (near[None, :, 1] < chunk[:, None, 3] - 1e-6)
+                ).any(axis=1)
+                ok &= ~hit
+        free = np.flatnonzero(ok)
+        if len(free):
+            return start + int(free[0])
+    return -1
+
+
+_CHUNK = 40
+
+
+def _candidate_offsets(
+    w: float, h: float, r: float, rings: int, ring_step_mm: float
+) -> npt.NDArray[np.float64]:
+    """Candidate boxes for a label of size ``w`` x ``h`` relative to its marker centre,
+    nearest first: rings of growing gap, 8 directions on the first and 16 beyond, each
+    box placed so that its nearest edge or corner is ``gap`` beyond the marker."""
+    rows = []
+    for k in range(rings):
+        gap = 0.25 + k * ring_step_mm
+        angles = _directions(8 if k == 0 else 16)
+        c, s = np.cos(angles), np.sin(angles)
+        cx = c * (r + gap) + np.where(c > 1e-9, w / 2, np.where(c < -1e-9, -w / 2, 0.0))
+        cy = s * (r + gap) + np.where(s > 1e-9, h / 2, np.where(s < -1e-9, -h / 2, 0.0))
+        rows.append(np.column_stack((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)))
+    return np.concatenate(rows)

@@ -94,9 +94,10 @@ def build_posters(stations: Sequence[PosterStation], settings: PrintSettings) ->
 def _poster(station: PosterStation, settings: PrintSettings) -> tuple[Figure, PosterLayout]:
     width, height = page_mm("A4")
     margin = 14.0
+    # Patches go in with add_artist: the paper's limits are fixed (see draw_qr).
     fig, paper = new_sheet(width, height)
     # Header band.
-    paper.add_patch(Rectangle((0, height - 38), width, 38, facecolor=ACCENT, edgecolor="none"))
+    paper.add_artist(Rectangle((0, height - 38), width, 38, facecolor=ACCENT, edgecolor="none"))
     paper.text(margin, height - 17, "暖新驿站", fontsize=30, color="white", va="center")
     paper.text(
         margin,
@@ -175,7 +176,7 @@ def _poster(station: PosterStation, settings: PrintSettings) -> tuple[Figure, Po
         bx = margin + col * col_w
         by = y - row * step - badge
         sign, colour = ICONS.get(code, ("·", "#616161"))
-        paper.add_patch(
+        paper.add_artist(
             FancyBboxPatch(
                 (bx, by),
                 badge,
@@ -205,7 +206,7 @@ def _poster(station: PosterStation, settings: PrintSettings) -> tuple[Figure, Po
     url = settings.station_url(station.code)
     qr_x = width - margin - qr_size
     draw_qr(paper, url, qr_x, qr_y, qr_size, error="q")
-    paper.add_patch(
+    paper.add_artist(
         Rectangle(
             (qr_x, qr_y), qr_size, qr_size, facecolor="none", edgecolor="#d5d0c4", lw=0.6, zorder=7
         )

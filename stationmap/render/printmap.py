@@ -13,8 +13,10 @@ labels without reading pixels.
   distance and is drawn as long as the projected segment whose geodesic length (WGS-84,
   Karney) is that distance at the bar's position.
 * **Labels.** Each station is a numbered marker; numbers are placed by
-  :func:`~stationmap.render.labels.place_labels` and never overlap. Where a dense core
-  leaves some without a spot, the core is shown again enlarged in an inset (A).
+  :func:`~stationmap.render.labels.place_labels` and never overlap. Dense cores are
+  framed (A, B ...) and enlarged in insets, on the sheet or on detail pages after it,
+  with smaller numbers down to a legible minimum and, as a last resort, a grid of
+  numbers on leader lines: see :mod:`stationmap.render.insets`.
 * **Base map.** None by default: a plain land background. ``basemap`` is a hook that
   may draw raster tiles into the map axes and return their attribution.
 """
@@ -29,26 +31,47 @@ from datetime import date
 import numpy as np
 import shapely
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch, Polygon, Rectangle
-from matplotlib.path import Path as MplPath
+from matplotlib.patches import PathPatch, Rectangle
 from pyproj import CRS, Transformer
 
-from stationmap.catalog import AMENITY_BY_CODE, HOST_TYPES
-from stationmap.geo.distance import geodesic_m
+from stationmap.catalog import AMENITY_BY_CODE
 from stationmap.geo.districts import DistrictShape
-from stationmap.render.labels import Box, LabelBox, label_size_mm, place_labels
+from stationmap.render.furniture import (
+    HOST_COLOURS,
+    footer,
+    legend,
+    locator,
+    north_arrow,
+    scale_bar,
+)
+from stationmap.render.insets import (
+    Inset,
+    draw_labels,
+    draw_markers,
+    draw_panel,
+    find_cores,
+    fit_panel,
+)
+from stationmap.render.labels import Box, LabelBox
+from stationmap.render.projection import (
+    ScaleBar,
+    geom_path,
+    length_label,
+    local_crs,
+    nice_length,
+    nice_scale,
+    projector,
+    scale_bar_geometry,
+)
 from stationmap.render.sheet import (
     ACCENT,
     INK,
     LAND,
     MUTED,
     PNG_DPI,
-    PT_PER_MM,
     PrintSettings,
     axes_mm,
-    draw_qr,
     hours_zh,
     new_sheet,
     page_mm,
@@ -59,19 +82,22 @@ from stationmap.render.sheet import (
 )
 from stationmap.render.table import TablePageSpec, TableRow, table_pages
 
+__all__ = [
+    "HOST_COLOURS",
+    "DistrictMap",
+    "Inset",
+    "MapArea",
+    "MapOptions",
+    "MapStation",
+    "ScaleBar",
+    "build_district_map",
+    "local_crs",
+    "nice_scale",
+    "scale_bar_geometry",
+]
+
 DEFAULT_TITLE = "暖新驿站分布图"
 BaseMapHook = Callable[[Axes, tuple[float, float, float, float], str], str | None]
-HOST_COLOURS: dict[str, str] = {
-    "community": "#c62828",
-    "union": "#1565c0",
-    "pharmacy": "#2e7d32",
-    "supermarket": "#ef6c00",
-    "post_express": "#6a1b9a",
-    "bank": "#00838f",
-    "business_district": "#ad1457",
-    "other": "#616161",
-}
-_NICE = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.5, 8.0)
 
 
 @dataclass(frozen=True)
@@ -112,23 +138,6 @@ class MapOptions:
     generated: date | None = None
 
 
-@dataclass(frozen=True)
-class ScaleBar:
-    """The scale bar as drawn. ``start_m``/``end_m`` are projected metres in ``crs``
-    (a PROJ string); ``start_mm``/``end_mm`` are paper millimetres on the map sheet;
-    ``stated_m`` is the distance the bar's label states and ``geodesic_m`` the WGS-84
-    geodesic length between its ends."""
-
-    stated_m: float
-    label: str
-    start_m: tuple[float, float]
-    end_m: tuple[float, float]
-    start_mm: tuple[float, float]
-    end_mm: tuple[float, float]
-    geodesic_m: float
-    crs: str
-
-
 @dataclass
 class DistrictMap:
     """A built district map: its pages and the geometry computed for them."""
@@ -139,94 +148,25 @@ class DistrictMap:
     scale_bar: ScaleBar
     stations: list[MapStation]  # in number order: number = index + 1
     labels: list[LabelBox]  # main map
-    inset_labels: list[LabelBox] = field(default_factory=list)
-    inset_members: list[int] = field(default_factory=list)
-    unplaced: list[int] = field(default_factory=list)  # indices forced into place
+    insets: list[Inset] = field(default_factory=list)  # enlarged cores, A, B ...
+    points_mm: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # markers
+    label_font_pt: float = 7.0  # main map
+    unplaced: list[int] = field(default_factory=list)  # stations with no number: none
     title: str = ""
+
+    @property
+    def inset_labels(self) -> list[LabelBox]:
+        return [lab for inset in self.insets for lab in inset.labels]
+
+    @property
+    def inset_members(self) -> list[int]:
+        return sorted(i for inset in self.insets for i in inset.members)
 
     def pdf(self) -> bytes:
         return pdf_bytes(self.figures, title=self.title)
 
     def png(self, dpi: int = PNG_DPI) -> list[bytes]:
         return [png_bytes(fig, dpi) for fig in self.figures]
-
-
-# -- geometry ------------------------------------------------------------------------
-def local_crs(lat: float, lon: float) -> str:
-    """An azimuthal equidistant projection centred at (lat, lon), WGS-84, metres."""
-    return f"+proj=aeqd +lat_0={lat:.6f} +lon_0={lon:.6f} +datum=WGS84 +units=m +no_defs"
-
-
-def _projector(crs: str) -> Callable[[shapely.Geometry], shapely.Geometry]:
-    forward = Transformer.from_crs(CRS.from_epsg(4326), CRS.from_proj4(crs), always_xy=True)
-
-    def project(geom: shapely.Geometry) -> shapely.Geometry:
-        return shapely.transform(geom, lambda xy: np.column_stack(forward.transform(*xy.T)))
-
-    return project
-
-
-def _geom_path(geom: shapely.Geometry) -> MplPath:
-    """A matplotlib path for a polygonal geometry (holes included)."""
-    verts: list[np.ndarray] = []
-    codes: list[np.ndarray] = []
-    for poly in shapely.get_parts(geom):
-        if not isinstance(poly, shapely.Polygon):
-            continue
-        for ring in (poly.exterior, *poly.interiors):
-            xy = np.asarray(ring.coords)
-            if len(xy) < 3:
-                continue
-            ring_codes = np.full(len(xy), MplPath.LINETO, dtype=np.uint8)
-            ring_codes[0] = MplPath.MOVETO
-            ring_codes[-1] = MplPath.CLOSEPOLY
-            verts.append(xy)
-            codes.append(ring_codes)
-    if not verts:
-        return MplPath(np.zeros((0, 2)))
-    return MplPath(np.concatenate(verts), np.concatenate(codes))
-
-
-def nice_scale(metres_per_mm: float) -> int:
-    """The smallest familiar scale denominator (1, 1.25, 1.5, 2, 2.5 ... x 10^k) at or
-    above ``metres_per_mm * 1000``."""
-    value = metres_per_mm * 1000.0
-    power = 10.0 ** math.floor(math.log10(value))
-    for step in (*_NICE, 10.0):
-        if step * power >= value * (1 - 1e-9):
-            return round(step * power)
-    return round(10 * power)
-
-
-def _nice_length(max_m: float) -> float:
-    power = 10.0 ** math.floor(math.log10(max_m))
-    for step in (5.0, 2.0, 1.0):
-        if step * power <= max_m:
-            return step * power
-    return power
-
-
-def _length_label(metres: float) -> str:
-    return f"{metres / 1000:g} 千米 km" if metres >= 1000 else f"{metres:g} 米 m"
-
-
-def scale_bar_geometry(
-    crs: str, start_m: tuple[float, float], stated_m: float
-) -> tuple[tuple[float, float], float]:
-    """The east end of a bar starting at ``start_m`` (projected metres) whose geodesic
-    length is ``stated_m``, and that geodesic length (converges to well under 1 mm)."""
-    inverse = Transformer.from_crs(CRS.from_proj4(crs), CRS.from_epsg(4326), always_xy=True)
-    x0, y0 = start_m
-    lon0, lat0 = inverse.transform(x0, y0)
-    length = stated_m
-    true = stated_m
-    for _ in range(4):
-        lon1, lat1 = inverse.transform(x0 + length, y0)
-        true = geodesic_m(lat0, lon0, lat1, lon1)
-        if abs(true - stated_m) < 1e-4:
-            break
-        length *= stated_m / true
-    return (x0 + length, y0), true
 
 
 # -- layout --------------------------------------------------------------------------
@@ -321,7 +261,7 @@ def _build(
     margin = boxes["margin"][0]
     lon0, lat0, lon1, lat1 = district.geometry.bounds
     crs = local_crs((lat0 + lat1) / 2, (lon0 + lon1) / 2)
-    project = _projector(crs)
+    project = projector(crs)
     shape_m = project(district.geometry)
 
     # Extent and scale: the district with a margin, at a familiar 1:n.
@@ -367,7 +307,7 @@ def _build(
     ax.set_facecolor("#e9e7e2")
     for other in area.neighbours:
         geom = project(other.geometry).intersection(view).simplify(tolerance)
-        ax.add_patch(PathPatch(_geom_path(geom), facecolor="#efede8", edgecolor="#b9b4aa", lw=0.5))
+        ax.add_patch(PathPatch(geom_path(geom), facecolor="#efede8", edgecolor="#b9b4aa", lw=0.5))
         point = geom.representative_point() if not geom.is_empty else None
         if point is not None and _inside(ax, point.x, point.y, 12 * m_per_mm):
             ax.text(
@@ -382,12 +322,12 @@ def _build(
             )
     simple = shape_m.simplify(tolerance)
     if attribution is None:
-        ax.add_patch(PathPatch(_geom_path(simple), facecolor=LAND, edgecolor="none", zorder=1))
+        ax.add_patch(PathPatch(geom_path(simple), facecolor=LAND, edgecolor="none", zorder=1))
     for child in area.children:
         geom = project(child.geometry).simplify(tolerance)
         ax.add_patch(
             PathPatch(
-                _geom_path(geom),
+                geom_path(geom),
                 facecolor="none",
                 edgecolor="#8d6e63",
                 lw=0.6,
@@ -407,86 +347,32 @@ def _build(
             zorder=2,
             alpha=0.9,
         )
-    ax.add_patch(
-        PathPatch(_geom_path(simple), facecolor="none", edgecolor=ACCENT, lw=1.4, zorder=3)
-    )
+    ax.add_patch(PathPatch(geom_path(simple), facecolor="none", edgecolor=ACCENT, lw=1.4, zorder=3))
 
     # North arrow and scale bar, top left and bottom left inside the frame.
     north_box = (mx + 3, my + mh - 19, mx + 13, my + mh - 3)
-    _north_arrow(paper, north_box)
+    north_arrow(paper, north_box)
     bar_mm_max = mw * 0.28
-    stated = _nice_length(bar_mm_max * m_per_mm)
+    stated = nice_length(bar_mm_max * m_per_mm)
     start_mm = (mx + 5.0, my + 7.0)
     start_m = to_m(*start_mm)
     end_m, true_m = scale_bar_geometry(crs, start_m, stated)
     end_mm = (start_mm[0] + (end_m[0] - start_m[0]) / m_per_mm, start_mm[1])
-    bar = ScaleBar(stated, _length_label(stated), start_m, end_m, start_mm, end_mm, true_m, crs)
-    scale_box = _scale_bar(paper, bar, denominator)
+    bar = ScaleBar(stated, length_label(stated), start_m, end_m, start_mm, end_mm, true_m, crs)
+    scale_box = scale_bar(paper, bar, denominator)
 
-    # Labels: main map first; what does not fit goes to the enlarged inset.
+    # Numbers: on the main map where they fit; dense cores enlarged in insets.
     font_pt = 6.5 if width * height < 80_000 else 7.0
     marker_r = 1.05
     frame: Box = (mx + 0.6, my + 0.6, mx + mw - 0.6, my + mh - 0.6)
-    obstacles: list[Box] = [north_box, scale_box]
-    labels = place_labels(xy_mm, numbers, font_pt, frame, marker_r_mm=marker_r, obstacles=obstacles)
-    members: list[int] = []
-    core: Box | None = None
-    # A dense core: labels that found no spot, or many pushed out on leader lines.
-    leadered = [i for i, lab in enumerate(labels) if lab is not None and lab.leader]
-    crowded = len(leadered) > max(6, 0.2 * len(stations))
-    for attempt in range(4):
-        missing = [i for i, lab in enumerate(labels) if lab is None and i not in members]
-        if attempt == 0 and crowded:
-            missing = _densest_group(xy_mm, sorted(set(missing) | set(leadered)))
-        if not missing:
-            break
-        group = np.array(sorted(set(members) | set(missing)))
-        pts = xy_mm[group]
-        core = (
-            float(pts[:, 0].min()) - 3,
-            float(pts[:, 1].min()) - 3,
-            float(pts[:, 0].max()) + 3,
-            float(pts[:, 1].max()) + 3,
-        )
-        inside = (
-            (xy_mm[:, 0] >= core[0])
-            & (xy_mm[:, 0] <= core[2])
-            & (xy_mm[:, 1] >= core[1])
-            & (xy_mm[:, 1] <= core[3])
-        )
-        members = [int(i) for i in np.flatnonzero(inside)]
-        rest = np.flatnonzero(~inside)
-        sub = place_labels(
-            xy_mm[rest],
-            [numbers[i] for i in rest],
-            font_pt,
-            frame,
-            marker_r_mm=marker_r,
-            obstacles=[*obstacles, core],
-        )
-        labels = [None] * len(stations)
-        for local, lab in enumerate(sub):
-            if lab is not None:
-                i = int(rest[local])
-                labels[i] = LabelBox(
-                    i,
-                    lab.text,
-                    lab.x0,
-                    lab.y0,
-                    lab.x1,
-                    lab.y1,
-                    lab.anchor_x,
-                    lab.anchor_y,
-                    lab.leader,
-                )
-    main_labels = [lab for lab in labels if lab is not None]
-    unplaced = [i for i, lab in enumerate(labels) if lab is None and i not in members]
+    main_labels, insets = find_cores(
+        xy_mm, numbers, font_pt, frame, [north_box, scale_box], marker_r
+    )
     colours = [HOST_COLOURS.get(s.host_type, HOST_COLOURS["other"]) for s in stations]
-    _draw_markers(ax, xy_m, colours, marker_r)
-    _draw_labels(ax, main_labels, to_m, font_pt, marker_r)
-
-    inset_labels: list[LabelBox] = []
-    if core is not None and members:
+    draw_markers(ax, xy_m, colours, marker_r)
+    draw_labels(ax, main_labels, to_m, font_pt, marker_r)
+    for inset in insets:
+        core = inset.core
         ax.add_patch(
             Rectangle(
                 to_m(core[0], core[1]),
@@ -495,43 +381,55 @@ def _build(
                 facecolor="none",
                 edgecolor=INK,
                 lw=0.7,
-                zorder=7,
+                zorder=12,
             )
         )
         ax.text(
-            *to_m(core[0] + 0.8, core[3] - 0.6),
-            "A",
+            *to_m(core[0] + 0.5, core[3] - 0.4),
+            inset.letter,
             fontsize=8,
             ha="left",
             va="top",
-            zorder=8,
+            zorder=12,
             color=INK,
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
         )
-        inset_labels, forced = _inset(
-            fig,
-            paper,
-            boxes["inset"],
-            core,
-            members,
+    shapes = [(shape_m, True)] + [(project(c.geometry), False) for c in area.children]
+
+    def panel(target: Figure, page: Axes, inset: Inset, heading: Box) -> None:
+        draw_panel(target, page, inset, heading, xy_mm, to_m, colours, shapes, tolerance, marker_r)
+
+    detail_pages: list[Figure] = []
+    on_sheet = False
+    if len(insets) == 1:
+        bx, by, bw, bh = boxes["inset"]
+        on_sheet = fit_panel(
+            insets[0],
             xy_mm,
-            to_m,
             numbers,
-            colours,
-            area,
-            project,
-            tolerance,
+            (bx, by, bx + bw, by + bh - 5.0),
             font_pt,
             marker_r,
-            m_per_mm,
+            allow_list=False,
         )
-        unplaced += forced
-        legend_box = boxes["legend"]
-        locator_box = boxes["locator"]
+        if on_sheet:
+            panel(fig, paper, insets[0], (bx, by, bx + bw, by + bh))
+    if insets and not on_sheet:
+        detail_pages = _detail_pages(
+            insets, xy_mm, numbers, font_pt, marker_r, width, height, margin, district, panel
+        )
+    if on_sheet:
+        inset_note = (
+            "放大范围 A（见右下放大图）" if options.landscape else "放大范围 A（见左下放大图）"
+        )
+        legend_box, locator_box = boxes["legend"], boxes["locator"]
     else:
+        letters = f"{insets[0].letter}–{insets[-1].letter}" if len(insets) > 1 else "A"
+        inset_note = f"放大范围 {letters}（见第 2 页详图）" if insets else ""
         legend_box = boxes["legend_wide"]
         locator_box = boxes.get("locator_wide", boxes["locator"])
-    _locator(fig, paper, locator_box, area)
-    _legend(paper, legend_box, stations, area, core is not None and bool(members))
+    locator(fig, paper, locator_box, area)
+    legend(paper, legend_box, stations, area, inset_note)
 
     # Title, subtitle, footer.
     title = options.title or f"{district.name}{DEFAULT_TITLE}"
@@ -550,7 +448,7 @@ def _build(
         parts.append("演示数据 demo data")
     paper.text(tx, ty + 2, "　·　".join(parts), fontsize=9, color=MUTED, va="bottom")
     paper.plot([tx, tx + tw], [ty, ty], color=ACCENT, lw=1.2)
-    _footer(paper, boxes["footer"], settings, options, district, crs, denominator, attribution)
+    footer(paper, boxes["footer"], settings, options, district, crs, denominator, attribution)
 
     generated = options.generated.isoformat() if options.generated else ""
     all_demo = all(s.is_demo for s in stations)
@@ -573,9 +471,12 @@ def _build(
         footer=f"{title} · 数据来源：{settings.data_source} · 生成于 {generated}",
         demo=any(s.is_demo for s in stations),
     )
-    figures = [fig]
+    figures = [fig, *detail_pages]
+    before = len(figures)
     if rows:
-        figures += table_pages(rows, spec, (width, height), margin, 2, 1)
+        figures += table_pages(rows, spec, (width, height), margin, before + 1, before)
+    for number, page in enumerate(detail_pages, 2):
+        _page_footer(page, spec.footer, f"第 {number} / {len(figures)} 页", width, margin)
     return DistrictMap(
         figures=figures,
         crs=crs,
@@ -583,26 +484,69 @@ def _build(
         scale_bar=bar,
         stations=stations,
         labels=main_labels,
-        inset_labels=inset_labels,
-        inset_members=members,
-        unplaced=sorted(unplaced),
+        insets=insets,
+        points_mm=xy_mm,
+        label_font_pt=font_pt,
+        unplaced=[],
         title=title,
     )
 
 
-def _densest_group(points: np.ndarray, indices: list[int], link_mm: float = 10.0) -> list[int]:
-    """The largest group of ``indices`` whose points chain together within
-    ``link_mm`` (single linkage), so the inset shows one core, not the whole map."""
-    if len(indices) < 2:
-        return indices
-    from scipy.sparse.csgraph import connected_components
-    from scipy.spatial import cKDTree
+def _detail_pages(
+    insets: list[Inset],
+    xy_mm: np.ndarray,
+    numbers: list[str],
+    font_pt: float,
+    marker_r: float,
+    width: float,
+    height: float,
+    margin: float,
+    district: DistrictShape,
+    panel: Callable[[Figure, Axes, Inset, Box], None],
+) -> list[Figure]:
+    """Pages after the map sheet with the enlarged cores, up to four panels a page
+    (one column for two or fewer, two columns beyond), each panel as large as its cell.
+    Sets each inset's page (figure index: the map sheet is 0)."""
+    pages: list[Figure] = []
+    per_page = 4
+    for first in range(0, len(insets), per_page):
+        chunk = insets[first : first + per_page]
+        fig, paper = new_sheet(width, height)
+        paper.text(
+            margin,
+            height - margin - 6,
+            printable(
+                f"{district.name} 核心区放大图（续图 {chunk[0].letter}"
+                + (f"–{chunk[-1].letter}）" if len(chunk) > 1 else "）")
+            ),
+            fontsize=13,
+            color=INK,
+        )
+        top, bottom = height - margin - 14.0, margin + 8.0
+        columns = 1 if len(chunk) <= 2 else 2
+        rows = math.ceil(len(chunk) / columns)
+        cell_w = (width - 2 * margin - (columns - 1) * 6.0) / columns
+        cell_h = (top - bottom - (rows - 1) * 6.0) / rows
+        for k, inset in enumerate(chunk):
+            row, col = divmod(k, columns)
+            x0 = margin + col * (cell_w + 6.0)
+            y1 = top - row * (cell_h + 6.0)
+            # An odd last panel spans both columns.
+            span = (
+                cell_w * 2 + 6.0 if columns == 2 and k == len(chunk) - 1 and k % 2 == 0 else cell_w
+            )
+            cell = (x0, y1 - cell_h, x0 + span, y1)
+            fit_panel(inset, xy_mm, numbers, (x0, cell[1], cell[2], y1 - 6.0), font_pt, marker_r)
+            inset.page = len(pages) + 1
+            panel(fig, paper, inset, cell)
+        pages.append(fig)
+    return pages
 
-    tree = cKDTree(points[indices])
-    graph = tree.sparse_distance_matrix(tree, link_mm, output_type="coo_matrix")
-    _, group = connected_components(graph, directed=False)
-    biggest = np.bincount(group).argmax()
-    return [i for i, g in zip(indices, group, strict=True) if g == biggest]
+
+def _page_footer(fig: Figure, text: str, page: str, width: float, margin: float) -> None:
+    paper = fig.axes[0]
+    paper.text(margin, margin, printable(text), fontsize=6.5, color=MUTED, va="bottom")
+    paper.text(width - margin, margin, page, fontsize=7, color=MUTED, ha="right", va="bottom")
 
 
 def _short_address(address: str, prefixes: list[str]) -> str:
@@ -618,405 +562,3 @@ def _inside(ax: Axes, x: float, y: float, inset: float = 0.0) -> bool:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     return x0 + inset <= x <= x1 - inset and y0 + inset <= y <= y1 - inset
-
-
-def _draw_markers(ax: Axes, xy_m: np.ndarray, colours: list[str], radius_mm: float) -> None:
-    if not len(xy_m):
-        return
-    size = (2 * radius_mm * PT_PER_MM) ** 2
-    ax.scatter(
-        xy_m[:, 0], xy_m[:, 1], s=size, c=colours, edgecolors="white", linewidths=0.4, zorder=9
-    )
-
-
-def _draw_labels(
-    ax: Axes,
-    labels: list[LabelBox],
-    to_m: Callable[[float, float], tuple[float, float]],
-    font_pt: float,
-    radius_mm: float,
-) -> None:
-    boxes = []
-    leaders = []
-    for lab in labels:
-        x0, y0 = to_m(lab.x0, lab.y0)
-        x1, y1 = to_m(lab.x1, lab.y1)
-        boxes.append(Rectangle((x0, y0), x1 - x0, y1 - y0))
-        if lab.leader:
-            nx = min(max(lab.anchor_x, lab.x0), lab.x1)
-            ny = min(max(lab.anchor_y, lab.y0), lab.y1)
-            dist = math.hypot(nx - lab.anchor_x, ny - lab.anchor_y)
-            sx = lab.anchor_x + (nx - lab.anchor_x) * radius_mm / dist
-            sy = lab.anchor_y + (ny - lab.anchor_y) * radius_mm / dist
-            leaders.append([to_m(sx, sy), to_m(nx, ny)])
-        ax.text(
-            (x0 + x1) / 2,
-            (y0 + y1) / 2,
-            lab.text,
-            fontsize=font_pt,
-            ha="center",
-            va="center_baseline",
-            color=INK,
-            zorder=11,
-        )
-    ax.add_collection(
-        PatchCollection(
-            boxes, facecolor="white", edgecolor="#9e9e9e", linewidth=0.3, alpha=0.92, zorder=10
-        )
-    )
-    if leaders:
-        ax.add_collection(LineCollection(leaders, colors="#616161", linewidths=0.35, zorder=8))
-
-
-def _north_arrow(paper: Axes, box: Box) -> None:
-    x0, y0, x1, y1 = box
-    cx = (x0 + x1) / 2
-    paper.add_patch(
-        Rectangle(
-            (x0, y0), x1 - x0, y1 - y0, facecolor="white", alpha=0.85, edgecolor="none", zorder=20
-        )
-    )
-    paper.add_patch(
-        Polygon(
-            [(cx, y1 - 1), (cx - 2.6, y0 + 5), (cx, y0 + 6.5)],
-            facecolor=INK,
-            edgecolor=INK,
-            lw=0.4,
-            zorder=21,
-        )
-    )
-    paper.add_patch(
-        Polygon(
-            [(cx, y1 - 1), (cx + 2.6, y0 + 5), (cx, y0 + 6.5)],
-            facecolor="white",
-            edgecolor=INK,
-            lw=0.4,
-            zorder=21,
-        )
-    )
-    paper.text(cx, y0 + 2.6, "北 N", fontsize=7, ha="center", va="center", zorder=21)
-
-
-def _scale_bar(paper: Axes, bar: ScaleBar, denominator: int) -> Box:
-    (x0, y), (x1, _) = bar.start_mm, bar.end_mm
-    box: Box = (x0 - 3, y - 4.5, x1 + 17, y + 6.5)
-    paper.add_patch(
-        Rectangle(
-            (box[0], box[1]),
-            box[2] - box[0],
-            box[3] - box[1],
-            facecolor="white",
-            alpha=0.85,
-            edgecolor="none",
-            zorder=20,
-        )
-    )
-    segment = (x1 - x0) / 4
-    for k in range(4):
-        paper.add_patch(
-            Rectangle(
-                (x0 + k * segment, y),
-                segment,
-                1.2,
-                lw=0.4,
-                zorder=21,
-                facecolor=INK if k % 2 == 0 else "white",
-                edgecolor=INK,
-            )
-        )
-    paper.text(x0, y + 1.9, "0", fontsize=6.5, ha="center", va="bottom", zorder=21)
-    half = bar.stated_m / 2
-    paper.text(
-        x0 + 2 * segment,
-        y + 1.9,
-        f"{half / 1000:g}" if bar.stated_m >= 1000 else f"{half:g}",
-        fontsize=6.5,
-        ha="center",
-        va="bottom",
-        zorder=21,
-    )
-    paper.text(x1, y + 1.9, bar.label, fontsize=6.5, ha="left", va="bottom", zorder=21)
-    paper.text(
-        x0,
-        y - 1.0,
-        f"比例尺 1:{denominator:,}".replace(",", " "),
-        fontsize=6.5,
-        ha="left",
-        va="top",
-        zorder=21,
-        color=MUTED,
-    )
-    return box
-
-
-def _inset(
-    fig: Figure,
-    paper: Axes,
-    box: tuple[float, ...],
-    core: Box,
-    members: list[int],
-    xy_mm: np.ndarray,
-    to_m: Callable[[float, float], tuple[float, float]],
-    numbers: list[str],
-    colours: list[str],
-    area: MapArea,
-    project: Callable[[shapely.Geometry], shapely.Geometry],
-    tolerance: float,
-    font_pt: float,
-    marker_r: float,
-    m_per_mm: float,
-) -> tuple[list[LabelBox], list[int]]:
-    """The enlarged core (A): its stations' labels in the inset's own paper space."""
-    bx, by, bw, bh = box
-    head = 5.0
-    frame_h = bh - head
-    cw, ch = core[2] - core[0], core[3] - core[1]
-    zoom = min(bw / cw, frame_h / ch)
-    # Centre the core in the inset frame at that zoom.
-    ox = bx + (bw - cw * zoom) / 2 - core[0] * zoom
-    oy = by + (frame_h - ch * zoom) / 2 - core[1] * zoom
-    pts = xy_mm[members] * zoom + np.array([ox, oy])
-    paper.text(
-        bx, by + bh - 0.5, f"A  核心区放大图（放大 {zoom:.1f} 倍）", fontsize=8, va="top", color=INK
-    )
-
-    def inset_to_m(px: float, py: float) -> tuple[float, float]:
-        return to_m((px - ox) / zoom, (py - oy) / zoom)
-
-    ax = axes_mm(fig, (bx, by, bw, frame_h))
-    (x0, y0), (x1, y1) = inset_to_m(bx, by), inset_to_m(bx + bw, by + frame_h)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_facecolor("#e9e7e2")
-    view = shapely.box(ax.get_xlim()[0], ax.get_ylim()[0], ax.get_xlim()[1], ax.get_ylim()[1])
-    geom = project(area.district.geometry).intersection(view.buffer(10 * m_per_mm))
-    ax.add_patch(
-        PathPatch(
-            _geom_path(geom.simplify(tolerance / zoom)), facecolor=LAND, edgecolor=ACCENT, lw=1.0
-        )
-    )
-    for child in area.children:
-        cgeom = project(child.geometry).intersection(view.buffer(10 * m_per_mm))
-        ax.add_patch(
-            PathPatch(
-                _geom_path(cgeom.simplify(tolerance / zoom)),
-                facecolor="none",
-                edgecolor="#8d6e63",
-                lw=0.6,
-                linestyle=(0, (4, 2)),
-            )
-        )
-    frame: Box = (bx + 0.6, by + 0.6, bx + bw - 0.6, by + frame_h - 0.6)
-    texts = [numbers[i] for i in members]
-    placed = place_labels(pts, texts, font_pt, frame, marker_r_mm=marker_r, max_leader_mm=14.0)
-    left = [k for k, lab in enumerate(placed) if lab is None]
-    if left:
-        # Second pass: anywhere free in the inset, on a longer leader line.
-        taken = [lab.box for lab in placed if lab is not None]
-        taken += [(px - marker_r, py - marker_r, px + marker_r, py + marker_r) for px, py in pts]
-        again = place_labels(
-            pts[left],
-            [texts[k] for k in left],
-            font_pt,
-            frame,
-            marker_r_mm=marker_r,
-            obstacles=taken,
-            max_leader_mm=45.0,
-            ring_step_mm=1.0,
-        )
-        for k, lab in zip(left, again, strict=True):
-            if lab is not None:
-                placed[k] = LabelBox(
-                    k,
-                    lab.text,
-                    lab.x0,
-                    lab.y0,
-                    lab.x1,
-                    lab.y1,
-                    lab.anchor_x,
-                    lab.anchor_y,
-                    lab.leader,
-                )
-    forced: list[int] = []
-    out: list[LabelBox] = []
-    for local, lab in enumerate(placed):
-        i = members[local]
-        if lab is None:
-            forced.append(i)
-            w, h = label_size_mm(texts[local], font_pt)
-            px, py = pts[local]
-            lab = LabelBox(
-                local,
-                texts[local],
-                px + marker_r,
-                py + marker_r,
-                px + marker_r + w,
-                py + marker_r + h,
-                float(px),
-                float(py),
-                False,
-            )
-        out.append(
-            LabelBox(
-                i, lab.text, lab.x0, lab.y0, lab.x1, lab.y1, lab.anchor_x, lab.anchor_y, lab.leader
-            )
-        )
-
-    members_m = np.array([inset_to_m(*p) for p in pts]).reshape(-1, 2)
-    _draw_markers(ax, members_m, [colours[i] for i in members], marker_r)
-    # Labels in the inset: convert inset-paper mm to main-map metres for the axes.
-    _draw_labels(ax, out, inset_to_m, font_pt, marker_r)
-    return out, forced
-
-
-def _locator(fig: Figure, paper: Axes, box: tuple[float, ...], area: MapArea) -> None:
-    bx, by, bw, bh = box
-    paper.text(bx, by + bh - 0.5, "位置示意", fontsize=8, va="top", color=INK)
-    if not area.parents:
-        return
-    outer = area.parents[-1]
-    lon0, lat0, lon1, lat1 = outer.geometry.bounds
-    project = _projector(local_crs((lat0 + lat1) / 2, (lon0 + lon1) / 2))
-    frame_w, frame_h = bw, bh - 9
-    ax = axes_mm(fig, (bx, by + 4, frame_w, frame_h))
-    ax.set_axis_off()
-    outer_m = project(outer.geometry)
-    tol = max(outer_m.bounds[2] - outer_m.bounds[0], outer_m.bounds[3] - outer_m.bounds[1]) / 400
-    for index, parent in enumerate(reversed(area.parents)):
-        geom = outer_m if index == 0 else project(parent.geometry)
-        ax.add_patch(
-            PathPatch(
-                _geom_path(geom.simplify(tol)),
-                facecolor="#eeeeee" if index == 0 else "white",
-                edgecolor="#9e9e9e",
-                lw=0.5,
-            )
-        )
-    ax.add_patch(
-        PathPatch(
-            _geom_path(project(area.district.geometry).simplify(tol)),
-            facecolor=ACCENT,
-            edgecolor=ACCENT,
-            lw=0.6,
-        )
-    )
-    x0, y0, x1, y1 = outer_m.bounds
-    per_mm = max((x1 - x0) / frame_w, (y1 - y0) / frame_h)
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    ax.set_xlim(cx - frame_w * per_mm / 2, cx + frame_w * per_mm / 2)
-    ax.set_ylim(cy - frame_h * per_mm / 2, cy + frame_h * per_mm / 2)
-    names = " › ".join(p.name for p in reversed(area.parents))
-    paper.text(bx, by, printable(names), fontsize=6.5, color=MUTED, va="bottom")
-
-
-def _legend(
-    paper: Axes, box: tuple[float, ...], stations: list[MapStation], area: MapArea, inset: bool
-) -> None:
-    bx, by, bw, bh = box
-    paper.text(bx, by + bh - 0.5, "图例", fontsize=8, va="top", color=INK)
-    counts: dict[str, int] = {}
-    for s in stations:
-        counts[s.host_type] = counts.get(s.host_type, 0) + 1
-    entries: list[tuple[str, str]] = [
-        (term.code, f"{term.zh}（{counts[term.code]}）")
-        for term in HOST_TYPES
-        if term.code in counts
-    ]
-    rows = len(entries) + 2 + (1 if area.children else 0) + (1 if inset else 0)
-    step = min(4.6, (bh - 7) / max(rows, 1))
-    columns = 2 if step < 3.2 and bw > 70 else 1
-    if columns == 2:
-        step = min(4.6, (bh - 7) / math.ceil(rows / 2))
-    col_w = bw / columns
-    y = by + bh - 7.5
-    position = 0
-
-    def slot() -> tuple[float, float]:
-        nonlocal position
-        col, row = divmod(position, math.ceil(rows / columns))
-        position += 1
-        return bx + col * col_w, y - row * step
-
-    for code, text in entries:
-        x, yy = slot()
-        paper.scatter(
-            [x + 2],
-            [yy],
-            s=(2.1 * PT_PER_MM) ** 2,
-            c=HOST_COLOURS.get(code, HOST_COLOURS["other"]),
-            edgecolors="white",
-            linewidths=0.4,
-        )
-        paper.text(x + 4.5, yy, text, fontsize=7, va="center")
-    x, yy = slot()
-    paper.plot([x, x + 4], [yy, yy], color=ACCENT, lw=1.4)
-    paper.text(x + 5.5, yy, "本区界线", fontsize=7, va="center")
-    if area.children:
-        x, yy = slot()
-        paper.plot([x, x + 4], [yy, yy], color="#8d6e63", lw=0.6, linestyle=(0, (4, 2)))
-        paper.text(x + 5.5, yy, "下级区界", fontsize=7, va="center")
-    if inset:
-        x, yy = slot()
-        paper.add_patch(Rectangle((x, yy - 1.2), 4, 2.4, facecolor="none", edgecolor=INK, lw=0.7))
-        paper.text(x + 5.5, yy, "放大范围 A", fontsize=7, va="center")
-    x, yy = slot()
-    paper.add_patch(
-        Rectangle((x + 0.5, yy - 1.2), 3.4, 2.4, facecolor="white", edgecolor="#9e9e9e", lw=0.3)
-    )
-    paper.text(x + 2.2, yy, "1", fontsize=5.5, ha="center", va="center_baseline")
-    paper.text(x + 5.5, yy, "驿站编号（见驿站一览表）", fontsize=7, va="center")
-
-
-def _footer(
-    paper: Axes,
-    box: tuple[float, ...],
-    settings: PrintSettings,
-    options: MapOptions,
-    district: DistrictShape,
-    crs: str,
-    denominator: int,
-    attribution: str | None,
-) -> None:
-    bx, by, bw, bh = box
-    url = settings.district_url(district.code)
-    draw_qr(paper, url, bx + bw - bh, by, bh)
-    source = settings.basemap_source or attribution
-    lines = [
-        f"数据来源：{settings.data_source}"
-        + (f"（数据截至 {options.data_date.isoformat()}）" if options.data_date else ""),
-        f"底图：{source}"
-        + (
-            f"　审图号：{settings.basemap_approval}"
-            if settings.basemap_approval
-            else "　审图号：未配置"
-        )
-        if source
-        else "底图：无（素色底图）；行政区界线仅供示意，不作为权属争议依据",
-        "坐标系：WGS-84 / CGCS2000；投影：方位等距投影，中心 "
-        + _centre_text(crs)
-        + f"；比例尺 1:{denominator:,}".replace(",", " "),
-        f"制图：stationmap　生成日期：{options.generated.isoformat() if options.generated else ''}"
-        f"　在线地图：{url}",
-    ]
-    paper.plot([bx, bx + bw], [by + bh + 1.5, by + bh + 1.5], color="#d5d0c4", lw=0.5)
-    for k, line in enumerate(lines):
-        paper.text(
-            bx, by + bh - 1.5 - k * 4.2, printable(line), fontsize=6.8, color=MUTED, va="top"
-        )
-    paper.text(
-        bx + bw - bh - 2,
-        by + 2,
-        "扫码打开在线地图",
-        fontsize=6.5,
-        color=MUTED,
-        ha="right",
-        va="bottom",
-    )
-
-
-def _centre_text(crs: str) -> str:
-    parts = dict(p.lstrip("+").split("=", 1) for p in crs.split() if "=" in p)
-    lat, lon = float(parts.get("lat_0", 0)), float(parts.get("lon_0", 0))
-    return f"{'E' if lon >= 0 else 'W'}{abs(lon):.2f}° {'N' if lat >= 0 else 'S'}{abs(lat):.2f}°"

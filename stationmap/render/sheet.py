@@ -297,9 +297,11 @@ def draw_qr(ax: Axes, data: str, x: float, y: float, size: float, error: str = "
     qr = qr_code(data, error)
     total = qr.modules + 8
     unit = size / total
-    ax.add_patch(Rectangle((x, y), size, size, facecolor="white", edgecolor="none", zorder=5))
+    # add_artist, not add_patch: the caller's limits are fixed, and updating them walks
+    # every segment of the code's path (most of a poster's build time).
+    ax.add_artist(Rectangle((x, y), size, size, facecolor="white", edgecolor="none", zorder=5))
     transform = Affine2D().scale(unit).translate(x + 4 * unit, y + 4 * unit) + ax.transData
-    ax.add_patch(
+    ax.add_artist(
         PathPatch(qr.path, facecolor="black", edgecolor="none", transform=transform, zorder=6)
     )
     return qr

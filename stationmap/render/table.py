@@ -3,18 +3,35 @@
 Rows are laid out first (wrapped cells, row heights), then cut into pages, then drawn,
 so each page can say "第 2 / 5 页". Units are paper millimetres. Pure: no Flask, no
 database.
+
+Speed: from matplotlib 3.11 on, every text object is shaped by libraqm, which costs
+milliseconds per object with a large CJK font whatever its length. There, each column of
+a page is one multi-line text (3.11 spaces the lines of a text evenly, from the font's
+metrics, so a column's lines stay level with its neighbours'), and rows are a whole
+number of lines high. Before 3.11 a line's height depends on its glyphs, so each cell is
+its own text (cheap there).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
+import matplotlib
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from stationmap.render.sheet import INK, MUTED, PT_PER_MM, new_sheet, printable, wrap
+from stationmap.render.sheet import (
+    INK,
+    MUTED,
+    PT_PER_MM,
+    cjk_font_path,
+    new_sheet,
+    printable,
+    wrap,
+)
 
 # name, relative width, max lines
 COLUMNS: tuple[tuple[str, float, int], ...] = (
@@ -29,6 +46,34 @@ FONT_PT = 7.0
 LINE_MM = FONT_PT / PT_PER_MM * 1.3
 ROW_PAD_MM = 1.2
 HEADER_MM = 6.0
+COLUMN_LINESPACING = 1.45
+
+
+def _version() -> tuple[int, int]:
+    major, minor = matplotlib.__version__.split(".")[:2]
+    return int(major), int("".join(ch for ch in minor if ch.isdigit()) or 0)
+
+
+@cache
+def column_pitch_mm() -> float | None:
+    """The distance between lines of a multi-line table column, or None where
+    matplotlib does not space lines evenly (before 3.11): then each cell is a text.
+
+    matplotlib 3.11 spaces lines by ``linespacing`` x (ascender + descender) of the
+    font's OS/2 table (hhea if none)."""
+    if _version() < (3, 11):
+        return None
+    from matplotlib.ft2font import FT2Font
+
+    font = FT2Font(str(cjk_font_path()))
+    em = font.get_sfnt_table("head")["unitsPerEm"]
+    table = font.get_sfnt_table("OS/2")
+    if table is not None:
+        ascent, descent = table["sTypoAscender"], -table["sTypoDescender"]
+    else:
+        hhea = font.get_sfnt_table("hhea")
+        ascent, descent = hhea["ascent"], -hhea["descent"]
+    return COLUMN_LINESPACING * (ascent + descent) / em * FONT_PT / PT_PER_MM
 
 
 @dataclass(frozen=True)
@@ -79,7 +124,11 @@ def table_pages(
     widths = [usable_w * rel for _, rel, _ in COLUMNS]
     xs = [margin_mm + sum(widths[:i]) for i in range(len(widths))]
     laid = _layout_rows(rows, widths)
-    heights = [max(len(cell) for cell in cells) * LINE_MM + ROW_PAD_MM for cells in laid]
+    pitch = column_pitch_mm()
+    if pitch is None:
+        heights = [max(len(cell) for cell in cells) * LINE_MM + ROW_PAD_MM for cells in laid]
+    else:
+        heights = [max(len(cell) for cell in cells) * pitch for cells in laid]
     top = height - margin_mm - 14.0
     bottom = margin_mm + 10.0
     pages: list[list[int]] = [[]]
@@ -121,17 +170,35 @@ def table_pages(
             if position % 2:
                 stripes.append(Rectangle((margin_mm, y - row_h), usable_w, row_h))
             rules.append(Rectangle((margin_mm, y - row_h), usable_w, 0.0))
-            for x, cell in zip(xs, laid[index], strict=True):
+            if pitch is None:
+                for x, cell in zip(xs, laid[index], strict=True):
+                    paper.text(
+                        x + 0.8,
+                        y - ROW_PAD_MM / 2,
+                        "\n".join(cell),
+                        fontsize=FONT_PT,
+                        va="top",
+                        linespacing=1.3,
+                        color=INK,
+                    )
+            y -= row_h
+        if pitch is not None and indices:
+            # One text per column: each cell padded to its row's number of lines.
+            for column, x in enumerate(xs):
+                lines: list[str] = []
+                for index in indices:
+                    cell = laid[index][column]
+                    count = round(heights[index] / pitch)
+                    lines += cell + [""] * (count - len(cell))
                 paper.text(
                     x + 0.8,
-                    y - ROW_PAD_MM / 2,
-                    "\n".join(cell),
+                    top - HEADER_MM,
+                    "\n".join(lines),
                     fontsize=FONT_PT,
                     va="top",
-                    linespacing=1.3,
+                    linespacing=COLUMN_LINESPACING,
                     color=INK,
                 )
-            y -= row_h
         paper.add_collection(
             PatchCollection(stripes, facecolor="#f6f4ef", edgecolor="none", zorder=0)
         )

@@ -89,19 +89,7 @@ def apply_import(
     report = preview_import(session, data, filename, codes)
     if not report.ok:
         return report
-    report = transfer.import_stations(session, data, filename, apply=True)
-    now = datetime.now(UTC)
-    for code in report.result.created + report.result.updated:
-        station = session.scalar(select(Station).where(Station.code == code))
-        if station is None:  # pragma: no cover - just written
-            continue
-        if code in report.result.changes:
-            revisions.record(session, station, "import", actor, report.result.changes[code], now)
-        else:
-            session.refresh(station)
-            changes = revisions.created_changes(station)
-            revisions.record(session, station, "import", actor, changes, now, created=True)
-    return report
+    return transfer.import_stations(session, data, filename, apply=True, actor=actor)
 
 
 def stash_upload(session: Session, user_id: int, filename: str, data: bytes) -> str:

@@ -44,15 +44,47 @@ class PosterBatch:
     demo: int
 
 
-def print_settings(settings: Settings, environ: Mapping[str, str]) -> PrintSettings:
+def print_settings(
+    settings: Settings, environ: Mapping[str, str], config: Mapping[str, object] | None = None
+) -> PrintSettings:
     """Printing settings: the public URL from :class:`Settings`; the base map's source
     and review number from ``STATIONMAP_BASEMAP_SOURCE`` and
-    ``STATIONMAP_BASEMAP_APPROVAL`` (to move into :mod:`stationmap.config`)."""
+    ``STATIONMAP_BASEMAP_APPROVAL`` (to move into :mod:`stationmap.config`), where
+    string values in the app's ``config`` win over the environment. The command line
+    and the admin print button both call this, so they print the same sheets."""
+    environ = dict(environ)
+    for key, value in (config or {}).items():
+        if key.startswith("STATIONMAP_BASEMAP_") and isinstance(value, str):
+            environ[key] = value
     return PrintSettings(
         public_url=settings.public_url.rstrip("/"),
         basemap_source=environ.get("STATIONMAP_BASEMAP_SOURCE", "").strip(),
         basemap_approval=environ.get("STATIONMAP_BASEMAP_APPROVAL", "").strip(),
     )
+
+
+@dataclass(frozen=True)
+class PrintableDistrict:
+    code: str
+    name: str
+    level: str
+    stations: int
+
+
+def printable_districts(session: Session, codes: frozenset[str] | None) -> list[PrintableDistrict]:
+    """Districts with a boundary that a user whose scope is ``codes`` (None: all) may
+    print, in code order, with their active station counts (children included)."""
+    out = []
+    for row in district_service.all_districts(session):
+        if row.boundary_geojson is None or (codes is not None and row.code not in codes):
+            continue
+        within = district_service.codes_within(session, row.code)
+        out.append(
+            PrintableDistrict(
+                row.code, row.name, row.level, district_service.station_counts(session, within)
+            )
+        )
+    return out
 
 
 def _shape(row: District) -> DistrictShape | None:

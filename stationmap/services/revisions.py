@@ -111,6 +111,28 @@ def record(
     return revision
 
 
+def record_created(
+    session: Session, stations: Iterable[Station], action: str, actor: Actor, at: datetime
+) -> None:
+    """The first revision of each of ``stations``, just inserted in bulk (one flush)."""
+    for station in stations:
+        created = created_changes(station)
+        session.add(
+            StationRevision(
+                station_id=station.id,
+                number=1,
+                action=action,
+                user_id=actor.user_id,
+                actor=actor.name[:100],
+                created_at=at,
+                changes={name: [None, new] for name, (_old, new) in created.items()},
+                snapshot=snapshot(station),
+                station_version=station.version,
+            )
+        )
+    session.flush()
+
+
 def created_changes(station: Station) -> dict[str, tuple[Any, Any]]:
     return {
         name: (None, value)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from stationmap.geo.distance import geodesic_m
 from stationmap.geo.districts import DistrictLocator
@@ -170,13 +170,17 @@ def save_inputs(
     is_demo: bool = False,
     locator: DistrictLocator | None = None,
     dry_run: bool = False,
+    actor: Actor | None = None,
+    action: str = "import",
 ) -> SaveResult:
     """Create or update stations, matched by code (or, for rows without one, by the
     same name within 50 m); all in the caller's transaction.
 
     Stations without a code get ``<district>-<serial>``; the district comes from the
     stored boundaries (``000000`` where none covers the point). With ``dry_run`` nothing
-    is written and the result says what would happen.
+    is written and the result says what would happen. With an ``actor`` every created
+    or changed station gets a revision (``action``) naming them; only bulk loads that
+    have no history to keep (the demo data, benchmarks) leave it out.
     """
     result = SaveResult()
     if not inputs:
@@ -249,9 +253,29 @@ def save_inputs(
     session.flush()
     if values:
         _insert_new(session, values)
+    if actor is not None:
+        _record_revisions(session, result, actor, action, now)
     if result.created or result.updated:
         bump_data_version(session)
     return result
+
+
+def _record_revisions(
+    session: Session, result: SaveResult, actor: Actor, action: str, at: datetime
+) -> None:
+    """A revision for every station :func:`save_inputs` created or changed."""
+    if result.updated:
+        changed = _by_code(session, result.updated)
+        for code in result.updated:
+            revisions.record(session, changed[code], action, actor, result.changes[code], at)
+    for start in range(0, len(result.created), _CHUNK):
+        chunk = result.created[start : start + _CHUNK]
+        created = session.scalars(
+            select(Station)
+            .where(Station.code.in_(chunk))
+            .options(selectinload(Station.amenity_rows), selectinload(Station.worker_group_rows))
+        )
+        revisions.record_created(session, list(created), action, actor, at)
 
 
 def _insert_new(session: Session, values: list[dict[str, Any]]) -> None:
@@ -450,6 +474,25 @@ def find_duplicates(
         ):
             out.append(station)
     return out
+
+
+def duplicates_in_scope(
+    session: Session,
+    name: str,
+    lat: float,
+    lon: float,
+    codes: frozenset[str] | None,
+    exclude_id: int | None = None,
+) -> tuple[list[tuple[Station, float]], int]:
+    """:func:`find_duplicates` for an editor with district scope ``codes``: the
+    in-scope ones with their distance in metres (nearest first), and how many more lie
+    outside the scope (counted, never shown)."""
+    found = find_duplicates(session, name, lat, lon, exclude_id)
+    mine = [
+        (s, geodesic_m(lat, lon, s.lat, s.lon)) for s in found if in_scope(codes, s.district_code)
+    ]
+    mine.sort(key=lambda pair: pair[1])
+    return mine, len(found) - len(mine)
 
 
 def similar_names(a: str, b: str) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stationmap.models import Station
+from stationmap.services.revisions import Actor
 from stationmap.services.stations import SaveResult, save_inputs
 from stationmap.station_fields import FieldError, InvalidStation, StationInput, parse_station
 from stationmap.tabular import Format, TableError, detect_format, read_table, write_table
@@ -88,15 +89,22 @@ def check_rows(
 
 
 def import_stations(
-    session: Session, data: bytes, filename: str | None = None, *, apply: bool = True
+    session: Session,
+    data: bytes,
+    filename: str | None = None,
+    *,
+    apply: bool = True,
+    actor: Actor | None = None,
 ) -> ImportReport:
     """Check ``data`` and, if every row is valid and ``apply`` is set, save it all in the
-    caller's transaction. Without ``apply`` (a preview) nothing is written."""
+    caller's transaction. Without ``apply`` (a preview) nothing is written. With an
+    ``actor`` (a user, or the command line) each created or changed station gets an
+    ``import`` revision naming them."""
     inputs, errors, count = check_rows(data, filename)
     report = ImportReport(rows=count, errors=errors)
     if errors:
         return report
-    report.result = save_inputs(session, inputs, dry_run=not apply)
+    report.result = save_inputs(session, inputs, dry_run=not apply, actor=actor)
     report.applied = apply
     return report
 

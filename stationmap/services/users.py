@@ -24,7 +24,10 @@ from stationmap.services import districts as district_service
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-@")
-SESSION_LIFETIME = timedelta(hours=12)
+SESSION_LIFETIME = timedelta(hours=12)  # absolute: from login, however active
+SESSION_IDLE = timedelta(hours=2)  # unused for this long, a session ends
+# The idle deadline is pushed forward at most this often (a write, not one per request).
+_TOUCH_EVERY = timedelta(minutes=1)
 # Checked against when the user does not exist, so both paths cost one scrypt.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-0000", method="scrypt")
 
@@ -183,10 +186,16 @@ def principal(session: Session, user: User) -> Principal:
 
 # -- login sessions ----------------------------------------------------------------------
 def start_session(
-    session: Session, user: User, lifetime: timedelta = SESSION_LIFETIME
+    session: Session,
+    user: User,
+    lifetime: timedelta = SESSION_LIFETIME,
+    idle: timedelta = SESSION_IDLE,
 ) -> tuple[str, str]:
     """A new login session; returns (cookie token, CSRF token). Expired rows of this
-    user are removed on the way."""
+    user are removed on the way.
+
+    ``expires_at`` is the idle deadline: ``idle`` after the last use, never later than
+    ``lifetime`` after login (see :func:`touch_session`)."""
     now = _now()
     session.execute(
         delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at < now)
@@ -198,25 +207,64 @@ def start_session(
             user_id=user.id,
             csrf_token=csrf,
             created_at=now,
-            expires_at=now + lifetime,
+            expires_at=now + min(idle, lifetime),
         )
     )
     session.flush()
     return token, csrf
 
 
-def resume_session(session: Session, token: str) -> tuple[Principal, str] | None:
-    """The user and CSRF token of a live session, or None (unknown, ended, expired or the
-    user disabled)."""
+def resume_session(
+    session: Session, token: str, lifetime: timedelta = SESSION_LIFETIME
+) -> tuple[Principal, str] | None:
+    """The user and CSRF token of a live session, or None (unknown, ended, idle too
+    long, older than ``lifetime``, or the user disabled)."""
     if not token or len(token) > 200:
         return None
     row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
-    if row is None or row.expires_at <= _now():
+    now = _now()
+    if row is None or row.expires_at <= now or row.created_at + lifetime <= now:
         return None
     user = session.get(User, row.user_id)
     if user is None or user.disabled_at is not None:
         return None
     return principal(session, user), row.csrf_token
+
+
+def _new_deadline(
+    row: UserSession | None, now: datetime, idle: timedelta, lifetime: timedelta
+) -> datetime | None:
+    """The idle deadline to write for ``row`` now, or None when it should stay."""
+    if row is None or row.expires_at <= now:
+        return None
+    deadline = min(now + idle, row.created_at + lifetime)
+    return deadline if deadline - row.expires_at > _TOUCH_EVERY else None
+
+
+def needs_touch(
+    session: Session,
+    token: str,
+    idle: timedelta = SESSION_IDLE,
+    lifetime: timedelta = SESSION_LIFETIME,
+) -> bool:
+    """Whether :func:`touch_session` would write; a read, so most requests need no
+    write transaction."""
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    return _new_deadline(row, _now(), idle, lifetime) is not None
+
+
+def touch_session(
+    session: Session,
+    token: str,
+    idle: timedelta = SESSION_IDLE,
+    lifetime: timedelta = SESSION_LIFETIME,
+) -> None:
+    """Push a live session's idle deadline to ``idle`` from now (never past ``lifetime``
+    after login). Writes only when the deadline moves by more than a minute."""
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    deadline = _new_deadline(row, _now(), idle, lifetime)
+    if row is not None and deadline is not None:
+        row.expires_at = deadline
 
 
 def end_session(session: Session, token: str) -> None:

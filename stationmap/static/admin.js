@@ -1,4 +1,5 @@
-/* Admin pages: the station editor's map picker and the opening-hours preview.
+/* Admin pages: the station editor's map picker, live duplicate warning and the
+   opening-hours preview.
    Loaded as a file (the CSP allows no inline script). Text is only set as text. */
 (function () {
   "use strict";
@@ -16,65 +17,155 @@
     if (!element || !latInput || !lonInput || typeof L === "undefined") {
       return;
     }
-    var map = L.map(element, { zoomControl: true, attributionControl: false });
+    // The map is drawn in the base map's datum (GCJ-02 on AMap tiles, else WGS-84); the
+    // typed fields are in the selected datum. The server converts between them (the
+    // same code that converts on save), so there is one implementation.
+    var convertUrl = element.getAttribute("data-coordinates");
+    var mapDatum = element.getAttribute("data-tile-datum") || "wgs84";
+    var layers = [];
+    try {
+      layers = JSON.parse(element.getAttribute("data-tiles") || "[]");
+    } catch (error) {
+      layers = [];
+    }
+    var map = L.map(element, { zoomControl: true, attributionControl: layers.length > 0 });
+    layers.forEach(function (layer) {
+      L.tileLayer(layer.url, {
+        attribution: layer.attribution,
+        subdomains: layer.subdomains || "abc",
+        maxZoom: layer.max_zoom || 18
+      }).addTo(map);
+    });
     map.setView([35, 105], 4);
     var marker = null;
+    var sequence = 0;
+
+    function selected() {
+      return datum ? datum.value : "wgs84";
+    }
+
+    // Resolves to {wgs84: [lat, lon], gcj02: [...], bd09: [...]}, or null when the
+    // request failed or a newer one was made meanwhile.
+    function convert(lat, lon, from) {
+      sequence += 1;
+      var mine = sequence;
+      var url = convertUrl + "?lat=" + encodeURIComponent(lat) + "&lon=" +
+        encodeURIComponent(lon) + "&datum=" + encodeURIComponent(from);
+      return fetch(url, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .catch(function () { return null; })
+        .then(function (body) { return mine === sequence ? body : null; });
+    }
 
     function place(lat, lon) {
       if (marker === null) {
         marker = L.marker([lat, lon], { draggable: true, keyboard: true }).addTo(map);
         marker.on("dragend", function () {
           var at = marker.getLatLng();
-          write(at.lat, at.lng);
+          fromMap(at.lat, at.lng);
         });
       } else {
         marker.setLatLng([lat, lon]);
       }
-    }
-
-    function write(lat, lon) {
-      latInput.value = lat.toFixed(7);
-      lonInput.value = lon.toFixed(7);
-      if (datum) {
-        datum.value = "wgs84"; // the map is drawn in WGS-84
-      }
       element.setAttribute("data-placed", "1");
     }
 
+    function write(point) {
+      latInput.value = point[0].toFixed(7);
+      lonInput.value = point[1].toFixed(7);
+      element.dispatchEvent(new CustomEvent("stationmap:moved"));
+    }
+
+    // A click or a drag on the map: the fields follow, in the selected datum.
+    function fromMap(lat, lon) {
+      place(lat, lon);
+      if (mapDatum === selected()) {
+        write([lat, lon]);
+        return;
+      }
+      convert(lat, lon, mapDatum).then(function (body) {
+        if (body) {
+          write(body[selected()]);
+        }
+      });
+    }
+
     map.on("click", function (event) {
-      place(event.latlng.lat, event.latlng.lng);
-      write(event.latlng.lat, event.latlng.lng);
+      fromMap(event.latlng.lat, event.latlng.lng);
     });
 
-    function fromInputs() {
+    // Typed fields (or a new datum for them): the marker follows, converted for the map.
+    function fromInputs(recentre) {
       var lat = number(latInput);
       var lon = number(lonInput);
-      if (lat === null || lon === null || (datum && datum.value !== "wgs84")) {
-        return false;
+      if (lat === null || lon === null || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+        return;
       }
-      place(lat, lon);
-      return true;
+      var shown = function (point) {
+        place(point[0], point[1]);
+        if (recentre) {
+          map.setView(marker.getLatLng(), 15);
+        }
+        element.dispatchEvent(new CustomEvent("stationmap:moved"));
+      };
+      if (selected() === mapDatum) {
+        sequence += 1; // a conversion still under way must not move the marker back
+        shown([lat, lon]);
+        return;
+      }
+      convert(lat, lon, selected()).then(function (body) {
+        if (body) {
+          shown(body[mapDatum]);
+        }
+      });
     }
-    latInput.addEventListener("change", fromInputs);
-    lonInput.addEventListener("change", fromInputs);
-    if (fromInputs()) {
-      map.setView(marker.getLatLng(), 15);
+    latInput.addEventListener("change", function () { fromInputs(false); });
+    lonInput.addEventListener("change", function () { fromInputs(false); });
+    if (datum) {
+      datum.addEventListener("change", function () { fromInputs(false); });
     }
+    fromInputs(true);
 
     var codes = (element.getAttribute("data-boundaries") || "").split(",").filter(Boolean);
     var api = element.getAttribute("data-api") || "/api/v1/districts";
     var layer = L.featureGroup().addTo(map);
     var pending = codes.length;
+
+    function drawn(feature, shift) {
+      // Boundaries are WGS-84; on a GCJ-02 base map they are moved by the offset at
+      // their centre (it varies by centimetres across a county).
+      return L.geoJSON(feature, {
+        style: { color: "#c0392b", weight: 2, fillOpacity: 0.05 },
+        interactive: false,
+        coordsToLatLng: function (xy) {
+          return L.latLng(xy[1] + shift[0], xy[0] + shift[1]);
+        }
+      });
+    }
+
+    function offsetFor(feature) {
+      if (mapDatum === "wgs84") {
+        return Promise.resolve([0, 0]);
+      }
+      var centre = L.geoJSON(feature).getBounds().getCenter();
+      var url = convertUrl + "?lat=" + centre.lat + "&lon=" + centre.lng + "&datum=wgs84";
+      return fetch(url, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (body) {
+          return body ? [body[mapDatum][0] - centre.lat, body[mapDatum][1] - centre.lng] : [0, 0];
+        });
+    }
+
     codes.forEach(function (code) {
       fetch(api + "/" + encodeURIComponent(code), { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (feature) {
-          if (feature && feature.geometry) {
-            L.geoJSON(feature, {
-              style: { color: "#c0392b", weight: 2, fillOpacity: 0.05 },
-              interactive: false
-            }).addTo(layer);
+          if (!feature || !feature.geometry) {
+            return null;
           }
+          return offsetFor(feature).then(function (shift) {
+            drawn(feature, shift).addTo(layer);
+          });
         })
         .catch(function () { return null; })
         .then(function () {
@@ -82,12 +173,93 @@
           if (pending === 0 && marker === null && layer.getLayers().length) {
             map.fitBounds(layer.getBounds());
           }
-          element.setAttribute("data-ready", "1");
+          if (pending === 0) {
+            element.setAttribute("data-ready", "1");
+          }
         });
     });
     if (!codes.length) {
       element.setAttribute("data-ready", "1");
     }
+  }
+
+  // Live duplicate warning: stations within 50 m with a similar name, shown as the
+  // name is typed or the point moves. The save checks again on the server.
+  function setupDuplicates() {
+    var element = document.getElementById("picker");
+    var box = document.getElementById("live-duplicates");
+    var name = document.getElementById("name");
+    var latInput = document.getElementById("lat");
+    var lonInput = document.getElementById("lon");
+    var datum = document.getElementById("datum");
+    if (!element || !box || !name || !latInput || !lonInput) {
+      return;
+    }
+    var url = element.getAttribute("data-duplicates");
+    var exclude = element.getAttribute("data-station-id") || "";
+    var list = box.querySelector("ul");
+    var elsewhere = box.querySelector(".elsewhere");
+    var timer = null;
+    var sequence = 0;
+
+    function show(body) {
+      while (list.firstChild) {
+        list.removeChild(list.firstChild);
+      }
+      var items = (body && body.duplicates) || [];
+      items.forEach(function (item) {
+        var li = document.createElement("li");
+        var link = document.createElement("a");
+        if (String(item.url).indexOf("/admin/") === 0) {
+          link.href = item.url;
+        }
+        link.textContent = item.code + " " + item.name;
+        li.appendChild(link);
+        li.appendChild(document.createTextNode(
+          "（" + (item.address || "—") + "，相距 " + Math.round(item.distance_m) + " 米）"
+        ));
+        list.appendChild(li);
+      });
+      var others = (body && body.elsewhere) || 0;
+      elsewhere.hidden = others === 0;
+      elsewhere.textContent = others ? "另有 " + others + " 个在您负责区县以外。" : "";
+      box.hidden = items.length === 0 && others === 0;
+    }
+
+    function check() {
+      var lat = number(latInput);
+      var lon = number(lonInput);
+      if (!name.value.trim() || lat === null || lon === null) {
+        show(null);
+        return;
+      }
+      sequence += 1;
+      var mine = sequence;
+      var query = "?name=" + encodeURIComponent(name.value) + "&lat=" + encodeURIComponent(lat) +
+        "&lon=" + encodeURIComponent(lon) + "&datum=" + encodeURIComponent(datum ? datum.value : "wgs84") +
+        (exclude ? "&exclude=" + encodeURIComponent(exclude) : "");
+      fetch(url + query, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .catch(function () { return null; })
+        .then(function (body) {
+          if (mine === sequence) {
+            show(body);
+            box.setAttribute("data-checked", String(mine));
+          }
+        });
+    }
+
+    function later() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(check, 300);
+    }
+    name.addEventListener("input", later);
+    latInput.addEventListener("change", later);
+    lonInput.addEventListener("change", later);
+    if (datum) {
+      datum.addEventListener("change", later);
+    }
+    element.addEventListener("stationmap:moved", later);
   }
 
   function setupHours() {
@@ -113,5 +285,6 @@
   }
 
   setupPicker();
+  setupDuplicates();
   setupHours();
 })();

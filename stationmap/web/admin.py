@@ -5,6 +5,7 @@ district's station answers 404 exactly as a missing one does."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,10 +23,13 @@ from flask import (
 from sqlalchemy.orm.exc import StaleDataError
 
 from stationmap import catalog, state
+from stationmap.geo.datum import DATUMS, Datum, from_wgs84, parse_datum, to_wgs84
 from stationmap.geo.hours import HoursError, describe, parse_hours
 from stationmap.models import Station
+from stationmap.render.map import Tiles, tiles_from_config
 from stationmap.services import admin as admin_service
 from stationmap.services import districts as district_service
+from stationmap.services import printing as printing_service
 from stationmap.services import revisions as revision_service
 from stationmap.services import stations as station_service
 from stationmap.services import tokens as token_service
@@ -34,6 +38,7 @@ from stationmap.services.users import Principal
 from stationmap.station_fields import FieldError, InvalidStation, StationInput, parse_station
 from stationmap.tabular import template_xlsx
 from stationmap.web.auth import UNSAFE, check_csrf, current, load_principal
+from stationmap.web.public import _tile_origins as tile_origins
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -232,22 +237,48 @@ def _editor(
     *,
     errors: list[FieldError] = (),  # type: ignore[assignment]
     duplicates: list[Station] = (),  # type: ignore[assignment]
+    elsewhere: int = 0,
     version: int | None = None,
     status: int = 200,
-) -> tuple[str, int]:
+) -> Response:
     by_field: dict[str, list[str]] = {}
     for error in errors:
         by_field.setdefault(error.field, []).append(error.message)
-    return render_template(
+    tiles = _tiles()
+    html = render_template(
         "admin/station_form.html",
         station=station,
         form=form,
         errors=by_field,
         duplicates=duplicates,
+        elsewhere=elsewhere,
         version=version if version is not None else (station.version if station else None),
         boundary_codes=_boundary_codes(_me()),
         hours_note=_hours_note(form.get("opening_hours") or ""),
-    ), status
+        tiles=tiles,
+        tile_layers=[
+            {
+                "url": layer.url,
+                "attribution": layer.attribution,
+                "subdomains": layer.subdomains,
+                "max_zoom": layer.max_zoom,
+            }
+            for layer in tiles.layers
+        ],
+    )
+    response = current_app.make_response((html, status))
+    if tiles.layers:  # the base map's tile hosts are allowed as images, nothing else
+        img = " ".join(["'self'", "data:", *tile_origins(tiles)])
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; img-src {img}; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+        )
+    return response
+
+
+def _tiles() -> Tiles:
+    settings = state(current_app).settings
+    return tiles_from_config(settings.tiles, settings.tianditu_key)
 
 
 def _hours_note(text: str) -> str:
@@ -268,7 +299,7 @@ def _out_of_scope_message(district: str | None) -> str:
 
 
 @bp.get("/stations/new")
-def new_station() -> tuple[str, int]:
+def new_station() -> Response:
     form = {name: "" for name in FORM_FIELDS} | {
         "datum": "wgs84",
         "host_type": "other",
@@ -287,9 +318,9 @@ def create_station() -> Any:
     except InvalidStation as exc:
         return _editor(None, form, errors=exc.errors, status=422)
     with _db().session() as session:
-        duplicates = station_service.find_duplicates(session, data.name, data.lat, data.lon)
-    if duplicates and request.form.get("confirm_duplicate") != "1":
-        return _editor(None, form, duplicates=duplicates, status=409)
+        duplicates, elsewhere = _duplicates(session, data)
+    if (duplicates or elsewhere) and request.form.get("confirm_duplicate") != "1":
+        return _editor(None, form, duplicates=duplicates, elsewhere=elsewhere, status=409)
     try:
         with _db().write_session() as session:
             station = station_service.create_station(session, data, _me().scope.codes, _actor())
@@ -301,6 +332,17 @@ def create_station() -> Any:
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
 
 
+def _duplicates(
+    session: Any, data: Any, exclude_id: int | None = None
+) -> tuple[list[Station], int]:
+    """Similar stations within 50 m: those in the user's scope, and how many others
+    (counted, never named: another district's stations stay out of sight)."""
+    mine, elsewhere = station_service.duplicates_in_scope(
+        session, data.name, data.lat, data.lon, _me().scope.codes, exclude_id
+    )
+    return [station for station, _ in mine], elsewhere
+
+
 def _scoped_or_404(session: Any, station_id: int, *, deleted: bool = False) -> Station:
     station = station_service.get_scoped(session, station_id, _me().scope.codes, deleted=deleted)
     if station is None:
@@ -309,7 +351,7 @@ def _scoped_or_404(session: Any, station_id: int, *, deleted: bool = False) -> S
 
 
 @bp.get("/stations/<int:station_id>")
-def station_edit(station_id: int) -> tuple[str, int]:
+def station_edit(station_id: int) -> Response:
     with _db().session() as session:
         station = _scoped_or_404(session, station_id, deleted=True)
         return _editor(station, _form_from_station(station))
@@ -339,15 +381,18 @@ def update_station(station_id: int) -> Any:
             or abs(data.lat - station.lat) > 5e-8
             or abs(data.lon - station.lon) > 5e-8
         )
-        duplicates = (
-            station_service.find_duplicates(
-                session, data.name, data.lat, data.lon, exclude_id=station.id
-            )
-            if moved_or_renamed
-            else []
+        duplicates, elsewhere = (
+            _duplicates(session, data, exclude_id=station.id) if moved_or_renamed else ([], 0)
         )
-        if duplicates and request.form.get("confirm_duplicate") != "1":
-            return _editor(station, form, duplicates=duplicates, version=version, status=409)
+        if (duplicates or elsewhere) and request.form.get("confirm_duplicate") != "1":
+            return _editor(
+                station,
+                form,
+                duplicates=duplicates,
+                elsewhere=elsewhere,
+                version=version,
+                status=409,
+            )
     try:
         with _db().write_session() as session:
             station = _scoped_or_404(session, station_id)
@@ -474,6 +519,89 @@ def hours_preview() -> Response:
     return current_app.json.response({"ok": True, "text": _hours_note(text)})
 
 
+class _BadQuery(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _point_query() -> tuple[float, float, Datum]:
+    """``lat``, ``lon`` (finite, in range) and ``datum`` from the query string."""
+    values = []
+    for name, limit in (("lat", 90.0), ("lon", 180.0)):
+        try:
+            value = float(request.args.get(name, "").strip()[:40])
+        except ValueError:
+            raise _BadQuery(name, f"{name} must be a number") from None
+        if not math.isfinite(value) or abs(value) > limit:
+            raise _BadQuery(name, f"{name} must be within ±{limit:g}")
+        values.append(value)
+    try:
+        datum = parse_datum(request.args.get("datum", "wgs84")[:20] or "wgs84")
+    except ValueError as exc:
+        raise _BadQuery("datum", str(exc)) from None
+    return values[0], values[1], datum
+
+
+def _bad_query(exc: _BadQuery) -> Response:
+    response = current_app.json.response(
+        {"error": {"code": "bad_request", "message": str(exc), "field": exc.field}}
+    )
+    response.status_code = 400
+    return response
+
+
+@bp.get("/coordinates")
+def coordinates() -> Response:
+    """One point in every datum, for the editor's map picker:
+    ``?lat=&lon=&datum=`` -> ``{"wgs84": [lat, lon], "gcj02": [...], "bd09": [...]}``
+    (the one conversion the server uses on save, so the marker sits where it will)."""
+    try:
+        lat, lon, datum = _point_query()
+    except _BadQuery as exc:
+        return _bad_query(exc)
+    w_lat, w_lon = to_wgs84(lat, lon, datum)
+    out: dict[str, list[float]] = {}
+    for name in DATUMS:
+        d_lat, d_lon = (lat, lon) if name == datum else from_wgs84(w_lat, w_lon, name)
+        out[name] = [round(float(d_lat), 7), round(float(d_lon), 7)]
+    return current_app.json.response(out)
+
+
+@bp.get("/duplicates")
+def duplicate_stations() -> Response:
+    """Stations within 50 m with a similar name, checked as the editor types or moves
+    the marker: ``?name=&lat=&lon=&datum=&exclude=<station id>``. Only stations in the
+    user's districts are described; others are only counted (``elsewhere``). The save
+    itself checks again."""
+    try:
+        lat, lon, datum = _point_query()
+    except _BadQuery as exc:
+        return _bad_query(exc)
+    name = request.args.get("name", "")[:200].strip()
+    exclude = request.args.get("exclude", "")
+    exclude_id = int(exclude) if exclude.isdigit() and len(exclude) < 12 else None
+    if not name:
+        return current_app.json.response({"duplicates": [], "elsewhere": 0})
+    w_lat, w_lon = to_wgs84(lat, lon, datum)
+    with _db().session() as session:
+        found, elsewhere = station_service.duplicates_in_scope(
+            session, name, w_lat, w_lon, _me().scope.codes, exclude_id
+        )
+        items = [
+            {
+                "id": station.id,
+                "code": station.code,
+                "name": station.name,
+                "address": station.address,
+                "distance_m": round(distance_m, 1),
+                "url": url_for("admin.station_edit", station_id=station.id),
+            }
+            for station, distance_m in found
+        ]
+    return current_app.json.response({"duplicates": items, "elsewhere": elsewhere})
+
+
 # -- import and export ------------------------------------------------------------------
 @bp.get("/import")
 def import_page() -> str:
@@ -566,3 +694,84 @@ def revoke_token(token_id: int) -> Any:
             abort(404)
     flash("令牌已撤销")
     return redirect(url_for("admin.token_list"), 303)
+
+
+# -- printing ---------------------------------------------------------------------------
+PRINT_TYPES = {"pdf": "application/pdf", "png": "image/png"}
+
+
+def _printable_or_404(code: str) -> str:
+    """The district ``code`` if the user may see it; 404 otherwise, exactly as for a
+    district that does not exist."""
+    codes = _me().scope.codes
+    if not code.isascii() or not code.isalnum() or len(code) > 32:
+        abort(404, "没有这个区县。")
+    if codes is not None and code not in codes:
+        abort(404, "没有这个区县，或它不在您负责的范围内。")
+    return code
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    response = current_app.response_class(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
+
+
+def _print_settings() -> Any:
+    import os
+
+    return printing_service.print_settings(
+        state(current_app).settings, os.environ, current_app.config
+    )
+
+
+@bp.get("/print")
+def print_page() -> str:
+    with _db().session() as session:
+        rows = printing_service.printable_districts(session, _me().scope.codes)
+    return render_template("admin/print.html", districts=rows)
+
+
+@bp.get("/print/<code>/map")
+def print_district_map(code: str) -> Response:
+    """The district's printed map as a download: PDF (map sheet, core insets, station
+    table) or PNG (the map sheet at 300 dpi, for sharing in WeChat)."""
+    code = _printable_or_404(code)
+    paper = request.args.get("paper", "A4")
+    fmt = request.args.get("format", "pdf")
+    orientation = request.args.get("orientation", "portrait")
+    if paper not in ("A4", "A3") or fmt not in PRINT_TYPES:
+        abort(400, "paper must be A4 or A3 and format pdf or png")
+    if orientation not in ("portrait", "landscape"):
+        abort(400, "orientation must be portrait or landscape")
+    app_state = state(current_app)
+    try:
+        with _db().session() as session:
+            sheet = printing_service.district_map(
+                session,
+                code,
+                _print_settings(),
+                app_state.settings.tz,
+                paper=paper,
+                landscape=orientation == "landscape",
+            )
+    except printing_service.NotFound:
+        abort(404, "没有这个区县。")
+    except ValueError as exc:
+        abort(422, str(exc))
+    data = sheet.pdf() if fmt == "pdf" else sheet.png()[0]
+    # The name is built here from the stored district code, never from the request.
+    name = f"district-{code}-{paper}-{orientation}.{fmt}"
+    return _download(data, PRINT_TYPES[fmt], name)
+
+
+@bp.get("/print/<code>/posters")
+def print_district_posters(code: str) -> Response:
+    """One A4 door poster per active station of the district, as one PDF."""
+    code = _printable_or_404(code)
+    try:
+        with _db().session() as session:
+            batch = printing_service.posters_pdf(session, _print_settings(), district=code)
+    except printing_service.NotFound:
+        abort(404, "没有这个区县，或区县内没有运营中的驿站。")
+    return _download(batch.pdf, PRINT_TYPES["pdf"], f"posters-{code}.pdf")

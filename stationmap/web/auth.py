@@ -10,6 +10,7 @@ field ``csrf_token`` or header ``X-CSRF-Token``). The API never accepts this coo
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from flask import (
@@ -55,16 +56,36 @@ def _clear_cookie(response: Response, name: str) -> None:
     response.delete_cookie(name, path="/", secure=_secure(), httponly=True, samesite="Lax")
 
 
+def idle_timeout() -> timedelta:
+    """How long an unused session lives: ``STATIONMAP_SESSION_IDLE_MINUTES`` in the app
+    config (default 120); the absolute lifetime from login is
+    :data:`~stationmap.services.users.SESSION_LIFETIME` either way."""
+    raw = current_app.config.get("STATIONMAP_SESSION_IDLE_MINUTES")
+    if raw is None:
+        return user_service.SESSION_IDLE
+    minutes = float(raw)
+    if not minutes > 0:
+        raise ValueError("STATIONMAP_SESSION_IDLE_MINUTES must be a positive number")
+    return timedelta(minutes=minutes)
+
+
 def load_principal() -> None:
-    """Resolve the session cookie into ``g.principal`` and ``g.csrf`` (or None)."""
+    """Resolve the session cookie into ``g.principal`` and ``g.csrf`` (or None), and
+    keep an active session from running idle."""
     g.principal, g.csrf = None, None
     token = request.cookies.get(COOKIE, "")
     if not token:
         return
-    with state(current_app).db.session() as session:
+    database, idle = state(current_app).db, idle_timeout()
+    with database.session() as session:
         found = user_service.resume_session(session, token)
-    if found is not None:
-        g.principal, g.csrf = found
+        touch = found is not None and user_service.needs_touch(session, token, idle)
+    if found is None:
+        return
+    if touch:
+        with database.write_session() as session:
+            user_service.touch_session(session, token, idle)
+    g.principal, g.csrf = found
 
 
 def current() -> Principal | None:
@@ -128,7 +149,7 @@ def login_submit() -> Any:
         user = user_service.authenticate(session, username, password)
         if user is None:
             return _login_page("用户名或密码错误，或账户已停用。", next_url, 401)
-        token, _csrf = user_service.start_session(session, user)
+        token, _csrf = user_service.start_session(session, user, idle=idle_timeout())
     response = redirect(_safe_next(next_url), 303)
     _set_cookie(response, COOKIE, token, int(user_service.SESSION_LIFETIME.total_seconds()))
     _clear_cookie(response, LOGIN_CSRF_COOKIE)
@@ -137,10 +158,12 @@ def login_submit() -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
+    """End the session. One that has already ended (logged out elsewhere, timed out,
+    the user disabled) has nothing to protect: the browser just goes to the login page."""
     load_principal()
-    check_csrf()
     token = request.cookies.get(COOKIE, "")
-    if token:
+    if current() is not None:
+        check_csrf()
         with state(current_app).db.write_session() as session:
             user_service.end_session(session, token)
     response = redirect(url_for("auth.login"), 303)

@@ -68,3 +68,75 @@ def test_login_place_save_edit_and_restore_first_revision(live_server, phone, ad
     page.goto(station_url)
     assert page.input_value("input[name=name]") == "浏览器测试驿站"
     assert page.is_checked("input[name=amenities][value=water]")
+
+
+def _logged_in_editor(live_server: Any, phone: Any, username: str) -> Any:
+    page = phone().new_page()
+    page.goto(f"{live_server.url}/admin/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto(f"{live_server.url}/admin/stations/new")
+    page.wait_for_selector("#picker[data-ready='1']")
+    return page
+
+
+def _marker_latlng(page: Any) -> tuple[float, float]:
+    """Where the marker is drawn, read back through the map's own projection."""
+    return page.evaluate(
+        """() => {
+            const icon = document.querySelector('#picker .leaflet-marker-icon');
+            return icon ? [icon.getBoundingClientRect().x, icon.getBoundingClientRect().y] : null;
+        }"""
+    )
+
+
+def test_typed_gcj02_moves_the_marker_and_dragging_writes_the_selected_datum(
+    live_server, phone, admin_account
+):
+    from stationmap.geo.datum import from_wgs84
+
+    page = _logged_in_editor(live_server, phone, admin_account)
+    lat, lon = 40.8151234, 111.6712345
+    page.fill("#lat", f"{lat:.7f}")
+    page.fill("#lon", f"{lon:.7f}")
+    page.dispatch_event("#lon", "change")
+    page.wait_for_selector("#picker .leaflet-marker-icon")
+    at_wgs = _marker_latlng(page)
+    g_lat, g_lon = from_wgs84(lat, lon, "gcj02")
+    page.select_option("#datum", "gcj02")  # the same numbers now mean a GCJ-02 point
+    page.fill("#lat", f"{g_lat:.7f}")
+    page.fill("#lon", f"{g_lon:.7f}")
+    page.dispatch_event("#lon", "change")
+    page.wait_for_function(
+        "([x, y]) => { const r = document.querySelector('#picker .leaflet-marker-icon')"
+        ".getBoundingClientRect(); return Math.abs(r.x - x) < 1 && Math.abs(r.y - y) < 1; }",
+        arg=at_wgs,
+    )
+    # Dragging writes the new place back in the selected datum (GCJ-02).
+    box = page.locator("#picker .leaflet-marker-icon").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] - 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 40, y, steps=5)
+    page.mouse.up()
+    page.wait_for_function(
+        "(old) => document.getElementById('lon').value !== old", arg=f"{g_lon:.7f}"
+    )
+    assert page.input_value("#datum") == "gcj02"
+    assert float(page.input_value("#lon")) > g_lon
+
+
+def test_live_duplicate_warning_while_typing(live_server, phone, admin_account):
+    existing = live_server.api(f"/api/v1/stations?district={DISTRICT}&limit=1")["features"][0]
+    lon, lat = existing["geometry"]["coordinates"]
+    page = _logged_in_editor(live_server, phone, admin_account)
+    page.fill("#lat", f"{lat + 0.0001:.7f}")
+    page.fill("#lon", f"{lon:.7f}")
+    page.dispatch_event("#lon", "change")
+    page.fill("#name", existing["properties"]["name"])
+    page.wait_for_selector("#live-duplicates:not([hidden]) li a")
+    assert existing["properties"]["code"] in page.text_content("#live-duplicates")
+    page.fill("#name", "一个完全不同的名字")
+    page.wait_for_selector("#live-duplicates[hidden]", state="attached")

@@ -3,15 +3,18 @@ re-shows the form, duplicates, history and restore, conflicts, soft delete, veri
 
 from __future__ import annotations
 
+import json
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from stationmap import state
-from stationmap.geo.datum import wgs84_to_gcj02
+from stationmap.geo.datum import from_wgs84, wgs84_to_gcj02
 from stationmap.models import Station, StationRevision
+from tests.conftest import _copy_sqlite, _make_app
 from tests.integration.admin_support import (
     HOHHOT,
     KUNMING_XISHAN,
@@ -307,3 +310,144 @@ def test_dashboard_counts_only_the_scope(app, xc):
     station = station_in(app, XINCHENG)
     client.post(f"/admin/stations/{station.id}/verify", data={"csrf_token": token})
     assert "核实" in client.get("/admin/").get_data(as_text=True)
+
+
+def test_duplicates_endpoint_finds_similar_names_within_50_m_in_any_datum(app, xc):
+    client, _token = xc
+    existing = station_in(app, XINCHENG)
+    near = client.get(
+        "/admin/duplicates",
+        query_string={"name": existing.name, "lat": existing.lat + 0.0001, "lon": existing.lon},
+    )
+    assert near.status_code == 200
+    body = near.get_json()
+    assert [d["code"] for d in body["duplicates"]] == [existing.code]
+    assert 5 < body["duplicates"][0]["distance_m"] < 50
+    assert body["duplicates"][0]["url"] == f"/admin/stations/{existing.id}"
+    # The same place typed in GCJ-02 (as AMap shows it) is the same place.
+    g_lat, g_lon = from_wgs84(existing.lat, existing.lon, "gcj02")
+    typed = client.get(
+        "/admin/duplicates",
+        query_string={"name": existing.name, "lat": g_lat, "lon": g_lon, "datum": "gcj02"},
+    ).get_json()
+    assert [d["code"] for d in typed["duplicates"]] == [existing.code]
+    for query in (
+        {"name": "完全不同的名字", "lat": existing.lat, "lon": existing.lon},
+        {"name": existing.name, "lat": existing.lat + 0.001, "lon": existing.lon},  # ~110 m
+        {"name": existing.name, "lat": existing.lat, "lon": existing.lon, "exclude": existing.id},
+        {"name": "", "lat": existing.lat, "lon": existing.lon},
+    ):
+        assert client.get("/admin/duplicates", query_string=query).get_json() == {
+            "duplicates": [],
+            "elsewhere": 0,
+        }, query
+
+
+def test_duplicates_endpoint_only_counts_stations_outside_the_scope(app, xc):
+    client, _token = xc
+    theirs = station_in(app, SAIHAN)
+    body = client.get(
+        "/admin/duplicates",
+        query_string={"name": theirs.name, "lat": theirs.lat, "lon": theirs.lon},
+    ).get_json()
+    assert body == {"duplicates": [], "elsewhere": 1}
+    assert theirs.name not in json.dumps(body, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"lat": "x", "lon": "111"}, "lat"),
+        ({"lat": "nan", "lon": "111"}, "lat"),
+        ({"lat": "40", "lon": "181"}, "lon"),
+        ({"lat": "40", "lon": "111", "datum": "mars"}, "datum"),
+    ],
+)
+def test_point_endpoints_refuse_bad_input_with_400(app, xc, query, field):
+    client, _token = xc
+    for path in ("/admin/duplicates", "/admin/coordinates"):
+        response = client.get(path, query_string={"name": "x", **query})
+        assert response.status_code == 400, path
+        assert response.get_json()["error"]["field"] == field
+
+
+def test_point_endpoints_need_a_login(app):
+    client = app.test_client()
+    for path in ("/admin/duplicates", "/admin/coordinates"):
+        response = client.get(path, query_string={"name": "x", "lat": 40.8, "lon": 111.7})
+        assert response.status_code == 302, path
+
+
+@pytest.mark.parametrize("datum", ["wgs84", "gcj02", "bd09"])
+def test_coordinates_endpoint_gives_the_point_in_every_datum(app, xc, datum):
+    client, _token = xc
+    lat, lon = 40.8151234, 111.6712345
+    typed = from_wgs84(lat, lon, datum)
+    body = client.get(
+        "/admin/coordinates", query_string={"lat": typed[0], "lon": typed[1], "datum": datum}
+    ).get_json()
+    assert body["wgs84"] == pytest.approx([lat, lon], abs=2e-7)
+    for name in ("gcj02", "bd09"):
+        assert body[name] == pytest.approx(list(from_wgs84(lat, lon, name)), abs=2e-7)
+
+
+def test_editor_page_uses_configured_tiles_and_allows_their_host(sqlite_templates, tmp_path):
+    path = tmp_path / "tiles.sqlite3"
+    _copy_sqlite(sqlite_templates[True], path)
+    app = _make_app(f"sqlite:///{path}", tmp_path, STATIONMAP_TILES="amap")
+    make_user(app, "root", "superadmin")
+    client = app.test_client()
+    login(client, "root")
+    response = client.get("/admin/stations/new")
+    csp = response.headers["Content-Security-Policy"]
+    assert "https://*.is.autonavi.com" in csp and "script-src 'self';" in csp
+    html = response.get_data(as_text=True)
+    assert 'data-tile-datum="gcj02"' in html and "autonavi" in html
+    state(app).db.dispose()
+
+
+def test_two_sessions_saving_the_same_version_at_once_one_wins(app, xc):
+    """Both load version N and save at the same moment: exactly one save is applied and
+    the other gets the conflict page, on either backend."""
+    client, token = xc
+    make_user(app, "xc2", "district_admin", (XINCHENG,))
+    other = app.test_client()
+    login(other, "xc2")
+    other_token = page_csrf(other)
+    station = station_in(app, XINCHENG)
+    barrier = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def save(who, session_client, csrf):
+        form = form_of(station, name=f"{who}的名字", csrf_token=csrf)
+        barrier.wait()
+        results[who] = session_client.post(f"/admin/stations/{station.id}", data=form)
+
+    threads = [
+        threading.Thread(target=save, args=("甲", client, token)),
+        threading.Thread(target=save, args=("乙", other, other_token)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(r.status_code for r in results.values())
+    assert statuses == [303, 409]
+    winner = next(who for who, r in results.items() if r.status_code == 303)
+    loser = next(r for r in results.values() if r.status_code == 409)
+    assert 'id="conflict"' in loser.get_data(as_text=True)
+    saved = _get(app, station.id)
+    assert saved.name == f"{winner}的名字"
+    assert saved.version == station.version + 1
+    assert [r.action for r in _revisions(app, station.id)][-1] == "update"
+
+
+def test_duplicate_warning_never_names_another_districts_station(app, xc):
+    client, token = xc
+    other = station_in(app, SAIHAN)
+    form = new_form(other.lat + 0.0001, other.lon, name=other.name, csrf_token=token)
+    response = client.post("/admin/stations/new", data=form)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert other.code not in html and other.address not in html
+    assert "另有 1 个相近的驿站在您负责范围以外的区县" in html

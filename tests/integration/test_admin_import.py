@@ -8,12 +8,14 @@ import csv
 import io
 import re
 import uuid
+import zipfile
 
 import pytest
 from sqlalchemy import func, select
 
-from stationmap import state
+from stationmap import state, tabular
 from stationmap.models import Station, StationRevision
+from stationmap.tabular import template_xlsx
 from tests.conftest import _copy_sqlite, _make_app
 from tests.integration.admin_support import (
     SAIHAN,
@@ -213,3 +215,101 @@ def test_export_neutralises_formulas(app, xc):
         session.get(Station, station.id).contact = '=HYPERLINK("http://x")'
     text = client.get("/admin/export", query_string={"format": "csv"}).data.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
+
+
+def _history(app, code):
+    with state(app).db.session() as session:
+        return list(
+            session.scalars(
+                select(StationRevision)
+                .join(Station, Station.id == StationRevision.station_id)
+                .where(Station.code == code)
+                .order_by(StationRevision.number)
+            )
+        )
+
+
+def test_command_line_import_records_revisions_by_cli(app, runner, tmp_path):
+    lat, lon = free_point(app, XINCHENG)
+    existing = station_in(app, XINCHENG)
+    path = tmp_path / "stations.csv"
+    path.write_bytes(
+        _csv(
+            [
+                ["", "命令行驿站", "", lat, lon, "water", "24/7"],
+                [
+                    existing.code,
+                    existing.name,
+                    "命令行改的地址",
+                    existing.lat,
+                    existing.lon,
+                    ";".join(existing.amenities),
+                    existing.opening_hours or "",
+                ],
+            ]
+        )
+    )
+    dry = runner.invoke(args=["import-stations", str(path), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert _history(app, existing.code) == []
+    result = runner.invoke(args=["import-stations", str(path)])
+    assert result.exit_code == 0, result.output
+    changed = _history(app, existing.code)
+    assert [(r.action, r.actor, r.user_id) for r in changed] == [
+        ("baseline", "（历史记录开始前）", None),
+        ("import", "cli", None),
+    ]
+    assert changed[1].changes["address"] == [existing.address, "命令行改的地址"]
+    assert changed[0].snapshot["address"] == existing.address  # restorable
+    with state(app).db.session() as session:
+        code = session.scalar(select(Station.code).where(Station.name == "命令行驿站"))
+    created = _history(app, code)
+    assert [(r.action, r.actor, r.number) for r in created] == [("import", "cli", 1)]
+    assert created[0].snapshot["name"] == "命令行驿站" and created[0].snapshot["amenities"] == [
+        "water"
+    ]
+    assert created[0].station_version == 1
+    again = runner.invoke(args=["import-stations", str(path)])
+    assert again.exit_code == 0, again.output
+    assert len(_history(app, existing.code)) == 2 and len(_history(app, code)) == 1
+
+
+def test_transfer_import_without_an_actor_keeps_no_history(app):
+    """Only bulk loads with nothing to keep (demo data, benchmarks) pass no actor."""
+    from stationmap.services import transfer
+
+    lat, lon = free_point(app, XINCHENG)
+    with state(app).db.write_session() as session:
+        report = transfer.import_stations(session, _csv([["", "无历史", "", lat, lon, "", ""]]))
+    assert report.ok and len(report.result.created) == 1
+    assert _history(app, report.result.created[0]) == []
+
+
+def _bomb_xlsx() -> bytes:
+    """The real template with one extra part of 20 MB of zeros (about 20 kB packed)."""
+    source = zipfile.ZipFile(io.BytesIO(template_xlsx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            bomb.writestr(info, source.read(info))
+        bomb.writestr("xl/media/padding.bin", b"\0" * (20 * 1024 * 1024))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("limit", "message"),
+    [(None, "zip bomb"), (1_000_000, "unpacks to more than 1,000,000 bytes")],
+)
+def test_zip_bomb_xlsx_upload_is_refused_with_a_clear_message(app, xc, monkeypatch, limit, message):
+    client, token = xc
+    if limit is not None:
+        monkeypatch.setattr(tabular, "MAX_UNCOMPRESSED_BYTES", limit)
+    data = _bomb_xlsx()
+    assert len(data) < 200_000
+    before = _count(app)
+    response = _upload(client, token, data, filename="bomb.xlsx")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert 'id="confirm"' not in html
+    assert _count(app) == before

@@ -3,8 +3,11 @@ really end, cookie flags, CSRF on every write, a login rate limit, security head
 
 from __future__ import annotations
 
+import socket
 import uuid
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from stationmap import state
@@ -241,3 +244,113 @@ def test_passwords_are_checked_by_length_only():
         assert "12" in str(exc)
     else:
         raise AssertionError("an 11-character password was accepted")
+
+
+class _Clock:
+    """Stands in for the session service's clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_session_ends_after_two_idle_hours_but_activity_keeps_it(app, monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(user_service, "_now", clock)
+    make_user(app, "root", "superadmin")
+    client = app.test_client()
+    login(client, "root")
+    start = clock.now
+    for hours in (1.9, 3.8, 5.7):  # each request comes within two hours of the last
+        clock.now = start + timedelta(hours=hours)
+        assert client.get("/admin/").status_code == 200, hours
+    clock.now = start + timedelta(hours=5.7, minutes=121)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login" in response.headers["Location"]
+
+
+def test_session_ends_after_its_absolute_lifetime_however_active(app, monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(user_service, "_now", clock)
+    make_user(app, "root", "superadmin")
+    client = app.test_client()
+    login(client, "root")
+    start = clock.now
+    hours = 0.0
+    while hours < 11.5:
+        hours += 1.5
+        clock.now = start + timedelta(hours=hours)
+        expected = 200 if hours < 12 else 302
+        assert client.get("/admin/").status_code == expected, hours
+    clock.now = start + user_service.SESSION_LIFETIME + timedelta(seconds=1)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_idle_timeout_is_configurable(sqlite_templates, tmp_path, monkeypatch):
+    path = tmp_path / f"{uuid.uuid4().hex}.sqlite3"
+    _copy_sqlite(sqlite_templates[False], path)
+    app = _make_app(f"sqlite:///{path}", tmp_path, STATIONMAP_SESSION_IDLE_MINUTES="30")
+    clock = _Clock()
+    monkeypatch.setattr(user_service, "_now", clock)
+    make_user(app, "root", "superadmin")
+    client = app.test_client()
+    login(client, "root")
+    start = clock.now
+    clock.now = start + timedelta(minutes=29)
+    assert client.get("/admin/").status_code == 200
+    clock.now = start + timedelta(minutes=29 + 31)
+    assert client.get("/admin/").status_code == 302
+    state(app).db.dispose()
+
+
+def test_logout_of_an_ended_session_just_goes_to_the_login_page(app):
+    make_user(app, "root", "superadmin")
+    client = app.test_client()
+    login(client, "root")
+    token = page_csrf(client)
+    other_tab = app.test_client()
+    other_tab.set_cookie("stationmap_session", client.get_cookie("stationmap_session").value)
+    assert client.post("/admin/logout", data={"csrf_token": token}).status_code == 303
+    for data in ({"csrf_token": token}, {}):  # the old page's token, or none at all
+        response = other_tab.post("/admin/logout", data=data)
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith("/admin/login")
+    # Without any cookie, too.
+    assert app.test_client().post("/admin/logout").status_code == 303
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_login_limit_is_shared_between_processes_through_redis(sqlite_templates, tmp_path):
+    """Two app instances stand in for two gunicorn workers behind one address."""
+    extra = {
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "STATIONMAP_APP_NAME": uuid.uuid4().hex,
+        "STATIONMAP_LOGIN_RATE_LIMIT": "3 per minute",
+    }
+    apps = []
+    for _ in range(2):
+        path = tmp_path / f"{uuid.uuid4().hex}.sqlite3"
+        _copy_sqlite(sqlite_templates[False], path)
+        apps.append(_make_app(f"sqlite:///{path}", tmp_path, **extra))
+        make_user(apps[-1], "root", "superadmin")
+    apps[0].extensions["stationmap.limiter"].reset()
+    clients = [a.test_client() for a in apps]
+    statuses = [login(clients[i % 2], "root", "wrong password!").status_code for i in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    response = login(clients[1], "root")  # the other worker refuses the right password too
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    apps[0].extensions["stationmap.limiter"].reset()
+    for app in apps:
+        state(app).db.dispose()

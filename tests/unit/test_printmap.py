@@ -149,7 +149,8 @@ def test_map_scale_is_rounded_to_a_familiar_value(metres_per_mm, expected):
 
 
 def _panel_boxes(built) -> list[list]:
-    return [built.labels, built.inset_labels]
+    """The labels of each panel: the main map, then each enlarged core."""
+    return [built.labels, *(inset.labels for inset in built.insets)]
 
 
 def test_every_station_is_numbered_once(a4_map):
@@ -199,6 +200,95 @@ def test_drawn_numbers_fit_inside_their_label_boxes(a4_map):
             assert extent.x0 >= lab.x0 * px_per_mm - 0.5 and extent.x1 <= lab.x1 * px_per_mm + 0.5
             checked += 1
     assert checked >= len(a4_map.stations) // 2
+
+
+def _three_cores(n: int) -> list[MapStation]:
+    """``n`` stations in three dense urban cores (sigma about 400 m) and a sprinkle over
+    the county: the worst case for numbers on a printed map."""
+    rng = np.random.default_rng(7)
+    cores = ((40.86, 111.70), (40.95, 111.86), (41.04, 111.74))
+    out = []
+    for i in range(n):
+        if i % 10 == 9:
+            lat, lon = rng.uniform(40.81, 41.09), rng.uniform(111.61, 111.99)
+        else:
+            c_lat, c_lon = cores[i % 3]
+            lat, lon = c_lat + rng.normal(0, 0.0036), c_lon + rng.normal(0, 0.0048)
+        out.append(MapStation(code=f"150102-{i + 1:04d}", name=f"驿站{i + 1}", lat=lat, lon=lon))
+    return out
+
+
+def _overlapping_pairs(boxes: np.ndarray, others: np.ndarray | None = None) -> int:
+    """How many pairs of boxes (x0, y0, x1, y1 rows) overlap; with ``others``, how many
+    (box, other) pairs do."""
+    b = boxes[:, None, :]
+    o = (boxes if others is None else others)[None, :, :]
+    hit = (b[..., 0] < o[..., 2] - 1e-6) & (o[..., 0] < b[..., 2] - 1e-6)
+    hit &= (b[..., 1] < o[..., 3] - 1e-6) & (o[..., 1] < b[..., 3] - 1e-6)
+    if others is None:
+        return int(np.triu(hit, k=1).sum())
+    return int(hit.sum())
+
+
+@pytest.fixture(scope="module")
+def dense_a3():
+    return build_district_map(AREA, _three_cores(1000), SETTINGS, MapOptions(paper="A3"))
+
+
+def test_a_thousand_stations_in_three_cores_all_get_a_readable_number(dense_a3):
+    """Every station is numbered exactly once, on the main map or in one enlarged core,
+    in type no smaller than the legible minimum."""
+    from stationmap.render.insets import MIN_LABEL_PT
+
+    built = dense_a3
+    numbered = [lab.index for panel in _panel_boxes(built) for lab in panel]
+    assert sorted(numbered) == list(range(1000))
+    assert built.unplaced == []
+    assert len(built.insets) >= 2, "several cores get their own insets"
+    assert built.label_font_pt >= MIN_LABEL_PT
+    for inset in built.insets:
+        assert inset.font_pt >= MIN_LABEL_PT
+        assert {lab.index for lab in inset.labels} == set(inset.members)
+        for lab in inset.labels:
+            assert lab.text == str(lab.index + 1)
+
+
+def test_a_thousand_stations_no_two_number_boxes_overlap(dense_a3):
+    built = dense_a3
+    r = 1.05
+    main = np.array([lab.box for lab in built.labels])
+    assert _overlapping_pairs(main) == 0
+    # Nor does a main-map number cover any marker but its own (cores included).
+    markers = np.column_stack((built.points_mm - r, built.points_mm + r))
+    hits = [
+        (lab.index, k)
+        for lab, row in zip(built.labels, main, strict=True)
+        for k in np.flatnonzero(
+            (row[0] < markers[:, 2] - 1e-6)
+            & (markers[:, 0] < row[2] - 1e-6)
+            & (row[1] < markers[:, 3] - 1e-6)
+            & (markers[:, 1] < row[3] - 1e-6)
+        )
+        if k != lab.index
+    ]
+    assert hits == []
+    # Cores' numbers stay off the main map's.
+    cores = np.array([inset.core for inset in built.insets])
+    assert _overlapping_pairs(main, cores) == 0
+    for inset in built.insets:
+        boxes = np.array([lab.box for lab in inset.labels])
+        assert _overlapping_pairs(boxes) == 0, inset.letter
+        anchors = np.array([(lab.anchor_x, lab.anchor_y) for lab in inset.labels])
+        own = np.column_stack((anchors - r, anchors + r))
+        assert _overlapping_pairs(boxes, own) == 0 or all(
+            _overlapping_pairs(boxes[k : k + 1], np.delete(own, k, axis=0)) == 0
+            for k in range(len(boxes))
+        ), inset.letter
+    # Panels on the same page keep apart.
+    for a, b in itertools.combinations(built.insets, 2):
+        if a.page == b.page:
+            assert not boxes_overlap(a.frame, b.frame)
+    assert all(0 <= inset.page < len(built.figures) for inset in built.insets)
 
 
 def test_placer_leaves_a_point_unplaced_rather_than_overlap():
