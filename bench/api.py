@@ -52,7 +52,6 @@ from synthetic import courier_positions, generate
 
 from stationmap import create_app, state
 from stationmap.db import upgrade
-from stationmap.geo.navigation import cached_links
 from stationmap.geo.nearest import Filters, IndexedStation, NearestIndex
 from stationmap.services import districts as district_service
 from stationmap.services.nearest import load_rows
@@ -372,7 +371,7 @@ def profile_requests(env: dict[str, str], folder: Path, count: int, points: Path
     for url in nearest_urls[-200:]:  # warm
         _get_ns(client, url)
     index = service._current()[0]
-    real_links = web_api.cached_links
+    real_links = web_api.navigation_links
     stub = {"amap": {}, "baidu": {}, "tencent": {}}
     samples: dict[str, list[int]] = {
         "trivial": [],
@@ -384,11 +383,11 @@ def profile_requests(env: dict[str, str], folder: Path, count: int, points: Path
     for i in range(min(count, len(pairs))):
         samples["trivial"].append(_get_ns(client, TRIVIAL))
         samples["nearest k=5"].append(_get_ns(client, nearest_urls[i]))
-        web_api.cached_links = lambda *_args: stub  # type: ignore[assignment]
+        web_api.navigation_links = lambda *_args: stub  # type: ignore[assignment]
         try:
             samples["nearest k=5, links stubbed"].append(_get_ns(client, nearest_urls[i]))
         finally:
-            web_api.cached_links = real_links
+            web_api.navigation_links = real_links
         started = time.perf_counter_ns()
         index.nearest(float(pairs[i][0]), float(pairs[i][1]), 5)
         samples["NearestIndex.nearest alone"].append(time.perf_counter_ns() - started)
@@ -397,11 +396,8 @@ def profile_requests(env: dict[str, str], folder: Path, count: int, points: Path
     for name, value in medians.items():
         print(f"{name:34} {value:8.0f}")
     links_us = medians["nearest k=5"] - medians["nearest k=5, links stubbed"]
-    info = cached_links.cache_info()
     print(
-        f"navigation links: {links_us:.0f} us a request ({links_us / medians['nearest k=5']:.0%}); "
-        f"cached_links hits {info.hits:,}, misses {info.misses:,} "
-        f"({info.hits / max(1, info.hits + info.misses):.0%} hit rate)"
+        f"navigation links: {links_us:.0f} us a request ({links_us / medians['nearest k=5']:.0%})"
     )
 
     profiler = cProfile.Profile()

@@ -301,3 +301,15 @@ def test_tianditu_without_key_refuses_to_start(instance: Path) -> None:
         _make_app(instance, STATIONMAP_TILES="tianditu", STATIONMAP_TIANDITU_KEY="")
     with pytest.raises(ConfigError, match="STATIONMAP_TILES"):
         _make_app(instance, STATIONMAP_TILES="google")
+
+
+def test_responses_are_compressed_for_clients_that_ask(client: FlaskClient) -> None:
+    for path in ("/", "/static/app.js", "/static/app.js", "/api/v1/stations?limit=200"):
+        response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200
+        assert response.headers.get("Content-Encoding") == "gzip", path
+        response.close()
+    plain = client.get("/static/app.js")
+    assert "Content-Encoding" not in plain.headers
+    assert b"function" in plain.get_data()
+    plain.close()
