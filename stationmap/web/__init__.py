@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import Any
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Response, request
 from flask.json.provider import DefaultJSONProvider
 from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -63,26 +63,6 @@ COMPRESS_TYPES = [
 ]
 
 
-def _static_cache_key(req: Request) -> str | None:
-    """Compressed static files are kept (they change only with a deploy)."""
-    if req.path.startswith("/static/"):
-        return f"{req.path}|{req.accept_encodings}"
-    return None
-
-
-class _CompressedStatic:
-    """A bounded in-memory store for compressed static files."""
-
-    _store: ClassVar[dict[str, bytes]] = {}
-
-    def get(self, key: str) -> bytes | None:
-        return self._store.get(key)
-
-    def set(self, key: str, value: bytes) -> None:
-        if len(self._store) < 256:
-            self._store[key] = value
-
-
 def _buffer_static(response: Response) -> Response:
     if request.path.startswith("/static/") and response.status_code == 200:
         response.direct_passthrough = False
@@ -119,8 +99,6 @@ def register(app: Flask, settings: Settings) -> None:
     # instead; then set COMPRESS_REGISTER=False.
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESS_TYPES)
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
-    app.config.setdefault("COMPRESS_CACHE_KEY", _static_cache_key)
-    app.config.setdefault("COMPRESS_CACHE_BACKEND", _CompressedStatic)
     Compress(app)
     # Runs before the compressor (after_request hooks run last-registered first): static
     # files are sent as passthrough streams, which it would otherwise leave alone.

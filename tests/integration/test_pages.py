@@ -3,6 +3,7 @@ report placeholder, the district picker, language, tiles and the Content-Securit
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -309,6 +310,11 @@ def test_responses_are_compressed_for_clients_that_ask(client: FlaskClient) -> N
         assert response.status_code == 200
         assert response.headers.get("Content-Encoding") == "gzip", path
         response.close()
+    # Only static files are kept compressed: every other answer is its own.
+    nearest = client.get(
+        "/api/v1/stations/nearest?lat=40.8&lon=111.6", headers={"Accept-Encoding": "gzip"}
+    )
+    assert gzip.decompress(nearest.get_data()).startswith(b'{"type":"FeatureCollection"')
     plain = client.get("/static/app.js")
     assert "Content-Encoding" not in plain.headers
     assert b"function" in plain.get_data()
