@@ -27,7 +27,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
 
 from stationmap import create_app, state
-from tests.faults.conftest import cli_command, cli_environ, wait_until
+from stationmap.station_fields import FIELDS
+from tests.faults.support import cli_command, cli_environ, wait_until
 
 pytestmark = pytest.mark.faults
 
@@ -47,21 +48,7 @@ def _write_csv(path: Path, rows: int) -> tuple[int, int]:
     amenity_rows = group_rows = 0
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(
-            [
-                "code",
-                "name",
-                "address",
-                "lat",
-                "lon",
-                "datum",
-                "host_type",
-                "amenities",
-                "worker_groups",
-                "opening_hours",
-                "phone",
-            ]
-        )
+        writer.writerow(FIELDS[:11])  # code ... phone
         for i in range(rows):
             amenities = ["water", "toilet"] if i % 3 else ["water", "phone_charging", "toilet"]
             groups = ["courier"] if i % 2 else ["courier", "food_delivery"]

@@ -13,23 +13,9 @@ from pyproj import Geod
 from stationmap.catalog import AMENITY_CODES, HOST_TYPE_CODES, WORKER_GROUP_CODES
 from stationmap.demo_data import COUNTIES, LAUNCH_CODES, generate_demo
 from stationmap.geo.districts import DistrictLocator, shipped_districts
+from stationmap.station_fields import FIELDS
 
-KEYS = {
-    "code",
-    "name",
-    "address",
-    "lat",
-    "lon",
-    "datum",
-    "host_type",
-    "amenities",
-    "worker_groups",
-    "opening_hours",
-    "phone",
-    "contact",
-    "services",
-    "status",
-}
+KEYS = set(FIELDS)  # every row is a complete import row
 
 
 @pytest.fixture(scope="module")
