@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 
 from stationmap import create_app, state
-from tests.faults.conftest import PrivateCluster, Reply, http_get, live_server, wait_until
+from tests.faults.support import PrivateCluster, Reply, http_get, live_server, wait_until
 
 pytestmark = pytest.mark.faults
 
