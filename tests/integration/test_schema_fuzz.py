@@ -39,6 +39,10 @@ def test_api_conforms_to_its_openapi_document(api_schema, path, method):
     @given(case=operation.as_strategy())
     @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
     def check(case):
-        case.call_and_validate(excluded_checks=[positive_data_acceptance])
+        case.call_and_validate(
+            excluded_checks=[positive_data_acceptance],
+            # The WSGI transport does not undo gzip; the app compresses when asked.
+            headers={"Accept-Encoding": "identity"},
+        )
 
     check()
