@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import opening_hours as _oh
 
 MAX_LENGTH = 500
+_MINUTE = timedelta(minutes=1)
 
 
 class HoursError(ValueError):
@@ -40,28 +41,58 @@ class HoursState:
     change_at: datetime | None
     comment: str = ""
 
+    def change_at_iso(self) -> str | None:
+        """``change_at`` as ISO-8601 local time to the second. An offset that is not
+        whole minutes (local mean time, before standard time zones) is written in UTC
+        instead: ISO-8601 offsets have no seconds."""
+        change = self.change_at
+        if change is None:
+            return None
+        offset = change.utcoffset()
+        if offset is not None and offset.seconds % 60:
+            change = change.astimezone(UTC)
+        return change.isoformat(timespec="seconds")
+
 
 class Hours:
     """Parsed opening hours; build with :func:`parse_hours`."""
 
-    __slots__ = ("_oh", "text")
+    __slots__ = ("_memo", "_oh", "text")
 
     def __init__(self, text: str, parsed: _oh.OpeningHours) -> None:
         self.text = text
         self._oh = parsed
+        # The last answer and the minute it holds for (see state()).
+        self._memo: tuple[ZoneInfo, datetime, datetime, HoursState] | None = None
 
     def is_open(self, at: datetime, tz: ZoneInfo) -> bool | None:
         """True if open at ``at``, False if closed, None if the hours say "unknown" or
         ``at`` lies outside the years the holiday calendar covers."""
-        local = _local(at, tz)
-        if local is None or self._oh.is_unknown(local):
-            return None
-        return bool(self._oh.is_open(local))
+        return self.state(at, tz).open
 
     def state(self, at: datetime, tz: ZoneInfo) -> HoursState:
+        """The state at ``at`` and when it next changes.
+
+        The syntax has no unit below the minute, so the answer is the same for every
+        instant of a local minute: it is computed for the minute's start and kept, with
+        that minute as a UTC interval, until another minute or zone is asked about.
+        A nearest answer asks a few strings about the same minute again and again.
+        """
+        memo = self._memo
+        if memo is not None and memo[0] is tz and at.tzinfo is not None and memo[1] <= at < memo[2]:
+            return memo[3]
         local = _local(at, tz)
         if local is None:
-            return HoursState(None, None)
+            return UNKNOWN
+        minute = local.replace(second=0, microsecond=0)
+        answer = self._evaluate(minute, tz)
+        # fold=0: in a repeated hour (end of summer time) the second pass misses the
+        # memo and is computed afresh, never answered from the first.
+        start = minute.replace(tzinfo=tz).astimezone(UTC)
+        self._memo = (tz, start, start + _MINUTE, answer)
+        return answer
+
+    def _evaluate(self, local: datetime, tz: ZoneInfo) -> HoursState:
         state, comment = self._oh.state(local)
         name = str(state).rsplit(".", 1)[-1].upper()
         is_open = None if name == "UNKNOWN" else name == "OPEN"
@@ -107,6 +138,20 @@ def parse_hours(text: str) -> Hours:
     except (_oh.ParserError, SyntaxError, ValueError) as exc:
         raise HoursError(_explain(stripped, str(exc))) from None
     return Hours(stripped, parsed)
+
+
+UNKNOWN = HoursState(None, None)
+
+
+def hours_state(text: str | None, at: datetime, tz: ZoneInfo) -> HoursState:
+    """The state of stored hours ``text`` at ``at``; :data:`UNKNOWN` when there are no
+    hours or they no longer parse (stored before a rule changed)."""
+    if text is None:
+        return UNKNOWN
+    try:
+        return parse_hours(text).state(at, tz)
+    except HoursError:
+        return UNKNOWN
 
 
 def _explain(text: str, detail: str) -> str:

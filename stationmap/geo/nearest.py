@@ -29,7 +29,7 @@ import numpy.typing as npt
 from scipy.spatial import cKDTree
 
 from stationmap.geo.distance import WGS84, ecef_m, ecef_point_m, geodesic_many
-from stationmap.geo.hours import HoursError, parse_hours
+from stationmap.geo.hours import hours_state
 
 # Above this many candidates a filtered scan is cheaper than asking the tree for more.
 _SCAN_AFTER = 2048
@@ -181,13 +181,7 @@ class NearestIndex:
         return out
 
     def _is_open(self, hours_code: int, at: datetime) -> bool | None:
-        text = self._hours_texts[hours_code]
-        if text is None:
-            return None
-        try:
-            return parse_hours(text).is_open(at, self.tz)
-        except HoursError:
-            return None
+        return hours_state(self._hours_texts[hours_code], at, self.tz).open
 
     def is_open(self, position: int, at: datetime) -> bool | None:
         """Open state of the station at ``position``: True, False, or None if unknown."""

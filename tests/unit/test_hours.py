@@ -77,3 +77,41 @@ def test_times_outside_the_calendar_are_unknown(year):
     at = datetime(year, 6, 1, 12, 0, tzinfo=UTC)
     assert hours.is_open(at, SHANGHAI) is None
     assert hours.state(at, SHANGHAI).open is None
+
+
+def _fresh(text):
+    """A new Hours object, with no remembered answer."""
+    return parse_hours.__wrapped__(text)
+
+
+def test_answers_change_at_the_minute_boundary_after_being_remembered():
+    hours = _fresh("Mo-Fr 08:00-20:00")
+    before = datetime(2026, 11, 23, 7, 59, 59, 999999, tzinfo=SHANGHAI)  # a Monday
+    at_eight = datetime(2026, 11, 23, 8, 0, tzinfo=SHANGHAI)
+    assert hours.state(before, SHANGHAI).open is False
+    assert hours.state(before, SHANGHAI).change_at == at_eight
+    assert hours.state(at_eight, SHANGHAI).open is True
+    assert hours.state(at_eight, SHANGHAI).change_at == datetime(
+        2026, 11, 23, 20, 0, tzinfo=SHANGHAI
+    )
+    # Back in time, and the same instant seen from another zone.
+    assert hours.state(before, SHANGHAI).open is False
+    assert hours.state(at_eight.astimezone(UTC), SHANGHAI).open is True
+    assert hours.state(at_eight, ZoneInfo("Europe/London")).open is False
+
+
+def test_remembered_answers_equal_fresh_ones_over_random_instants():
+    import random
+
+    rng = random.Random(7)
+    texts = ["Mo-Fr 08:00-20:00; Sa 10:00-12:00", "Mo-Su 22:00-06:00", "24/7", "Sa unknown"]
+    zones = [SHANGHAI, ZoneInfo("Europe/Berlin")]  # Berlin has summer time
+    start = datetime(2026, 3, 28, tzinfo=UTC).timestamp()
+    shared = {text: _fresh(text) for text in texts}
+    moment = start
+    for _ in range(3000):
+        # Mostly small steps (the same minute again and again), sometimes jumps.
+        moment += rng.choice([0, 1, 7, 29, 59, 61, 3599, 86400 * 3, -61, -86400])
+        at = datetime.fromtimestamp(moment, UTC)
+        text, tz = rng.choice(texts), rng.choice(zones)
+        assert shared[text].state(at, tz) == _fresh(text).state(at, tz), (text, at, tz)
