@@ -58,6 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             settings.tz,
             settings.index_check_s,
             database_knn=lambda: has_postgis(database),
+            quick_read=database.read,
         ),
     )
 

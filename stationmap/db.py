@@ -12,11 +12,11 @@ whether the PostGIS extension is there.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -25,16 +25,20 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 @dataclass(frozen=True)
 class Database:
-    """An engine for reads and the same pool with ``BEGIN IMMEDIATE`` for writes."""
+    """An engine for reads and the same pool with ``BEGIN IMMEDIATE`` for writes, and
+    on PostgreSQL a small pool for the hot path's one-statement reads (see
+    :meth:`read`)."""
 
     engine: Engine
     write_engine: Engine
+    quick_engine: Engine
 
     @property
     def is_sqlite(self) -> bool:
@@ -62,8 +66,29 @@ class Database:
         finally:
             session.close()
 
+    def read(self, query: Callable[[Connection], T]) -> T:
+        """Run ``query`` (reads needing no snapshot across statements: in practice one
+        statement) on a connection of the quick pool.
+
+        On PostgreSQL that pool is in autocommit mode and does not ping before use: no
+        BEGIN, ROLLBACK or ping round trips, which are most of a nearest query's cost.
+        A connection that a database restart has broken fails its statement instead;
+        the pool then drops every connection it held, and the query is run once more
+        on a new one. An outage that lasts still raises (the API answers 503).
+        """
+        for attempt in (1, 2):
+            try:
+                with self.quick_engine.connect() as conn:
+                    return query(conn)
+            except DBAPIError as exc:
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.quick_engine is not self.engine:
+            self.quick_engine.dispose()
 
 
 def connect(url: str, **engine_kwargs: Any) -> Database:
@@ -74,10 +99,14 @@ def connect(url: str, **engine_kwargs: Any) -> Database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **engine_kwargs)
         _configure_sqlite(engine)
+        quick = engine  # in-process: no round trips to save
     else:
+        quick = create_engine(
+            url, **{**engine_kwargs, "isolation_level": "AUTOCOMMIT", "pool_pre_ping": False}
+        )
         engine_kwargs.setdefault("pool_pre_ping", True)
         engine = create_engine(url, **engine_kwargs)
-    return Database(engine, engine.execution_options(stationmap_write=True))
+    return Database(engine, engine.execution_options(stationmap_write=True), quick)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -128,6 +157,8 @@ SPATIAL_DDL = (
     "ALTER TABLE station ADD COLUMN IF NOT EXISTS geog geography(Point, 4326) "
     "GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography) STORED",
     "CREATE INDEX IF NOT EXISTS ix_station_geog ON station USING gist (geog)",
+    # Planar lon/lat boxes (the API's bbox) match this one exactly.
+    "CREATE INDEX IF NOT EXISTS ix_station_point ON station USING gist ((geog::geometry))",
     "ALTER TABLE district ADD COLUMN IF NOT EXISTS geom geometry(MultiPolygon, 4326) "
     "GENERATED ALWAYS AS (ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(boundary_geojson), 4326))) "
     "STORED",

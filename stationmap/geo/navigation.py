@@ -23,6 +23,9 @@ class NavTarget:
     lat: float  # WGS-84
     lon: float
     name: str
+    # The same point in GCJ-02 when the caller has it already (the nearest index
+    # converts all stations at once); otherwise it is converted here.
+    gcj: tuple[float, float] | None = None
 
 
 def _fmt(value: float) -> str:
@@ -35,7 +38,7 @@ def navigation_links(
     """URLs for each navigation app: ``{"amap": {"web", "android", "ios"}, "baidu":
     {"app", "web"}, "tencent": {"app", "web"}}``. Built with f-strings from values
     quoted once: this runs for every station in every nearest answer."""
-    g_lat, g_lon = wgs84_to_gcj02(target.lat, target.lon)
+    g_lat, g_lon = target.gcj or wgs84_to_gcj02(target.lat, target.lon)
     b_lat, b_lon = gcj02_to_bd09(g_lat, g_lon)
     g_lat_s, g_lon_s, b_lat_s, b_lon_s = _fmt(g_lat), _fmt(g_lon), _fmt(b_lat), _fmt(b_lon)
     name = quote(target.name or "驿站", safe="")

@@ -12,21 +12,26 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+import numpy as np
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
+from stationmap.geo.datum import wgs84_to_gcj02
+from stationmap.geo.hours import HoursState, hours_state
 from stationmap.geo.nearest import Filters, IndexedStation, NearestIndex
 from stationmap.models import Station, StationAmenity, StationWorkerGroup
 from stationmap.services.stations import data_version
 
 # Above this many stations an index is rebuilt in the background (see _current).
 SYNC_REBUILD_MAX = 20_000
+# From this many points numpy's set-up cost is repaid (a nearest answer has a handful).
+VECTOR_MIN = 64
 
 
 class StationRow(NamedTuple):
@@ -45,13 +50,32 @@ class StationRow(NamedTuple):
     is_demo: bool
     lat: float
     lon: float
+    gcj_lat: float  # GCJ-02, for the AMap and Tencent links (converted once, at load)
+    gcj_lon: float
+
+
+def station_rows(records: Sequence[tuple[Any, ...]]) -> list[StationRow]:
+    """Rows from records holding every :class:`StationRow` field up to ``lon``; the
+    GCJ-02 position is computed for all of them at once (a border test per point is
+    the costly part of the conversion, and is vectorized for many rows)."""
+    if len(records) < VECTOR_MIN:
+        return [StationRow(*r, *wgs84_to_gcj02(r[-2], r[-1])) for r in records]
+    lats = np.fromiter((r[-2] for r in records), dtype=np.float64, count=len(records))
+    lons = np.fromiter((r[-1] for r in records), dtype=np.float64, count=len(records))
+    gcj_lats, gcj_lons = wgs84_to_gcj02(lats, lons)
+    return [
+        StationRow(*record, gcj_lat, gcj_lon)
+        for record, gcj_lat, gcj_lon in zip(
+            records, gcj_lats.tolist(), gcj_lons.tolist(), strict=True
+        )
+    ]
 
 
 @dataclass(frozen=True, slots=True)
 class NearestResult:
     station: StationRow
     distance_m: float
-    open_now: bool | None
+    hours: HoursState  # at the moment asked about
 
 
 def _codes_by_station(session: Session, station_id: Any, code: Any) -> dict[int, tuple[str, ...]]:
@@ -84,24 +108,26 @@ def load_rows(session: Session) -> list[StationRow]:
         .where(Station.deleted_at.is_(None), Station.status == "active")
         .order_by(Station.id)
     )
-    return [
-        StationRow(
-            sid,
-            code,
-            name,
-            address,
-            district,
-            host,
-            amenities.get(sid, ()),
-            groups.get(sid, ()),
-            hours,
-            phone,
-            bool(demo),
-            lat,
-            lon,
-        )
-        for sid, code, name, address, district, host, hours, phone, demo, lat, lon in rows
-    ]
+    return station_rows(
+        [
+            (
+                sid,
+                code,
+                name,
+                address,
+                district,
+                host,
+                amenities.get(sid, ()),
+                groups.get(sid, ()),
+                hours,
+                phone,
+                bool(demo),
+                lat,
+                lon,
+            )
+            for sid, code, name, address, district, host, hours, phone, demo, lat, lon in rows
+        ]
+    )
 
 
 class NearestService:
@@ -122,8 +148,10 @@ class NearestService:
         tz: ZoneInfo,
         check_interval_s: float = 0.5,
         database_knn: Callable[[], bool] | None = None,
+        quick_read: Callable[[Callable[[Connection], Any]], Any] | None = None,
     ) -> None:
         self._session_factory = session_factory
+        self._quick_read = quick_read
         self._database_knn_check = database_knn
         self._database_knn: bool | None = None
         self.tz = tz
@@ -227,13 +255,20 @@ class NearestService:
         if self.uses_database():
             from stationmap.services import postgis
 
+            def query(conn: Connection) -> list[NearestResult]:
+                return postgis.nearest(conn, lat, lon, k, filters, at, self.tz)
+
+            if self._quick_read is not None:
+                return self._quick_read(query)  # type: ignore[no-any-return]
             with self._session_factory() as session:
-                return postgis.nearest(session, lat, lon, k, filters, at, self.tz)
+                return query(session.connection())
         index, rows = self._current()
-        return [
-            NearestResult(rows[hit.position], hit.distance_m, index.is_open(hit.position, at))
-            for hit in index.nearest(lat, lon, k, filters)
-        ]
+        results = []
+        for hit in index.nearest(lat, lon, k, filters):
+            row = rows[hit.position]
+            state = hours_state(row.opening_hours, at, self.tz)
+            results.append(NearestResult(row, hit.distance_m, state))
+        return results
 
     def size(self) -> int:
         index, _ = self._current()

@@ -9,32 +9,22 @@ like pyproj), and widens until no station beyond the candidates could rank highe
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-from stationmap.geo.hours import HoursError, parse_hours
+from stationmap.geo.hours import hours_state
 from stationmap.geo.nearest import Filters
-from stationmap.services.nearest import NearestResult, StationRow
+from stationmap.services.nearest import NearestResult, station_rows
 
 # Spheroid and sphere distances differ by less than 0.6 %: a margin for the KNN order.
 SPHERE_MARGIN = 0.01
 
 _LEVEL_ORDER = "CASE d.level WHEN 'county' THEN 0 WHEN 'city' THEN 1 ELSE 2 END"
-
-
-def _is_open(hours: str | None, at: datetime, tz: ZoneInfo) -> bool | None:
-    if hours is None:
-        return None
-    try:
-        return parse_hours(hours).is_open(at, tz)
-    except HoursError:
-        return None
 
 
 def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
@@ -61,7 +51,7 @@ def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
 
 
 def nearest(
-    session: Session,
+    conn: Connection | Session,
     lat: float,
     lon: float,
     k: int,
@@ -70,77 +60,74 @@ def nearest(
     tz: ZoneInfo,
 ) -> list[NearestResult]:
     """The ``k`` nearest active stations passing ``filters``, exactly as the in-process
-    index ranks them (geodesic distance, then id)."""
+    index ranks them (geodesic distance, then id).
+
+    One statement in the usual case: the KNN scan takes ``want`` candidates in sphere
+    order; they are ranked by spheroid distance in SQL; only the stations kept get their
+    amenity and worker-group codes (sorted here, in code-point order like the in-process
+    rows, not in the database's collation). Opening hours are evaluated here, so with
+    ``open_now`` every candidate comes back. If the candidates cannot prove the answer
+    complete, the query runs again with four times as many.
+    """
     params: dict[str, Any] = {"lat": lat, "lon": lon}
     where = _filter_sql(filters, params)
     want = 4 * k + 12 if filters.open_at is not None else k + 8
     sql = text(
-        "WITH q AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography AS pt) "
-        "SELECT s.id, s.code, s.name, s.address, s.district_code, s.host_type, "
-        "s.opening_hours, s.phone, s.is_demo, s.lat, s.lon, "
+        "WITH q AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography AS pt), "
+        "candidate AS (SELECT s.id, s.code, s.name, s.address, s.district_code, "
+        "s.host_type, s.opening_hours, s.phone, s.is_demo, s.lat, s.lon, "
         "ST_Distance(s.geog, q.pt) AS distance_m, s.geog <-> q.pt AS sphere_m "
-        f"FROM station s, q WHERE {where} ORDER BY s.geog <-> q.pt LIMIT :want"
+        f"FROM station s, q WHERE {where} ORDER BY s.geog <-> q.pt LIMIT :want), "
+        "kept AS (SELECT c.*, count(*) OVER () AS found, max(c.sphere_m) OVER () AS reach_m "
+        "FROM candidate c ORDER BY c.distance_m, c.id LIMIT :keep) "
+        "SELECT kept.*, "
+        "ARRAY(SELECT a.amenity FROM station_amenity a WHERE a.station_id = kept.id) "
+        "AS amenities, "
+        'ARRAY(SELECT w."group" FROM station_worker_group w WHERE w.station_id = kept.id) '
+        "AS worker_groups "
+        "FROM kept ORDER BY kept.distance_m, kept.id"
     )
     while True:
-        rows = session.execute(sql, {**params, "want": want}).all()
-        exhausted = len(rows) < want
-        reach_m = float(rows[-1].sphere_m) if rows else 0.0
-        passing = [
+        keep = want if filters.open_at is not None else k
+        rows = conn.execute(sql, {**params, "want": want, "keep": keep}).all()
+        exhausted = not rows or rows[0].found < want
+        reach_m = float(rows[0].reach_m) if rows else 0.0
+        best = [
             r
             for r in rows
-            if filters.open_at is None or _is_open(r.opening_hours, filters.open_at, tz) is True
-        ]
-        best = sorted(passing, key=lambda r: (float(r.distance_m), r.id))[:k]
+            if filters.open_at is None
+            or hours_state(r.opening_hours, filters.open_at, tz).open is True
+        ][:k]
         complete = len(best) == k and float(best[-1].distance_m) * (1 + SPHERE_MARGIN) < reach_m
         if exhausted or complete:
-            return _results(session, best, at, tz)
+            return _results(best, at, tz)
         want *= 4
 
 
-def _results(
-    session: Session, rows: Sequence[Any], at: datetime, tz: ZoneInfo
-) -> list[NearestResult]:
-    ids = [r.id for r in rows]
-    amenities: dict[int, list[str]] = defaultdict(list)
-    groups: dict[int, list[str]] = defaultdict(list)
-    if ids:
-        for station_id, code in session.execute(
-            text(
-                "SELECT station_id, amenity FROM station_amenity WHERE station_id = ANY(:ids) "
-                "ORDER BY station_id, amenity"
-            ),
-            {"ids": ids},
-        ):
-            amenities[station_id].append(code)
-        for station_id, code in session.execute(
-            text(
-                'SELECT station_id, "group" FROM station_worker_group '
-                'WHERE station_id = ANY(:ids) ORDER BY station_id, "group"'
-            ),
-            {"ids": ids},
-        ):
-            groups[station_id].append(code)
-    return [
-        NearestResult(
-            StationRow(
+def _results(rows: Sequence[Any], at: datetime, tz: ZoneInfo) -> list[NearestResult]:
+    stations = station_rows(
+        [
+            (
                 r.id,
                 r.code,
                 r.name,
                 r.address,
                 r.district_code,
                 r.host_type,
-                tuple(amenities.get(r.id, ())),
-                tuple(groups.get(r.id, ())),
+                tuple(sorted(r.amenities)),
+                tuple(sorted(r.worker_groups)),
                 r.opening_hours,
                 r.phone,
                 bool(r.is_demo),
                 float(r.lat),
                 float(r.lon),
-            ),
-            float(r.distance_m),
-            _is_open(r.opening_hours, at, tz),
-        )
-        for r in rows
+            )
+            for r in rows
+        ]
+    )
+    return [
+        NearestResult(station, float(r.distance_m), hours_state(station.opening_hours, at, tz))
+        for station, r in zip(stations, rows, strict=True)
     ]
 
 

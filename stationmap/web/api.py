@@ -12,8 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from stationmap import catalog, state
 from stationmap.geo.datum import to_wgs84
-from stationmap.geo.hours import HoursError, parse_hours
-from stationmap.geo.navigation import NavTarget, navigation_links
+from stationmap.geo.hours import hours_state
+from stationmap.geo.navigation import NavTarget
 from stationmap.geo.nearest import Filters
 from stationmap.models import Station
 from stationmap.services import districts as district_service
@@ -23,6 +23,7 @@ from stationmap.services.revisions import Actor
 from stationmap.services.users import Principal
 from stationmap.station_fields import FIELDS, InvalidStation, parse_station
 from stationmap.web.errors import ApiError, bad_request, not_found, unprocessable
+from stationmap.web.nearest_json import nearest_collection, station_links
 from stationmap.web.params import Params
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -55,35 +56,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _links(station_id: int, code: str, lat: float, lon: float, name: str) -> dict[str, Any]:
-    return {
-        "self": f"{request.script_root}/api/v1/stations/{station_id}",
-        "page": f"{request.script_root}/s/{code}",
-        **navigation_links(
-            NavTarget(lat, lon, name), _settings().app_name, _settings().tencent_key
-        ),
-    }
-
-
-def _hours(hours: str | None, at: datetime) -> tuple[bool | None, str | None]:
-    """(open at ``at``, when that next changes as local ISO-8601) or (None, None)."""
-    if hours is None:
-        return None, None
-    try:
-        now = parse_hours(hours).state(at, _settings().tz)
-    except HoursError:
-        return None, None
-    if now.change_at is None:
-        return now.open, None
-    change = now.change_at
-    offset = change.utcoffset()
-    if offset is not None and offset.seconds % 60:  # historical local mean time, e.g. 1900
-        change = change.astimezone(UTC)
-    return now.open, change.isoformat(timespec="seconds")
-
-
 def station_properties(station: Station, at: datetime, *, full: bool) -> dict[str, Any]:
-    open_now, next_change_at = _hours(station.opening_hours, at)
+    settings = _settings()
+    hours = hours_state(station.opening_hours, at, settings.tz)
     props: dict[str, Any] = {
         "id": station.id,
         "code": station.code,
@@ -94,8 +69,8 @@ def station_properties(station: Station, at: datetime, *, full: bool) -> dict[st
         "amenities": station.amenities,
         "worker_groups": station.worker_groups,
         "opening_hours": station.opening_hours,
-        "open_now": open_now,
-        "next_change_at": next_change_at,
+        "open_now": hours.open,
+        "next_change_at": hours.change_at_iso(),
         "phone": station.phone,
         "status": station.status,
         "demo": station.is_demo,
@@ -109,7 +84,14 @@ def station_properties(station: Station, at: datetime, *, full: bool) -> dict[st
             created_at=station.created_at.isoformat(),
             updated_at=station.updated_at.isoformat(),
             version=station.version,
-            links=_links(station.id, station.code, station.lat, station.lon, station.name),
+            links=station_links(
+                station.id,
+                station.code,
+                NavTarget(station.lat, station.lon, station.name),
+                request.script_root,
+                settings.app_name,
+                settings.tencent_key,
+            ),
         )
     return props
 
@@ -160,52 +142,26 @@ def nearest_stations() -> Response:
         open_at=at if open_now else None,
         radius_m=radius_m,
     )
-    service = state(current_app).nearest
-    features = []
-    for result in service.nearest(wgs_lat, wgs_lon, k, filters, at):
-        row = result.station
-        open_now, next_change_at = _hours(row.opening_hours, at)
-        features.append(
-            {
-                "type": "Feature",
-                "id": row.id,
-                "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
-                "properties": {
-                    "id": row.id,
-                    "code": row.code,
-                    "name": row.name,
-                    "address": row.address,
-                    "district_code": row.district_code,
-                    "host_type": row.host_type,
-                    "amenities": list(row.amenities),
-                    "worker_groups": list(row.worker_groups),
-                    "opening_hours": row.opening_hours,
-                    "open_now": open_now,
-                    "next_change_at": next_change_at,
-                    "phone": row.phone,
-                    "distance_m": round(result.distance_m, 1),
-                    "demo": row.is_demo,
-                    "links": _links(row.id, row.code, row.lat, row.lon, row.name),
-                },
-            }
-        )
-    return _geojson(
-        {
-            "type": "FeatureCollection",
-            "features": features,
-            "query": {
-                "lat": wgs_lat,
-                "lon": wgs_lon,
-                "datum": "wgs84",
-                "given": {"lat": lat, "lon": lon, "datum": datum},
-                "k": k,
-                "radius_m": radius_m,
-                "amenity": list(amenities),
-                "open_now": open_now,
-                "at": at.isoformat(),
-            },
-        }
+    results = state(current_app).nearest.nearest(wgs_lat, wgs_lon, k, filters, at)
+    query = {
+        "lat": wgs_lat,
+        "lon": wgs_lon,
+        "datum": "wgs84",
+        "given": {"lat": lat, "lon": lon, "datum": datum},
+        "k": k,
+        "radius_m": radius_m,
+        "amenity": list(amenities),
+        "open_now": open_now,
+        "at": at.isoformat(),
+    }
+    body = nearest_collection(
+        results,
+        query,
+        script_root=request.script_root,
+        app_name=settings.app_name,
+        tencent_key=settings.tencent_key,
     )
+    return Response(body, mimetype=GEOJSON)
 
 
 @bp.get("/stations")
@@ -243,6 +199,7 @@ def list_stations() -> Response:
                 text=text,
                 limit=limit,
                 after_id=after_id,
+                postgis=state(current_app).nearest.uses_database(),
             ),
         )
         features = [station_feature(s, at, full=False) for s in stations]

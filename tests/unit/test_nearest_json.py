@@ -1,0 +1,142 @@
+"""The hand-written nearest answer is exactly the JSON of the same objects, for any
+station text, and never serves a stale or invalid feature."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from stationmap.geo.datum import wgs84_to_gcj02
+from stationmap.geo.hours import UNKNOWN, hours_state
+from stationmap.geo.navigation import NavTarget, navigation_links
+from stationmap.services.nearest import NearestResult, StationRow, station_rows
+from stationmap.web import nearest_json
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+AT = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 11:00 in Shanghai
+
+NASTY = [
+    "普通驿站",
+    'quote " and backslash \\ and slash /',
+    "</script><script>alert(1)</script>",
+    "${alert(1)} `tick`",
+    "line\nbreak\ttab\x01control",
+    "\u2028\u2029 separators",
+    "emoji 🚴 and \ud7ff",
+]
+
+
+def _row(station_id: int, name: str, hours: str | None = "Mo-Fr 08:00-20:00") -> StationRow:
+    (row,) = station_rows(
+        [
+            (
+                station_id,
+                f"150105-{station_id:04d}",
+                name,
+                f"{name} 路 {station_id} 号",
+                "150105",
+                "pharmacy",
+                ("toilet", "water_hot"),
+                ("courier",),
+                hours,
+                "0471-1234567",
+                station_id % 2 == 0,
+                40.8123456789,
+                111.7123456789,
+            )
+        ]
+    )
+    return row
+
+
+def _expected(result: NearestResult) -> dict:
+    row = result.station
+    return {
+        "type": "Feature",
+        "id": row.id,
+        "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+        "properties": {
+            "id": row.id,
+            "code": row.code,
+            "name": row.name,
+            "address": row.address,
+            "district_code": row.district_code,
+            "host_type": row.host_type,
+            "amenities": list(row.amenities),
+            "worker_groups": list(row.worker_groups),
+            "opening_hours": row.opening_hours,
+            "phone": row.phone,
+            "demo": row.is_demo,
+            "links": {
+                "self": f"/root/api/v1/stations/{row.id}",
+                "page": f"/root/s/{row.code}",
+                **navigation_links(NavTarget(row.lat, row.lon, row.name), "App", "KEY"),
+            },
+            "open_now": result.hours.open,
+            "next_change_at": result.hours.change_at_iso(),
+            "distance_m": round(result.distance_m, 1),
+        },
+    }
+
+
+def _answer(results: list[NearestResult], query: dict) -> dict:
+    text = nearest_json.nearest_collection(
+        results, query, script_root="/root", app_name="App", tencent_key="KEY"
+    )
+    return json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in output"))
+
+
+@pytest.mark.parametrize("name", NASTY)
+def test_answer_is_the_json_of_the_same_objects(name):
+    nearest_json.clear_cache()
+    results = [
+        NearestResult(row, 1234.5678 * i, hours_state(row.opening_hours, AT, SHANGHAI))
+        for i, row in enumerate([_row(1, name), _row(2, name, None), _row(3, name, "24/7")], 1)
+    ]
+    query = {"lat": 40.8, "lon": 111.7, "amenity": [name], "open_now": False}
+    answer = _answer(results, query)
+    assert answer == {
+        "type": "FeatureCollection",
+        "features": [_expected(r) for r in results],
+        "query": query,
+    }
+    # Served again from the cache: the same text.
+    assert _answer(results, query) == answer
+
+
+def test_links_use_the_gcj02_position_computed_at_load():
+    row = _row(5, "驿站")
+    assert (row.gcj_lat, row.gcj_lon) == wgs84_to_gcj02(row.lat, row.lon)
+    result = NearestResult(row, 10.0, UNKNOWN)
+    amap = _answer([result], {})["features"][0]["properties"]["links"]["amap"]["android"]
+    assert f"dlat={row.gcj_lat:.6f}&dlon={row.gcj_lon:.6f}" in amap
+
+
+def test_an_edited_station_is_never_served_from_the_cache():
+    nearest_json.clear_cache()
+    before = _row(7, "旧名字")
+    after = before._replace(name="新名字", amenities=("wifi",))
+    for row, name in ((before, "旧名字"), (after, "新名字"), (before, "旧名字")):
+        props = _answer([NearestResult(row, 1.0, UNKNOWN)], {})["features"][0]["properties"]
+        assert props["name"] == name
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_non_finite_numbers_are_refused_not_written(bad):
+    row = _row(9, "驿站")
+    with pytest.raises(ValueError):
+        nearest_json.nearest_collection(
+            [NearestResult(row, bad, UNKNOWN)], {}, script_root="", app_name="a", tencent_key=""
+        )
+    with pytest.raises(ValueError):
+        nearest_json.nearest_collection(
+            [NearestResult(row._replace(lat=bad), 1.0, UNKNOWN)],
+            {},
+            script_root="",
+            app_name="a",
+            tencent_key="",
+        )
