@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Select, and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from stationmap.geo.distance import geodesic_m
@@ -342,10 +342,10 @@ def encode_cursor(last_id: int) -> str:
 def decode_cursor(cursor: str) -> int:
     """Raise ValueError for a cursor this service did not make."""
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise ValueError("not a cursor from this API") from exc
-    kind, _, value = text.partition(":")
+    kind, _, value = decoded.partition(":")
     if kind != "id" or not value.isdigit():
         raise ValueError("not a cursor from this API")
     return int(value)
@@ -360,10 +360,37 @@ class StationQuery:
     limit: int = 100
     after_id: int = 0
     include_inactive: bool = True
+    postgis: bool = False  # the database has PostGIS: its index answers the bbox
 
 
 def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+# The bbox index of migration 0004, per backend; it gives candidates, and the exact
+# comparison on lat/lon follows. A box crossing the antimeridian is two boxes.
+_BOX_INDEX = {
+    "sqlite": "station.id IN (SELECT id FROM station_box WHERE max_lon >= :w{i} AND "
+    "min_lon <= :e{i} AND max_lat >= :s{i} AND min_lat <= :n{i})",
+    "postgis": "station.geog::geometry && ST_MakeEnvelope(:w{i}, :s{i}, :e{i}, :n{i}, 4326)",
+}
+
+
+def _in_box(
+    stmt: Select[Any], bbox: tuple[float, float, float, float], index: str | None
+) -> Select[Any]:
+    min_lon, min_lat, max_lon, max_lat = bbox
+    spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
+    boxes = []
+    for i, (west, east) in enumerate(spans):
+        exact = and_(Station.lon >= west, Station.lon <= east)
+        if index is not None:
+            candidates = text(_BOX_INDEX[index].format(i=i)).bindparams(
+                **{f"w{i}": west, f"e{i}": east, f"s{i}": min_lat, f"n{i}": max_lat}
+            )
+            exact = and_(candidates, exact)
+        boxes.append(exact)
+    return stmt.where(Station.lat >= min_lat, Station.lat <= max_lat, or_(*boxes))
 
 
 def list_stations(session: Session, query: StationQuery) -> tuple[list[Station], int | None]:
@@ -372,12 +399,9 @@ def list_stations(session: Session, query: StationQuery) -> tuple[list[Station],
     if not query.include_inactive:
         stmt = stmt.where(Station.status == "active")
     if query.bbox is not None:
-        min_lon, min_lat, max_lon, max_lat = query.bbox
-        stmt = stmt.where(Station.lat >= min_lat, Station.lat <= max_lat)
-        if min_lon <= max_lon:
-            stmt = stmt.where(Station.lon >= min_lon, Station.lon <= max_lon)
-        else:  # the box crosses the antimeridian
-            stmt = stmt.where(or_(Station.lon >= min_lon, Station.lon <= max_lon))
+        dialect = session.get_bind().dialect.name
+        index = "sqlite" if dialect == "sqlite" else "postgis" if query.postgis else None
+        stmt = _in_box(stmt, query.bbox, index)
     if query.district_codes is not None:
         stmt = stmt.where(Station.district_code.in_(sorted(query.district_codes)))
     for amenity in query.amenities:

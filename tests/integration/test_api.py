@@ -160,6 +160,35 @@ def test_query_far_from_every_station_returns_the_nearest_anyway(client):
     assert body["features"] == []
 
 
+def test_bbox_listing_equals_a_plain_filter_of_every_station(client):
+    """Boxes of every size, edges on stations, and one across the antimeridian: the
+    spatial index never loses or adds a station."""
+    import random
+
+    listed = _strict(client.get("/api/v1/stations", query_string={"limit": 1000}))["features"]
+    points = {f["id"]: f["geometry"]["coordinates"] for f in listed}
+    rng = random.Random(3)
+    boxes = [(-170.0, -10.0, 170.0, 80.0), (170.0, -10.0, -170.0, 80.0), (73.0, 18.0, 135.0, 54.0)]
+    for lon, lat in rng.sample(sorted(points.values()), 12):
+        half_lon, half_lat = rng.choice([0.001, 0.02, 0.3]), rng.choice([0.001, 0.02, 0.3])
+        boxes.append((lon - half_lon, lat - half_lat, lon + half_lon, lat + half_lat))
+        boxes.append((lon, lat, lon + half_lon, lat + half_lat))  # a station on the corner
+    for west, south, east, north in boxes:
+        bbox = ",".join(repr(v) for v in (west, south, east, north))
+        body = _strict(client.get("/api/v1/stations", query_string={"bbox": bbox, "limit": 1000}))
+        if west <= east:
+            inside = {
+                i for i, (x, y) in points.items() if west <= x <= east and south <= y <= north
+            }
+        else:
+            inside = {
+                i
+                for i, (x, y) in points.items()
+                if (x >= west or x <= east) and south <= y <= north
+            }
+        assert {f["id"] for f in body["features"]} == inside, bbox
+
+
 @pytest.mark.parametrize(
     ("query", "status", "field"),
     [

@@ -220,3 +220,31 @@ def test_huge_ids_are_404_not_a_database_error(app, api):
     client, secret = api
     response = client.patch("/api/v1/stations/99999999999", json={}, headers=_auth(secret, 1))
     assert response.status_code == 404
+
+
+def _ids_in_box(client, lat, lon, half=0.0005):
+    box = f"{lon - half},{lat - half},{lon + half},{lat + half}"
+    body = client.get("/api/v1/stations", query_string={"bbox": box, "limit": 1000}).get_json()
+    return {f["id"] for f in body["features"]}
+
+
+def test_bbox_index_follows_creates_moves_and_deletes(app, api):
+    """The bbox listing answers from a spatial index (an R*Tree on SQLite, GiST on
+    PostGIS): a station is found where it is now, not where it was."""
+    client, secret = api
+    lat, lon = free_point(app, XINCHENG)
+    created = client.post("/api/v1/stations", json=_body(lat, lon), headers=_auth(secret))
+    station_id = created.get_json()["id"]
+    assert station_id in _ids_in_box(client, lat, lon)
+    new_lat, new_lon = free_point(app, XINCHENG)
+    moved = client.patch(
+        f"/api/v1/stations/{station_id}",
+        json={"lat": new_lat, "lon": new_lon},
+        headers=_auth(secret, 1),
+    )
+    assert moved.status_code == 200, moved.get_json()
+    assert station_id not in _ids_in_box(client, lat, lon)
+    assert station_id in _ids_in_box(client, new_lat, new_lon)
+    deleted = client.delete(f"/api/v1/stations/{station_id}", headers=_auth(secret, 2))
+    assert deleted.status_code == 204
+    assert station_id not in _ids_in_box(client, new_lat, new_lon)
