@@ -95,6 +95,8 @@ def test_outage_gives_503_json_and_the_app_recovers_on_its_own(
                 _assert_served(reply, path)
             pool = state(app).db.engine.pool
             assert pool.checkedin() >= 2, pool.status()  # stale connections to come
+            quick = state(app).db.quick_engine.pool  # nearest: autocommit, no pre-ping
+            assert quick.checkedin() >= 1, quick.status()
 
             # 1. Outage with requests arriving: every one gets a clean 503.
             private_postgres.stop("fast")
@@ -112,8 +114,10 @@ def test_outage_gives_503_json_and_the_app_recovers_on_its_own(
                 _assert_served(reply, path)
 
             # 2. A restart between two requests: the pool's connections are all dead and
-            # nothing has told the app; pre-ping must notice before a query fails.
+            # nothing has told the app; pre-ping must notice before a query fails, and
+            # on the quick pool the failed statement is retried on a new connection.
             assert pool.checkedin() >= 2, pool.status()
+            assert quick.checkedin() >= 1, quick.status()
             private_postgres.stop("fast")
             try:
                 assert not private_postgres.ready()

@@ -172,3 +172,20 @@ def test_large_index_rebuilds_in_the_background(app, tmp_path, monkeypatch):
     after = client.get("/api/v1/stations/nearest", query_string=query).get_json()
     assert service.builds == builds + 1
     assert after["features"][0]["properties"]["name"] == "后台重建驿站"
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_quick_reads_survive_a_dropped_connection_without_pinging(app):
+    """Database.read runs in autocommit with no ping first; when the server has dropped
+    its connection (a restart, an idle timeout), the statement is retried once on a new
+    connection instead of failing the request."""
+    database = state(app).db
+    pid = database.read(lambda conn: conn.execute(text("SELECT pg_backend_pid()")).scalar())
+    assert database.read(lambda conn: conn.connection.dbapi_connection.autocommit) is True
+    with database.engine.connect() as admin:
+        admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        admin.commit()
+    again = database.read(lambda conn: conn.execute(text("SELECT pg_backend_pid()")).scalar())
+    assert again != pid
+    body = app.test_client().get("/api/v1/stations/nearest?lat=44.3&lon=86.2&k=3").get_json()
+    assert len(body["features"]) == 3

@@ -1,5 +1,5 @@
 """The architecture and style rules hold: import layers (import-linter contracts in
-setup.cfg) and ruff."""
+setup.cfg) and ruff (lint and format)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,10 @@ def _tool(name: str) -> str:
 
 def test_import_layers_are_kept():
     result = subprocess.run(
-        [_tool("lint-imports"), "--no-cache"], cwd=ROOT, capture_output=True, text=True,
+        [_tool("lint-imports"), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
@@ -30,7 +33,21 @@ def test_import_layers_are_kept():
 
 def test_ruff_is_clean():
     result = subprocess.run(
-        [_tool("ruff"), "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True,
+        [_tool("ruff"), "check", "--no-cache", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_ruff_format_is_kept():
+    result = subprocess.run(
+        [_tool("ruff"), "format", "--check", "--no-cache", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:]
