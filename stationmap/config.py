@@ -20,6 +20,7 @@
 ``STATIONMAP_PROXY_HOPS``      reverse proxies in front (for the client address); default 0.
 ``STATIONMAP_LOGIN_RATE_LIMIT`` login attempts per client address; default ``10 per minute``.
 ``STATIONMAP_IMPORT_MAX_BYTES`` largest admin upload (larger: 413); default 5 MiB.
+``STATIONMAP_SESSION_IDLE_MINUTES`` an unused admin session ends; default 120.
 ``STATIONMAP_TILES``           base map: ``none`` (default; works offline), ``osm``,
                                ``tianditu`` (needs ``STATIONMAP_TIANDITU_KEY``) or ``amap``
                                (GCJ-02: markers are converted to sit on it).
@@ -28,6 +29,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -60,6 +62,7 @@ class Settings:
     tianditu_key: str = ""
     login_rate_limit: str = "10 per minute"
     import_max_bytes: int = 5 * 1024 * 1024
+    session_idle_minutes: float = 120.0
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -104,6 +107,12 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         import_max_bytes = int(environ.get("STATIONMAP_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
     except ValueError as exc:
         raise ConfigError("STATIONMAP_IMPORT_MAX_BYTES must be a whole number of bytes") from exc
+    try:
+        idle_minutes = float(environ.get("STATIONMAP_SESSION_IDLE_MINUTES", "120"))
+    except ValueError:
+        idle_minutes = math.nan
+    if not 0 < idle_minutes < math.inf:
+        raise ConfigError("STATIONMAP_SESSION_IDLE_MINUTES must be a positive number of minutes")
     redis_url = environ.get("REDIS_URL", "")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
@@ -131,6 +140,7 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         tianditu_key=tianditu_key,
         login_rate_limit=environ.get("STATIONMAP_LOGIN_RATE_LIMIT", "10 per minute"),
         import_max_bytes=import_max_bytes,
+        session_idle_minutes=idle_minutes,
     )
 
 

@@ -57,16 +57,10 @@ def _clear_cookie(response: Response, name: str) -> None:
 
 
 def idle_timeout() -> timedelta:
-    """How long an unused session lives: ``STATIONMAP_SESSION_IDLE_MINUTES`` in the app
-    config (default 120); the absolute lifetime from login is
+    """How long an unused session lives (``STATIONMAP_SESSION_IDLE_MINUTES``, default
+    120); the absolute lifetime from login is
     :data:`~stationmap.services.users.SESSION_LIFETIME` either way."""
-    raw = current_app.config.get("STATIONMAP_SESSION_IDLE_MINUTES")
-    if raw is None:
-        return user_service.SESSION_IDLE
-    minutes = float(raw)
-    if not minutes > 0:
-        raise ValueError("STATIONMAP_SESSION_IDLE_MINUTES must be a positive number")
-    return timedelta(minutes=minutes)
+    return timedelta(minutes=state(current_app).settings.session_idle_minutes)
 
 
 def load_principal() -> None:

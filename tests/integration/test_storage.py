@@ -107,6 +107,16 @@ def test_bad_timezone_is_refused(tmp_path):
         )
 
 
+@pytest.mark.parametrize("minutes", ["0", "-5", "abc", "nan", "inf"])
+def test_bad_session_idle_minutes_are_refused(tmp_path, minutes):
+    with pytest.raises(ConfigError, match="STATIONMAP_SESSION_IDLE_MINUTES"):
+        _make_app(
+            f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            tmp_path,
+            STATIONMAP_SESSION_IDLE_MINUTES=minutes,
+        )
+
+
 def test_default_database_is_in_the_instance_folder(monkeypatch, tmp_path):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app({"STATIONMAP_ENV": "testing", "INSTANCE_PATH": str(tmp_path)})
