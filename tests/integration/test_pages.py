@@ -319,3 +319,24 @@ def test_responses_are_compressed_for_clients_that_ask(client: FlaskClient) -> N
     assert "Content-Encoding" not in plain.headers
     assert b"function" in plain.get_data()
     plain.close()
+
+
+def test_every_response_carries_the_security_headers_once(client: FlaskClient) -> None:
+    """API answers and errors, static files, the map page (its own CSP with a nonce)
+    and a 404 page all get the headers, none of them twice."""
+    names = ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")
+    paths = {
+        "/api/v1/stations/nearest?lat=40.8&lon=111.7": 200,
+        "/api/v1/stations/nearest?lat=abc&lon=111.7": 400,
+        "/api/v1/stations/999999": 404,
+        "/static/app.css": 200,
+        "/?district=150102": 200,
+        "/no/such/page": 404,
+    }
+    for path, status in paths.items():
+        with client.get(path) as response:
+            assert response.status_code == status, path
+            for name in (*names, "Content-Security-Policy"):
+                assert len(response.headers.getlist(name)) == 1, (path, name)
+    page_csp = client.get("/?district=150102").headers["Content-Security-Policy"]
+    assert "nonce-" in page_csp
