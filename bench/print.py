@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 
 from stationmap.geo.districts import parent_chain, shipped_districts
-from stationmap.render.poster import PosterStation, build_posters
+from stationmap.render.poster import PosterStation, posters_pdf
 from stationmap.render.printmap import MapArea, MapOptions, MapStation, build_district_map
 from stationmap.render.sheet import PrintSettings, pdf_bytes
 
@@ -117,7 +117,7 @@ def main() -> None:
         )
         for s in _stations(area, 150)
     ]
-    seconds, pdf = _time(lambda: pdf_bytes(build_posters(posters, SETTINGS)), args.repeat)
+    seconds, pdf = _time(lambda: posters_pdf(posters, SETTINGS), args.repeat)
     print(
         f"{'poster batch, 150 stations (PDF)':42} {seconds:9.2f} {15.0:9.1f} "
         f"{150:6d} {len(pdf):11,d}"  # type: ignore[arg-type]

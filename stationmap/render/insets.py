@@ -31,13 +31,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from matplotlib.axes import Axes
-from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
 
 from stationmap.render.labels import Box, LabelBox, label_size_mm, place_labels
 from stationmap.render.projection import geom_path
 from stationmap.render.sheet import ACCENT, INK, LAND, PT_PER_MM, axes_mm
+from stationmap.render.textlines import TextLines
 
 MIN_LABEL_PT = 5.0
 MAX_CORES = 6
@@ -221,10 +223,22 @@ def _place_twice(
     frame: Box,
     marker_r: float,
     give_up: float = 1.0,
+    *,
+    complete: bool = False,
 ) -> list[LabelBox | None]:
     """Near the marker first; then anywhere free within 45 mm on a leader line, unless
-    more than the fraction ``give_up`` is left (a smaller type size will do better)."""
-    placed = place_labels(pts, texts, font_pt, frame, marker_r_mm=marker_r, max_leader_mm=14.0)
+    more than the fraction ``give_up`` is left (a smaller type size will do better).
+    With ``complete``, the caller wants every number placed or none: placing stops at
+    the first number that finds no spot in either pass."""
+    placed = place_labels(
+        pts,
+        texts,
+        font_pt,
+        frame,
+        marker_r_mm=marker_r,
+        max_leader_mm=14.0,
+        max_unplaced=math.floor(give_up * len(texts)) if give_up < 1.0 else None,
+    )
     left = [k for k, lab in enumerate(placed) if lab is None]
     if left and len(left) <= give_up * len(placed):
         taken = [lab.box for lab in placed if lab is not None]
@@ -238,11 +252,28 @@ def _place_twice(
             obstacles=taken,
             max_leader_mm=45.0,
             ring_step_mm=1.5,
+            max_unplaced=0 if complete else None,
         )
         for k, lab in zip(left, again, strict=True):
             if lab is not None:
                 placed[k] = _reindex(lab, k)
     return placed
+
+
+def _too_crowded(
+    pts: np.ndarray, texts: list[str], font_pt: float, frame: Box, marker_r: float
+) -> bool:
+    """True if the numbers cannot all fit in ``frame`` whatever their places: their
+    boxes, which overlap neither each other nor any marker, would need more room than
+    the frame has beside the markers."""
+    labels = sum(math.prod(label_size_mm(text, font_pt)) for text in texts)
+    markers = shapely.union_all(
+        shapely.box(
+            pts[:, 0] - marker_r, pts[:, 1] - marker_r, pts[:, 0] + marker_r, pts[:, 1] + marker_r
+        )
+    )
+    room = shapely.box(*frame)
+    return labels > room.area - markers.intersection(room).area
 
 
 def fit_panel(
@@ -266,8 +297,16 @@ def fit_panel(
         zoom, ox, oy = _zoom(inset.core, box)
         pts = xy_mm[inset.members] * zoom + np.array([ox, oy])
         frame = (box[0] + 0.6, box[1] + 0.6, box[2] - 0.6, box[3] - 0.6)
+        if not allow_list and _too_crowded(pts, texts, size, frame, marker_r):
+            continue
         placed = _place_twice(
-            pts, texts, size, frame, marker_r, give_up=1.0 if size == fonts[-1] else 0.15
+            pts,
+            texts,
+            size,
+            frame,
+            marker_r,
+            give_up=1.0 if size == fonts[-1] else 0.15,
+            complete=not allow_list,
         )
         if all(lab is not None for lab in placed):
             _settle(inset, box, zoom, size, placed, [])
@@ -348,12 +387,14 @@ def draw_labels(
 ) -> None:
     """Number boxes, their numbers and leader lines. ``to_m`` maps the labels' paper
     millimetres to ``ax``'s data units."""
-    boxes = []
+    if not labels:
+        return
+    corners = []
     leaders = []
     for lab in labels:
         x0, y0 = to_m(lab.x0, lab.y0)
         x1, y1 = to_m(lab.x1, lab.y1)
-        boxes.append(Rectangle((x0, y0), x1 - x0, y1 - y0))
+        corners.append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
         if lab.leader:
             nx = min(max(lab.anchor_x, lab.x0), lab.x1)
             ny = min(max(lab.anchor_y, lab.y0), lab.y1)
@@ -361,26 +402,27 @@ def draw_labels(
             sx = lab.anchor_x + (nx - lab.anchor_x) * radius_mm / dist
             sy = lab.anchor_y + (ny - lab.anchor_y) * radius_mm / dist
             leaders.append([to_m(sx, sy), to_m(nx, ny)])
-        ax.text(
-            (x0 + x1) / 2,
-            (y0 + y1) / 2,
-            lab.text,
-            fontsize=font_pt,
-            ha="center",
-            va="center_baseline",
-            color=INK,
-            zorder=11,
-            clip_on=False,
-        )
-    ax.add_collection(
-        PatchCollection(
-            boxes,
+    boxes = np.array(corners)
+    # One path for all boxes (they never overlap): a single artist to build and draw.
+    ax.add_artist(
+        PathPatch(
+            Path.make_compound_path_from_polys(boxes),
             facecolor="white",
             edgecolor="#9e9e9e",
             linewidth=0.3,
             alpha=0.92,
             zorder=10,
             clip_on=False,
+        )
+    )
+    ax.add_artist(
+        TextLines(
+            boxes.mean(axis=1),
+            [lab.text for lab in labels],
+            font_pt,
+            ha="center",
+            va="center_baseline",
+            zorder=11,
         )
     )
     if leaders:

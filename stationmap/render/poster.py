@@ -2,10 +2,14 @@
 station's short page (``/s/<code>``), where a courier sees the station or reports a
 problem.
 
-Pure builder: plain :class:`PosterStation` data in, matplotlib figures out. Amenities
+Pure builder: plain :class:`PosterStation` data in, a matplotlib figure
+(:func:`build_poster`) or a PDF of many posters (:func:`posters_pdf`) out. Amenities
 are shown as icon badges: a coloured rounded square carrying a one-character sign
 (水, 厕, 充 ...), the convention of Chinese public signage, with the Chinese and English
 names beside it. Units are paper millimetres.
+
+Speed: a batch reuses one figure, building what every poster shares once, and sets its
+text as :class:`~stationmap.render.textlines.TextLines` (no per-text measuring).
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ from stationmap.render.sheet import (
     hours_zh,
     new_sheet,
     page_mm,
+    pdf_bytes,
     printable,
     sheet_style,
     text_em,
     wrap,
 )
+from stationmap.render.textlines import HAlign, TextLines, VAlign
 
 # amenity code -> (sign, badge colour)
 ICONS: dict[str, tuple[str, str]] = {
@@ -82,186 +88,246 @@ class PosterLayout:
 def build_poster(station: PosterStation, settings: PrintSettings) -> tuple[Figure, PosterLayout]:
     """One A4 portrait poster for ``station``."""
     with sheet_style():
-        return _poster(station, settings)
+        sheet = _PosterSheet(settings)
+        return sheet.figure, sheet.fill(station)
 
 
-def build_posters(stations: Sequence[PosterStation], settings: PrintSettings) -> list[Figure]:
-    """One poster per station, in the order given."""
+def posters_pdf(
+    stations: Sequence[PosterStation], settings: PrintSettings, title: str = ""
+) -> bytes:
+    """One poster page per station, in the order given, as one PDF.
+
+    One sheet serves every page: what all posters share (header, call to action,
+    footer) is built once, and each station's text and QR code replace the previous
+    station's just before its page is written.
+    """
     with sheet_style():
-        return [_poster(s, settings)[0] for s in stations]
+        sheet = _PosterSheet(settings)
+        return pdf_bytes((sheet.page(s) for s in stations), title=title)
 
 
-def _poster(station: PosterStation, settings: PrintSettings) -> tuple[Figure, PosterLayout]:
-    width, height = page_mm("A4")
-    margin = 14.0
-    # Patches go in with add_artist: the paper's limits are fixed (see draw_qr).
-    fig, paper = new_sheet(width, height)
-    # Header band.
-    paper.add_artist(Rectangle((0, height - 38), width, 38, facecolor=ACCENT, edgecolor="none"))
-    paper.text(margin, height - 17, "暖新驿站", fontsize=30, color="white", va="center")
-    paper.text(
-        margin,
-        height - 30,
-        "户外劳动者服务站点 · Rest station for outdoor workers",
-        fontsize=11,
-        color="white",
-        va="center",
-    )
-    host = HOST_TYPE_BY_CODE.get(station.host_type)
-    if host is not None:
-        paper.text(
-            width - margin,
-            height - 17,
-            printable(host.zh),
-            fontsize=12,
+_WIDTH, _HEIGHT = page_mm("A4")
+_MARGIN = 14.0
+_QR_SIZE = 72.0
+_QR_X, _QR_Y = _WIDTH - _MARGIN - _QR_SIZE, _MARGIN + 14
+_RULE = "#d5d0c4"
+
+
+class _PosterSheet:
+    """An A4 poster figure: the parts every poster shares, and :meth:`fill` for one
+    station's. Units are paper millimetres; patches go in with ``add_artist`` because
+    the paper's limits are fixed (see :func:`~stationmap.render.sheet.draw_qr`)."""
+
+    def __init__(self, settings: PrintSettings) -> None:
+        self.settings = settings
+        self.figure, self.paper = new_sheet(_WIDTH, _HEIGHT)
+        paper = self.paper
+        # Header band.
+        paper.add_artist(
+            Rectangle((0, _HEIGHT - 38), _WIDTH, 38, facecolor=ACCENT, edgecolor="none")
+        )
+        self._text(_MARGIN, _HEIGHT - 17, ["暖新驿站"], 30, color="white", va="center")
+        self._text(
+            _MARGIN,
+            _HEIGHT - 30,
+            ["户外劳动者服务站点 · Rest station for outdoor workers"],
+            11,
             color="white",
-            ha="right",
             va="center",
         )
-    # Name and code.
-    y = height - 52
-    name_pt = 26 if text_em(station.name) <= 13 else 20
-    name_lines = wrap(printable(station.name), (width - 2 * margin) / (name_pt / 72 * 25.4), 2)
-    for line in name_lines:
-        paper.text(margin, y, line, fontsize=name_pt, color=INK, va="center")
-        y -= name_pt / 72 * 25.4 * 1.35
-    paper.text(
-        margin,
-        y + 2,
-        f"驿站编号 {station.code}"
-        + (f"　{station.district_name}" if station.district_name else ""),
-        fontsize=11,
-        color=MUTED,
-        va="center",
-    )
-    y -= 8
-    paper.plot([margin, width - margin], [y, y], color="#d5d0c4", lw=0.8)
-    y -= 8
-    # Details.
-    hours = hours_zh(station.opening_hours)
-    details = [
-        ("地址", station.address or "—"),
-        (
-            "开放时间",
-            hours
-            + (
-                f"（{station.opening_hours}）"
-                if station.opening_hours and hours != station.opening_hours and len(hours) < 24
-                else ""
-            ),
-        ),
-        ("电话", station.phone or "—"),
-    ]
-    value_x = margin + 24
-    for label, value in details:
-        paper.text(margin, y, label, fontsize=12, color=MUTED, va="top")
-        lines = wrap(printable(value), (width - value_x - margin) / (13 / 72 * 25.4), 3)
-        for line in lines:
-            paper.text(value_x, y, line, fontsize=13, color=INK, va="top")
-            y -= 6.6
-        y -= 2.5
-    y -= 3
-    # Amenities as icon badges, two columns.
-    paper.text(margin, y, "服务设施 Amenities", fontsize=12, color=MUTED, va="top")
-    y -= 9
-    amenities = [a for a in station.amenities if a in AMENITY_BY_CODE]
-    qr_size = 72.0
-    qr_y = margin + 14
-    rows = (len(amenities) + 1) // 2
-    step = min(12.0, max(7.0, (y - (qr_y + qr_size + 6)) / max(rows, 1)))
-    badge = min(9.0, step - 1.5)
-    col_w = (width - 2 * margin) / 2
-    for k, code in enumerate(amenities):
-        col, row = k % 2, k // 2
-        bx = margin + col * col_w
-        by = y - row * step - badge
-        sign, colour = ICONS.get(code, ("·", "#616161"))
+        # The QR code's frame and its call to action.
         paper.add_artist(
-            FancyBboxPatch(
-                (bx, by),
-                badge,
-                badge,
-                boxstyle="round,pad=0,rounding_size=1.6",
-                facecolor=colour,
-                edgecolor="none",
+            Rectangle(
+                (_QR_X, _QR_Y),
+                _QR_SIZE,
+                _QR_SIZE,
+                facecolor="none",
+                edgecolor=_RULE,
+                lw=0.6,
+                zorder=7,
             )
         )
-        paper.text(
-            bx + badge / 2,
-            by + badge / 2,
-            sign,
-            fontsize=(badge * 1.6 if len(sign) == 1 else badge * 0.95),
-            color="white",
-            ha="center",
-            va="center_baseline",
+        top = _QR_Y + _QR_SIZE
+        self._text(_MARGIN, top - 6, ["扫一扫"], 22, color=ACCENT, va="top")
+        self._text(_MARGIN, top - 20, ["查看驿站详情、导航前往"], 13, va="top")
+        self._text(_MARGIN, top - 28, ["设施不符或无法使用？扫码报告问题"], 11, va="top")
+        self._text(
+            _MARGIN,
+            top - 36,
+            ["Scan to see this station, navigate here", "or report a problem."],
+            9,
+            color=MUTED,
+            va="top",
+            step=5.0,
         )
-        term = AMENITY_BY_CODE[code]
-        paper.text(bx + badge + 3, by + badge * 0.62, term.zh, fontsize=12, color=INK, va="center")
-        paper.text(
-            bx + badge + 3, by + badge * 0.12, term.en, fontsize=7.5, color=MUTED, va="center"
-        )
-    if not amenities:
-        paper.text(margin, y, "（暂无设施信息）", fontsize=11, color=MUTED, va="top")
-    # QR code and its call to action.
-    url = settings.station_url(station.code)
-    qr_x = width - margin - qr_size
-    draw_qr(paper, url, qr_x, qr_y, qr_size, error="q")
-    paper.add_artist(
-        Rectangle(
-            (qr_x, qr_y), qr_size, qr_size, facecolor="none", edgecolor="#d5d0c4", lw=0.6, zorder=7
-        )
-    )
-    tx = margin
-    paper.text(tx, qr_y + qr_size - 6, "扫一扫", fontsize=22, color=ACCENT, va="top")
-    paper.text(tx, qr_y + qr_size - 20, "查看驿站详情、导航前往", fontsize=13, color=INK, va="top")
-    paper.text(
-        tx,
-        qr_y + qr_size - 28,
-        "设施不符或无法使用？扫码报告问题",
-        fontsize=11,
-        color=INK,
-        va="top",
-    )
-    paper.text(
-        tx,
-        qr_y + qr_size - 36,
-        "Scan to see this station, navigate here",
-        fontsize=9,
-        color=MUTED,
-        va="top",
-    )
-    paper.text(tx, qr_y + qr_size - 41, "or report a problem.", fontsize=9, color=MUTED, va="top")
-    paper.text(qr_x + qr_size / 2, qr_y - 3, url, fontsize=8, color=MUTED, ha="center", va="top")
-    # Footer.
-    paper.plot([margin, width - margin], [margin + 4, margin + 4], color="#d5d0c4", lw=0.6)
-    paper.text(
-        margin,
-        margin,
-        f"stationmap · {settings.public_url}",
-        fontsize=7.5,
-        color=MUTED,
-        va="bottom",
-    )
-    if station.is_demo:
-        paper.text(
-            width / 2,
-            height / 2,
-            "演示数据 DEMO",
-            fontsize=60,
-            color=ACCENT,
-            alpha=0.12,
-            rotation=30,
-            ha="center",
-            va="center",
-            zorder=30,
-        )
-        paper.text(
-            width - margin,
-            margin,
-            "演示数据 demo data，非真实驿站",
-            fontsize=7.5,
-            color=ACCENT,
-            ha="right",
+        # Footer.
+        paper.plot([_MARGIN, _WIDTH - _MARGIN], [_MARGIN + 4, _MARGIN + 4], color=_RULE, lw=0.6)
+        self._text(
+            _MARGIN,
+            _MARGIN,
+            [printable(f"stationmap · {settings.public_url}")],
+            7.5,
+            color=MUTED,
             va="bottom",
         )
-    return fig, PosterLayout(qr_x, qr_y, qr_size, url)
+        self._shared = set(paper.get_children())
+
+    def _text(
+        self,
+        x: float,
+        y: float,
+        lines: list[str],
+        size_pt: float,
+        *,
+        color: str = INK,
+        ha: HAlign = "left",
+        va: VAlign = "baseline",
+        step: float = 0.0,
+    ) -> None:
+        """``lines`` from (x, y) down, ``step`` mm apart."""
+        self.paper.add_artist(
+            TextLines(
+                [(x, y - k * step) for k in range(len(lines))],
+                lines,
+                size_pt,
+                color=color,
+                ha=ha,
+                va=va,
+            )
+        )
+
+    def page(self, station: PosterStation) -> Figure:
+        """The figure, showing ``station``'s poster."""
+        self.fill(station)
+        return self.figure
+
+    def fill(self, station: PosterStation) -> PosterLayout:
+        """Replace the previous station's parts with ``station``'s."""
+        paper = self.paper
+        for artist in paper.get_children():
+            if artist not in self._shared:
+                artist.remove()
+        host = HOST_TYPE_BY_CODE.get(station.host_type)
+        if host is not None:
+            self._text(
+                _WIDTH - _MARGIN,
+                _HEIGHT - 17,
+                [printable(host.zh)],
+                12,
+                color="white",
+                ha="right",
+                va="center",
+            )
+        # Name and code.
+        y = _HEIGHT - 52
+        name_pt = 26 if text_em(station.name) <= 13 else 20
+        name_lines = wrap(
+            printable(station.name), (_WIDTH - 2 * _MARGIN) / (name_pt / 72 * 25.4), 2
+        )
+        name_step = name_pt / 72 * 25.4 * 1.35
+        self._text(_MARGIN, y, name_lines, name_pt, va="center", step=name_step)
+        y -= name_step * len(name_lines)
+        self._text(
+            _MARGIN,
+            y + 2,
+            [
+                printable(
+                    f"驿站编号 {station.code}"
+                    + (f"　{station.district_name}" if station.district_name else "")
+                )
+            ],
+            11,
+            color=MUTED,
+            va="center",
+        )
+        y -= 8
+        paper.plot([_MARGIN, _WIDTH - _MARGIN], [y, y], color=_RULE, lw=0.8)
+        y -= 8
+        # Details.
+        hours = hours_zh(station.opening_hours)
+        details = [
+            ("地址", station.address or "—"),
+            (
+                "开放时间",
+                hours
+                + (
+                    f"（{station.opening_hours}）"
+                    if station.opening_hours and hours != station.opening_hours and len(hours) < 24
+                    else ""
+                ),
+            ),
+            ("电话", station.phone or "—"),
+        ]
+        value_x = _MARGIN + 24
+        for label, value in details:
+            self._text(_MARGIN, y, [label], 12, color=MUTED, va="top")
+            lines = wrap(printable(value), (_WIDTH - value_x - _MARGIN) / (13 / 72 * 25.4), 3)
+            self._text(value_x, y, lines, 13, va="top", step=6.6)
+            y -= 6.6 * len(lines) + 2.5
+        y -= 3
+        # Amenities as icon badges, two columns.
+        self._text(_MARGIN, y, ["服务设施 Amenities"], 12, color=MUTED, va="top")
+        y -= 9
+        amenities = [a for a in station.amenities if a in AMENITY_BY_CODE]
+        rows = (len(amenities) + 1) // 2
+        step = min(12.0, max(7.0, (y - (_QR_Y + _QR_SIZE + 6)) / max(rows, 1)))
+        badge = min(9.0, step - 1.5)
+        col_w = (_WIDTH - 2 * _MARGIN) / 2
+        for k, code in enumerate(amenities):
+            col, row = k % 2, k // 2
+            bx = _MARGIN + col * col_w
+            by = y - row * step - badge
+            sign, colour = ICONS.get(code, ("·", "#616161"))
+            paper.add_artist(
+                FancyBboxPatch(
+                    (bx, by),
+                    badge,
+                    badge,
+                    boxstyle="round,pad=0,rounding_size=1.6",
+                    facecolor=colour,
+                    edgecolor="none",
+                )
+            )
+            self._text(
+                bx + badge / 2,
+                by + badge / 2,
+                [sign],
+                badge * 1.6 if len(sign) == 1 else badge * 0.95,
+                color="white",
+                ha="center",
+                va="center_baseline",
+            )
+            term = AMENITY_BY_CODE[code]
+            self._text(bx + badge + 3, by + badge * 0.62, [term.zh], 12, va="center")
+            self._text(bx + badge + 3, by + badge * 0.12, [term.en], 7.5, color=MUTED, va="center")
+        if not amenities:
+            self._text(_MARGIN, y, ["（暂无设施信息）"], 11, color=MUTED, va="top")
+        # QR code and its address.
+        url = self.settings.station_url(station.code)
+        draw_qr(paper, url, _QR_X, _QR_Y, _QR_SIZE, error="q")
+        self._text(
+            _QR_X + _QR_SIZE / 2, _QR_Y - 3, [printable(url)], 8, color=MUTED, ha="center", va="top"
+        )
+        if station.is_demo:
+            paper.text(
+                _WIDTH / 2,
+                _HEIGHT / 2,
+                "演示数据 DEMO",
+                fontsize=60,
+                color=ACCENT,
+                alpha=0.12,
+                rotation=30,
+                ha="center",
+                va="center",
+                zorder=30,
+            )
+            self._text(
+                _WIDTH - _MARGIN,
+                _MARGIN,
+                ["演示数据 demo data，非真实驿站"],
+                7.5,
+                color=ACCENT,
+                ha="right",
+                va="bottom",
+            )
+        return PosterLayout(_QR_X, _QR_Y, _QR_SIZE, url)

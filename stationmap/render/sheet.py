@@ -191,7 +191,12 @@ def sheet_style() -> Iterator[None]:
 def text_em(text: str) -> float:
     """Approximate advance width of ``text`` in ems: CJK and full-width characters are
     1 em, others about 0.6 em (a safe upper bound for WenQuanYi's Latin)."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text)
+    return sum(_char_em(ch) for ch in text)
+
+
+@cache
+def _char_em(char: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.6
 
 
 def wrap(text: str, width_em: float, max_lines: int = 3) -> list[str]:
@@ -207,7 +212,7 @@ def wrap(text: str, width_em: float, max_lines: int = 3) -> list[str]:
         width = 0.0
         cut = len(rest)
         for i, ch in enumerate(rest):
-            width += text_em(ch)
+            width += _char_em(ch)
             if width > width_em:
                 cut = max(i, 1)
                 break

@@ -4,34 +4,31 @@ Rows are laid out first (wrapped cells, row heights), then cut into pages, then 
 so each page can say "第 2 / 5 页". Units are paper millimetres. Pure: no Flask, no
 database.
 
-Speed: from matplotlib 3.11 on, every text object is shaped by libraqm, which costs
-milliseconds per object with a large CJK font whatever its length. There, each column of
-a page is one multi-line text (3.11 spaces the lines of a text evenly, from the font's
-metrics, so a column's lines stay level with its neighbours'), and rows are a whole
-number of lines high. Before 3.11 a line's height depends on its glyphs, so each cell is
-its own text (cheap there).
+Speed: a page's cells are drawn as one :class:`~stationmap.render.textlines.TextLines`
+artist, every line on its row's baseline grid, instead of one ``Text`` per cell (a
+thousand-station table has about 7,000 cell lines; as ``Text`` objects, building and
+measuring them took about as long as drawing their glyphs).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
-import matplotlib
-from matplotlib.collections import PatchCollection
+import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path
 
 from stationmap.render.sheet import (
-    INK,
     MUTED,
     PT_PER_MM,
-    cjk_font_path,
     new_sheet,
     printable,
     wrap,
 )
+from stationmap.render.textlines import TextLines, line_box_em
 
 # name, relative width, max lines
 COLUMNS: tuple[tuple[str, float, int], ...] = (
@@ -43,37 +40,17 @@ COLUMNS: tuple[tuple[str, float, int], ...] = (
     ("主要设施", 0.18, 2),
 )
 FONT_PT = 7.0
-LINE_MM = FONT_PT / PT_PER_MM * 1.3
+LINE_MM = FONT_PT / PT_PER_MM * 1.3  # row height per line of its tallest cell
 ROW_PAD_MM = 1.2
 HEADER_MM = 6.0
-COLUMN_LINESPACING = 1.45
+CELL_PAD_MM = 0.8  # text from the column's left edge
 
 
-def _version() -> tuple[int, int]:
-    major, minor = matplotlib.__version__.split(".")[:2]
-    return int(major), int("".join(ch for ch in minor if ch.isdigit()) or 0)
-
-
-@cache
-def column_pitch_mm() -> float | None:
-    """The distance between lines of a multi-line table column, or None where
-    matplotlib does not space lines evenly (before 3.11): then each cell is a text.
-
-    matplotlib 3.11 spaces lines by ``linespacing`` x (ascender + descender) of the
-    font's OS/2 table (hhea if none)."""
-    if _version() < (3, 11):
-        return None
-    from matplotlib.ft2font import FT2Font
-
-    font = FT2Font(str(cjk_font_path()))
-    em = font.get_sfnt_table("head")["unitsPerEm"]
-    table = font.get_sfnt_table("OS/2")
-    if table is not None:
-        ascent, descent = table["sTypoAscender"], -table["sTypoDescender"]
-    else:
-        hhea = font.get_sfnt_table("hhea")
-        ascent, descent = hhea["ascent"], -hhea["descent"]
-    return COLUMN_LINESPACING * (ascent + descent) / em * FONT_PT / PT_PER_MM
+def line_pitch_mm() -> float:
+    """Baseline to baseline within a cell: 1.3 times the font's ascent, as matplotlib
+    spaces the lines of a ``Text`` (the look of the table before it was drawn as one
+    artist a page)."""
+    return 1.3 * line_box_em()[1] * FONT_PT / PT_PER_MM
 
 
 @dataclass(frozen=True)
@@ -124,11 +101,9 @@ def table_pages(
     widths = [usable_w * rel for _, rel, _ in COLUMNS]
     xs = [margin_mm + sum(widths[:i]) for i in range(len(widths))]
     laid = _layout_rows(rows, widths)
-    pitch = column_pitch_mm()
-    if pitch is None:
-        heights = [max(len(cell) for cell in cells) * LINE_MM + ROW_PAD_MM for cells in laid]
-    else:
-        heights = [max(len(cell) for cell in cells) * pitch for cells in laid]
+    heights = [max(len(cell) for cell in cells) * LINE_MM + ROW_PAD_MM for cells in laid]
+    pitch = line_pitch_mm()
+    ascent_mm = line_box_em()[1] * FONT_PT / PT_PER_MM
     top = height - margin_mm - 14.0
     bottom = margin_mm + 10.0
     pages: list[list[int]] = [[]]
@@ -144,79 +119,76 @@ def table_pages(
     for page_index, indices in enumerate(pages):
         fig, paper = new_sheet(width, height)
         cont = "（续）" if page_index else ""
-        paper.text(
-            margin_mm, height - margin_mm - 6, printable(spec.title) + cont, fontsize=13, color=INK
+        paper.add_artist(
+            TextLines([(margin_mm, height - margin_mm - 6)], [printable(spec.title) + cont], 13)
         )
         if spec.demo:
-            paper.text(
-                width - margin_mm,
-                height - margin_mm - 6,
-                "演示数据 demo data",
-                fontsize=9,
-                color="#b3261e",
-                ha="right",
+            paper.add_artist(
+                TextLines(
+                    [(width - margin_mm, height - margin_mm - 6)],
+                    ["演示数据 demo data"],
+                    9,
+                    color="#b3261e",
+                    ha="right",
+                )
             )
         # Header row.
         paper.add_patch(
             Rectangle((margin_mm, top - HEADER_MM), usable_w, HEADER_MM, facecolor="#e8e4da")
         )
-        for x, (name, _, _) in zip(xs, COLUMNS, strict=True):
-            paper.text(x + 0.8, top - HEADER_MM / 2, name, fontsize=FONT_PT, va="center")
+        paper.add_artist(
+            TextLines(
+                [(x + CELL_PAD_MM, top - HEADER_MM / 2) for x in xs],
+                [name for name, _, _ in COLUMNS],
+                FONT_PT,
+                va="center",
+            )
+        )
         y = top - HEADER_MM
-        stripes = []
-        rules = []
+        stripes: list[tuple[float, float]] = []  # (bottom, height) of every other row
+        rules: list[float] = []  # under each row
+        anchors: list[tuple[float, float]] = []
+        lines: list[str] = []
         for position, index in enumerate(indices):
             row_h = heights[index]
             if position % 2:
-                stripes.append(Rectangle((margin_mm, y - row_h), usable_w, row_h))
-            rules.append(Rectangle((margin_mm, y - row_h), usable_w, 0.0))
-            if pitch is None:
-                for x, cell in zip(xs, laid[index], strict=True):
-                    paper.text(
-                        x + 0.8,
-                        y - ROW_PAD_MM / 2,
-                        "\n".join(cell),
-                        fontsize=FONT_PT,
-                        va="top",
-                        linespacing=1.3,
-                        color=INK,
-                    )
+                stripes.append((y - row_h, row_h))
+            rules.append(y - row_h)
+            first = y - ROW_PAD_MM / 2 - ascent_mm
+            for x, cell in zip(xs, laid[index], strict=True):
+                for k, line in enumerate(cell):
+                    anchors.append((x + CELL_PAD_MM, first - k * pitch))
+                    lines.append(line)
             y -= row_h
-        if pitch is not None and indices:
-            # One text per column: each cell padded to its row's number of lines.
-            for column, x in enumerate(xs):
-                lines: list[str] = []
-                for index in indices:
-                    cell = laid[index][column]
-                    count = round(heights[index] / pitch)
-                    lines += cell + [""] * (count - len(cell))
-                paper.text(
-                    x + 0.8,
-                    top - HEADER_MM,
-                    "\n".join(lines),
-                    fontsize=FONT_PT,
-                    va="top",
-                    linespacing=COLUMN_LINESPACING,
-                    color=INK,
-                )
+        if stripes:
+            x0, x1 = margin_mm, margin_mm + usable_w
+            bands = Path.make_compound_path_from_polys(
+                np.array([[(x0, b), (x1, b), (x1, b + h), (x0, b + h)] for b, h in stripes])
+            )
+            paper.add_artist(PathPatch(bands, facecolor="#f6f4ef", edgecolor="none", zorder=0))
         paper.add_collection(
-            PatchCollection(stripes, facecolor="#f6f4ef", edgecolor="none", zorder=0)
+            LineCollection(
+                [[(margin_mm, r), (margin_mm + usable_w, r)] for r in rules],
+                colors="#d5d0c4",
+                linewidths=0.3,
+            )
         )
-        paper.add_collection(
-            PatchCollection(rules, facecolor="none", edgecolor="#d5d0c4", linewidth=0.3)
-        )
+        paper.add_artist(TextLines(anchors, lines, FONT_PT))
         number = first_page_number + page_index
-        paper.text(
-            margin_mm, margin_mm, printable(spec.footer), fontsize=6.5, color=MUTED, va="bottom"
+        paper.add_artist(
+            TextLines(
+                [(margin_mm, margin_mm)], [printable(spec.footer)], 6.5, color=MUTED, va="bottom"
+            )
         )
-        paper.text(
-            width - margin_mm,
-            margin_mm,
-            f"第 {number} / {total} 页",
-            fontsize=7,
-            color=MUTED,
-            ha="right",
-            va="bottom",
+        paper.add_artist(
+            TextLines(
+                [(width - margin_mm, margin_mm)],
+                [f"第 {number} / {total} 页"],
+                7,
+                color=MUTED,
+                ha="right",
+                va="bottom",
+            )
         )
         figures.append(fig)
     return figures

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from stationmap.config import Settings
 from stationmap.geo.districts import DistrictShape, parent_chain
 from stationmap.models import District, Station
-from stationmap.render.poster import PosterStation, build_posters
+from stationmap.render import poster
 from stationmap.render.printmap import (
     DistrictMap,
     MapArea,
@@ -26,7 +26,7 @@ from stationmap.render.printmap import (
     MapStation,
     build_district_map,
 )
-from stationmap.render.sheet import PrintSettings, pdf_bytes
+from stationmap.render.sheet import PrintSettings
 from stationmap.services import districts as district_service
 from stationmap.services.stations import StationQuery, get_by_code, list_stations
 
@@ -189,8 +189,8 @@ def district_map(
     return build_district_map(area, stations, settings, options)
 
 
-def _poster_station(station: Station, district_names: Mapping[str, str]) -> PosterStation:
-    return PosterStation(
+def _poster_station(station: Station, district_names: Mapping[str, str]) -> poster.PosterStation:
+    return poster.PosterStation(
         code=station.code,
         name=station.name,
         address=station.address,
@@ -209,7 +209,7 @@ def _district_names(session: Session) -> dict[str, str]:
 
 def poster_stations(
     session: Session, station_code: str | None = None, district: str | None = None
-) -> list[PosterStation]:
+) -> list[poster.PosterStation]:
     """The station ``station_code``, or every active station of ``district`` (and its
     children) in code order. Raises :class:`NotFound`."""
     names = _district_names(session)
@@ -247,6 +247,6 @@ def posters_pdf(
     items = poster_stations(session, station_code, district)
     if not items:
         raise NotFound(f"district {district} has no active stations")
-    figures = build_posters(items, settings)
     title = items[0].name if len(items) == 1 else f"驿站海报 {district}"
-    return PosterBatch(pdf_bytes(figures, title=title), len(items), sum(s.is_demo for s in items))
+    pdf = poster.posters_pdf(items, settings, title=title)
+    return PosterBatch(pdf, len(items), sum(s.is_demo for s in items))

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from stationmap.catalog import AMENITY_CODES
-from stationmap.render.poster import ICONS, PosterStation, build_poster, build_posters
+from stationmap.render.poster import ICONS, PosterStation, build_poster, posters_pdf
 from stationmap.render.sheet import PrintSettings, pdf_bytes, png_bytes
 
 SETTINGS = PrintSettings(public_url="https://map.example.cn")
@@ -56,7 +56,24 @@ def test_a_batch_is_one_page_per_station_and_marks_demo():
         PosterStation(code=f"150102-{9001 + i}", name=f"演示驿站{i}", is_demo=True)
         for i in range(3)
     ]
-    reader = PdfReader(io.BytesIO(pdf_bytes(build_posters(stations, SETTINGS))))
+    reader = PdfReader(io.BytesIO(posters_pdf(stations, SETTINGS)))
     assert len(reader.pages) == 3
     assert "演示数据" in reader.pages[2].extract_text()
     assert "演示驿站2" in reader.pages[2].extract_text()
+
+
+def test_each_page_of_a_batch_shows_only_its_own_station():
+    """The batch reuses one sheet: nothing of a station is left on the next page."""
+    demo = PosterStation(code="150102-9001", name="演示驿站甲", is_demo=True, host_type="bank")
+    reader = PdfReader(io.BytesIO(posters_pdf([demo, STATION, demo], SETTINGS, title="批量")))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) == 3
+    assert pages[0] == pages[2]
+    assert "演示驿站甲" in pages[0] and "演示数据" in pages[0]
+    assert "https://map.example.cn/s/150102-9001" in pages[0]
+    second = pages[1]
+    assert STATION.name in second and "https://map.example.cn/s/150102-0007" in second
+    for gone in ("演示", "150102-9001", "暂无设施信息"):
+        assert gone not in second, gone
+    assert "扫一扫" in second and "stationmap · https://map.example.cn" in second
+    assert reader.metadata.title == "批量"

@@ -119,6 +119,63 @@ def test_the_table_flows_onto_more_pages_when_long():
     assert f"第 {len(reader.pages)} / {len(reader.pages)} 页" in last
 
 
+def _table_lines(figure) -> list[tuple[float, float, str]]:
+    """(x, y, text) of every cell line on a table page, in paper mm."""
+    from stationmap.render.textlines import TextLines
+
+    texts = [a for a in figure.axes[0].artists if isinstance(a, TextLines)]
+    body = max(texts, key=lambda lines: len(lines.texts))
+    return [(float(x), float(y), t) for (x, y), t in zip(body.xy, body.texts, strict=True)]
+
+
+def test_table_cells_share_row_baselines_and_column_edges():
+    """Drawn a page at a time as one artist, the table keeps its columns aligned and
+    every cell's first line on its row's baseline, whatever the cells' lengths; every
+    name and page number stays extractable text."""
+    from stationmap.render.table import COLUMNS, TablePageSpec, TableRow, line_pitch_mm, table_pages
+
+    rows = [
+        TableRow(
+            str(i + 1),
+            (
+                "测试驿站" * (1 + i % 4) + f"{i + 1}号",
+                f"人民路{i + 1}号",
+                ("周一至周五 08:00-20:00；周六、周日 10:00-16:00；节假日 休息", "全天24小时", "")[
+                    i % 3
+                ],
+                "0471-1234567",
+                "饮用水、卫生间",
+            ),
+        )
+        for i in range(90)
+    ]
+    spec = TablePageSpec(title="新城区 驿站一览", footer="测试", demo=False)
+    with sheet.sheet_style():
+        pages = table_pages(rows, spec, (210.0, 297.0), 10.0, 2, 1)
+    assert len(pages) >= 2
+    pitch = line_pitch_mm()
+    numbers: list[str] = []
+    for page in pages:
+        lines = _table_lines(page)
+        columns = sorted({x for x, _, _ in lines})
+        assert len(columns) == len(COLUMNS)
+        starts = {y: text for x, y, text in lines if x == columns[0]}  # a row each
+        for y in starts:
+            assert sorted(x for x, yy, _ in lines if yy == y) == columns
+        for _, y, _ in lines:
+            # Further lines of a cell hang below its row's baseline at the line pitch.
+            below = min(r - y for r in starts if r >= y - 1e-9)
+            assert below / pitch == pytest.approx(round(below / pitch), abs=1e-9)
+            assert round(below / pitch) < 3
+        numbers += [starts[y] for y in sorted(starts, reverse=True)]
+    assert numbers == [row.number for row in rows]
+    reader = PdfReader(io.BytesIO(sheet.pdf_bytes(pages)))
+    flat = "".join("".join(page.extract_text() for page in reader.pages).split())
+    assert all(row.cells[0] in flat for row in rows)
+    total = len(pages) + 1
+    assert f"第 {total} / {total} 页" in reader.pages[-1].extract_text()
+
+
 def test_scale_bar_states_the_geodesic_distance_it_spans(a4_map):
     bar = a4_map.scale_bar
     inverse = Transformer.from_crs(CRS.from_proj4(bar.crs), CRS.from_epsg(4326), always_xy=True)
@@ -182,8 +239,11 @@ def test_label_boxes_never_overlap_each_other_or_markers(count, a4_map):
 
 
 def test_drawn_numbers_fit_inside_their_label_boxes(a4_map):
-    """The text matplotlib draws for a label lies within the box the placer reserved."""
+    """The text matplotlib draws for a label, as the renderer measures it, lies within
+    the box the placer reserved."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from stationmap.render.textlines import TextLines
 
     fig = a4_map.figures[0]
     canvas = FigureCanvasAgg(fig)
@@ -192,13 +252,20 @@ def test_drawn_numbers_fit_inside_their_label_boxes(a4_map):
     boxes = {lab.text: lab for lab in [*a4_map.labels, *a4_map.inset_labels]}
     checked = 0
     for ax in fig.axes[1:]:
-        for text in ax.texts:
-            lab = boxes.get(text.get_text())
-            if lab is None or not text.get_text().isdigit():
+        for lines in ax.artists:
+            if not isinstance(lines, TextLines):
                 continue
-            extent = text.get_window_extent(renderer)
-            assert extent.x0 >= lab.x0 * px_per_mm - 0.5 and extent.x1 <= lab.x1 * px_per_mm + 0.5
-            checked += 1
+            for (x, y), text in zip(lines.origins(renderer), lines.texts, strict=True):
+                lab = boxes.get(text)
+                if lab is None or not text.isdigit():
+                    continue
+                width, height, descent = renderer.get_text_width_height_descent(
+                    text, lines.font, ismath=False
+                )
+                assert lab.x0 * px_per_mm - 0.5 <= x and x + width <= lab.x1 * px_per_mm + 0.5
+                assert lab.y0 * px_per_mm - 0.5 <= y - descent
+                assert y - descent + height <= lab.y1 * px_per_mm + 0.5
+                checked += 1
     assert checked >= len(a4_map.stations) // 2
 
 
@@ -301,6 +368,42 @@ def test_placer_leaves_a_point_unplaced_rather_than_overlap():
     assert 0 < len(done) < 30
     for a, b in itertools.combinations(done, 2):
         assert not boxes_overlap(a.box, b.box)
+
+
+def test_placer_giving_up_early_keeps_what_it_placed():
+    """``max_unplaced`` only cuts the work short: labels placed before the placer gives
+    up are where a full run puts them, and a limit it never reaches changes nothing."""
+    rng = np.random.default_rng(3)
+    points = rng.normal(50.0, 6.0, size=(300, 2))
+    texts = [str(i + 1) for i in range(300)]
+    frame = (0.0, 0.0, 100.0, 100.0)
+    full = place_labels(points, texts, 7, frame, marker_r_mm=1.05)
+    failures = sum(lab is None for lab in full)
+    assert 0 < failures < 300
+    assert place_labels(points, texts, 7, frame, marker_r_mm=1.05, max_unplaced=failures) == full
+    early = place_labels(points, texts, 7, frame, marker_r_mm=1.05, max_unplaced=0)
+    kept = [lab for lab in early if lab is not None]
+    assert 0 < len(kept) < len(full) - failures
+    assert all(lab == full[lab.index] for lab in kept)
+
+
+@pytest.mark.parametrize(("count", "fits"), [(20, True), (600, False)])
+def test_a_core_goes_on_the_sheet_only_if_all_its_numbers_fit(count, fits):
+    from stationmap.render.insets import Inset, fit_panel
+
+    rng = np.random.default_rng(5)
+    xy = rng.normal(100.0, 4.0, size=(count, 2))
+    core = (*(xy.min(axis=0) - 3), *(xy.max(axis=0) + 3))
+    inset = Inset("A", core, list(range(count)))
+    numbers = [str(i + 1) for i in range(count)]
+    panel = (10.0, 10.0, 110.0, 80.0)
+    assert fit_panel(inset, xy, numbers, panel, 7.0, 1.05, allow_list=False) is fits
+    if fits:
+        assert sorted(lab.index for lab in inset.labels) == list(range(count))
+        boxes = np.array([lab.box for lab in inset.labels])
+        assert _overlapping_pairs(boxes) == 0
+    else:
+        assert inset.labels == [] and inset.zoom == 1.0  # nothing set
 
 
 def test_qr_code_on_the_map_sheet_opens_the_district_map(a4_map):

@@ -1,0 +1,165 @@
+"""Many one-line strings as one artist: the station table, number labels, posters.
+
+A matplotlib :class:`~matplotlib.text.Text` is a full artist that measures itself with
+the font (FreeType loading every glyph) each time it is drawn, before the renderer lays
+the same glyphs out again to draw them. For the 7,000 table lines and 1,000 numbers of
+a thousand-station map that was about 40 % of the time to write the PDF. :class:`TextLines` places
+each string from the font's advance widths and vertical metrics, read once per
+character (:func:`text_width_em`, :func:`line_box_em`), and hands it to the renderer's
+``draw_text`` as ``Text`` does, so PDF text stays real, extractable text in the
+embedded font. Drawing the glyphs (``draw_text``) is still most of a long table's cost.
+
+Strings are single lines, drawn in the sheets' CJK font (see
+:func:`stationmap.render.sheet.cjk_font_path`) and never parsed as mathtext.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from matplotlib.artist import Artist, allow_rasterization
+from matplotlib.backend_bases import RendererBase
+from matplotlib.font_manager import FontProperties
+from matplotlib.ft2font import FT2Font
+from matplotlib.transforms import Transform
+
+from stationmap.render.sheet import FONT_FAMILY, INK, cjk_font_path
+
+HAlign = Literal["left", "center", "right"]
+VAlign = Literal["baseline", "top", "center", "center_baseline", "bottom"]
+
+_METRICS_PT = 100.0  # size at which advances are read (FreeType's 16.16 linear advance)
+_H_SHIFT: dict[str, float] = {"left": 0.0, "center": 0.5, "right": 1.0}
+
+
+@cache
+def _metrics_font() -> FT2Font:
+    font = FT2Font(str(cjk_font_path()), hinting_factor=1)
+    font.set_size(_METRICS_PT, 72)
+    return font
+
+
+@cache
+def advance_em(char: str) -> float:
+    """Advance width of one character in ems (unhinted, as the PDF writer lays it out)."""
+    glyph = _metrics_font().load_char(ord(char))
+    return glyph.linearHoriAdvance / 65536 / _METRICS_PT
+
+
+def text_width_em(text: str) -> float:
+    """Width of a one-line string in ems: the sum of its advances (kerning, which the
+    CJK font hardly has, is left out)."""
+    return sum(advance_em(ch) for ch in text)
+
+
+@cache
+def line_box_em() -> tuple[float, float]:
+    """Descent (negative) and ascent of a line in ems, from the ink of ``l``, ``p`` and
+    a full-height CJK character: the box matplotlib's ``Text`` aligns a line by."""
+    font = _metrics_font()
+    bottom, top = 0.0, 0.0
+    for char in "lp国":
+        _, y0, _, y1 = font.load_char(ord(char)).bbox  # 26.6 fixed point, pixels
+        bottom, top = min(bottom, y0 / 64), max(top, y1 / 64)
+    return bottom / _METRICS_PT, top / _METRICS_PT
+
+
+def baseline_shift_em(va: VAlign) -> float:
+    """How far below the anchor the baseline lies for vertical alignment ``va``, in ems
+    (negative: above)."""
+    descent, ascent = line_box_em()
+    return {
+        "baseline": 0.0,
+        "top": ascent,
+        "center": (ascent + descent) / 2,
+        "center_baseline": ascent / 2,
+        "bottom": descent,
+    }[va]
+
+
+class TextLines(Artist):
+    """One-line strings in one font size and colour, each at its own anchor point.
+
+    Parameters
+    ----------
+    xy : array_like, shape (n, 2)
+        Anchor points in the units of ``transform`` (default: the data units of the
+        axes the artist is added to, e.g. paper millimetres).
+    texts : sequence of str
+        One string per anchor; empty strings draw nothing.
+    size_pt : float
+        Font size in points.
+    color : str
+        Text colour.
+    ha, va : str
+        Which point of each line's box sits on its anchor, as for ``Text``: ``ha`` from
+        the advance widths, ``va`` from :func:`line_box_em`.
+    transform : Transform, optional
+        Where the anchors are given; the axes' ``transData`` if None (set by
+        ``Axes.add_artist``).
+    clip_on : bool
+        Whether to clip to the axes, as ``Text`` does; off by default, like ``ax.text``.
+    """
+
+    def __init__(
+        self,
+        xy: npt.ArrayLike,
+        texts: Sequence[str],
+        size_pt: float,
+        *,
+        color: str = INK,
+        ha: HAlign = "left",
+        va: VAlign = "baseline",
+        transform: Transform | None = None,
+        zorder: float = 3.0,
+        clip_on: bool = False,
+    ) -> None:
+        super().__init__()
+        self.xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        if len(self.xy) != len(texts):
+            raise ValueError(f"{len(self.xy)} anchors for {len(texts)} strings")
+        self.texts = list(texts)
+        self.size_pt = size_pt
+        self.color = color
+        self.ha = ha
+        self.va = va
+        self.font = FontProperties(family=FONT_FAMILY, size=size_pt)
+        if transform is not None:
+            self.set_transform(transform)
+        self.set_zorder(zorder)
+        self.set_clip_on(clip_on)
+
+    def origins(self, renderer: RendererBase) -> npt.NDArray[np.float64]:
+        """Where each string starts: its baseline's left end in display units (y up)."""
+        points = self.get_transform().transform(self.xy)
+        if not len(points):
+            return points
+        em = renderer.points_to_pixels(self.size_pt)
+        shift = _H_SHIFT[self.ha]
+        if shift:
+            widths = np.array([text_width_em(t) for t in self.texts])
+            points[:, 0] -= widths * em * shift
+        points[:, 1] -= baseline_shift_em(self.va) * em
+        return points
+
+    @allow_rasterization
+    def draw(self, renderer: RendererBase) -> None:
+        if not self.get_visible() or not self.texts:
+            return
+        renderer.open_group("textlines", self.get_gid())
+        gc = renderer.new_gc()
+        gc.set_foreground(self.color)
+        gc.set_alpha(self.get_alpha())
+        self._set_gc_clip(gc)
+        flip = renderer.flipy()
+        height = renderer.get_canvas_width_height()[1]
+        for (x, y), text in zip(self.origins(renderer), self.texts, strict=True):
+            if text:
+                renderer.draw_text(gc, x, height - y if flip else y, text, self.font, 0.0)
+        gc.restore()
+        renderer.close_group("textlines")
+        self.stale = False

@@ -1,0 +1,68 @@
+"""Text on printed sheets drawn as TextLines: widths from cached glyph advances, real
+extractable PDF text, alignment as matplotlib's own Text would have it."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from matplotlib.backends.backend_pdf import PdfFile, RendererPdf
+from pypdf import PdfReader
+
+from stationmap.render.sheet import new_sheet, pdf_bytes, sheet_style
+from stationmap.render.textlines import TextLines, line_box_em, text_width_em
+
+
+@pytest.fixture
+def pdf_renderer():
+    with sheet_style():
+        yield RendererPdf(PdfFile(io.BytesIO()), 72, 842, 595)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1", "862", "赛罕区第12号户外劳动者服务站", "周一至周五 08:30-18:00；周六 09:00", "AED"],
+)
+def test_widths_from_cached_advances_match_the_pdf_renderer(text, pdf_renderer):
+    lines = TextLines([(0.0, 0.0)], [text], 10.0)
+    measured, _, _ = pdf_renderer.get_text_width_height_descent(text, lines.font, ismath=False)
+    assert text_width_em(text) * 10.0 == pytest.approx(measured, rel=0.005, abs=0.05)
+
+
+def test_line_box_holds_latin_and_chinese_ink(pdf_renderer):
+    descent, ascent = line_box_em()
+    lines = TextLines([(0.0, 0.0)], ["lp国"], 10.0)
+    _, height, depth = pdf_renderer.get_text_width_height_descent("lp国", lines.font, False)
+    assert ascent * 10 == pytest.approx(height - depth, abs=0.1)
+    assert -descent * 10 == pytest.approx(depth, abs=0.1)
+
+
+@pytest.mark.parametrize(("ha", "shift"), [("left", 0.0), ("center", 0.5), ("right", 1.0)])
+def test_horizontal_alignment_puts_the_anchor_where_text_would(ha, shift, pdf_renderer):
+    fig, paper = new_sheet(210, 297)
+    fig.set_dpi(72)  # as when saving a PDF: display units are points
+    lines = TextLines([(100.0, 100.0)], ["驿站编号 150102-0007"], 12.0, ha=ha)
+    paper.add_artist(lines)
+    ((x, y),) = lines.origins(pdf_renderer)
+    width, _, _ = pdf_renderer.get_text_width_height_descent(
+        lines.texts[0], lines.font, ismath=False
+    )
+    anchor_x = 100.0 / 25.4 * 72
+    assert x + shift * width == pytest.approx(anchor_x, abs=0.1)
+    assert y == pytest.approx(100.0 / 25.4 * 72, abs=1e-6)  # va="baseline"
+
+
+def test_lines_are_extractable_pdf_text_and_empty_lines_draw_nothing():
+    with sheet_style():
+        fig, paper = new_sheet(210, 297)
+        paper.add_artist(
+            TextLines([(20, 200), (20, 190), (20, 180)], ["海拉尔东路", "", "0471-6563358"], 9)
+        )
+        reader = PdfReader(io.BytesIO(pdf_bytes([fig])))
+    text = reader.pages[0].extract_text()
+    assert "海拉尔东路" in text and "0471-6563358" in text
+
+
+def test_anchors_and_strings_must_pair_up():
+    with pytest.raises(ValueError, match="2 anchors for 1 strings"):
+        TextLines([(0, 0), (1, 1)], ["x"], 7)
