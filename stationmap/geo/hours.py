@@ -14,7 +14,7 @@ to it; a naive one is taken as already local.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -40,18 +40,22 @@ class HoursState:
     open: bool | None
     change_at: datetime | None
     comment: str = ""
+    _change_iso: str | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        # Written once here: a remembered state is asked for it by every answer.
+        change = self.change_at
+        if change is not None:
+            offset = change.utcoffset()
+            if offset is not None and offset.seconds % 60:
+                change = change.astimezone(UTC)
+            object.__setattr__(self, "_change_iso", change.isoformat(timespec="seconds"))
 
     def change_at_iso(self) -> str | None:
         """``change_at`` as ISO-8601 local time to the second. An offset that is not
         whole minutes (local mean time, before standard time zones) is written in UTC
         instead: ISO-8601 offsets have no seconds."""
-        change = self.change_at
-        if change is None:
-            return None
-        offset = change.utcoffset()
-        if offset is not None and offset.seconds % 60:
-            change = change.astimezone(UTC)
-        return change.isoformat(timespec="seconds")
+        return self._change_iso
 
 
 class Hours:

@@ -13,6 +13,7 @@ is HTML: the page that shows a link escapes it for its context.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 from stationmap.geo.datum import gcj02_to_bd09, wgs84_to_gcj02
@@ -32,6 +33,16 @@ def _fmt(value: float) -> str:
     return f"{value:.6f}"
 
 
+@lru_cache(maxsize=16)
+def _caller(app_name: str, tencent_key: str) -> tuple[str, str, str]:
+    """How the links name us to each app, quoted: the same for every station."""
+    return (
+        quote(app_name, safe=""),
+        quote(f"org.stationmap.{app_name}", safe=""),
+        quote(tencent_key or app_name, safe=""),
+    )
+
+
 def navigation_links(
     target: NavTarget, app_name: str, tencent_key: str = ""
 ) -> dict[str, dict[str, str]]:
@@ -42,9 +53,7 @@ def navigation_links(
     b_lat, b_lon = gcj02_to_bd09(g_lat, g_lon)
     g_lat_s, g_lon_s, b_lat_s, b_lon_s = _fmt(g_lat), _fmt(g_lon), _fmt(b_lat), _fmt(b_lon)
     name = quote(target.name or "驿站", safe="")
-    app = quote(app_name, safe="")
-    src = quote(f"org.stationmap.{app_name}", safe="")
-    referer = quote(tencent_key or app_name, safe="")
+    app, src, referer = _caller(app_name, tencent_key)
     amap_app = f"sourceApplication={app}&dlat={g_lat_s}&dlon={g_lon_s}&dname={name}&dev=0&t=3"
     baidu_app = (
         f"destination=name:{name}|latlng:{b_lat_s},{b_lon_s}&mode=riding"

@@ -5,9 +5,11 @@ Most of each feature does not change between requests (the station's own propert
 and its navigation links), so that part is serialized once per station row and kept in
 a bounded LRU cache; a request adds only what depends on it (distance, open now, next
 change). The cache key is the row's whole content, so an edited station is a new entry
-and nothing stale is ever served. The text is what ``json.dumps`` writes for the same
-objects, with the app's compact separators and no NaN (coordinates and distances are
-finite by construction: stored positions are validated, distances come from them).
+and nothing stale is ever served. A miss is serialized by orjson, about twice as fast
+as the standard library on these link-heavy objects (it holds no floats, so orjson's
+NaN-as-null never applies). The text parses to exactly the objects ``json.dumps``
+would write, with the app's compact separators and no NaN: coordinates and distances
+are checked finite here (stored positions are validated; distances come from them).
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import math
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from stationmap.geo.navigation import NavTarget, navigation_links
 from stationmap.services.nearest import NearestResult, StationRow
 
-# About 1.3 KB per entry: 16,384 entries is about 20 MB per worker, and covers the
-# stations couriers of a large city ask about in a day.
+# About 2.3 KB per entry (kept as UTF-8 bytes, half the size of a str with Chinese in
+# it): 16,384 entries is under 40 MB per worker, the stations of a large city.
 STATIC_CACHE_SIZE = 16_384
 
 _encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
@@ -39,8 +43,8 @@ def station_links(
 
 
 @lru_cache(maxsize=STATIC_CACHE_SIZE)
-def _static_members(row: StationRow, script_root: str, app_name: str, tencent_key: str) -> str:
-    """The request-independent members of a feature's properties, as JSON text
+def _static_members(row: StationRow, script_root: str, app_name: str, tencent_key: str) -> bytes:
+    """The request-independent members of a feature's properties, as UTF-8 JSON
     without the enclosing braces."""
     properties = {
         "id": row.id,
@@ -63,7 +67,7 @@ def _static_members(row: StationRow, script_root: str, app_name: str, tencent_ke
             tencent_key,
         ),
     }
-    return _encode(properties)[1:-1]
+    return orjson.dumps(properties)[1:-1]
 
 
 def clear_cache() -> None:
@@ -71,24 +75,30 @@ def clear_cache() -> None:
     _static_members.cache_clear()
 
 
-def _finite(value: float) -> str:
+def _finite(value: float) -> bytes:
     if not math.isfinite(value):
         raise ValueError(f"{value!r} is not valid JSON")
-    return repr(value)
+    return repr(value).encode()
 
 
-def _feature(result: NearestResult, script_root: str, app_name: str, tencent_key: str) -> str:
+_OPEN = {True: b"true", False: b"false", None: b"null"}
+
+
+def _feature(result: NearestResult, script_root: str, app_name: str, tencent_key: str) -> bytes:
     row = result.station
-    state = result.hours
-    open_now = "null" if state.open is None else ("true" if state.open else "false")
-    change = state.change_at_iso()
-    next_change = "null" if change is None else f'"{change}"'
-    static = _static_members(row, script_root, app_name, tencent_key)
+    change = result.hours.change_at_iso()
     return (
-        f'{{"type":"Feature","id":{row.id},"geometry":{{"type":"Point","coordinates":'
-        f"[{_finite(row.lon)},{_finite(row.lat)}]}},"
-        f'"properties":{{{static},"open_now":{open_now},"next_change_at":{next_change},'
-        f'"distance_m":{_finite(round(result.distance_m, 1))}}}}}'
+        b'{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%s,%s]},'
+        b'"properties":{%s,"open_now":%s,"next_change_at":%s,"distance_m":%s}}'
+        % (
+            row.id,
+            _finite(row.lon),
+            _finite(row.lat),
+            _static_members(row, script_root, app_name, tencent_key),
+            _OPEN[result.hours.open],
+            b"null" if change is None else b'"%s"' % change.encode(),
+            _finite(round(result.distance_m, 1)),
+        )
     )
 
 
@@ -99,8 +109,9 @@ def nearest_collection(
     script_root: str,
     app_name: str,
     tencent_key: str,
-) -> str:
-    """The whole answer: a FeatureCollection in distance order, plus the query as
-    understood (``query`` holds JSON-ready values)."""
-    features = ",".join(_feature(r, script_root, app_name, tencent_key) for r in results)
-    return f'{{"type":"FeatureCollection","features":[{features}],"query":{_encode(query)}}}\n'
+) -> bytes:
+    """The whole answer as UTF-8: a FeatureCollection in distance order, plus the query
+    as understood (``query`` holds JSON-ready values)."""
+    features = b",".join(_feature(r, script_root, app_name, tencent_key) for r in results)
+    query_json = _encode(query).encode()
+    return b'{"type":"FeatureCollection","features":[%s],"query":%s}\n' % (features, query_json)

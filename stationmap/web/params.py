@@ -19,6 +19,11 @@ from stationmap import catalog
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.web.errors import bad_request, unprocessable
 
+_VOCABULARIES = {
+    "amenity": frozenset(catalog.AMENITY_CODES),
+    "host_type": frozenset(catalog.HOST_TYPE_CODES),
+    "worker_group": frozenset(catalog.WORKER_GROUP_CODES),
+}
 _DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -109,11 +114,7 @@ class Params:
         if raw is None or raw.strip() == "":
             return ()
         items = [item.strip() for item in raw.split(",") if item.strip()]
-        valid = {
-            "amenity": set(catalog.AMENITY_CODES),
-            "host_type": set(catalog.HOST_TYPE_CODES),
-            "worker_group": set(catalog.WORKER_GROUP_CODES),
-        }[kind]
+        valid = _VOCABULARIES[kind]
         unknown = [item for item in items if item not in valid]
         if unknown:
             raise unprocessable(
