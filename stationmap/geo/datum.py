@@ -122,10 +122,35 @@ def _gcj_offset_scalar(lat: float, lon: float) -> tuple[float, float]:
     return dlat, dlon
 
 
+# One point at a time (a query, a nearest answer's stations), the outline test is most
+# of a conversion's cost. Cells of CELL_DEG degrees are classified once, when first
+# asked about: wholly inside the outline, wholly outside, or on the border; only points
+# in border cells are tested against the outline. Same answers as the test alone.
+CELL_DEG = 0.25
+_cells: dict[tuple[int, int], bool | None] = {}
+
+
+def _cell_class(row: int, col: int) -> bool | None:
+    outline = _china_outline()
+    cell = shapely.box(col * CELL_DEG, row * CELL_DEG, (col + 1) * CELL_DEG, (row + 1) * CELL_DEG)
+    if shapely.contains_properly(outline, cell):  # no point of the cell on the border
+        return True
+    if outline.disjoint(cell):
+        return False
+    return None
+
+
 def _in_china_scalar(lat: float, lon: float) -> bool:
     if not (73.4 <= lon <= 135.1 and 18.1 <= lat <= 53.6):
         return False
-    return bool(shapely.contains_xy(_china_outline(), lon, lat))
+    key = (math.floor(lat / CELL_DEG), math.floor(lon / CELL_DEG))
+    if key in _cells:
+        inside = _cells[key]
+    else:
+        inside = _cells[key] = _cell_class(*key)
+    if inside is None:
+        return bool(shapely.contains_xy(_china_outline(), lon, lat))
+    return inside
 
 
 def _is_scalar(value: object) -> bool:

@@ -122,3 +122,32 @@ def test_to_and_from_wgs84_are_inverse():
         there = datum.from_wgs84(40.81, 111.66, name)
         back = datum.to_wgs84(*there, name)
         assert _metres((40.81, 111.66), back) < 0.001
+
+
+def test_scalar_border_test_by_cells_equals_the_outline_test():
+    """The per-cell shortcut of the one-point test answers exactly as the array test
+    (box, then outline) does, for points scattered over the box and points hugging
+    the outline's border."""
+    import random
+
+    from stationmap.geo import datum
+
+    outline = datum._china_outline()
+    rng = random.Random(17)
+    points = [(rng.uniform(18.1, 53.6), rng.uniform(73.4, 135.1)) for _ in range(20_000)]
+    border = outline.boundary
+    for _ in range(3_000):
+        on = border.interpolate(rng.random(), normalized=True)
+        points.append((on.y + rng.uniform(-0.01, 0.01), on.x + rng.uniform(-0.01, 0.01)))
+    # Cell corners, for every cell of the region around Hohhot and the Mongolian border.
+    points += [
+        (row * datum.CELL_DEG, col * datum.CELL_DEG)
+        for row in range(round(40 / datum.CELL_DEG), round(46 / datum.CELL_DEG))
+        for col in range(round(105 / datum.CELL_DEG), round(115 / datum.CELL_DEG))
+    ]
+    lats, lons = np.array(points).T
+    expected = datum.in_china(lats, lons)
+    for (lat, lon), inside in zip(points, expected.tolist(), strict=True):
+        assert datum._in_china_scalar(lat, lon) is inside, (lat, lon)
+    assert any(v is True for v in datum._cells.values())
+    assert any(v is None for v in datum._cells.values())
