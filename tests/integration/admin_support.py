@@ -12,7 +12,7 @@ from sqlalchemy import select
 from stationmap import state
 from stationmap.models import Station
 from stationmap.services import users as user_service
-from stationmap.web.admin import _form_from_station as form_from_station
+from stationmap.web.admin.editor import _form_from_station as form_from_station
 
 PASSWORD = "correct horse battery"
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -1,0 +1,41 @@
+"""Helpers the admin views share: the database, the signed-in user and the actor recorded
+in a station's history, and the opening-hours note the editor shows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import current_app
+
+from stationmap import state
+from stationmap.geo.hours import HoursError, describe, parse_hours
+from stationmap.services.revisions import Actor
+from stationmap.services.users import Principal
+from stationmap.web.auth import current
+
+
+def _db():  # type: ignore[no-untyped-def]
+    return state(current_app).db
+
+
+def _me() -> Principal:
+    principal = current()
+    assert principal is not None  # the guard in __init__ makes sure
+    return principal
+
+
+def _actor() -> Actor:
+    me = _me()
+    return Actor(me.user_id, me.username)
+
+
+def _hours_note(text: str) -> str:
+    if not text.strip():
+        return ""
+    try:
+        hours = parse_hours(text.strip())
+    except HoursError as exc:
+        return str(exc)
+    tz = state(current_app).settings.tz
+    now = datetime.now(UTC)
+    return describe(hours.state(now, tz), now)

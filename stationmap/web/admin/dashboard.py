@@ -1,0 +1,47 @@
+"""The admin dashboard and the station lists."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from stationmap.services import admin as admin_service
+from stationmap.services import stations as station_service
+from stationmap.web.admin import bp
+from stationmap.web.admin.common import _db, _me
+
+
+@bp.get("/")
+def dashboard() -> str:
+    with _db().session() as session:
+        figures = admin_service.dashboard(session, _me().scope.codes)
+    return render_template("admin/dashboard.html", d=figures)
+
+
+@bp.get("/stations")
+def station_list() -> str:
+    text = request.args.get("q", "")[:100].strip()
+    deleted = request.args.get("deleted") == "1"
+    with _db().session() as session:
+        rows = station_service.scoped_stations(
+            session, _me().scope.codes, text=text, deleted=deleted
+        )
+    return render_template(
+        "admin/stations.html", stations=rows, q=text, deleted=deleted, title="驿站"
+    )
+
+
+@bp.get("/unverified")
+def unverified_stations() -> str:
+    with _db().session() as session:
+        rows = station_service.scoped_stations(
+            session,
+            _me().scope.codes,
+            unverified_days=station_service.UNVERIFIED_AFTER_DAYS,
+        )
+    return render_template(
+        "admin/stations.html",
+        stations=rows,
+        q="",
+        deleted=False,
+        title=f"超过 {station_service.UNVERIFIED_AFTER_DAYS} 天未核实的驿站",
+    )

@@ -1,0 +1,337 @@
+"""The station editor: new, create, edit, update, the conflict page, history and
+restore, delete, undelete and verify."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm.exc import StaleDataError
+
+from stationmap import state
+from stationmap.models import Station
+from stationmap.render.map import Tiles, tiles_from_config
+from stationmap.services import admin as admin_service
+from stationmap.services import districts as district_service
+from stationmap.services import revisions as revision_service
+from stationmap.services import stations as station_service
+from stationmap.services.users import Principal
+from stationmap.station_fields import FieldError, InvalidStation, StationInput, parse_station
+from stationmap.web.admin import bp
+from stationmap.web.admin.common import _actor, _db, _hours_note, _me
+from stationmap.web.public import _tile_origins as tile_origins
+
+FORM_FIELDS = (
+    "name",
+    "address",
+    "lat",
+    "lon",
+    "datum",
+    "host_type",
+    "opening_hours",
+    "phone",
+    "contact",
+    "services",
+    "status",
+)
+
+
+def _form_from_station(station: Station) -> dict[str, Any]:
+    return {
+        "name": station.name,
+        "address": station.address,
+        "lat": f"{station.lat:.7f}",
+        "lon": f"{station.lon:.7f}",
+        "datum": "wgs84",
+        "host_type": station.host_type,
+        "amenities": station.amenities,
+        "worker_groups": station.worker_groups,
+        "opening_hours": station.opening_hours or "",
+        "phone": station.phone,
+        "contact": station.contact,
+        "services": "\n".join(station.services),
+        "status": station.status,
+    }
+
+
+def _form_from_request() -> dict[str, Any]:
+    form: dict[str, Any] = {name: request.form.get(name, "")[:5000] for name in FORM_FIELDS}
+    form["amenities"] = request.form.getlist("amenities")
+    form["worker_groups"] = request.form.getlist("worker_groups")
+    return form
+
+
+def _parse(form: dict[str, Any]) -> StationInput:
+    """Only the editable fields are read: code, district, version and audit data never
+    come from the client."""
+    return parse_station({**form, "datum": form.get("datum") or "wgs84"})
+
+
+def _boundary_codes(me: Principal) -> list[str]:
+    if me.districts:
+        return list(me.districts)
+    with _db().session() as session:
+        return [d.code for d in district_service.summaries(session) if d.level == "county"]
+
+
+def _editor(
+    station: Station | None,
+    form: dict[str, Any],
+    *,
+    errors: list[FieldError] = (),  # type: ignore[assignment]
+    duplicates: list[Station] = (),  # type: ignore[assignment]
+    elsewhere: int = 0,
+    version: int | None = None,
+    status: int = 200,
+) -> Response:
+    by_field: dict[str, list[str]] = {}
+    for error in errors:
+        by_field.setdefault(error.field, []).append(error.message)
+    tiles = _tiles()
+    html = render_template(
+        "admin/station_form.html",
+        station=station,
+        form=form,
+        errors=by_field,
+        duplicates=duplicates,
+        elsewhere=elsewhere,
+        version=version if version is not None else (station.version if station else None),
+        boundary_codes=_boundary_codes(_me()),
+        hours_note=_hours_note(form.get("opening_hours") or ""),
+        tiles=tiles,
+        tile_layers=[
+            {
+                "url": layer.url,
+                "attribution": layer.attribution,
+                "subdomains": layer.subdomains,
+                "max_zoom": layer.max_zoom,
+            }
+            for layer in tiles.layers
+        ],
+    )
+    response = current_app.make_response((html, status))
+    if tiles.layers:  # the base map's tile hosts are allowed as images, nothing else
+        img = " ".join(["'self'", "data:", *tile_origins(tiles)])
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; img-src {img}; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+        )
+    return response
+
+
+def _tiles() -> Tiles:
+    settings = state(current_app).settings
+    return tiles_from_config(settings.tiles, settings.tianditu_key)
+
+
+def _out_of_scope_message(district: str | None) -> str:
+    where = f"区县 {district}" if district else "任何已登记区县之外"
+    return f"该位置在{where}，不在您负责的区县内，不能保存。"
+
+
+@bp.get("/stations/new")
+def new_station() -> Response:
+    form = {name: "" for name in FORM_FIELDS} | {
+        "datum": "wgs84",
+        "host_type": "other",
+        "status": "active",
+        "amenities": [],
+        "worker_groups": [],
+    }
+    return _editor(None, form)
+
+
+@bp.post("/stations/new")
+def create_station() -> Any:
+    form = _form_from_request()
+    try:
+        data = _parse(form)
+    except InvalidStation as exc:
+        return _editor(None, form, errors=exc.errors, status=422)
+    with _db().session() as session:
+        duplicates, elsewhere = _duplicates(session, data)
+    if (duplicates or elsewhere) and request.form.get("confirm_duplicate") != "1":
+        return _editor(None, form, duplicates=duplicates, elsewhere=elsewhere, status=409)
+    try:
+        with _db().write_session() as session:
+            station = station_service.create_station(session, data, _me().scope.codes, _actor())
+            station_id, code = station.id, station.code
+    except station_service.OutOfScope as exc:
+        error = FieldError("lat", _out_of_scope_message(exc.district_code))
+        return _editor(None, form, errors=[error], status=422)
+    flash(f"已创建 {code}")
+    return redirect(url_for("admin.station_edit", station_id=station_id), 303)
+
+
+def _duplicates(
+    session: Any, data: Any, exclude_id: int | None = None
+) -> tuple[list[Station], int]:
+    """Similar stations within 50 m: those in the user's scope, and how many others
+    (counted, never named: another district's stations stay out of sight)."""
+    mine, elsewhere = station_service.duplicates_in_scope(
+        session, data.name, data.lat, data.lon, _me().scope.codes, exclude_id
+    )
+    return [station for station, _ in mine], elsewhere
+
+
+def _scoped_or_404(session: Any, station_id: int, *, deleted: bool = False) -> Station:
+    station = station_service.get_scoped(session, station_id, _me().scope.codes, deleted=deleted)
+    if station is None:
+        abort(404, "没有这个驿站，或它不在您负责的区县内。")
+    return station
+
+
+@bp.get("/stations/<int:station_id>")
+def station_edit(station_id: int) -> Response:
+    with _db().session() as session:
+        station = _scoped_or_404(session, station_id, deleted=True)
+        return _editor(station, _form_from_station(station))
+
+
+def _version() -> int:
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        abort(400, "the form has no version; reload the page")
+
+
+@bp.post("/stations/<int:station_id>")
+def update_station(station_id: int) -> Any:
+    form = _form_from_request()
+    version = _version()
+    with _db().session() as session:
+        station = _scoped_or_404(session, station_id)
+        if station.deleted_at is not None:
+            abort(404)
+        try:
+            data = _parse(form)
+        except InvalidStation as exc:
+            return _editor(station, form, errors=exc.errors, version=version, status=422)
+        moved_or_renamed = (
+            data.name != station.name
+            or abs(data.lat - station.lat) > 5e-8
+            or abs(data.lon - station.lon) > 5e-8
+        )
+        duplicates, elsewhere = (
+            _duplicates(session, data, exclude_id=station.id) if moved_or_renamed else ([], 0)
+        )
+        if (duplicates or elsewhere) and request.form.get("confirm_duplicate") != "1":
+            return _editor(
+                station,
+                form,
+                duplicates=duplicates,
+                elsewhere=elsewhere,
+                version=version,
+                status=409,
+            )
+    try:
+        with _db().write_session() as session:
+            station = _scoped_or_404(session, station_id)
+            changes = station_service.update_station(
+                session, station, data, _me().scope.codes, _actor(), version
+            )
+    except (station_service.VersionConflict, StaleDataError):
+        return _conflict(station_id, form, data)
+    except station_service.OutOfScope as exc:
+        error = FieldError("lat", _out_of_scope_message(exc.district_code))
+        with _db().session() as session:
+            station = _scoped_or_404(session, station_id)
+            return _editor(station, form, errors=[error], version=version, status=422)
+    flash("已保存" if changes else "没有改动")
+    return redirect(url_for("admin.station_edit", station_id=station_id), 303)
+
+
+def _conflict(station_id: int, form: dict[str, Any], mine: StationInput) -> tuple[str, int]:
+    """Both versions side by side; saving again is an explicit choice."""
+    with _db().session() as session:
+        station = _scoped_or_404(session, station_id)
+        theirs = revision_service.snapshot(station)
+        latest = revision_service.history(session, station.id)[:1]
+        rows = []
+        for name in (
+            "name",
+            "address",
+            "lat",
+            "lon",
+            "host_type",
+            "amenities",
+            "worker_groups",
+            "opening_hours",
+            "phone",
+            "contact",
+            "services",
+            "status",
+        ):
+            mine_value = revision_service.plain(getattr(mine, name))
+            rows.append((name, mine_value, theirs.get(name), mine_value != theirs.get(name)))
+        return render_template(
+            "admin/conflict.html",
+            station=station,
+            rows=rows,
+            form=form,
+            latest=latest[0] if latest else None,
+        ), 409
+
+
+@bp.get("/stations/<int:station_id>/history")
+def station_history(station_id: int) -> str:
+    with _db().session() as session:
+        station = _scoped_or_404(session, station_id, deleted=True)
+        items = revision_service.history(session, station.id)
+        return render_template("admin/history.html", station=station, revisions=items)
+
+
+@bp.post("/stations/<int:station_id>/restore/<int:number>")
+def restore_revision(station_id: int, number: int) -> Any:
+    version = _version()
+    try:
+        with _db().write_session() as session:
+            station = _scoped_or_404(session, station_id)
+            changes = admin_service.restore_revision(
+                session, station, number, _me().scope.codes, _actor(), version
+            )
+    except LookupError:
+        abort(404, f"没有第 {number} 版")
+    except (station_service.VersionConflict, StaleDataError):
+        flash("驿站已被他人修改，请查看最新历史后再恢复。")
+        return redirect(url_for("admin.station_history", station_id=station_id), 303)
+    except station_service.OutOfScope as exc:
+        flash(_out_of_scope_message(exc.district_code))
+        return redirect(url_for("admin.station_history", station_id=station_id), 303)
+    flash(f"已恢复到第 {number} 版" if changes else f"第 {number} 版与当前相同，没有改动")
+    return redirect(url_for("admin.station_history", station_id=station_id), 303)
+
+
+def _state_change(station_id: int, action: str) -> None:
+    with _db().write_session() as session:
+        station = _scoped_or_404(session, station_id, deleted=action == "undelete")
+        codes, actor = _me().scope.codes, _actor()
+        if action == "delete":
+            station_service.soft_delete(session, station, codes, actor)
+        elif action == "undelete":
+            if station.deleted_at is None:
+                abort(409, "驿站未被删除")
+            station_service.undelete(session, station, codes, actor)
+        else:
+            station_service.mark_verified(session, station, codes, actor)
+
+
+@bp.post("/stations/<int:station_id>/delete")
+def delete_station(station_id: int) -> Any:
+    _state_change(station_id, "delete")
+    flash("已删除。可在下方撤销。")
+    return redirect(url_for("admin.station_edit", station_id=station_id), 303)
+
+
+@bp.post("/stations/<int:station_id>/undelete")
+def undelete_station(station_id: int) -> Any:
+    _state_change(station_id, "undelete")
+    flash("已撤销删除")
+    return redirect(url_for("admin.station_edit", station_id=station_id), 303)
+
+
+@bp.post("/stations/<int:station_id>/verify")
+def verify_station(station_id: int) -> Any:
+    _state_change(station_id, "verify")
+    flash("已标记为已核实")
+    return redirect(url_for("admin.station_edit", station_id=station_id), 303)

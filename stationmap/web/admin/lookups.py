@@ -1,0 +1,110 @@
+"""Small JSON helpers for the station editor: the opening-hours preview, one point in
+every datum, and similar stations nearby."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Response, current_app, request, url_for
+
+from stationmap.geo.datum import DATUMS, Datum, from_wgs84, parse_datum, to_wgs84
+from stationmap.geo.hours import HoursError, parse_hours
+from stationmap.services import stations as station_service
+from stationmap.web.admin import bp
+from stationmap.web.admin.common import _db, _hours_note, _me
+
+
+@bp.get("/hours-preview")
+def hours_preview() -> Response:
+    """Live check of opening hours for the editor: {"ok", "text"}."""
+    text = request.args.get("text", "")[:600]
+    if not text.strip():
+        return current_app.json.response({"ok": True, "text": ""})
+    try:
+        parse_hours(text.strip())
+    except HoursError as exc:
+        return current_app.json.response({"ok": False, "text": str(exc)})
+    return current_app.json.response({"ok": True, "text": _hours_note(text)})
+
+
+class _BadQuery(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _point_query() -> tuple[float, float, Datum]:
+    """``lat``, ``lon`` (finite, in range) and ``datum`` from the query string."""
+    values = []
+    for name, limit in (("lat", 90.0), ("lon", 180.0)):
+        try:
+            value = float(request.args.get(name, "").strip()[:40])
+        except ValueError:
+            raise _BadQuery(name, f"{name} must be a number") from None
+        if not math.isfinite(value) or abs(value) > limit:
+            raise _BadQuery(name, f"{name} must be within ±{limit:g}")
+        values.append(value)
+    try:
+        datum = parse_datum(request.args.get("datum", "wgs84")[:20] or "wgs84")
+    except ValueError as exc:
+        raise _BadQuery("datum", str(exc)) from None
+    return values[0], values[1], datum
+
+
+def _bad_query(exc: _BadQuery) -> Response:
+    response = current_app.json.response(
+        {"error": {"code": "bad_request", "message": str(exc), "field": exc.field}}
+    )
+    response.status_code = 400
+    return response
+
+
+@bp.get("/coordinates")
+def coordinates() -> Response:
+    """One point in every datum, for the editor's map picker:
+    ``?lat=&lon=&datum=`` -> ``{"wgs84": [lat, lon], "gcj02": [...], "bd09": [...]}``
+    (the one conversion the server uses on save, so the marker sits where it will)."""
+    try:
+        lat, lon, datum = _point_query()
+    except _BadQuery as exc:
+        return _bad_query(exc)
+    w_lat, w_lon = to_wgs84(lat, lon, datum)
+    out: dict[str, list[float]] = {}
+    for name in DATUMS:
+        d_lat, d_lon = (lat, lon) if name == datum else from_wgs84(w_lat, w_lon, name)
+        out[name] = [round(float(d_lat), 7), round(float(d_lon), 7)]
+    return current_app.json.response(out)
+
+
+@bp.get("/duplicates")
+def duplicate_stations() -> Response:
+    """Stations within 50 m with a similar name, checked as the editor types or moves
+    the marker: ``?name=&lat=&lon=&datum=&exclude=<station id>``. Only stations in the
+    user's districts are described; others are only counted (``elsewhere``). The save
+    itself checks again."""
+    try:
+        lat, lon, datum = _point_query()
+    except _BadQuery as exc:
+        return _bad_query(exc)
+    name = request.args.get("name", "")[:200].strip()
+    exclude = request.args.get("exclude", "")
+    exclude_id = int(exclude) if exclude.isdigit() and len(exclude) < 12 else None
+    if not name:
+        return current_app.json.response({"duplicates": [], "elsewhere": 0})
+    w_lat, w_lon = to_wgs84(lat, lon, datum)
+    with _db().session() as session:
+        found, elsewhere = station_service.duplicates_in_scope(
+            session, name, w_lat, w_lon, _me().scope.codes, exclude_id
+        )
+        items = [
+            {
+                "id": station.id,
+                "code": station.code,
+                "name": station.name,
+                "address": station.address,
+                "distance_m": round(distance_m, 1),
+                "url": url_for("admin.station_edit", station_id=station.id),
+            }
+            for station, distance_m in found
+        ]
+    return current_app.json.response({"duplicates": items, "elsewhere": elsewhere})

@@ -1,0 +1,92 @@
+"""Printing: the district list, a district's printed map (PDF or PNG) and its door
+posters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, current_app, render_template, request
+
+from stationmap import state
+from stationmap.services import printing as printing_service
+from stationmap.web.admin import bp
+from stationmap.web.admin.common import _db, _me
+
+PRINT_TYPES = {"pdf": "application/pdf", "png": "image/png"}
+
+
+def _printable_or_404(code: str) -> str:
+    """The district ``code`` if the user may see it; 404 otherwise, exactly as for a
+    district that does not exist."""
+    codes = _me().scope.codes
+    if not code.isascii() or not code.isalnum() or len(code) > 32:
+        abort(404, "没有这个区县。")
+    if codes is not None and code not in codes:
+        abort(404, "没有这个区县，或它不在您负责的范围内。")
+    return code
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    response = current_app.response_class(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
+
+
+def _print_settings() -> Any:
+    import os
+
+    return printing_service.print_settings(
+        state(current_app).settings, os.environ, current_app.config
+    )
+
+
+@bp.get("/print")
+def print_page() -> str:
+    with _db().session() as session:
+        rows = printing_service.printable_districts(session, _me().scope.codes)
+    return render_template("admin/print.html", districts=rows)
+
+
+@bp.get("/print/<code>/map")
+def print_district_map(code: str) -> Response:
+    """The district's printed map as a download: PDF (map sheet, core insets, station
+    table) or PNG (the map sheet at 300 dpi, for sharing in WeChat)."""
+    code = _printable_or_404(code)
+    paper = request.args.get("paper", "A4")
+    fmt = request.args.get("format", "pdf")
+    orientation = request.args.get("orientation", "portrait")
+    if paper not in ("A4", "A3") or fmt not in PRINT_TYPES:
+        abort(400, "paper must be A4 or A3 and format pdf or png")
+    if orientation not in ("portrait", "landscape"):
+        abort(400, "orientation must be portrait or landscape")
+    app_state = state(current_app)
+    try:
+        with _db().session() as session:
+            sheet = printing_service.district_map(
+                session,
+                code,
+                _print_settings(),
+                app_state.settings.tz,
+                paper=paper,
+                landscape=orientation == "landscape",
+            )
+    except printing_service.NotFound:
+        abort(404, "没有这个区县。")
+    except ValueError as exc:
+        abort(422, str(exc))
+    data = sheet.pdf() if fmt == "pdf" else sheet.png()[0]
+    # The name is built here from the stored district code, never from the request.
+    name = f"district-{code}-{paper}-{orientation}.{fmt}"
+    return _download(data, PRINT_TYPES[fmt], name)
+
+
+@bp.get("/print/<code>/posters")
+def print_district_posters(code: str) -> Response:
+    """One A4 door poster per active station of the district, as one PDF."""
+    code = _printable_or_404(code)
+    try:
+        with _db().session() as session:
+            batch = printing_service.posters_pdf(session, _print_settings(), district=code)
+    except printing_service.NotFound:
+        abort(404, "没有这个区县，或区县内没有运营中的驿站。")
+    return _download(batch.pdf, PRINT_TYPES["pdf"], f"posters-{code}.pdf")
