@@ -180,6 +180,9 @@ def sheet_style() -> Iterator[None]:
             "font.family": [FONT_FAMILY],
             "font.size": 8,
             "axes.unicode_minus": False,
+            # Titles, names and footers are people's text: "$" is a dollar sign, never
+            # the start of mathtext (an unbalanced formula would fail the whole sheet).
+            "text.parse_math": False,
             "path.simplify": True,
             "pdf.compression": 6,
         }

@@ -109,6 +109,13 @@ def test_title_and_station_names_are_extractable_text(a4_map, a4_pdf):
     assert "演示数据" in text  # one demo station marks the sheet
 
 
+def test_dollar_signs_in_a_title_are_printed_not_parsed_as_mathtext():
+    title = r"新城区 $\frac{1}{$ 价格 $5"
+    built = build_district_map(AREA, _stations(3), SETTINGS, MapOptions(title=title))
+    first = PdfReader(io.BytesIO(built.pdf())).pages[0].extract_text()
+    assert "$\\frac{1}{$" in first
+
+
 def test_the_table_flows_onto_more_pages_when_long():
     few = build_district_map(AREA, _stations(10), SETTINGS)
     many = build_district_map(AREA, _stations(150), SETTINGS)
