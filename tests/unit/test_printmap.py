@@ -110,7 +110,7 @@ def test_title_and_station_names_are_extractable_text(a4_map, a4_pdf):
 
 
 def test_dollar_signs_in_a_title_are_printed_not_parsed_as_mathtext():
-    title = r"新城区 $\frac{1}{$ 价格 $5"
+    title = r"新城区 $\frac{1}{$ 价格 $5 至 $8"  # four: an even count is what mathtext parses
     built = build_district_map(AREA, _stations(3), SETTINGS, MapOptions(title=title))
     first = PdfReader(io.BytesIO(built.pdf())).pages[0].extract_text()
     assert "$\\frac{1}{$" in first
