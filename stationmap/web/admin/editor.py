@@ -16,7 +16,13 @@ from stationmap.services import districts as district_service
 from stationmap.services import revisions as revision_service
 from stationmap.services import stations as station_service
 from stationmap.services.users import Principal
-from stationmap.station_fields import FieldError, InvalidStation, StationInput, parse_station
+from stationmap.station_fields import (
+    FIELDS,
+    FieldError,
+    InvalidStation,
+    StationInput,
+    parse_station,
+)
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _actor, _db, _hours_note, _me
 from stationmap.web.public import _tile_origins as tile_origins
@@ -34,6 +40,10 @@ FORM_FIELDS = (
     "services",
     "status",
 )
+
+# What a stale save shows side by side: every field a person edits (the code is fixed
+# once given; the datum only says how the coordinates were typed).
+COMPARED_FIELDS = tuple(name for name in FIELDS if name not in ("code", "datum"))
 
 
 def _form_from_station(station: Station) -> dict[str, Any]:
@@ -248,20 +258,7 @@ def _conflict(station_id: int, form: dict[str, Any], mine: StationInput) -> tupl
         theirs = revision_service.snapshot(station)
         latest = revision_service.history(session, station.id)[:1]
         rows = []
-        for name in (
-            "name",
-            "address",
-            "lat",
-            "lon",
-            "host_type",
-            "amenities",
-            "worker_groups",
-            "opening_hours",
-            "phone",
-            "contact",
-            "services",
-            "status",
-        ):
+        for name in COMPARED_FIELDS:
             mine_value = revision_service.plain(getattr(mine, name))
             rows.append((name, mine_value, theirs.get(name), mine_value != theirs.get(name)))
         return render_template(
