@@ -183,10 +183,6 @@ class NearestIndex:
     def _is_open(self, hours_code: int, at: datetime) -> bool | None:
         return hours_state(self._hours_texts[hours_code], at, self.tz).open
 
-    def is_open(self, position: int, at: datetime) -> bool | None:
-        """Open state of the station at ``position``: True, False, or None if unknown."""
-        return self._is_open(int(self.hours_idx[position]), at)
-
     def _passing(self, positions: npt.NDArray[np.intp], filters: Filters, cache: dict[int, bool]):  # type: ignore[no-untyped-def]
         """Boolean mask over ``positions``: which pass ``filters`` (radius aside)."""
         if filters.static:
