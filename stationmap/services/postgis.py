@@ -73,7 +73,7 @@ def _nearest_sql(where: str) -> TextClause:
 
 
 def nearest(
-    conn: Connection | Session,
+    conn: Connection,
     lat: float,
     lon: float,
     k: int,
