@@ -22,7 +22,7 @@ import numpy as np
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from stationmap.geo.datum import wgs84_to_gcj02
+from stationmap.geo.datum import gcj02_to_bd09, wgs84_to_gcj02
 from stationmap.geo.hours import HoursState, hours_state
 from stationmap.geo.nearest import Filters, IndexedStation, NearestIndex
 from stationmap.models import Station, StationAmenity, StationWorkerGroup
@@ -52,21 +52,33 @@ class StationRow(NamedTuple):
     lon: float
     gcj_lat: float  # GCJ-02, for the AMap and Tencent links (converted once, at load)
     gcj_lon: float
+    bd_lat: float  # BD-09, for the Baidu links
+    bd_lon: float
 
 
 def station_rows(records: Sequence[tuple[Any, ...]]) -> list[StationRow]:
     """Rows from records holding every :class:`StationRow` field up to ``lon``; the
-    GCJ-02 position is computed for all of them at once (a border test per point is
-    the costly part of the conversion, and is vectorized for many rows)."""
+    GCJ-02 and BD-09 positions are computed for all of them at once (a border test per
+    point is the costly part of the conversion, and is vectorized for many rows)."""
     if len(records) < VECTOR_MIN:
-        return [StationRow(*r, *wgs84_to_gcj02(r[-2], r[-1])) for r in records]
+        rows = []
+        for record in records:
+            gcj = wgs84_to_gcj02(record[-2], record[-1])
+            rows.append(StationRow(*record, *gcj, *gcj02_to_bd09(*gcj)))
+        return rows
     lats = np.fromiter((r[-2] for r in records), dtype=np.float64, count=len(records))
     lons = np.fromiter((r[-1] for r in records), dtype=np.float64, count=len(records))
     gcj_lats, gcj_lons = wgs84_to_gcj02(lats, lons)
+    bd_lats, bd_lons = gcj02_to_bd09(gcj_lats, gcj_lons)
     return [
-        StationRow(*record, gcj_lat, gcj_lon)
-        for record, gcj_lat, gcj_lon in zip(
-            records, gcj_lats.tolist(), gcj_lons.tolist(), strict=True
+        StationRow(*record, *positions)
+        for record, *positions in zip(
+            records,
+            gcj_lats.tolist(),
+            gcj_lons.tolist(),
+            bd_lats.tolist(),
+            bd_lons.tolist(),
+            strict=True,
         )
     ]
 

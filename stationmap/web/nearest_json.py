@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from stationmap.geo.navigation import NavTarget, navigation_links
+from stationmap.geo.navigation import NavTarget, navigation_links, navigation_links_json
 from stationmap.services.nearest import NearestResult, StationRow
 
 # About 2.3 KB per entry (kept as UTF-8 bytes, half the size of a str with Chinese in
@@ -43,9 +43,9 @@ def station_links(
 
 
 @lru_cache(maxsize=STATIC_CACHE_SIZE)
-def _static_members(row: StationRow, script_root: str, app_name: str, tencent_key: str) -> bytes:
-    """The request-independent members of a feature's properties, as UTF-8 JSON
-    without the enclosing braces."""
+def _feature_head(row: StationRow, script_root: str, app_name: str, tencent_key: str) -> bytes:
+    """A feature as UTF-8 JSON up to its request-dependent members: everything from
+    ``{"type":"Feature"`` to the comma after the properties' links."""
     properties = {
         "id": row.id,
         "code": row.code,
@@ -58,21 +58,33 @@ def _static_members(row: StationRow, script_root: str, app_name: str, tencent_ke
         "opening_hours": row.opening_hours,
         "phone": row.phone,
         "demo": row.is_demo,
-        "links": station_links(
-            row.id,
-            row.code,
-            NavTarget(row.lat, row.lon, row.name, (row.gcj_lat, row.gcj_lon)),
-            script_root,
-            app_name,
-            tencent_key,
-        ),
+        "links": {
+            "self": f"{script_root}/api/v1/stations/{row.id}",
+            "page": f"{script_root}/s/{row.code}",
+        },
     }
-    return orjson.dumps(properties)[1:-1]
+    target = NavTarget(
+        row.lat, row.lon, row.name, (row.gcj_lat, row.gcj_lon), (row.bd_lat, row.bd_lon)
+    )
+    navigation = navigation_links_json(target, app_name, tencent_key).encode()
+    # orjson's text ends with the links' and the properties' closing braces: the
+    # navigation members go inside the links, the request's members after them.
+    return (
+        b'{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%s,%s]},'
+        b'"properties":%s,%s},'
+        % (
+            row.id,
+            _finite(row.lon),
+            _finite(row.lat),
+            orjson.dumps(properties)[:-2],
+            navigation,
+        )
+    )
 
 
 def clear_cache() -> None:
     """Forget every serialized station (for measurements; entries never go stale)."""
-    _static_members.cache_clear()
+    _feature_head.cache_clear()
 
 
 def _finite(value: float) -> bytes:
@@ -85,20 +97,12 @@ _OPEN = {True: b"true", False: b"false", None: b"null"}
 
 
 def _feature(result: NearestResult, script_root: str, app_name: str, tencent_key: str) -> bytes:
-    row = result.station
     change = result.hours.change_at_iso()
-    return (
-        b'{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%s,%s]},'
-        b'"properties":{%s,"open_now":%s,"next_change_at":%s,"distance_m":%s}}'
-        % (
-            row.id,
-            _finite(row.lon),
-            _finite(row.lat),
-            _static_members(row, script_root, app_name, tencent_key),
-            _OPEN[result.hours.open],
-            b"null" if change is None else b'"%s"' % change.encode(),
-            _finite(round(result.distance_m, 1)),
-        )
+    return b'%s"open_now":%s,"next_change_at":%s,"distance_m":%s}}' % (
+        _feature_head(result.station, script_root, app_name, tencent_key),
+        _OPEN[result.hours.open],
+        b"null" if change is None else b'"%s"' % change.encode(),
+        _finite(round(result.distance_m, 1)),
     )
 
 

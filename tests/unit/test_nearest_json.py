@@ -8,12 +8,13 @@ import math
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
-from stationmap.geo.datum import wgs84_to_gcj02
+from stationmap.geo.datum import gcj02_to_bd09, wgs84_to_gcj02
 from stationmap.geo.hours import UNKNOWN, hours_state
 from stationmap.geo.navigation import NavTarget, navigation_links
-from stationmap.services.nearest import NearestResult, StationRow, station_rows
+from stationmap.services.nearest import VECTOR_MIN, NearestResult, StationRow, station_rows
 from stationmap.web import nearest_json
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -108,12 +109,26 @@ def test_answer_is_the_json_of_the_same_objects(name):
     assert _answer(results, query) == answer
 
 
-def test_links_use_the_gcj02_position_computed_at_load():
+def test_links_use_the_positions_computed_at_load():
     row = _row(5, "驿站")
     assert (row.gcj_lat, row.gcj_lon) == wgs84_to_gcj02(row.lat, row.lon)
+    assert (row.bd_lat, row.bd_lon) == gcj02_to_bd09(row.gcj_lat, row.gcj_lon)
     result = NearestResult(row, 10.0, UNKNOWN)
-    amap = _answer([result], {})["features"][0]["properties"]["links"]["amap"]["android"]
-    assert f"dlat={row.gcj_lat:.6f}&dlon={row.gcj_lon:.6f}" in amap
+    links = _answer([result], {})["features"][0]["properties"]["links"]
+    assert f"dlat={row.gcj_lat:.6f}&dlon={row.gcj_lon:.6f}" in links["amap"]["android"]
+    assert f"latlng:{row.bd_lat:.6f},{row.bd_lon:.6f}" in links["baidu"]["app"]
+
+
+def test_many_rows_are_converted_together_as_one_would_be():
+    rng = np.random.default_rng(8)
+    lats, lons = rng.uniform(18, 53, 500), rng.uniform(73, 135, 500)
+    base = _row(1, "驿站")[:11]
+    records = [(*base, lat, lon) for lat, lon in zip(lats.tolist(), lons.tolist(), strict=True)]
+    assert len(records) >= VECTOR_MIN
+    for row in station_rows(records):
+        (alone,) = station_rows([row[:13]])
+        assert row[:13] == alone[:13]
+        assert row[13:] == pytest.approx(alone[13:], abs=1e-12)
 
 
 def test_an_edited_station_is_never_served_from_the_cache():
