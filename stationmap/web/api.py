@@ -35,6 +35,20 @@ MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 GEOJSON = "application/geo+json"
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
+NEAREST_PARAMETERS = frozenset(
+    (
+        "lat",
+        "lon",
+        "k",
+        "radius_m",
+        "amenity",
+        "host_type",
+        "worker_group",
+        "open_now",
+        "at",
+        "datum",
+    )
+)
 
 
 def _geojson(payload: dict[str, Any], status: int = 200) -> Response:
@@ -108,21 +122,7 @@ def station_feature(station: Station, at: datetime, *, full: bool) -> dict[str, 
 @bp.get("/stations/nearest")
 def nearest_stations() -> Response:
     settings = _settings()
-    params = Params(
-        request.args,
-        (
-            "lat",
-            "lon",
-            "k",
-            "radius_m",
-            "amenity",
-            "host_type",
-            "worker_group",
-            "open_now",
-            "at",
-            "datum",
-        ),
-    )
+    params = Params(request.args, NEAREST_PARAMETERS)
     lat = params.number("lat", low=-90, high=90, required=True)
     lon = params.number("lon", low=-180, high=180, required=True)
     assert lat is not None and lon is not None

@@ -14,7 +14,6 @@ are checked finite here (stored positions are validated; distances come from the
 
 from __future__ import annotations
 
-import json
 import math
 from functools import lru_cache
 from typing import Any
@@ -27,8 +26,6 @@ from stationmap.services.nearest import NearestResult, StationRow
 # About 2.3 KB per entry (kept as UTF-8 bytes, half the size of a str with Chinese in
 # it): 16,384 entries is under 40 MB per worker, the stations of a large city.
 STATIC_CACHE_SIZE = 16_384
-
-_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
 
 def station_links(
@@ -115,7 +112,10 @@ def nearest_collection(
     tencent_key: str,
 ) -> bytes:
     """The whole answer as UTF-8: a FeatureCollection in distance order, plus the query
-    as understood (``query`` holds JSON-ready values)."""
-    features = b",".join(_feature(r, script_root, app_name, tencent_key) for r in results)
-    query_json = _encode(query).encode()
-    return b'{"type":"FeatureCollection","features":[%s],"query":%s}\n' % (features, query_json)
+    as understood (``query`` holds JSON-ready values; its numbers are finite, as the
+    parameter parser checks, since orjson would write NaN as null)."""
+    features = b",".join([_feature(r, script_root, app_name, tencent_key) for r in results])
+    return b'{"type":"FeatureCollection","features":[%s],"query":%s}\n' % (
+        features,
+        orjson.dumps(query),
+    )

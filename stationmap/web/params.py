@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Collection
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,28 +24,31 @@ _VOCABULARIES = {
     "host_type": frozenset(catalog.HOST_TYPE_CODES),
     "worker_group": frozenset(catalog.WORKER_GROUP_CODES),
 }
+_INTEGER_RE = re.compile(r"[+-]?\d{1,12}")
 _DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 class Params:
     """The query string of one request."""
 
-    def __init__(self, args: MultiDict[str, str], allowed: Iterable[str]) -> None:
-        self.args = args
-        allowed_set = set(allowed)
-        for name in args:
-            if name not in allowed_set:
+    def __init__(self, args: MultiDict[str, str], allowed: Collection[str]) -> None:
+        # A plain dict: a MultiDict's get() raises and catches an exception for every
+        # parameter not given, which is most of them on every request.
+        self.args: dict[str, str] = {}
+        for name, values in args.lists():
+            if name not in allowed:
                 raise bad_request(
-                    f"unknown parameter {name!r}; allowed: {', '.join(sorted(allowed_set))}",
+                    f"unknown parameter {name!r}; allowed: {', '.join(sorted(allowed))}",
                     field=name,
                     code="unknown_parameter",
                 )
-            if len(args.getlist(name)) > 1:
+            if len(values) > 1:
                 raise bad_request(
                     f"parameter {name!r} is given more than once",
                     field=name,
                     code="repeated_parameter",
                 )
+            self.args[name] = values[0]
 
     def text(self, name: str, default: str | None = None, max_length: int = 200) -> str | None:
         value = self.args.get(name)
@@ -88,7 +91,7 @@ class Params:
         if raw is None or raw.strip() == "":
             return default
         raw = raw.strip()
-        if not re.fullmatch(r"[+-]?\d{1,12}", raw):
+        if not _INTEGER_RE.fullmatch(raw):
             raise bad_request(f"{name} must be a whole number, not {raw[:40]!r}", field=name)
         value = int(raw)
         if not low <= value <= high:
