@@ -120,13 +120,15 @@ class Station(Base):
         Index("ix_station_lat_lon", "lat", "lon"),
     )
 
+    # Codes in code-point order on every backend (a database's collation may order
+    # "_" differently), as the nearest index and the listing give them.
     @property
     def amenities(self) -> list[str]:
-        return [row.amenity for row in self.amenity_rows]
+        return sorted(row.amenity for row in self.amenity_rows)
 
     @property
     def worker_groups(self) -> list[str]:
-        return [row.group for row in self.worker_group_rows]
+        return sorted(row.group for row in self.worker_group_rows)
 
 
 class StationAmenity(Base):

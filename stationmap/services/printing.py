@@ -28,7 +28,8 @@ from stationmap.render.printmap import (
 )
 from stationmap.render.sheet import PrintSettings
 from stationmap.services import districts as district_service
-from stationmap.services.stations import StationQuery, get_by_code, list_stations
+from stationmap.services.listing import StationQuery, list_stations
+from stationmap.services.stations import get_by_code
 
 PAGE = 1000
 

@@ -6,8 +6,6 @@ each process's nearest index can tell that it is stale.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -15,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from stationmap.geo.distance import geodesic_m
@@ -23,6 +21,7 @@ from stationmap.geo.districts import DistrictLocator
 from stationmap.models import DatasetState, Station, StationAmenity, StationWorkerGroup
 from stationmap.services import districts as district_service
 from stationmap.services import revisions
+from stationmap.services.listing import like_pattern
 from stationmap.services.revisions import Actor
 from stationmap.station_fields import StationInput
 
@@ -335,96 +334,6 @@ def count(session: Session) -> int:
     )
 
 
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    """Raise ValueError for a cursor this service did not make."""
-    try:
-        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise ValueError("not a cursor from this API") from exc
-    kind, _, value = decoded.partition(":")
-    if kind != "id" or not value.isdigit():
-        raise ValueError("not a cursor from this API")
-    return int(value)
-
-
-@dataclass(frozen=True)
-class StationQuery:
-    bbox: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
-    district_codes: frozenset[str] | None = None
-    amenities: tuple[str, ...] = ()
-    text: str = ""
-    limit: int = 100
-    after_id: int = 0
-    include_inactive: bool = True
-    postgis: bool = False  # the database has PostGIS: its index answers the bbox
-
-
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-# The bbox index of migration 0004, per backend; it gives candidates, and the exact
-# comparison on lat/lon follows. A box crossing the antimeridian is two boxes.
-_BOX_INDEX = {
-    "sqlite": "station.id IN (SELECT id FROM station_box WHERE max_lon >= :w{i} AND "
-    "min_lon <= :e{i} AND max_lat >= :s{i} AND min_lat <= :n{i})",
-    "postgis": "station.geog::geometry && ST_MakeEnvelope(:w{i}, :s{i}, :e{i}, :n{i}, 4326)",
-}
-
-
-def _in_box(
-    stmt: Select[Any], bbox: tuple[float, float, float, float], index: str | None
-) -> Select[Any]:
-    min_lon, min_lat, max_lon, max_lat = bbox
-    spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
-    boxes = []
-    for i, (west, east) in enumerate(spans):
-        exact = and_(Station.lon >= west, Station.lon <= east)
-        if index is not None:
-            candidates = text(_BOX_INDEX[index].format(i=i)).bindparams(
-                **{f"w{i}": west, f"e{i}": east, f"s{i}": min_lat, f"n{i}": max_lat}
-            )
-            exact = and_(candidates, exact)
-        boxes.append(exact)
-    return stmt.where(Station.lat >= min_lat, Station.lat <= max_lat, or_(*boxes))
-
-
-def list_stations(session: Session, query: StationQuery) -> tuple[list[Station], int | None]:
-    """One page of stations in id order, and the last id when there are more."""
-    stmt = select(Station).where(Station.deleted_at.is_(None), Station.id > query.after_id)
-    if not query.include_inactive:
-        stmt = stmt.where(Station.status == "active")
-    if query.bbox is not None:
-        dialect = session.get_bind().dialect.name
-        index = "sqlite" if dialect == "sqlite" else "postgis" if query.postgis else None
-        stmt = _in_box(stmt, query.bbox, index)
-    if query.district_codes is not None:
-        stmt = stmt.where(Station.district_code.in_(sorted(query.district_codes)))
-    for amenity in query.amenities:
-        stmt = stmt.where(
-            select(StationAmenity.station_id)
-            .where(StationAmenity.station_id == Station.id, StationAmenity.amenity == amenity)
-            .exists()
-        )
-    if query.text:
-        pattern = _like(query.text)
-        stmt = stmt.where(
-            or_(
-                Station.name.like(pattern, escape="\\"),
-                Station.address.like(pattern, escape="\\"),
-                Station.code.like(pattern, escape="\\"),
-            )
-        )
-    rows = list(session.scalars(stmt.order_by(Station.id).limit(query.limit + 1)))
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    return rows, (rows[-1].id if more and rows else None)
-
-
 def group_by_district(stations: Iterable[Station]) -> dict[str | None, list[Station]]:
     out: dict[str | None, list[Station]] = defaultdict(list)
     for station in stations:
@@ -674,7 +583,7 @@ def scoped_stations(
     if codes is not None:
         stmt = stmt.where(Station.district_code.in_(sorted(codes)))
     if text:
-        pattern = _like(text)
+        pattern = like_pattern(text)
         stmt = stmt.where(
             or_(Station.name.like(pattern, escape="\\"), Station.code.like(pattern, escape="\\"))
         )

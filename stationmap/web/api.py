@@ -17,6 +17,7 @@ from stationmap.geo.navigation import NavTarget
 from stationmap.geo.nearest import Filters
 from stationmap.models import Station
 from stationmap.services import districts as district_service
+from stationmap.services import listing
 from stationmap.services import stations as station_service
 from stationmap.services import tokens as token_service
 from stationmap.services.revisions import Actor
@@ -70,7 +71,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def station_properties(station: Station, at: datetime, *, full: bool) -> dict[str, Any]:
+def station_properties(
+    station: Station | listing.StationSummary, at: datetime, *, full: bool
+) -> dict[str, Any]:
+    """A station's GeoJSON properties; ``full`` (the detail view) needs a Station."""
     settings = _settings()
     hours = hours_state(station.opening_hours, at, settings.tz)
     props: dict[str, Any] = {
@@ -90,6 +94,7 @@ def station_properties(station: Station, at: datetime, *, full: bool) -> dict[st
         "demo": station.is_demo,
     }
     if full:
+        assert isinstance(station, Station)
         props.update(
             contact=station.contact,
             services=list(station.services),
@@ -110,7 +115,9 @@ def station_properties(station: Station, at: datetime, *, full: bool) -> dict[st
     return props
 
 
-def station_feature(station: Station, at: datetime, *, full: bool) -> dict[str, Any]:
+def station_feature(
+    station: Station | listing.StationSummary, at: datetime, *, full: bool
+) -> dict[str, Any]:
     return {
         "type": "Feature",
         "id": station.id,
@@ -176,7 +183,7 @@ def list_stations() -> Response:
     after_id = 0
     if cursor:
         try:
-            after_id = station_service.decode_cursor(cursor)
+            after_id = listing.decode_cursor(cursor)
         except ValueError:
             raise bad_request("cursor is not one this API returned", field="cursor") from None
     at = _now()
@@ -190,9 +197,9 @@ def list_stations() -> Response:
             if district_service.get_district(session, district) is None:
                 raise not_found(f"no district {district}", field="district")
             codes = district_service.codes_within(session, district)
-        stations, last_id = station_service.list_stations(
+        stations, last_id = listing.list_summaries(
             session,
-            station_service.StationQuery(
+            listing.StationQuery(
                 bbox=bbox,
                 district_codes=codes,
                 amenities=amenities,
@@ -203,7 +210,7 @@ def list_stations() -> Response:
             ),
         )
         features = [station_feature(s, at, full=False) for s in stations]
-    next_cursor = station_service.encode_cursor(last_id) if last_id is not None else None
+    next_cursor = listing.encode_cursor(last_id) if last_id is not None else None
     return _geojson(
         {
             "type": "FeatureCollection",

@@ -12,8 +12,8 @@ import pytest
 
 from stationmap import state
 from stationmap.geo import datum
+from stationmap.services import listing, transfer
 from stationmap.services import stations as station_service
-from stationmap.services import transfer
 
 HEADER = "code,name,address,lat,lon,datum,host_type,amenities,opening_hours,phone,services\n"
 
@@ -80,7 +80,7 @@ def test_code_is_assigned_from_the_district(empty_app, tmp_path):
     )
     assert runner.invoke(args=["import-stations", str(path)]).exit_code == 0
     with state(empty_app).db.session() as session:
-        rows, _ = station_service.list_stations(session, station_service.StationQuery())
+        rows, _ = listing.list_stations(session, listing.StationQuery())
     codes = sorted(s.code for s in rows)
     assert codes[0] == "150102-0001"
     assert codes[1] == "652324-0001"
@@ -122,7 +122,7 @@ def test_gbk_csv_with_chinese_headers_imports(empty_app, tmp_path):
     result = runner.invoke(args=["import-stations", str(path)])
     assert result.exit_code == 0, result.output
     with state(empty_app).db.session() as session:
-        rows, _ = station_service.list_stations(session, station_service.StationQuery())
+        rows, _ = listing.list_stations(session, listing.StationQuery())
     station = rows[0]
     assert station.name == "西山区驿站"
     assert station.entered_datum == "gcj02"
@@ -143,7 +143,7 @@ def test_xlsx_import(empty_app, tmp_path):
     result = runner.invoke(args=["import-stations", str(path)])
     assert result.exit_code == 0, result.output
     with state(empty_app).db.session() as session:
-        rows, _ = station_service.list_stations(session, station_service.StationQuery())
+        rows, _ = listing.list_stations(session, listing.StationQuery())
     assert rows[0].district_code == "230521"
     assert rows[0].amenities == ["toilet", "water"]
 

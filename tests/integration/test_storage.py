@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from stationmap import create_app, state
 from stationmap.config import ConfigError
+from stationmap.services import listing
 from stationmap.services import stations as station_service
 from stationmap.station_fields import parse_station
 from tests.conftest import POSTGRES_URL, _make_app
@@ -58,10 +59,7 @@ def test_concurrent_writers_wait_instead_of_failing(app):
     assert errors == []
     with database.session() as session:
         names = {
-            s.name
-            for s in station_service.list_stations(
-                session, station_service.StationQuery(text="并发驿站")
-            )[0]
+            s.name for s in listing.list_stations(session, listing.StationQuery(text="并发驿站"))[0]
         }
     assert names == {f"并发驿站{i}" for i in range(4)}
 

@@ -1,0 +1,59 @@
+"""The public listing reads plain rows; they show exactly what the ORM objects of the
+same page show, for every kind of query, on both backends."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import update
+
+from stationmap import state
+from stationmap.models import Station
+from stationmap.services import listing
+
+SUMMARY_FIELDS = listing.StationSummary._fields
+
+
+def _queries(stations: list[Station]) -> list[listing.StationQuery]:
+    first = stations[0]
+    box = (first.lon - 0.5, first.lat - 0.5, first.lon + 0.5, first.lat + 0.5)
+    some_amenity = next(s.amenities[0] for s in stations if s.amenities)
+    return [
+        listing.StationQuery(),
+        listing.StationQuery(limit=3),
+        listing.StationQuery(limit=3, after_id=stations[2].id),
+        listing.StationQuery(bbox=box),
+        # Across the antimeridian: two boxes, neither in China.
+        listing.StationQuery(bbox=(170.0, -90.0, -170.0, 90.0)),
+        listing.StationQuery(district_codes=frozenset({first.district_code or ""})),
+        listing.StationQuery(amenities=(some_amenity,)),
+        listing.StationQuery(text=first.name[:2]),
+        listing.StationQuery(include_inactive=False, limit=1000),
+        listing.StationQuery(text="no such station at all"),
+    ]
+
+
+def test_summaries_show_what_the_stations_show(app):
+    database = state(app).db
+    with database.write_session() as session:
+        # One suspended station, so include_inactive makes a difference.
+        session.execute(update(Station).where(Station.id == 2).values(status="suspended"))
+    with database.session() as session:
+        stations, _ = listing.list_stations(session, listing.StationQuery(limit=1000))
+        assert len(stations) > 10
+        sizes = []
+        for query in _queries(stations):
+            # As the API asks: the PostGIS box index where there is one.
+            query = replace(query, postgis=database.is_postgres)
+            expected, expected_last = listing.list_stations(session, query)
+            summaries, last = listing.list_summaries(session, query)
+            assert last == expected_last, query
+            assert [s.id for s in summaries] == [s.id for s in expected], query
+            for summary, station in zip(summaries, expected, strict=True):
+                assert summary == tuple(getattr(station, f) for f in SUMMARY_FIELDS)
+                assert summary.amenities == station.amenities
+            sizes.append(len(summaries))
+    # Not vacuous: every query found something but the two that must find nothing.
+    assert [size > 0 for size in sizes] == [True] * 4 + [False] + [True] * 4 + [False], sizes
+    active = [s for s in stations if s.status == "active"]
+    assert sizes[-2] == len(active) < len(stations)  # suspended and closed left out
