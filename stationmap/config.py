@@ -24,6 +24,9 @@
 ``STATIONMAP_TILES``           base map: ``none`` (default; works offline), ``osm``,
                                ``tianditu`` (needs ``STATIONMAP_TIANDITU_KEY``) or ``amap``
                                (GCJ-02: markers are converted to sit on it).
+``STATIONMAP_BASEMAP_SOURCE``  printed maps: the base map's source, as its publisher
+                               requires it stated (for example 自然资源部 标准地图服务).
+``STATIONMAP_BASEMAP_APPROVAL`` printed maps: the base map's review number (审图号).
 =============================  =====================================================
 """
 
@@ -63,6 +66,8 @@ class Settings:
     login_rate_limit: str = "10 per minute"
     import_max_bytes: int = 5 * 1024 * 1024
     session_idle_minutes: float = 120.0
+    basemap_source: str = ""
+    basemap_approval: str = ""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -141,6 +146,8 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         login_rate_limit=environ.get("STATIONMAP_LOGIN_RATE_LIMIT", "10 per minute"),
         import_max_bytes=import_max_bytes,
         session_idle_minutes=idle_minutes,
+        basemap_source=environ.get("STATIONMAP_BASEMAP_SOURCE", "").strip(),
+        basemap_approval=environ.get("STATIONMAP_BASEMAP_APPROVAL", "").strip(),
     )
 
 

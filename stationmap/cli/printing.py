@@ -7,7 +7,6 @@ stationmap print-poster [STATION] -o FILE [--district CODE]
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -22,7 +21,7 @@ FORMATS = ("pdf", "png")
 
 
 def _settings() -> PrintSettings:
-    return printing.print_settings(state(current_app).settings, os.environ, current_app.config)
+    return printing.print_settings(state(current_app).settings)
 
 
 @click.command("print-map")

@@ -45,22 +45,13 @@ class PosterBatch:
     demo: int
 
 
-def print_settings(
-    settings: Settings, environ: Mapping[str, str], config: Mapping[str, object] | None = None
-) -> PrintSettings:
-    """Printing settings: the public URL from :class:`Settings`; the base map's source
-    and review number from ``STATIONMAP_BASEMAP_SOURCE`` and
-    ``STATIONMAP_BASEMAP_APPROVAL`` (to move into :mod:`stationmap.config`), where
-    string values in the app's ``config`` win over the environment. The command line
-    and the admin print button both call this, so they print the same sheets."""
-    environ = dict(environ)
-    for key, value in (config or {}).items():
-        if key.startswith("STATIONMAP_BASEMAP_") and isinstance(value, str):
-            environ[key] = value
+def print_settings(settings: Settings) -> PrintSettings:
+    """Printing settings (public URL, base map source and review number). The command
+    line and the admin print button both call this, so they print the same sheets."""
     return PrintSettings(
         public_url=settings.public_url.rstrip("/"),
-        basemap_source=environ.get("STATIONMAP_BASEMAP_SOURCE", "").strip(),
-        basemap_approval=environ.get("STATIONMAP_BASEMAP_APPROVAL", "").strip(),
+        basemap_source=settings.basemap_source,
+        basemap_approval=settings.basemap_approval,
     )
 
 

@@ -14,7 +14,6 @@ import secrets
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -37,10 +36,10 @@ from stationmap.render.map import (
     Tiles,
     local_assets,
     page_map,
-    tiles_from_config,
 )
 from stationmap.services import pages as page_service
 from stationmap.services import stations as station_service
+from stationmap.web.basemap import current_tiles, map_page_policy
 from stationmap.web.openapi import build_spec
 
 bp = Blueprint("public", __name__)
@@ -196,39 +195,17 @@ def _remember_lang(response: Response) -> Response:
     return response
 
 
-def _tiles() -> Tiles:
-    settings = state(current_app).settings
-    return tiles_from_config(settings.tiles, settings.tianditu_key)
-
-
 def _nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(18)
     return str(g.csp_nonce)
 
 
-def _tile_origins(tiles: Tiles) -> list[str]:
-    origins = []
-    for layer in tiles.layers:
-        parts = urlsplit(layer.url)
-        host = parts.netloc
-        if "{s}" in host:
-            host = host.replace("{s}", "*")
-            host = re.sub(r"[^.]*\*[^.]*", "*", host)
-        origins.append(f"{parts.scheme}://{host}")
-    return sorted(set(origins))
-
-
 def _map_page(html: str, tiles: Tiles) -> Response:
     """The response for a page with an inline map script: CSP with this response's
     nonce, tile hosts allowed as images."""
     response = make_response(html)
-    img = " ".join(["'self'", "data:", *_tile_origins(tiles)])
-    response.headers["Content-Security-Policy"] = (
-        f"default-src 'self'; img-src {img}; style-src 'self'; "
-        f"script-src 'self' 'nonce-{_nonce()}'; object-src 'none'; base-uri 'self'; "
-        "frame-ancestors 'none'; form-action 'self'"
-    )
+    response.headers["Content-Security-Policy"] = map_page_policy(tiles, _nonce())
     response.headers["Cache-Control"] = "no-cache"
     return _remember_lang(response)
 
@@ -283,7 +260,7 @@ def index() -> Response:
     its boundary and the picker's chain; stations, hours and deeper picker levels come
     from the API on demand."""
     lang = _lang()
-    tiles = _tiles()
+    tiles = current_tiles()
     district = None
     with state(current_app).db.session() as session:
         district_code = _chosen_district(session)
@@ -348,7 +325,7 @@ def station_page(code: str) -> Response:
         abort(404)
     lang = _lang()
     settings = state(current_app).settings
-    tiles = _tiles()
+    tiles = current_tiles()
     with state(current_app).db.session() as session:
         station = page_service.station_by_code(
             session,

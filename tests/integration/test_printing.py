@@ -13,6 +13,7 @@ from stationmap import state
 from stationmap.services import printing
 from stationmap.services.stations import save_inputs
 from stationmap.station_fields import parse_station
+from tests.conftest import _make_app
 
 
 def _reader(path: Path) -> PdfReader:
@@ -164,10 +165,13 @@ def test_print_poster_needs_exactly_one_target(runner, tmp_path):
 
 
 def test_base_map_source_and_approval_come_from_configuration(app, tmp_path, monkeypatch):
-    monkeypatch.setenv("STATIONMAP_BASEMAP_SOURCE", "天地图")
+    monkeypatch.setenv("STATIONMAP_BASEMAP_SOURCE", " 天地图 ")
     monkeypatch.setenv("STATIONMAP_BASEMAP_APPROVAL", "GS(2024)0650号")
+    # Read at start, like every setting: a second app on the same database.
+    configured = _make_app(state(app).settings.database_url, tmp_path)
     out = tmp_path / "map.pdf"
-    result = app.test_cli_runner().invoke(args=["print-map", "652324", "-o", str(out)])
+    result = configured.test_cli_runner().invoke(args=["print-map", "652324", "-o", str(out)])
+    state(configured).db.dispose()
     assert result.exit_code == 0, result.output
     text = _reader(out).pages[0].extract_text()
     assert "底图：天地图" in text and "审图号：GS(2024)0650号" in text

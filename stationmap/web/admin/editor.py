@@ -8,9 +8,7 @@ from typing import Any
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
-from stationmap import state
 from stationmap.models import Station
-from stationmap.render.map import Tiles, tiles_from_config
 from stationmap.services import admin as admin_service
 from stationmap.services import districts as district_service
 from stationmap.services import revisions as revision_service
@@ -25,7 +23,7 @@ from stationmap.station_fields import (
 )
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _actor, _db, _hours_note, _me
-from stationmap.web.public import _tile_origins as tile_origins
+from stationmap.web.basemap import current_tiles, map_page_policy
 
 FORM_FIELDS = (
     "name",
@@ -97,7 +95,7 @@ def _editor(
     by_field: dict[str, list[str]] = {}
     for error in errors:
         by_field.setdefault(error.field, []).append(error.message)
-    tiles = _tiles()
+    tiles = current_tiles()
     html = render_template(
         "admin/station_form.html",
         station=station,
@@ -121,17 +119,8 @@ def _editor(
     )
     response = current_app.make_response((html, status))
     if tiles.layers:  # the base map's tile hosts are allowed as images, nothing else
-        img = " ".join(["'self'", "data:", *tile_origins(tiles)])
-        response.headers["Content-Security-Policy"] = (
-            f"default-src 'self'; img-src {img}; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
-        )
+        response.headers["Content-Security-Policy"] = map_page_policy(tiles)
     return response
-
-
-def _tiles() -> Tiles:
-    settings = state(current_app).settings
-    return tiles_from_config(settings.tiles, settings.tianditu_key)
 
 
 def _out_of_scope_message(district: str | None) -> str:

@@ -3,11 +3,10 @@ posters."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, abort, current_app, render_template, request
 
 from stationmap import state
+from stationmap.render.sheet import PrintSettings
 from stationmap.services import printing as printing_service
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
@@ -32,12 +31,8 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
-def _print_settings() -> Any:
-    import os
-
-    return printing_service.print_settings(
-        state(current_app).settings, os.environ, current_app.config
-    )
+def _print_settings() -> PrintSettings:
+    return printing_service.print_settings(state(current_app).settings)
 
 
 @bp.get("/print")
