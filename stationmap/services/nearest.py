@@ -94,7 +94,14 @@ def _codes_by_station(session: Session, station_id: Any, code: Any) -> dict[int,
     joined = session.execute(
         select(station_id, func.aggregate_strings(code, ",")).group_by(station_id)
     )
-    return {sid: tuple(sorted(text.split(","))) for sid, text in joined if text}
+    # Stations share a few hundred code sets: one tuple for each, not one per station.
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    return {
+        sid: shared.setdefault(codes, codes)
+        for sid, text in joined
+        if text
+        for codes in [tuple(sorted(text.split(",")))]
+    }
 
 
 def load_rows(session: Session) -> list[StationRow]:
@@ -120,6 +127,10 @@ def load_rows(session: Session) -> list[StationRow]:
         .where(Station.deleted_at.is_(None), Station.status == "active")
         .order_by(Station.id)
     )
+    # Values many stations repeat (district, host type, opening hours) are kept once:
+    # each row from the driver is a new string object.
+    shared: dict[str | None, str | None] = {}
+    one = shared.setdefault
     return station_rows(
         [
             (
@@ -127,11 +138,11 @@ def load_rows(session: Session) -> list[StationRow]:
                 code,
                 name,
                 address,
-                district,
-                host,
+                one(district, district),
+                one(host, host),
                 amenities.get(sid, ()),
                 groups.get(sid, ()),
-                hours,
+                one(hours, hours),
                 phone,
                 bool(demo),
                 lat,
