@@ -13,9 +13,9 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from stationmap import state, tabular
+from stationmap import state
 from stationmap.models import Station, StationRevision
-from stationmap.tabular import template_xlsx
+from stationmap.tabular import guards, template_xlsx
 from tests.conftest import _copy_sqlite, _make_app
 from tests.integration.admin_support import (
     SAIHAN,
@@ -303,7 +303,7 @@ def _bomb_xlsx() -> bytes:
 def test_zip_bomb_xlsx_upload_is_refused_with_a_clear_message(app, xc, monkeypatch, limit, message):
     client, token = xc
     if limit is not None:
-        monkeypatch.setattr(tabular, "MAX_UNCOMPRESSED_BYTES", limit)
+        monkeypatch.setattr(guards, "MAX_UNCOMPRESSED_BYTES", limit)
     data = _bomb_xlsx()
     assert len(data) < 200_000
     before = _count(app)

@@ -11,9 +11,16 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from stationmap import catalog, tabular
+from stationmap import catalog
 from stationmap.station_fields import FIELDS, parse_station
-from stationmap.tabular import TableError, detect_format, read_table, template_xlsx, write_table
+from stationmap.tabular import (
+    TableError,
+    detect_format,
+    guards,
+    read_table,
+    template_xlsx,
+    write_table,
+)
 
 FULL = {
     "code": "659001-0001",
@@ -283,11 +290,11 @@ def test_zip_bomb_member_is_rejected_before_openpyxl():
 
 def test_workbook_over_the_size_or_member_limit_is_rejected(monkeypatch):
     data = write_table([SPARSE], "xlsx")
-    monkeypatch.setattr(tabular, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(guards, "MAX_UNCOMPRESSED_BYTES", 1000)
     with pytest.raises(TableError, match="unpacks to more than"):
         read_table(data, "xlsx")
-    monkeypatch.setattr(tabular, "MAX_UNCOMPRESSED_BYTES", 2**20)
-    monkeypatch.setattr(tabular, "MAX_ZIP_MEMBERS", 3)
+    monkeypatch.setattr(guards, "MAX_UNCOMPRESSED_BYTES", 2**20)
+    monkeypatch.setattr(guards, "MAX_ZIP_MEMBERS", 3)
     with pytest.raises(TableError, match="parts"):
         read_table(data, "xlsx")
 

@@ -1,0 +1,24 @@
+"""Station tables in and out: CSV, XLSX and GeoJSON files. Pure: no Flask, no database.
+
+:func:`read_table` turns an uploaded file into ``(row_number, {field: raw value})`` pairs
+keyed by :data:`stationmap.station_fields.FIELDS`. It checks the *file* (encoding,
+headers, zip bombs, XML entities), not the values: that is
+:func:`stationmap.station_fields.parse_station`'s job. :func:`write_table` writes the
+same fields so that export -> import gives back the same stations.
+
+Reading normalises cells: text loses surrounding whitespace, line breaks become ``\\n``,
+an empty cell is ``None``. Writing guards against formula injection: a text cell that
+starts with ``= + - @``, a tab or a carriage return gets a leading ``'`` (as does one
+that starts with ``'`` and one of those, or ``''``); reading removes exactly that ``'``.
+
+The modules: :mod:`~stationmap.tabular.columns` (what both sides share),
+:mod:`~stationmap.tabular.reading`, :mod:`~stationmap.tabular.guards` (the zip and XML
+checks of XLSX uploads) and :mod:`~stationmap.tabular.writing`.
+"""
+
+from stationmap.tabular.columns import Format, TableError
+from stationmap.tabular.guards import detect_format
+from stationmap.tabular.reading import read_table
+from stationmap.tabular.writing import template_xlsx, write_table
+
+__all__ = ["Format", "TableError", "detect_format", "read_table", "template_xlsx", "write_table"]

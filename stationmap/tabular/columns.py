@@ -1,0 +1,67 @@
+"""What reading and writing share: the error, the format names and the columns.
+
+:class:`TableError`, the column names (:data:`FIELD_ALIASES`, :data:`READ_ONLY_COLUMNS`,
+:data:`REQUIRED_COLUMNS`) with the header each gets, the characters that make a text cell
+a formula (:data:`GUARDED`) and spreadsheet column letters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+Format = Literal["csv", "xlsx", "geojson"]
+
+REQUIRED_COLUMNS = ("name", "lat", "lon")
+
+#: Header aliases (case-insensitive); the first one is the header XLSX files get.
+FIELD_ALIASES: Mapping[str, tuple[str, ...]] = {
+    "code": ("编号", "站点编号", "驿站编号"),
+    "name": ("名称", "站点名称", "驿站名称"),
+    "address": ("地址", "详细地址"),
+    "lat": ("纬度", "latitude"),
+    "lon": ("经度", "lng", "longitude"),
+    "datum": ("坐标系", "坐标系统"),
+    "host_type": ("依托单位类型", "类型", "站点类型"),
+    "amenities": ("服务设施", "设施", "配套设施"),
+    "worker_groups": ("服务对象", "服务群体"),
+    "opening_hours": ("开放时间", "营业时间"),
+    "phone": ("联系电话", "电话"),
+    "contact": ("联系人",),
+    "services": ("服务内容", "服务清单", "服务项目"),
+    "status": ("状态",),
+}
+#: Columns that exports may add after the fields and imports drop.
+READ_ONLY_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "id": ("ID",),
+    "district_code": ("所属区县",),
+    "demo": ("演示数据",),
+    "verified_at": ("核实时间",),
+    "updated_at": ("更新时间",),
+    "version": ("版本",),
+}
+
+GUARDED = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TableError(ValueError):
+    """The file cannot be read as a station table. ``row`` is the row (CSV, XLSX) or
+    feature (GeoJSON) number the problem is in, when there is one."""
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.row = row
+
+
+def header_text(column: str) -> str:
+    return (FIELD_ALIASES.get(column) or READ_ONLY_COLUMNS.get(column) or (column,))[0]
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letter of a 0-based column index: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

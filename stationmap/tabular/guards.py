@@ -1,0 +1,139 @@
+"""The checks an uploaded file passes before a reader parses it.
+
+:func:`detect_format` tells its format by content and name, refusing legacy ``.xls``
+workbooks, web pages, PDFs, images and archives; :func:`check_zip` refuses zip bombs and
+XML entity attacks in an XLSX file before openpyxl opens it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+
+from stationmap.tabular.columns import Format, TableError
+
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # zip guards, checked before openpyxl runs
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECK_MIN_BYTES = 1024 * 1024
+MAX_ZIP_MEMBERS = 10_000
+XML_HEAD_BYTES = 16 * 1024
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OTHER_MAGIC = (
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+_XML_SKIP = re.compile(r"<\?.*?\?>|<!--.*?-->", re.S)
+_XML_FIRST = re.compile(r"<!--|<\?|<[A-Za-z_:]")
+
+
+def detect_format(data: bytes, filename: str | None = None) -> Format:
+    """Tell an uploaded file's format by its content, then by its name.
+
+    A zip file is XLSX and text starting with ``{`` is GeoJSON; other text is CSV unless
+    ``filename`` ends in ``.geojson`` or ``.json``.
+
+    Raises
+    ------
+    TableError
+        For legacy ``.xls`` workbooks, web pages, PDFs, images, archives, empty files.
+    """
+    suffix = filename.rsplit(".", 1)[-1].lower() if filename and "." in filename else ""
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.startswith(_OLE_MAGIC):
+        raise TableError(
+            "This is a legacy Excel .xls workbook (or a password-protected "
+            "one): save it as .xlsx or CSV and upload that."
+        )
+    start = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+    if not start:
+        raise TableError("The file is empty.")
+    if start == b"{":
+        return "geojson"
+    if start == b"<":
+        raise TableError(
+            "This looks like a web page or XML, not a table: open it in a "
+            "spreadsheet program and save it as .xlsx or CSV."
+        )
+    for magic, what in _OTHER_MAGIC:
+        if data.startswith(magic):
+            raise TableError(f"This is {what}, not a table: upload .xlsx, CSV or GeoJSON.")
+    if suffix in ("xlsx", "xlsm"):
+        raise TableError("The file is named .xlsx but is not an Excel workbook.")
+    return "geojson" if suffix in ("geojson", "json") else "csv"
+
+
+def _check_xml_head(name: str, head: bytes, complete: bool) -> None:
+    """Refuse a DOCTYPE (entity expansion, external entities) in one zip member."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"):
+        codec = {b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}.get(head[:2], "utf-16")
+        text = head.decode(codec, errors="ignore")
+    else:
+        text = head.decode("latin-1")
+    if not text.lstrip("\ufeff\xef\xbb\xbf \t\r\n").startswith("<"):
+        return  # not XML: an image or a binary part
+    if "<!doctype" in text.lower() or "<!entity" in text.lower():
+        raise TableError(
+            f"The workbook part {name} declares a DOCTYPE or ENTITY, which "
+            "Excel never writes; the file is rejected as unsafe."
+        )
+    first = _XML_FIRST.search(_XML_SKIP.sub("", text))
+    if not complete and (first is None or first.group() in ("<!--", "<?")):
+        raise TableError(
+            f"The workbook part {name} has an XML prolog longer than "
+            f"{XML_HEAD_BYTES} bytes; the file is rejected as unsafe."
+        )
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse a zip bomb or an XML entity attack before any XML parser sees the file.
+
+    Declared sizes are upper bounds: :mod:`zipfile`, which openpyxl uses, never returns
+    more than a member's declared size. Only the first :data:`XML_HEAD_BYTES` of each
+    member are unpacked here, since a DOCTYPE can only come before the root element.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise TableError(f"The workbook is damaged (not a valid zip file: {exc}).") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise TableError(
+                f"The workbook has {len(infos)} parts (at most "
+                f"{MAX_ZIP_MEMBERS}); it is rejected as unsafe."
+            )
+        if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
+            raise TableError(
+                f"The workbook unpacks to more than {MAX_UNCOMPRESSED_BYTES:,} "
+                "bytes; split it into smaller files."
+            )
+        for info in infos:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
+                raise TableError(
+                    f"The workbook part {info.filename} is compressed "
+                    f"{ratio:.0f} times (a zip bomb?); it is rejected."
+                )
+        if "[Content_Types].xml" not in archive.namelist():
+            raise TableError(
+                "This zip file is not an Excel workbook (an .ods or .numbers "
+                "file?): save the table as .xlsx or CSV."
+            )
+        try:
+            for info in infos:
+                if not info.is_dir():
+                    with archive.open(info) as member:
+                        head = member.read(XML_HEAD_BYTES)
+                    _check_xml_head(info.filename, head, len(head) >= info.file_size)
+        except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise TableError(
+                f"The workbook cannot be unpacked ({exc}); if it has a "
+                "password, remove it and save again."
+            ) from None

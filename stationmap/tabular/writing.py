@@ -1,0 +1,260 @@
+"""Writing: :func:`write_table` (CSV, XLSX, GeoJSON) and the XLSX import template
+:func:`template_xlsx`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from stationmap import catalog
+from stationmap.geo.datum import DATUMS
+from stationmap.station_fields import FIELDS
+from stationmap.tabular.columns import (
+    GUARDED,
+    READ_ONLY_COLUMNS,
+    REQUIRED_COLUMNS,
+    Format,
+    column_letter,
+    header_text,
+)
+
+_WIDTHS = {
+    "code": 14,
+    "name": 34,
+    "address": 40,
+    "amenities": 30,
+    "worker_groups": 22,
+    "opening_hours": 32,
+    "phone": 18,
+    "services": 40,
+    "host_type": 14,
+}
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _guard(text: str) -> str:
+    risky = text[:1] in GUARDED or (text[:1] == "'" and text[1:2] in (*GUARDED, "'"))
+    return "'" + text if risky else text
+
+
+def _coordinate(value: object, column: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = math.nan if isinstance(value, bool) else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"{column} must be a finite number, not {value!r}")
+    return number
+
+
+def _cell(column: str, value: object, *, xlsx: bool = False) -> object:
+    """A CSV/XLSX cell: coordinates and numbers in extra columns stay numbers; the rest
+    is guarded text (in XLSX with ``\\n`` line breaks and no characters XML forbids)."""
+    if column in ("lat", "lon"):
+        return _coordinate(value, column)
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        value = ("\n" if column == "services" else ";").join(str(item) for item in value)
+    elif isinstance(value, datetime | date):
+        value = value.isoformat()
+    elif column not in FIELDS and isinstance(value, int | float):
+        return value
+    text = str(value)
+    if xlsx:
+        text = _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _guard(text)
+
+
+def write_table(
+    rows: list[dict[str, object]], fmt: Format, *, extra_columns: tuple[str, ...] = ()
+) -> bytes:
+    """Write stations as a file that :func:`read_table` reads back to the same values.
+
+    Parameters
+    ----------
+    rows
+        One mapping per station with the :data:`FIELDS` keys (a missing key is empty):
+        ``lat``/``lon`` in degrees in the datum named by ``datum`` (GeoJSON: WGS-84
+        only), ``amenities``/``worker_groups`` lists of codes, ``services`` a list of
+        lines; plus the ``extra_columns``. Other keys are ignored.
+    fmt
+        ``"csv"`` (UTF-8 with BOM, the field codes as headers), ``"xlsx"`` (sheet 驿站,
+        Chinese headers) or ``"geojson"`` (a FeatureCollection of Points).
+    extra_columns
+        Columns of :data:`READ_ONLY_COLUMNS` to write after the fields.
+
+    Raises
+    ------
+    ValueError
+        For a non-numeric or non-finite coordinate, a GeoJSON row without coordinates
+        or not in WGS-84, or an extra column that imports would not accept.
+    """
+    if fmt not in ("csv", "xlsx", "geojson"):
+        raise ValueError(f"unknown table format {fmt!r}")
+    if unknown := [c for c in extra_columns if c not in READ_ONLY_COLUMNS]:
+        raise ValueError(f"extra columns must be read-only columns, not {unknown}")
+    columns = (*FIELDS, *extra_columns)
+    if fmt == "geojson":
+        return _write_geojson(rows, columns)
+    if fmt == "xlsx":
+        return _save(_workbook(rows, columns))
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if (v := _cell(c, row.get(c))) is None else v for c in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _save(book: Any) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _workbook(rows: Iterable[Mapping[str, object]], columns: tuple[str, ...]) -> Any:
+    """A write-only openpyxl workbook whose sheet 驿站 holds ``rows``."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("驿站")
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns):
+        sheet.column_dimensions[column_letter(index)].width = _WIDTHS.get(column, 12)
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+
+    def cell(column: str, value: object, header: bool = False) -> WriteOnlyCell:
+        out = WriteOnlyCell(sheet, value if header else _cell(column, value, xlsx=True))
+        if isinstance(out.value, str):
+            out.data_type = "s"  # never a formula, whatever the text
+        if header:
+            out.font = bold
+        elif column == "services":
+            out.alignment = wrap
+        return out
+
+    sheet.append([cell(c, header_text(c), header=True) for c in columns])
+    for row in rows:
+        sheet.append([cell(c, row.get(c)) for c in columns])
+    return book
+
+
+def _write_geojson(rows: list[dict[str, object]], columns: tuple[str, ...]) -> bytes:
+    features = []
+    for number, row in enumerate(rows, start=1):
+        lat, lon = _coordinate(row.get("lat"), "lat"), _coordinate(row.get("lon"), "lon")
+        if lat is None or lon is None:
+            raise ValueError(f"row {number} has no coordinates")
+        if str(row.get("datum") or "wgs84").strip().lower() != "wgs84":
+            raise ValueError(f"row {number}: GeoJSON coordinates must be WGS-84")
+        properties: dict[str, object] = {}
+        for column in columns:
+            value = row.get(column)
+            if column in ("amenities", "worker_groups", "services"):
+                if isinstance(value, str):
+                    value = value.splitlines() if column == "services" else value.split(";")
+                value = [str(item) for item in value or ()]
+            elif isinstance(value, datetime | date):
+                value = value.isoformat()
+            if column not in ("lat", "lon"):
+                properties[column] = value
+        properties["datum"] = "wgs84"
+        features.append(
+            {
+                "type": "Feature",
+                "properties": properties,
+                "geometry": {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]},
+            }
+        )
+    doc = {"type": "FeatureCollection", "features": features}
+    return json.dumps(doc, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+_MEANINGS = {
+    "code": "驿站编号：6位行政区划代码-序号，如 659001-0001；新增驿站可留空",
+    "name": "驿站名称",
+    "address": "详细地址",
+    "lat": "纬度，十进制度，如 44.305",
+    "lon": "经度，十进制度，如 86.214",
+    "datum": "坐标系，默认 wgs84（GPS、天地图）；gcj02 为高德、腾讯地图，bd09 为百度地图",
+    "host_type": "依托单位类型，填写代码或中文名称",
+    "amenities": "服务设施，可填多项，用分号 ; 分隔，填写代码或中文名称",
+    "worker_groups": "服务对象，可填多项，用分号 ; 分隔，填写代码或中文名称",
+    "opening_hours": "开放时间，OpenStreetMap opening_hours 格式，如 Mo-Fr 08:30-18:00; "
+    "Sa,Su 09:00-17:00；全天开放填 24/7",
+    "phone": "联系电话，如 0993-1234567 或 +86 993 1234567",
+    "contact": "联系人",
+    "services": "服务内容，每行一项（单元格内按 Alt+Enter 换行）",
+    "status": "状态，默认 active，填写代码或中文名称",
+}
+_CODES = {
+    "host_type": catalog.HOST_TYPES,
+    "amenities": catalog.AMENITIES,
+    "worker_groups": catalog.WORKER_GROUPS,
+    "status": catalog.STATUSES,
+}
+#: The example row of :func:`template_xlsx`.
+EXAMPLE_STATION: Mapping[str, object] = {
+    "code": "659001-0001",
+    "name": "人民路社区党群服务中心暖新驿站",
+    "address": "新疆石河子市新城街道人民路社区党群服务中心一楼",
+    "lat": 44.305,
+    "lon": 86.214,
+    "datum": "wgs84",
+    "host_type": "community",
+    "amenities": ["water", "toilet", "phone_charging"],
+    "worker_groups": ["food_delivery", "courier"],
+    "opening_hours": "Mo-Fr 08:30-18:00; Sa,Su 09:00-17:00",
+    "phone": "0993-1234567",
+    "contact": "王女士",
+    "services": ["免费饮水、手机充电、休息", "夏季提供防暑降温用品"],
+    "status": "active",
+}
+
+
+def template_xlsx() -> bytes:
+    """An import template: sheet 驿站 with the Chinese headers and one example station,
+    and sheet 说明 with each column's meaning and allowed codes (from the catalog)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    book = _workbook([EXAMPLE_STATION], FIELDS)
+    notes = book.create_sheet("说明")
+    for letter, width in zip("ABCDE", (14, 16, 8, 60, 48), strict=True):
+        notes.column_dimensions[letter].width = width
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    lines = [("列名", "字段代码", "必填", "说明", "可填写的值")]
+    for field in FIELDS:
+        allowed = [f"{t.code}（{t.zh}）" for t in _CODES.get(field, ())]
+        lines.append(
+            (
+                header_text(field),
+                field,
+                "是" if field in REQUIRED_COLUMNS else "",
+                _MEANINGS[field],
+                "\n".join(DATUMS if field == "datum" else allowed),
+            )
+        )
+    for number, line in enumerate(lines):
+        cells = [WriteOnlyCell(notes, text) for text in line]
+        for cell in cells:
+            cell.alignment = wrap
+            if number == 0:
+                cell.font = bold
+        notes.append(cells)
+    notes.append([])
+    notes.append(
+        ["表头可用中文列名或字段代码；导出文件中的所属区县、更新时间等只读列在导入时忽略。"]
+    )
+    return _save(book)
