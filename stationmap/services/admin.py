@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from stationmap import catalog
 from stationmap.models import District, PendingImport, Station, StationAmenity, StationRevision
 from stationmap.services import districts as district_service
-from stationmap.services import revisions, transfer
+from stationmap.services import editing, revisions, transfer
 from stationmap.services import stations as station_service
 from stationmap.services.revisions import Actor
 from stationmap.station_fields import FieldError, StationInput
@@ -50,16 +50,16 @@ def _scope_errors(
         session, [d.lat for d in inputs], [d.lon for d in inputs]
     )
     for (row_number, _raw), data_row, district in zip(rows, inputs, located, strict=True):
-        if not station_service.in_scope(codes, district):
+        if not editing.in_scope(codes, district):
             where = f"区县 {district}" if district else "任何已知区县之外"
             out.append(FieldError("lat", f"该位置在{where}，不在您负责的区县内", row_number))
         if data_row.code:
             existing = session.scalar(select(Station).where(Station.code == data_row.code))
-            if existing is not None and not station_service.in_scope(codes, existing.district_code):
+            if existing is not None and not editing.in_scope(codes, existing.district_code):
                 out.append(FieldError("code", "该编码属于您负责区县以外的驿站", row_number))
     for code in report.result.updated:
         existing = session.scalar(select(Station).where(Station.code == code))
-        if existing is not None and not station_service.in_scope(codes, existing.district_code):
+        if existing is not None and not editing.in_scope(codes, existing.district_code):
             message = f"{code}: 匹配到您负责区县以外的驿站"
             if not any(e.message == message for e in out):
                 out.append(FieldError("code", message))
@@ -156,7 +156,7 @@ def restore_revision(
     revision = revisions.get_revision(session, station.id, number)
     if revision is None:
         raise LookupError(number)
-    return station_service.update_station(
+    return editing.update_station(
         session,
         station,
         input_from_snapshot(revision.snapshot),
@@ -231,7 +231,7 @@ def dashboard(session: Session, codes: frozenset[str] | None) -> Dashboard:
     out.by_amenity = [
         (code, _zh("amenity", code), int(n)) for code, n in amenity_counts.most_common()
     ]
-    cutoff = datetime.now(UTC) - timedelta(days=station_service.UNVERIFIED_AFTER_DAYS)
+    cutoff = datetime.now(UTC) - timedelta(days=editing.UNVERIFIED_AFTER_DAYS)
     out.unverified = int(
         session.scalar(
             scoped(

@@ -17,7 +17,7 @@ from stationmap.geo.navigation import NavTarget
 from stationmap.geo.nearest import Filters
 from stationmap.models import Station
 from stationmap.services import districts as district_service
-from stationmap.services import listing
+from stationmap.services import editing, listing
 from stationmap.services import stations as station_service
 from stationmap.services import tokens as token_service
 from stationmap.services.revisions import Actor
@@ -374,7 +374,7 @@ def _invalid(exc: InvalidStation) -> ApiError:
     )
 
 
-def _out_of_scope(exc: station_service.OutOfScope) -> ApiError:
+def _out_of_scope(exc: editing.OutOfScope) -> ApiError:
     where = f"district {exc.district_code}" if exc.district_code else "no known district"
     return ApiError(
         403, "out_of_scope", f"the point is in {where}, outside your districts", field="lat"
@@ -418,9 +418,9 @@ def create_station() -> Response:
     actor = Actor(principal.user_id, principal.username)
     try:
         with state(current_app).db.write_session() as session:
-            station = station_service.create_station(session, data, principal.scope.codes, actor)
+            station = editing.create_station(session, data, principal.scope.codes, actor)
             token_service.touch_token(session, secret)
-    except station_service.OutOfScope as exc:
+    except editing.OutOfScope as exc:
         raise _out_of_scope(exc) from None
     return _written(station, 201)
 
@@ -439,18 +439,18 @@ def update_station(station_id: int) -> Response:
     codes = principal.scope.codes
     try:
         with state(current_app).db.write_session() as session:
-            station = station_service.get_scoped(session, station_id, codes)
+            station = editing.get_scoped(session, station_id, codes)
             if station is None:
                 raise not_found(f"no station {station_id}", field="station_id")
             try:
                 data = parse_station({**_station_raw(station), **body})
             except InvalidStation as exc:
                 raise _invalid(exc) from None
-            station_service.update_station(session, station, data, codes, actor, expected)
+            editing.update_station(session, station, data, codes, actor, expected)
             token_service.touch_token(session, secret)
-    except (station_service.VersionConflict, StaleDataError):
+    except (editing.VersionConflict, StaleDataError):
         raise _precondition_failed(station_id) from None
-    except station_service.OutOfScope as exc:
+    except editing.OutOfScope as exc:
         raise _out_of_scope(exc) from None
     return _written(station, 200)
 
@@ -478,11 +478,11 @@ def delete_station(station_id: int) -> Response:
     codes = principal.scope.codes
     try:
         with state(current_app).db.write_session() as session:
-            station = station_service.get_scoped(session, station_id, codes)
+            station = editing.get_scoped(session, station_id, codes)
             if station is None:
                 raise not_found(f"no station {station_id}", field="station_id")
-            station_service.soft_delete(session, station, codes, actor, expected)
+            editing.soft_delete(session, station, codes, actor, expected)
             token_service.touch_token(session, secret)
-    except (station_service.VersionConflict, StaleDataError):
+    except (editing.VersionConflict, StaleDataError):
         raise _precondition_failed(station_id) from None
     return current_app.response_class(status=204)

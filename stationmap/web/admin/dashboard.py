@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from stationmap.services import admin as admin_service
-from stationmap.services import stations as station_service
+from stationmap.services import editing
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
 
@@ -22,9 +22,7 @@ def station_list() -> str:
     text = request.args.get("q", "")[:100].strip()
     deleted = request.args.get("deleted") == "1"
     with _db().session() as session:
-        rows = station_service.scoped_stations(
-            session, _me().scope.codes, text=text, deleted=deleted
-        )
+        rows = editing.scoped_stations(session, _me().scope.codes, text=text, deleted=deleted)
     return render_template(
         "admin/stations.html", stations=rows, q=text, deleted=deleted, title="驿站"
     )
@@ -33,15 +31,15 @@ def station_list() -> str:
 @bp.get("/unverified")
 def unverified_stations() -> str:
     with _db().session() as session:
-        rows = station_service.scoped_stations(
+        rows = editing.scoped_stations(
             session,
             _me().scope.codes,
-            unverified_days=station_service.UNVERIFIED_AFTER_DAYS,
+            unverified_days=editing.UNVERIFIED_AFTER_DAYS,
         )
     return render_template(
         "admin/stations.html",
         stations=rows,
         q="",
         deleted=False,
-        title=f"超过 {station_service.UNVERIFIED_AFTER_DAYS} 天未核实的驿站",
+        title=f"超过 {editing.UNVERIFIED_AFTER_DAYS} 天未核实的驿站",
     )

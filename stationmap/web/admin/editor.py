@@ -11,8 +11,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from stationmap.models import Station
 from stationmap.services import admin as admin_service
 from stationmap.services import districts as district_service
+from stationmap.services import editing
 from stationmap.services import revisions as revision_service
-from stationmap.services import stations as station_service
 from stationmap.services.users import Principal
 from stationmap.station_fields import (
     FIELDS,
@@ -153,9 +153,9 @@ def create_station() -> Any:
         return _editor(None, form, duplicates=duplicates, elsewhere=elsewhere, status=409)
     try:
         with _db().write_session() as session:
-            station = station_service.create_station(session, data, _me().scope.codes, _actor())
+            station = editing.create_station(session, data, _me().scope.codes, _actor())
             station_id, code = station.id, station.code
-    except station_service.OutOfScope as exc:
+    except editing.OutOfScope as exc:
         error = FieldError("lat", _out_of_scope_message(exc.district_code))
         return _editor(None, form, errors=[error], status=422)
     flash(f"已创建 {code}")
@@ -167,14 +167,14 @@ def _duplicates(
 ) -> tuple[list[Station], int]:
     """Similar stations within 50 m: those in the user's scope, and how many others
     (counted, never named: another district's stations stay out of sight)."""
-    mine, elsewhere = station_service.duplicates_in_scope(
+    mine, elsewhere = editing.duplicates_in_scope(
         session, data.name, data.lat, data.lon, _me().scope.codes, exclude_id
     )
     return [station for station, _ in mine], elsewhere
 
 
 def _scoped_or_404(session: Any, station_id: int, *, deleted: bool = False) -> Station:
-    station = station_service.get_scoped(session, station_id, _me().scope.codes, deleted=deleted)
+    station = editing.get_scoped(session, station_id, _me().scope.codes, deleted=deleted)
     if station is None:
         abort(404, "没有这个驿站，或它不在您负责的区县内。")
     return station
@@ -226,12 +226,12 @@ def update_station(station_id: int) -> Any:
     try:
         with _db().write_session() as session:
             station = _scoped_or_404(session, station_id)
-            changes = station_service.update_station(
+            changes = editing.update_station(
                 session, station, data, _me().scope.codes, _actor(), version
             )
-    except (station_service.VersionConflict, StaleDataError):
+    except (editing.VersionConflict, StaleDataError):
         return _conflict(station_id, form, data)
-    except station_service.OutOfScope as exc:
+    except editing.OutOfScope as exc:
         error = FieldError("lat", _out_of_scope_message(exc.district_code))
         with _db().session() as session:
             station = _scoped_or_404(session, station_id)
@@ -278,10 +278,10 @@ def restore_revision(station_id: int, number: int) -> Any:
             )
     except LookupError:
         abort(404, f"没有第 {number} 版")
-    except (station_service.VersionConflict, StaleDataError):
+    except (editing.VersionConflict, StaleDataError):
         flash("驿站已被他人修改，请查看最新历史后再恢复。")
         return redirect(url_for("admin.station_history", station_id=station_id), 303)
-    except station_service.OutOfScope as exc:
+    except editing.OutOfScope as exc:
         flash(_out_of_scope_message(exc.district_code))
         return redirect(url_for("admin.station_history", station_id=station_id), 303)
     flash(f"已恢复到第 {number} 版" if changes else f"第 {number} 版与当前相同，没有改动")
@@ -293,13 +293,13 @@ def _state_change(station_id: int, action: str) -> None:
         station = _scoped_or_404(session, station_id, deleted=action == "undelete")
         codes, actor = _me().scope.codes, _actor()
         if action == "delete":
-            station_service.soft_delete(session, station, codes, actor)
+            editing.soft_delete(session, station, codes, actor)
         elif action == "undelete":
             if station.deleted_at is None:
                 abort(409, "驿站未被删除")
-            station_service.undelete(session, station, codes, actor)
+            editing.undelete(session, station, codes, actor)
         else:
-            station_service.mark_verified(session, station, codes, actor)
+            editing.mark_verified(session, station, codes, actor)
 
 
 @bp.post("/stations/<int:station_id>/delete")

@@ -9,7 +9,7 @@ from flask import Response, current_app, request, url_for
 
 from stationmap.geo.datum import DATUMS, Datum, from_wgs84, parse_datum, to_wgs84
 from stationmap.geo.hours import HoursError, parse_hours
-from stationmap.services import stations as station_service
+from stationmap.services import editing
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _hours_note, _me
 
@@ -93,7 +93,7 @@ def duplicate_stations() -> Response:
         return current_app.json.response({"duplicates": [], "elsewhere": 0})
     w_lat, w_lon = to_wgs84(lat, lon, datum)
     with _db().session() as session:
-        found, elsewhere = station_service.duplicates_in_scope(
+        found, elsewhere = editing.duplicates_in_scope(
             session, name, w_lat, w_lon, _me().scope.codes, exclude_id
         )
         items = [
