@@ -29,7 +29,7 @@ from stationmap.render.sheet import (
 )
 
 if TYPE_CHECKING:
-    from stationmap.render.printmap import MapArea, MapOptions, MapStation
+    from stationmap.render.printmap.data import MapArea, MapOptions, MapStation
 
 HOST_COLOURS: dict[str, str] = {
     "community": "#c62828",

@@ -1,32 +1,9 @@
-"""Printed district maps: a map sheet and a station table, as PDF pages or PNG.
-
-Pure builder: it takes plain data (:class:`MapArea`, :class:`MapStation`,
-:class:`~stationmap.render.sheet.PrintSettings`) and returns matplotlib figures and the
-geometry it computed (:class:`DistrictMap`), so tests can check the scale bar and the
-labels without reading pixels.
-
-* **Projection.** The map is drawn in an azimuthal equidistant projection centred on
-  the district (WGS-84 ellipsoid, metres; distances from the centre are true and scale
-  errs by under 0.01 % across a county), so shapes are not stretched as they are in
-  plate carrée. Grid north is true north at the centre.
-* **Scale.** The map scale is rounded to a familiar 1:n. The scale bar states a round
-  distance and is drawn as long as the projected segment whose geodesic length (WGS-84,
-  Karney) is that distance at the bar's position.
-* **Labels.** Each station is a numbered marker; numbers are placed by
-  :func:`~stationmap.render.labels.place_labels` and never overlap. Dense cores are
-  framed (A, B ...) and enlarged in insets, on the sheet or on detail pages after it,
-  with smaller numbers down to a legible minimum and, as a last resort, a grid of
-  numbers on leader lines: see :mod:`stationmap.render.insets`.
-* **Base map.** None by default: a plain land background. ``basemap`` is a hook that
-  may draw raster tiles into the map axes and return their attribution.
-"""
+"""Build a district map: the map sheet (boundaries, numbered markers, framed cores,
+furniture, title and footer), then the detail pages and the station table pages."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Sequence
 
 import numpy as np
 import shapely
@@ -36,7 +13,6 @@ from matplotlib.patches import PathPatch, Rectangle
 from pyproj import CRS, Transformer
 
 from stationmap.catalog import AMENITY_BY_CODE
-from stationmap.geo.districts import DistrictShape
 from stationmap.render.furniture import (
     HOST_COLOURS,
     footer,
@@ -53,7 +29,16 @@ from stationmap.render.insets import (
     find_cores,
     fit_panel,
 )
-from stationmap.render.labels import Box, LabelBox
+from stationmap.render.labels import Box
+from stationmap.render.printmap import details
+from stationmap.render.printmap.data import (
+    BaseMapHook,
+    DistrictMap,
+    MapArea,
+    MapOptions,
+    MapStation,
+)
+from stationmap.render.printmap.layout import layout, reading_order
 from stationmap.render.projection import (
     ScaleBar,
     geom_path,
@@ -69,149 +54,17 @@ from stationmap.render.sheet import (
     INK,
     LAND,
     MUTED,
-    PNG_DPI,
     PrintSettings,
     axes_mm,
     hours_zh,
     new_sheet,
     page_mm,
-    pdf_bytes,
-    png_bytes,
     printable,
     sheet_style,
 )
 from stationmap.render.table import TablePageSpec, TableRow, table_pages
 
-__all__ = [
-    "HOST_COLOURS",
-    "DistrictMap",
-    "Inset",
-    "MapArea",
-    "MapOptions",
-    "MapStation",
-    "ScaleBar",
-    "build_district_map",
-    "local_crs",
-    "nice_scale",
-    "scale_bar_geometry",
-]
-
 DEFAULT_TITLE = "暖新驿站分布图"
-BaseMapHook = Callable[[Axes, tuple[float, float, float, float], str], str | None]
-
-
-@dataclass(frozen=True)
-class MapStation:
-    """One station as printed. Coordinates are WGS-84 degrees."""
-
-    code: str
-    name: str
-    lat: float
-    lon: float
-    address: str = ""
-    host_type: str = "other"
-    amenities: tuple[str, ...] = ()
-    opening_hours: str | None = None
-    phone: str = ""
-    is_demo: bool = False
-    district_code: str | None = None
-
-
-@dataclass(frozen=True)
-class MapArea:
-    """The district mapped, its child districts, its neighbours (same parent) and its
-    parents (nearest first: city, province) for the locator."""
-
-    district: DistrictShape
-    children: tuple[DistrictShape, ...] = ()
-    neighbours: tuple[DistrictShape, ...] = ()
-    parents: tuple[DistrictShape, ...] = ()
-
-
-@dataclass(frozen=True)
-class MapOptions:
-    paper: str = "A4"
-    landscape: bool = False
-    title: str | None = None
-    amenities: tuple[str, ...] = ()
-    data_date: date | None = None
-    generated: date | None = None
-
-
-@dataclass
-class DistrictMap:
-    """A built district map: its pages and the geometry computed for them."""
-
-    figures: list[Figure]
-    crs: str
-    scale_denominator: int
-    scale_bar: ScaleBar
-    stations: list[MapStation]  # in number order: number = index + 1
-    labels: list[LabelBox]  # main map
-    insets: list[Inset] = field(default_factory=list)  # enlarged cores, A, B ...
-    points_mm: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # markers
-    label_font_pt: float = 7.0  # main map
-    unplaced: list[int] = field(default_factory=list)  # stations with no number: none
-    title: str = ""
-
-    @property
-    def inset_labels(self) -> list[LabelBox]:
-        return [lab for inset in self.insets for lab in inset.labels]
-
-    @property
-    def inset_members(self) -> list[int]:
-        return sorted(i for inset in self.insets for i in inset.members)
-
-    def pdf(self) -> bytes:
-        return pdf_bytes(self.figures, title=self.title)
-
-    def png(self, dpi: int = PNG_DPI) -> list[bytes]:
-        return [png_bytes(fig, dpi) for fig in self.figures]
-
-
-# -- layout --------------------------------------------------------------------------
-def _layout(width: float, height: float, landscape: bool) -> dict[str, tuple[float, ...]]:
-    m = 10.0 if width * height < 80_000 else 13.0
-    footer_h = 24.0 if width < 300 and height < 300 else 28.0
-    title_h = 20.0
-    boxes: dict[str, tuple[float, ...]] = {"margin": (m,)}
-    boxes["title"] = (m, height - m - title_h, width - 2 * m, title_h)
-    boxes["footer"] = (m, m, width - 2 * m, footer_h)
-    top = height - m - title_h - 2
-    bottom = m + footer_h + 4
-    if landscape:
-        side_w = (width - 2 * m) * 0.3
-        map_w = width - 2 * m - side_w - 5
-        boxes["map"] = (m, bottom, map_w, top - bottom)
-        side_x = m + map_w + 5
-        col_h = top - bottom
-        boxes["locator"] = (side_x, top - col_h * 0.3, side_w, col_h * 0.3)
-        boxes["inset"] = (side_x, top - col_h * 0.72, side_w, col_h * 0.4)
-        boxes["legend"] = (side_x, bottom, side_w, col_h * 0.26)
-        boxes["legend_wide"] = (side_x, bottom, side_w, col_h * 0.68)
-    else:
-        band_h = height * 0.21
-        usable = width - 2 * m
-        boxes["map"] = (m, bottom + band_h + 4, usable, top - bottom - band_h - 4)
-        inset_w = usable * 0.42
-        loc_w = usable * 0.26
-        boxes["inset"] = (m, bottom, inset_w, band_h)
-        boxes["locator"] = (m + inset_w + 4, bottom, loc_w, band_h)
-        boxes["legend"] = (m + inset_w + loc_w + 8, bottom, usable - inset_w - loc_w - 8, band_h)
-        boxes["legend_wide"] = (m + loc_w + 4, bottom, usable - loc_w - 4, band_h)
-        boxes["locator_wide"] = (m, bottom, loc_w, band_h)
-    return boxes
-
-
-def _reading_order(xy: np.ndarray, height_m: float) -> list[int]:
-    """North to south in bands, west to east within a band: neighbouring numbers are
-    neighbouring stations."""
-    if not len(xy):
-        return []
-    band = max(height_m / 6.0, 1.0)
-    top = xy[:, 1].max()
-    keys = [(math.floor((top - y) / band), x) for x, y in xy]
-    return sorted(range(len(xy)), key=lambda i: keys[i])
 
 
 # -- the builder ---------------------------------------------------------------------
@@ -257,7 +110,7 @@ def _build(
 ) -> DistrictMap:
     district = area.district
     width, height = page_mm(options.paper, options.landscape)
-    boxes = _layout(width, height, options.landscape)
+    boxes = layout(width, height, options.landscape)
     margin = boxes["margin"][0]
     lon0, lat0, lon1, lat1 = district.geometry.bounds
     crs = local_crs((lat0 + lat1) / 2, (lon0 + lon1) / 2)
@@ -285,7 +138,7 @@ def _build(
     forward = Transformer.from_crs(CRS.from_epsg(4326), CRS.from_proj4(crs), always_xy=True)
     sx, sy = (np.asarray(v) for v in forward.transform(lons, lats)) if stations else ([], [])
     xy_m = np.column_stack((np.asarray(sx, float), np.asarray(sy, float))).reshape(-1, 2)
-    order = _reading_order(xy_m, by1 - by0)
+    order = reading_order(xy_m, by1 - by0)
     stations = [stations[i] for i in order]
     xy_m = xy_m[order] if len(order) else xy_m
     xy_mm = to_mm(xy_m[:, 0], xy_m[:, 1]) if len(xy_m) else np.zeros((0, 2))
@@ -415,7 +268,7 @@ def _build(
         if on_sheet:
             panel(fig, paper, insets[0], (bx, by, bx + bw, by + bh))
     if insets and not on_sheet:
-        detail_pages = _detail_pages(
+        detail_pages = details.detail_pages(
             insets, xy_mm, numbers, font_pt, marker_r, width, height, margin, district, panel
         )
     if on_sheet:
@@ -476,7 +329,7 @@ def _build(
     if rows:
         figures += table_pages(rows, spec, (width, height), margin, before + 1, before)
     for number, page in enumerate(detail_pages, 2):
-        _page_footer(page, spec.footer, f"第 {number} / {len(figures)} 页", width, margin)
+        details.page_footer(page, spec.footer, f"第 {number} / {len(figures)} 页", width, margin)
     return DistrictMap(
         figures=figures,
         crs=crs,
@@ -490,63 +343,6 @@ def _build(
         unplaced=[],
         title=title,
     )
-
-
-def _detail_pages(
-    insets: list[Inset],
-    xy_mm: np.ndarray,
-    numbers: list[str],
-    font_pt: float,
-    marker_r: float,
-    width: float,
-    height: float,
-    margin: float,
-    district: DistrictShape,
-    panel: Callable[[Figure, Axes, Inset, Box], None],
-) -> list[Figure]:
-    """Pages after the map sheet with the enlarged cores, up to four panels a page
-    (one column for two or fewer, two columns beyond), each panel as large as its cell.
-    Sets each inset's page (figure index: the map sheet is 0)."""
-    pages: list[Figure] = []
-    per_page = 4
-    for first in range(0, len(insets), per_page):
-        chunk = insets[first : first + per_page]
-        fig, paper = new_sheet(width, height)
-        paper.text(
-            margin,
-            height - margin - 6,
-            printable(
-                f"{district.name} 核心区放大图（续图 {chunk[0].letter}"
-                + (f"–{chunk[-1].letter}）" if len(chunk) > 1 else "）")
-            ),
-            fontsize=13,
-            color=INK,
-        )
-        top, bottom = height - margin - 14.0, margin + 8.0
-        columns = 1 if len(chunk) <= 2 else 2
-        rows = math.ceil(len(chunk) / columns)
-        cell_w = (width - 2 * margin - (columns - 1) * 6.0) / columns
-        cell_h = (top - bottom - (rows - 1) * 6.0) / rows
-        for k, inset in enumerate(chunk):
-            row, col = divmod(k, columns)
-            x0 = margin + col * (cell_w + 6.0)
-            y1 = top - row * (cell_h + 6.0)
-            # An odd last panel spans both columns.
-            span = (
-                cell_w * 2 + 6.0 if columns == 2 and k == len(chunk) - 1 and k % 2 == 0 else cell_w
-            )
-            cell = (x0, y1 - cell_h, x0 + span, y1)
-            fit_panel(inset, xy_mm, numbers, (x0, cell[1], cell[2], y1 - 6.0), font_pt, marker_r)
-            inset.page = len(pages) + 1
-            panel(fig, paper, inset, cell)
-        pages.append(fig)
-    return pages
-
-
-def _page_footer(fig: Figure, text: str, page: str, width: float, margin: float) -> None:
-    paper = fig.axes[0]
-    paper.text(margin, margin, printable(text), fontsize=6.5, color=MUTED, va="bottom")
-    paper.text(width - margin, margin, page, fontsize=7, color=MUTED, ha="right", va="bottom")
 
 
 def _short_address(address: str, prefixes: list[str]) -> str:
