@@ -1,0 +1,93 @@
+"""Helpers the API views share: the settings and database session of the running app,
+the clock, GeoJSON responses and a station as a GeoJSON Feature."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response, current_app, jsonify, request
+
+from stationmap import state
+from stationmap.geo.hours import hours_state
+from stationmap.geo.navigation import NavTarget
+from stationmap.models import Station
+from stationmap.services import listing
+from stationmap.web.nearest_json import station_links
+
+GEOJSON = "application/geo+json"
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
+
+
+def _geojson(payload: dict[str, Any], status: int = 200) -> Response:
+    response = jsonify(payload)
+    response.status_code = status
+    response.mimetype = GEOJSON
+    return response
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    return state(current_app).settings
+
+
+def _session():  # type: ignore[no-untyped-def]
+    return state(current_app).db.session()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def station_properties(
+    station: Station | listing.StationSummary, at: datetime, *, full: bool
+) -> dict[str, Any]:
+    """A station's GeoJSON properties; ``full`` (the detail view) needs a Station."""
+    settings = _settings()
+    hours = hours_state(station.opening_hours, at, settings.tz)
+    props: dict[str, Any] = {
+        "id": station.id,
+        "code": station.code,
+        "name": station.name,
+        "address": station.address,
+        "district_code": station.district_code,
+        "host_type": station.host_type,
+        "amenities": station.amenities,
+        "worker_groups": station.worker_groups,
+        "opening_hours": station.opening_hours,
+        "open_now": hours.open,
+        "next_change_at": hours.change_at_iso(),
+        "phone": station.phone,
+        "status": station.status,
+        "demo": station.is_demo,
+    }
+    if full:
+        assert isinstance(station, Station)
+        props.update(
+            contact=station.contact,
+            services=list(station.services),
+            entered_datum=station.entered_datum,
+            verified_at=station.verified_at.isoformat() if station.verified_at else None,
+            created_at=station.created_at.isoformat(),
+            updated_at=station.updated_at.isoformat(),
+            version=station.version,
+            links=station_links(
+                station.id,
+                station.code,
+                NavTarget(station.lat, station.lon, station.name),
+                request.script_root,
+                settings.app_name,
+                settings.tencent_key,
+            ),
+        )
+    return props
+
+
+def station_feature(
+    station: Station | listing.StationSummary, at: datetime, *, full: bool
+) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": station.id,
+        "geometry": {"type": "Point", "coordinates": [station.lon, station.lat]},
+        "properties": station_properties(station, at, full=full),
+    }

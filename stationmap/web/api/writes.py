@@ -1,0 +1,194 @@
+"""The write views of the v1 API: create, update and delete a station, each with an API
+token (``Authorization: Bearer``), within the token user's districts, recorded in the
+station's history, and (for update and delete) against the version sent in If-Match."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, request
+from sqlalchemy.orm.exc import StaleDataError
+
+from stationmap import state
+from stationmap.models import Station
+from stationmap.services import editing
+from stationmap.services import stations as station_service
+from stationmap.services import tokens as token_service
+from stationmap.services.revisions import Actor
+from stationmap.services.users import Principal
+from stationmap.station_fields import InvalidStation, parse_station
+from stationmap.web.api import bp
+from stationmap.web.api.common import MAX_ID, _geojson, _now, _session, station_feature
+from stationmap.web.errors import ApiError, bad_request, not_found, unprocessable
+from stationmap.web.params import Params
+
+# -- writes: token-authenticated, scoped, with history and If-Match ----------------------
+# Cookies never authenticate these endpoints (only ``Authorization: Bearer``), so a
+# browser cannot be made to call them across sites and they need no CSRF token.
+
+
+def _write_principal() -> tuple[Principal, str]:
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise _unauthorized("an API token is required: Authorization: Bearer <token>")
+    with _session() as session:
+        principal = token_service.authenticate_token(session, secret.strip())
+    if principal is None:
+        raise _unauthorized("the API token is unknown, revoked, or its user is disabled")
+    if not principal.scope.can_write:
+        raise ApiError(403, "forbidden", "this account may not change stations")
+    return principal, secret.strip()
+
+
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(401, "unauthorized", message)
+
+
+def _if_match() -> int:
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        raise ApiError(
+            428,
+            "precondition_required",
+            'send If-Match with the station\'s version, e.g. If-Match: "3"',
+            field="If-Match",
+        )
+    value = header.removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 9:
+        raise bad_request("If-Match must be the station's version number", field="If-Match")
+    return int(value)
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=False)
+    if not isinstance(body, dict):
+        raise bad_request("the body must be a JSON object of station fields")
+    if "code" in body:
+        raise unprocessable("is assigned by the server", field="code")
+    return body
+
+
+def _invalid(exc: InvalidStation) -> ApiError:
+    first = exc.errors[0]
+    return ApiError(
+        422,
+        "invalid_value",
+        f"{first.field}: {first.message}",
+        field=first.field,
+        details=[e.as_dict() for e in exc.errors],
+    )
+
+
+def _out_of_scope(exc: editing.OutOfScope) -> ApiError:
+    where = f"district {exc.district_code}" if exc.district_code else "no known district"
+    return ApiError(
+        403, "out_of_scope", f"the point is in {where}, outside your districts", field="lat"
+    )
+
+
+def _written(station: Station, status: int) -> Response:
+    response = _geojson(station_feature(station, _now(), full=True), status)
+    response.headers["ETag"] = f'"{station.version}"'
+    if status == 201:
+        response.headers["Location"] = f"{request.script_root}/api/v1/stations/{station.id}"
+    return response
+
+
+def _station_raw(station: Station) -> dict[str, Any]:
+    return {
+        "name": station.name,
+        "address": station.address,
+        "lat": station.lat,
+        "lon": station.lon,
+        "datum": "wgs84",
+        "host_type": station.host_type,
+        "amenities": station.amenities,
+        "worker_groups": station.worker_groups,
+        "opening_hours": station.opening_hours,
+        "phone": station.phone,
+        "contact": station.contact,
+        "services": list(station.services),
+        "status": station.status,
+    }
+
+
+@bp.post("/stations")
+def create_station() -> Response:
+    Params(request.args, ())
+    principal, secret = _write_principal()
+    try:
+        data = parse_station(_body())
+    except InvalidStation as exc:
+        raise _invalid(exc) from None
+    actor = Actor(principal.user_id, principal.username)
+    try:
+        with state(current_app).db.write_session() as session:
+            station = editing.create_station(session, data, principal.scope.codes, actor)
+            token_service.touch_token(session, secret)
+    except editing.OutOfScope as exc:
+        raise _out_of_scope(exc) from None
+    return _written(station, 201)
+
+
+@bp.patch("/stations/<int(signed=True):station_id>")
+def update_station(station_id: int) -> Response:
+    Params(request.args, ())
+    principal, secret = _write_principal()
+    if not 1 <= station_id <= MAX_ID:
+        raise not_found(f"no station {station_id}", field="station_id")
+    expected = _if_match()
+    body = _body()
+    if "datum" in body and not {"lat", "lon"} <= set(body):
+        raise unprocessable("a datum needs both lat and lon in the same request", field="datum")
+    actor = Actor(principal.user_id, principal.username)
+    codes = principal.scope.codes
+    try:
+        with state(current_app).db.write_session() as session:
+            station = editing.get_scoped(session, station_id, codes)
+            if station is None:
+                raise not_found(f"no station {station_id}", field="station_id")
+            try:
+                data = parse_station({**_station_raw(station), **body})
+            except InvalidStation as exc:
+                raise _invalid(exc) from None
+            editing.update_station(session, station, data, codes, actor, expected)
+            token_service.touch_token(session, secret)
+    except (editing.VersionConflict, StaleDataError):
+        raise _precondition_failed(station_id) from None
+    except editing.OutOfScope as exc:
+        raise _out_of_scope(exc) from None
+    return _written(station, 200)
+
+
+def _precondition_failed(station_id: int) -> ApiError:
+    with _session() as session:
+        station = station_service.get_station(session, station_id)
+        version = station.version if station else None
+    return ApiError(
+        412,
+        "precondition_failed",
+        f"the station changed; it is now at version {version}: read it again",
+        field="If-Match",
+    )
+
+
+@bp.delete("/stations/<int(signed=True):station_id>")
+def delete_station(station_id: int) -> Response:
+    Params(request.args, ())
+    principal, secret = _write_principal()
+    if not 1 <= station_id <= MAX_ID:
+        raise not_found(f"no station {station_id}", field="station_id")
+    expected = _if_match()
+    actor = Actor(principal.user_id, principal.username)
+    codes = principal.scope.codes
+    try:
+        with state(current_app).db.write_session() as session:
+            station = editing.get_scoped(session, station_id, codes)
+            if station is None:
+                raise not_found(f"no station {station_id}", field="station_id")
+            editing.soft_delete(session, station, codes, actor, expected)
+            token_service.touch_token(session, secret)
+    except (editing.VersionConflict, StaleDataError):
+        raise _precondition_failed(station_id) from None
+    return current_app.response_class(status=204)

@@ -1,0 +1,137 @@
+"""Small builders of OpenAPI objects (parameters, references, responses, GeoJSON
+Features) and the component schemas the read and write paths share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stationmap import catalog
+
+
+def _codes_pattern(codes: tuple[str, ...] | frozenset[str]) -> str:
+    alternatives = "|".join(sorted(codes))
+    return f"^({alternatives})(,({alternatives}))*$"
+
+
+def _param(
+    name: str, schema: dict[str, Any], description: str, required: bool = False
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    text = {
+        400: "Malformed or repeated parameter",
+        401: "No API token, or an unknown, revoked or disabled user's token",
+        403: "The token's user may not write, or the point is outside their districts",
+        404: "Not found",
+        412: "If-Match does not match the station's current version",
+        428: "If-Match is required",
+        422: "Well-formed but out of range or unknown code",
+        503: "Database unavailable; retry later",
+    }
+    return {
+        str(s): {"description": text[s], "content": {"application/json": {"schema": _ref("Error")}}}
+        for s in statuses
+    }
+
+
+def _geojson(schema: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/geo+json": {"schema": _ref(schema)}},
+    }
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+AMENITY_PARAM = _param(
+    "amenity",
+    {"type": "string", "pattern": _codes_pattern(catalog.AMENITY_CODES)},
+    "Comma-separated amenity codes; a station must have all of them. See /api/v1/amenities.",
+)
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+TERM = {
+    "type": "object",
+    "required": ["code", "zh", "en"],
+    "properties": {"code": {"type": "string"}, "zh": {"type": "string"}, "en": {"type": "string"}},
+}
+POINT = {
+    "type": "object",
+    "required": ["type", "coordinates"],
+    "properties": {
+        "type": {"const": "Point"},
+        "coordinates": {
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 2,
+            "items": {"type": "number"},
+            "description": "[lon, lat] in WGS-84 degrees (RFC 7946)",
+        },
+    },
+}
+APP_LINKS = {"type": "object", "additionalProperties": {"type": "string"}}
+LINKS = {
+    "type": "object",
+    "required": ["self", "page", "amap", "baidu", "tencent"],
+    "properties": {
+        "self": {"type": "string"},
+        "page": {"type": "string"},
+        "amap": {**APP_LINKS, "description": "GCJ-02 coordinates"},
+        "baidu": {**APP_LINKS, "description": "BD-09 coordinates (coord_type=bd09ll)"},
+        "tencent": {**APP_LINKS, "description": "GCJ-02 coordinates (coord_type=2)"},
+    },
+}
+BASE_PROPERTIES = {
+    "id": {"type": "integer"},
+    "code": {"type": "string", "description": "district code, '-', serial: 652324-0007"},
+    "name": {"type": "string"},
+    "address": {"type": "string"},
+    "district_code": NULLABLE_STRING,
+    "host_type": {"type": "string", "enum": sorted(catalog.HOST_TYPE_CODES)},
+    "amenities": {
+        "type": "array",
+        "items": {"type": "string", "enum": list(catalog.AMENITY_CODES)},
+    },
+    "worker_groups": {
+        "type": "array",
+        "items": {"type": "string", "enum": sorted(catalog.WORKER_GROUP_CODES)},
+    },
+    "opening_hours": {**NULLABLE_STRING, "description": "OpenStreetMap opening_hours syntax"},
+    "open_now": {"type": ["boolean", "null"], "description": "null when the hours are unknown"},
+    "next_change_at": {
+        "type": ["string", "null"],
+        "format": "date-time",
+        "description": "when the station next opens or closes (local time with offset); "
+        "null for 24/7 or unknown hours",
+    },
+    "phone": {"type": "string"},
+    "demo": {"type": "boolean", "description": "true for demonstration data, not real stations"},
+}
+_BASE_REQUIRED = list(BASE_PROPERTIES)
+
+
+def _feature(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["type", "geometry", "properties"],
+        "properties": {
+            "type": {"const": "Feature"},
+            "id": {"type": "integer"},
+            "geometry": POINT,
+            "properties": {"type": "object", "required": required, "properties": properties},
+        },
+    }
