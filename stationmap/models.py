@@ -131,6 +131,20 @@ class Station(Base):
         return sorted(row.group for row in self.worker_group_rows)
 
 
+# The columns of a station that every public answer shows (the nearest index and the
+# listing read them, plus what each needs besides), in this order.
+PUBLIC_STATION_COLUMNS = (
+    Station.id,
+    Station.code,
+    Station.name,
+    Station.address,
+    Station.district_code,
+    Station.host_type,
+    Station.opening_hours,
+    Station.phone,
+)
+
+
 class StationAmenity(Base):
     __tablename__ = "station_amenity"
 

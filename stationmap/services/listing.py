@@ -14,7 +14,12 @@ from typing import Any, NamedTuple, TypeVar
 from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from stationmap.models import Station, StationAmenity, StationWorkerGroup
+from stationmap.models import (
+    PUBLIC_STATION_COLUMNS,
+    Station,
+    StationAmenity,
+    StationWorkerGroup,
+)
 
 T = TypeVar("T")
 
@@ -148,14 +153,7 @@ def _joined_codes(station_id: Any, code: Any) -> Any:
 
 
 _SUMMARY_COLUMNS = (
-    Station.id,
-    Station.code,
-    Station.name,
-    Station.address,
-    Station.district_code,
-    Station.host_type,
-    Station.opening_hours,
-    Station.phone,
+    *PUBLIC_STATION_COLUMNS,
     Station.status,
     Station.is_demo,
     Station.lat,

@@ -25,7 +25,12 @@ from sqlalchemy.orm import Session
 from stationmap.geo.datum import gcj02_to_bd09, wgs84_to_gcj02
 from stationmap.geo.hours import HoursState, hours_state
 from stationmap.geo.nearest import Filters, IndexedStation, NearestIndex
-from stationmap.models import Station, StationAmenity, StationWorkerGroup
+from stationmap.models import (
+    PUBLIC_STATION_COLUMNS,
+    Station,
+    StationAmenity,
+    StationWorkerGroup,
+)
 from stationmap.services.stations import data_version
 
 # Above this many stations an index is rebuilt in the background (see _current).
@@ -111,19 +116,7 @@ def load_rows(session: Session) -> list[StationRow]:
     amenities = _codes_by_station(session, StationAmenity.station_id, StationAmenity.amenity)
     groups = _codes_by_station(session, StationWorkerGroup.station_id, StationWorkerGroup.group)
     rows = session.execute(
-        select(
-            Station.id,
-            Station.code,
-            Station.name,
-            Station.address,
-            Station.district_code,
-            Station.host_type,
-            Station.opening_hours,
-            Station.phone,
-            Station.is_demo,
-            Station.lat,
-            Station.lon,
-        )
+        select(*PUBLIC_STATION_COLUMNS, Station.is_demo, Station.lat, Station.lon)
         .where(Station.deleted_at.is_(None), Station.status == "active")
         .order_by(Station.id)
     )
