@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 
 from stationmap.config import Settings, environ_with_overrides, load_settings
-from stationmap.db import Database, connect, has_postgis
+from stationmap.db import Database, connect
 from stationmap.paths import STATIC_DIR, TEMPLATES_DIR
 from stationmap.services.nearest import NearestService
 
@@ -57,7 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             database.session,
             settings.tz,
             settings.index_check_s,
-            database_knn=lambda: has_postgis(database),
+            database_knn=database.has_postgis,
             quick_read=database.read,
         ),
     )

@@ -6,7 +6,7 @@ transaction that has read tries to write while another writer holds the lock, wh
 the busy timeout; so write sessions start with ``BEGIN IMMEDIATE``, which takes the
 write lock up front and waits for it. Reads stay deferred and never block writers.
 
-PostgreSQL is selected by a ``postgresql+psycopg://`` URL; :func:`has_postgis` tells
+PostgreSQL is selected by a ``postgresql+psycopg://`` URL; :meth:`Database.has_postgis` tells
 whether the PostGIS extension is there.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,6 +39,7 @@ class Database:
     engine: Engine
     write_engine: Engine
     quick_engine: Engine
+    _postgis: list[bool] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -47,6 +48,14 @@ class Database:
     @property
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
+
+    def has_postgis(self) -> bool:
+        """True when the database is PostgreSQL with PostGIS and the spatial columns.
+        Decided once per process, on first use (when the database is reachable): every
+        part of the app then agrees on it until the process restarts."""
+        if not self._postgis:
+            self._postgis.append(self.is_postgres and _spatial_ready(self.engine))
+        return self._postgis[0]
 
     def session(self) -> Session:
         """A session for reading (and for writes that tolerate a retry)."""
@@ -129,11 +138,8 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
-def has_postgis(database: Database) -> bool:
-    """True when the database is PostgreSQL with PostGIS and the spatial columns."""
-    if not database.is_postgres:
-        return False
-    with database.engine.connect() as conn:
+def _spatial_ready(engine: Engine) -> bool:
+    with engine.connect() as conn:
         return spatial_columns_exist(conn)
 
 

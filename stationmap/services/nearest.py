@@ -168,8 +168,7 @@ class NearestService:
     ) -> None:
         self._session_factory = session_factory
         self._quick_read = quick_read
-        self._database_knn_check = database_knn
-        self._database_knn: bool | None = None
+        self._database_knn = database_knn
         self.tz = tz
         self.check_interval_s = check_interval_s
         self._lock = threading.Lock()
@@ -181,11 +180,9 @@ class NearestService:
         self.builds = 0
 
     def uses_database(self) -> bool:
-        """Whether queries go to PostGIS (decided on first use, when the database is
-        reachable)."""
-        if self._database_knn is None:
-            self._database_knn = bool(self._database_knn_check and self._database_knn_check())
-        return self._database_knn
+        """Whether queries go to PostGIS (``database_knn``, which the app gives as
+        :meth:`~stationmap.db.Database.has_postgis`, decided once per process)."""
+        return bool(self._database_knn and self._database_knn())
 
     def warm(self) -> None:
         """Build the index now (a worker calls this at start, so the first courier does

@@ -128,7 +128,7 @@ def list_stations() -> Response:
                 text=text,
                 limit=limit,
                 after_id=after_id,
-                postgis=state(current_app).nearest.uses_database(),
+                postgis=state(current_app).db.has_postgis(),
             ),
         )
         features = [station_feature(s, at, full=False) for s in stations]
