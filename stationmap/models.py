@@ -107,10 +107,10 @@ class Station(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     amenity_rows: Mapped[list[StationAmenity]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="StationAmenity.amenity"
+        cascade="all, delete-orphan", lazy="selectin"
     )
     worker_group_rows: Mapped[list[StationWorkerGroup]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="StationWorkerGroup.group"
+        cascade="all, delete-orphan", lazy="selectin"
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy API
@@ -121,7 +121,8 @@ class Station(Base):
     )
 
     # Codes in code-point order on every backend (a database's collation may order
-    # "_" differently), as the nearest index and the listing give them.
+    # "_" differently), as the nearest index and the listing give them, and also right
+    # after an edit has replaced the rows in the order they were given.
     @property
     def amenities(self) -> list[str]:
         return sorted(row.amenity for row in self.amenity_rows)

@@ -71,6 +71,19 @@ def test_create_assigns_district_code_and_history(app, api):
     assert (revision.action, revision.actor) == ("create", "xc")
 
 
+def test_a_write_answers_codes_in_the_order_every_read_gives(app, api):
+    client, secret = api
+    lat, lon = free_point(app, XINCHENG)
+    body = _body(lat, lon, amenities=["wifi", "toilet", "aed"], worker_groups=["taxi", "courier"])
+    created = client.post("/api/v1/stations", json=body, headers=_auth(secret)).get_json()
+    read = client.get(f"/api/v1/stations/{created['id']}").get_json()
+    for key, codes in (
+        ("amenities", ["aed", "toilet", "wifi"]),
+        ("worker_groups", ["courier", "taxi"]),
+    ):
+        assert created["properties"][key] == read["properties"][key] == codes
+
+
 @pytest.mark.parametrize(
     "extra",
     [
