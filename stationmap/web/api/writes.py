@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, request
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from stationmap import state
@@ -131,23 +132,34 @@ def create_station() -> Response:
     return _written(station, 201)
 
 
-@bp.patch("/stations/<int(signed=True):station_id>")
-def update_station(station_id: int) -> Response:
+def _existing_station_write(station_id: int) -> tuple[str, int, Actor, frozenset[str] | None]:
+    """What a write to an existing station starts with: no query parameters, a valid
+    token (its secret), an id that can exist, and If-Match; then the actor and the
+    token's district scope."""
     Params(request.args, ())
     principal, secret = _write_principal()
     if not 1 <= station_id <= MAX_ID:
         raise not_found(f"no station {station_id}", field="station_id")
     expected = _if_match()
+    return secret, expected, Actor(principal.user_id, principal.username), principal.scope.codes
+
+
+def _scoped_station(session: Session, station_id: int, codes: frozenset[str] | None) -> Station:
+    station = editing.get_scoped(session, station_id, codes)
+    if station is None:
+        raise not_found(f"no station {station_id}", field="station_id")
+    return station
+
+
+@bp.patch("/stations/<int(signed=True):station_id>")
+def update_station(station_id: int) -> Response:
+    secret, expected, actor, codes = _existing_station_write(station_id)
     body = _body()
     if "datum" in body and not {"lat", "lon"} <= set(body):
         raise unprocessable("a datum needs both lat and lon in the same request", field="datum")
-    actor = Actor(principal.user_id, principal.username)
-    codes = principal.scope.codes
     try:
         with state(current_app).db.write_session() as session:
-            station = editing.get_scoped(session, station_id, codes)
-            if station is None:
-                raise not_found(f"no station {station_id}", field="station_id")
+            station = _scoped_station(session, station_id, codes)
             try:
                 data = parse_station({**_station_raw(station), **body})
             except InvalidStation as exc:
@@ -175,18 +187,10 @@ def _precondition_failed(station_id: int) -> ApiError:
 
 @bp.delete("/stations/<int(signed=True):station_id>")
 def delete_station(station_id: int) -> Response:
-    Params(request.args, ())
-    principal, secret = _write_principal()
-    if not 1 <= station_id <= MAX_ID:
-        raise not_found(f"no station {station_id}", field="station_id")
-    expected = _if_match()
-    actor = Actor(principal.user_id, principal.username)
-    codes = principal.scope.codes
+    secret, expected, actor, codes = _existing_station_write(station_id)
     try:
         with state(current_app).db.write_session() as session:
-            station = editing.get_scoped(session, station_id, codes)
-            if station is None:
-                raise not_found(f"no station {station_id}", field="station_id")
+            station = _scoped_station(session, station_id, codes)
             editing.soft_delete(session, station, codes, actor, expected)
             token_service.touch_token(session, secret)
     except (editing.VersionConflict, StaleDataError):
