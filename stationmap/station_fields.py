@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stationmap import catalog
-from stationmap.geo.datum import Datum, parse_datum, to_wgs84
+from stationmap.geo.datum import Datum, NoWgs84Point, parse_datum, to_wgs84
 from stationmap.geo.hours import HoursError, parse_hours
 
 FIELDS: tuple[str, ...] = (
@@ -219,9 +219,15 @@ def parse_station(raw: Mapping[str, Any]) -> StationInput:
     if status is None:
         errors.append(FieldError("status", "must be active, suspended or closed"))
 
+    wgs_lat, wgs_lon = lat, lon
+    if math.isfinite(lat) and math.isfinite(lon):
+        try:
+            wgs_lat, wgs_lon = to_wgs84(lat, lon, datum)
+        except NoWgs84Point as exc:
+            errors.append(FieldError("lat", str(exc)))
+
     if errors:
         raise InvalidStation(errors)
-    wgs_lat, wgs_lon = to_wgs84(lat, lon, datum)
     return StationInput(
         name=name,
         lat=round(float(wgs_lat), 7),

@@ -21,7 +21,7 @@ from flask.cli import with_appcontext
 
 from stationmap import catalog, state
 from stationmap.db import ensure_spatial, postgis_instructions, upgrade
-from stationmap.geo.datum import DATUMS, parse_datum, to_wgs84
+from stationmap.geo.datum import DATUMS, NoWgs84Point, parse_datum, to_wgs84
 from stationmap.geo.hours import describe, parse_hours
 from stationmap.geo.nearest import Filters
 from stationmap.services import demo as demo_service
@@ -162,7 +162,10 @@ def nearest_command(
         raise click.BadParameter("LAT must be within ±90 and LON within ±180")
     app_state = state(current_app)
     now = datetime.now(UTC)
-    w_lat, w_lon = to_wgs84(lat, lon, parse_datum(datum))
+    try:
+        w_lat, w_lon = to_wgs84(lat, lon, parse_datum(datum))
+    except NoWgs84Point as exc:
+        raise click.BadParameter(str(exc)) from None
     filters = Filters(
         amenities=frozenset(amenities), open_at=now if open_now else None, radius_m=radius_m
     )

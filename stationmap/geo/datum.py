@@ -283,17 +283,31 @@ def bd09_to_wgs84(lat, lon):  # type: ignore[no-untyped-def]
     return gcj02_to_wgs84(g_lat, g_lon)
 
 
+class NoWgs84Point(ValueError):
+    """A point given in a datum converts to no WGS-84 coordinate: BD-09 shifts points
+    by up to about 0.007 degrees everywhere, so near a pole or the antimeridian its
+    inverse leaves the range of latitudes and longitudes."""
+
+
 def to_wgs84(lat, lon, datum: Datum):  # type: ignore[no-untyped-def]
-    """Convert (lat, lon) given in ``datum`` to WGS-84."""
+    """Convert (lat, lon) given in ``datum`` to WGS-84. For one point, raise
+    :class:`NoWgs84Point` when the result is not a valid coordinate (the edges that take
+    a user's point report it on the field)."""
     if datum == "wgs84":
         if np.ndim(lat) == 0:
             return float(lat), float(lon)
         return _result(lat, *_as_arrays(lat, lon))
     if datum == "gcj02":
-        return gcj02_to_wgs84(lat, lon)
-    if datum == "bd09":
-        return bd09_to_wgs84(lat, lon)
-    raise ValueError(f"unknown datum {datum!r}")
+        out = gcj02_to_wgs84(lat, lon)
+    elif datum == "bd09":
+        out = bd09_to_wgs84(lat, lon)
+    else:
+        raise ValueError(f"unknown datum {datum!r}")
+    if np.ndim(lat) == 0 and not (-90.0 <= out[0] <= 90.0 and -180.0 <= out[1] <= 180.0):
+        raise NoWgs84Point(
+            f"({lat:g}, {lon:g}) in {datum} is outside the range of WGS-84 coordinates"
+        )
+    return out
 
 
 def from_wgs84(lat, lon, datum: Datum):  # type: ignore[no-untyped-def]

@@ -391,6 +391,15 @@ def test_coordinates_endpoint_gives_the_point_in_every_datum(app, xc, datum):
         assert body[name] == pytest.approx(list(from_wgs84(lat, lon, name)), abs=2e-7)
 
 
+def test_lookups_refuse_a_bd09_point_with_no_wgs84_point(app, xc):
+    client, _token = xc
+    query = {"lat": -90, "lon": -90, "datum": "bd09", "name": "驿站"}
+    for path in ("/admin/coordinates", "/admin/duplicates"):
+        response = client.get(path, query_string=query)
+        assert response.status_code == 400, path
+        assert response.get_json()["error"]["field"] == "lat"
+
+
 def test_editor_page_uses_configured_tiles_and_allows_their_host(sqlite_templates, tmp_path):
     path = tmp_path / "tiles.sqlite3"
     _copy_sqlite(sqlite_templates[True], path)

@@ -98,6 +98,17 @@ def test_query_point_in_another_datum_is_converted(client, given):
         )
 
 
+def test_a_query_point_with_no_wgs84_point_is_a_422_naming_lat(client):
+    # Found by the schema fuzzer: BD-09's inverse at the pole gave a latitude past -90
+    # and a NaN distance, which failed as a 500.
+    response = client.get(
+        "/api/v1/stations/nearest", query_string={"lat": -90, "lon": -90, "datum": "bd09"}
+    )
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert (error["field"], error["code"]) == ("lat", "out_of_range")
+
+
 def test_navigation_links_carry_each_apps_datum(client):
     feature = _nearest(client, lat=MANAS[0], lon=MANAS[1], k=1)["features"][0]
     lon, lat = feature["geometry"]["coordinates"]

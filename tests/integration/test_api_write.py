@@ -93,6 +93,7 @@ def test_a_write_answers_codes_in_the_order_every_read_gives(app, api):
         {"version": 7},
         {"opening_hours": "Mo-Fr 8"},
         {"lat": 91},
+        {"lat": -90, "lon": -90, "datum": "bd09"},  # no WGS-84 point: not a 500
         {"amenities": ["jacuzzi"]},
     ],
 )

@@ -117,6 +117,18 @@ def test_parse_datum_rejects_unknown():
         datum.parse_datum("utm50")
 
 
+@pytest.mark.parametrize(
+    ("lat", "lon"), [(-90.0, -90.0), (-89.999, 0.0), (-40.0, -180.0), (30.0, -179.999)]
+)
+def test_a_bd09_point_with_no_wgs84_point_is_refused(lat, lon):
+    # BD-09's shift pushes these past a pole or the antimeridian: no coordinate to store.
+    with pytest.raises(datum.NoWgs84Point, match="bd09"):
+        datum.to_wgs84(lat, lon, "bd09")
+    # The same numbers in the other datums are points (GCJ-02 does not move them).
+    for name in ("wgs84", "gcj02"):
+        assert datum.to_wgs84(lat, lon, name) == (lat, lon)
+
+
 def test_to_and_from_wgs84_are_inverse():
     for name in datum.DATUMS:
         there = datum.from_wgs84(40.81, 111.66, name)

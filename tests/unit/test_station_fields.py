@@ -50,6 +50,13 @@ def test_coordinates_in_other_datums_are_stored_as_wgs84(given):
     assert (station.lat, station.lon) == pytest.approx((40.81, 111.66), abs=2e-7)
 
 
+def test_a_bd09_point_off_the_globe_is_a_field_error_not_a_bad_row():
+    with pytest.raises(InvalidStation) as info:
+        parse_station({**GOOD, "lat": -90, "lon": -90, "datum": "bd09"})
+    (error,) = info.value.errors
+    assert error.field == "lat" and "WGS-84" in error.message
+
+
 def test_every_problem_is_reported_at_once():
     fields = _fields(
         {

@@ -7,7 +7,7 @@ import math
 
 from flask import Response, current_app, request, url_for
 
-from stationmap.geo.datum import DATUMS, Datum, from_wgs84, parse_datum, to_wgs84
+from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, from_wgs84, parse_datum, to_wgs84
 from stationmap.geo.hours import HoursError, parse_hours
 from stationmap.services import editing
 from stationmap.web.admin import bp
@@ -33,8 +33,9 @@ class _BadQuery(ValueError):
         self.field = field
 
 
-def _point_query() -> tuple[float, float, Datum]:
-    """``lat``, ``lon`` (finite, in range) and ``datum`` from the query string."""
+def _point_query() -> tuple[float, float, Datum, float, float]:
+    """``lat``, ``lon`` (finite, in range) and ``datum`` from the query string, then the
+    point in WGS-84."""
     values = []
     for name, limit in (("lat", 90.0), ("lon", 180.0)):
         try:
@@ -48,7 +49,11 @@ def _point_query() -> tuple[float, float, Datum]:
         datum = parse_datum(request.args.get("datum", "wgs84")[:20] or "wgs84")
     except ValueError as exc:
         raise _BadQuery("datum", str(exc)) from None
-    return values[0], values[1], datum
+    try:
+        w_lat, w_lon = to_wgs84(values[0], values[1], datum)
+    except NoWgs84Point as exc:
+        raise _BadQuery("lat", str(exc)) from None
+    return values[0], values[1], datum, w_lat, w_lon
 
 
 def _bad_query(exc: _BadQuery) -> Response:
@@ -65,10 +70,9 @@ def coordinates() -> Response:
     ``?lat=&lon=&datum=`` -> ``{"wgs84": [lat, lon], "gcj02": [...], "bd09": [...]}``
     (the one conversion the server uses on save, so the marker sits where it will)."""
     try:
-        lat, lon, datum = _point_query()
+        lat, lon, datum, w_lat, w_lon = _point_query()
     except _BadQuery as exc:
         return _bad_query(exc)
-    w_lat, w_lon = to_wgs84(lat, lon, datum)
     out: dict[str, list[float]] = {}
     for name in DATUMS:
         d_lat, d_lon = (lat, lon) if name == datum else from_wgs84(w_lat, w_lon, name)
@@ -83,7 +87,7 @@ def duplicate_stations() -> Response:
     user's districts are described; others are only counted (``elsewhere``). The save
     itself checks again."""
     try:
-        lat, lon, datum = _point_query()
+        _lat, _lon, _datum, w_lat, w_lon = _point_query()
     except _BadQuery as exc:
         return _bad_query(exc)
     name = request.args.get("name", "")[:200].strip()
@@ -91,7 +95,6 @@ def duplicate_stations() -> Response:
     exclude_id = int(exclude) if exclude.isdigit() and len(exclude) < 12 else None
     if not name:
         return current_app.json.response({"duplicates": [], "elsewhere": 0})
-    w_lat, w_lon = to_wgs84(lat, lon, datum)
     with _db().session() as session:
         found, elsewhere = editing.duplicates_in_scope(
             session, name, w_lat, w_lon, _me().scope.codes, exclude_id

@@ -8,7 +8,7 @@ import json
 from flask import Response, current_app, jsonify, request, url_for
 
 from stationmap import catalog, state
-from stationmap.geo.datum import to_wgs84
+from stationmap.geo.datum import NoWgs84Point, to_wgs84
 from stationmap.geo.nearest import Filters
 from stationmap.services import districts as district_service
 from stationmap.services import listing
@@ -23,7 +23,7 @@ from stationmap.web.api.common import (
     _settings,
     station_feature,
 )
-from stationmap.web.errors import bad_request, not_found
+from stationmap.web.errors import bad_request, not_found, unprocessable
 from stationmap.web.nearest_json import nearest_collection
 from stationmap.web.params import Params
 
@@ -63,7 +63,10 @@ def nearest_stations() -> Response:
     open_now = params.boolean("open_now")
     datum = params.datum()
     at = params.moment("at", settings.tz, _now())
-    wgs_lat, wgs_lon = to_wgs84(lat, lon, datum)
+    try:
+        wgs_lat, wgs_lon = to_wgs84(lat, lon, datum)
+    except NoWgs84Point as exc:
+        raise unprocessable(str(exc), field="lat", code="out_of_range") from None
     filters = Filters(
         amenities=frozenset(amenities),
         host_types=frozenset(host_types),
