@@ -45,14 +45,35 @@ CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class FieldError:
+    """One problem with one field.
+
+    ``message`` is English (the API's language); ``message_zh`` is the same in Chinese
+    for administrators, saying how to fix it. ``row`` is the 1-based row in the file (as
+    the office's spreadsheet numbers it), ``sheet`` the sheet's name and ``column`` the
+    spreadsheet column letter (``"J"``), where the problem came from a file.
+    """
+
     field: str
     message: str
     row: int | None = None
+    message_zh: str = ""
+    sheet: str | None = None
+    column: str | None = None
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in ``lang`` (``zh`` or ``en``); English where no Chinese is given."""
+        if lang.startswith("zh") and self.message_zh:
+            return self.message_zh
+        return self.message
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"field": self.field, "message": self.message}
-        if self.row is not None:
-            out["row"] = self.row
+        if self.message_zh:
+            out["message_zh"] = self.message_zh
+        for key in ("row", "sheet", "column"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
         return out
 
 
