@@ -96,6 +96,9 @@ class StationInput:
     services: tuple[str, ...] = ()
     status: str = "active"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # Warnings a person should look at (a value converted or guessed), shown in an
+    # import's preview beside its row; never a reason to refuse the station.
+    notes: tuple[FieldError, ...] = ()
 
 
 class InvalidStation(ValueError):
