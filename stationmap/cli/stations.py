@@ -21,7 +21,7 @@ from flask.cli import with_appcontext
 
 from stationmap import catalog, state
 from stationmap.db import ensure_spatial, postgis_instructions, upgrade
-from stationmap.geo.datum import DATUMS, NoWgs84Point, parse_datum, to_wgs84
+from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, parse_datum, to_wgs84
 from stationmap.geo.hours import describe, parse_hours
 from stationmap.geo.nearest import Filters
 from stationmap.services import demo as demo_service
@@ -70,30 +70,94 @@ def demo_command(seed: int | None) -> None:
 def _print_errors(report: transfer.ImportReport) -> None:
     for error in report.errors:
         where = f"row {error.row}, " if error.row is not None else ""
-        click.echo(f"  {where}{error.field}: {error.message}", err=True)
+        column = f" (column {error.column})" if error.column else ""
+        click.echo(f"  {where}{error.field}{column}: {error.text('zh')}", err=True)
+
+
+def _datum_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Datum | None:
+    if value is None:
+        return None
+    try:
+        return parse_datum(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+class _Refused(Exception):
+    """Raised inside the write session so that nothing an import did is kept."""
+
+
+def _print_conflicts(report: transfer.ImportReport) -> None:
+    for conflict in report.conflicts:
+        click.echo(
+            f"  row {conflict.row}: {conflict.code} was exported at version "
+            f"{conflict.file_version} and edited since (now version {conflict.stored_version}):",
+            err=True,
+        )
+        for name, (stored, given) in conflict.changes.items():
+            click.echo(f"    {name}: stored {stored!r}, file {given!r}", err=True)
 
 
 @click.command("import-stations")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and report; change nothing.")
+@click.option(
+    "--datum",
+    default=None,
+    callback=_datum_option,
+    help="The datum of coordinates in rows that do not state theirs: wgs84 (GPS), gcj02 "
+    "(AMap, Tencent) or bd09 (Baidu). Required when the file has no 坐标系 column.",
+)
+@click.option(
+    "--overwrite-newer",
+    is_flag=True,
+    help="Apply rows exported before a later edit of their station (their 版本 is older).",
+)
 @with_appcontext
-def import_command(file: Path, dry_run: bool) -> None:
+def import_command(file: Path, dry_run: bool, datum: Datum | None, overwrite_newer: bool) -> None:
     """Import stations from a CSV (UTF-8 or GBK), XLSX or GeoJSON FILE.
 
     Rows are matched by code (updated) or created. One bad row rejects the whole file.
     Every created or changed station gets a revision in its history, by "cli".
     """
     data = file.read_bytes()
-    with _db().write_session() as session:
-        report = transfer.import_stations(
-            session, data, file.name, apply=not dry_run, actor=CLI_ACTOR
+    try:
+        with _db().write_session() as session:
+            report = transfer.import_stations(
+                session,
+                data,
+                file.name,
+                apply=not dry_run,
+                actor=CLI_ACTOR,
+                datum=datum,
+                overwrite=overwrite_newer,
+            )
+            if report.ok and report.conflicts and not overwrite_newer:
+                raise _Refused
+    except _Refused:
+        click.echo(
+            f"{file.name}: rejected, nothing imported: {len(report.conflicts)} row(s) were "
+            "exported before a later edit of their station. Export again, or give "
+            "--overwrite-newer to replace the edits:",
+            err=True,
         )
+        _print_conflicts(report)
+        sys.exit(1)
+    if report.datum_needed:
+        click.echo(
+            f"{file.name}: rejected, nothing imported: the file has no 坐标系 (datum) column. "
+            "Give --datum wgs84 (GPS), gcj02 (AMap, Tencent) or bd09 (Baidu).",
+            err=True,
+        )
+        sys.exit(1)
     if not report.ok:
         click.echo(
             f"{file.name}: rejected, nothing imported ({len(report.errors)} problems):", err=True
         )
         _print_errors(report)
         sys.exit(1)
+    for note in report.notes:
+        click.echo(f"  warning: row {note.row}: {note.text('zh')}", err=True)
     verb = "would create" if dry_run else "created"
     click.echo(
         f"{file.name}: {report.rows} rows; {verb} {len(report.result.created)}, "
@@ -112,8 +176,17 @@ def import_command(file: Path, dry_run: bool) -> None:
     help="Default: from the file name's extension.",
 )
 @click.option("--district", default=None, help="Only this district and its children.")
+@click.option(
+    "--lang",
+    type=click.Choice(("zh", "en")),
+    default=None,
+    help="zh: Chinese headers and words (the XLSX default); en: field codes (CSV default).",
+)
+@click.option("--include-demo", is_flag=True, help="Export the demo stations too.")
 @with_appcontext
-def export_command(output: Path, fmt: str | None, district: str | None) -> None:
+def export_command(
+    output: Path, fmt: str | None, district: str | None, lang: str | None, include_demo: bool
+) -> None:
     """Export stations to CSV, XLSX or GeoJSON (reads back with import-stations)."""
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".")
@@ -128,7 +201,13 @@ def export_command(output: Path, fmt: str | None, district: str | None) -> None:
             if district_service.get_district(session, district) is None:
                 raise click.BadParameter(f"no district {district}", param_hint="--district")
             codes = district_service.codes_within(session, district)
-        data = transfer.export_stations(session, fmt, codes)  # type: ignore[arg-type]
+        data = transfer.export_stations(
+            session,
+            fmt,  # type: ignore[arg-type]
+            codes,
+            include_demo=include_demo,
+            lang=lang,
+        )
     output.write_bytes(data)
     click.echo(f"Wrote {output} ({len(data):,} bytes).")
 

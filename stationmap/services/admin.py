@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,63 +17,73 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from stationmap import catalog
+from stationmap.geo.datum import Datum
 from stationmap.models import District, PendingImport, Station, StationAmenity, StationRevision
-from stationmap.services import districts as district_service
 from stationmap.services import editing, revisions, transfer
 from stationmap.services import stations as station_service
 from stationmap.services.revisions import Actor
 from stationmap.station_fields import FieldError, StationInput
-from stationmap.tabular import Format, TableError, detect_format, read_table
+from stationmap.tabular import Format
 
 PENDING_LIFETIME = timedelta(hours=2)
 
 
 # -- import -------------------------------------------------------------------------------
 def _scope_errors(
-    session: Session,
-    data: bytes,
-    filename: str | None,
-    report: transfer.ImportReport,
-    codes: frozenset[str] | None,
+    session: Session, report: transfer.ImportReport, codes: frozenset[str] | None
 ) -> list[FieldError]:
-    """Every row whose point, or whose matched station, lies outside ``codes``."""
+    """Every row whose code, or whose matched station, belongs to a station outside
+    ``codes`` (where each row's point lies is checked by the import itself)."""
     if codes is None:
         return []
-    inputs, errors, _count = transfer.check_rows(data, filename)
-    try:
-        rows = read_table(data, detect_format(data, filename))
-    except TableError:  # check_rows already reported it
-        return []
-    if errors or len(rows) != len(inputs):
-        return []
     out: list[FieldError] = []
-    located = district_service.locate_many(
-        session, [d.lat for d in inputs], [d.lon for d in inputs]
-    )
-    for (row_number, _raw), data_row, district in zip(rows, inputs, located, strict=True):
-        if not editing.in_scope(codes, district):
-            where = f"区县 {district}" if district else "任何已知区县之外"
-            out.append(FieldError("lat", f"该位置在{where}，不在您负责的区县内", row_number))
-        if data_row.code:
-            existing = session.scalar(select(Station).where(Station.code == data_row.code))
+    for view in report.views:
+        code = view.item.code
+        if code:
+            existing = session.scalar(select(Station).where(Station.code == code))
             if existing is not None and not editing.in_scope(codes, existing.district_code):
-                out.append(FieldError("code", "该编码属于您负责区县以外的驿站", row_number))
+                out.append(
+                    FieldError(
+                        "code",
+                        f"{code} belongs to a station outside your districts; empty the "
+                        "编号 cell to add a new station, or ask that district's administrator.",
+                        view.row,
+                        f"第 {view.row} 行的编号 {code} 属于您负责区县以外的驿站："
+                        "新增驿站请清空编号，修改该驿站请交由其所在区县的管理员。",
+                        view.sheet,
+                    )
+                )
     for code in report.result.updated:
         existing = session.scalar(select(Station).where(Station.code == code))
-        if existing is not None and not editing.in_scope(codes, existing.district_code):
-            message = f"{code}: 匹配到您负责区县以外的驿站"
-            if not any(e.message == message for e in out):
-                out.append(FieldError("code", message))
+        outside = existing is not None and not editing.in_scope(codes, existing.district_code)
+        if outside and not any(code in e.message for e in out):
+            out.append(
+                FieldError(
+                    "code",
+                    f"{code}: matches a station outside your districts.",
+                    None,
+                    f"{code}：匹配到您负责区县以外的驿站，请交由其所在区县的管理员导入。",
+                )
+            )
     return out
 
 
 def preview_import(
-    session: Session, data: bytes, filename: str | None, codes: frozenset[str] | None
+    session: Session,
+    data: bytes,
+    filename: str | None,
+    codes: frozenset[str] | None,
+    datum: Datum | None = None,
+    overwrite: Collection[str] = (),
 ) -> transfer.ImportReport:
-    """What importing ``data`` would do, with scope errors added; writes nothing."""
-    report = transfer.import_stations(session, data, filename, apply=False)
-    if report.ok:
-        report.errors.extend(_scope_errors(session, data, filename, report, codes))
+    """What importing ``data`` would do, with scope errors added; writes nothing.
+    ``datum``: the picker the user said the coordinates came from, for a file that
+    does not say; ``overwrite``: the codes of conflicting rows the user chose."""
+    report = transfer.import_stations(
+        session, data, filename, apply=False, datum=datum, scope=codes, overwrite=overwrite
+    )
+    report.errors.extend(_scope_errors(session, report, codes))
+    report.errors.sort(key=lambda e: e.row or 0)
     return report
 
 
@@ -82,14 +93,25 @@ def apply_import(
     filename: str | None,
     codes: frozenset[str] | None,
     actor: Actor,
+    datum: Datum | None = None,
+    overwrite: Collection[str] = (),
 ) -> transfer.ImportReport:
     """Check again under the write lock and, if all is well, import everything and
     record a revision per created or changed station; otherwise change nothing."""
     station_service.lock_writes(session)
-    report = preview_import(session, data, filename, codes)
+    report = preview_import(session, data, filename, codes, datum, overwrite)
     if not report.ok:
         return report
-    return transfer.import_stations(session, data, filename, apply=True, actor=actor)
+    return transfer.import_stations(
+        session,
+        data,
+        filename,
+        apply=True,
+        actor=actor,
+        datum=datum,
+        scope=codes,
+        overwrite=overwrite,
+    )
 
 
 def stash_upload(session: Session, user_id: int, filename: str, data: bytes) -> str:
@@ -120,8 +142,15 @@ def drop_upload(session: Session, token: str) -> None:
     session.execute(delete(PendingImport).where(PendingImport.token == token))
 
 
-def export_scope(session: Session, fmt: Format, codes: frozenset[str] | None) -> bytes:
-    return transfer.export_stations(session, fmt, codes)
+def export_scope(
+    session: Session,
+    fmt: Format,
+    codes: frozenset[str] | None,
+    *,
+    include_demo: bool = False,
+    lang: str | None = None,
+) -> bytes:
+    return transfer.export_stations(session, fmt, codes, include_demo=include_demo, lang=lang)
 
 
 # -- restore --------------------------------------------------------------------------------

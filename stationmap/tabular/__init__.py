@@ -18,7 +18,15 @@ checks of XLSX uploads) and :mod:`~stationmap.tabular.writing`.
 
 from stationmap.tabular.columns import Format, TableError
 from stationmap.tabular.guards import detect_format
-from stationmap.tabular.reading import read_table
+from stationmap.tabular.reading import header_layout, read_table
 from stationmap.tabular.writing import template_xlsx, write_table
 
-__all__ = ["Format", "TableError", "detect_format", "read_table", "template_xlsx", "write_table"]
+__all__ = [
+    "Format",
+    "TableError",
+    "detect_format",
+    "header_layout",
+    "read_table",
+    "template_xlsx",
+    "write_table",
+]

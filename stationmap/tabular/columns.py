@@ -41,6 +41,10 @@ READ_ONLY_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "version": ("版本",),
 }
 
+#: Read-only columns an import still reads (beside the fields): the version a row was
+#: exported at, to tell a stale row from a newer edit.
+KEPT_COLUMNS: tuple[str, ...] = ("version",)
+
 GUARDED = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -19,6 +19,7 @@ from stationmap.station_fields import FIELDS
 from stationmap.tabular.columns import (
     FIELD_ALIASES,
     GUARDED,
+    KEPT_COLUMNS,
     READ_ONLY_COLUMNS,
     REQUIRED_COLUMNS,
     Format,
@@ -92,7 +93,8 @@ def _columns(header: list[object], number: int) -> list[str | None]:
             unknown.append(repr(text))
         elif target is not None:
             seen.setdefault(target, []).append(text)
-        columns.append((target if target in FIELDS else "") if text else None)
+        kept = target in FIELDS or target in KEPT_COLUMNS
+        columns.append((target if kept else "") if text else None)
     problems = []
     if unknown:
         known = ", ".join(f"{f}/{header_text(f)}" for f in FIELDS)
@@ -174,7 +176,29 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
     return _numbered(reader, (csv.Error,))
 
 
-def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, object]]]:
+def header_layout(data: bytes, fmt: Format) -> tuple[str | None, dict[str, str]]:
+    """Where a file's fields are, for messages: the sheet read (XLSX) and each field's
+    column letter (CSV, XLSX). Empty for GeoJSON and for a file :func:`read_table`
+    refuses."""
+    if fmt == "geojson":
+        return None, {}
+    try:
+        if fmt == "csv":
+            return None, _letters(_csv_rows(data))
+        return _xlsx_layout(data)
+    except (TableError, RuntimeError):
+        return None, {}
+
+
+def _letters(rows: Iterable[tuple[int, list[object]]]) -> dict[str, str]:
+    for number, cells in rows:
+        if any(_clean(cell) is not None for cell in cells):
+            columns = _columns(cells, number)
+            return {c: column_letter(i) for i, c in enumerate(columns) if c}
+    return {}
+
+
+def _open_xlsx(data: bytes) -> Any:
     check_zip(data)
     import openpyxl
     import openpyxl.xml
@@ -185,15 +209,34 @@ def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, object]]]:
             "leave OPENPYXL_DEFUSEDXML unset"
         )
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
         raise TableError(f"The workbook cannot be read: {exc}") from exc
+
+
+def _station_sheet(book: Any) -> Any:
+    if not book.worksheets:
+        raise TableError("The workbook has no worksheet.")
+    sheets = {sheet.title.strip().casefold(): sheet for sheet in book.worksheets}
+    sheet = next((sheets[n] for n in SHEET_NAMES if n in sheets), book.worksheets[0])
+    sheet.reset_dimensions()  # the stored sheet size may be wrong
+    return sheet
+
+
+def _xlsx_layout(data: bytes) -> tuple[str | None, dict[str, str]]:
+    book = _open_xlsx(data)
     try:
-        if not book.worksheets:
-            raise TableError("The workbook has no worksheet.")
-        sheets = {sheet.title.strip().casefold(): sheet for sheet in book.worksheets}
-        sheet = next((sheets[n] for n in SHEET_NAMES if n in sheets), book.worksheets[0])
-        sheet.reset_dimensions()  # the stored sheet size may be wrong
+        sheet = _station_sheet(book)
+        rows = _numbered(sheet.iter_rows(min_row=1, values_only=True), (Exception,))
+        return sheet.title, _letters(rows)
+    finally:
+        book.close()
+
+
+def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, object]]]:
+    book = _open_xlsx(data)
+    try:
+        sheet = _station_sheet(book)
         return _records(_numbered(sheet.iter_rows(min_row=1, values_only=True), (Exception,)))
     finally:
         book.close()
@@ -264,7 +307,7 @@ def _feature_record(number: int, feature: object) -> dict[str, object] | None:
         field = _ALIASES[_key(key)]
         if field in record:
             raise TableError(f"{where}: {field} is given twice.", row=number)
-        if field in FIELDS:
+        if field in FIELDS or field in KEPT_COLUMNS:
             record[field] = (value.strip() or None) if isinstance(value, str) else value
     geometry = feature.get("geometry")
     if isinstance(geometry, dict) and geometry.get("type") == "Point":

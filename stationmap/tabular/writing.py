@@ -74,8 +74,35 @@ def _cell(column: str, value: object, *, xlsx: bool = False) -> object:
     return _guard(text)
 
 
+#: The words a Chinese export writes for codes; imports read them back (catalog.lookup).
+_WORDS: Mapping[str, Mapping[str, str]] = {
+    "host_type": {t.code: t.zh for t in catalog.HOST_TYPES},
+    "amenities": {t.code: t.zh for t in catalog.AMENITIES},
+    "worker_groups": {t.code: t.zh for t in catalog.WORKER_GROUPS},
+    "status": {t.code: t.zh for t in catalog.STATUSES},
+    "datum": {"wgs84": "GPS"},
+}
+
+
+def in_words(row: Mapping[str, object]) -> dict[str, object]:
+    """``row`` with its codes (host type, amenities, worker groups, status, datum) as
+    the Chinese words an office uses, which imports read back as the same codes."""
+    out = dict(row)
+    for column, words in _WORDS.items():
+        value = out.get(column)
+        if isinstance(value, list | tuple):
+            out[column] = [words.get(str(v), v) for v in value]
+        elif isinstance(value, str):
+            out[column] = words.get(value, value)
+    return out
+
+
 def write_table(
-    rows: list[dict[str, object]], fmt: Format, *, extra_columns: tuple[str, ...] = ()
+    rows: list[dict[str, object]],
+    fmt: Format,
+    *,
+    extra_columns: tuple[str, ...] = (),
+    lang: str = "en",
 ) -> bytes:
     """Write stations as a file that :func:`read_table` reads back to the same values.
 
@@ -91,6 +118,9 @@ def write_table(
         Chinese headers) or ``"geojson"`` (a FeatureCollection of Points).
     extra_columns
         Columns of :data:`READ_ONLY_COLUMNS` to write after the fields.
+    lang
+        ``"zh"``: codes as Chinese words (:func:`in_words`) and, in CSV, Chinese
+        headers; ``"en"`` (the default): codes, and CSV headers are field codes.
 
     Raises
     ------
@@ -103,13 +133,15 @@ def write_table(
     if unknown := [c for c in extra_columns if c not in READ_ONLY_COLUMNS]:
         raise ValueError(f"extra columns must be read-only columns, not {unknown}")
     columns = (*FIELDS, *extra_columns)
+    if lang.startswith("zh") and fmt != "geojson":
+        rows = [in_words(row) for row in rows]
     if fmt == "geojson":
         return _write_geojson(rows, columns)
     if fmt == "xlsx":
         return _save(_workbook(rows, columns))
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow([header_text(c) for c in columns] if lang.startswith("zh") else columns)
     for row in rows:
         writer.writerow(["" if (v := _cell(c, row.get(c))) is None else v for c in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -224,12 +256,15 @@ EXAMPLE_STATION: Mapping[str, object] = {
 
 
 def template_xlsx() -> bytes:
-    """An import template: sheet 驿站 with the Chinese headers and one example station,
-    and sheet 说明 with each column's meaning and allowed codes (from the catalog)."""
+    """An import template: sheet 驿站 with the Chinese headers and no rows, and sheet
+    说明 with each column's meaning, the allowed codes (from the catalog) and, below,
+    an example station marked 示例. The example is never in sheet 驿站, so a template
+    filled in and uploaded cannot import it (and imports refuse it by its code and
+    name, for templates handed out before)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
-    book = _workbook([EXAMPLE_STATION], FIELDS)
+    book = _workbook([], FIELDS)
     notes = book.create_sheet("说明")
     for letter, width in zip("ABCDE", (14, 16, 8, 60, 48), strict=True):
         notes.column_dimensions[letter].width = width
@@ -257,4 +292,10 @@ def template_xlsx() -> bytes:
     notes.append(
         ["表头可用中文列名或字段代码；导出文件中的所属区县、更新时间等只读列在导入时忽略。"]
     )
+    notes.append([])
+    notes.append(["示例（仅供参考，请勿复制到“驿站”表；导入时会拒绝这一行）："])
+    example = in_words(EXAMPLE_STATION)
+    for column in FIELDS:
+        value = _cell(column, example.get(column), xlsx=True)
+        notes.append(["示例", header_text(column), "", "" if value is None else value])
     return _save(book)

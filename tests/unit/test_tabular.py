@@ -225,11 +225,21 @@ def test_header_only_gives_no_rows_and_blank_file_has_no_header(text, expected):
         assert read_table(text.encode(), "csv") == expected
 
 
-def test_headers_match_aliases_in_any_case_and_drop_export_columns():
-    header = " Name ,LATITUDE,Lng,Opening Hours,坐标系统,ID,所属区县,demo,version,verified_at"
+def test_headers_match_aliases_in_any_case_and_drop_export_columns_but_the_version():
+    header = " Name ,LATITUDE,Lng,Opening Hours,坐标系统,ID,所属区县,demo,版本,verified_at"
     rows = read_table(f"{header}\nA,1,2,24/7,gcj02,7,659001,true,3,x\n".encode(), "csv")
     assert rows == [
-        (2, {"name": "A", "lat": "1", "lon": "2", "opening_hours": "24/7", "datum": "gcj02"})
+        (
+            2,
+            {
+                "name": "A",
+                "lat": "1",
+                "lon": "2",
+                "opening_hours": "24/7",
+                "datum": "gcj02",
+                "version": "3",
+            },
+        )
     ]
 
 
@@ -263,14 +273,24 @@ def test_xlsx_prefers_the_sheet_named_stations():
     assert read_table(out.getvalue(), "xlsx") == []
 
 
-def test_template_has_a_valid_example_and_explains_every_code():
+def test_template_has_no_station_row_and_its_marked_example_is_valid():
     data = template_xlsx()
-    [(number, row)] = read_table(data, "xlsx")
-    station = parse_station(row)
-    assert number == 2 and station.name == "人民路社区党群服务中心暖新驿站"
-    assert (station.lat, station.lon) == (44.305, 86.214) and len(station.services) == 2
+    assert read_table(data, "xlsx") == []  # nothing in 驿站 that an upload would import
     notes = openpyxl.load_workbook(io.BytesIO(data))["说明"]
-    text = "\n".join(str(c) for row in notes.iter_rows(values_only=True) for c in row if c)
+    lines = [row for row in notes.iter_rows(values_only=True) if any(row)]
+    headers = {"编号": "code", "名称": "name", "纬度": "lat", "经度": "lon", "坐标系": "datum"}
+    headers |= {"依托单位类型": "host_type", "服务设施": "amenities", "服务内容": "services"}
+    headers |= {"地址": "address", "服务对象": "worker_groups", "开放时间": "opening_hours"}
+    headers |= {"联系电话": "phone", "联系人": "contact", "状态": "status"}
+    example = {headers[line[1]]: line[3] for line in lines if line[0] == "示例"}
+    assert set(example) == set(FIELDS)
+    station = parse_station(example)
+    assert station.name == "人民路社区党群服务中心暖新驿站"
+    assert (station.lat, station.lon) == (44.305, 86.214) and len(station.services) == 2
+    assert example["host_type"] == "社区/党群服务中心" and station.host_type == "community"
+    assert station.amenities == ("water", "phone_charging", "toilet")
+    text = "\n".join(str(c) for row in lines for c in row if c)
+    assert "示例（仅供参考，请勿复制到“驿站”表；导入时会拒绝这一行）" in text
     for terms in (catalog.HOST_TYPES, catalog.AMENITIES, catalog.WORKER_GROUPS, catalog.STATUSES):
         for term in terms:
             assert f"{term.code}（{term.zh}）" in text

@@ -39,6 +39,7 @@ FIELD_ZH = {
     "lat": "纬度",
     "lon": "经度",
     "datum": "坐标系",
+    "version": "版本",
     "entered_datum": "录入坐标系",
     "district_code": "区县",
     "host_type": "承建类型",

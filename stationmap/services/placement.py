@@ -1,0 +1,406 @@
+"""Where an imported row's point lands, before anything is stored: the datum a file does
+not state, 经度/纬度 swapped, points outside the importer's districts or outside every
+known district, the template's example row, and rows exported before a later edit.
+
+Every finding is a :class:`~stationmap.station_fields.FieldError` naming the sheet, row
+and column, in English and Chinese, saying how to fix it. Errors refuse the file;
+notes are warnings the preview shows beside the row.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, in_china, to_wgs84
+from stationmap.geo.distance import geodesic_m
+from stationmap.models import District, Station
+from stationmap.services import districts as district_service
+from stationmap.station_fields import FieldError, StationInput
+
+#: How a datum is named to an administrator (the coordinate picker it comes from).
+DATUM_ZH: Mapping[str, str] = {"wgs84": "GPS（WGS-84）", "gcj02": "高德·腾讯", "bd09": "百度"}
+DATUM_EN: Mapping[str, str] = {"wgs84": "GPS (WGS-84)", "gcj02": "AMap/Tencent", "bd09": "Baidu"}
+#: The template's example station (old templates carried it as a real row).
+EXAMPLE_CODE = "659001-0001"
+EXAMPLE_NAME = "人民路社区党群服务中心暖新驿站"
+EXAMPLE_MARK = "示例"
+#: How far a point stored from the same numbers under the wrong datum may lie from the
+#: one the stated datum gives (the largest GCJ-02/BD-09 offset in China, with margin).
+DATUM_OFFSET_M = 1500.0
+SAME_POINT_M = 50.0
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a file's fields are: the sheet and each field's column letter."""
+
+    sheet: str | None = None
+    letters: Mapping[str, str] = field(default_factory=dict)
+
+    def error(self, name: str, row: int | None, en: str, zh: str) -> FieldError:
+        return FieldError(name, en, row, zh, self.sheet, self.letters.get(name))
+
+    def place(self, error: FieldError, row: int | None) -> FieldError:
+        """``error`` (from the field checks) with this file's sheet, row and column."""
+        return FieldError(
+            error.field,
+            error.message,
+            row if error.row is None else error.row,
+            error.message_zh,
+            error.sheet or self.sheet,
+            error.column or self.letters.get(error.field),
+        )
+
+
+@dataclass(frozen=True)
+class Names:
+    """District code -> (name, level) for messages."""
+
+    table: Mapping[str, tuple[str, str]]
+
+    @classmethod
+    def load(cls, session: Session) -> Names:
+        rows = session.execute(select(District.code, District.name, District.level))
+        return cls({code: (name, level) for code, name, level in rows})
+
+    def zh(self, code: str | None) -> str:
+        if code is None:
+            return "任何已知区县之外"
+        name, level = self.table.get(code, (code, ""))
+        label = {"province": "省级", "city": "地级", "county": "县级"}.get(level, "")
+        return f"{name}（{label + '，' if label else ''}{code}）"
+
+    def en(self, code: str | None) -> str:
+        if code is None:
+            return "outside every known district"
+        name, level = self.table.get(code, (code, ""))
+        return f"{name} ({level + ', ' if level else ''}{code})"
+
+
+def normalise_code(value: object) -> object:
+    """A code as typed in a spreadsheet (full-width digits, another dash, spaces) in
+    the form stations are stored under; other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFKC", value)
+    for dash in ("－", "—", "–", "‐", "−"):
+        text = text.replace(dash, "-")
+    return "".join(text.split())
+
+
+def has_datum(rows: Sequence[tuple[int, Mapping[str, object]]]) -> bool:
+    """Whether every row says its datum (a 坐标系 column with a value)."""
+    return all(raw.get("datum") not in (None, "") for _number, raw in rows)
+
+
+def datum_question() -> FieldError:
+    return FieldError(
+        "datum",
+        "The file has no 坐标系 (datum) column: say which coordinate picker the "
+        "coordinates came from (GPS, AMap/Tencent or Baidu), or add a 坐标系 column "
+        "with wgs84, gcj02 or bd09.",
+        None,
+        "文件没有“坐标系”列：请选择坐标是从哪种地图取的（GPS、高德·腾讯 或 百度），"
+        "或在文件中加一列“坐标系”，填 wgs84、gcj02 或 bd09。",
+    )
+
+
+def example_row(raw: Mapping[str, object], row: int, where: Where) -> FieldError | None:
+    """The template's example row left in a file."""
+    code = str(normalise_code(raw.get("code")) or "")
+    name = str(raw.get("name") or "")
+    if code in (EXAMPLE_CODE, EXAMPLE_MARK) or name == EXAMPLE_NAME or name.startswith("【示例"):
+        return where.error(
+            "name",
+            row,
+            f"Row {row} is the template's example station ({EXAMPLE_NAME}): delete the row "
+            "and upload again.",
+            f"第 {row} 行是模板里的示例驿站（{EXAMPLE_NAME}），不是真实驿站："
+            "请删除这一行后重新上传。",
+        )
+    return None
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(str(value).strip()) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _wgs(lat: float, lon: float, datum: Datum) -> tuple[float, float] | None:
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        return None
+    try:
+        out = to_wgs84(lat, lon, datum)
+    except NoWgs84Point:
+        return None
+    return float(out[0]), float(out[1])
+
+
+@dataclass
+class Placement:
+    """What :func:`check_placement` found: errors (refuse) and notes (warn), by row."""
+
+    errors: list[FieldError] = field(default_factory=list)
+    notes: dict[int, list[FieldError]] = field(default_factory=dict)
+    districts: dict[int, str | None] = field(default_factory=dict)
+
+
+def _inside(codes: frozenset[str] | None, district: str | None) -> bool:
+    return district is not None and (codes is None or district in codes)
+
+
+def check_placement(
+    session: Session,
+    rows: Sequence[tuple[int, Mapping[str, object], Datum]],
+    codes: frozenset[str] | None,
+    where: Where,
+) -> Placement:
+    """Each row's raw ``lat``/``lon`` in its ``datum``, located among the stored
+    districts, beside the alternatives (the axes swapped; the other datums).
+
+    * The point is outside China or every known district (or ``codes``) while the
+      swapped point is inside: an error "经度和纬度可能填反了" on the row.
+    * The point is outside ``codes`` (a district administrator's): an error naming the
+      district it lies in, and the datum that would put it inside, if one does.
+    * The point is in no known district (a superadmin's import): a note.
+    """
+    out = Placement()
+    candidates: list[tuple[int, str, tuple[float, float]]] = []
+    for number, raw, datum in rows:
+        lat, lon = _number(raw.get("lat")), _number(raw.get("lon"))
+        if lat is None or lon is None:
+            continue
+        options: list[tuple[str, tuple[float, float] | None]] = [
+            ("stated", _wgs(lat, lon, datum)),
+            ("swapped", _wgs(lon, lat, datum)),
+        ]
+        options += [(other, _wgs(lat, lon, other)) for other in DATUMS if other != datum]
+        candidates += [(number, kind, point) for kind, point in options if point is not None]
+    if not candidates:
+        return out
+    located = district_service.locate_many(
+        session, [p[0] for _n, _k, p in candidates], [p[1] for _n, _k, p in candidates]
+    )
+    found: dict[int, dict[str, tuple[tuple[float, float], str | None]]] = {}
+    for (number, kind, point), district in zip(candidates, located, strict=True):
+        found.setdefault(number, {})[kind] = (point, district)
+    names = Names.load(session)
+    datum_of = {number: datum for number, _raw, datum in rows}
+    for number, options in found.items():
+        stated = options.get("stated")
+        swapped = options.get("swapped")
+        district = stated[1] if stated else None
+        out.districts[number] = district
+        stated_ok = stated is not None and _inside(codes, district)
+        if (
+            not stated_ok
+            and swapped is not None
+            and _inside(codes, swapped[1])
+            and bool(in_china(*swapped[0]))
+        ):
+            out.errors.append(_swapped(number, where, names, district, swapped[1]))
+            continue
+        if stated_ok:
+            continue
+        other = next(
+            (
+                (kind, d)
+                for kind, (_p, d) in options.items()
+                if kind in DATUMS and _inside(codes, d)
+            ),
+            None,
+        )
+        hint_zh = hint_en = ""
+        if other is not None:
+            hint_zh = (
+                f"若坐标取自{DATUM_ZH[other[0]]}地图，则落在{names.zh(other[1])}："
+                "请核对坐标来源，必要时在“坐标系”列改填正确的坐标系。"
+            )
+            hint_en = (
+                f" Read as {DATUM_EN[other[0]]} coordinates it lies in {names.en(other[1])}: "
+                "check where the coordinates came from and correct the 坐标系 column."
+            )
+        stated_name = DATUM_ZH[datum_of[number]]
+        if codes is not None:
+            out.errors.append(
+                where.error(
+                    "lat",
+                    number,
+                    f"Row {number}: the point lies in {names.en(district)}, not in your "
+                    f"districts; correct 经度/纬度 or ask an administrator of that district."
+                    + hint_en,
+                    f"第 {number} 行：按{stated_name}坐标，该点在{names.zh(district)}，"
+                    f"不在您负责的区县内。请核对经度、纬度，或交由该区县的管理员导入。" + hint_zh,
+                )
+            )
+        elif district is None:
+            out.notes.setdefault(number, []).append(
+                where.error(
+                    "lat",
+                    number,
+                    f"Row {number}: the point lies outside every known district; check "
+                    "经度/纬度 before importing." + hint_en,
+                    f"第 {number} 行：按{stated_name}坐标，该点不在任何已知区县内，"
+                    "请核对经度、纬度后再导入。" + hint_zh,
+                )
+            )
+    return out
+
+
+def _swapped(
+    number: int, where: Where, names: Names, district: str | None, swapped: str | None
+) -> FieldError:
+    return where.error(
+        "lat",
+        number,
+        f"Row {number}: 经度 (longitude) and 纬度 (latitude) may be swapped: as given the "
+        f"point lies {('in ' + names.en(district)) if district else 'outside every known district'}"
+        f", swapped it lies in {names.en(swapped)}. Swap the two cells and upload again.",
+        f"第 {number} 行：经度和纬度可能填反了：按所填数值该点在{names.zh(district)}，"
+        f"对调后在{names.zh(swapped)}。请把经度、纬度两格对调后重新上传。",
+    )
+
+
+# -- matching and versions -----------------------------------------------------------------
+@dataclass
+class Conflict:
+    """A row exported at ``file_version`` of a station since edited (now at
+    ``stored_version``): field -> (stored value, the file's value)."""
+
+    row: int
+    code: str
+    name: str
+    file_version: int
+    stored_version: int
+    changes: dict[str, tuple[Any, Any]]
+
+
+def match_wrong_datum(
+    session: Session,
+    items: Sequence[tuple[StationInput, float, float]],
+) -> dict[int, Station]:
+    """Rows without a code, in GCJ-02 or BD-09, whose numbers an earlier import stored
+    as if they were WGS-84: the station of the same name standing within
+    :data:`SAME_POINT_M` of the raw numbers read as WGS-84 (and within
+    :data:`DATUM_OFFSET_M` of the converted point). ``items``: (input, raw lat, raw lon).
+    Returns ``id(input)`` -> station."""
+    wanted = [
+        (d, lat, lon) for d, lat, lon in items if d.code is None and d.entered_datum != "wgs84"
+    ]
+    if not wanted:
+        return {}
+    names = sorted({d.name for d, _lat, _lon in wanted})
+    stations = list(
+        session.scalars(
+            select(Station).where(Station.name.in_(names), Station.deleted_at.is_(None))
+        )
+    )
+    out: dict[int, Station] = {}
+    taken: set[int] = set()
+    for data, lat, lon in wanted:
+        for station in stations:
+            if (
+                station.id not in taken
+                and station.name == data.name
+                and geodesic_m(lat, lon, station.lat, station.lon) <= SAME_POINT_M
+                and geodesic_m(data.lat, data.lon, station.lat, station.lon) <= DATUM_OFFSET_M
+            ):
+                out[id(data)] = station
+                taken.add(station.id)
+                break
+    return out
+
+
+# -- the preview ---------------------------------------------------------------------------
+@dataclass
+class PreviewRow:
+    """One row of an import's preview, as an official checks it."""
+
+    row: int
+    sheet: str | None
+    code: str | None
+    name: str
+    action: str  # create, update, unchanged, conflict
+    district: str
+    hours: str
+    amenities: str
+    svg: str
+    notes: list[FieldError]
+    changes: dict[str, tuple[Any, Any]]
+
+
+def preview_rows(
+    session: Session, views: Sequence[Any], result: Any, conflicts: Sequence[Conflict]
+) -> list[PreviewRow]:
+    """The rows of a checked import (``views``: :class:`~stationmap.services.transfer.RowView`)
+    with what the import does to each, the district by name and a small map of the
+    point beside the district's boundary."""
+    from shapely.geometry import shape
+
+    from stationmap import catalog
+    from stationmap.render.spot_svg import spot_svg
+
+    names = Names.load(session)
+    wanted = sorted({v.district_code for v in views if v.district_code})
+    shapes: dict[str, Any] = {}
+    if wanted:
+        for code, text in session.execute(
+            select(District.code, District.boundary_geojson).where(District.code.in_(wanted))
+        ):
+            if text:
+                shapes[code] = shape(json.loads(text))
+    conflicted = {c.code for c in conflicts}
+    known = set(result.updated) | set(result.unchanged)
+    by_name: dict[str, str] = {}
+    if known:
+        for code, name in session.execute(
+            select(Station.code, Station.name).where(Station.code.in_(sorted(known)))
+        ):
+            by_name.setdefault(name, code)
+    out: list[PreviewRow] = []
+    for view in views:
+        item: StationInput = view.item
+        code = item.code or by_name.get(item.name)
+        if code in conflicted:
+            action = "conflict"
+        elif code in result.updated:
+            action = "update"
+        elif code in result.unchanged:
+            action = "unchanged"
+        else:
+            action = "create"
+        district = names.table.get(view.district_code or "", ("",))[0] or "无区县"
+        out.append(
+            PreviewRow(
+                row=view.row,
+                sheet=view.sheet,
+                code=code,
+                name=item.name,
+                action=action,
+                district=district,
+                hours=item.opening_hours or "未填写",
+                amenities="、".join(catalog.AMENITY_BY_CODE[a].zh for a in item.amenities) or "—",
+                svg=spot_svg(
+                    shapes.get(view.district_code or ""),
+                    item.lat,
+                    item.lon,
+                    title=f"{item.name}：{district}",
+                ),
+                notes=list(view.notes),
+                changes=result.changes.get(code, {}) if code else {},
+            )
+        )
+    return out
