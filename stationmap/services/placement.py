@@ -156,6 +156,8 @@ class Placement:
     errors: list[FieldError] = field(default_factory=list)
     notes: dict[int, list[FieldError]] = field(default_factory=dict)
     districts: dict[int, str | None] = field(default_factory=dict)
+    #: Rows whose 经度 and 纬度 look swapped.
+    swapped: set[int] = field(default_factory=set)
 
 
 def _inside(codes: frozenset[str] | None, district: str | None) -> bool:
@@ -212,6 +214,7 @@ def check_placement(
             and bool(in_china(*swapped[0]))
         ):
             out.errors.append(_swapped(number, where, names, district, swapped[1]))
+            out.swapped.add(number)
             continue
         if stated_ok:
             continue

@@ -245,6 +245,10 @@ def import_stations(
     sheet, letters = header_layout(data, detect_format(data, filename))
     where = placement.Where(sheet, letters)
     found = placement.check_placement(session, raws, scope, where)
+    # A row whose axes are swapped says so instead of "纬度 must be between -90 and 90".
+    report.errors[:] = [
+        e for e in report.errors if not (e.row in found.swapped and e.field in ("lat", "lon"))
+    ]
     report.errors.extend(found.errors)
     for view in views:
         view.district_code = found.districts.get(view.row)
