@@ -214,11 +214,12 @@ def _zh(kind: str, code: str) -> str:
     terms = {
         "host_type": catalog.HOST_TYPES,
         "amenity": catalog.AMENITIES,
+        "status": catalog.STATUSES,
     }.get(kind, ())
     for term in terms:
         if term.code == code:
             return term.zh
-    return {"active": "运营中", "suspended": "暂停", "closed": "已关闭"}.get(code, code)
+    return code
 
 
 def dashboard(session: Session, codes: frozenset[str] | None) -> Dashboard:

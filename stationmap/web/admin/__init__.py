@@ -11,17 +11,19 @@ are in ``common``."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
 from stationmap import catalog, state
-from stationmap.web.admin.common import _me
+from stationmap.web.admin.common import _db, _me
 from stationmap.web.auth import UNSAFE, check_csrf, current, load_principal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-STATUS_ZH = {"active": "运营中", "suspended": "暂停", "closed": "已关闭"}
+# One label per status everywhere, from the catalogue.
+STATUS_ZH = {t.code: t.zh for t in catalog.STATUSES}
 ACTION_ZH = {
     "baseline": "初始状态",
     "create": "新建",
@@ -89,16 +91,68 @@ def _context() -> dict[str, Any]:
         "ACTION_ZH": ACTION_ZH,
         "FIELD_ZH": FIELD_ZH,
         "show": _show,
+        "local_time": local_time,
+        "district_name": district_name,
     }
 
 
-def _show(value: Any) -> str:
-    """A value as people read it in a diff or a conflict page."""
+_WORDS: dict[str, dict[str, str]] = {
+    "host_type": {t.code: t.zh for t in catalog.HOST_TYPES},
+    "amenities": {t.code: t.zh for t in catalog.AMENITIES},
+    "worker_groups": {t.code: t.zh for t in catalog.WORKER_GROUPS},
+    "status": STATUS_ZH,
+    "entered_datum": {"wgs84": "GPS（WGS-84）", "gcj02": "高德·腾讯", "bd09": "百度"},
+}
+
+
+def _show(value: Any, field: str | None = None) -> str:
+    """A value as people read it in a diff or a conflict page: codes of ``field`` as
+    their Chinese words, a district by its name, a time in the configured zone."""
     if value is None or value == "":
         return "—"
+    if field == "district_code":
+        return district_name(str(value))
+    words = _WORDS.get(field or "", {})
     if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value) or "—"
-    return str(value)
+        return "、".join(words.get(str(v), str(v)) for v in value) or "—"
+    if isinstance(value, datetime):
+        return local_time(value)
+    return words.get(str(value), str(value))
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """``value`` (UTC; naive values are UTC, as SQLite returns them) in the configured
+    zone, with the zone named: "2026-12-04 22:30（北京时间）"."""
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    tz = state(current_app).settings.tz
+    local = value.astimezone(tz)
+    if tz.key == "Asia/Shanghai":
+        zone = "北京时间"
+    else:
+        offset = local.utcoffset() or timedelta()
+        minutes = int(offset.total_seconds() // 60)
+        hours, rest = divmod(abs(minutes), 60)
+        zone = f"{tz.key}，UTC{'+' if minutes >= 0 else '-'}{hours:02d}:{rest:02d}"
+    return f"{local.strftime(fmt)}（{zone}）"
+
+
+def district_name(code: str | None) -> str:
+    """A district by its name (the code where none is stored), once per request."""
+    from flask import g
+
+    if not code:
+        return "无区县"
+    names = g.get("district_names")
+    if names is None:
+        from stationmap.services import districts as district_service
+
+        with _db().session() as session:
+            names = {d.code: d.name for d in district_service.all_districts(session)}
+        g.district_names = names
+    return names.get(code, code)
 
 
 # The views register their routes on ``bp`` when imported, so they come after it.

@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from stationmap.models import Station
 from stationmap.services import admin as admin_service
 from stationmap.services import districts as district_service
-from stationmap.services import editing
+from stationmap.services import editing, placement
 from stationmap.services import revisions as revision_service
 from stationmap.services.users import Principal
 from stationmap.station_fields import (
@@ -124,8 +124,13 @@ def _editor(
 
 
 def _out_of_scope_message(district: str | None) -> str:
-    where = f"区县 {district}" if district else "任何已登记区县之外"
-    return f"该位置在{where}，不在您负责的区县内，不能保存。"
+    """Names the district by name and level: "该位置在玛纳斯县（县级，652324）…"."""
+    with _db().session() as session:
+        where = placement.Names.load(session).zh(district)
+    return (
+        f"该位置在{where}，不在您负责的区县内，不能保存。"
+        "请核对经纬度和坐标系，或在地图上把点移到您负责的区县内。"
+    )
 
 
 @bp.get("/stations/new")
