@@ -105,6 +105,10 @@
         place(point[0], point[1]);
         if (recentre) {
           map.setView(marker.getLatLng(), 15);
+        } else {
+          // Typed coordinates: the map follows the marker (never leaving it off-screen),
+          // close enough to show the stations around it.
+          map.setView(marker.getLatLng(), Math.max(map.getZoom(), 14));
         }
         element.dispatchEvent(new CustomEvent("stationmap:moved"));
       };
@@ -125,6 +129,51 @@
       datum.addEventListener("change", function () { fromInputs(false); });
     }
     fromInputs(true);
+
+    // Existing stations in view (WGS-84, moved by the offset on a GCJ-02 base map), as
+    // grey dots that do not take clicks, so a new station is not placed on top of one.
+    var stationsUrl = element.getAttribute("data-stations");
+    var nearby = L.layerGroup().addTo(map);
+    var nearbySequence = 0;
+    function showNearby() {
+      if (!stationsUrl || map.getZoom() < 11) {
+        nearby.clearLayers();
+        return;
+      }
+      nearbySequence += 1;
+      var mine = nearbySequence;
+      var b = map.getBounds();
+      var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
+        return Math.max(-180, Math.min(180, v)).toFixed(5);
+      }).join(",");
+      var centre = b.getCenter();
+      fetch(stationsUrl + "?limit=500&bbox=" + encodeURIComponent(box), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (body) {
+          if (!body || mine !== nearbySequence) {
+            return null;
+          }
+          return offsetFor({ type: "Point", coordinates: [centre.lng, centre.lat] }).then(function (shift) {
+            if (mine !== nearbySequence) {
+              return;
+            }
+            nearby.clearLayers();
+            (body.features || []).forEach(function (feature) {
+              var xy = feature.geometry && feature.geometry.coordinates;
+              if (!xy) {
+                return;
+              }
+              L.circleMarker([xy[1] + shift[0], xy[0] + shift[1]], {
+                radius: 5, color: "#555", weight: 1, fillColor: "#999", fillOpacity: 0.8,
+                interactive: false
+              }).addTo(nearby);
+            });
+            element.setAttribute("data-nearby", String(nearby.getLayers().length));
+          });
+        })
+        .catch(function () { return null; });
+    }
+    map.on("moveend", showNearby);
 
     var codes = (element.getAttribute("data-boundaries") || "").split(",").filter(Boolean);
     var api = element.getAttribute("data-api") || "/api/v1/districts";

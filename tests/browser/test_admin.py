@@ -140,3 +140,25 @@ def test_live_duplicate_warning_while_typing(live_server, phone, admin_account):
     assert existing["properties"]["code"] in page.text_content("#live-duplicates")
     page.fill("#name", "一个完全不同的名字")
     page.wait_for_selector("#live-duplicates[hidden]", state="attached")
+
+
+def test_typed_coordinates_bring_the_marker_into_view_with_stations_nearby(
+    live_server, phone, admin_account
+):
+    page = _logged_in_editor(live_server, phone, admin_account)
+    assert "未配置底图" in page.inner_text("#no-basemap")  # the test server has no tiles
+    # A station of the demo data in 新城区: typed, the map must show it and its neighbours.
+    body = page.evaluate(
+        "() => fetch('/api/v1/stations?district=150102&limit=1').then(r => r.json())"
+    )
+    lon, lat = body["features"][0]["geometry"]["coordinates"]
+    page.fill("#lat", f"{lat + 0.002:.7f}")
+    page.fill("#lon", f"{lon + 0.002:.7f}")
+    page.dispatch_event("#lon", "change")
+    page.wait_for_selector("#picker .leaflet-marker-icon")
+    page.wait_for_selector("#picker[data-nearby]")
+    assert int(page.get_attribute("#picker", "data-nearby")) >= 1
+    picker = page.locator("#picker").bounding_box()
+    icon = page.locator("#picker .leaflet-marker-icon").bounding_box()
+    assert picker["x"] <= icon["x"] <= picker["x"] + picker["width"] - icon["width"]
+    assert picker["y"] <= icon["y"] <= picker["y"] + picker["height"] - icon["height"]
