@@ -101,7 +101,20 @@ def has_datum(rows: Sequence[tuple[int, Mapping[str, object]]]) -> bool:
     return all(raw.get("datum") not in (None, "") for _number, raw in rows)
 
 
-def datum_question() -> FieldError:
+def datum_question(rows: Sequence[tuple[int, Mapping[str, object]]]) -> FieldError:
+    """The question for a file whose rows do not all say their datum."""
+    if rows and "datum" in rows[0][1]:  # the column is there, some cells are empty
+        empty = [str(n) for n, raw in rows if raw.get("datum") in (None, "")]
+        shown = "、".join(empty[:10]) + ("等" if len(empty) > 10 else "")
+        return FieldError(
+            "datum",
+            f"Rows {', '.join(empty[:10])} leave 坐标系 (datum) empty: say which coordinate "
+            "picker their coordinates came from (GPS, AMap/Tencent or Baidu), or fill the "
+            "cells with wgs84, gcj02 or bd09.",
+            None,
+            f"第 {shown} 行的“坐标系”为空：请选择这些行的坐标是从哪种地图取的"
+            "（GPS、高德·腾讯 或 百度），或在这些格中填 wgs84、gcj02 或 bd09。",
+        )
     return FieldError(
         "datum",
         "The file has no 坐标系 (datum) column: say which coordinate picker the "

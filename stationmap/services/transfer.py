@@ -162,7 +162,7 @@ def _check(
         )
     needed = datum is None and not placement.has_datum(rows)
     if needed:
-        return [], [placement.datum_question()], len(rows), True, []
+        return [], [placement.datum_question(rows)], len(rows), True, []
     views: list[RowView] = []
     errors: list[FieldError] = []
     raws: list[tuple[int, dict[str, object], Datum]] = []

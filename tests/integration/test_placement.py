@@ -351,3 +351,22 @@ def test_csv_export_in_chinese_and_demo_stations_only_when_asked(app, runner, tm
     again = runner.invoke(args=["import-stations", str(path)])
     assert again.exit_code == 0, again.output
     assert "created 0, updated 0" in again.output
+
+
+def test_rows_with_an_empty_datum_cell_are_asked_about_too(app):
+    client, token = _client(app, "root", "superadmin", ())
+    lat, lon = free_point(app, MANAS)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "驿站"
+    ws.append(["名称", "纬度", "经度", "坐标系"])
+    ws.append(["有坐标系", lat, lon, "GPS"])
+    ws.append(["没坐标系", lat + 0.01, lon, None])
+    out = io.BytesIO()
+    book.save(out)
+    html = _upload(client, token, out.getvalue()).get_data(as_text=True)
+    assert (
+        "第 3 行的“坐标系”为空：请选择这些行的坐标是从哪种地图取的（GPS、高德·腾讯 或 百度），"
+        "或在这些格中填 wgs84、gcj02 或 bd09。"
+    ) in html
+    assert 'id="datum-question"' in html and _by_name(app, "没坐标系") == []
