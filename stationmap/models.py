@@ -284,3 +284,21 @@ class PendingImport(Base):
     filename: Mapped[str] = mapped_column(String(200))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PendingPlacement(Base):
+    """An imported row with an address but no coordinates: a station still to be placed
+    on the map (never guessed, never in public answers). ``district_code`` is the
+    importer's district when they have one (who sees it in their to-do list);
+    ``fields`` the row's other values as text, to fill the editor's form."""
+
+    __tablename__ = "pending_placement"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    district_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    fields: Mapped[str] = mapped_column(Text, default="{}")
+    source: Mapped[str] = mapped_column(String(300), default="")
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -14,14 +14,15 @@ import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, in_china, to_wgs84
 from stationmap.geo.distance import geodesic_m
-from stationmap.models import District, Station
+from stationmap.models import District, PendingPlacement, Station
 from stationmap.services import districts as district_service
 from stationmap.station_fields import FieldError, StationInput
 
@@ -420,3 +421,109 @@ def preview_rows(
             )
         )
     return out
+
+
+# -- rows to place on the map -----------------------------------------------------------------
+#: The fields a pending row keeps to fill the editor's form.
+PENDING_FIELDS = (
+    "host_type",
+    "amenities",
+    "worker_groups",
+    "opening_hours",
+    "phone",
+    "contact",
+    "services",
+    "status",
+)
+
+
+@dataclass(frozen=True)
+class PendingRow:
+    """A row with an address and no coordinates: to be placed on the map, never guessed."""
+
+    row: int
+    name: str
+    address: str
+    fields: Mapping[str, str]
+
+
+def unplaced(raw: Mapping[str, object]) -> bool:
+    """Whether a row gives an address but neither 纬度 nor 经度."""
+    empty = (None, "")
+    return (
+        raw.get("lat") in empty
+        and raw.get("lon") in empty
+        and str(raw.get("address") or "").strip() != ""
+    )
+
+
+def pending_row(item: StationInput, row: int) -> PendingRow:
+    """``item`` (checked with a stand-in point) as a row waiting for its place."""
+    values = {
+        "host_type": item.host_type,
+        "amenities": ";".join(item.amenities),
+        "worker_groups": ";".join(item.worker_groups),
+        "opening_hours": item.opening_hours or "",
+        "phone": item.phone,
+        "contact": item.contact,
+        "services": "\n".join(item.services),
+        "status": item.status,
+    }
+    return PendingRow(row, item.name, item.address, values)
+
+
+def save_pending(
+    session: Session,
+    rows: Sequence[PendingRow],
+    codes: frozenset[str] | None,
+    by: str,
+    source: str,
+) -> int:
+    """Keep ``rows`` in the to-do list of the importer's district (one district: that
+    one; otherwise the importer's own list). A row already waiting (same name and
+    address) is not added twice. Returns how many were added."""
+    district = next(iter(codes)) if codes is not None and len(codes) == 1 else None
+    added = 0
+    for row in rows:
+        exists = session.scalar(
+            select(PendingPlacement.id).where(
+                PendingPlacement.name == row.name, PendingPlacement.address == row.address
+            )
+        )
+        if exists is not None:
+            continue
+        session.add(
+            PendingPlacement(
+                name=row.name,
+                address=row.address,
+                district_code=district,
+                fields=json.dumps(dict(row.fields), ensure_ascii=False),
+                source=f"{source} 第 {row.row} 行"[:300],
+                created_by=by[:100],
+                created_at=datetime.now(UTC),
+            )
+        )
+        added += 1
+    session.flush()
+    return added
+
+
+def pending_list(session: Session, codes: frozenset[str] | None, by: str) -> list[Any]:
+    """The rows waiting for a place that the user sees: those of their districts and
+    their own (a superadmin: all)."""
+    stmt = select(PendingPlacement).order_by(PendingPlacement.id)
+    if codes is not None:
+        stmt = stmt.where(
+            or_(
+                PendingPlacement.district_code.in_(sorted(codes)),
+                PendingPlacement.created_by == by,
+            )
+        )
+    return list(session.scalars(stmt))
+
+
+def take_pending(
+    session: Session, pending_id: int, codes: frozenset[str] | None, by: str
+) -> Any | None:
+    """One waiting row the user sees, or ``None``."""
+    return next((p for p in pending_list(session, codes, by) if p.id == pending_id), None)

@@ -48,6 +48,9 @@ class ImportReport:
     views: list[RowView] = field(default_factory=list)
     #: Rows exported before a later edit of their station; applied only when chosen.
     conflicts: list[placement.Conflict] = field(default_factory=list)
+    #: Rows with an address and no coordinates, kept to be placed on the map.
+    pending: list[placement.PendingRow] = field(default_factory=list)
+    pending_added: int = 0
 
     @property
     def ok(self) -> bool:
@@ -71,6 +74,9 @@ class ImportReport:
             "errors": [e.as_dict() for e in self.errors],
             "notes": [e.as_dict() for e in self.notes],
             "datum_needed": self.datum_needed,
+            "to_place": [
+                {"row": p.row, "name": p.name, "address": p.address} for p in self.pending
+            ],
             "conflicts": [
                 {
                     "row": c.row,
@@ -130,40 +136,44 @@ def check_rows(
     data: bytes, filename: str | None = None, datum: Datum | None = None
 ) -> tuple[list[StationInput], list[FieldError], int]:
     """Read and check a file; returns the stations, every error, and the row count."""
-    views, errors, count, _needed, _raw = _check(data, filename, datum)
-    return [v.item for v in views], errors, count
+    checked = _check(data, filename, datum)
+    return [v.item for v in checked.views], checked.errors, checked.count
 
 
-def _check(
-    data: bytes, filename: str | None, datum: Datum | None
-) -> tuple[
-    list[RowView],
-    list[FieldError],
-    int,
-    bool,
-    list[tuple[int, dict[str, object], Datum]],
-]:
+@dataclass
+class _Checked:
+    views: list[RowView]
+    errors: list[FieldError]
+    count: int = 0
+    datum_needed: bool = False
+    raws: list[tuple[int, dict[str, object], Datum]] = field(default_factory=list)
+    pending: list[placement.PendingRow] = field(default_factory=list)
+
+
+def _check(data: bytes, filename: str | None, datum: Datum | None) -> _Checked:
     """The rows as stations (with their raw values and datum, for the placement checks),
     every error, the row count, and whether the file needs a datum stated."""
     try:
         fmt = detect_format(data, filename)
         rows = read_table(data, fmt)
     except TableError as exc:
-        return [], [FieldError("file", str(exc), exc.row)], 0, False, []
+        return _Checked([], [FieldError("file", str(exc), exc.row)])
     sheet, letters = header_layout(data, fmt)
     where = placement.Where(sheet, letters)
     if not rows:
-        return (
-            [],
-            [FieldError("file", "the file has no station rows", None, "文件中没有驿站行。")],
-            0,
-            False,
-            [],
+        message = FieldError(
+            "file",
+            "The file has no station rows: fill in the 驿站 sheet under its header row.",
+            None,
+            "文件中没有驿站行：请在“驿站”表的表头下逐行填写驿站。",
         )
-    needed = datum is None and not placement.has_datum(rows)
+        return _Checked([], [message])
+    placed_rows = [(n, raw) for n, raw in rows if not placement.unplaced(raw)]
+    needed = datum is None and not placement.has_datum(placed_rows)
     if needed:
-        return [], [placement.datum_question(rows)], len(rows), True, []
+        return _Checked([], [placement.datum_question(placed_rows)], len(rows), True)
     views: list[RowView] = []
+    views_pending: list[placement.PendingRow] = []
     errors: list[FieldError] = []
     raws: list[tuple[int, dict[str, object], Datum]] = []
     seen: dict[str, int] = {}
@@ -175,6 +185,9 @@ def _check(
             errors.append(example)
             continue
         raw["code"] = placement.normalise_code(raw.get("code"))
+        if placement.unplaced(raw):
+            _check_unplaced(raw, row_number, where, views_pending, errors)
+            continue
         if raw.get("datum") in (None, "") and datum is not None:
             raw["datum"] = datum
         try:
@@ -206,7 +219,7 @@ def _check(
                 version=version,
             )
         )
-    return views, errors, len(rows), False, raws
+    return _Checked(views, errors, len(rows), False, raws, views_pending)
 
 
 def _datum_of(raw: dict[str, object]) -> Datum:
@@ -238,9 +251,16 @@ def import_stations(
     lies in. A row exported before a later edit of its station (its 版本 is older) is a
     conflict: left out unless its code is in ``overwrite`` (or ``overwrite`` is true).
     """
-    views, errors, count, needed, raws = _check(data, filename, datum)
-    report = ImportReport(rows=count, errors=errors, datum_needed=needed, datum=datum)
-    if needed:
+    checked = _check(data, filename, datum)
+    views, raws = checked.views, checked.raws
+    report = ImportReport(
+        rows=checked.count,
+        errors=checked.errors,
+        datum_needed=checked.datum_needed,
+        datum=datum,
+        pending=checked.pending,
+    )
+    if checked.datum_needed:
         return report
     sheet, letters = header_layout(data, detect_format(data, filename))
     where = placement.Where(sheet, letters)
@@ -263,8 +283,30 @@ def import_stations(
     skipped = {c.code for c in report.conflicts if c.code not in chosen}
     inputs = [v.item for v in views if v.item.code not in skipped]
     report.result = save_inputs(session, inputs, dry_run=not apply, actor=actor)
+    if apply and report.pending:
+        who = actor.name if actor is not None else ""
+        report.pending_added = placement.save_pending(
+            session, report.pending, scope, who, filename or ""
+        )
     report.applied = apply
     return report
+
+
+def _check_unplaced(
+    raw: dict[str, object],
+    row: int,
+    where: placement.Where,
+    pending: list[placement.PendingRow],
+    errors: list[FieldError],
+) -> None:
+    """A row with an address and no coordinates: its other values checked (with a
+    stand-in point that is never stored), then kept to be placed on the map."""
+    try:
+        item = parse_station({**raw, "lat": 0.0, "lon": 0.0, "datum": "wgs84"})
+    except InvalidStation as exc:
+        errors.extend(where.place(e, row) for e in exc.errors)
+        return
+    pending.append(placement.pending_row(item, row))
 
 
 def _match_wrong_datum(

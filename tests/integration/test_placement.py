@@ -313,7 +313,7 @@ def test_downloaded_template_uploaded_as_is_imports_nothing(app):
     template = client.get("/admin/template.xlsx").data
     response = _upload(client, token, template, filename="template.xlsx")
     assert response.status_code == 422
-    assert "文件中没有驿站行。" in response.get_data(as_text=True)
+    assert "文件中没有驿站行：请在“驿站”表的表头下逐行填写驿站。" in response.get_data(as_text=True)
 
 
 # -- 6. exports in the office's words ------------------------------------------------------
@@ -370,3 +370,52 @@ def test_rows_with_an_empty_datum_cell_are_asked_about_too(app):
         "或在这些格中填 wgs84、gcj02 或 bd09。"
     ) in html
     assert 'id="datum-question"' in html and _by_name(app, "没坐标系") == []
+
+
+# -- 8. rows with an address and no coordinates ----------------------------------------
+def test_rows_with_an_address_but_no_point_wait_to_be_placed_and_never_reach_riders(app):
+    client, token = _client(app, "manas2", "district_admin", (MANAS,))
+    lat, lon = free_point(app, MANAS)
+    data = _office_book(
+        [
+            ["有坐标驿站", "玛纳斯县一路1号", lon, lat, "", ""],
+            ["无坐标驿站", "玛纳斯县凤凰路8号", None, None, "8:00-20:00", "0994-6612345"],
+        ]
+    )
+    preview = _upload(client, token, data, datum="wgs84")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200, html[:3000]
+    assert "待定位：1 行有地址、没有坐标" in html and "玛纳斯县凤凰路8号" in html
+    done = client.post(
+        _action(html, r"/admin/import/[^\"/]+"), data={"csrf_token": token, "datum": "wgs84"}
+    )
+    assert done.status_code == 303
+    assert _by_name(app, "无坐标驿站") == []  # not a station: no guessed point
+    public = client.get("/api/v1/stations", query_string={"q": "无坐标驿站"}).get_json()
+    assert public["features"] == []
+
+    todo = client.get("/admin/pending").get_data(as_text=True)
+    assert "无坐标驿站" in todo and "玛纳斯县凤凰路8号" in todo
+    place = re.search(r'href="(/admin/stations/new\?pending=\d+)"', todo)
+    assert place, todo
+    form_page = client.get(place.group(1)).get_data(as_text=True)
+    assert 'value="无坐标驿站"' in form_page and 'name="pending"' in form_page
+    pending_id = place.group(1).rsplit("=", 1)[1]
+    saved = client.post(
+        "/admin/stations/new",
+        data={
+            "csrf_token": token,
+            "pending": pending_id,
+            "name": "无坐标驿站",
+            "address": "玛纳斯县凤凰路8号",
+            "lat": f"{lat + 0.003:.7f}",
+            "lon": f"{lon:.7f}",
+            "datum": "wgs84",
+            "host_type": "other",
+            "status": "active",
+        },
+    )
+    assert saved.status_code == 303, saved.get_data(as_text=True)[:2000]
+    [station] = _by_name(app, "无坐标驿站")
+    assert station.district_code == MANAS
+    assert "无坐标驿站" not in client.get("/admin/pending").get_data(as_text=True)

@@ -3,6 +3,7 @@ restore, delete, undelete and verify."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -142,7 +143,27 @@ def new_station() -> Response:
         "amenities": [],
         "worker_groups": [],
     }
+    form |= _pending_form(request.args.get("pending", ""))
     return _editor(None, form)
+
+
+def _pending_form(text: str) -> dict[str, Any]:
+    """The form filled from an imported row waiting to be placed (``pending`` id), with
+    no coordinates: the administrator places it on the map."""
+    if not text.isdigit():
+        return {}
+    with _db().session() as session:
+        row = placement.take_pending(session, int(text), _me().scope.codes, _me().username)
+    if row is None:
+        return {}
+    values = json.loads(row.fields or "{}")
+    out: dict[str, Any] = {"name": row.name, "address": row.address, "pending": str(row.id)}
+    for name in ("host_type", "opening_hours", "phone", "contact", "services", "status"):
+        if values.get(name):
+            out[name] = values[name]
+    for name in ("amenities", "worker_groups"):
+        out[name] = [v for v in str(values.get(name) or "").split(";") if v]
+    return out
 
 
 @bp.post("/stations/new")
@@ -160,6 +181,13 @@ def create_station() -> Any:
         with _db().write_session() as session:
             station = editing.create_station(session, data, _me().scope.codes, _actor())
             station_id, code = station.id, station.code
+            placed = request.form.get("pending", "")
+            if placed.isdigit():
+                row = placement.take_pending(
+                    session, int(placed), _me().scope.codes, _me().username
+                )
+                if row is not None:
+                    session.delete(row)
     except editing.OutOfScope as exc:
         error = FieldError("lat", _out_of_scope_message(exc.district_code))
         return _editor(None, form, errors=[error], status=422)

@@ -112,8 +112,21 @@ def confirm_import(token: str) -> Any:
         f"导入完成：新建 {len(report.result.created)}，更新 {len(report.result.updated)}，"
         f"未变 {len(report.result.unchanged)}"
         + (f"，{kept} 个冲突行未导入（保留了系统中较新的修改）" if kept else "")
+        + (
+            f"，{report.pending_added} 行有地址无坐标，已列入待定位清单"
+            if report.pending_added
+            else ""
+        )
     )
     return redirect(url_for("admin.import_page"), 303)
+
+
+@bp.get("/pending")
+def pending_list() -> str:
+    """Imported rows with an address and no coordinates, waiting to be placed."""
+    with _db().session() as session:
+        rows = placement.pending_list(session, _me().scope.codes, _me().username)
+    return render_template("admin/pending.html", rows=rows)
 
 
 @bp.get("/template.xlsx")
