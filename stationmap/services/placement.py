@@ -424,19 +424,6 @@ def preview_rows(
 
 
 # -- rows to place on the map -----------------------------------------------------------------
-#: The fields a pending row keeps to fill the editor's form.
-PENDING_FIELDS = (
-    "host_type",
-    "amenities",
-    "worker_groups",
-    "opening_hours",
-    "phone",
-    "contact",
-    "services",
-    "status",
-)
-
-
 @dataclass(frozen=True)
 class PendingRow:
     """A row with an address and no coordinates: to be placed on the map, never guessed."""
