@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from shapely.geometry import shape
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from stationmap import catalog
 from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, in_china, to_wgs84
 from stationmap.geo.distance import geodesic_m
 from stationmap.models import District, PendingPlacement, Station
+from stationmap.render.spot_svg import spot_svg
 from stationmap.services import districts as district_service
 from stationmap.station_fields import FieldError, StationInput
 
@@ -365,11 +368,6 @@ def preview_rows(
     """The rows of a checked import (``views``: :class:`~stationmap.services.transfer.RowView`)
     with what the import does to each, the district by name and a small map of the
     point beside the district's boundary."""
-    from shapely.geometry import shape
-
-    from stationmap import catalog
-    from stationmap.render.spot_svg import spot_svg
-
     names = Names.load(session)
     wanted = sorted({v.district_code for v in views if v.district_code})
     shapes: dict[str, Any] = {}
