@@ -264,16 +264,18 @@ def _split_coordinates(
 
 def _skip_note(grid: Grid, row: int, values: dict[int, object]) -> FieldError | None:
     """A note if ``values`` is a total or note row (合计：13个, 注：…)."""
-    first = values[min(values)]
-    text = unicodedata.normalize("NFKC", str(first)).strip()
+    col = min(values)
+    text = unicodedata.normalize("NFKC", str(values[col])).strip()
     if not _TOTAL_ROW.match(text):
         return None
-    shown = text if len(text) <= 30 else text[:30] + "…"
+    shown = str(values[col]).strip()
+    shown = shown if len(shown) <= 30 else shown[:30] + "…"
     return _note(
         grid,
         f"{shown!r} is a total or note row, not a station: skipped (nothing to fix)",
         f"“{shown}”是合计或说明行，不是驿站，已跳过（无需修改）",
         row,
+        col,
     )
 
 
@@ -294,11 +296,11 @@ def _sheet_rows(grid: Grid, header: _Header, columns: dict[int, str], table: Tab
         if number <= header.row:
             continue
         own = {c: v for c, v in values.items() if c in columns}
-        if not own:  # empty, or a value only in ignored columns (a 序号 with no station)
-            continue
         coordinates = [v for c, v in own.items() if columns[c] in ("lat", "lon", COORDINATES)]
         if not coordinates and (note := _skip_note(grid, number, values)) is not None:
             table.notes.append(note)
+            continue
+        if not own:  # a value only in ignored columns (a 序号 with no station): no station
             continue
         for col in values:
             if col not in columns and col not in header.texts and col not in grid.hidden_columns:

@@ -1,0 +1,362 @@
+"""County offices' own station lists: title and filler rows, several sheets, merged cells,
+office columns, 坐标 cells, total rows; every note names its sheet, row and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from stationmap.tabular import TableError, read_rows
+
+SHEET_NOTES = {
+    "guide": (
+        "填表说明",
+        None,
+        None,
+        "第 1 张表“填表说明”：前 30 行中没有驿站表头（含“名称”“经度”“纬度”等列名的行），此表已跳过",
+    ),
+}
+
+
+def workbook_bytes(book: openpyxl.Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def office_workbook() -> bytes:
+    """A 填表说明 sheet first, two district sheets laid out differently, a hidden sheet."""
+    book = openpyxl.Workbook()
+    guide = book.active
+    guide.title = "填表说明"
+    guide.append(["填表说明"])
+    guide.append(["1. 经度、纬度用百度坐标拾取器获取"])
+    guide.append(["2. 每个驿站一行，名称、经度、纬度必填"])
+
+    manas = book.create_sheet("玛纳斯县")
+    manas.append(["玛纳斯县红色驿站名单（2025年）"])
+    manas.merge_cells("A1:L1")
+    manas.append(["填报单位：玛纳斯县总工会", None, None, None, None, "填报日期：2025年3月1日"])
+    manas.append(
+        [
+            "序号",
+            "*驿站名称（必填）",
+            "所属乡镇（街道）",
+            "详细地址",
+            "经\u3000度",  # an ideographic space
+            "纬度(必填)",
+            "负责人",
+            "联系\n电话",
+            "开放时间",
+            "服务内容",
+            "驿站 类型",
+            "备注",
+        ]
+    )
+    manas.append(
+        [1, "玛纳斯县总工会驿站", "玛纳斯镇", "团结路1号", 86.21, 44.3, "王女士"]
+        + ["0994-6612345", "全天24小时", "饮水、充电", "工会", "新建"]
+    )
+    manas.append([2, "凤凰镇驿站", "凤凰镇", "凤凰路2号", 86.3, 44.4, None, None, None, None])
+    manas.append(
+        [3, "乐土驿站", "乐土驿镇", "乐土驿路3号", "８６．１", "４４．２", "李先生", None]
+        + ["8:00-20:00", None, "社区"]
+    )
+    manas.merge_cells("I4:I5")  # one 开放时间 for rows 4-5
+    manas.merge_cells("J4:J6")  # one 服务内容 for rows 4-6
+    manas.append([])
+    manas.append(["合计：3个"])
+    manas.append(["注：坐标为百度坐标"])
+    manas.append([4])  # a numbered row the office left blank
+    manas.column_dimensions["C"].hidden = True
+
+    hutubi = book.create_sheet("呼图壁县")
+    hutubi.append(["名称", "坐标", "联系人", "坐标系"])
+    hutubi.append(["呼图壁驿站", "86.9,44.2", "张三", "百度"])
+    hutubi.append(["雀尔沟驿站", "44.19，86.88", None, None])
+    hutubi.append(["五工台驿站", "86.9", None, None])
+
+    old = book.create_sheet("旧表")
+    old.append(["名称", "经度", "纬度"])
+    old.append(["旧驿站", 86, 44])
+    old.sheet_state = "hidden"
+    return workbook_bytes(book)
+
+
+MANAS_COLUMNS = {
+    "name": "B",
+    "address": "D",
+    "lon": "E",
+    "lat": "F",
+    "contact": "G",
+    "phone": "H",
+    "opening_hours": "I",
+    "services": "J",
+    "host_type": "K",
+}
+
+
+def test_every_station_sheet_is_read_with_merged_cells_carried_down():
+    table = read_rows(office_workbook(), "xlsx")
+    got = [(r.sheet, r.number, r.values) for r in table.rows]
+    manas = {"contact": None, "phone": None, "host_type": None}
+    assert got == [
+        (
+            "玛纳斯县",
+            4,
+            {
+                "name": "玛纳斯县总工会驿站",
+                "address": "团结路1号",
+                "lon": 86.21,
+                "lat": 44.3,
+                "contact": "王女士",
+                "phone": "0994-6612345",
+                "opening_hours": "全天24小时",
+                "services": "饮水、充电",
+                "host_type": "工会",
+            },
+        ),
+        (
+            "玛纳斯县",
+            5,
+            {
+                **manas,
+                "name": "凤凰镇驿站",
+                "address": "凤凰路2号",
+                "lon": 86.3,
+                "lat": 44.4,
+                "opening_hours": "全天24小时",
+                "services": "饮水、充电",
+            },
+        ),
+        (
+            "玛纳斯县",
+            6,
+            {
+                **manas,
+                "name": "乐土驿站",
+                "address": "乐土驿路3号",
+                "lon": "８６．１",  # the values engineer's parse_station reads these
+                "lat": "４４．２",
+                "contact": "李先生",
+                "opening_hours": "8:00-20:00",
+                "services": "饮水、充电",
+                "host_type": "社区",
+            },
+        ),
+        (
+            "呼图壁县",
+            2,
+            {"name": "呼图壁驿站", "lon": "86.9", "lat": "44.2", "contact": "张三"}
+            | {"datum": "百度"},
+        ),
+        (
+            "呼图壁县",
+            3,
+            {"name": "雀尔沟驿站", "lon": "86.88", "lat": "44.19"}
+            | {"contact": None, "datum": None},
+        ),
+        (
+            "呼图壁县",
+            4,
+            {"name": "五工台驿站", "lon": None, "lat": None} | {"contact": None, "datum": None},
+        ),
+    ]
+    assert [dict(r.columns) for r in table.rows[:3]] == [MANAS_COLUMNS] * 3
+    assert dict(table.rows[3].columns) == {
+        "name": "A",
+        "lon": "B",
+        "lat": "B",
+        "contact": "C",
+        "datum": "D",
+    }
+
+
+def test_notes_say_which_sheets_columns_and_rows_were_skipped_and_where():
+    table = read_rows(office_workbook(), "xlsx")
+    m = "第 2 张表“玛纳斯县”"
+    assert [(n.sheet, n.row, n.column, n.message_zh) for n in table.notes] == [
+        SHEET_NOTES["guide"],
+        ("玛纳斯县", None, None, f"{m}：第 3 行是表头（第 1–2 行为标题等，未读入）；读入 3 行驿站"),
+        ("玛纳斯县", 3, "A", f"{m}第 3 行 A 列：“序号”列不是驿站字段，已忽略（无需修改）"),
+        (
+            "玛纳斯县",
+            3,
+            "C",
+            f"{m}第 3 行 C 列：隐藏列“所属乡镇（街道）”未读入；如需读入，请取消隐藏",
+        ),
+        ("玛纳斯县", 3, "L", f"{m}第 3 行 L 列：“备注”列不是驿站字段，已忽略（无需修改）"),
+        (
+            "玛纳斯县",
+            8,
+            "A",
+            f"{m}第 8 行 A 列：“合计：3个”是合计或说明行，不是驿站，已跳过（无需修改）",
+        ),
+        (
+            "玛纳斯县",
+            9,
+            "A",
+            f"{m}第 9 行 A 列：“注：坐标为百度坐标”是合计或说明行，不是驿站，已跳过（无需修改）",
+        ),
+        ("玛纳斯县", 4, "I", f"{m}第 4 行 I 列：第 4–5 行的此列是合并单元格，其值已用于其中每一行"),
+        ("玛纳斯县", 4, "J", f"{m}第 4 行 J 列：第 4–6 行的此列是合并单元格，其值已用于其中每一行"),
+        ("呼图壁县", None, None, "第 3 张表“呼图壁县”：第 1 行是表头；读入 3 行驿站"),
+        (
+            "旧表",
+            None,
+            None,
+            "第 4 张表“旧表”：此表是隐藏的工作表，未读入；如其中有驿站，请取消隐藏",
+        ),
+    ]
+    english = [n.message for n in table.notes]
+    assert english[1] == (
+        'Sheet 2 "玛纳斯县": header in row 3 (rows 1-2 above it are not read); '
+        "3 station row(s) read"
+    )
+    assert english[5] == (
+        "Sheet 2 \"玛纳斯县\", row 8, column A: '合计：3个' is a total or note row, "
+        "not a station: skipped (nothing to fix)"
+    )
+
+
+def test_a_coordinate_cell_is_split_and_a_lat_lon_order_is_swapped_with_a_note():
+    rows = read_rows(office_workbook(), "xlsx").rows
+    swapped, bad = rows[4], rows[5]
+    assert [(n.field, n.sheet, n.row, n.column, n.message_zh) for n in swapped.notes] == [
+        (
+            "lat",
+            "呼图壁县",
+            3,
+            "B",
+            "第 3 张表“呼图壁县”第 3 行 B 列：坐标“44.19,86.88”看起来是纬度在前，"
+            "已按经度 86.88、纬度 44.19 读入：请在地图上核对位置",
+        )
+    ]
+    assert rows[3].notes == () and rows[3].errors == ()
+    assert [(e.field, e.row, e.column, e.message_zh) for e in bad.errors] == [
+        (
+            "lon",
+            4,
+            "B",
+            "第 3 张表“呼图壁县”第 4 行 B 列：坐标“86.9”不是“经度,纬度”两个数："
+            "请写成如 86.214,44.305",
+        )
+    ]
+    assert "are not two numbers lon,lat: write them as 86.214,44.305" in bad.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "lon", "lat"),
+    [
+        ("坐标（经度,纬度）", "86.214, 44.305", "86.214", "44.305"),
+        ("经纬度", "(86.214 44.305)", "86.214", "44.305"),
+        ("坐标(纬度,经度)", "44.305;86.214", "86.214", "44.305"),
+        ("坐标（纬度，经度）", "86.214,44.305", "86.214", "44.305"),  # clearly lon first
+        ("坐标", "８６．２１４，４４．３０５", "86.214", "44.305"),
+        ("坐标", "-70.25,-33.5", "-70.25", "-33.5"),  # outside China: kept as written
+    ],
+)
+def test_coordinate_cells_in_the_forms_offices_write(header, cell, lon, lat):
+    book = openpyxl.Workbook()
+    book.active.append(["名称", header])
+    book.active.append(["A", cell])
+    [row] = read_rows(workbook_bytes(book), "xlsx").rows
+    assert (row.values["lon"], row.values["lat"]) == (lon, lat)
+
+
+def test_a_location_error_from_checking_values_points_at_its_column():
+    from stationmap.station_fields import FieldError, InvalidStation, parse_station
+
+    rows = read_rows(office_workbook(), "xlsx").rows
+    broken = dict(rows[1].values, phone="call me")
+    with pytest.raises(InvalidStation) as caught:
+        parse_station(broken)
+    [error] = [e for e in rows[1].errors_with(caught.value.errors) if e.field == "phone"]
+    assert (error.field, error.sheet, error.row, error.column) == ("phone", "玛纳斯县", 5, "H")
+    # the reader's own error wins over a second one about the same field
+    plain = FieldError("lon", "is required")
+    assert rows[5].errors_with([plain]) == list(rows[5].errors)
+
+
+def test_header_found_under_title_rows_in_csv_too_with_total_rows_skipped():
+    text = (
+        "呼图壁县驿站名单,,\r\n填报单位：呼图壁县总工会,,\r\n驿站名称,经度,纬度\r\n"
+        "呼图壁驿站,86.9,44.2\r\n,,\r\n合计：1个,,\r\n"
+    )
+    for data in (text.encode("gbk"), text.encode("utf-8-sig")):
+        table = read_rows(data, "csv")
+        assert [(r.sheet, r.number, r.values) for r in table.rows] == [
+            (None, 4, {"name": "呼图壁驿站", "lon": "86.9", "lat": "44.2"})
+        ]
+        assert [(n.row, n.column, n.message_zh) for n in table.notes] == [
+            (None, None, "第 3 行是表头（第 1–2 行为标题等，未读入）；读入 1 行驿站"),
+            (6, "A", "第 6 行 A 列：“合计：1个”是合计或说明行，不是驿站，已跳过（无需修改）"),
+        ]
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("联系人", "contact"),
+        ("负责人", "contact"),
+        ("驿站类型", "host_type"),
+        ("类型", "host_type"),
+        ("驿站名称", "name"),
+        ("详细地址", "address"),
+        ("联系电话", "phone"),
+        ("服务内容", "services"),
+        ("坐标系", "datum"),
+        ("坐标类型", "datum"),
+        ("坐标来源", "datum"),
+        ("开放时间（必填）", "opening_hours"),
+        ("＊联系电话：", "phone"),
+        (" 详细\n地址 ", "address"),
+        ("【服务内容】", None),  # the whole header in brackets names nothing
+    ],
+)
+def test_header_aliases_and_decorations(header, field):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    name = [] if field == "name" else ["名称"]
+    writer.writerow(["经度", "纬度", *name, header])
+    writer.writerow(["86", "44", *(["A"] if name else []), "x"])
+    [row] = read_rows(out.getvalue().encode(), "csv").rows
+    expected = {"lon": "86", "lat": "44"} | ({"name": "A"} if name else {})
+    assert row.values == expected | ({field: "x"} if field else {})
+
+
+def test_full_width_headers_match():
+    data = "名称,ＬＯＮ,ｌａｔｉｔｕｄｅ\nA,86,44\n".encode()
+    [row] = read_rows(data, "csv").rows
+    assert row.values == {"name": "A", "lon": "86", "lat": "44"}
+
+
+def test_no_station_header_anywhere_is_refused_naming_the_sheet():
+    book = openpyxl.Workbook()
+    book.active.title = "驿站名单"
+    book.active.append(["玛纳斯县驿站名单"])
+    book.active.append(["站名", "位置"])
+    book.active.append(["A", "B"])
+    with pytest.raises(TableError) as caught:
+        read_rows(workbook_bytes(book), "xlsx")
+    assert caught.value.message_zh == (
+        "第 1 张表“驿站名单”：找不到表头（前 30 行中）。请确认表头行含有“名称”“经度”“纬度”等列名"
+    )
+    assert caught.value.sheet == "驿站名单"
+    assert str(caught.value).startswith('Sheet 1 "驿站名单": no header row found')
+
+
+def test_a_hidden_required_column_is_refused_with_how_to_fix():
+    book = openpyxl.Workbook()
+    book.active.append(["名称", "经度", "纬度"])
+    book.active.append(["A", 86, 44])
+    book.active.column_dimensions["C"].hidden = True
+    with pytest.raises(TableError) as caught:
+        read_rows(workbook_bytes(book), "xlsx")
+    assert caught.value.message_zh == (
+        "第 1 张表“Sheet”第 1 行：表头有问题：C 列“纬度”是隐藏列：请取消隐藏。"
+    )
+    assert (caught.value.sheet, caught.value.row) == ("Sheet", 1)
