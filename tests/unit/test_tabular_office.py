@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import time
+import zipfile
 
 import openpyxl
 import pytest
 
-from stationmap.tabular import TableError, read_rows
+from stationmap.tabular import TableError, read_rows, sheets
 
 SHEET_NOTES = {
     "guide": (
@@ -383,3 +386,132 @@ def test_a_hidden_required_column_is_refused_with_how_to_fix():
         "第 1 张表“Sheet”第 1 行：表头有问题：C 列“纬度”是隐藏列：请取消隐藏。"
     )
     assert (caught.value.sheet, caught.value.row) == ("Sheet", 1)
+
+
+# --- caps: cost follows the stored cells, not the size a sheet declares ----------------
+
+
+def small_workbook() -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["名称", "经度", "纬度"])
+    book.active.append(["A", 86, 44])
+    return workbook_bytes(book)
+
+
+def hostile(rows_xml: str, dimension: str, after: str = "") -> bytes:
+    """:func:`small_workbook` with ``rows_xml`` added to its sheet, which declares
+    ``dimension``; ``after`` goes after the sheet data (merged ranges)."""
+    data = small_workbook()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{dimension}"/>', xml)
+    xml = xml.replace("</sheetData>", rows_xml + "</sheetData>" + after)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            part = xml.encode() if info.filename == "xl/worksheets/sheet1.xml" else src.read(info)
+            dst.writestr(info.filename, part)
+    return out.getvalue()
+
+
+def timed_read(data: bytes) -> tuple[float, list[tuple[int, dict[str, object]]] | TableError]:
+    start = time.perf_counter()
+    try:
+        result: list[tuple[int, dict[str, object]]] | TableError = [
+            (r.number, r.values) for r in read_rows(data, "xlsx").rows
+        ]
+    except TableError as exc:
+        result = exc
+    return time.perf_counter() - start, result
+
+
+def test_a_value_at_row_two_billion_is_refused_at_once_naming_the_limit():
+    data = hostile(
+        '<row r="2000000000"><c r="A2000000000" t="inlineStr"><is><t>x</t></is></c></row>',
+        "A1:C2000000000",
+    )
+    assert len(data) < 6_000  # the issue's file was 1.6 KB and held a worker 30 s
+    seconds, error = timed_read(data)
+    assert seconds < 2.0
+    assert isinstance(error, TableError)
+    assert error.message_zh == (
+        "第 1 张表“Sheet”第 2000000000 行 A 列：有内容超出 Excel 最大行号 1,048,576（上限）："
+        "请删除该内容或用 Excel 重新保存此表"
+    )
+    assert "beyond Excel's last row 1,048,576 (the limit)" in str(error)
+
+
+def test_a_value_in_column_xfd_is_refused_at_once_naming_the_limit():
+    seconds, error = timed_read(hostile('<row r="3"><c r="XFD3"><v>1</v></c></row>', "A1:XFD3"))
+    assert seconds < 2.0
+    assert isinstance(error, TableError)
+    assert (error.sheet, error.row, error.column) == ("Sheet", 3, "XFD")
+    assert error.message_zh == (
+        "第 1 张表“Sheet”第 3 行 XFD 列：有内容超出 200 列的上限（GR 列之后）："
+        "请删除该列的内容后重新上传"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows_xml", "dimension", "after"),
+    [
+        ('<row r="3"><c r="XFD3" s="0"/></row>', "A1:XFD1048576", ""),  # formatting only
+        (
+            "",
+            "A1:XFD1048576",
+            '<mergeCells count="1"><mergeCell ref="A5:XFD1048576"/></mergeCells>',
+        ),
+        ('<row r="1048576" hidden="1"/>', "A1:C1048576", ""),
+    ],
+)
+def test_a_sheet_declaring_its_whole_grid_reads_its_stored_cells_quickly(
+    rows_xml, dimension, after
+):
+    seconds, rows = timed_read(hostile(rows_xml, dimension, after))
+    assert seconds < 2.0
+    assert rows == [(2, {"name": "A", "lon": 86, "lat": 44})]
+
+
+def test_a_station_far_below_the_others_is_read_without_walking_the_gap():
+    seconds, rows = timed_read(
+        hostile(
+            '<row r="1000000"><c r="A1000000" t="inlineStr"><is><t>B</t></is></c>'
+            '<c r="B1000000"><v>87</v></c><c r="C1000000"><v>45</v></c></row>',
+            "A1:C1000000",
+        )
+    )
+    assert seconds < 1.0  # openpyxl's iter_rows yields each of the 999,997 empty rows
+    assert rows == [
+        (2, {"name": "A", "lon": 86, "lat": 44}),
+        (1000000, {"name": "B", "lon": 87, "lat": 45}),
+    ]
+
+
+def test_too_many_rows_are_refused_naming_the_limit(monkeypatch):
+    monkeypatch.setattr(sheets, "MAX_DATA_ROWS", 3)
+    text = "名称,经度,纬度\n" + "".join(f"S{i},86,44\n" for i in range(3))
+    with pytest.raises(TableError) as caught:
+        read_rows(text.encode(), "csv")
+    assert caught.value.message_zh == (
+        "第 4 行：文件中有内容的行超过 3 行的上限：请分成几个较小的文件后上传"
+    )
+    assert len(read_rows(text[: text.rindex("S2")].encode(), "csv").rows) == 2
+
+
+def test_too_wide_a_csv_is_refused_naming_the_limit():
+    text = "名称,经度,纬度\nA,86,44" + "," * 300 + "x\n"
+    with pytest.raises(TableError, match=r"beyond column GR \(the limit of 200 columns\)"):
+        read_rows(text.encode(), "csv")
+
+
+def test_reading_stops_at_its_deadline_with_a_message_naming_it():
+    with pytest.raises(TableError) as caught:
+        read_rows(small_workbook(), "xlsx", max_seconds=0)
+    assert caught.value.message_zh == (
+        "第 1 张表“Sheet”第 1 行：读取超过 0 秒的上限，已停止："
+        "文件太大或太复杂，请分成几个较小的文件后上传"
+    )
+    assert "stopped at the limit of 0 seconds" in str(caught.value)
