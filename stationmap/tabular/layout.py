@@ -87,10 +87,14 @@ class TableRow:
         )
 
     def errors_with(self, errors: Iterable[FieldError]) -> list[FieldError]:
-        """The reader's errors and ``errors`` located, without a second error for a field
-        the reader already refused."""
-        refused = {e.field for e in self.errors}
-        return [*self.errors, *(self.locate(e) for e in errors if e.field not in refused)]
+        """The reader's errors and ``errors`` located, without a second error about a
+        field, or a cell, the reader already refused (a bad 坐标 cell gives lon and lat)."""
+        fields = {e.field for e in self.errors}
+        cells = {self.columns.get(e.field) for e in self.errors} - {None}
+        kept = [
+            e for e in errors if e.field not in fields and self.columns.get(e.field) not in cells
+        ]
+        return [*self.errors, *(self.locate(e) for e in kept)]
 
 
 @dataclass

@@ -303,8 +303,13 @@ def test_a_location_error_from_checking_values_points_at_its_column():
     [error] = [e for e in rows[1].errors_with(caught.value.errors) if e.field == "phone"]
     assert (error.field, error.sheet, error.row, error.column) == ("phone", "玛纳斯县", 5, "H")
     # the reader's own error wins over a second one about the same field
-    plain = FieldError("lon", "is required")
-    assert rows[5].errors_with([plain]) == list(rows[5].errors)
+    # (a bad 坐标 cell gives no second error about lon or lat) but not one about another
+    required = [FieldError("lat", "is required"), FieldError("lon", "is required")]
+    other = FieldError("datum", "unknown datum")
+    assert rows[5].errors_with([*required, other]) == [
+        *rows[5].errors,
+        FieldError("datum", "unknown datum", 4, sheet="呼图壁县", column="D"),
+    ]
 
 
 def test_header_found_under_title_rows_in_csv_too_with_total_rows_skipped():
