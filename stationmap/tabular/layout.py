@@ -24,7 +24,7 @@ from stationmap.tabular.columns import (
     column_letter,
     header_text,
 )
-from stationmap.tabular.sheets import Grid
+from stationmap.tabular.sheets import Budget, Grid
 
 HEADER_SCAN_ROWS = 30  # the header is among a sheet's first 30 rows with a value
 COORDINATES = "coordinates"  # the pseudo-field of a 坐标 "lon,lat" column
@@ -283,7 +283,9 @@ def _skip_note(grid: Grid, row: int, values: dict[int, object]) -> FieldError | 
     )
 
 
-def _sheet_rows(grid: Grid, header: _Header, columns: dict[int, str], table: Table) -> int:
+def _sheet_rows(
+    grid: Grid, header: _Header, columns: dict[int, str], table: Table, budget: Budget
+) -> int:
     """Append ``grid``'s station rows to ``table``; the number of rows read."""
     merges = _Merges(grid, header.row + 1, columns)
     lat_first = False
@@ -299,6 +301,7 @@ def _sheet_rows(grid: Grid, header: _Header, columns: dict[int, str], table: Tab
     for number, values in grid.rows:
         if number <= header.row:
             continue
+        budget.check_time(grid, number)
         own = {c: v for c, v in values.items() if c in columns}
         coordinates = [v for c, v in own.items() if columns[c] in ("lat", "lon", COORDINATES)]
         if not coordinates and (note := _skip_note(grid, number, values)) is not None:
@@ -358,7 +361,7 @@ def _sheet_rows(grid: Grid, header: _Header, columns: dict[int, str], table: Tab
     return count
 
 
-def read_grids(grids: list[Grid]) -> Table:
+def read_grids(grids: list[Grid], budget: Budget | None = None) -> Table:
     """The station rows of every sheet that has a station header; notes for the rest.
 
     Raises
@@ -367,6 +370,7 @@ def read_grids(grids: list[Grid]) -> Table:
         When no sheet has a station header, or a station header has duplicate or
         missing columns.
     """
+    budget = budget or Budget()
     table = Table()
     taken = 0
     headerless: list[Grid] = []
@@ -396,7 +400,7 @@ def read_grids(grids: list[Grid]) -> Table:
             continue
         at = len(table.notes)
         columns = _columns(grid, header, table)
-        count = _sheet_rows(grid, header, columns, table)
+        count = _sheet_rows(grid, header, columns, table, budget)
         taken += 1
         above = f"（第 1–{header.row - 1} 行为标题等，未读入）" if header.row > 1 else ""
         above_en = f" (rows 1-{header.row - 1} above it are not read)" if header.row > 1 else ""

@@ -48,10 +48,10 @@ def read_rows(data: bytes, fmt: Format, *, max_seconds: float = MAX_READ_SECONDS
     """
     budget = Budget(max_seconds)
     if fmt == "csv":
-        return read_grids([csv_grid(_csv_rows(data), budget)])
+        return read_grids([csv_grid(_csv_rows(data), budget)], budget)
     if fmt == "xlsx":
         check_zip(data)
-        return read_grids(xlsx_grids(data, budget))
+        return read_grids(xlsx_grids(data, budget), budget)
     if fmt == "geojson":
         return Table([TableRow(number, values) for number, values in _read_geojson(data)])
     raise ValueError(f"unknown table format {fmt!r}")

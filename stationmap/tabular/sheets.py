@@ -84,15 +84,19 @@ class Budget:
         self.max_seconds = max_seconds
         self.rows = 0
 
-    def check_time(self, grid: Grid, row: int | None = None) -> None:
+    def check_time(self, grid: Grid | None = None, row: int | None = None) -> None:
         if time.monotonic() > self.deadline:
-            raise grid.error(
+            en = (
                 f"reading stopped at the limit of {self.max_seconds:g} seconds; the file "
-                "is too large or too complex: split it into smaller files",
-                f"读取超过 {self.max_seconds:g} 秒的上限，已停止：文件太大或太复杂，"
-                "请分成几个较小的文件后上传",
-                row,
+                "is too large or too complex: split it into smaller files"
             )
+            zh = (
+                f"读取超过 {self.max_seconds:g} 秒的上限，已停止：文件太大或太复杂，"
+                "请分成几个较小的文件后上传"
+            )
+            if grid is None:
+                raise TableError(en[:1].upper() + en[1:], message_zh=zh)
+            raise grid.error(en, zh, row)
 
     def add_row(self, grid: Grid, row: int, column: int) -> None:
         self.rows += 1
@@ -206,6 +210,7 @@ def _sheet_grid(sheet: Any, index: int, budget: Budget) -> Grid:
         except TableError:
             raise
         except Exception as exc:  # openpyxl raises many kinds on a damaged sheet
+            budget.check_time(grid, number)
             raise grid.error(
                 f"the sheet cannot be read after row {number} ({exc}): save it again in Excel",
                 f"第 {number} 行之后无法读取（{exc}）：请用 Excel 重新保存此文件",
@@ -213,6 +218,20 @@ def _sheet_grid(sheet: Any, index: int, budget: Budget) -> Grid:
     grid.merges = _merges(parser, grid)
     grid.hidden_columns = _hidden_columns(parser)
     return grid
+
+
+class _TimedFile(io.BytesIO):
+    """The workbook's bytes, checking the deadline on every read: openpyxl reads each
+    part (shared strings, sheets) through it in chunks, so no part, however large or
+    slow to parse, runs past the deadline."""
+
+    def __init__(self, data: bytes, budget: Budget) -> None:
+        super().__init__(data)
+        self.budget = budget
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        self.budget.check_time()
+        return super().read(size)
 
 
 def xlsx_grids(data: bytes, budget: Budget) -> list[Grid]:
@@ -226,8 +245,11 @@ def xlsx_grids(data: bytes, budget: Budget) -> list[Grid]:
             "leave OPENPYXL_DEFUSEDXML unset"
         )
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(_TimedFile(data, budget), read_only=True, data_only=True)
+    except TableError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        budget.check_time()  # or wraps the deadline's error in its own
         raise TableError(
             f"The workbook cannot be read: {exc}",
             message_zh=f"无法读取此工作簿（{exc}）：请用 Excel 打开后另存为 .xlsx 再上传",

@@ -516,7 +516,23 @@ def test_reading_stops_at_its_deadline_with_a_message_naming_it():
     with pytest.raises(TableError) as caught:
         read_rows(small_workbook(), "xlsx", max_seconds=0)
     assert caught.value.message_zh == (
-        "第 1 张表“Sheet”第 1 行：读取超过 0 秒的上限，已停止："
-        "文件太大或太复杂，请分成几个较小的文件后上传"
+        "读取超过 0 秒的上限，已停止：文件太大或太复杂，请分成几个较小的文件后上传"
     )
     assert "stopped at the limit of 0 seconds" in str(caught.value)
+
+
+def test_the_deadline_also_stops_openpyxl_inside_a_large_part():
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("驿站")
+    sheet.append(["名称", "经度", "纬度", "详细地址"])
+    for i in range(20_000):  # 40,000 distinct shared strings, parsed as the book opens
+        sheet.append([f"驿站{i}", 86, 44, f"某路{i}号"])
+    data = workbook_bytes(book)
+    start = time.perf_counter()
+    with pytest.raises(TableError) as caught:
+        read_rows(data, "xlsx", max_seconds=0.2)
+    assert time.perf_counter() - start < 3.0  # reading it all takes far longer on 2 cores
+    assert caught.value.sheet is None  # stopped while the book opened, before any sheet
+    assert caught.value.message_zh.endswith(
+        "读取超过 0.2 秒的上限，已停止：文件太大或太复杂，请分成几个较小的文件后上传"
+    )
