@@ -73,7 +73,12 @@ def _numbered(
         except StopIteration:
             return
         except errors as exc:
-            raise TableError(f"Row {number + 1} cannot be read: {exc}", row=number + 1) from exc
+            raise TableError(
+                f"Row {number + 1} cannot be read: {exc}",
+                row=number + 1,
+                message_zh=f"第 {number + 1} 行无法读取（{exc}）：请检查该行的引号，"
+                "或用 Excel 另存为“CSV UTF-8”后上传",
+            ) from exc
         number += 1
         yield number, list(cells)
 
@@ -92,7 +97,9 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
             raise TableError(
                 f"Cannot read the text: it is not {first} (invalid byte at position "
                 f"{utf8_error.start}) and not GBK/GB18030 (invalid byte at position "
-                f"{gb_error.start}). Save it as 'CSV UTF-8'."
+                f"{gb_error.start}). Save it as 'CSV UTF-8'.",
+                message_zh="无法识别文件的文字编码（不是 UTF-8，也不是 GBK）："
+                "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后上传",
             ) from None
     header = re.sub(r'"[^"]*"', "", text.lstrip("\r\n").split("\n", 1)[0])
     delimiter = max((",", ";", "\t"), key=header.count)  # ties go to ","

@@ -536,3 +536,27 @@ def test_the_deadline_also_stops_openpyxl_inside_a_large_part():
     assert caught.value.message_zh.endswith(
         "读取超过 0.2 秒的上限，已停止：文件太大或太复杂，请分成几个较小的文件后上传"
     )
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "start"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "a.xls", "这是旧版 Excel .xls 文件"),
+        (b"", "a.csv", "文件是空的"),
+        (b"<html><body></body></html>", "a.csv", "这像是网页或 XML 文件"),
+        (b"%PDF-1.4", "a.pdf", "这不是表格文件"),
+        (b"name,lat,lon\n", "a.xlsx", "文件名是 .xlsx，但内容不是 Excel 工作簿"),
+        (b"PK\x03\x04broken", "a.xlsx", "工作簿已损坏"),
+        (b"\xff\xff\xff,lat\n", "a.csv", "无法识别文件的文字编码"),
+        ('名称,经度,纬度\nA,86,"'.encode() + b"x" * 140_000 + b'"\n', "a.csv", "第 2 行无法读取"),
+    ],
+)
+def test_a_file_refused_is_refused_in_chinese_saying_how_to_fix(data, name, start):
+    from stationmap.tabular import detect_format
+
+    with pytest.raises(TableError) as caught:
+        read_rows(data, detect_format(data, name))
+    assert caught.value.message_zh.startswith(start)
+    assert "：请" in caught.value.message_zh
+    assert caught.value.field_error().text("zh") == caught.value.message_zh
+    assert caught.value.field_error().text("en") == str(caught.value)
