@@ -20,7 +20,14 @@ from stationmap.models import Station
 from stationmap.services.revisions import Actor
 from stationmap.services.stations import SaveResult, save_inputs
 from stationmap.station_fields import FieldError, InvalidStation, StationInput, parse_station
-from stationmap.tabular import Format, TableError, detect_format, read_rows, write_table
+from stationmap.tabular import (
+    Format,
+    TableError,
+    TableRow,
+    detect_format,
+    read_rows,
+    write_table,
+)
 
 EXTRA_COLUMNS = ("district_code", "demo")
 
@@ -86,7 +93,7 @@ def check_file(data: bytes, filename: str | None = None) -> CheckedFile:
     except TableError as exc:
         return CheckedFile(errors=[exc.field_error()])
     checked = CheckedFile(notes=list(table.notes), rows=len(table.rows))
-    seen: dict[str, int] = {}
+    seen: dict[str, TableRow] = {}
     for row in table.rows:
         try:
             item = parse_station(row.values)
@@ -97,11 +104,18 @@ def check_file(data: bytes, filename: str | None = None) -> CheckedFile:
             checked.errors.extend(row.errors)
             continue
         if item.code is not None:
-            if item.code in seen:
-                error = FieldError("code", f"{item.code} is also on row {seen[item.code]}")
+            if (first := seen.get(item.code)) is not None:
+                sheet_en = f'sheet "{first.sheet}", ' if first.sheet is not None else ""
+                sheet_zh = f"“{first.sheet}”表" if first.sheet is not None else ""
+                error = FieldError(
+                    "code",
+                    f"{item.code} is also on {sheet_en}row {first.number}: keep one of them",
+                    message_zh=f"编号 {item.code} 与{sheet_zh}第 {first.number} 行重复："
+                    "同一编号只能出现一次，请删除或改正其中一行",
+                )
                 checked.errors.append(row.locate(error))
                 continue
-            seen[item.code] = row.number
+            seen[item.code] = row
         notes = (*row.notes, *(row.locate(n) for n in item.notes))
         checked.inputs.append(replace(item, notes=notes))
     if not table.rows:

@@ -106,3 +106,46 @@ def test_an_office_workbook_previews_with_notes_and_a_bad_cell_is_named(app):
             "第 3 张表“二区”第 2 行 B 列：坐标“86.9”不是“经度,纬度”两个数：请写成如 86.214,44.305",
         )
     ]
+
+
+def _two_sheets(second_rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.title = "一区"
+    book.active.append(["编号", "名称", "坐标"])
+    book.active.append(["652324-0001", "甲", "86.2,44.3"])
+    other = book.create_sheet("二区")
+    other.append(["序号", "编号", "名称", "坐标"])
+    for row in second_rows:
+        other.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_checking_a_file_names_sheet_row_and_column_of_every_error():
+    from stationmap.services.transfer import check_file
+
+    checked = check_file(
+        _two_sheets([[1, "652324-0001", "乙", "86.3,44.4"], [2, None, "丙", "86.3,91"]]),
+        "名单.xlsx",
+    )
+    assert [(e.field, e.sheet, e.row, e.column) for e in checked.errors] == [
+        ("code", "二区", 2, "B"),
+        ("lat", "二区", 3, "D"),
+    ]
+    assert checked.errors[0].message_zh == (
+        "编号 652324-0001 与“一区”表第 2 行重复：同一编号只能出现一次，请删除或改正其中一行"
+    )
+    assert checked.errors[0].message == (
+        '652324-0001 is also on sheet "一区", row 2: keep one of them'
+    )
+
+
+def test_a_swapped_coordinate_cell_note_reaches_the_station():
+    from stationmap.services.transfer import check_file
+
+    checked = check_file(_two_sheets([[1, None, "乙", "44.4，86.3"]]), "名单.xlsx")
+    assert checked.errors == []
+    second = checked.inputs[1]
+    assert (second.lat, second.lon) == (44.4, 86.3)
+    assert [(n.field, n.sheet, n.row, n.column) for n in second.notes] == [("lat", "二区", 2, "D")]
