@@ -115,17 +115,49 @@ def _note(
 
 @dataclass
 class _Header:
-    row: int
+    row: int  # the last header row: data follow it
     targets: dict[int, str]  # column -> field, read-only column or ``coordinates``
     texts: dict[int, str]
+    first: int = 0  # the first header row, when a second row names sub-columns
+
+    @property
+    def rows_text(self) -> tuple[str, str]:
+        if self.first and self.first != self.row:
+            return f"第 {self.first}–{self.row} 行", f"rows {self.first}-{self.row}"
+        return f"第 {self.row} 行", f"row {self.row}"
+
+
+def _header_row(values: dict[int, object]) -> tuple[dict[int, str], dict[int, str]]:
+    texts = {c: str(v) for c, v in values.items() if isinstance(v, str)}
+    targets = {c: t for c, text in texts.items() if (t := header_target(text)) is not None}
+    return texts, targets
+
+
+def _is_station_header(targets: dict[int, str]) -> bool:
+    found = set(targets.values())  # a station header names a coordinate column
+    return len(found) >= 2 and bool(found & {"lat", "lon", COORDINATES})
 
 
 def _find_header(grid: Grid) -> _Header | None:
-    for number, values in grid.rows[:HEADER_SCAN_ROWS]:
-        texts = {c: str(v) for c, v in values.items() if isinstance(v, str)}
-        targets = {c: t for c, text in texts.items() if (t := header_target(text)) is not None}
-        found = set(targets.values())  # a station header names a coordinate column
-        if len(found) >= 2 and found & {"lat", "lon", COORDINATES}:
+    """The first row naming station columns; with the row below it when that one names
+    only sub-columns (坐标 over 经度 | 纬度)."""
+    scanned = grid.rows[:HEADER_SCAN_ROWS]
+    for index, (number, values) in enumerate(scanned):
+        texts, targets = _header_row(values)
+        if index + 1 < len(scanned) and targets:
+            below_number, below = scanned[index + 1]
+            below_texts, below_targets = _header_row(below)
+            if (
+                below_number == number + 1
+                and below_targets
+                and len(below_targets) == len(below)  # nothing but column names
+            ):
+                both_texts = {**texts, **below_texts}  # 经度 under 坐标 replaces it
+                both = {**targets, **below_targets}
+                both = {c: both[c] for c in both_texts if c in both}
+                if _is_station_header(both):
+                    return _Header(below_number, both, both_texts, first=number)
+        if _is_station_header(targets):
             return _Header(number, targets, texts)
     return None
 
@@ -402,14 +434,17 @@ def read_grids(grids: list[Grid], budget: Budget | None = None) -> Table:
         columns = _columns(grid, header, table)
         count = _sheet_rows(grid, header, columns, table, budget)
         taken += 1
-        above = f"（第 1–{header.row - 1} 行为标题等，未读入）" if header.row > 1 else ""
-        above_en = f" (rows 1-{header.row - 1} above it are not read)" if header.row > 1 else ""
+        top = header.first or header.row
+        span_zh, span_en = ("1", "row 1") if top == 2 else (f"1–{top - 1}", f"rows 1-{top - 1}")
+        above = f"（第 {span_zh} 行为标题等，未读入）" if top > 1 else ""
+        above_en = f" ({span_en} above it not read)" if top > 1 else ""
+        rows_zh, rows_en = header.rows_text
         table.notes.insert(
             at,
             _note(
                 grid,
-                f"header in row {header.row}{above_en}; {count} station row(s) read",
-                f"第 {header.row} 行是表头{above}；读入 {count} 行驿站",
+                f"header in {rows_en}{above_en}; {count} station row(s) read",
+                f"{rows_zh}是表头{above}；读入 {count} 行驿站",
             ),
         )
     if not taken:

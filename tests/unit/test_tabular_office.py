@@ -239,8 +239,7 @@ def test_notes_say_which_sheets_columns_and_rows_were_skipped_and_where():
     ]
     english = [n.message for n in table.notes]
     assert english[1] == (
-        'Sheet 2 "玛纳斯县": header in row 3 (rows 1-2 above it are not read); '
-        "3 station row(s) read"
+        'Sheet 2 "玛纳斯县": header in row 3 (rows 1-2 above it not read); 3 station row(s) read'
     )
     assert english[5] == (
         "Sheet 2 \"玛纳斯县\", row 8, column A: '合计：3个' is a total or note row, "
@@ -560,3 +559,26 @@ def test_a_file_refused_is_refused_in_chinese_saying_how_to_fix(data, name, star
     assert "：请" in caught.value.message_zh
     assert caught.value.field_error().text("zh") == caught.value.message_zh
     assert caught.value.field_error().text("en") == str(caught.value)
+
+
+def test_a_two_row_header_with_sub_columns_under_a_merged_coordinate_header():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "驿站"
+    sheet.append(["昌吉市驿站名单"])
+    sheet.append(["序号", "驿站名称", "坐标", None, "负责人"])
+    sheet.append([None, None, "经度", "纬度", None])
+    for merged in ("A2:A3", "B2:B3", "C2:D2", "E2:E3"):
+        sheet.merge_cells(merged)
+    sheet.append([1, "昌吉驿站", 87.3, 44.0, "马女士"])
+    table = read_rows(workbook_bytes(book), "xlsx")
+    assert [(r.number, r.values, dict(r.columns)) for r in table.rows] == [
+        (
+            4,
+            {"name": "昌吉驿站", "lon": 87.3, "lat": 44.0, "contact": "马女士"},
+            {"name": "B", "lon": "C", "lat": "D", "contact": "E"},
+        )
+    ]
+    assert table.notes[0].message_zh == (
+        "第 1 张表“驿站”：第 2–3 行是表头（第 1 行为标题等，未读入）；读入 1 行驿站"
+    )
