@@ -145,10 +145,10 @@ def csv_grid(rows: Iterator[tuple[int, list[object]]], budget: Budget) -> Grid:
     """A CSV file's numbered rows as a grid (no title, merges or hidden columns)."""
     grid = Grid()
     for number, cells in rows:
+        budget.check_time(grid, number)  # empty rows too: a file of line breaks is no cheaper
         values = {i: v for i, cell in enumerate(cells) if (v := clean(cell)) is not None}
         if values:
             budget.add_row(grid, number, max(values))
-            budget.check_time(grid, number)
             grid.rows.append((number, values))
     return grid
 

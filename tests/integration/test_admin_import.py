@@ -299,7 +299,7 @@ def _bomb_xlsx() -> bytes:
 
 @pytest.mark.parametrize(
     ("limit", "message"),
-    [(None, "zip bomb"), (1_000_000, "unpacks to more than 1,000,000 bytes")],
+    [(None, "倍的上限），不安全，已拒绝"), (1_000_000, "工作簿解压后超过 1,000,000 字节的上限")],
 )
 def test_zip_bomb_xlsx_upload_is_refused_with_a_clear_message(app, xc, monkeypatch, limit, message):
     client, token = xc
