@@ -21,6 +21,7 @@ from stationmap.services.revisions import Actor
 from stationmap.services.stations import SaveResult, save_inputs
 from stationmap.station_fields import FieldError, InvalidStation, StationInput, parse_station
 from stationmap.tabular import (
+    MAX_READ_SECONDS,
     Format,
     TableError,
     TableRow,
@@ -86,10 +87,13 @@ class CheckedFile:
     rows: int = 0
 
 
-def check_file(data: bytes, filename: str | None = None) -> CheckedFile:
-    """Read and check a file: :func:`check_rows` with the reader's notes."""
+def check_file(
+    data: bytes, filename: str | None = None, *, read_seconds: float = MAX_READ_SECONDS
+) -> CheckedFile:
+    """Read and check a file: :func:`check_rows` with the reader's notes. Reading stops
+    after ``read_seconds`` (a request's default; work outside a request may allow more)."""
     try:
-        table = read_rows(data, detect_format(data, filename))
+        table = read_rows(data, detect_format(data, filename), max_seconds=read_seconds)
     except TableError as exc:
         return CheckedFile(errors=[exc.field_error()])
     checked = CheckedFile(notes=list(table.notes), rows=len(table.rows))

@@ -24,9 +24,11 @@ from stationmap.tabular.columns import Format, TableError
 from stationmap.tabular.guards import detect_format
 from stationmap.tabular.layout import Table, TableRow
 from stationmap.tabular.reading import read_rows, read_table
+from stationmap.tabular.sheets import MAX_READ_SECONDS
 from stationmap.tabular.writing import template_xlsx, write_table
 
 __all__ = [
+    "MAX_READ_SECONDS",
     "Format",
     "Table",
     "TableError",

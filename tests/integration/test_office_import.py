@@ -149,3 +149,12 @@ def test_a_swapped_coordinate_cell_note_reaches_the_station():
     second = checked.inputs[1]
     assert (second.lat, second.lon) == (44.4, 86.3)
     assert [(n.field, n.sheet, n.row, n.column) for n in second.notes] == [("lat", "二区", 2, "D")]
+
+
+def test_checking_a_file_stops_at_the_read_deadline_it_is_given():
+    from stationmap.services.transfer import check_file
+
+    data = "名称,经度,纬度\nA,86,44\n".encode()
+    assert check_file(data, "a.csv").errors == []
+    [error] = check_file(data, "a.csv", read_seconds=0).errors
+    assert error.field == "file" and "读取超过 0 秒的上限" in error.message_zh
