@@ -30,7 +30,7 @@ HEADER_SCAN_ROWS = 30  # the header is among a sheet's first 30 rows with a valu
 COORDINATES = "coordinates"  # the pseudo-field of a 坐标 "lon,lat" column
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】|〔[^〕]*〕|<[^>]*>")
 _TOTAL_ROW = re.compile(
-    r"^(合计|总计|小计|共计|累计|注[:：意]|注$|备注[:：]|说明[:：]|填表说明|填报|审核|制表|统计)"
+    r"^(合计|总计|小计|共计|累计|注[:：意]|注$|备注[:：]|说明[:：]|填表说明|填报|审核|制表)"
 )
 _COORDINATE_SPLIT = re.compile(r"[,;/|、]")
 _PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
