@@ -69,8 +69,16 @@ def demo_command(seed: int | None) -> None:
 
 def _print_errors(report: transfer.ImportReport) -> None:
     for error in report.errors:
-        where = f"row {error.row}, " if error.row is not None else ""
-        click.echo(f"  {where}{error.field}: {error.message}", err=True)
+        place = (
+            ()
+            if error.field == "file"
+            else (  # a file error's message says where
+                f"sheet {error.sheet!r}, " if error.sheet is not None else "",
+                f"row {error.row}, " if error.row is not None else "",
+                f"column {error.column}, " if error.column is not None else "",
+            )
+        )
+        click.echo(f"  {''.join(place)}{error.field}: {error.message}", err=True)
 
 
 @click.command("import-stations")
@@ -94,6 +102,8 @@ def import_command(file: Path, dry_run: bool) -> None:
         )
         _print_errors(report)
         sys.exit(1)
+    for note in report.notes:
+        click.echo(f"  note: {note.message}")
     verb = "would create" if dry_run else "created"
     click.echo(
         f"{file.name}: {report.rows} rows; {verb} {len(report.result.created)}, "

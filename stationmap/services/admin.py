@@ -22,7 +22,7 @@ from stationmap.services import editing, revisions, transfer
 from stationmap.services import stations as station_service
 from stationmap.services.revisions import Actor
 from stationmap.station_fields import FieldError, StationInput
-from stationmap.tabular import Format, TableError, detect_format, read_table
+from stationmap.tabular import Format, TableError, detect_format, read_rows
 
 PENDING_LIFETIME = timedelta(hours=2)
 
@@ -40,7 +40,7 @@ def _scope_errors(
         return []
     inputs, errors, _count = transfer.check_rows(data, filename)
     try:
-        rows = read_table(data, detect_format(data, filename))
+        rows = read_rows(data, detect_format(data, filename)).rows
     except TableError:  # check_rows already reported it
         return []
     if errors or len(rows) != len(inputs):
@@ -49,14 +49,14 @@ def _scope_errors(
     located = district_service.locate_many(
         session, [d.lat for d in inputs], [d.lon for d in inputs]
     )
-    for (row_number, _raw), data_row, district in zip(rows, inputs, located, strict=True):
+    for row, data_row, district in zip(rows, inputs, located, strict=True):
         if not editing.in_scope(codes, district):
             where = f"区县 {district}" if district else "任何已知区县之外"
-            out.append(FieldError("lat", f"该位置在{where}，不在您负责的区县内", row_number))
+            out.append(row.locate(FieldError("lat", f"该位置在{where}，不在您负责的区县内")))
         if data_row.code:
             existing = session.scalar(select(Station).where(Station.code == data_row.code))
             if existing is not None and not editing.in_scope(codes, existing.district_code):
-                out.append(FieldError("code", "该编码属于您负责区县以外的驿站", row_number))
+                out.append(row.locate(FieldError("code", "该编码属于您负责区县以外的驿站")))
     for code in report.result.updated:
         existing = session.scalar(select(Station).where(Station.code == code))
         if existing is not None and not editing.in_scope(codes, existing.district_code):

@@ -10,7 +10,7 @@ write the columns the importer reads, so an export imports back unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +20,15 @@ from stationmap.models import Station
 from stationmap.services.revisions import Actor
 from stationmap.services.stations import SaveResult, save_inputs
 from stationmap.station_fields import FieldError, InvalidStation, StationInput, parse_station
-from stationmap.tabular import Format, TableError, detect_format, read_table, write_table
+from stationmap.tabular import (
+    MAX_READ_SECONDS,
+    Format,
+    TableError,
+    TableRow,
+    detect_format,
+    read_rows,
+    write_table,
+)
 
 EXTRA_COLUMNS = ("district_code", "demo")
 
@@ -29,6 +37,8 @@ EXTRA_COLUMNS = ("district_code", "demo")
 class ImportReport:
     rows: int = 0
     errors: list[FieldError] = field(default_factory=list)
+    # What the reader skipped or changed (sheets, columns, rows), for the preview.
+    notes: list[FieldError] = field(default_factory=list)
     result: SaveResult = field(default_factory=SaveResult)
     applied: bool = False
 
@@ -48,6 +58,7 @@ class ImportReport:
                 for code, fields in self.result.changes.items()
             },
             "errors": [e.as_dict() for e in self.errors],
+            "notes": [n.as_dict() for n in self.notes],
         }
 
 
@@ -61,31 +72,61 @@ def check_rows(
     data: bytes, filename: str | None = None
 ) -> tuple[list[StationInput], list[FieldError], int]:
     """Read and check a file; returns the stations, every error, and the row count."""
+    checked = check_file(data, filename)
+    return checked.inputs, checked.errors, checked.rows
+
+
+@dataclass
+class CheckedFile:
+    """A file read and checked: its stations, every error and note (each naming its
+    sheet, row and column), and the number of station rows."""
+
+    inputs: list[StationInput] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
+    notes: list[FieldError] = field(default_factory=list)
+    rows: int = 0
+
+
+def check_file(
+    data: bytes, filename: str | None = None, *, read_seconds: float = MAX_READ_SECONDS
+) -> CheckedFile:
+    """Read and check a file: :func:`check_rows` with the reader's notes. Reading stops
+    after ``read_seconds`` (a request's default; work outside a request may allow more)."""
     try:
-        fmt = detect_format(data, filename)
-        rows = read_table(data, fmt)
+        table = read_rows(data, detect_format(data, filename), max_seconds=read_seconds)
     except TableError as exc:
-        return [], [FieldError("file", str(exc))], 0
-    inputs: list[StationInput] = []
-    errors: list[FieldError] = []
-    seen: dict[str, int] = {}
-    for row_number, raw in rows:
+        return CheckedFile(errors=[exc.field_error()])
+    checked = CheckedFile(notes=list(table.notes), rows=len(table.rows))
+    seen: dict[str, TableRow] = {}
+    for row in table.rows:
         try:
-            item = parse_station(raw)
+            item = parse_station(row.values)
         except InvalidStation as exc:
-            errors.extend(FieldError(e.field, e.message, row_number) for e in exc.errors)
+            checked.errors.extend(row.errors_with(exc.errors))
+            continue
+        if row.errors:
+            checked.errors.extend(row.errors)
             continue
         if item.code is not None:
-            if item.code in seen:
-                errors.append(
-                    FieldError("code", f"{item.code} is also on row {seen[item.code]}", row_number)
+            if (first := seen.get(item.code)) is not None:
+                sheet_en = f'sheet "{first.sheet}", ' if first.sheet is not None else ""
+                sheet_zh = f"“{first.sheet}”表" if first.sheet is not None else ""
+                error = FieldError(
+                    "code",
+                    f"{item.code} is also on {sheet_en}row {first.number}: keep one of them",
+                    message_zh=f"编号 {item.code} 与{sheet_zh}第 {first.number} 行重复："
+                    "同一编号只能出现一次，请删除或改正其中一行",
                 )
+                checked.errors.append(row.locate(error))
                 continue
-            seen[item.code] = row_number
-        inputs.append(item)
-    if not rows:
-        errors.append(FieldError("file", "the file has no station rows"))
-    return inputs, errors, len(rows)
+            seen[item.code] = row
+        notes = (*row.notes, *(row.locate(n) for n in item.notes))
+        checked.inputs.append(replace(item, notes=notes))
+    if not table.rows:
+        checked.errors.append(
+            FieldError("file", "the file has no station rows", message_zh="文件中没有驿站行")
+        )
+    return checked
 
 
 def import_stations(
@@ -100,11 +141,11 @@ def import_stations(
     caller's transaction. Without ``apply`` (a preview) nothing is written. With an
     ``actor`` (a user, or the command line) each created or changed station gets an
     ``import`` revision naming them."""
-    inputs, errors, count = check_rows(data, filename)
-    report = ImportReport(rows=count, errors=errors)
-    if errors:
+    checked = check_file(data, filename)
+    report = ImportReport(rows=checked.rows, errors=checked.errors, notes=checked.notes)
+    if checked.errors:
         return report
-    report.result = save_inputs(session, inputs, dry_run=not apply, actor=actor)
+    report.result = save_inputs(session, checked.inputs, dry_run=not apply, actor=actor)
     report.applied = apply
     return report
 

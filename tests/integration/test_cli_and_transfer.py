@@ -101,11 +101,11 @@ def test_one_bad_row_rejects_the_whole_file_and_names_every_problem(empty_app, t
     out = result.output
     assert "rejected, nothing imported" in out
     for expected in (
-        "row 3, name",
-        "row 3, lat",
-        "row 4, datum",
-        "row 4, amenities",
-        "row 4, opening_hours",
+        "row 3, column B, name",
+        "row 3, column D, lat",
+        "row 4, column F, datum",
+        "row 4, column H, amenities",
+        "row 4, column I, opening_hours",
     ):
         assert expected in out
     assert _count(empty_app) == 0
