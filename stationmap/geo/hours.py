@@ -23,6 +23,14 @@ import opening_hours as _oh
 
 MAX_LENGTH = 500
 _MINUTE = timedelta(minutes=1)
+# How far ahead the next opening or closing is looked for. Without a limit the library
+# walks years ahead for rules that never change (``Mo-Su 00:00-24:00``, with a comment
+# or ``unknown``): 0.75-4 s per evaluation. A week covers every weekly pattern; a change
+# further off is reported as none (``change_at`` None), and the search then costs well
+# under a millisecond. The library's own limit counts whole days from the day asked
+# about, so it is set a day longer and the answer cut to exactly this horizon.
+NEXT_CHANGE_HORIZON = timedelta(days=7)
+_LIBRARY_HORIZON_DAYS = NEXT_CHANGE_HORIZON.days + 1
 
 
 class HoursError(ValueError):
@@ -34,7 +42,9 @@ class HoursState:
     """What a person needs to know at one moment.
 
     ``open`` is True, False or None (unknown). ``change_at`` is the next local time at
-    which the state changes, or None when it never does (``24/7``) or is unknown.
+    which the state changes, or None when it does not change within
+    :data:`NEXT_CHANGE_HORIZON` (7 days: ``24/7``, ``Mo-Su 00:00-24:00``, a long
+    closure) or is unknown.
     """
 
     open: bool | None
@@ -101,6 +111,8 @@ class Hours:
         name = str(state).rsplit(".", 1)[-1].upper()
         is_open = None if name == "UNKNOWN" else name == "OPEN"
         change = self._oh.next_change(local)
+        if change is not None and change - local > NEXT_CHANGE_HORIZON:
+            change = None
         if change is not None:
             change = change.replace(tzinfo=tz)
         return HoursState(is_open, change, comment or "")
@@ -138,7 +150,7 @@ def parse_hours(text: str) -> Hours:
     if len(stripped) > MAX_LENGTH:
         raise HoursError(f"opening hours are longer than {MAX_LENGTH} characters")
     try:
-        parsed = _oh.OpeningHours(stripped, country="CN")
+        parsed = _oh.OpeningHours(stripped, country="CN", max_interval_days=_LIBRARY_HORIZON_DAYS)
     except (_oh.ParserError, SyntaxError, ValueError) as exc:
         raise HoursError(_explain(stripped, str(exc))) from None
     return Hours(stripped, parsed)

@@ -116,7 +116,8 @@ BASE_PROPERTIES = {
         "type": ["string", "null"],
         "format": "date-time",
         "description": "when the station next opens or closes (local time with offset); "
-        "null for 24/7 or unknown hours",
+        "null when it does not change within 7 days (24/7, Mo-Su 00:00-24:00, a long "
+        "closure) or the hours are unknown",
     },
     "phone": {"type": "string"},
     "demo": {"type": "boolean", "description": "true for demonstration data, not real stations"},
