@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -116,6 +116,19 @@ class Hours:
         if change is not None:
             change = change.replace(tzinfo=tz)
         return HoursState(is_open, change, comment or "")
+
+    def day_spans(self, day: date) -> list[tuple[datetime, datetime, bool | None]] | None:
+        """The local date ``day`` as spans of one state: ``(start, end, open)`` with
+        ``open`` True, False or None (unknown), naive local times, the last ending at the
+        next midnight; None outside :data:`SUPPORTED_YEARS`. One day's evaluation."""
+        if day.year not in SUPPORTED_YEARS or day.year + 1 not in SUPPORTED_YEARS:
+            return None
+        start = datetime(day.year, day.month, day.day)
+        spans = []
+        for begin, end, state, _comment in self._oh.intervals(start, start + timedelta(days=1)):
+            name = str(state).rsplit(".", 1)[-1].upper()
+            spans.append((begin, end, None if name == "UNKNOWN" else name == "OPEN"))
+        return spans
 
     def normalized(self) -> str:
         return str(self._oh.normalize())
