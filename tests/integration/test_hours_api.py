@@ -75,3 +75,65 @@ def test_nearest_and_listing_over_never_changing_hours_answer_fast(empty_app, tm
     assert response.status_code == 200
     assert len(response.get_json()["features"]) == STATIONS
     assert elapsed < BOUND_S, f"listing took {elapsed:.2f} s"
+
+
+WEEKLY = "Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00"
+SATURDAY_NOON = "2026-12-05T12:00:00+08:00"
+
+
+def _import_rows(app, tmp_path, rows: list[tuple[str, str]]) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "address", "lat", "lon", "datum", "opening_hours"])
+    for i, (name, hours) in enumerate(rows):
+        writer.writerow([name, "玛纳斯县", MANAS[0] + i * 0.001, MANAS[1], "wgs84", hours])
+    path = tmp_path / "rows.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import-stations", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_api_answers_carry_the_hours_in_words_with_the_day_asked_about_first(empty_app, tmp_path):
+    _import_rows(empty_app, tmp_path, [("周末驿站", WEEKLY), ("全天驿站", "24/7")])
+    client = empty_app.test_client()
+    body = client.get(
+        "/api/v1/stations/nearest",
+        query_string={"lat": MANAS[0], "lon": MANAS[1], "k": 2, "at": SATURDAY_NOON},
+    ).get_json()
+    props = {f["properties"]["name"]: f["properties"] for f in body["features"]}
+    weekly = props["周末驿站"]
+    assert (
+        weekly["hours_zh"] == "今天 10:00-16:00（周一至周五 08:00-20:00；周六、周日 10:00-16:00）"
+    )
+    assert weekly["hours_en"] == "Today 10:00-16:00 (Mon–Fri 08:00-20:00; Sat, Sun 10:00-16:00)"
+    assert weekly["opening_hours"] == WEEKLY  # the machine-readable form stays
+    assert props["全天驿站"]["hours_zh"] == "全天24小时"
+    assert props["全天驿站"]["hours_en"] == "open 24 hours"
+
+    # The bbox listing (the map's popups) and the detail carry the same words.
+    bbox = f"{MANAS[1] - 0.1},{MANAS[0] - 0.1},{MANAS[1] + 0.1},{MANAS[0] + 0.1}"
+    listed = client.get("/api/v1/stations", query_string={"bbox": bbox}).get_json()["features"]
+    assert {f["properties"]["name"] for f in listed if f["properties"]["hours_zh"]} == {
+        "周末驿站",
+        "全天驿站",
+    }
+    detail = client.get(f"/api/v1/stations/{weekly['id']}").get_json()["properties"]
+    assert detail["hours_zh"].endswith("（周一至周五 08:00-20:00；周六、周日 10:00-16:00）")
+
+    # Documented in OpenAPI beside opening_hours.
+    spec = client.get("/api/openapi.json").get_json()
+    assert "hours_zh" in str(spec) and "hours_en" in str(spec)
+
+
+def test_station_page_shows_the_hours_in_its_language_not_osm_syntax(empty_app, tmp_path):
+    _import_rows(empty_app, tmp_path, [("周末驿站", WEEKLY + "; PH off")])
+    client = empty_app.test_client()
+    code = client.get(
+        "/api/v1/stations/nearest", query_string={"lat": MANAS[0], "lon": MANAS[1], "k": 1}
+    ).get_json()["features"][0]["properties"]["code"]
+    zh = client.get(f"/s/{code}").get_data(as_text=True)
+    assert "周一至周五 08:00-20:00；周六、周日 10:00-16:00；节假日 休息" in zh
+    assert "Mo-Fr" not in zh
+    en = client.get(f"/s/{code}?lang=en").get_data(as_text=True)
+    assert "Mon–Fri 08:00-20:00; Sat, Sun 10:00-16:00; public holidays closed" in en
+    assert "Mo-Fr" not in en

@@ -10,6 +10,7 @@ from flask import Response, current_app, jsonify, request
 
 from stationmap import state
 from stationmap.geo.hours import hours_state
+from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget
 from stationmap.models import Station
 from stationmap.services import listing
@@ -44,6 +45,7 @@ def station_properties(
     """A station's GeoJSON properties; ``full`` (the detail view) needs a Station."""
     settings = _settings()
     hours = hours_state(station.opening_hours, at, settings.tz)
+    day = at.astimezone(settings.tz).date()
     props: dict[str, Any] = {
         "id": station.id,
         "code": station.code,
@@ -54,6 +56,8 @@ def station_properties(
         "amenities": station.amenities,
         "worker_groups": station.worker_groups,
         "opening_hours": station.opening_hours,
+        "hours_zh": describe_hours(station.opening_hours, day, "zh"),
+        "hours_en": describe_hours(station.opening_hours, day, "en"),
         "open_now": hours.open,
         "next_change_at": hours.change_at_iso(),
         "phone": station.phone,
