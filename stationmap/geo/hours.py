@@ -34,7 +34,13 @@ _LIBRARY_HORIZON_DAYS = NEXT_CHANGE_HORIZON.days + 1
 
 
 class HoursError(ValueError):
-    """The text is not valid ``opening_hours``; the message says where and why."""
+    """The text is not valid ``opening_hours``; the message says where and why, in
+    English (``message``, the exception's text) and Chinese (``message_zh``)."""
+
+    def __init__(self, message: str, message_zh: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_zh = message_zh or message
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +165,19 @@ def parse_hours(text: str) -> Hours:
     """
     stripped = text.strip()
     if not stripped:
-        raise HoursError("opening hours are empty; leave the field out if they are unknown")
+        raise HoursError(
+            "opening hours are empty; leave the field out if they are unknown",
+            "开放时间是空的：不知道开放时间就不填这一栏",
+        )
     if len(stripped) > MAX_LENGTH:
-        raise HoursError(f"opening hours are longer than {MAX_LENGTH} characters")
+        raise HoursError(
+            f"opening hours are longer than {MAX_LENGTH} characters; shorten them",
+            f"开放时间超过 {MAX_LENGTH} 个字符，请缩短",
+        )
     try:
         parsed = _oh.OpeningHours(stripped, country="CN", max_interval_days=_LIBRARY_HORIZON_DAYS)
     except (_oh.ParserError, SyntaxError, ValueError) as exc:
-        raise HoursError(_explain(stripped, str(exc))) from None
+        raise HoursError(*_explain(stripped, str(exc))) from None
     return Hours(stripped, parsed)
 
 
@@ -183,8 +195,9 @@ def hours_state(text: str | None, at: datetime, tz: ZoneInfo) -> HoursState:
         return UNKNOWN
 
 
-def _explain(text: str, detail: str) -> str:
-    """Turn the parser's multi-line report into one sentence with the column."""
+def _explain(text: str, detail: str) -> tuple[str, str]:
+    """Turn the parser's multi-line report into one sentence with the column, in
+    English and in Chinese."""
     position = re.search(r"-->\s*\d+:(\d+)", detail)
     column = int(position.group(1)) if position else None
     expected = ""
@@ -194,9 +207,12 @@ def _explain(text: str, detail: str) -> str:
             expected = line.removeprefix("= ").strip()
     where = f" at character {column}" if column else ""
     hint = f" ({expected})" if expected and expected != "unknown parsing error" else ""
+    where_zh = f"第 {column} 个字符处" if column else ""
     return (
         f"invalid opening hours {text!r}{where}{hint}; use OpenStreetMap syntax such as "
-        "'24/7' or 'Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00; PH off'"
+        "'24/7' or 'Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00; PH off'",
+        f"开放时间“{text}”{where_zh}写法有误{hint}：请写成 24/7 或 "
+        "Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00; PH off 这样的格式",
     )
 
 
