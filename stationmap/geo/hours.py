@@ -211,7 +211,7 @@ def _explain(text: str, detail: str) -> tuple[str, str]:
     return (
         f"invalid opening hours {text!r}{where}{hint}; use OpenStreetMap syntax such as "
         "'24/7' or 'Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00; PH off'",
-        f"开放时间“{text}”{where_zh}写法有误{hint}：请写成 24/7 或 "
+        f"开放时间“{text}”{where_zh}写法有误：请写成 24/7 或 "
         "Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00; PH off 这样的格式",
     )
 

@@ -89,8 +89,8 @@ def hours_view(text: str | None, at: datetime, tz: ZoneInfo, lang: str) -> Hours
     words = describe_hours(text, at.astimezone(tz).date(), lang) or ""
     try:
         state = parse_hours(text).state(at, tz)
-    except HoursError:
-        return HoursView(None, text, words)
+    except HoursError:  # kept as the office wrote it: shown as written, state unknown
+        return HoursView(None, "开放时间未知" if lang == "zh" else "hours unknown", words)
     return HoursView(state.open, describe(state, at.astimezone(tz), lang), words)
 
 
@@ -177,7 +177,7 @@ def station_by_code(
             else station.host_type
         ),
         opening_hours=station.opening_hours,
-        hours=hours_view(station.opening_hours, at, tz, lang),
+        hours=hours_view(station.opening_hours or station.opening_hours_text, at, tz, lang),
         phone=station.phone,
         tel=tel_number(station.phone),
         contact=station.contact,

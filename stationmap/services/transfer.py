@@ -10,7 +10,7 @@ write the columns the importer reads, so an export imports back unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -29,6 +29,8 @@ EXTRA_COLUMNS = ("district_code", "demo")
 class ImportReport:
     rows: int = 0
     errors: list[FieldError] = field(default_factory=list)
+    # What a person should check (hours converted or kept as written), by row.
+    notes: list[FieldError] = field(default_factory=list)
     result: SaveResult = field(default_factory=SaveResult)
     applied: bool = False
 
@@ -75,6 +77,8 @@ def check_rows(
         except InvalidStation as exc:
             errors.extend(FieldError(e.field, e.message, row_number) for e in exc.errors)
             continue
+        if item.notes:
+            item = replace(item, notes=tuple(replace(n, row=row_number) for n in item.notes))
         if item.code is not None:
             if item.code in seen:
                 errors.append(
@@ -102,6 +106,7 @@ def import_stations(
     ``import`` revision naming them."""
     inputs, errors, count = check_rows(data, filename)
     report = ImportReport(rows=count, errors=errors)
+    report.notes = [note for item in inputs for note in item.notes]
     if errors:
         return report
     report.result = save_inputs(session, inputs, dry_run=not apply, actor=actor)
@@ -126,7 +131,8 @@ def export_rows(
             "host_type": s.host_type,
             "amenities": s.amenities,
             "worker_groups": s.worker_groups,
-            "opening_hours": s.opening_hours,
+            # Hours kept as written export as written, and read back the same way.
+            "opening_hours": s.opening_hours or s.opening_hours_text,
             "phone": s.phone,
             "contact": s.contact,
             "services": list(s.services),

@@ -141,3 +141,46 @@ def test_osm_syntax_is_kept_without_a_note():
         "",
         "",
     )
+
+
+def _station(hours: str):
+    from stationmap.station_fields import parse_station
+
+    return parse_station({"name": "驿站", "lat": "44.3", "lon": "86.2", "opening_hours": hours})
+
+
+def test_import_rows_carry_the_conversion_as_a_note():
+    station = _station("全天24小时")
+    assert station.opening_hours == "24/7"
+    assert station.opening_hours_text is None
+    (note,) = station.notes
+    assert note.field == "opening_hours"
+    assert note.message_zh == "开放时间“全天24小时”已按 24/7 理解，请核对"
+    assert "24/7" in note.text("en")
+
+
+def test_import_rows_keep_undecided_hours_as_written():
+    station = _station("夏季8:00-21:00，冬季9:00-19:00")
+    assert station.opening_hours is None
+    assert station.opening_hours_text == "夏季8:00-21:00，冬季9:00-19:00"
+    assert "人工确认" in station.notes[0].message_zh
+
+
+def test_import_rows_with_no_hours_are_refused_in_chinese_and_english():
+    from stationmap.station_fields import InvalidStation
+
+    with pytest.raises(InvalidStation) as info:
+        _station("请联系管理员")
+    (error,) = info.value.errors
+    assert error.field == "opening_hours"
+    assert "请写成 24/7 或 Mo-Fr 09:00-18:00" in error.text("zh")
+    assert "24/7 or Mo-Fr 09:00-18:00" in error.text("en")
+
+
+def test_osm_hours_pass_through_without_notes():
+    station = _station("Mo-Fr 08:00-20:00")
+    assert (station.opening_hours, station.opening_hours_text, station.notes) == (
+        "Mo-Fr 08:00-20:00",
+        None,
+        (),
+    )

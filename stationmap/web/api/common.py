@@ -46,6 +46,10 @@ def station_properties(
     settings = _settings()
     hours = hours_state(station.opening_hours, at, settings.tz)
     day = at.astimezone(settings.tz).date()
+    # Hours kept as written (detail only) are shown as written; their state is unknown.
+    words = station.opening_hours
+    if full and isinstance(station, Station):
+        words = station.opening_hours or station.opening_hours_text
     props: dict[str, Any] = {
         "id": station.id,
         "code": station.code,
@@ -56,8 +60,8 @@ def station_properties(
         "amenities": station.amenities,
         "worker_groups": station.worker_groups,
         "opening_hours": station.opening_hours,
-        "hours_zh": describe_hours(station.opening_hours, day, "zh"),
-        "hours_en": describe_hours(station.opening_hours, day, "en"),
+        "hours_zh": describe_hours(words, day, "zh"),
+        "hours_en": describe_hours(words, day, "en"),
         "open_now": hours.open,
         "next_change_at": hours.change_at_iso(),
         "phone": station.phone,
@@ -70,6 +74,7 @@ def station_properties(
             contact=station.contact,
             services=list(station.services),
             entered_datum=station.entered_datum,
+            opening_hours_text=station.opening_hours_text,
             verified_at=station.verified_at.isoformat() if station.verified_at else None,
             created_at=station.created_at.isoformat(),
             updated_at=station.updated_at.isoformat(),
