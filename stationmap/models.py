@@ -95,6 +95,9 @@ class Station(Base):
     )
     host_type: Mapped[str] = mapped_column(String(30), default="other")
     opening_hours: Mapped[str | None] = mapped_column(String(500))
+    # Hours as an office wrote them, kept for a person to decide (opening_hours is then
+    # null and the open state unknown).
+    opening_hours_text: Mapped[str | None] = mapped_column(String(500))
     phone: Mapped[str] = mapped_column(String(60), default="")
     contact: Mapped[str] = mapped_column(String(100), default="")
     services: Mapped[list[str]] = mapped_column(JSON, default=list)

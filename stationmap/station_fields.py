@@ -17,7 +17,8 @@ from typing import Any
 
 from stationmap import catalog
 from stationmap.geo.datum import Datum, NoWgs84Point, parse_datum, to_wgs84
-from stationmap.geo.hours import HoursError, parse_hours
+from stationmap.geo.hours import HoursError
+from stationmap.geo.hours_office import read_office_hours
 
 FIELDS: tuple[str, ...] = (
     "code",
@@ -91,6 +92,9 @@ class StationInput:
     amenities: tuple[str, ...] = ()
     worker_groups: tuple[str, ...] = ()
     opening_hours: str | None = None
+    # Hours as an office wrote them when a person must decide what they mean
+    # (夏季8:00-21:00，冬季9:00-19:00); ``opening_hours`` is then None.
+    opening_hours_text: str | None = None
     phone: str = ""
     contact: str = ""
     services: tuple[str, ...] = ()
@@ -182,6 +186,24 @@ def _control_characters(raw: Mapping[str, Any], errors: list[FieldError]) -> Non
             errors.append(FieldError(key, "contains control characters"))
 
 
+def _opening_hours(
+    value: Any, errors: list[FieldError]
+) -> tuple[str | None, str | None, tuple[FieldError, ...]]:
+    """OSM hours, hours kept as written, and a note on what was converted or kept."""
+    text = _text(value) or None
+    if text is None:
+        return None, None, ()
+    try:
+        reading = read_office_hours(text)
+    except HoursError as exc:
+        errors.append(FieldError("opening_hours", exc.message, message_zh=exc.message_zh))
+        return None, None, ()
+    notes: tuple[FieldError, ...] = ()
+    if reading.note_en:
+        notes = (FieldError("opening_hours", reading.note_en, message_zh=reading.note_zh),)
+    return reading.opening_hours, reading.as_written, notes
+
+
 def parse_station(raw: Mapping[str, Any]) -> StationInput:
     """Check ``raw`` and return the station; raise :class:`InvalidStation` listing every
     problem. Field names are those of :data:`FIELDS`; ``datum`` defaults to WGS-84."""
@@ -219,12 +241,7 @@ def parse_station(raw: Mapping[str, Any]) -> StationInput:
     amenities = _codes(raw.get("amenities"), "amenity", "amenities", errors)
     worker_groups = _codes(raw.get("worker_groups"), "worker_group", "worker_groups", errors)
 
-    hours = _text(raw.get("opening_hours")) or None
-    if hours is not None:
-        try:
-            hours = parse_hours(hours).text
-        except HoursError as exc:
-            errors.append(FieldError("opening_hours", str(exc)))
+    hours, hours_as_written, hours_notes = _opening_hours(raw.get("opening_hours"), errors)
 
     phone = _text(raw.get("phone"))
     if phone and not PHONE_RE.match(phone):
@@ -263,8 +280,10 @@ def parse_station(raw: Mapping[str, Any]) -> StationInput:
         amenities=amenities,
         worker_groups=worker_groups,
         opening_hours=hours,
+        opening_hours_text=hours_as_written,
         phone=phone,
         contact=_text(raw.get("contact")),
         services=services,
         status=status or "active",
+        notes=hours_notes,
     )

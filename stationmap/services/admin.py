@@ -136,6 +136,7 @@ def input_from_snapshot(snap: dict[str, Any]) -> StationInput:
         amenities=tuple(snap.get("amenities") or ()),
         worker_groups=tuple(snap.get("worker_groups") or ()),
         opening_hours=snap.get("opening_hours"),
+        opening_hours_text=snap.get("opening_hours_text"),
         phone=snap.get("phone") or "",
         contact=snap.get("contact") or "",
         services=tuple(snap.get("services") or ()),
@@ -179,6 +180,10 @@ class Dashboard:
     unverified: int = 0
     deleted: int = 0
     recent: list[tuple[StationRevision, Station]] = field(default_factory=list)
+    # To do: stations whose hours were kept as the office wrote them (a person must
+    # decide what they mean); the first 100 by code.
+    hours_to_decide: list[Station] = field(default_factory=list)
+    hours_to_decide_count: int = 0
 
 
 def _zh(kind: str, code: str) -> str:
@@ -249,4 +254,11 @@ def dashboard(session: Session, codes: frozenset[str] | None) -> Dashboard:
         or 0
     )
     out.recent = revisions.recent(session, codes, 15)
+    undecided = live & Station.opening_hours_text.is_not(None)
+    out.hours_to_decide_count = int(
+        session.scalar(scoped(select(func.count()).select_from(Station).where(undecided))) or 0
+    )
+    out.hours_to_decide = list(
+        session.scalars(scoped(select(Station).where(undecided)).order_by(Station.code).limit(100))
+    )
     return out

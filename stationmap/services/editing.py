@@ -151,6 +151,7 @@ def create_station(
         district_code=district,
         host_type=data.host_type,
         opening_hours=data.opening_hours,
+        opening_hours_text=data.opening_hours_text,
         phone=data.phone,
         contact=data.contact,
         services=list(data.services),

@@ -25,6 +25,7 @@ SNAPSHOT_FIELDS = (
     "amenities",
     "worker_groups",
     "opening_hours",
+    "opening_hours_text",
     "phone",
     "contact",
     "services",

@@ -37,7 +37,8 @@ EXTRA_COLUMNS = ("district_code", "demo")
 class ImportReport:
     rows: int = 0
     errors: list[FieldError] = field(default_factory=list)
-    # What the reader skipped or changed (sheets, columns, rows), for the preview.
+    # What a person should check, by sheet, row and column: what the reader skipped or
+    # changed (sheets, columns, rows) and values converted or kept as written.
     notes: list[FieldError] = field(default_factory=list)
     result: SaveResult = field(default_factory=SaveResult)
     applied: bool = False
@@ -142,7 +143,11 @@ def import_stations(
     ``actor`` (a user, or the command line) each created or changed station gets an
     ``import`` revision naming them."""
     checked = check_file(data, filename)
-    report = ImportReport(rows=checked.rows, errors=checked.errors, notes=checked.notes)
+    report = ImportReport(
+        rows=checked.rows,
+        errors=checked.errors,
+        notes=[*checked.notes, *(note for item in checked.inputs for note in item.notes)],
+    )
     if checked.errors:
         return report
     report.result = save_inputs(session, checked.inputs, dry_run=not apply, actor=actor)
@@ -167,7 +172,8 @@ def export_rows(
             "host_type": s.host_type,
             "amenities": s.amenities,
             "worker_groups": s.worker_groups,
-            "opening_hours": s.opening_hours,
+            # Hours kept as written export as written, and read back the same way.
+            "opening_hours": s.opening_hours or s.opening_hours_text,
             "phone": s.phone,
             "contact": s.contact,
             "services": list(s.services),

@@ -208,6 +208,12 @@
     if (open) { return when ? T.open_until.replace("{t}", when) : T.always_open; }
     return when ? T.opens_at.replace("{t}", when) : T.closed_now;
   }
+  /** The hours in words in the page's language, today's first (the API's hours_zh or
+   * hours_en), as a paragraph to set after the opening state; null without hours. */
+  function hoursWords(props, className) {
+    var words = cfg.lang === "en" ? props.hours_en : props.hours_zh;
+    return words ? el("p", className, String(words)) : null;
+  }
   /** True when a listed station's state has changed since the API described it. */
   function hoursStale(props, nowMs) {
     var at = props.next_change_at ? Date.parse(props.next_change_at) : NaN;
@@ -244,6 +250,8 @@
     var hours = node.querySelector(".pop-hours");
     hours.textContent = hoursText(props, Date.now());
     hours.className = "pop-hours " + hoursClass(props.open_now);
+    var popWords = hoursWords(props, "pop-hours-words");
+    if (popWords) { hours.insertAdjacentElement("afterend", popWords); }
     node.querySelector(".pop-addr").textContent = props.address || "";
     var detail = node.querySelector(".pop-detail");
     detail.textContent = T.details;
@@ -360,6 +368,8 @@
     var hours = node.querySelector(".hours");
     hours.textContent = hoursText(p, Date.now());
     hours.className = "hours " + hoursClass(p.open_now);
+    var words = hoursWords(p, "hours-words");
+    if (words) { hours.insertAdjacentElement("afterend", words); }
     node.querySelector(".addr").textContent = p.address || "";
     var amen = node.querySelector(".amen");
     (p.amenities || []).forEach(function (code) {

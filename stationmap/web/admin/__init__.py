@@ -45,6 +45,7 @@ FIELD_ZH = {
     "amenities": "服务设施",
     "worker_groups": "服务人群",
     "opening_hours": "开放时间",
+    "opening_hours_text": "开放时间（原文）",
     "phone": "电话",
     "contact": "联系人",
     "services": "服务项目",

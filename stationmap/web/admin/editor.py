@@ -54,7 +54,7 @@ def _form_from_station(station: Station) -> dict[str, Any]:
         "host_type": station.host_type,
         "amenities": station.amenities,
         "worker_groups": station.worker_groups,
-        "opening_hours": station.opening_hours or "",
+        "opening_hours": station.opening_hours or station.opening_hours_text or "",
         "phone": station.phone,
         "contact": station.contact,
         "services": "\n".join(station.services),

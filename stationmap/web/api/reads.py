@@ -92,6 +92,7 @@ def nearest_stations() -> Response:
         script_root=request.script_root,
         app_name=settings.app_name,
         tencent_key=settings.tencent_key,
+        day=at.astimezone(settings.tz).date(),
     )
     return Response(body, mimetype=GEOJSON)
 

@@ -40,6 +40,12 @@ def _read_spec() -> dict[str, Any]:
         "contact": {"type": "string"},
         "services": {"type": "array", "items": {"type": "string"}},
         "entered_datum": {"enum": ["wgs84", "gcj02", "bd09"]},
+        "opening_hours_text": {
+            "type": ["string", "null"],
+            "description": "hours as the office wrote them when a person must still decide "
+            "what they mean (夏季8:00-21:00，冬季9:00-19:00); opening_hours is then null, "
+            "open_now null, and hours_zh/hours_en give this text",
+        },
         "verified_at": {"type": ["string", "null"], "format": "date-time"},
         "created_at": {"type": "string", "format": "date-time"},
         "updated_at": {"type": "string", "format": "date-time"},

@@ -111,12 +111,23 @@ BASE_PROPERTIES = {
         "items": {"type": "string", "enum": sorted(catalog.WORKER_GROUP_CODES)},
     },
     "opening_hours": {**NULLABLE_STRING, "description": "OpenStreetMap opening_hours syntax"},
+    "hours_zh": {
+        **NULLABLE_STRING,
+        "description": "the opening hours in Chinese words, the local day's first: "
+        "今天 08:00-20:00（周一至周五 08:00-20:00；周六、周日 休息）; hours the same every "
+        "day are said once (每天 08:00-20:00, 全天24小时); null without hours",
+    },
+    "hours_en": {
+        **NULLABLE_STRING,
+        "description": "the same in English: Today closed (Mon–Fri 08:00-20:00)",
+    },
     "open_now": {"type": ["boolean", "null"], "description": "null when the hours are unknown"},
     "next_change_at": {
         "type": ["string", "null"],
         "format": "date-time",
         "description": "when the station next opens or closes (local time with offset); "
-        "null for 24/7 or unknown hours",
+        "null when it does not change within 7 days (24/7, Mo-Su 00:00-24:00, a long "
+        "closure) or the hours are unknown",
     },
     "phone": {"type": "string"},
     "demo": {"type": "boolean", "description": "true for demonstration data, not real stations"},
