@@ -11,6 +11,7 @@ stationmap serve                    serve the app with gunicorn
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,10 +68,26 @@ def demo_command(seed: int | None) -> None:
     click.echo(f"Demo data: {len(result.created)} stations loaded ({removed} old demo removed).")
 
 
+def _message_lang() -> str:
+    """``zh`` when the terminal's locale is Chinese (LC_ALL, LC_MESSAGES, LANG), else ``en``."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := os.environ.get(name):
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
 def _print_errors(report: transfer.ImportReport) -> None:
+    lang = _message_lang()
     for error in report.errors:
         where = f"row {error.row}, " if error.row is not None else ""
-        click.echo(f"  {where}{error.field}: {error.message}", err=True)
+        click.echo(f"  {where}{error.field}: {error.text(lang)}", err=True)
+
+
+def _print_notes(report: transfer.ImportReport) -> None:
+    lang = _message_lang()
+    for note in report.notes:
+        where = f"row {note.row}, " if note.row is not None else ""
+        click.echo(f"  check {where}{note.field}: {note.text(lang)}", err=True)
 
 
 @click.command("import-stations")
@@ -94,6 +111,7 @@ def import_command(file: Path, dry_run: bool) -> None:
         )
         _print_errors(report)
         sys.exit(1)
+    _print_notes(report)
     verb = "would create" if dry_run else "created"
     click.echo(
         f"{file.name}: {report.rows} rows; {verb} {len(report.result.created)}, "

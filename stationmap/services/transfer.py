@@ -10,7 +10,7 @@ write the columns the importer reads, so an export imports back unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -29,6 +29,9 @@ EXTRA_COLUMNS = ("district_code", "demo")
 class ImportReport:
     rows: int = 0
     errors: list[FieldError] = field(default_factory=list)
+    # Values read with a guess or a change (a phone's lost 0, amenities read from the
+    # services), each on its row: shown in the preview for a person to check.
+    notes: list[FieldError] = field(default_factory=list)
     result: SaveResult = field(default_factory=SaveResult)
     applied: bool = False
 
@@ -48,6 +51,7 @@ class ImportReport:
                 for code, fields in self.result.changes.items()
             },
             "errors": [e.as_dict() for e in self.errors],
+            "notes": [n.as_dict() for n in self.notes],
         }
 
 
@@ -71,10 +75,11 @@ def check_rows(
     seen: dict[str, int] = {}
     for row_number, raw in rows:
         try:
-            item = parse_station(raw)
+            item = parse_station(raw, office_file=True)
         except InvalidStation as exc:
-            errors.extend(FieldError(e.field, e.message, row_number) for e in exc.errors)
+            errors.extend(replace(e, row=row_number) for e in exc.errors)
             continue
+        item = replace(item, notes=tuple(replace(n, row=row_number) for n in item.notes))
         if item.code is not None:
             if item.code in seen:
                 errors.append(
@@ -102,6 +107,7 @@ def import_stations(
     ``import`` revision naming them."""
     inputs, errors, count = check_rows(data, filename)
     report = ImportReport(rows=count, errors=errors)
+    report.notes = [note for item in inputs for note in item.notes]
     if errors:
         return report
     report.result = save_inputs(session, inputs, dry_run=not apply, actor=actor)
