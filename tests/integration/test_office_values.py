@@ -1,0 +1,155 @@
+"""Values as offices and integrators send them, through the real app on both databases:
+the write API refuses unreadable values with 422 naming the field (never a 500), reads
+degrees-minutes-seconds and full-width digits, and the admin import preview shows every
+problem and every guess in Chinese on its row."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import select
+
+from stationmap import state
+from stationmap.models import Station
+from tests.integration.admin_support import XINCHENG, free_point, login, make_user, page_csrf
+from tests.integration.test_api_write import _auth, _token
+
+
+def _post_raw(client, secret, text: str):
+    headers = {**_auth(secret), "Content-Type": "application/json"}
+    return client.post("/api/v1/stations", data=text.encode("utf-8"), headers=headers)
+
+
+def _dms(value: float, positive: str, negative: str) -> str:
+    """Degrees-minutes-seconds as an office writes them, to 0.0001″ (3e-9°)."""
+    hemisphere = positive if value >= 0 else negative
+    seconds_total = round(abs(value) * 3600, 4)
+    degrees, rest = divmod(seconds_total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{int(degrees)}°{int(minutes)}′{seconds:.4f}″{hemisphere}"
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("lat", '"4_4.3"'),
+        ("lat", '"\\u0664\\u0664.\\u0663"'),  # Arabic-Indic ٤٤.٣
+        ("lat", "1" * 400),  # a 400-digit JSON integer
+        ("lon", "-" + "9" * 400),
+        ("name", '["人民路", "驿站"]'),
+        ("name", '{"zh": "人民路驿站"}'),
+        ("name", '"x\\ud800y"'),  # a lone surrogate, as JSON can escape it
+        ("address", '"路\\udfff"'),
+        ("services", '["饮水", "\\ud800"]'),
+        ("services", '{"a": "饮水"}'),
+        ("phone", '["13912345678"]'),
+        ("contact", '{"name": "王"}'),
+    ],
+)
+def test_the_write_api_refuses_unreadable_values_on_their_field(app, field, value):
+    _client, secret = _token(app)
+    client = app.test_client()
+    fields = {"name": '"接口驿站"', "lat": "40.81", "lon": "111.66", field: value}
+    text = "{" + ", ".join(f'"{name}": {raw}' for name, raw in fields.items()) + "}"
+    with state(app).db.session() as session:
+        before = len(session.scalars(select(Station.id)).all())
+    response = _post_raw(client, secret, text)
+    assert response.status_code == 422, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["field"] == field
+    (detail,) = error["details"]
+    assert detail["field"] == field and detail["message"] and detail["message_zh"]
+    with state(app).db.session() as session:
+        assert len(session.scalars(select(Station.id)).all()) == before
+
+
+def test_the_write_api_reads_dms_and_full_width_degrees(app):
+    client, secret = app.test_client(), _token(app)[1]
+    lat, lon = free_point(app, XINCHENG)
+    body = {
+        "name": "度分秒驿站",
+        "lat": _full_width(f"{lat:.7f}"),
+        "lon": _dms(lon, "E", "W"),
+        "phone": "（0471）6612345",
+    }
+    response = client.post("/api/v1/stations", json=body, headers=_auth(secret))
+    assert response.status_code == 201, response.get_json()
+    lon_read, lat_read = response.get_json()["geometry"]["coordinates"]
+    assert lat_read == pytest.approx(round(lat, 7), abs=1e-7)
+    assert lon_read == pytest.approx(lon, abs=1e-7)
+    assert response.get_json()["properties"]["phone"] == "0471-6612345"
+
+
+def _office_csv(rows: list[list[object]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["驿站名称", "纬度", "经度", "依托单位类型", "联系电话", "服务内容", "服务设施"]
+    )
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.fixture
+def xc(app):
+    make_user(app, "xc", "district_admin", (XINCHENG,))
+    client = app.test_client()
+    login(client, "xc")
+    return client, page_csrf(client, "/admin/import")
+
+
+def _upload(client, token, data: bytes):
+    return client.post(
+        "/admin/import",
+        data={"csrf_token": token, "file": (io.BytesIO(data), "office.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_the_import_preview_shows_the_guesses_in_chinese_on_their_rows(app, xc):
+    client, token = xc
+    lat, lon = free_point(app, XINCHENG)
+    data = _office_csv(
+        [
+            [
+                "粮油店爱心驿站",
+                _dms(lat, "N", "S"),
+                _full_width(f"{lon:.7f}"),
+                "粮油店",
+                "4716612345",
+                "饮水、卫生间、免费打印",
+                "",
+            ]
+        ]
+    )
+    page = _upload(client, token, data)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200, html
+    assert 'id="import-notes"' in html
+    assert "已记为 0471-6612345，请核对" in html  # row 2: the phone's lost 0
+    assert "驿站类型：粮油店" in html
+    assert "未识别：免费打印" in html
+    assert "<td>2</td>" in html
+
+
+def test_the_import_preview_shows_each_error_in_chinese(app, xc):
+    client, token = xc
+    lat, lon = free_point(app, XINCHENG)
+    data = _office_csv(
+        [
+            ["甲驿站", "4_4.3", f"{lon}", "", "", "", ""],
+            ["乙驿站", f"{lat}", f"{lon}", "", "call me", "", ""],
+        ]
+    )
+    page = _upload(client, token, data)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert "纬度应为度数" in html and "4_4.3" in html
+    assert "不是有效的电话号码" in html
+    assert "must be" not in html
