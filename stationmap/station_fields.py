@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stationmap import catalog
-from stationmap.field_values import Note, ValueProblem, has_lone_surrogate, shown
+from stationmap.field_values import Note, ValueProblem, shown
 from stationmap.field_values.degrees import parse_degrees
-from stationmap.field_values.phones import read_phone
+from stationmap.field_values.host_types import HostTypeReading, read_host_type
+from stationmap.field_values.phones import read_phone_and_contact
 from stationmap.field_values.services import amenities_from_services
-from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, parse_datum, to_wgs84
+from stationmap.field_values.types import type_problem
+from stationmap.geo.datum import Datum, NoWgs84Point, parse_datum, to_wgs84
 from stationmap.geo.hours import HoursError, parse_hours
 
 FIELDS: tuple[str, ...] = (
@@ -56,10 +58,7 @@ FIELD_ZH: Mapping[str, str] = {
     "services": "服务项目",
     "status": "状态",
 }
-TEXT_FIELDS = ("code", "name", "address", "datum", "host_type", "opening_hours", "contact")
 LIST_FIELDS = ("amenities", "worker_groups", "services")
-#: Where the wording of a host type the vocabulary lacks is kept: a line of the services.
-HOST_TYPE_LINE_ZH = "驿站类型："
 LIMITS = {"name": 200, "address": 300, "phone": 60, "contact": 100, "service_line": 200}
 MAX_SERVICE_LINES = 30
 CODE_RE = re.compile(r"^\d{6}-\d{4,6}$")
@@ -143,60 +142,18 @@ def _error(name: str, message: str, message_zh: str) -> FieldError:
     return FieldError(name, message, message_zh=message_zh)
 
 
-def _kind(value: object) -> str:
-    """The JSON name of ``value``'s type, as an integrator would call it."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, list | tuple):
-        return "list"
-    if isinstance(value, Mapping):
-        return "object"
-    return type(value).__name__
-
-
-def _type_problem(name: str, value: Any) -> FieldError | None:
-    """The error for a value of the wrong type, or holding text no encoding can store."""
-    label = FIELD_ZH[name]
-    scalar = value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
-    items = value if isinstance(value, list | tuple) else [value]
-    if name in LIST_FIELDS:
-        well_typed = scalar or (
-            isinstance(value, list | tuple)
-            and all(i is not None for i in items)
-            and all(isinstance(i, str | int | float) and not isinstance(i, bool) for i in items)
-        )
-        if not well_typed:
-            return _error(
-                name,
-                f"must be text or a list of texts, not a {_kind(value)}",
-                f"{label}应为文字或文字列表，不能是{_kind(value)}：请改为文字，多项用“；”分开",
-            )
-    elif name not in ("lat", "lon") and not scalar:
-        return _error(
-            name,
-            f"must be text, not a {_kind(value)}",
-            f"{label}应为文字，不能是{_kind(value)}：请改为一段文字",
-        )
-    if any(isinstance(i, str) and has_lone_surrogate(i) for i in items):
-        return _error(
-            name,
-            "contains an invalid character (an unpaired UTF-16 surrogate such as \\ud800): "
-            "type the text again",
-            f"{label}含有无效字符（不成对的 UTF-16 代理码，如 \\ud800）：请重新输入这段文字",
-        )
-    return None
-
-
 def _well_typed(raw: Mapping[str, Any], errors: list[FieldError]) -> dict[str, Any]:
     """The fields of ``raw`` whose values have a usable type; the others are reported and
     left out (so that no later check reports them again)."""
     clean: dict[str, Any] = {}
     for name in FIELDS:
-        problem = _type_problem(name, raw.get(name))
-        if problem is None:
-            clean[name] = raw.get(name)
+        value = raw.get(name)
+        if name in ("lat", "lon"):  # numbers or text, checked by parse_degrees
+            clean[name] = value
+        elif problem := type_problem(value, FIELD_ZH[name], list_allowed=name in LIST_FIELDS):
+            errors.append(_error(name, problem.message, problem.message_zh))
         else:
-            errors.append(problem)
+            clean[name] = value
     return clean
 
 
@@ -277,62 +234,18 @@ def _note(name: str, note: Note) -> FieldError:
     return FieldError(name, note.message, message_zh=note.message_zh)
 
 
-def _host_type(
-    host_text: str, office_file: bool, errors: list[FieldError], notes: list[FieldError]
-) -> tuple[str, str | None]:
-    """The host type's code and, for an office's wording the vocabulary lacks, the
-    services line that keeps it."""
-    host_type = catalog.lookup("host_type", host_text)
-    if host_type is not None:
-        return host_type, None
-    names = "、".join(t.zh for t in catalog.HOST_TYPES)
-    if not office_file:
-        errors.append(
-            _error(
-                "host_type",
-                f"unknown host type '{shown(host_text)}'; use a code or name from "
-                "/api/v1/host-types",
-                f"承建类型“{shown(host_text)}”无法识别：请填写以下之一：{names}",
-            )
-        )
-        return "other", None
-    guessed = catalog.guess_host_type(host_text)
-    if guessed is not None:
-        term = catalog.HOST_TYPE_BY_CODE[guessed]
-        notes.append(
-            _error(
-                "host_type",
-                f"host type '{shown(host_text)}' read as '{term.en}': check it",
-                f"承建类型“{shown(host_text)}”已按“{term.zh}”记录，请核对",
-            )
-        )
-        return guessed, None
-    line = f"{HOST_TYPE_LINE_ZH}{host_text}"
-    notes.append(
-        _error(
-            "host_type",
-            f"host type '{shown(host_text)}' is not in the list: stored as 'other', with the "
-            f"wording kept as the service line '{shown(line)}'; choose a listed type if one fits",
-            f"承建类型“{shown(host_text)}”不在列表中：已记为“其他”，原文作为服务项目"
-            f"“{shown(line)}”保留；如有合适的类型请改选：{names}",
-        )
-    )
-    return "other", line
-
-
 def _phone(
     raw: Mapping[str, Any], errors: list[FieldError], notes: list[FieldError]
 ) -> tuple[str, str]:
-    """The stored phone and contact: a name in brackets in the phone cell moves to an
-    empty contact."""
+    """The stored phone and contact (a name in brackets in the phone cell may move)."""
     contact = _text(raw.get("contact"))
     try:
-        reading = read_phone(raw.get("phone"))
+        cell = read_phone_and_contact(raw.get("phone"), contact)
     except ValueProblem as exc:
         errors.append(_error("phone", exc.message, exc.message_zh))
         return "", contact
-    notes.extend(_note("phone", n) for n in reading.notes)
-    if len(reading.phone) > LIMITS["phone"]:
+    notes.extend(_note(name, note) for name, note in cell.notes)
+    if len(cell.phone) > LIMITS["phone"]:
         errors.append(
             _error(
                 "phone",
@@ -340,27 +253,7 @@ def _phone(
                 f"电话超过 {LIMITS['phone']} 个字符：最多保留三个号码",
             )
         )
-    named = "、".join(reading.names)
-    if named and not contact:
-        contact = named
-        notes.append(
-            _error(
-                "contact",
-                f"the name '{shown(named)}' in the phone cell was moved to the contact: check it",
-                f"电话中括号里的“{shown(named)}”已移到联系人，请核对",
-            )
-        )
-    elif named and named != contact:
-        notes.append(
-            _error(
-                "contact",
-                f"the phone cell names '{shown(named)}' but the contact is '{shown(contact)}': "
-                "the contact is kept; check which is right",
-                f"电话中写的联系人“{shown(named)}”与联系人“{shown(contact)}”不同："
-                "已保留联系人一栏，请核对",
-            )
-        )
-    return reading.phone, contact
+    return cell.phone, cell.contact
 
 
 def _services(
@@ -420,7 +313,6 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
                 f"{'、'.join(FIELD_ZH.values())}",
             )
         )
-    given = raw
     raw = _well_typed(raw, errors)
 
     _control_characters(raw, errors)
@@ -449,8 +341,8 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
                 )
             )
 
-    lat = _degrees(given, "lat", errors)
-    lon = _degrees(given, "lon", errors)
+    lat = _degrees(raw, "lat", errors)
+    lon = _degrees(raw, "lon", errors)
     datum_text = _text(raw.get("datum")) or "wgs84"
     try:
         datum = parse_datum(datum_text)
@@ -459,15 +351,20 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
             _error(
                 "datum",
                 str(exc),
-                f"坐标系“{shown(datum_text)}”无法识别：请填写 {'、'.join(DATUMS)} 之一"
-                "（也可写 GPS、高德、百度）",
+                f"坐标系“{shown(datum_text)}”无法识别：请填写 wgs84（GPS、天地图）、"
+                "gcj02（高德、腾讯）或 bd09（百度）",
             )
         )
         datum = "wgs84"
 
-    host_type, host_line = _host_type(
-        _text(raw.get("host_type")) or "other", office_file, errors, notes
-    )
+    try:
+        host = read_host_type(_text(raw.get("host_type")), office_file=office_file)
+    except ValueProblem as exc:
+        errors.append(_error("host_type", exc.message, exc.message_zh))
+        host = HostTypeReading("other")
+    if host.note is not None:
+        notes.append(_note("host_type", host.note))
+    host_type, host_line = host.code, host.service_line
 
     amenities = _codes(raw.get("amenities"), "amenity", "amenities", errors)
     worker_groups = _codes(raw.get("worker_groups"), "worker_group", "worker_groups", errors)

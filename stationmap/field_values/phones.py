@@ -142,3 +142,46 @@ def read_phone(value: object) -> PhoneReading:
     if not numbers and names:
         raise _problem(str(value))
     return PhoneReading(" / ".join(numbers), names, tuple(notes))
+
+
+@dataclass(frozen=True)
+class PhoneCell:
+    """The phone and contact of a station read together, with notes by field name."""
+
+    phone: str
+    contact: str
+    notes: tuple[tuple[str, Note], ...] = ()
+
+
+def read_phone_and_contact(phone: object, contact: str) -> PhoneCell:
+    """Read the phone cell; a name in brackets in it moves to an empty ``contact`` (with a
+    note), and one that differs from the contact is only noted. Raises
+    :class:`ValueProblem` as :func:`read_phone` does."""
+    reading = read_phone(phone)
+    notes = [("phone", note) for note in reading.notes]
+    named = "、".join(reading.names)
+    if named and not contact:
+        contact = named
+        notes.append(
+            (
+                "contact",
+                Note(
+                    f"the name '{shown(named)}' in the phone cell was moved to the contact: "
+                    "check it",
+                    f"电话中括号里的“{shown(named)}”已移到联系人，请核对",
+                ),
+            )
+        )
+    elif named and named != contact:
+        notes.append(
+            (
+                "contact",
+                Note(
+                    f"the phone cell names '{shown(named)}' but the contact is "
+                    f"'{shown(contact)}': the contact is kept; check which is right",
+                    f"电话中写的联系人“{shown(named)}”与联系人“{shown(contact)}”不同："
+                    "已保留联系人一栏，请核对",
+                ),
+            )
+        )
+    return PhoneCell(reading.phone, contact, tuple(notes))
