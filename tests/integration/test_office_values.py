@@ -13,7 +13,14 @@ from sqlalchemy import select
 
 from stationmap import state
 from stationmap.models import Station
-from tests.integration.admin_support import XINCHENG, free_point, login, make_user, page_csrf
+from tests.integration.admin_support import (
+    XINCHENG,
+    free_point,
+    login,
+    make_user,
+    new_form,
+    page_csrf,
+)
 from tests.integration.test_api_write import _auth, _token
 
 
@@ -153,3 +160,53 @@ def test_the_import_preview_shows_each_error_in_chinese(app, xc):
     assert "纬度应为度数" in html and "4_4.3" in html
     assert "不是有效的电话号码" in html
     assert "must be" not in html
+
+
+def test_the_editor_shows_the_chinese_message_and_how_to_fix_it(app, xc):
+    client, token = xc
+    lat, lon = free_point(app, XINCHENG)
+    form = {**new_form(lat, lon, phone="call me", csrf_token=token), "lat": "95"}
+    response = client.post("/admin/stations/new", data=form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "纬度应为 -90 到 90 之间的度数，例如 44.305" in html
+    assert "手机号为 1 开头的 11 位数字" in html
+    assert "must be" not in html
+
+
+def test_the_editor_reads_dms_and_says_what_it_changed(app, xc):
+    client, token = xc
+    lat, lon = free_point(app, XINCHENG)
+    form = new_form(lat, lon, phone="4716612345", csrf_token=token)
+    form["lon"] = _dms(lon, "E", "W")
+    response = client.post("/admin/stations/new", data=form, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html
+    assert "已记为 0471-6612345，请核对" in html
+    with state(app).db.session() as session:
+        station = session.scalars(select(Station).where(Station.name == "测试驿站")).one()
+        assert station.phone == "0471-6612345"
+        assert station.lon == pytest.approx(lon, abs=1e-7)
+
+
+def test_the_command_line_speaks_the_terminals_language(empty_app, tmp_path):
+    runner = empty_app.test_cli_runner()
+    path = tmp_path / "office.csv"
+    path.write_bytes(_office_csv([["甲驿站", "4_4.3", "86.214", "", "", "", ""]]))
+    english = runner.invoke(args=["import-stations", str(path)], env={"LANG": "C.UTF-8"})
+    assert english.exit_code == 1
+    assert "row 2, lat: must be a number of degrees" in english.output
+    chinese = runner.invoke(
+        args=["import-stations", str(path)], env={"LANG": "zh_CN.UTF-8", "LC_ALL": ""}
+    )
+    assert chinese.exit_code == 1
+    assert "row 2, lat: 纬度应为度数" in chinese.output
+
+
+def test_the_command_line_lists_what_to_check(empty_app, tmp_path):
+    runner = empty_app.test_cli_runner()
+    path = tmp_path / "office.csv"
+    path.write_bytes(_office_csv([["甲驿站", "44°18′18″N", "86.214", "", 9946612345, "", ""]]))
+    result = runner.invoke(args=["import-stations", str(path)], env={"LANG": "zh_CN.UTF-8"})
+    assert result.exit_code == 0, result.output
+    assert "check row 2, phone: “9946612345”像是丢了开头 0 的固定电话" in result.output
