@@ -83,13 +83,24 @@ def check_rows(
         if item.code is not None:
             if item.code in seen:
                 errors.append(
-                    FieldError("code", f"{item.code} is also on row {seen[item.code]}", row_number)
+                    FieldError(
+                        "code",
+                        f"{item.code} is also on row {seen[item.code]}: keep one of the rows",
+                        row_number,
+                        message_zh=f"编码 {item.code} 与第 {seen[item.code]} 行重复：请只保留一行",
+                    )
                 )
                 continue
             seen[item.code] = row_number
         inputs.append(item)
     if not rows:
-        errors.append(FieldError("file", "the file has no station rows"))
+        errors.append(
+            FieldError(
+                "file",
+                "the file has no station rows: put one station on each row under the header",
+                message_zh="文件中没有驿站数据：请在表头下每行填写一个驿站",
+            )
+        )
     return inputs, errors, len(rows)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from stationmap import state
 from stationmap.models import Station
+from stationmap.services.transfer import check_rows
 from tests.integration.admin_support import (
     XINCHENG,
     free_point,
@@ -210,3 +211,14 @@ def test_the_command_line_lists_what_to_check(empty_app, tmp_path):
     result = runner.invoke(args=["import-stations", str(path)], env={"LANG": "zh_CN.UTF-8"})
     assert result.exit_code == 0, result.output
     assert "check row 2, phone: “9946612345”像是丢了开头 0 的固定电话" in result.output
+
+
+def test_file_level_errors_are_bilingual_on_their_rows():
+    text = "编号,名称,纬度,经度\n652324-0001,甲,44.3,86.2\n652324-0001,乙,44.4,86.3\n"
+    _inputs, errors, _count = check_rows(text.encode("utf-8"), "twice.csv")
+    (error,) = errors
+    assert (error.field, error.row) == ("code", 3)
+    assert "第 2 行重复" in error.message_zh and "row 2" in error.message
+    _inputs, errors, _count = check_rows("名称,纬度,经度\n".encode(), "empty.csv")
+    (error,) = errors
+    assert error.field == "file" and "没有驿站数据" in error.message_zh
