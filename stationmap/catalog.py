@@ -9,6 +9,7 @@ write 饮用水 or "Drinking water" instead of ``water`` import cleanly.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -266,39 +267,36 @@ HOST_TYPE_BY_CODE: MappingProxyType[str, Term] = MappingProxyType({t.code: t for
 AMENITY_BY_CODE: MappingProxyType[str, Term] = MappingProxyType({t.code: t for t in AMENITIES})
 
 
-def _words(terms: tuple[Term, ...]) -> tuple[tuple[str, str], ...]:
-    """(word, code) for every name, alias and word of ``terms`` that may stand inside a
-    longer text, longest first, so that 电动车充电 is read before 充电."""
-    pairs = {
-        (word.lower(), term.code)
-        for term in terms
-        for word in (term.zh, *term.aliases, *term.words)
-        if len(word) >= 2 and term.code != "other"
-    }
-    return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair)))
+class WordTable:
+    """Words that name a vocabulary's terms inside a longer text (a 服务内容 line, a host's
+    full name): every name, alias and word of two characters or more."""
+
+    def __init__(self, terms: tuple[Term, ...]) -> None:
+        self.codes: dict[str, str] = {
+            word.lower(): term.code
+            for term in terms
+            if term.code != "other"
+            for word in (term.zh, *term.aliases, *term.words)
+            if len(word) >= 2
+        }
+        # Alternatives longest first: at each place the longest word is the one taken.
+        longest_first = sorted(self.codes, key=lambda word: (-len(word), word))
+        self._re = re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE)
+
+    def find(self, text: str) -> list[tuple[str, str]]:
+        """The (word, code) pairs found in ``text``, left to right; a word inside a longer
+        word found at the same place (充电 in 电动车充电) does not count again."""
+        return [(m[0].lower(), self.codes[m[0].lower()]) for m in self._re.finditer(text)]
 
 
-#: Words naming an amenity or a host type inside a longer text, longest first.
-AMENITY_WORDS: tuple[tuple[str, str], ...] = _words(AMENITIES)
-HOST_TYPE_WORDS: tuple[tuple[str, str], ...] = _words(HOST_TYPES)
-
-
-def find_words(words: tuple[tuple[str, str], ...], text: str) -> list[tuple[str, str]]:
-    """The (word, code) pairs of ``words`` found in ``text``, in the order of ``words``;
-    a word found inside a longer word already found does not count again."""
-    rest = text.lower()
-    found: list[tuple[str, str]] = []
-    for word, code in words:
-        if word in rest:
-            found.append((word, code))
-            rest = rest.replace(word, "\0")
-    return found
+AMENITY_WORDS = WordTable(AMENITIES)
+HOST_TYPE_WORDS = WordTable(HOST_TYPES)
 
 
 def guess_host_type(text: str) -> str | None:
     """The host type whose words (and no other type's) occur in ``text``, such as
     ``gas_station`` for 中国石化某某加油站; ``None`` if none or several do."""
-    codes = {code for _, code in find_words(HOST_TYPE_WORDS, text)}
+    codes = {code for _, code in HOST_TYPE_WORDS.find(text)}
     return codes.pop() if len(codes) == 1 else None
 
 

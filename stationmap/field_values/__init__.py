@@ -13,10 +13,14 @@ turns a :class:`ValueProblem` into a field error.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 # Full-width ASCII (U+FF01-U+FF5E) to ASCII, the ideographic space to a space.
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 class ValueProblem(ValueError):
@@ -54,4 +58,4 @@ def shown(value: object, limit: int = 40) -> str:
 def has_lone_surrogate(text: str) -> bool:
     """True if ``text`` holds a UTF-16 surrogate on its own (``"\\ud800"``), which no
     encoding can store: JSON's ``\\ud800`` escape can produce one."""
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    return _SURROGATE_RE.search(text) is not None

@@ -52,9 +52,12 @@ _DMS_RE = re.compile(
     (?:°\s*(?:(?P<min>{_NUMBER})\s*(?:'\s*(?:(?P<sec>{_NUMBER})\s*"?)?)?)?)?""",
     re.ASCII | re.VERBOSE,
 )
+_PLAIN_RE = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]+)?", re.ASCII)
 # The largest magnitude looked at before converting to float: any longer integer is out of
 # range anyway, and float() of a 400-digit integer raises OverflowError.
 _MAX_MAGNITUDE = 10**6
+# The longest text read as degrees ("东经 179°59′59.999999″" is 22 characters).
+_MAX_TEXT = 60
 
 
 def _problem_not_degrees(axis: Axis, value: object) -> ValueProblem:
@@ -103,6 +106,8 @@ def _hemisphere(text: str, axis: Axis) -> tuple[re.Match[str] | None, int]:
 
 
 def _from_text(raw: str, axis: Axis) -> float:
+    if len(raw) > _MAX_TEXT:
+        raise _problem_not_degrees(axis, raw)
     text = to_ascii(raw).strip()
     odd_digit = next((ch for ch in text if ch.isdigit() and not "0" <= ch <= "9"), None)
     if odd_digit is not None:
@@ -162,7 +167,11 @@ def parse_degrees(value: object, axis: Axis) -> float:
         )
     if isinstance(value, int) and abs(value) > _MAX_MAGNITUDE:
         raise _problem_range(axis, value)
-    number = _from_text(value, axis) if isinstance(value, str) else float(value)
+    if isinstance(value, str):
+        plain = _PLAIN_RE.fullmatch(value.strip())  # 44.305: the common case, quickly
+        number = float(plain[0]) if plain else _from_text(value, axis)
+    else:
+        number = float(value)
     if not math.isfinite(number):
         raise ValueProblem(
             f"must be a finite number of degrees, e.g. {decimal}",

@@ -30,6 +30,7 @@ _LOCAL_RE = re.compile(r"[2-9][0-9]{6,7}")
 _NAME_RE = re.compile(r"\(([^()0-9]*)\)")  # a bracket without digits holds a name
 _SPLIT_RE = re.compile(r"[/;,、]|或")
 _PIECE_RE = re.compile(r"[0-9 ().+\-]+")
+_MAX_TEXT = 200  # a cell with three numbers and names is far shorter
 _DASHES = str.maketrans({"—": "-", "–": "-", "‐": "-", "‑": "-", "−": "-"})
 
 
@@ -132,6 +133,11 @@ def read_phone(value: object) -> PhoneReading:
             "联系电话应为文字，例如 0994-6612345 或 13912345678",
         )
     text = to_ascii(str(value)).translate(_DASHES).strip()
+    if len(text) > _MAX_TEXT:
+        raise ValueProblem(
+            f"is longer than {_MAX_TEXT} characters: keep at most three numbers",
+            f"电话超过 {_MAX_TEXT} 个字符：最多保留三个号码",
+        )
     names = tuple(name.strip() for name in _NAME_RE.findall(text) if name.strip())
     text = _NAME_RE.sub(" ", text)
     notes: list[Note] = []

@@ -26,7 +26,7 @@ def amenities_from_services(lines: Iterable[str]) -> tuple[tuple[str, ...], Note
         for item in (i.strip() for i in _ITEM_SPLIT_RE.split(line)):
             if not item:
                 continue
-            words = catalog.find_words(catalog.AMENITY_WORDS, item)
+            words = catalog.AMENITY_WORDS.find(item)
             if not words:
                 unread.append(item)
             for _, code in words:

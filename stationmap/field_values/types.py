@@ -27,8 +27,8 @@ def _scalar(value: object) -> bool:
 def type_problem(value: object, label_zh: str, *, list_allowed: bool) -> ValueProblem | None:
     """The problem with ``value``'s type for a field named ``label_zh`` in Chinese, or
     ``None``. ``None`` itself is always fine (the field is left empty)."""
-    if value is None:
-        return None
+    if value is None or (type(value) is str and value.isascii()):
+        return None  # the common cases, quickly (no surrogate is ASCII)
     items = value if isinstance(value, list | tuple) else [value]
     if list_allowed and not all(_scalar(item) for item in items):
         return ValueProblem(
