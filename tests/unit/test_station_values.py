@@ -115,6 +115,8 @@ def test_latitude_in_every_written_form(written, expected):
         ("lat", "95"),
         ("lon", "181°"),
         ("lat", True),
+        ("lat", "4" + " " * 100 + "4.3"),
+        ("lon", "8" * 100_000),
     ],
 )
 def test_unreadable_degrees_are_refused_on_their_field(field, written):
@@ -250,6 +252,7 @@ def test_every_error_has_english_and_chinese():
         ({"services": ["好" * 201]}, "services"),
         ({"services": ["a\x01"]}, "services"),
         ({"phone": " / ".join(f"1391234567{i}" for i in range(6))}, "phone"),
+        ({"phone": "1 " * 50_000}, "phone"),
         ({"lat": -90, "lon": -90, "datum": "bd09"}, "lat"),
     ],
 )
