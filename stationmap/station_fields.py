@@ -4,7 +4,9 @@ One function, :func:`parse_station`, turns a mapping of field names to raw value
 a CSV cell, an XLSX cell, a GeoJSON property, an API body or a form) into a
 :class:`StationInput`, or into the list of every problem found, each naming its field.
 The API, the admin forms and the importers all go through it, so a station is checked
-the same way wherever it comes from.
+the same way wherever it comes from. Values written the way county offices write them
+(degrees-minutes-seconds, full-width digits, phone cells with names) are read by
+:mod:`stationmap.field_values`; every error says how to fix it in English and Chinese.
 """
 
 from __future__ import annotations
