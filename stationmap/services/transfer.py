@@ -101,7 +101,7 @@ def check_file(
     seen: dict[str, TableRow] = {}
     for row in table.rows:
         try:
-            item = parse_station(row.values)
+            item = parse_station(row.values, office_file=True)
         except InvalidStation as exc:
             checked.errors.extend(row.errors_with(exc.errors))
             continue
@@ -125,7 +125,11 @@ def check_file(
         checked.inputs.append(replace(item, notes=notes))
     if not table.rows:
         checked.errors.append(
-            FieldError("file", "the file has no station rows", message_zh="文件中没有驿站行")
+            FieldError(
+                "file",
+                "the file has no station rows: put one station on each row under the header",
+                message_zh="文件中没有驿站数据：请在表头下每行填写一个驿站",
+            )
         )
     return checked
 

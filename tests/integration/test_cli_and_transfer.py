@@ -68,7 +68,8 @@ def test_import_creates_then_second_import_changes_nothing(runner, empty_app, tm
         assert station.amenities == ["first_aid", "water"]
         assert station.host_type == "pharmacy"
         assert station.services == ["急救药品", "手机充电"]
-        assert station.phone == "+86 994 7654321"
+        # Phones are stored in one form: area code, "-" and the local number.
+        assert station.phone == "0994-7654321"
         assert station.district_code == "652324"
 
 
@@ -164,6 +165,7 @@ def test_update_by_code_and_exported_formula_is_neutralised(app, tmp_path):
     rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
     rows[0]["name"] = '=HYPERLINK("http://evil","click")'
     rows[0]["phone"] = "+86 994 1234567"
+    rows[0]["contact"] = "+86 王师傅"
     changed = tmp_path / "changed.csv"
     with changed.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
@@ -174,7 +176,9 @@ def test_update_by_code_and_exported_formula_is_neutralised(app, tmp_path):
     assert "updated 1" in result.output
     again = _export(runner, tmp_path, "again.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in again
-    assert "'+86 994 1234567" in again
+    assert "'+86 王师傅" in again
+    # The phone is stored in its one form, which starts with no formula character.
+    assert ",0994-1234567," in again
     with state(app).db.session() as session:
         station = station_service.get_by_code(session, rows[0]["code"])
         assert station is not None

@@ -15,6 +15,7 @@ from stationmap.services import editing
 from stationmap.services import revisions as revision_service
 from stationmap.services.users import Principal
 from stationmap.station_fields import (
+    FIELD_ZH,
     FIELDS,
     FieldError,
     InvalidStation,
@@ -94,7 +95,7 @@ def _editor(
 ) -> Response:
     by_field: dict[str, list[str]] = {}
     for error in errors:
-        by_field.setdefault(error.field, []).append(error.message)
+        by_field.setdefault(error.field, []).append(error.text("zh"))
     tiles = current_tiles()
     html = render_template(
         "admin/station_form.html",
@@ -159,7 +160,14 @@ def create_station() -> Any:
         error = FieldError("lat", _out_of_scope_message(exc.district_code))
         return _editor(None, form, errors=[error], status=422)
     flash(f"已创建 {code}")
+    _flash_notes(data)
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
+
+
+def _flash_notes(data: StationInput) -> None:
+    """What was read with a change (a phone's lost 0), for the administrator to check."""
+    for note in data.notes:
+        flash(f"请核对 {FIELD_ZH.get(note.field, note.field)}：{note.text('zh')}")
 
 
 def _duplicates(
@@ -237,6 +245,7 @@ def update_station(station_id: int) -> Any:
             station = _scoped_or_404(session, station_id)
             return _editor(station, form, errors=[error], version=version, status=422)
     flash("已保存" if changes else "没有改动")
+    _flash_notes(data)
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
 
 
