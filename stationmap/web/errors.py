@@ -113,7 +113,7 @@ def _logged_failure(app: Flask, status: int, exc: BaseException) -> Response:
         request.method,
         request.path,
         exc,
-        exc_info=status != 409,
+        exc_info=exc if status != 409 else None,
     )
     if _wants_json():
         code, message = (
