@@ -233,6 +233,18 @@ class UserSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class LoginThrottle(Base):
+    """Recent login attempts from one client address (the login limit's one count
+    for every app process): their times, as seconds since the epoch separated by
+    spaces, oldest first, within the limit's window."""
+
+    __tablename__ = "login_throttle"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
 class ApiToken(Base):
     """A per-user API token; only the SHA-256 of the secret is stored."""
 

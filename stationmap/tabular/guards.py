@@ -2,12 +2,15 @@
 
 :func:`detect_format` tells its format by content and name, refusing legacy ``.xls``
 workbooks, web pages, PDFs, images and archives; :func:`check_zip` refuses zip bombs and
-XML entity attacks in an XLSX file before openpyxl opens it.
+XML entity attacks in an XLSX file before openpyxl opens it. :func:`json_integer` and
+:func:`has_lone_surrogate` keep JSON (GeoJSON files, API bodies) to what a float and a
+database can hold.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 import zlib
@@ -30,6 +33,36 @@ _OTHER_MAGIC = (
 )
 _XML_SKIP = re.compile(r"<\?.*?\?>|<!--.*?-->", re.S)
 _XML_FIRST = re.compile(r"<!--|<\?|<[A-Za-z_:]")
+# More digits than any 64-bit integer has: read as a float (see json_integer).
+MAX_JSON_INTEGER_DIGITS = 18
+# A surrogate escape, or a surrogate itself (bytes decoded with "surrogatepass", as
+# json.loads decodes bytes).
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+
+
+def json_integer(text: str) -> int | float:
+    """A JSON integer (``parse_int`` for :func:`json.loads`): an ``int``, or a ``float``
+    when it has more than :data:`MAX_JSON_INTEGER_DIGITS` digits (``inf`` beyond a
+    float's range). A range or finiteness check downstream then refuses a 400-digit
+    latitude, where ``float()`` of the ``int`` would raise ``OverflowError``; the
+    conversion also stays linear in the length, unlike ``int()`` of thousands of
+    digits."""
+    digits = len(text) - text.startswith("-")
+    return int(text) if digits <= MAX_JSON_INTEGER_DIGITS else float(text)
+
+
+def has_lone_surrogate(text: str, document: object) -> bool:
+    """Whether ``document``, parsed from the JSON ``text``, holds a lone UTF-16
+    surrogate (``"x\\ud800y"``: an escape without its pair). It is not a character;
+    UTF-8, pages and databases cannot hold it. Only text with such an escape is
+    examined further, so ordinary documents cost one regular-expression scan."""
+    if not _SURROGATE.search(text):
+        return False
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def detect_format(data: bytes, filename: str | None = None) -> Format:

@@ -16,7 +16,7 @@ from typing import Any
 
 from stationmap.station_fields import FIELDS
 from stationmap.tabular.columns import Format, TableError
-from stationmap.tabular.guards import check_zip
+from stationmap.tabular.guards import check_zip, has_lone_surrogate, json_integer
 from stationmap.tabular.layout import COORDINATES, Table, TableRow, header_target, read_grids
 from stationmap.tabular.sheets import MAX_READ_SECONDS, Budget, csv_grid, xlsx_grids
 
@@ -127,11 +127,19 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
+def _json_integer(text: str) -> int | float:
+    if not math.isfinite(value := json_integer(text)):
+        raise TableError(f"数字 {text[:20]}… 太大，不是坐标。The number {text[:20]}… is too large.")
+    return value
+
+
 def _read_geojson(data: bytes) -> list[tuple[int, dict[str, object]]]:
     try:
+        text = data.decode("utf-8-sig")
         doc = json.loads(
-            data.decode("utf-8-sig"),
+            text,
             parse_float=_json_number,
+            parse_int=_json_integer,
             parse_constant=_json_constant,
             object_pairs_hook=_json_object,
         )
@@ -145,6 +153,12 @@ def _read_geojson(data: bytes) -> list[tuple[int, dict[str, object]]]:
         ) from None
     except (ValueError, RecursionError) as exc:
         raise TableError(f"Invalid JSON: {exc}") from None
+    if has_lone_surrogate(text, doc):
+        raise TableError(
+            "文件中有不成对的 \\ud800–\\udfff 转义（不是字符），请删除或改正。"
+            "The file has a lone \\ud800-\\udfff escape, which is not a character; "
+            "remove or correct it."
+        )
     kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
     if kind == "Feature":
         features = [doc]

@@ -14,6 +14,7 @@ import secrets
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
@@ -216,10 +217,11 @@ def _assets() -> Any:
 
 def _page_context(lang: str) -> dict[str, Any]:
     other = "en" if lang == "zh" else "zh"
-    args = {k: v for k, v in request.args.items() if k != "lang"}
-    switch = url_for(
-        request.endpoint or "public.index", **(request.view_args or {}), **args, lang=other
-    )
+    # The same path with the query kept and only ``lang`` changed. The query is never
+    # passed to url_for: a ``code``, ``_method`` or ``_external`` there would collide
+    # with its own arguments or point the link at the Host header's domain.
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    switch = f"{request.script_root}{quote(request.path)}?{urlencode([*args, ('lang', other)])}"
     return {
         "lang": lang,
         "zh": lang == "zh",

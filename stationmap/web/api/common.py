@@ -17,7 +17,6 @@ from stationmap.services import listing
 from stationmap.web.nearest_json import station_links
 
 GEOJSON = "application/geo+json"
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
 
 
 def _geojson(payload: dict[str, Any], status: int = 200) -> Response:

@@ -64,6 +64,11 @@ def _read_spec() -> dict[str, Any]:
                         "code": {"type": "string"},
                         "message": {"type": "string"},
                         "field": NULLABLE_STRING,
+                        "request_id": {
+                            "type": "string",
+                            "description": "On 409 and 500: the id under which the "
+                            "failure is logged (also the X-Request-Id header)",
+                        },
                     },
                 }
             },

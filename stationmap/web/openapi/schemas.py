@@ -37,6 +37,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         404: "Not found",
         412: "If-Match does not match the station's current version",
         428: "If-Match is required",
+        409: "The write conflicts with data saved meanwhile; read again and retry",
         422: "Well-formed but out of range or unknown code",
         503: "Database unavailable; retry later",
     }
