@@ -37,7 +37,8 @@ FIELDS: tuple[str, ...] = (
 )
 LIMITS = {"name": 200, "address": 300, "phone": 60, "contact": 100, "service_line": 200}
 MAX_SERVICE_LINES = 30
-CODE_RE = re.compile(r"^\d{6}-\d{4,6}$")
+# ASCII digits only: ``\d`` would let full-width (５) and Arabic-Indic (٥) digits through.
+CODE_RE = re.compile(r"^[0-9]{6}-[0-9]{4,6}$")
 PHONE_RE = re.compile(r"^[0-9+()\- ,/;转]{3,60}$")
 LIST_SPLIT_RE = re.compile(r"[;；,，、|\n]+")
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
@@ -193,7 +194,15 @@ def parse_station(raw: Mapping[str, Any]) -> StationInput:
     _control_characters(raw, errors)
     code = _text(raw.get("code")) or None
     if code is not None and not CODE_RE.match(code):
-        errors.append(FieldError("code", "must be a 6-digit district code, '-', and a serial"))
+        errors.append(
+            FieldError(
+                "code",
+                "must be a 6-digit district code, '-', and a 4- to 6-digit serial, in ASCII "
+                "digits 0-9 (e.g. 652324-0001); leave it empty for a new station",
+                message_zh="编号须为 6 位区县代码、“-”和 4 至 6 位序号，只用半角数字 0-9"
+                "（如 652324-0001）；新驿站请留空",
+            )
+        )
 
     name = _text(raw.get("name"))
     if not name:

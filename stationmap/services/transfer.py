@@ -9,8 +9,8 @@ write the columns the importer reads, so an export imports back unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from stationmap.models import Station
 from stationmap.services.revisions import Actor
-from stationmap.services.stations import SaveResult, save_inputs
+from stationmap.services.stations import InvalidCodes, SaveResult, save_inputs
 from stationmap.station_fields import FieldError, InvalidStation, StationInput, parse_station
 from stationmap.tabular import Format, TableError, detect_format, read_table, write_table
 
@@ -57,35 +57,88 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def check_rows(
-    data: bytes, filename: str | None = None
-) -> tuple[list[StationInput], list[FieldError], int]:
-    """Read and check a file; returns the stations, every error, and the row count."""
+@dataclass
+class CheckedFile:
+    """A file read and checked once: the stations with the row each came from (for
+    messages), every error, and how many rows the file had. The preview and the
+    confirmation of an upload both work from this, never from the file again."""
+
+    inputs: list[StationInput] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
+    rows: int = 0
+
+
+def check_file(data: bytes, filename: str | None = None) -> CheckedFile:
+    """Read and check a file: the stations, every error, and the row count."""
     try:
         fmt = detect_format(data, filename)
         rows = read_table(data, fmt)
     except TableError as exc:
-        return [], [FieldError("file", str(exc))], 0
-    inputs: list[StationInput] = []
-    errors: list[FieldError] = []
+        return CheckedFile(errors=[FieldError("file", str(exc))])
+    out = CheckedFile(rows=len(rows))
     seen: dict[str, int] = {}
     for row_number, raw in rows:
         try:
             item = parse_station(raw)
         except InvalidStation as exc:
-            errors.extend(FieldError(e.field, e.message, row_number) for e in exc.errors)
+            out.errors.extend(replace(e, row=row_number) for e in exc.errors)
             continue
         if item.code is not None:
             if item.code in seen:
-                errors.append(
-                    FieldError("code", f"{item.code} is also on row {seen[item.code]}", row_number)
+                out.errors.append(
+                    FieldError(
+                        "code",
+                        f"{item.code} is also on row {seen[item.code]}; a code may appear once",
+                        row_number,
+                        message_zh=f"编号 {item.code} 与第 {seen[item.code]} 行重复；"
+                        "每个编号只能出现一次",
+                    )
                 )
                 continue
             seen[item.code] = row_number
-        inputs.append(item)
+        out.inputs.append(item)
+        out.row_numbers.append(row_number)
     if not rows:
-        errors.append(FieldError("file", "the file has no station rows"))
-    return inputs, errors, len(rows)
+        out.errors.append(
+            FieldError(
+                "file",
+                "the file has no station rows",
+                message_zh="文件里没有驿站行，请检查表头和内容",
+            )
+        )
+    return out
+
+
+def check_rows(
+    data: bytes, filename: str | None = None
+) -> tuple[list[StationInput], list[FieldError], int]:
+    """Read and check a file; returns the stations, every error, and the row count."""
+    checked = check_file(data, filename)
+    return checked.inputs, checked.errors, checked.rows
+
+
+def import_checked(
+    session: Session,
+    checked: CheckedFile,
+    *,
+    apply: bool = True,
+    actor: Actor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """:func:`import_stations` for a file already read by :func:`check_file`."""
+    report = ImportReport(rows=checked.rows, errors=list(checked.errors))
+    if report.errors:
+        return report
+    try:
+        report.result = save_inputs(
+            session, checked.inputs, dry_run=not apply, actor=actor, progress=progress
+        )
+    except InvalidCodes as exc:
+        report.errors.extend(replace(e, row=checked.row_numbers[i]) for i, e in exc.problems)
+        return report
+    report.applied = apply
+    return report
 
 
 def import_stations(
@@ -100,13 +153,7 @@ def import_stations(
     caller's transaction. Without ``apply`` (a preview) nothing is written. With an
     ``actor`` (a user, or the command line) each created or changed station gets an
     ``import`` revision naming them."""
-    inputs, errors, count = check_rows(data, filename)
-    report = ImportReport(rows=count, errors=errors)
-    if errors:
-        return report
-    report.result = save_inputs(session, inputs, dry_run=not apply, actor=actor)
-    report.applied = apply
-    return report
+    return import_checked(session, check_file(data, filename), apply=apply, actor=actor)
 
 
 def export_rows(

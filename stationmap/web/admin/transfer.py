@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from stationmap.services import admin as admin_service
+from stationmap.services import transfer
 from stationmap.tabular import template_xlsx
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _actor, _db, _me
@@ -39,7 +40,7 @@ def upload_import() -> Any:
     filename = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
     codes = _me().scope.codes
     with _db().session() as session:
-        report = admin_service.preview_import(session, data, filename, codes)
+        report = admin_service.preview_import(session, transfer.check_file(data, filename), codes)
     token = None
     if report.ok:
         with _db().write_session() as session:
@@ -54,7 +55,8 @@ def confirm_import(token: str) -> Any:
         if pending is None:
             abort(404, "这次上传已过期或不存在，请重新上传。")
         data, filename = pending.data, pending.filename
-        report = admin_service.apply_import(session, data, filename, _me().scope.codes, _actor())
+        checked = transfer.check_file(data, filename)
+        report = admin_service.apply_import(session, checked, _me().scope.codes, _actor())
         if report.ok:
             admin_service.drop_upload(session, token)
     if not report.ok:
