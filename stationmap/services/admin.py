@@ -6,26 +6,23 @@ districts (with history), restoring a revision, and the dashboard figures.
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stationmap import catalog
-from stationmap.models import District, PendingImport, Station, StationAmenity, StationRevision
+from stationmap.models import District, Station, StationAmenity, StationRevision
 from stationmap.services import districts as district_service
 from stationmap.services import editing, revisions, transfer
 from stationmap.services import stations as station_service
 from stationmap.services.revisions import Actor
 from stationmap.station_fields import FieldError, StationInput
 from stationmap.tabular import Format
-
-PENDING_LIFETIME = timedelta(hours=2)
 
 
 # -- import -------------------------------------------------------------------------------
@@ -109,34 +106,6 @@ def apply_import(
     if not report.ok:
         return report
     return transfer.import_checked(session, checked, apply=True, actor=actor, progress=progress)
-
-
-def stash_upload(session: Session, user_id: int, filename: str, data: bytes) -> str:
-    """Keep an uploaded file until it is confirmed; returns a random token. The name is
-    kept for display only, never used as a path."""
-    now = datetime.now(UTC)
-    session.execute(delete(PendingImport).where(PendingImport.created_at < now - PENDING_LIFETIME))
-    token = secrets.token_urlsafe(24)
-    session.add(
-        PendingImport(
-            token=token, user_id=user_id, filename=filename[:200], data=data, created_at=now
-        )
-    )
-    session.flush()
-    return token
-
-
-def take_upload(session: Session, user_id: int, token: str) -> PendingImport | None:
-    row = session.scalar(select(PendingImport).where(PendingImport.token == token))
-    if row is None or row.user_id != user_id:
-        return None
-    if row.created_at < datetime.now(UTC) - PENDING_LIFETIME:
-        return None
-    return row
-
-
-def drop_upload(session: Session, token: str) -> None:
-    session.execute(delete(PendingImport).where(PendingImport.token == token))
 
 
 def export_scope(session: Session, fmt: Format, codes: frozenset[str] | None) -> bytes:
