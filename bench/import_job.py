@@ -56,7 +56,9 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     folder = Path(tempfile.mkdtemp(prefix="stationmap-bench-"))
     url = sys.argv[2] if len(sys.argv) > 2 else f"sqlite:///{folder / 'bench.sqlite3'}"
-    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(folder)})
+    app = create_app(
+        {"DATABASE_URL": url, "INSTANCE_PATH": str(folder), "STATIONMAP_ENV": "development"}
+    )
     database = state(app).db
     upgrade(database)
     with database.write_session() as session:
