@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from stationmap.models import Station
 from stationmap.services.revisions import Actor
-from stationmap.services.stations import InvalidCodes, SaveResult, save_inputs
+from stationmap.services.stations import CodesExhausted, InvalidCodes, SaveResult, save_inputs
 from stationmap.station_fields import FieldError, InvalidStation, StationInput, parse_station
 from stationmap.tabular import Format, TableError, detect_format, read_table, write_table
 
@@ -136,6 +136,16 @@ def import_checked(
         )
     except InvalidCodes as exc:
         report.errors.extend(replace(e, row=checked.row_numbers[i]) for i, e in exc.problems)
+        return report
+    except CodesExhausted as exc:
+        report.errors.append(
+            FieldError(
+                "code",
+                f"district {exc.prefix} has used every station serial; ask the system "
+                "administrator",
+                message_zh=f"区县 {exc.prefix} 的驿站序号已用完，请联系系统管理员",
+            )
+        )
         return report
     report.applied = apply
     return report

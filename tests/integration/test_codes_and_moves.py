@@ -344,3 +344,13 @@ def test_a_high_serial_of_its_own_does_not_block_a_district(app, tmp_path):
     form = new_form(lat + 0.003, lon, csrf_token=token)
     assert client.post("/admin/stations/new", data=form).status_code == 303
     assert _stations(app)[f"{CHANGJI}-9001"].name == "测试驿站"
+
+
+def test_a_district_at_the_last_real_serial_is_refused_with_a_message(app, tmp_path):
+    lat, lon = free_point(app, KUNMING_XISHAN)
+    _insert_real(app, KUNMING_XISHAN, range(899_999, 900_000), lat + 0.01, lon)
+    before = _count(app)
+    result = _cli_import(app, tmp_path, _csv([["", "多一个驿站", "", lat, lon, "water"]]))
+    assert result.exit_code == 1
+    assert "used every station serial" in result.output
+    assert _count(app) == before
