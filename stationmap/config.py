@@ -20,6 +20,8 @@
 ``STATIONMAP_PROXY_HOPS``      reverse proxies in front (for the client address); default 0.
 ``STATIONMAP_LOGIN_RATE_LIMIT`` login attempts per client address; default ``10 per minute``.
 ``STATIONMAP_IMPORT_MAX_BYTES`` largest admin upload (larger: 413); default 5 MiB.
+``STATIONMAP_IMPORT_JOB_BYTES`` uploads larger than this are checked and imported in the
+    background, with a progress page; default 256 KiB.
 ``STATIONMAP_SESSION_IDLE_MINUTES`` an unused admin session ends; default 120.
 ``STATIONMAP_TILES``           base map: ``none`` (default; works offline), ``osm``,
                                ``tianditu`` (needs ``STATIONMAP_TIANDITU_KEY``) or ``amap``
@@ -65,6 +67,7 @@ class Settings:
     tianditu_key: str = ""
     login_rate_limit: str = "10 per minute"
     import_max_bytes: int = 5 * 1024 * 1024
+    import_job_bytes: int = 256 * 1024
     session_idle_minutes: float = 120.0
     basemap_source: str = ""
     basemap_approval: str = ""
@@ -113,6 +116,10 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
     except ValueError as exc:
         raise ConfigError("STATIONMAP_IMPORT_MAX_BYTES must be a whole number of bytes") from exc
     try:
+        import_job_bytes = int(environ.get("STATIONMAP_IMPORT_JOB_BYTES", str(256 * 1024)))
+    except ValueError as exc:
+        raise ConfigError("STATIONMAP_IMPORT_JOB_BYTES must be a whole number of bytes") from exc
+    try:
         idle_minutes = float(environ.get("STATIONMAP_SESSION_IDLE_MINUTES", "120"))
     except ValueError:
         idle_minutes = math.nan
@@ -145,6 +152,7 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         tianditu_key=tianditu_key,
         login_rate_limit=environ.get("STATIONMAP_LOGIN_RATE_LIMIT", "10 per minute"),
         import_max_bytes=import_max_bytes,
+        import_job_bytes=import_job_bytes,
         session_idle_minutes=idle_minutes,
         basemap_source=environ.get("STATIONMAP_BASEMAP_SOURCE", "").strip(),
         basemap_approval=environ.get("STATIONMAP_BASEMAP_APPROVAL", "").strip(),

@@ -64,7 +64,8 @@ FIELD_ZH: Mapping[str, str] = {
 LIST_FIELDS = ("amenities", "worker_groups", "services")
 LIMITS = {"name": 200, "address": 300, "phone": 60, "contact": 100, "service_line": 200}
 MAX_SERVICE_LINES = 30
-CODE_RE = re.compile(r"^\d{6}-\d{4,6}$")
+# ASCII digits only: ``\d`` would let full-width (５) and Arabic-Indic (٥) digits through.
+CODE_RE = re.compile(r"^[0-9]{6}-[0-9]{4,6}$")
 LIST_SPLIT_RE = re.compile(r"[;；,，、|\n]+")
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -345,8 +346,10 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
         errors.append(
             FieldError(
                 "code",
-                "must be a 6-digit district code, '-', and a serial",
-                message_zh="编码应为 6 位区县代码、“-”和序号，例如 652324-0001；新驿站请留空",
+                "must be a 6-digit district code, '-', and a 4- to 6-digit serial, in ASCII "
+                "digits 0-9 (e.g. 652324-0001); leave it empty for a new station",
+                message_zh="编号须为 6 位区县代码、“-”和 4 至 6 位序号，只用半角数字 0-9"
+                "（如 652324-0001）；新驿站请留空",
             )
         )
 

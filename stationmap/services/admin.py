@@ -6,118 +6,110 @@ districts (with history), restoring a revision, and the dashboard figures.
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stationmap import catalog
-from stationmap.models import District, PendingImport, Station, StationAmenity, StationRevision
+from stationmap.models import District, Station, StationAmenity, StationRevision
 from stationmap.services import districts as district_service
 from stationmap.services import editing, revisions, transfer
 from stationmap.services import stations as station_service
 from stationmap.services.revisions import Actor
 from stationmap.station_fields import FieldError, StationInput
-from stationmap.tabular import Format, TableError, detect_format, read_rows
-
-PENDING_LIFETIME = timedelta(hours=2)
+from stationmap.tabular import Format
 
 
 # -- import -------------------------------------------------------------------------------
 def _scope_errors(
     session: Session,
-    data: bytes,
-    filename: str | None,
+    checked: transfer.CheckedFile,
     report: transfer.ImportReport,
     codes: frozenset[str] | None,
 ) -> list[FieldError]:
     """Every row whose point, or whose matched station, lies outside ``codes``."""
-    if codes is None:
+    if codes is None or checked.errors:
         return []
-    inputs, errors, _count = transfer.check_rows(data, filename)
-    try:
-        rows = read_rows(data, detect_format(data, filename)).rows
-    except TableError:  # check_rows already reported it
-        return []
-    if errors or len(rows) != len(inputs):
-        return []
+    inputs = checked.inputs
     out: list[FieldError] = []
     located = district_service.locate_many(
         session, [d.lat for d in inputs], [d.lon for d in inputs]
     )
-    for row, data_row, district in zip(rows, inputs, located, strict=True):
+    existing = station_service.stations_by_code(session, [d.code for d in inputs if d.code])
+    for source, data_row, district in zip(checked.sources, inputs, located, strict=True):
         if not editing.in_scope(codes, district):
             where = f"区县 {district}" if district else "任何已知区县之外"
-            out.append(row.locate(FieldError("lat", f"该位置在{where}，不在您负责的区县内")))
-        if data_row.code:
-            existing = session.scalar(select(Station).where(Station.code == data_row.code))
-            if existing is not None and not editing.in_scope(codes, existing.district_code):
-                out.append(row.locate(FieldError("code", "该编码属于您负责区县以外的驿站")))
-    for code in report.result.updated:
-        existing = session.scalar(select(Station).where(Station.code == code))
-        if existing is not None and not editing.in_scope(codes, existing.district_code):
+            out.append(
+                source.locate(
+                    FieldError(
+                        "lat",
+                        f"this point lies in {district or 'no known district'}, outside your "
+                        "districts; correct the coordinates or ask that district's "
+                        "administrator",
+                        message_zh=f"该位置在{where}，不在您负责的区县内；请核对坐标，"
+                        "或请该区县的管理员导入",
+                    )
+                )
+            )
+        station = existing.get(data_row.code) if data_row.code else None
+        if station is not None and not editing.in_scope(codes, station.district_code):
+            out.append(
+                source.locate(
+                    FieldError(
+                        "code",
+                        f"{data_row.code} belongs to a station outside your districts; remove "
+                        "the row or leave its code empty for a new station",
+                        message_zh=f"编号 {data_row.code} 属于您负责区县以外的驿站；"
+                        "请删除该行，或把编号留空作为新驿站",
+                    )
+                )
+            )
+    for code, station in station_service.stations_by_code(session, report.result.updated).items():
+        if station is not None and not editing.in_scope(codes, station.district_code):
             message = f"{code}: 匹配到您负责区县以外的驿站"
-            if not any(e.message == message for e in out):
-                out.append(FieldError("code", message))
+            if not any(e.message_zh == message for e in out):
+                out.append(
+                    FieldError(
+                        "code",
+                        f"{code}: matches a station outside your districts",
+                        message_zh=message,
+                    )
+                )
     return out
 
 
 def preview_import(
-    session: Session, data: bytes, filename: str | None, codes: frozenset[str] | None
+    session: Session,
+    checked: transfer.CheckedFile,
+    codes: frozenset[str] | None,
 ) -> transfer.ImportReport:
-    """What importing ``data`` would do, with scope errors added; writes nothing."""
-    report = transfer.import_stations(session, data, filename, apply=False)
+    """What importing the checked file would do, with scope errors added; writes
+    nothing."""
+    report = transfer.import_checked(session, checked, apply=False)
     if report.ok:
-        report.errors.extend(_scope_errors(session, data, filename, report, codes))
+        report.errors.extend(_scope_errors(session, checked, report, codes))
     return report
 
 
 def apply_import(
     session: Session,
-    data: bytes,
-    filename: str | None,
+    checked: transfer.CheckedFile,
     codes: frozenset[str] | None,
     actor: Actor,
+    progress: Callable[[int, int], None] | None = None,
 ) -> transfer.ImportReport:
     """Check again under the write lock and, if all is well, import everything and
     record a revision per created or changed station; otherwise change nothing."""
     station_service.lock_writes(session)
-    report = preview_import(session, data, filename, codes)
+    report = preview_import(session, checked, codes)
     if not report.ok:
         return report
-    return transfer.import_stations(session, data, filename, apply=True, actor=actor)
-
-
-def stash_upload(session: Session, user_id: int, filename: str, data: bytes) -> str:
-    """Keep an uploaded file until it is confirmed; returns a random token. The name is
-    kept for display only, never used as a path."""
-    now = datetime.now(UTC)
-    session.execute(delete(PendingImport).where(PendingImport.created_at < now - PENDING_LIFETIME))
-    token = secrets.token_urlsafe(24)
-    session.add(
-        PendingImport(
-            token=token, user_id=user_id, filename=filename[:200], data=data, created_at=now
-        )
-    )
-    session.flush()
-    return token
-
-
-def take_upload(session: Session, user_id: int, token: str) -> PendingImport | None:
-    row = session.scalar(select(PendingImport).where(PendingImport.token == token))
-    if row is None or row.user_id != user_id:
-        return None
-    if row.created_at < datetime.now(UTC) - PENDING_LIFETIME:
-        return None
-    return row
-
-
-def drop_upload(session: Session, token: str) -> None:
-    session.execute(delete(PendingImport).where(PendingImport.token == token))
+    return transfer.import_checked(session, checked, apply=True, actor=actor, progress=progress)
 
 
 def export_scope(session: Session, fmt: Format, codes: frozenset[str] | None) -> bytes:

@@ -9,7 +9,7 @@ write the columns the importer reads, so an export imports back unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from stationmap.models import Station
 from stationmap.services.revisions import Actor
-from stationmap.services.stations import SaveResult, save_inputs
+from stationmap.services.stations import CodesExhausted, InvalidCodes, SaveResult, save_inputs
 from stationmap.station_fields import FieldError, InvalidStation, StationInput, parse_station
 from stationmap.tabular import (
     MAX_READ_SECONDS,
@@ -69,30 +69,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def check_rows(
-    data: bytes, filename: str | None = None
-) -> tuple[list[StationInput], list[FieldError], int]:
-    """Read and check a file; returns the stations, every error, and the row count."""
-    checked = check_file(data, filename)
-    return checked.inputs, checked.errors, checked.rows
-
-
 @dataclass
 class CheckedFile:
-    """A file read and checked: its stations, every error and note (each naming its
-    sheet, row and column), and the number of station rows."""
+    """A file read and checked once: its stations, where each came from (``sources``,
+    in the same order: sheet, row and column letters, for messages), every error and
+    note, and the number of station rows. The preview and the confirmation of an upload
+    both work from this, never from the file again."""
 
     inputs: list[StationInput] = field(default_factory=list)
+    sources: list[TableRow] = field(default_factory=list)
     errors: list[FieldError] = field(default_factory=list)
     notes: list[FieldError] = field(default_factory=list)
     rows: int = 0
+
+    def all_notes(self) -> list[FieldError]:
+        """The reader's notes, then each station's (values converted or guessed)."""
+        return [*self.notes, *(note for item in self.inputs for note in item.notes)]
 
 
 def check_file(
     data: bytes, filename: str | None = None, *, read_seconds: float = MAX_READ_SECONDS
 ) -> CheckedFile:
-    """Read and check a file: :func:`check_rows` with the reader's notes. Reading stops
-    after ``read_seconds`` (a request's default; work outside a request may allow more)."""
+    """Read and check a file: the stations, every error and note (each naming its sheet,
+    row and column), and the row count. Reading stops after ``read_seconds`` (a
+    request's default; work outside a request may allow more)."""
     try:
         table = read_rows(data, detect_format(data, filename), max_seconds=read_seconds)
     except TableError as exc:
@@ -123,6 +123,7 @@ def check_file(
             seen[item.code] = row
         notes = (*row.notes, *(row.locate(n) for n in item.notes))
         checked.inputs.append(replace(item, notes=notes))
+        checked.sources.append(replace(row, values={}))  # kept with the job: no values
     if not table.rows:
         checked.errors.append(
             FieldError(
@@ -132,6 +133,47 @@ def check_file(
             )
         )
     return checked
+
+
+def check_rows(
+    data: bytes, filename: str | None = None
+) -> tuple[list[StationInput], list[FieldError], int]:
+    """Read and check a file; returns the stations, every error, and the row count."""
+    checked = check_file(data, filename)
+    return checked.inputs, checked.errors, checked.rows
+
+
+def import_checked(
+    session: Session,
+    checked: CheckedFile,
+    *,
+    apply: bool = True,
+    actor: Actor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """:func:`import_stations` for a file already read by :func:`check_file`."""
+    report = ImportReport(rows=checked.rows, errors=list(checked.errors), notes=checked.all_notes())
+    if report.errors:
+        return report
+    try:
+        report.result = save_inputs(
+            session, checked.inputs, dry_run=not apply, actor=actor, progress=progress
+        )
+    except InvalidCodes as exc:
+        report.errors.extend(checked.sources[i].locate(e) for i, e in exc.problems)
+        return report
+    except CodesExhausted as exc:
+        report.errors.append(
+            FieldError(
+                "code",
+                f"district {exc.prefix} has used every station serial; ask the system "
+                "administrator",
+                message_zh=f"区县 {exc.prefix} 的驿站序号已用完，请联系系统管理员",
+            )
+        )
+        return report
+    report.applied = apply
+    return report
 
 
 def import_stations(
@@ -146,17 +188,7 @@ def import_stations(
     caller's transaction. Without ``apply`` (a preview) nothing is written. With an
     ``actor`` (a user, or the command line) each created or changed station gets an
     ``import`` revision naming them."""
-    checked = check_file(data, filename)
-    report = ImportReport(
-        rows=checked.rows,
-        errors=checked.errors,
-        notes=[*checked.notes, *(note for item in checked.inputs for note in item.notes)],
-    )
-    if checked.errors:
-        return report
-    report.result = save_inputs(session, checked.inputs, dry_run=not apply, actor=actor)
-    report.applied = apply
-    return report
+    return import_checked(session, check_file(data, filename), apply=apply, actor=actor)
 
 
 def export_rows(

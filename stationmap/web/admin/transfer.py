@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
+from stationmap import state
 from stationmap.services import admin as admin_service
 from stationmap.tabular import template_xlsx
 from stationmap.web.admin import bp
-from stationmap.web.admin.common import _actor, _db, _me
+from stationmap.web.admin.common import _db, _me
+from stationmap.web.admin.import_jobs import done_message, job_page, job_store, start_job
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -23,12 +25,6 @@ def import_page() -> str:
     return render_template("admin/import.html", report=None)
 
 
-def _report_page(report: Any, token: str | None, filename: str, status: int) -> tuple[str, int]:
-    return render_template(
-        "admin/import.html", report=report, token=token, filename=filename
-    ), status
-
-
 @bp.post("/import")
 def upload_import() -> Any:
     upload = request.files.get("file")
@@ -37,32 +33,31 @@ def upload_import() -> Any:
     data = upload.read()
     # The name is only a hint for the format and a label; it is never a path.
     filename = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
-    codes = _me().scope.codes
-    with _db().session() as session:
-        report = admin_service.preview_import(session, data, filename, codes)
-    token = None
-    if report.ok:
-        with _db().write_session() as session:
-            token = admin_service.stash_upload(session, _me().user_id, filename, data)
-    return _report_page(report, token, filename, 200 if report.ok else 422)
+    me = _me()
+    background = len(data) > state(current_app).settings.import_job_bytes
+    store = job_store()
+    job = store.create(
+        data, filename, me.user_id, me.username, me.scope.codes, background=background
+    )
+    if background:
+        start_job(store.run_check, job.token)
+        return redirect(url_for("admin.import_job", token=job.token), 303)
+    return job_page(store.run_check(_db(), job.token))
 
 
 @bp.post("/import/<token>")
 def confirm_import(token: str) -> Any:
-    with _db().write_session() as session:
-        pending = admin_service.take_upload(session, _me().user_id, token[:64])
-        if pending is None:
-            abort(404, "这次上传已过期或不存在，请重新上传。")
-        data, filename = pending.data, pending.filename
-        report = admin_service.apply_import(session, data, filename, _me().scope.codes, _actor())
-        if report.ok:
-            admin_service.drop_upload(session, token)
-    if not report.ok:
-        return _report_page(report, None, filename, 422)
-    flash(
-        f"导入完成：新建 {len(report.result.created)}，更新 {len(report.result.updated)}，"
-        f"未变 {len(report.result.unchanged)}"
-    )
+    store = job_store()
+    job = store.claim(token[:64], _me().user_id)
+    if job is None:
+        abort(404, "这次上传已过期、已确认或不存在，请重新上传。")
+    if job.background:
+        start_job(store.run_import, job.token)
+        return redirect(url_for("admin.import_job", token=job.token), 303)
+    job = store.run_import(_db(), job.token)
+    if job.stage != "done":
+        return job_page(job)
+    flash(done_message(store, job))
     return redirect(url_for("admin.import_page"), 303)
 
 
