@@ -360,3 +360,31 @@ def test_attribution_has_no_flag_or_link_out_and_the_scale_is_metric(
         )
         assert apart, (label, zoom)
         page.locator(".small-map").screenshot(path=str(artifacts / "ux-station-map.png"))
+
+
+def test_the_status_line_and_the_list_title_tell_the_same_story(
+    live_server: LiveServer, phone: Any
+) -> None:
+    from test_map_follow import _drag_map
+
+    _session, page = _open(live_server, phone, MANAS)
+    status, title = page.locator("#status"), page.locator("#list-title")
+    assert (status.inner_text(), title.inner_text()) == ("已按你的当前位置排序。", "离你最近的驿站")
+    _drag_map(page, 120, 0)
+    _wait_for(page, "document.body.dataset.listOrigin === 'centre'")
+    assert title.inner_text() == "离地图中心最近的驿站"
+    assert "地图中心" in status.inner_text() and "当前位置" not in status.inner_text()
+    # Without a location a plain tap moves the search point, and the page says so.
+    page = phone().new_page()
+    page.goto(live_server.url + "/")
+    _wait_for(page, "document.body.dataset.origin === 'none'")
+    box = page.locator(".folium-map").bounding_box()
+    page.evaluate(
+        """() => { const cfg = JSON.parse(document.getElementById('sm-config').textContent);
+                   window[cfg.map].setView([44.305, 86.217], 13, {animate: false}); }"""
+    )
+    page.touchscreen.tap(box["x"] + 30, box["y"] + box["height"] - 30)
+    _wait_for(page, "document.body.dataset.listState === 'ready'")
+    assert page.locator("#list-title").inner_text() == "离所选位置最近的驿站"
+    said = page.locator("#status").inner_text()
+    assert "点地图可换个位置" in said and "长按" not in said
