@@ -29,6 +29,10 @@
 ``STATIONMAP_BASEMAP_SOURCE``  printed maps: the base map's source, as its publisher
                                requires it stated (for example 自然资源部 标准地图服务).
 ``STATIONMAP_BASEMAP_APPROVAL`` printed maps: the base map's review number (审图号).
+``STATIONMAP_REACH_KM``        the courier's page: beyond this distance a station is "far"
+                               (no station nearby, no walking time); default 20.
+``STATIONMAP_MAP_PREFIX``      plain text before the map's attributions (Leaflet's prefix);
+                               default empty: no prefix, no link out of the app.
 =============================  =====================================================
 """
 
@@ -71,6 +75,8 @@ class Settings:
     session_idle_minutes: float = 120.0
     basemap_source: str = ""
     basemap_approval: str = ""
+    reach_m: float = 20_000.0
+    map_prefix: str = ""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -125,6 +131,12 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         idle_minutes = math.nan
     if not 0 < idle_minutes < math.inf:
         raise ConfigError("STATIONMAP_SESSION_IDLE_MINUTES must be a positive number of minutes")
+    try:
+        reach_km = float(environ.get("STATIONMAP_REACH_KM", "20"))
+    except ValueError:
+        reach_km = math.nan
+    if not 0 < reach_km <= 200:
+        raise ConfigError("STATIONMAP_REACH_KM must be a distance in km above 0, at most 200")
     redis_url = environ.get("REDIS_URL", "")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
@@ -156,6 +168,8 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         session_idle_minutes=idle_minutes,
         basemap_source=environ.get("STATIONMAP_BASEMAP_SOURCE", "").strip(),
         basemap_approval=environ.get("STATIONMAP_BASEMAP_APPROVAL", "").strip(),
+        reach_m=reach_km * 1000.0,
+        map_prefix=environ.get("STATIONMAP_MAP_PREFIX", "").strip(),
     )
 
 

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import folium
+import jinja2
 import numpy as np
 import shapely
-from branca.element import Element
+from branca.element import Element, MacroElement
 from folium.plugins import MarkerCluster
 from shapely.geometry import shape
 
@@ -181,6 +182,9 @@ class MapSpec:
     min_zoom: int = 3
     max_zoom: int = 18
     interactive: bool = True
+    # Plain text before the attributions; empty: none (Leaflet's default prefix is a
+    # flag and a link out of the app). The base map's own attribution is always shown.
+    attribution_prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,6 +242,23 @@ def display_boundary(geometry: Mapping[str, Any], datum: str = "wgs84") -> dict[
     return out
 
 
+class _MapFurniture(MacroElement):  # type: ignore[misc]
+    """The attribution prefix (plain text, or none) and a metric-only scale bar."""
+
+    _template = jinja2.Template(
+        """{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix_js }});
+L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self._name = "MapFurniture"
+        # Leaflet sets the prefix as HTML: escape it, then JSON-quote it for the script.
+        self.prefix_js = json.dumps(html.escape(prefix)) if prefix else "false"
+
+
 def _local_only(elements: Iterable[Element], assets: Assets) -> None:
     """Replace every element's CDN dependencies with the local copies (or nothing)."""
     for element in elements:
@@ -264,7 +285,7 @@ def build_map(spec: MapSpec, assets: Assets) -> folium.Map:
         location=list(center),
         zoom_start=spec.zoom,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # _MapFurniture adds a metric-only one
         prefer_canvas=False,
         zoom_control=spec.interactive,
         dragging=spec.interactive,
@@ -275,6 +296,7 @@ def build_map(spec: MapSpec, assets: Assets) -> folium.Map:
         # the marker cluster needs the map's own maxZoom when there are no tiles.
         **{"minZoom": spec.min_zoom, "maxZoom": spec.max_zoom},
     )
+    _MapFurniture(spec.attribution_prefix).add_to(fmap)
     for layer in spec.tiles.layers:
         folium.TileLayer(
             tiles=layer.url,
@@ -310,8 +332,10 @@ def build_map(spec: MapSpec, assets: Assets) -> folium.Map:
             tooltip=folium.Tooltip(
                 js_template_text(spec.marker.label),
                 permanent=True,
-                direction="top",
-                offset=(0, -12),
+                # Below the marker: above it, a long name reaches the zoom buttons.
+                direction="bottom",
+                offset=(0, 12),
+                class_name="sm-label",
             ),
         ).add_to(fmap)
     if spec.bounds is not None:

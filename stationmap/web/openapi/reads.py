@@ -12,6 +12,7 @@ from stationmap.web.openapi.schemas import (
     AMENITY_PARAM,
     BASE_PROPERTIES,
     LINKS,
+    LIST_REPEAT_NOTE,
     NULLABLE_STRING,
     TERM,
     _codes_pattern,
@@ -170,7 +171,7 @@ def _read_spec() -> dict[str, Any]:
                         _param(
                             "host_type",
                             {"type": "string", "pattern": _codes_pattern(catalog.HOST_TYPE_CODES)},
-                            "Comma-separated host type codes; any of them",
+                            "Comma-separated host type codes; any of them. " + LIST_REPEAT_NOTE,
                         ),
                         _param(
                             "worker_group",
@@ -178,7 +179,8 @@ def _read_spec() -> dict[str, Any]:
                                 "type": "string",
                                 "pattern": _codes_pattern(catalog.WORKER_GROUP_CODES),
                             },
-                            "Comma-separated worker group codes; stations serving any",
+                            "Comma-separated worker group codes; stations serving any. "
+                            + LIST_REPEAT_NOTE,
                         ),
                         _param(
                             "open_now",

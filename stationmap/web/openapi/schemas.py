@@ -31,7 +31,7 @@ def _ref(name: str) -> dict[str, str]:
 
 def _errors(*statuses: int) -> dict[str, Any]:
     text = {
-        400: "Malformed or repeated parameter",
+        400: "Malformed parameter, or a single-valued parameter given twice",
         401: "No API token, or an unknown, revoked or disabled user's token",
         403: "The token's user may not write, or the point is outside their districts",
         404: "Not found",
@@ -58,10 +58,16 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+LIST_REPEAT_NOTE = (
+    "The parameter may also be repeated (`amenity=water&amenity=toilet`): the repeats' codes "
+    "form one list, the same as the comma form."
+)
 AMENITY_PARAM = _param(
     "amenity",
     {"type": "string", "pattern": _codes_pattern(catalog.AMENITY_CODES)},
-    "Comma-separated amenity codes; a station must have all of them. See /api/v1/amenities.",
+    "Comma-separated amenity codes; a station must have all of them: `amenity=water,toilet`. "
+    + LIST_REPEAT_NOTE
+    + " See /api/v1/amenities.",
 )
 
 NULLABLE_STRING = {"type": ["string", "null"]}
