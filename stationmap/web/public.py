@@ -211,7 +211,7 @@ def _map_page(html: str, tiles: Tiles) -> Response:
 
 
 def _assets() -> Any:
-    return local_assets(url_for("static", filename=""))
+    return local_assets(url=lambda name: url_for("static", filename=name))
 
 
 def _page_context(lang: str) -> dict[str, Any]:
