@@ -333,6 +333,7 @@
     }).catch(function (err) {
       if (err && err.name === "AbortError") { return; }
       document.body.setAttribute("data-map-state", "error");
+      if (document.body.getAttribute("data-offline")) { return; }  // the stored list shows
       setStatus(T.load_failed, true);
     });
   }
@@ -434,7 +435,16 @@
     q.set("lon", origin.lon.toFixed(6));
     q.set("k", String(NEAREST_K));
     document.body.setAttribute("data-list-state", "loading");
+    var f = filters();
     return getJSON(cfg.api.nearest + "?" + q.toString(), controller.signal).then(function (data) {
+      if (window.smOffline) { window.smOffline.save(data); }  // kept for offline use
+      return data;
+    }, function (err) {  // no network: the last answer kept, if any (offline.js)
+      var stored = err.name !== "AbortError" && window.smOffline &&
+        window.smOffline.restore(origin, function (p) { return passes(p, f); });
+      if (stored) { return stored; }
+      throw err;
+    }).then(function (data) {
       if (seq !== nearestSeq) { return; }
       var features = data.features || [];
       listEl.textContent = "";
@@ -442,8 +452,9 @@
       features.forEach(function (f) { frag.appendChild(renderItem(f)); });
       listEl.appendChild(frag);
       listed = features;
-      noteEl.textContent = features.length ? (originKind === "centre" ? T.centre_note : "") :
-        T.none_found;
+      noteEl.textContent = data.offline_note || (features.length ?
+        (originKind === "centre" ? T.centre_note : "") : T.none_found);
+      if (data.offline_note) { drawStations(features); setStatus(data.offline_note, true); }
       document.body.setAttribute("data-list-origin", originKind);
       document.body.setAttribute("data-list-state", "ready");
       // The boundary comes whole from the API: not worth fetching for every pan.

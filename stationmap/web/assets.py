@@ -12,12 +12,14 @@ compressor's work (see :func:`stationmap.web.register`).
 from __future__ import annotations
 
 import hashlib
+import json
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, send_from_directory
+from flask import Flask, Response, send_from_directory, url_for
 
 YEAR_S = 31536000
 IMMUTABLE = f"public, max-age={YEAR_S}, immutable"
@@ -78,9 +80,44 @@ def init_app(app: Flask) -> StaticHashes:
         response.headers["Cache-Control"] = IMMUTABLE
         return response
 
+    def service_worker() -> Response:
+        # At the root, so that its scope is the whole site; revalidated on every visit,
+        # so a new release's worker (new hashes, new version) replaces the old one.
+        response = Response(service_worker_script(app, ("/",)), mimetype="text/javascript")
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
     app.url_defaults(hashed_urls)
     app.view_functions["static"] = static
+    app.add_url_rule("/sw.js", "service_worker", service_worker)
     return hashes
+
+
+# The offline shell: the scripts, styles and icon the courier's page loads (not the
+# admin's, not the worker itself, not Leaflet's unused images or the licences).
+SHELL = re.compile(r"^(?!admin\.|sw\.js$)[^?#]*\.(js|css|svg|webmanifest)$")
+
+
+def service_worker_script(app: Flask, pages: tuple[str, ...]) -> bytes:
+    """``static/sw.js`` preceded by its version (a hash of every static file's hash)
+    and the hashed URLs of the offline shell; built once per process. Call within a
+    request (it uses ``url_for``)."""
+    cached = app.extensions.get("stationmap_sw")
+    if cached is None:
+        hashes = static_hashes(app)
+        shell = [
+            url_for("static", filename=name) for name in sorted(hashes.hashed) if SHELL.match(name)
+        ]
+        version = hashlib.sha256("\n".join(sorted(hashes.original)).encode()).hexdigest()
+        assert app.static_folder is not None
+        body = (Path(app.static_folder) / "sw.js").read_text("utf-8")
+        head = (
+            f"self.SM_VERSION = {json.dumps(version[:HASH_CHARS])};\n"
+            f"self.SM_SHELL = {json.dumps(shell)};\n"
+            f"self.SM_PAGES = {json.dumps(list(pages))};\n"
+        )
+        cached = app.extensions["stationmap_sw"] = (head + body).encode()
+    return cached  # type: ignore[no-any-return]
 
 
 def static_hashes(app: Flask) -> StaticHashes:

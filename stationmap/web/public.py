@@ -114,6 +114,7 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "baidu": "百度地图",
         "tencent": "腾讯地图",
         "count": "显示 {n} 个驿站",
+        "offline": "离线数据，更新于 {t}",
     },
     "en": {
         "locating": "Finding your location…",
@@ -168,6 +169,7 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "baidu": "Baidu Maps",
         "tencent": "Tencent Maps",
         "count": "{n} stations shown",
+        "offline": "Offline data, updated {t}",
     },
 }
 
@@ -300,6 +302,8 @@ def index() -> Response:
             "districts": url_for("api.district_list"),
         },
         "page": url_for("public.station_page", code="CODE").removesuffix("CODE"),
+        "sw": url_for("service_worker"),
+        "health": url_for("public.health"),
         "amenities": {t.code: t.name(lang) for t in catalog.AMENITIES},
         "text": SCRIPT_TEXT[lang],
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import re
 
 import brotli
@@ -87,3 +88,23 @@ def test_static_files_come_as_brotli_to_clients_that_accept_it(
     with client.get("/", headers={"Accept-Encoding": "br"}) as response:
         assert response.headers["Content-Encoding"] == "br"
         assert b"sm-config" in brotli.decompress(response.get_data())
+
+
+def test_the_service_worker_is_served_at_the_root_with_the_hashed_shell(
+    client: FlaskClient,
+) -> None:
+    with client.get("/sw.js") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "text/javascript"
+        assert response.headers["Cache-Control"] == "no-cache"
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+        text = response.get_data(as_text=True)
+    shell = json.loads(re.search(r"self\.SM_SHELL = (\[.*?\]);", text)[1])
+    pages = json.loads(re.search(r"self\.SM_PAGES = (\[.*?\]);", text)[1])
+    assert pages == ["/"]
+    html = client.get("/").get_data(as_text=True)
+    for url in _static_urls(html):  # what the page loads, it can load offline
+        if not url.endswith((".png",)):
+            assert url in shell, url
+    assert all(HASHED.match(url) for url in shell), shell
+    assert not [u for u in shell if "admin" in u or "/api/" in u or "sw." in u], shell
