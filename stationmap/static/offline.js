@@ -24,6 +24,7 @@
 
   var KEY = "stationmap.last-nearest.v1";
   var PROBE_MS = 15000;
+  var KEEP_DELAY_MS = 1000;
   var EARTH_RADIUS_M = 6371008.8;
   var cfgEl = document.getElementById("sm-config");
   var cfg = cfgEl ? JSON.parse(cfgEl.textContent) : {text: {}};
@@ -67,7 +68,22 @@
         saved_ms: Date.now(), offset_min: offset === null ? 480 : offset, features: features
       }));
     } catch (e) { /* storage full or refused: nothing kept */ }
+    keepBoundary(features[0].properties.district_code);
     if (showingStored) { back(); }
+  }
+
+  /** Ask the worker to keep the district boundary the page draws under this list (once
+   * the page has fetched it: the worker then copies it from the HTTP cache). */
+  var keptBoundary = null;
+  function keepBoundary(code) {
+    if (!code || code === keptBoundary || !/^[0-9]{6}$/.test(String(code)) || !cfg.api ||
+        !cfg.api.district || !("serviceWorker" in navigator)) { return; }
+    keptBoundary = code;
+    navigator.serviceWorker.ready.then(function (registration) {
+      setTimeout(function () {
+        if (registration.active) { registration.active.postMessage({keep: cfg.api.district + code}); }
+      }, KEEP_DELAY_MS);
+    });
   }
 
   // -- distance ----------------------------------------------------------------------------
