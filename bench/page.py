@@ -11,17 +11,26 @@ Builds two temporary SQLite databases through the service layer
   200,000 synthetic stations around about 300 cities (``bench/synthetic.py``).
 
 Each is served by the app (werkzeug in a thread, 127.0.0.1, ``STATIONMAP_ENV=development``,
-``STATIONMAP_API_RATE_LIMIT=off``). The nearest index is warmed up with one API request
-(its build time is printed; it is a process-start cost, not a page cost). Then ``/`` is
-loaded ``--runs`` times, each in a fresh browser context (empty cache) with the location
-granted at a city point, and the script prints, as medians over the runs: the number of
-responses, raw and gzip bytes of all same-origin responses (gzip at level 6, computed
-here: the app serves them uncompressed; a proxy would compress), the time from the start
-of navigation to the first list item (measured in the page), and the ratios
-national/district. Requests that would leave 127.0.0.1 are aborted and counted.
+``STATIONMAP_API_RATE_LIMIT=off``), behind a WSGI counter of requests and body bytes as
+sent (compressed by the app: brotli, since the browser is given the ``Accept-Encoding``
+Chromium sends over HTTPS). For each case, ``--runs`` times, medians printed:
 
-Run: ``/work/venv/bin/python bench/page.py [--stations 200000] [--runs 5]
-[--workdir DIR]`` (``--workdir`` keeps the databases there and reuses them). Not part of
+* **first load**: a fresh browser context (empty cache) with the location granted, until
+  the list and the map are filled, the service worker has taken control and kept what
+  it keeps: requests and bytes that reached the server;
+* **repeat visit**: the page opened again in the same context: requests and bytes;
+* **time to list**: navigation start to the first list item (measured in the page),
+  unthrottled on the first load, and on a fresh context throttled through CDP
+  (``Network.emulateNetworkConditions`` 1.6 Mbit/s, 150 ms round trip;
+  ``Emulation.setCPUThrottlingRate`` 4).
+
+No ``context.route()`` (Playwright's routing switches the HTTP cache off): requests that
+leave 127.0.0.1 are counted instead (there are none with ``STATIONMAP_TILES=none``).
+Last, ``stationmap serve`` (2 workers) is started on the national database: the time
+until its port accepts connections and the time of the first nearest request then.
+
+Run: ``/work/venv/bin/python bench/page.py [--stations 200000]
+[--runs 3] [--workdir DIR]`` (``--workdir`` keeps the databases there and reuses them). Not part of
 the test suite.
 """
 

@@ -52,9 +52,9 @@ def serve_command(host: str, port: int, workers: int) -> None:
             self.cfg.set("preload_app", True)
 
         def load(self) -> Flask:
-            from stationmap.wsgi import ready_app
+            from stationmap.wsgi import app  # built (and warmed) on import
 
-            return ready_app()
+            return app
 
     click.echo(f"Serving on http://{host}:{port}/ with {workers} workers")
     _Server().run()
