@@ -26,6 +26,7 @@ STATIONS = 4000
 # Stations on a grid of 0.01° around 呼和浩特 (about 1 km apart), 80 x 50.
 LAT0, LON0, STEP = 40.60, 111.40, 0.01
 QUERY = (40.8123, 111.6789)
+EDIT = (40.6551, 111.4549)  # where the edit test adds a station, 25 km from QUERY
 # Generous for a loaded 2-core machine; a request that waits for a worker to import the
 # app and build its index takes several times this.
 FIRST_ANSWER_MAX_S = 1.0
@@ -122,3 +123,35 @@ def test_the_first_request_after_start_is_answered_at_once(served: str) -> None:
     expected = sorted(range(STATIONS), key=lambda i: _haversine_m(QUERY, grid[i]))[:3]
     assert [f["properties"]["code"] for f in answer["features"]] == [f"T-{i}" for i in expected]
     assert elapsed_s < FIRST_ANSWER_MAX_S, f"first answer took {elapsed_s:.2f} s"
+
+
+def test_an_edit_reaches_every_preloaded_worker_within_a_second(
+    served: str, database_url: str, tmp_path: Path
+) -> None:
+    """Workers start with the master's index; an edit made by another process still
+    shows in every worker's answers within the documented second."""
+    host, port = served.split(":")
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            socket.create_connection((host, int(port)), timeout=1).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "the server never opened its port"
+            time.sleep(0.02)
+    url = f"http://{served}/api/v1/stations/nearest?lat={EDIT[0]}&lon={EDIT[1]}&k=1"
+
+    def first_code() -> str:
+        # A new connection each time: the requests spread over both workers.
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return str(json.load(response)["features"][0]["properties"]["code"])
+
+    assert first_code() != "T-NEW"
+    app = create_app(
+        {"DATABASE_URL": database_url, "STATIONMAP_ENV": "testing", "INSTANCE_PATH": str(tmp_path)}
+    )
+    with state(app).db.write_session() as session:
+        save_inputs(session, [StationInput(name="新驿站", lat=EDIT[0], lon=EDIT[1], code="T-NEW")])
+    state(app).db.dispose()
+    time.sleep(1.0)
+    assert [first_code() for _ in range(8)] == ["T-NEW"] * 8
