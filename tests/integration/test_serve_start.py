@@ -104,16 +104,21 @@ def served(database_url: str, tmp_path: Path) -> Iterator[str]:
         process.stderr.close()
 
 
-def test_the_first_request_after_start_is_answered_at_once(served: str) -> None:
+def _wait_for_port(served: str) -> None:
+    """Until the port takes connections, nothing more."""
     host, port = served.split(":")
     deadline = time.monotonic() + 120
-    while True:  # wait until the port takes connections, nothing more
+    while True:
         try:
             socket.create_connection((host, int(port)), timeout=1).close()
             break
         except OSError:
             assert time.monotonic() < deadline, "the server never opened its port"
             time.sleep(0.02)
+
+
+def test_the_first_request_after_start_is_answered_at_once(served: str) -> None:
+    _wait_for_port(served)
     url = f"http://{served}/api/v1/stations/nearest?lat={QUERY[0]}&lon={QUERY[1]}&k=3"
     started = time.perf_counter()
     with urllib.request.urlopen(url, timeout=60) as response:
@@ -130,15 +135,7 @@ def test_an_edit_reaches_every_preloaded_worker_within_a_second(
 ) -> None:
     """Workers start with the master's index; an edit made by another process still
     shows in every worker's answers within the documented second."""
-    host, port = served.split(":")
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            socket.create_connection((host, int(port)), timeout=1).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "the server never opened its port"
-            time.sleep(0.02)
+    _wait_for_port(served)
     url = f"http://{served}/api/v1/stations/nearest?lat={EDIT[0]}&lon={EDIT[1]}&k=1"
 
     def first_code() -> str:
