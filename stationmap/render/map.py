@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -144,16 +144,19 @@ class Assets:
         return (self.leaflet_css, *self.markercluster_css) if cluster else (self.leaflet_css,)
 
 
-def local_assets(static_url: str = "/static/") -> Assets:
-    """The vendored files under ``stationmap/static/vendor`` at ``static_url``."""
-    base = static_url.rstrip("/") + "/vendor/"
+def local_assets(static_url: str = "/static/", url: Callable[[str], str] | None = None) -> Assets:
+    """The vendored files under ``stationmap/static/vendor`` at ``static_url``, or at
+    ``url(name)`` for each file's name under ``static/`` when ``url`` is given (the app
+    passes its content-hashed static URLs)."""
+    base = static_url.rstrip("/") + "/"
+    at = url or (lambda name: base + name)
     return Assets(
-        leaflet_js=base + "leaflet-1.9.4/leaflet.js",
-        leaflet_css=base + "leaflet-1.9.4/leaflet.css",
-        markercluster_js=base + "leaflet.markercluster-1.5.3/leaflet.markercluster.js",
+        leaflet_js=at("vendor/leaflet-1.9.4/leaflet.js"),
+        leaflet_css=at("vendor/leaflet-1.9.4/leaflet.css"),
+        markercluster_js=at("vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js"),
         markercluster_css=(
-            base + "leaflet.markercluster-1.5.3/MarkerCluster.css",
-            base + "leaflet.markercluster-1.5.3/MarkerCluster.Default.css",
+            at("vendor/leaflet.markercluster-1.5.3/MarkerCluster.css"),
+            at("vendor/leaflet.markercluster-1.5.3/MarkerCluster.Default.css"),
         ),
     )
 

@@ -404,9 +404,11 @@
       if (truncated) { setStatus(T.too_many, false); }
     }).catch(function (err) {
       if (err && err.name === "AbortError") { return; }
+      document.body.setAttribute("data-map-state", "error");
+      // Offline, the stored list and its markers show (offline.js): keep them.
+      if (document.body.getAttribute("data-offline")) { return; }
       // No stale markers that look current: the map shows none until a load succeeds.
       clearMarkers();
-      document.body.setAttribute("data-map-state", "error");
       loadFailed("map", err);
     });
   }
@@ -596,7 +598,16 @@
     q.set("lon", origin.lon.toFixed(6));
     q.set("k", String(NEAREST_K));
     document.body.setAttribute("data-list-state", "loading");
+    var f = filters();
     return getJSON(cfg.api.nearest + "?" + q.toString(), controller.signal).then(function (data) {
+      if (window.smOffline) { window.smOffline.save(data); }  // kept for offline use
+      return data;
+    }, function (err) {  // no network: the last answer kept, if any (offline.js)
+      var stored = err.name !== "AbortError" && window.smOffline &&
+        window.smOffline.restore(origin, function (p) { return passes(p, f); });
+      if (stored) { return stored; }
+      throw err;
+    }).then(function (data) {
       if (seq !== nearestSeq) { return; }
       var features = data.features || [];
       var wanted = filters().amenities;
@@ -609,6 +620,11 @@
       showListTitle(far);
       if (far) { farNote(); }
       loadDone("list");
+      if (data.offline_note) {
+        noteEl.textContent = data.offline_note;
+        drawStations(features);
+        setStatus(data.offline_note, true);
+      }
       document.body.setAttribute("data-list-far", String(far));
       document.body.setAttribute("data-list-origin", originKind);
       document.body.setAttribute("data-list-state", "ready");

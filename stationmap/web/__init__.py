@@ -120,7 +120,7 @@ def _buffer_static(response: Response) -> Response:
 
 
 def register(app: Flask, settings: Settings) -> None:
-    from stationmap.web import admin, api, auth, errors, guards, limits, public
+    from stationmap.web import admin, api, assets, auth, errors, guards, limits, public
 
     app.json = StrictJSONProvider(app)
     if settings.proxy_hops:
@@ -129,6 +129,7 @@ def register(app: Flask, settings: Settings) -> None:
         )
     errors.init_app(app)
     guards.init_app(app)
+    assets.init_app(app)
     limits.init_app(app, settings, api.bp, auth.bp)
     secure = settings.env not in ("development", "testing")
     app.config.update(
@@ -144,7 +145,8 @@ def register(app: Flask, settings: Settings) -> None:
     # map page is about 300 KB raw, under 90 KB compressed). A reverse proxy may do it
     # instead; then set COMPRESS_REGISTER=False.
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESS_TYPES)
-    app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
+    # brotli first where the client accepts both (about 15 % smaller than gzip here).
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     Compress(app)
     # Runs before the compressor (after_request hooks run last-registered first): static
     # files are sent as passthrough streams, which it would otherwise leave alone.

@@ -129,6 +129,7 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "baidu": "百度地图",
         "tencent": "腾讯地图",
         "count": "显示 {n} 个驿站",
+        "offline": "离线数据，更新于 {t}",
     },
     "en": {
         "locating": "Finding your location…",
@@ -195,6 +196,7 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "baidu": "Baidu Maps",
         "tencent": "Tencent Maps",
         "count": "{n} stations shown",
+        "offline": "Offline data, updated {t}",
     },
 }
 
@@ -238,7 +240,7 @@ def _map_page(html: str, tiles: Tiles) -> Response:
 
 
 def _assets() -> Any:
-    return local_assets(url_for("static", filename=""))
+    return local_assets(url=lambda name: url_for("static", filename=name))
 
 
 def _page_context(lang: str) -> dict[str, Any]:
@@ -352,6 +354,8 @@ def index() -> Response:
             "districts": url_for("api.district_list"),
         },
         "page": url_for("public.station_page", code="CODE").removesuffix("CODE"),
+        "sw": url_for("service_worker"),
+        "health": url_for("public.health"),
         "amenities": {t.code: t.name(lang) for t in catalog.AMENITIES},
         "text": SCRIPT_TEXT[lang],
     }
