@@ -20,6 +20,8 @@
 ``STATIONMAP_PROXY_HOPS``      reverse proxies in front (for the client address); default 0.
 ``STATIONMAP_LOGIN_RATE_LIMIT`` login attempts per client address; default ``10 per minute``.
 ``STATIONMAP_IMPORT_MAX_BYTES`` largest admin upload (larger: 413); default 5 MiB.
+``STATIONMAP_IMPORT_JOB_BYTES`` uploads larger than this are checked and imported in the
+    background, with a progress page; default 256 KiB.
 ``STATIONMAP_SESSION_IDLE_MINUTES`` an unused admin session ends; default 120.
 ``STATIONMAP_TILES``           base map: ``none`` (default; works offline), ``osm``,
                                ``tianditu`` (needs ``STATIONMAP_TIANDITU_KEY``) or ``amap``
@@ -27,6 +29,10 @@
 ``STATIONMAP_BASEMAP_SOURCE``  printed maps: the base map's source, as its publisher
                                requires it stated (for example 自然资源部 标准地图服务).
 ``STATIONMAP_BASEMAP_APPROVAL`` printed maps: the base map's review number (审图号).
+``STATIONMAP_REACH_KM``        the courier's page: beyond this distance a station is "far"
+                               (no station nearby, no walking time); default 20.
+``STATIONMAP_MAP_PREFIX``      plain text before the map's attributions (Leaflet's prefix);
+                               default empty: no prefix, no link out of the app.
 =============================  =====================================================
 """
 
@@ -65,9 +71,12 @@ class Settings:
     tianditu_key: str = ""
     login_rate_limit: str = "10 per minute"
     import_max_bytes: int = 5 * 1024 * 1024
+    import_job_bytes: int = 256 * 1024
     session_idle_minutes: float = 120.0
     basemap_source: str = ""
     basemap_approval: str = ""
+    reach_m: float = 20_000.0
+    map_prefix: str = ""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -113,11 +122,21 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
     except ValueError as exc:
         raise ConfigError("STATIONMAP_IMPORT_MAX_BYTES must be a whole number of bytes") from exc
     try:
+        import_job_bytes = int(environ.get("STATIONMAP_IMPORT_JOB_BYTES", str(256 * 1024)))
+    except ValueError as exc:
+        raise ConfigError("STATIONMAP_IMPORT_JOB_BYTES must be a whole number of bytes") from exc
+    try:
         idle_minutes = float(environ.get("STATIONMAP_SESSION_IDLE_MINUTES", "120"))
     except ValueError:
         idle_minutes = math.nan
     if not 0 < idle_minutes < math.inf:
         raise ConfigError("STATIONMAP_SESSION_IDLE_MINUTES must be a positive number of minutes")
+    try:
+        reach_km = float(environ.get("STATIONMAP_REACH_KM", "20"))
+    except ValueError:
+        reach_km = math.nan
+    if not 0 < reach_km <= 200:
+        raise ConfigError("STATIONMAP_REACH_KM must be a distance in km above 0, at most 200")
     redis_url = environ.get("REDIS_URL", "")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
@@ -145,9 +164,12 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         tianditu_key=tianditu_key,
         login_rate_limit=environ.get("STATIONMAP_LOGIN_RATE_LIMIT", "10 per minute"),
         import_max_bytes=import_max_bytes,
+        import_job_bytes=import_job_bytes,
         session_idle_minutes=idle_minutes,
         basemap_source=environ.get("STATIONMAP_BASEMAP_SOURCE", "").strip(),
         basemap_approval=environ.get("STATIONMAP_BASEMAP_APPROVAL", "").strip(),
+        reach_m=reach_km * 1000.0,
+        map_prefix=environ.get("STATIONMAP_MAP_PREFIX", "").strip(),
     )
 
 

@@ -5,6 +5,12 @@ SQLite's default deferred transactions fail at once with "database is locked" wh
 transaction that has read tries to write while another writer holds the lock, whatever
 the busy timeout; so write sessions start with ``BEGIN IMMEDIATE``, which takes the
 write lock up front and waits for it. Reads stay deferred and never block writers.
+SQLite answers some lock waits with SQLITE_BUSY at once, without its busy handler (a
+connection recovering a large WAL left by a killed writer, for one), so a busy
+``BEGIN IMMEDIATE`` is retried until the busy timeout has passed. A large write leaves
+a large WAL file; once it passes :data:`SQLITE_WAL_CHECKPOINT_BYTES` the next commit
+(and the first connection of a process) checkpoints and truncates it, and
+``journal_size_limit`` keeps later checkpoints from leaving it large.
 
 PostgreSQL is selected by a ``postgresql+psycopg://`` URL; :meth:`Database.has_postgis` tells
 whether the PostGIS extension is there.
@@ -12,6 +18,8 @@ whether the PostGIS extension is there.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,12 +30,14 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024
+_BEGIN_RETRY_S = 0.02
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,7 @@ class Database:
     write_engine: Engine
     quick_engine: Engine
     _postgis: list[bool] = field(default_factory=list, compare=False, repr=False)
+    sqlite_wal: Path | None = None  # the WAL file of a SQLite database
 
     @property
     def is_sqlite(self) -> bool:
@@ -74,6 +85,8 @@ class Database:
             raise
         finally:
             session.close()
+        if self.sqlite_wal is not None and _large_file(self.sqlite_wal):
+            checkpoint(self.engine)
 
     def read(self, query: Callable[[Connection], T]) -> T:
         """Run ``query`` (reads needing no snapshot across statements: in practice one
@@ -103,11 +116,13 @@ class Database:
 def connect(url: str, **engine_kwargs: Any) -> Database:
     """Create the engines for ``url``; for SQLite, create the file's folder."""
     parsed = make_url(url)
+    wal = None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            wal = Path(parsed.database + "-wal")
         engine = create_engine(url, **engine_kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, wal)
         quick = engine  # in-process: no round trips to save
     else:
         quick = create_engine(
@@ -115,10 +130,54 @@ def connect(url: str, **engine_kwargs: Any) -> Database:
         )
         engine_kwargs.setdefault("pool_pre_ping", True)
         engine = create_engine(url, **engine_kwargs)
-    return Database(engine, engine.execution_options(stationmap_write=True), quick)
+    return Database(engine, engine.execution_options(stationmap_write=True), quick, sqlite_wal=wal)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _large_file(path: Path) -> bool:
+    try:
+        return path.stat().st_size > SQLITE_WAL_CHECKPOINT_BYTES
+    except OSError:
+        return False
+
+
+def checkpoint(engine: Engine) -> None:
+    """On SQLite, copy the WAL into the database and truncate it (waits for readers
+    within the busy timeout; a checkpoint that cannot finish now is left for later)."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()  # outside any transaction (autocommit, see below)
+    try:
+        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    except sqlite3.Error:
+        pass  # busy past the timeout: the write itself succeeded; a later one retries
+    finally:
+        raw.close()
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    )
+
+
+def _begin_immediate(dbapi_conn: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE``, retried while SQLite answers "busy" at once (when its busy
+    handler was not called), until the busy timeout has passed."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            dbapi_conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() >= deadline:
+                raise OperationalError("BEGIN IMMEDIATE", {}, exc) from exc
+        time.sleep(_BEGIN_RETRY_S)
+
+
+def _configure_sqlite(engine: Engine, wal: Path | None) -> None:
+    opened: list[bool] = []
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy's begin event issue BEGIN itself (pysqlite's own is deferred).
@@ -128,12 +187,19 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA journal_size_limit={SQLITE_WAL_CHECKPOINT_BYTES}")
+        if not opened:
+            opened.append(True)
+            if wal is not None and _large_file(wal):
+                # A WAL left large (an import killed mid-write): checkpoint it now,
+                # once, rather than under concurrent writers.
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if conn.get_execution_options().get("stationmap_write"):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(conn.connection.dbapi_connection)
         else:
             conn.exec_driver_sql("BEGIN")
 

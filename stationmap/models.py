@@ -95,6 +95,9 @@ class Station(Base):
     )
     host_type: Mapped[str] = mapped_column(String(30), default="other")
     opening_hours: Mapped[str | None] = mapped_column(String(500))
+    # Hours as an office wrote them, kept for a person to decide (opening_hours is then
+    # null and the open state unknown).
+    opening_hours_text: Mapped[str | None] = mapped_column(String(500))
     phone: Mapped[str] = mapped_column(String(60), default="")
     contact: Mapped[str] = mapped_column(String(100), default="")
     services: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -228,6 +231,18 @@ class UserSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LoginThrottle(Base):
+    """Recent login attempts from one client address (the login limit's one count
+    for every app process): their times, as seconds since the epoch separated by
+    spaces, oldest first, within the limit's window."""
+
+    __tablename__ = "login_throttle"
+
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class ApiToken(Base):

@@ -4,7 +4,9 @@ One function, :func:`parse_station`, turns a mapping of field names to raw value
 a CSV cell, an XLSX cell, a GeoJSON property, an API body or a form) into a
 :class:`StationInput`, or into the list of every problem found, each naming its field.
 The API, the admin forms and the importers all go through it, so a station is checked
-the same way wherever it comes from.
+the same way wherever it comes from. Values written the way county offices write them
+(degrees-minutes-seconds, full-width digits, phone cells with names) are read by
+:mod:`stationmap.field_values`; every error says how to fix it in English and Chinese.
 """
 
 from __future__ import annotations
@@ -16,8 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stationmap import catalog
+from stationmap.field_values import Note, ValueProblem, shown
+from stationmap.field_values.degrees import parse_degrees
+from stationmap.field_values.host_types import HostTypeReading, read_host_type
+from stationmap.field_values.phones import read_phone_and_contact
+from stationmap.field_values.services import amenities_from_services
+from stationmap.field_values.types import type_problem
 from stationmap.geo.datum import Datum, NoWgs84Point, parse_datum, to_wgs84
-from stationmap.geo.hours import HoursError, parse_hours
+from stationmap.geo.hours import HoursError
+from stationmap.geo.hours_office import read_office_hours
 
 FIELDS: tuple[str, ...] = (
     "code",
@@ -35,10 +44,28 @@ FIELDS: tuple[str, ...] = (
     "services",
     "status",
 )
+#: Each field's name as Chinese administrators read it.
+FIELD_ZH: Mapping[str, str] = {
+    "code": "编码",
+    "name": "名称",
+    "address": "地址",
+    "lat": "纬度",
+    "lon": "经度",
+    "datum": "坐标系",
+    "host_type": "承建类型",
+    "amenities": "服务设施",
+    "worker_groups": "服务人群",
+    "opening_hours": "开放时间",
+    "phone": "电话",
+    "contact": "联系人",
+    "services": "服务项目",
+    "status": "状态",
+}
+LIST_FIELDS = ("amenities", "worker_groups", "services")
 LIMITS = {"name": 200, "address": 300, "phone": 60, "contact": 100, "service_line": 200}
 MAX_SERVICE_LINES = 30
-CODE_RE = re.compile(r"^\d{6}-\d{4,6}$")
-PHONE_RE = re.compile(r"^[0-9+()\- ,/;转]{3,60}$")
+# ASCII digits only: ``\d`` would let full-width (５) and Arabic-Indic (٥) digits through.
+CODE_RE = re.compile(r"^[0-9]{6}-[0-9]{4,6}$")
 LIST_SPLIT_RE = re.compile(r"[;；,，、|\n]+")
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -91,6 +118,9 @@ class StationInput:
     amenities: tuple[str, ...] = ()
     worker_groups: tuple[str, ...] = ()
     opening_hours: str | None = None
+    # Hours as an office wrote them when a person must decide what they mean
+    # (夏季8:00-21:00，冬季9:00-19:00); ``opening_hours`` is then None.
+    opening_hours_text: str | None = None
     phone: str = ""
     contact: str = ""
     services: tuple[str, ...] = ()
@@ -115,22 +145,31 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _number(value: Any, name: str, low: float, high: float, errors: list[FieldError]) -> float:
-    if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
-        errors.append(FieldError(name, "is required"))
-        return math.nan
+def _error(name: str, message: str, message_zh: str) -> FieldError:
+    return FieldError(name, message, message_zh=message_zh)
+
+
+def _well_typed(raw: Mapping[str, Any], errors: list[FieldError]) -> dict[str, Any]:
+    """The fields of ``raw`` whose values have a usable type; the others are reported and
+    left out (so that no later check reports them again)."""
+    clean: dict[str, Any] = {}
+    for name in FIELDS:
+        value = raw.get(name)
+        if name in ("lat", "lon"):  # numbers or text, checked by parse_degrees
+            clean[name] = value
+        elif problem := type_problem(value, FIELD_ZH[name], list_allowed=name in LIST_FIELDS):
+            errors.append(_error(name, problem.message, problem.message_zh))
+        else:
+            clean[name] = value
+    return clean
+
+
+def _degrees(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> float:
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        errors.append(FieldError(name, f"must be a number of degrees, not {_text(value)!r}"))
+        return parse_degrees(raw.get(name), "lat" if name == "lat" else "lon")
+    except ValueProblem as exc:
+        errors.append(_error(name, exc.message, exc.message_zh))
         return math.nan
-    if not math.isfinite(number):
-        errors.append(FieldError(name, "must be a finite number"))
-        return math.nan
-    if not low <= number <= high:
-        errors.append(FieldError(name, f"must be between {low:g} and {high:g}"))
-        return math.nan
-    return number
 
 
 def split_list(value: Any) -> list[str]:
@@ -154,7 +193,17 @@ def _codes(value: Any, kind: str, name: str, errors: list[FieldError]) -> tuple[
         elif code not in codes:
             codes.append(code)
     if unknown:
-        errors.append(FieldError(name, f"unknown code(s): {', '.join(unknown)}"))
+        terms = catalog.AMENITIES if kind == "amenity" else catalog.WORKER_GROUPS
+        listed = ", ".join(shown(u) for u in unknown)
+        errors.append(
+            _error(
+                name,
+                f"unknown code(s): {listed}; use codes or names from "
+                f"/api/v1/{'amenities' if kind == 'amenity' else 'worker-groups'}",
+                f"{FIELD_ZH[name]}中有无法识别的项目：{'、'.join(shown(u) for u in unknown)}；"
+                f"请改用以下名称之一：{'、'.join(t.zh for t in terms)}",
+            )
+        )
     order = {c: i for i, c in enumerate(_ORDER[kind])}
     return tuple(sorted(codes, key=order.__getitem__))
 
@@ -179,76 +228,207 @@ def _service_lines(value: Any) -> tuple[str, ...]:
 def _control_characters(raw: Mapping[str, Any], errors: list[FieldError]) -> None:
     for key in ("name", "address", "phone", "contact", "code", "opening_hours"):
         if CONTROL_RE.search(_text(raw.get(key))):
-            errors.append(FieldError(key, "contains control characters"))
+            errors.append(
+                _error(
+                    key,
+                    "contains control characters: remove line breaks and tabs",
+                    f"{FIELD_ZH[key]}含有控制字符（如换行、制表符）：请删除后重新填写",
+                )
+            )
 
 
-def parse_station(raw: Mapping[str, Any]) -> StationInput:
+def _opening_hours(
+    value: Any, errors: list[FieldError]
+) -> tuple[str | None, str | None, tuple[FieldError, ...]]:
+    """OSM hours, hours kept as written, and a note on what was converted or kept."""
+    text = _text(value) or None
+    if text is None:
+        return None, None, ()
+    try:
+        reading = read_office_hours(text)
+    except HoursError as exc:
+        errors.append(FieldError("opening_hours", exc.message, message_zh=exc.message_zh))
+        return None, None, ()
+    notes: tuple[FieldError, ...] = ()
+    if reading.note_en:
+        notes = (FieldError("opening_hours", reading.note_en, message_zh=reading.note_zh),)
+    return reading.opening_hours, reading.as_written, notes
+
+
+def _note(name: str, note: Note) -> FieldError:
+    return FieldError(name, note.message, message_zh=note.message_zh)
+
+
+def _phone(
+    raw: Mapping[str, Any], errors: list[FieldError], notes: list[FieldError]
+) -> tuple[str, str]:
+    """The stored phone and contact (a name in brackets in the phone cell may move)."""
+    contact = _text(raw.get("contact"))
+    try:
+        cell = read_phone_and_contact(raw.get("phone"), contact)
+    except ValueProblem as exc:
+        errors.append(_error("phone", exc.message, exc.message_zh))
+        return "", contact
+    notes.extend(_note(name, note) for name, note in cell.notes)
+    if len(cell.phone) > LIMITS["phone"]:
+        errors.append(
+            _error(
+                "phone",
+                f"is longer than {LIMITS['phone']} characters: keep at most three numbers",
+                f"电话超过 {LIMITS['phone']} 个字符：最多保留三个号码",
+            )
+        )
+    return cell.phone, cell.contact
+
+
+def _services(
+    raw: Mapping[str, Any], host_line: str | None, errors: list[FieldError]
+) -> tuple[str, ...]:
+    services = _service_lines(raw.get("services"))
+    if host_line is not None and host_line not in services:
+        services = (*services, host_line)
+    if len(services) > MAX_SERVICE_LINES:
+        errors.append(
+            _error(
+                "services",
+                f"has more than {MAX_SERVICE_LINES} lines: merge or drop some",
+                f"服务项目超过 {MAX_SERVICE_LINES} 行：请合并或删减",
+            )
+        )
+    if any(len(line) > LIMITS["service_line"] for line in services):
+        errors.append(
+            _error(
+                "services",
+                f"has a line longer than {LIMITS['service_line']} characters: split it",
+                f"服务项目有一行超过 {LIMITS['service_line']} 个字符：请拆成几行",
+            )
+        )
+    if any(CONTROL_RE.search(line.replace("\t", " ")) for line in services):
+        errors.append(
+            _error(
+                "services",
+                "contains control characters: remove them",
+                "服务项目含有控制字符：请删除后重新填写",
+            )
+        )
+    return services
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> StationInput:
     """Check ``raw`` and return the station; raise :class:`InvalidStation` listing every
-    problem. Field names are those of :data:`FIELDS`; ``datum`` defaults to WGS-84."""
+    problem. Field names are those of :data:`FIELDS`; ``datum`` defaults to WGS-84.
+
+    ``office_file`` reads a row of a file an office keeps: a host type the vocabulary
+    lacks becomes ``other`` with its wording kept as a service line, and when no amenities
+    are given, those that the services name are taken, each with a note to check.
+    """
     errors: list[FieldError] = []
+    notes: list[FieldError] = []
     unknown_fields = sorted(set(raw) - set(FIELDS))
     for name in unknown_fields:
-        errors.append(FieldError(name, "is not a station field"))
+        errors.append(
+            _error(
+                shown(name),
+                f"is not a station field; the fields are {', '.join(FIELDS)}",
+                f"“{shown(name)}”不是驿站字段：请删去，或改用以下字段之一："
+                f"{'、'.join(FIELD_ZH.values())}",
+            )
+        )
+    raw = _well_typed(raw, errors)
 
     _control_characters(raw, errors)
     code = _text(raw.get("code")) or None
     if code is not None and not CODE_RE.match(code):
-        errors.append(FieldError("code", "must be a 6-digit district code, '-', and a serial"))
+        errors.append(
+            FieldError(
+                "code",
+                "must be a 6-digit district code, '-', and a 4- to 6-digit serial, in ASCII "
+                "digits 0-9 (e.g. 652324-0001); leave it empty for a new station",
+                message_zh="编号须为 6 位区县代码、“-”和 4 至 6 位序号，只用半角数字 0-9"
+                "（如 652324-0001）；新驿站请留空",
+            )
+        )
 
     name = _text(raw.get("name"))
-    if not name:
-        errors.append(FieldError("name", "is required"))
-    for key in ("name", "address", "phone", "contact"):
+    if not name and "name" in raw:
+        errors.append(
+            _error("name", "is required: give the station's name", "名称必填：请填写驿站名称")
+        )
+    for key in ("name", "address", "contact"):
         if len(_text(raw.get(key))) > LIMITS[key]:
-            errors.append(FieldError(key, f"is longer than {LIMITS[key]} characters"))
+            errors.append(
+                _error(
+                    key,
+                    f"is longer than {LIMITS[key]} characters: shorten it",
+                    f"{FIELD_ZH[key]}超过 {LIMITS[key]} 个字符：请缩短到 {LIMITS[key]} 个字符以内",
+                )
+            )
 
-    lat = _number(raw.get("lat"), "lat", -90.0, 90.0, errors)
-    lon = _number(raw.get("lon"), "lon", -180.0, 180.0, errors)
+    lat = _degrees(raw, "lat", errors)
+    lon = _degrees(raw, "lon", errors)
     datum_text = _text(raw.get("datum")) or "wgs84"
     try:
         datum = parse_datum(datum_text)
     except ValueError as exc:
-        errors.append(FieldError("datum", str(exc)))
+        errors.append(
+            _error(
+                "datum",
+                str(exc),
+                f"坐标系“{shown(datum_text)}”无法识别：请填写 wgs84（GPS、天地图）、"
+                "gcj02（高德、腾讯）或 bd09（百度）",
+            )
+        )
         datum = "wgs84"
 
-    host_text = _text(raw.get("host_type")) or "other"
-    host_type = catalog.lookup("host_type", host_text)
-    if host_type is None:
-        errors.append(FieldError("host_type", f"unknown host type {host_text!r}"))
+    try:
+        host = read_host_type(_text(raw.get("host_type")), office_file=office_file)
+    except ValueProblem as exc:
+        errors.append(_error("host_type", exc.message, exc.message_zh))
+        host = HostTypeReading("other")
+    if host.note is not None:
+        notes.append(_note("host_type", host.note))
+    host_type, host_line = host.code, host.service_line
 
     amenities = _codes(raw.get("amenities"), "amenity", "amenities", errors)
     worker_groups = _codes(raw.get("worker_groups"), "worker_group", "worker_groups", errors)
 
-    hours = _text(raw.get("opening_hours")) or None
-    if hours is not None:
-        try:
-            hours = parse_hours(hours).text
-        except HoursError as exc:
-            errors.append(FieldError("opening_hours", str(exc)))
+    hours, hours_as_written, hours_notes = _opening_hours(raw.get("opening_hours"), errors)
 
-    phone = _text(raw.get("phone"))
-    if phone and not PHONE_RE.match(phone):
-        errors.append(FieldError("phone", "may hold only digits, spaces and + - ( ) , / ; 转"))
-
-    services = _service_lines(raw.get("services"))
-    if len(services) > MAX_SERVICE_LINES:
-        errors.append(FieldError("services", f"has more than {MAX_SERVICE_LINES} lines"))
-    if any(len(line) > LIMITS["service_line"] for line in services):
-        errors.append(FieldError("services", "has a line longer than 200 characters"))
-    if any(CONTROL_RE.search(line.replace("\t", " ")) for line in services):
-        errors.append(FieldError("services", "contains control characters"))
+    phone, contact = _phone(raw, errors, notes)
+    services = _services(raw, host_line, errors)
+    if office_file and _blank(raw.get("amenities")) and "amenities" in raw:
+        amenities, read = amenities_from_services(s for s in services if s != host_line)
+        if read is not None:
+            notes.append(_note("amenities", read))
 
     status_text = _text(raw.get("status")) or "active"
     status = catalog.lookup("status", status_text)
     if status is None:
-        errors.append(FieldError("status", "must be active, suspended or closed"))
+        errors.append(
+            _error(
+                "status",
+                "must be active, suspended or closed",
+                "状态应为 正常开放（active）、暂停服务（suspended）或 已关闭（closed）",
+            )
+        )
 
     wgs_lat, wgs_lon = lat, lon
     if math.isfinite(lat) and math.isfinite(lon):
         try:
             wgs_lat, wgs_lon = to_wgs84(lat, lon, datum)
         except NoWgs84Point as exc:
-            errors.append(FieldError("lat", str(exc)))
+            errors.append(
+                _error(
+                    "lat",
+                    str(exc),
+                    f"该点按坐标系 {datum} 换算后不在地球上（纬度须在 -90 到 90 之间）："
+                    "请检查经纬度和坐标系",
+                )
+            )
 
     if errors:
         raise InvalidStation(errors)
@@ -259,12 +439,14 @@ def parse_station(raw: Mapping[str, Any]) -> StationInput:
         entered_datum=datum,
         code=code,
         address=_text(raw.get("address")),
-        host_type=host_type or "other",
+        host_type=host_type,
         amenities=amenities,
         worker_groups=worker_groups,
         opening_hours=hours,
+        opening_hours_text=hours_as_written,
         phone=phone,
-        contact=_text(raw.get("contact")),
+        contact=contact,
         services=services,
         status=status or "active",
+        notes=(*hours_notes, *notes),
     )

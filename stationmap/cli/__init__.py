@@ -38,23 +38,22 @@ def init_app(app: Flask) -> None:
 @click.option("--port", default=5000, type=int, show_default=True)
 @click.option("--workers", default=2, type=int, show_default=True)
 def serve_command(host: str, port: int, workers: int) -> None:
-    """Serve the app with gunicorn (production-grade; use a reverse proxy in front)."""
+    """Serve the app with gunicorn (production-grade; use a reverse proxy in front).
+    The port opens once the nearest index is built; every worker starts with it."""
     from gunicorn.app.base import BaseApplication
-
-    from stationmap import create_app, state
 
     class _Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
+            # The app, its nearest index included, is built once in the master before
+            # the socket opens and the workers fork (see stationmap/wsgi.py).
+            self.cfg.set("preload_app", True)
 
         def load(self) -> Flask:
-            app = create_app()
-            try:
-                state(app).nearest.warm()
-            except Exception:  # the database may be down: serve 503s and retry later
-                app.logger.exception("could not build the nearest index at start")
+            from stationmap.wsgi import app  # built (and warmed) on import
+
             return app
 
     click.echo(f"Serving on http://{host}:{port}/ with {workers} workers")

@@ -11,6 +11,7 @@ stationmap serve                    serve the app with gunicorn
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ from stationmap.services import demo as demo_service
 from stationmap.services import districts as district_service
 from stationmap.services import transfer
 from stationmap.services.revisions import Actor
+from stationmap.station_fields import FieldError
 
 # Changes made from the command line are recorded in station history under this name.
 CLI_ACTOR = Actor(user_id=None, name="cli")
@@ -67,11 +69,18 @@ def demo_command(seed: int | None) -> None:
     click.echo(f"Demo data: {len(result.created)} stations loaded ({removed} old demo removed).")
 
 
+def _message_lang() -> str:
+    """``zh`` when the terminal's locale is Chinese (LC_ALL, LC_MESSAGES, LANG), else ``en``."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := os.environ.get(name):
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
 def _print_errors(report: transfer.ImportReport) -> None:
+    lang = _message_lang()
     for error in report.errors:
-        where = f"row {error.row}, " if error.row is not None else ""
-        column = f" (column {error.column})" if error.column else ""
-        click.echo(f"  {where}{error.field}{column}: {error.text('zh')}", err=True)
+        click.echo(f"  {_place(error)}{error.field}: {error.text(lang)}", err=True)
 
 
 def _datum_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Datum | None:
@@ -96,6 +105,25 @@ def _print_conflicts(report: transfer.ImportReport) -> None:
         )
         for name, (stored, given) in conflict.changes.items():
             click.echo(f"    {name}: stored {stored!r}, file {given!r}", err=True)
+
+
+def _place(problem: FieldError) -> str:
+    """Where in the file: sheet, row and column (a file error's message says where)."""
+    if problem.field == "file":
+        return ""
+    return "".join(
+        (
+            f"sheet {problem.sheet!r}, " if problem.sheet is not None else "",
+            f"row {problem.row}, " if problem.row is not None else "",
+            f"column {problem.column}, " if problem.column is not None else "",
+        )
+    )
+
+
+def _print_notes(report: transfer.ImportReport) -> None:
+    lang = _message_lang()
+    for note in report.notes:
+        click.echo(f"  check {_place(note)}{note.field}: {note.text(lang)}", err=True)
 
 
 @click.command("import-stations")
@@ -156,8 +184,7 @@ def import_command(file: Path, dry_run: bool, datum: Datum | None, overwrite_new
         )
         _print_errors(report)
         sys.exit(1)
-    for note in report.notes:
-        click.echo(f"  warning: row {note.row}: {note.text('zh')}", err=True)
+    _print_notes(report)
     verb = "would create" if dry_run else "created"
     click.echo(
         f"{file.name}: {report.rows} rows; {verb} {len(report.result.created)}, "

@@ -3,7 +3,7 @@ here.
 
 stationmap create-user NAME --role superadmin|district_admin|viewer [--district CODE ...]
                                   [--password-stdin]
-stationmap disable-user NAME      ends the user's sessions; tokens stop working
+stationmap disable-user NAME      ends the user's sessions and revokes their API tokens
 stationmap enable-user NAME
 stationmap set-password NAME [--password-stdin]
 stationmap list-users
@@ -58,7 +58,7 @@ def create_user_command(
 @click.argument("username")
 @with_appcontext
 def disable_user_command(username: str) -> None:
-    """Disable an account: its sessions end at once and its API tokens stop working."""
+    """Disable an account: its sessions end at once and its API tokens are revoked."""
     try:
         with state(current_app).db.write_session() as session:
             user_service.disable_user(session, username)
@@ -85,7 +85,7 @@ def enable_user_command(username: str) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 def set_password_command(username: str, password_stdin: bool) -> None:
-    """Set a user's password (their sessions end)."""
+    """Set a user's password (their sessions end and their API tokens are revoked)."""
     password = _password(password_stdin)
     try:
         with state(current_app).db.write_session() as session:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -23,10 +23,24 @@ import opening_hours as _oh
 
 MAX_LENGTH = 500
 _MINUTE = timedelta(minutes=1)
+# How far ahead the next opening or closing is looked for. Without a limit the library
+# walks years ahead for rules that never change (``Mo-Su 00:00-24:00``, with a comment
+# or ``unknown``): 0.75-4 s per evaluation. A week covers every weekly pattern; a change
+# further off is reported as none (``change_at`` None), and the search then costs well
+# under a millisecond. The library's own limit counts whole days from the day asked
+# about, so it is set a day longer and the answer cut to exactly this horizon.
+NEXT_CHANGE_HORIZON = timedelta(days=7)
+_LIBRARY_HORIZON_DAYS = NEXT_CHANGE_HORIZON.days + 1
 
 
 class HoursError(ValueError):
-    """The text is not valid ``opening_hours``; the message says where and why."""
+    """The text is not valid ``opening_hours``; the message says where and why, in
+    English (``message``, the exception's text) and Chinese (``message_zh``)."""
+
+    def __init__(self, message: str, message_zh: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_zh = message_zh or message
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +48,9 @@ class HoursState:
     """What a person needs to know at one moment.
 
     ``open`` is True, False or None (unknown). ``change_at`` is the next local time at
-    which the state changes, or None when it never does (``24/7``) or is unknown.
+    which the state changes, or None when it does not change within
+    :data:`NEXT_CHANGE_HORIZON` (7 days: ``24/7``, ``Mo-Su 00:00-24:00``, a long
+    closure) or is unknown.
     """
 
     open: bool | None
@@ -101,9 +117,24 @@ class Hours:
         name = str(state).rsplit(".", 1)[-1].upper()
         is_open = None if name == "UNKNOWN" else name == "OPEN"
         change = self._oh.next_change(local)
+        if change is not None and change - local > NEXT_CHANGE_HORIZON:
+            change = None
         if change is not None:
             change = change.replace(tzinfo=tz)
         return HoursState(is_open, change, comment or "")
+
+    def day_spans(self, day: date) -> list[tuple[datetime, datetime, bool | None]] | None:
+        """The local date ``day`` as spans of one state: ``(start, end, open)`` with
+        ``open`` True, False or None (unknown), naive local times, the last ending at the
+        next midnight; None outside :data:`SUPPORTED_YEARS`. One day's evaluation."""
+        if day.year not in SUPPORTED_YEARS or day.year + 1 not in SUPPORTED_YEARS:
+            return None
+        start = datetime(day.year, day.month, day.day)
+        spans = []
+        for begin, end, state, _comment in self._oh.intervals(start, start + timedelta(days=1)):
+            name = str(state).rsplit(".", 1)[-1].upper()
+            spans.append((begin, end, None if name == "UNKNOWN" else name == "OPEN"))
+        return spans
 
     def normalized(self) -> str:
         return str(self._oh.normalize())
@@ -134,13 +165,19 @@ def parse_hours(text: str) -> Hours:
     """
     stripped = text.strip()
     if not stripped:
-        raise HoursError("opening hours are empty; leave the field out if they are unknown")
+        raise HoursError(
+            "opening hours are empty; leave the field out if they are unknown",
+            "开放时间是空的：不知道开放时间就不填这一栏",
+        )
     if len(stripped) > MAX_LENGTH:
-        raise HoursError(f"opening hours are longer than {MAX_LENGTH} characters")
+        raise HoursError(
+            f"opening hours are longer than {MAX_LENGTH} characters; shorten them",
+            f"开放时间超过 {MAX_LENGTH} 个字符，请缩短",
+        )
     try:
-        parsed = _oh.OpeningHours(stripped, country="CN")
+        parsed = _oh.OpeningHours(stripped, country="CN", max_interval_days=_LIBRARY_HORIZON_DAYS)
     except (_oh.ParserError, SyntaxError, ValueError) as exc:
-        raise HoursError(_explain(stripped, str(exc))) from None
+        raise HoursError(*_explain(stripped, str(exc))) from None
     return Hours(stripped, parsed)
 
 
@@ -158,8 +195,9 @@ def hours_state(text: str | None, at: datetime, tz: ZoneInfo) -> HoursState:
         return UNKNOWN
 
 
-def _explain(text: str, detail: str) -> str:
-    """Turn the parser's multi-line report into one sentence with the column."""
+def _explain(text: str, detail: str) -> tuple[str, str]:
+    """Turn the parser's multi-line report into one sentence with the column, in
+    English and in Chinese."""
     position = re.search(r"-->\s*\d+:(\d+)", detail)
     column = int(position.group(1)) if position else None
     expected = ""
@@ -169,9 +207,12 @@ def _explain(text: str, detail: str) -> str:
             expected = line.removeprefix("= ").strip()
     where = f" at character {column}" if column else ""
     hint = f" ({expected})" if expected and expected != "unknown parsing error" else ""
+    where_zh = f"第 {column} 个字符处" if column else ""
     return (
         f"invalid opening hours {text!r}{where}{hint}; use OpenStreetMap syntax such as "
-        "'24/7' or 'Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00; PH off'"
+        "'24/7' or 'Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00; PH off'",
+        f"开放时间“{text}”{where_zh}写法有误：请写成 24/7 或 "
+        "Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00; PH off 这样的格式",
     )
 
 

@@ -22,14 +22,15 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import folium
+import jinja2
 import numpy as np
 import shapely
-from branca.element import Element
+from branca.element import Element, MacroElement
 from folium.plugins import MarkerCluster
 from shapely.geometry import shape
 
@@ -143,16 +144,19 @@ class Assets:
         return (self.leaflet_css, *self.markercluster_css) if cluster else (self.leaflet_css,)
 
 
-def local_assets(static_url: str = "/static/") -> Assets:
-    """The vendored files under ``stationmap/static/vendor`` at ``static_url``."""
-    base = static_url.rstrip("/") + "/vendor/"
+def local_assets(static_url: str = "/static/", url: Callable[[str], str] | None = None) -> Assets:
+    """The vendored files under ``stationmap/static/vendor`` at ``static_url``, or at
+    ``url(name)`` for each file's name under ``static/`` when ``url`` is given (the app
+    passes its content-hashed static URLs)."""
+    base = static_url.rstrip("/") + "/"
+    at = url or (lambda name: base + name)
     return Assets(
-        leaflet_js=base + "leaflet-1.9.4/leaflet.js",
-        leaflet_css=base + "leaflet-1.9.4/leaflet.css",
-        markercluster_js=base + "leaflet.markercluster-1.5.3/leaflet.markercluster.js",
+        leaflet_js=at("vendor/leaflet-1.9.4/leaflet.js"),
+        leaflet_css=at("vendor/leaflet-1.9.4/leaflet.css"),
+        markercluster_js=at("vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js"),
         markercluster_css=(
-            base + "leaflet.markercluster-1.5.3/MarkerCluster.css",
-            base + "leaflet.markercluster-1.5.3/MarkerCluster.Default.css",
+            at("vendor/leaflet.markercluster-1.5.3/MarkerCluster.css"),
+            at("vendor/leaflet.markercluster-1.5.3/MarkerCluster.Default.css"),
         ),
     )
 
@@ -181,6 +185,9 @@ class MapSpec:
     min_zoom: int = 3
     max_zoom: int = 18
     interactive: bool = True
+    # Plain text before the attributions; empty: none (Leaflet's default prefix is a
+    # flag and a link out of the app). The base map's own attribution is always shown.
+    attribution_prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,6 +245,23 @@ def display_boundary(geometry: Mapping[str, Any], datum: str = "wgs84") -> dict[
     return out
 
 
+class _MapFurniture(MacroElement):  # type: ignore[misc]
+    """The attribution prefix (plain text, or none) and a metric-only scale bar."""
+
+    _template = jinja2.Template(
+        """{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix_js }});
+L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self._name = "MapFurniture"
+        # Leaflet sets the prefix as HTML: escape it, then JSON-quote it for the script.
+        self.prefix_js = json.dumps(html.escape(prefix)) if prefix else "false"
+
+
 def _local_only(elements: Iterable[Element], assets: Assets) -> None:
     """Replace every element's CDN dependencies with the local copies (or nothing)."""
     for element in elements:
@@ -264,7 +288,7 @@ def build_map(spec: MapSpec, assets: Assets) -> folium.Map:
         location=list(center),
         zoom_start=spec.zoom,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # _MapFurniture adds a metric-only one
         prefer_canvas=False,
         zoom_control=spec.interactive,
         dragging=spec.interactive,
@@ -275,6 +299,7 @@ def build_map(spec: MapSpec, assets: Assets) -> folium.Map:
         # the marker cluster needs the map's own maxZoom when there are no tiles.
         **{"minZoom": spec.min_zoom, "maxZoom": spec.max_zoom},
     )
+    _MapFurniture(spec.attribution_prefix).add_to(fmap)
     for layer in spec.tiles.layers:
         folium.TileLayer(
             tiles=layer.url,
@@ -310,8 +335,10 @@ def build_map(spec: MapSpec, assets: Assets) -> folium.Map:
             tooltip=folium.Tooltip(
                 js_template_text(spec.marker.label),
                 permanent=True,
-                direction="top",
-                offset=(0, -12),
+                # Below the marker: above it, a long name reaches the zoom buttons.
+                direction="bottom",
+                offset=(0, 12),
+                class_name="sm-label",
             ),
         ).add_to(fmap)
     if spec.bounds is not None:

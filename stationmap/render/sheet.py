@@ -18,7 +18,6 @@ Shared by :mod:`stationmap.render.printmap` (district maps) and
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -34,6 +33,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Affine2D
+
+from stationmap.geo.hours_text import describe_schedule
 
 Paper = Literal["A4", "A3"]
 PAPERS: tuple[Paper, ...] = ("A4", "A3")
@@ -238,31 +239,12 @@ def wrap(text: str, width_em: float, max_lines: int = 3) -> list[str]:
 
 _NO_LINE_START = "，。、；：？！）》」』】,.;:?!)"
 
-_DAYS = {
-    "Mo": "周一",
-    "Tu": "周二",
-    "We": "周三",
-    "Th": "周四",
-    "Fr": "周五",
-    "Sa": "周六",
-    "Su": "周日",
-    "PH": "节假日",
-}
-
 
 def hours_zh(text: str | None) -> str:
     """OSM ``opening_hours`` made readable in Chinese: ``Mo-Fr 08:00-20:00; PH off`` ->
-    ``周一至周五 08:00-20:00；节假日 休息``. Unknown hours give 未知."""
-    if not text or not text.strip():
-        return "未知"
-    if text.strip() == "24/7":
-        return "全天24小时"
-    out = re.sub(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH)\b", lambda m: _DAYS[m.group(1)], text)
-    out = re.sub(r"(周.|节假日)-(周.)", r"\1至\2", out)
-    out = re.sub(r"(?<=[一二三四五六日])-(?=周)", "至", out)
-    out = re.sub(r"(?<=[一二三四五六日]),(?=周|节)", "、", out)
-    out = out.replace("off", "休息").replace("closed", "休息").replace("24/7", "全天24小时")
-    return out.replace("; ", "；").replace(";", "；")
+    ``周一至周五 08:00-20:00；节假日 休息``. Unknown hours give 未知. The words are the
+    pages' and the API's (:func:`stationmap.geo.hours_text.describe_schedule`)."""
+    return describe_schedule(text, "zh")
 
 
 # -- QR codes ------------------------------------------------------------------------

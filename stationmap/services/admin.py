@@ -6,140 +6,115 @@ districts (with history), restoring a revision, and the dashboard figures.
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stationmap import catalog
-from stationmap.geo.datum import Datum
-from stationmap.models import District, PendingImport, Station, StationAmenity, StationRevision
-from stationmap.services import editing, revisions, transfer
+from stationmap.models import District, Station, StationAmenity, StationRevision
+from stationmap.services import editing, placement, revisions, transfer
 from stationmap.services import stations as station_service
 from stationmap.services.revisions import Actor
 from stationmap.station_fields import FieldError, StationInput
 from stationmap.tabular import Format
 
-PENDING_LIFETIME = timedelta(hours=2)
-
 
 # -- import -------------------------------------------------------------------------------
 def _scope_errors(
-    session: Session, report: transfer.ImportReport, codes: frozenset[str] | None
+    session: Session,
+    checked: transfer.CheckedFile,
+    report: transfer.ImportReport,
+    codes: frozenset[str] | None,
 ) -> list[FieldError]:
-    """Every row whose code, or whose matched station, belongs to a station outside
-    ``codes`` (where each row's point lies is checked by the import itself)."""
-    if codes is None:
+    """Every row whose matched station lies outside ``codes`` (where each row's point
+    lies is checked by the import itself, naming the district)."""
+    if codes is None or checked.errors:
         return []
+    inputs = checked.inputs
     out: list[FieldError] = []
-    for view in report.views:
-        code = view.item.code
-        if code:
-            existing = session.scalar(select(Station).where(Station.code == code))
-            if existing is not None and not editing.in_scope(codes, existing.district_code):
+    existing = station_service.stations_by_code(session, [d.code for d in inputs if d.code])
+    for source, data_row in zip(checked.sources, inputs, strict=True):
+        station = existing.get(data_row.code) if data_row.code else None
+        if station is not None and not editing.in_scope(codes, station.district_code):
+            out.append(
+                source.locate(
+                    FieldError(
+                        "code",
+                        f"{data_row.code} belongs to a station outside your districts; remove "
+                        "the row or leave its code empty for a new station",
+                        message_zh=f"编号 {data_row.code} 属于您负责区县以外的驿站；"
+                        "请删除该行，或把编号留空作为新驿站",
+                    )
+                )
+            )
+    for code, station in station_service.stations_by_code(session, report.result.updated).items():
+        if station is not None and not editing.in_scope(codes, station.district_code):
+            message = f"{code}: 匹配到您负责区县以外的驿站"
+            if not any(e.message_zh == message for e in out):
                 out.append(
                     FieldError(
                         "code",
-                        f"{code} belongs to a station outside your districts; empty the "
-                        "编号 cell to add a new station, or ask that district's administrator.",
-                        view.row,
-                        f"第 {view.row} 行的编号 {code} 属于您负责区县以外的驿站："
-                        "新增驿站请清空编号，修改该驿站请交由其所在区县的管理员。",
-                        view.sheet,
+                        f"{code}: matches a station outside your districts",
+                        message_zh=message,
                     )
                 )
-    for code in report.result.updated:
-        existing = session.scalar(select(Station).where(Station.code == code))
-        outside = existing is not None and not editing.in_scope(codes, existing.district_code)
-        if outside and not any(code in e.message for e in out):
-            out.append(
-                FieldError(
-                    "code",
-                    f"{code}: matches a station outside your districts.",
-                    None,
-                    f"{code}：匹配到您负责区县以外的驿站，请交由其所在区县的管理员导入。",
-                )
-            )
     return out
 
 
 def preview_import(
     session: Session,
-    data: bytes,
-    filename: str | None,
+    checked: transfer.CheckedFile,
     codes: frozenset[str] | None,
-    datum: Datum | None = None,
     overwrite: Collection[str] = (),
+    *,
+    with_rows: bool = True,
 ) -> transfer.ImportReport:
-    """What importing ``data`` would do, with scope errors added; writes nothing.
-    ``datum``: the picker the user said the coordinates came from, for a file that
-    does not say; ``overwrite``: the codes of conflicting rows the user chose."""
-    report = transfer.import_stations(
-        session, data, filename, apply=False, datum=datum, scope=codes, overwrite=overwrite
+    """What importing the checked file would do, with scope errors added, and (with
+    ``with_rows``) the preview's rows with their small maps; writes nothing.
+    ``overwrite``: the codes of conflicting rows the user chose."""
+    report = transfer.import_checked(
+        session, checked, apply=False, scope=codes, overwrite=overwrite
     )
-    report.errors.extend(_scope_errors(session, report, codes))
-    report.errors.sort(key=lambda e: e.row or 0)
+    if not report.datum_needed:
+        report.errors.extend(_scope_errors(session, checked, report, codes))
+        report.errors.sort(key=lambda e: e.row or 0)
+    if with_rows:
+        report.preview = placement.preview_rows(
+            session, report.views, report.result, report.conflicts
+        )
     return report
 
 
 def apply_import(
     session: Session,
-    data: bytes,
-    filename: str | None,
+    checked: transfer.CheckedFile,
     codes: frozenset[str] | None,
     actor: Actor,
-    datum: Datum | None = None,
+    progress: Callable[[int, int], None] | None = None,
     overwrite: Collection[str] = (),
+    source: str = "",
 ) -> transfer.ImportReport:
     """Check again under the write lock and, if all is well, import everything and
     record a revision per created or changed station; otherwise change nothing."""
     station_service.lock_writes(session)
-    report = preview_import(session, data, filename, codes, datum, overwrite)
+    report = preview_import(session, checked, codes, overwrite, with_rows=False)
     if not report.ok:
         return report
-    return transfer.import_stations(
+    return transfer.import_checked(
         session,
-        data,
-        filename,
+        checked,
         apply=True,
         actor=actor,
-        datum=datum,
+        progress=progress,
         scope=codes,
         overwrite=overwrite,
+        source=source,
     )
-
-
-def stash_upload(session: Session, user_id: int, filename: str, data: bytes) -> str:
-    """Keep an uploaded file until it is confirmed; returns a random token. The name is
-    kept for display only, never used as a path."""
-    now = datetime.now(UTC)
-    session.execute(delete(PendingImport).where(PendingImport.created_at < now - PENDING_LIFETIME))
-    token = secrets.token_urlsafe(24)
-    session.add(
-        PendingImport(
-            token=token, user_id=user_id, filename=filename[:200], data=data, created_at=now
-        )
-    )
-    session.flush()
-    return token
-
-
-def take_upload(session: Session, user_id: int, token: str) -> PendingImport | None:
-    row = session.scalar(select(PendingImport).where(PendingImport.token == token))
-    if row is None or row.user_id != user_id:
-        return None
-    if row.created_at < datetime.now(UTC) - PENDING_LIFETIME:
-        return None
-    return row
-
-
-def drop_upload(session: Session, token: str) -> None:
-    session.execute(delete(PendingImport).where(PendingImport.token == token))
 
 
 def export_scope(
@@ -165,6 +140,7 @@ def input_from_snapshot(snap: dict[str, Any]) -> StationInput:
         amenities=tuple(snap.get("amenities") or ()),
         worker_groups=tuple(snap.get("worker_groups") or ()),
         opening_hours=snap.get("opening_hours"),
+        opening_hours_text=snap.get("opening_hours_text"),
         phone=snap.get("phone") or "",
         contact=snap.get("contact") or "",
         services=tuple(snap.get("services") or ()),
@@ -208,6 +184,10 @@ class Dashboard:
     unverified: int = 0
     deleted: int = 0
     recent: list[tuple[StationRevision, Station]] = field(default_factory=list)
+    # To do: stations whose hours were kept as the office wrote them (a person must
+    # decide what they mean); the first 100 by code.
+    hours_to_decide: list[Station] = field(default_factory=list)
+    hours_to_decide_count: int = 0
 
 
 def _zh(kind: str, code: str) -> str:
@@ -279,4 +259,11 @@ def dashboard(session: Session, codes: frozenset[str] | None) -> Dashboard:
         or 0
     )
     out.recent = revisions.recent(session, codes, 15)
+    undecided = live & Station.opening_hours_text.is_not(None)
+    out.hours_to_decide_count = int(
+        session.scalar(scoped(select(func.count()).select_from(Station).where(undecided))) or 0
+    )
+    out.hours_to_decide = list(
+        session.scalars(scoped(select(Station).where(undecided)).order_by(Station.code).limit(100))
+    )
     return out

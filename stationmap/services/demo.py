@@ -8,17 +8,16 @@ from sqlalchemy.orm import Session
 
 from stationmap.demo_data import generate_demo
 from stationmap.services import districts as district_service
-from stationmap.services.stations import SaveResult, delete_demo, save_inputs
+from stationmap.services.stations import DEMO_SERIAL_BASE, SaveResult, delete_demo, save_inputs
 from stationmap.station_fields import parse_station
-
-DEMO_SERIAL_BASE = 9000
 
 
 def load_demo(session: Session, seed: int | None = None) -> tuple[int, SaveResult]:
     """Replace the demo stations; returns (how many were removed, what was saved).
 
-    Demo codes are numbered from 9001 in each district so they never take a real
-    station's code.
+    Demo codes are numbered from 900001 in each district, a range real serials never
+    reach (:data:`~stationmap.services.stations.LAST_REAL_SERIAL`), so a demo station
+    never takes a real station's code, nor a real one a demo code.
     """
     removed = delete_demo(session)
     session.flush()

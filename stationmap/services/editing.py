@@ -24,11 +24,11 @@ from stationmap.services.revisions import Actor
 from stationmap.services.stations import (
     NO_DISTRICT,
     SAME_PLACE_M,
+    allocate_codes,
     apply_changes,
     bump_data_version,
     diff,
     lock_writes,
-    next_serials,
     utc_now,
 )
 from stationmap.station_fields import StationInput
@@ -139,10 +139,9 @@ def create_station(
     if not in_scope(codes, district):
         raise OutOfScope(district)
     prefix = district or NO_DISTRICT
-    serial = next_serials(session, [prefix])[prefix] + 1
     now = utc_now()
     station = Station(
-        code=f"{prefix}-{serial:04d}",
+        code=allocate_codes(session, {prefix: 1})[prefix][0],
         name=data.name,
         address=data.address,
         lat=data.lat,
@@ -151,6 +150,7 @@ def create_station(
         district_code=district,
         host_type=data.host_type,
         opening_hours=data.opening_hours,
+        opening_hours_text=data.opening_hours_text,
         phone=data.phone,
         contact=data.contact,
         services=list(data.services),
@@ -182,7 +182,9 @@ def update_station(
     restored_from: int | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Apply ``data`` to ``station`` if it is still at ``expected_version``; returns the
-    changes (empty: nothing written). The code and district are not the client's."""
+    changes (empty: nothing written). The code and district are not the client's: a
+    station moved into another district (both in the editor's scope) is located there
+    and keeps its code, the move recorded in its history as ``district_code``."""
     lock_writes(session)
     session.refresh(station)
     if station.version != expected_version:
@@ -201,8 +203,6 @@ def update_station(
         return changes
     now = utc_now()
     apply_changes(station, data, changes)
-    if "district_code" in changes:
-        station.district_code = changes["district_code"][1]
     station.updated_at = now
     revisions.record(session, station, action, actor, changes, now, restored_from)
     bump_data_version(session)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from stationmap import catalog
 from stationmap.geo.hours import HoursError, describe, parse_hours
+from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget, navigation_links
 from stationmap.models import District, Station
 from stationmap.services import districts as district_service
@@ -29,6 +30,8 @@ from stationmap.services import stations as station_service
 class HoursView:
     open: bool | None
     text: str  # "营业中，20:00 关门" / "open now, closes 20:00"
+    # The hours in words, today's first: "今天 08:00-20:00（周一至周五 08:00-20:00）".
+    words: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,11 +86,12 @@ def hours_view(text: str | None, at: datetime, tz: ZoneInfo, lang: str) -> Hours
     """Opening hours at ``at`` described in ``lang`` (``zh`` or ``en``)."""
     if not text:
         return HoursView(None, "开放时间未知" if lang == "zh" else "hours unknown")
+    words = describe_hours(text, at.astimezone(tz).date(), lang) or ""
     try:
         state = parse_hours(text).state(at, tz)
-    except HoursError:
-        return HoursView(None, text)
-    return HoursView(state.open, describe(state, at.astimezone(tz), lang))
+    except HoursError:  # kept as the office wrote it: shown as written, state unknown
+        return HoursView(None, "开放时间未知" if lang == "zh" else "hours unknown", words)
+    return HoursView(state.open, describe(state, at.astimezone(tz), lang), words)
 
 
 def tel_number(phone: str) -> str:
@@ -173,7 +177,7 @@ def station_by_code(
             else station.host_type
         ),
         opening_hours=station.opening_hours,
-        hours=hours_view(station.opening_hours, at, tz, lang),
+        hours=hours_view(station.opening_hours or station.opening_hours_text, at, tz, lang),
         phone=station.phone,
         tel=tel_number(station.phone),
         contact=station.contact,

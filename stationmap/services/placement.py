@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from stationmap.models import District, PendingPlacement, Station
 from stationmap.render.spot_svg import spot_svg
 from stationmap.services import districts as district_service
 from stationmap.station_fields import FieldError, StationInput
+from stationmap.tabular import TableRow
 
 #: How a datum is named to an administrator (the coordinate picker it comes from).
 DATUM_ZH: Mapping[str, str] = {"wgs84": "GPS（WGS-84）", "gcj02": "高德·腾讯", "bd09": "百度"}
@@ -43,26 +43,15 @@ DATUM_OFFSET_M = 1500.0
 SAME_POINT_M = 50.0
 
 
-@dataclass(frozen=True)
-class Where:
-    """Where a file's fields are: the sheet and each field's column letter."""
+@dataclass
+class PlacedRow:
+    """A row with coordinates, for :func:`check_placement`: where it came from (its
+    ``values`` only the raw ``lat``/``lon``), the datum they are read in, and its index
+    among the checked stations (``None``: the row was refused)."""
 
-    sheet: str | None = None
-    letters: Mapping[str, str] = field(default_factory=dict)
-
-    def error(self, name: str, row: int | None, en: str, zh: str) -> FieldError:
-        return FieldError(name, en, row, zh, self.sheet, self.letters.get(name))
-
-    def place(self, error: FieldError, row: int | None) -> FieldError:
-        """``error`` (from the field checks) with this file's sheet, row and column."""
-        return FieldError(
-            error.field,
-            error.message,
-            row if error.row is None else error.row,
-            error.message_zh,
-            error.sheet or self.sheet,
-            error.column or self.letters.get(error.field),
-        )
+    row: TableRow
+    datum: Datum
+    index: int | None = None
 
 
 @dataclass(frozen=True)
@@ -91,11 +80,12 @@ class Names:
 
 
 def normalise_code(value: object) -> object:
-    """A code as typed in a spreadsheet (full-width digits, another dash, spaces) in
-    the form stations are stored under; other values unchanged."""
+    """A code as typed in a spreadsheet (another dash, spaces) in the form stations are
+    stored under; other values unchanged. Digits are left as written: a code in
+    full-width digits is refused by the field check, which says to use 半角数字."""
     if not isinstance(value, str):
         return value
-    text = unicodedata.normalize("NFKC", value)
+    text = value
     for dash in ("－", "—", "–", "‐", "−"):
         text = text.replace(dash, "-")
     return "".join(text.split())
@@ -131,18 +121,20 @@ def datum_question(rows: Sequence[tuple[int, Mapping[str, object]]]) -> FieldErr
     )
 
 
-def example_row(raw: Mapping[str, object], row: int, where: Where) -> FieldError | None:
+def example_row(raw: Mapping[str, object], source: TableRow) -> FieldError | None:
     """The template's example row left in a file."""
     code = str(normalise_code(raw.get("code")) or "")
     name = str(raw.get("name") or "")
     if code in (EXAMPLE_CODE, EXAMPLE_MARK) or name == EXAMPLE_NAME or name.startswith("【示例"):
-        return where.error(
-            "name",
-            row,
-            f"Row {row} is the template's example station ({EXAMPLE_NAME}): delete the row "
-            "and upload again.",
-            f"第 {row} 行是模板里的示例驿站（{EXAMPLE_NAME}），不是真实驿站："
-            "请删除这一行后重新上传。",
+        row = source.number
+        return source.locate(
+            FieldError(
+                "name",
+                f"Row {row} is the template's example station ({EXAMPLE_NAME}): delete the "
+                "row and upload again.",
+                message_zh=f"第 {row} 行是模板里的示例驿站（{EXAMPLE_NAME}），不是真实驿站："
+                "请删除这一行后重新上传。",
+            )
         )
     return None
 
@@ -162,10 +154,11 @@ class Placement:
     """What :func:`check_placement` found: errors (refuse) and notes (warn), by row."""
 
     errors: list[FieldError] = field(default_factory=list)
+    #: Notes and districts by index in the rows checked.
     notes: dict[int, list[FieldError]] = field(default_factory=dict)
     districts: dict[int, str | None] = field(default_factory=dict)
-    #: Rows whose 经度 and 纬度 look swapped.
-    swapped: set[int] = field(default_factory=set)
+    #: Rows (sheet, row number) whose 经度 and 纬度 look swapped.
+    swapped: set[tuple[str | None, int]] = field(default_factory=set)
 
 
 def _inside(codes: frozenset[str] | None, district: str | None) -> bool:
@@ -174,9 +167,8 @@ def _inside(codes: frozenset[str] | None, district: str | None) -> bool:
 
 def check_placement(
     session: Session,
-    rows: Sequence[tuple[int, Mapping[str, object], Datum]],
+    rows: Sequence[PlacedRow],
     codes: frozenset[str] | None,
-    where: Where,
 ) -> Placement:
     """Each row's raw ``lat``/``lon`` in its ``datum``, located among the stored
     districts, beside the alternatives (the axes swapped; the other datums).
@@ -191,7 +183,8 @@ def check_placement(
     # (row, kind, lat, lon, datum) for every reading of every row, converted to WGS-84
     # a datum at a time over arrays (one point at a time costs seconds per 1,000 rows).
     asked: list[tuple[int, str, float, float, Datum]] = []
-    for number, raw, datum in rows:
+    for number, spot in enumerate(rows):
+        raw, datum = spot.row.values, spot.datum
         lat, lon = _number(raw.get("lat")), _number(raw.get("lon"))
         if lat is None or lon is None:
             continue
@@ -218,12 +211,13 @@ def check_placement(
     for (number, kind, point), district in zip(candidates, located, strict=True):
         found.setdefault(number, {})[kind] = (point, district)
     names = Names.load(session)
-    datum_of = {number: datum for number, _raw, datum in rows}
-    for number, options in found.items():
+    for index, options in found.items():
+        source = rows[index].row
+        number = source.number
         stated = options.get("stated")
         swapped = options.get("swapped")
         district = stated[1] if stated else None
-        out.districts[number] = district
+        out.districts[index] = district
         stated_ok = stated is not None and _inside(codes, district)
         if (
             not stated_ok
@@ -231,8 +225,8 @@ def check_placement(
             and _inside(codes, swapped[1])
             and bool(in_china(*swapped[0]))
         ):
-            out.errors.append(_swapped(number, where, names, district, swapped[1]))
-            out.swapped.add(number)
+            out.errors.append(_swapped(source, names, district, swapped[1]))
+            out.swapped.add((source.sheet, number))
             continue
         if stated_ok:
             continue
@@ -254,12 +248,11 @@ def check_placement(
                 f" Read as {DATUM_EN[other[0]]} coordinates it lies in {names.en(other[1])}: "
                 "check where the coordinates came from and correct the 坐标系 column."
             )
-        stated_name = DATUM_ZH[datum_of[number]]
+        stated_name = DATUM_ZH[rows[index].datum]
         if codes is not None:
             out.errors.append(
-                where.error(
-                    "lat",
-                    number,
+                _error(
+                    source,
                     f"Row {number}: the point lies in {names.en(district)}, not in your "
                     f"districts; correct 经度/纬度 or ask an administrator of that district."
                     + hint_en,
@@ -268,10 +261,9 @@ def check_placement(
                 )
             )
         elif district is None:
-            out.notes.setdefault(number, []).append(
-                where.error(
-                    "lat",
-                    number,
+            out.notes.setdefault(index, []).append(
+                _error(
+                    source,
                     f"Row {number}: the point lies outside every known district; check "
                     "经度/纬度 before importing." + hint_en,
                     f"第 {number} 行：按{stated_name}坐标，该点不在任何已知区县内，"
@@ -281,12 +273,16 @@ def check_placement(
     return out
 
 
+def _error(source: TableRow, en: str, zh: str) -> FieldError:
+    return source.locate(FieldError("lat", en, message_zh=zh))
+
+
 def _swapped(
-    number: int, where: Where, names: Names, district: str | None, swapped: str | None
+    source: TableRow, names: Names, district: str | None, swapped: str | None
 ) -> FieldError:
-    return where.error(
-        "lat",
-        number,
+    number = source.number
+    return _error(
+        source,
         f"Row {number}: 经度 (longitude) and 纬度 (latitude) may be swapped: as given the "
         f"point lies {('in ' + names.en(district)) if district else 'outside every known district'}"
         f", swapped it lies in {names.en(swapped)}. Swap the two cells and upload again.",
@@ -307,6 +303,7 @@ class Conflict:
     file_version: int
     stored_version: int
     changes: dict[str, tuple[Any, Any]]
+    sheet: str | None = None
 
 
 def match_wrong_datum(
@@ -431,6 +428,7 @@ class PendingRow:
     name: str
     address: str
     fields: Mapping[str, str]
+    sheet: str | None = None
 
 
 def unplaced(raw: Mapping[str, object]) -> bool:
@@ -443,7 +441,7 @@ def unplaced(raw: Mapping[str, object]) -> bool:
     )
 
 
-def pending_row(item: StationInput, row: int) -> PendingRow:
+def pending_row(item: StationInput, row: int, sheet: str | None = None) -> PendingRow:
     """``item`` (checked with a stand-in point) as a row waiting for its place."""
     values = {
         "host_type": item.host_type,
@@ -455,7 +453,7 @@ def pending_row(item: StationInput, row: int) -> PendingRow:
         "services": "\n".join(item.services),
         "status": item.status,
     }
-    return PendingRow(row, item.name, item.address, values)
+    return PendingRow(row, item.name, item.address, values, sheet)
 
 
 def save_pending(

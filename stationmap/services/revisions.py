@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from stationmap.models import Station, StationRevision
@@ -25,6 +25,7 @@ SNAPSHOT_FIELDS = (
     "amenities",
     "worker_groups",
     "opening_hours",
+    "opening_hours_text",
     "phone",
     "contact",
     "services",
@@ -114,23 +115,32 @@ def record(
 def record_created(
     session: Session, stations: Iterable[Station], action: str, actor: Actor, at: datetime
 ) -> None:
-    """The first revision of each of ``stations``, just inserted in bulk (one flush)."""
+    """The first revision of each of ``stations``, just inserted in bulk (one Core
+    executemany: the ORM unit of work cost most of a large import's time)."""
+    rows = []
     for station in stations:
-        created = created_changes(station)
-        session.add(
-            StationRevision(
-                station_id=station.id,
-                number=1,
-                action=action,
-                user_id=actor.user_id,
-                actor=actor.name[:100],
-                created_at=at,
-                changes={name: [None, new] for name, (_old, new) in created.items()},
-                snapshot=snapshot(station),
-                station_version=station.version,
-            )
+        snap = snapshot(station)
+        rows.append(
+            {
+                "station_id": station.id,
+                "number": 1,
+                "action": action,
+                "user_id": actor.user_id,
+                "actor": actor.name[:100],
+                "created_at": at,
+                "changes": {
+                    name: [None, value]
+                    for name, value in snap.items()
+                    if value not in (None, "", [])
+                },
+                "snapshot": snap,
+                "station_version": station.version,
+                "restored_from": None,
+            }
         )
-    session.flush()
+    if rows:
+        session.flush()
+        session.connection().execute(insert(StationRevision.__table__), rows)
 
 
 def created_changes(station: Station) -> dict[str, tuple[Any, Any]]:

@@ -9,7 +9,7 @@ each process's nearest index can tell that it is stale.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,10 +23,16 @@ from stationmap.models import DatasetState, Station, StationAmenity, StationWork
 from stationmap.services import districts as district_service
 from stationmap.services import revisions
 from stationmap.services.revisions import Actor
-from stationmap.station_fields import StationInput
+from stationmap.station_fields import FieldError, StationInput
 
 NO_DISTRICT = "000000"
 SAME_PLACE_M = 50.0
+# Serials of real stations run from 1 to LAST_REAL_SERIAL, written with at least four
+# digits ("652324-0001"); demo stations take DEMO_SERIAL_BASE + n ("652324-900001"), so
+# a real code and a demo code can never be the same, however many stations a district has.
+LAST_REAL_SERIAL = 899_999
+DEMO_SERIAL_BASE = 900_000
+LAST_DEMO_SERIAL = 999_999
 _CHUNK = 500
 # Fields compared to decide whether an import row changes a station.
 _COMPARED = (
@@ -34,10 +40,32 @@ _COMPARED = (
     "address",
     "host_type",
     "opening_hours",
+    "opening_hours_text",
     "phone",
     "contact",
     "status",
 )
+
+
+# Called with (stations written so far, stations to write) during a long save.
+Progress = Callable[[int, int], None]
+
+
+class CodesExhausted(Exception):
+    """A district has used every serial of its range."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__(f"district {prefix} has no free station serial left")
+        self.prefix = prefix
+
+
+class InvalidCodes(ValueError):
+    """New stations whose given code may not be created: ``problems`` pairs each one's
+    index in the saved inputs with what is wrong with its code."""
+
+    def __init__(self, problems: list[tuple[int, FieldError]]) -> None:
+        super().__init__("; ".join(f"#{i}: {e.message}" for i, e in problems))
+        self.problems = problems
 
 
 @dataclass
@@ -74,7 +102,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _by_code(session: Session, codes: Sequence[str]) -> dict[str, Station]:
+def stations_by_code(session: Session, codes: Sequence[str]) -> dict[str, Station]:
     found: dict[str, Station] = {}
     for start in range(0, len(codes), _CHUNK):
         chunk = codes[start : start + _CHUNK]
@@ -107,17 +135,80 @@ def _by_name_and_place(session: Session, inputs: Sequence[StationInput]) -> dict
     return found
 
 
-def next_serials(session: Session, prefixes: Iterable[str]) -> dict[str, int]:
-    """The last serial used for each district prefix (demo stations, numbered from
-    9001, do not count)."""
-    out: dict[str, int] = {}
-    for prefix in set(prefixes):
-        codes = session.scalars(
-            select(Station.code).where(Station.code.like(f"{prefix}-%"), Station.is_demo.is_(False))
-        )
-        serials = [int(c.partition("-")[2]) for c in codes if c.partition("-")[2].isdigit()]
-        out[prefix] = max(serials, default=0)
+def _serial_of(code: str, prefix: str) -> int | None:
+    head, _, tail = code.partition("-")
+    if head != prefix or not (tail.isascii() and tail.isdigit()):
+        return None
+    return int(tail)
+
+
+def _serials(session: Session, prefix: str) -> tuple[int, set[int]]:
+    """The last serial a real station of ``prefix`` uses (demo stations, and codes
+    outside the real range, do not count), and every serial taken by any station."""
+    last, taken = 0, set()
+    rows = session.execute(
+        select(Station.code, Station.is_demo).where(Station.code.like(f"{prefix}-%"))
+    )
+    for code, is_demo in rows:
+        serial = _serial_of(code, prefix)
+        if serial is None:
+            continue
+        taken.add(serial)
+        if not is_demo and serial <= LAST_REAL_SERIAL:
+            last = max(last, serial)
+    return last, taken
+
+
+def allocate_codes(session: Session, counts: dict[str, int]) -> dict[str, list[str]]:
+    """``counts[prefix]`` new real codes per district prefix, after the last real serial
+    and skipping any code already taken (a demo station of the old 9001 numbering, say).
+    Raises :class:`CodesExhausted` when a district's range is used up."""
+    out: dict[str, list[str]] = {}
+    for prefix, wanted in counts.items():
+        last, taken = _serials(session, prefix)
+        codes: list[str] = []
+        serial = last
+        while len(codes) < wanted:
+            serial += 1
+            if serial > LAST_REAL_SERIAL:
+                raise CodesExhausted(prefix)
+            if serial not in taken:
+                codes.append(format_code(prefix, serial))
+        out[prefix] = codes
     return out
+
+
+def format_code(prefix: str, serial: int) -> str:
+    return f"{prefix}-{serial:04d}"
+
+
+def new_code_error(code: str, district: str | None, *, is_demo: bool = False) -> FieldError | None:
+    """Why a new station located in ``district`` may not take ``code`` (``None``: it
+    may): the code must carry that district's prefix, in ASCII digits, with a serial in
+    the real (or, for demo stations, the demo) range, written as the server writes it."""
+    prefix = district or NO_DISTRICT
+    low, high = (DEMO_SERIAL_BASE + 1, LAST_DEMO_SERIAL) if is_demo else (1, LAST_REAL_SERIAL)
+    serial = _serial_of(code, code.partition("-")[0])
+    if code.partition("-")[0] != prefix:
+        where_en = f"district {district}" if district else "no known district"
+        where_zh = f"区县 {district}" if district else "任何已知区县之外"
+        return FieldError(
+            "code",
+            f"a new station here ({where_en}) must have a code starting {prefix}-; "
+            "leave the code empty and one is assigned",
+            message_zh=f"该位置在{where_zh}，新驿站的编号须以 {prefix}- 开头；"
+            "请把编号留空，由系统分配",
+        )
+    if serial is None or not low <= serial <= high or code != format_code(prefix, serial):
+        return FieldError(
+            "code",
+            f"{code} is not a code the server would assign (serial {low:04d} to {high}, "
+            "at least 4 digits, no extra leading zeros); leave the code empty and one is "
+            "assigned",
+            message_zh=f"编号 {code} 的序号须在 {low:04d} 至 {high} 之间（至少 4 位，不多补零）；"
+            "请把编号留空，由系统分配",
+        )
+    return None
 
 
 def diff(station: Station, data: StationInput) -> dict[str, tuple[Any, Any]]:
@@ -160,6 +251,8 @@ def apply_changes(
             station.services = list(data.services)
         elif name == "deleted_at":
             station.deleted_at = None
+        elif name == "district_code":  # located by the server, not part of the input
+            station.district_code = changes[name][1]
         else:
             setattr(station, name, getattr(data, name))
 
@@ -173,15 +266,21 @@ def save_inputs(
     dry_run: bool = False,
     actor: Actor | None = None,
     action: str = "import",
+    progress: Progress | None = None,
 ) -> SaveResult:
     """Create or update stations, matched by code (or, for rows without one, by the
     same name within 50 m); all in the caller's transaction.
 
     Stations without a code get ``<district>-<serial>``; the district comes from the
-    stored boundaries (``000000`` where none covers the point). With ``dry_run`` nothing
-    is written and the result says what would happen. With an ``actor`` every created
-    or changed station gets a revision (``action``) naming them; only bulk loads that
-    have no history to keep (the demo data, benchmarks) leave it out.
+    stored boundaries (``000000`` where none covers the point). A new station given a
+    code must carry its own district's prefix and a serial of its range (see
+    :func:`new_code_error`), else :class:`InvalidCodes` is raised and nothing is
+    written. A station that moves into another district keeps its code. With
+    ``dry_run`` nothing is written and the result says what would happen. With an
+    ``actor`` every created or changed station gets a revision (``action``) naming
+    them; only bulk loads that have no history to keep (the demo data, benchmarks)
+    leave it out. ``progress``, if given, is called with (stations written, stations
+    to write) as the work goes.
     """
     result = SaveResult()
     if not inputs:
@@ -193,16 +292,27 @@ def save_inputs(
         located = locator.locate_many(lats, lons)
     else:
         located = district_service.locate_many(session, lats, lons)
-    existing = _by_code(session, [d.code for d in inputs if d.code])
+    existing = stations_by_code(session, [d.code for d in inputs if d.code])
     same_place = _by_name_and_place(session, [d for d in inputs if not d.code])
     now = utc_now()
 
-    new_rows: list[tuple[StationInput, str | None]] = []
-    for data, district in zip(inputs, located, strict=True):
+    new_rows: dict[int, tuple[StationInput, str | None]] = {}
+    matched: list[tuple[Station, StationInput, str | None]] = []
+    for index, (data, district) in enumerate(zip(inputs, located, strict=True)):
         station = existing.get(data.code) if data.code else same_place.get(id(data))
         if station is None:
-            new_rows.append((data, district))
-            continue
+            new_rows[index] = (data, district)
+        else:
+            matched.append((station, data, district))
+    problems = [
+        (index, error)
+        for index, (data, district) in new_rows.items()
+        if data.code and (error := new_code_error(data.code, district, is_demo=is_demo))
+    ]
+    if problems:
+        raise InvalidCodes(problems)
+
+    for station, data, district in matched:
         changes = diff(station, data)
         if station.district_code != district and "lat" in changes:
             changes["district_code"] = (station.district_code, district)
@@ -213,19 +323,16 @@ def save_inputs(
         result.changes[station.code] = changes
         if not dry_run:
             apply_changes(station, data, changes)
-            if "district_code" in changes:
-                station.district_code = district
             station.updated_at = now
 
-    prefixes = [district or NO_DISTRICT for data, district in new_rows if not data.code]
-    serials = next_serials(session, prefixes) if prefixes else {}
+    wanted: dict[str, int] = defaultdict(int)
+    for data, district in new_rows.values():
+        if not data.code:
+            wanted[district or NO_DISTRICT] += 1
+    assigned = {prefix: iter(codes) for prefix, codes in allocate_codes(session, wanted).items()}
     values: list[dict[str, Any]] = []
-    for data, district in new_rows:
-        code = data.code
-        if code is None:
-            prefix = district or NO_DISTRICT
-            serials[prefix] += 1
-            code = f"{prefix}-{serials[prefix]:04d}"
+    for data, district in new_rows.values():
+        code = data.code or next(assigned[district or NO_DISTRICT])
         result.created.append(code)
         values.append(
             {
@@ -238,6 +345,7 @@ def save_inputs(
                 "district_code": district,
                 "host_type": data.host_type,
                 "opening_hours": data.opening_hours,
+                "opening_hours_text": data.opening_hours_text,
                 "phone": data.phone,
                 "contact": data.contact,
                 "services": list(data.services),
@@ -252,23 +360,35 @@ def save_inputs(
     if dry_run:
         return result
     session.flush()
+    report = progress or (lambda _done, _total: None)
+    steps = len(values) + (len(result.created) + len(result.updated) if actor else 0)
+    report(0, steps)
     if values:
-        _insert_new(session, values)
+        _insert_new(session, values, lambda done: report(done, steps))
     if actor is not None:
-        _record_revisions(session, result, actor, action, now)
+        _record_revisions(
+            session, result, actor, action, now, lambda done: report(len(values) + done, steps)
+        )
     if result.created or result.updated:
         bump_data_version(session)
     return result
 
 
 def _record_revisions(
-    session: Session, result: SaveResult, actor: Actor, action: str, at: datetime
+    session: Session,
+    result: SaveResult,
+    actor: Actor,
+    action: str,
+    at: datetime,
+    done: Callable[[int], None],
 ) -> None:
     """A revision for every station :func:`save_inputs` created or changed."""
     if result.updated:
-        changed = _by_code(session, result.updated)
-        for code in result.updated:
+        changed = stations_by_code(session, result.updated)
+        for count, code in enumerate(result.updated, 1):
             revisions.record(session, changed[code], action, actor, result.changes[code], at)
+            if count % _CHUNK == 0:
+                done(count)
     for start in range(0, len(result.created), _CHUNK):
         chunk = result.created[start : start + _CHUNK]
         created = session.scalars(
@@ -277,9 +397,12 @@ def _record_revisions(
             .options(selectinload(Station.amenity_rows), selectinload(Station.worker_group_rows))
         )
         revisions.record_created(session, list(created), action, actor, at)
+        done(len(result.updated) + start + len(chunk))
 
 
-def _insert_new(session: Session, values: list[dict[str, Any]]) -> None:
+def _insert_new(
+    session: Session, values: list[dict[str, Any]], done: Callable[[int], None]
+) -> None:
     """Bulk insert, then read the new ids back by code (an executemany with RETURNING
     costs quadratic time in SQLAlchemy's result splicing for large batches)."""
     inputs = {v["code"]: v.pop("_input") for v in values}
@@ -287,6 +410,7 @@ def _insert_new(session: Session, values: list[dict[str, Any]]) -> None:
     connection = session.connection()
     for start in range(0, len(values), 5000):
         connection.execute(insert(Station.__table__), values[start : start + 5000])
+        done(min(start + 5000, len(values)))
     codes = list(inputs)
     amenity_rows: list[dict[str, Any]] = []
     group_rows: list[dict[str, Any]] = []

@@ -9,7 +9,7 @@ write the columns the importer reads, so an export imports back unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,14 +20,22 @@ from stationmap.geo.datum import Datum, parse_datum
 from stationmap.models import Station
 from stationmap.services import placement
 from stationmap.services.revisions import Actor
-from stationmap.services.stations import SaveResult, _by_code, diff, save_inputs
+from stationmap.services.stations import (
+    CodesExhausted,
+    InvalidCodes,
+    SaveResult,
+    diff,
+    save_inputs,
+    stations_by_code,
+)
 from stationmap.station_fields import FieldError, InvalidStation, StationInput, parse_station
 from stationmap.tabular import (
+    MAX_READ_SECONDS,
     Format,
     TableError,
+    TableRow,
     detect_format,
-    header_layout,
-    read_table,
+    read_rows,
     write_table,
 )
 
@@ -38,6 +46,9 @@ EXTRA_COLUMNS = ("district_code", "demo", "version")
 class ImportReport:
     rows: int = 0
     errors: list[FieldError] = field(default_factory=list)
+    # What a person should check, by sheet, row and column: what the reader skipped or
+    # changed (sheets, columns, rows) and values converted or kept as written.
+    notes: list[FieldError] = field(default_factory=list)
     result: SaveResult = field(default_factory=SaveResult)
     applied: bool = False
     #: The file does not say its datum and none was given: ask which picker it came from.
@@ -51,14 +62,12 @@ class ImportReport:
     #: Rows with an address and no coordinates, kept to be placed on the map.
     pending: list[placement.PendingRow] = field(default_factory=list)
     pending_added: int = 0
+    #: The preview's rows with their small maps (:func:`placement.preview_rows`).
+    preview: list[placement.PreviewRow] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
-
-    @property
-    def notes(self) -> list[FieldError]:
-        return [note for view in self.views for note in view.notes]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -72,14 +81,16 @@ class ImportReport:
                 for code, fields in self.result.changes.items()
             },
             "errors": [e.as_dict() for e in self.errors],
-            "notes": [e.as_dict() for e in self.notes],
+            "notes": [n.as_dict() for n in self.notes],
             "datum_needed": self.datum_needed,
             "to_place": [
-                {"row": p.row, "name": p.name, "address": p.address} for p in self.pending
+                {"row": p.row, "sheet": p.sheet, "name": p.name, "address": p.address}
+                for p in self.pending
             ],
             "conflicts": [
                 {
                     "row": c.row,
+                    "sheet": c.sheet,
                     "code": c.code,
                     "file_version": c.file_version,
                     "stored_version": c.stored_version,
@@ -109,10 +120,121 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _version(
-    raw: dict[str, object], row: int, where: placement.Where
-) -> tuple[int | None, list[FieldError]]:
-    value = raw.pop("version", None)
+@dataclass
+class CheckedFile:
+    """A file read and checked once: its stations, where each came from (``sources``,
+    in the same order: sheet, row and column letters, for messages), every error and
+    note, and the number of station rows. The preview and the confirmation of an upload
+    both work from this, never from the file again."""
+
+    inputs: list[StationInput] = field(default_factory=list)
+    sources: list[TableRow] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
+    notes: list[FieldError] = field(default_factory=list)
+    rows: int = 0
+    #: The datum given for rows that do not state theirs (checked with it).
+    datum: Datum | None = None
+    #: The file does not say its datum and none was given: nothing else was checked.
+    datum_needed: bool = False
+    #: Each input's 版本 (the version it was exported at), in the order of ``inputs``.
+    versions: list[int | None] = field(default_factory=list)
+    #: Every row with coordinates, for the placement checks: where it came from (values:
+    #: only the raw 纬度/经度), its datum and its index in ``inputs`` (None: refused).
+    placed: list[placement.PlacedRow] = field(default_factory=list)
+    #: Rows with an address and no coordinates, kept to be placed on the map.
+    pending: list[placement.PendingRow] = field(default_factory=list)
+
+    def all_notes(self) -> list[FieldError]:
+        """The reader's notes, then each station's (values converted or guessed)."""
+        return [*self.notes, *(note for item in self.inputs for note in item.notes)]
+
+
+def check_file(
+    data: bytes,
+    filename: str | None = None,
+    *,
+    read_seconds: float = MAX_READ_SECONDS,
+    datum: Datum | None = None,
+) -> CheckedFile:
+    """Read and check a file: the stations, every error and note (each naming its sheet,
+    row and column), and the row count. Reading stops after ``read_seconds`` (a
+    request's default; work outside a request may allow more).
+
+    ``datum`` is the datum of rows that do not state theirs; a file without a 坐标系
+    column (or with empty cells in it) is not checked further without it
+    (``checked.datum_needed``, with the question as its error). The template's example
+    row is refused; rows with an address and no coordinates are kept apart
+    (``checked.pending``); each row's 版本 is kept (``checked.versions``)."""
+    try:
+        table = read_rows(data, detect_format(data, filename), max_seconds=read_seconds)
+    except TableError as exc:
+        return CheckedFile(errors=[exc.field_error()], datum=datum)
+    checked = CheckedFile(notes=list(table.notes), rows=len(table.rows), datum=datum)
+    if table.rows and datum is None:
+        placed_rows = [(r.number, r.values) for r in table.rows if not placement.unplaced(r.values)]
+        if not placement.has_datum(placed_rows):
+            checked.datum_needed = True
+            checked.errors.append(placement.datum_question(placed_rows))
+            return checked
+    seen: dict[str, TableRow] = {}
+    for row in table.rows:
+        values = dict(row.values)
+        version, problems = _version(values, row)
+        checked.errors.extend(problems)
+        if (example := placement.example_row(values, row)) is not None:
+            checked.errors.append(example)
+            continue
+        values["code"] = placement.normalise_code(values.get("code"))
+        if placement.unplaced(values):
+            _check_unplaced(values, row, checked)
+            continue
+        if values.get("datum") in (None, "") and datum is not None:
+            values["datum"] = datum
+        spot = placement.PlacedRow(
+            replace(row, values={"lat": values.get("lat"), "lon": values.get("lon")}),
+            _datum_of(values),
+        )
+        checked.placed.append(spot)
+        try:
+            item = parse_station(values, office_file=True)
+        except InvalidStation as exc:
+            checked.errors.extend(row.errors_with(exc.errors))
+            continue
+        if row.errors:
+            checked.errors.extend(row.errors)
+            continue
+        if item.code is not None:
+            if (first := seen.get(item.code)) is not None:
+                sheet_en = f'sheet "{first.sheet}", ' if first.sheet is not None else ""
+                sheet_zh = f"“{first.sheet}”表" if first.sheet is not None else ""
+                error = FieldError(
+                    "code",
+                    f"{item.code} is also on {sheet_en}row {first.number}: keep one of them",
+                    message_zh=f"编号 {item.code} 与{sheet_zh}第 {first.number} 行重复："
+                    "同一编号只能出现一次，请删除或改正其中一行",
+                )
+                checked.errors.append(row.locate(error))
+                continue
+            seen[item.code] = row
+        notes = (*row.notes, *(row.locate(n) for n in item.notes))
+        spot.index = len(checked.inputs)
+        checked.inputs.append(replace(item, notes=notes))
+        checked.sources.append(replace(row, values={}))  # kept with the job: no values
+        checked.versions.append(version)
+    if not table.rows:
+        checked.errors.append(
+            FieldError(
+                "file",
+                "the file has no station rows: put one station on each row under the header",
+                message_zh="文件中没有驿站数据：请在表头下每行填写一个驿站",
+            )
+        )
+    return checked
+
+
+def _version(values: dict[str, object], row: TableRow) -> tuple[int | None, list[FieldError]]:
+    """The 版本 a row was exported at, taken out of ``values`` (it is not a field)."""
+    value = values.pop("version", None)
     if value is None or value == "":
         return None, []
     try:
@@ -121,112 +243,185 @@ def _version(
             return int(number), []
     except (TypeError, ValueError):
         pass
-    return None, [
-        where.error(
-            "version",
-            row,
-            f"版本 must be the whole number the export wrote, not {value!r}; "
-            "leave it as exported or empty it.",
-            f"第 {row} 行“版本”应是导出时写入的整数，而不是 {value!r}：请保持导出时的值或清空。",
-        )
-    ]
+    error = FieldError(
+        "version",
+        f"版本 must be the whole number the export wrote, not {value!r}; "
+        "leave it as exported or empty it",
+        message_zh=f"“版本”应是导出时写入的整数，而不是 {value!r}：请保持导出时的值或清空",
+    )
+    return None, [row.locate(error)]
+
+
+def _datum_of(values: dict[str, object]) -> Datum:
+    try:
+        return parse_datum(str(values.get("datum") or "wgs84"))
+    except ValueError:
+        return "wgs84"
+
+
+def _check_unplaced(values: dict[str, object], row: TableRow, checked: CheckedFile) -> None:
+    """A row with an address and no coordinates: its other values checked (with a
+    stand-in point that is never stored), then kept to be placed on the map."""
+    try:
+        item = parse_station({**values, "lat": 0.0, "lon": 0.0, "datum": "wgs84"}, office_file=True)
+    except InvalidStation as exc:
+        checked.errors.extend(row.errors_with(exc.errors))
+        return
+    checked.pending.append(placement.pending_row(item, row.number, row.sheet))
 
 
 def check_rows(
     data: bytes, filename: str | None = None, datum: Datum | None = None
 ) -> tuple[list[StationInput], list[FieldError], int]:
     """Read and check a file; returns the stations, every error, and the row count."""
-    checked = _check(data, filename, datum)
-    return [v.item for v in checked.views], checked.errors, checked.count
+    checked = check_file(data, filename, datum=datum)
+    return checked.inputs, checked.errors, checked.rows
 
 
-@dataclass
-class _Checked:
-    views: list[RowView]
-    errors: list[FieldError]
-    count: int = 0
-    datum_needed: bool = False
-    raws: list[tuple[int, dict[str, object], Datum]] = field(default_factory=list)
-    pending: list[placement.PendingRow] = field(default_factory=list)
+def import_checked(
+    session: Session,
+    checked: CheckedFile,
+    *,
+    apply: bool = True,
+    actor: Actor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    scope: frozenset[str] | None = None,
+    overwrite: Collection[str] | bool = False,
+    source: str = "",
+) -> ImportReport:
+    """:func:`import_stations` for a file already read by :func:`check_file`.
 
-
-def _check(data: bytes, filename: str | None, datum: Datum | None) -> _Checked:
-    """The rows as stations (with their raw values and datum, for the placement checks),
-    every error, the row count, and whether the file needs a datum stated."""
-    try:
-        fmt = detect_format(data, filename)
-        rows = read_table(data, fmt)
-    except TableError as exc:
-        return _Checked([], [FieldError("file", str(exc), exc.row)])
-    sheet, letters = header_layout(data, fmt)
-    where = placement.Where(sheet, letters)
-    if not rows:
-        message = FieldError(
-            "file",
-            "The file has no station rows: fill in the 驿站 sheet under its header row.",
-            None,
-            "文件中没有驿站行：请在“驿站”表的表头下逐行填写驿站。",
+    Where each point lands is checked here (:func:`placement.check_placement`): swapped
+    经度/纬度 and, for ``scope`` (the importer's districts; ``None``: all), points
+    outside it are refused naming the district they lie in. Rows without a code that
+    find the copy an import without the datum made take its code. A row exported
+    before a later edit of its station (its 版本 is older) is a conflict: left out
+    unless its code is in ``overwrite`` (or ``overwrite`` is true). Rows to place on the
+    map are kept (``source``: the file's name) when applied."""
+    report = ImportReport(
+        rows=checked.rows,
+        errors=list(checked.errors),
+        notes=list(checked.notes),
+        datum_needed=checked.datum_needed,
+        datum=checked.datum,
+        pending=list(checked.pending),
+    )
+    views = [
+        RowView(src.number, src.sheet, item, notes=list(item.notes), version=version)
+        for src, item, version in zip(
+            checked.sources, checked.inputs, checked.versions, strict=True
         )
-        return _Checked([], [message])
-    placed_rows = [(n, raw) for n, raw in rows if not placement.unplaced(raw)]
-    needed = datum is None and not placement.has_datum(placed_rows)
-    if needed:
-        return _Checked([], [placement.datum_question(placed_rows)], len(rows), True)
-    views: list[RowView] = []
-    views_pending: list[placement.PendingRow] = []
-    errors: list[FieldError] = []
-    raws: list[tuple[int, dict[str, object], Datum]] = []
-    seen: dict[str, int] = {}
-    for row_number, raw in rows:
-        raw = dict(raw)
-        version, problems = _version(raw, row_number, where)
-        errors.extend(problems)
-        if (example := placement.example_row(raw, row_number, where)) is not None:
-            errors.append(example)
-            continue
-        raw["code"] = placement.normalise_code(raw.get("code"))
-        if placement.unplaced(raw):
-            _check_unplaced(raw, row_number, where, views_pending, errors)
-            continue
-        if raw.get("datum") in (None, "") and datum is not None:
-            raw["datum"] = datum
-        try:
-            item = parse_station(raw)
-        except InvalidStation as exc:
-            errors.extend(where.place(e, row_number) for e in exc.errors)
-            raws.append((row_number, raw, _datum_of(raw)))
-            continue
-        raws.append((row_number, raw, item.entered_datum))
-        if item.code is not None:
-            if item.code in seen:
-                errors.append(
-                    where.error(
-                        "code",
-                        row_number,
-                        f"{item.code} is also on row {seen[item.code]}; keep one of the rows.",
-                        f"第 {row_number} 行的编号 {item.code} 与第 {seen[item.code]} 行重复："
-                        "请只保留其中一行。",
-                    )
-                )
-                continue
-            seen[item.code] = row_number
-        views.append(
-            RowView(
-                row_number,
-                sheet,
-                item,
-                notes=[where.place(n, row_number) for n in item.notes],
-                version=version,
+    ]
+    report.views = views
+    if checked.datum_needed:
+        return report
+    found = placement.check_placement(session, checked.placed, scope)
+    # A row whose axes are swapped says so instead of "纬度 must be between -90 and 90".
+    report.errors[:] = [
+        e
+        for e in report.errors
+        if not ((e.sheet, e.row) in found.swapped and e.field in ("lat", "lon"))
+    ]
+    report.errors.extend(found.errors)
+    for spot, district in found.districts.items():
+        if checked.placed[spot].index is not None:
+            views[checked.placed[spot].index].district_code = district
+    for spot, notes in found.notes.items():
+        if (index := checked.placed[spot].index) is not None:
+            views[index].notes.extend(notes)
+    if report.errors:
+        report.notes.extend(n for view in views for n in view.notes)
+        return report
+    _match_wrong_datum(session, views, checked.placed)
+    report.notes.extend(n for view in views for n in view.notes)
+    report.conflicts = _conflicts(session, views)
+    chosen = {c.code for c in report.conflicts} if overwrite is True else set(overwrite or ())
+    skipped = {c.code for c in report.conflicts if c.code not in chosen}
+    kept = [i for i, view in enumerate(views) if view.item.code not in skipped]
+    try:
+        report.result = save_inputs(
+            session,
+            [views[i].item for i in kept],
+            dry_run=not apply,
+            actor=actor,
+            progress=progress,
+        )
+    except InvalidCodes as exc:
+        report.errors.extend(checked.sources[kept[i]].locate(e) for i, e in exc.problems)
+        return report
+    except CodesExhausted as exc:
+        report.errors.append(
+            FieldError(
+                "code",
+                f"district {exc.prefix} has used every station serial; ask the system "
+                "administrator",
+                message_zh=f"区县 {exc.prefix} 的驿站序号已用完，请联系系统管理员",
             )
         )
-    return _Checked(views, errors, len(rows), False, raws, views_pending)
+        return report
+    if apply and report.pending:
+        who = actor.name if actor is not None else ""
+        report.pending_added = placement.save_pending(session, report.pending, scope, who, source)
+    report.applied = apply
+    return report
 
 
-def _datum_of(raw: dict[str, object]) -> Datum:
-    try:
-        return parse_datum(str(raw.get("datum") or "wgs84"))
-    except ValueError:
-        return "wgs84"
+def _match_wrong_datum(
+    session: Session, views: list[RowView], placed: list[placement.PlacedRow]
+) -> None:
+    """Rows that find the copy an import without the datum made take its code (and
+    a note saying so), so that this import moves it instead of adding another."""
+    items = []
+    for spot in placed:
+        if spot.index is None:
+            continue
+        try:
+            lat = float(spot.row.values.get("lat"))  # type: ignore[arg-type]
+            lon = float(spot.row.values.get("lon"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue
+        items.append((views[spot.index].item, lat, lon))
+    matched = placement.match_wrong_datum(session, items)
+    for spot in placed:
+        if spot.index is None or (station := matched.get(id(views[spot.index].item))) is None:
+            continue
+        view = views[spot.index]
+        view.item = replace(view.item, code=station.code)
+        view.notes.append(
+            spot.row.locate(
+                FieldError(
+                    "code",
+                    f"matched station {station.code} by name; it was stored from these "
+                    "numbers as GPS coordinates: its position will be corrected",
+                    message_zh=f"按名称匹配到驿站 {station.code}：它此前按 GPS 坐标导入了这些"
+                    "数值，本次导入将更正其位置",
+                )
+            )
+        )
+
+
+def _conflicts(session: Session, views: list[RowView]) -> list[placement.Conflict]:
+    versioned = [v for v in views if v.version is not None and v.item.code]
+    stored = stations_by_code(session, [v.item.code for v in versioned if v.item.code])
+    out = []
+    for view in versioned:
+        station = stored.get(view.item.code or "")
+        if station is None or view.version is None or station.version <= view.version:
+            continue
+        changes = diff(station, view.item)
+        if changes:
+            out.append(
+                placement.Conflict(
+                    view.row,
+                    station.code,
+                    station.name,
+                    view.version,
+                    station.version,
+                    changes,
+                    view.sheet,
+                )
+            )
+    return out
 
 
 def import_stations(
@@ -246,119 +441,17 @@ def import_stations(
     ``import`` revision naming them.
 
     ``datum`` is the datum of rows that do not state theirs; a file without a 坐标系
-    column is refused without it (``report.datum_needed``). ``scope`` is the importer's
-    districts (``None``: all): a point outside them is refused, naming the district it
-    lies in. A row exported before a later edit of its station (its 版本 is older) is a
-    conflict: left out unless its code is in ``overwrite`` (or ``overwrite`` is true).
-    """
-    checked = _check(data, filename, datum)
-    views, raws = checked.views, checked.raws
-    report = ImportReport(
-        rows=checked.count,
-        errors=checked.errors,
-        datum_needed=checked.datum_needed,
-        datum=datum,
-        pending=checked.pending,
+    column is refused without it (``report.datum_needed``). ``scope`` and
+    ``overwrite``: see :func:`import_checked`."""
+    return import_checked(
+        session,
+        check_file(data, filename, datum=datum),
+        apply=apply,
+        actor=actor,
+        scope=scope,
+        overwrite=overwrite,
+        source=filename or "",
     )
-    if checked.datum_needed:
-        return report
-    sheet, letters = header_layout(data, detect_format(data, filename))
-    where = placement.Where(sheet, letters)
-    found = placement.check_placement(session, raws, scope, where)
-    # A row whose axes are swapped says so instead of "纬度 must be between -90 and 90".
-    report.errors[:] = [
-        e for e in report.errors if not (e.row in found.swapped and e.field in ("lat", "lon"))
-    ]
-    report.errors.extend(found.errors)
-    for view in views:
-        view.district_code = found.districts.get(view.row)
-        view.notes.extend(found.notes.get(view.row, ()))
-    report.views = views
-    if report.errors:
-        report.errors.sort(key=lambda e: e.row or 0)
-        return report
-    _match_wrong_datum(session, views, raws)
-    report.conflicts = _conflicts(session, views)
-    chosen = {c.code for c in report.conflicts} if overwrite is True else set(overwrite or ())
-    skipped = {c.code for c in report.conflicts if c.code not in chosen}
-    inputs = [v.item for v in views if v.item.code not in skipped]
-    report.result = save_inputs(session, inputs, dry_run=not apply, actor=actor)
-    if apply and report.pending:
-        who = actor.name if actor is not None else ""
-        report.pending_added = placement.save_pending(
-            session, report.pending, scope, who, filename or ""
-        )
-    report.applied = apply
-    return report
-
-
-def _check_unplaced(
-    raw: dict[str, object],
-    row: int,
-    where: placement.Where,
-    pending: list[placement.PendingRow],
-    errors: list[FieldError],
-) -> None:
-    """A row with an address and no coordinates: its other values checked (with a
-    stand-in point that is never stored), then kept to be placed on the map."""
-    try:
-        item = parse_station({**raw, "lat": 0.0, "lon": 0.0, "datum": "wgs84"})
-    except InvalidStation as exc:
-        errors.extend(where.place(e, row) for e in exc.errors)
-        return
-    pending.append(placement.pending_row(item, row))
-
-
-def _match_wrong_datum(
-    session: Session,
-    views: list[RowView],
-    raws: list[tuple[int, dict[str, object], Datum]],
-) -> None:
-    """Rows that find the copy an import without the datum made take its code (and
-    a note saying so), so that this import moves it instead of adding another."""
-    raw_of = {number: raw for number, raw, _datum in raws}
-    items = []
-    for view in views:
-        raw = raw_of.get(view.row, {})
-        try:
-            items.append((view.item, float(raw.get("lat")), float(raw.get("lon"))))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            continue
-    matched = placement.match_wrong_datum(session, items)
-    for view in views:
-        station = matched.get(id(view.item))
-        if station is None:
-            continue
-        view.item = replace(view.item, code=station.code)
-        view.notes.append(
-            FieldError(
-                "code",
-                f"Matched station {station.code} by name; it was stored from these numbers "
-                "as GPS coordinates: its position will be corrected.",
-                view.row,
-                f"按名称匹配到驿站 {station.code}：它此前按 GPS 坐标导入了这些数值，"
-                "本次导入将更正其位置。",
-                view.sheet,
-            )
-        )
-
-
-def _conflicts(session: Session, views: list[RowView]) -> list[placement.Conflict]:
-    versioned = [v for v in views if v.version is not None and v.item.code]
-    stored = _by_code(session, [v.item.code for v in versioned if v.item.code])
-    out = []
-    for view in versioned:
-        station = stored.get(view.item.code or "")
-        if station is None or view.version is None or station.version <= view.version:
-            continue
-        changes = diff(station, view.item)
-        if changes:
-            out.append(
-                placement.Conflict(
-                    view.row, station.code, station.name, view.version, station.version, changes
-                )
-            )
-    return out
 
 
 def export_rows(
@@ -385,7 +478,8 @@ def export_rows(
             "host_type": s.host_type,
             "amenities": s.amenities,
             "worker_groups": s.worker_groups,
-            "opening_hours": s.opening_hours,
+            # Hours kept as written export as written, and read back the same way.
+            "opening_hours": s.opening_hours or s.opening_hours_text,
             "phone": s.phone,
             "contact": s.contact,
             "services": list(s.services),

@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from stationmap.models import ROLES, District, User, UserDistrict, UserSession
+from stationmap.models import ROLES, ApiToken, District, User, UserDistrict, UserSession
 from stationmap.services import districts as district_service
 
 MIN_PASSWORD_LENGTH = 12
@@ -124,13 +124,26 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
+def _end_credentials(session: Session, user: User) -> None:
+    """End every login session of ``user`` and revoke every API token they hold, so
+    nothing issued under the old credentials works again (enabling the account or
+    learning the new password later brings none of them back)."""
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=_now())
+    )
+
+
 def disable_user(session: Session, username: str) -> User:
-    """Disable the account and end its sessions (its API tokens stop working too)."""
+    """Disable the account, end its sessions and revoke its API tokens (enabling it
+    again brings none of them back)."""
     user = get_user(session, username)
     if user is None:
         raise AccountError(f"no user {username}")
     user.disabled_at = user.disabled_at or _now()
-    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    _end_credentials(session, user)
     return user
 
 
@@ -143,13 +156,13 @@ def enable_user(session: Session, username: str) -> User:
 
 
 def set_password(session: Session, username: str, password: str) -> User:
-    """Set a new password and end the user's sessions."""
+    """Set a new password, end the user's sessions and revoke their API tokens."""
     user = get_user(session, username)
     if user is None:
         raise AccountError(f"no user {username}")
     check_password(password)
     user.password_hash = generate_password_hash(password, method="scrypt")
-    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    _end_credentials(session, user)
     return user
 
 

@@ -30,6 +30,12 @@
   var NEAREST_K = 10;
   var EBIKE_M_PER_MIN = 15000 / 60;
   var WALK_M_PER_MIN = 4500 / 60;
+  // Walking times are shown up to 5 km (about an hour); e-bike times up to the reach
+  // (STATIONMAP_REACH_KM); beyond the reach a station is "far" and has no time at all.
+  var WALK_MAX_M = 5000;
+  var REACH_M = Number(cfg.reach_m) > 0 ? Number(cfg.reach_m) : 20000;
+  var COMPACT_AMENITIES = 2;  // tags on a folded card (more when more were filtered for)
+  var TAP_PX = 44;            // the smallest tap target: markers and clusters too
   var MAIN_AMENITIES = ["water", "toilet", "ebike_charging", "microwave", "phone_charging",
     "air_conditioning", "heating", "first_aid"];
 
@@ -42,11 +48,13 @@
   var titleEl = document.getElementById("list-title");
   var backEl = document.getElementById("back-to-me");
   var hintEl = document.getElementById("map-hint");
+  var chipsEl = document.getElementById("chips");
+  var chipsMoreEl = document.getElementById("chips-more");
   var wrapEl = document.getElementById("map-wrap");
   var WEEKDAYS = String(T.weekdays || "").split(",");
 
   var origin = null;          // {lat, lon} WGS-84: where the list is sorted from
-  var originKind = null;      // "gps" | "tap" | "district" | "centre"
+  var originKind = null;      // "gps" | "tap" | "district" | "centre" | "near"
   var gpsFix = null;          // the courier's last known position {lat, lon, accuracy}
   var meMarker = null;        // the courier's position
   var pickMarker = null;      // a tapped search point
@@ -58,6 +66,10 @@
   var nearestSeq = 0;
   var markersById = {};
   var listed = [];            // the features now in the list
+  var baseStatus = {text: statusEl.textContent, warn: false};  // what the status says
+  var loadErrors = {list: null, map: null};  // a failed load's message, until one succeeds
+  var amenityRank = {};
+  (cfg.amenity_order || []).forEach(function (code, i) { amenityRank[code] = i; });
 
   // -- datum: WGS-84 -> GCJ-02 (the published forward formula) for AMap tiles ----------
   var KRASOVSKY_A = 6378245.0;
@@ -121,9 +133,33 @@
     svg.appendChild(use);
     return svg;
   }
+  /** The status line: a failed load's message while there is one, else ``message``. */
   function setStatus(message, warn) {
-    statusEl.textContent = message;
-    statusEl.classList.toggle("warn", Boolean(warn));
+    baseStatus = {text: message, warn: Boolean(warn)};
+    showStatus();
+  }
+  function showStatus() {
+    var error = loadErrors.list || loadErrors.map;
+    statusEl.textContent = error || baseStatus.text;
+    statusEl.classList.toggle("warn", Boolean(error) || baseStatus.warn);
+  }
+  function loadFailed(which, err) {
+    loadErrors[which] = failureText(err);
+    showStatus();
+  }
+  function loadDone(which) {
+    if (loadErrors[which]) { loadErrors[which] = null; showStatus(); }
+  }
+  /** Whose fault a failed request was, in words: a refused request (4xx: the filters)
+   * says what the API said; a server error says so; only a fetch that never got an
+   * answer is blamed on the network. */
+  function failureText(err) {
+    var status = err && err.status;
+    if (status && status >= 400 && status < 500 && status !== 429) {
+      return T.request_refused.replace("{m}", err.apiMessage || "HTTP " + status);
+    }
+    if (status) { return T.server_failed; }
+    return T.load_failed;
   }
   function safeHref(url) {
     // Only the link kinds the API produces; anything else is dropped.
@@ -154,7 +190,8 @@
   }
   function filterQuery(f, withOpenAndGroup) {
     var q = new URLSearchParams();
-    f.amenities.forEach(function (a) { q.append("amenity", a); });
+    // One parameter, comma-separated: the API's documented form for several codes.
+    if (f.amenities.length) { q.set("amenity", f.amenities.join(",")); }
     if (withOpenAndGroup) {
       if (f.openNow) { q.set("open_now", "true"); }
       if (f.group) { q.set("worker_group", f.group); }
@@ -208,6 +245,12 @@
     if (open) { return when ? T.open_until.replace("{t}", when) : T.always_open; }
     return when ? T.opens_at.replace("{t}", when) : T.closed_now;
   }
+  /** The hours in words in the page's language, today's first (the API's hours_zh or
+   * hours_en), as a paragraph to set after the opening state; null without hours. */
+  function hoursWords(props, className) {
+    var words = cfg.lang === "en" ? props.hours_en : props.hours_zh;
+    return words ? el("p", className, String(words)) : null;
+  }
   /** True when a listed station's state has changed since the API described it. */
   function hoursStale(props, nowMs) {
     var at = props.next_change_at ? Date.parse(props.next_change_at) : NaN;
@@ -216,8 +259,14 @@
   function getJSON(url, signal) {
     return fetch(url, {signal: signal, credentials: "same-origin",
       headers: {"Accept": "application/json"}}).then(function (r) {
-      if (!r.ok) { throw new Error("HTTP " + r.status); }
-      return r.json();
+      if (r.ok) { return r.json(); }
+      return r.json().catch(function () { return null; }).then(function (body) {
+        var err = new Error("HTTP " + r.status);
+        err.status = r.status;
+        err.apiMessage = body && body.error && body.error.message ?
+          String(body.error.message).slice(0, 200) : "";
+        throw err;
+      });
     });
   }
 
@@ -233,8 +282,8 @@
     var body = el("span", "sm-pin-body " + hoursClass(props.open_now) + (props.demo ? " demo" : ""));
     mainAmenities(props.amenities || []).forEach(function (code) { body.appendChild(icon(code)); });
     if (!body.firstChild) { body.appendChild(icon("seating")); }
-    return L.divIcon({html: body, className: "sm-pin", iconSize: [44, 30], iconAnchor: [22, 15],
-      popupAnchor: [0, -14]});
+    return L.divIcon({html: body, className: "sm-pin", iconSize: [TAP_PX, TAP_PX],
+      iconAnchor: [TAP_PX / 2, TAP_PX / 2], popupAnchor: [0, -16]});
   }
   function popupContent(props) {
     var node = popupTpl.content.firstElementChild.cloneNode(true);
@@ -244,6 +293,8 @@
     var hours = node.querySelector(".pop-hours");
     hours.textContent = hoursText(props, Date.now());
     hours.className = "pop-hours " + hoursClass(props.open_now);
+    var popWords = hoursWords(props, "pop-hours-words");
+    if (popWords) { hours.insertAdjacentElement("afterend", popWords); }
     node.querySelector(".pop-addr").textContent = props.address || "";
     var detail = node.querySelector(".pop-detail");
     detail.textContent = T.details;
@@ -258,25 +309,44 @@
     var c = feature.geometry.coordinates;
     var marker = L.marker(toMap(c[1], c[0]), {icon: markerIcon(props), title: props.name,
       alt: props.name, keyboard: true, riseOnHover: true});
-    marker.bindPopup(function () { return popupContent(props); });
+    marker.bindPopup(function () { return popupContent(props); },
+      {autoPanPadding: L.point(6, 6), maxWidth: 300});
     marker.stationId = props.id;
+    marker.drawn = markerKey(feature);
     return marker;
   }
+  /** What a marker and its popup show: a marker whose key is unchanged is kept. */
+  function markerKey(feature) {
+    var p = feature.properties, c = feature.geometry.coordinates;
+    return JSON.stringify([c[0], c[1], p.name, p.address, p.phone, p.code, p.demo, p.open_now,
+      p.next_change_at, p.amenities]);
+  }
+  /** Show ``features`` (those passing the filters) on the map, changing only what
+   * changed: markers already drawn stay, so an open popup stays open when the map
+   * moves to fit it and the stations of the new view arrive. */
   function drawStations(features) {
     var f = filters();
     var shown = features.filter(function (feat) { return passes(feat.properties, f); });
-    var markers = [];
-    markersById = {};
+    var next = {}, added = [], removed = [];
     shown.forEach(function (feat) {
-      var m = addMarker(feat);
-      markers.push(m);
-      markersById[feat.properties.id] = m;
+      var id = feat.properties.id, old = markersById[id];
+      if (old && old.drawn === markerKey(feat)) { next[id] = old; return; }
+      if (old) { removed.push(old); }
+      next[id] = addMarker(feat);
+      added.push(next[id]);
     });
+    Object.keys(markersById).forEach(function (id) {
+      if (next[id]) { return; }
+      var old = markersById[id];
+      // Just outside the new view, its popup open: the courier is reading it.
+      if (old.isPopupOpen()) { next[id] = old; } else { removed.push(old); }
+    });
+    markersById = next;
     if (cluster) {
-      cluster.clearLayers();
-      cluster.addLayers(markers);
+      if (removed.length) { cluster.removeLayers(removed); }
+      if (added.length) { cluster.addLayers(added); }
     }
-    document.body.setAttribute("data-map-count", String(markers.length));
+    document.body.setAttribute("data-map-count", String(shown.length));
     document.body.setAttribute("data-map-ids", shown.map(function (x) { return x.properties.id; }).join(","));
     return shown.length;
   }
@@ -301,7 +371,8 @@
     var zoomedOut = map.getZoom() < MIN_ZOOM_FOR_STATIONS;
     showZoomHint(zoomedOut);
     if (zoomedOut) {
-      if (cluster) { cluster.clearLayers(); }
+      clearMarkers();
+      loadDone("map");
       document.body.setAttribute("data-map-count", "0");
       document.body.setAttribute("data-map-ids", "");
       document.body.setAttribute("data-map-state", "zoom");
@@ -328,13 +399,25 @@
     }
     page(cfg.api.stations + "?" + q.toString(), 0).then(function () {
       drawStations(collected);
+      loadDone("map");
       document.body.setAttribute("data-map-state", "ready");
       if (truncated) { setStatus(T.too_many, false); }
     }).catch(function (err) {
       if (err && err.name === "AbortError") { return; }
       document.body.setAttribute("data-map-state", "error");
-      setStatus(T.load_failed, true);
+      // Offline, the stored list and its markers show (offline.js): keep them.
+      if (document.body.getAttribute("data-offline")) { return; }
+      // No stale markers that look current: the map shows none until a load succeeds.
+      clearMarkers();
+      loadFailed("map", err);
     });
+  }
+  function clearMarkers() {
+    map.closePopup();
+    if (cluster) { cluster.clearLayers(); }
+    markersById = {};
+    document.body.setAttribute("data-map-count", "0");
+    document.body.setAttribute("data-map-ids", "");
   }
   var moveTimer = null;
   function scheduleVisible() {
@@ -343,31 +426,57 @@
   }
 
   // -- the nearest list ----------------------------------------------------------------------
-  function renderItem(feature) {
+  /** A station's amenity codes in reading order: those the courier filtered for first,
+   * then the chips' order, then the catalogue's. */
+  function orderedAmenities(codes, wanted) {
+    var rank = function (code) {
+      var w = wanted.indexOf(code);
+      return w >= 0 ? w - 1000 : (code in amenityRank ? amenityRank[code] : 999);
+    };
+    return codes.slice().sort(function (a, b) { return rank(a) - rank(b); });
+  }
+  /** One station of the list: folded, it shows its name, distance, opening state,
+   * e-bike time and the amenities asked for; a tap unfolds the rest and shows the
+   * station on the map. */
+  function renderItem(feature, wanted) {
     var p = feature.properties;
     var node = itemTpl.content.firstElementChild.cloneNode(true);
     node.dataset.id = String(p.id);
-    var link = node.querySelector(".name-link");
-    link.textContent = p.name;
-    link.href = cfg.page + encodeURIComponent(p.code);
+    var far = p.distance_m > REACH_M;
+    node.querySelector(".name").textContent = p.name;
+    node.querySelector(".dist").textContent = formatDistance(p.distance_m);
     var demo = node.querySelector(".demo");
     if (p.demo) { demo.textContent = T.demo; demo.hidden = false; }
-    node.querySelector(".dist").textContent = formatDistance(p.distance_m);
-    var ebike = node.querySelector(".eta-ebike span");
-    ebike.textContent = T.ebike + " " + formatMinutes(p.distance_m / EBIKE_M_PER_MIN);
-    var walk = node.querySelector(".eta-walk span");
-    walk.textContent = T.walk + " " + formatMinutes(p.distance_m / WALK_M_PER_MIN);
+    var farBadge = node.querySelector(".far");
+    if (far) { farBadge.textContent = T.far; farBadge.hidden = false; }
+    var ebike = node.querySelector(".eta-ebike");
+    if (far) { ebike.remove(); } else {
+      ebike.querySelector("span").textContent = T.ebike + " " +
+        formatMinutes(p.distance_m / EBIKE_M_PER_MIN);
+    }
+    var walk = node.querySelector(".eta-walk");
+    if (p.distance_m > WALK_MAX_M) { walk.remove(); } else {
+      walk.querySelector("span").textContent = T.walk + " " +
+        formatMinutes(p.distance_m / WALK_M_PER_MIN);
+    }
     var hours = node.querySelector(".hours");
     hours.textContent = hoursText(p, Date.now());
     hours.className = "hours " + hoursClass(p.open_now);
+    var words = hoursWords(p, "hours-words");
+    if (words) { hours.insertAdjacentElement("afterend", words); }
     node.querySelector(".addr").textContent = p.address || "";
     var amen = node.querySelector(".amen");
-    (p.amenities || []).forEach(function (code) {
-      var li = el("li");
+    var codes = orderedAmenities(p.amenities || [], wanted);
+    var folded = Math.max(COMPACT_AMENITIES, wanted.length);
+    codes.forEach(function (code, i) {
+      var li = el("li", (wanted.indexOf(code) >= 0 ? "want" : "") + (i >= folded ? " extra" : ""));
       li.appendChild(icon(code));
       li.appendChild(el("span", null, cfg.amenities[code] || code));
       amen.appendChild(li);
     });
+    if (codes.length > folded) {
+      amen.appendChild(el("li", "more-tags", T.more_amenities.replace("{n}", codes.length - folded)));
+    }
     node.querySelector(".lbl-nav").textContent = T.navigate;
     var links = p.links || {};
     [["amap", links.amap && links.amap.web], ["baidu", links.baidu && links.baidu.web],
@@ -383,18 +492,52 @@
       call.querySelector(".lbl-call").textContent = T.call + " " + p.phone;
       call.hidden = false;
     }
+    var page = cfg.page + encodeURIComponent(p.code);
+    var detail = node.querySelector(".detail");
+    detail.href = page + (origin ? "?" + nearQuery() : "");
+    detail.querySelector(".lbl-detail").textContent = T.details;
     var report = node.querySelector(".report");
-    report.href = cfg.page + encodeURIComponent(p.code) + "/report";
+    report.href = page + "/report";
     report.querySelector(".lbl-report").textContent = T.report;
+    var toggle = node.querySelector(".item-toggle");
     node.addEventListener("click", function (ev) {
-      if (ev.target.closest("a, summary")) { return; }
-      var m = markersById[p.id];
-      if (m && cluster) {
-        programmatic();
-        cluster.zoomToShowLayer(m, function () { m.openPopup(); });
-      }
+      if (ev.target.closest("a, summary, .item-more")) { return; }
+      var open = !node.classList.contains("open");
+      node.classList.toggle("open", open);
+      node.querySelector(".item-more").hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+      if (open) { showOnMap(feature); }
     });
     return node;
+  }
+  /** ``near=lat,lon&by=kind``: where the list is sorted from, for the station page's
+   * way back. */
+  function nearQuery() {
+    var q = new URLSearchParams();
+    q.set("near", origin.lat.toFixed(6) + "," + origin.lon.toFixed(6));
+    q.set("by", originKind === "near" ? nearBy : originKind);
+    return q.toString();
+  }
+  /** Bring a listed station's marker into view and open its popup. */
+  function showOnMap(feature) {
+    var id = feature.properties.id;
+    listEl.querySelectorAll("li.active").forEach(function (li) { li.classList.remove("active"); });
+    var li = listEl.querySelector('li[data-id="' + String(Number(id)) + '"]');
+    if (li) { li.classList.add("active"); }
+    var m = markersById[id];
+    if (!m) {
+      // Outside the loaded view (or not loaded yet): draw it from the list's answer.
+      m = addMarker(feature);
+      markersById[id] = m;
+      if (cluster) { cluster.addLayer(m); } else { m.addTo(map); }
+    }
+    programmatic();
+    if (cluster) {
+      cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+    } else {
+      map.setView(m.getLatLng(), Math.max(map.getZoom(), 15));
+      m.openPopup();
+    }
   }
   /** Re-describe the listed stations' hours as time passes; once one has changed state
    * (it opened or closed since the API answered), ask the API again. */
@@ -411,18 +554,39 @@
       if (item) { item.textContent = hoursText(f.properties, now); }
     });
   }
-  function showListTitle() {
+  function showListTitle(far) {
     var key = origin ? "title_" + originKind : "title_none";
-    titleEl.textContent = T[key] || T.title_none;
+    titleEl.textContent = far ? reachText(T.far_title) : (T[key] || T.title_none);
+    listEl.setAttribute("aria-label", titleEl.textContent);
     backEl.hidden = !(gpsFix && originKind !== "gps");
     if (wrapEl) { wrapEl.classList.toggle("centre-mode", originKind === "centre"); }
   }
+  function reachText(template) {
+    return template.replace("{km}", String(Math.round(REACH_M / 100) / 10));
+  }
+  function clearList(note) {
+    listEl.textContent = "";
+    listed = [];
+    noteEl.textContent = note;
+  }
+  /** The note over a list whose nearest station is beyond the reach: says so plainly
+   * and offers the district picker. */
+  function farNote() {
+    noteEl.textContent = reachText(T.far_note) + " ";
+    var pick = el("a", "pick-link", T.pick_district);
+    pick.href = "#district-pick";
+    pick.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var form = document.getElementById("district-pick");
+      form.scrollIntoView({block: "start"});
+      form.querySelector("select").focus({preventScroll: true});
+    });
+    noteEl.appendChild(pick);
+  }
   function loadNearest(fit) {
-    showListTitle();
+    showListTitle(false);
     if (!origin) {
-      listEl.textContent = "";
-      listed = [];
-      noteEl.textContent = T.choose_origin;
+      clearList(T.choose_origin);
       return Promise.resolve();
     }
     if (nearestAbort) { nearestAbort.abort(); }
@@ -434,16 +598,34 @@
     q.set("lon", origin.lon.toFixed(6));
     q.set("k", String(NEAREST_K));
     document.body.setAttribute("data-list-state", "loading");
+    var f = filters();
     return getJSON(cfg.api.nearest + "?" + q.toString(), controller.signal).then(function (data) {
+      if (window.smOffline) { window.smOffline.save(data); }  // kept for offline use
+      return data;
+    }, function (err) {  // no network: the last answer kept, if any (offline.js)
+      var stored = err.name !== "AbortError" && window.smOffline &&
+        window.smOffline.restore(origin, function (p) { return passes(p, f); });
+      if (stored) { return stored; }
+      throw err;
+    }).then(function (data) {
       if (seq !== nearestSeq) { return; }
       var features = data.features || [];
-      listEl.textContent = "";
+      var wanted = filters().amenities;
+      var far = features.length > 0 && features[0].properties.distance_m > REACH_M;
+      clearList(features.length ? "" : T.none_found);
       var frag = document.createDocumentFragment();
-      features.forEach(function (f) { frag.appendChild(renderItem(f)); });
+      features.forEach(function (f) { frag.appendChild(renderItem(f, wanted)); });
       listEl.appendChild(frag);
       listed = features;
-      noteEl.textContent = features.length ? (originKind === "centre" ? T.centre_note : "") :
-        T.none_found;
+      showListTitle(far);
+      if (far) { farNote(); }
+      loadDone("list");
+      if (data.offline_note) {
+        noteEl.textContent = data.offline_note;
+        drawStations(features);
+        setStatus(data.offline_note, true);
+      }
+      document.body.setAttribute("data-list-far", String(far));
       document.body.setAttribute("data-list-origin", originKind);
       document.body.setAttribute("data-list-state", "ready");
       // The boundary comes whole from the API: not worth fetching for every pan.
@@ -460,8 +642,11 @@
       }
     }).catch(function (err) {
       if (err && err.name === "AbortError") { return; }
+      if (seq !== nearestSeq) { return; }
+      // A failed load never leaves the old list looking current: it goes.
+      clearList("");
+      loadFailed("list", err);
       document.body.setAttribute("data-list-state", "error");
-      setStatus(T.load_failed, true);
     });
   }
 
@@ -485,8 +670,19 @@
     var dot = el("span", "sm-me-dot" + (picked ? " picked" : ""));
     return L.divIcon({html: dot, className: "sm-me", iconSize: [20, 20], iconAnchor: [10, 10]});
   }
+  /** What the status line says about where the list is sorted from: one message per
+   * kind, so it never contradicts the list's title. */
+  function originStatus(kind) {
+    if (kind === "gps") { return T.located; }
+    if (kind === "tap") { return gpsFix ? T.picked_long : T.picked; }
+    if (kind === "centre") { return T.centre; }
+    if (kind === "near") { return T.back_near; }
+    if (kind === "district" && cfg.district) { return cfg.district.name + ": " + T.district; }
+    return "";
+  }
   /** Sort the list from WGS-84 (lat, lon): the courier ("gps"), a tapped point ("tap"),
-   * a district's centre ("district") or the map's centre ("centre"). */
+   * a district's centre ("district"), the map's centre ("centre") or the point the
+   * list had when the courier left for a station page ("near"). */
   function placeOrigin(lat, lon, kind, accuracy) {
     origin = {lat: lat, lon: lon};
     originKind = kind;
@@ -507,7 +703,8 @@
         alt: T.picked_point, keyboard: false, interactive: false, zIndexOffset: 1000}).addTo(map);
     }
     document.body.setAttribute("data-origin", kind);
-    showListTitle();
+    setStatus(originStatus(kind), false);
+    showListTitle(false);
   }
   function locate() {
     var why = null;
@@ -517,7 +714,6 @@
     setStatus(T.locating, false);
     navigator.geolocation.getCurrentPosition(function (pos) {
       placeOrigin(pos.coords.latitude, pos.coords.longitude, "gps", pos.coords.accuracy);
-      setStatus(T.located, false);
       loadNearest(true);
     }, function (err) {
       var reason = err.code === 1 ? T.denied : (err.code === 3 ? T.timeout : T.unavailable);
@@ -534,13 +730,11 @@
     if (gpsFix && ev.type === "click") { return; }
     var p = fromMap(ev.latlng);
     placeOrigin(p.lat, p.lon, "tap", null);
-    setStatus(T.picked, false);
     loadNearest(false);
   }
   function backToMe() {
     if (!gpsFix) { return; }
     placeOrigin(gpsFix.lat, gpsFix.lon, "gps", gpsFix.accuracy);
-    setStatus(T.located, false);
     loadNearest(true);
   }
 
@@ -548,6 +742,7 @@
   // Only moves the courier makes (drag, pinch, wheel, double tap, keys, the zoom buttons, a
   // cluster tap) count; this script's own moves (fitting the nearest stations, showing a
   // listed station) and a popup panning into view do not.
+  var nearBy = null;  // for "near": how that point was first found
   var userMove = false;
   var centreTimer = null;
   function markUserMove() {
@@ -583,6 +778,9 @@
       }
     }, true);
     box.addEventListener("click", function (ev) {
+      // The click that ends a drag is not a tap (Leaflet ignores it too): the drag
+      // counted already, and its timer must not be cancelled.
+      if (map.dragging && map.dragging.moved()) { return; }
       if (ev.target.closest && ev.target.closest(".leaflet-control-zoom, .marker-cluster")) {
         markUserMove();
       }
@@ -643,15 +841,55 @@
     });
   }
 
+  // -- the chip row scrolls sideways: a visible hint while more chips lie to the right ----
+  function initChipHint() {
+    if (!chipsEl || !chipsMoreEl) { return; }
+    var update = function () {
+      var more = chipsEl.scrollLeft + chipsEl.clientWidth < chipsEl.scrollWidth - 2;
+      chipsMoreEl.hidden = !more;
+    };
+    chipsEl.addEventListener("scroll", update, {passive: true});
+    window.addEventListener("resize", update);
+    chipsMoreEl.addEventListener("click", function () {
+      chipsEl.scrollBy({left: chipsEl.clientWidth * 0.7, behavior: "smooth"});
+    });
+    update();
+  }
+
+  // -- clusters at finger size (the plugin's default icon is 40 x 40) -----------------------
+  function clusterIcon(group) {
+    var n = group.getChildCount();
+    var size = n < 10 ? "small" : (n < 100 ? "medium" : "large");
+    var inner = el("div");
+    inner.appendChild(el("span", null, n));
+    return L.divIcon({html: inner, className: "marker-cluster marker-cluster-" + size,
+      iconSize: L.point(TAP_PX, TAP_PX)});
+  }
+
   // -- wiring ----------------------------------------------------------------------------------
   initPicker();
+  initChipHint();
   if (!map || typeof L === "undefined") { return; }
+  if (cluster) { cluster.options.iconCreateFunction = clusterIcon; }
   map.on("moveend", scheduleVisible);
+  // The phone's map is short: while a popup is open the buttons over the map step aside.
+  // While a popup is open the cluster keeps every marker on the map: on a phone it
+  // otherwise drops the markers outside the view at the end of each move, and the one
+  // whose popup just panned into view went with them, closing its popup.
+  map.on("popupopen", function () {
+    wrapEl.classList.add("popup-open");
+    if (cluster) { cluster.options.removeOutsideVisibleBounds = false; }
+  });
+  map.on("popupclose", function () {
+    wrapEl.classList.remove("popup-open");
+    if (cluster) { cluster.options.removeOutsideVisibleBounds = true; }
+  });
   watchUserMoves();
   map.on("click", pickPoint);
   map.on("contextmenu", pickPoint);
   filtersEl.addEventListener("submit", function (ev) { ev.preventDefault(); });
   filtersEl.addEventListener("change", function () {
+    map.closePopup();  // its station may not pass the new filters
     loadVisible();
     loadNearest(false);
   });
@@ -659,11 +897,22 @@
   backEl.addEventListener("click", backToMe);
   setInterval(tickHours, HOURS_TICK_MS);
 
-  if (cfg.district && cfg.district.bounds) {
+  if (cfg.near) {
+    // Back from a station page: the same list at once; a courier who was located is
+    // located again and the list follows the fresh position.
+    nearBy = cfg.near.by;
+    placeOrigin(cfg.near.lat, cfg.near.lon, "near", null);
+    loadNearest(true);
+    if (nearBy === "gps") { locate(); }
+  } else if (cfg.district && cfg.district.bounds) {
     var b = cfg.district.bounds;
     var centre = {lat: (b[0] + b[2]) / 2, lon: (b[1] + b[3]) / 2};
     placeOrigin(centre.lat, centre.lon, "district", null);
-    setStatus(cfg.district.name + ": " + T.district, false);
+    // A large district fitted to a phone's short map is too far out to draw stations:
+    // show its middle, where the list is sorted from, instead.
+    if (map.getZoom() < MIN_ZOOM_FOR_STATIONS) {
+      map.setView(toMap(centre.lat, centre.lon), MIN_ZOOM_FOR_STATIONS, {animate: false});
+    }
     loadNearest(false);
   } else {
     locate();

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
+from stationmap.station_fields import FieldError
+
 Format = Literal["csv", "xlsx", "geojson"]
 
 REQUIRED_COLUMNS = ("name", "lat", "lon")
@@ -18,16 +20,16 @@ REQUIRED_COLUMNS = ("name", "lat", "lon")
 FIELD_ALIASES: Mapping[str, tuple[str, ...]] = {
     "code": ("编号", "站点编号", "驿站编号"),
     "name": ("名称", "站点名称", "驿站名称"),
-    "address": ("地址", "详细地址"),
-    "lat": ("纬度", "latitude"),
-    "lon": ("经度", "lng", "longitude"),
-    "datum": ("坐标系", "坐标系统"),
-    "host_type": ("依托单位类型", "类型", "站点类型"),
+    "address": ("地址", "详细地址", "驿站地址", "站点地址"),
+    "lat": ("纬度", "latitude", "北纬"),
+    "lon": ("经度", "lng", "longitude", "东经"),
+    "datum": ("坐标系", "坐标系统", "坐标类型", "坐标来源"),
+    "host_type": ("依托单位类型", "类型", "站点类型", "驿站类型"),
     "amenities": ("服务设施", "设施", "配套设施"),
     "worker_groups": ("服务对象", "服务群体"),
     "opening_hours": ("开放时间", "营业时间"),
-    "phone": ("联系电话", "电话"),
-    "contact": ("联系人",),
+    "phone": ("联系电话", "电话", "联系方式"),
+    "contact": ("联系人", "负责人"),
     "services": ("服务内容", "服务清单", "服务项目"),
     "status": ("状态",),
 }
@@ -45,16 +47,38 @@ READ_ONLY_COLUMNS: Mapping[str, tuple[str, ...]] = {
 #: exported at, to tell a stale row from a newer edit.
 KEPT_COLUMNS: tuple[str, ...] = ("version",)
 
+#: One cell holding both coordinates, longitude first ("86.214,44.305"): read into
+#: ``lon`` and ``lat``.
+COORDINATE_ALIASES = ("坐标", "经纬度", "坐标(经度,纬度)", "经纬度坐标", "coordinates")
+
 GUARDED = ("=", "+", "-", "@", "\t", "\r")
 
 
 class TableError(ValueError):
     """The file cannot be read as a station table. ``row`` is the row (CSV, XLSX) or
-    feature (GeoJSON) number the problem is in, when there is one."""
+    feature (GeoJSON) number the problem is in, when there is one; ``sheet`` the sheet's
+    name and ``column`` the column letter. ``message_zh`` says the same in Chinese."""
 
-    def __init__(self, message: str, row: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        row: int | None = None,
+        *,
+        message_zh: str = "",
+        sheet: str | None = None,
+        column: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.row = row
+        self.message_zh = message_zh
+        self.sheet = sheet
+        self.column = column
+
+    def field_error(self) -> FieldError:
+        """This error as the ``file`` error of an import report."""
+        return FieldError(
+            "file", str(self), self.row, self.message_zh, sheet=self.sheet, column=self.column
+        )
 
 
 def header_text(column: str) -> str:

@@ -2,12 +2,15 @@
 
 :func:`detect_format` tells its format by content and name, refusing legacy ``.xls``
 workbooks, web pages, PDFs, images and archives; :func:`check_zip` refuses zip bombs and
-XML entity attacks in an XLSX file before openpyxl opens it.
+XML entity attacks in an XLSX file before openpyxl opens it. :func:`json_integer` and
+:func:`has_lone_surrogate` keep JSON (GeoJSON files, API bodies) to what a float and a
+database can hold.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 import zlib
@@ -30,6 +33,36 @@ _OTHER_MAGIC = (
 )
 _XML_SKIP = re.compile(r"<\?.*?\?>|<!--.*?-->", re.S)
 _XML_FIRST = re.compile(r"<!--|<\?|<[A-Za-z_:]")
+# More digits than any 64-bit integer has: read as a float (see json_integer).
+MAX_JSON_INTEGER_DIGITS = 18
+# A surrogate escape, or a surrogate itself (bytes decoded with "surrogatepass", as
+# json.loads decodes bytes).
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+
+
+def json_integer(text: str) -> int | float:
+    """A JSON integer (``parse_int`` for :func:`json.loads`): an ``int``, or a ``float``
+    when it has more than :data:`MAX_JSON_INTEGER_DIGITS` digits (``inf`` beyond a
+    float's range). A range or finiteness check downstream then refuses a 400-digit
+    latitude, where ``float()`` of the ``int`` would raise ``OverflowError``; the
+    conversion also stays linear in the length, unlike ``int()`` of thousands of
+    digits."""
+    digits = len(text) - text.startswith("-")
+    return int(text) if digits <= MAX_JSON_INTEGER_DIGITS else float(text)
+
+
+def has_lone_surrogate(text: str, document: object) -> bool:
+    """Whether ``document``, parsed from the JSON ``text``, holds a lone UTF-16
+    surrogate (``"x\\ud800y"``: an escape without its pair). It is not a character;
+    UTF-8, pages and databases cannot hold it. Only text with such an escape is
+    examined further, so ordinary documents cost one regular-expression scan."""
+    if not _SURROGATE.search(text):
+        return False
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def detect_format(data: bytes, filename: str | None = None) -> Format:
@@ -49,23 +82,33 @@ def detect_format(data: bytes, filename: str | None = None) -> Format:
     if data.startswith(_OLE_MAGIC):
         raise TableError(
             "This is a legacy Excel .xls workbook (or a password-protected "
-            "one): save it as .xlsx or CSV and upload that."
+            "one): save it as .xlsx or CSV and upload that.",
+            message_zh="这是旧版 Excel .xls 文件（或设了密码的文件）："
+            "请在 Excel 中另存为 .xlsx 或 CSV 后上传",
         )
     start = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
     if not start:
-        raise TableError("The file is empty.")
+        raise TableError("The file is empty.", message_zh="文件是空的：请确认上传的是驿站名单")
     if start == b"{":
         return "geojson"
     if start == b"<":
         raise TableError(
             "This looks like a web page or XML, not a table: open it in a "
-            "spreadsheet program and save it as .xlsx or CSV."
+            "spreadsheet program and save it as .xlsx or CSV.",
+            message_zh="这像是网页或 XML 文件，不是表格："
+            "请用 Excel 打开后另存为 .xlsx 或 CSV 再上传",
         )
     for magic, what in _OTHER_MAGIC:
         if data.startswith(magic):
-            raise TableError(f"This is {what}, not a table: upload .xlsx, CSV or GeoJSON.")
+            raise TableError(
+                f"This is {what}, not a table: upload .xlsx, CSV or GeoJSON.",
+                message_zh="这不是表格文件：请上传 .xlsx、CSV 或 GeoJSON 文件",
+            )
     if suffix in ("xlsx", "xlsm"):
-        raise TableError("The file is named .xlsx but is not an Excel workbook.")
+        raise TableError(
+            "The file is named .xlsx but is not an Excel workbook.",
+            message_zh="文件名是 .xlsx，但内容不是 Excel 工作簿：请用 Excel 重新保存后上传",
+        )
     return "geojson" if suffix in ("geojson", "json") else "csv"
 
 
@@ -81,13 +124,17 @@ def _check_xml_head(name: str, head: bytes, complete: bool) -> None:
     if "<!doctype" in text.lower() or "<!entity" in text.lower():
         raise TableError(
             f"The workbook part {name} declares a DOCTYPE or ENTITY, which "
-            "Excel never writes; the file is rejected as unsafe."
+            "Excel never writes; the file is rejected as unsafe.",
+            message_zh=f"工作簿的 {name} 部分含有 Excel 不会写入的 DOCTYPE/ENTITY 声明，"
+            "文件不安全，已拒绝：请用 Excel 重新保存后上传",
         )
     first = _XML_FIRST.search(_XML_SKIP.sub("", text))
     if not complete and (first is None or first.group() in ("<!--", "<?")):
         raise TableError(
             f"The workbook part {name} has an XML prolog longer than "
-            f"{XML_HEAD_BYTES} bytes; the file is rejected as unsafe."
+            f"{XML_HEAD_BYTES} bytes; the file is rejected as unsafe.",
+            message_zh=f"工作簿的 {name} 部分开头异常（超过 {XML_HEAD_BYTES} 字节），"
+            "文件不安全，已拒绝：请用 Excel 重新保存后上传",
         )
 
 
@@ -101,30 +148,42 @@ def check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError) as exc:
-        raise TableError(f"The workbook is damaged (not a valid zip file: {exc}).") from None
+        raise TableError(
+            f"The workbook is damaged (not a valid zip file: {exc}).",
+            message_zh="工作簿已损坏（不是有效的 zip 文件）：请用 Excel 重新保存后上传",
+        ) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ZIP_MEMBERS:
             raise TableError(
                 f"The workbook has {len(infos)} parts (at most "
-                f"{MAX_ZIP_MEMBERS}); it is rejected as unsafe."
+                f"{MAX_ZIP_MEMBERS}); it is rejected as unsafe.",
+                message_zh=f"工作簿有 {len(infos)} 个部分，超过 {MAX_ZIP_MEMBERS} 的上限，"
+                "已拒绝：请只保留驿站名单，另存为新文件后上传",
             )
         if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
             raise TableError(
                 f"The workbook unpacks to more than {MAX_UNCOMPRESSED_BYTES:,} "
-                "bytes; split it into smaller files."
+                "bytes; split it into smaller files.",
+                message_zh=f"工作簿解压后超过 {MAX_UNCOMPRESSED_BYTES:,} 字节的上限："
+                "请分成几个较小的文件后上传",
             )
         for info in infos:
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
                 raise TableError(
                     f"The workbook part {info.filename} is compressed "
-                    f"{ratio:.0f} times (a zip bomb?); it is rejected."
+                    f"{ratio:.0f} times (a zip bomb?); it is rejected.",
+                    message_zh=f"工作簿的 {info.filename} 部分压缩了 {ratio:.0f} 倍"
+                    f"（超过 {MAX_COMPRESSION_RATIO} 倍的上限），不安全，已拒绝："
+                    "请用 Excel 重新保存后上传",
                 )
         if "[Content_Types].xml" not in archive.namelist():
             raise TableError(
                 "This zip file is not an Excel workbook (an .ods or .numbers "
-                "file?): save the table as .xlsx or CSV."
+                "file?): save the table as .xlsx or CSV.",
+                message_zh="这个 zip 文件不是 Excel 工作簿（是 .ods 或 .numbers 文件？）："
+                "请另存为 .xlsx 或 CSV 后上传",
             )
         try:
             for info in infos:
@@ -135,5 +194,6 @@ def check_zip(data: bytes) -> None:
         except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise TableError(
                 f"The workbook cannot be unpacked ({exc}); if it has a "
-                "password, remove it and save again."
+                "password, remove it and save again.",
+                message_zh="工作簿无法解压：如果设了密码，请取消密码后重新保存再上传",
             ) from None

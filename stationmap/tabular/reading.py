@@ -12,130 +12,54 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time
 from typing import Any
 
 from stationmap.station_fields import FIELDS
-from stationmap.tabular.columns import (
-    FIELD_ALIASES,
-    GUARDED,
-    KEPT_COLUMNS,
-    READ_ONLY_COLUMNS,
-    REQUIRED_COLUMNS,
-    Format,
-    TableError,
-    column_letter,
-    header_text,
-)
-from stationmap.tabular.guards import check_zip
-
-SHEET_NAMES = ("驿站", "stations")  # read in preference to the first sheet
+from stationmap.tabular.columns import KEPT_COLUMNS, Format, TableError
+from stationmap.tabular.guards import check_zip, has_lone_surrogate, json_integer
+from stationmap.tabular.layout import COORDINATES, Table, TableRow, header_target, read_grids
+from stationmap.tabular.sheets import MAX_READ_SECONDS, Budget, csv_grid, xlsx_grids
 
 
-def _key(header: str) -> str:
-    return re.sub(r"[\s\-]+", "_", header.replace("\ufeff", "").strip()).casefold()
+def read_rows(data: bytes, fmt: Format, *, max_seconds: float = MAX_READ_SECONDS) -> Table:
+    """Read the stations in a CSV, XLSX or GeoJSON file, with where each came from.
 
-
-_ALIASES = {
-    _key(name): field
-    for field, names in (*FIELD_ALIASES.items(), *READ_ONLY_COLUMNS.items())
-    for name in (field, *names)
-}
-
-
-def read_table(data: bytes, fmt: Format) -> list[tuple[int, dict[str, object]]]:
-    """Read the stations in a CSV, XLSX or GeoJSON file.
+    CSV and XLSX: every sheet with a station header is read (title and filler rows above
+    the header, total and note rows below, columns we do not keep and hidden columns are
+    skipped with a note); merged cells carry their value to each row they cover; a 坐标
+    cell is split into ``lon`` and ``lat``. Reading stops with a :class:`TableError`
+    naming the limit past :data:`~stationmap.tabular.sheets.MAX_DATA_ROWS` rows,
+    :data:`~stationmap.tabular.sheets.MAX_COLUMNS` columns or ``max_seconds``.
 
     Returns
     -------
-    list of (int, dict)
-        Each row's number as a person sees it (CSV/XLSX: the spreadsheet row, the
-        header being row 1; GeoJSON: the feature, from 1) and its values keyed by field
-        name: text (stripped), numbers (XLSX, GeoJSON), lists (GeoJSON) or ``None``.
-        Completely empty rows are skipped; read-only export columns are dropped.
+    Table
+        ``rows``: each row's number as a person sees it (CSV/XLSX: the spreadsheet row;
+        GeoJSON: the feature, from 1), sheet, column letters and values keyed by field
+        name: text (stripped), numbers (XLSX, GeoJSON), lists (GeoJSON) or ``None``;
+        ``notes``: what was skipped or changed, for the import preview.
 
     Raises
     ------
     TableError
-        For an undecodable, malformed or unsafe file, or unknown, duplicate or missing
-        columns; the message names the column, row or feature.
+        For an undecodable, malformed, unsafe or too large file, or a station header
+        with duplicate or missing columns; the message (English, and Chinese in
+        ``message_zh``) names the sheet, row and column and says how to fix it.
     """
+    budget = Budget(max_seconds)
     if fmt == "csv":
-        return _records(_csv_rows(data))
+        return read_grids([csv_grid(_csv_rows(data), budget)], budget)
     if fmt == "xlsx":
-        return _read_xlsx(data)
+        check_zip(data)
+        return read_grids(xlsx_grids(data, budget), budget)
     if fmt == "geojson":
-        return _read_geojson(data)
+        return Table([TableRow(number, values) for number, values in _read_geojson(data)])
     raise ValueError(f"unknown table format {fmt!r}")
 
 
-def _clean(value: object) -> object:
-    if isinstance(value, datetime) and value.time() == time() and value.tzinfo is None:
-        value = value.date()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, str):
-        if value[:1] == "'" and value[1:2] in (*GUARDED, "'"):
-            value = value[1:]  # undo _guard
-        return value.replace("\r\n", "\n").replace("\r", "\n").strip() or None
-    return value
-
-
-def _columns(header: list[object], number: int) -> list[str | None]:
-    """Each header cell's field, ``""`` for a dropped read-only column, ``None`` if empty."""
-    columns: list[str | None] = []
-    unknown: list[str] = []
-    seen: dict[str, list[str]] = {}
-    for cell in header:
-        text = "" if cell is None else str(cell).strip()
-        target = _ALIASES.get(_key(text)) if text else None
-        if text and target is None:
-            unknown.append(repr(text))
-        elif target is not None:
-            seen.setdefault(target, []).append(text)
-        kept = target in FIELDS or target in KEPT_COLUMNS
-        columns.append((target if kept else "") if text else None)
-    problems = []
-    if unknown:
-        known = ", ".join(f"{f}/{header_text(f)}" for f in FIELDS)
-        problems.append(f"unknown column(s) {', '.join(unknown)} (known columns: {known})")
-    duplicates = [f"{f} ({', '.join(names)})" for f, names in seen.items() if len(names) > 1]
-    if duplicates:
-        problems.append(f"duplicate column(s): {'; '.join(duplicates)}")
-    missing = [f"{f} ({header_text(f)})" for f in REQUIRED_COLUMNS if f not in seen]
-    if missing:
-        problems.append(f"missing required column(s): {', '.join(missing)}")
-    if problems:
-        raise TableError(f"Header row {number}: " + "; ".join(problems) + ".", row=number)
-    return columns
-
-
-def _records(rows: Iterable[tuple[int, list[object]]]) -> list[tuple[int, dict[str, object]]]:
-    """The first non-empty row is the header; each later non-empty row is a record."""
-    stream = iter(rows)
-    for number, cells in stream:
-        if any(_clean(cell) is not None for cell in cells):
-            columns = _columns(cells, number)
-            break
-    else:
-        raise TableError("The file has no header row.")
-    records = []
-    for number, cells in stream:
-        values = [_clean(cell) for cell in cells]
-        if all(value is None for value in values):
-            continue
-        record: dict[str, object] = {column: None for column in columns if column}
-        for index, value in enumerate(values):
-            column = columns[index] if index < len(columns) else None
-            if column:
-                record[column] = value
-            elif column is None and value is not None:
-                raise TableError(
-                    f"Row {number}: column {column_letter(index)} has a value but no header.",
-                    row=number,
-                )
-        records.append((number, record))
-    return records
+def read_table(data: bytes, fmt: Format) -> list[tuple[int, dict[str, object]]]:
+    """:func:`read_rows`' rows as ``(row number, values)`` pairs, without the notes."""
+    return [(row.number, row.values) for row in read_rows(data, fmt).rows]
 
 
 def _numbered(
@@ -149,7 +73,12 @@ def _numbered(
         except StopIteration:
             return
         except errors as exc:
-            raise TableError(f"Row {number + 1} cannot be read: {exc}", row=number + 1) from exc
+            raise TableError(
+                f"Row {number + 1} cannot be read: {exc}",
+                row=number + 1,
+                message_zh=f"第 {number + 1} 行无法读取（{exc}）：请检查该行的引号，"
+                "或用 Excel 另存为“CSV UTF-8”后上传",
+            ) from exc
         number += 1
         yield number, list(cells)
 
@@ -168,78 +97,14 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
             raise TableError(
                 f"Cannot read the text: it is not {first} (invalid byte at position "
                 f"{utf8_error.start}) and not GBK/GB18030 (invalid byte at position "
-                f"{gb_error.start}). Save it as 'CSV UTF-8'."
+                f"{gb_error.start}). Save it as 'CSV UTF-8'.",
+                message_zh="无法识别文件的文字编码（不是 UTF-8，也不是 GBK）："
+                "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后上传",
             ) from None
     header = re.sub(r'"[^"]*"', "", text.lstrip("\r\n").split("\n", 1)[0])
     delimiter = max((",", ";", "\t"), key=header.count)  # ties go to ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return _numbered(reader, (csv.Error,))
-
-
-def header_layout(data: bytes, fmt: Format) -> tuple[str | None, dict[str, str]]:
-    """Where a file's fields are, for messages: the sheet read (XLSX) and each field's
-    column letter (CSV, XLSX). Empty for GeoJSON and for a file :func:`read_table`
-    refuses."""
-    if fmt == "geojson":
-        return None, {}
-    try:
-        if fmt == "csv":
-            return None, _letters(_csv_rows(data))
-        return _xlsx_layout(data)
-    except (TableError, RuntimeError):
-        return None, {}
-
-
-def _letters(rows: Iterable[tuple[int, list[object]]]) -> dict[str, str]:
-    for number, cells in rows:
-        if any(_clean(cell) is not None for cell in cells):
-            columns = _columns(cells, number)
-            return {c: column_letter(i) for i, c in enumerate(columns) if c}
-    return {}
-
-
-def _open_xlsx(data: bytes) -> Any:
-    check_zip(data)
-    import openpyxl
-    import openpyxl.xml
-
-    if not openpyxl.xml.DEFUSEDXML:  # True whenever defusedxml (a dependency) is installed
-        raise RuntimeError(
-            "openpyxl must parse with defusedxml: install defusedxml and "
-            "leave OPENPYXL_DEFUSEDXML unset"
-        )
-    try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise TableError(f"The workbook cannot be read: {exc}") from exc
-
-
-def _station_sheet(book: Any) -> Any:
-    if not book.worksheets:
-        raise TableError("The workbook has no worksheet.")
-    sheets = {sheet.title.strip().casefold(): sheet for sheet in book.worksheets}
-    sheet = next((sheets[n] for n in SHEET_NAMES if n in sheets), book.worksheets[0])
-    sheet.reset_dimensions()  # the stored sheet size may be wrong
-    return sheet
-
-
-def _xlsx_layout(data: bytes) -> tuple[str | None, dict[str, str]]:
-    book = _open_xlsx(data)
-    try:
-        sheet = _station_sheet(book)
-        rows = _numbered(sheet.iter_rows(min_row=1, values_only=True), (Exception,))
-        return sheet.title, _letters(rows)
-    finally:
-        book.close()
-
-
-def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, object]]]:
-    book = _open_xlsx(data)
-    try:
-        sheet = _station_sheet(book)
-        return _records(_numbered(sheet.iter_rows(min_row=1, values_only=True), (Exception,)))
-    finally:
-        book.close()
 
 
 def _json_number(text: str) -> float:
@@ -262,11 +127,19 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
+def _json_integer(text: str) -> int | float:
+    if not math.isfinite(value := json_integer(text)):
+        raise TableError(f"数字 {text[:20]}… 太大，不是坐标。The number {text[:20]}… is too large.")
+    return value
+
+
 def _read_geojson(data: bytes) -> list[tuple[int, dict[str, object]]]:
     try:
+        text = data.decode("utf-8-sig")
         doc = json.loads(
-            data.decode("utf-8-sig"),
+            text,
             parse_float=_json_number,
+            parse_int=_json_integer,
             parse_constant=_json_constant,
             object_pairs_hook=_json_object,
         )
@@ -280,6 +153,12 @@ def _read_geojson(data: bytes) -> list[tuple[int, dict[str, object]]]:
         ) from None
     except (ValueError, RecursionError) as exc:
         raise TableError(f"Invalid JSON: {exc}") from None
+    if has_lone_surrogate(text, doc):
+        raise TableError(
+            "文件中有不成对的 \\ud800–\\udfff 转义（不是字符），请删除或改正。"
+            "The file has a lone \\ud800-\\udfff escape, which is not a character; "
+            "remove or correct it."
+        )
     kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
     if kind == "Feature":
         features = [doc]
@@ -299,12 +178,12 @@ def _feature_record(number: int, feature: object) -> dict[str, object] | None:
     properties = feature.get("properties") or {}
     if not isinstance(properties, dict):
         raise TableError(f"{where}: properties must be an object.", row=number)
-    unknown = [repr(k) for k in properties if _ALIASES.get(_key(k)) is None]
+    unknown = [repr(k) for k in properties if header_target(k) in (None, COORDINATES)]
     if unknown:
         raise TableError(f"{where}: unknown property(ies) {', '.join(unknown)}.", row=number)
     record: dict[str, object] = {}
     for key, value in properties.items():
-        field = _ALIASES[_key(key)]
+        field = str(header_target(key))
         if field in record:
             raise TableError(f"{where}: {field} is given twice.", row=number)
         if field in FIELDS or field in KEPT_COLUMNS:

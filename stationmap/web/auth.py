@@ -99,7 +99,16 @@ def check_csrf() -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/admin") and not target.startswith("//"):
+    """``target`` when it is a plain path under /admin (printable ASCII, no space or
+    backslash: nothing that could end a header or leave the site), else the dashboard."""
+    if (
+        target
+        and (target == "/admin" or target.startswith(("/admin/", "/admin?")))
+        and target.isascii()
+        and target.isprintable()
+        and " " not in target
+        and "\\" not in target
+    ):
         return target
     return url_for("admin.dashboard")
 
@@ -138,13 +147,14 @@ def login_submit() -> Any:
     username = request.form.get("username", "")[:64]
     password = request.form.get("password", "")
     next_url = request.form.get("next", "")
+    target = _safe_next(next_url)  # decided before any session row is written
     database = state(current_app).db
     with database.write_session() as session:
         user = user_service.authenticate(session, username, password)
         if user is None:
             return _login_page("用户名或密码错误，或账户已停用。", next_url, 401)
         token, _csrf = user_service.start_session(session, user, idle=idle_timeout())
-    response = redirect(_safe_next(next_url), 303)
+    response = redirect(target, 303)
     _set_cookie(response, COOKIE, token, int(user_service.SESSION_LIFETIME.total_seconds()))
     _clear_cookie(response, LOGIN_CSRF_COOKIE)
     return response

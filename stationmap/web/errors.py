@@ -1,14 +1,37 @@
-"""API errors: ``{"error": {"code", "message", "field"}}`` with 400, 404, 422 or 503."""
+"""Errors: the API's ``{"error": {"code", "message", "field"}}`` and the error page.
+
+Database errors are told apart (:func:`database_error_status`): only a lost connection
+or an operational failure (server down, "database is locked" after the busy timeout,
+a pool timeout) is a 503 with ``Retry-After``; a constraint violation is a 409; any
+other database error is a bug (input that should have been refused before it reached
+the database), answered with a logged 500. Every 409 and 500 is logged with a request
+id that the response carries too (``X-Request-Id`` and the body), so an administrator
+can quote it and an operator find the log line.
+"""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 DB_DOWN_MESSAGE = "数据库暂时不可用，请稍后再试。The database is unavailable; try again shortly."
+CONFLICT_MESSAGE = (
+    "这项修改与刚刚保存的数据冲突，请刷新后重试。"
+    "The change conflicts with data saved meanwhile; reload and try again."
+)
+INTERNAL_MESSAGE = "出错了，请稍后再试。Something went wrong."
+REQUEST_ID_HEADER = "X-Request-Id"
 
 
 class ApiError(Exception):
@@ -58,6 +81,87 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def database_error_status(exc: BaseException) -> int:
+    """The status a database error is answered with: 503 for a lost connection or an
+    operational failure (worth retrying), 409 for a constraint violation, and 500 for
+    the rest (``DataError``, ``ProgrammingError`` and the like: input or code the
+    database refused, never "unavailable")."""
+    if isinstance(exc, DisconnectionError | PoolTimeoutError):
+        return 503
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return 503
+    if isinstance(exc, OperationalError | InterfaceError):
+        return 503
+    if isinstance(exc, IntegrityError):
+        return 409
+    return 500
+
+
+def _with_request_id(response: Response, request_id: str) -> Response:
+    response.headers[REQUEST_ID_HEADER] = request_id
+    return response
+
+
+def _logged_failure(app: Flask, status: int, exc: BaseException) -> Response:
+    """A 409 or 500 answer, logged with a fresh request id that the answer repeats."""
+    request_id = secrets.token_hex(8)
+    what = "conflict" if status == 409 else "unhandled error"
+    app.logger.error(
+        "%s (request id %s) on %s %s: %s",
+        what,
+        request_id,
+        request.method,
+        request.path,
+        exc,
+        exc_info=exc if status != 409 else None,
+    )
+    if _wants_json():
+        code, message = (
+            ("conflict", "the change conflicts with data saved meanwhile; read again and retry")
+            if status == 409
+            else ("internal_error", "internal error")
+        )
+        error = ApiError(status, code, f"{message} (request id {request_id})")
+        body = error.body()
+        body["error"]["request_id"] = request_id
+        response = jsonify(body)
+        response.status_code = status
+    else:
+        title = "Conflict" if status == 409 else "Internal error"
+        message = CONFLICT_MESSAGE if status == 409 else INTERNAL_MESSAGE
+        response = app.make_response(
+            (
+                render_template(
+                    "error.html",
+                    status=status,
+                    title=title,
+                    message=f"{message}（请求编号 request id: {request_id}）",
+                ),
+                status,
+            )
+        )
+    return _with_request_id(response, request_id)
+
+
+def _unavailable(app: Flask, exc: BaseException) -> Response:
+    app.logger.error("database unavailable: %s", exc)
+    if _wants_json():
+        response = _json_error(
+            ApiError(503, "database_unavailable", "the database is unavailable; try again shortly")
+        )
+    else:
+        response = app.make_response(
+            (
+                render_template(
+                    "error.html", status=503, title="Service unavailable", message=DB_DOWN_MESSAGE
+                ),
+                503,
+            )
+        )
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(ApiError, _json_error)
 
@@ -71,39 +175,15 @@ def init_app(app: Flask) -> None:
             "error.html", status=status, title=exc.name, message=exc.description
         ), status
 
-    @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
-    def _database_down(exc: Exception) -> Any:
-        app.logger.error("database error: %s", exc)
-        if _wants_json():
-            response = _json_error(
-                ApiError(
-                    503, "database_unavailable", "the database is unavailable; try again shortly"
-                )
-            )
-        else:
-            response = app.make_response(
-                (
-                    render_template(
-                        "error.html",
-                        status=503,
-                        title="Service unavailable",
-                        message=DB_DOWN_MESSAGE,
-                    ),
-                    503,
-                )
-            )
-        response.headers["Retry-After"] = "5"
-        return response
+    @app.errorhandler(DisconnectionError)
+    @app.errorhandler(PoolTimeoutError)
+    def _database_error(exc: Exception) -> Any:
+        status = database_error_status(exc)
+        if status == 503:
+            return _unavailable(app, exc)
+        return _logged_failure(app, status, exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
-        app.logger.exception("unhandled error")
-        if _wants_json():
-            return _json_error(ApiError(500, "internal_error", "internal error"))
-        return render_template(
-            "error.html",
-            status=500,
-            title="Internal error",
-            message="出错了，请稍后再试。Something went wrong.",
-        ), 500
+        return _logged_failure(app, 500, exc)

@@ -1,19 +1,26 @@
-"""Rate limits: the whole API per client address, and POSTs to the login blueprint.
+"""Rate limits: the whole API per client address, and login attempts per address.
 
-Counters live in Redis when ``REDIS_URL`` is set, so every app process shares them;
-otherwise each process counts in memory. If Redis is unreachable the limiter falls back
-to memory rather than failing requests. Requests outside the limited blueprints (pages,
+With ``REDIS_URL`` both count in Redis, so every app process shares them (if Redis is
+unreachable the limiter falls back to memory rather than failing requests). Without
+it, the API limit counts in each process's memory, and login attempts count in the
+database (:mod:`stationmap.services.login_throttle`): the documented 10 a minute stay
+10 whatever the number of workers. Requests outside the limited blueprints (pages,
 static files) are let through before any limit is looked up, and with both limits off
 there is no limiter at all.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse
 
+from stationmap import state
 from stationmap.config import Settings
+from stationmap.services import login_throttle
+
+LOGIN_ENDPOINT = "auth.login_submit"
 
 
 def _configured(limit: str) -> bool:
@@ -25,8 +32,11 @@ def init_app(app: Flask, settings: Settings, api: Blueprint, auth: Blueprint) ->
     if _configured(settings.api_rate_limit):
         limits.append((api, settings.api_rate_limit, None))
     if _configured(settings.login_rate_limit):
-        # Counts POSTs to the auth blueprint (login and logout) per client address.
-        limits.append((auth, settings.login_rate_limit, ["POST"]))
+        if settings.redis_url:
+            # Counts POSTs to the auth blueprint (login and logout) per client address.
+            limits.append((auth, settings.login_rate_limit, ["POST"]))
+        else:
+            _limit_logins_in_database(app, settings.login_rate_limit)
     if not limits:
         return None
     limiter = Limiter(
@@ -49,3 +59,32 @@ def init_app(app: Flask, settings: Settings, api: Blueprint, auth: Blueprint) ->
 
     app.extensions["stationmap.limiter"] = limiter
     return limiter
+
+
+def _limit_logins_in_database(app: Flask, limit: str) -> None:
+    item = parse(limit)
+    amount, window_s = item.amount, item.get_expiry()
+
+    @app.before_request
+    def _count_login() -> Response | None:
+        if request.endpoint != LOGIN_ENDPOINT or request.method != "POST":
+            return None
+        address = get_remote_address() or "unknown"
+        with state(current_app).db.write_session() as session:
+            wait_s = login_throttle.attempt(session, address, amount, window_s)
+        if wait_s is None:
+            return None
+        response = current_app.make_response(
+            (
+                render_template(
+                    "error.html",
+                    status=429,
+                    title="Too Many Requests",
+                    message=f"登录尝试过多，请 {wait_s} 秒后再试。"
+                    f"Too many login attempts; try again in {wait_s} seconds.",
+                ),
+                429,
+            )
+        )
+        response.headers["Retry-After"] = str(wait_s)
+        return response

@@ -3,23 +3,26 @@
 The nearest query is the hottest path of the app: every courier's refresh asks it.
 Most of each feature does not change between requests (the station's own properties
 and its navigation links), so that part is serialized once per station row and kept in
-a bounded LRU cache; a request adds only what depends on it (distance, open now, next
-change). The cache key is the row's whole content, so an edited station is a new entry
-and nothing stale is ever served. A miss is serialized by orjson, about twice as fast
-as the standard library on these link-heavy objects (it holds no floats, so orjson's
-NaN-as-null never applies). The text parses to exactly the objects ``json.dumps``
-would write, with the app's compact separators and no NaN: coordinates and distances
-are checked finite here (stored positions are validated; distances come from them).
+a bounded LRU cache; a request adds only what depends on it (the hours in words with
+the day's first, open now, next change, distance). The cache key is the row's whole
+content, so an edited station is a new entry and nothing stale is ever served. A miss
+is serialized by orjson, about twice as fast as the standard library on these
+link-heavy objects (it holds no floats, so orjson's NaN-as-null never applies). The
+text parses to exactly the objects ``json.dumps`` would write, with the app's compact
+separators and no NaN: coordinates and distances are checked finite here (stored
+positions are validated; distances come from them).
 """
 
 from __future__ import annotations
 
 import math
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
 import orjson
 
+from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget, navigation_links, navigation_links_json
 from stationmap.services.nearest import NearestResult, StationRow
 
@@ -93,10 +96,23 @@ def _finite(value: float) -> bytes:
 _OPEN = {True: b"true", False: b"false", None: b"null"}
 
 
-def _feature(result: NearestResult, script_root: str, app_name: str, tencent_key: str) -> bytes:
+def _hours_words(text: str | None, day: date | None) -> bytes:
+    """``"hours_zh":…,"hours_en":…,`` for the local date ``day`` (nothing without one)."""
+    if day is None:
+        return b""
+    return b'"hours_zh":%s,"hours_en":%s,' % (
+        orjson.dumps(describe_hours(text, day, "zh")),
+        orjson.dumps(describe_hours(text, day, "en")),
+    )
+
+
+def _feature(
+    result: NearestResult, script_root: str, app_name: str, tencent_key: str, day: date | None
+) -> bytes:
     change = result.hours.change_at_iso()
-    return b'%s"open_now":%s,"next_change_at":%s,"distance_m":%s}}' % (
+    return b'%s%s"open_now":%s,"next_change_at":%s,"distance_m":%s}}' % (
         _feature_head(result.station, script_root, app_name, tencent_key),
+        _hours_words(result.station.opening_hours, day),
         _OPEN[result.hours.open],
         b"null" if change is None else b'"%s"' % change.encode(),
         _finite(round(result.distance_m, 1)),
@@ -110,11 +126,13 @@ def nearest_collection(
     script_root: str,
     app_name: str,
     tencent_key: str,
+    day: date | None = None,
 ) -> bytes:
     """The whole answer as UTF-8: a FeatureCollection in distance order, plus the query
     as understood (``query`` holds JSON-ready values; its numbers are finite, as the
-    parameter parser checks, since orjson would write NaN as null)."""
-    features = b",".join([_feature(r, script_root, app_name, tencent_key) for r in results])
+    parameter parser checks, since orjson would write NaN as null). With ``day`` (the
+    local date asked about) each feature has its hours in words, that day's first."""
+    features = b",".join([_feature(r, script_root, app_name, tencent_key, day) for r in results])
     return b'{"type":"FeatureCollection","features":[%s],"query":%s}\n' % (
         features,
         orjson.dumps(query),

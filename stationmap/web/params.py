@@ -1,8 +1,10 @@
 """Strict reading of query parameters: every problem is a 400 or 422 naming the field.
 
 Numbers must be finite decimals (no NaN, no Infinity, no hex); a parameter given twice
-is refused rather than silently taking one of the values; unknown parameters are
-refused so that a typo (``amenties=``) is not mistaken for "no filter".
+is refused rather than silently taking one of the values, except the lists of codes
+(``LIST_PARAMETERS``), whose repeats are one list: ``amenity=water&amenity=toilet``
+means ``amenity=water,toilet``; unknown parameters are refused so that a typo
+(``amenties=``) is not mistaken for "no filter".
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ _VOCABULARIES = {
     "host_type": frozenset(catalog.HOST_TYPE_CODES),
     "worker_group": frozenset(catalog.WORKER_GROUP_CODES),
 }
+# Comma-separated code lists: the comma form is the documented one, and a repeat of the
+# parameter adds its codes to the list (what URLSearchParams.append and most HTTP
+# clients produce from a list), so no value is ever silently dropped.
+LIST_PARAMETERS = frozenset(_VOCABULARIES)
 _INTEGER_RE = re.compile(r"[+-]?\d{1,12}")
 _DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
@@ -42,13 +48,13 @@ class Params:
                     field=name,
                     code="unknown_parameter",
                 )
-            if len(values) > 1:
+            if len(values) > 1 and name not in LIST_PARAMETERS:
                 raise bad_request(
                     f"parameter {name!r} is given more than once",
                     field=name,
                     code="repeated_parameter",
                 )
-            self.args[name] = values[0]
+            self.args[name] = ",".join(values) if name in LIST_PARAMETERS else values[0]
 
     def text(self, name: str, default: str | None = None, max_length: int = 200) -> str | None:
         value = self.args.get(name)

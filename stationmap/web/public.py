@@ -14,6 +14,7 @@ import secrets
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
@@ -61,6 +62,10 @@ FILTER_AMENITIES = (
 # The district picker's selects, top level first (see page_service.district_picker).
 PICKER_LEVELS = ("province", "city", "county")
 _CODE = re.compile(r"[0-9A-Za-z-]{1,20}")
+# ``?near=lat,lon&by=gps``: where the list was sorted from, carried from the map page to
+# a station page and back, so its back link returns to the same list.
+_NEAR = re.compile(r"(-?\d{1,2}(?:\.\d{1,7})?),(-?\d{1,3}(?:\.\d{1,7})?)")
+ORIGIN_KINDS = ("gps", "tap", "centre", "district")
 
 # Strings for the page script, one language per page.
 SCRIPT_TEXT: dict[str, dict[str, str]] = {
@@ -73,12 +78,22 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "unsupported": "此浏览器不支持定位。",
         "insecure": "页面不是通过 HTTPS 打开的，浏览器不允许定位。",
         "fallback": "请点地图上的位置，或在下方选择区县。",
-        "picked": "按你在地图上选的位置排序。长按地图可换个位置。",
+        "picked": "按你在地图上点的位置排序。点地图可换个位置。",
+        "picked_long": "按你在地图上选的位置排序。长按地图可换个位置。",
+        "centre": "列表随地图移动，按地图中心排序。",
+        "back_near": "按你刚才的位置排序。",
         "district": "显示所选区县的驿站，按区县中心排序。点地图可从该处查找。",
         "zoom_in": "放大地图以显示驿站。",
         "too_many": "此范围内驿站太多，只显示了一部分；请放大地图。",
         "none_found": "附近没有符合条件的驿站。试试减少筛选条件。",
         "load_failed": "加载失败，请检查网络后重试。",
+        "server_failed": "服务器暂时出错，请稍后再试。",
+        "request_refused": "无法按这些条件查找（{m}）。请减少或更换筛选条件。",
+        "far_title": "{km} 公里内没有驿站",
+        "far_note": "{km} 公里内没有驿站。下面是最近的几个，都很远；也可以在下方选择区县。",
+        "far": "很远",
+        "pick_district": "选择区县",
+        "more_amenities": "+{n}",
         "choose_origin": "还没有位置：点地图或选择区县后，这里会列出最近的驿站。",
         "ebike": "电动车约",
         "walk": "步行约",
@@ -97,8 +112,8 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "title_tap": "离所选位置最近的驿站",
         "title_district": "离区县中心最近的驿站",
         "title_centre": "离地图中心最近的驿站",
+        "title_near": "离你刚才的位置最近的驿站",
         "title_none": "最近的驿站",
-        "centre_note": "列表随地图移动，按地图中心排序。",
         "back": "回到我的位置",
         "choose": "— 请选择 —",
         "loading": "加载中…",
@@ -114,6 +129,7 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "baidu": "百度地图",
         "tencent": "腾讯地图",
         "count": "显示 {n} 个驿站",
+        "offline": "离线数据，更新于 {t}",
     },
     "en": {
         "locating": "Finding your location…",
@@ -125,13 +141,25 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "insecure": "This page was not opened over HTTPS, so the browser will not share a "
         "location.",
         "fallback": "Tap a place on the map, or pick a district below.",
-        "picked": "Sorted by distance from the place you tapped. Long-press to move it.",
+        "picked": "Sorted by distance from the place you tapped. Tap the map to move it.",
+        "picked_long": "Sorted by distance from the place you picked. Long-press the map "
+        "to move it.",
+        "centre": "The list follows the map: sorted from its centre.",
+        "back_near": "Sorted from where you were.",
         "district": "Stations of the chosen district, sorted from its centre. Tap the map "
         "to search from there.",
         "zoom_in": "Zoom in to see stations.",
         "too_many": "Too many stations here; only some are shown. Zoom in.",
         "none_found": "No station matches nearby. Try fewer filters.",
         "load_failed": "Loading failed. Check the network and try again.",
+        "server_failed": "The server had a problem. Try again later.",
+        "request_refused": "These filters cannot be searched ({m}). Change or remove some filters.",
+        "far_title": "No station within {km} km",
+        "far_note": "No station within {km} km. The nearest ones below are far away; you "
+        "can also pick a district below.",
+        "far": "far",
+        "pick_district": "Pick a district",
+        "more_amenities": "+{n}",
         "choose_origin": "No location yet: tap the map or pick a district to list the "
         "nearest stations.",
         "ebike": "e-bike ~",
@@ -151,8 +179,8 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "title_tap": "Nearest to the point you picked",
         "title_district": "Nearest to the district centre",
         "title_centre": "Nearest to the map centre",
+        "title_near": "Nearest to where you were",
         "title_none": "Nearest stations",
-        "centre_note": "The list follows the map: sorted from its centre.",
         "back": "Back to my location",
         "choose": "— choose —",
         "loading": "Loading…",
@@ -168,6 +196,7 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "baidu": "Baidu Maps",
         "tencent": "Tencent Maps",
         "count": "{n} stations shown",
+        "offline": "Offline data, updated {t}",
     },
 }
 
@@ -211,15 +240,16 @@ def _map_page(html: str, tiles: Tiles) -> Response:
 
 
 def _assets() -> Any:
-    return local_assets(url_for("static", filename=""))
+    return local_assets(url=lambda name: url_for("static", filename=name))
 
 
 def _page_context(lang: str) -> dict[str, Any]:
     other = "en" if lang == "zh" else "zh"
-    args = {k: v for k, v in request.args.items() if k != "lang"}
-    switch = url_for(
-        request.endpoint or "public.index", **(request.view_args or {}), **args, lang=other
-    )
+    # The same path with the query kept and only ``lang`` changed. The query is never
+    # passed to url_for: a ``code``, ``_method`` or ``_external`` there would collide
+    # with its own arguments or point the link at the Host header's domain.
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    switch = f"{request.script_root}{quote(request.path)}?{urlencode([*args, ('lang', other)])}"
     return {
         "lang": lang,
         "zh": lang == "zh",
@@ -253,6 +283,26 @@ def _chosen_district(session: Any) -> str | None:
     return page_service.resolve_district(session, wanted)
 
 
+def _near() -> dict[str, Any] | None:
+    """``?near=lat,lon&by=KIND`` when well formed and in range; otherwise None (a
+    broken link still opens the page, which then locates the courier)."""
+    match = _NEAR.fullmatch(request.args.get("near", ""))
+    if match is None:
+        return None
+    lat, lon = float(match[1]), float(match[2])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    by = request.args.get("by", "")
+    return {"lat": lat, "lon": lon, "by": by if by in ORIGIN_KINDS else "tap"}
+
+
+def _amenity_order() -> list[str]:
+    """Amenity codes in the order a courier reads them: the filter chips' order, then
+    the rest in the catalogue's order (not alphabetically by English code)."""
+    rest = [t.code for t in catalog.AMENITIES if t.code not in FILTER_AMENITIES]
+    return [*FILTER_AMENITIES, *rest]
+
+
 @bp.get("/")
 def index() -> Response:
     """The courier's map page. What it embeds is bounded whatever the dataset holds: the
@@ -276,6 +326,7 @@ def index() -> Response:
         boundary=district.boundary if district else None,
         cluster=True,
         tiles=tiles,
+        attribution_prefix=state(current_app).settings.map_prefix,
     )
     parts: MapParts = page_map(spec, _assets())
     config = {
@@ -293,6 +344,9 @@ def index() -> Response:
             else None
         ),
         "index": url_for("public.index"),
+        "near": _near(),
+        "reach_m": state(current_app).settings.reach_m,
+        "amenity_order": _amenity_order(),
         "api": {
             "nearest": url_for("api.nearest_stations"),
             "stations": url_for("api.list_stations"),
@@ -300,6 +354,8 @@ def index() -> Response:
             "districts": url_for("api.district_list"),
         },
         "page": url_for("public.station_page", code="CODE").removesuffix("CODE"),
+        "sw": url_for("service_worker"),
+        "health": url_for("public.health"),
         "amenities": {t.code: t.name(lang) for t in catalog.AMENITIES},
         "text": SCRIPT_TEXT[lang],
     }
@@ -345,12 +401,23 @@ def station_page(code: str) -> Response:
         cluster=False,
         marker=StationMarker(station.lat, station.lon, station.name),
         tiles=tiles,
+        attribution_prefix=settings.map_prefix,
     )
     parts = page_map(spec, _assets())
+    near = _near()
+    if near is not None:
+        back_url = url_for(
+            "public.index", near=f"{near['lat']:.6f},{near['lon']:.6f}", by=near["by"]
+        )
+    elif station.district:
+        back_url = url_for("public.index", district=station.district.code)
+    else:
+        back_url = url_for("public.index")
     html = render_template(
         "station.html",
         station=station,
         map=parts,
+        back_url=back_url,
         **_page_context(lang),
     )
     return _map_page(html, tiles)

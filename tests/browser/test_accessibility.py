@@ -69,6 +69,7 @@ def _open_located(live_server: LiveServer, phone: Any) -> Any:
 
 def test_tap_targets_are_at_least_44px(live_server: LiveServer, phone: Any) -> None:
     page = _open_located(live_server, phone)
+    page.locator("#list > li .item-toggle").first.click()  # one card unfolded
     page.locator("#list > li summary").first.click()  # one navigation menu open
     boxes = page.eval_on_selector_all(
         TARGETS,
@@ -143,6 +144,7 @@ def test_text_contrast_meets_wcag_aa(live_server: LiveServer, phone: Any) -> Non
     page = _open_located(live_server, phone)
     page.locator("label.chip", has=page.locator("input[value='water']")).click()  # a red chip
     _wait_ready(page)
+    page.locator("#list > li .item-toggle").first.click()
     page.locator("#list > li summary").first.click()
     measured = page.evaluate(_CONTRAST_JS)
     assert len(measured) > 40

@@ -134,6 +134,43 @@ def test_revoked_token_and_disabled_user_are_refused(app, runner):
     assert response.status_code == 401
 
 
+def test_set_password_revokes_the_users_tokens(app, runner):
+    _client, secret = _token(app)
+    lat, lon = free_point(app, XINCHENG)
+    result = runner.invoke(
+        args=["set-password", "xc", "--password-stdin"], input="a-new-password-123\n"
+    )
+    assert result.exit_code == 0, result.output
+    response = app.test_client().post(
+        "/api/v1/stations", json=_body(lat, lon), headers=_auth(secret)
+    )
+    assert response.status_code == 401
+    with state(app).db.session() as session:
+        assert session.scalars(select(ApiToken.revoked_at)).one() is not None
+
+
+def test_a_disabled_users_tokens_stay_revoked_after_enable_user(app, runner):
+    _client, secret = _token(app)
+    lat, lon = free_point(app, XINCHENG)
+    assert runner.invoke(args=["disable-user", "xc"]).exit_code == 0
+    assert runner.invoke(args=["enable-user", "xc"]).exit_code == 0
+    response = app.test_client().post(
+        "/api/v1/stations", json=_body(lat, lon), headers=_auth(secret)
+    )
+    assert response.status_code == 401
+    # A token made after enabling works: the account itself is usable again.
+    from stationmap.services import tokens as token_service
+    from stationmap.services import users as user_service
+
+    with state(app).db.write_session() as session:
+        user = user_service.get_user(session, "xc")
+        fresh = token_service.create_token(session, user.id, "after").secret
+    response = app.test_client().post(
+        "/api/v1/stations", json=_body(lat, lon), headers=_auth(fresh)
+    )
+    assert response.status_code == 201
+
+
 def test_viewer_token_may_not_write(app):
     make_user(app, "v", "viewer", (XINCHENG,))
     from stationmap.services import tokens as token_service

@@ -3,11 +3,9 @@ really end, cookie flags, CSRF on every write, a login rate limit, security head
 
 from __future__ import annotations
 
-import socket
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from stationmap import state
@@ -322,15 +320,6 @@ def test_logout_of_an_ended_session_just_goes_to_the_login_page(app):
     assert app.test_client().post("/admin/logout").status_code == 303
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
 def test_login_limit_is_shared_between_processes_through_redis(sqlite_templates, tmp_path):
     """Two app instances stand in for two gunicorn workers behind one address."""
     extra = {

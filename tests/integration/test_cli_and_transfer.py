@@ -69,7 +69,8 @@ def test_import_creates_then_second_import_changes_nothing(runner, empty_app, tm
         assert station.amenities == ["first_aid", "water"]
         assert station.host_type == "pharmacy"
         assert station.services == ["急救药品", "手机充电"]
-        assert station.phone == "+86 994 7654321"
+        # Phones are stored in one form: area code, "-" and the local number.
+        assert station.phone == "0994-7654321"
         assert station.district_code == "652324"
 
 
@@ -102,11 +103,11 @@ def test_one_bad_row_rejects_the_whole_file_and_names_every_problem(empty_app, t
     out = result.output
     assert "rejected, nothing imported" in out
     for expected in (
-        "row 3, name",
-        "row 3, lat",
-        "row 4, datum",
-        "row 4, amenities",
-        "row 4, opening_hours",
+        "row 3, column B, name",
+        "row 3, column D, lat",
+        "row 4, column F, datum",
+        "row 4, column H, amenities",
+        "row 4, column I, opening_hours",
     ):
         assert expected in out
     assert _count(empty_app) == 0
@@ -165,6 +166,7 @@ def test_update_by_code_and_exported_formula_is_neutralised(app, tmp_path):
     rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
     rows[0]["name"] = '=HYPERLINK("http://evil","click")'
     rows[0]["phone"] = "+86 994 1234567"
+    rows[0]["contact"] = "+86 王师傅"
     changed = tmp_path / "changed.csv"
     with changed.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
@@ -175,7 +177,9 @@ def test_update_by_code_and_exported_formula_is_neutralised(app, tmp_path):
     assert "updated 1" in result.output
     again = _export(runner, tmp_path, "again.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in again
-    assert "'+86 994 1234567" in again
+    assert "'+86 王师傅" in again
+    # The phone is stored in its one form, which starts with no formula character.
+    assert ",0994-1234567," in again
     with state(app).db.session() as session:
         station = station_service.get_by_code(session, rows[0]["code"])
         assert station is not None

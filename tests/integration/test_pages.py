@@ -214,7 +214,7 @@ def test_english_switch_sticks_in_a_cookie(client: FlaskClient) -> None:
     assert _config(again)["text"]["navigate"] == "Navigate"
     back = client.get("/?lang=zh")
     assert "lang=zh" in back.headers["Set-Cookie"]
-    assert '<html lang="zh-CN">' in client.get("/s/150102-9001").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in client.get("/s/150102-900001").get_data(as_text=True)
 
 
 def test_station_page_shows_everything_and_matches_the_api(client: FlaskClient) -> None:

@@ -191,12 +191,15 @@ def test_swapped_axes_in_xinjiang_are_refused_on_their_row_and_column(app, runne
         "第 3 行：经度和纬度可能填反了：按所填数值该点在任何已知区县之外，"
         "对调后在玛纳斯县（县级，652324）。请把经度、纬度两格对调后重新上传。"
     )
-    assert f"<tr><td>第 3 行 D 列 纬度（工作表“玛纳斯县”）</td><td>{message}</td></tr>" in html
+    assert f"<tr><td>玛纳斯县</td><td>3</td><td>D</td><td>纬度</td><td>{message}</td></tr>" in html
     assert 'id="confirm"' not in html
     path = tmp_path / "swapped.xlsx"
     path.write_bytes(data)
-    result = runner.invoke(args=["import-stations", str(path), "--datum", "wgs84"])
-    assert result.exit_code == 1 and "row 3, lat (column D): " + message in result.output
+    result = runner.invoke(
+        args=["import-stations", str(path), "--datum", "wgs84"], env={"LC_ALL": "zh_CN.UTF-8"}
+    )
+    assert result.exit_code == 1
+    assert "sheet '玛纳斯县', row 3, column D, lat: " + message in result.output
     assert _by_name(app, "正常驿站") == [] and _by_name(app, "填反驿站") == []
 
 
@@ -209,7 +212,7 @@ def test_swapped_axes_in_hohhot_are_refused_instead_of_a_range_error(app):
         "第 2 行：经度和纬度可能填反了：按所填数值该点在任何已知区县之外，"
         "对调后在新城区（县级，150102）。请把经度、纬度两格对调后重新上传。"
     )
-    assert f"<tr><td>第 2 行 D 列 纬度（工作表“新城区”）</td><td>{message}</td></tr>" in html
+    assert f"<tr><td>新城区</td><td>2</td><td>D</td><td>纬度</td><td>{message}</td></tr>" in html
     assert "must be between" not in html
     assert _by_name(app, "新城区填反驿站") == []
 
@@ -301,7 +304,7 @@ def test_the_old_templates_example_row_is_refused(app):
         before = session.scalar(select(func.count()).select_from(Station))
     html = _upload(client, token, out.getvalue(), filename="模板.xlsx").get_data(as_text=True)
     assert (
-        "<tr><td>第 2 行 B 列 名称（工作表“驿站”）</td><td>第 2 行是模板里的示例驿站"
+        "<tr><td>驿站</td><td>2</td><td>B</td><td>名称</td><td>第 2 行是模板里的示例驿站"
         "（人民路社区党群服务中心暖新驿站），不是真实驿站：请删除这一行后重新上传。</td></tr>"
     ) in html
     with state(app).db.session() as session:
@@ -313,7 +316,7 @@ def test_downloaded_template_uploaded_as_is_imports_nothing(app):
     template = client.get("/admin/template.xlsx").data
     response = _upload(client, token, template, filename="template.xlsx")
     assert response.status_code == 422
-    assert "文件中没有驿站行：请在“驿站”表的表头下逐行填写驿站。" in response.get_data(as_text=True)
+    assert "文件中没有驿站数据：请在表头下每行填写一个驿站" in response.get_data(as_text=True)
 
 
 # -- 6. exports in the office's words ------------------------------------------------------

@@ -156,7 +156,7 @@ def test_print_poster_needs_exactly_one_target(runner, tmp_path):
     assert runner.invoke(args=["print-poster", "-o", out]).exit_code != 0
     assert (
         runner.invoke(
-            args=["print-poster", "150102-9001", "--district", "150102", "-o", out]
+            args=["print-poster", "150102-900001", "--district", "150102", "-o", out]
         ).exit_code
         != 0
     )

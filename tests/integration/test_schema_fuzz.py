@@ -12,8 +12,10 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
+from sqlalchemy import select
 
 from stationmap import state
+from stationmap.models import Station
 from stationmap.web.openapi import build_spec
 from tests.conftest import _copy_sqlite, _make_app
 
@@ -44,5 +46,89 @@ def test_api_conforms_to_its_openapi_document(api_schema, path, method):
             # The WSGI transport does not undo gzip; the app compresses when asked.
             headers={"Accept-Encoding": "identity"},
         )
+
+    check()
+
+
+# -- the pages: any query string and any headers --------------------------------------
+# Pages take few parameters, but a shared link gains whatever a messenger or a person
+# appends (WeChat adds ``from=singlemessage``), so every page is fuzzed with arbitrary
+# query arguments (``code``, ``_method``, ``_external`` included) and headers.
+_ANY_QUERY = {
+    "name": "args",
+    "in": "query",
+    "style": "form",
+    "explode": True,
+    "schema": {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "properties": {
+            "lang": {"type": "string"},
+            "district": {"type": "string"},
+            "code": {"type": "string"},
+            "_method": {"type": "string"},
+            "_external": {"type": "string"},
+            "_anchor": {"type": "string"},
+            "_scheme": {"type": "string"},
+            "next": {"type": "string"},
+            "q": {"type": "string"},
+        },
+    },
+}
+_HEADERS = [
+    {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
+    for name in ("Host", "Cookie", "Accept-Language", "X-Forwarded-For", "If-None-Match")
+]
+PAGE_PATHS = ("/", "/s/{code}", "/s/{code}/report", "/admin/login", "/admin/", "/healthz")
+
+
+def _pages_spec(codes: list[str]) -> dict[str, object]:
+    """The pages as an OpenAPI document; ``codes`` are real station codes, so the
+    station pages are rendered (not only answered 404) for most examples."""
+    code = {
+        "name": "code",
+        "in": "path",
+        "required": True,
+        "schema": {"anyOf": [{"enum": codes}, {"type": "string"}]},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "stationmap pages (test)", "version": "1"},
+        "paths": {
+            path: {
+                "get": {
+                    "parameters": [*([code] if "{code}" in path else []), _ANY_QUERY, *_HEADERS],
+                    "responses": {"default": {"description": "any page"}},
+                }
+            }
+            for path in PAGE_PATHS
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def page_schema(sqlite_templates, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fuzz-pages")
+    path = folder / "stationmap.sqlite3"
+    _copy_sqlite(sqlite_templates[True], path)
+    app = _make_app(f"sqlite:///{path}", folder)
+    with state(app).db.session() as session:
+        codes = list(session.scalars(select(Station.code).limit(5)))
+    spec = _pages_spec(codes)
+    app.add_url_rule("/_test/pages.json", "test_pages_spec", lambda: spec)
+    yield schemathesis.openapi.from_wsgi("/_test/pages.json", app)
+    state(app).db.dispose()
+
+
+@pytest.mark.parametrize("path", PAGE_PATHS)
+def test_pages_never_fail_whatever_the_query_string_and_headers(page_schema, path):
+    operation = page_schema[path]["GET"]
+
+    @given(case=operation.as_strategy())
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    def check(case):
+        response = case.call(headers={"Accept-Encoding": "identity"})
+        assert response.status_code < 500, (case.path, case.query, case.headers)
+        assert "Retry-After" not in response.headers
 
     check()

@@ -116,3 +116,20 @@ def test_service_lines():
 
 def test_phone_read_from_a_spreadsheet_as_a_number():
     assert parse_station({**GOOD, "phone": 13812345678.0}).phone == "13812345678"
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["５３０１１２-０７７７", "٥٣٠١١٢-٠٧٧٧", "530112-０７７７", "530112-07", "530112-1000000"],
+)
+def test_a_code_is_ascii_digits_only(code):
+    with pytest.raises(InvalidStation) as caught:
+        parse_station({"name": "甲", "lat": 44.3, "lon": 86.2, "code": code})
+    (error,) = caught.value.errors
+    assert error.field == "code" and "半角数字" in error.text("zh") and "ASCII" in error.text("en")
+
+
+def test_an_ascii_code_passes():
+    assert parse_station({"name": "甲", "lat": 44.3, "lon": 86.2, "code": "530112-0777"}).code == (
+        "530112-0777"
+    )

@@ -17,6 +17,7 @@ from stationmap.tabular import (
     TableError,
     detect_format,
     guards,
+    read_rows,
     read_table,
     template_xlsx,
     write_table,
@@ -197,17 +198,37 @@ def test_row_numbers_count_spreadsheet_rows_across_blank_and_multiline_rows():
 
 
 @pytest.mark.parametrize(
-    ("header", "message"),
+    ("header", "message", "message_zh"),
     [
-        ("name,lat,lon,colour", r"unknown column\(s\) 'colour'"),
-        ("名称,name,lat,lon", r"duplicate column\(s\): name \(名称, name\)"),
-        ("name,纬度,phone", r"missing required column\(s\): lon \(经度\)"),
-        ("名称,,lat,lon", r"Row 2: column B has a value but no header"),
+        (
+            "名称,name,lat,lon",
+            r"Row 1: the header row has problems: A '名称', B 'name' are the same field name",
+            "第 1 行：表头有问题：A 列“名称”、B 列“name” 是同一个字段（名称），请只保留一列。",
+        ),
+        (
+            "name,纬度,phone",
+            r"Row 1: .*no lon column: add a column headed 经度",
+            "第 1 行：表头有问题：缺少“经度”列："
+            "请加上此列（列名可用 “经度”、“lng”、“longitude”、“东经”）。",
+        ),
     ],
 )
-def test_bad_headers_are_named(header, message):
-    with pytest.raises(TableError, match=message):
+def test_bad_headers_are_named_in_both_languages(header, message, message_zh):
+    with pytest.raises(TableError, match=message) as caught:
         read_table(f"{header}\nA,B,1,2\n".encode(), "csv")
+    assert caught.value.message_zh == message_zh and caught.value.row == 1
+
+
+def test_unknown_and_headerless_columns_are_ignored_with_a_note():
+    table = read_rows("名称,,lat,lon,colour\nA,B,1,2,red\n".encode(), "csv")
+    assert [(r.number, r.values) for r in table.rows] == [
+        (2, {"name": "A", "lat": "1", "lon": "2"})
+    ]
+    assert [(n.row, n.column, n.message_zh) for n in table.notes] == [
+        (None, None, "第 1 行是表头；读入 1 行驿站"),
+        (1, "E", "第 1 行 E 列：“colour”列不是驿站字段，已忽略（无需修改）"),
+        (1, "B", "第 1 行 B 列：此列有内容但没有表头，未读入：如需保留，请填上列名（如“备注”）"),
+    ]
 
 
 def test_reading_undoes_only_the_export_quote():

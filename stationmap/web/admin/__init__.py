@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
-from stationmap import catalog, state
+from stationmap import catalog, state, station_fields
 from stationmap.web.admin.common import _db, _me
 from stationmap.web.auth import UNSAFE, check_csrf, current, load_principal
 
@@ -35,23 +35,11 @@ ACTION_ZH = {
     "import": "导入",
 }
 FIELD_ZH = {
-    "code": "编码",
-    "name": "名称",
-    "address": "地址",
-    "lat": "纬度",
-    "lon": "经度",
-    "datum": "坐标系",
+    **station_fields.FIELD_ZH,
     "version": "版本",
     "entered_datum": "录入坐标系",
     "district_code": "区县",
-    "host_type": "承建类型",
-    "amenities": "服务设施",
-    "worker_groups": "服务人群",
-    "opening_hours": "开放时间",
-    "phone": "电话",
-    "contact": "联系人",
-    "services": "服务项目",
-    "status": "状态",
+    "opening_hours_text": "开放时间（原文）",
     "verified_at": "核实时间",
     "deleted_at": "删除时间",
     "file": "文件",

@@ -9,6 +9,7 @@ from flask import current_app
 
 from stationmap import state
 from stationmap.geo.hours import HoursError, describe, parse_hours
+from stationmap.geo.hours_office import read_office_hours
 from stationmap.services.revisions import Actor
 from stationmap.services.users import Principal
 from stationmap.web.auth import current
@@ -33,9 +34,12 @@ def _hours_note(text: str) -> str:
     if not text.strip():
         return ""
     try:
-        hours = parse_hours(text.strip())
+        reading = read_office_hours(text.strip())
     except HoursError as exc:
-        return str(exc)
+        return exc.message_zh
+    if reading.opening_hours is None:  # kept as written for a person to decide
+        return reading.note_zh
     tz = state(current_app).settings.tz
     now = datetime.now(UTC)
-    return describe(hours.state(now, tz), now)
+    now_text = describe(parse_hours(reading.opening_hours).state(now, tz), now)
+    return f"{reading.note_zh}。{now_text}" if reading.note_zh else now_text

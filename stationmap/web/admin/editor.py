@@ -16,6 +16,7 @@ from stationmap.services import editing, placement
 from stationmap.services import revisions as revision_service
 from stationmap.services.users import Principal
 from stationmap.station_fields import (
+    FIELD_ZH,
     FIELDS,
     FieldError,
     InvalidStation,
@@ -55,7 +56,7 @@ def _form_from_station(station: Station) -> dict[str, Any]:
         "host_type": station.host_type,
         "amenities": station.amenities,
         "worker_groups": station.worker_groups,
-        "opening_hours": station.opening_hours or "",
+        "opening_hours": station.opening_hours or station.opening_hours_text or "",
         "phone": station.phone,
         "contact": station.contact,
         "services": "\n".join(station.services),
@@ -95,7 +96,7 @@ def _editor(
 ) -> Response:
     by_field: dict[str, list[str]] = {}
     for error in errors:
-        by_field.setdefault(error.field, []).append(error.message)
+        by_field.setdefault(error.field, []).append(error.text("zh"))
     tiles = current_tiles()
     html = render_template(
         "admin/station_form.html",
@@ -192,7 +193,14 @@ def create_station() -> Any:
         error = FieldError("lat", _out_of_scope_message(exc.district_code))
         return _editor(None, form, errors=[error], status=422)
     flash(f"已创建 {code}")
+    _flash_notes(data)
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
+
+
+def _flash_notes(data: StationInput) -> None:
+    """What was read with a change (a phone's lost 0), for the administrator to check."""
+    for note in data.notes:
+        flash(f"请核对 {FIELD_ZH.get(note.field, note.field)}：{note.text('zh')}")
 
 
 def _duplicates(
@@ -270,6 +278,7 @@ def update_station(station_id: int) -> Any:
             station = _scoped_or_404(session, station_id)
             return _editor(station, form, errors=[error], version=version, status=422)
     flash("已保存" if changes else "没有改动")
+    _flash_notes(data)
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
 
 

@@ -8,7 +8,8 @@ import math
 from flask import Response, current_app, request, url_for
 
 from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, from_wgs84, parse_datum, to_wgs84
-from stationmap.geo.hours import HoursError, parse_hours
+from stationmap.geo.hours import HoursError
+from stationmap.geo.hours_office import read_office_hours
 from stationmap.services import editing
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _hours_note, _me
@@ -21,9 +22,9 @@ def hours_preview() -> Response:
     if not text.strip():
         return current_app.json.response({"ok": True, "text": ""})
     try:
-        parse_hours(text.strip())
+        read_office_hours(text.strip())
     except HoursError as exc:
-        return current_app.json.response({"ok": False, "text": str(exc)})
+        return current_app.json.response({"ok": False, "text": exc.message_zh})
     return current_app.json.response({"ok": True, "text": _hours_note(text)})
 
 

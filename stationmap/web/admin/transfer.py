@@ -6,13 +6,15 @@ from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
+from stationmap import state
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.services import admin as admin_service
 from stationmap.services import placement
 from stationmap.services.placement import DATUM_ZH
 from stationmap.tabular import template_xlsx
 from stationmap.web.admin import bp
-from stationmap.web.admin.common import _actor, _db, _me
+from stationmap.web.admin.common import _db, _me
+from stationmap.web.admin.import_jobs import done_message, job_page, job_store, start_job
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -37,38 +39,6 @@ def _asked_datum() -> Datum | None:
         abort(400, "坐标系只能是 wgs84、gcj02 或 bd09。")
 
 
-def _report_page(
-    report: Any, token: str | None, filename: str, status: int, rows: list[Any] | None = None
-) -> tuple[str, int]:
-    return render_template(
-        "admin/import.html",
-        report=report,
-        token=token,
-        filename=filename,
-        rows=rows or [],
-        datum_names=DATUM_ZH,
-    ), status
-
-
-def _rows(session: Any, report: Any) -> list[Any]:
-    return placement.preview_rows(session, report.views, report.result, report.conflicts)
-
-
-def _preview(data: bytes, filename: str, token: str | None) -> tuple[str, int]:
-    """Check ``data`` as the current user would import it and render the preview; a
-    file that only needs its datum stated is kept (``token``) so the page can ask."""
-    codes = _me().scope.codes
-    datum = _asked_datum()
-    with _db().session() as session:
-        report = admin_service.preview_import(session, data, filename, codes, datum)
-        rows = _rows(session, report)
-    kept = report.ok or report.datum_needed
-    if kept and token is None:
-        with _db().write_session() as session:
-            token = admin_service.stash_upload(session, _me().user_id, filename, data)
-    return _report_page(report, token if kept else None, filename, 200 if kept else 422, rows)
-
-
 @bp.post("/import")
 def upload_import() -> Any:
     upload = request.files.get("file")
@@ -77,47 +47,55 @@ def upload_import() -> Any:
     data = upload.read()
     # The name is only a hint for the format and a label; it is never a path.
     filename = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
-    return _preview(data, filename, None)
+    me = _me()
+    background = len(data) > state(current_app).settings.import_job_bytes
+    store = job_store()
+    job = store.create(
+        data,
+        filename,
+        me.user_id,
+        me.username,
+        me.scope.codes,
+        background=background,
+        datum=_asked_datum(),
+    )
+    if background:
+        start_job(store.run_check, job.token)
+        return redirect(url_for("admin.import_job", token=job.token), 303)
+    return job_page(store.run_check(_db(), job.token))
 
 
 @bp.post("/import/<token>/preview")
 def repreview_import(token: str) -> Any:
-    """The preview again, with the datum the user chose for a file that does not say."""
-    with _db().session() as session:
-        pending = admin_service.take_upload(session, _me().user_id, token[:64])
-        if pending is None:
-            abort(404, "这次上传已过期或不存在，请重新上传。")
-        data, filename = pending.data, pending.filename
-    return _preview(data, filename, token[:64])
+    """The kept upload checked again, with the datum the user chose for a file that
+    does not say (in the background, as the first check, for a large file)."""
+    datum = _asked_datum()
+    if datum is None:
+        abort(400, "请选择坐标系。")
+    store = job_store()
+    job = store.recheck(token[:64], _me().user_id, datum)
+    if job is None:
+        abort(404, "这次上传已过期或不存在，请重新上传。")
+    if job.background:
+        start_job(store.run_check, job.token)
+        return redirect(url_for("admin.import_job", token=job.token), 303)
+    return job_page(store.run_check(_db(), job.token))
 
 
 @bp.post("/import/<token>")
 def confirm_import(token: str) -> Any:
-    datum = _asked_datum()
     overwrite = [code[:20] for code in request.form.getlist("overwrite")][:10000]
-    with _db().write_session() as session:
-        pending = admin_service.take_upload(session, _me().user_id, token[:64])
-        if pending is None:
-            abort(404, "这次上传已过期或不存在，请重新上传。")
-        data, filename = pending.data, pending.filename
-        report = admin_service.apply_import(
-            session, data, filename, _me().scope.codes, _actor(), datum, overwrite
-        )
-        if report.ok:
-            admin_service.drop_upload(session, token)
-        if not report.ok:
-            return _report_page(report, None, filename, 422, _rows(session, report))
-    kept = len(report.conflicts) - len(set(overwrite) & {c.code for c in report.conflicts})
-    flash(
-        f"导入完成：新建 {len(report.result.created)}，更新 {len(report.result.updated)}，"
-        f"未变 {len(report.result.unchanged)}"
-        + (f"，{kept} 个冲突行未导入（保留了系统中较新的修改）" if kept else "")
-        + (
-            f"，{report.pending_added} 行有地址无坐标，已列入待定位清单"
-            if report.pending_added
-            else ""
-        )
-    )
+    store = job_store()
+    job = store.claim(token[:64], _me().user_id, overwrite)
+    if job is None:
+        abort(404, "这次上传已过期、已确认或不存在，请重新上传。")
+    if job.background:
+        start_job(store.run_import, job.token)
+        return redirect(url_for("admin.import_job", token=job.token), 303)
+    job = store.run_import(_db(), job.token)
+    if job.stage != "done":
+        return job_page(job)
+    flash(done_message(store, job))
     return redirect(url_for("admin.import_page"), 303)
 
 

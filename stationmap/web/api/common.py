@@ -10,13 +10,13 @@ from flask import Response, current_app, jsonify, request
 
 from stationmap import state
 from stationmap.geo.hours import hours_state
+from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget
 from stationmap.models import Station
 from stationmap.services import listing
 from stationmap.web.nearest_json import station_links
 
 GEOJSON = "application/geo+json"
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
 
 
 def _geojson(payload: dict[str, Any], status: int = 200) -> Response:
@@ -44,6 +44,11 @@ def station_properties(
     """A station's GeoJSON properties; ``full`` (the detail view) needs a Station."""
     settings = _settings()
     hours = hours_state(station.opening_hours, at, settings.tz)
+    day = at.astimezone(settings.tz).date()
+    # Hours kept as written (detail only) are shown as written; their state is unknown.
+    words = station.opening_hours
+    if full and isinstance(station, Station):
+        words = station.opening_hours or station.opening_hours_text
     props: dict[str, Any] = {
         "id": station.id,
         "code": station.code,
@@ -54,6 +59,8 @@ def station_properties(
         "amenities": station.amenities,
         "worker_groups": station.worker_groups,
         "opening_hours": station.opening_hours,
+        "hours_zh": describe_hours(words, day, "zh"),
+        "hours_en": describe_hours(words, day, "en"),
         "open_now": hours.open,
         "next_change_at": hours.change_at_iso(),
         "phone": station.phone,
@@ -66,6 +73,7 @@ def station_properties(
             contact=station.contact,
             services=list(station.services),
             entered_datum=station.entered_datum,
+            opening_hours_text=station.opening_hours_text,
             verified_at=station.verified_at.isoformat() if station.verified_at else None,
             created_at=station.created_at.isoformat(),
             updated_at=station.updated_at.isoformat(),

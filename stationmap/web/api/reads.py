@@ -16,7 +16,6 @@ from stationmap.services import stations as station_service
 from stationmap.web.api import bp
 from stationmap.web.api.common import (
     GEOJSON,
-    MAX_ID,
     _geojson,
     _now,
     _session,
@@ -24,6 +23,7 @@ from stationmap.web.api.common import (
     station_feature,
 )
 from stationmap.web.errors import bad_request, not_found, unprocessable
+from stationmap.web.guards import MAX_ID
 from stationmap.web.nearest_json import nearest_collection
 from stationmap.web.params import Params
 
@@ -92,6 +92,7 @@ def nearest_stations() -> Response:
         script_root=request.script_root,
         app_name=settings.app_name,
         tencent_key=settings.tencent_key,
+        day=at.astimezone(settings.tz).date(),
     )
     return Response(body, mimetype=GEOJSON)
 
@@ -109,6 +110,8 @@ def list_stations() -> Response:
     if cursor:
         try:
             after_id = listing.decode_cursor(cursor)
+            if after_id > MAX_ID:
+                raise ValueError(cursor)
         except ValueError:
             raise bad_request("cursor is not one this API returned", field="cursor") from None
     at = _now()
@@ -154,7 +157,7 @@ def list_stations() -> Response:
 def station_detail(station_id: int) -> Response:
     Params(request.args, ())
     if not 1 <= station_id <= MAX_ID:
-        raise not_found(f"no station {station_id}", field="station_id")
+        raise not_found("no station has this id", field="station_id")
     with _session() as session:
         station = station_service.get_station(session, station_id)
         if station is None:

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Response, current_app, request
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import BadRequest
 
 from stationmap import state
 from stationmap.models import Station
@@ -19,8 +20,9 @@ from stationmap.services.revisions import Actor
 from stationmap.services.users import Principal
 from stationmap.station_fields import InvalidStation, parse_station
 from stationmap.web.api import bp
-from stationmap.web.api.common import MAX_ID, _geojson, _now, _session, station_feature
+from stationmap.web.api.common import _geojson, _now, _session, station_feature
 from stationmap.web.errors import ApiError, bad_request, not_found, unprocessable
+from stationmap.web.guards import MAX_ID
 from stationmap.web.params import Params
 
 # -- writes: token-authenticated, scoped, with history and If-Match ----------------------
@@ -62,7 +64,12 @@ def _if_match() -> int:
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=False)
+    try:
+        body = request.get_json(silent=False)
+    except BadRequest as exc:
+        cause = exc.__cause__.__context__ if exc.__cause__ else None  # see Flask get_json
+        reason = f": {cause}" if isinstance(cause, ValueError) else ""
+        raise bad_request(f"the body is not valid JSON{reason}"[:300]) from None
     if not isinstance(body, dict):
         raise bad_request("the body must be a JSON object of station fields")
     if "code" in body:
@@ -139,7 +146,7 @@ def _existing_station_write(station_id: int) -> tuple[str, int, Actor, frozenset
     Params(request.args, ())
     principal, secret = _write_principal()
     if not 1 <= station_id <= MAX_ID:
-        raise not_found(f"no station {station_id}", field="station_id")
+        raise not_found("no station has this id", field="station_id")
     expected = _if_match()
     return secret, expected, Actor(principal.user_id, principal.username), principal.scope.codes
 

@@ -12,6 +12,7 @@ from stationmap.web.openapi.schemas import (
     AMENITY_PARAM,
     BASE_PROPERTIES,
     LINKS,
+    LIST_REPEAT_NOTE,
     NULLABLE_STRING,
     TERM,
     _codes_pattern,
@@ -40,6 +41,12 @@ def _read_spec() -> dict[str, Any]:
         "contact": {"type": "string"},
         "services": {"type": "array", "items": {"type": "string"}},
         "entered_datum": {"enum": ["wgs84", "gcj02", "bd09"]},
+        "opening_hours_text": {
+            "type": ["string", "null"],
+            "description": "hours as the office wrote them when a person must still decide "
+            "what they mean (夏季8:00-21:00，冬季9:00-19:00); opening_hours is then null, "
+            "open_now null, and hours_zh/hours_en give this text",
+        },
         "verified_at": {"type": ["string", "null"], "format": "date-time"},
         "created_at": {"type": "string", "format": "date-time"},
         "updated_at": {"type": "string", "format": "date-time"},
@@ -58,6 +65,11 @@ def _read_spec() -> dict[str, Any]:
                         "code": {"type": "string"},
                         "message": {"type": "string"},
                         "field": NULLABLE_STRING,
+                        "request_id": {
+                            "type": "string",
+                            "description": "On 409 and 500: the id under which the "
+                            "failure is logged (also the X-Request-Id header)",
+                        },
                     },
                 }
             },
@@ -159,7 +171,7 @@ def _read_spec() -> dict[str, Any]:
                         _param(
                             "host_type",
                             {"type": "string", "pattern": _codes_pattern(catalog.HOST_TYPE_CODES)},
-                            "Comma-separated host type codes; any of them",
+                            "Comma-separated host type codes; any of them. " + LIST_REPEAT_NOTE,
                         ),
                         _param(
                             "worker_group",
@@ -167,7 +179,8 @@ def _read_spec() -> dict[str, Any]:
                                 "type": "string",
                                 "pattern": _codes_pattern(catalog.WORKER_GROUP_CODES),
                             },
-                            "Comma-separated worker group codes; stations serving any",
+                            "Comma-separated worker group codes; stations serving any. "
+                            + LIST_REPEAT_NOTE,
                         ),
                         _param(
                             "open_now",

@@ -31,12 +31,13 @@ def _ref(name: str) -> dict[str, str]:
 
 def _errors(*statuses: int) -> dict[str, Any]:
     text = {
-        400: "Malformed or repeated parameter",
+        400: "Malformed parameter, or a single-valued parameter given twice",
         401: "No API token, or an unknown, revoked or disabled user's token",
         403: "The token's user may not write, or the point is outside their districts",
         404: "Not found",
         412: "If-Match does not match the station's current version",
         428: "If-Match is required",
+        409: "The write conflicts with data saved meanwhile; read again and retry",
         422: "Well-formed but out of range or unknown code",
         503: "Database unavailable; retry later",
     }
@@ -57,10 +58,16 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+LIST_REPEAT_NOTE = (
+    "The parameter may also be repeated (`amenity=water&amenity=toilet`): the repeats' codes "
+    "form one list, the same as the comma form."
+)
 AMENITY_PARAM = _param(
     "amenity",
     {"type": "string", "pattern": _codes_pattern(catalog.AMENITY_CODES)},
-    "Comma-separated amenity codes; a station must have all of them. See /api/v1/amenities.",
+    "Comma-separated amenity codes; a station must have all of them: `amenity=water,toilet`. "
+    + LIST_REPEAT_NOTE
+    + " See /api/v1/amenities.",
 )
 
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -111,12 +118,23 @@ BASE_PROPERTIES = {
         "items": {"type": "string", "enum": sorted(catalog.WORKER_GROUP_CODES)},
     },
     "opening_hours": {**NULLABLE_STRING, "description": "OpenStreetMap opening_hours syntax"},
+    "hours_zh": {
+        **NULLABLE_STRING,
+        "description": "the opening hours in Chinese words, the local day's first: "
+        "今天 08:00-20:00（周一至周五 08:00-20:00；周六、周日 休息）; hours the same every "
+        "day are said once (每天 08:00-20:00, 全天24小时); null without hours",
+    },
+    "hours_en": {
+        **NULLABLE_STRING,
+        "description": "the same in English: Today closed (Mon–Fri 08:00-20:00)",
+    },
     "open_now": {"type": ["boolean", "null"], "description": "null when the hours are unknown"},
     "next_change_at": {
         "type": ["string", "null"],
         "format": "date-time",
         "description": "when the station next opens or closes (local time with offset); "
-        "null for 24/7 or unknown hours",
+        "null when it does not change within 7 days (24/7, Mo-Su 00:00-24:00, a long "
+        "closure) or the hours are unknown",
     },
     "phone": {"type": "string"},
     "demo": {"type": "boolean", "description": "true for demonstration data, not real stations"},

@@ -1,7 +1,7 @@
 """pending placement: imported rows with an address but no coordinates, to be placed
 
 Revision ID: 0005_placement
-Revises: 0004
+Revises: 0005_hostile_web
 Create Date: 2026-12-04
 
 A table of their own, so the station table's coordinates stay required and the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_placement"
-down_revision = "0004"
+down_revision = "0005_hostile_web"
 branch_labels = None
 depends_on = None
 

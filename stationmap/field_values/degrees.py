@@ -1,0 +1,183 @@
+"""Latitude and longitude as people write them: ``44.305``, ``４４．３０５``,
+``86°13′01.2″``, ``86°13'01.2"E``, ``86度13分1.2秒``, ``东经86°13′01.2″``, ``N 44°18.3′``.
+
+Only the ASCII digits 0-9 count (after full-width digits are made ASCII): Python's
+``float()`` would also take ``4_4.3`` as 44.3 and Arabic-Indic ``٤٤`` as 44, and neither is
+something an office means.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Literal
+
+from stationmap.field_values import ValueProblem, shown, to_ascii
+
+Axis = Literal["lat", "lon"]
+
+_LIMIT_DEG = {"lat": 90.0, "lon": 180.0}
+_NAME = {"lat": ("latitude", "纬度"), "lon": ("longitude", "经度")}
+_EXAMPLE = {"lat": ("44.305", "44°18′18″N"), "lon": ("86.217", "86°13′01.2″E")}
+# A hemisphere word before or after the number: the axis it belongs to and its sign.
+_HEMISPHERES: dict[str, tuple[Axis, int]] = {
+    "北纬": ("lat", 1),
+    "南纬": ("lat", -1),
+    "东经": ("lon", 1),
+    "西经": ("lon", -1),
+    "N": ("lat", 1),
+    "S": ("lat", -1),
+    "E": ("lon", 1),
+    "W": ("lon", -1),
+}
+_SYMBOLS = str.maketrans(
+    {
+        "º": "°",  # the ordinal indicator, often typed for the degree sign
+        "˚": "°",
+        "度": "°",
+        "′": "'",
+        "’": "'",
+        "‘": "'",
+        "分": "'",
+        "″": '"',
+        "”": '"',
+        "“": '"',
+        "秒": '"',
+    }
+)
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+# Degrees, then optionally minutes, then seconds; the last part's symbol may be left off.
+_DMS_RE = re.compile(
+    rf"""(?P<sign>[+-])?\s*(?P<deg>{_NUMBER})\s*
+    (?:°\s*(?:(?P<min>{_NUMBER})\s*(?:'\s*(?:(?P<sec>{_NUMBER})\s*"?)?)?)?)?""",
+    re.ASCII | re.VERBOSE,
+)
+_PLAIN_RE = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]+)?", re.ASCII)
+# The largest magnitude looked at before converting to float: any longer integer is out of
+# range anyway, and float() of a 400-digit integer raises OverflowError.
+_MAX_MAGNITUDE = 10**6
+# The longest text read as degrees ("东经 179°59′59.999999″" is 22 characters).
+_MAX_TEXT = 60
+
+
+def _problem_not_degrees(axis: Axis, value: object) -> ValueProblem:
+    zh = _NAME[axis][1]
+    decimal, dms = _EXAMPLE[axis]
+    return ValueProblem(
+        f"must be a number of degrees such as {decimal} or {dms}, not '{shown(value)}'",
+        f"{zh}应为度数，例如 {decimal} 或 {dms}；现为“{shown(value)}”，请改正",
+    )
+
+
+def _problem_range(axis: Axis, value: object) -> ValueProblem:
+    zh = _NAME[axis][1]
+    limit = _LIMIT_DEG[axis]
+    decimal = _EXAMPLE[axis][0]
+    return ValueProblem(
+        f"must be between {-limit:g} and {limit:g} degrees, e.g. {decimal}; not {shown(value)}",
+        f"{zh}应为 {-limit:g} 到 {limit:g} 之间的度数，例如 {decimal}；现为 {shown(value)}",
+    )
+
+
+def _hemisphere(text: str, axis: Axis) -> tuple[re.Match[str] | None, int]:
+    """The degrees in ``text`` (a match of :data:`_DMS_RE`, ``None`` if there are none)
+    and the sign its hemisphere word gives (1 if it has none)."""
+    upper = text.upper()
+    for word, (word_axis, sign) in _HEMISPHERES.items():
+        if upper.startswith(word):
+            rest = text[len(word) :]
+        elif upper.endswith(word):
+            rest = text[: -len(word)]
+        else:
+            continue
+        match = _DMS_RE.fullmatch(rest.strip())
+        if match is None:
+            continue  # "nan" starts with N but is no latitude
+        if word_axis != axis:
+            zh = _NAME[axis][1]
+            other_en, other_zh = _NAME[word_axis]
+            raise ValueProblem(
+                f"is marked '{word}', which is a {other_en}: check whether the longitude "
+                "and latitude columns are swapped",
+                f"{zh}标着“{word}”，这是{other_zh}的方向：请检查经度、纬度两列是否填反",
+            )
+        return match, sign
+    return _DMS_RE.fullmatch(text), 1
+
+
+def _from_text(raw: str, axis: Axis) -> float:
+    if len(raw) > _MAX_TEXT:
+        raise _problem_not_degrees(axis, raw)
+    text = to_ascii(raw).strip()
+    odd_digit = next((ch for ch in text if ch.isdigit() and not "0" <= ch <= "9"), None)
+    if odd_digit is not None:
+        zh = _NAME[axis][1]
+        raise ValueProblem(
+            f"uses the digit '{shown(odd_digit)}', which is not 0-9: type the number with "
+            f"the digits 0-9, e.g. {_EXAMPLE[axis][0]}",
+            f"{zh}含有非 0-9 的数字“{shown(odd_digit)}”：请用 0-9 输入，例如 {_EXAMPLE[axis][0]}",
+        )
+    match, hemisphere_sign = _hemisphere(text.translate(_SYMBOLS).replace("''", '"'), axis)
+    if match is None:
+        raise _problem_not_degrees(axis, raw)
+    degrees, minutes, seconds = match["deg"], match["min"], match["sec"]
+    if (minutes is not None and "." in degrees) or (seconds is not None and "." in minutes):
+        raise _problem_not_degrees(axis, raw)  # 86.5°13′: only the last part has decimals
+    if len(degrees.split(".")[0]) > 6:
+        raise _problem_range(axis, raw)
+    minute_value = float(minutes) if minutes is not None else 0.0
+    second_value = float(seconds) if seconds is not None else 0.0
+    if minute_value >= 60 or second_value >= 60:
+        zh = _NAME[axis][1]
+        raise ValueProblem(
+            f"has minutes or seconds of 60 or more in '{shown(raw)}': "
+            "write degrees°minutes′seconds″ with minutes and seconds below 60",
+            f"{zh}“{shown(raw)}”的分或秒不小于 60：请按 度°分′秒″ 填写，分和秒都应小于 60",
+        )
+    if match["sign"] == "-" and hemisphere_sign == -1:
+        zh = _NAME[axis][1]
+        raise ValueProblem(
+            f"has both a minus sign and S or W in '{shown(raw)}': keep only one of them",
+            f"{zh}“{shown(raw)}”同时有负号和南纬/西经：请只保留其中一个",
+        )
+    sign = -1 if match["sign"] == "-" else hemisphere_sign
+    return sign * (float(degrees) + minute_value / 60 + second_value / 3600)
+
+
+def parse_degrees(value: object, axis: Axis) -> float:
+    """Degrees of latitude (``axis="lat"``) or longitude (``"lon"``), signed: north and
+    east positive.
+
+    ``value`` is a number, or text in decimal degrees or degrees-minutes-seconds with an
+    optional hemisphere (N/S/E/W, 北纬/南纬/东经/西经). Raises :class:`ValueProblem`
+    (English and Chinese, saying how to write it) if it is missing, not degrees, not
+    finite or outside -90..90 (latitude) or -180..180 (longitude).
+    """
+    en, zh = _NAME[axis]
+    decimal = _EXAMPLE[axis][0]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueProblem(
+            f"is required: give the {en} in degrees, e.g. {decimal}",
+            f"{zh}必填：请填写度数，例如 {decimal}",
+        )
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueProblem(
+            f"must be a number or text such as {decimal}, not a {type(value).__name__}",
+            f"{zh}应为数字或文字形式的度数，例如 {decimal}",
+        )
+    if isinstance(value, int) and abs(value) > _MAX_MAGNITUDE:
+        raise _problem_range(axis, value)
+    if isinstance(value, str):
+        plain = _PLAIN_RE.fullmatch(value.strip())  # 44.305: the common case, quickly
+        number = float(plain[0]) if plain else _from_text(value, axis)
+    else:
+        number = float(value)
+    if not math.isfinite(number):
+        raise ValueProblem(
+            f"must be a finite number of degrees, e.g. {decimal}",
+            f"{zh}应为有限的度数（不能是 NaN 或无穷大），例如 {decimal}",
+        )
+    limit = _LIMIT_DEG[axis]
+    if not -limit <= number <= limit:
+        raise _problem_range(axis, value)
+    return number

@@ -1,0 +1,260 @@
+"""Opening hours as county offices write them, read into ``opening_hours`` syntax.
+
+Offices write ``全天24小时``, ``周一至周五 9:00-18:00``, ``工作日 09:00-17:30``,
+``08:00—20:00`` (em dash), ``０８：００－２０：００`` (full width), ``9:00-12:00
+14:30-18:00``, ``上午8:30-12:00 下午2:30-6:00``, ``节假日休息``. What has one meaning is
+converted (``Mo-Fr 09:00-18:00``) and the conversion is reported so a person can see
+it. What a person must decide (``夏季8:00-21:00，冬季9:00-19:00``: the seasons' months
+are not said) is kept as written, evaluated as unknown. Text that is neither is refused
+with a message, in Chinese and English, that says how to write it.
+
+Pure: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from stationmap.geo.hours import MAX_LENGTH, HoursError, parse_hours
+
+EXAMPLE = "24/7 或 Mo-Fr 09:00-18:00"
+EXAMPLE_EN = "24/7 or Mo-Fr 09:00-18:00"
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeHours:
+    """How a cell of hours was read.
+
+    ``opening_hours`` is valid OSM syntax, or None when the text is kept as written
+    (``as_written``) for a person to decide. ``note_zh``/``note_en`` say what was
+    converted or kept; both are empty when the text was OSM syntax already.
+    """
+
+    opening_hours: str | None
+    as_written: str | None = None
+    note_zh: str = ""
+    note_en: str = ""
+
+
+_DAY = {
+    "一": "Mo",
+    "二": "Tu",
+    "三": "We",
+    "四": "Th",
+    "五": "Fr",
+    "六": "Sa",
+    "日": "Su",
+    "天": "Su",
+}
+_ORDER = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+_WEEKDAY = r"(?:周|星期|礼拜)([一二三四五六日天])"
+_ALWAYS_RE = re.compile(
+    r"^(?:全天)?(?:24|二十四)(?:小时|h|H)(?:营业|开放|服务)?$|^全天(?:开放|营业)?$"
+)
+# Words that make a text need a person: periods whose dates are not said.
+_UNDECIDED_RE = re.compile(
+    r"[夏冬春秋]季|[夏冬]令|旺季|淡季|寒暑假|另行|通知|预约|不定|视情况|农忙"
+)
+_PARTS = r"上午|下午|中午|晚上|早上|凌晨"
+
+
+def _clock_pattern(n: int) -> str:
+    return (
+        rf"(?P<part{n}>{_PARTS})?\s*(?P<hour{n}>[0-9]{{1,2}})"
+        rf"(?:[:.：](?P<minute{n}>[0-9]{{2}})|(?P<half{n}>点半)|点|时)?"
+    )
+
+
+_SPAN_RE = re.compile(_clock_pattern(1) + r"\s*[-~至到]\s*" + _clock_pattern(2))
+_DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "―": "-", "～": "~", "〜": "~"})
+
+
+def _clean(text: str) -> str:
+    """Full-width forms to ASCII (NFKC), every dash to ``-``, spaces squeezed."""
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    text = text.replace("--", "-")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _clock(match: re.Match[str], n: int, part: str | None) -> str | None:
+    """Clock ``n`` of a span as ``HH:MM`` on the 24-hour clock; None if impossible."""
+    hour = int(match[f"hour{n}"])
+    minute = 30 if match[f"half{n}"] else int(match[f"minute{n}"] or 0)
+    if (part in ("下午", "晚上") and hour < 12) or (part == "中午" and hour < 11):
+        hour += 12
+    if hour > 24 or minute > 59 or (hour == 24 and minute):
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _spans(text: str) -> tuple[list[str], str] | None:
+    """Every ``start-end`` in ``text`` as ``HH:MM-HH:MM``, and the text left around them;
+    None when a clock is impossible (25:00)."""
+    spans: list[str] = []
+    for match in _SPAN_RE.finditer(text):
+        start_part, end_part = match["part1"], match["part2"]
+        start = _clock(match, 1, start_part)
+        end = _clock(match, 2, end_part)
+        # 下午2:00-6:00: the end says no part of the day and would run backwards, so
+        # it shares the start's.
+        backwards = start is not None and end is not None and end < start
+        if end_part is None and start_part in ("下午", "晚上") and backwards:
+            end = _clock(match, 2, start_part)
+        if start is None or end is None:
+            return None
+        spans.append(f"{start}-{end}")
+    return spans, _SPAN_RE.sub(" ", text)
+
+
+def _day_range(first: str, last: str) -> str:
+    a, b = _ORDER.index(_DAY[first]), _ORDER.index(_DAY[last])
+    if a == b:
+        return _ORDER[a]
+    if b == a + 1:
+        return f"{_ORDER[a]},{_ORDER[b]}"
+    return f"{_ORDER[a]}-{_ORDER[b]}"
+
+
+def _days(text: str) -> tuple[str | None, str]:
+    """The days a segment names, in OSM (``Mo-Fr``), and the text left; None if none."""
+    patterns: list[tuple[str, object]] = [
+        (_WEEKDAY + r"\s*(?:至|到|-|~)\s*" + _WEEKDAY, lambda m: _day_range(m[1], m[2])),
+        (r"(?:周|星期)([一二三四五六日天])(?:[、,和及]?([一二三四五六日天]))+", None),
+        (r"工作日|周一至五", "Mo-Fr"),
+        (r"周末|双休日|周六日|周六、?周日|星期六、?星期日|周六和周日", "Sa,Su"),
+        (r"每天|每日|天天|全年|全周|周一至周日", "Mo-Su"),
+        (_WEEKDAY, lambda m: _DAY[m[1]]),
+    ]
+    for pattern, out in patterns:
+        match = re.search(pattern, text)
+        if not match:
+            continue
+        if out is None:
+            named = re.findall(r"[一二三四五六日天]", match.group(0))
+            codes = sorted({_DAY[c] for c in named}, key=_ORDER.index)
+            days = ",".join(codes)
+        elif callable(out):
+            days = out(match)
+        else:
+            days = str(out)
+        return days, text[: match.start()] + " " + text[match.end() :]
+    return None, text
+
+
+_CLOSED_RE = re.compile(r"休息|闭馆|关闭|不开放|停止开放|休")
+_HOLIDAY_RE = re.compile(r"节假日|法定节假日|法定假日|节日|假日|公休日")
+_FILLER_RE = re.compile(r"[\s,，、;；:：。.()（）]|开放|营业|服务|时间|全天|照常|正常|均|为")
+
+
+def _segment(text: str) -> str | None:
+    """One clause (``周一至周五 9:00-18:00``, ``节假日休息``) as one OSM rule."""
+    if _ALWAYS_RE.match(text.replace(" ", "")):
+        return "24/7"
+    holiday = _HOLIDAY_RE.search(text)
+    rest = _HOLIDAY_RE.sub(" ", text)
+    days, rest = _days(rest)
+    if holiday:
+        days = "PH" if days is None else f"{days},PH"
+    found = _spans(rest)
+    if found is None:
+        return None
+    spans, rest = found
+    closed = bool(_CLOSED_RE.search(rest))
+    rest = _CLOSED_RE.sub(" ", rest)
+    if re.search(r"(?:24|二十四)\s*小时", rest):
+        spans = spans or ["00:00-24:00"]
+        rest = re.sub(r"(?:24|二十四)\s*小时", " ", rest)
+    if _FILLER_RE.sub("", rest):
+        return None  # words left over that were not understood
+    if closed and not spans:
+        return f"{days} off" if days else "off"
+    if not spans or closed:
+        return None
+    times = ",".join(spans)
+    return f"{days or 'Mo-Su'} {times}"
+
+
+def _convert(text: str) -> str | None:
+    """The whole text as OSM rules, or None when any part is not understood."""
+    cleaned = _clean(text)
+    # Clauses are split at ；。 newlines and commas, but a comma before another span or
+    # day of the same clause (``9:00-12:00，14:30-18:00``, ``周一,三``) does not split,
+    # and 、 only ever lists.
+    clauses = re.split(
+        r"[;；。\n]|[,，](?!\s*(?:(?:上午|下午|中午|晚上)?\s*[0-9]{1,2}[:.：点]|[一二三四五六日天]))",
+        cleaned,
+    )
+    rules = []
+    for clause in (c.strip() for c in clauses):
+        if not clause:
+            continue
+        rule = _segment(clause)
+        if rule is None:
+            return None
+        rules.append(rule)
+    if not rules:
+        return None
+    # Exceptions (``PH off``, ``Sa,Su off``) go after the rules they override.
+    rules.sort(key=lambda r: r.endswith(" off"))
+    return "; ".join(rules)
+
+
+def _plausible(text: str) -> bool:
+    """Chinese text that speaks of hours: a person can decide what it means."""
+    has_cjk = any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    speaks = re.search(r"[0-9]{1,2}\s*[:：点时]|小时|开放|营业|休息|[夏冬春秋]季|周|星期", text)
+    return has_cjk and bool(speaks)
+
+
+def read_office_hours(text: str) -> OfficeHours:
+    """Read ``text`` as an office wrote it; raise :class:`HoursError` (with Chinese)
+    when it is neither convertible nor plausibly hours.
+
+    OSM syntax is kept unchanged. An unambiguous office form is converted and a note
+    says how; a form that needs a person (seasons without dates) is kept as written.
+    """
+    stripped = text.strip()
+    try:
+        return OfficeHours(parse_hours(stripped).text)
+    except HoursError as exc:
+        error = exc
+    if len(stripped) > MAX_LENGTH:
+        raise error
+    if _UNDECIDED_RE.search(stripped) and _plausible(stripped):
+        return _kept(
+            stripped, "季节或时段的起止日期没有写明", "the dates of each period are not said"
+        )
+    converted = _convert(stripped)
+    if converted is not None:
+        try:
+            osm = parse_hours(converted).text
+        except HoursError:
+            osm = None
+        if osm is not None:
+            return OfficeHours(
+                osm,
+                note_zh=f"开放时间“{stripped}”已按 {osm} 理解，请核对",
+                note_en=f"opening hours {stripped!r} were read as {osm}; please check",
+            )
+    if _plausible(stripped):
+        return _kept(stripped, "无法自动换算", "they could not be converted")
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in stripped):
+        raise error  # OSM syntax with a mistake: the parser's message names the place
+    raise HoursError(
+        f"opening hours {stripped!r} are not understood; write them as {EXAMPLE_EN} "
+        "(OpenStreetMap syntax) or in words such as 周一至周五 9:00-18:00",
+        f"开放时间“{stripped}”无法识别：请写成 {EXAMPLE}，或写成“周一至周五 9:00-18:00”这样的文字",
+    ) from None
+
+
+def _kept(text: str, why_zh: str, why_en: str) -> OfficeHours:
+    return OfficeHours(
+        None,
+        as_written=text,
+        note_zh=f"开放时间“{text}”需要人工确认（{why_zh}），已按原文保存，开放状态显示为"
+        f"“未知”；确认后请改写成 {EXAMPLE}",
+        note_en=f"opening hours {text!r} need a person to decide ({why_en}); kept as written "
+        f"and shown with the open state unknown; rewrite them as {EXAMPLE_EN}",
+    )

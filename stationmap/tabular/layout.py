@@ -1,0 +1,463 @@
+"""How an office lays out its station list: finding the header row under title and filler
+rows, mapping its columns, carrying merged cells down, splitting a 坐标 cell, skipping
+total and note rows: :func:`read_grids` gives a :class:`Table` of :class:`TableRow`.
+
+Every note and error names its sheet, its row as the spreadsheet shows it and its
+column letter, in Chinese (``message_zh``) and English (``message``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from stationmap.station_fields import FIELDS, FieldError
+from stationmap.tabular.columns import (
+    COORDINATE_ALIASES,
+    FIELD_ALIASES,
+    KEPT_COLUMNS,
+    READ_ONLY_COLUMNS,
+    REQUIRED_COLUMNS,
+    TableError,
+    column_letter,
+    header_text,
+)
+from stationmap.tabular.sheets import Budget, Grid
+
+HEADER_SCAN_ROWS = 30  # the header is among a sheet's first 30 rows with a value
+COORDINATES = "coordinates"  # the pseudo-field of a 坐标 "lon,lat" column
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】|〔[^〕]*〕|<[^>]*>")
+_TOTAL_ROW = re.compile(
+    r"^(合计|总计|小计|共计|累计|注[:：意]|注$|备注[:：]|说明[:：]|填表说明|填报|审核|制表)"
+)
+_COORDINATE_SPLIT = re.compile(r"[,;/|、]")
+_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
+
+
+def header_key(header: str) -> str:
+    """A header as compared with the aliases: NFKC (full-width to half-width), without
+    spaces, line breaks, ``_ -``, asterisks and trailing colons, case-folded."""
+    text = unicodedata.normalize("NFKC", header.replace("\ufeff", ""))
+    return re.sub(r"[\s_\-*:]+", "", text).casefold()
+
+
+_ALIASES: dict[str, str] = {
+    header_key(name): target
+    for target, names in (
+        *FIELD_ALIASES.items(),
+        *READ_ONLY_COLUMNS.items(),
+        (COORDINATES, COORDINATE_ALIASES),
+    )
+    for name in (target, *names)
+}
+
+
+def header_target(header: str) -> str | None:
+    """The field (or read-only column, or ``coordinates``) a header names, if any:
+    ``"*驿站名称（必填）"`` -> ``name``."""
+    key = header_key(header)
+    if key in _ALIASES:
+        return _ALIASES[key]
+    return _ALIASES.get(header_key(_BRACKETS.sub("", unicodedata.normalize("NFKC", header))))
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One station row: ``values`` keyed by field, where it came from (``number`` as the
+    spreadsheet shows it, ``sheet``, ``columns``: field -> column letter), the reader's
+    ``notes`` and ``errors`` about it."""
+
+    number: int
+    values: dict[str, object]
+    sheet: str | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[FieldError, ...] = ()
+    errors: tuple[FieldError, ...] = ()
+
+    def locate(self, error: FieldError) -> FieldError:
+        """``error`` (from checking this row's values) with this row's number, sheet and
+        the column its field came from."""
+        return replace(
+            error,
+            row=error.row if error.row is not None else self.number,
+            sheet=error.sheet if error.sheet is not None else self.sheet,
+            column=error.column if error.column is not None else self.columns.get(error.field),
+        )
+
+    def errors_with(self, errors: Iterable[FieldError]) -> list[FieldError]:
+        """The reader's errors and ``errors`` located, without a second error about a
+        field, or a cell, the reader already refused (a bad 坐标 cell gives lon and lat)."""
+        fields = {e.field for e in self.errors}
+        cells = {self.columns.get(e.field) for e in self.errors} - {None}
+        kept = [
+            e for e in errors if e.field not in fields and self.columns.get(e.field) not in cells
+        ]
+        return [*self.errors, *(self.locate(e) for e in kept)]
+
+
+@dataclass
+class Table:
+    """The station rows of a file and the notes about it: sheets taken and skipped,
+    columns ignored, rows skipped, merged cells carried down."""
+
+    rows: list[TableRow] = field(default_factory=list)
+    notes: list[FieldError] = field(default_factory=list)
+
+
+def _note(
+    grid: Grid, en: str, zh: str, row: int | None = None, col: int | None = None
+) -> FieldError:
+    error = grid.error(en, zh, row, col)
+    return error.field_error()
+
+
+@dataclass
+class _Header:
+    row: int  # the last header row: data follow it
+    targets: dict[int, str]  # column -> field, read-only column or ``coordinates``
+    texts: dict[int, str]
+    first: int = 0  # the first header row, when a second row names sub-columns
+
+    @property
+    def rows_text(self) -> tuple[str, str]:
+        if self.first and self.first != self.row:
+            return f"第 {self.first}–{self.row} 行", f"rows {self.first}-{self.row}"
+        return f"第 {self.row} 行", f"row {self.row}"
+
+
+def _header_row(values: dict[int, object]) -> tuple[dict[int, str], dict[int, str]]:
+    texts = {c: str(v) for c, v in values.items() if isinstance(v, str)}
+    targets = {c: t for c, text in texts.items() if (t := header_target(text)) is not None}
+    return texts, targets
+
+
+def _is_station_header(targets: dict[int, str]) -> bool:
+    found = set(targets.values())  # a station header names a coordinate column
+    return len(found) >= 2 and bool(found & {"lat", "lon", COORDINATES})
+
+
+def _find_header(grid: Grid) -> _Header | None:
+    """The first row naming station columns; with the row below it when that one names
+    only sub-columns (坐标 over 经度 | 纬度)."""
+    scanned = grid.rows[:HEADER_SCAN_ROWS]
+    for index, (number, values) in enumerate(scanned):
+        texts, targets = _header_row(values)
+        if index + 1 < len(scanned) and targets:
+            below_number, below = scanned[index + 1]
+            below_texts, below_targets = _header_row(below)
+            if (
+                below_number == number + 1
+                and below_targets
+                and len(below_targets) == len(below)  # nothing but column names
+            ):
+                both_texts = {**texts, **below_texts}  # 经度 under 坐标 replaces it
+                both = {**targets, **below_targets}
+                both = {c: both[c] for c in both_texts if c in both}
+                if _is_station_header(both):
+                    return _Header(below_number, both, both_texts, first=number)
+        if _is_station_header(targets):
+            return _Header(number, targets, texts)
+    return None
+
+
+def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
+    """The columns read, as column -> field; notes for the ignored ones; a
+    :class:`TableError` for duplicate or missing columns."""
+    columns: dict[int, str] = {}
+    hidden: dict[str, int] = {}
+    seen: dict[str, list[int]] = {}
+    for col, text in sorted(header.texts.items()):
+        target = header.targets.get(col)
+        if col in grid.hidden_columns:
+            if target is not None:
+                hidden.setdefault(target, col)
+            table.notes.append(
+                _note(
+                    grid,
+                    f"the hidden column {text!r} is not read; unhide it if it should be",
+                    f"隐藏列“{text}”未读入；如需读入，请取消隐藏",
+                    header.row,
+                    col,
+                )
+            )
+        elif target is None:
+            table.notes.append(
+                _note(
+                    grid,
+                    f"the column {text!r} is not a station field and is ignored (nothing to fix)",
+                    f"“{text}”列不是驿站字段，已忽略（无需修改）",
+                    header.row,
+                    col,
+                )
+            )
+        elif target in FIELDS or target in KEPT_COLUMNS or target == COORDINATES:
+            seen.setdefault(target, []).append(col)
+            columns[col] = target
+    if COORDINATES in seen and ("lat" in seen or "lon" in seen):
+        seen.setdefault("lon", []).extend(seen[COORDINATES])
+    problems_en: list[str] = []
+    problems_zh: list[str] = []
+    for target, cols in seen.items():
+        if len(cols) > 1 and target != COORDINATES:
+            names = "、".join(f"{column_letter(c)} 列“{header.texts[c]}”" for c in sorted(cols))
+            names_en = ", ".join(f"{column_letter(c)} {header.texts[c]!r}" for c in sorted(cols))
+            problems_en.append(f"{names_en} are the same field {target}: keep one of them")
+            problems_zh.append(f"{names} 是同一个字段（{header_text(target)}），请只保留一列")
+    needed = [f for f in REQUIRED_COLUMNS if f not in seen]
+    if COORDINATES in seen:
+        needed = [f for f in needed if f not in ("lat", "lon")]
+    for target in needed:
+        if target in hidden:
+            letter = column_letter(hidden[target])
+            problems_en.append(f"column {letter} ({target}) is hidden: unhide it")
+            problems_zh.append(f"{letter} 列“{header_text(target)}”是隐藏列：请取消隐藏")
+        else:
+            names = "、".join(f"“{n}”" for n in FIELD_ALIASES[target])
+            problems_en.append(
+                f"no {target} column: add a column headed {header_text(target)} "
+                f"(or one of {', '.join(FIELD_ALIASES[target])})"
+            )
+            problems_zh.append(f"缺少“{header_text(target)}”列：请加上此列（列名可用 {names}）")
+    if problems_en:
+        raise grid.error(
+            "the header row has problems: " + "; ".join(problems_en) + ".",
+            "表头有问题：" + "；".join(problems_zh) + "。",
+            header.row,
+        )
+    return columns
+
+
+class _Merges:
+    """Values of cells merged down a column, looked up by (row, column)."""
+
+    def __init__(self, grid: Grid, first_row: int, columns: Iterable[int]) -> None:
+        wanted = set(columns)
+        cells = dict(grid.rows)
+        self.ranges: dict[int, list[tuple[int, int, object]]] = {}
+        for min_row, min_col, max_row, _max_col in sorted(grid.merges):
+            if min_col in wanted and max_row > min_row and min_row >= first_row:
+                value = cells.get(min_row, {}).get(min_col)
+                if value is not None:
+                    self.ranges.setdefault(min_col, []).append((min_row, max_row, value))
+        self.starts = {c: [r[0] for r in ranges] for c, ranges in self.ranges.items()}
+        self.used: set[tuple[int, int]] = set()
+
+    def value(self, row: int, col: int) -> object:
+        if col not in self.ranges:
+            return None
+        index = bisect.bisect_right(self.starts[col], row) - 1
+        if index < 0:
+            return None
+        min_row, max_row, value = self.ranges[col][index]
+        if min_row < row <= max_row:
+            self.used.add((col, index))
+            return value
+        return None
+
+
+def _split_coordinates(
+    grid: Grid, row: int, col: int, value: object, lat_first: bool
+) -> tuple[dict[str, object], list[FieldError], list[FieldError]]:
+    """A 坐标 cell's ``lon`` and ``lat``, with notes and errors."""
+    text = unicodedata.normalize("NFKC", str(value)).strip().strip("()[]")
+    parts = [p.strip() for p in _COORDINATE_SPLIT.split(text)]
+    if len(parts) == 1:
+        parts = text.split()
+    if len(parts) != 2 or not all(parts):
+        order_en, order_zh = ("lat,lon", "纬度,经度") if lat_first else ("lon,lat", "经度,纬度")
+        error = _note(
+            grid,
+            f"the coordinates {text!r} are not two numbers {order_en}: write them as "
+            f"{'44.305,86.214' if lat_first else '86.214,44.305'}",
+            f"坐标“{text}”不是“{order_zh}”两个数：请写成如 "
+            f"{'44.305,86.214' if lat_first else '86.214,44.305'}",
+            row,
+            col,
+        )
+        return {"lat": None, "lon": None}, [], [replace(error, field="lon")]
+    first, second = parts
+    if lat_first:
+        first, second = second, first
+    notes: list[FieldError] = []
+    if all(_PLAIN_NUMBER.match(p) for p in parts):
+        lon, lat = float(first), float(second)
+        if abs(lon) <= 55 and abs(lat) >= 73:  # lat,lon written for lon,lat: China is 73-135 E
+            first, second = second, first
+            note = _note(
+                grid,
+                f"the coordinates {text!r} look like latitude first; read as longitude "
+                f"{first}, latitude {second}: check the point on the map",
+                f"坐标“{text}”看起来是纬度在前，已按经度 {first}、纬度 {second} 读入："
+                "请在地图上核对位置",
+                row,
+                col,
+            )
+            notes.append(replace(note, field="lat"))
+    return {"lon": first, "lat": second}, notes, []
+
+
+def _skip_note(grid: Grid, row: int, values: dict[int, object]) -> FieldError | None:
+    """A note if ``values`` is a total or note row (合计：13个, 注：…)."""
+    col = min(values)
+    text = unicodedata.normalize("NFKC", str(values[col])).strip()
+    if not _TOTAL_ROW.match(text):
+        return None
+    shown = str(values[col]).strip()
+    shown = shown if len(shown) <= 30 else shown[:30] + "…"
+    return _note(
+        grid,
+        f"{shown!r} is a total or note row, not a station: skipped (nothing to fix)",
+        f"“{shown}”是合计或说明行，不是驿站，已跳过（无需修改）",
+        row,
+        col,
+    )
+
+
+def _sheet_rows(
+    grid: Grid, header: _Header, columns: dict[int, str], table: Table, budget: Budget
+) -> int:
+    """Append ``grid``'s station rows to ``table``; the number of rows read."""
+    merges = _Merges(grid, header.row + 1, columns)
+    lat_first = False
+    for col, target in columns.items():
+        if target == COORDINATES:
+            text = unicodedata.normalize("NFKC", header.texts[col])
+            lat_first = 0 <= text.find("纬") < text.find("经")
+    letters = {t: column_letter(c) for c, t in columns.items()}
+    if COORDINATES in letters:
+        letters["lat"] = letters["lon"] = letters.pop(COORDINATES)
+    empty_columns: set[int] = set()
+    count = 0
+    for number, values in grid.rows:
+        if number <= header.row:
+            continue
+        budget.check_time(grid, number)
+        own = {c: v for c, v in values.items() if c in columns}
+        coordinates = [v for c, v in own.items() if columns[c] in ("lat", "lon", COORDINATES)]
+        if not coordinates and (note := _skip_note(grid, number, values)) is not None:
+            table.notes.append(note)
+            continue
+        if not own:  # a value only in ignored columns (a 序号 with no station): no station
+            continue
+        for col in values:
+            if col not in columns and col not in header.texts and col not in grid.hidden_columns:
+                empty_columns.add(col)
+        record: dict[str, object] = {t: None for t in columns.values() if t != COORDINATES}
+        notes: list[FieldError] = []
+        errors: list[FieldError] = []
+        for col, target in columns.items():
+            value = own.get(col)
+            if value is None:
+                value = merges.value(number, col)
+            if target == COORDINATES:
+                if value is None:
+                    record.update(lat=None, lon=None)
+                    continue
+                split, more_notes, more_errors = _split_coordinates(
+                    grid, number, col, value, lat_first
+                )
+                record.update(split)
+                notes += more_notes
+                errors += more_errors
+            else:
+                record[target] = value
+        table.rows.append(
+            TableRow(number, record, grid.title, letters, tuple(notes), tuple(errors))
+        )
+        count += 1
+    for col in sorted(empty_columns):
+        table.notes.append(
+            _note(
+                grid,
+                "this column has values but no header, and is not read: give it a header "
+                "such as 备注 if it should stay",
+                "此列有内容但没有表头，未读入：如需保留，请填上列名（如“备注”）",
+                header.row,
+                col,
+            )
+        )
+    for col, index in sorted(merges.used):
+        min_row, max_row, _value = merges.ranges[col][index]
+        table.notes.append(
+            _note(
+                grid,
+                f"rows {min_row}-{max_row} of this column are one merged cell; its value is "
+                "used for each of those rows",
+                f"第 {min_row}–{max_row} 行的此列是合并单元格，其值已用于其中每一行",
+                min_row,
+                col,
+            )
+        )
+    return count
+
+
+def read_grids(grids: list[Grid], budget: Budget | None = None) -> Table:
+    """The station rows of every sheet that has a station header; notes for the rest.
+
+    Raises
+    ------
+    TableError
+        When no sheet has a station header, or a station header has duplicate or
+        missing columns.
+    """
+    budget = budget or Budget()
+    table = Table()
+    taken = 0
+    headerless: list[Grid] = []
+    for grid in grids:
+        if grid.hidden:
+            table.notes.append(
+                _note(
+                    grid,
+                    "the sheet is hidden and is not read; unhide it if it holds stations",
+                    "此表是隐藏的工作表，未读入；如其中有驿站，请取消隐藏",
+                )
+            )
+            continue
+        header = _find_header(grid)
+        if header is None:
+            headerless.append(grid)
+            if grid.rows and grid.title is not None:
+                table.notes.append(
+                    _note(
+                        grid,
+                        f"no station header in the first {HEADER_SCAN_ROWS} rows (a row "
+                        "naming 名称, 经度, 纬度); the sheet is skipped",
+                        f"前 {HEADER_SCAN_ROWS} 行中没有驿站表头"
+                        "（含“名称”“经度”“纬度”等列名的行），此表已跳过",
+                    )
+                )
+            continue
+        at = len(table.notes)
+        columns = _columns(grid, header, table)
+        count = _sheet_rows(grid, header, columns, table, budget)
+        taken += 1
+        top = header.first or header.row
+        span_zh, span_en = ("1", "row 1") if top == 2 else (f"1–{top - 1}", f"rows 1-{top - 1}")
+        above = f"（第 {span_zh} 行为标题等，未读入）" if top > 1 else ""
+        above_en = f" ({span_en} above it not read)" if top > 1 else ""
+        rows_zh, rows_en = header.rows_text
+        table.notes.insert(
+            at,
+            _note(
+                grid,
+                f"header in {rows_en}{above_en}; {count} station row(s) read",
+                f"{rows_zh}是表头{above}；读入 {count} 行驿站",
+            ),
+        )
+    if not taken:
+        grid = next((g for g in headerless if g.rows), headerless[0] if headerless else None)
+        if grid is None or not grid.rows:
+            raise TableError(
+                "The file has no header row: it is empty.",
+                message_zh="文件是空的，没有表头：请确认上传的是驿站名单",
+            )
+        raise grid.error(
+            f"no header row found in the first {HEADER_SCAN_ROWS} rows. Make sure the "
+            "header row holds column names such as 名称 (name), 经度 (lon), 纬度 (lat)",
+            f"找不到表头（前 {HEADER_SCAN_ROWS} 行中）。请确认表头行含有“名称”“经度”“纬度”等列名",
+        )
+    return table

@@ -1,0 +1,59 @@
+"""Request-level guards: input that no database can hold is refused before any view
+runs, so it is a 400 or 404 instead of a driver error.
+
+- **Ids in URLs.** Every ``<int:...>`` in a route is bounded to the 32-bit ids both
+  backends use (:data:`MAX_ID`): a longer or larger number is read as
+  :data:`NO_SUCH_ID`, which no row has, so the view answers its usual 404 instead of
+  the database failing (PostgreSQL: integer out of range; SQLite cannot even bind an
+  int beyond 64 bits). The route still matches, so the method decides as usual (no
+  405 for a PATCH to a huge id), and a 5,000-digit id is never converted.
+- **NUL characters** in the path, the query string or a URL-encoded form field are a 400:
+  PostgreSQL text cannot hold them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
+NO_SUCH_ID = 0  # ids start at 1 on both backends
+NUL_MESSAGE = (
+    "请求中含有空字符（NUL, \\0），请删除后重试。"
+    "The request contains a NUL character (\\0); remove it and try again."
+)
+# Forms are checked when URL-encoded (every admin form but the upload). A multipart
+# body is left to its view, which sets its own size limit before the body is read.
+_FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+class BoundedIntConverter(IntegerConverter):
+    """werkzeug's ``int`` converter, reading a number beyond :data:`MAX_ID` (or longer
+    than it) as :data:`NO_SUCH_ID`."""
+
+    def to_python(self, value: str) -> Any:
+        if len(value.lstrip("-")) > len(str(MAX_ID)):
+            return NO_SUCH_ID
+        number = super().to_python(value)
+        return number if number <= MAX_ID else NO_SUCH_ID
+
+
+def _refuse_nul() -> None:
+    query = request.query_string
+    if "\x00" in request.path or b"%00" in query or b"\x00" in query:
+        abort(400, NUL_MESSAGE)
+    if (
+        request.method == "POST"
+        and request.mimetype == _FORM_TYPE
+        and any("\x00" in value for _, value in request.form.items(multi=True))
+    ):
+        abort(400, NUL_MESSAGE)
+
+
+def init_app(app: Flask) -> None:
+    """Install the guards; call before any blueprint is registered (routes bind their
+    converters when they are added)."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(_refuse_nul)

@@ -1,0 +1,56 @@
+"""The app for gunicorn, ready before it accepts a request.
+
+``stationmap serve`` uses it; under a gunicorn of your own run
+``gunicorn --preload --workers N 'stationmap.wsgi:app'``.
+
+With ``--preload`` (``preload_app``) gunicorn imports this module in its master process
+before it opens the listening socket and forks the workers. :func:`warm_up` builds the
+nearest index there and renders the map page once (importing folium, compiling the
+templates), so
+
+* no connection is accepted before the index is ready (until then the port refuses, so
+  a client or a proxy retries at once instead of waiting in the backlog), and
+* each worker starts with the master's index (copied on write), not a rebuild of its own.
+
+Freshness is unchanged: each worker checks the data version every
+``STATIONMAP_INDEX_CHECK_S`` and rebuilds when another process has written.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+
+from flask import Flask
+
+from stationmap import create_app, state
+
+log = logging.getLogger(__name__)
+
+
+def warm_up(app: Flask) -> None:
+    """Build the nearest index and render ``/`` once, then close the database
+    connections so that no forked worker shares the master's. A database that is down
+    is logged, not fatal: the workers then answer 503 and build the index when it is
+    back."""
+    try:
+        state(app).nearest.warm()
+        with app.test_client() as client:
+            client.get("/").close()
+    except Exception:
+        log.exception("could not warm up (nearest index, map page) at start")
+    finally:
+        state(app).db.dispose()
+    # Everything built so far lives as long as the process: out of the collector's
+    # sight, a worker's first full collection neither walks the index's objects (a
+    # second or more at 200,000 stations) nor copies every page they sit on.
+    gc.freeze()
+
+
+def ready_app() -> Flask:
+    app = create_app()
+    warm_up(app)
+    return app
+
+
+app = ready_app()

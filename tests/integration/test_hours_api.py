@@ -1,0 +1,139 @@
+"""Issue 11 at the API: stations whose hours never change answer fast.
+
+Each of these strings cost 0.75-4 s to evaluate before the next-change search was
+capped; every request at a new minute evaluated each distinct string again, so a
+``k=50`` nearest answer over them took tens of seconds and the bbox listing hit the
+worker timeout.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from datetime import datetime, timedelta
+
+from stationmap import state
+
+SLOW_FORMS = [
+    "Mo-Su 00:00-24:00",
+    "Mo-Su 00:00-24:00 unknown",
+    "week 01-53 Mo-Su 00:00-24:00",
+    "Jan-Dec Mo-Su 00:00-24:00",
+    "Mo-Su 00:00-24:00; SH off",
+    "Mo-Su 00:00-12:00,12:00-24:00",
+]
+STATIONS = 60
+MANAS = (44.305, 86.214)
+# Before the cap: 60 distinct slow strings at 0.75 s or more each, 45 s and up per
+# request. After: a few milliseconds of hours work. Generous for a loaded 2-core box.
+BOUND_S = 3.0
+
+
+def _import_slow_stations(app, tmp_path) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "address", "lat", "lon", "datum", "opening_hours"])
+    for i in range(STATIONS):
+        # Each string distinct, so no answer is shared between stations.
+        hours = f'{SLOW_FORMS[i % len(SLOW_FORMS)]} "驿站{i}"'
+        lat, lon = MANAS[0] + i * 0.001, MANAS[1] + (i % 7) * 0.001
+        writer.writerow([f"慢驿站{i}", f"玛纳斯县{i}号", lat, lon, "wgs84", hours])
+    path = tmp_path / "slow.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import-stations", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_nearest_and_listing_over_never_changing_hours_answer_fast(empty_app, tmp_path):
+    _import_slow_stations(empty_app, tmp_path)
+    client = empty_app.test_client()
+    tz = state(empty_app).settings.tz
+    start = datetime(2026, 12, 4, 10, 0, tzinfo=tz)
+    for minute in range(3):  # a different minute each time: nothing remembered helps
+        at = (start + timedelta(minutes=minute)).isoformat()
+        began = time.perf_counter()
+        response = client.get(
+            "/api/v1/stations/nearest",
+            query_string={"lat": MANAS[0], "lon": MANAS[1], "k": 50, "at": at},
+        )
+        elapsed = time.perf_counter() - began
+        assert response.status_code == 200, response.get_data(as_text=True)
+        features = response.get_json()["features"]
+        assert len(features) == 50
+        assert elapsed < BOUND_S, f"nearest took {elapsed:.2f} s"
+        by_form = {f["properties"]["opening_hours"]: f["properties"] for f in features}
+        always = by_form['Mo-Su 00:00-24:00 "驿站0"']
+        assert (always["open_now"], always["next_change_at"]) == (True, None)
+        unknown = by_form['Mo-Su 00:00-24:00 unknown "驿站1"']
+        assert (unknown["open_now"], unknown["next_change_at"]) == (None, None)
+
+    bbox = f"{MANAS[1] - 0.1},{MANAS[0] - 0.1},{MANAS[1] + 0.1},{MANAS[0] + 0.2}"
+    began = time.perf_counter()
+    response = client.get("/api/v1/stations", query_string={"bbox": bbox, "limit": 1000})
+    elapsed = time.perf_counter() - began
+    assert response.status_code == 200
+    assert len(response.get_json()["features"]) == STATIONS
+    assert elapsed < BOUND_S, f"listing took {elapsed:.2f} s"
+
+
+WEEKLY = "Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00"
+SATURDAY_NOON = "2026-12-05T12:00:00+08:00"
+
+
+def _import_rows(app, tmp_path, rows: list[tuple[str, str]]) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "address", "lat", "lon", "datum", "opening_hours"])
+    for i, (name, hours) in enumerate(rows):
+        writer.writerow([name, "玛纳斯县", MANAS[0] + i * 0.001, MANAS[1], "wgs84", hours])
+    path = tmp_path / "rows.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import-stations", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_api_answers_carry_the_hours_in_words_with_the_day_asked_about_first(empty_app, tmp_path):
+    _import_rows(empty_app, tmp_path, [("周末驿站", WEEKLY), ("全天驿站", "24/7")])
+    client = empty_app.test_client()
+    body = client.get(
+        "/api/v1/stations/nearest",
+        query_string={"lat": MANAS[0], "lon": MANAS[1], "k": 2, "at": SATURDAY_NOON},
+    ).get_json()
+    props = {f["properties"]["name"]: f["properties"] for f in body["features"]}
+    weekly = props["周末驿站"]
+    assert (
+        weekly["hours_zh"] == "今天 10:00-16:00（周一至周五 08:00-20:00；周六、周日 10:00-16:00）"
+    )
+    assert weekly["hours_en"] == "Today 10:00-16:00 (Mon–Fri 08:00-20:00; Sat, Sun 10:00-16:00)"
+    assert weekly["opening_hours"] == WEEKLY  # the machine-readable form stays
+    assert props["全天驿站"]["hours_zh"] == "全天24小时"
+    assert props["全天驿站"]["hours_en"] == "open 24 hours"
+
+    # The bbox listing (the map's popups) and the detail carry the same words.
+    bbox = f"{MANAS[1] - 0.1},{MANAS[0] - 0.1},{MANAS[1] + 0.1},{MANAS[0] + 0.1}"
+    listed = client.get("/api/v1/stations", query_string={"bbox": bbox}).get_json()["features"]
+    assert {f["properties"]["name"] for f in listed if f["properties"]["hours_zh"]} == {
+        "周末驿站",
+        "全天驿站",
+    }
+    detail = client.get(f"/api/v1/stations/{weekly['id']}").get_json()["properties"]
+    assert detail["hours_zh"].endswith("（周一至周五 08:00-20:00；周六、周日 10:00-16:00）")
+
+    # Documented in OpenAPI beside opening_hours.
+    spec = client.get("/api/openapi.json").get_json()
+    assert "hours_zh" in str(spec) and "hours_en" in str(spec)
+
+
+def test_station_page_shows_the_hours_in_its_language_not_osm_syntax(empty_app, tmp_path):
+    _import_rows(empty_app, tmp_path, [("周末驿站", WEEKLY + "; PH off")])
+    client = empty_app.test_client()
+    code = client.get(
+        "/api/v1/stations/nearest", query_string={"lat": MANAS[0], "lon": MANAS[1], "k": 1}
+    ).get_json()["features"][0]["properties"]["code"]
+    zh = client.get(f"/s/{code}").get_data(as_text=True)
+    assert "周一至周五 08:00-20:00；周六、周日 10:00-16:00；节假日 休息" in zh
+    assert "Mo-Fr" not in zh
+    en = client.get(f"/s/{code}?lang=en").get_data(as_text=True)
+    assert "Mon–Fri 08:00-20:00; Sat, Sun 10:00-16:00; public holidays closed" in en
+    assert "Mo-Fr" not in en
