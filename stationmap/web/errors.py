@@ -199,7 +199,8 @@ def init_app(app: Flask) -> None:
             "error.html",
             status=409,
             title="Conflict",
-            message=f"区县 {exc.prefix} 的驿站序号（0001–899999）已用完，请联系系统管理员。{message}",
+            message=f"区县 {exc.prefix} 的驿站序号（0001–899999）已用完，"
+            f"请联系系统管理员。{message}",
         ), 409
 
     @app.errorhandler(Exception)
