@@ -462,8 +462,9 @@
     var hours = node.querySelector(".hours");
     hours.textContent = hoursText(p, Date.now());
     hours.className = "hours " + hoursClass(p.open_now);
+    // The folded card says open or closed; the hours in words are a detail (on tap).
     var words = hoursWords(p, "hours-words");
-    if (words) { hours.insertAdjacentElement("afterend", words); }
+    if (words) { node.querySelector(".item-more").prepend(words); }
     node.querySelector(".addr").textContent = p.address || "";
     var amen = node.querySelector(".amen");
     var codes = orderedAmenities(p.amenities || [], wanted);
@@ -603,7 +604,8 @@
       if (window.smOffline) { window.smOffline.save(data); }  // kept for offline use
       return data;
     }, function (err) {  // no network: the last answer kept, if any (offline.js)
-      var stored = err.name !== "AbortError" && window.smOffline &&
+      // Only when no answer came: a refused request (4xx, 5xx) is shown as what it is.
+      var stored = !err.status && err.name !== "AbortError" && window.smOffline &&
         window.smOffline.restore(origin, function (p) { return passes(p, f); });
       if (stored) { return stored; }
       throw err;

@@ -12,6 +12,7 @@ compressor's work (see :func:`stationmap.web.register`).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import mimetypes
 import re
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, send_from_directory, url_for
+from flask import Flask, Response, abort, send_file, url_for
+from werkzeug.security import safe_join
 
 YEAR_S = 31536000
 IMMUTABLE = f"public, max-age={YEAR_S}, immutable"
@@ -73,10 +75,9 @@ def init_app(app: Flask) -> StaticHashes:
 
     def static(filename: str) -> Response:
         original = hashes.original.get(filename)
-        if original is None:
-            return app.send_static_file(filename)
-        assert app.static_folder is not None
-        response = send_from_directory(app.static_folder, original, max_age=YEAR_S)
+        if original is None:  # a plain name: revalidated, as Flask's own view does
+            return _send_static(app, filename, max_age=None)
+        response = _send_static(app, original, max_age=YEAR_S)
         response.headers["Cache-Control"] = IMMUTABLE
         return response
 
@@ -118,6 +119,26 @@ def service_worker_script(app: Flask, pages: tuple[str, ...]) -> bytes:
         )
         cached = app.extensions["stationmap_sw"] = (head + body).encode()
     return cached  # type: ignore[no-any-return]
+
+
+def _send_static(app: Flask, name: str, max_age: int | None) -> Response:
+    """Static file ``name``, read whole before answering: the files are small, and no
+    file stays open when a client goes away mid-answer."""
+    assert app.static_folder is not None
+    path = safe_join(app.static_folder, name)
+    if path is None or not Path(path).is_file():
+        abort(404)
+    data = Path(path).read_bytes()
+    return send_file(
+        io.BytesIO(data),
+        mimetype=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        download_name=Path(name).name,
+        as_attachment=False,
+        etag=hashlib.sha256(data).hexdigest()[:32],
+        last_modified=Path(path).stat().st_mtime,
+        max_age=max_age,
+        conditional=True,
+    )
 
 
 def static_hashes(app: Flask) -> StaticHashes:

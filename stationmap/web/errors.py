@@ -25,6 +25,8 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
+from stationmap.services.stations import CodesExhausted
+
 DB_DOWN_MESSAGE = "数据库暂时不可用，请稍后再试。The database is unavailable; try again shortly."
 CONFLICT_MESSAGE = (
     "这项修改与刚刚保存的数据冲突，请刷新后重试。"
@@ -183,6 +185,23 @@ def init_app(app: Flask) -> None:
         if status == 503:
             return _unavailable(app, exc)
         return _logged_failure(app, status, exc)
+
+    @app.errorhandler(CodesExhausted)
+    def _codes_exhausted(exc: CodesExhausted) -> Any:
+        # A district with every serial of 0001-899999 used: nothing the user can fix.
+        message = (
+            f"district {exc.prefix} has used every station serial (0001-899999); "
+            "ask the system administrator"
+        )
+        if _wants_json():
+            return _json_error(ApiError(409, "codes_exhausted", message, "code"))
+        return render_template(
+            "error.html",
+            status=409,
+            title="Conflict",
+            message=f"区县 {exc.prefix} 的驿站序号（0001–899999）已用完，"
+            f"请联系系统管理员。{message}",
+        ), 409
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:

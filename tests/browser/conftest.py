@@ -88,7 +88,7 @@ def xss_inputs() -> list[StationInput]:
                 name=f"XSS{i} {payload} 驿站",
                 lat=XSS_LAT + 0.001 * i,
                 lon=XSS_LON + 0.001 * i,
-                code=f"530112-XSS{i}",
+                code=f"530112-{7000 + i}",
                 address=f"地址 {payload} 路{i}号",
                 host_type="union",
                 amenities=("water", "toilet"),

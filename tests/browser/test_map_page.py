@@ -213,7 +213,7 @@ def test_attack_text_stays_inert_everywhere(
     page.screenshot(path=str(artifacts / "phone-xss-list.png"))
     for i in range(len(XSS_PAYLOADS)):
         station = session.new_page()
-        station.goto(f"{live_server.url}/s/530112-XSS{i}")
+        station.goto(f"{live_server.url}/s/530112-{7000 + i}")
         assert f"XSS{i} {XSS_PAYLOADS[i]} 驿站" in station.title()
         assert station.locator("h1").inner_text() == f"XSS{i} {XSS_PAYLOADS[i]} 驿站"
         tooltip = station.locator(".leaflet-tooltip")

@@ -354,3 +354,22 @@ def test_a_district_at_the_last_real_serial_is_refused_with_a_message(app, tmp_p
     assert result.exit_code == 1
     assert "used every station serial" in result.output
     assert _count(app) == before
+
+
+def test_a_district_at_the_last_real_serial_answers_409_in_the_api_and_editor(app):
+    lat, lon = free_point(app, KUNMING_XISHAN)
+    _insert_real(app, KUNMING_XISHAN, range(899_999, 900_000), lat + 0.01, lon)
+    before = _count(app)
+    secret = _api_token(app, "api", "superadmin", ())
+    api = app.test_client().post(
+        "/api/v1/stations",
+        json={"name": "接口驿站", "lat": lat, "lon": lon},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert api.status_code == 409, api.get_json()
+    assert api.get_json()["error"]["code"] == "codes_exhausted"
+    client, token = _admin(app, "super", (), role="superadmin")
+    editor = client.post("/admin/stations/new", data=new_form(lat, lon, csrf_token=token))
+    assert editor.status_code == 409
+    assert "序号（0001–899999）已用完" in editor.get_data(as_text=True)
+    assert _count(app) == before

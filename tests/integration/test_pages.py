@@ -52,7 +52,7 @@ def instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                     name=f"XSS{i} {p}",
                     lat=25.03 + 0.001 * i,
                     lon=102.63 + 0.001 * i,
-                    code=f"530112-XSS{i}",
+                    code=f"530112-{7000 + i}",
                     address=f"路 {p}",
                     amenities=("water",),
                     opening_hours="24/7",
@@ -239,7 +239,7 @@ def test_station_page_shows_everything_and_matches_the_api(client: FlaskClient) 
 @pytest.mark.parametrize("index", range(len(PAYLOADS)))
 def test_station_page_shows_attack_text_as_text(client: FlaskClient, index: int) -> None:
     payload = PAYLOADS[index]
-    response = client.get(f"/s/530112-XSS{index}")
+    response = client.get(f"/s/530112-{7000 + index}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<img src=x" not in html
@@ -258,7 +258,7 @@ def test_station_page_shows_attack_text_as_text(client: FlaskClient, index: int)
 
 
 def test_report_placeholder(client: FlaskClient) -> None:
-    response = client.get("/s/530112-XSS0/report")
+    response = client.get("/s/530112-7000/report")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "报告问题" in html and "&lt;img src=x onerror=alert(1)&gt;" in html

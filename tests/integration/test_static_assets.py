@@ -34,7 +34,7 @@ def _file_for(url: str) -> tuple[bytes, str]:
     return path.read_bytes(), match["hash"]
 
 
-@pytest.mark.parametrize("page", ["/", "/?district=150102", "/s/150102-9001"])
+@pytest.mark.parametrize("page", ["/", "/?district=150102", "/s/150102-900001"])
 def test_pages_link_static_files_by_their_content_hash(client: FlaskClient, page: str) -> None:
     response = client.get(page)
     assert response.status_code == 200, page
