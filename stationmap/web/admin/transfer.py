@@ -10,6 +10,7 @@ from stationmap import state
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.services import admin as admin_service
 from stationmap.services import placement
+from stationmap.services.import_jobs import JobState, JobStore
 from stationmap.services.placement import DATUM_ZH
 from stationmap.tabular import template_xlsx
 from stationmap.web.admin import bp
@@ -59,7 +60,13 @@ def upload_import() -> Any:
         background=background,
         datum=_asked_datum(),
     )
-    if background:
+    return _check(store, job)
+
+
+def _check(store: JobStore, job: JobState) -> Any:
+    """Check a job's upload: in a thread (the browser goes to the job's page) for a
+    large file, else here, answering with the preview."""
+    if job.background:
         start_job(store.run_check, job.token)
         return redirect(url_for("admin.import_job", token=job.token), 303)
     return job_page(store.run_check(_db(), job.token))
@@ -76,10 +83,7 @@ def repreview_import(token: str) -> Any:
     job = store.recheck(token[:64], _me().user_id, datum)
     if job is None:
         abort(404, "这次上传已过期或不存在，请重新上传。")
-    if job.background:
-        start_job(store.run_check, job.token)
-        return redirect(url_for("admin.import_job", token=job.token), 303)
-    return job_page(store.run_check(_db(), job.token))
+    return _check(store, job)
 
 
 @bp.post("/import/<token>")
