@@ -53,6 +53,7 @@ def test_list_shows_the_hours_in_words_in_the_pages_language(
     assert all(text is None for text in shown[len(wanted) :])  # no hours: nothing added
     # The folded card keeps the open state; the words open first among its details.
     order = page.eval_on_selector(
-        "#list li[data-id] .hours-words", "e => e.parentElement.className + ':' + e.previousElementSibling"
+        "#list li[data-id] .hours-words",
+        "e => e.parentElement.className + ':' + e.previousElementSibling",
     )
     assert order == "item-more:null"
