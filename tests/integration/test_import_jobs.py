@@ -205,3 +205,70 @@ def test_a_failing_job_says_why_and_leaves_nothing(job_app, xc, monkeypatch):
     page = client.get(job_url)
     assert page.status_code == 200 and "没有导入任何内容" in page.get_data(as_text=True)
     assert _counts(job_app) == before
+
+
+def test_a_large_file_without_datum_is_asked_then_its_chosen_conflicts_are_applied(job_app, xc):
+    """The datum question and the chosen conflicts travel with a background job: the
+    kept upload is checked again with the answer, and only the ticked stale row is
+    applied."""
+    client, token = xc
+    data = _big_csv(job_app, 200)
+    uploaded = client.post(
+        "/admin/import",
+        data={"csrf_token": token, "file": (io.BytesIO(data), "big.csv")},
+        content_type="multipart/form-data",
+    )
+    job_url = uploaded.headers["Location"]
+    seen: list[dict] = []
+    assert _wait(client, job_url, ("ready", "rejected", "failed"), seen)["stage"] == "rejected"
+    page = client.get(job_url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="datum-question"' in html
+    ask = re.search(r'action="(/admin/import/[^"]+/preview)"', html)
+    assert ask
+    answered = client.post(ask.group(1), data={"csrf_token": token, "datum": "gcj02"})
+    assert answered.status_code == 303 and answered.headers["Location"] == job_url
+    assert _wait(client, job_url, ("ready", "rejected", "failed"), seen)["stage"] == "ready"
+    action = re.search(
+        r'action="(/admin/import/[^"]+)"', client.get(job_url).get_data(as_text=True)
+    )
+    assert action
+    client.post(action.group(1), data={"csrf_token": token})
+    assert _wait(client, job_url, ("done", "rejected", "failed"), seen)["stage"] == "done"
+    with state(job_app).db.session() as session:
+        first, second = session.scalars(
+            select(Station)
+            .where(Station.name.in_(["批量驿站0", "批量驿站1"]))
+            .order_by(Station.name)
+        ).all()
+        assert first.entered_datum == "gcj02"
+        codes, version = (first.code, second.code), first.version
+    # An export of two stations at their version, then both edited in the system: the
+    # rows are stale. Only the ticked one is applied, in a job as in a request.
+    with state(job_app).db.write_session() as session:
+        for station in session.scalars(select(Station).where(Station.code.in_(codes))):
+            station.phone = "0991-1234567"
+    stale = io.StringIO()
+    writer = csv.writer(stale)
+    writer.writerow(["code", "name", "lat", "lon", "datum", "version", "services"])
+    with state(job_app).db.session() as session:
+        for station in session.scalars(select(Station).where(Station.code.in_(codes))):
+            writer.writerow(
+                [station.code, station.name, station.lat, station.lon, "wgs84", version, "改"]
+            )
+    body = stale.getvalue().encode("utf-8")
+    store = JobStore(Path(job_app.instance_path) / "import-jobs")
+    user_id = _user_id(job_app)
+    job = store.create(body, "stale.csv", user_id, "xc", frozenset({XINCHENG}), background=True)
+    assert store.run_check(state(job_app).db, job.token).stage == "ready"
+    report = store.report(store.get(job.token, user_id))
+    assert report is not None and {c.code for c in report.conflicts} == set(codes)
+    claimed = store.claim(job.token, user_id, [codes[0]])
+    assert claimed is not None and claimed.overwrite == [codes[0]]
+    assert store.run_import(state(job_app).db, job.token).stage == "done"
+    with state(job_app).db.session() as session:
+        got = {
+            s.code: list(s.services)
+            for s in session.scalars(select(Station).where(Station.code.in_(codes)))
+        }
+    assert got[codes[0]] == ["改"] and got[codes[1]] != ["改"]
