@@ -46,9 +46,9 @@ def _rows(app: object, count: int) -> bytes:
                     lons.append(round(float(b), 6))
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["name", "lat", "lon"])
+    writer.writerow(["name", "lat", "lon", "datum"])  # a file that says its datum
     for i, (lat, lon) in enumerate(zip(lats, lons, strict=True)):
-        writer.writerow([f"站{i}", lat, lon])
+        writer.writerow([f"站{i}", lat, lon, "wgs84"])
     return out.getvalue().encode("utf-8")
 
 

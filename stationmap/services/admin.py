@@ -23,6 +23,10 @@ from stationmap.services.revisions import Actor
 from stationmap.station_fields import FieldError, StationInput
 from stationmap.tabular import Format
 
+#: Rows shown one by one (with their small maps) in an import's preview; a larger file
+#: shows its first rows, its summary, errors, notes and conflicts in full.
+PREVIEW_ROWS = 2000
+
 
 # -- import -------------------------------------------------------------------------------
 def _scope_errors(
@@ -84,9 +88,8 @@ def preview_import(
         report.errors.extend(_scope_errors(session, checked, report, codes))
         report.errors.sort(key=lambda e: e.row or 0)
     if with_rows:
-        report.preview = placement.preview_rows(
-            session, report.views, report.result, report.conflicts
-        )
+        shown = report.views[:PREVIEW_ROWS]
+        report.preview = placement.preview_rows(session, shown, report.result, report.conflicts)
     return report
 
 
