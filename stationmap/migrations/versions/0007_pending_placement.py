@@ -1,6 +1,6 @@
 """pending placement: imported rows with an address but no coordinates, to be placed
 
-Revision ID: 0005_placement
+Revision ID: 0007_pending_placement
 Revises: 0005_hostile_web
 Create Date: 2026-12-04
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_placement"
+revision = "0007_pending_placement"
 down_revision = "0005_hostile_web"
 branch_labels = None
 depends_on = None
