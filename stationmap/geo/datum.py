@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import unicodedata
 from functools import cache
 from typing import Literal, TypeVar, overload
 
@@ -47,7 +49,21 @@ DATUM_ALIASES: dict[str, Datum] = {
     "bd-09": "bd09",
     "bd09ll": "bd09",
     "baidu": "bd09",
+    # As offices write them in a 坐标系 column (after the suffixes below are removed).
+    "天地图": "wgs84",
+    "北斗": "wgs84",
+    "国家2000": "wgs84",
+    "2000国家大地": "wgs84",
+    "高德": "gcj02",
+    "腾讯": "gcj02",
+    "qq": "gcj02",
+    "火星": "gcj02",
+    "国测局": "gcj02",
+    "gcj": "gcj02",
+    "百度": "bd09",
 }
+# Words that follow a picker's name without changing it: 百度地图, 百度坐标, 高德坐标系.
+_DATUM_SUFFIX = re.compile(r"(?:坐标系|坐标|地图|经纬度|拾取器|拾取|定位)+$")
 
 # Krasovsky 1940 ellipsoid, as used by the GCJ-02 formula.
 _A = 6378245.0
@@ -61,10 +77,13 @@ Number = TypeVar("Number", float, npt.NDArray[np.float64])
 
 def parse_datum(name: str) -> Datum:
     """Return the canonical datum for ``name`` (case-insensitive; aliases such as
-    ``GCJ-02``, ``baidu`` or ``CGCS2000`` accepted). Raises ``ValueError``."""
-    key = name.strip().lower()
-    if key in DATUM_ALIASES:
-        return DATUM_ALIASES[key]
+    ``GCJ-02``, ``baidu``, ``CGCS2000``, and the words offices use: 百度地图, 百度坐标,
+    高德, 腾讯, 火星坐标, GPS, 天地图; full-width letters and spaces are ignored). Raises
+    ``ValueError``."""
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).lower()
+    for candidate in (key, _DATUM_SUFFIX.sub("", key)):
+        if candidate in DATUM_ALIASES:
+            return DATUM_ALIASES[candidate]
     raise ValueError(f"unknown datum {name!r}; expected one of {', '.join(DATUMS)}")
 
 

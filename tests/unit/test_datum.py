@@ -163,3 +163,31 @@ def test_scalar_border_test_by_cells_equals_the_outline_test():
         assert datum._in_china_scalar(lat, lon) is inside, (lat, lon)
     assert any(v is True for v in datum._cells.values())
     assert any(v is None for v in datum._cells.values())
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("百度地图", "bd09"),
+        ("百度坐标", "bd09"),
+        ("百度 坐标系", "bd09"),
+        ("高德", "gcj02"),
+        ("高德地图", "gcj02"),
+        ("腾讯", "gcj02"),
+        ("腾讯地图坐标", "gcj02"),
+        ("火星坐标", "gcj02"),
+        ("ＧＰＳ", "wgs84"),
+        ("GPS坐标", "wgs84"),
+        ("天地图", "wgs84"),
+        ("北斗定位", "wgs84"),
+        ("WGS-84", "wgs84"),
+    ],
+)
+def test_datum_words_as_offices_write_them(written: str, expected: str) -> None:
+    assert datum.parse_datum(written) == expected
+
+
+@pytest.mark.parametrize("written", ["谷歌", "地图", "坐标", "百度百度x", ""])
+def test_unknown_datum_words_are_refused(written: str) -> None:
+    with pytest.raises(ValueError):
+        datum.parse_datum(written)
