@@ -172,11 +172,14 @@ def import_command(file: Path, dry_run: bool, datum: Datum | None, overwrite_new
         _print_conflicts(report)
         sys.exit(1)
     if report.datum_needed:
-        click.echo(
-            f"{file.name}: rejected, nothing imported: the file has no 坐标系 (datum) column. "
-            "Give --datum wgs84 (GPS), gcj02 (AMap, Tencent) or bd09 (Baidu).",
-            err=True,
+        message = (
+            f"{file.name}：未导入。文件没有“坐标系”列（或有空格）：请说明坐标来自哪里，"
+            "加上 --datum wgs84（GPS、天地图）、gcj02（高德、腾讯）或 bd09（百度）。"
+            if _message_lang() == "zh"
+            else f"{file.name}: rejected, nothing imported: the file has no 坐标系 (datum) "
+            "column. Give --datum wgs84 (GPS), gcj02 (AMap, Tencent) or bd09 (Baidu)."
         )
+        click.echo(message, err=True)
         sys.exit(1)
     if not report.ok:
         click.echo(
