@@ -33,7 +33,7 @@ from tests.faults.support import cli_command, cli_environ, wait_until
 pytestmark = pytest.mark.faults
 
 ROWS = 15_000  # the write phase lasts seconds on either backend: a wide target
-CODE_PREFIX = "530112-"
+NAME_PREFIX = "压力测试驿站 "  # the file's stations, counted by name: the server assigns codes
 CENTRE = (25.04, 102.71)  # Kunming, WGS-84
 WAL_SPILL_BYTES = 1024 * 1024
 START_TIMEOUT_S = 90.0
@@ -42,13 +42,14 @@ NEAREST = f"/api/v1/stations/nearest?lat={CENTRE[0]}&lon={CENTRE[1]}&k=5"
 
 
 def _write_csv(path: Path, rows: int) -> tuple[int, int]:
-    """A station file of ``rows`` coded rows around Kunming; returns the amenity and
-    worker-group rows the import must create."""
+    """A station file of ``rows`` rows around Kunming, without codes (the server assigns
+    each the next serial of the district its point lies in, or 000000 outside the shipped
+    ones); returns the amenity and worker-group rows the import must create."""
     rng = random.Random(20240601)
     amenity_rows = group_rows = 0
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(FIELDS[:11])  # code ... phone
+        writer.writerow(FIELDS[1:11])  # name ... phone
         for i in range(rows):
             amenities = ["water", "toilet"] if i % 3 else ["water", "phone_charging", "toilet"]
             groups = ["courier"] if i % 2 else ["courier", "food_delivery"]
@@ -56,8 +57,7 @@ def _write_csv(path: Path, rows: int) -> tuple[int, int]:
             group_rows += len(groups)
             writer.writerow(
                 [
-                    f"{CODE_PREFIX}{100_000 + i:06d}",
-                    f"压力测试驿站 {i}",
+                    f"{NAME_PREFIX}{i}",
                     f"测试路 {i} 号",
                     f"{CENTRE[0] + rng.uniform(-0.25, 0.25):.6f}",
                     f"{CENTRE[1] + rng.uniform(-0.25, 0.25):.6f}",
@@ -78,7 +78,7 @@ class Snapshot:
     amenity_rows: int
     group_rows: int
     data_version: int
-    imported: int  # stations with this file's codes
+    imported: int  # stations of this file (by name)
 
 
 def _snapshot(url: str) -> Snapshot:
@@ -92,9 +92,9 @@ def _snapshot(url: str) -> Snapshot:
                     "(SELECT count(*) FROM station_amenity), "
                     "(SELECT count(*) FROM station_worker_group), "
                     "(SELECT coalesce(max(data_version), 0) FROM dataset_state), "
-                    "(SELECT count(*) FROM station WHERE code LIKE :prefix)"
+                    "(SELECT count(*) FROM station WHERE name LIKE :prefix)"
                 ),
-                {"prefix": CODE_PREFIX + "1%"},
+                {"prefix": NAME_PREFIX + "%"},
             ).one()
     finally:
         engine.dispose()
@@ -278,7 +278,8 @@ def test_sigkill_mid_import_changes_nothing_and_a_rerun_completes(
         assert after.group_rows == before.group_rows + group_rows
         assert after.data_version > before.data_version
         # ...and the serving app sees it (the in-process index follows the version).
-        assert all(code.startswith(CODE_PREFIX + "1") for code in _nearest_codes(client))
+        nearest = client.get(NEAREST).get_json()["features"]
+        assert nearest and all(f["properties"]["name"].startswith(NAME_PREFIX) for f in nearest)
 
         # A third run finds everything in place and changes nothing.
         output = _run_import(url, path)
