@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from stationmap import catalog
 from stationmap.geo.datum import DATUMS, Datum, in_china, to_wgs84
 from stationmap.geo.distance import geodesic_m
+from stationmap.geo.hours_text import describe_schedule
 from stationmap.models import District, PendingPlacement, Station
 from stationmap.render.spot_svg import spot_svg
 from stationmap.services import districts as district_service
@@ -404,7 +405,11 @@ def preview_rows(
                 name=item.name,
                 action=action,
                 district=district,
-                hours=item.opening_hours or "未填写",
+                hours=(
+                    describe_schedule(item.opening_hours)
+                    if item.opening_hours
+                    else item.opening_hours_text or "未填写"
+                ),
                 amenities="、".join(catalog.AMENITY_BY_CODE[a].zh for a in item.amenities) or "—",
                 svg=spot_svg(
                     shapes.get(view.district_code or ""),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from sqlalchemy import select
 
@@ -112,3 +113,14 @@ def test_import_preview_shows_each_conversion_by_row(empty_app, tmp_path):
     assert cells.format(row=2) + "开放时间“全天24小时”已按 24/7 理解，请核对</td>" in notes
     assert "已按 Mo-Fr 09:00-17:30 理解" in notes
     assert cells.format(row=4) + f"开放时间“{SEASONS}”需要人工确认" in notes
+    # Each row of the preview shows its hours as understood, in words (or as written
+    # where a person must decide).
+    rows = {
+        match[0]: match[1]
+        for match in re.findall(
+            r'<tr id="row-(\d+)">(?:<td>.*?</td>){5}<td>([^<]*)</td>', html, flags=re.S
+        )
+    }
+    assert rows["2"] == "全天24小时"
+    assert rows["3"] == "周一至周五 09:00-17:30"
+    assert rows["4"] == SEASONS
