@@ -317,3 +317,87 @@ class PendingPlacement(Base):
     source: Mapped[str] = mapped_column(String(300), default="")
     created_by: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+REPORT_KINDS = ("closed", "amenity", "location", "other", "demand")
+REPORT_STATUSES = ("new", "assigned", "in_progress", "resolved", "rejected")
+
+
+class Report(Base):
+    """A worker's report about a station (``station_id``) or, for ``demand``, a pin where
+    a station is needed. It never changes a station by itself; a district works it
+    through ``status`` (new -> assigned -> in_progress -> resolved | rejected), each step
+    a ``ReportEvent``. ``lat``/``lon`` (WGS-84) are the proposed position ("location")
+    or the pin ("demand"); ``needs`` the amenity codes missing there ("demand") or the
+    one missing or broken ("amenity"). ``phone`` is shown only to administrators.
+    ``client_hash`` is a keyed hash of the reporter's client (never the address itself),
+    for rate limits and for counting distinct reporters; ``fingerprint`` identifies
+    repeated identical reports, which are merged (``repeats``)."""
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
+    kind: Mapped[str] = mapped_column(String(12), index=True)
+    station_id: Mapped[int | None] = mapped_column(
+        ForeignKey("station.id", ondelete="SET NULL"), index=True
+    )
+    district_code: Mapped[str | None] = mapped_column(
+        String(6), ForeignKey("district.code"), index=True
+    )
+    needs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    lang: Mapped[str] = mapped_column(String(2), default="zh")
+    status: Mapped[str] = mapped_column(String(12), default="new", index=True)
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), index=True
+    )
+    client_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), default="", index=True)
+    repeats: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("station_revision.id", ondelete="SET NULL"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    events: Mapped[list[ReportEvent]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="ReportEvent.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy API
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('closed', 'amenity', 'location', 'other', 'demand')", name="kind"
+        ),
+        CheckConstraint(
+            "status IN ('new', 'assigned', 'in_progress', 'resolved', 'rejected')",
+            name="status",
+        ),
+    )
+
+
+class ReportEvent(Base):
+    """One step of a report's life: who (``user_id``/``actor``; none for the reporter or
+    the system), when, the status before and after, a ``reply`` the reporter sees on the
+    tracking page and an internal ``note`` they never see."""
+
+    __tablename__ = "report_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    reply: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
