@@ -120,7 +120,7 @@ def _buffer_static(response: Response) -> Response:
 
 
 def register(app: Flask, settings: Settings) -> None:
-    from stationmap.web import admin, api, assets, auth, errors, guards, limits, public
+    from stationmap.web import admin, api, assets, auth, errors, guards, i18n, limits, public
 
     app.json = StrictJSONProvider(app)
     if settings.proxy_hops:
@@ -137,6 +137,7 @@ def register(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure,
     )
+    i18n.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
