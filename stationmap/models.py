@@ -401,3 +401,53 @@ class ReportEvent(Base):
     to_status: Mapped[str] = mapped_column(String(12))
     reply: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+NOTIFY_FORMATS = ("wecom", "dingtalk", "json")
+NOTIFY_EVENTS = ("new", "unanswered")
+
+
+class DistrictNotify(Base):
+    """A district's webhook: the group chat its staff already use (企业微信 or 钉钉 group
+    robot, ``format`` ``wecom``/``dingtalk``) or any URL taking JSON (``json``), told of
+    new reports and of reports left unanswered for ``unanswered_hours`` (none: never).
+    Only reports made after ``created_at`` are announced."""
+
+    __tablename__ = "district_notify"
+
+    district_code: Mapped[str] = mapped_column(
+        String(6), ForeignKey("district.code"), primary_key=True
+    )
+    url: Mapped[str] = mapped_column(String(500))
+    format: Mapped[str] = mapped_column(String(10), default="json")
+    unanswered_hours: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+
+    __table_args__ = (CheckConstraint("format IN ('wecom', 'dingtalk', 'json')", name="format"),)
+
+
+class NotificationOutbox(Base):
+    """One message to a district's webhook, delivered in the background (never while a
+    reporter waits): ``event`` ``new`` or ``unanswered`` about ``report_id``, at most
+    once each. A failed attempt counts in ``attempts``, keeps ``last_error`` and waits
+    until ``next_attempt_at`` (doubling each time); ``sent_at`` once delivered,
+    ``failed_at`` once given up."""
+
+    __tablename__ = "notification_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(6), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index("ix_notification_outbox_report_event", "report_id", "event", unique=True),
+    )

@@ -1,0 +1,529 @@
+"""The district's queue of workers' reports: list and filter them within a user's
+districts, and move them through their states, each step a :class:`ReportEvent`.
+
+States: ``new`` -> ``assigned`` (to a named administrator whose districts cover the
+report's) -> ``in_progress`` -> ``resolved`` | ``rejected``. A report may also go from
+``new`` or ``assigned`` straight to ``in_progress``, ``resolved`` or ``rejected``, be
+assigned again to someone else, or keep its state with a reply or note only. Only a
+superadmin reopens a closed report (to ``in_progress``).
+
+Scope follows the station pages: ``codes`` is the user's district scope (``None``: every
+district); a report outside it, or with no district, is "not found" for them exactly as
+a missing one. A viewer reads the queue but changes nothing.
+
+Every change is checked against the report's ``version`` (the optimistic lock the
+editor and the station API use); a bulk change checks every report first and changes
+all or none (the caller's transaction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from stationmap.models import (
+    REPORT_KINDS,
+    REPORT_STATUSES,
+    Report,
+    ReportEvent,
+    Station,
+    StationRevision,
+    User,
+)
+from stationmap.services import users as user_service
+from stationmap.services.editing import in_scope
+from stationmap.services.stations import utc_now
+from stationmap.services.users import Principal
+
+OPEN_STATUSES = ("new", "assigned", "in_progress")
+CLOSED_STATUSES = ("resolved", "rejected")
+# Where each state may go (besides staying, with a reply or a note).
+NEXT: dict[str, frozenset[str]] = {
+    "new": frozenset({"assigned", "in_progress", "resolved", "rejected"}),
+    "assigned": frozenset({"assigned", "in_progress", "resolved", "rejected"}),
+    "in_progress": frozenset({"assigned", "resolved", "rejected"}),
+    "resolved": frozenset(),
+    "rejected": frozenset(),
+}
+REOPEN_TO = "in_progress"  # a superadmin only
+MAX_REPLY = 2000
+MAX_NOTE = 2000
+MAX_BULK = 200
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 500
+# The kinds whose resolution is a change to the station, made in the editor.
+EDITOR_KINDS = ("location", "amenity")
+
+
+class QueueError(Exception):
+    """A change or a query refused; ``status`` is the HTTP status a view answers,
+    ``field`` the input at fault, the messages say why in both languages."""
+
+    status = 422
+    code = "invalid_value"
+
+    def __init__(self, field: str | None, message_zh: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.field = field
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+    def text(self, lang: str) -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+
+class ReportNotFound(QueueError):
+    status = 404
+    code = "not_found"
+
+
+class ReadOnly(QueueError):
+    status = 403
+    code = "forbidden"
+
+
+class StaleReport(QueueError):
+    """The report changed since the user read it (``current``: its version now)."""
+
+    status = 412
+    code = "precondition_failed"
+
+    def __init__(self, report: Report, expected: int) -> None:
+        super().__init__(
+            "version",
+            f"报告 {report.tracking_code} 已被他人修改（现为第 {report.version} 版），"
+            "请刷新后重试。",
+            f"report {report.tracking_code} changed meanwhile (now version "
+            f"{report.version}, not {expected}); read it again",
+        )
+        self.current = report.version
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a user asks of one report (or of several, in bulk). ``status`` None keeps
+    the state; ``assignee`` is a username (for ``assigned``)."""
+
+    status: str | None = None
+    assignee: str | None = None
+    reply: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    statuses: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    district: str | None = None  # with the districts below it
+    older_than_hours: float | None = None
+    station: str | None = None  # a station code
+    unanswered: bool = False  # no reply yet
+    limit: int = DEFAULT_LIMIT
+    after_id: int = 0
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A report as the queue, its detail page and the admin API show it."""
+
+    id: int
+    tracking_code: str
+    kind: str
+    status: str
+    station_id: int | None
+    station_code: str | None
+    station_name: str | None
+    district_code: str | None
+    needs: list[str]
+    lat: float | None
+    lon: float | None
+    text: str
+    phone: str
+    lang: str
+    created_at: datetime
+    updated_at: datetime
+    first_reply_at: datetime | None
+    resolved_at: datetime | None
+    assignee: str | None
+    repeats: int
+    revision_id: int | None
+    version: int
+
+    def age_hours(self, now: datetime) -> float:
+        return (now - self.created_at).total_seconds() / 3600
+
+
+def check_filter(flt: ReportFilter) -> None:
+    """Raise :class:`QueueError` naming the field for a value no report can have."""
+    for name, values, allowed in (
+        ("status", flt.statuses, REPORT_STATUSES),
+        ("kind", flt.kinds, REPORT_KINDS),
+    ):
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            raise QueueError(
+                name,
+                f"{name} 只能是 {'、'.join(allowed)}",
+                f"unknown {name} {', '.join(u[:20] for u in unknown)}; one of {', '.join(allowed)}",
+            )
+    if flt.older_than_hours is not None and not 0 <= flt.older_than_hours <= 24 * 3650:
+        raise QueueError(
+            "older_than", "时长须在 0 到 87600 小时之间", "older_than must be 0-87600 hours"
+        )
+
+
+def _rows(session: Session, reports: Sequence[Report]) -> list[ReportRow]:
+    station_ids = {r.station_id for r in reports if r.station_id is not None}
+    user_ids = {r.assignee_id for r in reports if r.assignee_id is not None}
+    stations = {
+        sid: (code, name)
+        for sid, code, name in session.execute(
+            select(Station.id, Station.code, Station.name).where(Station.id.in_(station_ids))
+        )
+    }
+    users = dict(session.execute(select(User.id, User.username).where(User.id.in_(user_ids))).all())
+    out = []
+    for r in reports:
+        code, name = stations.get(r.station_id or 0, (None, None))
+        out.append(
+            ReportRow(
+                id=r.id,
+                tracking_code=r.tracking_code,
+                kind=r.kind,
+                status=r.status,
+                station_id=r.station_id,
+                station_code=code,
+                station_name=name,
+                district_code=r.district_code,
+                needs=list(r.needs or []),
+                lat=r.lat,
+                lon=r.lon,
+                text=r.text,
+                phone=r.phone,
+                lang=r.lang,
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+                first_reply_at=r.first_reply_at,
+                resolved_at=r.resolved_at,
+                assignee=users.get(r.assignee_id) if r.assignee_id else None,
+                repeats=r.repeats,
+                revision_id=r.revision_id,
+                version=r.version,
+            )
+        )
+    return out
+
+
+def row_of(session: Session, report: Report) -> ReportRow:
+    return _rows(session, [report])[0]
+
+
+def list_reports(
+    session: Session,
+    codes: frozenset[str] | None,
+    flt: ReportFilter,
+    now: datetime | None = None,
+) -> tuple[list[ReportRow], int | None]:
+    """One page of the reports in scope matching ``flt``, oldest first (id order), and
+    the last id when more follow."""
+    check_filter(flt)
+    now = now or utc_now()
+    stmt = select(Report).where(Report.id > flt.after_id)
+    if codes is not None:
+        stmt = stmt.where(Report.district_code.in_(sorted(codes)))
+    if flt.district is not None:
+        from stationmap.services.districts import codes_within
+
+        stmt = stmt.where(Report.district_code.in_(sorted(codes_within(session, flt.district))))
+    if flt.statuses:
+        stmt = stmt.where(Report.status.in_(flt.statuses))
+    if flt.kinds:
+        stmt = stmt.where(Report.kind.in_(flt.kinds))
+    if flt.older_than_hours is not None:
+        stmt = stmt.where(Report.created_at <= now - timedelta(hours=flt.older_than_hours))
+    if flt.station:
+        stmt = stmt.where(
+            Report.station_id.in_(select(Station.id).where(Station.code == flt.station))
+        )
+    if flt.unanswered:
+        stmt = stmt.where(Report.first_reply_at.is_(None))
+    limit = max(1, min(flt.limit, MAX_LIMIT))
+    reports = list(session.scalars(stmt.order_by(Report.id).limit(limit + 1)))
+    more = len(reports) > limit
+    reports = reports[:limit]
+    return _rows(session, reports), (reports[-1].id if more and reports else None)
+
+
+def get_scoped(session: Session, report_id: int, codes: frozenset[str] | None) -> Report | None:
+    """The report if it is in scope; else None (another district's is "not found")."""
+    report = session.get(Report, report_id)
+    if report is None or not in_scope(codes, report.district_code):
+        return None
+    return report
+
+
+def get_by_code(
+    session: Session, tracking_code: str, codes: frozenset[str] | None
+) -> Report | None:
+    report = session.scalar(select(Report).where(Report.tracking_code == tracking_code[:16]))
+    if report is None or not in_scope(codes, report.district_code):
+        return None
+    return report
+
+
+def assignable(session: Session, district_code: str | None) -> list[str]:
+    """The usernames a report of ``district_code`` may be assigned to: active
+    superadmins and district administrators whose districts cover it."""
+    users = session.scalars(
+        select(User)
+        .where(User.disabled_at.is_(None), User.role.in_(("superadmin", "district_admin")))
+        .order_by(User.username)
+    )
+    return [u.username for u in users if user_service.scope_of(session, u).covers(district_code)]
+
+
+def _clean(text: str, limit: int, field: str) -> str:
+    value = text.replace("\r\n", "\n").strip()
+    if len(value) > limit:
+        raise QueueError(
+            field, f"不能超过 {limit} 个字符", f"{field} is longer than {limit} characters"
+        )
+    return value
+
+
+def _target(report: Report, change: Change, me: Principal) -> str:
+    """The state ``change`` moves ``report`` to, if ``me`` may move it there."""
+    to = change.status or report.status
+    if to not in REPORT_STATUSES:
+        raise QueueError(
+            "status",
+            f"状态只能是 {'、'.join(REPORT_STATUSES)}",
+            f"status must be one of {', '.join(REPORT_STATUSES)}",
+        )
+    if to == report.status and to != "assigned":
+        if report.status in CLOSED_STATUSES and not (change.reply or change.note):
+            raise QueueError("status", "报告已结束", f"report is already {to}")
+        return to
+    if report.status in CLOSED_STATUSES:
+        if to == REOPEN_TO and me.role == "superadmin":
+            return to
+        raise QueueError(
+            "status",
+            "已结束的报告只有超级管理员可以重新打开（改为处理中）",
+            "a closed report is reopened (to in_progress) by a superadmin only",
+        )
+    if to not in NEXT[report.status]:
+        raise QueueError(
+            "status",
+            f"不能从 {report.status} 改为 {to}",
+            f"a report cannot go from {report.status} to {to}",
+        )
+    return to
+
+
+def _assignee_id(session: Session, report: Report, username: str | None) -> int:
+    if not username:
+        raise QueueError("assignee", "请选择负责人", "assignee is required to assign a report")
+    user = user_service.get_user(session, username)
+    if (
+        user is None
+        or user.disabled_at is not None
+        or user.role not in ("superadmin", "district_admin")
+        or not user_service.scope_of(session, user).covers(report.district_code)
+    ):
+        raise QueueError(
+            "assignee",
+            f"{username[:64]} 不是负责该区县的管理员",
+            f"{username[:64]} is not an active administrator of the report's district",
+        )
+    return user.id
+
+
+def check_change(
+    session: Session, report: Report, change: Change, me: Principal, expected_version: int
+) -> tuple[str, int | None, str, str]:
+    """Check ``change`` of ``report`` by ``me`` without writing: the new state, the
+    assignee's id, the cleaned reply and note. Raises :class:`QueueError`."""
+    if not me.scope.can_write:
+        raise ReadOnly(None, "您的账户只能查看，不能修改。", "this account is read-only")
+    if not in_scope(me.scope.codes, report.district_code):
+        raise ReportNotFound("report", "没有这个报告", "no such report in your districts")
+    if report.version != expected_version:
+        raise StaleReport(report, expected_version)
+    reply = _clean(change.reply, MAX_REPLY, "reply")
+    note = _clean(change.note, MAX_NOTE, "note")
+    to = _target(report, change, me)
+    if to == report.status and to != "assigned" and not (reply or note):
+        raise QueueError(
+            "status",
+            "请改变状态，或填写回复或备注",
+            "change the status, or give a reply or a note",
+        )
+    assignee_id = report.assignee_id
+    if to == "assigned":
+        assignee_id = _assignee_id(session, report, change.assignee)
+        if to == report.status and assignee_id == report.assignee_id and not (reply or note):
+            raise QueueError("assignee", "负责人没有变化", "the report is already assigned to them")
+    return to, assignee_id, reply, note
+
+
+def apply_change(
+    session: Session,
+    report: Report,
+    change: Change,
+    me: Principal,
+    expected_version: int,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """Check and make ``change`` of ``report`` by ``me``: its state, the event (who,
+    when, from, to, reply, note), the first reply's time and the closing time.
+    Raises :class:`QueueError` (nothing written)."""
+    to, assignee_id, reply, note = check_change(session, report, change, me, expected_version)
+    now = now or utc_now()
+    event = ReportEvent(
+        report_id=report.id,
+        created_at=now,
+        user_id=me.user_id,
+        actor=me.username[:100],
+        from_status=report.status,
+        to_status=to,
+        reply=reply,
+        note=note,
+    )
+    if reply and report.first_reply_at is None:
+        report.first_reply_at = now
+    if to in CLOSED_STATUSES and report.status not in CLOSED_STATUSES:
+        report.resolved_at = now
+    elif to not in CLOSED_STATUSES:
+        report.resolved_at = None
+    report.status = to
+    report.assignee_id = assignee_id
+    report.updated_at = now
+    report.events.append(event)
+    session.flush()
+    return event
+
+
+def apply_bulk(
+    session: Session,
+    versions: dict[int, int],
+    change: Change,
+    me: Principal,
+    now: datetime | None = None,
+) -> list[Report]:
+    """Make the same ``change`` (with one reply) of every report in ``versions`` (id ->
+    the version the user saw), or of none: every report is checked before any is
+    changed, and a refusal names the report. Raises :class:`QueueError`."""
+    if not versions:
+        raise QueueError("report", "请至少选择一个报告", "choose at least one report")
+    if len(versions) > MAX_BULK:
+        raise QueueError(
+            "report", f"一次最多处理 {MAX_BULK} 个报告", f"at most {MAX_BULK} reports at once"
+        )
+    reports = []
+    for report_id, version in sorted(versions.items()):
+        report = get_scoped(session, report_id, me.scope.codes)
+        if report is None:
+            raise ReportNotFound(
+                "report", f"没有编号 {report_id} 的报告", f"no report {report_id} in your districts"
+            )
+        try:
+            check_change(session, report, change, me, version)
+        except QueueError as exc:
+            exc.message_zh = f"{report.tracking_code}：{exc.message_zh}"
+            exc.message_en = f"{report.tracking_code}: {exc.message_en}"
+            raise
+        reports.append(report)
+    now = now or utc_now()
+    for report in reports:
+        apply_change(session, report, change, me, versions[report.id], now)
+    return reports
+
+
+# -- the station editor's side: prefill and the revision link ---------------------------
+@dataclass(frozen=True)
+class EditorProposal:
+    """What a report proposes for its station's editor form."""
+
+    report_id: int
+    tracking_code: str
+    lat: float | None
+    lon: float | None
+    remove_amenity: str | None
+
+
+def proposal(
+    session: Session, report_id: int, station_id: int, codes: frozenset[str] | None
+) -> EditorProposal | None:
+    """The change report ``report_id`` proposes for station ``station_id``: the
+    reported position ("location"), or the missing or broken amenity removed
+    ("amenity"); None when the report is not in scope, not about this station, closed or
+    of another kind."""
+    report = get_scoped(session, report_id, codes)
+    if (
+        report is None
+        or report.station_id != station_id
+        or report.kind not in EDITOR_KINDS
+        or report.status in CLOSED_STATUSES
+    ):
+        return None
+    lat = lon = None
+    if report.kind == "location" and report.lat is not None and report.lon is not None:
+        lat, lon = report.lat, report.lon
+    amenity = (report.needs or [None])[0] if report.kind == "amenity" else None
+    return EditorProposal(report.id, report.tracking_code, lat, lon, amenity)
+
+
+def link_revision(
+    session: Session, report_id: int, station_id: int, codes: frozenset[str] | None
+) -> str | None:
+    """Link the station's latest revision (just saved from the editor) to the report;
+    the report's tracking code, or None when it is not this station's or not in scope."""
+    report = get_scoped(session, report_id, codes)
+    if report is None or report.station_id != station_id:
+        return None
+    revision_id = session.scalar(
+        select(StationRevision.id)
+        .where(StationRevision.station_id == station_id)
+        .order_by(StationRevision.number.desc())
+        .limit(1)
+    )
+    if revision_id is None:
+        return None
+    report.revision_id = revision_id
+    report.updated_at = utc_now()
+    return report.tracking_code
+
+
+def reports_of_revisions(session: Session, revision_ids: Iterable[int]) -> dict[int, str]:
+    """Revision id -> the tracking code of the report it came from."""
+    ids = sorted(set(revision_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Report.revision_id, Report.tracking_code).where(Report.revision_id.in_(ids))
+    )
+    return {int(rev): code for rev, code in rows}
+
+
+def revision_number(session: Session, revision_id: int | None) -> tuple[int, int] | None:
+    """(station id, number) of a revision, for the report's link to it."""
+    if revision_id is None:
+        return None
+    row = session.execute(
+        select(StationRevision.station_id, StationRevision.number).where(
+            StationRevision.id == revision_id
+        )
+    ).first()
+    return (int(row[0]), int(row[1])) if row else None
+
+
+def open_count(session: Session, codes: frozenset[str] | None) -> int:
+    stmt = select(func.count()).select_from(Report).where(Report.status.in_(OPEN_STATUSES))
+    if codes is not None:
+        stmt = stmt.where(Report.district_code.in_(sorted(codes)))
+    return int(session.scalar(stmt) or 0)
