@@ -286,6 +286,23 @@ def assignable(session: Session, district_code: str | None) -> list[str]:
     return [u.username for u in users if user_service.scope_of(session, u).covers(district_code)]
 
 
+def candidates(session: Session, codes: frozenset[str] | None) -> list[str]:
+    """The usernames the queue's bulk form offers: active superadmins and district
+    administrators sharing a district with ``codes`` (each report is checked again when
+    the form is sent)."""
+    users = session.scalars(
+        select(User)
+        .where(User.disabled_at.is_(None), User.role.in_(("superadmin", "district_admin")))
+        .order_by(User.username)
+    )
+    out = []
+    for user in users:
+        theirs = user_service.scope_of(session, user).codes
+        if codes is None or theirs is None or theirs & codes:
+            out.append(user.username)
+    return out
+
+
 def _clean(text: str, limit: int, field: str) -> str:
     value = text.replace("\r\n", "\n").strip()
     if len(value) > limit:
@@ -499,15 +516,19 @@ def link_revision(
     return report.tracking_code
 
 
-def reports_of_revisions(session: Session, revision_ids: Iterable[int]) -> dict[int, str]:
-    """Revision id -> the tracking code of the report it came from."""
+def reports_of_revisions(
+    session: Session, revision_ids: Iterable[int]
+) -> dict[int, tuple[int, str]]:
+    """Revision id -> (id, tracking code) of the report it came from."""
     ids = sorted(set(revision_ids))
     if not ids:
         return {}
     rows = session.execute(
-        select(Report.revision_id, Report.tracking_code).where(Report.revision_id.in_(ids))
+        select(Report.revision_id, Report.id, Report.tracking_code).where(
+            Report.revision_id.in_(ids)
+        )
     )
-    return {int(rev): code for rev, code in rows}
+    return {int(rev): (int(rid), code) for rev, rid, code in rows}
 
 
 def revision_number(session: Session, revision_id: int | None) -> tuple[int, int] | None:

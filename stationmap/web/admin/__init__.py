@@ -149,6 +149,7 @@ from stationmap.web.admin import (  # noqa: E402, F401
     editor,
     lookups,
     printing,
+    reports,
     tokens,
     transfer,
 )

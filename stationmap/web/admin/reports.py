@@ -1,0 +1,236 @@
+"""The district's queue of workers' reports: the list with filters and bulk actions, one
+report with its history and the form that moves it on. A report outside the user's
+districts answers 404 exactly as a missing one; a viewer reads and changes nothing
+(the package's guard refuses their writes)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from stationmap.models import REPORT_KINDS, REPORT_STATUSES
+from stationmap.services import report_queue as queue
+from stationmap.web.admin import bp
+from stationmap.web.admin.common import _db, _me
+from stationmap.web.i18n import current_lang, tr
+
+STATUS_WORDS = {
+    "new": ("新报告", "New"),
+    "assigned": ("已分派", "Assigned"),
+    "in_progress": ("处理中", "In progress"),
+    "resolved": ("已解决", "Resolved"),
+    "rejected": ("不予处理", "Rejected"),
+}
+KIND_WORDS = {
+    "closed": ("关闭或未按时开放", "Closed / not open as listed"),
+    "amenity": ("设施缺失或损坏", "Amenity missing or broken"),
+    "location": ("位置错误", "Wrong location"),
+    "other": ("其他或建议", "Other / suggestion"),
+    "demand": ("这里需要驿站", "A station is needed here"),
+}
+FIELD_WORDS = {
+    "status": ("状态", "Status"),
+    "assignee": ("负责人", "Assignee"),
+    "reply": ("回复", "Reply"),
+    "note": ("内部备注", "Internal note"),
+    "version": ("版本", "Version"),
+    "report": ("报告", "Report"),
+    "kind": ("类型", "Kind"),
+    "older_than": ("时长", "Age"),
+    "district": ("区县", "District"),
+    "action": ("操作", "Action"),
+}
+# A bulk action and the state it moves the chosen reports to.
+BULK_ACTIONS = {"assign": "assigned", "in_progress": "in_progress", "resolve": "resolved"}
+BULK_ACTIONS["reject"] = "rejected"
+
+
+def words(table: dict[str, tuple[str, str]], code: str | None) -> str:
+    if code is None:
+        return "—"
+    zh, en = table.get(code, (code, code))
+    return tr(zh, en)
+
+
+def _error_text(exc: queue.QueueError) -> str:
+    return f"{words(FIELD_WORDS, exc.field or 'report')}：{exc.text(current_lang())}"
+
+
+def _age(row: queue.ReportRow, now: datetime) -> str:
+    hours = row.age_hours(now)
+    if hours < 1:
+        return tr(f"{int(hours * 60)} 分钟", f"{int(hours * 60)} min")
+    if hours < 48:
+        return tr(f"{int(hours)} 小时", f"{int(hours)} h")
+    return tr(f"{int(hours // 24)} 天", f"{int(hours // 24)} days")
+
+
+def _filter_from_args() -> tuple[queue.ReportFilter, dict[str, str]]:
+    args = {
+        name: request.args.get(name, "")[:20].strip()
+        for name in ("status", "kind", "district", "older_than", "station", "unanswered", "after")
+    }
+    if args["status"] == "open":
+        statuses: tuple[str, ...] = queue.OPEN_STATUSES
+    else:
+        statuses = (args["status"],) if args["status"] else ()
+    older: float | None = None
+    if args["older_than"]:
+        try:
+            older = float(args["older_than"])
+        except ValueError:
+            older = -1.0  # refused below, naming the field
+    flt = queue.ReportFilter(
+        statuses=statuses,
+        kinds=(args["kind"],) if args["kind"] else (),
+        district=args["district"] or None,
+        older_than_hours=older,
+        station=args["station"] or None,
+        unanswered=args["unanswered"] == "1",
+        after_id=int(args["after"]) if args["after"].isdigit() else 0,
+    )
+    return flt, args
+
+
+def _queue_page(errors: list[str] = (), status: int = 200) -> Any:  # type: ignore[assignment]
+    me = _me()
+    flt, args = _filter_from_args()
+    now = datetime.now(UTC)
+    try:
+        with _db().session() as session:
+            rows, last_id = queue.list_reports(session, me.scope.codes, flt, now)
+            assignees = queue.candidates(session, me.scope.codes) if me.scope.can_write else []
+    except queue.QueueError as exc:
+        rows, last_id, assignees = [], None, []
+        errors, status = [*errors, _error_text(exc)], 400
+    return render_template(
+        "admin/reports.html",
+        rows=rows,
+        args=args,
+        next_after=last_id,
+        errors=errors,
+        now=now,
+        age=_age,
+        words=words,
+        STATUS_WORDS=STATUS_WORDS,
+        KIND_WORDS=KIND_WORDS,
+        statuses=REPORT_STATUSES,
+        kinds=REPORT_KINDS,
+        assignees=assignees,
+    ), status
+
+
+@bp.get("/reports")
+def report_list() -> Any:
+    return _queue_page()
+
+
+def _versions(values: list[str]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for value in values[: queue.MAX_BULK + 1]:
+        report_id, _, version = value.partition(":")
+        if not (report_id.isdigit() and version.isdigit() and len(report_id) < 10):
+            abort(400, tr("报告选择有误，请刷新页面。", "report: the choice is malformed; reload"))
+        out[int(report_id)] = int(version)
+    return out
+
+
+@bp.post("/reports/bulk")
+def bulk_reports() -> Any:
+    action = request.form.get("action", "")
+    if action not in BULK_ACTIONS:
+        return _queue_page(
+            [f"{words(FIELD_WORDS, 'action')}：{tr('请选择操作', 'choose one')}"], 422
+        )
+    change = queue.Change(
+        status=BULK_ACTIONS[action],
+        assignee=request.form.get("assignee", "")[:64] or None,
+        reply=request.form.get("reply", "")[: queue.MAX_REPLY + 1],
+        note=request.form.get("note", "")[: queue.MAX_NOTE + 1],
+    )
+    versions = _versions(request.form.getlist("report"))
+    try:
+        with _db().write_session() as session:
+            done = queue.apply_bulk(session, versions, change, _me())
+            count = len(done)
+    except queue.QueueError as exc:
+        return _queue_page([_error_text(exc)], exc.status)
+    flash(tr(f"已更新 {count} 个报告", f"{count} reports updated"))
+    return redirect(request.form.get("back") or url_for("admin.report_list"), 303)
+
+
+def _detail_page(report_id: int, errors: list[str] = (), status: int = 200) -> Any:  # type: ignore[assignment]
+    me = _me()
+    with _db().session() as session:
+        report = queue.get_scoped(session, report_id, me.scope.codes)
+        if report is None:
+            abort(
+                404,
+                tr("没有这个报告，或它不在您负责的区县内。", "No such report in your districts."),
+            )
+        row = queue.row_of(session, report)
+        events = list(report.events)
+        assignees = queue.assignable(session, report.district_code) if me.scope.can_write else []
+        revision = queue.revision_number(session, report.revision_id)
+    return render_template(
+        "admin/report_detail.html",
+        r=row,
+        events=events,
+        errors=errors,
+        assignees=assignees,
+        revision=revision,
+        words=words,
+        STATUS_WORDS=STATUS_WORDS,
+        KIND_WORDS=KIND_WORDS,
+        next_states=_next_states(row.status),
+        editor_kind=row.kind in queue.EDITOR_KINDS and row.station_id is not None,
+    ), status
+
+
+def _next_states(status: str) -> list[str]:
+    allowed = set(queue.NEXT[status]) | ({status} if status not in queue.CLOSED_STATUSES else set())
+    if status in queue.CLOSED_STATUSES and _me().role == "superadmin":
+        allowed |= {queue.REOPEN_TO, status}
+    return [s for s in REPORT_STATUSES if s in allowed]
+
+
+@bp.get("/reports/<int:report_id>")
+def report_detail(report_id: int) -> Any:
+    return _detail_page(report_id)
+
+
+@bp.post("/reports/<int:report_id>")
+def change_report(report_id: int) -> Any:
+    version = request.form.get("version", "")
+    if not version.isdigit() or len(version) > 9:
+        abort(400, tr("表单缺少版本，请刷新页面。", "version: the form has none; reload the page"))
+    change = queue.Change(
+        status=request.form.get("status", "")[:20] or None,
+        assignee=request.form.get("assignee", "")[:64] or None,
+        reply=request.form.get("reply", "")[: queue.MAX_REPLY + 1],
+        note=request.form.get("note", "")[: queue.MAX_NOTE + 1],
+    )
+    try:
+        with _db().write_session() as session:
+            report = queue.get_scoped(session, report_id, _me().scope.codes)
+            if report is None:
+                abort(
+                    404,
+                    tr(
+                        "没有这个报告，或它不在您负责的区县内。",
+                        "No such report in your districts.",
+                    ),
+                )
+            queue.apply_change(session, report, change, _me(), int(version))
+    except queue.QueueError as exc:
+        return _detail_page(report_id, [_error_text(exc)], exc.status)
+    flash(tr("已保存", "Saved"))
+    return redirect(url_for("admin.report_detail", report_id=report_id), 303)
+
+
+def revision_reports(revision_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """For the station history page: revision id -> (report id, tracking code)."""
+    with _db().session() as session:
+        return queue.reports_of_revisions(session, revision_ids)
