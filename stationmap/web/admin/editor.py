@@ -25,6 +25,7 @@ from stationmap.station_fields import (
 )
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _actor, _db, _hours_note, _me
+from stationmap.web.admin.reports import link_report, report_form, revision_reports
 from stationmap.web.basemap import current_tiles, map_page_policy
 
 FORM_FIELDS = (
@@ -225,7 +226,9 @@ def _scoped_or_404(session: Any, station_id: int, *, deleted: bool = False) -> S
 def station_edit(station_id: int) -> Response:
     with _db().session() as session:
         station = _scoped_or_404(session, station_id, deleted=True)
-        return _editor(station, _form_from_station(station))
+        form = _form_from_station(station)
+        form |= report_form(session, request.args.get("report", ""), station.id, form)
+        return _editor(station, form)
 
 
 def _version() -> int:
@@ -270,6 +273,7 @@ def update_station(station_id: int) -> Any:
             changes = editing.update_station(
                 session, station, data, _me().scope.codes, _actor(), version
             )
+            from_report = link_report(session, request.form.get("report", ""), station_id, changes)
     except (editing.VersionConflict, StaleDataError):
         return _conflict(station_id, form, data)
     except editing.OutOfScope as exc:
@@ -279,6 +283,8 @@ def update_station(station_id: int) -> Any:
             return _editor(station, form, errors=[error], version=version, status=422)
     flash("已保存" if changes else "没有改动")
     _flash_notes(data)
+    if from_report is not None:  # back to the report, to resolve it with a reply
+        return redirect(url_for("admin.report_detail", report_id=from_report), 303)
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
 
 
@@ -306,7 +312,10 @@ def station_history(station_id: int) -> str:
     with _db().session() as session:
         station = _scoped_or_404(session, station_id, deleted=True)
         items = revision_service.history(session, station.id)
-        return render_template("admin/history.html", station=station, revisions=items)
+        from_reports = revision_reports(session, [rev.id for rev in items])
+        return render_template(
+            "admin/history.html", station=station, revisions=items, from_reports=from_reports
+        )
 
 
 @bp.post("/stations/<int:station_id>/restore/<int:number>")

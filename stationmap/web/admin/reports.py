@@ -230,7 +230,41 @@ def change_report(report_id: int) -> Any:
     return redirect(url_for("admin.report_detail", report_id=report_id), 303)
 
 
-def revision_reports(revision_ids: list[int]) -> dict[int, tuple[int, str]]:
+# -- the station editor's side: a report's proposal in its form, the revision link -----
+def report_form(session: Any, text: str, station_id: int, form: dict[str, Any]) -> dict[str, Any]:
+    """The editor's form values a report (``report`` id) proposes for the station: the
+    reported position ("location"), the missing or broken amenity unticked ("amenity"),
+    and the report's id and code, so saving links the revision to it."""
+    if not text.isdigit() or len(text) > 9:
+        return {}
+    found = queue.proposal(session, int(text), station_id, _me().scope.codes)
+    if found is None:
+        return {}
+    out: dict[str, Any] = {"report": str(found.report_id), "report_code": found.tracking_code}
+    if found.lat is not None and found.lon is not None:
+        out |= {"lat": f"{found.lat:.7f}", "lon": f"{found.lon:.7f}", "datum": "wgs84"}
+    if found.remove_amenity is not None:
+        out["amenities"] = [a for a in form.get("amenities", []) if a != found.remove_amenity]
+    return out
+
+
+def link_report(session: Any, text: str, station_id: int, changes: dict[str, Any]) -> int | None:
+    """After the editor saved ``changes`` from report ``text`` (an id): link the new
+    revision to the report; its id, or None when nothing was linked."""
+    if not changes or not text.isdigit() or len(text) > 9:
+        return None
+    code = queue.link_revision(session, int(text), station_id, _me().scope.codes)
+    if code is None:
+        return None
+    flash(
+        tr(
+            f"修改已关联报告 {code}，请回复并结束报告。",
+            f"Linked to report {code}; reply and close it.",
+        )
+    )
+    return int(text)
+
+
+def revision_reports(session: Any, revision_ids: list[int]) -> dict[int, tuple[int, str]]:
     """For the station history page: revision id -> (report id, tracking code)."""
-    with _db().session() as session:
-        return queue.reports_of_revisions(session, revision_ids)
+    return queue.reports_of_revisions(session, revision_ids)
