@@ -55,3 +55,17 @@ def get_report(app: Flask, report_id: int) -> Report:
         assert report is not None
         _ = report.events  # loaded (selectin) before the session closes
         return report
+
+
+def api_token(app: Flask, username: str, role: str, districts: tuple[str, ...] = ()) -> str:
+    """A new user's API token (a viewer cannot make one on the admin pages, which are
+    read-only for them, so it is made with the service)."""
+    from stationmap.services import tokens as token_service
+    from stationmap.services import users as user_service
+    from tests.integration.admin_support import make_user
+
+    make_user(app, username, role, districts)
+    with state(app).db.write_session() as session:
+        user = user_service.get_user(session, username)
+        assert user is not None
+        return token_service.create_token(session, user.id, "test").secret

@@ -30,7 +30,9 @@ from stationmap.web.params import Params
 # browser cannot be made to call them across sites and they need no CSRF token.
 
 
-def _write_principal() -> tuple[Principal, str]:
+def token_principal() -> tuple[Principal, str]:
+    """The user of the request's API token (any role) and the token's secret; 401
+    without a valid one."""
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
@@ -39,6 +41,11 @@ def _write_principal() -> tuple[Principal, str]:
         principal = token_service.authenticate_token(session, secret.strip())
     if principal is None:
         raise _unauthorized("the API token is unknown, revoked, or its user is disabled")
+    return principal, secret.strip()
+
+
+def _write_principal() -> tuple[Principal, str]:
+    principal, secret = token_principal()
     if not principal.scope.can_write:
         raise ApiError(403, "forbidden", "this account may not change stations")
     return principal, secret.strip()
@@ -48,18 +55,18 @@ def _unauthorized(message: str) -> ApiError:
     return ApiError(401, "unauthorized", message)
 
 
-def _if_match() -> int:
+def _if_match(what: str = "station") -> int:
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
         raise ApiError(
             428,
             "precondition_required",
-            'send If-Match with the station\'s version, e.g. If-Match: "3"',
+            f'send If-Match with the {what}\'s version, e.g. If-Match: "3"',
             field="If-Match",
         )
     value = header.removeprefix("W/").strip('"')
     if not value.isdigit() or len(value) > 9:
-        raise bad_request("If-Match must be the station's version number", field="If-Match")
+        raise bad_request(f"If-Match must be the {what}'s version number", field="If-Match")
     return int(value)
 
 

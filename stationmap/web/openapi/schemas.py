@@ -54,6 +54,18 @@ def _geojson(schema: str, description: str) -> dict[str, Any]:
     }
 
 
+def merge_paths(spec: dict[str, Any], paths: dict[str, dict[str, Any]]) -> None:
+    """Add ``paths`` to ``spec``, joining the operations of a path already there (two
+    modules may describe different methods of one path); one path and method described
+    twice is a mistake (ValueError)."""
+    for path, operations in paths.items():
+        existing = spec["paths"].setdefault(path, {})
+        for method, operation in operations.items():
+            if method in existing:
+                raise ValueError(f"{method.upper()} {path} is described twice")
+            existing[method] = operation
+
+
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 

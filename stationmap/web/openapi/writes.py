@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from stationmap import catalog
+from stationmap.web.openapi import report_queue
 from stationmap.web.openapi.reads import _read_spec
-from stationmap.web.openapi.schemas import _errors, _geojson
+from stationmap.web.openapi.schemas import _errors, _geojson, merge_paths
 
 
 def _station_write_schema(required: list[str]) -> dict[str, Any]:
@@ -110,4 +111,6 @@ def build_spec() -> dict[str, Any]:
             **_errors(400, 401, 403, 404, 409, 412, 428, 503),
         },
     }
+    spec["components"]["schemas"].update(report_queue.SCHEMAS)
+    merge_paths(spec, report_queue.report_admin_paths())
     return spec
