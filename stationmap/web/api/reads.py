@@ -97,6 +97,20 @@ def nearest_stations() -> Response:
     return Response(body, mimetype=GEOJSON)
 
 
+def cursor_after(params: Params) -> int:
+    """The id a page starts after, from the ``cursor`` a previous page gave (0: none)."""
+    cursor = params.text("cursor", max_length=100)
+    if not cursor:
+        return 0
+    try:
+        after_id = listing.decode_cursor(cursor)
+        if after_id > MAX_ID:
+            raise ValueError(cursor)
+    except ValueError:
+        raise bad_request("cursor is not one this API returned", field="cursor") from None
+    return after_id
+
+
 @bp.get("/stations")
 def list_stations() -> Response:
     params = Params(request.args, ("bbox", "district", "amenity", "q", "limit", "cursor"))
@@ -105,15 +119,7 @@ def list_stations() -> Response:
     amenities = params.codes("amenity", "amenity")
     text = (params.text("q", max_length=100) or "").strip()
     limit = params.integer("limit", low=1, high=MAX_LIMIT, default=DEFAULT_LIMIT)
-    cursor = params.text("cursor", max_length=100)
-    after_id = 0
-    if cursor:
-        try:
-            after_id = listing.decode_cursor(cursor)
-            if after_id > MAX_ID:
-                raise ValueError(cursor)
-        except ValueError:
-            raise bad_request("cursor is not one this API returned", field="cursor") from None
+    after_id = cursor_after(params)
     at = _now()
     with _session() as session:
         codes = None

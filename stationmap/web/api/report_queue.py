@@ -18,10 +18,9 @@ from stationmap.services import tokens as token_service
 from stationmap.services.users import Principal
 from stationmap.web.api import bp
 from stationmap.web.api.common import _now, _session
-from stationmap.web.api.reads import DEFAULT_LIMIT
+from stationmap.web.api.reads import DEFAULT_LIMIT, cursor_after
 from stationmap.web.api.writes import _body, _if_match, token_principal
 from stationmap.web.errors import ApiError, bad_request, not_found, unprocessable
-from stationmap.web.guards import MAX_ID
 from stationmap.web.params import Params
 
 MAX_LIMIT = queue.MAX_LIMIT
@@ -81,15 +80,7 @@ def list_reports() -> Response:
     district = params.text("district", max_length=6)
     if district is not None and not (district.isdigit() and len(district) == 6):
         raise bad_request("district must be a 6-digit administrative code", field="district")
-    cursor = params.text("cursor", max_length=100)
-    after_id = 0
-    if cursor:
-        try:
-            after_id = listing.decode_cursor(cursor)
-            if after_id > MAX_ID:
-                raise ValueError(cursor)
-        except ValueError:
-            raise bad_request("cursor is not one this API returned", field="cursor") from None
+    after_id = cursor_after(params)
     flt = queue.ReportFilter(
         statuses=_list_of(params, "status"),
         kinds=_list_of(params, "kind"),
