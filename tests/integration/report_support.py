@@ -22,12 +22,19 @@ def make_report(
     text: str = "驿站没开门",
     phone: str = "",
     hours_ago: float = 1.0,
+    now: datetime | None = None,
     **fields: Any,
 ) -> Report:
     """A new report about ``station`` (its district) or, without one, in ``district``,
-    made ``hours_ago`` hours before now."""
-    created = datetime.now(UTC) - timedelta(hours=hours_ago)
-    values: dict[str, Any] = {"needs": [], "phone": phone, "repeats": 0, **fields}
+    made ``hours_ago`` hours before ``now`` (default: the clock's)."""
+    created = (now or datetime.now(UTC)) - timedelta(hours=hours_ago)
+    values: dict[str, Any] = {
+        "needs": [],
+        "phone": phone,
+        "repeats": 0,
+        "status": "new",
+        **fields,
+    }
     with state(app).db.write_session() as session:
         report = Report(
             tracking_code="T" + secrets.token_hex(5).upper(),
@@ -36,7 +43,6 @@ def make_report(
             district_code=station.district_code if station is not None else district,
             text=text,
             lang="zh",
-            status="new",
             client_hash=secrets.token_hex(8),
             fingerprint=secrets.token_hex(8),
             created_at=created,

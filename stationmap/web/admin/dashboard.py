@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from stationmap.services import admin as admin_service
-from stationmap.services import editing
+from stationmap.services import editing, report_figures
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
 
@@ -14,7 +14,8 @@ from stationmap.web.admin.common import _db, _me
 def dashboard() -> str:
     with _db().session() as session:
         figures = admin_service.dashboard(session, _me().scope.codes)
-    return render_template("admin/dashboard.html", d=figures)
+        reports = report_figures.figures(session, _me().scope.codes)
+    return render_template("admin/dashboard.html", d=figures, reports=reports)
 
 
 @bp.get("/stations")
