@@ -12,6 +12,7 @@ Each module of this package holds the commands of one area and lists them in
     stationmap serve                    serve the app with gunicorn
     stationmap create-user NAME --role R [--district CODE ...]   an administrator account
     stationmap disable-user NAME        end the account's sessions and tokens
+    stationmap send-notifications       tell districts' group chats of new and unanswered reports
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from stationmap.cli import printing, stations, users
+from stationmap.cli import notify, printing, stations, users
 
-AREAS = (stations, users, printing)
+AREAS = (stations, users, printing, notify)
 
 
 def init_app(app: Flask) -> None:

@@ -120,7 +120,18 @@ def _buffer_static(response: Response) -> Response:
 
 
 def register(app: Flask, settings: Settings) -> None:
-    from stationmap.web import admin, api, assets, auth, errors, guards, i18n, limits, public
+    from stationmap.web import (
+        admin,
+        api,
+        assets,
+        auth,
+        errors,
+        guards,
+        i18n,
+        limits,
+        notifier,
+        public,
+    )
 
     app.json = StrictJSONProvider(app)
     if settings.proxy_hops:
@@ -138,6 +149,7 @@ def register(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SECURE=secure,
     )
     i18n.init_app(app)
+    notifier.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)

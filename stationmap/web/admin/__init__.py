@@ -148,6 +148,7 @@ from stationmap.web.admin import (  # noqa: E402, F401
     dashboard,
     editor,
     lookups,
+    notify,
     printing,
     reports,
     tokens,

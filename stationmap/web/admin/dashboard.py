@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from stationmap.services import admin as admin_service
-from stationmap.services import editing, report_figures
+from stationmap.services import editing, report_figures, report_notify
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
 
@@ -15,7 +15,10 @@ def dashboard() -> str:
     with _db().session() as session:
         figures = admin_service.dashboard(session, _me().scope.codes)
         reports = report_figures.figures(session, _me().scope.codes)
-    return render_template("admin/dashboard.html", d=figures, reports=reports)
+        failures = report_notify.failures(session, _me().scope.codes)
+    return render_template(
+        "admin/dashboard.html", d=figures, reports=reports, notify_failures=failures
+    )
 
 
 @bp.get("/stations")

@@ -1,0 +1,63 @@
+"""The background sender of report notifications, for a deployment without cron:
+with ``STATIONMAP_NOTIFY_INTERVAL_S`` set (seconds, > 0), each app process starts one
+daemon thread at its first request (after gunicorn has forked it) that runs
+:func:`stationmap.services.report_notify.run_once` at that interval. Without it, run
+``stationmap send-notifications`` from cron or with ``--loop``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+from flask import Flask
+
+from stationmap import state
+from stationmap.config import ConfigError
+from stationmap.services import report_notify
+
+log = logging.getLogger(__name__)
+SETTING = "STATIONMAP_NOTIFY_INTERVAL_S"
+
+
+def interval_s(app: Flask) -> float:
+    raw = str(app.config.get(SETTING) or os.environ.get(SETTING, "") or "0")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{SETTING} must be a number of seconds (0: no thread)") from None
+    if not 0 <= value < 86_400:
+        raise ConfigError(f"{SETTING} must be between 0 and 86400 seconds")
+    return value
+
+
+def _loop(app: Flask, every_s: float) -> None:
+    app_state = state(app)
+    while True:
+        try:
+            report_notify.run_once(app_state.db.write_session, app_state.settings.public_url)
+        except Exception:  # a database outage must not end the thread
+            log.exception("sending report notifications failed; trying again later")
+        time.sleep(every_s)
+
+
+def init_app(app: Flask) -> None:
+    every_s = interval_s(app)
+    if every_s <= 0:
+        return
+    started: set[int] = set()
+    lock = threading.Lock()
+
+    @app.before_request
+    def _start_sender() -> None:
+        pid = os.getpid()
+        if pid in started:
+            return
+        with lock:
+            if pid in started:
+                return
+            started.add(pid)
+            threading.Thread(
+                target=_loop, args=(app, every_s), daemon=True, name="report-notify"
+            ).start()
