@@ -275,32 +275,31 @@ def get_by_code(
     return report
 
 
-def assignable(session: Session, district_code: str | None) -> list[str]:
-    """The usernames a report of ``district_code`` may be assigned to: active
-    superadmins and district administrators whose districts cover it."""
+def _active_admins(session: Session) -> list[tuple[str, user_service.Scope]]:
+    """Active superadmins and district administrators, by name, with their scopes."""
     users = session.scalars(
         select(User)
         .where(User.disabled_at.is_(None), User.role.in_(("superadmin", "district_admin")))
         .order_by(User.username)
     )
-    return [u.username for u in users if user_service.scope_of(session, u).covers(district_code)]
+    return [(u.username, user_service.scope_of(session, u)) for u in users]
+
+
+def assignable(session: Session, district_code: str | None) -> list[str]:
+    """The usernames a report of ``district_code`` may be assigned to: active
+    superadmins and district administrators whose districts cover it."""
+    return [name for name, scope in _active_admins(session) if scope.covers(district_code)]
 
 
 def candidates(session: Session, codes: frozenset[str] | None) -> list[str]:
     """The usernames the queue's bulk form offers: active superadmins and district
     administrators sharing a district with ``codes`` (each report is checked again when
     the form is sent)."""
-    users = session.scalars(
-        select(User)
-        .where(User.disabled_at.is_(None), User.role.in_(("superadmin", "district_admin")))
-        .order_by(User.username)
-    )
-    out = []
-    for user in users:
-        theirs = user_service.scope_of(session, user).codes
-        if codes is None or theirs is None or theirs & codes:
-            out.append(user.username)
-    return out
+    return [
+        name
+        for name, scope in _active_admins(session)
+        if codes is None or scope.codes is None or scope.codes & codes
+    ]
 
 
 def _clean(text: str, limit: int, field: str) -> str:

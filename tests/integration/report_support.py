@@ -75,3 +75,15 @@ def api_token(app: Flask, username: str, role: str, districts: tuple[str, ...] =
         user = user_service.get_user(session, username)
         assert user is not None
         return token_service.create_token(session, user.id, "test").secret
+
+
+def admin_client(
+    app: Flask, username: str, role: str, districts: tuple[str, ...] = ()
+) -> tuple[Any, str]:
+    """A new user, logged in: their test client and CSRF token."""
+    from tests.integration.admin_support import login, make_user, page_csrf
+
+    make_user(app, username, role, districts)
+    client = app.test_client()
+    login(client, username)
+    return client, page_csrf(client)

@@ -11,19 +11,13 @@ from tests.integration.admin_support import (
     XINCHENG,
     form_of,
     free_point,
-    login,
-    make_user,
-    page_csrf,
     station_in,
 )
-from tests.integration.report_support import get_report, make_report
+from tests.integration.report_support import admin_client, get_report, make_report
 
 
 def _admin(app):
-    make_user(app, "xc", "district_admin", (XINCHENG,))
-    client = app.test_client()
-    login(client, "xc")
-    return client, page_csrf(client)
+    return admin_client(app, "xc", "district_admin", (XINCHENG,))
 
 
 def _value(page, name):

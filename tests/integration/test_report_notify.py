@@ -25,7 +25,7 @@ from tests.integration.admin_support import (
     page_csrf,
     station_in,
 )
-from tests.integration.report_support import make_report
+from tests.integration.report_support import admin_client, make_report
 
 XSS = "<script>alert(1)</script> **粗体** [链接](http://evil.example) <img src=x onerror=alert(2)>"
 
@@ -74,10 +74,8 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def xc(app):
-    make_user(app, "xc", "district_admin", (XINCHENG,))
-    client = app.test_client()
-    login(client, "xc")
-    return client, page_csrf(client)
+    """A logged-in district admin of 新城区 and its CSRF token."""
+    return admin_client(app, "xc", "district_admin", (XINCHENG,))
 
 
 def _configure(client, csrf, url, fmt="wecom", hours="", district=XINCHENG):

@@ -16,16 +16,13 @@ from tests.integration.admin_support import (
     page_csrf,
     station_in,
 )
-from tests.integration.report_support import get_report, make_report
+from tests.integration.report_support import admin_client, get_report, make_report
 
 
 @pytest.fixture
 def xc(app):
     """A logged-in district admin of 新城区 and its CSRF token."""
-    make_user(app, "xc", "district_admin", (XINCHENG,))
-    client = app.test_client()
-    login(client, "xc")
-    return client, page_csrf(client)
+    return admin_client(app, "xc", "district_admin", (XINCHENG,))
 
 
 def _post(client, csrf, report, **form):
@@ -215,3 +212,26 @@ def test_the_queue_speaks_english_when_asked(app, xc):
     make_report(app, station_in(app, XINCHENG))
     page = client.get("/admin/reports?lang=en").get_data(as_text=True)
     assert "Workers&#39; reports" in page and "Closed / not open as listed" in page
+
+
+def test_a_reply_alone_keeps_the_state_and_sets_the_first_reply_once(app, xc):
+    client, csrf = xc
+    report = make_report(app, station_in(app, XINCHENG))
+    assert _post(client, csrf, report, status="new", reply="收到，明天去看").status_code == 303
+    report = get_report(app, report.id)
+    first = report.first_reply_at
+    assert report.status == "new" and first is not None
+    assert _post(client, csrf, report, status="new", reply="又去看了").status_code == 303
+    report = get_report(app, report.id)
+    assert report.first_reply_at == first and len(report.events) == 2
+    nothing = _post(client, csrf, report, status="new")
+    assert nothing.status_code == 422 and "状态" in nothing.get_data(as_text=True)
+
+
+def test_queue_writes_need_the_csrf_token(app, xc):
+    client, _csrf = xc
+    report = make_report(app, station_in(app, XINCHENG))
+    chosen = {"action": "reject", "report": [f"{report.id}:{report.version}"]}
+    assert client.post("/admin/reports/bulk", data=chosen).status_code == 400
+    assert _post(client, "wrong", report, status="rejected").status_code == 400
+    assert get_report(app, report.id).status == "new"
