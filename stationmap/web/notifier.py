@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 
 from flask import Flask
 
@@ -19,6 +18,7 @@ from stationmap.services import report_notify
 
 log = logging.getLogger(__name__)
 SETTING = "STATIONMAP_NOTIFY_INTERVAL_S"
+EXTENSION = "stationmap_notifier_stop"
 
 
 def interval_s(app: Flask) -> float:
@@ -32,14 +32,21 @@ def interval_s(app: Flask) -> float:
     return value
 
 
-def _loop(app: Flask, every_s: float) -> None:
+def _loop(app: Flask, every_s: float, stop: threading.Event) -> None:
     app_state = state(app)
-    while True:
+    while not stop.is_set():
         try:
             report_notify.run_once(app_state.db.write_session, app_state.settings.public_url)
         except Exception:  # a database outage must not end the thread
             log.exception("sending report notifications failed; trying again later")
-        time.sleep(every_s)
+        stop.wait(every_s)
+
+
+def stop(app: Flask) -> None:
+    """Ask the app's sender thread to end (tests; a process's exit ends it anyway)."""
+    event = app.extensions.get(EXTENSION)
+    if event is not None:
+        event.set()
 
 
 def init_app(app: Flask) -> None:
@@ -48,6 +55,7 @@ def init_app(app: Flask) -> None:
         return
     started: set[int] = set()
     lock = threading.Lock()
+    app.extensions[EXTENSION] = stopped = threading.Event()
 
     @app.before_request
     def _start_sender() -> None:
@@ -59,5 +67,5 @@ def init_app(app: Flask) -> None:
                 return
             started.add(pid)
             threading.Thread(
-                target=_loop, args=(app, every_s), daemon=True, name="report-notify"
+                target=_loop, args=(app, every_s, stopped), daemon=True, name="report-notify"
             ).start()

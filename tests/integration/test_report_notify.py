@@ -221,3 +221,40 @@ def test_webhook_settings_name_the_field_and_keep_to_scope(app, xc):
 def test_retry_delays_double_up_to_six_hours():
     minutes = [report_notify.retry_delay(n).total_seconds() / 60 for n in range(1, 12)]
     assert minutes == [1, 2, 4, 8, 16, 32, 64, 128, 256, 360, 360]
+
+
+def test_the_background_thread_delivers_without_the_command(
+    backend, sqlite_templates, tmp_path, receiver
+):
+    if backend != "sqlite":
+        pytest.skip("the thread is the same on both databases; one is enough")
+    from stationmap.web import notifier
+    from tests.conftest import _copy_sqlite, _make_app
+
+    path = tmp_path / "stationmap.sqlite3"
+    _copy_sqlite(sqlite_templates[True], path)
+    app = _make_app(f"sqlite:///{path}", tmp_path, STATIONMAP_NOTIFY_INTERVAL_S="0.05")
+    try:
+        client, csrf = admin_client(app, "xc", "district_admin", (XINCHENG,))
+        _configure(client, csrf, receiver.url)
+        report = make_report(app, station_in(app, XINCHENG), hours_ago=0)
+        client.get("/admin/")  # the first request starts the thread
+        delivered = threading.Event()
+        for _ in range(200):  # up to about 10 s on a busy machine; not a timing assert
+            if receiver.bodies:
+                delivered.set()
+                break
+            delivered.wait(0.05)
+        assert delivered.is_set()
+        assert report.tracking_code in receiver.bodies[0]["text"]["content"]
+    finally:
+        notifier.stop(app)
+        state(app).db.dispose()
+
+
+def test_a_bad_thread_interval_is_refused(tmp_path):
+    from stationmap.config import ConfigError
+    from tests.conftest import _make_app
+
+    with pytest.raises(ConfigError, match="STATIONMAP_NOTIFY_INTERVAL_S"):
+        _make_app(f"sqlite:///{tmp_path}/x.sqlite3", tmp_path, STATIONMAP_NOTIFY_INTERVAL_S="often")

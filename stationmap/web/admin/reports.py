@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from stationmap import catalog
 from stationmap.models import REPORT_KINDS, REPORT_STATUSES
 from stationmap.services import report_queue as queue
 from stationmap.web.admin import bp
@@ -52,6 +53,14 @@ def words(table: dict[str, tuple[str, str]], code: str | None) -> str:
         return "—"
     zh, en = table.get(code, (code, code))
     return tr(zh, en)
+
+
+_AMENITY_WORDS = {t.code: (t.zh, t.en) for t in catalog.AMENITIES}
+
+
+def needs(codes: list[str]) -> str:
+    """Amenity codes as the page's words: 饮用水、卫生间."""
+    return tr("、", ", ").join(words(_AMENITY_WORDS, code) for code in codes)
 
 
 def _error_text(exc: queue.QueueError) -> str:
@@ -114,6 +123,7 @@ def _queue_page(errors: list[str] = (), status: int = 200) -> Any:  # type: igno
         now=now,
         age=_age,
         words=words,
+        needs=needs,
         STATUS_WORDS=STATUS_WORDS,
         KIND_WORDS=KIND_WORDS,
         statuses=REPORT_STATUSES,
@@ -182,6 +192,7 @@ def _detail_page(report_id: int, errors: list[str] = (), status: int = 200) -> A
         assignees=assignees,
         revision=revision,
         words=words,
+        needs=needs,
         STATUS_WORDS=STATUS_WORDS,
         KIND_WORDS=KIND_WORDS,
         next_states=_next_states(row.status),
