@@ -235,3 +235,32 @@ def test_queue_writes_need_the_csrf_token(app, xc):
     assert client.post("/admin/reports/bulk", data=chosen).status_code == 400
     assert _post(client, "wrong", report, status="rejected").status_code == 400
     assert get_report(app, report.id).status == "new"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "older_than=nan",
+        "older_than=inf",
+        "older_than=1e400",
+        "older_than=-1",
+        "after=99999999999999999999",
+        "district=%E2%80%AE",
+        "station=%25_%5C",
+        "status=open&kind=demand&unanswered=1",
+    ],
+)
+def test_odd_queue_queries_are_answered_not_failed(app, xc, query):
+    client, _csrf = xc
+    make_report(app, station_in(app, XINCHENG))
+    response = client.get(f"/admin/reports?{query}")
+    assert response.status_code in (200, 400), query
+    if response.status_code == 400:
+        assert "时长" in response.get_data(as_text=True)
+
+
+def test_a_bulk_choice_that_no_report_can_have_is_a_400(app, xc):
+    client, csrf = xc
+    for value in ("1:99999999999999999999", "99999999999999999999:1", "x:1", "1"):
+        form = {"csrf_token": csrf, "action": "reject", "report": [value]}
+        assert client.post("/admin/reports/bulk", data=form).status_code == 400, value

@@ -98,7 +98,7 @@ def _filter_from_args() -> tuple[queue.ReportFilter, dict[str, str]]:
         older_than_hours=older,
         station=args["station"] or None,
         unanswered=args["unanswered"] == "1",
-        after_id=int(args["after"]) if args["after"].isdigit() else 0,
+        after_id=int(args["after"]) if args["after"].isdigit() and len(args["after"]) < 10 else 0,
     )
     return flt, args
 
@@ -141,7 +141,9 @@ def _versions(values: list[str]) -> dict[int, int]:
     out: dict[int, int] = {}
     for value in values[: queue.MAX_BULK + 1]:
         report_id, _, version = value.partition(":")
-        if not (report_id.isdigit() and version.isdigit() and len(report_id) < 10):
+        if not (
+            report_id.isdigit() and version.isdigit() and len(report_id) < 10 and len(version) < 10
+        ):
             abort(400, tr("报告选择有误，请刷新页面。", "report: the choice is malformed; reload"))
         out[int(report_id)] = int(version)
     return out
