@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from stationmap.models import (
     REPORT_KINDS,
@@ -92,15 +93,15 @@ class StaleReport(QueueError):
     status = 412
     code = "precondition_failed"
 
-    def __init__(self, report: Report, expected: int) -> None:
+    def __init__(self, tracking_code: str, current: int | None, expected: int) -> None:
+        now = f"（现为第 {current} 版）" if current is not None else ""
+        now_en = f" (now version {current}, not {expected})" if current is not None else ""
         super().__init__(
             "version",
-            f"报告 {report.tracking_code} 已被他人修改（现为第 {report.version} 版），"
-            "请刷新后重试。",
-            f"report {report.tracking_code} changed meanwhile (now version "
-            f"{report.version}, not {expected}); read it again",
+            f"报告 {tracking_code} 已被他人修改{now}，请刷新后重试。",
+            f"report {tracking_code} changed meanwhile{now_en}; read it again",
         )
-        self.current = report.version
+        self.current = current
 
 
 @dataclass(frozen=True)
@@ -369,7 +370,7 @@ def check_change(
     if not in_scope(me.scope.codes, report.district_code):
         raise ReportNotFound("report", "没有这个报告", "no such report in your districts")
     if report.version != expected_version:
-        raise StaleReport(report, expected_version)
+        raise StaleReport(report.tracking_code, report.version, expected_version)
     reply = _clean(change.reply, MAX_REPLY, "reply")
     note = _clean(change.note, MAX_NOTE, "note")
     to = _target(report, change, me)
@@ -420,7 +421,11 @@ def apply_change(
     report.assignee_id = assignee_id
     report.updated_at = now
     report.events.append(event)
-    session.flush()
+    code = report.tracking_code
+    try:
+        session.flush()
+    except StaleDataError:  # another transaction changed it after this one read it
+        raise StaleReport(code, None, expected_version) from None
     return event
 
 

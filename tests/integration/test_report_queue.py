@@ -264,3 +264,38 @@ def test_a_bulk_choice_that_no_report_can_have_is_a_400(app, xc):
     for value in ("1:99999999999999999999", "99999999999999999999:1", "x:1", "1"):
         form = {"csrf_token": csrf, "action": "reject", "report": [value]}
         assert client.post("/admin/reports/bulk", data=form).status_code == 400, value
+
+
+def test_a_change_written_meanwhile_by_another_transaction_is_stale(app, backend):
+    """The version check and the write are one statement (UPDATE … WHERE version = ?),
+    so a change made after this transaction read the report is refused, not lost."""
+    if backend == "sqlite":
+        pytest.skip(
+            "SQLite write transactions hold the lock from their first statement "
+            "(BEGIN IMMEDIATE): no other write can come between a read and its write"
+        )
+    from stationmap import state
+    from stationmap.services import report_queue as queue
+    from stationmap.services import users as user_service
+    from stationmap.services.users import principal
+
+    make_user(app, "xc", "district_admin", (XINCHENG,))
+    report = make_report(app, station_in(app, XINCHENG))
+    database = state(app).db
+    with database.session() as session:
+        me = principal(session, user_service.get_user(session, "xc"))
+    reader = database.session()
+    try:
+        seen = reader.get(type(report), report.id)
+        assert seen.version == 1
+        with database.write_session() as other:
+            queue.apply_change(
+                other, other.get(type(report), report.id), queue.Change("in_progress"), me, 1
+            )
+        with pytest.raises(queue.StaleReport):
+            queue.apply_change(reader, seen, queue.Change("rejected", reply="晚了"), me, 1)
+        reader.rollback()
+    finally:
+        reader.close()
+    after = get_report(app, report.id)
+    assert after.status == "in_progress" and [e.to_status for e in after.events] == ["in_progress"]

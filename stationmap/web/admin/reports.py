@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm.exc import StaleDataError
 
 from stationmap import catalog
 from stationmap.models import REPORT_KINDS, REPORT_STATUSES
@@ -65,6 +66,12 @@ def needs(codes: list[str]) -> str:
 
 def _error_text(exc: queue.QueueError) -> str:
     return f"{words(FIELD_WORDS, exc.field or 'report')}：{exc.text(current_lang())}"
+
+
+def _stale_text() -> str:
+    return f"{words(FIELD_WORDS, 'version')}：" + tr(
+        "报告刚被他人修改，请刷新后重试。", "the report changed meanwhile; reload and try again"
+    )
 
 
 def _age(row: queue.ReportRow, now: datetime) -> str:
@@ -169,6 +176,8 @@ def bulk_reports() -> Any:
             count = len(done)
     except queue.QueueError as exc:
         return _queue_page([_error_text(exc)], exc.status)
+    except StaleDataError:  # changed by another request between the check and the write
+        return _queue_page([_stale_text()], 412)
     flash(tr(f"已更新 {count} 个报告", f"{count} reports updated"))
     return redirect(request.form.get("back") or url_for("admin.report_list"), 303)
 
@@ -239,6 +248,8 @@ def change_report(report_id: int) -> Any:
             queue.apply_change(session, report, change, _me(), int(version))
     except queue.QueueError as exc:
         return _detail_page(report_id, [_error_text(exc)], exc.status)
+    except StaleDataError:  # changed by another request between the check and the write
+        return _detail_page(report_id, [_stale_text()], 412)
     flash(tr("已保存", "Saved"))
     return redirect(url_for("admin.report_detail", report_id=report_id), 303)
 
