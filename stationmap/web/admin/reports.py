@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from stationmap import catalog
 from stationmap.models import REPORT_KINDS, REPORT_STATUSES
 from stationmap.services import report_queue as queue
+from stationmap.services import report_revisions
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
 from stationmap.web.i18n import current_lang, tr
@@ -194,7 +195,7 @@ def _detail_page(report_id: int, errors: list[str] = (), status: int = 200) -> A
         row = queue.row_of(session, report)
         events = list(report.events)
         assignees = queue.assignable(session, report.district_code) if me.scope.can_write else []
-        revision = queue.revision_number(session, report.revision_id)
+        revision = report_revisions.revision_number(session, report.revision_id)
     return render_template(
         "admin/report_detail.html",
         r=row,
@@ -261,7 +262,7 @@ def report_form(session: Any, text: str, station_id: int, form: dict[str, Any]) 
     and the report's id and code, so saving links the revision to it."""
     if not text.isdigit() or len(text) > 9:
         return {}
-    found = queue.proposal(session, int(text), station_id, _me().scope.codes)
+    found = report_revisions.proposal(session, int(text), station_id, _me().scope.codes)
     if found is None:
         return {}
     out: dict[str, Any] = {"report": str(found.report_id), "report_code": found.tracking_code}
@@ -277,7 +278,7 @@ def link_report(session: Any, text: str, station_id: int, changes: dict[str, Any
     revision to the report; its id, or None when nothing was linked."""
     if not changes or not text.isdigit() or len(text) > 9:
         return None
-    code = queue.link_revision(session, int(text), station_id, _me().scope.codes)
+    code = report_revisions.link_revision(session, int(text), station_id, _me().scope.codes)
     if code is None:
         return None
     flash(
@@ -291,4 +292,4 @@ def link_report(session: Any, text: str, station_id: int, changes: dict[str, Any
 
 def revision_reports(session: Any, revision_ids: list[int]) -> dict[int, tuple[int, str]]:
     """For the station history page: revision id -> (report id, tracking code)."""
-    return queue.reports_of_revisions(session, revision_ids)
+    return report_revisions.reports_of_revisions(session, revision_ids)
