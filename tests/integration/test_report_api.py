@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.admin_support import SAIHAN, XINCHENG, station_in
-from tests.integration.report_support import api_token, get_report, make_report
+from tests.integration.report_queue_support import api_token, get_report, make_report
 
 
 def _auth(secret, version=None):

@@ -13,7 +13,7 @@ from tests.integration.admin_support import (
     free_point,
     station_in,
 )
-from tests.integration.report_support import admin_client, get_report, make_report
+from tests.integration.report_queue_support import admin_client, get_report, make_report
 
 
 def _admin(app):

@@ -12,7 +12,7 @@ from stationmap import state
 from stationmap.models import Station
 from stationmap.services import report_figures
 from tests.integration.admin_support import SAIHAN, XINCHENG, login, make_user, station_in
-from tests.integration.report_support import make_report
+from tests.integration.report_queue_support import make_report
 
 
 def _h(hours):

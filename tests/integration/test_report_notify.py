@@ -25,7 +25,7 @@ from tests.integration.admin_support import (
     page_csrf,
     station_in,
 )
-from tests.integration.report_support import admin_client, make_report
+from tests.integration.report_queue_support import admin_client, make_report
 
 XSS = "<script>alert(1)</script> **粗体** [链接](http://evil.example) <img src=x onerror=alert(2)>"
 

@@ -16,7 +16,7 @@ from tests.integration.admin_support import (
     page_csrf,
     station_in,
 )
-from tests.integration.report_support import admin_client, get_report, make_report
+from tests.integration.report_queue_support import admin_client, get_report, make_report
 
 
 @pytest.fixture
