@@ -427,7 +427,7 @@ def preview_rows(
                     shapes.get(view.district_code or ""),
                     item.lat,
                     item.lon,
-                    title=f"{item.name}：{district}",
+                    title=f"{item.name} · {district}",
                 ),
                 notes=list(view.notes),
                 changes=result.changes.get(code, {}) if code else {},

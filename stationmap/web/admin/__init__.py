@@ -109,6 +109,7 @@ def _context() -> dict[str, Any]:
         "role_name": role_name,
         "term_name": term_name,
         "datum_label": datum_label,
+        "actor_name": actor_name,
         "show": _show,
         "local_time": local_time,
         "district_name": district_name,
@@ -155,6 +156,13 @@ def term_name(term: catalog.Term) -> str:
     """A catalogue term (amenity, host type, worker group, status) in the interface
     language."""
     return term.name(current_lang())
+
+
+def actor_name(revision: Any) -> str:
+    """Who made a revision; the baseline's stored placeholder in the interface language."""
+    if revision.action == "baseline" and revision.user_id is None:
+        return tr("（历史记录开始前）", "(before history began)")
+    return str(revision.actor)
 
 
 def datum_label(code: str) -> str:
