@@ -155,6 +155,11 @@ def test_every_admin_page_in_english_has_no_chinese_chrome(app, admin):
         "/admin/tokens",
     ):
         _assert_english(app, admin.get(f"{path}{'&' if '?' in path else '?'}lang=en"))
+        # The same page in Chinese keeps its Chinese chrome.
+        _assert_chinese(
+            admin.get(f"{path}{'&' if '?' in path else '?'}lang=zh"), "驿站管理", "概览", "退出"
+        )
+    admin.get("/admin/?lang=en")
 
     # A save: its flash on the next page, then the history with Beijing time in English.
     saved = admin.post(

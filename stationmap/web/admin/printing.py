@@ -54,9 +54,21 @@ def print_district_map(code: str) -> Response:
     fmt = request.args.get("format", "pdf")
     orientation = request.args.get("orientation", "portrait")
     if paper not in ("A4", "A3") or fmt not in PRINT_TYPES:
-        abort(400, "paper must be A4 or A3 and format pdf or png")
+        abort(
+            400,
+            tr(
+                "纸张只能是 A4 或 A3，格式只能是 pdf 或 png。",
+                "paper must be A4 or A3 and format pdf or png",
+            ),
+        )
     if orientation not in ("portrait", "landscape"):
-        abort(400, "orientation must be portrait or landscape")
+        abort(
+            400,
+            tr(
+                "方向只能是 portrait（纵向）或 landscape（横向）。",
+                "orientation must be portrait or landscape",
+            ),
+        )
     app_state = state(current_app)
     try:
         with _db().session() as session:

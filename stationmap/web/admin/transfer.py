@@ -135,7 +135,10 @@ def import_template() -> Response:
 def export_stations() -> Response:
     fmt = request.args.get("format", "csv")
     if fmt not in EXPORT_TYPES:
-        abort(400, "format must be csv, xlsx or geojson")
+        abort(
+            400,
+            tr("格式只能是 csv、xlsx 或 geojson。", "format must be csv, xlsx or geojson"),
+        )
     lang = request.args.get("lang") or None
     if lang not in (None, "zh", "en"):
         abort(400, "lang must be zh or en")
