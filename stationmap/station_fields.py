@@ -61,6 +61,23 @@ FIELD_ZH: Mapping[str, str] = {
     "services": "服务项目",
     "status": "状态",
 }
+#: Each field's name as the English interface shows it.
+FIELD_EN: Mapping[str, str] = {
+    "code": "Code",
+    "name": "Name",
+    "address": "Address",
+    "lat": "Latitude",
+    "lon": "Longitude",
+    "datum": "Coordinate system",
+    "host_type": "Host type",
+    "amenities": "Amenities",
+    "worker_groups": "Worker groups",
+    "opening_hours": "Opening hours",
+    "phone": "Phone",
+    "contact": "Contact",
+    "services": "Services",
+    "status": "Status",
+}
 LIST_FIELDS = ("amenities", "worker_groups", "services")
 LIMITS = {"name": 200, "address": 300, "phone": 60, "contact": 100, "service_line": 200}
 MAX_SERVICE_LINES = 30

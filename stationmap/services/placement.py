@@ -359,6 +359,16 @@ class PreviewRow:
     svg: str
     notes: list[FieldError]
     changes: dict[str, tuple[Any, Any]]
+    #: ``district``, ``hours`` and ``amenities`` for the English interface.
+    district_en: str = ""
+    hours_en: str = ""
+    amenities_en: str = ""
+
+    def text(self, name: str, lang: str = "zh") -> str:
+        """``district``, ``hours`` or ``amenities`` in ``lang`` (``zh`` or ``en``)."""
+        if lang.startswith("zh"):
+            return str(getattr(self, name))
+        return str(getattr(self, f"{name}_en") or getattr(self, name))
 
 
 def preview_rows(
@@ -396,7 +406,9 @@ def preview_rows(
             action = "unchanged"
         else:
             action = "create"
-        district = names.table.get(view.district_code or "", ("",))[0] or "无区县"
+        # Districts have no English names in the data: English keeps the Chinese name.
+        district_name = names.table.get(view.district_code or "", ("",))[0]
+        district = district_name or "无区县"
         out.append(
             PreviewRow(
                 row=view.row,
@@ -415,10 +427,18 @@ def preview_rows(
                     shapes.get(view.district_code or ""),
                     item.lat,
                     item.lon,
-                    title=f"{item.name}：{district}",
+                    title=f"{item.name} · {district}",
                 ),
                 notes=list(view.notes),
                 changes=result.changes.get(code, {}) if code else {},
+                district_en=district_name or "No district",
+                hours_en=(
+                    describe_schedule(item.opening_hours, "en")
+                    if item.opening_hours
+                    else item.opening_hours_text or "not given"
+                ),
+                amenities_en=", ".join(catalog.AMENITY_BY_CODE[a].en for a in item.amenities)
+                or "—",
             )
         )
     return out

@@ -265,13 +265,17 @@
         link.textContent = item.code + " " + item.name;
         li.appendChild(link);
         li.appendChild(document.createTextNode(
-          "（" + (item.address || "—") + "，相距 " + Math.round(item.distance_m) + " 米）"
+          (box.dataset.textNear || "（{address}，相距 {m} 米）")
+            .replace("{m}", String(Math.round(item.distance_m)))
+            .replace("{address}", function () { return item.address || "—"; })
         ));
         list.appendChild(li);
       });
       var others = (body && body.elsewhere) || 0;
       elsewhere.hidden = others === 0;
-      elsewhere.textContent = others ? "另有 " + others + " 个在您负责区县以外。" : "";
+      elsewhere.textContent = others
+        ? (box.dataset.textElsewhere || "另有 {n} 个在您负责区县以外。").replace("{n}", String(others))
+        : "";
       box.hidden = items.length === 0 && others === 0;
     }
 

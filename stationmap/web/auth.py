@@ -28,6 +28,7 @@ from flask import (
 from stationmap import state
 from stationmap.services import users as user_service
 from stationmap.services.users import Principal
+from stationmap.web.i18n import tr
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
 
@@ -94,7 +95,11 @@ def check_csrf() -> None:
     sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
     if not expected or not sent or not user_service.tokens_equal(sent, expected):
         abort(
-            400, "CSRF 校验失败，请刷新页面后重试。The form expired or was not sent by this site."
+            400,
+            tr(
+                "CSRF 校验失败，请刷新页面后重试。",
+                "The form expired or was not sent by this site; reload the page and retry.",
+            ),
         )
 
 
@@ -143,7 +148,10 @@ def login_submit() -> Any:
     sent = request.form.get("csrf_token", "")
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not sent or not cookie or not user_service.tokens_equal(sent, cookie):
-        abort(400, "CSRF 校验失败，请刷新登录页后重试。The login form expired; reload it.")
+        abort(
+            400,
+            tr("CSRF 校验失败，请刷新登录页后重试。", "The login form expired; reload it."),
+        )
     username = request.form.get("username", "")[:64]
     password = request.form.get("password", "")
     next_url = request.form.get("next", "")
@@ -152,7 +160,14 @@ def login_submit() -> Any:
     with database.write_session() as session:
         user = user_service.authenticate(session, username, password)
         if user is None:
-            return _login_page("用户名或密码错误，或账户已停用。", next_url, 401)
+            return _login_page(
+                tr(
+                    "用户名或密码错误，或账户已停用。",
+                    "Wrong user name or password, or the account is disabled.",
+                ),
+                next_url,
+                401,
+            )
         token, _csrf = user_service.start_session(session, user, idle=idle_timeout())
     response = redirect(target, 303)
     _set_cookie(response, COOKIE, token, int(user_service.SESSION_LIFETIME.total_seconds()))

@@ -14,7 +14,6 @@ import secrets
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
@@ -41,12 +40,11 @@ from stationmap.render.map import (
 from stationmap.services import pages as page_service
 from stationmap.services import stations as station_service
 from stationmap.web.basemap import current_tiles, map_page_policy
+from stationmap.web.i18n import current_lang, lang_switch
 from stationmap.web.openapi import build_spec
 
 bp = Blueprint("public", __name__)
 
-LANGS = ("zh", "en")
-LANG_COOKIE = "lang"
 # Filter chips offered on the map page, most asked-for first.
 FILTER_AMENITIES = (
     "water",
@@ -207,23 +205,6 @@ def _spec() -> dict[str, Any]:
 
 
 # -- language, tiles, content security ---------------------------------------------------
-def _lang() -> str:
-    asked = request.args.get("lang", "")
-    if asked in LANGS:
-        return asked
-    saved = request.cookies.get(LANG_COOKIE, "")
-    return saved if saved in LANGS else "zh"
-
-
-def _remember_lang(response: Response) -> Response:
-    asked = request.args.get("lang", "")
-    if asked in LANGS and request.cookies.get(LANG_COOKIE) != asked:
-        response.set_cookie(
-            LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=False
-        )
-    return response
-
-
 def _nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(18)
@@ -236,7 +217,7 @@ def _map_page(html: str, tiles: Tiles) -> Response:
     response = make_response(html)
     response.headers["Content-Security-Policy"] = map_page_policy(tiles, _nonce())
     response.headers["Cache-Control"] = "no-cache"
-    return _remember_lang(response)
+    return response
 
 
 def _assets() -> Any:
@@ -244,20 +225,7 @@ def _assets() -> Any:
 
 
 def _page_context(lang: str) -> dict[str, Any]:
-    other = "en" if lang == "zh" else "zh"
-    # The same path with the query kept and only ``lang`` changed. The query is never
-    # passed to url_for: a ``code``, ``_method`` or ``_external`` there would collide
-    # with its own arguments or point the link at the Host header's domain.
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
-    switch = f"{request.script_root}{quote(request.path)}?{urlencode([*args, ('lang', other)])}"
-    return {
-        "lang": lang,
-        "zh": lang == "zh",
-        "csp_nonce": _nonce(),
-        "switch_url": switch,
-        "switch_label": "English" if lang == "zh" else "中文",
-        "switch_lang": other,
-    }
+    return {"lang": lang, "zh": lang == "zh", "csp_nonce": _nonce(), **lang_switch()}
 
 
 def _terms(terms: tuple[catalog.Term, ...], lang: str, only: tuple[str, ...] = ()) -> list[Any]:
@@ -309,7 +277,7 @@ def index() -> Response:
     map, the filters, the top level of the district picker and, for a chosen district,
     its boundary and the picker's chain; stations, hours and deeper picker levels come
     from the API on demand."""
-    lang = _lang()
+    lang = current_lang()
     tiles = current_tiles()
     district = None
     with state(current_app).db.session() as session:
@@ -379,7 +347,7 @@ def index() -> Response:
 def station_page(code: str) -> Response:
     if not _CODE.fullmatch(code):
         abort(404)
-    lang = _lang()
+    lang = current_lang()
     settings = state(current_app).settings
     tiles = current_tiles()
     with state(current_app).db.session() as session:
@@ -427,7 +395,7 @@ def station_page(code: str) -> Response:
 def report_problem(code: str) -> Response:
     if not _CODE.fullmatch(code):
         abort(404)
-    lang = _lang()
+    lang = current_lang()
     with state(current_app).db.session() as session:
         station = station_service.get_by_code(session, code)
         name = station.name if station else None
@@ -435,7 +403,7 @@ def report_problem(code: str) -> Response:
     if name is None:
         abort(404)
     html = render_template("report.html", code=code, name=name, phone=phone, **_page_context(lang))
-    return _remember_lang(make_response(html))
+    return make_response(html)
 
 
 # -- the API document and health ---------------------------------------------------------

@@ -18,13 +18,16 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
 from stationmap import catalog, state, station_fields
+from stationmap.services.placement import DATUM_EN, DATUM_ZH
 from stationmap.web.admin.common import _db, _me
 from stationmap.web.auth import UNSAFE, check_csrf, current, load_principal
+from stationmap.web.i18n import current_lang, tr
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # One label per status everywhere, from the catalogue.
 STATUS_ZH = {t.code: t.zh for t in catalog.STATUSES}
+STATUS_EN = {t.code: t.en for t in catalog.STATUSES}
 ACTION_ZH = {
     "baseline": "初始状态",
     "create": "新建",
@@ -35,6 +38,18 @@ ACTION_ZH = {
     "verify": "核实",
     "import": "导入",
 }
+ACTION_EN = {
+    "baseline": "Initial state",
+    "create": "Created",
+    "update": "Changed",
+    "restore": "Restored",
+    "delete": "Deleted",
+    "undelete": "Undeleted",
+    "verify": "Verified",
+    "import": "Imported",
+}
+ROLE_ZH = {"superadmin": "超级管理员", "district_admin": "区县管理员", "viewer": "只读"}
+ROLE_EN = {"superadmin": "superadmin", "district_admin": "district admin", "viewer": "read-only"}
 FIELD_ZH = {
     **station_fields.FIELD_ZH,
     "version": "版本",
@@ -44,6 +59,16 @@ FIELD_ZH = {
     "verified_at": "核实时间",
     "deleted_at": "删除时间",
     "file": "文件",
+}
+FIELD_EN = {
+    **station_fields.FIELD_EN,
+    "version": "Version",
+    "entered_datum": "Entered coordinate system",
+    "district_code": "District",
+    "opening_hours_text": "Opening hours (as written)",
+    "verified_at": "Verified",
+    "deleted_at": "Deleted",
+    "file": "File",
 }
 
 
@@ -58,7 +83,7 @@ def _guard() -> Any:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     check_csrf()
     if request.method in UNSAFE and not _me().scope.can_write:
-        abort(403, "您的账户只能查看，不能修改。This account is read-only.")
+        abort(403, tr("您的账户只能查看，不能修改。", "This account is read-only."))
     return None
 
 
@@ -79,31 +104,85 @@ def _context() -> dict[str, Any]:
         "STATUS_ZH": STATUS_ZH,
         "ACTION_ZH": ACTION_ZH,
         "FIELD_ZH": FIELD_ZH,
+        "field_name": field_name,
+        "status_name": status_name,
+        "action_name": action_name,
+        "role_name": role_name,
+        "term_name": term_name,
+        "datum_label": datum_label,
+        "actor_name": actor_name,
         "show": _show,
         "local_time": local_time,
         "district_name": district_name,
     }
 
 
-_WORDS: dict[str, dict[str, str]] = {
-    "host_type": {t.code: t.zh for t in catalog.HOST_TYPES},
-    "amenities": {t.code: t.zh for t in catalog.AMENITIES},
-    "worker_groups": {t.code: t.zh for t in catalog.WORKER_GROUPS},
-    "status": STATUS_ZH,
-    "entered_datum": {"wgs84": "GPS（WGS-84）", "gcj02": "高德·腾讯", "bd09": "百度"},
+_WORDS: dict[str, dict[str, dict[str, str]]] = {
+    "zh": {
+        "host_type": {t.code: t.zh for t in catalog.HOST_TYPES},
+        "amenities": {t.code: t.zh for t in catalog.AMENITIES},
+        "worker_groups": {t.code: t.zh for t in catalog.WORKER_GROUPS},
+        "status": STATUS_ZH,
+        "entered_datum": dict(DATUM_ZH),
+    },
+    "en": {
+        "host_type": {t.code: t.en for t in catalog.HOST_TYPES},
+        "amenities": {t.code: t.en for t in catalog.AMENITIES},
+        "worker_groups": {t.code: t.en for t in catalog.WORKER_GROUPS},
+        "status": STATUS_EN,
+        "entered_datum": dict(DATUM_EN),
+    },
 }
+
+
+def field_name(name: str) -> str:
+    """A station field's name in the interface language."""
+    names = FIELD_EN if current_lang() == "en" else FIELD_ZH
+    return names.get(name, name)
+
+
+def status_name(code: str) -> str:
+    return (STATUS_EN if current_lang() == "en" else STATUS_ZH).get(code, code)
+
+
+def action_name(code: str) -> str:
+    return (ACTION_EN if current_lang() == "en" else ACTION_ZH).get(code, code)
+
+
+def role_name(code: str) -> str:
+    return (ROLE_EN if current_lang() == "en" else ROLE_ZH).get(code, code)
+
+
+def term_name(term: catalog.Term) -> str:
+    """A catalogue term (amenity, host type, worker group, status) in the interface
+    language."""
+    return term.name(current_lang())
+
+
+def actor_name(revision: Any) -> str:
+    """Who made a revision; the baseline's stored placeholder in the interface language."""
+    if revision.action == "baseline" and revision.user_id is None:
+        return tr("（历史记录开始前）", "(before history began)")
+    return str(revision.actor)
+
+
+def datum_label(code: str) -> str:
+    return (DATUM_EN if current_lang() == "en" else DATUM_ZH).get(code, code)
 
 
 def _show(value: Any, field: str | None = None) -> str:
     """A value as people read it in a diff or a conflict page: codes of ``field`` as
-    their Chinese words, a district by its name, a time in the configured zone."""
+    their words in the interface language, a district by its name, a time in the
+    configured zone."""
     if value is None or value == "":
         return "—"
     if field == "district_code":
         return district_name(str(value))
-    words = _WORDS.get(field or "", {})
+    lang = current_lang()
+    words = _WORDS[lang].get(field or "", {})
     if isinstance(value, list | tuple):
-        return "、".join(words.get(str(v), str(v)) for v in value) or "—"
+        joiner = ", " if lang == "en" else "、"
+        return joiner.join(words.get(str(v), str(v)) for v in value) or "—"
     if isinstance(value, datetime):
         return local_time(value)
     return words.get(str(value), str(value))
@@ -111,21 +190,24 @@ def _show(value: Any, field: str | None = None) -> str:
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """``value`` (UTC; naive values are UTC, as SQLite returns them) in the configured
-    zone, with the zone named: "2026-12-04 22:30（北京时间）"."""
+    zone, with the zone named: "2026-12-04 22:30（北京时间）", in English "2026-12-04
+    22:30 (Beijing time)"."""
     if value is None:
         return "—"
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     tz = state(current_app).settings.tz
     local = value.astimezone(tz)
+    en = current_lang() == "en"
     if tz.key == "Asia/Shanghai":
-        zone = "北京时间"
+        zone = "Beijing time" if en else "北京时间"
     else:
         offset = local.utcoffset() or timedelta()
         minutes = int(offset.total_seconds() // 60)
         hours, rest = divmod(abs(minutes), 60)
-        zone = f"{tz.key}，UTC{'+' if minutes >= 0 else '-'}{hours:02d}:{rest:02d}"
-    return f"{local.strftime(fmt)}（{zone}）"
+        sign = "+" if minutes >= 0 else "-"
+        zone = f"{tz.key}{', ' if en else '，'}UTC{sign}{hours:02d}:{rest:02d}"
+    return f"{local.strftime(fmt)} ({zone})" if en else f"{local.strftime(fmt)}（{zone}）"
 
 
 def district_name(code: str | None) -> str:
@@ -133,7 +215,7 @@ def district_name(code: str | None) -> str:
     from flask import g
 
     if not code:
-        return "无区县"
+        return tr("无区县", "No district")
     names = g.get("district_names")
     if names is None:
         from stationmap.services import districts as district_service

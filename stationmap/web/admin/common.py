@@ -13,6 +13,7 @@ from stationmap.geo.hours_office import read_office_hours
 from stationmap.services.revisions import Actor
 from stationmap.services.users import Principal
 from stationmap.web.auth import current
+from stationmap.web.i18n import current_lang
 
 
 def _db():  # type: ignore[no-untyped-def]
@@ -33,13 +34,15 @@ def _actor() -> Actor:
 def _hours_note(text: str) -> str:
     if not text.strip():
         return ""
+    en = current_lang() == "en"
     try:
         reading = read_office_hours(text.strip())
     except HoursError as exc:
-        return exc.message_zh
+        return exc.message if en else exc.message_zh
+    note = reading.note_en if en else reading.note_zh
     if reading.opening_hours is None:  # kept as written for a person to decide
-        return reading.note_zh
+        return note
     tz = state(current_app).settings.tz
     now = datetime.now(UTC)
-    now_text = describe(parse_hours(reading.opening_hours).state(now, tz), now)
-    return f"{reading.note_zh}。{now_text}" if reading.note_zh else now_text
+    now_text = describe(parse_hours(reading.opening_hours).state(now, tz), now, current_lang())
+    return f"{note}{'. ' if en else '。'}{now_text}" if note else now_text

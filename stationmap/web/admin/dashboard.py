@@ -8,6 +8,7 @@ from stationmap.services import admin as admin_service
 from stationmap.services import editing, report_figures, report_notify
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
+from stationmap.web.i18n import tr
 
 
 @bp.get("/")
@@ -28,7 +29,7 @@ def station_list() -> str:
     with _db().session() as session:
         rows = editing.scoped_stations(session, _me().scope.codes, text=text, deleted=deleted)
     return render_template(
-        "admin/stations.html", stations=rows, q=text, deleted=deleted, title="驿站"
+        "admin/stations.html", stations=rows, q=text, deleted=deleted, title=tr("驿站", "Stations")
     )
 
 
@@ -45,5 +46,8 @@ def unverified_stations() -> str:
         stations=rows,
         q="",
         deleted=False,
-        title=f"超过 {editing.UNVERIFIED_AFTER_DAYS} 天未核实的驿站",
+        title=tr(
+            f"超过 {editing.UNVERIFIED_AFTER_DAYS} 天未核实的驿站",
+            f"Stations not verified for over {editing.UNVERIFIED_AFTER_DAYS} days",
+        ),
     )

@@ -16,17 +16,17 @@ from stationmap.services import editing, placement
 from stationmap.services import revisions as revision_service
 from stationmap.services.users import Principal
 from stationmap.station_fields import (
-    FIELD_ZH,
     FIELDS,
     FieldError,
     InvalidStation,
     StationInput,
     parse_station,
 )
-from stationmap.web.admin import bp
+from stationmap.web.admin import bp, field_name
 from stationmap.web.admin.common import _actor, _db, _hours_note, _me
 from stationmap.web.admin.reports import link_report, report_form, revision_reports
 from stationmap.web.basemap import current_tiles, map_page_policy
+from stationmap.web.i18n import current_lang, tr
 
 FORM_FIELDS = (
     "name",
@@ -97,7 +97,7 @@ def _editor(
 ) -> Response:
     by_field: dict[str, list[str]] = {}
     for error in errors:
-        by_field.setdefault(error.field, []).append(error.text("zh"))
+        by_field.setdefault(error.field, []).append(error.text(current_lang()))
     tiles = current_tiles()
     html = render_template(
         "admin/station_form.html",
@@ -129,7 +129,14 @@ def _editor(
 def _out_of_scope_message(district: str | None) -> str:
     """Names the district by name and level: "该位置在玛纳斯县（县级，652324）…"."""
     with _db().session() as session:
-        where = placement.Names.load(session).zh(district)
+        names = placement.Names.load(session)
+    if current_lang() == "en":
+        return (
+            f"This point lies in {names.en(district)}, not in your districts, so it cannot "
+            "be saved. Check the latitude, longitude and coordinate system, or move the "
+            "point on the map into one of your districts."
+        )
+    where = names.zh(district)
     return (
         f"该位置在{where}，不在您负责的区县内，不能保存。"
         "请核对经纬度和坐标系，或在地图上把点移到您负责的区县内。"
@@ -193,7 +200,7 @@ def create_station() -> Any:
     except editing.OutOfScope as exc:
         error = FieldError("lat", _out_of_scope_message(exc.district_code))
         return _editor(None, form, errors=[error], status=422)
-    flash(f"已创建 {code}")
+    flash(tr(f"已创建 {code}", f"Created {code}"))
     _flash_notes(data)
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
 
@@ -201,7 +208,12 @@ def create_station() -> Any:
 def _flash_notes(data: StationInput) -> None:
     """What was read with a change (a phone's lost 0), for the administrator to check."""
     for note in data.notes:
-        flash(f"请核对 {FIELD_ZH.get(note.field, note.field)}：{note.text('zh')}")
+        flash(
+            tr(
+                f"请核对 {field_name(note.field)}：{note.text('zh')}",
+                f"Please check {field_name(note.field)}: {note.text('en')}",
+            )
+        )
 
 
 def _duplicates(
@@ -218,7 +230,9 @@ def _duplicates(
 def _scoped_or_404(session: Any, station_id: int, *, deleted: bool = False) -> Station:
     station = editing.get_scoped(session, station_id, _me().scope.codes, deleted=deleted)
     if station is None:
-        abort(404, "没有这个驿站，或它不在您负责的区县内。")
+        abort(
+            404, tr("没有这个驿站，或它不在您负责的区县内。", "No such station in your districts.")
+        )
     return station
 
 
@@ -235,7 +249,7 @@ def _version() -> int:
     try:
         return int(request.form.get("version", ""))
     except ValueError:
-        abort(400, "the form has no version; reload the page")
+        abort(400, tr("表单缺少版本号，请刷新页面。", "The form has no version; reload the page."))
 
 
 @bp.post("/stations/<int:station_id>")
@@ -281,7 +295,7 @@ def update_station(station_id: int) -> Any:
         with _db().session() as session:
             station = _scoped_or_404(session, station_id)
             return _editor(station, form, errors=[error], version=version, status=422)
-    flash("已保存" if changes else "没有改动")
+    flash(tr("已保存", "Saved") if changes else tr("没有改动", "Nothing changed"))
     _flash_notes(data)
     if from_report is not None:  # back to the report, to resolve it with a reply
         return redirect(url_for("admin.report_detail", report_id=from_report), 303)
@@ -328,14 +342,27 @@ def restore_revision(station_id: int, number: int) -> Any:
                 session, station, number, _me().scope.codes, _actor(), version
             )
     except LookupError:
-        abort(404, f"没有第 {number} 版")
+        abort(404, tr(f"没有第 {number} 版", f"There is no version {number}"))
     except (editing.VersionConflict, StaleDataError):
-        flash("驿站已被他人修改，请查看最新历史后再恢复。")
+        flash(
+            tr(
+                "驿站已被他人修改，请查看最新历史后再恢复。",
+                "Someone else changed the station: read the latest history, then restore.",
+            )
+        )
         return redirect(url_for("admin.station_history", station_id=station_id), 303)
     except editing.OutOfScope as exc:
         flash(_out_of_scope_message(exc.district_code))
         return redirect(url_for("admin.station_history", station_id=station_id), 303)
-    flash(f"已恢复到第 {number} 版" if changes else f"第 {number} 版与当前相同，没有改动")
+    if changes:
+        flash(tr(f"已恢复到第 {number} 版", f"Restored version {number}"))
+    else:
+        flash(
+            tr(
+                f"第 {number} 版与当前相同，没有改动",
+                f"Version {number} is the same as the current one: nothing changed",
+            )
+        )
     return redirect(url_for("admin.station_history", station_id=station_id), 303)
 
 
@@ -347,7 +374,7 @@ def _state_change(station_id: int, action: str) -> None:
             editing.soft_delete(session, station, codes, actor)
         elif action == "undelete":
             if station.deleted_at is None:
-                abort(409, "驿站未被删除")
+                abort(409, tr("驿站未被删除", "The station is not deleted"))
             editing.undelete(session, station, codes, actor)
         else:
             editing.mark_verified(session, station, codes, actor)
@@ -356,19 +383,19 @@ def _state_change(station_id: int, action: str) -> None:
 @bp.post("/stations/<int:station_id>/delete")
 def delete_station(station_id: int) -> Any:
     _state_change(station_id, "delete")
-    flash("已删除。可在下方撤销。")
+    flash(tr("已删除。可在下方撤销。", "Deleted. You can undo this below."))
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
 
 
 @bp.post("/stations/<int:station_id>/undelete")
 def undelete_station(station_id: int) -> Any:
     _state_change(station_id, "undelete")
-    flash("已撤销删除")
+    flash(tr("已撤销删除", "Undeleted"))
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
 
 
 @bp.post("/stations/<int:station_id>/verify")
 def verify_station(station_id: int) -> Any:
     _state_change(station_id, "verify")
-    flash("已标记为已核实")
+    flash(tr("已标记为已核实", "Marked as verified"))
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)

@@ -16,6 +16,7 @@ from stationmap.services.import_jobs import JobState, JobStore
 from stationmap.services.placement import DATUM_ZH
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
+from stationmap.web.i18n import current_lang, tr
 
 STAGE_ZH = {
     "checking": "正在读取和检查文件",
@@ -24,6 +25,14 @@ STAGE_ZH = {
     "importing": "正在导入",
     "done": "导入完成",
     "failed": "处理失败",
+}
+STAGE_EN = {
+    "checking": "Reading and checking the file",
+    "ready": "Checked, waiting for your confirmation",
+    "rejected": "The file has errors; nothing was imported",
+    "importing": "Importing",
+    "done": "Import finished",
+    "failed": "Failed",
 }
 
 
@@ -43,10 +52,27 @@ def start_job(work: Callable[[Database, str], JobState], token: str) -> None:
 def done_message(store: JobStore, job: JobState) -> str:
     report = store.report(job)
     if report is None:
-        return "导入完成"
+        return tr("导入完成", "Import finished")
     result = report.result
     chosen = set(job.overwrite) & {c.code for c in report.conflicts}
     kept = len(report.conflicts) - len(chosen)
+    if current_lang() == "en":
+        return (
+            f"Import finished: {len(result.created)} created, {len(result.updated)} updated, "
+            f"{len(result.unchanged)} unchanged"
+            + (
+                f"; {kept} rows in conflict were not imported (the newer changes in the "
+                "system were kept)"
+                if kept
+                else ""
+            )
+            + (
+                f"; {report.pending_added} rows with an address and no coordinates went to "
+                "the list of stations to place"
+                if report.pending_added
+                else ""
+            )
+        )
     return (
         f"导入完成：新建 {len(result.created)}，更新 {len(result.updated)}，"
         f"未变 {len(result.unchanged)}"
@@ -79,7 +105,10 @@ def job_page(job: JobState) -> ResponseReturnValue:
         return page, 200 if job.stage == "ready" or asks else 422
     message = done_message(store, job) if job.stage == "done" else ""
     page = render_template(
-        "admin/import_job.html", job=job, stage_zh=STAGE_ZH[job.stage], message=message
+        "admin/import_job.html",
+        job=job,
+        stage_zh=(STAGE_EN if current_lang() == "en" else STAGE_ZH)[job.stage],
+        message=message,
     )
     return page, 200
 
@@ -87,7 +116,7 @@ def job_page(job: JobState) -> ResponseReturnValue:
 def _mine(token: str) -> JobState:
     job = job_store().get(token[:64], _me().user_id)
     if job is None:
-        abort(404, "没有这个导入任务，或它已过期。")
+        abort(404, tr("没有这个导入任务，或它已过期。", "No such import job, or it expired."))
     return job
 
 

@@ -13,6 +13,7 @@ from stationmap.geo.hours_office import read_office_hours
 from stationmap.services import editing
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _hours_note, _me
+from stationmap.web.i18n import current_lang
 
 
 @bp.get("/hours-preview")
@@ -24,7 +25,8 @@ def hours_preview() -> Response:
     try:
         read_office_hours(text.strip())
     except HoursError as exc:
-        return current_app.json.response({"ok": False, "text": exc.message_zh})
+        text = exc.message if current_lang() == "en" else exc.message_zh
+        return current_app.json.response({"ok": False, "text": text})
     return current_app.json.response({"ok": True, "text": _hours_note(text)})
 
 

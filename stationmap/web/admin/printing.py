@@ -10,6 +10,7 @@ from stationmap.render.sheet import PrintSettings
 from stationmap.services import printing as printing_service
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
+from stationmap.web.i18n import tr
 
 PRINT_TYPES = {"pdf": "application/pdf", "png": "image/png"}
 
@@ -19,9 +20,11 @@ def _printable_or_404(code: str) -> str:
     district that does not exist."""
     codes = _me().scope.codes
     if not code.isascii() or not code.isalnum() or len(code) > 32:
-        abort(404, "没有这个区县。")
+        abort(404, tr("没有这个区县。", "No such district."))
     if codes is not None and code not in codes:
-        abort(404, "没有这个区县，或它不在您负责的范围内。")
+        abort(
+            404, tr("没有这个区县，或它不在您负责的范围内。", "No such district in your districts.")
+        )
     return code
 
 
@@ -51,9 +54,21 @@ def print_district_map(code: str) -> Response:
     fmt = request.args.get("format", "pdf")
     orientation = request.args.get("orientation", "portrait")
     if paper not in ("A4", "A3") or fmt not in PRINT_TYPES:
-        abort(400, "paper must be A4 or A3 and format pdf or png")
+        abort(
+            400,
+            tr(
+                "纸张只能是 A4 或 A3，格式只能是 pdf 或 png。",
+                "paper must be A4 or A3 and format pdf or png",
+            ),
+        )
     if orientation not in ("portrait", "landscape"):
-        abort(400, "orientation must be portrait or landscape")
+        abort(
+            400,
+            tr(
+                "方向只能是 portrait（纵向）或 landscape（横向）。",
+                "orientation must be portrait or landscape",
+            ),
+        )
     app_state = state(current_app)
     try:
         with _db().session() as session:
@@ -66,7 +81,7 @@ def print_district_map(code: str) -> Response:
                 landscape=orientation == "landscape",
             )
     except printing_service.NotFound:
-        abort(404, "没有这个区县。")
+        abort(404, tr("没有这个区县。", "No such district."))
     except ValueError as exc:
         abort(422, str(exc))
     data = sheet.pdf() if fmt == "pdf" else sheet.png()[0]
@@ -83,5 +98,11 @@ def print_district_posters(code: str) -> Response:
         with _db().session() as session:
             batch = printing_service.posters_pdf(session, _print_settings(), district=code)
     except printing_service.NotFound:
-        abort(404, "没有这个区县，或区县内没有运营中的驿站。")
+        abort(
+            404,
+            tr(
+                "没有这个区县，或区县内没有运营中的驿站。",
+                "No such district, or it has no active station.",
+            ),
+        )
     return _download(batch.pdf, PRINT_TYPES["pdf"], f"posters-{code}.pdf")

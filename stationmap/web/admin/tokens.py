@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from stationmap.services import tokens as token_service
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
+from stationmap.web.i18n import tr
 
 
 @bp.get("/tokens")
@@ -32,5 +33,5 @@ def revoke_token(token_id: int) -> Any:
     with _db().write_session() as session:
         if not token_service.revoke_token(session, _me().user_id, token_id):
             abort(404)
-    flash("令牌已撤销")
+    flash(tr("令牌已撤销", "Token revoked"))
     return redirect(url_for("admin.token_list"), 303)

@@ -16,6 +16,7 @@ from stationmap.tabular import template_xlsx
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
 from stationmap.web.admin.import_jobs import done_message, job_page, job_store, start_job
+from stationmap.web.i18n import tr
 
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -37,14 +38,14 @@ def _asked_datum() -> Datum | None:
     try:
         return parse_datum(text)
     except ValueError:
-        abort(400, "坐标系只能是 wgs84、gcj02 或 bd09。")
+        abort(400, tr("坐标系只能是 wgs84、gcj02 或 bd09。", "datum must be wgs84, gcj02 or bd09."))
 
 
 @bp.post("/import")
 def upload_import() -> Any:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        abort(400, "请选择要上传的文件。")
+        abort(400, tr("请选择要上传的文件。", "Choose a file to upload."))
     data = upload.read()
     # The name is only a hint for the format and a label; it is never a path.
     filename = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
@@ -78,11 +79,17 @@ def repreview_import(token: str) -> Any:
     does not say (in the background, as the first check, for a large file)."""
     datum = _asked_datum()
     if datum is None:
-        abort(400, "请选择坐标系。")
+        abort(400, tr("请选择坐标系。", "Choose the coordinate system."))
     store = job_store()
     job = store.recheck(token[:64], _me().user_id, datum)
     if job is None:
-        abort(404, "这次上传已过期或不存在，请重新上传。")
+        abort(
+            404,
+            tr(
+                "这次上传已过期或不存在，请重新上传。",
+                "This upload expired or does not exist; upload again.",
+            ),
+        )
     return _check(store, job)
 
 
@@ -92,7 +99,13 @@ def confirm_import(token: str) -> Any:
     store = job_store()
     job = store.claim(token[:64], _me().user_id, overwrite)
     if job is None:
-        abort(404, "这次上传已过期、已确认或不存在，请重新上传。")
+        abort(
+            404,
+            tr(
+                "这次上传已过期、已确认或不存在，请重新上传。",
+                "This upload expired, was confirmed already or does not exist; upload again.",
+            ),
+        )
     if job.background:
         start_job(store.run_import, job.token)
         return redirect(url_for("admin.import_job", token=job.token), 303)
@@ -122,7 +135,10 @@ def import_template() -> Response:
 def export_stations() -> Response:
     fmt = request.args.get("format", "csv")
     if fmt not in EXPORT_TYPES:
-        abort(400, "format must be csv, xlsx or geojson")
+        abort(
+            400,
+            tr("格式只能是 csv、xlsx 或 geojson。", "format must be csv, xlsx or geojson"),
+        )
     lang = request.args.get("lang") or None
     if lang not in (None, "zh", "en"):
         abort(400, "lang must be zh or en")
