@@ -58,6 +58,6 @@ def save_notify_setting(code: str) -> Any:
             )
     except QueueError as exc:
         label = tr(*FIELD_WORDS.get(exc.field or "district", FIELD_WORDS["district"]))
-        return _page({code[:6]: f"{label}：{exc.text(current_lang())}"}, exc.status)
+        return _page({code[:6]: label + tr("：", ": ") + exc.text(current_lang())}, exc.status)
     flash(tr("通知设置已保存", "Notification settings saved"))
     return redirect(url_for("admin.notify_settings"), 303)

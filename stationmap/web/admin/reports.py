@@ -61,17 +61,28 @@ _AMENITY_WORDS = {t.code: (t.zh, t.en) for t in catalog.AMENITIES}
 
 
 def needs(codes: list[str]) -> str:
-    """Amenity codes as the page's words: 饮用水、卫生间."""
-    return tr("、", ", ").join(words(_AMENITY_WORDS, code) for code in codes)
+    """Amenity codes in brackets as the page's words: （饮用水、卫生间） or " (Toilet)"."""
+    if not codes:
+        return ""
+    joined = tr("、", ", ").join(words(_AMENITY_WORDS, code) for code in codes)
+    return tr(f"（{joined}）", f" ({joined})")
+
+
+def labelled(field: str, message: str) -> str:
+    """An admin message naming its field: "状态：…" / "Status: …"."""
+    return words(FIELD_WORDS, field) + tr("：", ": ") + message
 
 
 def _error_text(exc: queue.QueueError) -> str:
-    return f"{words(FIELD_WORDS, exc.field or 'report')}：{exc.text(current_lang())}"
+    return labelled(exc.field or "report", exc.text(current_lang()))
 
 
 def _stale_text() -> str:
-    return f"{words(FIELD_WORDS, 'version')}：" + tr(
-        "报告刚被他人修改，请刷新后重试。", "the report changed meanwhile; reload and try again"
+    return labelled(
+        "version",
+        tr(
+            "报告刚被他人修改，请刷新后重试。", "the report changed meanwhile; reload and try again"
+        ),
     )
 
 
@@ -161,9 +172,7 @@ def _versions(values: list[str]) -> dict[int, int]:
 def bulk_reports() -> Any:
     action = request.form.get("action", "")
     if action not in BULK_ACTIONS:
-        return _queue_page(
-            [f"{words(FIELD_WORDS, 'action')}：{tr('请选择操作', 'choose one')}"], 422
-        )
+        return _queue_page([labelled("action", tr("请选择操作", "choose one"))], 422)
     change = queue.Change(
         status=BULK_ACTIONS[action],
         assignee=request.form.get("assignee", "")[:64] or None,
