@@ -6,7 +6,7 @@ every district)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from statistics import median
 from typing import Any
 
@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from stationmap.models import District, Report, Station
 from stationmap.services.report_queue import OPEN_STATUSES
 from stationmap.services.stations import utc_now
+
+WINDOW = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Unanswered:
 class DistrictFigures:
     district_code: str | None
     name: str
-    reports: int
+    reports: int  # made in the last WINDOW
     open: int
     # Hours, over the reports that have had a first reply / have ended (None: none has).
     median_first_reply_h: float | None
@@ -45,41 +47,80 @@ def _hours(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() / 3600
 
 
+def _scoped(stmt: Any, column: Any, codes: frozenset[str] | None) -> Any:
+    return stmt if codes is None else stmt.where(column.in_(sorted(codes)))
+
+
 def figures(
     session: Session, codes: frozenset[str] | None, now: datetime | None = None
 ) -> list[DistrictFigures]:
-    """One row per district with reports in scope, by district code."""
+    """One row per district with reports in scope, by district code. Open reports and
+    the oldest unanswered one count whatever their age; the medians and the reports per
+    station are over the reports made in the last :data:`WINDOW` (so the page's cost
+    does not grow with the years)."""
     now = now or utc_now()
-    stmt = select(
-        Report.id,
-        Report.tracking_code,
+    recent = _scoped(
+        select(
+            Report.district_code,
+            Report.kind,
+            Report.created_at,
+            Report.first_reply_at,
+            Report.resolved_at,
+        ).where(Report.created_at >= now - WINDOW),
         Report.district_code,
-        Report.kind,
-        Report.status,
-        Report.created_at,
-        Report.first_reply_at,
-        Report.resolved_at,
+        codes,
     )
-    stations_stmt = (
-        select(Station.district_code, func.count())
-        .where(Station.deleted_at.is_(None))
-        .group_by(Station.district_code)
-    )
-    if codes is not None:
-        stmt = stmt.where(Report.district_code.in_(sorted(codes)))
-        stations_stmt = stations_stmt.where(Station.district_code.in_(sorted(codes)))
     by_district: dict[str | None, list[Any]] = {}
-    for row in session.execute(stmt):
+    for row in session.execute(recent):
         by_district.setdefault(row.district_code, []).append(row)
-    station_counts = dict(session.execute(stations_stmt).all())
+    still_open = Report.status.in_(OPEN_STATUSES)
+    open_counts = dict(
+        session.execute(
+            _scoped(
+                select(Report.district_code, func.count()).where(still_open),
+                Report.district_code,
+                codes,
+            ).group_by(Report.district_code)
+        ).all()
+    )
+    oldest: dict[str | None, Unanswered] = {}
+    waiting = still_open & Report.first_reply_at.is_(None)
+    firsts = session.execute(
+        _scoped(
+            select(Report.district_code).where(waiting).distinct(),
+            Report.district_code,
+            codes,
+        )
+    ).all()
+    for (code,) in firsts:
+        row = session.execute(
+            select(Report.id, Report.tracking_code, Report.created_at)
+            .where(
+                waiting,
+                Report.district_code.is_(None) if code is None else Report.district_code == code,
+            )
+            .order_by(Report.created_at, Report.id)
+            .limit(1)
+        ).first()
+        if row is not None:
+            oldest[code] = Unanswered(
+                row.id, row.tracking_code, row.created_at, _hours(now, row.created_at)
+            )
+    station_counts = dict(
+        session.execute(
+            _scoped(
+                select(Station.district_code, func.count()).where(Station.deleted_at.is_(None)),
+                Station.district_code,
+                codes,
+            ).group_by(Station.district_code)
+        ).all()
+    )
     names = dict(session.execute(select(District.code, District.name)).all())
     out = []
-    for code in sorted(by_district, key=lambda c: c or ""):
-        rows = by_district[code]
+    for code in sorted(set(by_district) | set(open_counts), key=lambda c: c or ""):
+        rows = by_district.get(code, [])
         replies = [_hours(r.first_reply_at, r.created_at) for r in rows if r.first_reply_at]
         ends = [_hours(r.resolved_at, r.created_at) for r in rows if r.resolved_at]
-        waiting = [r for r in rows if r.status in OPEN_STATUSES and r.first_reply_at is None]
-        oldest = min(waiting, key=lambda r: (r.created_at, r.id), default=None)
         stations = int(station_counts.get(code, 0))
         about_stations = sum(1 for r in rows if r.kind != "demand")
         out.append(
@@ -87,19 +128,12 @@ def figures(
                 district_code=code,
                 name=names.get(code, code or "—"),
                 reports=len(rows),
-                open=sum(1 for r in rows if r.status in OPEN_STATUSES),
+                open=int(open_counts.get(code, 0)),
                 median_first_reply_h=median(replies) if replies else None,
                 median_resolution_h=median(ends) if ends else None,
                 stations=stations,
                 per_station=about_stations / stations if stations else None,
-                oldest_unanswered=Unanswered(
-                    oldest.id,
-                    oldest.tracking_code,
-                    oldest.created_at,
-                    _hours(now, oldest.created_at),
-                )
-                if oldest is not None
-                else None,
+                oldest_unanswered=oldest.get(code),
             )
         )
     return out

@@ -75,3 +75,25 @@ def test_the_dashboard_shows_the_figures_of_the_users_districts(app):
     page = client.get("/admin/").get_data(as_text=True)
     assert 'id="report-figures"' in page and f'data-district="{XINCHENG}"' in page
     assert f'data-district="{SAIHAN}"' not in page and theirs.tracking_code not in page
+
+
+def test_open_and_oldest_count_every_age_and_medians_the_last_year(app):
+    now = datetime(2026, 12, 5, 6, 0, tzinfo=UTC)
+    station = station_in(app, XINCHENG)
+    ancient = make_report(app, station, now=now, hours_ago=24 * 400)
+    make_report(
+        app,
+        station,
+        now=now,
+        hours_ago=24 * 380,
+        status="resolved",
+        first_reply_at=now - _h(24 * 370),
+        resolved_at=now - _h(24 * 370),
+    )
+    make_report(app, station, now=now, hours_ago=4, first_reply_at=now - _h(3))
+    with state(app).db.session() as session:
+        [xc] = report_figures.figures(session, frozenset({XINCHENG}), now)
+    assert xc.open == 2 and xc.reports == 1
+    assert xc.oldest_unanswered.tracking_code == ancient.tracking_code
+    assert xc.oldest_unanswered.age_hours == pytest.approx(24 * 400)
+    assert xc.median_first_reply_h == pytest.approx(1) and xc.median_resolution_h is None
