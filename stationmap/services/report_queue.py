@@ -380,7 +380,8 @@ def check_change(
             "change the status, or give a reply or a note",
         )
     assignee_id = report.assignee_id
-    if to == "assigned":
+    keeps_assignee = change.status is None and not change.assignee  # a reply or note only
+    if to == "assigned" and not keeps_assignee:
         assignee_id = _assignee_id(session, report, change.assignee)
         if to == report.status and assignee_id == report.assignee_id and not (reply or note):
             raise QueueError("assignee", "负责人没有变化", "the report is already assigned to them")

@@ -156,3 +156,15 @@ def test_merge_paths_joins_methods_of_one_path():
     assert set(spec["paths"]["/a"]) == {"get", "patch"} and "/b" in spec["paths"]
     with pytest.raises(ValueError, match="GET /a"):
         merge_paths(spec, {"/a": {"get": {}}})
+
+
+def test_a_reply_alone_keeps_the_state_and_the_assignee(app, xc):
+    client, secret = xc
+    report = make_report(app, station_in(app, XINCHENG))
+    url = f"/api/v1/reports/{report.tracking_code}"
+    client.patch(url, json={"status": "assigned", "assignee": "xc"}, headers=_auth(secret, 1))
+    replied = client.patch(url, json={"reply": "明天去看"}, headers=_auth(secret, 2))
+    assert replied.status_code == 200, replied.get_json()
+    body = replied.get_json()
+    assert (body["status"], body["assignee"]) == ("assigned", "xc")
+    assert body["first_reply_at"] is not None
