@@ -10,8 +10,10 @@ from datetime import datetime, timedelta
 from statistics import median
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, case, func, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
 
 from stationmap.models import District, Report, Station
 from stationmap.services.report_queue import OPEN_STATUSES
@@ -47,6 +49,28 @@ def _hours(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() / 3600
 
 
+class HoursBetween(ColumnElement[float]):
+    """``later - earlier`` in hours, as the database computes it (UTC datetimes)."""
+
+    inherit_cache = True
+    type = Float()
+
+    def __init__(self, later: Any, earlier: Any) -> None:
+        self.later, self.earlier = later, earlier
+
+
+@compiles(HoursBetween, "sqlite")
+def _hours_sqlite(element: HoursBetween, compiler: Any, **kw: Any) -> str:
+    later, earlier = compiler.process(element.later, **kw), compiler.process(element.earlier, **kw)
+    return f"((julianday({later}) - julianday({earlier})) * 24.0)"
+
+
+@compiles(HoursBetween, "postgresql")
+def _hours_postgres(element: HoursBetween, compiler: Any, **kw: Any) -> str:
+    later, earlier = compiler.process(element.later, **kw), compiler.process(element.earlier, **kw)
+    return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 3600.0)"
+
+
 def _scoped(stmt: Any, column: Any, codes: frozenset[str] | None) -> Any:
     return stmt if codes is None else stmt.where(column.in_(sorted(codes)))
 
@@ -59,20 +83,29 @@ def figures(
     station are over the reports made in the last :data:`WINDOW` (so the page's cost
     does not grow with the years)."""
     now = now or utc_now()
-    recent = _scoped(
-        select(
-            Report.district_code,
-            Report.kind,
-            Report.created_at,
-            Report.first_reply_at,
-            Report.resolved_at,
-        ).where(Report.created_at >= now - WINDOW),
-        Report.district_code,
-        codes,
-    )
-    by_district: dict[str | None, list[Any]] = {}
-    for row in session.execute(recent):
-        by_district.setdefault(row.district_code, []).append(row)
+    in_window = Report.created_at >= now - WINDOW
+    counts: dict[str | None, tuple[int, int]] = {
+        code: (int(total), int(about or 0))
+        for code, total, about in session.execute(
+            _scoped(
+                select(
+                    Report.district_code,
+                    func.count(),
+                    func.sum(case((Report.kind != "demand", 1), else_=0)),
+                ).where(in_window),
+                Report.district_code,
+                codes,
+            ).group_by(Report.district_code)
+        )
+    }
+    # Durations in hours, computed by the database (no datetime per row in Python).
+    durations: dict[str, dict[str | None, list[float]]] = {"reply": {}, "end": {}}
+    for name, column in (("reply", Report.first_reply_at), ("end", Report.resolved_at)):
+        stmt = select(Report.district_code, HoursBetween(column, Report.created_at)).where(
+            in_window, column.is_not(None)
+        )
+        for code, hours in session.execute(_scoped(stmt, Report.district_code, codes)):
+            durations[name].setdefault(code, []).append(float(hours))
     still_open = Report.status.in_(OPEN_STATUSES)
     open_counts = dict(
         session.execute(
@@ -117,17 +150,16 @@ def figures(
     )
     names = dict(session.execute(select(District.code, District.name)).all())
     out = []
-    for code in sorted(set(by_district) | set(open_counts), key=lambda c: c or ""):
-        rows = by_district.get(code, [])
-        replies = [_hours(r.first_reply_at, r.created_at) for r in rows if r.first_reply_at]
-        ends = [_hours(r.resolved_at, r.created_at) for r in rows if r.resolved_at]
+    for code in sorted(set(counts) | set(open_counts), key=lambda c: c or ""):
+        total, about_stations = counts.get(code, (0, 0))
+        replies = durations["reply"].get(code, [])
+        ends = durations["end"].get(code, [])
         stations = int(station_counts.get(code, 0))
-        about_stations = sum(1 for r in rows if r.kind != "demand")
         out.append(
             DistrictFigures(
                 district_code=code,
                 name=names.get(code, code or "—"),
-                reports=len(rows),
+                reports=total,
                 open=int(open_counts.get(code, 0)),
                 median_first_reply_h=median(replies) if replies else None,
                 median_resolution_h=median(ends) if ends else None,
