@@ -116,29 +116,26 @@ def figures(
             ).group_by(Report.district_code)
         ).all()
     )
-    oldest: dict[str | None, Unanswered] = {}
     waiting = still_open & Report.first_reply_at.is_(None)
-    firsts = session.execute(
-        _scoped(
-            select(Report.district_code).where(waiting).distinct(),
+    ranked = _scoped(
+        select(
+            Report.id,
+            Report.tracking_code,
             Report.district_code,
-            codes,
+            Report.created_at,
+            func.row_number()
+            .over(partition_by=Report.district_code, order_by=(Report.created_at, Report.id))
+            .label("rank"),
+        ).where(waiting),
+        Report.district_code,
+        codes,
+    ).subquery()
+    oldest = {
+        row.district_code: Unanswered(
+            row.id, row.tracking_code, row.created_at, _hours(now, row.created_at)
         )
-    ).all()
-    for (code,) in firsts:
-        row = session.execute(
-            select(Report.id, Report.tracking_code, Report.created_at)
-            .where(
-                waiting,
-                Report.district_code.is_(None) if code is None else Report.district_code == code,
-            )
-            .order_by(Report.created_at, Report.id)
-            .limit(1)
-        ).first()
-        if row is not None:
-            oldest[code] = Unanswered(
-                row.id, row.tracking_code, row.created_at, _hours(now, row.created_at)
-            )
+        for row in session.execute(select(ranked).where(ranked.c.rank == 1))
+    }
     station_counts = dict(
         session.execute(
             _scoped(
