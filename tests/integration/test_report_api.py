@@ -74,6 +74,8 @@ def test_filters_and_pages(app, xc):
     assert len(by_station.get_json()["reports"]) == 3
     other = client.get(f"/api/v1/reports?district={SAIHAN}", headers=_auth(secret))
     assert other.get_json()["reports"] == []
+    opened = client.get("/api/v1/reports?status=open", headers=_auth(secret)).get_json()
+    assert len(opened["reports"]) == 4
     bad = client.get("/api/v1/reports?status=closed", headers=_auth(secret))
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "status"
     typo = client.get("/api/v1/reports?stauts=new", headers=_auth(secret))

@@ -71,6 +71,14 @@ def _list_of(params: Params, name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for v in raw.split(",") if v.strip()))
 
 
+def _statuses(asked: tuple[str, ...]) -> tuple[str, ...]:
+    """The statuses asked for, ``open`` standing for new, assigned and in_progress."""
+    out: list[str] = []
+    for status in asked:
+        out.extend(queue.OPEN_STATUSES if status == "open" else (status,))
+    return tuple(dict.fromkeys(out))
+
+
 @bp.get("/reports")
 def list_reports() -> Response:
     params = Params(
@@ -82,7 +90,7 @@ def list_reports() -> Response:
         raise bad_request("district must be a 6-digit administrative code", field="district")
     after_id = cursor_after(params)
     flt = queue.ReportFilter(
-        statuses=_list_of(params, "status"),
+        statuses=_statuses(_list_of(params, "status")),
         kinds=_list_of(params, "kind"),
         district=district,
         older_than_hours=params.number("older_than", low=0, high=24 * 3650),

@@ -78,7 +78,12 @@ def report_admin_paths() -> dict[str, dict[str, Any]]:
                         {"type": "string", "pattern": "^[0-9]{6}$"},
                         "A district code; child districts are included",
                     ),
-                    _param("status", {"type": "string"}, _LIST_OF + ", ".join(REPORT_STATUSES)),
+                    _param(
+                        "status",
+                        {"type": "string"},
+                        _LIST_OF + ", ".join(REPORT_STATUSES) + "; open = new, assigned, "
+                        "in_progress",
+                    ),
                     _param("kind", {"type": "string"}, _LIST_OF + ", ".join(REPORT_KINDS)),
                     _param("station", {"type": "string", "maxLength": 20}, "A station code"),
                     _param(
