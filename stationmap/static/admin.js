@@ -130,6 +130,41 @@
     }
     fromInputs(true);
 
+    // "Find address": the configured geocoder's suggestion moves the marker and fills
+    // the fields (in the selected datum). Nothing is saved: the administrator checks
+    // the marker and saving is the confirmation.
+    var geocode = document.getElementById("geocode");
+    var geocodeResult = document.getElementById("geocode-result");
+    var addressInput = document.getElementById("address");
+    if (geocode && geocodeResult && addressInput) {
+      geocode.addEventListener("click", function () {
+        var url = geocode.getAttribute("data-url") + "?address=" +
+          encodeURIComponent(addressInput.value);
+        geocode.disabled = true;
+        geocodeResult.className = "";
+        geocodeResult.textContent = "…";
+        fetch(url, { credentials: "same-origin" })
+          .then(function (response) {
+            return response.json().catch(function () { return null; });
+          })
+          .catch(function () { return null; })
+          .then(function (body) {
+            geocode.disabled = false;
+            if (!body || !body.point) {
+              geocodeResult.className = "error";
+              geocodeResult.textContent = (body && body.error && body.error.message) ||
+                geocode.getAttribute("data-failed");
+              return;
+            }
+            write(body.point[selected()]);
+            fromInputs(true);
+            geocodeResult.className = body.in_scope ? "suggested" : "error";
+            geocodeResult.textContent = body.message;
+            element.setAttribute("data-suggested", body.service);
+          });
+      });
+    }
+
     // Existing stations in view (WGS-84, moved by the offset on a GCJ-02 base map), as
     // grey dots that do not take clicks, so a new station is not placed on top of one.
     var stationsUrl = element.getAttribute("data-stations");
