@@ -68,6 +68,8 @@
         marker.setLatLng([lat, lon]);
       }
       element.setAttribute("data-placed", "1");
+      // Where the marker stands, in the map's datum (read by tests and assistive tools).
+      element.setAttribute("data-marker", lat.toFixed(7) + "," + lon.toFixed(7));
     }
 
     function write(point) {

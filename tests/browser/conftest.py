@@ -39,6 +39,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 360, "height": 640}
+DESKTOP = {"width": 1366, "height": 768}
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 
@@ -238,13 +239,18 @@ class PhoneSession:
 
 
 def _open_context(
-    browser: Any, watch: Watch, geolocation: dict[str, float] | None, lang: str = "zh-CN"
+    browser: Any,
+    watch: Watch,
+    geolocation: dict[str, float] | None,
+    lang: str = "zh-CN",
+    viewport: dict[str, int] = PHONE,
 ) -> Any:
+    on_phone = viewport == PHONE
     options: dict[str, Any] = {
-        "viewport": PHONE,
-        "device_scale_factor": 2,
-        "is_mobile": True,
-        "has_touch": True,
+        "viewport": viewport,
+        "device_scale_factor": 2 if on_phone else 1,
+        "is_mobile": on_phone,
+        "has_touch": on_phone,
         "locale": lang,
         "timezone_id": "Asia/Shanghai",
     }
@@ -279,6 +285,24 @@ def phone(browser: Any) -> Iterator[Any]:
         return session
 
     yield open_phone
+    for session in made:
+        session.context.close()
+    for session in made:
+        session.watch.assert_clean()
+
+
+@pytest.fixture
+def desktop(browser: Any) -> Iterator[Any]:
+    """Like ``phone``, on an office computer's screen (1366×768, mouse, no touch)."""
+    made: list[PhoneSession] = []
+
+    def open_desktop() -> PhoneSession:
+        watch = Watch()
+        session = PhoneSession(_open_context(browser, watch, None, viewport=DESKTOP), watch)
+        made.append(session)
+        return session
+
+    yield open_desktop
     for session in made:
         session.context.close()
     for session in made:
