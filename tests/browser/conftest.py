@@ -9,6 +9,7 @@ the reason, when Chromium or the ``playwright`` package is missing.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -289,6 +290,30 @@ def phone(browser: Any) -> Iterator[Any]:
         session.context.close()
     for session in made:
         session.watch.assert_clean()
+
+
+def open_editor(
+    live_server: LiveServer, session: PhoneSession, username: str, password: str
+) -> Any:
+    """A page of ``session`` logged in as ``username``, on the new-station editor with
+    its district outlines drawn."""
+    page = session.new_page()
+    page.goto(f"{live_server.url}/admin/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto(f"{live_server.url}/admin/stations/new")
+    page.wait_for_selector("#picker[data-ready='1']")
+    return page
+
+
+def assert_marker_in_view(page: Any) -> None:
+    """The picker's marker is drawn wholly inside the map (never off-screen)."""
+    picker = page.locator("#picker").bounding_box()
+    icon = page.locator("#picker .leaflet-marker-icon").bounding_box()
+    assert picker["x"] <= icon["x"] <= picker["x"] + picker["width"] - icon["width"]
+    assert picker["y"] <= icon["y"] <= picker["y"] + picker["height"] - icon["height"]
 
 
 @pytest.fixture

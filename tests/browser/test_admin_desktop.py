@@ -17,6 +17,7 @@ from stationmap import state
 from stationmap.models import Station
 from stationmap.services import users as user_service
 from stationmap.services.geocoding import AmapGeocoder
+from tests.browser.conftest import assert_marker_in_view, open_editor
 from tests.datum_reference import gcj02_from_wgs84, metres_apart, wgs84_from_gcj02
 from tests.geocoder_fake import amap_answer, fake_geocoder
 
@@ -51,27 +52,12 @@ def _centre(live_server: Any) -> tuple[float, float]:
 
 
 def _editor(live_server: Any, desktop: Any) -> Any:
-    page = desktop().new_page()
-    page.goto(f"{live_server.url}/admin/login")
-    page.fill("input[name=username]", USERNAME)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
-    page.goto(f"{live_server.url}/admin/stations/new")
-    page.wait_for_selector("#picker[data-ready='1']")
-    return page
+    return open_editor(live_server, desktop(), USERNAME, PASSWORD)
 
 
 def _marker(page: Any) -> tuple[float, float]:
     lat, lon = page.get_attribute("#picker", "data-marker").split(",")
     return float(lat), float(lon)
-
-
-def _marker_in_view(page: Any) -> None:
-    picker = page.locator("#picker").bounding_box()
-    icon = page.locator("#picker .leaflet-marker-icon").bounding_box()
-    assert picker["x"] <= icon["x"] <= picker["x"] + picker["width"] - icon["width"]
-    assert picker["y"] <= icon["y"] <= picker["y"] + picker["height"] - icon["height"]
 
 
 def _stored(live_server: Any, name: str) -> Station | None:
@@ -103,7 +89,7 @@ def test_typed_gcj02_lands_on_the_wgs84_point_meant_and_is_stored_there(
         arg=list(expected),
     )
     assert metres_apart(_marker(page), meant) < 0.1
-    _marker_in_view(page)
+    assert_marker_in_view(page)
     page.wait_for_selector("#picker path.leaflet-interactive, #picker svg path")  # outline
 
     page.fill("#name", "桌面测试驿站（高德坐标）")
@@ -146,7 +132,7 @@ def test_find_address_moves_the_marker_and_nothing_is_stored_until_saved(
         metres_apart((float(page.input_value("#lat")), float(page.input_value("#lon"))), meant)
         < 0.5
     )
-    _marker_in_view(page)
+    assert_marker_in_view(page)
     assert _stored(live_server, "桌面测试驿站（查找地址）") is None  # a suggestion only
 
     page.click("#save")  # saving is the confirmation
