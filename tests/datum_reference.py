@@ -1,6 +1,7 @@
 """Reference formulas the tests compare against, written out apart from
 ``stationmap.geo.datum``: the published GCJ-02 forward formula (Krasovsky ellipsoid,
-offsets about 105°E, 35°N), its inverse by plain fixed-point iteration, and a flat
+offsets about 105°E, 35°N), its inverse by plain fixed-point iteration, the BD-09
+step from GCJ-02, and a flat
 distance good over a few kilometres."""
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ def wgs84_from_gcj02(lat: float, lon: float) -> tuple[float, float]:
         g_lat, g_lon = gcj02_from_wgs84(w_lat, w_lon)
         w_lat, w_lon = w_lat - (g_lat - lat), w_lon - (g_lon - lon)
     return w_lat, w_lon
+
+
+def bd09_from_gcj02(lat: float, lon: float) -> tuple[float, float]:
+    x_pi = math.pi * 3000.0 / 180.0
+    z = math.sqrt(lon * lon + lat * lat) + 0.00002 * math.sin(lat * x_pi)
+    theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * x_pi)
+    return z * math.sin(theta) + 0.006, z * math.cos(theta) + 0.0065
 
 
 def metres_apart(a: tuple[float, float], b: tuple[float, float]) -> float:
