@@ -10,6 +10,7 @@ opening-hours-py), amenities from 服务内容, phones and host types as expecte
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import datetime, timedelta
@@ -22,7 +23,14 @@ from sqlalchemy import select
 from stationmap import state
 from stationmap.models import PendingPlacement, Station
 from tests.datum_reference import bd09_from_gcj02, gcj02_from_wgs84, metres_apart
-from tests.integration.admin_support import free_point, login, make_user, page_csrf
+from tests.integration.admin_support import (
+    XINCHENG,
+    free_point,
+    login,
+    make_user,
+    page_csrf,
+    station_in,
+)
 
 MANAS, HUTUBI = "652324", "652323"
 OFFICE_HEADER = [
@@ -372,3 +380,39 @@ def test_the_preview_names_the_district_of_a_dms_or_full_width_point(app):
     ).get_data(as_text=True)
     assert "度分秒驿站：玛纳斯县" in html and "全角驿站：玛纳斯县" in html
     assert "无区县" not in html
+
+
+def test_an_english_code_export_imports_back_and_an_update_shows_a_diff_in_words(app, tmp_path):
+    station = station_in(app, XINCHENG)
+    path = tmp_path / "codes.csv"
+    runner = app.test_cli_runner()
+    args = ["export-stations", "-o", str(path), "--lang", "en", "--district", XINCHENG]
+    assert runner.invoke(args=[*args, "--include-demo"]).exit_code == 0
+    text = path.read_text("utf-8-sig")
+    assert text.startswith("code,name,")  # field codes, as integrators write them
+    again = runner.invoke(args=["import-stations", str(path)])
+    assert again.exit_code == 0 and "created 0, updated 0" in again.output, again.output
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    row = next(r for r in rows if r["code"] == station.code)
+    words = {"active": "正常开放", "suspended": "暂停服务", "closed": "已关闭"}
+    new_status = "suspended" if station.status != "suspended" else "active"
+    row.update(address="新地址8号", status=new_status, amenities="aed;water")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerow(row)
+    make_user(app, "xc", "district_admin", (XINCHENG,))
+    client = app.test_client()
+    login(client, "xc")
+    token = page_csrf(client)
+    html = client.post(
+        "/admin/import",
+        data={"csrf_token": token, "file": (io.BytesIO(out.getvalue().encode()), "codes.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "更新 <strong>1</strong> 个" in html, html[:3000]
+    diff = html.split('class="diff"')[1].split("</table>")[0]
+    assert f"<tr><td>地址</td><td>{station.address}</td><td>新地址8号</td></tr>" in diff
+    assert f"<td>状态</td><td>{words[station.status]}</td><td>{words[new_status]}</td>" in diff
+    assert "AED除颤仪" in diff and "aed" not in diff
