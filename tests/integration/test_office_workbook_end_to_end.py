@@ -416,3 +416,37 @@ def test_an_english_code_export_imports_back_and_an_update_shows_a_diff_in_words
     assert f"<tr><td>地址</td><td>{station.address}</td><td>新地址8号</td></tr>" in diff
     assert f"<td>状态</td><td>{words[station.status]}</td><td>{words[new_status]}</td>" in diff
     assert "AED除颤仪" in diff and "aed" not in diff
+
+
+def test_a_point_outside_that_another_datum_puts_inside_says_so_on_its_row(app):
+    """Numbers a person took from AMap's picker but marked GPS: just outside 玛纳斯县 as
+    GPS, inside it as GCJ-02. The refusal names where it lies and the datum that fits."""
+    from stationmap.services import districts as district_service
+
+    q_lat, q_lon = free_point(app, MANAS)
+    g_lat, g_lon = gcj02_from_wgs84(q_lat, q_lon)
+    step = ((g_lat - q_lat) / 12, (g_lon - q_lon) / 12)  # about 20 m along the offset
+    with state(app).db.session() as session:
+        locator = district_service.locator(session)
+        lat, lon = q_lat, q_lon
+        for _ in range(20_000):
+            lat, lon = lat + step[0], lon + step[1]
+            if locator.locate(lat, lon) != MANAS:
+                break
+        typed = (lat + step[0], lon + step[1])  # 20 m beyond the boundary
+        assert locator.locate(*typed) != MANAS
+        meant = (typed[0] - 12 * step[0], typed[1] - 12 * step[1])  # read as GCJ-02
+        if locator.locate(*meant) != MANAS:
+            pytest.skip("the boundary is too thin here for the constructed point")
+    make_user(app, "manas", "district_admin", (MANAS,))
+    client = app.test_client()
+    login(client, "manas")
+    token = page_csrf(client)
+    data = _one_sheet([["标错坐标系驿站", f"{typed[1]:.7f}", f"{typed[0]:.7f}"]])
+    html = client.post(
+        "/admin/import",
+        data={"csrf_token": token, "datum": "wgs84", "file": (io.BytesIO(data), "名单.xlsx")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "不在您负责的区县内" in html
+    assert "若坐标取自高德·腾讯地图，则落在玛纳斯县（县级，652324）" in html
