@@ -6,6 +6,7 @@ never a 500. With no geocoder configured the editor offers no button."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 
 import pytest
@@ -298,3 +299,19 @@ def test_only_signed_in_writers_may_ask(geo_app, fake):
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "read_only"
     assert fake.requests == []  # the deployer's key is not spent on them
+
+
+def test_placing_an_address_only_row_offers_find_address_with_its_address(geo_app, tmp_path):
+    path = tmp_path / "pending.csv"
+    path.write_text("名称,地址,纬度,经度\n待放置驿站,新城区测试路5号,,\n", encoding="utf-8")
+    result = geo_app.test_cli_runner().invoke(args=["import-stations", str(path)])
+    assert result.exit_code == 0, result.output
+    make_user(geo_app, "root", "superadmin")  # a row with no district: a superadmin's
+    client = geo_app.test_client()
+    login(client, "root")
+    todo = client.get("/admin/pending").get_data(as_text=True)
+    link = re.search(r'href="(/admin/stations/new\?pending=\d+)"', todo)
+    assert link, todo
+    page = client.get(link.group(1)).get_data(as_text=True)
+    assert 'id="geocode"' in page
+    assert 'id="address" value="新城区测试路5号"' in page
