@@ -4,10 +4,7 @@
 (function () {
   "use strict";
 
-  function number(input) {
-    var value = parseFloat(String(input.value).trim());
-    return isFinite(value) ? value : null;
-  }
+  var PLAIN = /^-?[0-9]+(\.[0-9]+)?$/;
 
   function setupPicker() {
     var element = document.getElementById("picker");
@@ -98,9 +95,9 @@
 
     // Typed fields (or a new datum for them): the marker follows, converted for the map.
     function fromInputs(recentre) {
-      var lat = number(latInput);
-      var lon = number(lonInput);
-      if (lat === null || lon === null || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+      var latText = String(latInput.value).trim();
+      var lonText = String(lonInput.value).trim();
+      if (!latText || !lonText) {
         return;
       }
       var shown = function (point) {
@@ -114,12 +111,15 @@
         }
         element.dispatchEvent(new CustomEvent("stationmap:moved"));
       };
-      if (selected() === mapDatum) {
+      // Plain decimals in the map's datum are drawn at once; anything else (another
+      // datum, 86°13′01.2″, full-width digits) is read by the server, as the save reads it.
+      if (selected() === mapDatum && PLAIN.test(latText) && PLAIN.test(lonText) &&
+          Math.abs(parseFloat(latText)) <= 90 && Math.abs(parseFloat(lonText)) <= 180) {
         sequence += 1; // a conversion still under way must not move the marker back
-        shown([lat, lon]);
+        shown([parseFloat(latText), parseFloat(lonText)]);
         return;
       }
-      convert(lat, lon, selected()).then(function (body) {
+      convert(latText, lonText, selected()).then(function (body) {
         if (body) {
           shown(body[mapDatum]);
         }
@@ -313,9 +313,9 @@
     }
 
     function check() {
-      var lat = number(latInput);
-      var lon = number(lonInput);
-      if (!name.value.trim() || lat === null || lon === null) {
+      var lat = String(latInput.value).trim();
+      var lon = String(lonInput.value).trim();
+      if (!name.value.trim() || !lat || !lon) {
         show(null);
         return;
       }

@@ -140,3 +140,19 @@ def test_find_address_moves_the_marker_and_nothing_is_stored_until_saved(
     station = _stored(live_server, "桌面测试驿站（查找地址）")
     assert station is not None
     assert metres_apart((station.lat, station.lon), meant) < 0.5
+
+
+def test_typed_degrees_minutes_seconds_move_the_marker_to_the_decimal_point(
+    live_server, desktop, account
+):
+    c_lat, c_lon = _centre(live_server)
+    degrees = [(int(v), int((v % 1) * 60)) for v in (c_lat, c_lon)]
+    typed = [f"{d}°{m:02d}′30.00″" for d, m in degrees]
+    meant = tuple(d + m / 60 + 30 / 3600 for d, m in degrees)
+    page = _editor(live_server, desktop)
+    page.fill("#lat", typed[0])
+    page.fill("#lon", typed[1])
+    page.dispatch_event("#lon", "change")
+    page.wait_for_selector("#picker[data-marker]")
+    assert metres_apart(_marker(page), meant) < 0.1
+    assert_marker_in_view(page)
