@@ -460,3 +460,24 @@ def test_duplicate_warning_never_names_another_districts_station(app, xc):
     html = response.get_data(as_text=True)
     assert other.code not in html and other.address not in html
     assert "另有 1 个相近的驿站在您负责范围以外的区县" in html
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"),
+    [
+        ("40°48′54.44″", "111°40′16.44″"),
+        ("４０．８１５１２３４", "１１１．６７１２３４５"),
+        ("北纬40°48′54.44″", "东经111°40′16.44″"),
+    ],
+)
+def test_coordinates_endpoint_reads_what_the_save_reads(app, xc, lat, lon):
+    """The map picker's marker follows degrees-minutes-seconds and full-width digits
+    (before, the page read "40°48′" as 40 and put the marker kilometres away)."""
+    client, _token = xc
+    body = client.get(
+        "/admin/coordinates", query_string={"lat": lat, "lon": lon, "datum": "wgs84"}
+    ).get_json()
+    expected = (40 + 48 / 60 + 54.44 / 3600, 111 + 40 / 60 + 16.44 / 3600)
+    if "．" in lat:
+        expected = (40.8151234, 111.6712345)
+    assert body["wgs84"] == pytest.approx(list(expected), abs=2e-7)

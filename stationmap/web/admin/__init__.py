@@ -229,6 +229,7 @@ def district_name(code: str | None) -> str:
 from stationmap.web.admin import (  # noqa: E402, F401
     dashboard,
     editor,
+    geocode,
     lookups,
     printing,
     tokens,
