@@ -23,7 +23,9 @@ HASHED = re.compile(
 
 
 def _static_urls(html: str) -> list[str]:
-    return re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    """Every static URL of a page: its links and scripts, and those its script loads
+    later (the map's libraries, listed in the page's JSON configuration)."""
+    return re.findall(r'"(/static/[^"]+)"', html)
 
 
 def _file_for(url: str) -> tuple[bytes, str]:
