@@ -514,7 +514,9 @@ def main() -> None:
         if args.only != "district":
             print(f"stationmap serve at {args.stations:,} stations")
             ready_s, first_s = first_request_after_start(national_dir, *POINTS["上海"])
-            print(f"  port open {ready_s:.1f} s after launch; first nearest request {first_s:.3f} s")
+            print(
+                f"  port open {ready_s:.1f} s after launch; first nearest request {first_s:.3f} s"
+            )
 
     print("\nsummary (targets in brackets)")
     print(f"{'case':<28} {'first load':>22} {'repeat visit':>20} {'list, throttled':>16}")

@@ -408,6 +408,7 @@
       document.body.setAttribute("data-map-count", "0");
       document.body.setAttribute("data-map-ids", "");
       document.body.setAttribute("data-map-state", "zoom");
+      mapSettled();
       return;
     }
     var controller = new AbortController();
@@ -434,15 +435,22 @@
       loadDone("map");
       document.body.setAttribute("data-map-state", "ready");
       if (truncated) { setStatus(T.too_many, false); }
+      mapSettled();
     }).catch(function (err) {
       if (err && err.name === "AbortError") { return; }
       document.body.setAttribute("data-map-state", "error");
-      // Offline, the stored list and its markers show (offline.js): keep them.
-      if (document.body.getAttribute("data-offline")) { return; }
-      // No stale markers that look current: the map shows none until a load succeeds.
-      clearMarkers();
-      loadFailed("map", err);
+      // Offline, the stored list and its markers show (offline.js): keep them. Otherwise
+      // no stale markers that look current: the map shows none until a load succeeds.
+      if (!document.body.getAttribute("data-offline")) {
+        clearMarkers();
+        loadFailed("map", err);
+      }
+      mapSettled();
     });
+  }
+  /** The map's stations are in (or will not come): a listed station waiting to be shown. */
+  function mapSettled() {
+    if (pendingOpen) { openOnMap(pendingOpen); }
   }
   function clearMarkers() {
     map.closePopup();
@@ -560,7 +568,16 @@
     if (li) { li.classList.add("active"); }
     whenMap(function () { openOnMap(feature); });
   }
+  /** Open a listed station's popup once the map's stations are in: stations arriving
+   * after it opened would be clustered with its marker, which takes the marker (and its
+   * popup) off the map. */
+  var pendingOpen = null;
   function openOnMap(feature) {
+    if (document.body.getAttribute("data-map-state") === "loading") {
+      pendingOpen = feature;  // mapSettled opens it
+      return;
+    }
+    pendingOpen = null;
     var id = feature.properties.id;
     var m = markersById[id];
     if (!m) {
@@ -967,6 +984,7 @@
   /** Load Leaflet, its cluster plugin and their styles, build the folium map
    * (window.smBuildMap), then do what waited for it. Once; later calls do nothing. */
   function loadMap() {
+    whenList();
     if (mapLoading) { return; }
     mapLoading = true;
     clearTimeout(mapTimer);
@@ -1017,10 +1035,16 @@
 
   // -- wiring ----------------------------------------------------------------------------------
   initPicker();
-  initChipHint();
+  // The chip row's hint measures the row (a layout of the page): it waits until the list
+  // is drawn or the map asked for (whenList).
+  var listWaiting = [initChipHint];
+  function whenList() {
+    listWaiting.splice(0).forEach(function (fn) { fn(); });
+  }
   document.body.setAttribute("data-map-state", "loading");
   filtersEl.addEventListener("submit", function (ev) { ev.preventDefault(); });
   filtersEl.addEventListener("change", function () {
+    pendingOpen = null;
     if (map) { map.closePopup(); }  // its station may not pass the new filters
     loadVisible();
     loadNearest(false);
