@@ -110,7 +110,8 @@ def test_map_page_inline_script_carries_this_responses_nonce(client: FlaskClient
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
     html = first.get_data(as_text=True)
     executable = [tag for tag, _ in _inline_scripts(html) if "application/json" not in tag]
-    assert executable == [f'<script nonce="{nonce}">']
+    # The boot script in the head (location and list first) and the map's builder.
+    assert executable == [f'<script nonce="{nonce}">'] * 2
     assert 'style="' not in html, "inline style attributes are blocked by style-src 'self'"
 
 
