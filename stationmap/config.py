@@ -33,6 +33,9 @@
                                (no station nearby, no walking time); default 20.
 ``STATIONMAP_MAP_PREFIX``      plain text before the map's attributions (Leaflet's prefix);
                                default empty: no prefix, no link out of the app.
+``STATIONMAP_REPORT_RATE_SHORT`` workers' reports per client in a short window; default
+    ``6 per 10 minutes``; ``off`` for none. Counted in the report table.
+``STATIONMAP_REPORT_RATE_DAY`` workers' reports per client per day; default ``30 per day``.
 =============================  =====================================================
 """
 
@@ -40,6 +43,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +81,8 @@ class Settings:
     basemap_approval: str = ""
     reach_m: float = 20_000.0
     map_prefix: str = ""
+    # (how many, window in seconds) per client; see services/reports.py
+    report_rates: tuple[tuple[int, int], ...] = ((6, 600), (30, 86400))
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -170,7 +176,27 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         basemap_approval=environ.get("STATIONMAP_BASEMAP_APPROVAL", "").strip(),
         reach_m=reach_km * 1000.0,
         map_prefix=environ.get("STATIONMAP_MAP_PREFIX", "").strip(),
+        report_rates=tuple(
+            rate
+            for name, default in (("SHORT", "6 per 10 minutes"), ("DAY", "30 per day"))
+            if (rate := _rate(f"STATIONMAP_REPORT_RATE_{name}", environ, default)) is not None
+        ),
     )
+
+
+_RATE_RE = re.compile(r"\s*([0-9]{1,6})\s*(?:per|/)\s*([0-9]{0,6})\s*(second|minute|hour|day)s?\s*")
+_UNIT_S = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def _rate(name: str, environ: Mapping[str, str], default: str) -> tuple[int, int] | None:
+    """``6 per 10 minutes`` -> (6, 600); ``off`` -> None."""
+    text = environ.get(name, default).strip().lower()
+    if text in ("", "off", "none"):
+        return None
+    match = _RATE_RE.fullmatch(text)
+    if match is None or int(match[1]) < 1 or match[2] == "0":
+        raise ConfigError(f"{name} must be like '6 per 10 minutes' or 'off', not {text!r}")
+    return int(match[1]), int(match[2] or 1) * _UNIT_S[match[3]]
 
 
 def environ_with_overrides(overrides: Mapping[str, object] | None) -> dict[str, str]:
