@@ -254,7 +254,7 @@ def parse_report(
             )
     elif kind == "demand":
         needs = _amenity_codes(raw.get("needs"), "needs", errors)
-    elif kind == "other" and not text:
+    elif kind == "other" and not text and not any(e.field == "text" for e in errors):
         errors.append(_error("text", "say what is wrong", "请写明问题或建议"))
     lat = lon = None
     if kind in ("location", "demand"):
