@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
-from werkzeug.exceptions import BadRequest
 
 from stationmap import state
 from stationmap.services import reports as report_service
 from stationmap.web.api import bp
-from stationmap.web.api.common import _now, _session, _settings
-from stationmap.web.errors import ApiError, bad_request, not_found
+from stationmap.web.api.common import _now, _session, _settings, json_object
+from stationmap.web.errors import ApiError, not_found
 from stationmap.web.guards import MAX_ID
 from stationmap.web.params import Params
 
@@ -34,14 +33,7 @@ def client_key() -> str:
 
 
 def _body(allowed: frozenset[str]) -> dict[str, Any]:
-    try:
-        body = request.get_json(silent=False)
-    except BadRequest as exc:
-        cause = exc.__cause__.__context__ if exc.__cause__ else None  # see Flask get_json
-        reason = f": {cause}" if isinstance(cause, ValueError) else ""
-        raise bad_request(f"the body is not valid JSON{reason}"[:300]) from None
-    if not isinstance(body, dict):
-        raise bad_request("the body must be a JSON object of report fields")
+    body = json_object("report fields")
     for name in body:
         if name not in allowed:
             raise ApiError(
