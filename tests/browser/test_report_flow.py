@@ -32,6 +32,9 @@ def test_a_courier_reports_a_closed_station_and_follows_it(
     page = session.new_page()
     page.goto(live_server.url + "/")
     _wait_for(page, "document.body.dataset.listState === 'ready'")
+    # "a station is needed here" starts its pin where the list is sorted from.
+    demand = page.locator("#demand-link").get_attribute("href")
+    assert demand == f"/demand?lat={MANAS['latitude']:.6f}&lon={MANAS['longitude']:.6f}"
     first = page.locator("#list > li").first
     name = first.locator(".item-toggle .name").inner_text()
     first.locator(".item-toggle").tap()
@@ -93,3 +96,24 @@ def test_a_wrong_location_pin_moves_from_the_station(live_server: LiveServer, ph
     code = page.locator("#tracking-code").inner_text().strip()
     got = live_server.api(f"/api/v1/reports/{code}")
     assert got["kind"] == "location" and got["status"] == "new"
+
+
+def test_a_station_is_needed_here_from_the_riders_position(
+    live_server: LiveServer, phone: Any
+) -> None:
+    session = phone(geolocation=MANAS)
+    page = session.new_page()
+    page.goto(live_server.url + "/")
+    _wait_for(page, "document.body.dataset.listState === 'ready'")
+    page.locator("#demand-link").tap()
+    page.wait_for_url(re.compile(r"/demand\?lat="))
+    _wait_for(page, "document.getElementById('pin-map').dataset.placed === '1'")
+    assert float(page.locator("#pin-lat").input_value()) == pytest.approx(MANAS["latitude"])
+    page.locator("label.need", has=page.locator("input[value=water]")).tap()
+    page.locator("label.need", has=page.locator("input[value=toilet]")).tap()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator("button.send").tap()
+    page.wait_for_selector("#tracking-code")
+    code = page.locator("#tracking-code").inner_text().strip()
+    got = live_server.api(f"/api/v1/reports/{code}")
+    assert (got["kind"], got["needs"], got["station"]) == ("demand", ["water", "toilet"], None)
