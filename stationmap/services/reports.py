@@ -338,11 +338,12 @@ def _check_rate(
         return
     longest = max(window_s for _, window_s in rates)
     since = now - timedelta(seconds=longest)
-    times = list(
-        session.scalars(
-            select(Report.created_at).where(Report.client_hash == client, Report.created_at > since)
-        )
-    )
+    recent = (Report.client_hash == client) & (Report.created_at > since)
+    # Two reports from one client at once: on PostgreSQL the second waits here for the
+    # first's commit, then counts it (SQLite write sessions are serial already). A
+    # client's very first reports have no row to wait on: they may pass together.
+    session.execute(select(Report.id).where(recent).with_for_update())
+    times = list(session.scalars(select(Report.created_at).where(recent)))
     wait = retry_after(times, rates, now)
     if wait:
         raise RateLimited(wait)

@@ -241,3 +241,60 @@ def test_no_station_row_is_touched_by_reports(app, client):
     with state(app).db.session() as session:
         assert dict(session.execute(select(Station.id, Station.version)).all()) == versions
         assert session.scalar(select(func.count()).select_from(ReportEvent)) == 1
+
+
+def test_two_reports_at_once_from_one_client_are_counted_in_turn(app, backend):
+    """On PostgreSQL the second of two simultaneous reports waits for the first's commit
+    and then counts it: the 6th and 7th arriving together do not both pass."""
+    if backend != "postgres":
+        pytest.skip("SQLite write sessions are serial: nothing can interleave")
+    import threading
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from stationmap.services import reports as report_service
+
+    station = station_in(app, XINCHENG)
+    client_hash, rates = "c" * 64, ((6, 600),)
+    database = state(app).db
+
+    def submit(i: int) -> None:
+        data = report_service.ReportInput("other", text=f"问题{i}")
+        with database.write_session() as session:
+            report_service.submit_report(
+                session, data, station.id, client_hash, datetime.now(UTC), rates
+            )
+
+    for i in range(5):
+        submit(i)
+    outcome: list[object] = []
+
+    def second() -> None:
+        try:
+            submit(7)
+            outcome.append("stored")
+        except report_service.RateLimited as exc:
+            outcome.append(exc)
+
+    with database.write_session() as session:
+        report_service.submit_report(
+            session, report_service.ReportInput("other", text="问题6"), station.id,
+            client_hash, datetime.now(UTC), rates,
+        )  # fmt: skip
+        thread = threading.Thread(target=second)
+        thread.start()
+        # Wait (polling the server, not the clock) until the second is blocked on a lock.
+        with database.engine.connect() as watcher:
+            for _ in range(10_000):
+                waiting = watcher.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND datname = current_database()"
+                    )
+                ).scalar()
+                if waiting or outcome:
+                    break
+        assert not outcome, "the second report did not wait for the first"
+    thread.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], report_service.RateLimited)
