@@ -125,33 +125,6 @@ def _errors_by_field(errors: list[FieldError]) -> dict[str, list[str]]:
     return out
 
 
-def _submit(station: Any, raw: dict[str, Any], *, demand: bool) -> tuple[Any, Any]:
-    """(Submitted, None), or (None, a response re-showing the form)."""
-    if raw.get("website"):
-        code = report_service.decoy_code()
-        return report_service.Submitted(code, "new", merged=False), None
-    try:
-        data = report_service.parse_report(raw, demand=demand, lang=current_lang())
-    except report_service.InvalidReport as exc:
-        return None, _errors_by_field(exc.errors)
-    settings = state(current_app).settings
-    try:
-        with state(current_app).db.write_session() as session:
-            done = report_service.submit_report(
-                session,
-                data,
-                station.id if station is not None else None,
-                client_key(),
-                datetime.now(UTC),
-                settings.report_rates,
-            )
-    except report_service.NoSuchStation:
-        abort(404)
-    except report_service.RateLimited as exc:
-        return exc, None
-    return done, None
-
-
 def _rate_message(exc: report_service.RateLimited) -> str:
     minutes = max(1, -(-exc.retry_after_s // 60))
     return tr(
@@ -160,16 +133,35 @@ def _rate_message(exc: report_service.RateLimited) -> str:
     )
 
 
-def _answer(
-    done: Any, errors: dict[str, list[str]] | None, form_template: str, **context: Any
-) -> Response:
-    if isinstance(done, report_service.RateLimited):
-        response = _page(form_template, 429, errors={"_": [_rate_message(done)]}, **context)
-        response.headers["Retry-After"] = str(done.retry_after_s)
+def _submit(raw: dict[str, Any], form_template: str, **context: Any) -> Response:
+    """Take a posted form: the receipt with its tracking code, or the form again with
+    the errors beside their fields (422) or the limit's message (429). A form with a
+    ``station`` in its context reports on it; one without asks for a station."""
+    station = context.get("station")
+    if raw.get("website"):  # the honeypot: a believable receipt, nothing stored
+        done = report_service.Submitted(report_service.decoy_code(), "new", merged=False)
+        return _page("report_done.html", done=done, station=station)
+    try:
+        data = report_service.parse_report(raw, demand=station is None, lang=current_lang())
+    except report_service.InvalidReport as exc:
+        return _page(form_template, 422, errors=_errors_by_field(exc.errors), **context)
+    try:
+        with state(current_app).db.write_session() as session:
+            done = report_service.submit_report(
+                session,
+                data,
+                station.id if station is not None else None,
+                client_key(),
+                datetime.now(UTC),
+                state(current_app).settings.report_rates,
+            )
+    except report_service.NoSuchStation:
+        abort(404)
+    except report_service.RateLimited as exc:
+        response = _page(form_template, 429, errors={"_": [_rate_message(exc)]}, **context)
+        response.headers["Retry-After"] = str(exc.retry_after_s)
         return response
-    if errors is not None:
-        return _page(form_template, 422, errors=errors, **context)
-    return _page("report_done.html", 200, done=done, station=context.get("station"))
+    return _page("report_done.html", done=done, station=station)
 
 
 # -- a station's problem ------------------------------------------------------------------
@@ -177,15 +169,15 @@ def _answer(
 def report_form(code: str) -> Response:
     station = _station(code)
     kind = request.args.get("kind", "")
-    form = {"kind": kind if kind in report_service.STATION_KINDS else ""}
-    form |= _on_map(station.lat, station.lon, current_tiles())
+    start = _on_map(station.lat, station.lon, current_tiles())
+    form = {"kind": kind if kind in report_service.STATION_KINDS else "", **start}
     return _page(
         "report.html",
         station=station,
         form=form,
         errors={},
         amenities=_amenities(current_lang()),
-        start=_on_map(station.lat, station.lon, current_tiles()),
+        start=start,
     )
 
 
@@ -194,10 +186,8 @@ def create_report(code: str) -> Response:
     station = _station(code)
     _check_csrf()
     raw = {name: request.form.get(name, "") for name in (*FORM_FIELDS, "website")}
-    done, errors = _submit(station, raw, demand=False)
-    return _answer(
-        done,
-        errors,
+    return _submit(
+        raw,
         "report.html",
         station=station,
         form=raw,
@@ -238,11 +228,8 @@ def create_demand() -> Response:
     raw: dict[str, Any] = {name: request.form.get(name, "") for name in FORM_FIELDS}
     raw["needs"] = request.form.getlist("needs")[: len(catalog.AMENITIES)]
     raw["website"] = request.form.get("website", "")
-    done, errors = _submit(None, raw, demand=True)
     start = {name: raw.get(name, "") for name in ("lat", "lon", "datum")}
-    return _answer(
-        done, errors, "demand.html", form=raw, amenities=_amenities(current_lang()), start=start
-    )
+    return _submit(raw, "demand.html", form=raw, amenities=_amenities(current_lang()), start=start)
 
 
 # -- following a report ---------------------------------------------------------------------
