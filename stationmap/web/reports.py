@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
 
-from stationmap import catalog, state
+from stationmap import catalog, report_fields, state
 from stationmap.geo.datum import from_wgs84
 from stationmap.render.map import Tiles
 from stationmap.services import reports as report_service
@@ -76,7 +76,7 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
         csrf_token=token,
         tiles=tiles,
         tile_layers=_tile_layers(tiles),
-        kinds=_term_list(report_service.KIND_TERMS, lang),
+        kinds=_term_list(report_fields.KIND_TERMS, lang),
         **_page_context(lang),
         **context,
     )
@@ -139,11 +139,11 @@ def _submit(raw: dict[str, Any], form_template: str, **context: Any) -> Response
     ``station`` in its context reports on it; one without asks for a station."""
     station = context.get("station")
     if raw.get("website"):  # the honeypot: a believable receipt, nothing stored
-        done = report_service.Submitted(report_service.decoy_code(), "new", merged=False)
+        done = report_service.Submitted(report_fields.decoy_code(), "new", merged=False)
         return _page("report_done.html", done=done, station=station)
     try:
-        data = report_service.parse_report(raw, demand=station is None, lang=current_lang())
-    except report_service.InvalidReport as exc:
+        data = report_fields.parse_report(raw, demand=station is None, lang=current_lang())
+    except report_fields.InvalidReport as exc:
         return _page(form_template, 422, errors=_errors_by_field(exc.errors), **context)
     try:
         with state(current_app).db.write_session() as session:
@@ -170,7 +170,7 @@ def report_form(code: str) -> Response:
     station = _station(code)
     kind = request.args.get("kind", "")
     start = _on_map(station.lat, station.lon, current_tiles())
-    form = {"kind": kind if kind in report_service.STATION_KINDS else "", **start}
+    form = {"kind": kind if kind in report_fields.STATION_KINDS else "", **start}
     return _page(
         "report.html",
         station=station,
@@ -235,7 +235,7 @@ def create_demand() -> Response:
 # -- following a report ---------------------------------------------------------------------
 @bp.get("/r/<code>")
 def tracking_page(code: str) -> Response:
-    wanted = report_service.normal_code(code[:40])
+    wanted = report_fields.normal_code(code[:40])
     view = None
     if wanted is not None:
         with state(current_app).db.session() as session:
@@ -247,9 +247,9 @@ def tracking_page(code: str) -> Response:
         render_template(
             "report_status.html",
             report=view,
-            kind_name=report_service.term_name(report_service.KIND_TERMS, view.kind, lang),
-            status_name=report_service.term_name(report_service.STATUS_TERMS, view.status, lang),
-            status_names={t.code: t.name(lang) for t in report_service.STATUS_TERMS},
+            kind_name=report_fields.term_name(report_fields.KIND_TERMS, view.kind, lang),
+            status_name=report_fields.term_name(report_fields.STATUS_TERMS, view.status, lang),
+            status_names={t.code: t.name(lang) for t in report_fields.STATUS_TERMS},
             needs=[catalog.AMENITY_BY_CODE[c].name(lang) for c in view.needs],
             tz=state(current_app).settings.tz,
             **_page_context(lang),

@@ -253,6 +253,7 @@ def test_two_reports_at_once_from_one_client_are_counted_in_turn(app, backend):
 
     from sqlalchemy import text
 
+    from stationmap.report_fields import ReportInput
     from stationmap.services import reports as report_service
 
     station = station_in(app, XINCHENG)
@@ -260,7 +261,7 @@ def test_two_reports_at_once_from_one_client_are_counted_in_turn(app, backend):
     database = state(app).db
 
     def submit(i: int) -> None:
-        data = report_service.ReportInput("other", text=f"问题{i}")
+        data = ReportInput("other", text=f"问题{i}")
         with database.write_session() as session:
             report_service.submit_report(
                 session, data, station.id, client_hash, datetime.now(UTC), rates
@@ -279,7 +280,7 @@ def test_two_reports_at_once_from_one_client_are_counted_in_turn(app, backend):
 
     with database.write_session() as session:
         report_service.submit_report(
-            session, report_service.ReportInput("other", text="问题6"), station.id,
+            session, ReportInput("other", text="问题6"), station.id,
             client_hash, datetime.now(UTC), rates,
         )  # fmt: skip
         thread = threading.Thread(target=second)

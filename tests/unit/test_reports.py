@@ -1,5 +1,5 @@
 """Reading a worker's report, tracking codes, fingerprints and the per-client limits'
-arithmetic (services/reports.py: the parts that need no database)."""
+arithmetic (stationmap/report_fields.py, pure)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from stationmap.config import ConfigError, load_settings
 from stationmap.geo.datum import wgs84_to_bd09, wgs84_to_gcj02
-from stationmap.services.reports import (
+from stationmap.report_fields import (
     CODE_ALPHABET,
     InvalidReport,
     ReportInput,

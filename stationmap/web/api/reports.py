@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 
-from stationmap import state
+from stationmap import report_fields, state
 from stationmap.services import reports as report_service
 from stationmap.web.api import bp
 from stationmap.web.api.common import _now, _session, _settings, json_object
@@ -29,7 +29,7 @@ DEMAND_FIELDS = frozenset(("lat", "lon", "datum", "needs", "text", "phone", "lan
 def client_key() -> str:
     """The reporter's client as the report table keeps it: a keyed hash of the address
     the app sees (after ProxyFix, when proxies are configured)."""
-    return report_service.client_hash(_settings().secret_key, request.remote_addr or "unknown")
+    return report_fields.client_hash(_settings().secret_key, request.remote_addr or "unknown")
 
 
 def _body(allowed: frozenset[str]) -> dict[str, Any]:
@@ -45,7 +45,7 @@ def _body(allowed: frozenset[str]) -> dict[str, Any]:
     return body
 
 
-def _invalid(exc: report_service.InvalidReport) -> ApiError:
+def _invalid(exc: report_fields.InvalidReport) -> ApiError:
     first = exc.errors[0]
     return ApiError(
         422,
@@ -81,13 +81,13 @@ def _answer(code: str, status: str, merged: bool) -> Response:
 
 def _submit(body: dict[str, Any], station_id: int | None, *, demand: bool) -> Response:
     if body.get("website"):
-        return _answer(report_service.decoy_code(), "new", merged=False)
+        return _answer(report_fields.decoy_code(), "new", merged=False)
     lang = body.get("lang")
     try:
-        data = report_service.parse_report(
+        data = report_fields.parse_report(
             body, demand=demand, lang=lang if isinstance(lang, str) else "zh"
         )
-    except report_service.InvalidReport as exc:
+    except report_fields.InvalidReport as exc:
         raise _invalid(exc) from None
     try:
         with state(current_app).db.write_session() as session:
@@ -136,7 +136,7 @@ def public_report_json(view: report_service.PublicReport) -> dict[str, Any]:
 @bp.get("/reports/<code>")
 def report_status(code: str) -> Response:
     Params(request.args, ())
-    wanted = report_service.normal_code(code[:40])
+    wanted = report_fields.normal_code(code[:40])
     view = None
     if wanted is not None:
         with _session() as session:

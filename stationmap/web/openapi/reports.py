@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from stationmap import catalog
-from stationmap.services.reports import CODE_ALPHABET, CODE_LENGTH, MAX_TEXT, STATION_KINDS
+from stationmap.report_fields import CODE_ALPHABET, CODE_LENGTH, MAX_TEXT, STATION_KINDS
 from stationmap.web.openapi.schemas import _errors, _json, _ref
 
 _CODE_PATTERN = f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$"
