@@ -117,3 +117,33 @@ def test_a_station_is_needed_here_from_the_riders_position(
     code = page.locator("#tracking-code").inner_text().strip()
     got = live_server.api(f"/api/v1/reports/{code}")
     assert (got["kind"], got["needs"], got["station"]) == ("demand", ["water", "toilet"], None)
+
+
+@pytest.mark.parametrize(
+    "path", ["/s/652324-900001/report?kind=amenity", "/demand?lat=44.3&lon=86.2"]
+)
+def test_report_forms_have_finger_sized_targets_and_readable_text(
+    live_server: LiveServer, phone: Any, path: str
+) -> None:
+    from test_accessibility import _CONTRAST_JS
+
+    page = phone(geolocation=MANAS).new_page()
+    page.goto(live_server.url + path)
+    _wait_for(page, "document.getElementById('pin-map') !== null")
+    boxes = page.eval_on_selector_all(
+        "main label.kind, main label.need, main select, main textarea, main input[type=tel], "
+        "main button, main a",
+        """els => els.filter(e => e.getClientRects().length).map(e => {
+             const r = e.getBoundingClientRect();
+             return {what: e.tagName + ' ' + e.textContent.trim().slice(0, 20),
+                     w: r.width, h: r.height}; })""",
+    )
+    assert len(boxes) >= 5
+    assert [b for b in boxes if b["h"] < MIN_TARGET_PX - 0.5] == []
+    measured = page.evaluate(_CONTRAST_JS)
+    failing = [m for m in measured if m["ratio"] < (3.0 if m["large"] else 4.5)]
+    assert failing == []
+    # The honeypot is out of sight and out of the tab order.
+    assert page.locator("#website").get_attribute("tabindex") == "-1"
+    box = page.locator("#website").bounding_box()
+    assert box is None or box["x"] + box["width"] < 0
