@@ -106,12 +106,12 @@ def _text(raw: object, field: str, limit: int, errors: list[FieldError]) -> str:
         )
         return ""
     text = _CONTROL_RE.sub("", unicodedata.normalize("NFC", raw)).strip()
-    if len(text) > limit:
+    if max(len(text), len(raw)) > limit:
         errors.append(
             _error(
                 field,
-                f"is longer than {limit} characters ({len(text)})",
-                f"不能超过 {limit} 个字（现在 {len(text)} 个）",
+                f"is longer than {limit} characters ({len(raw)})",
+                f"不能超过 {limit} 个字（现在 {len(raw)} 个）",
             )
         )
         return ""
@@ -158,7 +158,7 @@ def _amenity_codes(raw: object, field: str, errors: list[FieldError]) -> tuple[s
 def _phone(raw: object, errors: list[FieldError]) -> str:
     if raw is None or raw == "":
         return ""
-    if not isinstance(raw, str) or "\x00" in raw or has_lone_surrogate(raw):
+    if not isinstance(raw, str) or "\x00" in raw or has_lone_surrogate(raw) or len(raw) > 60:
         errors.append(_error("phone", "must be a phone number", "应为电话号码"))
         return ""
     try:

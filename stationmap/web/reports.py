@@ -9,6 +9,7 @@ API's: :mod:`stationmap.services.reports`."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +31,7 @@ from stationmap.web.public import _CODE, _amenity_order, _page_context, _remembe
 bp = Blueprint("reports", __name__)
 
 CSRF_COOKIE = "stationmap_report_csrf"
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
 FORM_FIELDS = ("kind", "amenity", "lat", "lon", "datum", "text", "phone")
 
 
@@ -68,7 +70,7 @@ def _on_map(lat: float | None, lon: float | None, tiles: Tiles) -> dict[str, str
 def _page(template: str, status: int = 200, **context: Any) -> Response:
     lang = current_lang()
     token = request.cookies.get(CSRF_COOKIE, "")
-    if len(token) < 20 or len(token) > 64:
+    if not _TOKEN_RE.fullmatch(token):  # only a token this app made is used again
         token = secrets.token_urlsafe(24)
     tiles = current_tiles()
     html = render_template(

@@ -299,3 +299,21 @@ def test_two_reports_at_once_from_one_client_are_counted_in_turn(app, backend):
         assert not outcome, "the second report did not wait for the first"
     thread.join(timeout=30)
     assert len(outcome) == 1 and isinstance(outcome[0], report_service.RateLimited)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "location", "lat": "44.3", "lon": 86.2}, "lat"),
+        ({"kind": "closed", "text": 5}, "text"),
+        ({"kind": "closed", "lang": "fr"}, "lang"),
+        ({"kind": "closed", "website": 1}, "website"),
+        ({"kind": ["closed"]}, "kind"),
+    ],
+)
+def test_the_api_takes_each_field_in_its_documented_json_type(app, client, body, field):
+    station = station_in(app, XINCHENG)
+    response = _post(client, station.id, body)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == field
+    assert _count(app) == 0

@@ -20,10 +20,28 @@ from stationmap.web.errors import ApiError, not_found
 from stationmap.web.guards import MAX_ID
 from stationmap.web.params import Params
 
-STATION_REPORT_FIELDS = frozenset(
-    ("kind", "amenity", "lat", "lon", "datum", "text", "phone", "lang", "website")
-)
-DEMAND_FIELDS = frozenset(("lat", "lon", "datum", "needs", "text", "phone", "lang", "website"))
+# JSON types each field must have (forms send text; the API is exact, as documented).
+_NUMBER = "number"
+FIELD_TYPES: dict[str, str] = {
+    "kind": "string",
+    "amenity": "string",
+    "lat": _NUMBER,
+    "lon": _NUMBER,
+    "datum": "string",
+    "needs": "array",
+    "text": "string",
+    "phone": "string",
+    "lang": "string",
+    "website": "string",
+}
+STATION_REPORT_FIELDS = frozenset(FIELD_TYPES) - {"needs"}
+DEMAND_FIELDS = frozenset(FIELD_TYPES) - {"kind", "amenity"}
+
+
+def _has_type(value: object, kind: str) -> bool:
+    if kind == _NUMBER:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, str if kind == "string" else list)
 
 
 def client_key() -> str:
@@ -42,6 +60,13 @@ def _body(allowed: frozenset[str]) -> dict[str, Any]:
                 f"unknown field {str(name)[:40]!r}; allowed: {', '.join(sorted(allowed))}",
                 field=str(name)[:40],
             )
+        value = body[name]
+        if value is not None and not _has_type(value, FIELD_TYPES[name]):
+            raise ApiError(
+                422, "invalid_value", f"{name} must be a JSON {FIELD_TYPES[name]}", field=name
+            )
+    if body.get("lang") not in (None, "zh", "en"):
+        raise ApiError(422, "invalid_value", "lang must be zh or en", field="lang")
     return body
 
 

@@ -17,7 +17,7 @@ _COMMON_FIELDS: dict[str, Any] = {
     "text": {"type": "string", "maxLength": MAX_TEXT, "description": "Free text"},
     "phone": {
         "type": "string",
-        "maxLength": 40,
+        "maxLength": 60,
         "description": "One phone number, optional; shown only to administrators, never "
         "in any public answer",
     },
@@ -135,7 +135,7 @@ def report_paths() -> dict[str, dict[str, Any]]:
     }
     demand_fields = {
         **_POINT_FIELDS,
-        "needs": {"type": "array", "items": _AMENITY, "uniqueItems": True},
+        "needs": {"type": "array", "items": _AMENITY, "description": "Repeats count once"},
         **_COMMON_FIELDS,
     }
     return {
