@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from stationmap.models import Report, ReportEvent, Station
@@ -108,7 +108,8 @@ def submit_report(
     rates: Sequence[tuple[int, int]] = (),
 ) -> Submitted:
     """Store a report (with its first event, "new"), or merge it into the same client's
-    identical open report of the last 24 hours (``repeats`` + 1, same tracking code).
+    identical open report of the last 24 hours (``repeats`` + 1, same tracking code;
+    its version and ``updated_at`` unchanged).
 
     Raises :class:`NoSuchStation` for a station report on no live station and
     :class:`RateLimited` when the client has sent too many (merges never count)."""
@@ -130,11 +131,15 @@ def submit_report(
         .limit(1)
     ).first()
     if same is not None:
-        same.repeats += 1
-        same.updated_at = now
+        # In SQL, not through the ORM: a repeat neither bumps the report's version (an
+        # administrator's If-Match stays good) nor fails when one is changing it.
+        values: dict[str, object] = {"repeats": Report.repeats + 1}
         if data.phone and not same.phone:
-            same.phone = data.phone
-        session.flush()
+            values["phone"] = data.phone
+        session.execute(
+            update(Report).where(Report.id == same.id).values(**values),
+            execution_options={"synchronize_session": False},
+        )
         return Submitted(same.tracking_code, same.status, merged=True)
     _check_rate(session, client, rates, now)
     report = Report(

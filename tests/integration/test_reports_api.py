@@ -129,6 +129,10 @@ def test_the_same_report_from_the_same_client_is_merged(app, client):
     code = first.get_json()["tracking_code"]
     assert again.get_json()["tracking_code"] == code and again.get_json()["merged"] is True
     assert _count(app) == 1 and report_row(app, code).repeats == 1
+    # a merge leaves the report's version alone (an administrator's If-Match stays good)
+    assert report_row(app, code).version == 1
+    _post(client, station.id, {**body, "phone": "13912345678"})
+    assert (report_row(app, code).repeats, report_row(app, code).phone) == (2, "13912345678")
     other_text = _post(client, station.id, {**body, "text": "水龙头坏了"})
     other_client = _post(client, station.id, body, address="10.9.9.9")
     assert other_text.status_code == 201 and other_client.status_code == 201
