@@ -14,7 +14,16 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 
 from stationmap import catalog, report_fields, state
 from stationmap.geo.datum import from_wgs84
@@ -79,8 +88,7 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
         tiles=tiles,
         tile_layers=_tile_layers(tiles),
         kinds=_term_list(report_fields.KIND_TERMS, lang),
-        **_page_context(lang),
-        **context,
+        **{**_page_context(lang), **context},
     )
     response = make_response(html, status)
     response.set_cookie(
@@ -135,6 +143,14 @@ def _rate_message(exc: report_service.RateLimited) -> str:
     )
 
 
+def _receipt(done: report_service.Submitted, station: Any) -> Response:
+    """The tracking code, shown once; its language link leads to the tracking page (the
+    form's address would lose the code)."""
+    other = "en" if current_lang() == "zh" else "zh"
+    switch = url_for("reports.tracking_page", code=done.tracking_code, lang=other)
+    return _page("report_done.html", done=done, station=station, switch_url=switch)
+
+
 def _submit(raw: dict[str, Any], form_template: str, **context: Any) -> Response:
     """Take a posted form: the receipt with its tracking code, or the form again with
     the errors beside their fields (422) or the limit's message (429). A form with a
@@ -142,7 +158,7 @@ def _submit(raw: dict[str, Any], form_template: str, **context: Any) -> Response
     station = context.get("station")
     if raw.get("website"):  # the honeypot: a believable receipt, nothing stored
         done = report_service.Submitted(report_fields.decoy_code(), "new", merged=False)
-        return _page("report_done.html", done=done, station=station)
+        return _receipt(done, station)
     try:
         data = report_fields.parse_report(raw, demand=station is None, lang=current_lang())
     except report_fields.InvalidReport as exc:
@@ -163,7 +179,7 @@ def _submit(raw: dict[str, Any], form_template: str, **context: Any) -> Response
         response = _page(form_template, 429, errors={"_": [_rate_message(exc)]}, **context)
         response.headers["Retry-After"] = str(exc.retry_after_s)
         return response
-    return _page("report_done.html", done=done, station=station)
+    return _receipt(done, station)
 
 
 # -- a station's problem ------------------------------------------------------------------

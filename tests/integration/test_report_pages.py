@@ -58,6 +58,8 @@ def test_a_closed_report_posted_as_a_plain_form_shows_its_code_once(app, client)
     html = response.get_data(as_text=True)
     code = CODE_RE.search(html).group(1)
     assert f'href="/r/{code}"' in html
+    # the language link leads to the tracking page, never back to an empty form
+    assert f'class="lang-switch" href="/r/{code}?lang=en"' in html
     row = report_row(app, code)
     assert (row.kind, row.station_id, row.text, row.lang) == ("closed", station.id, "门锁了", "zh")
 
