@@ -89,7 +89,7 @@ def _district_of(session: Session, data: ReportInput, station: Station | None) -
         return station.district_code
     if data.lat is None or data.lon is None:
         return None
-    return district_service.locate_many(session, [data.lat], [data.lon])[0]
+    return district_service.locate(session, data.lat, data.lon)
 
 
 def _unused_code(session: Session) -> str:

@@ -321,3 +321,17 @@ def test_the_api_takes_each_field_in_its_documented_json_type(app, client, body,
     assert response.status_code == 422
     assert response.get_json()["error"]["field"] == field
     assert _count(app) == 0
+
+
+def test_a_pins_district_is_the_one_every_boundary_would_give(app):
+    """districts.locate (one pin, reading only the boundaries around it) answers as the
+    locator over every stored boundary does, inside, between and outside districts."""
+    from stationmap.services import districts as district_service
+
+    with state(app).db.session() as session:
+        points = [(s.lat, s.lon) for s in session.scalars(select(Station).limit(40))]
+        points += [(MANAS[0] + 0.3 * i, MANAS[1] - 0.2 * i) for i in range(-5, 6)]
+        points += [(30.0, 100.0), (0.0, 0.0), (40.8, 111.7)]
+        everything = district_service.locator(session)
+        for lat, lon in points:
+            assert district_service.locate(session, lat, lon) == everything.locate(lat, lon)
