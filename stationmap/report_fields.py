@@ -51,6 +51,13 @@ STATUS_TERMS: tuple[catalog.Term, ...] = (
     catalog.Term("rejected", "未采纳", "Not taken up"),
 )
 
+FIELD_NAMES_EN = {
+    "kind": "Problem",
+    "amenity": "Amenity",
+    "needs": "Missing amenities",
+    "text": "Details",
+    "phone": "Phone",
+}
 FIELD_NAMES_ZH = {
     "kind": "类型",
     "amenity": "设施",

@@ -128,10 +128,17 @@ def _station(code: str) -> Any:
 
 
 def _errors_by_field(errors: list[FieldError]) -> dict[str, list[str]]:
+    """Messages by field in the page's language. The position is a pin, not typed: any
+    problem with it is one message, under the map."""
     lang = current_lang()
     out: dict[str, list[str]] = {}
     for error in errors:
-        out.setdefault(error.field, []).append(error.text(lang))
+        if error.field in ("lat", "lon", "datum"):
+            out["lat"] = [tr("请在地图上标出位置。", "Place the pin on the map.")]
+            continue
+        label = report_fields.FIELD_NAMES_EN.get(error.field, error.field)
+        text = error.text(lang) if lang == "zh" else f"{label}: {error.message}"
+        out.setdefault(error.field, []).append(text)
     return out
 
 

@@ -180,7 +180,11 @@ def test_the_demand_page_starts_at_the_riders_position_and_takes_needs(app, clie
 def test_a_demand_without_a_position_says_so(app, client):
     response = _send(client, "/demand", {"needs": ["water"]})
     assert response.status_code == 422
-    assert 'id="err-lat"' in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert 'id="err-lat"' in html and "请在地图上标出位置" in html
+    english = _send(client, "/demand?lang=en", {"needs": ["water"], "phone": "abc"})
+    html = htmlmod.unescape(english.get_data(as_text=True))
+    assert "Place the pin on the map." in html and "Phone: 'abc' is not a phone number" in html
 
 
 def test_the_station_page_and_the_map_page_link_to_the_forms(app, client):
