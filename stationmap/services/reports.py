@@ -186,7 +186,8 @@ def public_report(session: Session, code: str) -> PublicReport | None:
         created_at=report.created_at,
         updated_at=report.updated_at,
         station_name=station.name if station else None,
-        station_code=station.code if station else None,
+        # a deleted station keeps its name here, but has no page to link to
+        station_code=station.code if station and station.deleted_at is None else None,
         needs=tuple(report.needs),
         text=report.text,
         replies=replies,

@@ -193,3 +193,19 @@ def test_the_station_page_and_the_map_page_link_to_the_forms(app, client):
     assert f'href="/s/{station.code}/report"' in page
     index = client.get("/").get_data(as_text=True)
     assert 'id="demand-link"' in index and 'href="/demand"' in index
+
+
+def test_a_report_on_a_station_deleted_since_keeps_its_name_without_a_link(app, client):
+    from datetime import UTC, datetime
+
+    from stationmap.models import Station
+
+    station = station_in(app, XINCHENG)
+    response = _send(client, f"/s/{station.code}/report", {"kind": "closed"})
+    code = CODE_RE.search(response.get_data(as_text=True)).group(1)
+    with state(app).db.write_session() as session:
+        session.get(Station, station.id).deleted_at = datetime.now(UTC)
+    page = client.get(f"/r/{code}").get_data(as_text=True)
+    assert htmlmod.escape(station.name) in page and f'href="/s/{station.code}"' not in page
+    view = client.get(f"/api/v1/reports/{code}").get_json()
+    assert view["station"] == {"name": station.name, "code": None}

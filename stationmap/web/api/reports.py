@@ -141,7 +141,7 @@ def create_demand_report() -> Response:
 
 
 def public_report_json(view: report_service.PublicReport) -> dict[str, Any]:
-    station = {"name": view.station_name, "code": view.station_code} if view.station_code else None
+    station = {"name": view.station_name, "code": view.station_code} if view.station_name else None
     return {
         "tracking_code": view.tracking_code,
         "kind": view.kind,

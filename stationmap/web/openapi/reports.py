@@ -83,7 +83,10 @@ def report_schemas() -> dict[str, Any]:
             "updated_at": {"type": "string", "format": "date-time"},
             "station": {
                 "type": ["object", "null"],
-                "properties": {"name": {"type": "string"}, "code": {"type": "string"}},
+                "properties": {
+                    "name": {"type": "string"},
+                    "code": {"type": ["string", "null"], "description": "null once deleted"},
+                },
             },
             "needs": {"type": "array", "items": _AMENITY},
             "text": {"type": "string"},
