@@ -756,6 +756,10 @@
   function placeOrigin(lat, lon, kind, accuracy) {
     origin = {lat: lat, lon: lon};
     originKind = kind;
+    var demand = document.getElementById("demand-link");
+    if (demand) {  // "a station is needed here" starts its pin where the list is sorted from
+      demand.href = demand.getAttribute("data-base") + "?lat=" + lat.toFixed(6) + "&lon=" + lon.toFixed(6);
+    }
     if (kind === "gps") { gpsFix = {lat: lat, lon: lon, accuracy: accuracy}; }
     drawOrigin();
     document.body.setAttribute("data-origin", kind);

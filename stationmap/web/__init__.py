@@ -120,7 +120,18 @@ def _buffer_static(response: Response) -> Response:
 
 
 def register(app: Flask, settings: Settings) -> None:
-    from stationmap.web import admin, api, assets, auth, errors, guards, i18n, limits, public
+    from stationmap.web import (
+        admin,
+        api,
+        assets,
+        auth,
+        errors,
+        guards,
+        i18n,
+        limits,
+        public,
+        reports,
+    )
 
     app.json = StrictJSONProvider(app)
     if settings.proxy_hops:
@@ -140,6 +151,7 @@ def register(app: Flask, settings: Settings) -> None:
     i18n.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     # gzip/brotli for clients that ask (couriers on weak networks; the first load of the

@@ -1,5 +1,5 @@
-"""Public pages: the courier's map (``/``), the station page (``/s/<code>``), a
-placeholder for problem reports, the API document and its reference page.
+"""Public pages: the courier's map (``/``), the station page (``/s/<code>``), the API
+document and its reference page (workers' reports: :mod:`stationmap.web.reports`).
 
 Map pages carry inline folium scripts, so they get their own Content-Security-Policy
 with a per-response nonce (the app-wide header is only a default; see
@@ -408,21 +408,6 @@ def station_page(code: str) -> Response:
         **_page_context(lang),
     )
     return _map_page(html, tiles)
-
-
-@bp.get("/s/<code>/report")
-def report_problem(code: str) -> Response:
-    if not _CODE.fullmatch(code):
-        abort(404)
-    lang = current_lang()
-    with state(current_app).db.session() as session:
-        station = station_service.get_by_code(session, code)
-        name = station.name if station else None
-        phone = station.phone if station else ""
-    if name is None:
-        abort(404)
-    html = render_template("report.html", code=code, name=name, phone=phone, **_page_context(lang))
-    return make_response(html)
 
 
 # -- the API document and health ---------------------------------------------------------

@@ -258,7 +258,7 @@ def test_station_page_shows_attack_text_as_text(client: FlaskClient, index: int)
         assert f"XSS{index} {payload}" in html
 
 
-def test_report_placeholder(client: FlaskClient) -> None:
+def test_report_form_names_the_station_as_text(client: FlaskClient) -> None:
     response = client.get("/s/530112-7000/report")
     assert response.status_code == 200
     html = response.get_data(as_text=True)

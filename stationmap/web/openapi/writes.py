@@ -7,6 +7,7 @@ from typing import Any
 
 from stationmap import catalog
 from stationmap.web.openapi.reads import _read_spec
+from stationmap.web.openapi.reports import report_paths, report_schemas
 from stationmap.web.openapi.schemas import _errors, _geojson
 
 
@@ -110,4 +111,9 @@ def build_spec() -> dict[str, Any]:
             **_errors(400, 401, 403, 404, 409, 412, 428, 503),
         },
     }
+    # Workers' reports: each path's operations merged in, so that other operations
+    # (the administrators' queue) may share a path.
+    for path, operations in report_paths().items():
+        spec["paths"].setdefault(path, {}).update(operations)
+    spec["components"]["schemas"].update(report_schemas())
     return spec
