@@ -17,6 +17,7 @@ from flask import Flask
 from stationmap.config import Settings, environ_with_overrides, load_settings
 from stationmap.db import Database, connect
 from stationmap.paths import STATIC_DIR, TEMPLATES_DIR
+from stationmap.services.geocoding import Geocoder, make_geocoder
 from stationmap.services.nearest import NearestService
 
 __all__ = ["AppState", "create_app", "state"]
@@ -27,6 +28,8 @@ class AppState:
     settings: Settings
     db: Database
     nearest: NearestService
+    #: The address look-up the editor offers, or None (STATIONMAP_GEOCODER=none).
+    geocoder: Geocoder | None = None
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -60,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             database_knn=database.has_postgis,
             quick_read=database.read,
         ),
+        geocoder=make_geocoder(settings),
     )
 
     from stationmap.web import register

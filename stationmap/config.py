@@ -33,6 +33,16 @@
                                (no station nearby, no walking time); default 20.
 ``STATIONMAP_MAP_PREFIX``      plain text before the map's attributions (Leaflet's prefix);
                                default empty: no prefix, no link out of the app.
+``STATIONMAP_GEOCODER``        address look-up offered in the station editor: ``none``
+                               (default), ``tianditu`` or ``amap`` (the deployer's key in
+                               ``STATIONMAP_GEOCODER_KEY``). Its answer is a suggestion
+                               the administrator confirms by saving; never stored alone.
+``STATIONMAP_GEOCODER_URL``    the geocoder's endpoint, to override the public one (a
+                               proxy on a closed network; a local fake in tests).
+``STATIONMAP_GEOCODER_TIMEOUT_S`` how long to wait for the geocoder; default 5.
+``STATIONMAP_REPORT_RATE_SHORT`` workers' reports per client in a short window; default
+    ``6 per 10 minutes``; ``off`` for none. Counted in the report table.
+``STATIONMAP_REPORT_RATE_DAY`` workers' reports per client per day; default ``30 per day``.
 =============================  =====================================================
 """
 
@@ -40,6 +50,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +63,7 @@ class ConfigError(RuntimeError):
 
 ENVIRONMENTS = ("production", "development", "testing")
 TILE_CHOICES = ("none", "osm", "tianditu", "amap")
+GEOCODER_CHOICES = ("none", "tianditu", "amap")
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,12 @@ class Settings:
     basemap_approval: str = ""
     reach_m: float = 20_000.0
     map_prefix: str = ""
+    geocoder: str = "none"
+    geocoder_key: str = ""
+    geocoder_url: str = ""
+    geocoder_timeout_s: float = 5.0
+    # (how many, window in seconds) per client; see services/reports.py
+    report_rates: tuple[tuple[int, int], ...] = ((6, 600), (30, 86400))
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -148,6 +166,7 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         raise ConfigError(
             "STATIONMAP_TILES=tianditu needs STATIONMAP_TIANDITU_KEY (letters, digits)"
         )
+    geocoder, geocoder_key, geocoder_url, geocoder_timeout_s = _geocoder(environ)
     return Settings(
         database_url=url,
         secret_key=secret,
@@ -170,7 +189,53 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         basemap_approval=environ.get("STATIONMAP_BASEMAP_APPROVAL", "").strip(),
         reach_m=reach_km * 1000.0,
         map_prefix=environ.get("STATIONMAP_MAP_PREFIX", "").strip(),
+        geocoder=geocoder,
+        geocoder_key=geocoder_key,
+        geocoder_url=geocoder_url,
+        geocoder_timeout_s=geocoder_timeout_s,
+        report_rates=tuple(
+            rate
+            for name, default in (("SHORT", "6 per 10 minutes"), ("DAY", "30 per day"))
+            if (rate := _rate(f"STATIONMAP_REPORT_RATE_{name}", environ, default)) is not None
+        ),
     )
+
+
+def _geocoder(environ: Mapping[str, str]) -> tuple[str, str, str, float]:
+    """``STATIONMAP_GEOCODER*``: the service, its key, its endpoint and the timeout."""
+    name = environ.get("STATIONMAP_GEOCODER", "none").strip().lower() or "none"
+    if name not in GEOCODER_CHOICES:
+        raise ConfigError(f"STATIONMAP_GEOCODER must be one of {', '.join(GEOCODER_CHOICES)}")
+    key = environ.get("STATIONMAP_GEOCODER_KEY", "").strip()
+    if name != "none" and not (key.isascii() and key.isalnum()):
+        raise ConfigError(
+            f"STATIONMAP_GEOCODER={name} needs STATIONMAP_GEOCODER_KEY (letters, digits)"
+        )
+    url = environ.get("STATIONMAP_GEOCODER_URL", "").strip()
+    if url and not url.startswith(("http://", "https://")):
+        raise ConfigError("STATIONMAP_GEOCODER_URL must start with http:// or https://")
+    try:
+        timeout_s = float(environ.get("STATIONMAP_GEOCODER_TIMEOUT_S", "5"))
+    except ValueError:
+        timeout_s = math.nan
+    if not 0 < timeout_s <= 60:
+        raise ConfigError("STATIONMAP_GEOCODER_TIMEOUT_S must be a number of seconds, 0 to 60")
+    return name, key, url, timeout_s
+
+
+_RATE_RE = re.compile(r"\s*([0-9]{1,6})\s*(?:per|/)\s*([0-9]{0,6})\s*(second|minute|hour|day)s?\s*")
+_UNIT_S = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def _rate(name: str, environ: Mapping[str, str], default: str) -> tuple[int, int] | None:
+    """``6 per 10 minutes`` -> (6, 600); ``off`` -> None."""
+    text = environ.get(name, default).strip().lower()
+    if text in ("", "off", "none"):
+        return None
+    match = _RATE_RE.fullmatch(text)
+    if match is None or int(match[1]) < 1 or match[2] == "0":
+        raise ConfigError(f"{name} must be like '6 per 10 minutes' or 'off', not {text!r}")
+    return int(match[1]), int(match[2] or 1) * _UNIT_S[match[3]]
 
 
 def environ_with_overrides(overrides: Mapping[str, object] | None) -> dict[str, str]:

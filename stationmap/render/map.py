@@ -204,6 +204,17 @@ class MapParts:
     scripts: tuple[str, ...]
     styles: tuple[str, ...]
 
+    def deferred(self, builder: str) -> str:
+        """``script`` as the body of ``window.<builder>``, a function the page calls once
+        it has loaded ``scripts`` itself (later than the first paint of what matters
+        more). The map and its cluster stay reachable as ``window[map_name]`` and
+        ``window[cluster_name]``, as they are when ``script`` runs at the top level."""
+        if not builder.isidentifier():
+            raise ValueError(f"not a JavaScript name: {builder!r}")
+        names = [self.map_name, *([self.cluster_name] if self.cluster_name else [])]
+        exported = "".join(f"window.{name} = {name};\n" for name in names)
+        return f"window.{builder} = function () {{\n{self.script}\n{exported}}};\n"
+
 
 def js_template_text(text: str) -> str:
     """``text`` made safe to sit inside a JavaScript template literal whose value is

@@ -7,7 +7,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from shapely.geometry import mapping, shape
+import shapely
+from shapely.geometry import mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -124,7 +125,7 @@ def to_shape(row: District) -> DistrictShape:
         name=row.name,
         level=row.level,  # type: ignore[arg-type]
         parent_code=row.parent_code,
-        geometry=shape(json.loads(row.boundary_geojson)),
+        geometry=shapely.from_geojson(row.boundary_geojson),
         source=row.source,
     )
 
@@ -139,6 +140,32 @@ def locate_many(session: Session, lats: list[float], lons: list[float]) -> list[
         if spatial_columns_exist(session.connection()):
             return postgis.locate_many(session, lats, lons)
     return locator(session).locate_many(lats, lons)
+
+
+def locate(session: Session, lat: float, lon: float) -> str | None:
+    """The deepest stored district covering one WGS-84 point (a worker's pin): the
+    answer of :func:`locate_many`, reading only the boundaries whose bounding box holds
+    the point, deepest level first (a county's boundary, not its province's)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return locate_many(session, [lat], [lon])[0]
+    candidates = session.execute(
+        select(District.code, District.level).where(
+            District.boundary_geojson.is_not(None),
+            District.min_lon <= lon,
+            District.max_lon >= lon,
+            District.min_lat <= lat,
+            District.max_lat >= lat,
+        )
+    ).all()
+    for level in ("county", "city", "province"):
+        codes = [code for code, row_level in candidates if row_level == level]
+        if not codes:
+            continue
+        rows = session.scalars(select(District).where(District.code.in_(codes)))
+        found = DistrictLocator(to_shape(row) for row in rows).locate(lat, lon)
+        if found is not None:
+            return found
+    return None
 
 
 def locator(session: Session) -> DistrictLocator:

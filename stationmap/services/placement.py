@@ -10,7 +10,6 @@ notes are warnings the preview shows beside the row.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +21,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from stationmap import catalog
+from stationmap.field_values import ValueProblem
+from stationmap.field_values.degrees import Axis, parse_degrees
 from stationmap.geo.datum import DATUMS, Datum, in_china, to_wgs84
 from stationmap.geo.distance import geodesic_m
 from stationmap.geo.hours_text import describe_schedule
@@ -140,14 +141,19 @@ def example_row(raw: Mapping[str, object], source: TableRow) -> FieldError | Non
     return None
 
 
-def _number(value: object) -> float | None:
+def _number(value: object, axis: Axis) -> float | None:
+    """A raw 纬度/经度 cell as degrees, read as the station fields read it (decimal,
+    degrees-minutes-seconds, full-width digits), but without the range check of its own
+    axis: a 纬度 of 111 is a swapped longitude to look at, not a reason to skip the
+    checks. ``None`` where the cell is not degrees at all (the field check says so)."""
     if isinstance(value, bool) or value is None:
         return None
-    try:
-        number = float(str(value).strip()) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+    for reading in (axis, "lon"):  # a longitude's range lets a swapped 纬度 through
+        try:
+            return parse_degrees(value, reading)
+        except ValueProblem:
+            continue
+    return None
 
 
 @dataclass
@@ -186,7 +192,7 @@ def check_placement(
     asked: list[tuple[int, str, float, float, Datum]] = []
     for number, spot in enumerate(rows):
         raw, datum = spot.row.values, spot.datum
-        lat, lon = _number(raw.get("lat")), _number(raw.get("lon"))
+        lat, lon = _number(raw.get("lat"), "lat"), _number(raw.get("lon"), "lon")
         if lat is None or lon is None:
             continue
         asked.append((number, "stated", lat, lon, datum))

@@ -34,6 +34,7 @@ from stationmap.models import (
     Station,
     User,
 )
+from stationmap.report_fields import normal_code
 from stationmap.services import users as user_service
 from stationmap.services.editing import in_scope
 from stationmap.services.stations import utc_now
@@ -269,7 +270,8 @@ def get_scoped(session: Session, report_id: int, codes: frozenset[str] | None) -
 def get_by_code(
     session: Session, tracking_code: str, codes: frozenset[str] | None
 ) -> Report | None:
-    report = session.scalar(select(Report).where(Report.tracking_code == tracking_code[:16]))
+    code = normal_code(tracking_code[:40]) or tracking_code[:16]  # as the reporter wrote it
+    report = session.scalar(select(Report).where(Report.tracking_code == code))
     if report is None or not in_scope(codes, report.district_code):
         return None
     return report

@@ -4,10 +4,7 @@
 (function () {
   "use strict";
 
-  function number(input) {
-    var value = parseFloat(String(input.value).trim());
-    return isFinite(value) ? value : null;
-  }
+  var PLAIN = /^-?[0-9]+(\.[0-9]+)?$/;
 
   function setupPicker() {
     var element = document.getElementById("picker");
@@ -68,6 +65,8 @@
         marker.setLatLng([lat, lon]);
       }
       element.setAttribute("data-placed", "1");
+      // Where the marker stands, in the map's datum (read by tests and assistive tools).
+      element.setAttribute("data-marker", lat.toFixed(7) + "," + lon.toFixed(7));
     }
 
     function write(point) {
@@ -96,9 +95,9 @@
 
     // Typed fields (or a new datum for them): the marker follows, converted for the map.
     function fromInputs(recentre) {
-      var lat = number(latInput);
-      var lon = number(lonInput);
-      if (lat === null || lon === null || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+      var latText = String(latInput.value).trim();
+      var lonText = String(lonInput.value).trim();
+      if (!latText || !lonText) {
         return;
       }
       var shown = function (point) {
@@ -112,12 +111,15 @@
         }
         element.dispatchEvent(new CustomEvent("stationmap:moved"));
       };
-      if (selected() === mapDatum) {
+      // Plain decimals in the map's datum are drawn at once; anything else (another
+      // datum, 86°13′01.2″, full-width digits) is read by the server, as the save reads it.
+      if (selected() === mapDatum && PLAIN.test(latText) && PLAIN.test(lonText) &&
+          Math.abs(parseFloat(latText)) <= 90 && Math.abs(parseFloat(lonText)) <= 180) {
         sequence += 1; // a conversion still under way must not move the marker back
-        shown([lat, lon]);
+        shown([parseFloat(latText), parseFloat(lonText)]);
         return;
       }
-      convert(lat, lon, selected()).then(function (body) {
+      convert(latText, lonText, selected()).then(function (body) {
         if (body) {
           shown(body[mapDatum]);
         }
@@ -129,6 +131,41 @@
       datum.addEventListener("change", function () { fromInputs(false); });
     }
     fromInputs(true);
+
+    // "Find address": the configured geocoder's suggestion moves the marker and fills
+    // the fields (in the selected datum). Nothing is saved: the administrator checks
+    // the marker and saving is the confirmation.
+    var geocode = document.getElementById("geocode");
+    var geocodeResult = document.getElementById("geocode-result");
+    var addressInput = document.getElementById("address");
+    if (geocode && geocodeResult && addressInput) {
+      geocode.addEventListener("click", function () {
+        var url = geocode.getAttribute("data-url") + "?address=" +
+          encodeURIComponent(addressInput.value);
+        geocode.disabled = true;
+        geocodeResult.className = "";
+        geocodeResult.textContent = "…";
+        fetch(url, { credentials: "same-origin" })
+          .then(function (response) {
+            return response.json().catch(function () { return null; });
+          })
+          .catch(function () { return null; })
+          .then(function (body) {
+            geocode.disabled = false;
+            if (!body || !body.point) {
+              geocodeResult.className = "error";
+              geocodeResult.textContent = (body && body.error && body.error.message) ||
+                geocode.getAttribute("data-failed");
+              return;
+            }
+            write(body.point[selected()]);
+            fromInputs(true);
+            geocodeResult.className = body.in_scope ? "suggested" : "error";
+            geocodeResult.textContent = body.message;
+            element.setAttribute("data-suggested", body.service);
+          });
+      });
+    }
 
     // Existing stations in view (WGS-84, moved by the offset on a GCJ-02 base map), as
     // grey dots that do not take clicks, so a new station is not placed on top of one.
@@ -280,9 +317,9 @@
     }
 
     function check() {
-      var lat = number(latInput);
-      var lon = number(lonInput);
-      if (!name.value.trim() || lat === null || lon === null) {
+      var lat = String(latInput.value).trim();
+      var lon = String(lonInput.value).trim();
+      if (!name.value.trim() || !lat || !lon) {
         show(null);
         return;
       }

@@ -1,9 +1,13 @@
 /* stationmap: the courier's map page.
  *
- * The folium map (built by stationmap/render/map.py) is already on the page; this script
- * finds it by name, asks for the location, lists the nearest stations from
- * /api/v1/stations/nearest (opening hours described here from open_now and
- * next_change_at) and fills the marker cluster with the stations of the visible area
+ * It asks for the location (or takes over the request the inline boot script,
+ * templates/_courier_boot.js, already made: window.smBoot), lists the nearest stations
+ * from /api/v1/stations/nearest (opening hours described here from open_now and
+ * next_change_at) and only then loads Leaflet and its marker cluster (cfg.map_assets)
+ * and builds the folium map (window.smBuildMap, from stationmap/render/map.py): the
+ * list, what the courier came for, does not wait for the map's libraries on a weak
+ * network. What needs the map waits for it (whenMap). It fills the marker cluster
+ * with the stations of the visible area
  * from /api/v1/stations?bbox=... as the map moves. When the courier pans or zooms the
  * map by hand, the list follows: the nearest stations to the map centre. The list and
  * the map apply the same filters. The district picker's deeper levels come from
@@ -19,15 +23,21 @@
   if (!cfgEl) { return; }
   var cfg = JSON.parse(cfgEl.textContent);
   var T = cfg.text;
-  var map = window[cfg.map];
-  var cluster = cfg.cluster ? window[cfg.cluster] : null;
+  var boot = window.smBoot || {};
+  var map = null;             // the Leaflet map, once built (loadMap)
+  var cluster = null;
+  var mapQueue = [];          // what waits for the map, in order (whenMap)
+  var mapLoading = false;
+  var MAP_WAIT_MS = 3000;     // the map loads after the first list, or after this
   var GCJ = cfg.datum === "gcj02";
   var MIN_ZOOM_FOR_STATIONS = 9;
   var CENTRE_DEBOUNCE_MS = 400;
   var HOURS_TICK_MS = 60000;
   var PAGE_LIMIT = 500;
   var MAX_PAGES = 4;
-  var NEAREST_K = 10;
+  var NEAREST_K = Number(cfg.nearest_k) > 0 ? Number(cfg.nearest_k) : 10;
+  var GEO_OPTIONS = cfg.geo_options || {enableHighAccuracy: true, timeout: 15000,
+    maximumAge: 60000};
   var EBIKE_M_PER_MIN = 15000 / 60;
   var WALK_M_PER_MIN = 4500 / 60;
   // Walking times are shown up to 5 km (about an hour); e-bike times up to the reach
@@ -62,6 +72,7 @@
   var boundaryLayer = null;
   var boundaryCode = cfg.district ? cfg.district.code : null;
   var visibleAbort = null;
+  var moveTimer = null;
   var nearestAbort = null;
   var nearestSeq = 0;
   var markersById = {};
@@ -256,9 +267,11 @@
     var at = props.next_change_at ? Date.parse(props.next_change_at) : NaN;
     return !isNaN(at) && at <= nowMs;
   }
-  function getJSON(url, signal) {
-    return fetch(url, {signal: signal, credentials: "same-origin",
-      headers: {"Accept": "application/json"}}).then(function (r) {
+  /** The JSON answer of ``url``; ``started``: that request's response promise when it
+   * was made already (by the boot script). */
+  function getJSON(url, signal, started) {
+    return (started || fetch(url, {signal: signal, credentials: "same-origin",
+      headers: {"Accept": "application/json"}})).then(function (r) {
       if (r.ok) { return r.json(); }
       return r.json().catch(function () { return null; }).then(function (body) {
         var err = new Error("HTTP " + r.status);
@@ -309,11 +322,22 @@
     var c = feature.geometry.coordinates;
     var marker = L.marker(toMap(c[1], c[0]), {icon: markerIcon(props), title: props.name,
       alt: props.name, keyboard: true, riseOnHover: true});
-    marker.bindPopup(function () { return popupContent(props); },
+    // The popup is built from the marker's current properties when it opens.
+    marker.bindPopup(function (layer) { return popupContent(layer.props); },
       {autoPanPadding: L.point(6, 6), maxWidth: 300});
     marker.stationId = props.id;
+    marker.props = props;
     marker.drawn = markerKey(feature);
+    marker.at = c[0] + "," + c[1];
     return marker;
+  }
+  /** A drawn marker shows ``feature`` now: same place, new icon and popup text. It is
+   * not taken off the map, so its popup, if open, stays open. */
+  function updateMarker(marker, feature) {
+    marker.props = feature.properties;
+    marker.drawn = markerKey(feature);
+    marker.setIcon(markerIcon(feature.properties));
+    if (marker.isPopupOpen()) { marker.getPopup().update(); }
   }
   /** What a marker and its popup show: a marker whose key is unchanged is kept. */
   function markerKey(feature) {
@@ -330,7 +354,13 @@
     var next = {}, added = [], removed = [];
     shown.forEach(function (feat) {
       var id = feat.properties.id, old = markersById[id];
-      if (old && old.drawn === markerKey(feat)) { next[id] = old; return; }
+      var c = feat.geometry.coordinates;
+      if (old && old.at === c[0] + "," + c[1]) {
+        // Kept where it stands (its popup may be open): only what it shows changes.
+        if (old.drawn !== markerKey(feat)) { updateMarker(old, feat); }
+        next[id] = old;
+        return;
+      }
       if (old) { removed.push(old); }
       next[id] = addMarker(feat);
       added.push(next[id]);
@@ -367,6 +397,8 @@
       clamp(ne.lat, -90, 90)].map(function (v) { return v.toFixed(5); }).join(",");
   }
   function loadVisible() {
+    clearTimeout(moveTimer);
+    if (!map) { return; }  // loadMap calls it once the map is there
     if (visibleAbort) { visibleAbort.abort(); }
     var zoomedOut = map.getZoom() < MIN_ZOOM_FOR_STATIONS;
     showZoomHint(zoomedOut);
@@ -376,6 +408,7 @@
       document.body.setAttribute("data-map-count", "0");
       document.body.setAttribute("data-map-ids", "");
       document.body.setAttribute("data-map-state", "zoom");
+      mapSettled();
       return;
     }
     var controller = new AbortController();
@@ -402,15 +435,22 @@
       loadDone("map");
       document.body.setAttribute("data-map-state", "ready");
       if (truncated) { setStatus(T.too_many, false); }
+      mapSettled();
     }).catch(function (err) {
       if (err && err.name === "AbortError") { return; }
       document.body.setAttribute("data-map-state", "error");
-      // Offline, the stored list and its markers show (offline.js): keep them.
-      if (document.body.getAttribute("data-offline")) { return; }
-      // No stale markers that look current: the map shows none until a load succeeds.
-      clearMarkers();
-      loadFailed("map", err);
+      // Offline, the stored list and its markers show (offline.js): keep them. Otherwise
+      // no stale markers that look current: the map shows none until a load succeeds.
+      if (!document.body.getAttribute("data-offline")) {
+        clearMarkers();
+        loadFailed("map", err);
+      }
+      mapSettled();
     });
+  }
+  /** The map's stations are in (or will not come): a listed station waiting to be shown. */
+  function mapSettled() {
+    if (pendingOpen) { openOnMap(pendingOpen); }
   }
   function clearMarkers() {
     map.closePopup();
@@ -419,9 +459,10 @@
     document.body.setAttribute("data-map-count", "0");
     document.body.setAttribute("data-map-ids", "");
   }
-  var moveTimer = null;
   function scheduleVisible() {
     clearTimeout(moveTimer);
+    // Loading from now on: the markers on the map are about to change.
+    document.body.setAttribute("data-map-state", "loading");
     moveTimer = setTimeout(loadVisible, 200);
   }
 
@@ -525,6 +566,19 @@
     listEl.querySelectorAll("li.active").forEach(function (li) { li.classList.remove("active"); });
     var li = listEl.querySelector('li[data-id="' + String(Number(id)) + '"]');
     if (li) { li.classList.add("active"); }
+    whenMap(function () { openOnMap(feature); });
+  }
+  /** Open a listed station's popup once the map's stations are in: stations arriving
+   * after it opened would be clustered with its marker, which takes the marker (and its
+   * popup) off the map. */
+  var pendingOpen = null;
+  function openOnMap(feature) {
+    if (document.body.getAttribute("data-map-state") === "loading") {
+      pendingOpen = feature;  // mapSettled opens it
+      return;
+    }
+    pendingOpen = null;
+    var id = feature.properties.id;
     var m = markersById[id];
     if (!m) {
       // Outside the loaded view (or not loaded yet): draw it from the list's answer.
@@ -588,6 +642,7 @@
     showListTitle(false);
     if (!origin) {
       clearList(T.choose_origin);
+      loadMap();  // the map is where to tap
       return Promise.resolve();
     }
     if (nearestAbort) { nearestAbort.abort(); }
@@ -600,7 +655,11 @@
     q.set("k", String(NEAREST_K));
     document.body.setAttribute("data-list-state", "loading");
     var f = filters();
-    return getJSON(cfg.api.nearest + "?" + q.toString(), controller.signal).then(function (data) {
+    var url = cfg.api.nearest + "?" + q.toString();
+    // The boot script's request, when it asked exactly this: taken once.
+    var early = boot.answer && boot.answer.url === url ? boot.answer.response : null;
+    boot.answer = null;
+    return getJSON(url, controller.signal, early).then(function (data) {
       if (window.smOffline) { window.smOffline.save(data); }  // kept for offline use
       return data;
     }, function (err) {  // no network: the last answer kept, if any (offline.js)
@@ -624,7 +683,7 @@
       loadDone("list");
       if (data.offline_note) {
         noteEl.textContent = data.offline_note;
-        drawStations(features);
+        whenMap(function () { drawStations(features); });
         setStatus(data.offline_note, true);
       }
       document.body.setAttribute("data-list-far", String(far));
@@ -635,13 +694,19 @@
         showBoundary(features[0].properties.district_code);
       }
       if (fit && features.length) {
-        var pts = [toMap(origin.lat, origin.lon)];
-        features.slice(0, 3).forEach(function (f) {
-          pts.push(toMap(f.geometry.coordinates[1], f.geometry.coordinates[0]));
+        var from = origin;
+        whenMap(function (fresh) {
+          if (seq !== nearestSeq) { return; }  // a newer list has its own view
+          var pts = [toMap(from.lat, from.lon)];
+          features.slice(0, 3).forEach(function (f) {
+            pts.push(toMap(f.geometry.coordinates[1], f.geometry.coordinates[0]));
+          });
+          programmatic();
+          // A map just built jumps there; one already on screen glides.
+          map.fitBounds(L.latLngBounds(pts).pad(0.2), {maxZoom: 16, animate: !fresh});
         });
-        programmatic();
-        map.fitBounds(L.latLngBounds(pts).pad(0.2), {maxZoom: 16});
       }
+      loadMap();
     }).catch(function (err) {
       if (err && err.name === "AbortError") { return; }
       if (seq !== nearestSeq) { return; }
@@ -649,6 +714,7 @@
       clearList("");
       loadFailed("list", err);
       document.body.setAttribute("data-list-state", "error");
+      loadMap();
     });
   }
 
@@ -657,13 +723,15 @@
     if (boundaryCode === code || !/^[0-9]{6}$/.test(code)) { return; }
     boundaryCode = code;
     getJSON(cfg.api.district + code).then(function (feature) {
-      if (boundaryCode !== code || !feature.geometry) { return; }
-      if (boundaryLayer) { map.removeLayer(boundaryLayer); }
-      boundaryLayer = L.geoJSON(feature.geometry, {
-        coordsToLatLng: function (c) { return toMap(c[1], c[0]); },
-        style: {color: "#b3261e", weight: 2, opacity: 0.9, fillOpacity: 0.04},
-        interactive: false
-      }).addTo(map);
+      whenMap(function () {
+        if (boundaryCode !== code || !feature.geometry) { return; }
+        if (boundaryLayer) { map.removeLayer(boundaryLayer); }
+        boundaryLayer = L.geoJSON(feature.geometry, {
+          coordsToLatLng: function (c) { return toMap(c[1], c[0]); },
+          style: {color: "#b3261e", weight: 2, opacity: 0.9, fillOpacity: 0.04},
+          interactive: false
+        }).addTo(map);
+      });
     }).catch(function () { /* the boundary is decoration */ });
   }
 
@@ -688,25 +756,38 @@
   function placeOrigin(lat, lon, kind, accuracy) {
     origin = {lat: lat, lon: lon};
     originKind = kind;
+    var demand = document.getElementById("demand-link");
+    if (demand) {  // "a station is needed here" starts its pin where the list is sorted from
+      demand.href = demand.getAttribute("data-base") + "?lat=" + lat.toFixed(6) + "&lon=" + lon.toFixed(6);
+    }
+    if (kind === "gps") { gpsFix = {lat: lat, lon: lon, accuracy: accuracy}; }
+    drawOrigin();
+    document.body.setAttribute("data-origin", kind);
+    setStatus(originStatus(kind), false);
+    showListTitle(false);
+  }
+  /** The courier's dot (and its accuracy) and a tapped search point, on the map. */
+  var drawnFix = null;
+  function drawOrigin() {
+    if (!map) { return; }  // loadMap draws them
     if (pickMarker) { map.removeLayer(pickMarker); pickMarker = null; }
-    if (kind === "gps") {
-      gpsFix = {lat: lat, lon: lon, accuracy: accuracy};
-      var at = toMap(lat, lon);
+    if (gpsFix && gpsFix !== drawnFix) {
+      drawnFix = gpsFix;
+      var at = toMap(gpsFix.lat, gpsFix.lon);
       if (meMarker) { map.removeLayer(meMarker); }
       meMarker = L.marker(at, {icon: dotIcon(false), title: T.you, alt: T.you, keyboard: false,
         interactive: false, zIndexOffset: 1000}).addTo(map);
       if (accuracyCircle) { map.removeLayer(accuracyCircle); accuracyCircle = null; }
-      if (accuracy && accuracy < 5000) {
-        accuracyCircle = L.circle(at, {radius: accuracy, color: "#1a5fb4", weight: 1,
+      if (gpsFix.accuracy && gpsFix.accuracy < 5000) {
+        accuracyCircle = L.circle(at, {radius: gpsFix.accuracy, color: "#1a5fb4", weight: 1,
           fillOpacity: 0.08, interactive: false}).addTo(map);
       }
-    } else if (kind === "tap") {
-      pickMarker = L.marker(toMap(lat, lon), {icon: dotIcon(true), title: T.picked_point,
-        alt: T.picked_point, keyboard: false, interactive: false, zIndexOffset: 1000}).addTo(map);
     }
-    document.body.setAttribute("data-origin", kind);
-    setStatus(originStatus(kind), false);
-    showListTitle(false);
+    if (originKind === "tap") {
+      pickMarker = L.marker(toMap(origin.lat, origin.lon), {icon: dotIcon(true),
+        title: T.picked_point, alt: T.picked_point, keyboard: false, interactive: false,
+        zIndexOffset: 1000}).addTo(map);
+    }
   }
   function locate() {
     var why = null;
@@ -714,13 +795,22 @@
     else if (window.isSecureContext === false) { why = T.insecure; }
     if (why) { noLocation(why); return; }
     setStatus(T.locating, false);
-    navigator.geolocation.getCurrentPosition(function (pos) {
+    function located(pos) {
       placeOrigin(pos.coords.latitude, pos.coords.longitude, "gps", pos.coords.accuracy);
       loadNearest(true);
-    }, function (err) {
+    }
+    function failed(err) {
       var reason = err.code === 1 ? T.denied : (err.code === 3 ? T.timeout : T.unavailable);
       noLocation(reason);
-    }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
+    }
+    // The boot script's question, when it asked one: its answer, once.
+    var early = boot.position;
+    boot.position = null;
+    if (early) {
+      early.then(function (r) { if (r.position) { located(r.position); } else { failed(r.error); } });
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(located, failed, GEO_OPTIONS);
   }
   function noLocation(reason) {
     document.body.setAttribute("data-origin", origin ? originKind : "none");
@@ -868,36 +958,106 @@
       iconSize: L.point(TAP_PX, TAP_PX)});
   }
 
+  // -- the map: loaded once the list is drawn -------------------------------------------------
+  /** Run ``fn(fresh)`` once the map is there (now, if it is); ``fresh`` is true when the
+   * map was built just before. */
+  function whenMap(fn) {
+    if (map) { fn(false); } else { mapQueue.push(fn); }
+  }
+  /** A stylesheet of the map's, placed before the page's own (app.css adjusts Leaflet's
+   * rules, so it must come later in the cascade). */
+  function loadStyle(href, before) {
+    return new Promise(function (resolve) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      link.onload = link.onerror = function () { resolve(); };
+      document.head.insertBefore(link, before);
+    });
+  }
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = false;  // downloaded together, run in order (Leaflet first)
+      script.onload = function () { resolve(); };
+      script.onerror = function () { reject(new Error("failed to load " + src)); };
+      document.body.appendChild(script);
+    });
+  }
+  /** Load Leaflet, its cluster plugin and their styles, build the folium map
+   * (window.smBuildMap), then do what waited for it. Once; later calls do nothing. */
+  function loadMap() {
+    whenList();
+    if (mapLoading) { return; }
+    mapLoading = true;
+    clearTimeout(mapTimer);
+    var assets = cfg.map_assets || {scripts: [], styles: []};
+    var pageStyle = document.querySelector('link[rel="stylesheet"]');
+    var loads = assets.styles.map(function (href) { return loadStyle(href, pageStyle); })
+      .concat(assets.scripts.map(loadScript));
+    Promise.all(loads).then(function () {
+      if (typeof window.smBuildMap !== "function" || typeof L === "undefined") {
+        throw new Error("no map");
+      }
+      window.smBuildMap();
+      mapReady(window[cfg.map], cfg.cluster ? window[cfg.cluster] : null);
+    }).catch(function () {
+      // The list works without the map: it says the map is missing, and nothing waits.
+      mapQueue = [];
+      document.body.setAttribute("data-map-state", "error");
+    }).then(function () {
+      // The worker keeps the page's files: asked now, they come from the HTTP cache.
+      if (window.smOffline) { window.smOffline.register(); }
+    });
+  }
+  function mapReady(built, builtCluster) {
+    map = built;
+    cluster = builtCluster;
+    if (cluster) { cluster.options.iconCreateFunction = clusterIcon; }
+    // The phone's map is short: while a popup is open the buttons over the map step aside.
+    // While a popup is open the cluster keeps every marker on the map: on a phone it
+    // otherwise drops the markers outside the view at the end of each move, and the one
+    // whose popup just panned into view went with them, closing its popup.
+    map.on("popupopen", function () {
+      wrapEl.classList.add("popup-open");
+      if (cluster) { cluster.options.removeOutsideVisibleBounds = false; }
+    });
+    map.on("popupclose", function () {
+      wrapEl.classList.remove("popup-open");
+      if (cluster) { cluster.options.removeOutsideVisibleBounds = true; }
+    });
+    drawOrigin();
+    mapQueue.splice(0).forEach(function (fn) { fn(true); });
+    // Listened to only now: the moves above were this script's own.
+    map.on("moveend", scheduleVisible);
+    watchUserMoves();
+    map.on("click", pickPoint);
+    map.on("contextmenu", pickPoint);
+    loadVisible();
+  }
+
   // -- wiring ----------------------------------------------------------------------------------
   initPicker();
-  initChipHint();
-  if (!map || typeof L === "undefined") { return; }
-  if (cluster) { cluster.options.iconCreateFunction = clusterIcon; }
-  map.on("moveend", scheduleVisible);
-  // The phone's map is short: while a popup is open the buttons over the map step aside.
-  // While a popup is open the cluster keeps every marker on the map: on a phone it
-  // otherwise drops the markers outside the view at the end of each move, and the one
-  // whose popup just panned into view went with them, closing its popup.
-  map.on("popupopen", function () {
-    wrapEl.classList.add("popup-open");
-    if (cluster) { cluster.options.removeOutsideVisibleBounds = false; }
-  });
-  map.on("popupclose", function () {
-    wrapEl.classList.remove("popup-open");
-    if (cluster) { cluster.options.removeOutsideVisibleBounds = true; }
-  });
-  watchUserMoves();
-  map.on("click", pickPoint);
-  map.on("contextmenu", pickPoint);
+  // The chip row's hint measures the row (a layout of the page): it waits until the list
+  // is drawn or the map asked for (whenList).
+  var listWaiting = [initChipHint];
+  function whenList() {
+    listWaiting.splice(0).forEach(function (fn) { fn(); });
+  }
+  document.body.setAttribute("data-map-state", "loading");
   filtersEl.addEventListener("submit", function (ev) { ev.preventDefault(); });
   filtersEl.addEventListener("change", function () {
-    map.closePopup();  // its station may not pass the new filters
+    pendingOpen = null;
+    if (map) { map.closePopup(); }  // its station may not pass the new filters
     loadVisible();
     loadNearest(false);
   });
   document.getElementById("locate").addEventListener("click", locate);
   backEl.addEventListener("click", backToMe);
   setInterval(tickHours, HOURS_TICK_MS);
+  // A slow location (a permission prompt, a weak signal) does not hold the map back.
+  var mapTimer = setTimeout(loadMap, MAP_WAIT_MS);
 
   if (cfg.near) {
     // Back from a station page: the same list at once; a courier who was located is
@@ -912,12 +1072,13 @@
     placeOrigin(centre.lat, centre.lon, "district", null);
     // A large district fitted to a phone's short map is too far out to draw stations:
     // show its middle, where the list is sorted from, instead.
-    if (map.getZoom() < MIN_ZOOM_FOR_STATIONS) {
-      map.setView(toMap(centre.lat, centre.lon), MIN_ZOOM_FOR_STATIONS, {animate: false});
-    }
+    whenMap(function () {
+      if (map.getZoom() < MIN_ZOOM_FOR_STATIONS) {
+        map.setView(toMap(centre.lat, centre.lon), MIN_ZOOM_FOR_STATIONS, {animate: false});
+      }
+    });
     loadNearest(false);
   } else {
     locate();
   }
-  loadVisible();
 })();

@@ -1,7 +1,9 @@
 /* stationmap: the courier's page on a weak network.
  *
  * - Registers the service worker (/sw.js), which keeps the app shell: the page and its
- *   static files (see sw.js).
+ *   static files (see sw.js). app.js asks for it (window.smOffline.register()) once the
+ *   map's files are loaded, so that the worker copies them from the HTTP cache instead
+ *   of downloading them a second time; a page without app.js registers it on "load".
  * - Keeps the last nearest answer (the API's GeoJSON, each station with open_now and
  *   next_change_at) in localStorage: window.smOffline.save(answer) after a load.
  * - With the network gone, window.smOffline.restore(origin, keep) gives that answer back
@@ -33,13 +35,15 @@
   var probeTimer = null;
 
   // -- the service worker --------------------------------------------------------------
-  if ("serviceWorker" in navigator && cfg.sw) {
-    window.addEventListener("load", function () {
-      navigator.serviceWorker.register(cfg.sw, {scope: "/"}).catch(function () {
-        /* no worker (private mode, an old browser): the page works as before */
-      });
+  var registered = false;
+  function register() {
+    if (registered || !("serviceWorker" in navigator) || !cfg.sw) { return; }
+    registered = true;
+    navigator.serviceWorker.register(cfg.sw, {scope: "/"}).catch(function () {
+      /* no worker (private mode, an old browser): the page works as before */
     });
   }
+  if (!cfg.map) { window.addEventListener("load", register); }
 
   // -- storage ---------------------------------------------------------------------------
   function read() {
@@ -247,6 +251,6 @@
   }
   window.addEventListener("online", function () { if (showingStored) { probe(); } });
 
-  window.smOffline = {save: save, restore: restore,
+  window.smOffline = {save: save, restore: restore, register: register,
     _test: {parseHours: parseHours, evaluate: evaluate, rederive: rederive, distanceM: distanceM}};
 })();

@@ -5,8 +5,10 @@
  *   self.SM_SHELL = ["/static/app.<hash>.js", ...];   the public static files
  *   self.SM_PAGES = ["/"];                             pages kept for offline use
  *
- * - install: the shell and the pages are fetched into the cache SM_VERSION;
- *   activate: older caches are deleted.
+ * - install: the shell and the pages are fetched into the cache SM_VERSION, the pages
+ *   from the browser's HTTP cache when they are there (the page registers the worker
+ *   after its first load: asking the server for "/" again would cost the courier the
+ *   page twice); activate: older caches are deleted.
  * - /static/ GETs: cache first (their URLs carry their content's hash), then network.
  * - navigations to the public pages ("/" and "/s/<code>"): network first; a good answer
  *   replaces the kept copy; without a network, the kept copy of that URL, else of "/".
@@ -24,14 +26,38 @@ var VERSION = "stationmap-" + self.SM_VERSION;
 var SHELL = self.SM_SHELL || [];
 var PAGES = self.SM_PAGES || ["/"];
 var BOUNDARY_MAX_AGE_MS = 24 * 3600 * 1000;
+var PAGE_FRESH_MS = 10 * 60 * 1000;
 
 function isPublicPage(url) {
   return url.pathname === "/" || /^\/s\/[0-9A-Za-z-]{1,20}$/.test(url.pathname);
 }
 
+/** How long ago ``response`` was sent (NaN without a readable Date). A server may send
+ * Date twice, which the Headers object joins with ", ". */
+function ageMs(response) {
+  var date = String(response.headers.get("Date") || "").split(",").slice(0, 2).join(",");
+  return Date.now() - Date.parse(date);
+}
+
+/** ``url``'s copy in the HTTP cache when it was sent within PAGE_FRESH_MS (the page the
+ * courier has just loaded), else the network's. */
+function keepPage(cache, url) {
+  return fetch(url, {cache: "force-cache", credentials: "same-origin"}).then(function (response) {
+    var age = ageMs(response);
+    if (!(age >= -60000 && age < PAGE_FRESH_MS)) {
+      return fetch(url, {credentials: "same-origin"});
+    }
+    return response;
+  }).then(function (response) {
+    return response.ok && response.type === "basic" ? cache.put(url, response) : null;
+  });
+}
+
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(VERSION).then(function (cache) {
-    return cache.addAll(SHELL.concat(PAGES));
+    return cache.addAll(SHELL).then(function () {
+      return Promise.all(PAGES.map(function (url) { return keepPage(cache, url); }));
+    });
   }).then(function () { return self.skipWaiting(); }));
 });
 
@@ -96,9 +122,7 @@ self.addEventListener("message", function (event) {
 function boundary(request) {
   return caches.open(VERSION).then(function (cache) {
     return cache.match(request, {ignoreVary: true}).then(function (hit) {
-      // (a server may send Date twice, which the Headers object joins with ", ")
-      var date = hit ? String(hit.headers.get("Date") || "").split(",").slice(0, 2).join(",") : "";
-      var age = Date.now() - Date.parse(date);
+      var age = hit ? ageMs(hit) : NaN;
       if (hit && age >= 0 && age < BOUNDARY_MAX_AGE_MS) { return hit; }
       return fetch(request).then(function (response) {
         if (response.ok && response.type === "basic") { cache.put(request, response.clone()); }

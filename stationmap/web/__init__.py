@@ -131,6 +131,7 @@ def register(app: Flask, settings: Settings) -> None:
         limits,
         notifier,
         public,
+        reports,
     )
 
     app.json = StrictJSONProvider(app)
@@ -152,6 +153,7 @@ def register(app: Flask, settings: Settings) -> None:
     notifier.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     # gzip/brotli for clients that ask (couriers on weak networks; the first load of the

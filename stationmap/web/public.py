@@ -1,5 +1,5 @@
-"""Public pages: the courier's map (``/``), the station page (``/s/<code>``), a
-placeholder for problem reports, the API document and its reference page.
+"""Public pages: the courier's map (``/``), the station page (``/s/<code>``), the API
+document and its reference page (workers' reports: :mod:`stationmap.web.reports`).
 
 Map pages carry inline folium scripts, so they get their own Content-Security-Policy
 with a per-response nonce (the app-wide header is only a default; see
@@ -64,6 +64,11 @@ _CODE = re.compile(r"[0-9A-Za-z-]{1,20}")
 # a station page and back, so its back link returns to the same list.
 _NEAR = re.compile(r"(-?\d{1,2}(?:\.\d{1,7})?),(-?\d{1,3}(?:\.\d{1,7})?)")
 ORIGIN_KINDS = ("gps", "tap", "centre", "district")
+# The nearest list's length and how the page asks for the location: the inline boot
+# script (templates/_courier_boot.js) and app.js ask alike, so app.js can take over
+# what the boot script started.
+NEAREST_K = 10
+GEO_OPTIONS = {"enableHighAccuracy": True, "timeout": 15000, "maximumAge": 60000}
 
 # Strings for the page script, one language per page.
 SCRIPT_TEXT: dict[str, dict[str, str]] = {
@@ -297,11 +302,17 @@ def index() -> Response:
         attribution_prefix=state(current_app).settings.map_prefix,
     )
     parts: MapParts = page_map(spec, _assets())
+    near = _near()
+    nearest_url = url_for("api.nearest_stations")
     config = {
         "lang": lang,
         "map": parts.map_name,
         "cluster": parts.cluster_name,
         "datum": parts.datum,
+        # Loaded by app.js once the list is drawn; then it calls window.smBuildMap.
+        "map_assets": {"scripts": parts.scripts, "styles": parts.styles},
+        "nearest_k": NEAREST_K,
+        "geo_options": GEO_OPTIONS,
         "district": (
             {
                 "code": district.code,
@@ -312,11 +323,11 @@ def index() -> Response:
             else None
         ),
         "index": url_for("public.index"),
-        "near": _near(),
+        "near": near,
         "reach_m": state(current_app).settings.reach_m,
         "amenity_order": _amenity_order(),
         "api": {
-            "nearest": url_for("api.nearest_stations"),
+            "nearest": nearest_url,
             "stations": url_for("api.list_stations"),
             "district": url_for("api.district_detail", code="000000").removesuffix("000000"),
             "districts": url_for("api.district_list"),
@@ -327,10 +338,18 @@ def index() -> Response:
         "amenities": {t.code: t.name(lang) for t in catalog.AMENITIES},
         "text": SCRIPT_TEXT[lang],
     }
+    boot = {
+        # Where app.js would ask for the location at once: no district, no ``near``.
+        "locate": district is None and near is None,
+        "nearest": nearest_url,
+        "k": NEAREST_K,
+        "options": GEO_OPTIONS,
+    }
     html = render_template(
         "index.html",
         map=parts,
         config=config,
+        boot=boot,
         district=district,
         picker=[
             (name, picker[i] if i < len(picker) else page_service.PickerLevel([], ""))
@@ -389,21 +408,6 @@ def station_page(code: str) -> Response:
         **_page_context(lang),
     )
     return _map_page(html, tiles)
-
-
-@bp.get("/s/<code>/report")
-def report_problem(code: str) -> Response:
-    if not _CODE.fullmatch(code):
-        abort(404)
-    lang = current_lang()
-    with state(current_app).db.session() as session:
-        station = station_service.get_by_code(session, code)
-        name = station.name if station else None
-        phone = station.phone if station else ""
-    if name is None:
-        abort(404)
-    html = render_template("report.html", code=code, name=name, phone=phone, **_page_context(lang))
-    return make_response(html)
 
 
 # -- the API document and health ---------------------------------------------------------

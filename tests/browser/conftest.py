@@ -9,6 +9,7 @@ the reason, when Chromium or the ``playwright`` package is missing.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -39,6 +40,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 360, "height": 640}
+DESKTOP = {"width": 1366, "height": 768}
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 
@@ -238,13 +240,18 @@ class PhoneSession:
 
 
 def _open_context(
-    browser: Any, watch: Watch, geolocation: dict[str, float] | None, lang: str = "zh-CN"
+    browser: Any,
+    watch: Watch,
+    geolocation: dict[str, float] | None,
+    lang: str = "zh-CN",
+    viewport: dict[str, int] = PHONE,
 ) -> Any:
+    on_phone = viewport == PHONE
     options: dict[str, Any] = {
-        "viewport": PHONE,
-        "device_scale_factor": 2,
-        "is_mobile": True,
-        "has_touch": True,
+        "viewport": viewport,
+        "device_scale_factor": 2 if on_phone else 1,
+        "is_mobile": on_phone,
+        "has_touch": on_phone,
         "locale": lang,
         "timezone_id": "Asia/Shanghai",
     }
@@ -279,6 +286,48 @@ def phone(browser: Any) -> Iterator[Any]:
         return session
 
     yield open_phone
+    for session in made:
+        session.context.close()
+    for session in made:
+        session.watch.assert_clean()
+
+
+def open_editor(
+    live_server: LiveServer, session: PhoneSession, username: str, password: str
+) -> Any:
+    """A page of ``session`` logged in as ``username``, on the new-station editor with
+    its district outlines drawn."""
+    page = session.new_page()
+    page.goto(f"{live_server.url}/admin/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto(f"{live_server.url}/admin/stations/new")
+    page.wait_for_selector("#picker[data-ready='1']")
+    return page
+
+
+def assert_marker_in_view(page: Any) -> None:
+    """The picker's marker is drawn wholly inside the map (never off-screen)."""
+    picker = page.locator("#picker").bounding_box()
+    icon = page.locator("#picker .leaflet-marker-icon").bounding_box()
+    assert picker["x"] <= icon["x"] <= picker["x"] + picker["width"] - icon["width"]
+    assert picker["y"] <= icon["y"] <= picker["y"] + picker["height"] - icon["height"]
+
+
+@pytest.fixture
+def desktop(browser: Any) -> Iterator[Any]:
+    """Like ``phone``, on an office computer's screen (1366×768, mouse, no touch)."""
+    made: list[PhoneSession] = []
+
+    def open_desktop() -> PhoneSession:
+        watch = Watch()
+        session = PhoneSession(_open_context(browser, watch, None, viewport=DESKTOP), watch)
+        made.append(session)
+        return session
+
+    yield open_desktop
     for session in made:
         session.context.close()
     for session in made:

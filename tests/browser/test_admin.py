@@ -11,6 +11,7 @@ import pytest
 
 from stationmap import state
 from stationmap.services import users as user_service
+from tests.browser.conftest import assert_marker_in_view, open_editor
 
 USERNAME = "browser-admin"
 PASSWORD = "a long browser password"
@@ -26,16 +27,7 @@ def admin_account(live_server: Any) -> str:
 
 
 def test_login_place_save_edit_and_restore_first_revision(live_server, phone, admin_account):
-    session = phone()
-    page = session.new_page()
-    page.goto(f"{live_server.url}/admin/login")
-    page.fill("input[name=username]", admin_account)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
-
-    page.goto(f"{live_server.url}/admin/stations/new")
-    page.wait_for_selector("#picker[data-ready='1']")
+    page = open_editor(live_server, phone(), admin_account, PASSWORD)
     page.wait_for_selector("#picker path.leaflet-interactive, #picker svg path")
     page.click("#picker")  # the centre of the map, inside the district
     page.wait_for_selector("#picker .leaflet-marker-icon")
@@ -71,15 +63,7 @@ def test_login_place_save_edit_and_restore_first_revision(live_server, phone, ad
 
 
 def _logged_in_editor(live_server: Any, phone: Any, username: str) -> Any:
-    page = phone().new_page()
-    page.goto(f"{live_server.url}/admin/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
-    page.goto(f"{live_server.url}/admin/stations/new")
-    page.wait_for_selector("#picker[data-ready='1']")
-    return page
+    return open_editor(live_server, phone(), username, PASSWORD)
 
 
 def _marker_latlng(page: Any) -> tuple[float, float]:
@@ -158,7 +142,4 @@ def test_typed_coordinates_bring_the_marker_into_view_with_stations_nearby(
     page.wait_for_selector("#picker .leaflet-marker-icon")
     page.wait_for_selector("#picker[data-nearby]")
     assert int(page.get_attribute("#picker", "data-nearby")) >= 1
-    picker = page.locator("#picker").bounding_box()
-    icon = page.locator("#picker .leaflet-marker-icon").bounding_box()
-    assert picker["x"] <= icon["x"] <= picker["x"] + picker["width"] - icon["width"]
-    assert picker["y"] <= icon["y"] <= picker["y"] + picker["height"] - icon["height"]
+    assert_marker_in_view(page)

@@ -225,6 +225,73 @@ def test_a_list_card_tap_unfolds_it_and_opens_the_stations_popup(
     page.screenshot(path=str(artifacts / "ux-card-popup.png"))
 
 
+def test_a_card_tapped_while_the_maps_stations_load_keeps_its_popup(
+    live_server: LiveServer, phone: Any
+) -> None:
+    """The race behind a flaky CI run: a card tapped while the stations of the map's
+    view are still on their way. When they arrive, their markers join the cluster; the
+    tapped station's marker must not be clustered away with its popup."""
+    _session, page = _open(live_server, phone, MANAS)
+    held: list[Any] = []
+    holding = {"on": True}
+
+    def hold(route: Any) -> None:
+        if holding["on"]:
+            held.append(route)
+        else:
+            route.fallback()
+
+    page.route("**/api/v1/stations?bbox=*", hold)
+    # Zoomed out to where the stations around would cluster with the tapped one, and
+    # nothing drawn yet: the view's stations are asked for and held back.
+    page.evaluate(
+        """() => {
+             const cfg = JSON.parse(document.getElementById('sm-config').textContent);
+             const m = window[cfg.map];
+             m.setView(m.getCenter(), 5, {animate: false});
+             m.setView(m.getCenter(), 11, {animate: false}); }"""
+    )
+    _wait_for(page, "document.body.dataset.mapState === 'loading'")
+    page.wait_for_timeout(400)
+    assert held, "the view's stations were asked for"
+    card = page.locator("#list > li").nth(2)
+    name = card.locator(".name").text_content()
+    card.locator(".item-toggle").tap()
+    holding["on"] = False
+    for route in held:
+        route.fallback()
+    popup = page.locator(".leaflet-popup .pop-name strong")
+    popup.wait_for()
+    page.wait_for_timeout(1500)
+    _wait_for(page, "document.body.dataset.mapState === 'ready'")
+    assert popup.is_visible() and popup.inner_text() == name
+
+
+def test_the_list_is_asked_for_once_and_drawn_before_the_map_loads(
+    live_server: LiveServer, phone: Any
+) -> None:
+    """On a weak network the list must not wait for Leaflet: the nearest stations are
+    asked for once (the head's boot script asks, app.js takes its answer over) and
+    before any of the map's files; the map's styles then sit before the page's own."""
+    session = phone(geolocation=MANAS)
+    page = session.new_page()
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(urlsplit(r.url).path))
+    page.goto(live_server.url + "/")
+    _wait_for(
+        page,
+        "document.body.dataset.listState === 'ready' && document.body.dataset.mapState === 'ready'",
+    )
+    assert _list_names(page) == _api_names(live_server, MANAS)
+    assert asked.count("/api/v1/stations/nearest") == 1, asked
+    vendor = [i for i, path in enumerate(asked) if "/static/vendor/" in path]
+    assert vendor and asked.index("/api/v1/stations/nearest") < min(vendor), asked
+    sheets = page.evaluate("Array.from(document.styleSheets, s => s.href || '')")
+    leaflet = next(i for i, href in enumerate(sheets) if "/leaflet-1.9.4/leaflet." in href)
+    app_css = next(i for i, href in enumerate(sheets) if "/static/app." in href)
+    assert leaflet < app_css, sheets
+
+
 def test_far_from_every_station_says_so_plainly(
     live_server: LiveServer, phone: Any, artifacts: Path
 ) -> None:

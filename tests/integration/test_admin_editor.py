@@ -28,6 +28,7 @@ from tests.integration.admin_support import (
     page_csrf,
     station_in,
 )
+from tests.integration.unchanged import assert_unchanged, snapshot
 
 
 @pytest.fixture
@@ -65,6 +66,7 @@ def test_district_admin_cannot_see_or_change_another_district(app, xc):
     other = station_in(app, SAIHAN)
     assert client.get(f"/admin/stations/{other.id}").status_code == 404
     assert client.get(f"/admin/stations/{other.id}/history").status_code == 404
+    before = snapshot(app)
     for path, data in (
         (f"/admin/stations/{other.id}", form_of(other, name="改了")),
         (f"/admin/stations/{other.id}/delete", {}),
@@ -75,8 +77,7 @@ def test_district_admin_cannot_see_or_change_another_district(app, xc):
     listing = client.get("/admin/stations").get_data(as_text=True)
     assert other.code not in listing
     assert station_in(app, XINCHENG).code in listing
-    after = _get(app, other.id)
-    assert (after.name, after.version, after.deleted_at) == (other.name, other.version, None)
+    assert_unchanged(before, app)
 
 
 def test_scope_includes_child_districts(app):
@@ -116,6 +117,7 @@ def test_typed_gcj02_coordinates_are_stored_as_wgs84(app, xc):
 def test_point_outside_the_admins_districts_is_refused_with_a_message(app, xc):
     client, token = xc
     lat, lon = free_point(app, SAIHAN)
+    before = snapshot(app)
     response = client.post("/admin/stations/new", data=new_form(lat, lon, csrf_token=token))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -125,7 +127,7 @@ def test_point_outside_the_admins_districts_is_refused_with_a_message(app, xc):
     moved = form_of(station, lat=f"{lat:.7f}", lon=f"{lon:.7f}", csrf_token=token)
     response = client.post(f"/admin/stations/{station.id}", data=moved)
     assert response.status_code == 422
-    assert _get(app, station.id).district_code == XINCHENG
+    assert_unchanged(before, app)
 
 
 @pytest.mark.parametrize(
@@ -143,12 +145,20 @@ def test_point_outside_the_admins_districts_is_refused_with_a_message(app, xc):
 def test_invalid_input_reshows_the_form_with_messages(app, xc, field, value, message):
     client, token = xc
     station = station_in(app, XINCHENG)
+    before = snapshot(app)
     response = client.post(
         f"/admin/stations/{station.id}", data=form_of(station, csrf_token=token, **{field: value})
     )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    assert _get(app, station.id).version == station.version
+    assert_unchanged(before, app)
+    lat, lon = free_point(app, XINCHENG)
+    response = client.post(
+        "/admin/stations/new", data={**new_form(lat, lon, csrf_token=token), field: value}
+    )
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert_unchanged(before, app)
 
 
 def test_missing_version_is_refused_not_a_500(app, xc):
@@ -156,17 +166,21 @@ def test_missing_version_is_refused_not_a_500(app, xc):
     station = station_in(app, XINCHENG)
     data = form_of(station, csrf_token=token)
     del data["version"]
+    before = snapshot(app)
     assert client.post(f"/admin/stations/{station.id}", data=data).status_code == 400
+    assert_unchanged(before, app)
 
 
 def test_duplicate_within_50_m_is_shown_before_saving(app, xc):
     client, token = xc
     existing = station_in(app, XINCHENG)
     form = new_form(existing.lat + 0.0001, existing.lon, name=existing.name, csrf_token=token)
+    unchanged = snapshot(app)
     response = client.post("/admin/stations/new", data=form)
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert 'id="duplicates"' in html and existing.code in html
+    assert_unchanged(unchanged, app)
     with state(app).db.session() as session:
         before = len(session.scalars(select(Station)).all())
     _created_id(client.post("/admin/stations/new", data={**form, "confirm_duplicate": "1"}))
@@ -231,6 +245,7 @@ def test_stale_edit_gets_a_conflict_page_not_an_overwrite(app, xc):
         f"/admin/stations/{station.id}", data=form_of(station, name="甲的名字", csrf_token=token)
     )
     assert first.status_code == 303
+    before = snapshot(app)
     second = other.post(
         f"/admin/stations/{station.id}",
         data=form_of(station, name="乙的名字", csrf_token=other_token),
@@ -238,7 +253,7 @@ def test_stale_edit_gets_a_conflict_page_not_an_overwrite(app, xc):
     assert second.status_code == 409
     html = second.get_data(as_text=True)
     assert "甲的名字" in html and "乙的名字" in html and 'id="conflict"' in html
-    assert _get(app, station.id).name == "甲的名字"
+    assert_unchanged(before, app)
 
 
 def test_soft_delete_and_undo(app, xc):
@@ -280,8 +295,18 @@ def test_viewer_sees_but_cannot_change(app):
     page = client.get(f"/admin/stations/{station.id}")
     assert page.status_code == 200 and 'id="save"' not in page.get_data(as_text=True)
     token = page_csrf(client)
+    before = snapshot(app)
     response = client.post(f"/admin/stations/{station.id}/verify", data={"csrf_token": token})
     assert response.status_code == 403
+    for path, data in (
+        (f"/admin/stations/{station.id}", form_of(station, name="看客改名")),
+        (f"/admin/stations/{station.id}/delete", {}),
+        (f"/admin/stations/{station.id}/restore/1", {"version": str(station.version)}),
+        ("/admin/stations/new", new_form(*free_point(app, XINCHENG))),
+    ):
+        refused = client.post(path, data={**data, "csrf_token": token})
+        assert refused.status_code in (403, 404), path
+    assert_unchanged(before, app)
     assert client.get(f"/admin/stations/{station_in(app, SAIHAN).id}").status_code == 404
 
 
@@ -455,8 +480,31 @@ def test_duplicate_warning_never_names_another_districts_station(app, xc):
     client, token = xc
     other = station_in(app, SAIHAN)
     form = new_form(other.lat + 0.0001, other.lon, name=other.name, csrf_token=token)
+    before = snapshot(app)
     response = client.post("/admin/stations/new", data=form)
     assert response.status_code == 409
+    assert_unchanged(before, app)
     html = response.get_data(as_text=True)
     assert other.code not in html and other.address not in html
     assert "另有 1 个相近的驿站在您负责范围以外的区县" in html
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"),
+    [
+        ("40°48′54.44″", "111°40′16.44″"),
+        ("４０．８１５１２３４", "１１１．６７１２３４５"),
+        ("北纬40°48′54.44″", "东经111°40′16.44″"),
+    ],
+)
+def test_coordinates_endpoint_reads_what_the_save_reads(app, xc, lat, lon):
+    """The map picker's marker follows degrees-minutes-seconds and full-width digits
+    (before, the page read "40°48′" as 40 and put the marker kilometres away)."""
+    client, _token = xc
+    body = client.get(
+        "/admin/coordinates", query_string={"lat": lat, "lon": lon, "datum": "wgs84"}
+    ).get_json()
+    expected = (40 + 48 / 60 + 54.44 / 3600, 111 + 40 / 60 + 16.44 / 3600)
+    if "．" in lat:
+        expected = (40.8151234, 111.6712345)
+    assert body["wgs84"] == pytest.approx(list(expected), abs=2e-7)

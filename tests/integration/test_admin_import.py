@@ -26,6 +26,7 @@ from tests.integration.admin_support import (
     page_csrf,
     station_in,
 )
+from tests.integration.unchanged import assert_unchanged, snapshot
 
 
 @pytest.fixture
@@ -116,7 +117,7 @@ def test_one_bad_row_rejects_the_whole_file_with_row_and_field(app, xc):
             ["", "坏驿站", "", "91", lon, "jacuzzi", "Mo-Fr 8"],
         ]
     )
-    before = _count(app)
+    before = snapshot(app)
     response = _upload(client, token, data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -124,7 +125,7 @@ def test_one_bad_row_rejects_the_whole_file_with_row_and_field(app, xc):
     assert ("3", "D", "纬度") in errors and ("3", "F", "服务设施") in errors
     assert ("3", "G", "开放时间") in errors
     assert 'id="confirm"' not in html
-    assert _count(app) == before
+    assert_unchanged(before, app)
 
 
 def test_rows_outside_the_scope_are_errors_and_nothing_is_imported(app, xc):
@@ -132,7 +133,7 @@ def test_rows_outside_the_scope_are_errors_and_nothing_is_imported(app, xc):
     mine_lat, mine_lon = free_point(app, XINCHENG)
     theirs_lat, theirs_lon = free_point(app, SAIHAN)
     other = station_in(app, SAIHAN)
-    before = _count(app)
+    before = snapshot(app)
     response = _upload(
         client,
         token,
@@ -147,9 +148,7 @@ def test_rows_outside_the_scope_are_errors_and_nothing_is_imported(app, xc):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "不在您负责的区县内" in html and "属于您负责区县以外" in html
-    assert _count(app) == before
-    with state(app).db.session() as session:
-        assert session.get(Station, other.id).name == other.name
+    assert_unchanged(before, app)
 
 
 def test_upload_size_limit_gives_413(sqlite_templates, tmp_path):
@@ -161,7 +160,9 @@ def test_upload_size_limit_gives_413(sqlite_templates, tmp_path):
     login(client, "root")
     token = page_csrf(client)
     big = _csv([["", f"驿站{i}", "x" * 50, 40.8, 111.7, "", ""] for i in range(60)])
+    before = snapshot(app)
     assert _upload(client, token, big).status_code == 413
+    assert_unchanged(before, app)
     state(app).db.dispose()
 
 
@@ -184,7 +185,9 @@ def test_pending_upload_belongs_to_its_uploader(app, xc):
     make_user(app, "root", "superadmin")
     other = app.test_client()
     login(other, "root")
+    before = snapshot(app)
     assert other.post(action, data={"csrf_token": page_csrf(other)}).status_code == 404
+    assert_unchanged(before, app)
 
 
 def test_template_download(app, xc):
@@ -312,10 +315,10 @@ def test_zip_bomb_xlsx_upload_is_refused_with_a_clear_message(app, xc, monkeypat
         monkeypatch.setattr(guards, "MAX_UNCOMPRESSED_BYTES", limit)
     data = _bomb_xlsx()
     assert len(data) < 200_000
-    before = _count(app)
+    before = snapshot(app)
     response = _upload(client, token, data, filename="bomb.xlsx")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert message in html
     assert 'id="confirm"' not in html
-    assert _count(app) == before
+    assert_unchanged(before, app)

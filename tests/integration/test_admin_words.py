@@ -57,3 +57,18 @@ def test_history_and_dashboard_show_beijing_time_and_chinese_words(app, runner, 
 
     editor = client.get(f"/admin/stations/{station.id}").get_data(as_text=True)
     assert "区县 新城区" in editor
+
+
+def test_dates_in_lists_are_the_local_day_not_the_utc_one(app):
+    station = station_in(app, XINCHENG)
+    with state(app).db.write_session() as session:
+        stored = session.get(Station, station.id)
+        # 23:00 UTC on the 4th is 07:00 on the 5th in Beijing: the day shown is the 5th.
+        stored.verified_at = datetime(2026, 12, 4, 23, 0, tzinfo=UTC)
+    make_user(app, "xc", "district_admin", (XINCHENG,))
+    client = app.test_client()
+    login(client, "xc")
+    editor = client.get(f"/admin/stations/{station.id}").get_data(as_text=True)
+    assert "核实时间 2026-12-05（北京时间）" in editor and "2026-12-04" not in editor
+    listing = client.get("/admin/stations").get_data(as_text=True)
+    assert "2026-12-05（北京时间）" in listing and "2026-12-04" not in listing

@@ -19,6 +19,7 @@ from tests.integration.admin_support import (
     page_csrf,
     station_in,
 )
+from tests.integration.unchanged import assert_unchanged, snapshot
 
 
 def _token(app, username="xc", role="district_admin", districts=(XINCHENG,)):
@@ -101,17 +102,25 @@ def test_create_refuses_invalid_and_server_owned_fields(app, api, extra):
     client, secret = api
     lat, lon = free_point(app, XINCHENG)
     body = {**_body(lat, lon), **extra}
+    before = snapshot(app)
     response = client.post("/api/v1/stations", json=body, headers=_auth(secret))
     assert response.status_code == 422
     assert response.get_json()["error"]["field"] == next(iter(extra))
+    assert_unchanged(before, app)
 
 
 def test_writes_need_a_valid_token_never_a_cookie(app):
     client, _secret = _token(app)
     lat, lon = free_point(app, XINCHENG)
+    before = snapshot(app)
     assert client.post("/api/v1/stations", json=_body(lat, lon)).status_code == 401
     bad = client.post("/api/v1/stations", json=_body(lat, lon), headers=_auth("smt_nope"))
     assert bad.status_code == 401
+    station = station_in(app, XINCHENG)
+    url = f"/api/v1/stations/{station.id}"
+    assert client.patch(url, json={"name": "x"}).status_code == 401
+    assert client.delete(url, headers=_auth("smt_nope", station.version)).status_code == 401
+    assert_unchanged(before, app)
 
 
 def test_revoked_token_and_disabled_user_are_refused(app, runner):
@@ -122,16 +131,20 @@ def test_revoked_token_and_disabled_user_are_refused(app, runner):
     client.post(
         f"/admin/tokens/{token_id}/revoke", data={"csrf_token": page_csrf(client, "/admin/tokens")}
     )
+    before = snapshot(app)
     response = app.test_client().post(
         "/api/v1/stations", json=_body(lat, lon), headers=_auth(secret)
     )
     assert response.status_code == 401
+    assert_unchanged(before, app)
     _client2, secret2 = _token(app, "xc2")
     runner.invoke(args=["disable-user", "xc2"])
+    before = snapshot(app)
     response = app.test_client().post(
         "/api/v1/stations", json=_body(lat, lon), headers=_auth(secret2)
     )
     assert response.status_code == 401
+    assert_unchanged(before, app)
 
 
 def test_set_password_revokes_the_users_tokens(app, runner):
@@ -141,10 +154,12 @@ def test_set_password_revokes_the_users_tokens(app, runner):
         args=["set-password", "xc", "--password-stdin"], input="a-new-password-123\n"
     )
     assert result.exit_code == 0, result.output
+    before = snapshot(app)
     response = app.test_client().post(
         "/api/v1/stations", json=_body(lat, lon), headers=_auth(secret)
     )
     assert response.status_code == 401
+    assert_unchanged(before, app)
     with state(app).db.session() as session:
         assert session.scalars(select(ApiToken.revoked_at)).one() is not None
 
@@ -154,10 +169,12 @@ def test_a_disabled_users_tokens_stay_revoked_after_enable_user(app, runner):
     lat, lon = free_point(app, XINCHENG)
     assert runner.invoke(args=["disable-user", "xc"]).exit_code == 0
     assert runner.invoke(args=["enable-user", "xc"]).exit_code == 0
+    before = snapshot(app)
     response = app.test_client().post(
         "/api/v1/stations", json=_body(lat, lon), headers=_auth(secret)
     )
     assert response.status_code == 401
+    assert_unchanged(before, app)
     # A token made after enabling works: the account itself is usable again.
     from stationmap.services import tokens as token_service
     from stationmap.services import users as user_service
@@ -181,15 +198,24 @@ def test_viewer_token_may_not_write(app):
         user = session.scalars(select(User).where(User.username == "v")).one()
         secret = token_service.create_token(session, user.id, "v").secret
     lat, lon = free_point(app, XINCHENG)
+    before = snapshot(app)
     response = app.test_client().post(
         "/api/v1/stations", json=_body(lat, lon), headers=_auth(secret)
     )
     assert response.status_code == 403
+    mine = station_in(app, XINCHENG)
+    url = f"/api/v1/stations/{mine.id}"
+    client = app.test_client()
+    patch = client.patch(url, json={"name": "x"}, headers=_auth(secret, mine.version))
+    assert patch.status_code == 403
+    assert client.delete(url, headers=_auth(secret, mine.version)).status_code == 403
+    assert_unchanged(before, app)
 
 
 def test_scope_applies_to_create_patch_and_delete(app, api):
     client, secret = api
     lat, lon = free_point(app, SAIHAN)
+    before = snapshot(app)
     response = client.post("/api/v1/stations", json=_body(lat, lon), headers=_auth(secret))
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "out_of_scope"
@@ -207,24 +233,26 @@ def test_scope_applies_to_create_patch_and_delete(app, api):
         headers=_auth(secret, mine.version),
     )
     assert moved.status_code == 403
-    with state(app).db.session() as session:
-        assert session.get(Station, other.id).name == other.name
-        assert session.get(Station, mine.id).district_code == XINCHENG
+    assert_unchanged(before, app)
 
 
 def test_patch_needs_if_match_and_refuses_a_stale_version(app, api):
     client, secret = api
     station = station_in(app, XINCHENG)
     url = f"/api/v1/stations/{station.id}"
+    before = snapshot(app)
     missing = client.patch(url, json={"name": "新名"}, headers=_auth(secret))
     assert missing.status_code == 428
+    assert_unchanged(before, app)
     ok = client.patch(url, json={"name": "新名"}, headers=_auth(secret, station.version))
     assert ok.status_code == 200, ok.get_json()
     assert ok.get_json()["properties"]["name"] == "新名"
     assert ok.headers["ETag"] == f'"{station.version + 1}"'
+    before = snapshot(app)
     stale = client.patch(url, json={"name": "旧版覆盖"}, headers=_auth(secret, station.version))
     assert stale.status_code == 412
     assert stale.get_json()["error"]["code"] == "precondition_failed"
+    assert_unchanged(before, app)
     with state(app).db.session() as session:
         assert session.get(Station, station.id).name == "新名"
         actions = session.scalars(
@@ -237,6 +265,7 @@ def test_patch_validates_like_the_editor(app, api):
     client, secret = api
     station = station_in(app, XINCHENG)
     url = f"/api/v1/stations/{station.id}"
+    before = snapshot(app)
     for body, field in (
         ({"opening_hours": "nonsense"}, "opening_hours"),
         ({"status": "deleted"}, "status"),
@@ -253,14 +282,17 @@ def test_patch_validates_like_the_editor(app, api):
         headers=_auth(secret, station.version),
     )
     assert nan.status_code == 400
+    assert_unchanged(before, app)
 
 
 def test_delete_is_soft_and_needs_if_match(app, api):
     client, secret = api
     station = station_in(app, XINCHENG)
     url = f"/api/v1/stations/{station.id}"
+    before = snapshot(app)
     assert client.delete(url, headers=_auth(secret)).status_code == 428
     assert client.delete(url, headers=_auth(secret, station.version + 5)).status_code == 412
+    assert_unchanged(before, app)
     assert client.delete(url, headers=_auth(secret, station.version)).status_code == 204
     assert client.get(url).status_code == 404
     with state(app).db.session() as session:
@@ -269,8 +301,13 @@ def test_delete_is_soft_and_needs_if_match(app, api):
 
 def test_huge_ids_are_404_not_a_database_error(app, api):
     client, secret = api
+    before = snapshot(app)
     response = client.patch("/api/v1/stations/99999999999", json={}, headers=_auth(secret, 1))
     assert response.status_code == 404
+    assert (
+        client.delete("/api/v1/stations/99999999999", headers=_auth(secret, 1)).status_code == 404
+    )
+    assert_unchanged(before, app)
 
 
 def _ids_in_box(client, lat, lon, half=0.0005):

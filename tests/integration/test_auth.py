@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from stationmap import state
-from stationmap.models import Station, User
+from stationmap.models import ApiToken, User
 from stationmap.services import users as user_service
 from tests.conftest import _copy_sqlite, _make_app
 from tests.integration.admin_support import (
@@ -17,11 +17,14 @@ from tests.integration.admin_support import (
     XINCHENG,
     csrf_of,
     form_of,
+    free_point,
     login,
     make_user,
+    new_form,
     page_csrf,
     station_in,
 )
+from tests.integration.unchanged import assert_unchanged, snapshot
 
 
 def test_there_is_no_default_account(app):
@@ -122,7 +125,17 @@ def test_admin_pages_need_a_login(app):
     response = client.get("/admin/stations")
     assert response.status_code == 302
     assert "/admin/login" in response.headers["Location"]
+    before = snapshot(app)
     assert client.post("/admin/stations/new", data={}).status_code == 401
+    station = station_in(app, XINCHENG)
+    for path, data in (
+        ("/admin/stations/new", new_form(*free_point(app, XINCHENG))),
+        (f"/admin/stations/{station.id}", form_of(station, name="未登录改名")),
+        (f"/admin/stations/{station.id}/delete", {}),
+        (f"/admin/stations/{station.id}/verify", {}),
+    ):
+        assert client.post(path, data=data).status_code in (302, 401), path
+    assert_unchanged(before, app)
 
 
 def test_wrong_password_and_unknown_user_look_the_same(app):
@@ -173,6 +186,7 @@ def test_every_form_write_needs_the_csrf_token(app):
     client = app.test_client()
     login(client, "xc")
     station = station_in(app, XINCHENG)
+    before = snapshot(app)
     for path, data in (
         (f"/admin/stations/{station.id}", form_of(station, name="被篡改")),
         (f"/admin/stations/{station.id}/delete", {}),
@@ -184,10 +198,9 @@ def test_every_form_write_needs_the_csrf_token(app):
         assert client.post(path, data=data).status_code == 400, path
         bad = {**data, "csrf_token": "forged"}
         assert client.post(path, data=bad).status_code == 400, path
+    assert_unchanged(before, app)
     with state(app).db.session() as session:
-        again = session.get(Station, station.id)
-        assert again.name == station.name and again.deleted_at is None
-        assert again.verified_at is None and again.version == station.version
+        assert session.scalars(select(ApiToken)).all() == []
     assert client.get("/admin/").status_code == 200  # still logged in
 
 

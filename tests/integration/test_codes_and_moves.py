@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from stationmap import state
 from stationmap.models import Station, StationRevision
@@ -26,6 +26,7 @@ from tests.integration.admin_support import (
     page_csrf,
     station_in,
 )
+from tests.integration.unchanged import assert_unchanged, snapshot
 
 MANAS = "652324"
 CHANGJI = "652301"
@@ -45,11 +46,6 @@ def _csv(rows: list[list[object]]) -> bytes:
 def _stations(app) -> dict[str, Station]:
     with state(app).db.session() as session:
         return {s.code: s for s in session.scalars(select(Station))}
-
-
-def _count(app) -> int:
-    with state(app).db.session() as session:
-        return int(session.scalar(select(func.count()).select_from(Station)) or 0)
 
 
 def _admin(app, username: str, districts: tuple[str, ...], role: str = "district_admin"):
@@ -111,13 +107,13 @@ def _revisions(app, station_id: int) -> list[StationRevision]:
 def test_an_administrator_cannot_import_another_districts_codes(app, code, message):
     client, token = _admin(app, "manas", (MANAS,))
     lat, lon = free_point(app, MANAS)
-    before = _count(app)
+    before = snapshot(app)
     response = _upload(client, token, _csv([[code, "占位驿站", "", lat, lon, "water"]]))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'action="/admin/import/' not in html  # nothing to confirm
     assert message in html
-    assert _count(app) == before
+    assert_unchanged(before, app)
     assert not any(
         c.endswith(("-0777", "-9001")) and not s.is_demo for c, s in _stations(app).items()
     )
@@ -126,25 +122,25 @@ def test_an_administrator_cannot_import_another_districts_codes(app, code, messa
 @pytest.mark.parametrize("code", SQUATTED)
 def test_the_command_line_refuses_a_code_of_another_district(app, tmp_path, code):
     lat, lon = free_point(app, MANAS)
-    before = _count(app)
+    before = snapshot(app)
     result = _cli_import(app, tmp_path, _csv([[code, "占位驿站", "", lat, lon, "water"]]))
     assert result.exit_code == 1, result.output
     assert "code" in result.output
-    assert _count(app) == before
+    assert_unchanged(before, app)
 
 
 @pytest.mark.parametrize("code", ["530112-0777", "５３０１１２-０７７７", "٥٣٠١١٢-٠٧٧٧"])
 def test_the_api_refuses_a_client_code(app, code):
     secret = _api_token(app, "manas", "district_admin", (MANAS,))
     lat, lon = free_point(app, MANAS)
-    before = _count(app)
+    before = snapshot(app)
     response = app.test_client().post(
         "/api/v1/stations",
         json={"name": "接口驿站", "lat": lat, "lon": lon, "code": code},
         headers={"Authorization": f"Bearer {secret}"},
     )
     assert response.status_code == 422
-    assert _count(app) == before
+    assert_unchanged(before, app)
 
 
 @pytest.mark.parametrize("code", SQUATTED)
@@ -285,18 +281,14 @@ def test_api_patch_out_of_scope_is_refused_and_changes_nothing(app):
     station = station_in(app, XINCHENG)
     lat, lon = free_point(app, SAIHAN)
     secret = _api_token(app, "xc", "district_admin", (XINCHENG,))
+    before = snapshot(app)
     response = app.test_client().patch(
         f"/api/v1/stations/{station.id}",
         json={"lat": lat, "lon": lon},
         headers={"Authorization": f"Bearer {secret}", "If-Match": f'"{station.version}"'},
     )
     assert response.status_code == 403
-    after = _stations(app)[station.code]
-    assert (after.district_code, after.lat, after.version) == (
-        XINCHENG,
-        station.lat,
-        station.version,
-    )
+    assert_unchanged(before, app)
 
 
 def test_editor_moves_a_station_for_an_administrator_of_both(app):
@@ -324,9 +316,10 @@ def test_admin_import_moves_for_both_and_refuses_out_of_scope(app):
     row = [station.code, station.name, station.address, lat, lon, ";".join(station.amenities)]
     data = _csv([row])
     only, only_token = _admin(app, "xc", (XINCHENG,))
+    before = snapshot(app)
     refused = _upload(only, only_token, data)
     assert refused.status_code == 422
-    assert _stations(app)[station.code].district_code == XINCHENG
+    assert_unchanged(before, app)
     both, token = _admin(app, "both", (XINCHENG, SAIHAN))
     preview = _upload(both, token, data)
     assert preview.status_code == 200
@@ -349,17 +342,17 @@ def test_a_high_serial_of_its_own_does_not_block_a_district(app, tmp_path):
 def test_a_district_at_the_last_real_serial_is_refused_with_a_message(app, tmp_path):
     lat, lon = free_point(app, KUNMING_XISHAN)
     _insert_real(app, KUNMING_XISHAN, range(899_999, 900_000), lat + 0.01, lon)
-    before = _count(app)
+    before = snapshot(app)
     result = _cli_import(app, tmp_path, _csv([["", "多一个驿站", "", lat, lon, "water"]]))
     assert result.exit_code == 1
     assert "used every station serial" in result.output
-    assert _count(app) == before
+    assert_unchanged(before, app)
 
 
 def test_a_district_at_the_last_real_serial_answers_409_in_the_api_and_editor(app):
     lat, lon = free_point(app, KUNMING_XISHAN)
     _insert_real(app, KUNMING_XISHAN, range(899_999, 900_000), lat + 0.01, lon)
-    before = _count(app)
+    before = snapshot(app)
     secret = _api_token(app, "api", "superadmin", ())
     api = app.test_client().post(
         "/api/v1/stations",
@@ -372,4 +365,4 @@ def test_a_district_at_the_last_real_serial_answers_409_in_the_api_and_editor(ap
     editor = client.post("/admin/stations/new", data=new_form(lat, lon, csrf_token=token))
     assert editor.status_code == 409
     assert "序号（0001–899999）已用完" in editor.get_data(as_text=True)
-    assert _count(app) == before
+    assert_unchanged(before, app)

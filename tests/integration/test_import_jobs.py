@@ -19,6 +19,7 @@ from stationmap.services import import_jobs, revisions, transfer
 from stationmap.services.import_jobs import JobStore
 from tests.conftest import _make_app
 from tests.integration.admin_support import XINCHENG, free_point, login, make_user, page_csrf
+from tests.integration.unchanged import assert_unchanged, snapshot
 
 ROWS = 1500
 
@@ -185,7 +186,7 @@ def test_a_running_job_page_shows_progress_and_reloads(job_app, xc):
 
 def test_a_failing_job_says_why_and_leaves_nothing(job_app, xc, monkeypatch):
     client, token = xc
-    before = _counts(job_app)
+    before = snapshot(job_app)
     uploaded = _upload(client, token, _big_csv(job_app))
     job_url = uploaded.headers["Location"]
     seen: list[dict] = []
@@ -204,7 +205,7 @@ def test_a_failing_job_says_why_and_leaves_nothing(job_app, xc, monkeypatch):
     assert "disk full" in failed["reason"] and "没有导入任何内容" in failed["reason_zh"]
     page = client.get(job_url)
     assert page.status_code == 200 and "没有导入任何内容" in page.get_data(as_text=True)
-    assert _counts(job_app) == before
+    assert_unchanged(before, job_app)
 
 
 def test_a_large_file_without_datum_is_asked_then_its_chosen_conflicts_are_applied(job_app, xc):

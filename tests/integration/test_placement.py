@@ -18,7 +18,7 @@ import re
 import openpyxl
 import pytest
 from pyproj import Geod
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from stationmap import state
 from stationmap.models import Station
@@ -30,6 +30,7 @@ from tests.integration.admin_support import (
     page_csrf,
     station_in,
 )
+from tests.integration.unchanged import assert_unchanged, snapshot
 
 MANAS = "652324"
 GEOD = Geod(ellps="WGS84")
@@ -300,15 +301,13 @@ def test_the_old_templates_example_row_is_refused(app):
     )
     out = io.BytesIO()
     book.save(out)
-    with state(app).db.session() as session:
-        before = session.scalar(select(func.count()).select_from(Station))
+    before = snapshot(app)
     html = _upload(client, token, out.getvalue(), filename="模板.xlsx").get_data(as_text=True)
     assert (
         "<tr><td>驿站</td><td>2</td><td>B</td><td>名称</td><td>第 2 行是模板里的示例驿站"
         "（人民路社区党群服务中心暖新驿站），不是真实驿站：请删除这一行后重新上传。</td></tr>"
     ) in html
-    with state(app).db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Station)) == before
+    assert_unchanged(before, app)
 
 
 def test_downloaded_template_uploaded_as_is_imports_nothing(app):

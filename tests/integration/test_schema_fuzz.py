@@ -79,7 +79,16 @@ _HEADERS = [
     {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
     for name in ("Host", "Cookie", "Accept-Language", "X-Forwarded-For", "If-None-Match")
 ]
-PAGE_PATHS = ("/", "/s/{code}", "/s/{code}/report", "/admin/login", "/admin/", "/healthz")
+PAGE_PATHS = (
+    "/",
+    "/s/{code}",
+    "/s/{code}/report",
+    "/demand",
+    "/r/{code}",
+    "/admin/login",
+    "/admin/",
+    "/healthz",
+)
 
 
 def _pages_spec(codes: list[str]) -> dict[str, object]:

@@ -23,7 +23,9 @@ HASHED = re.compile(
 
 
 def _static_urls(html: str) -> list[str]:
-    return re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    """Every static URL of a page: its links and scripts, and those its script loads
+    later (the map's libraries, listed in the page's JSON configuration)."""
+    return re.findall(r'"(/static/[^"]+)"', html)
 
 
 def _file_for(url: str) -> tuple[bytes, str]:
@@ -108,3 +110,23 @@ def test_the_service_worker_is_served_at_the_root_with_the_hashed_shell(
             assert url in shell, url
     assert all(HASHED.match(url) for url in shell), shell
     assert not [u for u in shell if "admin" in u or "/api/" in u or "sw." in u], shell
+
+
+def test_hashed_text_files_come_as_brotli_at_its_best_quality(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    script = next(u for u in _static_urls(html) if "/static/app." in u and u.endswith(".js"))
+    content, _ = _file_for(script)
+    best = len(brotli.compress(content, quality=11))
+    quick = len(brotli.compress(content, quality=4))  # the compressor's setting for answers
+    for _ in range(2):  # compressed once, then kept: the same bytes again
+        with client.get(script, headers={"Accept-Encoding": "gzip, deflate, br"}) as response:
+            assert response.status_code == 200
+            assert response.headers["Content-Encoding"] == "br"
+            assert response.headers["Cache-Control"] == IMMUTABLE
+            assert "Accept-Encoding" in response.headers["Vary"]
+            body = response.get_data()
+            etag = response.headers["ETag"]
+        assert brotli.decompress(body) == content
+        assert len(body) <= best < quick
+    with client.get(script, headers={"Accept-Encoding": "br", "If-None-Match": etag}) as response:
+        assert response.status_code == 304

@@ -77,6 +77,25 @@ def test_station_page_map_has_no_cluster_and_loads_only_leaflet() -> None:
     assert "markerClusterGroup" not in parts.script
 
 
+def test_deferred_map_script_builds_when_called_and_keeps_the_names_global() -> None:
+    parts = page_map(MapSpec(boundary=SQUARE), ASSETS)
+    deferred = parts.deferred("smBuildMap")
+    head = "window.smBuildMap = function () {\n"
+    tail = f"window.{parts.map_name} = {parts.map_name};\nwindow.{parts.cluster_name} = "
+    assert deferred.startswith(head)
+    # folium's script is the function's whole body, then the names it declared are made
+    # global again (a var inside a function is not), for the page script to find.
+    body = deferred[len(head) :]
+    assert body.startswith(parts.script)
+    assert body[len(parts.script) :] == f"\n{tail}{parts.cluster_name};\n}};\n"
+    station = page_map(MapSpec(cluster=False), ASSETS)
+    assert station.deferred("build").endswith(
+        f"window.{station.map_name} = {station.map_name};\n}};\n"
+    )
+    with pytest.raises(ValueError, match="JavaScript name"):
+        parts.deferred("build(); alert")
+
+
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_marker_label_stays_text_in_template_literal_and_html(payload: str) -> None:
     parts = page_map(MapSpec(marker=StationMarker(40.8, 111.7, f"站{payload}名")), ASSETS)

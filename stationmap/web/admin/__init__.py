@@ -230,6 +230,7 @@ def district_name(code: str | None) -> str:
 from stationmap.web.admin import (  # noqa: E402, F401
     dashboard,
     editor,
+    geocode,
     lookups,
     notify,
     printing,

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
+from stationmap import state
 from stationmap.models import Station
 from stationmap.services import admin as admin_service
 from stationmap.services import districts as district_service
@@ -109,6 +110,7 @@ def _editor(
         version=version if version is not None else (station.version if station else None),
         boundary_codes=_boundary_codes(_me()),
         hours_note=_hours_note(form.get("opening_hours") or ""),
+        geocode_url=url_for("admin.geocode_address") if state(current_app).geocoder else "",
         tiles=tiles,
         tile_layers=[
             {

@@ -3,17 +3,17 @@ every datum, and similar stations nearby."""
 
 from __future__ import annotations
 
-import math
-
 from flask import Response, current_app, request, url_for
 
+from stationmap.field_values import ValueProblem
+from stationmap.field_values.degrees import Axis, parse_degrees
 from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, from_wgs84, parse_datum, to_wgs84
 from stationmap.geo.hours import HoursError
 from stationmap.geo.hours_office import read_office_hours
 from stationmap.services import editing
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _hours_note, _me
-from stationmap.web.i18n import current_lang
+from stationmap.web.i18n import current_lang, tr
 
 
 @bp.get("/hours-preview")
@@ -40,14 +40,12 @@ def _point_query() -> tuple[float, float, Datum, float, float]:
     """``lat``, ``lon`` (finite, in range) and ``datum`` from the query string, then the
     point in WGS-84."""
     values = []
-    for name, limit in (("lat", 90.0), ("lon", 180.0)):
+    axes: tuple[Axis, Axis] = ("lat", "lon")
+    for name in axes:  # read as the save reads them: 86°13′01.2″, ８６．２ too
         try:
-            value = float(request.args.get(name, "").strip()[:40])
-        except ValueError:
-            raise _BadQuery(name, f"{name} must be a number") from None
-        if not math.isfinite(value) or abs(value) > limit:
-            raise _BadQuery(name, f"{name} must be within ±{limit:g}")
-        values.append(value)
+            values.append(parse_degrees(request.args.get(name, "")[:60], name))
+        except ValueProblem as exc:
+            raise _BadQuery(name, tr(exc.message_zh, f"{name} {exc.message}")) from None
     try:
         datum = parse_datum(request.args.get("datum", "wgs84")[:20] or "wgs84")
     except ValueError as exc:

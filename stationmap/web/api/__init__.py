@@ -2,8 +2,9 @@
 districts; every error is ``{"error": {"code", "message", "field"}}``.
 
 This package holds the Blueprint ``bp``; the views live in its modules: ``reads`` (the
-stations, districts and vocabularies) and ``writes`` (token-authenticated create, update
-and delete). Helpers they share are in ``common``."""
+stations, districts and vocabularies), ``writes`` (token-authenticated create, update
+and delete) and ``reports`` (workers' reports, no token). Helpers they share are in
+``common``."""
 
 from __future__ import annotations
 
@@ -12,4 +13,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # The views register their routes on ``bp`` when imported, so they come after it.
-from stationmap.web.api import reads, report_queue, writes  # noqa: E402, F401
+from stationmap.web.api import reads, report_queue, reports, writes  # noqa: E402, F401

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
+from werkzeug.exceptions import BadRequest
 
 from stationmap import state
 from stationmap.geo.hours import hours_state
@@ -14,6 +15,7 @@ from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget
 from stationmap.models import Station
 from stationmap.services import listing
+from stationmap.web.errors import bad_request
 from stationmap.web.nearest_json import station_links
 
 GEOJSON = "application/geo+json"
@@ -36,6 +38,20 @@ def _session():  # type: ignore[no-untyped-def]
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def json_object(what: str) -> dict[str, Any]:
+    """The request's JSON body, which must be an object (of ``what``); otherwise a 400
+    saying why."""
+    try:
+        body = request.get_json(silent=False)
+    except BadRequest as exc:
+        cause = exc.__cause__.__context__ if exc.__cause__ else None  # see Flask get_json
+        reason = f": {cause}" if isinstance(cause, ValueError) else ""
+        raise bad_request(f"the body is not valid JSON{reason}"[:300]) from None
+    if not isinstance(body, dict):
+        raise bad_request(f"the body must be a JSON object of {what}")
+    return body
 
 
 def station_properties(

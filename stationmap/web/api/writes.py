@@ -9,7 +9,6 @@ from typing import Any
 from flask import Response, current_app, request
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import BadRequest
 
 from stationmap import state
 from stationmap.models import Station
@@ -20,7 +19,7 @@ from stationmap.services.revisions import Actor
 from stationmap.services.users import Principal
 from stationmap.station_fields import InvalidStation, parse_station
 from stationmap.web.api import bp
-from stationmap.web.api.common import _geojson, _now, _session, station_feature
+from stationmap.web.api.common import _geojson, _now, _session, json_object, station_feature
 from stationmap.web.errors import ApiError, bad_request, not_found, unprocessable
 from stationmap.web.guards import MAX_ID
 from stationmap.web.params import Params
@@ -71,14 +70,7 @@ def _if_match(what: str = "station") -> int:
 
 
 def _body() -> dict[str, Any]:
-    try:
-        body = request.get_json(silent=False)
-    except BadRequest as exc:
-        cause = exc.__cause__.__context__ if exc.__cause__ else None  # see Flask get_json
-        reason = f": {cause}" if isinstance(cause, ValueError) else ""
-        raise bad_request(f"the body is not valid JSON{reason}"[:300]) from None
-    if not isinstance(body, dict):
-        raise bad_request("the body must be a JSON object of station fields")
+    body = json_object("station fields")
     if "code" in body:
         raise unprocessable("is assigned by the server", field="code")
     return body

@@ -8,6 +8,7 @@ from typing import Any
 from stationmap import catalog
 from stationmap.web.openapi import report_queue
 from stationmap.web.openapi.reads import _read_spec
+from stationmap.web.openapi.reports import report_paths, report_schemas
 from stationmap.web.openapi.schemas import _errors, _geojson, merge_paths
 
 
@@ -111,6 +112,10 @@ def build_spec() -> dict[str, Any]:
             **_errors(400, 401, 403, 404, 409, 412, 428, 503),
         },
     }
-    spec["components"]["schemas"].update(report_queue.SCHEMAS)
+    # Workers' reports (public) and the administrators' queue: each path's operations
+    # merged in, so both may describe methods of one path.
+    merge_paths(spec, report_paths())
     merge_paths(spec, report_queue.report_admin_paths())
+    spec["components"]["schemas"].update(report_schemas())
+    spec["components"]["schemas"].update(report_queue.SCHEMAS)
     return spec

@@ -1,0 +1,194 @@
+"""Workers' reports stored: a new report (with its first event, "new"), or a merge
+into the same client's identical open report of the last day; the per-client limits
+counted in the report table (so every app process shares them); a report's public
+state by tracking code. A report never changes a station.
+
+Reading and checking a report, and the codes and hashes, are pure:
+:mod:`stationmap.report_fields`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from stationmap.models import Report, ReportEvent, Station
+from stationmap.report_fields import ReportInput, fingerprint, new_tracking_code, retry_after
+from stationmap.services import districts as district_service
+
+OPEN_STATUSES = ("new", "assigned", "in_progress")
+MERGE_WINDOW = timedelta(hours=24)
+
+
+class RateLimited(Exception):
+    """Too many reports from this client; ``retry_after_s`` until the next is taken."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"too many reports; try again in {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+
+
+class NoSuchStation(LookupError):
+    """The station reported on does not exist (or is deleted)."""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    tracking_code: str
+    status: str
+    merged: bool
+
+
+@dataclass(frozen=True)
+class PublicReply:
+    at: datetime
+    to_status: str
+    reply: str
+
+
+@dataclass(frozen=True)
+class PublicReport:
+    """What a reporter may see of a report: never the phone, notes or client hash."""
+
+    tracking_code: str
+    kind: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    station_name: str | None
+    station_code: str | None
+    needs: tuple[str, ...]
+    text: str
+    replies: tuple[PublicReply, ...]
+
+
+def _check_rate(
+    session: Session, client: str, rates: Sequence[tuple[int, int]], now: datetime
+) -> None:
+    if not rates:
+        return
+    longest = max(window_s for _, window_s in rates)
+    since = now - timedelta(seconds=longest)
+    recent = (Report.client_hash == client) & (Report.created_at > since)
+    # Two reports from one client at once: on PostgreSQL the second waits here for the
+    # first's commit, then counts it (SQLite write sessions are serial already). A
+    # client's very first reports have no row to wait on: they may pass together.
+    session.execute(select(Report.id).where(recent).with_for_update())
+    times = list(session.scalars(select(Report.created_at).where(recent)))
+    wait = retry_after(times, rates, now)
+    if wait:
+        raise RateLimited(wait)
+
+
+def _district_of(session: Session, data: ReportInput, station: Station | None) -> str | None:
+    if station is not None:
+        return station.district_code
+    if data.lat is None or data.lon is None:
+        return None
+    return district_service.locate(session, data.lat, data.lon)
+
+
+def _unused_code(session: Session) -> str:
+    while True:
+        code = new_tracking_code()
+        if session.scalar(select(Report.id).where(Report.tracking_code == code)) is None:
+            return code
+
+
+def submit_report(
+    session: Session,
+    data: ReportInput,
+    station_id: int | None,
+    client: str,
+    now: datetime,
+    rates: Sequence[tuple[int, int]] = (),
+) -> Submitted:
+    """Store a report (with its first event, "new"), or merge it into the same client's
+    identical open report of the last 24 hours (``repeats`` + 1, same tracking code;
+    its version and ``updated_at`` unchanged).
+
+    Raises :class:`NoSuchStation` for a station report on no live station and
+    :class:`RateLimited` when the client has sent too many (merges never count)."""
+    station = None
+    if data.kind != "demand":
+        station = session.get(Station, station_id) if station_id else None
+        if station is None or station.deleted_at is not None:
+            raise NoSuchStation(station_id)
+    mark = fingerprint(data, station_id if station else None)
+    same = session.scalars(
+        select(Report)
+        .where(
+            Report.fingerprint == mark,
+            Report.client_hash == client,
+            Report.created_at > now - MERGE_WINDOW,
+            Report.status.in_(OPEN_STATUSES),
+        )
+        .order_by(Report.id.desc())
+        .limit(1)
+    ).first()
+    if same is not None:
+        # In SQL, not through the ORM: a repeat neither bumps the report's version (an
+        # administrator's If-Match stays good) nor fails when one is changing it.
+        values: dict[str, object] = {"repeats": Report.repeats + 1}
+        if data.phone and not same.phone:
+            values["phone"] = data.phone
+        session.execute(
+            update(Report).where(Report.id == same.id).values(**values),
+            execution_options={"synchronize_session": False},
+        )
+        return Submitted(same.tracking_code, same.status, merged=True)
+    _check_rate(session, client, rates, now)
+    report = Report(
+        tracking_code=_unused_code(session),
+        kind=data.kind,
+        station_id=station.id if station else None,
+        district_code=_district_of(session, data, station),
+        needs=list(data.needs),
+        lat=data.lat,
+        lon=data.lon,
+        text=data.text,
+        phone=data.phone,
+        lang=data.lang,
+        status="new",
+        client_hash=client,
+        fingerprint=mark,
+        repeats=0,
+        created_at=now,
+        updated_at=now,
+    )
+    report.events.append(ReportEvent(created_at=now, from_status=None, to_status="new"))
+    session.add(report)
+    session.flush()
+    # TODO(staff-fresh): kind "closed" -> note_closed_report(session, report.station_id, now)
+    return Submitted(report.tracking_code, report.status, merged=False)
+
+
+# -- the reporter's view --------------------------------------------------------------------
+def public_report(session: Session, code: str) -> PublicReport | None:
+    """The report with tracking ``code`` as its reporter may see it, or ``None``."""
+    report = session.scalars(select(Report).where(Report.tracking_code == code)).first()
+    if report is None:
+        return None
+    station = session.get(Station, report.station_id) if report.station_id else None
+    replies = tuple(
+        PublicReply(event.created_at, event.to_status, event.reply)
+        for event in report.events
+        if event.reply.strip()
+    )
+    return PublicReport(
+        tracking_code=report.tracking_code,
+        kind=report.kind,
+        status=report.status,
+        created_at=report.created_at,
+        updated_at=report.updated_at,
+        station_name=station.name if station else None,
+        # a deleted station keeps its name here, but has no page to link to
+        station_code=station.code if station and station.deleted_at is None else None,
+        needs=tuple(report.needs),
+        text=report.text,
+        replies=replies,
+    )

@@ -1,0 +1,285 @@
+"""Workers' report pages, no login: report a problem with a station
+(``/s/<code>/report``), ask for a station where none is (``/demand``), and follow a
+report by its tracking code (``/r/<code>``).
+
+Forms work without a script (a plain POST; a pin then stays where the page put it:
+the station, or the rider's position given in the link). CSRF: a random token in a
+cookie and in the form, compared on POST (as the login form does). The rules are the
+API's: :mod:`stationmap.services.reports`."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
+
+from stationmap import catalog, report_fields, state
+from stationmap.geo.datum import from_wgs84
+from stationmap.render.map import Tiles
+from stationmap.services import reports as report_service
+from stationmap.services import stations as station_service
+from stationmap.services import users as user_service
+from stationmap.station_fields import FieldError
+from stationmap.web.api.reports import client_key
+from stationmap.web.basemap import current_tiles, map_page_policy
+from stationmap.web.i18n import current_lang, tr
+from stationmap.web.public import _CODE, _amenity_order, _page_context, _remember_lang
+
+bp = Blueprint("reports", __name__)
+
+CSRF_COOKIE = "stationmap_report_csrf"
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
+FORM_FIELDS = ("kind", "amenity", "lat", "lon", "datum", "text", "phone")
+
+
+def _term_list(terms: tuple[catalog.Term, ...], lang: str) -> list[dict[str, str]]:
+    return [{"code": t.code, "name": t.name(lang)} for t in terms]
+
+
+def _amenities(lang: str) -> list[dict[str, str]]:
+    return [
+        {"code": code, "name": catalog.AMENITY_BY_CODE[code].name(lang)}
+        for code in _amenity_order()
+    ]
+
+
+def _tile_layers(tiles: Tiles) -> list[dict[str, Any]]:
+    return [
+        {
+            "url": layer.url,
+            "attribution": layer.attribution,
+            "subdomains": layer.subdomains,
+            "max_zoom": layer.max_zoom,
+        }
+        for layer in tiles.layers
+    ]
+
+
+def _on_map(lat: float | None, lon: float | None, tiles: Tiles) -> dict[str, str]:
+    """A WGS-84 point as the pin's form fields, in the base map's datum (the page's
+    script moves the pin on that map; the server converts back)."""
+    if lat is None or lon is None:
+        return {"lat": "", "lon": "", "datum": tiles.datum}
+    shown_lat, shown_lon = from_wgs84(lat, lon, tiles.datum)
+    return {"lat": f"{shown_lat:.7f}", "lon": f"{shown_lon:.7f}", "datum": tiles.datum}
+
+
+def _page(template: str, status: int = 200, **context: Any) -> Response:
+    lang = current_lang()
+    token = request.cookies.get(CSRF_COOKIE, "")
+    if not _TOKEN_RE.fullmatch(token):  # only a token this app made is used again
+        token = secrets.token_urlsafe(24)
+    tiles = current_tiles()
+    html = render_template(
+        template,
+        csrf_token=token,
+        tiles=tiles,
+        tile_layers=_tile_layers(tiles),
+        kinds=_term_list(report_fields.KIND_TERMS, lang),
+        **{**_page_context(lang), **context},
+    )
+    response = make_response(html, status)
+    response.set_cookie(
+        CSRF_COOKIE,
+        token,
+        max_age=24 * 3600,
+        path="/",
+        samesite="Lax",
+        httponly=True,
+        secure=state(current_app).settings.env not in ("development", "testing"),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    if tiles.layers:
+        response.headers["Content-Security-Policy"] = map_page_policy(tiles)
+    return _remember_lang(response)
+
+
+def _check_csrf() -> None:
+    sent = request.form.get("csrf_token", "")
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not sent or not cookie or not user_service.tokens_equal(sent, cookie):
+        abort(
+            400,
+            "表单已过期，请刷新页面后重新提交。"
+            "The form expired; reload the page and send it again.",
+        )
+
+
+def _station(code: str) -> Any:
+    if not _CODE.fullmatch(code):
+        abort(404)
+    with state(current_app).db.session() as session:
+        station = station_service.get_by_code(session, code)
+    if station is None or station.deleted_at is not None:
+        abort(404)
+    return station
+
+
+def _errors_by_field(errors: list[FieldError]) -> dict[str, list[str]]:
+    """Messages by field in the page's language. The position is a pin, not typed: any
+    problem with it is one message, under the map."""
+    lang = current_lang()
+    out: dict[str, list[str]] = {}
+    for error in errors:
+        if error.field in ("lat", "lon", "datum"):
+            out["lat"] = [tr("请在地图上标出位置。", "Place the pin on the map.")]
+            continue
+        label = report_fields.FIELD_NAMES_EN.get(error.field, error.field)
+        text = error.text(lang) if lang == "zh" else f"{label}: {error.message}"
+        out.setdefault(error.field, []).append(text)
+    return out
+
+
+def _rate_message(exc: report_service.RateLimited) -> str:
+    minutes = max(1, -(-exc.retry_after_s // 60))
+    return tr(
+        f"你刚刚发送的报告太多了，请 {minutes} 分钟后再试。",
+        f"You have sent too many reports just now; try again in {minutes} min.",
+    )
+
+
+def _receipt(done: report_service.Submitted, station: Any) -> Response:
+    """The tracking code, shown once; its language link leads to the tracking page (the
+    form's address would lose the code)."""
+    other = "en" if current_lang() == "zh" else "zh"
+    switch = url_for("reports.tracking_page", code=done.tracking_code, lang=other)
+    return _page("report_done.html", done=done, station=station, switch_url=switch)
+
+
+def _submit(raw: dict[str, Any], form_template: str, **context: Any) -> Response:
+    """Take a posted form: the receipt with its tracking code, or the form again with
+    the errors beside their fields (422) or the limit's message (429). A form with a
+    ``station`` in its context reports on it; one without asks for a station."""
+    station = context.get("station")
+    if raw.get("website"):  # the honeypot: a believable receipt, nothing stored
+        done = report_service.Submitted(report_fields.decoy_code(), "new", merged=False)
+        return _receipt(done, station)
+    try:
+        data = report_fields.parse_report(raw, demand=station is None, lang=current_lang())
+    except report_fields.InvalidReport as exc:
+        return _page(form_template, 422, errors=_errors_by_field(exc.errors), **context)
+    try:
+        with state(current_app).db.write_session() as session:
+            done = report_service.submit_report(
+                session,
+                data,
+                station.id if station is not None else None,
+                client_key(),
+                datetime.now(UTC),
+                state(current_app).settings.report_rates,
+            )
+    except report_service.NoSuchStation:
+        abort(404)
+    except report_service.RateLimited as exc:
+        response = _page(form_template, 429, errors={"_": [_rate_message(exc)]}, **context)
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
+    return _receipt(done, station)
+
+
+# -- a station's problem ------------------------------------------------------------------
+@bp.get("/s/<code>/report")
+def report_form(code: str) -> Response:
+    station = _station(code)
+    kind = request.args.get("kind", "")
+    start = _on_map(station.lat, station.lon, current_tiles())
+    form = {"kind": kind if kind in report_fields.STATION_KINDS else "", **start}
+    return _page(
+        "report.html",
+        station=station,
+        form=form,
+        errors={},
+        amenities=_amenities(current_lang()),
+        start=start,
+    )
+
+
+@bp.post("/s/<code>/report")
+def create_report(code: str) -> Response:
+    station = _station(code)
+    _check_csrf()
+    raw = {name: request.form.get(name, "") for name in (*FORM_FIELDS, "website")}
+    return _submit(
+        raw,
+        "report.html",
+        station=station,
+        form=raw,
+        amenities=_amenities(current_lang()),
+        start=_on_map(station.lat, station.lon, current_tiles()),
+    )
+
+
+# -- a station needed here ------------------------------------------------------------------
+def _start_point() -> tuple[float | None, float | None]:
+    """``?lat=&lon=`` (WGS-84) when well formed and in range, else no point."""
+    try:
+        lat = float(request.args.get("lat", ""))
+        lon = float(request.args.get("lon", ""))
+    except ValueError:
+        return None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, None
+    return lat, lon
+
+
+@bp.get("/demand")
+def demand_form() -> Response:
+    lat, lon = _start_point()
+    start = _on_map(lat, lon, current_tiles())
+    return _page(
+        "demand.html",
+        form={**start, "needs": []},
+        errors={},
+        amenities=_amenities(current_lang()),
+        start=start,
+    )
+
+
+@bp.post("/demand")
+def create_demand() -> Response:
+    _check_csrf()
+    raw: dict[str, Any] = {name: request.form.get(name, "") for name in FORM_FIELDS}
+    raw["needs"] = request.form.getlist("needs")[: len(catalog.AMENITIES)]
+    raw["website"] = request.form.get("website", "")
+    start = {name: raw.get(name, "") for name in ("lat", "lon", "datum")}
+    return _submit(raw, "demand.html", form=raw, amenities=_amenities(current_lang()), start=start)
+
+
+# -- following a report ---------------------------------------------------------------------
+@bp.get("/r/<code>")
+def tracking_page(code: str) -> Response:
+    wanted = report_fields.normal_code(code[:40])
+    view = None
+    if wanted is not None:
+        with state(current_app).db.session() as session:
+            view = report_service.public_report(session, wanted)
+    if view is None:
+        abort(404)
+    lang = current_lang()
+    response = make_response(
+        render_template(
+            "report_status.html",
+            report=view,
+            kind_name=report_fields.term_name(report_fields.KIND_TERMS, view.kind, lang),
+            status_name=report_fields.term_name(report_fields.STATUS_TERMS, view.status, lang),
+            status_names={t.code: t.name(lang) for t in report_fields.STATUS_TERMS},
+            needs=[catalog.AMENITY_BY_CODE[c].name(lang) for c in view.needs],
+            tz=state(current_app).settings.tz,
+            **_page_context(lang),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return _remember_lang(response)

@@ -1,0 +1,144 @@
+"""Models against migrations, and migrations down and up again, on each backend.
+
+After ``upgrade head`` the database must hold exactly what ``stationmap/models.py``
+declares (Alembic's ``compare_metadata``), apart from what the migrations add on purpose
+outside the models and the models cannot declare:
+
+- SQLite: the R*Tree of station positions (``station_box`` and the shadow tables SQLite
+  keeps for it: ``station_box_node``, ``_rowid``, ``_parent``), migration 0004;
+- PostgreSQL with PostGIS: the generated ``station.geog`` and ``district.geom`` columns
+  and their GiST indexes (``ix_station_geog``, ``ix_station_point``,
+  ``ix_district_geom``), migrations 0002 and 0004 (``stationmap.db.SPATIAL_DDL``), and
+  PostGIS's own ``spatial_ref_sys`` table.
+
+Everything else must match; the test filters those names out and asserts the rest empty.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.exc import SAWarning
+
+from stationmap.db import Database, alembic_config, connect, upgrade
+from stationmap.models import Base
+from tests.conftest import _drop_postgres, _postgres_database
+
+# What the migrations create on purpose outside the models (see the module docstring).
+DOCUMENTED_TABLES = {
+    "sqlite": {"station_box", "station_box_node", "station_box_rowid", "station_box_parent"},
+    "postgresql": {"spatial_ref_sys"},
+}
+DOCUMENTED_COLUMNS = {"postgresql": {("station", "geog"), ("district", "geom")}}
+DOCUMENTED_INDEXES = {"postgresql": {"ix_station_geog", "ix_station_point", "ix_district_geom"}}
+
+
+@pytest.fixture
+def fresh(backend: str, tmp_path: Path) -> Iterator[Database]:
+    """An empty database: no tables, no revision."""
+    if backend == "sqlite":
+        database = connect(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+        yield database
+        database.dispose()
+    else:
+        url = _postgres_database()
+        database = connect(url)
+        yield database
+        database.dispose()
+        _drop_postgres(url)
+
+
+def _flatten(diffs: list[Any]) -> list[tuple[Any, ...]]:
+    """compare_metadata gives column changes grouped in lists; one flat list of tuples."""
+    out: list[tuple[Any, ...]] = []
+    for diff in diffs:
+        if isinstance(diff, list):
+            out.extend(_flatten(diff))
+        else:
+            out.append(diff)
+    return out
+
+
+def _documented(dialect: str, diff: tuple[Any, ...]) -> bool:
+    kind = diff[0]
+    if kind in ("add_table", "remove_table"):
+        return diff[1].name in DOCUMENTED_TABLES.get(dialect, set())
+    if kind in ("add_column", "remove_column"):
+        return (diff[2], diff[3].name) in DOCUMENTED_COLUMNS.get(dialect, set())
+    if kind in ("add_index", "remove_index"):
+        index = diff[1]
+        return index.name in DOCUMENTED_INDEXES.get(dialect, set()) or (
+            index.table.name in DOCUMENTED_TABLES.get(dialect, set())
+        )
+    return False
+
+
+def _differences(database: Database) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """(documented, undocumented) differences between the models and the database."""
+    with database.engine.connect() as conn, warnings.catch_warnings():
+        # SQLAlchemy has no PostGIS types: reflecting geog and geom warns, and they are
+        # among the documented differences anyway.
+        warnings.filterwarnings(
+            "ignore", r"Did not recognize type '(geometry|geography)'", SAWarning
+        )
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diffs = _flatten(compare_metadata(context, Base.metadata))
+    dialect = database.engine.dialect.name
+    documented = [d for d in diffs if _documented(dialect, d)]
+    return documented, [d for d in diffs if not _documented(dialect, d)]
+
+
+def _tables(database: Database) -> set[str]:
+    return set(inspect(database.engine).get_table_names())
+
+
+def test_models_match_the_migrations_after_upgrade_head(fresh: Database) -> None:
+    upgrade(fresh)
+    documented, rest = _differences(fresh)
+    assert rest == []
+    # The documented differences are really there (else this list is stale).
+    if fresh.is_sqlite:
+        assert {d[1].name for d in documented if d[0] == "remove_table"} >= {"station_box"}
+    elif fresh.has_postgis():
+        columns = {(d[2], d[3].name) for d in documented if d[0] == "remove_column"}
+        assert columns == DOCUMENTED_COLUMNS["postgresql"]
+
+
+def test_downgrade_to_base_and_upgrade_again(fresh: Database) -> None:
+    upgrade(fresh)
+    tables = _tables(fresh)
+    assert set(Base.metadata.tables) <= tables
+    command.downgrade(alembic_config(fresh), "base")
+    left = _tables(fresh) - {"alembic_version", *DOCUMENTED_TABLES["postgresql"]}
+    assert left == set(), "downgrade to base left tables behind"
+    upgrade(fresh)
+    assert _tables(fresh) == tables
+    _documented_diffs, rest = _differences(fresh)
+    assert rest == []
+    with fresh.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() is not None
+
+
+def test_each_migration_downgrades_and_upgrades_again(fresh: Database) -> None:
+    """The stairway: for every revision in order, upgrade to it, go one step down and up
+    again. A downgrade that leaves a table or index behind makes the second upgrade fail
+    (a downgrade to base alone would hide it behind an earlier drop of the table)."""
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config(fresh)
+    revisions = list(reversed(list(ScriptDirectory.from_config(config).walk_revisions())))
+    assert len(revisions) >= 8
+    for script in revisions:
+        command.upgrade(config, script.revision)
+        command.downgrade(config, "-1" if script.down_revision else "base")
+        command.upgrade(config, script.revision)
+    _documented_diffs, rest = _differences(fresh)
+    assert rest == []
