@@ -35,7 +35,7 @@ from stationmap.station_fields import FieldError
 from stationmap.web.api.reports import client_key
 from stationmap.web.basemap import current_tiles, map_page_policy
 from stationmap.web.i18n import current_lang, tr
-from stationmap.web.public import _CODE, _amenity_order, _page_context, _remember_lang
+from stationmap.web.public import _CODE, _amenity_order, _page_context
 
 bp = Blueprint("reports", __name__)
 
@@ -103,7 +103,7 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
     response.headers["Cache-Control"] = "no-store"
     if tiles.layers:
         response.headers["Content-Security-Policy"] = map_page_policy(tiles)
-    return _remember_lang(response)
+    return response
 
 
 def _check_csrf() -> None:
@@ -282,4 +282,4 @@ def tracking_page(code: str) -> Response:
     )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
-    return _remember_lang(response)
+    return response
