@@ -223,11 +223,11 @@ def test_retry_delays_double_up_to_six_hours():
     assert minutes == [1, 2, 4, 8, 16, 32, 64, 128, 256, 360, 360]
 
 
+# The thread is the same on both databases: SQLite only.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_the_background_thread_delivers_without_the_command(
     backend, sqlite_templates, tmp_path, receiver
 ):
-    if backend != "sqlite":
-        pytest.skip("the thread is the same on both databases; one is enough")
     from stationmap.web import notifier
     from tests.conftest import _copy_sqlite, _make_app
 
