@@ -33,6 +33,7 @@ from stationmap.models import (
     Report,
     Station,
 )
+from stationmap.report_fields import KIND_TERMS
 from stationmap.services.editing import in_scope
 from stationmap.services.report_queue import OPEN_STATUSES, QueueError, ReadOnly, ReportNotFound
 from stationmap.services.stations import utc_now
@@ -48,13 +49,7 @@ MAX_UNANSWERED_HOURS = 720
 MAX_TEXT = 500  # of the reporter's text in a message
 BATCH = 50
 
-KIND_ZH = {
-    "closed": "关闭或未按时开放",
-    "amenity": "设施缺失或损坏",
-    "location": "位置错误",
-    "other": "其他或建议",
-    "demand": "这里需要驿站",
-}
+KIND_ZH = {t.code: t.zh for t in KIND_TERMS}
 
 # post(url, body) -> None when delivered, else what went wrong.
 Poster = Callable[[str, dict[str, Any]], str | None]

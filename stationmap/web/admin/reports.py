@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from stationmap import catalog
 from stationmap.models import REPORT_KINDS, REPORT_STATUSES
+from stationmap.report_fields import KIND_TERMS
 from stationmap.services import report_queue as queue
 from stationmap.services import report_revisions
 from stationmap.web.admin import bp
@@ -26,13 +27,8 @@ STATUS_WORDS = {
     "resolved": ("已解决", "Resolved"),
     "rejected": ("不予处理", "Rejected"),
 }
-KIND_WORDS = {
-    "closed": ("关闭或未按时开放", "Closed / not open as listed"),
-    "amenity": ("设施缺失或损坏", "Amenity missing or broken"),
-    "location": ("位置错误", "Wrong location"),
-    "other": ("其他或建议", "Other / suggestion"),
-    "demand": ("这里需要驿站", "A station is needed here"),
-}
+# The kinds in the words the reporter chose them by.
+KIND_WORDS = {t.code: (t.zh, t.en) for t in KIND_TERMS}
 FIELD_WORDS = {
     "status": ("状态", "Status"),
     "assignee": ("负责人", "Assignee"),
