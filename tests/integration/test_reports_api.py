@@ -195,6 +195,15 @@ def test_a_demand_pin_goes_to_the_district_containing_it(app, client):
     assert wrong.status_code == 422 and wrong.get_json()["error"]["field"] == "kind"
 
 
+def test_a_demand_pin_outside_every_district_is_refused_and_nothing_stored(app, client):
+    before = _count(app)
+    response = client.post("/api/v1/demand", json={"lat": 10.0, "lon": 10.0, "needs": ["water"]})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["field"] == "lat" and "不在本系统服务的区县内" in error["message"]
+    assert _count(app) == before
+
+
 def test_the_public_view_shows_replies_and_never_the_phone_notes_or_client(app, client):
     station = station_in(app, XINCHENG)
     body = {"kind": "other", "text": XSS, "phone": "13912345678"}

@@ -119,6 +119,8 @@ def _submit(body: dict[str, Any], station_id: int | None, *, demand: bool) -> Re
             done = report_service.submit_report(
                 session, data, station_id, client_key(), _now(), _settings().report_rates
             )
+    except report_fields.InvalidReport as exc:
+        raise _invalid(exc) from None
     except report_service.NoSuchStation:
         raise not_found(f"no station {station_id}", field="station_id") from None
     except report_service.RateLimited as exc:
