@@ -31,6 +31,10 @@
 ``STATIONMAP_BASEMAP_APPROVAL`` printed maps: the base map's review number (审图号).
 ``STATIONMAP_REACH_KM``        the courier's page: beyond this distance a station is "far"
                                (no station nearby, no walking time); default 20.
+``STATIONMAP_STALE_DAYS``      a station not verified for this many days is marked stale
+                               (``stale: true``); default 180.
+``STATIONMAP_REPORTED_CLOSED_MIN`` distinct clients reporting "closed" within 24 h that mark
+                               a station reported closed; default 3.
 ``STATIONMAP_MAP_PREFIX``      plain text before the map's attributions (Leaflet's prefix);
                                default empty: no prefix, no link out of the app.
 =============================  =====================================================
@@ -77,6 +81,8 @@ class Settings:
     basemap_approval: str = ""
     reach_m: float = 20_000.0
     map_prefix: str = ""
+    stale_days: float = 180.0
+    reported_closed_min: int = 3
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -137,6 +143,18 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         reach_km = math.nan
     if not 0 < reach_km <= 200:
         raise ConfigError("STATIONMAP_REACH_KM must be a distance in km above 0, at most 200")
+    try:
+        stale_days = float(environ.get("STATIONMAP_STALE_DAYS", "180"))
+    except ValueError:
+        stale_days = math.nan
+    if not 0 < stale_days <= 36_500:
+        raise ConfigError("STATIONMAP_STALE_DAYS must be a number of days above 0")
+    try:
+        reported_min = int(environ.get("STATIONMAP_REPORTED_CLOSED_MIN", "3"))
+    except ValueError:
+        reported_min = 0
+    if not 1 <= reported_min <= 1000:
+        raise ConfigError("STATIONMAP_REPORTED_CLOSED_MIN must be a whole number from 1")
     redis_url = environ.get("REDIS_URL", "")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
@@ -170,6 +188,8 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         basemap_approval=environ.get("STATIONMAP_BASEMAP_APPROVAL", "").strip(),
         reach_m=reach_km * 1000.0,
         map_prefix=environ.get("STATIONMAP_MAP_PREFIX", "").strip(),
+        stale_days=stale_days,
+        reported_closed_min=reported_min,
     )
 
 

@@ -8,9 +8,11 @@ few more candidates than asked for, ranks them by geodesic distance (Karney, as 
 ``geography``), and widens the search in the rare case the test fails.
 
 Filters (amenities, host type, worker group, open at a time, radius) are applied to the
-candidates; when they are so selective that the tree would have to give up thousands of
-candidates, the query scans the stations that pass the filters instead. Either way the
-result equals :meth:`NearestIndex.brute_force`.
+candidates; a temporary closure counts as closed for "open at", and an amenity out of
+service until a later moment does not match that amenity (both judged at the filters'
+moment, so they expire by themselves); when they are so selective that the tree would
+have to give up thousands of candidates, the query scans the stations that pass the
+filters instead. Either way the result equals :meth:`NearestIndex.brute_force`.
 
 Arguments are ``lat, lon`` in WGS-84 degrees; distances are metres.
 """
@@ -48,19 +50,24 @@ class IndexedStation:
     host_type: str = "other"
     worker_groups: tuple[str, ...] = ()
     opening_hours: str | None = None
+    closed_until_s: float | None = None  # temporarily closed until (POSIX seconds)
+    outages: tuple[tuple[str, float], ...] = ()  # (amenity, unavailable until, POSIX s)
 
 
 @dataclass(frozen=True, slots=True)
 class Filters:
     """A station passes when it has every amenity in ``amenities``, its host type is one
     of ``host_types`` (if any are given), it serves one of ``worker_groups`` (if any),
-    it is known to be open at ``open_at`` (if given), and it lies within ``radius_m``."""
+    it is known to be open at ``open_at`` (if given) and not temporarily closed then,
+    and it lies within ``radius_m``. With ``states_at``, an amenity out of service at
+    that moment does not count as present."""
 
     amenities: frozenset[str] = frozenset()
     host_types: frozenset[str] = frozenset()
     worker_groups: frozenset[str] = frozenset()
     open_at: datetime | None = None
     radius_m: float | None = None
+    states_at: datetime | None = None
 
     @property
     def static(self) -> bool:
@@ -144,6 +151,24 @@ class NearestIndex:
             count=n,
         )
         self._hours_texts: list[str | None] = list(hours_codes)
+        # Temporary states are rare: kept only for the stations that have one.
+        closures = [(i, s.closed_until_s) for i, s in enumerate(stations) if s.closed_until_s]
+        self.closed_until_s: npt.NDArray[np.float64] | None = None
+        if closures:
+            self.closed_until_s = np.full(n, -np.inf)
+            for i, until in closures:
+                self.closed_until_s[i] = until
+        by_amenity: dict[str, list[tuple[int, float]]] = {}
+        for i, s in enumerate(stations):
+            for code, until in s.outages:
+                by_amenity.setdefault(code, []).append((i, until))
+        self._outages = {
+            code: (
+                np.array([i for i, _ in pairs], dtype=np.intp),
+                np.array([u for _, u in pairs], dtype=np.float64),
+            )
+            for code, pairs in by_amenity.items()
+        }
         self._tree = cKDTree(
             ecef_m(self.lats, self.lons) if n else np.zeros((0, 3)),
             balanced_tree=False,
@@ -161,6 +186,14 @@ class NearestIndex:
             if need is None:
                 return np.zeros(positions.shape, dtype=bool)
             ok &= (self.amenity_masks[positions] & need) == need
+            if self._outages and filters.states_at is not None:
+                at_s = filters.states_at.timestamp()
+                for code in filters.amenities:
+                    if code in self._outages:
+                        where, until = self._outages[code]
+                        out = where[until > at_s]
+                        if out.size:
+                            ok &= ~np.isin(positions, out)
         if filters.host_types:
             allowed = [self._host_codes[h] for h in filters.host_types if h in self._host_codes]
             ok &= np.isin(self.host_idx[positions], allowed)
@@ -189,6 +222,8 @@ class NearestIndex:
             ok = self._static_mask(positions, filters)
         else:
             ok = np.ones(positions.shape, dtype=bool)
+        if filters.open_at is not None and self.closed_until_s is not None:
+            ok &= self.closed_until_s[positions] <= filters.open_at.timestamp()
         if filters.open_at is not None and ok.any():
             ok[ok] = self._open_mask(positions[ok], filters.open_at, cache)
         return ok

@@ -93,6 +93,7 @@ def nearest_stations() -> Response:
         app_name=settings.app_name,
         tencent_key=settings.tencent_key,
         day=at.astimezone(settings.tz).date(),
+        tz=settings.tz,
     )
     return Response(body, mimetype=GEOJSON)
 
@@ -135,6 +136,7 @@ def list_stations() -> Response:
                 limit=limit,
                 after_id=after_id,
                 postgis=state(current_app).db.has_postgis(),
+                at=at,
             ),
         )
         features = [station_feature(s, at, full=False) for s in stations]
