@@ -120,7 +120,7 @@ def _buffer_static(response: Response) -> Response:
 
 
 def register(app: Flask, settings: Settings) -> None:
-    from stationmap.web import admin, api, assets, auth, errors, guards, i18n, limits, public
+    from stationmap.web import admin, api, assets, auth, errors, guards, i18n, limits, public, staff
 
     app.json = StrictJSONProvider(app)
     if settings.proxy_hops:
@@ -142,6 +142,7 @@ def register(app: Flask, settings: Settings) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(staff.bp)
     # gzip/brotli for clients that ask (couriers on weak networks; the first load of the
     # map page is about 300 KB raw, under 90 KB compressed). A reverse proxy may do it
     # instead; then set COMPRESS_REGISTER=False.
