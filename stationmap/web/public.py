@@ -391,6 +391,7 @@ def station_page(code: str) -> Response:
             lang,
             settings.app_name,
             settings.tencent_key,
+            stale_days=settings.stale_days,
         )
     if station is None:
         abort(404)
