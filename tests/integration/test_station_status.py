@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
@@ -20,7 +21,13 @@ from stationmap import state
 from stationmap.models import Report, Station, StationAmenity, StationRevision
 from stationmap.services import staff as staff_service
 from stationmap.services.stations import bump_data_version
-from tests.conftest import _make_app
+from tests.conftest import (
+    POSTGRES_URL,
+    _copy_sqlite,
+    _drop_postgres,
+    _make_app,
+    _postgres_database,
+)
 from tests.integration.admin_support import (
     SAIHAN,
     XINCHENG,
@@ -289,3 +296,59 @@ def test_staff_actions_are_checked_and_recorded_in_history(app: Flask) -> None:
     assert "closed_until" in staff_rows[0].changes and "verified_at" in staff_rows[0].changes
     assert "unavailable:water" in staff_rows[1].changes
     assert staff_rows[2].changes["closed_until"][1] is None
+
+
+@pytest.fixture(scope="module")
+def twin_clients(sqlite_templates, postgres_templates, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The in-process index (SQLite) and PostGIS on the same data, with the same
+    closures, outages, reported and verified stations near 新城区's first station."""
+    if not POSTGRES_URL:
+        pytest.skip("set STATIONMAP_TEST_POSTGRES_URL to compare with PostGIS")
+    folder = tmp_path_factory.mktemp("status-parity")
+    path = folder / "stationmap.sqlite3"
+    _copy_sqlite(sqlite_templates[True], path)
+    lite = _make_app(f"sqlite:///{path}", folder)
+    url = _postgres_database(postgres_templates[True])
+    pg = _make_app(url, folder / "pg")
+    assert state(pg).nearest.uses_database() and not state(lite).nearest.uses_database()
+    centre = station_in(lite, XINCHENG)
+    ids = [p["id"] for p in _nearest(lite.test_client(), centre, NOW, k=12)]
+    for app in (lite, pg):
+        with state(app).db.write_session() as session:
+            near = [session.get(Station, sid) for sid in ids]
+            for i, station in enumerate(near):
+                if "water" not in station.amenities:
+                    session.add(StationAmenity(station_id=station.id, amenity="water"))
+                session.flush()
+                if i % 3 == 0:
+                    staff_service.close_until(session, station, NOW + timedelta(hours=i + 1), NOW)
+                if i % 4 == 1:
+                    staff_service.amenity_unavailable(
+                        session, station, "water", NOW + timedelta(hours=i + 1), NOW
+                    )
+                if i % 5 == 2:
+                    station.verified_at = NOW - timedelta(days=200)
+                    station.reported_closed_at = NOW
+            bump_data_version(session)
+    yield lite.test_client(), pg.test_client(), centre
+    state(lite).db.dispose()
+    state(pg).db.dispose()
+    _drop_postgres(url)
+
+
+@pytest.mark.parametrize("hours_later", [0, 2, 7, 13])
+@pytest.mark.parametrize(
+    "extra", [{}, {"amenity": "water"}, {"open_now": "true"}, {"k": 20}], ids=str
+)
+def test_backends_agree_on_states(twin_clients, hours_later, extra) -> None:  # type: ignore[no-untyped-def]
+    lite, pg, centre = twin_clients
+    at = NOW + timedelta(hours=hours_later, minutes=30)
+    a = _nearest(lite, centre, at, **{"k": 8, **extra})
+    b = _nearest(pg, centre, at, **{"k": 8, **extra})
+    assert [p["id"] for p in a] == [p["id"] for p in b]
+    for pa, pb in zip(a, b, strict=True):
+        assert abs(pa["distance_m"] - pb["distance_m"]) <= 0.5
+        assert pa == {**pb, "distance_m": pa["distance_m"]}
+    if not extra:
+        assert any(p["temporarily_closed_until"] for p in a) or hours_later > 0
+        assert any(p["reported_closed"] for p in a)
