@@ -45,6 +45,9 @@ class Marks:
 
 
 NO_MARKS = Marks()
+# The two states nearly every station is in, shared (no object per answer).
+STALE = NO_MARKS
+FRESH = Marks(stale=False)
 
 
 def closed_at(closed_until: datetime | None, at: datetime) -> bool:

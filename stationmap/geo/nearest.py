@@ -19,6 +19,7 @@ Arguments are ``lat, lon`` in WGS-84 degrees; distances are metres.
 
 from __future__ import annotations
 
+import math
 from bisect import insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -158,17 +159,16 @@ class NearestIndex:
             self.closed_until_s = np.full(n, -np.inf)
             for i, until in closures:
                 self.closed_until_s[i] = until
-        by_amenity: dict[str, list[tuple[int, float]]] = {}
+        # Outages: a mask of the amenities each station has an outage for (zero for
+        # nearly all), and the end of each outage by (position, code).
+        self._outage_until: dict[tuple[int, str], float] = {}
+        self._outage_bits: npt.NDArray[np.int64] | None = None
         for i, s in enumerate(stations):
             for code, until in s.outages:
-                by_amenity.setdefault(code, []).append((i, until))
-        self._outages = {
-            code: (
-                np.array([i for i, _ in pairs], dtype=np.intp),
-                np.array([u for _, u in pairs], dtype=np.float64),
-            )
-            for code, pairs in by_amenity.items()
-        }
+                if self._outage_bits is None:
+                    self._outage_bits = np.zeros(n, dtype=np.int64)
+                self._outage_bits[i] |= self._amenity_vocab.bit(code)
+                self._outage_until[i, code] = until
         self._tree = cKDTree(
             ecef_m(self.lats, self.lons) if n else np.zeros((0, 3)),
             balanced_tree=False,
@@ -186,14 +186,8 @@ class NearestIndex:
             if need is None:
                 return np.zeros(positions.shape, dtype=bool)
             ok &= (self.amenity_masks[positions] & need) == need
-            if self._outages and filters.states_at is not None:
-                at_s = filters.states_at.timestamp()
-                for code in filters.amenities:
-                    if code in self._outages:
-                        where, until = self._outages[code]
-                        out = where[until > at_s]
-                        if out.size:
-                            ok &= ~np.isin(positions, out)
+            if self._outage_bits is not None and filters.states_at is not None:
+                self._drop_outages(positions, ok, filters.amenities, filters.states_at)
         if filters.host_types:
             allowed = [self._host_codes[h] for h in filters.host_types if h in self._host_codes]
             ok &= np.isin(self.host_idx[positions], allowed)
@@ -203,6 +197,26 @@ class NearestIndex:
                 bits |= self._group_vocab.known_mask([code]) or 0
             ok &= (self.group_masks[positions] & bits) != 0
         return ok
+
+    def _drop_outages(
+        self,
+        positions: npt.NDArray[np.intp],
+        ok: npt.NDArray[np.bool_],
+        amenities: frozenset[str],
+        at: datetime,
+    ) -> None:
+        """Clear ``ok`` where a wanted amenity is out of service at ``at``."""
+        assert self._outage_bits is not None
+        need = self._amenity_vocab.known_mask(amenities) or 0
+        suspects = np.flatnonzero((self._outage_bits[positions] & need) != 0)
+        if not suspects.size:
+            return
+        at_s = at.timestamp()
+        until = self._outage_until
+        for j in suspects.tolist():
+            p = positions.item(j)
+            if any(until.get((p, code), -math.inf) > at_s for code in amenities):
+                ok[j] = False
 
     def _open_mask(self, positions: npt.NDArray[np.intp], at: datetime, cache: dict[int, bool]):  # type: ignore[no-untyped-def]
         hours = self.hours_idx[positions]

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -30,13 +30,16 @@ from sqlalchemy.orm import Session
 
 from stationmap.geo.datum import gcj02_to_bd09, wgs84_to_gcj02
 from stationmap.geo.freshness import (
+    FRESH,
     NO_MARKS,
+    STALE,
     Marks,
     StationFlags,
+    closed_at,
     effective_hours,
     is_stale,
-    marks,
     reported_last,
+    unavailable_at,
 )
 from stationmap.geo.hours import HoursState, hours_state
 from stationmap.geo.nearest import Filters, IndexedStation, NearestIndex
@@ -347,25 +350,30 @@ class NearestService:
                 return query(session.connection())
         built = self._current_build()
         rows, states, verified = built.rows, built.states, built.verified_s
-        if states and filters.amenities:
+        if states and filters.amenities and filters.states_at is None:
             filters = replace(filters, states_at=at)
         stale_before = at.timestamp() - self.stale_days * 86400.0
         results = []
+        reported = False
         for hit in built.index.nearest(lat, lon, k, filters):
             row = rows[hit.position]
-            flags = states.get(row.id)
+            flags = states.get(row.id) if states else None
             if flags is None:  # the usual case: no temporary state
-                when = verified.item(hit.position)
                 state = hours_state(row.opening_hours, at, self.tz)
                 # NaN (never verified) compares False: stale.
-                found = Marks(stale=not when >= stale_before)
+                found = FRESH if verified.item(hit.position) >= stale_before else STALE
             else:
-                when = verified.item(hit.position)
-                verified_at = None if math.isnan(when) else datetime.fromtimestamp(when, UTC)
-                found = marks(replace(flags, verified_at=verified_at), at, self.stale_days)
-                state = effective_hours(row.opening_hours, at, self.tz, flags.closed_until)
+                closed = flags.closed_until
+                found = Marks(
+                    closed if closed_at(closed, at) else None,
+                    unavailable_at(flags.outages, at) if flags.outages else (),
+                    flags.reported_closed,
+                    not verified.item(hit.position) >= stale_before,
+                )
+                state = effective_hours(row.opening_hours, at, self.tz, closed)
+                reported = reported or flags.reported_closed
             results.append(NearestResult(row, hit.distance_m, state, found))
-        return reported_last(results, is_reported)
+        return reported_last(results, is_reported) if reported else results
 
     def stale(self, verified_at: datetime | None, at: datetime) -> bool:
         return is_stale(verified_at, at, self.stale_days)

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from stationmap import catalog
-from stationmap.geo.freshness import Marks, notice
+from stationmap.geo.freshness import FRESH, STALE, Marks, notice
 from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget, navigation_links, navigation_links_json
 from stationmap.services.nearest import NearestResult, StationRow
@@ -142,6 +142,11 @@ def _marks_json(marks: Marks, tz: ZoneInfo) -> bytes:
     return orjson.dumps(marks_properties(marks, tz))[1:-1] + b","
 
 
+@lru_cache(maxsize=16)
+def _common_marks_json(stale: bool, tz: ZoneInfo) -> bytes:
+    return _marks_json(STALE if stale else FRESH, tz)
+
+
 def _feature(
     result: NearestResult,
     script_root: str,
@@ -154,7 +159,10 @@ def _feature(
     return b'%s%s%s"open_now":%s,"next_change_at":%s,"distance_m":%s}}' % (
         _feature_head(result.station, script_root, app_name, tencent_key),
         _hours_words(result.station.opening_hours, day),
-        _marks_json(result.marks, tz),
+        # The two shared states by identity (hashing a Marks costs more than the rest).
+        _common_marks_json(result.marks is STALE, tz)
+        if result.marks is STALE or result.marks is FRESH
+        else _marks_json(result.marks, tz),
         _OPEN[result.hours.open],
         b"null" if change is None else b'"%s"' % change.encode(),
         _finite(round(result.distance_m, 1)),

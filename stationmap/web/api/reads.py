@@ -73,6 +73,7 @@ def nearest_stations() -> Response:
         worker_groups=frozenset(groups),
         open_at=at if open_now else None,
         radius_m=radius_m,
+        states_at=at,
     )
     results = state(current_app).nearest.nearest(wgs_lat, wgs_lon, k, filters, at)
     query = {
