@@ -201,9 +201,9 @@
   /** The same test the nearest API applies, for the stations drawn on the map. */
   function passes(props, f) {
     if (props.status && props.status !== "active") { return false; }
-    var have = props.amenities || [];
+    var have = props.amenities || [], out = props.unavailable_amenities || [];
     for (var i = 0; i < f.amenities.length; i++) {
-      if (have.indexOf(f.amenities[i]) < 0) { return false; }
+      if (have.indexOf(f.amenities[i]) < 0 || out.indexOf(f.amenities[i]) >= 0) { return false; }
     }
     if (f.openNow && props.open_now !== true) { return false; }
     if (f.group && (props.worker_groups || []).indexOf(f.group) < 0) { return false; }
@@ -285,6 +285,15 @@
     return L.divIcon({html: body, className: "sm-pin", iconSize: [TAP_PX, TAP_PX],
       iconAnchor: [TAP_PX / 2, TAP_PX / 2], popupAnchor: [0, -16]});
   }
+  /** The station's temporary states and freshness in words (the API's notice), as text:
+   * temporarily closed until …, reported closed, amenity unavailable, not verified. */
+  function stateNote(props, cls) {
+    var text = cfg.lang === "en" ? props.notice_en : props.notice_zh;
+    if (!text) { return null; }
+    var only = !props.temporarily_closed_until && !props.reported_closed &&
+      !(props.unavailable_amenities || []).length;
+    return el("p", cls + (only ? " stale-only" : ""), text);
+  }
   function popupContent(props) {
     var node = popupTpl.content.firstElementChild.cloneNode(true);
     node.querySelector(".pop-name strong").textContent = props.name;
@@ -295,6 +304,8 @@
     hours.className = "pop-hours " + hoursClass(props.open_now);
     var popWords = hoursWords(props, "pop-hours-words");
     if (popWords) { hours.insertAdjacentElement("afterend", popWords); }
+    var popNote = stateNote(props, "pop-state state-note");
+    if (popNote) { hours.insertAdjacentElement("afterend", popNote); }
     node.querySelector(".pop-addr").textContent = props.address || "";
     var detail = node.querySelector(".pop-detail");
     detail.textContent = T.details;
@@ -319,7 +330,7 @@
   function markerKey(feature) {
     var p = feature.properties, c = feature.geometry.coordinates;
     return JSON.stringify([c[0], c[1], p.name, p.address, p.phone, p.code, p.demo, p.open_now,
-      p.next_change_at, p.amenities]);
+      p.next_change_at, p.amenities, p.notice_zh]);
   }
   /** Show ``features`` (those passing the filters) on the map, changing only what
    * changed: markers already drawn stay, so an open popup stays open when the map
@@ -465,6 +476,8 @@
     // The folded card says open or closed; the hours in words are a detail (on tap).
     var words = hoursWords(p, "hours-words");
     if (words) { node.querySelector(".item-more").prepend(words); }
+    var note = stateNote(p, "state-note");
+    if (note) { hours.insertAdjacentElement("afterend", note); }
     node.querySelector(".addr").textContent = p.address || "";
     var amen = node.querySelector(".amen");
     var codes = orderedAmenities(p.amenities || [], wanted);
