@@ -35,12 +35,12 @@ from synthetic import courier_positions, generate
 
 from stationmap.geo.freshness import StationFlags
 from stationmap.geo.hours import hours_state
-from stationmap.geo.nearest import Filters, IndexedStation, NearestIndex
+from stationmap.geo.nearest import Filters, NearestIndex
 from stationmap.services.nearest import (
     NearestResult,
     NearestService,
     _Built,
-    _index_states,
+    build_index,
     station_rows,
 )
 from stationmap.web.nearest_json import clear_cache, nearest_collection
@@ -99,23 +99,7 @@ def _states(n: int, rng: np.random.Generator) -> dict[int, StationFlags]:
 
 def _service(rows, verified, states) -> NearestService:  # type: ignore[no-untyped-def]
     service = NearestService(lambda: None, TZ, check_interval_s=1e12)  # type: ignore[arg-type,return-value]
-    none = StationFlags()
-    index = NearestIndex(
-        [
-            IndexedStation(
-                r.id,
-                r.lat,
-                r.lon,
-                r.amenities,
-                r.host_type,
-                r.worker_groups,
-                r.opening_hours,
-                *_index_states(states.get(r.id, none)),
-            )
-            for r in rows
-        ],
-        TZ,
-    )
+    index = build_index(rows, states, TZ)
     service._install(_Built(0, index, rows, verified, states))
     service._checked_at = time.monotonic()
     return service

@@ -259,23 +259,7 @@ class NearestService:
         with self._session_factory() as session:
             version = data_version(session)
             rows, verified, states = load_rows_and_states(session)
-        none = StationFlags()
-        index = NearestIndex(
-            [
-                IndexedStation(
-                    r.id,
-                    r.lat,
-                    r.lon,
-                    r.amenities,
-                    r.host_type,
-                    r.worker_groups,
-                    r.opening_hours,
-                    *_index_states(states.get(r.id, none)),
-                )
-                for r in rows
-            ],
-            self.tz,
-        )
+        index = build_index(rows, states, self.tz)
         return _Built(version, index, rows, np.asarray(verified, dtype=np.float64), states)
 
     def _install(self, built: _Built) -> None:
@@ -399,3 +383,26 @@ def _index_states(flags: StationFlags) -> tuple[float | None, tuple[tuple[str, f
 
 def is_reported(result: NearestResult) -> bool:
     return result.marks.reported_closed
+
+
+def build_index(
+    rows: Sequence[StationRow], states: dict[int, StationFlags], tz: ZoneInfo
+) -> NearestIndex:
+    """The nearest index of ``rows``, with their temporary states."""
+    none = StationFlags()
+    return NearestIndex(
+        [
+            IndexedStation(
+                r.id,
+                r.lat,
+                r.lon,
+                r.amenities,
+                r.host_type,
+                r.worker_groups,
+                r.opening_hours,
+                *_index_states(states.get(r.id, none)),
+            )
+            for r in rows
+        ],
+        tz,
+    )

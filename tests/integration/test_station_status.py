@@ -352,3 +352,20 @@ def test_backends_agree_on_states(twin_clients, hours_later, extra) -> None:  # 
     if not extra:
         assert any(p["temporarily_closed_until"] for p in a) or hours_later > 0
         assert any(p["reported_closed"] for p in a)
+
+
+def test_an_administrator_confirmation_resets_reported_closed(app: Flask) -> None:
+    station = _prepare(app)
+    for who in ("x", "y", "z"):
+        _report(app, station.id, who, NOW - timedelta(minutes=10))
+    assert _note(app, station.id, NOW) is True
+    client = app.test_client()
+    assert _nearest(client, station, NOW)[-1]["id"] == station.id
+    make_user(app, "chief", "district_admin", (XINCHENG,))
+    admin = app.test_client()
+    login(admin, "chief")
+    csrf = csrf_of(admin.get(f"/admin/stations/{station.id}").get_data(as_text=True))
+    response = admin.post(f"/admin/stations/{station.id}/verify", data={"csrf_token": csrf})
+    assert response.status_code == 303
+    first = _nearest(client, station, datetime.now(UTC) + timedelta(minutes=1))[0]
+    assert first["id"] == station.id and first["reported_closed"] is False

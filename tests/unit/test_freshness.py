@@ -168,3 +168,26 @@ def test_index_judges_closures_and_outages_at_the_moment(
         got = [hit.id for hit in INDEX.nearest(lat, lon, 12, filters)]
         assert got == _expected(lat, lon, 12, at, water=water, open_now=open_now)
         assert got == [hit.id for hit in INDEX.brute_force(lat, lon, 12, filters)]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("STATIONMAP_STALE_DAYS", "0"),
+        ("STATIONMAP_STALE_DAYS", "many"),
+        ("STATIONMAP_REPORTED_CLOSED_MIN", "0"),
+        ("STATIONMAP_REPORTED_CLOSED_MIN", "2.5"),
+    ],
+)
+def test_bad_settings_name_the_variable(name: str, value: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from stationmap.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match=name):
+        load_settings({"STATIONMAP_ENV": "testing", name: value}, tmp_path)
+
+
+def test_settings_default_to_180_days_and_3_reporters(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from stationmap.config import load_settings
+
+    settings = load_settings({"STATIONMAP_ENV": "testing"}, tmp_path)
+    assert (settings.stale_days, settings.reported_closed_min) == (180.0, 3)
