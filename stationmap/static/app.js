@@ -286,13 +286,16 @@
       iconAnchor: [TAP_PX / 2, TAP_PX / 2], popupAnchor: [0, -16]});
   }
   /** The station's temporary states and freshness in words (the API's notice), as text:
-   * temporarily closed until …, reported closed, amenity unavailable, not verified. */
-  function stateNote(props, cls) {
+   * temporarily closed until …, reported closed, amenity unavailable, not verified.
+   * "Not verified" alone is the usual case: a quiet mark (``staleOnly``). */
+  function staleOnly(props) {
+    return !props.temporarily_closed_until && !props.reported_closed &&
+      !(props.unavailable_amenities || []).length;
+  }
+  function stateNote(props, tag, cls) {
     var text = cfg.lang === "en" ? props.notice_en : props.notice_zh;
     if (!text) { return null; }
-    var only = !props.temporarily_closed_until && !props.reported_closed &&
-      !(props.unavailable_amenities || []).length;
-    return el("p", cls + (only ? " stale-only" : ""), text);
+    return el(tag, cls + (staleOnly(props) ? " stale-only" : ""), text);
   }
   function popupContent(props) {
     var node = popupTpl.content.firstElementChild.cloneNode(true);
@@ -304,8 +307,12 @@
     hours.className = "pop-hours " + hoursClass(props.open_now);
     var popWords = hoursWords(props, "pop-hours-words");
     if (popWords) { hours.insertAdjacentElement("afterend", popWords); }
-    var popNote = stateNote(props, "pop-state state-note");
-    if (popNote) { hours.insertAdjacentElement("afterend", popNote); }
+    // Not verified alone: a small mark on the name's line (the popup keeps its size).
+    var popNote = stateNote(props, staleOnly(props) ? "span" : "p", "pop-state state-note");
+    if (popNote && staleOnly(props)) {
+      popNote.textContent = T.unverified || popNote.textContent;
+      node.querySelector(".pop-name").appendChild(popNote);
+    } else if (popNote) { hours.insertAdjacentElement("afterend", popNote); }
     node.querySelector(".pop-addr").textContent = props.address || "";
     var detail = node.querySelector(".pop-detail");
     detail.textContent = T.details;
@@ -330,7 +337,7 @@
   function markerKey(feature) {
     var p = feature.properties, c = feature.geometry.coordinates;
     return JSON.stringify([c[0], c[1], p.name, p.address, p.phone, p.code, p.demo, p.open_now,
-      p.next_change_at, p.amenities, p.notice_zh]);
+      p.next_change_at, p.amenities]);
   }
   /** Show ``features`` (those passing the filters) on the map, changing only what
    * changed: markers already drawn stay, so an open popup stays open when the map
@@ -476,8 +483,10 @@
     // The folded card says open or closed; the hours in words are a detail (on tap).
     var words = hoursWords(p, "hours-words");
     if (words) { node.querySelector(".item-more").prepend(words); }
-    var note = stateNote(p, "state-note");
-    if (note) { hours.insertAdjacentElement("afterend", note); }
+    // A state the courier must see on the folded card; "not verified" alone in the details.
+    var note = stateNote(p, "p", "state-note");
+    if (note && staleOnly(p)) { node.querySelector(".item-more").prepend(note); }
+    else if (note) { node.querySelector(".item-meta").insertAdjacentElement("afterend", note); }
     node.querySelector(".addr").textContent = p.address || "";
     var amen = node.querySelector(".amen");
     var codes = orderedAmenities(p.amenities || [], wanted);

@@ -1,6 +1,6 @@
 """The courier's page shows a station's temporary states and freshness on its list card:
 "temporarily closed until …" for a station its staff closed, and a quieter "not verified
-recently" for stations never verified. At 360x640 in headless Chromium."""
+recently" (among the card's details) for stations never verified. At 360x640 in headless Chromium."""
 
 from __future__ import annotations
 
@@ -55,10 +55,10 @@ def test_list_card_shows_closed_until_and_unverified(live_server: LiveServer, ph
         assert note.inner_text() == notices[first["name"]]
         assert "暂停开放" in note.inner_text()
         assert "stale-only" not in (note.get_attribute("class") or "")
-        # Another card, never verified: only the quiet mark.
+        # Another card, never verified: only the quiet mark, among the card's details.
         other = next(i for i, name in enumerate(names) if name != first["name"])
-        quiet = cards.nth(other).locator(".state-note")
-        assert "未经核实" in quiet.inner_text()
+        quiet = cards.nth(other).locator(".item-more .state-note")
+        assert "未经核实" in (quiet.text_content() or "")
         assert "stale-only" in (quiet.get_attribute("class") or "")
     finally:
         _set_closed(live_server, first["id"], None)
