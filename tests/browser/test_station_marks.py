@@ -1,6 +1,7 @@
 """The courier's page shows a station's temporary states and freshness on its list card:
 "temporarily closed until …" for a station its staff closed, and a quieter "not verified
-recently" (among the card's details) for stations never verified. At 360x640 in headless Chromium."""
+recently" (among the card's details) for stations never verified. At 360x640 in
+headless Chromium."""
 
 from __future__ import annotations
 
