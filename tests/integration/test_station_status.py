@@ -369,3 +369,17 @@ def test_an_administrator_confirmation_resets_reported_closed(app: Flask) -> Non
     assert response.status_code == 303
     first = _nearest(client, station, datetime.now(UTC) + timedelta(minutes=1))[0]
     assert first["id"] == station.id and first["reported_closed"] is False
+
+
+def test_the_staff_page_is_rate_limited_per_address(app: Flask) -> None:
+    from stationmap.web.staff import LIMIT
+
+    station = station_in(app, XINCHENG)
+    token = _rotate(app, station.id)
+    staff = app.test_client()
+    answers = [staff.get(f"/staff/{token}").status_code for _ in range(LIMIT)]
+    assert answers == [200] * LIMIT
+    refused = staff.get(f"/staff/{token}")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    # Guessing tokens counts the same way.
+    assert staff.get("/staff/not-a-token").status_code == 429
