@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    inspect,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -119,9 +120,10 @@ class Station(Base):
     worker_group_rows: Mapped[list[StationWorkerGroup]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
-    # Loaded when asked for (the detail views), not with every station.
+    # Loaded with the station (one IN query, usually empty): a station's answer is often
+    # written after its session has closed.
     outage_rows: Mapped[list[StationOutage]] = relationship(
-        cascade="all, delete-orphan", lazy="select", order_by="StationOutage.amenity"
+        cascade="all, delete-orphan", lazy="selectin", order_by="StationOutage.amenity"
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy API
@@ -144,7 +146,12 @@ class Station(Base):
 
     @property
     def outages(self) -> tuple[tuple[str, datetime], ...]:
-        """(amenity, unavailable until) as stored, expired ones too, by amenity."""
+        """(amenity, unavailable until) as stored, expired ones too, by amenity. A
+        station created in a session that has since closed has none (its rows were
+        never loaded, and it cannot have any yet)."""
+        state = inspect(self)
+        if "outage_rows" in state.unloaded and state.session is None:
+            return ()
         return tuple((row.amenity, row.until) for row in self.outage_rows)
 
 
