@@ -25,6 +25,7 @@ from stationmap.report_fields import (
     retry_after,
 )
 from stationmap.services import districts as district_service
+from stationmap.services import staff as staff_service
 from stationmap.station_fields import FieldError
 
 OPEN_STATUSES = ("new", "assigned", "in_progress")
@@ -113,10 +114,12 @@ def submit_report(
     client: str,
     now: datetime,
     rates: Sequence[tuple[int, int]] = (),
+    reported_closed_min: int = staff_service.REPORTED_CLOSED_MIN,
 ) -> Submitted:
     """Store a report (with its first event, "new"), or merge it into the same client's
     identical open report of the last 24 hours (``repeats`` + 1, same tracking code;
-    its version and ``updated_at`` unchanged).
+    its version and ``updated_at`` unchanged). A new "closed" report may mark its
+    station reported closed (``reported_closed_min`` different clients in 24 hours).
 
     Raises :class:`NoSuchStation` for a station report on no live station,
     :class:`InvalidReport` for a pin in no district served here and
@@ -182,7 +185,10 @@ def submit_report(
     report.events.append(ReportEvent(created_at=now, from_status=None, to_status="new"))
     session.add(report)
     session.flush()
-    # TODO(staff-fresh): kind "closed" -> note_closed_report(session, report.station_id, now)
+    if station is not None and data.kind == "closed":
+        # Enough different couriers saying "closed" mark the station reported closed
+        # (ranked after open ones) until staff or an administrator confirm it.
+        staff_service.note_closed_report(session, station.id, now, minimum=reported_closed_min)
     return Submitted(report.tracking_code, report.status, merged=False)
 
 
