@@ -62,6 +62,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             settings.index_check_s,
             database_knn=database.has_postgis,
             quick_read=database.read,
+            stale_days=settings.stale_days,
         ),
         geocoder=make_geocoder(settings),
     )

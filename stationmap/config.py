@@ -31,6 +31,10 @@
 ``STATIONMAP_BASEMAP_APPROVAL`` printed maps: the base map's review number (审图号).
 ``STATIONMAP_REACH_KM``        the courier's page: beyond this distance a station is "far"
                                (no station nearby, no walking time); default 20.
+``STATIONMAP_STALE_DAYS``      a station not verified for this many days is marked stale
+                               (``stale: true``); default 180.
+``STATIONMAP_REPORTED_CLOSED_MIN`` distinct clients reporting "closed" within 24 h that mark
+                               a station reported closed; default 3.
 ``STATIONMAP_MAP_PREFIX``      plain text before the map's attributions (Leaflet's prefix);
                                default empty: no prefix, no link out of the app.
 ``STATIONMAP_GEOCODER``        address look-up offered in the station editor: ``none``
@@ -95,6 +99,8 @@ class Settings:
     geocoder_timeout_s: float = 5.0
     # (how many, window in seconds) per client; see services/reports.py
     report_rates: tuple[tuple[int, int], ...] = ((6, 600), (30, 86400))
+    stale_days: float = 180.0
+    reported_closed_min: int = 3
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -155,6 +161,18 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         reach_km = math.nan
     if not 0 < reach_km <= 200:
         raise ConfigError("STATIONMAP_REACH_KM must be a distance in km above 0, at most 200")
+    try:
+        stale_days = float(environ.get("STATIONMAP_STALE_DAYS", "180"))
+    except ValueError:
+        stale_days = math.nan
+    if not 0 < stale_days <= 36_500:
+        raise ConfigError("STATIONMAP_STALE_DAYS must be a number of days above 0")
+    try:
+        reported_min = int(environ.get("STATIONMAP_REPORTED_CLOSED_MIN", "3"))
+    except ValueError:
+        reported_min = 0
+    if not 1 <= reported_min <= 1000:
+        raise ConfigError("STATIONMAP_REPORTED_CLOSED_MIN must be a whole number from 1")
     redis_url = environ.get("REDIS_URL", "")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
@@ -198,6 +216,8 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
             for name, default in (("SHORT", "6 per 10 minutes"), ("DAY", "30 per day"))
             if (rate := _rate(f"STATIONMAP_REPORT_RATE_{name}", environ, default)) is not None
         ),
+        stale_days=stale_days,
+        reported_closed_min=reported_min,
     )
 
 

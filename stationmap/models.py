@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    inspect,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -108,12 +109,21 @@ class Station(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Temporarily closed until this moment (set by station staff; expires by itself).
+    closed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When enough distinct couriers reported it closed (until staff or an admin confirm).
+    reported_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     amenity_rows: Mapped[list[StationAmenity]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
     worker_group_rows: Mapped[list[StationWorkerGroup]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
+    )
+    # Loaded with the station (one IN query, usually empty): a station's answer is often
+    # written after its session has closed.
+    outage_rows: Mapped[list[StationOutage]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="StationOutage.amenity"
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy API
@@ -133,6 +143,16 @@ class Station(Base):
     @property
     def worker_groups(self) -> list[str]:
         return sorted(row.group for row in self.worker_group_rows)
+
+    @property
+    def outages(self) -> tuple[tuple[str, datetime], ...]:
+        """(amenity, unavailable until) as stored, expired ones too, by amenity. A
+        station created in a session that has since closed has none (its rows were
+        never loaded, and it cannot have any yet)."""
+        state = inspect(self)
+        if "outage_rows" in state.unloaded and state.session is None:
+            return ()
+        return tuple((row.amenity, row.until) for row in self.outage_rows)
 
 
 # The columns of a station that every public answer shows (the nearest index and the
@@ -401,6 +421,35 @@ class ReportEvent(Base):
     to_status: Mapped[str] = mapped_column(String(12))
     reply: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class StationOutage(Base):
+    """An amenity of a station temporarily unavailable until ``until`` (UTC), as its
+    staff said; it stops counting by itself when that moment passes."""
+
+    __tablename__ = "station_outage"
+
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("station.id", ondelete="CASCADE"), primary_key=True
+    )
+    amenity: Mapped[str] = mapped_column(String(30), primary_key=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class StaffLink(Base):
+    """A station's secret staff link: only the SHA-256 of its token is stored (the
+    token is shown once, on the printed slip). Rotating revokes the old row at once."""
+
+    __tablename__ = "staff_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("station.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 NOTIFY_FORMATS = ("wecom", "dingtalk", "json")

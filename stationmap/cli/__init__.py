@@ -62,9 +62,17 @@ def serve_command(host: str, port: int, workers: int) -> None:
 
 
 def _create(*_args: Any) -> Flask:
-    from stationmap import create_app
+    """The app for the commands; a setting that stops it (no ``SECRET_KEY``, a bad
+    ``DATABASE_URL`` ...) is told in one line, never as a traceback."""
+    from flask.cli import NoAppException
 
-    return create_app()
+    from stationmap import create_app
+    from stationmap.config import ConfigError
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise NoAppException(str(exc)) from None
 
 
 main = FlaskGroup(

@@ -8,15 +8,18 @@ few more candidates than asked for, ranks them by geodesic distance (Karney, as 
 ``geography``), and widens the search in the rare case the test fails.
 
 Filters (amenities, host type, worker group, open at a time, radius) are applied to the
-candidates; when they are so selective that the tree would have to give up thousands of
-candidates, the query scans the stations that pass the filters instead. Either way the
-result equals :meth:`NearestIndex.brute_force`.
+candidates; a temporary closure counts as closed for "open at", and an amenity out of
+service until a later moment does not match that amenity (both judged at the filters'
+moment, so they expire by themselves); when they are so selective that the tree would
+have to give up thousands of candidates, the query scans the stations that pass the
+filters instead. Either way the result equals :meth:`NearestIndex.brute_force`.
 
 Arguments are ``lat, lon`` in WGS-84 degrees; distances are metres.
 """
 
 from __future__ import annotations
 
+import math
 from bisect import insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -48,19 +51,24 @@ class IndexedStation:
     host_type: str = "other"
     worker_groups: tuple[str, ...] = ()
     opening_hours: str | None = None
+    closed_until_s: float | None = None  # temporarily closed until (POSIX seconds)
+    outages: tuple[tuple[str, float], ...] = ()  # (amenity, unavailable until, POSIX s)
 
 
 @dataclass(frozen=True, slots=True)
 class Filters:
     """A station passes when it has every amenity in ``amenities``, its host type is one
     of ``host_types`` (if any are given), it serves one of ``worker_groups`` (if any),
-    it is known to be open at ``open_at`` (if given), and it lies within ``radius_m``."""
+    it is known to be open at ``open_at`` (if given) and not temporarily closed then,
+    and it lies within ``radius_m``. With ``states_at``, an amenity out of service at
+    that moment does not count as present."""
 
     amenities: frozenset[str] = frozenset()
     host_types: frozenset[str] = frozenset()
     worker_groups: frozenset[str] = frozenset()
     open_at: datetime | None = None
     radius_m: float | None = None
+    states_at: datetime | None = None
 
     @property
     def static(self) -> bool:
@@ -144,6 +152,23 @@ class NearestIndex:
             count=n,
         )
         self._hours_texts: list[str | None] = list(hours_codes)
+        # Temporary states are rare: kept only for the stations that have one.
+        closures = [(i, s.closed_until_s) for i, s in enumerate(stations) if s.closed_until_s]
+        self.closed_until_s: npt.NDArray[np.float64] | None = None
+        if closures:
+            self.closed_until_s = np.full(n, -np.inf)
+            for i, until in closures:
+                self.closed_until_s[i] = until
+        # Outages: a mask of the amenities each station has an outage for (zero for
+        # nearly all), and the end of each outage by (position, code).
+        self._outage_until: dict[tuple[int, str], float] = {}
+        self._outage_bits: npt.NDArray[np.int64] | None = None
+        for i, s in enumerate(stations):
+            for code, until in s.outages:
+                if self._outage_bits is None:
+                    self._outage_bits = np.zeros(n, dtype=np.int64)
+                self._outage_bits[i] |= self._amenity_vocab.bit(code)
+                self._outage_until[i, code] = until
         self._tree = cKDTree(
             ecef_m(self.lats, self.lons) if n else np.zeros((0, 3)),
             balanced_tree=False,
@@ -161,6 +186,8 @@ class NearestIndex:
             if need is None:
                 return np.zeros(positions.shape, dtype=bool)
             ok &= (self.amenity_masks[positions] & need) == need
+            if self._outage_bits is not None and filters.states_at is not None:
+                self._drop_outages(positions, ok, filters.amenities, filters.states_at)
         if filters.host_types:
             allowed = [self._host_codes[h] for h in filters.host_types if h in self._host_codes]
             ok &= np.isin(self.host_idx[positions], allowed)
@@ -170,6 +197,26 @@ class NearestIndex:
                 bits |= self._group_vocab.known_mask([code]) or 0
             ok &= (self.group_masks[positions] & bits) != 0
         return ok
+
+    def _drop_outages(
+        self,
+        positions: npt.NDArray[np.intp],
+        ok: npt.NDArray[np.bool_],
+        amenities: frozenset[str],
+        at: datetime,
+    ) -> None:
+        """Clear ``ok`` where a wanted amenity is out of service at ``at``."""
+        assert self._outage_bits is not None
+        need = self._amenity_vocab.known_mask(amenities) or 0
+        suspects = np.flatnonzero((self._outage_bits[positions] & need) != 0)
+        if not suspects.size:
+            return
+        at_s = at.timestamp()
+        until = self._outage_until
+        for j in suspects.tolist():
+            p = positions.item(j)
+            if any(until.get((p, code), -math.inf) > at_s for code in amenities):
+                ok[j] = False
 
     def _open_mask(self, positions: npt.NDArray[np.intp], at: datetime, cache: dict[int, bool]):  # type: ignore[no-untyped-def]
         hours = self.hours_idx[positions]
@@ -189,6 +236,8 @@ class NearestIndex:
             ok = self._static_mask(positions, filters)
         else:
             ok = np.ones(positions.shape, dtype=bool)
+        if filters.open_at is not None and self.closed_until_s is not None:
+            ok &= self.closed_until_s[positions] <= filters.open_at.timestamp()
         if filters.open_at is not None and ok.any():
             ok[ok] = self._open_mask(positions[ok], filters.open_at, cache)
         return ok

@@ -254,6 +254,8 @@ def mark_verified(
     session: Session, station: Station, codes: frozenset[str] | None, actor: Actor
 ) -> None:
     _set_state(session, station, codes, actor, "verify", "verified_at", utc_now(), None)
+    # A confirmation by an administrator answers couriers' "closed" reports.
+    station.reported_closed_at = None
 
 
 def scoped_stations(

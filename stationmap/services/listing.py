@@ -9,6 +9,7 @@ import base64
 import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Select, and_, func, or_, select, text
@@ -18,6 +19,7 @@ from stationmap.models import (
     PUBLIC_STATION_COLUMNS,
     Station,
     StationAmenity,
+    StationOutage,
     StationWorkerGroup,
 )
 
@@ -50,6 +52,8 @@ class StationQuery:
     after_id: int = 0
     include_inactive: bool = True
     postgis: bool = False  # the database has PostGIS: its index answers the bbox
+    # With a moment, an amenity out of service then does not match the amenity filter.
+    at: datetime | None = None
 
 
 def like_pattern(text: str) -> str:
@@ -101,6 +105,16 @@ def _filtered(stmt: Select[Any], session: Session, query: StationQuery) -> Selec
             .where(StationAmenity.station_id == Station.id, StationAmenity.amenity == amenity)
             .exists()
         )
+        if query.at is not None:
+            stmt = stmt.where(
+                ~select(StationOutage.station_id)
+                .where(
+                    StationOutage.station_id == Station.id,
+                    StationOutage.amenity == amenity,
+                    StationOutage.until > query.at,
+                )
+                .exists()
+            )
     if query.text:
         pattern = like_pattern(query.text)
         stmt = stmt.where(
@@ -143,6 +157,10 @@ class StationSummary(NamedTuple):
     lon: float
     amenities: list[str]  # in code order, as Station.amenities
     worker_groups: list[str]
+    verified_at: datetime | None = None
+    closed_until: datetime | None = None
+    reported_closed_at: datetime | None = None
+    outages: tuple[tuple[str, datetime], ...] = ()  # (amenity, unavailable until)
 
 
 def _joined_codes(station_id: Any, code: Any) -> Any:
@@ -160,6 +178,9 @@ _SUMMARY_COLUMNS = (
     Station.lon,
     _joined_codes(StationAmenity.station_id, StationAmenity.amenity),
     _joined_codes(StationWorkerGroup.station_id, StationWorkerGroup.group),
+    Station.verified_at,
+    Station.closed_until,
+    Station.reported_closed_at,
 )
 
 
@@ -177,7 +198,33 @@ def list_summaries(
         query.limit,
         lambda row: int(row[0]),
     )
+    outages = outages_of(session, [int(row[0]) for row in rows])
     return [
-        StationSummary(*row[:9], bool(row[9]), row[10], row[11], _split(row[12]), _split(row[13]))
+        StationSummary(
+            *row[:9],
+            bool(row[9]),
+            row[10],
+            row[11],
+            _split(row[12]),
+            _split(row[13]),
+            *row[14:17],
+            outages.get(int(row[0]), ()),
+        )
         for row in rows
     ], last
+
+
+def outages_of(
+    session: Session, station_ids: list[int]
+) -> dict[int, tuple[tuple[str, datetime], ...]]:
+    """The amenity outages stored for each of ``station_ids`` (expired ones too: they
+    are judged at the moment asked about)."""
+    out: dict[int, list[tuple[str, datetime]]] = {}
+    if station_ids:
+        for sid, code, until in session.execute(
+            select(StationOutage.station_id, StationOutage.amenity, StationOutage.until)
+            .where(StationOutage.station_id.in_(station_ids))
+            .order_by(StationOutage.station_id, StationOutage.amenity)
+        ):
+            out.setdefault(sid, []).append((code, until))
+    return {sid: tuple(pairs) for sid, pairs in out.items()}

@@ -6,29 +6,48 @@ the process reads the one-row data version at most every ``check_interval_s`` se
 (0.5 s by default) and rebuilds the index when another process has written since: an
 edit made through one worker is seen by every worker within a second, and the index is
 not rebuilt on every request.
+
+Temporary states (a closure or an amenity outage set by station staff) are kept in the
+index with their end, and judged at the moment each query asks about, so they expire
+without a rebuild; reported-closed stations come after the others in an answer.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import Connection, func, select
+import numpy.typing as npt
+from sqlalchemy import Connection, func, or_, select
 from sqlalchemy.orm import Session
 
 from stationmap.geo.datum import gcj02_to_bd09, wgs84_to_gcj02
+from stationmap.geo.freshness import (
+    FRESH,
+    NO_MARKS,
+    STALE,
+    Marks,
+    StationFlags,
+    closed_at,
+    effective_hours,
+    is_stale,
+    reported_last,
+    unavailable_at,
+)
 from stationmap.geo.hours import HoursState, hours_state
 from stationmap.geo.nearest import Filters, IndexedStation, NearestIndex
 from stationmap.models import (
     PUBLIC_STATION_COLUMNS,
     Station,
     StationAmenity,
+    StationOutage,
     StationWorkerGroup,
 )
 from stationmap.services.stations import data_version
@@ -92,7 +111,8 @@ def station_rows(records: Sequence[tuple[Any, ...]]) -> list[StationRow]:
 class NearestResult:
     station: StationRow
     distance_m: float
-    hours: HoursState  # at the moment asked about
+    hours: HoursState  # at the moment asked about (closed while temporarily closed)
+    marks: Marks = NO_MARKS  # temporary states and freshness at that moment
 
 
 def _codes_by_station(session: Session, station_id: Any, code: Any) -> dict[int, tuple[str, ...]]:
@@ -111,12 +131,46 @@ def _codes_by_station(session: Session, station_id: Any, code: Any) -> dict[int,
 
 def load_rows(session: Session) -> list[StationRow]:
     """Every active, not deleted station, in id order."""
+    return load_rows_and_states(session)[0]
+
+
+def load_states(session: Session) -> dict[int, StationFlags]:
+    """The temporary states of the active stations that have one (closure, reported
+    closed, amenity outages), by station id; ``verified_at`` is left out here."""
+    outages: dict[int, list[tuple[str, datetime]]] = {}
+    for sid, code, until in session.execute(
+        select(StationOutage.station_id, StationOutage.amenity, StationOutage.until)
+    ):
+        outages.setdefault(sid, []).append((code, until))
+    flagged = session.execute(
+        select(Station.id, Station.closed_until, Station.reported_closed_at).where(
+            Station.deleted_at.is_(None),
+            Station.status == "active",
+            or_(Station.closed_until.is_not(None), Station.reported_closed_at.is_not(None)),
+        )
+    )
+    out = {
+        sid: StationFlags(closed, reported is not None, None, tuple(outages.pop(sid, ())))
+        for sid, closed, reported in flagged
+    }
+    for sid, pairs in outages.items():
+        out[sid] = StationFlags(outages=tuple(pairs))
+    return out
+
+
+def load_rows_and_states(
+    session: Session,
+) -> tuple[list[StationRow], list[float], dict[int, StationFlags]]:
+    """Every active, not deleted station in id order; beside each, when it was last
+    verified (POSIX seconds, NaN for never); and the temporary states by id."""
     # One row per station, codes joined in SQL (group_concat / string_agg): a million
     # (station, code) rows cost seconds as Python objects, a hundred thousand do not.
     amenities = _codes_by_station(session, StationAmenity.station_id, StationAmenity.amenity)
     groups = _codes_by_station(session, StationWorkerGroup.station_id, StationWorkerGroup.group)
     rows = session.execute(
-        select(*PUBLIC_STATION_COLUMNS, Station.is_demo, Station.lat, Station.lon)
+        select(
+            *PUBLIC_STATION_COLUMNS, Station.is_demo, Station.lat, Station.lon, Station.verified_at
+        )
         .where(Station.deleted_at.is_(None), Station.status == "active")
         .order_by(Station.id)
     )
@@ -124,8 +178,11 @@ def load_rows(session: Session) -> list[StationRow]:
     # each row from the driver is a new string object.
     shared: dict[str | None, str | None] = {}
     one = shared.setdefault
-    return station_rows(
-        [
+    verified: list[float] = []
+    records = []
+    for sid, code, name, address, district, host, hours, phone, demo, lat, lon, when in rows:
+        verified.append(when.timestamp() if when is not None else math.nan)
+        records.append(
             (
                 sid,
                 code,
@@ -141,9 +198,8 @@ def load_rows(session: Session) -> list[StationRow]:
                 lat,
                 lon,
             )
-            for sid, code, name, address, district, host, hours, phone, demo, lat, lon in rows
-        ]
-    )
+        )
+    return station_rows(records), verified, load_states(session)
 
 
 class NearestService:
@@ -156,6 +212,8 @@ class NearestService:
         Time zone in which opening hours are evaluated.
     check_interval_s : float
         How often, at most, to look for writes by other processes.
+    stale_days : float
+        A station verified longer ago than this (or never) is marked stale.
     """
 
     def __init__(
@@ -165,7 +223,9 @@ class NearestService:
         check_interval_s: float = 0.5,
         database_knn: Callable[[], bool] | None = None,
         quick_read: Callable[[Callable[[Connection], Any]], Any] | None = None,
+        stale_days: float = 180.0,
     ) -> None:
+        self.stale_days = stale_days
         self._session_factory = session_factory
         self._quick_read = quick_read
         self._database_knn = database_knn
@@ -174,6 +234,7 @@ class NearestService:
         self._lock = threading.Lock()
         self._index: NearestIndex | None = None
         self._rows: list[StationRow] = []
+        self._data: _Built | None = None
         self._version: int | None = None
         self._checked_at = 0.0
         self._rebuilding = False
@@ -194,29 +255,18 @@ class NearestService:
         """Force a version check on the next query (after a write in this process)."""
         self._checked_at = 0.0
 
-    def _build(self) -> tuple[int, NearestIndex, list[StationRow]]:
+    def _build(self) -> _Built:
         with self._session_factory() as session:
             version = data_version(session)
-            rows = load_rows(session)
-        index = NearestIndex(
-            [
-                IndexedStation(
-                    r.id,
-                    r.lat,
-                    r.lon,
-                    r.amenities,
-                    r.host_type,
-                    r.worker_groups,
-                    r.opening_hours,
-                )
-                for r in rows
-            ],
-            self.tz,
-        )
-        return version, index, rows
+            rows, verified, states = load_rows_and_states(session)
+        index = build_index(rows, states, self.tz)
+        return _Built(version, index, rows, np.asarray(verified, dtype=np.float64), states)
 
-    def _install(self, built: tuple[int, NearestIndex, list[StationRow]]) -> None:
-        self._version, self._index, self._rows = built
+    def _install(self, built: _Built) -> None:
+        # One assignment of the whole: a query never sees rows of one build and states
+        # of another.
+        self._data = built
+        self._version, self._index, self._rows = built.version, built.index, built.rows
         self.builds += 1
 
     def _rebuild_in_background(self) -> None:
@@ -232,6 +282,10 @@ class NearestService:
         threading.Thread(target=run, name="nearest-index", daemon=True).start()
 
     def _current(self) -> tuple[NearestIndex, list[StationRow]]:
+        built = self._current_build()
+        return built.index, built.rows
+
+    def _current_build(self) -> _Built:
         """The index, rebuilt when another process has written since it was built.
 
         Up to :data:`SYNC_REBUILD_MAX` stations the rebuild happens before answering (a
@@ -239,12 +293,15 @@ class NearestService:
         Larger indexes rebuild in a thread while the old one keeps answering, so an edit
         does not stall every worker for seconds; PostGIS is the backend for such sizes.
         """
-        if self._index is not None and time.monotonic() - self._checked_at < self.check_interval_s:
-            return self._index, self._rows
+        data = self._data
+        if data is not None and time.monotonic() - self._checked_at < self.check_interval_s:
+            return data
         with self._lock:
             index = self._index
-            if index is not None and time.monotonic() - self._checked_at < self.check_interval_s:
-                return index, self._rows
+            if self._data is not None and (
+                time.monotonic() - self._checked_at < self.check_interval_s
+            ):
+                return self._data
             if index is None:
                 self._install(self._build())
             elif not self._rebuilding:
@@ -256,8 +313,8 @@ class NearestService:
                     else:
                         self._rebuild_in_background()
             self._checked_at = time.monotonic()
-            assert self._index is not None
-            return self._index, self._rows
+            assert self._data is not None
+            return self._data
 
     def nearest(
         self, lat: float, lon: float, k: int, filters: Filters, at: datetime
@@ -269,20 +326,83 @@ class NearestService:
             from stationmap.services import postgis
 
             def query(conn: Connection) -> list[NearestResult]:
-                return postgis.nearest(conn, lat, lon, k, filters, at, self.tz)
+                return postgis.nearest(conn, lat, lon, k, filters, at, self.tz, self.stale_days)
 
             if self._quick_read is not None:
                 return self._quick_read(query)  # type: ignore[no-any-return]
             with self._session_factory() as session:
                 return query(session.connection())
-        index, rows = self._current()
+        built = self._current_build()
+        rows, states, verified = built.rows, built.states, built.verified_s
+        if states and filters.amenities and filters.states_at is None:
+            filters = replace(filters, states_at=at)
+        stale_before = at.timestamp() - self.stale_days * 86400.0
         results = []
-        for hit in index.nearest(lat, lon, k, filters):
+        reported = False
+        for hit in built.index.nearest(lat, lon, k, filters):
             row = rows[hit.position]
-            state = hours_state(row.opening_hours, at, self.tz)
-            results.append(NearestResult(row, hit.distance_m, state))
-        return results
+            flags = states.get(row.id) if states else None
+            if flags is None:  # the usual case: no temporary state
+                state = hours_state(row.opening_hours, at, self.tz)
+                # NaN (never verified) compares False: stale.
+                found = FRESH if verified.item(hit.position) >= stale_before else STALE
+            else:
+                closed = flags.closed_until
+                found = Marks(
+                    closed if closed_at(closed, at) else None,
+                    unavailable_at(flags.outages, at) if flags.outages else (),
+                    flags.reported_closed,
+                    not verified.item(hit.position) >= stale_before,
+                )
+                state = effective_hours(row.opening_hours, at, self.tz, closed)
+                reported = reported or flags.reported_closed
+            results.append(NearestResult(row, hit.distance_m, state, found))
+        return reported_last(results, is_reported) if reported else results
+
+    def stale(self, verified_at: datetime | None, at: datetime) -> bool:
+        return is_stale(verified_at, at, self.stale_days)
 
     def size(self) -> int:
         index, _ = self._current()
         return len(index)
+
+
+class _Built(NamedTuple):
+    version: int
+    index: NearestIndex
+    rows: list[StationRow]
+    verified_s: npt.NDArray[np.float64]  # beside rows: last verified, POSIX s (NaN: never)
+    states: dict[int, StationFlags]  # temporary states, by station id
+
+
+def _index_states(flags: StationFlags) -> tuple[float | None, tuple[tuple[str, float], ...]]:
+    """A station's closure end and outages as the index keeps them (POSIX seconds)."""
+    closed = flags.closed_until.timestamp() if flags.closed_until is not None else None
+    return closed, tuple((code, until.timestamp()) for code, until in flags.outages)
+
+
+def is_reported(result: NearestResult) -> bool:
+    return result.marks.reported_closed
+
+
+def build_index(
+    rows: Sequence[StationRow], states: dict[int, StationFlags], tz: ZoneInfo
+) -> NearestIndex:
+    """The nearest index of ``rows``, with their temporary states."""
+    none = StationFlags()
+    return NearestIndex(
+        [
+            IndexedStation(
+                r.id,
+                r.lat,
+                r.lon,
+                r.amenities,
+                r.host_type,
+                r.worker_groups,
+                r.opening_hours,
+                *_index_states(states.get(r.id, none)),
+            )
+            for r in rows
+        ],
+        tz,
+    )

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stationmap import catalog
+from stationmap.geo.freshness import NO_MARKS, Marks, StationFlags, marks, notice
 from stationmap.geo.hours import HoursError, describe, parse_hours
 from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget, navigation_links
@@ -80,6 +81,8 @@ class StationView:
     verified_at: datetime | None
     district: DistrictView | None
     links: dict[str, dict[str, str]]
+    marks: Marks = NO_MARKS  # temporary states and freshness now
+    notice: str | None = None  # the marks in words, in the page's language
 
 
 def hours_view(text: str | None, at: datetime, tz: ZoneInfo, lang: str) -> HoursView:
@@ -156,12 +159,28 @@ def station_by_code(
     lang: str,
     app_name: str,
     tencent_key: str = "",
+    stale_days: float = 180.0,
 ) -> StationView | None:
     """Everything the station page shows, or ``None`` for an unknown or deleted code."""
     station: Station | None = station_service.get_by_code(session, code)
     if station is None:
         return None
     status = next((t for t in catalog.STATUSES if t.code == station.status), None)
+    found = marks(
+        StationFlags(
+            station.closed_until,
+            station.reported_closed_at is not None,
+            station.verified_at,
+            station.outages,
+        ),
+        at,
+        stale_days,
+    )
+    hours = hours_view(station.opening_hours or station.opening_hours_text, at, tz, lang)
+    if found.temporarily_closed_until is not None:
+        when = found.temporarily_closed_until.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        text = f"暂停开放，{when} 恢复" if lang == "zh" else f"temporarily closed until {when}"
+        hours = HoursView(False, text, hours.words)
     return StationView(
         id=station.id,
         code=station.code,
@@ -177,7 +196,7 @@ def station_by_code(
             else station.host_type
         ),
         opening_hours=station.opening_hours,
-        hours=hours_view(station.opening_hours or station.opening_hours_text, at, tz, lang),
+        hours=hours,
         phone=station.phone,
         tel=tel_number(station.phone),
         contact=station.contact,
@@ -190,6 +209,8 @@ def station_by_code(
         links=navigation_links(
             NavTarget(station.lat, station.lon, station.name), app_name, tencent_key
         ),
+        marks=found,
+        notice=notice(found, tz, lang, lambda code: _labels([code], lang)[0].name),
     )
 
 

@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, TextClause, text
 from sqlalchemy.orm import Session
 
+from stationmap.geo.freshness import Marks, closed_at, effective_hours, is_stale, reported_last
 from stationmap.geo.hours import hours_state
 from stationmap.geo.nearest import Filters
-from stationmap.services.nearest import NearestResult, station_rows
+from stationmap.services.nearest import NearestResult, is_reported, station_rows
 
 # Spheroid and sphere distances differ by less than 0.6 %: a margin for the KNN order.
 SPHERE_MARGIN = 0.01
@@ -34,7 +35,8 @@ def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
         params[f"amenity_{i}"] = amenity
         clauses.append(
             "EXISTS (SELECT 1 FROM station_amenity a WHERE a.station_id = s.id "
-            f"AND a.amenity = :amenity_{i})"
+            f"AND a.amenity = :amenity_{i}) AND NOT EXISTS (SELECT 1 FROM station_outage o "
+            f"WHERE o.station_id = s.id AND o.amenity = :amenity_{i} AND o.until > :at)"
         )
     if filters.host_types:
         params["host_types"] = sorted(filters.host_types)
@@ -45,6 +47,9 @@ def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
             "EXISTS (SELECT 1 FROM station_worker_group w WHERE w.station_id = s.id "
             'AND w."group" = ANY(:groups))'
         )
+    if filters.open_at is not None:
+        params["open_at"] = filters.open_at
+        clauses.append("(s.closed_until IS NULL OR s.closed_until <= :open_at)")
     if filters.radius_m is not None:
         params["radius_m"] = filters.radius_m
         clauses.append("ST_DWithin(s.geog, q.pt, :radius_m)")
@@ -59,6 +64,7 @@ def _nearest_sql(where: str) -> TextClause:
         "WITH q AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography AS pt), "
         "candidate AS (SELECT s.id, s.code, s.name, s.address, s.district_code, "
         "s.host_type, s.opening_hours, s.phone, s.is_demo, s.lat, s.lon, "
+        "s.closed_until, s.reported_closed_at, s.verified_at, "
         "ST_Distance(s.geog, q.pt) AS distance_m, s.geog <-> q.pt AS sphere_m "
         f"FROM station s, q WHERE {where} ORDER BY s.geog <-> q.pt LIMIT :want), "
         "kept AS (SELECT c.*, count(*) OVER () AS found, max(c.sphere_m) OVER () AS reach_m "
@@ -67,7 +73,9 @@ def _nearest_sql(where: str) -> TextClause:
         "ARRAY(SELECT a.amenity FROM station_amenity a WHERE a.station_id = kept.id) "
         "AS amenities, "
         'ARRAY(SELECT w."group" FROM station_worker_group w WHERE w.station_id = kept.id) '
-        "AS worker_groups "
+        "AS worker_groups, "
+        "ARRAY(SELECT o.amenity FROM station_outage o WHERE o.station_id = kept.id "
+        "AND o.until > :at) AS unavailable "
         "FROM kept ORDER BY kept.distance_m, kept.id"
     )
 
@@ -80,6 +88,7 @@ def nearest(
     filters: Filters,
     at: datetime,
     tz: ZoneInfo,
+    stale_days: float = 180.0,
 ) -> list[NearestResult]:
     """The ``k`` nearest active stations passing ``filters``, exactly as the in-process
     index ranks them (geodesic distance, then id).
@@ -88,10 +97,12 @@ def nearest(
     order; they are ranked by spheroid distance in SQL; only the stations kept get their
     amenity and worker-group codes (sorted here, in code-point order like the in-process
     rows, not in the database's collation). Opening hours are evaluated here, so with
-    ``open_now`` every candidate comes back. If the candidates cannot prove the answer
-    complete, the query runs again with four times as many.
+    ``open_now`` every candidate comes back. Temporary closures and amenity outages are
+    judged at ``at`` in SQL; reported-closed stations come after the others. If the
+    candidates cannot prove the answer complete, the query runs again with four times
+    as many.
     """
-    params: dict[str, Any] = {"lat": lat, "lon": lon}
+    params: dict[str, Any] = {"lat": lat, "lon": lon, "at": at}
     where = _filter_sql(filters, params)
     want = 4 * k + 12 if filters.open_at is not None else k + 8
     sql = _nearest_sql(where)
@@ -108,11 +119,13 @@ def nearest(
         ][:k]
         complete = len(best) == k and float(best[-1].distance_m) * (1 + SPHERE_MARGIN) < reach_m
         if exhausted or complete:
-            return _results(best, at, tz)
+            return reported_last(_results(best, at, tz, stale_days), is_reported)
         want *= 4
 
 
-def _results(rows: Sequence[Any], at: datetime, tz: ZoneInfo) -> list[NearestResult]:
+def _results(
+    rows: Sequence[Any], at: datetime, tz: ZoneInfo, stale_days: float
+) -> list[NearestResult]:
     stations = station_rows(
         [
             (
@@ -134,7 +147,17 @@ def _results(rows: Sequence[Any], at: datetime, tz: ZoneInfo) -> list[NearestRes
         ]
     )
     return [
-        NearestResult(station, float(r.distance_m), hours_state(station.opening_hours, at, tz))
+        NearestResult(
+            station,
+            float(r.distance_m),
+            effective_hours(station.opening_hours, at, tz, r.closed_until),
+            Marks(
+                temporarily_closed_until=r.closed_until if closed_at(r.closed_until, at) else None,
+                unavailable_amenities=tuple(sorted(r.unavailable)),
+                reported_closed=r.reported_closed_at is not None,
+                stale=is_stale(r.verified_at, at, stale_days),
+            ),
+        )
         for station, r in zip(stations, rows, strict=True)
     ]
 

@@ -17,8 +17,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from stationmap.models import Report, ReportEvent, Station
-from stationmap.report_fields import ReportInput, fingerprint, new_tracking_code, retry_after
+from stationmap.report_fields import (
+    InvalidReport,
+    ReportInput,
+    fingerprint,
+    new_tracking_code,
+    retry_after,
+)
 from stationmap.services import districts as district_service
+from stationmap.services import staff as staff_service
+from stationmap.station_fields import FieldError
 
 OPEN_STATUSES = ("new", "assigned", "in_progress")
 MERGE_WINDOW = timedelta(hours=24)
@@ -106,12 +114,15 @@ def submit_report(
     client: str,
     now: datetime,
     rates: Sequence[tuple[int, int]] = (),
+    reported_closed_min: int = staff_service.REPORTED_CLOSED_MIN,
 ) -> Submitted:
     """Store a report (with its first event, "new"), or merge it into the same client's
     identical open report of the last 24 hours (``repeats`` + 1, same tracking code;
-    its version and ``updated_at`` unchanged).
+    its version and ``updated_at`` unchanged). A new "closed" report may mark its
+    station reported closed (``reported_closed_min`` different clients in 24 hours).
 
-    Raises :class:`NoSuchStation` for a station report on no live station and
+    Raises :class:`NoSuchStation` for a station report on no live station,
+    :class:`InvalidReport` for a pin in no district served here and
     :class:`RateLimited` when the client has sent too many (merges never count)."""
     station = None
     if data.kind != "demand":
@@ -141,12 +152,23 @@ def submit_report(
             execution_options={"synchronize_session": False},
         )
         return Submitted(same.tracking_code, same.status, merged=True)
+    district_code = _district_of(session, data, station)
+    if station is None and district_code is None:
+        raise InvalidReport(
+            [
+                FieldError(
+                    "lat",
+                    "this point is in no district served here: move the pin into a district",
+                    message_zh="纬度：这个位置不在本系统服务的区县内，请把标记移到区县范围内",
+                )
+            ]
+        )
     _check_rate(session, client, rates, now)
     report = Report(
         tracking_code=_unused_code(session),
         kind=data.kind,
         station_id=station.id if station else None,
-        district_code=_district_of(session, data, station),
+        district_code=district_code,
         needs=list(data.needs),
         lat=data.lat,
         lon=data.lon,
@@ -163,7 +185,10 @@ def submit_report(
     report.events.append(ReportEvent(created_at=now, from_status=None, to_status="new"))
     session.add(report)
     session.flush()
-    # TODO(staff-fresh): kind "closed" -> note_closed_report(session, report.station_id, now)
+    if station is not None and data.kind == "closed":
+        # Enough different couriers saying "closed" mark the station reported closed
+        # (ranked after open ones) until staff or an administrator confirm it.
+        staff_service.note_closed_report(session, station.id, now, minimum=reported_closed_min)
     return Submitted(report.tracking_code, report.status, merged=False)
 
 

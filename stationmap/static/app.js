@@ -212,9 +212,9 @@
   /** The same test the nearest API applies, for the stations drawn on the map. */
   function passes(props, f) {
     if (props.status && props.status !== "active") { return false; }
-    var have = props.amenities || [];
+    var have = props.amenities || [], out = props.unavailable_amenities || [];
     for (var i = 0; i < f.amenities.length; i++) {
-      if (have.indexOf(f.amenities[i]) < 0) { return false; }
+      if (have.indexOf(f.amenities[i]) < 0 || out.indexOf(f.amenities[i]) >= 0) { return false; }
     }
     if (f.openNow && props.open_now !== true) { return false; }
     if (f.group && (props.worker_groups || []).indexOf(f.group) < 0) { return false; }
@@ -298,6 +298,18 @@
     return L.divIcon({html: body, className: "sm-pin", iconSize: [TAP_PX, TAP_PX],
       iconAnchor: [TAP_PX / 2, TAP_PX / 2], popupAnchor: [0, -16]});
   }
+  /** The station's temporary states and freshness in words (the API's notice), as text:
+   * temporarily closed until …, reported closed, amenity unavailable, not verified.
+   * "Not verified" alone is the usual case: a quiet mark (``staleOnly``). */
+  function staleOnly(props) {
+    return !props.temporarily_closed_until && !props.reported_closed &&
+      !(props.unavailable_amenities || []).length;
+  }
+  function stateNote(props, tag, cls) {
+    var text = cfg.lang === "en" ? props.notice_en : props.notice_zh;
+    if (!text) { return null; }
+    return el(tag, cls + (staleOnly(props) ? " stale-only" : ""), text);
+  }
   function popupContent(props) {
     var node = popupTpl.content.firstElementChild.cloneNode(true);
     node.querySelector(".pop-name strong").textContent = props.name;
@@ -308,6 +320,12 @@
     hours.className = "pop-hours " + hoursClass(props.open_now);
     var popWords = hoursWords(props, "pop-hours-words");
     if (popWords) { hours.insertAdjacentElement("afterend", popWords); }
+    // Not verified alone: a small mark on the name's line (the popup keeps its size).
+    var popNote = stateNote(props, staleOnly(props) ? "span" : "p", "pop-state state-note");
+    if (popNote && staleOnly(props)) {
+      popNote.textContent = T.unverified || popNote.textContent;
+      node.querySelector(".pop-name").appendChild(popNote);
+    } else if (popNote) { hours.insertAdjacentElement("afterend", popNote); }
     node.querySelector(".pop-addr").textContent = props.address || "";
     var detail = node.querySelector(".pop-detail");
     detail.textContent = T.details;
@@ -506,6 +524,10 @@
     // The folded card says open or closed; the hours in words are a detail (on tap).
     var words = hoursWords(p, "hours-words");
     if (words) { node.querySelector(".item-more").prepend(words); }
+    // A state the courier must see on the folded card; "not verified" alone in the details.
+    var note = stateNote(p, "p", "state-note");
+    if (note && staleOnly(p)) { node.querySelector(".item-more").prepend(note); }
+    else if (note) { node.querySelector(".item-meta").insertAdjacentElement("afterend", note); }
     node.querySelector(".addr").textContent = p.address || "";
     var amen = node.querySelector(".amen");
     var codes = orderedAmenities(p.amenities || [], wanted);

@@ -132,6 +132,7 @@ def register(app: Flask, settings: Settings) -> None:
         notifier,
         public,
         reports,
+        staff,
     )
 
     app.json = StrictJSONProvider(app)
@@ -156,6 +157,7 @@ def register(app: Flask, settings: Settings) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(staff.bp)
     # gzip/brotli for clients that ask (couriers on weak networks; the first load of the
     # map page is about 300 KB raw, under 90 KB compressed). A reverse proxy may do it
     # instead; then set COMPRESS_REGISTER=False.

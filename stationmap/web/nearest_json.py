@@ -16,12 +16,15 @@ positions are validated; distances come from them).
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import UTC, date
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 
+from stationmap import catalog
+from stationmap.geo.freshness import FRESH, STALE, Marks, notice
 from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget, navigation_links, navigation_links_json
 from stationmap.services.nearest import NearestResult, StationRow
@@ -106,13 +109,60 @@ def _hours_words(text: str | None, day: date | None) -> bytes:
     )
 
 
+def amenity_name(lang: str):  # type: ignore[no-untyped-def]
+    """The catalogue's name of an amenity code in ``lang`` (the code if unknown)."""
+
+    def name(code: str) -> str:
+        term = catalog.BY_CODE.get(code)
+        return term.name(lang) if term else code
+
+    return name
+
+
+def marks_properties(marks: Marks, tz: ZoneInfo) -> dict[str, Any]:
+    """A station's temporary states and freshness as API properties, with a notice in
+    Chinese and English (null when there is nothing to say)."""
+    until = marks.temporarily_closed_until
+    return {
+        "temporarily_closed_until": (
+            until.astimezone(UTC).isoformat(timespec="seconds") if until is not None else None
+        ),
+        "unavailable_amenities": list(marks.unavailable_amenities),
+        "reported_closed": marks.reported_closed,
+        "stale": marks.stale,
+        "notice_zh": notice(marks, tz, "zh", amenity_name("zh")),
+        "notice_en": notice(marks, tz, "en", amenity_name("en")),
+    }
+
+
+@lru_cache(maxsize=1024)
+def _marks_json(marks: Marks, tz: ZoneInfo) -> bytes:
+    """``marks_properties`` as JSON members ending with a comma (most stations share
+    one of a few states: written once each)."""
+    return orjson.dumps(marks_properties(marks, tz))[1:-1] + b","
+
+
+@lru_cache(maxsize=16)
+def _common_marks_json(stale: bool, tz: ZoneInfo) -> bytes:
+    return _marks_json(STALE if stale else FRESH, tz)
+
+
 def _feature(
-    result: NearestResult, script_root: str, app_name: str, tencent_key: str, day: date | None
+    result: NearestResult,
+    script_root: str,
+    app_name: str,
+    tencent_key: str,
+    day: date | None,
+    tz: ZoneInfo,
 ) -> bytes:
     change = result.hours.change_at_iso()
-    return b'%s%s"open_now":%s,"next_change_at":%s,"distance_m":%s}}' % (
+    return b'%s%s%s"open_now":%s,"next_change_at":%s,"distance_m":%s}}' % (
         _feature_head(result.station, script_root, app_name, tencent_key),
         _hours_words(result.station.opening_hours, day),
+        # The two shared states by identity (hashing a Marks costs more than the rest).
+        _common_marks_json(result.marks is STALE, tz)
+        if result.marks is STALE or result.marks is FRESH
+        else _marks_json(result.marks, tz),
         _OPEN[result.hours.open],
         b"null" if change is None else b'"%s"' % change.encode(),
         _finite(round(result.distance_m, 1)),
@@ -127,12 +177,17 @@ def nearest_collection(
     app_name: str,
     tencent_key: str,
     day: date | None = None,
+    tz: ZoneInfo | None = None,
 ) -> bytes:
     """The whole answer as UTF-8: a FeatureCollection in distance order, plus the query
     as understood (``query`` holds JSON-ready values; its numbers are finite, as the
     parameter parser checks, since orjson would write NaN as null). With ``day`` (the
-    local date asked about) each feature has its hours in words, that day's first."""
-    features = b",".join([_feature(r, script_root, app_name, tencent_key, day) for r in results])
+    local date asked about) each feature has its hours in words, that day's first.
+    Notices give times in ``tz`` (default UTC)."""
+    zone = tz or ZoneInfo("UTC")
+    features = b",".join(
+        [_feature(r, script_root, app_name, tencent_key, day, zone) for r in results]
+    )
     return b'{"type":"FeatureCollection","features":[%s],"query":%s}\n' % (
         features,
         orjson.dumps(query),

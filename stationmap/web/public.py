@@ -126,6 +126,7 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "report": "报告问题",
         "details": "详情",
         "demo": "演示数据",
+        "unverified": "未核实",
         "you": "你的位置",
         "picked_point": "查找位置",
         "amap": "高德地图",
@@ -193,6 +194,7 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "report": "Report a problem",
         "details": "Details",
         "demo": "Demo data",
+        "unverified": "not verified",
         "you": "You are here",
         "picked_point": "Search point",
         "amap": "AMap",
@@ -378,6 +380,7 @@ def station_page(code: str) -> Response:
             lang,
             settings.app_name,
             settings.tencent_key,
+            stale_days=settings.stale_days,
         )
     if station is None:
         abort(404)

@@ -179,7 +179,10 @@ def _submit(raw: dict[str, Any], form_template: str, **context: Any) -> Response
                 client_key(),
                 datetime.now(UTC),
                 state(current_app).settings.report_rates,
+                reported_closed_min=state(current_app).settings.reported_closed_min,
             )
+    except report_fields.InvalidReport as exc:
+        return _page(form_template, 422, errors=_errors_by_field(exc.errors), **context)
     except report_service.NoSuchStation:
         abort(404)
     except report_service.RateLimited as exc:

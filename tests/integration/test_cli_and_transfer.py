@@ -265,3 +265,18 @@ def test_add_district_with_an_unknown_code_fails_cleanly(empty_app):
     result = empty_app.test_cli_runner().invoke(args=["add-district", "999999"])
     assert result.exit_code != 0
     assert "999999" in result.output
+
+
+def test_a_missing_secret_key_is_told_in_one_line_not_a_traceback(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from stationmap.cli import main
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("STATIONMAP_ENV", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    result = CliRunner().invoke(main, ["demo"])
+    assert result.exit_code == 2
+    assert "SECRET_KEY is not set" in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not an error raised

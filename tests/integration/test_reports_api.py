@@ -195,6 +195,15 @@ def test_a_demand_pin_goes_to_the_district_containing_it(app, client):
     assert wrong.status_code == 422 and wrong.get_json()["error"]["field"] == "kind"
 
 
+def test_a_demand_pin_outside_every_district_is_refused_and_nothing_stored(app, client):
+    before = _count(app)
+    response = client.post("/api/v1/demand", json={"lat": 10.0, "lon": 10.0, "needs": ["water"]})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["field"] == "lat" and "不在本系统服务的区县内" in error["message"]
+    assert _count(app) == before
+
+
 def test_the_public_view_shows_replies_and_never_the_phone_notes_or_client(app, client):
     station = station_in(app, XINCHENG)
     body = {"kind": "other", "text": XSS, "phone": "13912345678"}
@@ -336,3 +345,21 @@ def test_a_pins_district_is_the_one_every_boundary_would_give(app):
         everything = district_service.locator(session)
         for lat, lon in points:
             assert district_service.locate(session, lat, lon) == everything.locate(lat, lon)
+
+
+def test_three_couriers_reporting_closed_mark_the_station_in_nearest_answers(app, client):
+    """The report API itself applies the 3-reporter rule: two addresses (one of them
+    twice) leave the station as it was; a third marks it reported closed."""
+    station = station_in(app, XINCHENG)
+
+    def marked() -> bool:
+        query = {"lat": station.lat, "lon": station.lon, "k": 3}
+        answer = client.get("/api/v1/stations/nearest", query_string=query).get_json()
+        (mine,) = [f for f in answer["features"] if f["properties"]["id"] == station.id]
+        return mine["properties"]["reported_closed"]
+
+    for address in ("10.2.0.1", "10.2.0.2", "10.2.0.2"):
+        assert _post(client, station.id, {"kind": "closed"}, address).status_code in (200, 201)
+    assert marked() is False
+    assert _post(client, station.id, {"kind": "closed"}, "10.2.0.3").status_code == 201
+    assert marked() is True

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
 
 from stationmap.geo.datum import gcj02_to_bd09, wgs84_to_gcj02
+from stationmap.geo.freshness import Marks, notice
 from stationmap.geo.hours import UNKNOWN, hours_state
 from stationmap.geo.navigation import NavTarget, navigation_links
 from stationmap.services.nearest import VECTOR_MIN, NearestResult, StationRow, station_rows
@@ -77,11 +78,45 @@ def _expected(result: NearestResult) -> dict:
                 "page": f"/root/s/{row.code}",
                 **navigation_links(NavTarget(row.lat, row.lon, row.name), "App", "KEY"),
             },
+            **_marks(result),
             "open_now": result.hours.open,
             "next_change_at": result.hours.change_at_iso(),
             "distance_m": round(result.distance_m, 1),
         },
     }
+
+
+def _marks(result: NearestResult) -> dict:
+    """The temporary-state members; notices in UTC, the answer's default zone."""
+    marks = result.marks
+    until = marks.temporarily_closed_until
+    names = {"zh": {"water": "饮用水（冷热）"}, "en": {"water": "Drinking water, hot and cold"}}
+    return {
+        "temporarily_closed_until": until.astimezone(UTC).isoformat(timespec="seconds")
+        if until
+        else None,
+        "unavailable_amenities": list(marks.unavailable_amenities),
+        "reported_closed": marks.reported_closed,
+        "stale": marks.stale,
+        "notice_zh": notice(marks, ZoneInfo("UTC"), "zh", names["zh"].__getitem__),
+        "notice_en": notice(marks, ZoneInfo("UTC"), "en", names["en"].__getitem__),
+    }
+
+
+def test_marks_are_written_with_each_feature():
+    nearest_json.clear_cache()
+    until = AT + timedelta(hours=5)
+    marks = Marks(until, ("water",), True, False)
+    result = NearestResult(_row(1, "驿站"), 10.0, hours_state("24/7", AT, SHANGHAI), marks)
+    props = _answer([result], {})["features"][0]["properties"]
+    assert props["temporarily_closed_until"] == "2026-11-23T08:00:00+00:00"
+    assert props["unavailable_amenities"] == ["water"]
+    assert props["reported_closed"] is True and props["stale"] is False
+    assert props["notice_en"] == (
+        "temporarily closed until 2026-11-23 08:00; reported closed by couriers, not yet "
+        "confirmed; unavailable for now: Drinking water, hot and cold."
+    )
+    assert props == _expected(result)["properties"]
 
 
 def _answer(results: list[NearestResult], query: dict) -> dict:

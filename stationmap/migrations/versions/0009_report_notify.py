@@ -1,8 +1,12 @@
 """report notify: a district's webhook and the outbox of messages to it
 
 Revision ID: 0009_report_notify
-Revises: 0008_reports
+Revises: 0010_station_status
 Create Date: 2026-12-05
+
+Planned as the step after 0008_reports, it comes after 0010_station_status, which
+reached main first with 0008_reports as its parent: one line of migrations (no second
+head), and a database already at 0010 gets these tables on its next upgrade.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_report_notify"
-down_revision = "0008_reports"
+down_revision = "0010_station_status"
 branch_labels = None
 depends_on = None
 

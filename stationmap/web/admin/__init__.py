@@ -37,6 +37,9 @@ ACTION_ZH = {
     "undelete": "撤销删除",
     "verify": "核实",
     "import": "导入",
+    "staff_open": "工作人员确认开放",
+    "staff_closed": "工作人员暂停开放",
+    "staff_outage": "工作人员报设施暂不可用",
 }
 ACTION_EN = {
     "baseline": "Initial state",
@@ -57,6 +60,8 @@ FIELD_ZH = {
     "district_code": "区县",
     "opening_hours_text": "开放时间（原文）",
     "verified_at": "核实时间",
+    "closed_until": "暂停开放至",
+    "reported_closed_at": "被报告关闭",
     "deleted_at": "删除时间",
     "file": "文件",
 }
@@ -235,6 +240,7 @@ from stationmap.web.admin import (  # noqa: E402, F401
     notify,
     printing,
     reports,
+    staff_links,
     tokens,
     transfer,
 )

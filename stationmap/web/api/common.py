@@ -10,13 +10,13 @@ from flask import Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest
 
 from stationmap import state
-from stationmap.geo.hours import hours_state
+from stationmap.geo.freshness import StationFlags, effective_hours, marks
 from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget
 from stationmap.models import Station
 from stationmap.services import listing
 from stationmap.web.errors import bad_request
-from stationmap.web.nearest_json import station_links
+from stationmap.web.nearest_json import marks_properties, station_links
 
 GEOJSON = "application/geo+json"
 
@@ -59,7 +59,7 @@ def station_properties(
 ) -> dict[str, Any]:
     """A station's GeoJSON properties; ``full`` (the detail view) needs a Station."""
     settings = _settings()
-    hours = hours_state(station.opening_hours, at, settings.tz)
+    hours = effective_hours(station.opening_hours, at, settings.tz, station.closed_until)
     day = at.astimezone(settings.tz).date()
     # Hours kept as written (detail only) are shown as written; their state is unknown.
     words = station.opening_hours
@@ -82,6 +82,7 @@ def station_properties(
         "phone": station.phone,
         "status": station.status,
         "demo": station.is_demo,
+        **marks_properties(marks(station_flags(station), at, settings.stale_days), settings.tz),
     }
     if full:
         assert isinstance(station, Station)
@@ -115,3 +116,13 @@ def station_feature(
         "geometry": {"type": "Point", "coordinates": [station.lon, station.lat]},
         "properties": station_properties(station, at, full=full),
     }
+
+
+def station_flags(station: Station | listing.StationSummary) -> StationFlags:
+    """The stored temporary states of a station (an ORM row or a listing summary)."""
+    return StationFlags(
+        station.closed_until,
+        station.reported_closed_at is not None,
+        station.verified_at,
+        station.outages,
+    )

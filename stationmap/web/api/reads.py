@@ -73,6 +73,7 @@ def nearest_stations() -> Response:
         worker_groups=frozenset(groups),
         open_at=at if open_now else None,
         radius_m=radius_m,
+        states_at=at,
     )
     results = state(current_app).nearest.nearest(wgs_lat, wgs_lon, k, filters, at)
     query = {
@@ -93,6 +94,7 @@ def nearest_stations() -> Response:
         app_name=settings.app_name,
         tencent_key=settings.tencent_key,
         day=at.astimezone(settings.tz).date(),
+        tz=settings.tz,
     )
     return Response(body, mimetype=GEOJSON)
 
@@ -141,6 +143,7 @@ def list_stations() -> Response:
                 limit=limit,
                 after_id=after_id,
                 postgis=state(current_app).db.has_postgis(),
+                at=at,
             ),
         )
         features = [station_feature(s, at, full=False) for s in stations]

@@ -117,8 +117,16 @@ def _submit(body: dict[str, Any], station_id: int | None, *, demand: bool) -> Re
     try:
         with state(current_app).db.write_session() as session:
             done = report_service.submit_report(
-                session, data, station_id, client_key(), _now(), _settings().report_rates
+                session,
+                data,
+                station_id,
+                client_key(),
+                _now(),
+                _settings().report_rates,
+                reported_closed_min=_settings().reported_closed_min,
             )
+    except report_fields.InvalidReport as exc:
+        raise _invalid(exc) from None
     except report_service.NoSuchStation:
         raise not_found(f"no station {station_id}", field="station_id") from None
     except report_service.RateLimited as exc:

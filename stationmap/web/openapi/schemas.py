@@ -150,6 +150,30 @@ BASE_PROPERTIES = {
     },
     "phone": {"type": "string"},
     "demo": {"type": "boolean", "description": "true for demonstration data, not real stations"},
+    "temporarily_closed_until": {
+        "type": ["string", "null"],
+        "format": "date-time",
+        "description": "set by the station's staff: closed until this moment (UTC); "
+        "open_now is false meanwhile and open_now=true leaves the station out; null "
+        "when no closure holds at the moment asked about (it expires by itself)",
+    },
+    "unavailable_amenities": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "amenities the staff said are out of service at the moment asked "
+        "about; they do not match the amenity filter meanwhile",
+    },
+    "reported_closed": {
+        "type": "boolean",
+        "description": "several couriers reported it closed within 24 hours and no one "
+        "has confirmed since; such stations come after the others in nearest answers",
+    },
+    "stale": {
+        "type": "boolean",
+        "description": "not verified within STATIONMAP_STALE_DAYS days (default 180), or never",
+    },
+    "notice_zh": {**NULLABLE_STRING, "description": "the states above in Chinese words"},
+    "notice_en": {**NULLABLE_STRING, "description": "the same in English"},
 }
 _BASE_REQUIRED = list(BASE_PROPERTIES)
 
