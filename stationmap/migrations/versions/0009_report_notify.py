@@ -1,12 +1,8 @@
 """report notify: a district's webhook and the outbox of messages to it
 
 Revision ID: 0009_report_notify
-Revises: 0010_station_status
+Revises: 0008_reports
 Create Date: 2026-12-05
-
-Planned as the step after 0008_reports, it comes after 0010_station_status, which
-reached main first with 0008_reports as its parent: one line of migrations (no second
-head), and a database already at 0010 gets these tables on its next upgrade.
 """
 
 from __future__ import annotations
@@ -15,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_report_notify"
-down_revision = "0010_station_status"
+down_revision = "0008_reports"
 branch_labels = None
 depends_on = None
 

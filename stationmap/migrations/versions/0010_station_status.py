@@ -1,7 +1,7 @@
 """station status: temporary closure, reported closed, amenity outages, staff links
 
 Revision ID: 0010_station_status
-Revises: 0008_reports
+Revises: 0009_report_notify
 Create Date: 2026-12-05
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_station_status"
-down_revision = "0008_reports"
+down_revision = "0009_report_notify"
 branch_labels = None
 depends_on = None
 
