@@ -149,29 +149,25 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         import_job_bytes = int(environ.get("STATIONMAP_IMPORT_JOB_BYTES", str(256 * 1024)))
     except ValueError as exc:
         raise ConfigError("STATIONMAP_IMPORT_JOB_BYTES must be a whole number of bytes") from exc
-    try:
-        idle_minutes = float(environ.get("STATIONMAP_SESSION_IDLE_MINUTES", "120"))
-    except ValueError:
-        idle_minutes = math.nan
-    if not 0 < idle_minutes < math.inf:
-        raise ConfigError("STATIONMAP_SESSION_IDLE_MINUTES must be a positive number of minutes")
-    try:
-        reach_km = float(environ.get("STATIONMAP_REACH_KM", "20"))
-    except ValueError:
-        reach_km = math.nan
-    if not 0 < reach_km <= 200:
-        raise ConfigError("STATIONMAP_REACH_KM must be a distance in km above 0, at most 200")
-    try:
-        stale_days = float(environ.get("STATIONMAP_STALE_DAYS", "180"))
-    except ValueError:
-        stale_days = math.nan
-    if not 0 < stale_days <= 36_500:
-        raise ConfigError("STATIONMAP_STALE_DAYS must be a number of days above 0")
-    try:
-        reported_min = int(environ.get("STATIONMAP_REPORTED_CLOSED_MIN", "3"))
-    except ValueError:
-        reported_min = 0
-    if not 1 <= reported_min <= 1000:
+    idle_minutes = _number(
+        environ, "STATIONMAP_SESSION_IDLE_MINUTES", "120", 0, 1e9, "be a positive number of minutes"
+    )
+    reach_km = _number(
+        environ, "STATIONMAP_REACH_KM", "20", 0, 200, "be a distance in km above 0, at most 200"
+    )
+    stale_days = _number(
+        environ, "STATIONMAP_STALE_DAYS", "180", 0, 36_500, "be a number of days above 0"
+    )
+    reported_min = _number(
+        environ,
+        "STATIONMAP_REPORTED_CLOSED_MIN",
+        "3",
+        1,
+        1000,
+        "be a whole number from 1",
+        low_open=False,
+    )
+    if reported_min != int(reported_min):
         raise ConfigError("STATIONMAP_REPORTED_CLOSED_MIN must be a whole number from 1")
     redis_url = environ.get("REDIS_URL", "")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
@@ -217,7 +213,7 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
             if (rate := _rate(f"STATIONMAP_REPORT_RATE_{name}", environ, default)) is not None
         ),
         stale_days=stale_days,
-        reported_closed_min=reported_min,
+        reported_closed_min=int(reported_min),
     )
 
 
@@ -234,13 +230,33 @@ def _geocoder(environ: Mapping[str, str]) -> tuple[str, str, str, float]:
     url = environ.get("STATIONMAP_GEOCODER_URL", "").strip()
     if url and not url.startswith(("http://", "https://")):
         raise ConfigError("STATIONMAP_GEOCODER_URL must start with http:// or https://")
-    try:
-        timeout_s = float(environ.get("STATIONMAP_GEOCODER_TIMEOUT_S", "5"))
-    except ValueError:
-        timeout_s = math.nan
-    if not 0 < timeout_s <= 60:
-        raise ConfigError("STATIONMAP_GEOCODER_TIMEOUT_S must be a number of seconds, 0 to 60")
+    timeout_s = _number(
+        environ, "STATIONMAP_GEOCODER_TIMEOUT_S", "5", 0, 60, "be a number of seconds, 0 to 60"
+    )
     return name, key, url, timeout_s
+
+
+def _number(
+    environ: Mapping[str, str],
+    name: str,
+    default: str,
+    low: float,
+    high: float,
+    must: str,
+    *,
+    low_open: bool = True,
+) -> float:
+    """The setting ``name`` read as a number within ``low`` (excluded unless
+    ``low_open`` is false) and ``high``; otherwise a :class:`ConfigError` saying
+    ``name must …`` (``must``)."""
+    try:
+        value = float(environ.get(name, default))
+    except ValueError:
+        value = math.nan
+    above = value > low if low_open else value >= low
+    if not (above and value <= high):
+        raise ConfigError(f"{name} must {must}")
+    return value
 
 
 _RATE_RE = re.compile(r"\s*([0-9]{1,6})\s*(?:per|/)\s*([0-9]{0,6})\s*(second|minute|hour|day)s?\s*")

@@ -22,6 +22,7 @@ from stationmap.web.openapi.schemas import (
     _json,
     _param,
     _ref,
+    page_params,
 )
 
 
@@ -226,17 +227,7 @@ def _read_spec() -> dict[str, Any]:
                             {"type": "string", "maxLength": 100},
                             "Text in the name, address or code",
                         ),
-                        _param(
-                            "limit",
-                            {
-                                "type": "integer",
-                                "minimum": 1,
-                                "maximum": MAX_LIMIT,
-                                "default": DEFAULT_LIMIT,
-                            },
-                            "Page size",
-                        ),
-                        _param("cursor", {"type": "string"}, "next_cursor of the previous page"),
+                        *page_params(MAX_LIMIT, DEFAULT_LIMIT),
                     ],
                     "responses": {
                         "200": _geojson("StationCollection", "One page of stations"),

@@ -10,7 +10,14 @@ from typing import Any
 from stationmap.models import REPORT_KINDS, REPORT_STATUSES
 from stationmap.services.report_queue import MAX_LIMIT
 from stationmap.web.api.reads import DEFAULT_LIMIT
-from stationmap.web.openapi.schemas import NULLABLE_STRING, _errors, _json, _param, _ref
+from stationmap.web.openapi.schemas import (
+    NULLABLE_STRING,
+    _errors,
+    _json,
+    _param,
+    _ref,
+    page_params,
+)
 
 _NOTE = (
     " Needs `Authorization: Bearer <token>`; only the reports of the token user's "
@@ -91,17 +98,7 @@ def report_admin_paths() -> dict[str, dict[str, Any]]:
                         {"type": "number", "minimum": 0, "maximum": 24 * 3650},
                         "Only reports made at least this many hours ago",
                     ),
-                    _param(
-                        "limit",
-                        {
-                            "type": "integer",
-                            "minimum": 1,
-                            "maximum": MAX_LIMIT,
-                            "default": DEFAULT_LIMIT,
-                        },
-                        "Page size",
-                    ),
-                    _param("cursor", {"type": "string"}, "next_cursor of the previous page"),
+                    *page_params(MAX_LIMIT, DEFAULT_LIMIT),
                 ],
                 "responses": {
                     "200": _json(_ref("AdminReportList"), "One page of reports"),

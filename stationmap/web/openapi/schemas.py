@@ -25,6 +25,18 @@ def _param(
     }
 
 
+def page_params(max_limit: int, default_limit: int) -> list[dict[str, Any]]:
+    """``limit`` and ``cursor``: the paging parameters of a list."""
+    return [
+        _param(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": max_limit, "default": default_limit},
+            "Page size",
+        ),
+        _param("cursor", {"type": "string"}, "next_cursor of the previous page"),
+    ]
+
+
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
