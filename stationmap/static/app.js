@@ -524,9 +524,12 @@
     // The folded card says open or closed; the hours in words are a detail (on tap).
     var words = hoursWords(p, "hours-words");
     if (words) { node.querySelector(".item-more").prepend(words); }
-    // A state the courier must see on the folded card; "not verified" alone in the details.
+    // A state the courier must see on the folded card; "not verified" alone in the
+    // details, after the hours in words (today's hours open the details).
     var note = stateNote(p, "p", "state-note");
-    if (note && staleOnly(p)) { node.querySelector(".item-more").prepend(note); }
+    if (note && staleOnly(p)) {
+      if (words) { words.after(note); } else { node.querySelector(".item-more").prepend(note); }
+    }
     else if (note) { node.querySelector(".item-meta").insertAdjacentElement("afterend", note); }
     node.querySelector(".addr").textContent = p.address || "";
     var amen = node.querySelector(".amen");
