@@ -85,6 +85,7 @@ PAGE_PATHS = (
     "/s/{code}/report",
     "/demand",
     "/r/{code}",
+    "/staff/{code}",
     "/admin/login",
     "/admin/",
     "/healthz",
