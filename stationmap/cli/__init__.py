@@ -1,7 +1,11 @@
 """The ``stationmap`` command line. Every command calls a service; none re-implements one.
 
 Each module of this package holds the commands of one area and lists them in
-``COMMANDS``; :func:`init_app` registers them all on the app.
+``COMMANDS``. They are registered on the ``stationmap`` group itself, so ``stationmap
+--help`` lists every command without creating the app (no settings needed); the app is
+created only when a command runs, and a setting that stops it is told in one line.
+:func:`init_app` also registers them on ``app.cli`` (``flask --app stationmap`` and
+``app.test_cli_runner()``).
 
     stationmap init-db                  create or upgrade the schema, load shipped boundaries
     stationmap demo                     (re)load the demo stations
@@ -28,10 +32,20 @@ from stationmap.cli import notify, printing, stations, users
 AREAS = (stations, users, printing, notify)
 
 
+PROJECT_COMMANDS: tuple[click.Command, ...] = tuple(
+    command for area in AREAS for command in area.COMMANDS
+)
+
+
 def init_app(app: Flask) -> None:
-    for area in AREAS:
-        for command in area.COMMANDS:
-            app.cli.add_command(command)
+    for command in PROJECT_COMMANDS:
+        app.cli.add_command(command)
+
+
+class ConfigProblem(click.ClickException):
+    """A setting that stops the app: click prints ``Error: <message>`` and exits 2."""
+
+    exit_code = 2
 
 
 @click.command("serve")
@@ -57,6 +71,7 @@ def serve_command(host: str, port: int, workers: int) -> None:
 
             return app
 
+    _create()  # a setting that stops the app is told here, in one line, not by gunicorn
     click.echo(f"Serving on http://{host}:{port}/ with {workers} workers")
     _Server().run()
 
@@ -64,18 +79,30 @@ def serve_command(host: str, port: int, workers: int) -> None:
 def _create(*_args: Any) -> Flask:
     """The app for the commands; a setting that stops it (no ``SECRET_KEY``, a bad
     ``DATABASE_URL`` ...) is told in one line, never as a traceback."""
-    from flask.cli import NoAppException
-
     from stationmap import create_app
     from stationmap.config import ConfigError
 
     try:
         return create_app()
     except ConfigError as exc:
-        raise NoAppException(str(exc)) from None
+        raise ConfigProblem(str(exc)) from None
 
 
-main = FlaskGroup(
+class _StationmapGroup(FlaskGroup):
+    """A FlaskGroup whose commands are its own: listing or finding a command never
+    creates the app (which needs ``SECRET_KEY`` and a database), so help always lists
+    every command and an unknown name is told as such."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands()  # extensions' commands (e.g. flask-limiter's)
+        return sorted(click.Group.list_commands(self, ctx))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        self._load_plugin_commands()
+        return click.Group.get_command(self, ctx, name)
+
+
+main = _StationmapGroup(
     name="stationmap",
     create_app=_create,
     add_default_commands=False,
@@ -83,3 +110,5 @@ main = FlaskGroup(
     help="stationmap: rest stations for outdoor workers.",
 )
 main.add_command(serve_command)
+for _command in PROJECT_COMMANDS:
+    main.add_command(_command)
