@@ -20,7 +20,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from stationmap import catalog, state
+from stationmap import catalog
+from stationmap.app_state import state
 from stationmap.db import ensure_spatial, postgis_instructions, upgrade
 from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, parse_datum, to_wgs84
 from stationmap.geo.hours import describe, parse_hours

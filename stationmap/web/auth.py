@@ -25,7 +25,7 @@ from flask import (
     url_for,
 )
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.services import users as user_service
 from stationmap.services.users import Principal
 from stationmap.web.i18n import tr

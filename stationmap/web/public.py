@@ -28,7 +28,8 @@ from flask import (
     url_for,
 )
 
-from stationmap import catalog, state
+from stationmap import catalog
+from stationmap.app_state import state
 from stationmap.render.map import (
     MapParts,
     MapSpec,

@@ -49,7 +49,7 @@ def _listed_commands(help_text: str) -> set[str]:
 
 
 def test_help_without_a_secret_key_lists_every_command(no_settings):
-    from stationmap.cli import main
+    from stationmap.console import main
 
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0, result.output
@@ -59,7 +59,7 @@ def test_help_without_a_secret_key_lists_every_command(no_settings):
 
 
 def test_a_command_s_own_help_needs_no_settings(no_settings):
-    from stationmap.cli import main
+    from stationmap.console import main
 
     result = CliRunner().invoke(main, ["import-stations", "--help"])
     assert result.exit_code == 0, result.output
@@ -67,7 +67,7 @@ def test_a_command_s_own_help_needs_no_settings(no_settings):
 
 
 def test_an_unknown_command_is_named_not_blamed_on_settings(no_settings):
-    from stationmap.cli import main
+    from stationmap.console import main
 
     result = CliRunner().invoke(main, ["no-such-command"])
     assert result.exit_code == 2
@@ -98,7 +98,7 @@ def _invocations(tmp_path: Path) -> list[tuple[list[str], str | None]]:
 
 
 def test_every_command_tells_a_missing_secret_key_in_one_line(no_settings):
-    from stationmap.cli import main
+    from stationmap.console import main
 
     invocations = _invocations(no_settings)
     # find-district only reads the shipped boundary index: it needs no settings.

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.geo.hours import HoursError, describe, parse_hours
 from stationmap.geo.hours_office import read_office_hours
 from stationmap.services.revisions import Actor

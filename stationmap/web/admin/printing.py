@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template, request
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.render.sheet import PrintSettings
 from stationmap.services import printing as printing_service
 from stationmap.web.admin import bp

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.geo.freshness import StationFlags, effective_hours, marks
 from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget
