@@ -22,7 +22,7 @@ from flask.cli import with_appcontext
 
 from stationmap import catalog
 from stationmap.app_state import state
-from stationmap.db import ensure_spatial, postgis_instructions, upgrade
+from stationmap.db import Database, ensure_spatial, postgis_instructions, upgrade
 from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, parse_datum, to_wgs84
 from stationmap.geo.hours import describe, parse_hours
 from stationmap.geo.nearest import Filters
@@ -38,7 +38,7 @@ CLI_ACTOR = Actor(user_id=None, name="cli")
 FORMATS = ("csv", "xlsx", "geojson")
 
 
-def _db():  # type: ignore[no-untyped-def]
+def _db() -> Database:
     return state(current_app).db
 
 

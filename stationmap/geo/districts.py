@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +28,7 @@ from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from stationmap.catalog import DistrictLevel
 from stationmap.paths import GEODATA_DIR
 
-Polygonal = Polygon | MultiPolygon
+Polygonal: TypeAlias = "Polygon | MultiPolygon"
 
 DEFAULT_PATH = GEODATA_DIR / "districts.geojson"
 LEVELS: tuple[DistrictLevel, ...] = ("province", "city", "county")
@@ -312,7 +312,8 @@ class DistrictLocator:
             return None
         point = shapely.Point(lon, lat)
         for tree, geoms, codes in self._levels:
-            for index in sorted(tree.query(point).tolist()):
+            hits: list[int] = sorted(tree.query(point).tolist())
+            for index in hits:
                 if shapely.intersects_xy(geoms[index], lon, lat):
                     return codes[index]
         return None

@@ -256,7 +256,7 @@ def display_boundary(geometry: Mapping[str, Any], datum: str = "wgs84") -> dict[
     return out
 
 
-class _MapFurniture(MacroElement):  # type: ignore[misc]
+class _MapFurniture(MacroElement):
     """The attribution prefix (plain text, or none) and a metric-only scale bar."""
 
     _template = jinja2.Template(
