@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -362,12 +362,3 @@ class DistrictLocator:
 def shipped_locator() -> DistrictLocator:
     """A :class:`DistrictLocator` over the shipped boundaries, built once per process."""
     return DistrictLocator(shipped_districts())
-
-
-def bounds(shapes: Sequence[DistrictShape]) -> tuple[float, float, float, float]:
-    """``(min_lat, min_lon, max_lat, max_lon)`` in WGS-84 degrees around ``shapes``
-    (the order Leaflet's ``fitBounds`` wants as two corners)."""
-    if not shapes:
-        raise ValueError("no districts")
-    lon_min, lat_min, lon_max, lat_max = shapely.total_bounds([s.geometry for s in shapes])
-    return float(lat_min), float(lon_min), float(lat_max), float(lon_max)

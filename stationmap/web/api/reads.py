@@ -137,7 +137,7 @@ def list_stations() -> Response:
         stations, last_id = listing.list_summaries(
             session,
             listing.StationQuery(
-                bbox=bbox,
+                bbox=bbox.lonlat() if bbox else None,
                 district_codes=codes,
                 amenities=amenities,
                 text=text,
