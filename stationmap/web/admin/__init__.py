@@ -229,7 +229,7 @@ def district_name(code: str | None) -> str:
         with _db().session() as session:
             names = {d.code: d.name for d in district_service.all_districts(session)}
         g.district_names = names
-    return names.get(code, code)
+    return str(names.get(code, code))
 
 
 # The views register their routes on ``bp`` when imported, so they come after it.
