@@ -50,7 +50,8 @@ from flask import jsonify
 from flask.testing import FlaskClient
 from synthetic import courier_positions, generate
 
-from stationmap import create_app, state
+from stationmap import create_app
+from stationmap.app_state import state
 from stationmap.db import upgrade
 from stationmap.geo.nearest import Filters, IndexedStation, NearestIndex
 from stationmap.services import districts as district_service

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from stationmap import create_app, state
+from stationmap import create_app
+from stationmap.app_state import state
 from stationmap.db import upgrade
 from stationmap.services import districts as district_service
 from stationmap.services import transfer

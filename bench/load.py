@@ -62,7 +62,8 @@ sys.path.insert(0, str(BENCH_DIR))
 
 import synthetic  # noqa: E402 - bench/synthetic.py, beside this file
 
-from stationmap import create_app, state  # noqa: E402
+from stationmap import create_app  # noqa: E402
+from stationmap.app_state import state  # noqa: E402
 from stationmap.geo.datum import in_china  # noqa: E402
 from stationmap.services.stations import save_inputs  # noqa: E402
 from stationmap.station_fields import StationInput, parse_station  # noqa: E402

@@ -61,7 +61,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import generate
 
-from stationmap import create_app, state
+from stationmap import create_app
+from stationmap.app_state import state
 from stationmap.db import upgrade
 from stationmap.geo.districts import DistrictShape, validate_boundary
 from stationmap.services import districts as district_service

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from stationmap import create_app, state
+from stationmap import create_app
+from stationmap.app_state import state
 from stationmap.db import upgrade
 from stationmap.models import Report, Station
 from stationmap.services import demo as demo_service

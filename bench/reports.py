@@ -21,7 +21,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from stationmap import create_app, state
+from stationmap import create_app
+from stationmap.app_state import state
 from stationmap.db import upgrade
 from stationmap.services import demo, districts
 

@@ -1,35 +1,27 @@
 """stationmap: rest stations for outdoor workers (暖新驿站 / 户外劳动者服务站点).
 
-``create_app(test_config=None)`` builds the Flask app; ``stationmap`` (see ``cli.py``)
-is the command line.
+``create_app(test_config=None)`` builds the Flask app; that is all this package
+exports. The app's state lives in :mod:`stationmap.app_state` (what blueprints and
+commands import); ``stationmap`` (see :mod:`stationmap.cli`) is the command line.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from stationmap.config import Settings, environ_with_overrides, load_settings
-from stationmap.db import Database, connect
+from stationmap.app_state import EXTENSION_KEY, AppState
+from stationmap.config import environ_with_overrides, load_settings
+from stationmap.db import connect
 from stationmap.paths import STATIC_DIR, TEMPLATES_DIR
-from stationmap.services.geocoding import Geocoder, make_geocoder
+from stationmap.services.geocoding import make_geocoder
 from stationmap.services.nearest import NearestService
 
-__all__ = ["AppState", "create_app", "state"]
-
-
-@dataclass(frozen=True)
-class AppState:
-    settings: Settings
-    db: Database
-    nearest: NearestService
-    #: The address look-up the editor offers, or None (STATIONMAP_GEOCODER=none).
-    geocoder: Geocoder | None = None
+__all__ = ["create_app"]
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -53,7 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k.isupper()})
     database = connect(settings.database_url)
-    app.extensions["stationmap"] = AppState(
+    app.extensions[EXTENSION_KEY] = AppState(
         settings=settings,
         db=database,
         nearest=NearestService(
@@ -74,7 +66,3 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     return app
-
-
-def state(app: Flask) -> AppState:
-    return app.extensions["stationmap"]  # type: ignore[no-any-return]

@@ -263,6 +263,7 @@ STATUS_CODES = frozenset(t.code for t in STATUSES)
 BY_CODE: MappingProxyType[str, Term] = MappingProxyType(
     {t.code: t for t in (*AMENITIES, *WORKER_GROUPS)}
 )
+STATUS_BY_CODE: MappingProxyType[str, Term] = MappingProxyType({t.code: t for t in STATUSES})
 HOST_TYPE_BY_CODE: MappingProxyType[str, Term] = MappingProxyType({t.code: t for t in HOST_TYPES})
 AMENITY_BY_CODE: MappingProxyType[str, Term] = MappingProxyType({t.code: t for t in AMENITIES})
 

@@ -56,7 +56,7 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -101,7 +101,6 @@ class Settings:
     report_rates: tuple[tuple[int, int], ...] = ((6, 600), (30, 86400))
     stale_days: float = 180.0
     reported_closed_min: int = 3
-    extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -283,10 +283,3 @@ def alembic_config(database: Database) -> Config:
 def upgrade(database: Database, revision: str = "head") -> None:
     """Bring the schema to ``revision`` with the Alembic migrations."""
     command.upgrade(alembic_config(database), revision)
-
-
-def current_revision(database: Database) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with database.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from stationmap import catalog
@@ -142,7 +142,6 @@ class StationInput:
     contact: str = ""
     services: tuple[str, ...] = ()
     status: str = "active"
-    extra: Mapping[str, Any] = field(default_factory=dict)
     # Warnings a person should look at (a value converted or guessed), shown in an
     # import's preview beside its row; never a reason to refuse the station.
     notes: tuple[FieldError, ...] = ()
@@ -152,6 +151,11 @@ class InvalidStation(ValueError):
     def __init__(self, errors: list[FieldError]) -> None:
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
         self.errors = errors
+
+
+def _one_of(names: list[str], comma: str, last: str) -> str:
+    """``a, b or c`` (or ``a、b或 c``): the choices of a vocabulary, for a message."""
+    return comma.join(names[:-1]) + last + names[-1] if len(names) > 1 else "".join(names)
 
 
 def _text(value: Any) -> str:
@@ -428,8 +432,9 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
         errors.append(
             _error(
                 "status",
-                "must be active, suspended or closed",
-                "状态应为 正常开放（active）、暂停服务（suspended）或 已关闭（closed）",
+                "must be " + _one_of([t.code for t in catalog.STATUSES], ", ", " or "),
+                "状态应为 "
+                + _one_of([f"{t.zh}（{t.code}）" for t in catalog.STATUSES], "、", "或 "),
             )
         )
 

@@ -23,7 +23,8 @@ import logging
 
 from flask import Flask
 
-from stationmap import create_app, state
+from stationmap import create_app
+from stationmap.app_state import state
 
 log = logging.getLogger(__name__)
 

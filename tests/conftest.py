@@ -18,7 +18,8 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 
-from stationmap import create_app, state
+from stationmap import create_app
+from stationmap.app_state import state
 from stationmap.db import upgrade
 from stationmap.services import demo as demo_service
 from stationmap.services import districts as district_service

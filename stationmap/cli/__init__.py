@@ -1,7 +1,9 @@
 """The ``stationmap`` command line. Every command calls a service; none re-implements one.
 
 Each module of this package holds the commands of one area and lists them in
-``COMMANDS``; :func:`init_app` registers them all on the app.
+``COMMANDS``; :data:`PROJECT_COMMANDS` is all of them. :mod:`stationmap.console` puts
+them on the ``stationmap`` group (the installed entry point), and :func:`init_app` on
+``app.cli`` (``flask --app stationmap``, ``app.test_cli_runner()``).
 
     stationmap init-db                  create or upgrade the schema, load shipped boundaries
     stationmap demo                     (re)load the demo stations
@@ -17,69 +19,18 @@ Each module of this package holds the commands of one area and lists them in
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
 
 from stationmap.cli import notify, printing, stations, users
 
 AREAS = (stations, users, printing, notify)
 
+PROJECT_COMMANDS: tuple[click.Command, ...] = tuple(
+    command for area in AREAS for command in area.COMMANDS
+)
+
 
 def init_app(app: Flask) -> None:
-    for area in AREAS:
-        for command in area.COMMANDS:
-            app.cli.add_command(command)
-
-
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, type=int, show_default=True)
-@click.option("--workers", default=2, type=int, show_default=True)
-def serve_command(host: str, port: int, workers: int) -> None:
-    """Serve the app with gunicorn (production-grade; use a reverse proxy in front).
-    The port opens once the nearest index is built; every worker starts with it."""
-    from gunicorn.app.base import BaseApplication
-
-    class _Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
-            # The app, its nearest index included, is built once in the master before
-            # the socket opens and the workers fork (see stationmap/wsgi.py).
-            self.cfg.set("preload_app", True)
-
-        def load(self) -> Flask:
-            from stationmap.wsgi import app  # built (and warmed) on import
-
-            return app
-
-    click.echo(f"Serving on http://{host}:{port}/ with {workers} workers")
-    _Server().run()
-
-
-def _create(*_args: Any) -> Flask:
-    """The app for the commands; a setting that stops it (no ``SECRET_KEY``, a bad
-    ``DATABASE_URL`` ...) is told in one line, never as a traceback."""
-    from flask.cli import NoAppException
-
-    from stationmap import create_app
-    from stationmap.config import ConfigError
-
-    try:
-        return create_app()
-    except ConfigError as exc:
-        raise NoAppException(str(exc)) from None
-
-
-main = FlaskGroup(
-    name="stationmap",
-    create_app=_create,
-    add_default_commands=False,
-    add_version_option=False,
-    help="stationmap: rest stations for outdoor workers.",
-)
-main.add_command(serve_command)
+    for command in PROJECT_COMMANDS:
+        app.cli.add_command(command)

@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.services import report_notify
 
 

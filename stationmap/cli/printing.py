@@ -13,7 +13,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from stationmap import catalog, state
+from stationmap import catalog
+from stationmap.app_state import state
 from stationmap.render.sheet import PAPERS, PNG_DPI, FontMissingError, PrintSettings
 from stationmap.services import printing
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,8 +21,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from stationmap import catalog, state
-from stationmap.db import ensure_spatial, postgis_instructions, upgrade
+from stationmap import catalog
+from stationmap.app_state import state
+from stationmap.db import Database, ensure_spatial, postgis_instructions, upgrade
 from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, parse_datum, to_wgs84
 from stationmap.geo.hours import describe, parse_hours
 from stationmap.geo.nearest import Filters
@@ -37,7 +39,7 @@ CLI_ACTOR = Actor(user_id=None, name="cli")
 FORMATS = ("csv", "xlsx", "geojson")
 
 
-def _db():  # type: ignore[no-untyped-def]
+def _db() -> Database:
     return state(current_app).db
 
 
@@ -301,7 +303,7 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _table(rows: list[tuple[str, ...]]) -> None:
+def _table(rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo(

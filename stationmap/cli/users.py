@@ -17,7 +17,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import ROLES
 from stationmap.services import users as user_service
 

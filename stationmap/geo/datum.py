@@ -23,7 +23,7 @@ import math
 import re
 import unicodedata
 from functools import cache
-from typing import Literal, TypeVar, overload
+from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -72,7 +72,7 @@ _X_PI = math.pi * 3000.0 / 180.0
 _TOLERANCE_DEG = 1e-9
 _MAX_STEPS = 30
 
-Number = TypeVar("Number", float, npt.NDArray[np.float64])
+FloatArray = npt.NDArray[np.float64]
 
 
 def parse_datum(name: str) -> Datum:
@@ -104,7 +104,7 @@ def in_china(lat: float, lon: float) -> bool: ...
 def in_china(
     lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.bool_]: ...
-def in_china(lat, lon):  # type: ignore[no-untyped-def]
+def in_china(lat: Any, lon: Any) -> Any:
     """True where (lat, lon) lies inside mainland China's land outline, where GCJ-02
     applies."""
     lat_a = np.asarray(lat, dtype=np.float64)
@@ -176,7 +176,7 @@ def _is_scalar(value: object) -> bool:
     return isinstance(value, float | int) and not isinstance(value, bool)
 
 
-def _gcj_offset(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]):
+def _gcj_offset(lat: FloatArray, lon: FloatArray) -> tuple[FloatArray, FloatArray]:
     """The GCJ-02 shift (dlat, dlon) in degrees at WGS-84 (lat, lon), ignoring borders."""
     x = lon - 105.0
     y = lat - 35.0
@@ -196,7 +196,7 @@ def _gcj_offset(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]):
     return dlat, dlon
 
 
-def _as_arrays(lat, lon):  # type: ignore[no-untyped-def]
+def _as_arrays(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     lat_a = np.array(lat, dtype=np.float64, copy=True)
     lon_a = np.array(lon, dtype=np.float64, copy=True)
     if lat_a.shape != lon_a.shape:
@@ -204,20 +204,25 @@ def _as_arrays(lat, lon):  # type: ignore[no-untyped-def]
     return lat_a, lon_a
 
 
-def _result(lat_in, lat_a, lon_a):  # type: ignore[no-untyped-def]
+def _result(lat_in: npt.ArrayLike, lat_a: FloatArray, lon_a: FloatArray) -> tuple[Any, Any]:
+    """Scalars for a scalar input, arrays for arrays."""
     if np.ndim(lat_in) == 0:
         return float(lat_a), float(lon_a)
     return lat_a, lon_a
 
 
-def wgs84_to_gcj02(lat, lon):  # type: ignore[no-untyped-def]
+@overload
+def wgs84_to_gcj02(lat: float, lon: float) -> tuple[float, float]: ...
+@overload
+def wgs84_to_gcj02(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[FloatArray, FloatArray]: ...
+def wgs84_to_gcj02(lat: Any, lon: Any) -> tuple[Any, Any]:
     """WGS-84 -> GCJ-02 (forward formula; unchanged outside mainland China)."""
     if _is_scalar(lat) and _is_scalar(lon):
         lat, lon = float(lat), float(lon)
         if not _in_china_scalar(lat, lon):
             return lat, lon
-        dlat, dlon = _gcj_offset_scalar(lat, lon)
-        return lat + dlat, lon + dlon
+        d_lat, d_lon = _gcj_offset_scalar(lat, lon)
+        return lat + d_lat, lon + d_lon
     lat_a, lon_a = _as_arrays(lat, lon)
     mask = in_china(lat_a, lon_a)
     dlat, dlon = _gcj_offset(lat_a, lon_a)
@@ -226,7 +231,13 @@ def wgs84_to_gcj02(lat, lon):  # type: ignore[no-untyped-def]
     return _result(lat, lat_a, lon_a)
 
 
-def gcj02_to_wgs84(lat, lon, *, everywhere: bool = False):  # type: ignore[no-untyped-def]
+@overload
+def gcj02_to_wgs84(lat: float, lon: float, *, everywhere: bool = False) -> tuple[float, float]: ...
+@overload
+def gcj02_to_wgs84(
+    lat: npt.ArrayLike, lon: npt.ArrayLike, *, everywhere: bool = False
+) -> tuple[FloatArray, FloatArray]: ...
+def gcj02_to_wgs84(lat: Any, lon: Any, *, everywhere: bool = False) -> tuple[Any, Any]:
     """GCJ-02 -> WGS-84 by fixed-point iteration to 1e-9 degrees (round trip < 1 mm).
 
     Whether the offset applies is decided at the first WGS-84 estimate, so a point
@@ -257,13 +268,17 @@ def gcj02_to_wgs84(lat, lon, *, everywhere: bool = False):  # type: ignore[no-un
     return _result(lat, w_lat, w_lon)
 
 
-def _bd_forward(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]):
+def _bd_forward(lat: FloatArray, lon: FloatArray) -> tuple[FloatArray, FloatArray]:
     z = np.sqrt(lon * lon + lat * lat) + 0.00002 * np.sin(lat * _X_PI)
     theta = np.arctan2(lat, lon) + 0.000003 * np.cos(lon * _X_PI)
     return z * np.sin(theta) + 0.006, z * np.cos(theta) + 0.0065
 
 
-def gcj02_to_bd09(lat, lon):  # type: ignore[no-untyped-def]
+@overload
+def gcj02_to_bd09(lat: float, lon: float) -> tuple[float, float]: ...
+@overload
+def gcj02_to_bd09(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[FloatArray, FloatArray]: ...
+def gcj02_to_bd09(lat: Any, lon: Any) -> tuple[Any, Any]:
     """GCJ-02 -> BD-09 (Baidu's published forward formula; applied everywhere, as Baidu
     does)."""
     if _is_scalar(lat) and _is_scalar(lon):
@@ -276,7 +291,11 @@ def gcj02_to_bd09(lat, lon):  # type: ignore[no-untyped-def]
     return _result(lat, b_lat, b_lon)
 
 
-def bd09_to_gcj02(lat, lon):  # type: ignore[no-untyped-def]
+@overload
+def bd09_to_gcj02(lat: float, lon: float) -> tuple[float, float]: ...
+@overload
+def bd09_to_gcj02(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[FloatArray, FloatArray]: ...
+def bd09_to_gcj02(lat: Any, lon: Any) -> tuple[Any, Any]:
     """BD-09 -> GCJ-02 by fixed-point iteration to 1e-9 degrees."""
     b_lat, b_lon = _as_arrays(lat, lon)
     g_lat, g_lon = b_lat - 0.006, b_lon - 0.0065
@@ -290,13 +309,21 @@ def bd09_to_gcj02(lat, lon):  # type: ignore[no-untyped-def]
     return _result(lat, g_lat, g_lon)
 
 
-def wgs84_to_bd09(lat, lon):  # type: ignore[no-untyped-def]
+@overload
+def wgs84_to_bd09(lat: float, lon: float) -> tuple[float, float]: ...
+@overload
+def wgs84_to_bd09(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[FloatArray, FloatArray]: ...
+def wgs84_to_bd09(lat: Any, lon: Any) -> tuple[Any, Any]:
     """WGS-84 -> BD-09 (through GCJ-02)."""
     g_lat, g_lon = wgs84_to_gcj02(lat, lon)
     return gcj02_to_bd09(g_lat, g_lon)
 
 
-def bd09_to_wgs84(lat, lon):  # type: ignore[no-untyped-def]
+@overload
+def bd09_to_wgs84(lat: float, lon: float) -> tuple[float, float]: ...
+@overload
+def bd09_to_wgs84(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[FloatArray, FloatArray]: ...
+def bd09_to_wgs84(lat: Any, lon: Any) -> tuple[Any, Any]:
     """BD-09 -> WGS-84 (through GCJ-02, both steps iterative)."""
     g_lat, g_lon = bd09_to_gcj02(lat, lon)
     return gcj02_to_wgs84(g_lat, g_lon)
@@ -308,7 +335,13 @@ class NoWgs84Point(ValueError):
     inverse leaves the range of latitudes and longitudes."""
 
 
-def to_wgs84(lat, lon, datum: Datum):  # type: ignore[no-untyped-def]
+@overload
+def to_wgs84(lat: float, lon: float, datum: Datum) -> tuple[float, float]: ...
+@overload
+def to_wgs84(
+    lat: npt.ArrayLike, lon: npt.ArrayLike, datum: Datum
+) -> tuple[FloatArray, FloatArray]: ...
+def to_wgs84(lat: Any, lon: Any, datum: Datum) -> tuple[Any, Any]:
     """Convert (lat, lon) given in ``datum`` to WGS-84. For one point, raise
     :class:`NoWgs84Point` when the result is not a valid coordinate (the edges that take
     a user's point report it on the field)."""
@@ -329,7 +362,13 @@ def to_wgs84(lat, lon, datum: Datum):  # type: ignore[no-untyped-def]
     return out
 
 
-def from_wgs84(lat, lon, datum: Datum):  # type: ignore[no-untyped-def]
+@overload
+def from_wgs84(lat: float, lon: float, datum: Datum) -> tuple[float, float]: ...
+@overload
+def from_wgs84(
+    lat: npt.ArrayLike, lon: npt.ArrayLike, datum: Datum
+) -> tuple[FloatArray, FloatArray]: ...
+def from_wgs84(lat: Any, lon: Any, datum: Datum) -> tuple[Any, Any]:
     """Convert WGS-84 (lat, lon) to ``datum``."""
     if datum == "wgs84":
         return _result(lat, *_as_arrays(lat, lon))

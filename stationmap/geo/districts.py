@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +28,7 @@ from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from stationmap.catalog import DistrictLevel
 from stationmap.paths import GEODATA_DIR
 
-Polygonal = Polygon | MultiPolygon
+Polygonal: TypeAlias = "Polygon | MultiPolygon"
 
 DEFAULT_PATH = GEODATA_DIR / "districts.geojson"
 LEVELS: tuple[DistrictLevel, ...] = ("province", "city", "county")
@@ -312,7 +312,8 @@ class DistrictLocator:
             return None
         point = shapely.Point(lon, lat)
         for tree, geoms, codes in self._levels:
-            for index in sorted(tree.query(point).tolist()):
+            hits: list[int] = sorted(tree.query(point).tolist())
+            for index in hits:
                 if shapely.intersects_xy(geoms[index], lon, lat):
                     return codes[index]
         return None
@@ -361,12 +362,3 @@ class DistrictLocator:
 def shipped_locator() -> DistrictLocator:
     """A :class:`DistrictLocator` over the shipped boundaries, built once per process."""
     return DistrictLocator(shipped_districts())
-
-
-def bounds(shapes: Sequence[DistrictShape]) -> tuple[float, float, float, float]:
-    """``(min_lat, min_lon, max_lat, max_lon)`` in WGS-84 degrees around ``shapes``
-    (the order Leaflet's ``fitBounds`` wants as two corners)."""
-    if not shapes:
-        raise ValueError("no districts")
-    lon_min, lat_min, lon_max, lat_max = shapely.total_bounds([s.geometry for s in shapes])
-    return float(lat_min), float(lon_min), float(lat_max), float(lon_max)

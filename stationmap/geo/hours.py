@@ -176,7 +176,7 @@ def parse_hours(text: str) -> Hours:
         )
     try:
         parsed = _oh.OpeningHours(stripped, country="CN", max_interval_days=_LIBRARY_HORIZON_DAYS)
-    except (_oh.ParserError, SyntaxError, ValueError) as exc:
+    except (_oh.ParserError, SyntaxError, ValueError) as exc:  # type: ignore[attr-defined]
         raise HoursError(*_explain(stripped, str(exc))) from None
     return Hours(stripped, parsed)
 

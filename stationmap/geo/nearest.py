@@ -317,7 +317,15 @@ class NearestIndex:
                 best.pop()
         return best, False
 
-    def _scan(self, lat, lon, query, k, filters, cache):  # type: ignore[no-untyped-def]
+    def _scan(
+        self,
+        lat: float,
+        lon: float,
+        query: tuple[float, float, float],
+        k: int,
+        filters: Filters,
+        cache: dict[int, bool],
+    ) -> list[Hit]:
         """Nearest among all stations passing the filters, without the tree."""
         positions = np.arange(len(self), dtype=np.intp)
         positions = positions[self._passing(positions, filters, cache)]

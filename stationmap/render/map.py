@@ -34,6 +34,7 @@ from branca.element import Element, MacroElement
 from folium.plugins import MarkerCluster
 from shapely.geometry import shape
 
+from stationmap.geo.bbox import BBox
 from stationmap.geo.datum import wgs84_to_gcj02
 
 TileKind = Literal["none", "osm", "tianditu", "amap"]
@@ -172,12 +173,12 @@ class StationMarker:
 
 @dataclass(frozen=True)
 class MapSpec:
-    """What to draw. Coordinates are WGS-84 degrees; ``bounds`` is
-    ``(min_lat, min_lon, max_lat, max_lon)`` and wins over ``center``/``zoom``."""
+    """What to draw. Coordinates are WGS-84 degrees; ``bounds`` wins over
+    ``center``/``zoom``."""
 
     center: tuple[float, float] = (35.0, 105.0)
     zoom: int = 4
-    bounds: tuple[float, float, float, float] | None = None
+    bounds: BBox | None = None
     boundary: Mapping[str, Any] | None = None  # a GeoJSON geometry
     cluster: bool = True
     marker: StationMarker | None = None
@@ -256,7 +257,7 @@ def display_boundary(geometry: Mapping[str, Any], datum: str = "wgs84") -> dict[
     return out
 
 
-class _MapFurniture(MacroElement):  # type: ignore[misc]
+class _MapFurniture(MacroElement):
     """The attribution prefix (plain text, or none) and a metric-only scale bar."""
 
     _template = jinja2.Template(
@@ -353,8 +354,9 @@ def build_map(spec: MapSpec, assets: Assets) -> folium.Map:
             ),
         ).add_to(fmap)
     if spec.bounds is not None:
-        s_lat, s_lon = _to_display(spec.bounds[0], spec.bounds[1], datum)
-        n_lat, n_lon = _to_display(spec.bounds[2], spec.bounds[3], datum)
+        (s_lat, s_lon), (n_lat, n_lon) = (
+            _to_display(lat, lon, datum) for lat, lon in spec.bounds.corners()
+        )
         fmap.fit_bounds([[s_lat, s_lon], [n_lat, n_lon]])
     _local_only([fmap], assets)
     return fmap

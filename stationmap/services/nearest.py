@@ -251,10 +251,6 @@ class NearestService:
         if not self.uses_database():
             self._current()
 
-    def invalidate(self) -> None:
-        """Force a version check on the next query (after a write in this process)."""
-        self._checked_at = 0.0
-
     def _build(self) -> _Built:
         with self._session_factory() as session:
             version = data_version(session)

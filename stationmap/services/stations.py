@@ -9,7 +9,7 @@ each process's nearest index can tell that it is stale.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -458,10 +458,3 @@ def count(session: Session) -> int:
         )
         or 0
     )
-
-
-def group_by_district(stations: Iterable[Station]) -> dict[str | None, list[Station]]:
-    out: dict[str | None, list[Station]] = defaultdict(list)
-    for station in stations:
-        out[station.district_code].append(station)
-    return out

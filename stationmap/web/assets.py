@@ -142,7 +142,7 @@ def service_worker_script(app: Flask, pages: tuple[str, ...]) -> bytes:
             f"self.SM_PAGES = {json.dumps(list(pages))};\n"
         )
         cached = app.extensions["stationmap_sw"] = (head + body).encode()
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 class BrotliKept:

@@ -24,8 +24,9 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.wrappers import Response as BaseResponse
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.services import users as user_service
 from stationmap.services.users import Principal
 from stationmap.web.i18n import tr
@@ -41,7 +42,7 @@ def _secure() -> bool:
     return state(current_app).settings.env not in ("development", "testing")
 
 
-def _set_cookie(response: Response, name: str, value: str, max_age: int | None) -> None:
+def _set_cookie(response: BaseResponse, name: str, value: str, max_age: int | None) -> None:
     response.set_cookie(
         name,
         value,
@@ -53,7 +54,7 @@ def _set_cookie(response: Response, name: str, value: str, max_age: int | None) 
     )
 
 
-def _clear_cookie(response: Response, name: str) -> None:
+def _clear_cookie(response: BaseResponse, name: str) -> None:
     response.delete_cookie(name, path="/", secure=_secure(), httponly=True, samesite="Lax")
 
 
@@ -84,7 +85,8 @@ def load_principal() -> None:
 
 
 def current() -> Principal | None:
-    return g.get("principal")
+    principal: Principal | None = g.get("principal")
+    return principal
 
 
 def check_csrf() -> None:

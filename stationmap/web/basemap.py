@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.render.map import Tiles, tiles_from_config
 
 

@@ -16,7 +16,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.config import Settings
 from stationmap.services import login_throttle
 

@@ -12,7 +12,7 @@ import threading
 
 from flask import Flask
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.config import ConfigError
 from stationmap.services import report_notify
 

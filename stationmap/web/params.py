@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from werkzeug.datastructures import MultiDict
 
 from stationmap import catalog
+from stationmap.geo.bbox import BBox
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.web.errors import bad_request, unprocessable
 
@@ -157,7 +158,8 @@ class Params:
             value = value.replace(tzinfo=tz)
         return value
 
-    def bbox(self, name: str = "bbox") -> tuple[float, float, float, float] | None:
+    def bbox(self, name: str = "bbox") -> BBox | None:
+        """``minlon,minlat,maxlon,maxlat`` (the GeoJSON order) as a :class:`BBox`."""
         raw = self.args.get(name)
         if raw is None or raw.strip() == "":
             return None
@@ -179,4 +181,4 @@ class Params:
                 field=name,
                 code="out_of_range",
             )
-        return min_lon, min_lat, max_lon, max_lat
+        return BBox(min_lat=min_lat, min_lon=min_lon, max_lat=max_lat, max_lon=max_lon)

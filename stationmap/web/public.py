@@ -28,7 +28,9 @@ from flask import (
     url_for,
 )
 
-from stationmap import catalog, state
+from stationmap import catalog
+from stationmap.app_state import state
+from stationmap.geo.bbox import BBox
 from stationmap.render.map import (
     MapParts,
     MapSpec,
@@ -297,7 +299,8 @@ def index() -> Response:
     spec = MapSpec(
         center=(35.0, 105.0),
         zoom=4,
-        bounds=district.bounds if district else None,
+        # DistrictView.bounds is (min_lat, min_lon, max_lat, max_lon), BBox's field order
+        bounds=BBox(*district.bounds) if district and district.bounds else None,
         boundary=district.boundary if district else None,
         cluster=True,
         tiles=tiles,

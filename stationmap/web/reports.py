@@ -25,7 +25,8 @@ from flask import (
     url_for,
 )
 
-from stationmap import catalog, report_fields, state
+from stationmap import catalog, report_fields
+from stationmap.app_state import state
 from stationmap.geo.datum import from_wgs84
 from stationmap.render.map import Tiles
 from stationmap.services import reports as report_service

@@ -28,7 +28,8 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 
-from stationmap import catalog, state
+from stationmap import catalog
+from stationmap.app_state import state
 from stationmap.geo.freshness import marks
 from stationmap.services import login_throttle
 from stationmap.services import staff as staff_service

@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from stationmap import create_app, state
+from stationmap import create_app
+from stationmap.app_state import state
 from stationmap.db import upgrade
 from stationmap.models import Station
 from stationmap.services import demo as demo_service

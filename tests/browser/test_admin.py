@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.services import users as user_service
 from tests.browser.conftest import assert_marker_in_view, open_editor
 

@@ -14,7 +14,7 @@ from conftest import LiveServer
 from sqlalchemy import update
 from test_courier_page import _nearest, _open
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station
 from stationmap.services.stations import bump_data_version
 

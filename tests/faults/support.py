@@ -90,7 +90,11 @@ def cli_command() -> list[str]:
     script = Path(sys.executable).with_name("stationmap")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "import sys; from stationmap.cli import main; sys.exit(main())"]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from stationmap.console import main; sys.exit(main())",
+    ]
 
 
 def cli_environ(database_url: str) -> dict[str, str]:

@@ -26,7 +26,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
 
-from stationmap import create_app, state
+from stationmap import create_app
+from stationmap.app_state import state
 from stationmap.station_fields import FIELDS
 from tests.faults.support import cli_command, cli_environ, wait_until
 

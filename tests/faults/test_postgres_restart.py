@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from stationmap import create_app, state
+from stationmap import create_app
+from stationmap.app_state import state
 from tests.faults.support import PrivateCluster, Reply, http_get, live_server, wait_until
 
 pytestmark = pytest.mark.faults

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Report, Station
 
 

@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Report, ReportEvent
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.geo.datum import from_wgs84, wgs84_to_gcj02
 from stationmap.models import Station, StationRevision
 from tests.conftest import _copy_sqlite, _make_app

@@ -16,7 +16,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import District, PendingPlacement, Station
 from tests.integration.admin_support import (
     XINCHENG,

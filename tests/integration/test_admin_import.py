@@ -13,7 +13,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station, StationRevision
 from stationmap.tabular import guards, template_xlsx
 from tests.conftest import _copy_sqlite, _make_app

@@ -56,7 +56,7 @@ def test_district_map_as_png_is_the_map_sheet_at_300_dpi(xc):
 
 
 def test_poster_batch_has_one_page_per_active_station(app, xc):
-    from stationmap import state
+    from stationmap.app_state import state
     from stationmap.services import printing
 
     with state(app).db.session() as session:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station, StationRevision
 from tests.integration.admin_support import XINCHENG, login, make_user, station_in
 

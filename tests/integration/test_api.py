@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from pyproj import Geod
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.geo import datum
 from stationmap.geo.hours import parse_hours
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station, StationAmenity, StationWorkerGroup
 from stationmap.services.stations import bump_data_version
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import ApiToken, Station, StationRevision
 from tests.integration.admin_support import (
     SAIHAN,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import ApiToken, User
 from stationmap.services import users as user_service
 from tests.conftest import _copy_sqlite, _make_app

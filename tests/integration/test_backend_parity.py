@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stationmap import state
+from stationmap.app_state import state
 from tests.conftest import POSTGRES_URL, _copy_sqlite, _drop_postgres, _make_app, _postgres_database
 
 pytestmark = pytest.mark.skipif(

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.geo import datum
 from stationmap.services import listing, transfer
 from stationmap.services import stations as station_service
@@ -270,7 +270,7 @@ def test_add_district_with_an_unknown_code_fails_cleanly(empty_app):
 def test_a_missing_secret_key_is_told_in_one_line_not_a_traceback(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from stationmap.cli import main
+    from stationmap.console import main
 
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("STATIONMAP_ENV", raising=False)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import insert, select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station, StationRevision
 from tests.integration.admin_support import (
     KUNMING_XISHAN,

@@ -12,7 +12,7 @@ import socket
 import pytest
 from sqlalchemy import func, select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.config import ConfigError, load_settings
 from stationmap.models import PendingPlacement, Station
 from stationmap.services.geocoding import (

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, text
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station, User, UserSession
 from tests.integration import test_admin_import
 from tests.integration.admin_support import (

@@ -13,7 +13,7 @@ import io
 import time
 from datetime import datetime, timedelta
 
-from stationmap import state
+from stationmap.app_state import state
 
 SLOW_FORMS = [
     "Mo-Su 00:00-24:00",

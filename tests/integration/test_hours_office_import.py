@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station
 from tests.integration.admin_support import login, make_user, page_csrf
 

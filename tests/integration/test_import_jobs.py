@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station, StationRevision, User
 from stationmap.services import import_jobs, revisions, transfer
 from stationmap.services.import_jobs import JobStore

@@ -18,7 +18,8 @@ from types import SimpleNamespace
 import pytest
 from flask import Flask
 
-from stationmap import create_app, state
+from stationmap import create_app
+from stationmap.app_state import state
 from stationmap.models import Station
 from stationmap.services import nearest as nearest_service
 from stationmap.services.stations import bump_data_version

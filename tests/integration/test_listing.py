@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sqlalchemy import update
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station
 from stationmap.services import listing
 

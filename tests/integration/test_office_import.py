@@ -10,7 +10,7 @@ import re
 import openpyxl
 from sqlalchemy import select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station
 from tests.integration.admin_support import XINCHENG, free_point, login, make_user, page_csrf
 

@@ -11,7 +11,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station
 from stationmap.services.transfer import check_rows
 from tests.integration.admin_support import (

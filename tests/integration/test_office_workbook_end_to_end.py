@@ -20,7 +20,7 @@ import pytest
 from opening_hours import OpeningHours
 from sqlalchemy import select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import PendingPlacement, Station
 from tests.datum_reference import bd09_from_gcj02, gcj02_from_wgs84, metres_apart
 from tests.integration.admin_support import (

@@ -20,7 +20,7 @@ import pytest
 from pyproj import Geod
 from sqlalchemy import select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station
 from tests.integration.admin_support import (
     XINCHENG,

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from pypdf import PdfReader
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.services import printing
 from stationmap.services.stations import save_inputs
 from stationmap.station_fields import parse_station

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from stationmap import state
+from stationmap.app_state import state
 from tests.conftest import _copy_sqlite, _make_app
 
 REDIS_URL = "redis://127.0.0.1:6379/15"

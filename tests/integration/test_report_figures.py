@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station
 from stationmap.services import report_figures
 from tests.integration.admin_support import SAIHAN, XINCHENG, login, make_user, station_in

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import NotificationOutbox
 from stationmap.services import report_notify
 from tests.integration.admin_support import (

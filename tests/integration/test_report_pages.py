@@ -11,7 +11,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Report
 from tests.integration.admin_support import XINCHENG, station_in
 from tests.integration.report_support import reply_to, report_row

@@ -273,7 +273,7 @@ def test_a_bulk_choice_that_no_report_can_have_is_a_400(app, xc):
 def test_a_change_written_meanwhile_by_another_transaction_is_stale(app, backend):
     """The version check and the write are one statement (UPDATE … WHERE version = ?),
     so a change made after this transaction read the report is refused, not lost."""
-    from stationmap import state
+    from stationmap.app_state import state
     from stationmap.services import report_queue as queue
     from stationmap.services import users as user_service
     from stationmap.services.users import principal

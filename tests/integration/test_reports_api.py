@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Report, ReportEvent, Station
 from tests.conftest import BACKENDS
 from tests.integration.admin_support import XINCHENG, station_in

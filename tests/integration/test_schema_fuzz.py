@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 from sqlalchemy import select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station
 from stationmap.web.openapi import build_spec
 from tests.conftest import _copy_sqlite, _make_app

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from stationmap import create_app, state
+from stationmap import create_app
+from stationmap.app_state import state
 from stationmap.db import upgrade
 from stationmap.services.stations import save_inputs
 from stationmap.station_fields import StationInput

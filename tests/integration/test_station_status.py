@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Report, Station, StationAmenity, StationRevision
 from stationmap.services import staff as staff_service
 from stationmap.services.stations import bump_data_version

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import (
     DatasetState,
     Station,

@@ -17,7 +17,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
-from stationmap import catalog, state, station_fields
+from stationmap import catalog, station_fields
+from stationmap.app_state import state
 from stationmap.services.placement import DATUM_EN, DATUM_ZH
 from stationmap.web.admin.common import _db, _me
 from stationmap.web.auth import UNSAFE, check_csrf, current, load_principal
@@ -228,7 +229,7 @@ def district_name(code: str | None) -> str:
         with _db().session() as session:
             names = {d.code: d.name for d in district_service.all_districts(session)}
         g.district_names = names
-    return names.get(code, code)
+    return str(names.get(code, code))
 
 
 # The views register their routes on ``bp`` when imported, so they come after it.

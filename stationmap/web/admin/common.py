@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from flask import current_app
 
-from stationmap import state
+from stationmap.app_state import state
+from stationmap.db import Database
 from stationmap.geo.hours import HoursError, describe, parse_hours
 from stationmap.geo.hours_office import read_office_hours
 from stationmap.services.revisions import Actor
@@ -16,7 +17,7 @@ from stationmap.web.auth import current
 from stationmap.web.i18n import current_lang
 
 
-def _db():  # type: ignore[no-untyped-def]
+def _db() -> Database:
     return state(current_app).db
 
 

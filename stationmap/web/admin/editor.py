@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station
 from stationmap.services import admin as admin_service
 from stationmap.services import districts as district_service

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.geo.datum import DATUMS, from_wgs84
 from stationmap.services import geocoding
 from stationmap.web.admin import bp

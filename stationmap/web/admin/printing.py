@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template, request
 
-from stationmap import state
+from stationmap import catalog
+from stationmap.app_state import state
 from stationmap.render.sheet import PrintSettings
 from stationmap.services import printing as printing_service
 from stationmap.web.admin import bp
@@ -98,11 +99,12 @@ def print_district_posters(code: str) -> Response:
         with _db().session() as session:
             batch = printing_service.posters_pdf(session, _print_settings(), district=code)
     except printing_service.NotFound:
+        active = catalog.STATUS_BY_CODE["active"]
         abort(
             404,
             tr(
-                "没有这个区县，或区县内没有运营中的驿站。",
-                "No such district, or it has no active station.",
+                f"没有这个区县，或区县内没有{active.zh}的驿站。",
+                f"No such district, or it has no {active.en.lower()} station.",
             ),
         )
     return _download(batch.pdf, PRINT_TYPES["pdf"], f"posters-{code}.pdf")

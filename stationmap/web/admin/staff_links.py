@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.render.staff_slip import qr_data_uri
 from stationmap.services import staff as staff_service
 from stationmap.services import stations as station_service

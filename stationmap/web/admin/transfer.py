@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.services import admin as admin_service
 from stationmap.services import placement

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest
 
-from stationmap import state
+from stationmap.app_state import state
+from stationmap.config import Settings
 from stationmap.geo.freshness import StationFlags, effective_hours, marks
 from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget
@@ -28,11 +30,11 @@ def _geojson(payload: dict[str, Any], status: int = 200) -> Response:
     return response
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     return state(current_app).settings
 
 
-def _session():  # type: ignore[no-untyped-def]
+def _session() -> Session:
     return state(current_app).db.session()
 
 

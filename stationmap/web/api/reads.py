@@ -7,7 +7,8 @@ import json
 
 from flask import Response, current_app, jsonify, request, url_for
 
-from stationmap import catalog, state
+from stationmap import catalog
+from stationmap.app_state import state
 from stationmap.geo.datum import NoWgs84Point, to_wgs84
 from stationmap.geo.nearest import Filters
 from stationmap.services import districts as district_service
@@ -136,7 +137,7 @@ def list_stations() -> Response:
         stations, last_id = listing.list_summaries(
             session,
             listing.StationQuery(
-                bbox=bbox,
+                bbox=bbox.lonlat() if bbox else None,
                 district_codes=codes,
                 amenities=amenities,
                 text=text,

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Response, current_app, jsonify, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.services import listing
 from stationmap.services import report_queue as queue
 from stationmap.services import tokens as token_service

@@ -12,7 +12,8 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 
-from stationmap import report_fields, state
+from stationmap import report_fields
+from stationmap.app_state import state
 from stationmap.services import reports as report_service
 from stationmap.web.api import bp
 from stationmap.web.api.common import _now, _session, _settings, json_object

@@ -10,7 +10,7 @@ from flask import Response, current_app, request
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.models import Station
 from stationmap.services import editing
 from stationmap.services import stations as station_service

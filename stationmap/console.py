@@ -1,0 +1,93 @@
+"""The ``stationmap`` entry point: the project's commands (:mod:`stationmap.cli`) and
+``serve`` on one click group.
+
+The commands sit on the group itself, so ``stationmap --help`` lists every one of them
+without creating the app (no settings needed). The app is created only when a command
+runs; a setting that stops it (no ``SECRET_KEY``, a bad ``DATABASE_URL`` ...) is told
+as one ``Error:`` line with exit status 2, never a traceback.
+
+This module sits above both the root package (it calls :func:`stationmap.create_app`)
+and :mod:`stationmap.cli` (whose commands the app also registers), so neither of them
+imports the other back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from stationmap import create_app
+from stationmap.cli import PROJECT_COMMANDS
+from stationmap.config import ConfigError
+
+
+class ConfigProblem(click.ClickException):
+    """A setting that stops the app: click prints ``Error: <message>`` and exits 2."""
+
+    exit_code = 2
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, type=int, show_default=True)
+@click.option("--workers", default=2, type=int, show_default=True)
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve the app with gunicorn (production-grade; use a reverse proxy in front).
+    The port opens once the nearest index is built; every worker starts with it."""
+    from gunicorn.app.base import BaseApplication
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+            # The app, its nearest index included, is built once in the master before
+            # the socket opens and the workers fork (see stationmap/wsgi.py).
+            self.cfg.set("preload_app", True)
+
+        def load(self) -> Flask:
+            from stationmap.wsgi import app  # built (and warmed) on import
+
+            return app
+
+    _create()  # a setting that stops the app is told here, in one line, not by gunicorn
+    click.echo(f"Serving on http://{host}:{port}/ with {workers} workers")
+    _Server().run()
+
+
+def _create(*_args: Any) -> Flask:
+    """The app for the commands; a setting that stops it (no ``SECRET_KEY``, a bad
+    ``DATABASE_URL`` ...) is told in one line, never as a traceback."""
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from None
+
+
+class _StationmapGroup(FlaskGroup):
+    """A FlaskGroup whose commands are its own: listing or finding a command never
+    creates the app (which needs ``SECRET_KEY`` and a database), so help always lists
+    every command and an unknown name is told as such."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands()  # extensions' commands (e.g. flask-limiter's)
+        return sorted(click.Group.list_commands(self, ctx))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        self._load_plugin_commands()
+        return click.Group.get_command(self, ctx, name)
+
+
+main = _StationmapGroup(
+    name="stationmap",
+    create_app=_create,
+    add_default_commands=False,
+    add_version_option=False,
+    help="stationmap: rest stations for outdoor workers.",
+)
+main.add_command(serve_command)
+for _command in PROJECT_COMMANDS:
+    main.add_command(_command)

@@ -1,0 +1,138 @@
+"""The command line for a newcomer: help lists every command without any settings, and
+a setting that stops the app is told in one line (never a traceback) by every command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+#: Every command the project offers, written out here (not read from the code).
+PROJECT_COMMANDS = (
+    "add-district",
+    "create-user",
+    "demo",
+    "disable-user",
+    "enable-user",
+    "export-stations",
+    "find-district",
+    "import-stations",
+    "init-db",
+    "list-users",
+    "nearest",
+    "print-map",
+    "print-poster",
+    "send-notifications",
+    "serve",
+    "set-password",
+)
+
+
+@pytest.fixture
+def no_settings(tmp_path, monkeypatch):
+    """The environment of someone who has just installed the package."""
+    for name in ("SECRET_KEY", "STATIONMAP_ENV", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("STATIONMAP_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _listed_commands(help_text: str) -> set[str]:
+    section = help_text.split("Commands:", 1)[1]
+    return {line.split()[0] for line in section.splitlines() if line.strip()}
+
+
+def test_help_without_a_secret_key_lists_every_command(no_settings):
+    from stationmap.console import main
+
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0, result.output
+    assert set(PROJECT_COMMANDS) <= _listed_commands(result.output)
+    assert "SECRET_KEY" not in result.output  # help needs no settings, so tells of none
+    assert "Traceback" not in result.output
+
+
+def test_a_command_s_own_help_needs_no_settings(no_settings):
+    from stationmap.console import main
+
+    result = CliRunner().invoke(main, ["import-stations", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--dry-run" in result.output or "FILE" in result.output
+
+
+def test_an_unknown_command_is_named_not_blamed_on_settings(no_settings):
+    from stationmap.console import main
+
+    result = CliRunner().invoke(main, ["no-such-command"])
+    assert result.exit_code == 2
+    assert "no-such-command" in result.output
+    assert "SECRET_KEY" not in result.output
+
+
+def _invocations(tmp_path: Path) -> list[tuple[list[str], str | None]]:
+    workbook = tmp_path / "stations.csv"
+    workbook.write_text("name,lat,lon\n", encoding="utf-8")
+    return [
+        (["init-db"], None),
+        (["demo"], None),
+        (["import-stations", str(workbook)], None),
+        (["export-stations", "-o", str(tmp_path / "out.csv")], None),
+        (["nearest", "39.9", "116.4"], None),
+        (["add-district", "652324"], None),
+        (["create-user", "ann", "--role", "viewer", "--password-stdin"], "long enough pw\n"),
+        (["disable-user", "ann"], None),
+        (["enable-user", "ann"], None),
+        (["set-password", "ann", "--password-stdin"], "long enough pw\n"),
+        (["list-users"], None),
+        (["send-notifications"], None),
+        (["print-map", "652324", "-o", str(tmp_path / "m.pdf")], None),
+        (["print-poster", "-o", str(tmp_path / "p.pdf")], None),
+        (["serve"], None),
+    ]
+
+
+def test_every_command_tells_a_missing_secret_key_in_one_line(no_settings):
+    from stationmap.console import main
+
+    invocations = _invocations(no_settings)
+    # find-district only reads the shipped boundary index: it needs no settings.
+    assert {args[0] for args, _ in invocations} == set(PROJECT_COMMANDS) - {"find-district"}
+    for args, stdin in invocations:
+        result = CliRunner().invoke(main, args, input=stdin)
+        assert result.exit_code == 2, (args, result.output)
+        assert isinstance(result.exception, SystemExit), (args, result.exception)
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert lines == [lines[0]] and lines[0].startswith("Error: SECRET_KEY is not set"), (
+            args,
+            result.output,
+        )
+
+
+def test_the_installed_entry_point_lists_commands_and_fails_cleanly(no_settings):
+    script = shutil.which("stationmap", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("the stationmap entry point is not installed beside this Python")
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "STATIONMAP_ENV")}
+    env.pop("DATABASE_URL", None)
+    env["STATIONMAP_INSTANCE_PATH"] = str(no_settings / "instance")
+
+    shown = subprocess.run(
+        [script, "--help"], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert set(PROJECT_COMMANDS) <= _listed_commands(shown.stdout)
+    assert shown.stderr == ""
+
+    failed = subprocess.run(
+        [script, "init-db"], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    assert failed.returncode == 2
+    assert "Traceback" not in failed.stderr + failed.stdout
+    assert failed.stderr.strip().splitlines() == [failed.stderr.strip()]
+    assert failed.stderr.startswith("Error: SECRET_KEY is not set")
