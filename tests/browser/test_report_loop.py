@@ -13,7 +13,7 @@ import pytest
 from conftest import LiveServer
 from test_map_page import _wait_for
 
-from stationmap import state
+from stationmap.app_state import state
 from stationmap.services import users as user_service
 
 pytestmark = pytest.mark.browser
