@@ -18,7 +18,7 @@ from stationmap.config import Settings, environ_with_overrides, load_settings
 from stationmap.db import Database, connect
 from stationmap.paths import STATIC_DIR, TEMPLATES_DIR
 from stationmap.services.geocoding import Geocoder, make_geocoder
-from stationmap.services.nearest import NearestService
+from stationmap.services.nearest_search import NearestSearch, make_nearest_search
 
 __all__ = ["AppState", "create_app", "state"]
 
@@ -27,7 +27,8 @@ __all__ = ["AppState", "create_app", "state"]
 class AppState:
     settings: Settings
     db: Database
-    nearest: NearestService
+    #: The nearest search, its backend chosen once (see services/nearest_search.py).
+    nearest: NearestSearch
     #: The address look-up the editor offers, or None (STATIONMAP_GEOCODER=none).
     geocoder: Geocoder | None = None
 
@@ -56,14 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["stationmap"] = AppState(
         settings=settings,
         db=database,
-        nearest=NearestService(
-            database.session,
-            settings.tz,
-            settings.index_check_s,
-            database_knn=database.has_postgis,
-            quick_read=database.read,
-            stale_days=settings.stale_days,
-        ),
+        nearest=make_nearest_search(database, settings),
         geocoder=make_geocoder(settings),
     )
 

@@ -12,6 +12,7 @@ from shapely.geometry import mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from stationmap.db import spatial_columns_exist
 from stationmap.geo.districts import (
     DistrictLocator,
     DistrictShape,
@@ -19,6 +20,7 @@ from stationmap.geo.districts import (
     validate_boundary,
 )
 from stationmap.models import District, Station
+from stationmap.services import postgis
 
 
 @dataclass(frozen=True)
@@ -133,12 +135,10 @@ def to_shape(row: District) -> DistrictShape:
 def locate_many(session: Session, lats: list[float], lons: list[float]) -> list[str | None]:
     """The deepest stored district covering each point: by ``ST_Covers`` on PostGIS,
     by the in-process locator elsewhere (the same answers)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from stationmap.db import spatial_columns_exist
-        from stationmap.services import postgis
-
-        if spatial_columns_exist(session.connection()):
-            return postgis.locate_many(session, lats, lons)
+    if session.get_bind().dialect.name == "postgresql" and spatial_columns_exist(
+        session.connection()
+    ):
+        return postgis.locate_many(session, lats, lons)
     return locator(session).locate_many(lats, lons)
 
 
