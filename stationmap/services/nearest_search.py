@@ -9,18 +9,22 @@ which one it has:
 * :class:`~stationmap.services.postgis.PostgisNearest`, KNN in the database.
 
 Both give the same answers (tests/integration/test_backend_parity.py).
+:func:`find_nearest` is the one nearest query of the API and the command line: a point
+in any datum and the filters as asked, converted and assembled here.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from stationmap.config import Settings
 from stationmap.db import Database
+from stationmap.geo.datum import Datum, to_wgs84
 from stationmap.geo.nearest import Filters
 from stationmap.services.nearest import IndexNearest
 from stationmap.services.nearest_types import NearestResult
@@ -108,3 +112,51 @@ class _ChosenOnFirstUse:
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self._backend(), name)
+
+
+@dataclass(frozen=True, slots=True)
+class NearestQuery:
+    """A nearest question as a courier or an operator asks it.
+
+    ``lat, lon`` are in degrees in ``datum`` (WGS-84, GCJ-02 or BD-09); ``radius_m`` in
+    metres around the point. A station must offer every amenity of ``amenities``, be of
+    one of ``host_types`` and serve one of ``worker_groups`` (each when not empty), and
+    with ``open_now`` be open at the moment asked about.
+    """
+
+    lat: float
+    lon: float
+    datum: Datum = "wgs84"
+    k: int = 5
+    amenities: frozenset[str] = frozenset()
+    host_types: frozenset[str] = frozenset()
+    worker_groups: frozenset[str] = frozenset()
+    open_now: bool = False
+    radius_m: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NearestAnswer:
+    """The answer, with the point asked about in WGS-84 (degrees)."""
+
+    lat: float
+    lon: float
+    results: list[NearestResult]
+
+
+def find_nearest(search: NearestSearch, query: NearestQuery, at: datetime) -> NearestAnswer:
+    """The ``query.k`` nearest active stations to the query's point, judged at ``at``.
+
+    Raises :class:`~stationmap.geo.datum.NoWgs84Point` when the point given in its datum
+    converts to no WGS-84 coordinate.
+    """
+    lat, lon = to_wgs84(query.lat, query.lon, query.datum)
+    filters = Filters(
+        amenities=query.amenities,
+        host_types=query.host_types,
+        worker_groups=query.worker_groups,
+        open_at=at if query.open_now else None,
+        radius_m=query.radius_m,
+        states_at=at,
+    )
+    return NearestAnswer(lat, lon, search.nearest(lat, lon, query.k, filters, at))
