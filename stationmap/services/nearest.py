@@ -47,6 +47,7 @@ from stationmap.models import (
     StationOutage,
     StationWorkerGroup,
 )
+from stationmap.services.dataset import data_version
 from stationmap.services.nearest_types import (
     VECTOR_MIN,
     NearestResult,
@@ -54,7 +55,6 @@ from stationmap.services.nearest_types import (
     is_reported,
     station_rows,
 )
-from stationmap.services.stations import data_version
 
 __all__ = [
     "SYNC_REBUILD_MAX",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from stationmap.geo.distance import geodesic_m
@@ -22,6 +22,7 @@ from stationmap.geo.districts import DistrictLocator
 from stationmap.models import DatasetState, Station, StationAmenity, StationWorkerGroup
 from stationmap.services import districts as district_service
 from stationmap.services import revisions
+from stationmap.services.dataset import bump_data_version
 from stationmap.services.revisions import Actor
 from stationmap.station_fields import FieldError, StationInput
 
@@ -76,26 +77,11 @@ class SaveResult:
     changes: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
 
 
-def bump_data_version(session: Session) -> None:
-    result = session.execute(
-        update(DatasetState)
-        .where(DatasetState.id == 1)
-        .values(data_version=DatasetState.data_version + 1)
-    )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(DatasetState(id=1, data_version=1))
-        session.flush()
-
-
 def lock_writes(session: Session) -> None:
     """Serialise station writes: on PostgreSQL, lock the dataset row until commit (SQLite
     write sessions already hold the database's write lock). Code allocation reads the
     highest serial and then inserts, which must not interleave."""
     session.execute(select(DatasetState.data_version).where(DatasetState.id == 1).with_for_update())
-
-
-def data_version(session: Session) -> int:
-    return int(session.scalar(select(DatasetState.data_version).where(DatasetState.id == 1)) or 0)
 
 
 def utc_now() -> datetime:
