@@ -41,7 +41,7 @@ def save_shapes(session: Session, shapes: Iterable[DistrictShape]) -> list[str]:
     written: list[str] = []
     for item in sorted(shapes, key=lambda s: (order[s.level], s.code)):
         geometry = validate_boundary(item.geometry)
-        min_lon, min_lat, max_lon, max_lat = geometry.bounds
+        min_lon, min_lat, max_lon, max_lat = shapely.bounds(geometry).tolist()
         row = session.get(District, item.code) or District(code=item.code)
         row.name = item.name
         row.level = item.level
@@ -91,8 +91,12 @@ def summaries(session: Session) -> list[DistrictSummary]:
         ).order_by(District.code)
     )
     out = []
-    for code, name, level, parent, *box in rows:
-        bbox = None if box[0] is None else (box[0], box[1], box[2], box[3])
+    for code, name, level, parent, min_lon, min_lat, max_lon, max_lat in rows:
+        bbox = (
+            None
+            if min_lon is None or min_lat is None or max_lon is None or max_lat is None
+            else (min_lon, min_lat, max_lon, max_lat)
+        )
         out.append(DistrictSummary(code, name, level, parent, bbox))
     return out
 

@@ -18,9 +18,9 @@ import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -293,7 +293,8 @@ class IndexNearest:
         return reported_last(results, is_reported) if reported else results
 
 
-class _Built(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class _Built:
     version: int
     index: NearestIndex
     rows: list[StationRow]

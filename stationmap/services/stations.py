@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from stationmap.geo.distance import geodesic_m
@@ -35,6 +35,15 @@ LAST_REAL_SERIAL = 899_999
 DEMO_SERIAL_BASE = 900_000
 LAST_DEMO_SERIAL = 999_999
 _CHUNK = 500
+
+
+def _table(model: type[Any]) -> Table:
+    """A model's table, for Core bulk inserts."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 # Fields compared to decide whether an import row changes a station.
 _COMPARED = (
     "name",
@@ -395,7 +404,7 @@ def _insert_new(
     # Core executemany on the session's connection: the ORM bulk path costs 3x more.
     connection = session.connection()
     for start in range(0, len(values), 5000):
-        connection.execute(insert(Station.__table__), values[start : start + 5000])
+        connection.execute(insert(_table(Station)), values[start : start + 5000])
         done(min(start + 5000, len(values)))
     codes = list(inputs)
     amenity_rows: list[dict[str, Any]] = []
@@ -409,9 +418,9 @@ def _insert_new(
             amenity_rows.extend({"station_id": station_id, "amenity": a} for a in data.amenities)
             group_rows.extend({"station_id": station_id, "group": g} for g in data.worker_groups)
     for start in range(0, len(amenity_rows), 20000):
-        connection.execute(insert(StationAmenity.__table__), amenity_rows[start : start + 20000])
+        connection.execute(insert(_table(StationAmenity)), amenity_rows[start : start + 20000])
     for start in range(0, len(group_rows), 20000):
-        connection.execute(insert(StationWorkerGroup.__table__), group_rows[start : start + 20000])
+        connection.execute(insert(_table(StationWorkerGroup)), group_rows[start : start + 20000])
 
 
 def delete_demo(session: Session) -> int:
