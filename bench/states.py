@@ -7,7 +7,7 @@ the GeoJSON text):
 * ``before``: the path as it was without states: ``NearestIndex.nearest`` on an index
   built without states, ``hours_state`` per hit, the GeoJSON writer (features carry no
   marks other than the default).
-* ``after, no states``: :meth:`NearestService.nearest` on the same stations, every
+* ``after, no states``: :meth:`IndexNearest.nearest` on the same stations, every
   station with a ``verified_at`` (stale judged per hit), no temporary state.
 * ``after, 1 % states``: the same with 1 % of stations temporarily closed, 1 % with
   water unavailable, 0.5 % reported closed (closures and outages half expired at the
@@ -37,8 +37,8 @@ from stationmap.geo.freshness import StationFlags
 from stationmap.geo.hours import hours_state
 from stationmap.geo.nearest import Filters, NearestIndex
 from stationmap.services.nearest import (
+    IndexNearest,
     NearestResult,
-    NearestService,
     _Built,
     build_index,
     station_rows,
@@ -97,8 +97,8 @@ def _states(n: int, rng: np.random.Generator) -> dict[int, StationFlags]:
     return out
 
 
-def _service(rows, verified, states) -> NearestService:  # type: ignore[no-untyped-def]
-    service = NearestService(lambda: None, TZ, check_interval_s=1e12)  # type: ignore[arg-type,return-value]
+def _service(rows, verified, states) -> IndexNearest:  # type: ignore[no-untyped-def]
+    service = IndexNearest(lambda: None, TZ, check_interval_s=1e12)  # type: ignore[arg-type,return-value]
     index = build_index(rows, states, TZ)
     service._install(_Built(0, index, rows, verified, states))
     service._checked_at = time.monotonic()

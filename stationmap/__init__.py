@@ -19,7 +19,7 @@ from stationmap.config import environ_with_overrides, load_settings
 from stationmap.db import connect
 from stationmap.paths import STATIC_DIR, TEMPLATES_DIR
 from stationmap.services.geocoding import make_geocoder
-from stationmap.services.nearest import NearestService
+from stationmap.services.nearest_search import make_nearest_search
 
 __all__ = ["create_app"]
 
@@ -48,14 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION_KEY] = AppState(
         settings=settings,
         db=database,
-        nearest=NearestService(
-            database.session,
-            settings.tz,
-            settings.index_check_s,
-            database_knn=database.has_postgis,
-            quick_read=database.read,
-            stale_days=settings.stale_days,
-        ),
+        nearest=make_nearest_search(database, settings),
         geocoder=make_geocoder(settings),
     )
 

@@ -14,7 +14,7 @@ from flask import Flask
 from stationmap.config import Settings
 from stationmap.db import Database
 from stationmap.services.geocoding import Geocoder
-from stationmap.services.nearest import NearestService
+from stationmap.services.nearest_search import NearestSearch
 
 __all__ = ["EXTENSION_KEY", "AppState", "state"]
 
@@ -26,7 +26,8 @@ EXTENSION_KEY = "stationmap"
 class AppState:
     settings: Settings
     db: Database
-    nearest: NearestService
+    #: The nearest search, its backend chosen once (see services/nearest_search.py).
+    nearest: NearestSearch
     #: The address look-up the editor offers, or None (STATIONMAP_GEOCODER=none).
     geocoder: Geocoder | None = None
 

@@ -24,12 +24,12 @@ from flask.cli import with_appcontext
 from stationmap import catalog
 from stationmap.app_state import state
 from stationmap.db import Database, ensure_spatial, postgis_instructions, upgrade
-from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, parse_datum, to_wgs84
+from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, parse_datum
 from stationmap.geo.hours import describe, parse_hours
-from stationmap.geo.nearest import Filters
 from stationmap.services import demo as demo_service
 from stationmap.services import districts as district_service
 from stationmap.services import transfer
+from stationmap.services.nearest_search import NearestQuery, find_nearest
 from stationmap.services.revisions import Actor
 from stationmap.station_fields import FieldError
 
@@ -273,14 +273,19 @@ def nearest_command(
         raise click.BadParameter("LAT must be within ±90 and LON within ±180")
     app_state = state(current_app)
     now = datetime.now(UTC)
+    asked = NearestQuery(
+        lat,
+        lon,
+        parse_datum(datum),
+        k,
+        amenities=frozenset(amenities),
+        open_now=open_now,
+        radius_m=radius_m,
+    )
     try:
-        w_lat, w_lon = to_wgs84(lat, lon, parse_datum(datum))
+        results = find_nearest(app_state.nearest, asked, now).results
     except NoWgs84Point as exc:
         raise click.BadParameter(str(exc)) from None
-    filters = Filters(
-        amenities=frozenset(amenities), open_at=now if open_now else None, radius_m=radius_m
-    )
-    results = app_state.nearest.nearest(w_lat, w_lon, k, filters, now)
     if not results:
         click.echo("No station found.")
         return

@@ -4,14 +4,17 @@ district tree, and the point -> district locator built from what is stored."""
 from __future__ import annotations
 
 import json
+import threading
+import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import shapely
 from shapely.geometry import mapping
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from stationmap.db import spatial_columns_exist
 from stationmap.geo.districts import (
     DistrictLocator,
     DistrictShape,
@@ -19,6 +22,8 @@ from stationmap.geo.districts import (
     validate_boundary,
 )
 from stationmap.models import District, Station
+from stationmap.services import postgis
+from stationmap.services.dataset import bump_data_version, data_version, wrote_data
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ def save_shapes(session: Session, shapes: Iterable[DistrictShape]) -> list[str]:
     written: list[str] = []
     for item in sorted(shapes, key=lambda s: (order[s.level], s.code)):
         geometry = validate_boundary(item.geometry)
-        min_lon, min_lat, max_lon, max_lat = geometry.bounds
+        min_lon, min_lat, max_lon, max_lat = shapely.bounds(geometry).tolist()
         row = session.get(District, item.code) or District(code=item.code)
         row.name = item.name
         row.level = item.level
@@ -47,6 +52,8 @@ def save_shapes(session: Session, shapes: Iterable[DistrictShape]) -> list[str]:
         session.add(row)
         session.flush()
         written.append(item.code)
+    if written:
+        bump_data_version(session)  # every process reads its district tree again
     return written
 
 
@@ -84,25 +91,19 @@ def summaries(session: Session) -> list[DistrictSummary]:
         ).order_by(District.code)
     )
     out = []
-    for code, name, level, parent, *box in rows:
-        bbox = None if box[0] is None else (box[0], box[1], box[2], box[3])
+    for code, name, level, parent, min_lon, min_lat, max_lon, max_lat in rows:
+        bbox = (
+            None
+            if min_lon is None or min_lat is None or max_lon is None or max_lat is None
+            else (min_lon, min_lat, max_lon, max_lat)
+        )
         out.append(DistrictSummary(code, name, level, parent, bbox))
     return out
 
 
 def codes_within(session: Session, code: str) -> frozenset[str]:
     """``code`` and every district below it in the stored tree."""
-    children: dict[str | None, list[str]] = {}
-    for child, parent in session.execute(select(District.code, District.parent_code)):
-        children.setdefault(parent, []).append(child)
-    found = {code}
-    stack = [code]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return frozenset(found)
+    return tree(session).codes_within(code)
 
 
 def station_counts(session: Session, codes: Iterable[str]) -> int:
@@ -133,43 +134,93 @@ def to_shape(row: District) -> DistrictShape:
 def locate_many(session: Session, lats: list[float], lons: list[float]) -> list[str | None]:
     """The deepest stored district covering each point: by ``ST_Covers`` on PostGIS,
     by the in-process locator elsewhere (the same answers)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from stationmap.db import spatial_columns_exist
-        from stationmap.services import postgis
-
-        if spatial_columns_exist(session.connection()):
-            return postgis.locate_many(session, lats, lons)
+    if session.get_bind().dialect.name == "postgresql" and spatial_columns_exist(
+        session.connection()
+    ):
+        return postgis.locate_many(session, lats, lons)
     return locator(session).locate_many(lats, lons)
 
 
 def locate(session: Session, lat: float, lon: float) -> str | None:
     """The deepest stored district covering one WGS-84 point (a worker's pin): the
-    answer of :func:`locate_many`, reading only the boundaries whose bounding box holds
-    the point, deepest level first (a county's boundary, not its province's)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return locate_many(session, [lat], [lon])[0]
-    candidates = session.execute(
-        select(District.code, District.level).where(
-            District.boundary_geojson.is_not(None),
-            District.min_lon <= lon,
-            District.max_lon >= lon,
-            District.min_lat <= lat,
-            District.max_lat >= lat,
-        )
-    ).all()
-    for level in ("county", "city", "province"):
-        codes = [code for code, row_level in candidates if row_level == level]
-        if not codes:
-            continue
-        rows = session.scalars(select(District).where(District.code.in_(codes)))
-        found = DistrictLocator(to_shape(row) for row in rows).locate(lat, lon)
-        if found is not None:
-            return found
-    return None
+    answer of :func:`locate_many`."""
+    return locate_many(session, [lat], [lon])[0]
 
 
 def locator(session: Session) -> DistrictLocator:
-    """A locator over the stored boundaries (the deepest district wins)."""
-    return DistrictLocator(
-        to_shape(row) for row in all_districts(session) if row.boundary_geojson is not None
-    )
+    """A locator over the stored boundaries (the deepest district wins); the process's
+    cached one (see :func:`tree`)."""
+    return tree(session).locator(session)
+
+
+@dataclass
+class DistrictTree:
+    """The stored districts as one process keeps them: names and parents by code, the
+    children of each, and (built on first use) the boundaries' locator, an STRtree per
+    level. Read again when the data version moves (:func:`tree`)."""
+
+    version: int
+    by_code: dict[str, DistrictSummary]
+    children: dict[str | None, list[str]]  # by parent code (None: the top level), in code order
+    _locator: DistrictLocator | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def codes_within(self, code: str) -> frozenset[str]:
+        """``code`` and every district below it."""
+        found = {code}
+        stack = [code]
+        while stack:
+            for child in self.children.get(stack.pop(), []):
+                if child not in found:
+                    found.add(child)
+                    stack.append(child)
+        return frozenset(found)
+
+    def chain(self, code: str | None) -> list[DistrictSummary]:
+        """``code`` and its parents, the top level first (empty for an unknown code)."""
+        chain: list[DistrictSummary] = []
+        while code:
+            row = self.by_code.get(code)
+            if row is None or row in chain:
+                break
+            chain.append(row)
+            code = row.parent_code
+        return list(reversed(chain))
+
+    def locator(self, session: Session) -> DistrictLocator:
+        """The point -> district locator, read through ``session`` the first time."""
+        with self._lock:
+            if self._locator is None:
+                rows = session.scalars(
+                    select(District)
+                    .where(District.boundary_geojson.is_not(None))
+                    .order_by(District.code)
+                )
+                self._locator = DistrictLocator(to_shape(row) for row in rows)
+            return self._locator
+
+
+_TREES: weakref.WeakKeyDictionary[Engine, DistrictTree] = weakref.WeakKeyDictionary()
+_TREES_LOCK = threading.Lock()
+
+
+def tree(session: Session) -> DistrictTree:
+    """The district tree of the session's database, kept per process and read again
+    when the data version has moved since (every district write raises it). A session
+    that has raised the version itself gets a tree of its own, not kept: its writes
+    may yet be rolled back."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    version = data_version(session)
+    kept = _TREES.get(engine)
+    if kept is not None and kept.version == version:
+        return kept
+    summary = summaries(session)
+    children: dict[str | None, list[str]] = {}
+    for item in summary:  # in code order
+        children.setdefault(item.parent_code, []).append(item.code)
+    built = DistrictTree(version, {d.code: d for d in summary}, children)
+    if not wrote_data(session):
+        with _TREES_LOCK:
+            _TREES[engine] = built
+    return built

@@ -19,6 +19,7 @@ from stationmap.geo.distance import geodesic_m
 from stationmap.models import Station, StationAmenity, StationWorkerGroup
 from stationmap.services import districts as district_service
 from stationmap.services import revisions
+from stationmap.services.dataset import bump_data_version
 from stationmap.services.listing import like_pattern
 from stationmap.services.revisions import Actor
 from stationmap.services.stations import (
@@ -26,7 +27,6 @@ from stationmap.services.stations import (
     SAME_PLACE_M,
     allocate_codes,
     apply_changes,
-    bump_data_version,
     diff,
     lock_writes,
     utc_now,

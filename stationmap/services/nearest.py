@@ -20,28 +20,25 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from stationmap.geo.datum import gcj02_to_bd09, wgs84_to_gcj02
 from stationmap.geo.freshness import (
     FRESH,
-    NO_MARKS,
     STALE,
     Marks,
     StationFlags,
     closed_at,
     effective_hours,
-    is_stale,
     reported_last,
     unavailable_at,
 )
-from stationmap.geo.hours import HoursState, hours_state
+from stationmap.geo.hours import hours_state
 from stationmap.geo.nearest import Filters, IndexedStation, NearestIndex
 from stationmap.models import (
     PUBLIC_STATION_COLUMNS,
@@ -50,69 +47,29 @@ from stationmap.models import (
     StationOutage,
     StationWorkerGroup,
 )
-from stationmap.services.stations import data_version
+from stationmap.services.dataset import data_version
+from stationmap.services.nearest_types import (
+    VECTOR_MIN,
+    NearestResult,
+    StationRow,
+    is_reported,
+    station_rows,
+)
+
+__all__ = [
+    "SYNC_REBUILD_MAX",
+    "VECTOR_MIN",
+    "IndexNearest",
+    "NearestResult",
+    "StationRow",
+    "build_index",
+    "load_rows",
+    "load_rows_and_states",
+    "station_rows",
+]
 
 # Above this many stations an index is rebuilt in the background (see _current).
 SYNC_REBUILD_MAX = 20_000
-# From this many points numpy's set-up cost is repaid (a nearest answer has a handful).
-VECTOR_MIN = 64
-
-
-class StationRow(NamedTuple):
-    """What a nearest answer shows of a station (kept in memory per process)."""
-
-    id: int
-    code: str
-    name: str
-    address: str
-    district_code: str | None
-    host_type: str
-    amenities: tuple[str, ...]
-    worker_groups: tuple[str, ...]
-    opening_hours: str | None
-    phone: str
-    is_demo: bool
-    lat: float
-    lon: float
-    gcj_lat: float  # GCJ-02, for the AMap and Tencent links (converted once, at load)
-    gcj_lon: float
-    bd_lat: float  # BD-09, for the Baidu links
-    bd_lon: float
-
-
-def station_rows(records: Sequence[tuple[Any, ...]]) -> list[StationRow]:
-    """Rows from records holding every :class:`StationRow` field up to ``lon``; the
-    GCJ-02 and BD-09 positions are computed for all of them at once (a border test per
-    point is the costly part of the conversion, and is vectorized for many rows)."""
-    if len(records) < VECTOR_MIN:
-        rows = []
-        for record in records:
-            gcj = wgs84_to_gcj02(record[-2], record[-1])
-            rows.append(StationRow(*record, *gcj, *gcj02_to_bd09(*gcj)))
-        return rows
-    lats = np.fromiter((r[-2] for r in records), dtype=np.float64, count=len(records))
-    lons = np.fromiter((r[-1] for r in records), dtype=np.float64, count=len(records))
-    gcj_lats, gcj_lons = wgs84_to_gcj02(lats, lons)
-    bd_lats, bd_lons = gcj02_to_bd09(gcj_lats, gcj_lons)
-    return [
-        StationRow(*record, *positions)
-        for record, *positions in zip(
-            records,
-            gcj_lats.tolist(),
-            gcj_lons.tolist(),
-            bd_lats.tolist(),
-            bd_lons.tolist(),
-            strict=True,
-        )
-    ]
-
-
-@dataclass(frozen=True, slots=True)
-class NearestResult:
-    station: StationRow
-    distance_m: float
-    hours: HoursState  # at the moment asked about (closed while temporarily closed)
-    marks: Marks = NO_MARKS  # temporary states and freshness at that moment
 
 
 def _codes_by_station(session: Session, station_id: Any, code: Any) -> dict[int, tuple[str, ...]]:
@@ -202,8 +159,9 @@ def load_rows_and_states(
     return station_rows(records), verified, load_states(session)
 
 
-class NearestService:
-    """The per-process index; thread-safe.
+class IndexNearest:
+    """The nearest search answered by a per-process index (the backend when the database
+    is not PostGIS); thread-safe. See :class:`~stationmap.services.nearest_search.NearestSearch`.
 
     Parameters
     ----------
@@ -221,14 +179,10 @@ class NearestService:
         session_factory: Callable[[], Session],
         tz: ZoneInfo,
         check_interval_s: float = 0.5,
-        database_knn: Callable[[], bool] | None = None,
-        quick_read: Callable[[Callable[[Connection], Any]], Any] | None = None,
         stale_days: float = 180.0,
     ) -> None:
         self.stale_days = stale_days
         self._session_factory = session_factory
-        self._quick_read = quick_read
-        self._database_knn = database_knn
         self.tz = tz
         self.check_interval_s = check_interval_s
         self._lock = threading.Lock()
@@ -241,15 +195,13 @@ class NearestService:
         self.builds = 0
 
     def uses_database(self) -> bool:
-        """Whether queries go to PostGIS (``database_knn``, which the app gives as
-        :meth:`~stationmap.db.Database.has_postgis`, decided once per process)."""
-        return bool(self._database_knn and self._database_knn())
+        """False: this process answers from its own index."""
+        return False
 
     def warm(self) -> None:
         """Build the index now (a worker calls this at start, so the first courier does
-        not wait for it). Nothing to do on PostGIS."""
-        if not self.uses_database():
-            self._current()
+        not wait for it)."""
+        self._current_build()
 
     def _build(self) -> _Built:
         with self._session_factory() as session:
@@ -276,10 +228,6 @@ class NearestService:
 
         self._rebuilding = True
         threading.Thread(target=run, name="nearest-index", daemon=True).start()
-
-    def _current(self) -> tuple[NearestIndex, list[StationRow]]:
-        built = self._current_build()
-        return built.index, built.rows
 
     def _current_build(self) -> _Built:
         """The index, rebuilt when another process has written since it was built.
@@ -316,18 +264,7 @@ class NearestService:
         self, lat: float, lon: float, k: int, filters: Filters, at: datetime
     ) -> list[NearestResult]:
         """The ``k`` nearest active stations to WGS-84 (lat, lon) passing ``filters``;
-        ``open_now`` is evaluated at ``at``. On PostGIS the database answers (KNN on
-        the geography column); elsewhere the in-process index does."""
-        if self.uses_database():
-            from stationmap.services import postgis
-
-            def query(conn: Connection) -> list[NearestResult]:
-                return postgis.nearest(conn, lat, lon, k, filters, at, self.tz, self.stale_days)
-
-            if self._quick_read is not None:
-                return self._quick_read(query)  # type: ignore[no-any-return]
-            with self._session_factory() as session:
-                return query(session.connection())
+        ``open_now`` is evaluated at ``at``."""
         built = self._current_build()
         rows, states, verified = built.rows, built.states, built.verified_s
         if states and filters.amenities and filters.states_at is None:
@@ -355,15 +292,9 @@ class NearestService:
             results.append(NearestResult(row, hit.distance_m, state, found))
         return reported_last(results, is_reported) if reported else results
 
-    def stale(self, verified_at: datetime | None, at: datetime) -> bool:
-        return is_stale(verified_at, at, self.stale_days)
 
-    def size(self) -> int:
-        index, _ = self._current()
-        return len(index)
-
-
-class _Built(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class _Built:
     version: int
     index: NearestIndex
     rows: list[StationRow]
@@ -375,10 +306,6 @@ def _index_states(flags: StationFlags) -> tuple[float | None, tuple[tuple[str, f
     """A station's closure end and outages as the index keeps them (POSIX seconds)."""
     closed = flags.closed_until.timestamp() if flags.closed_until is not None else None
     return closed, tuple((code, until.timestamp()) for code, until in flags.outages)
-
-
-def is_reported(result: NearestResult) -> bool:
-    return result.marks.reported_closed
 
 
 def build_index(

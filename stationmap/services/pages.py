@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stationmap import catalog
@@ -22,7 +21,7 @@ from stationmap.geo.freshness import NO_MARKS, Marks, StationFlags, marks, notic
 from stationmap.geo.hours import HoursError, describe, parse_hours
 from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget, navigation_links
-from stationmap.models import District, Station
+from stationmap.models import Station
 from stationmap.services import districts as district_service
 from stationmap.services import stations as station_service
 
@@ -114,38 +113,25 @@ def _labels(codes: Iterable[str], lang: str) -> list[Label]:
     return out
 
 
-def _district_chain(session: Session, code: str | None) -> list[District]:
-    chain: list[District] = []
-    while code:
-        row = district_service.get_district(session, code)
-        if row is None or row in chain:
-            break
-        chain.append(row)
-        code = row.parent_code
-    return list(reversed(chain))
-
-
 def district_view(
     session: Session, code: str, *, with_boundary: bool = True
 ) -> DistrictView | None:
     """The district ``code`` with its parents' names and (optionally) its boundary."""
-    chain = _district_chain(session, code)
+    chain = district_service.tree(session).chain(code)
     if not chain or chain[-1].code != code:
         return None
-    row = chain[-1]
-    bounds = (
-        (row.min_lat, row.min_lon, row.max_lat, row.max_lon)
-        if row.min_lat is not None
-        and row.min_lon is not None
-        and row.max_lat is not None
-        and row.max_lon is not None
-        else None
-    )
-    boundary = json.loads(row.boundary_geojson) if with_boundary and row.boundary_geojson else None
+    item = chain[-1]
+    box = item.bbox
+    bounds = (box[1], box[0], box[3], box[2]) if box is not None else None
+    boundary = None
+    if with_boundary:
+        row = district_service.get_district(session, code)
+        if row is not None and row.boundary_geojson:
+            boundary = json.loads(row.boundary_geojson)
     return DistrictView(
-        code=row.code,
+        code=item.code,
         name=" ".join(d.name for d in chain),
-        short_name=row.name,
+        short_name=item.name,
         boundary=boundary,
         bounds=bounds,
     )
@@ -217,15 +203,11 @@ def station_by_code(
 def district_options(session: Session, parent_code: str | None) -> list[Label]:
     """The districts directly under ``parent_code`` (the top level, provinces, for
     ``None``), by code: at most a few dozen, however many stations are stored."""
-    parent = (
-        District.parent_code.is_(None)
-        if parent_code is None
-        else District.parent_code == parent_code
-    )
-    rows = session.execute(
-        select(District.code, District.name).where(parent).order_by(District.code)
-    )
-    return [Label(code, name) for code, name in rows]
+    districts = district_service.tree(session)
+    return [
+        Label(code, districts.by_code[code].name)
+        for code in districts.children.get(parent_code, [])
+    ]
 
 
 def district_picker(session: Session, code: str | None) -> list[PickerLevel]:
@@ -233,7 +215,7 @@ def district_picker(session: Session, code: str | None) -> list[PickerLevel]:
     level always, then the children of each district on the chosen chain, each with
     its chosen value. Bounded by the administrative tree (three levels of a few dozen
     districts), never by the number of stations or districts stored."""
-    chain = _district_chain(session, code) if code else []
+    chain = district_service.tree(session).chain(code) if code else []
     levels = [PickerLevel(district_options(session, None), chain[0].code if chain else "")]
     for depth, row in enumerate(chain[:2]):
         options = district_options(session, row.code)
@@ -248,11 +230,12 @@ def resolve_district(session: Session, wanted: list[str]) -> str | None:
     """The deepest code of ``wanted`` (a province, a district below it, ...) whose
     parent is the code before it; a stale deeper choice (a city left over from another
     province) is ignored."""
+    districts = district_service.tree(session)
     chosen: str | None = None
     for code in wanted:
         if not code:
             break
-        row = district_service.get_district(session, code)
+        row = districts.by_code.get(code)
         if row is None or row.parent_code != chosen:
             break
         chosen = row.code

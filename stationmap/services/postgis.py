@@ -9,7 +9,7 @@ like pyproj), and widens until no station beyond the candidates could rank highe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from stationmap.geo.freshness import Marks, closed_at, effective_hours, is_stale, reported_last
 from stationmap.geo.hours import hours_state
 from stationmap.geo.nearest import Filters
-from stationmap.services.nearest import NearestResult, is_reported, station_rows
+from stationmap.services.nearest_types import NearestResult, is_reported, station_rows
 
 # Spheroid and sphere distances differ by less than 0.6 %: a margin for the KNN order.
 SPHERE_MARGIN = 0.01
@@ -160,6 +160,50 @@ def _results(
         )
         for station, r in zip(stations, rows, strict=True)
     ]
+
+
+class PostgisNearest:
+    """The nearest search answered by PostGIS (KNN on the ``geography`` column); see
+    :class:`~stationmap.services.nearest_search.NearestSearch`.
+
+    Parameters
+    ----------
+    read : callable
+        Runs a one-statement read on a connection (the app gives
+        :meth:`~stationmap.db.Database.read`, its quick pool).
+    tz : ZoneInfo
+        Time zone in which opening hours are evaluated.
+    stale_days : float
+        A station verified longer ago than this (or never) is marked stale.
+    """
+
+    builds = 0  # no index is built in this process
+
+    def __init__(
+        self,
+        read: Callable[[Callable[[Connection], list[NearestResult]]], list[NearestResult]],
+        tz: ZoneInfo,
+        stale_days: float = 180.0,
+    ) -> None:
+        self._read = read
+        self.tz = tz
+        self.stale_days = stale_days
+
+    def uses_database(self) -> bool:
+        """True: the database answers."""
+        return True
+
+    def warm(self) -> None:
+        """Nothing to build."""
+
+    def nearest(
+        self, lat: float, lon: float, k: int, filters: Filters, at: datetime
+    ) -> list[NearestResult]:
+        """The ``k`` nearest active stations to WGS-84 (lat, lon) passing ``filters``;
+        ``open_now`` is evaluated at ``at``."""
+        return self._read(
+            lambda conn: nearest(conn, lat, lon, k, filters, at, self.tz, self.stale_days)
+        )
 
 
 def locate_many(session: Session, lats: Sequence[float], lons: Sequence[float]) -> list[str | None]:

@@ -36,6 +36,7 @@ from stationmap.models import (
 )
 from stationmap.report_fields import normal_code
 from stationmap.services import users as user_service
+from stationmap.services.districts import codes_within
 from stationmap.services.editing import in_scope
 from stationmap.services.stations import utc_now
 from stationmap.services.users import Principal
@@ -237,8 +238,6 @@ def list_reports(
     if codes is not None:
         stmt = stmt.where(Report.district_code.in_(sorted(codes)))
     if flt.district is not None:
-        from stationmap.services.districts import codes_within
-
         stmt = stmt.where(Report.district_code.in_(sorted(codes_within(session, flt.district))))
     if flt.statuses:
         stmt = stmt.where(Report.status.in_(flt.statuses))

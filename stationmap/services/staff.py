@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 
 from stationmap.models import Report, StaffLink, Station, StationOutage
 from stationmap.services import revisions
+from stationmap.services.dataset import bump_data_version
 from stationmap.services.editing import OutOfScope, in_scope
 from stationmap.services.revisions import Actor
-from stationmap.services.stations import bump_data_version, lock_writes
+from stationmap.services.stations import lock_writes
 
 STAFF_ACTOR = Actor(None, "驿站工作人员/station staff")
 # How far ahead staff may set a closure or an outage (longer: an administrator edits).

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from stationmap.geo.distance import geodesic_m
@@ -22,6 +22,7 @@ from stationmap.geo.districts import DistrictLocator
 from stationmap.models import DatasetState, Station, StationAmenity, StationWorkerGroup
 from stationmap.services import districts as district_service
 from stationmap.services import revisions
+from stationmap.services.dataset import bump_data_version
 from stationmap.services.revisions import Actor
 from stationmap.station_fields import FieldError, StationInput
 
@@ -34,6 +35,15 @@ LAST_REAL_SERIAL = 899_999
 DEMO_SERIAL_BASE = 900_000
 LAST_DEMO_SERIAL = 999_999
 _CHUNK = 500
+
+
+def _table(model: type[Any]) -> Table:
+    """A model's table, for Core bulk inserts."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 # Fields compared to decide whether an import row changes a station.
 _COMPARED = (
     "name",
@@ -76,26 +86,11 @@ class SaveResult:
     changes: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
 
 
-def bump_data_version(session: Session) -> None:
-    result = session.execute(
-        update(DatasetState)
-        .where(DatasetState.id == 1)
-        .values(data_version=DatasetState.data_version + 1)
-    )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(DatasetState(id=1, data_version=1))
-        session.flush()
-
-
 def lock_writes(session: Session) -> None:
     """Serialise station writes: on PostgreSQL, lock the dataset row until commit (SQLite
     write sessions already hold the database's write lock). Code allocation reads the
     highest serial and then inserts, which must not interleave."""
     session.execute(select(DatasetState.data_version).where(DatasetState.id == 1).with_for_update())
-
-
-def data_version(session: Session) -> int:
-    return int(session.scalar(select(DatasetState.data_version).where(DatasetState.id == 1)) or 0)
 
 
 def utc_now() -> datetime:
@@ -409,7 +404,7 @@ def _insert_new(
     # Core executemany on the session's connection: the ORM bulk path costs 3x more.
     connection = session.connection()
     for start in range(0, len(values), 5000):
-        connection.execute(insert(Station.__table__), values[start : start + 5000])
+        connection.execute(insert(_table(Station)), values[start : start + 5000])
         done(min(start + 5000, len(values)))
     codes = list(inputs)
     amenity_rows: list[dict[str, Any]] = []
@@ -423,9 +418,9 @@ def _insert_new(
             amenity_rows.extend({"station_id": station_id, "amenity": a} for a in data.amenities)
             group_rows.extend({"station_id": station_id, "group": g} for g in data.worker_groups)
     for start in range(0, len(amenity_rows), 20000):
-        connection.execute(insert(StationAmenity.__table__), amenity_rows[start : start + 20000])
+        connection.execute(insert(_table(StationAmenity)), amenity_rows[start : start + 20000])
     for start in range(0, len(group_rows), 20000):
-        connection.execute(insert(StationWorkerGroup.__table__), group_rows[start : start + 20000])
+        connection.execute(insert(_table(StationWorkerGroup)), group_rows[start : start + 20000])
 
 
 def delete_demo(session: Session) -> int:

@@ -27,7 +27,7 @@ from stationmap import catalog
 from stationmap.geo.freshness import FRESH, STALE, Marks, notice
 from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget, navigation_links, navigation_links_json
-from stationmap.services.nearest import NearestResult, StationRow
+from stationmap.services.nearest_types import NearestResult, StationRow
 
 # About 2.3 KB per entry (kept as UTF-8 bytes, half the size of a str with Chinese in
 # it): 16,384 entries is under 40 MB per worker, the stations of a large city.

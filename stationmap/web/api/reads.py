@@ -9,11 +9,11 @@ from flask import Response, current_app, jsonify, request, url_for
 
 from stationmap import catalog
 from stationmap.app_state import state
-from stationmap.geo.datum import NoWgs84Point, to_wgs84
-from stationmap.geo.nearest import Filters
+from stationmap.geo.datum import NoWgs84Point
 from stationmap.services import districts as district_service
 from stationmap.services import listing
 from stationmap.services import stations as station_service
+from stationmap.services.nearest_search import NearestQuery, find_nearest
 from stationmap.web.api import bp
 from stationmap.web.api.common import (
     GEOJSON,
@@ -64,22 +64,24 @@ def nearest_stations() -> Response:
     open_now = params.boolean("open_now")
     datum = params.datum()
     at = params.moment("at", settings.tz, _now())
+    asked = NearestQuery(
+        lat,
+        lon,
+        datum,
+        k,
+        frozenset(amenities),
+        frozenset(host_types),
+        frozenset(groups),
+        open_now,
+        radius_m,
+    )
     try:
-        wgs_lat, wgs_lon = to_wgs84(lat, lon, datum)
+        answer = find_nearest(state(current_app).nearest, asked, at)
     except NoWgs84Point as exc:
         raise unprocessable(str(exc), field="lat", code="out_of_range") from None
-    filters = Filters(
-        amenities=frozenset(amenities),
-        host_types=frozenset(host_types),
-        worker_groups=frozenset(groups),
-        open_at=at if open_now else None,
-        radius_m=radius_m,
-        states_at=at,
-    )
-    results = state(current_app).nearest.nearest(wgs_lat, wgs_lon, k, filters, at)
     query = {
-        "lat": wgs_lat,
-        "lon": wgs_lon,
+        "lat": answer.lat,
+        "lon": answer.lon,
         "datum": "wgs84",
         "given": {"lat": lat, "lon": lon, "datum": datum},
         "k": k,
@@ -89,7 +91,7 @@ def nearest_stations() -> Response:
         "at": at.isoformat(),
     }
     body = nearest_collection(
-        results,
+        answer.results,
         query,
         script_root=request.script_root,
         app_name=settings.app_name,

@@ -1,0 +1,68 @@
+"""The district tree is kept per process and read again when the data version moves:
+a district added by another process (another gunicorn worker) is seen by the next
+request here, in the tree (scope, picker) and in the point -> district locator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from shapely.geometry import box
+
+from stationmap.app_state import state
+from stationmap.geo.districts import DistrictShape
+from stationmap.services import districts as district_service
+from stationmap.services import pages
+from stationmap.services.dataset import bump_data_version
+from tests.conftest import _make_app
+
+# A square in Tibet, far from every shipped boundary (degrees, WGS-84).
+LAT, LON = 30.05, 90.05
+NEW = DistrictShape(
+    code="540000",
+    name="西藏自治区",
+    level="province",
+    parent_code=None,
+    geometry=box(90.0, 30.0, 90.1, 30.1),
+    source="test",
+)
+
+
+def test_a_district_added_by_another_process_is_seen_here(app: Flask, tmp_path: Path) -> None:
+    url = state(app).db.engine.url.render_as_string(hide_password=False)
+    other = _make_app(url, tmp_path / "other")
+    try:
+        with state(app).db.session() as session:
+            first = district_service.tree(session)
+            assert district_service.tree(session) is first  # nothing written: kept
+            assert district_service.locate(session, LAT, LON) is None
+            assert "540000" not in {o.code for o in pages.district_options(session, None)}
+        with state(other).db.write_session() as session:
+            district_service.save_shapes(session, [NEW])
+        with state(app).db.session() as session:
+            assert district_service.tree(session) is not first
+            assert district_service.locate(session, LAT, LON) == "540000"
+            assert district_service.locate_many(session, [LAT, 0.0], [LON, 0.0]) == [
+                "540000",
+                None,
+            ]
+            assert "540000" in {o.code for o in pages.district_options(session, None)}
+            assert district_service.codes_within(session, "540000") == {"540000"}
+            assert pages.resolve_district(session, ["540000"]) == "540000"
+    finally:
+        state(other).db.dispose()
+
+
+def test_a_rolled_back_district_write_is_not_kept(app: Flask) -> None:
+    """A tree read inside a write that is then rolled back is not kept for others, even
+    once a later write brings the data version to the number the rolled-back one had."""
+    db = state(app).db
+    with db.session() as session:
+        district_service.save_shapes(session, [NEW])
+        assert district_service.locate(session, LAT, LON) == "540000"
+        session.rollback()
+    with db.write_session() as session:
+        bump_data_version(session)  # the version the rolled-back write had reached
+    with db.session() as session:
+        assert district_service.locate(session, LAT, LON) is None
+        assert "540000" not in district_service.tree(session).by_code
