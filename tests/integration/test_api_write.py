@@ -336,3 +336,29 @@ def test_bbox_index_follows_creates_moves_and_deletes(app, api):
     deleted = client.delete(f"/api/v1/stations/{station_id}", headers=_auth(secret, 2))
     assert deleted.status_code == 204
     assert station_id not in _ids_in_box(client, new_lat, new_lon)
+
+
+def test_a_patch_of_another_field_keeps_hours_kept_as_written(app, api):
+    """Hours a person must decide (kept as the office wrote them, no opening_hours)
+    survive a PATCH that changes only the name."""
+    client, secret = api
+    seasons = "夏季 8:00-20:00，冬季 9:00-18:00"
+    lat, lon = free_point(app, XINCHENG)
+    created = client.post(
+        "/api/v1/stations", json=_body(lat, lon, opening_hours=seasons), headers=_auth(secret)
+    )
+    assert created.status_code == 201, created.get_json()
+    station_id = created.get_json()["id"]
+    with state(app).db.session() as session:
+        before = session.get(Station, station_id)
+        assert (before.opening_hours, before.opening_hours_text) == (None, seasons)
+    patched = client.patch(
+        f"/api/v1/stations/{station_id}",
+        json={"name": "改名的驿站"},
+        headers=_auth(secret, created.headers["ETag"].strip('"')),
+    )
+    assert patched.status_code == 200, patched.get_json()
+    with state(app).db.session() as session:
+        after = session.get(Station, station_id)
+        assert after.name == "改名的驿站"
+        assert (after.opening_hours, after.opening_hours_text) == (None, seasons)

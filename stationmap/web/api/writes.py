@@ -112,7 +112,7 @@ def _station_raw(station: Station) -> dict[str, Any]:
         "host_type": station.host_type,
         "amenities": station.amenities,
         "worker_groups": station.worker_groups,
-        "opening_hours": station.opening_hours,
+        "opening_hours": station.opening_hours or station.opening_hours_text,
         "phone": station.phone,
         "contact": station.contact,
         "services": list(station.services),
