@@ -28,28 +28,37 @@ if [ "$run" = 1 ]; then
     "$MUTMUT" run --max-children "${MUTATION_CHILDREN:-2}" "$@" >/dev/null 2>&1 || true
 fi
 
-"$MUTMUT" results --all true 2>/dev/null | "$PY" -c '
-import collections, re, sys
+results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
+"$MUTMUT" results --all true >"$results" 2>/dev/null || true
+"$PY" - "$results" <<'PYEOF'
+import collections
+import re
+import sys
 
 counts = collections.defaultdict(collections.Counter)
-for line in sys.stdin:
-    m = re.match(r"\s*([\w.]+?)\.x.*__mutmut_\d+: (.+)$", line.strip())
-    if not m:
-        continue
-    counts[m.group(1)][m.group(2).strip()] += 1
+with open(sys.argv[1], encoding="utf-8") as fh:
+    for line in fh:
+        m = re.match(r"([\w.]+?)\.x\S*__mutmut_\d+: (.+)$", line.strip())
+        if m:
+            counts[m.group(1)][m.group(2).strip()] += 1
 if not counts:
     sys.exit("no mutmut results: run tests/mutation.sh first")
-print(f"{\"module\":36} {\"killed\":>7} {\"survived\":>9} {\"other\":>6} {\"score\":>7}")
+# A mutant no selected test runs ("no tests") counts as surviving; "not checked" (a run
+# cut short) is left out of the score and shown apart.
+print(f"{'module':30} {'killed':>7} {'survived':>9} {'no tests':>9} {'unchecked':>10} {'score':>7}")
 total_k = total_n = 0
 for module in sorted(counts):
     c = counts[module]
-    killed = c["killed"] + c["timeout"]
-    survived = c["survived"]
-    other = sum(c.values()) - killed - survived
-    judged = killed + survived
+    killed = c["killed"] + c["timeout"] + c["segfault"]
+    alive = c["survived"] + c["no tests"]
+    judged = killed + alive
     total_k += killed
     total_n += judged
-    score = 100.0 * killed / judged if judged else 0.0
-    print(f"{module:36} {killed:7d} {survived:9d} {other:6d} {score:6.1f}%")
-print(f"{\"all\":36} {total_k:7d} {total_n - total_k:9d} {\"\":6} {100.0 * total_k / max(total_n, 1):6.1f}%")
-'
+    score = f"{100.0 * killed / judged:6.1f}%" if judged else "     -"
+    print(
+        f"{module:30} {killed:7d} {c['survived']:9d} {c['no tests']:9d} "
+        f"{c['not checked']:10d} {score:>7}"
+    )
+print(f"{'all':30} {total_k:7d} {'':9} {'':9} {'':10} {100.0 * total_k / max(total_n, 1):6.1f}%")
+PYEOF
