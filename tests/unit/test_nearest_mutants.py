@@ -169,6 +169,7 @@ def test_a_station_with_several_amenities_keeps_each() -> None:
         assert len(index.nearest(40.8, 111.7, 1, Filters(amenities=frozenset(wanted)))) == 1
 
 
+@pytest.mark.parametrize("rare", [5, 40])
 @pytest.mark.parametrize(
     "filters",
     [
@@ -178,28 +179,33 @@ def test_a_station_with_several_amenities_keeps_each() -> None:
     ],
     ids=str,
 )
-def test_a_selective_filter_over_many_stations_scans_and_stays_exact(filters: Filters) -> None:
+def test_a_selective_filter_over_many_stations_scans_and_stays_exact(
+    filters: Filters, rare: int
+) -> None:
     """Few stations pass and they are far: the index gives up the tree for a scan."""
     rng = np.random.default_rng(5)
     stations = [
         IndexedStation(i + 1, 40.8 + rng.normal(0, 0.05), 111.7 + rng.normal(0, 0.05))
-        for i in range(3000)
+        for i in range(6000)
     ]
     hours = ("24/7", "Mo-Fr 08:00-20:00", None)
     stations += [
         IndexedStation(
-            5000 + j,
-            41.0 + 0.1 * j * ((-1) ** j),
-            111.2 + 0.07 * j,
+            9000 + j,
+            float(40.8 + rng.uniform(-1.0, 1.0)),
+            float(111.7 + rng.uniform(-1.2, 1.2)),
             host_type="rare",
             opening_hours=hours[j % 3],
         )
-        for j in range(12)
+        for j in range(rare)
     ]
     index = NearestIndex(stations, TZ)
-    for k in (1, 3, 8, 20):
+    for k in (1, 2, 3, 5, 8, 13, 20):
         expected = _plain(stations, 40.8, 111.7, k, filters)
-        _same(index.nearest(40.8, 111.7, k, filters), expected)
+        hits = index.nearest(40.8, 111.7, k, filters)
+        _same(hits, expected)
+        # Each hit's position is the station's row, as the services read it.
+        assert [stations[h.position].id for h in hits] == [h.id for h in hits]
 
 
 def test_the_radius_keeps_a_station_just_inside_and_drops_one_just_outside() -> None:
