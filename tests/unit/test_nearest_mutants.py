@@ -69,6 +69,9 @@ def test_an_index_built_here_equals_the_plain_reference(filters: Filters) -> Non
     for lat, lon, k in ((40.8, 111.7, 12), (41.2, 111.1, 3), (40.1, 112.5, 30)):
         _same(index.nearest(lat, lon, k, filters), _plain(stations, lat, lon, k, filters))
         _same(index.brute_force(lat, lon, k, filters), _plain(stations, lat, lon, k, filters))
+        # Each hit's position is the station's row, as the services read it.
+        for hit in (*index.nearest(lat, lon, k, filters), *index.brute_force(lat, lon, k, filters)):
+            assert stations[hit.position].id == hit.id
 
 
 def test_the_default_is_five_stations_and_k_zero_is_none() -> None:
