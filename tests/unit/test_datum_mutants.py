@@ -1,0 +1,56 @@
+"""Datum edges the mutation run found unprotected (tests/mutation.md): arrays through
+``from_wgs84``/``to_wgs84`` in every datum, unknown datums named in the error, and the
+BD-09 inverse on arrays spread over China, checked against the forward formula written
+out here (Baidu's published one, x_pi = pi * 3000 / 180)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from stationmap.geo import datum
+
+X_PI = math.pi * 3000.0 / 180.0
+
+
+def _bd_forward_plain(lat: float, lon: float) -> tuple[float, float]:
+    z = math.sqrt(lon * lon + lat * lat) + 0.00002 * math.sin(lat * X_PI)
+    theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * X_PI)
+    return z * math.sin(theta) + 0.006, z * math.cos(theta) + 0.0065
+
+
+@pytest.mark.parametrize("name", datum.DATUMS)
+def test_arrays_keep_their_shape_in_every_datum(name: str) -> None:
+    lats = np.array([40.81, 22.54, 43.83])
+    lons = np.array([111.66, 114.06, 87.62])
+    there = datum.from_wgs84(lats, lons, name)
+    back = datum.to_wgs84(*there, name)
+    for got in (*there, *back):
+        assert isinstance(got, np.ndarray) and got.shape == (3,)
+    np.testing.assert_allclose(back[0], lats, atol=1e-8)
+    np.testing.assert_allclose(back[1], lons, atol=1e-8)
+    one = datum.from_wgs84(40.81, 111.66, name)
+    assert isinstance(one[0], float) and isinstance(one[1], float)
+
+
+@pytest.mark.parametrize("convert", [datum.from_wgs84, datum.to_wgs84])
+def test_an_unknown_datum_is_named_in_the_error(convert) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match="unknown datum 'utm50'"):
+        convert(40.8, 111.7, "utm50")
+
+
+def test_bd09_inverse_lands_on_the_forward_image_everywhere_in_china() -> None:
+    rng = np.random.default_rng(3)
+    g_lats = rng.uniform(18.5, 53.0, 200)
+    g_lons = rng.uniform(74.0, 134.5, 200)
+    b = [_bd_forward_plain(a, o) for a, o in zip(g_lats, g_lons, strict=True)]
+    b_lats = np.array([p[0] for p in b])
+    b_lons = np.array([p[1] for p in b])
+    got_lats, got_lons = datum.bd09_to_gcj02(b_lats, b_lons)
+    assert np.max(np.abs(got_lats - g_lats)) < 1e-8
+    assert np.max(np.abs(got_lons - g_lons)) < 1e-8
+    for i in range(0, 200, 37):
+        one = datum.bd09_to_gcj02(float(b_lats[i]), float(b_lons[i]))
+        assert one == pytest.approx((g_lats[i], g_lons[i]), abs=1e-8)

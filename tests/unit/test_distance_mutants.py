@@ -1,0 +1,51 @@
+"""geo/distance.py against pyproj used independently (tests/mutation.md): earth-centred
+coordinates from the EPSG:4326 -> EPSG:4978 transformation, geodesic distances from a
+fresh ``Geod(ellps="WGS84")``, on both sides of the scalar/array switch (24 points)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pyproj import Geod, Transformer
+
+from stationmap.geo.distance import ecef_m, ecef_point_m, geodesic_m, geodesic_many
+
+GEOD = Geod(ellps="WGS84")
+TO_ECEF = Transformer.from_crs("EPSG:4326", "EPSG:4978", always_xy=True)
+# Places across China and a few far away (lat, lon), so a swapped axis shows.
+PLACES = [
+    (40.81, 111.66),
+    (43.83, 87.62),
+    (25.04, 102.71),
+    (45.80, 126.53),
+    (18.25, 109.51),
+    (-33.87, 151.21),
+    (64.15, -21.94),
+    (0.0, 0.0),
+]
+
+
+def test_earth_centred_coordinates_match_proj() -> None:
+    lats = np.array([p[0] for p in PLACES])
+    lons = np.array([p[1] for p in PLACES])
+    x, y, z = TO_ECEF.transform(lons, lats, np.zeros_like(lats))
+    expected = np.column_stack((x, y, z))
+    got = ecef_m(lats, lons)
+    assert got.shape == (len(PLACES), 3)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-3)
+    for (lat, lon), row in zip(PLACES, expected, strict=True):
+        np.testing.assert_allclose(ecef_point_m(lat, lon), row, rtol=0, atol=1e-3)
+
+
+@pytest.mark.parametrize("n", [1, 24, 25, 60])
+def test_distances_to_many_match_geod(n: int) -> None:
+    rng = np.random.default_rng(n)
+    lats = rng.uniform(18.0, 53.0, n)
+    lons = rng.uniform(74.0, 134.0, n)
+    lat0, lon0 = 40.81, 111.66
+    expected = GEOD.inv(np.full(n, lon0), np.full(n, lat0), lons, lats)[2]
+    got = geodesic_many(lat0, lon0, lats, lons)
+    assert got.dtype == np.float64 and got.shape == (n,)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
+    for i in range(n):
+        assert geodesic_m(lat0, lon0, lats[i], lons[i]) == pytest.approx(expected[i], abs=1e-6)
