@@ -25,15 +25,17 @@ from flask import Flask
 
 from stationmap import create_app
 from stationmap.app_state import state
+from stationmap.web.assets import precompress
 
 log = logging.getLogger(__name__)
 
 
 def warm_up(app: Flask) -> None:
-    """Build the nearest index and render ``/`` once, then close the database
-    connections so that no forked worker shares the master's. A database that is down
-    is logged, not fatal: the workers then answer 503 and build the index when it is
-    back."""
+    """Compress the static text files, build the nearest index and render ``/`` once,
+    then close the database connections so that no forked worker shares the master's.
+    A database that is down is logged, not fatal: the workers then answer 503 and
+    build the index when it is back."""
+    precompress(app)  # no database needed: done even when it is down
     try:
         state(app).nearest.warm()
         with app.test_client() as client:

@@ -130,3 +130,28 @@ def test_hashed_text_files_come_as_brotli_at_its_best_quality(client: FlaskClien
         assert len(body) <= best < quick
     with client.get(script, headers={"Accept-Encoding": "br", "If-None-Match": etag}) as response:
         assert response.status_code == 304
+
+
+def test_the_master_compresses_every_text_file_so_no_request_does(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``stationmap serve`` runs precompress in gunicorn's master (stationmap/wsgi.py's
+    warm_up) before the workers fork: after it, a courier's request for any hashed
+    script or style sends kept bytes and compresses nothing."""
+    from stationmap.web import assets
+
+    names = assets.precompress(client.application)
+    assert "app.js" in names and "app.css" in names
+    html = client.get("/").get_data(as_text=True)
+    texts = [u for u in _static_urls(html) if u.endswith((".js", ".css"))]
+    assert any("/vendor/leaflet-" in u for u in texts) and any("/static/app." in u for u in texts)
+
+    def refuse(*_args: object, **_kwargs: object) -> bytes:
+        raise AssertionError("a request compressed a static file")
+
+    monkeypatch.setattr(assets.brotli, "compress", refuse)
+    for url in texts:
+        with client.get(url, headers={"Accept-Encoding": "br"}) as response:
+            assert response.status_code == 200, url
+            assert response.headers["Content-Encoding"] == "br", url
+            assert brotli.decompress(response.get_data()) == _file_for(url)[0]
