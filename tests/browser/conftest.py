@@ -274,23 +274,53 @@ def _open_context(
     return context
 
 
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    """Open a phone-sized context: ``phone(geolocation={...})`` or ``phone()`` for a
-    refused location. Asserts, after the test, that nothing bad happened."""
+def _sessions(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    """Yield an opener of watched browser contexts of ``viewport``; after the test,
+    close them and assert nothing bad happened in any."""
     made: list[PhoneSession] = []
 
-    def open_phone(geolocation: dict[str, float] | None = None) -> PhoneSession:
+    def open_session(geolocation: dict[str, float] | None = None) -> PhoneSession:
         watch = Watch()
-        session = PhoneSession(_open_context(browser, watch, geolocation), watch)
+        context = _open_context(browser, watch, geolocation, viewport=viewport)
+        session = PhoneSession(context, watch)
         made.append(session)
         return session
 
-    yield open_phone
+    yield open_session
     for session in made:
         session.context.close()
     for session in made:
         session.watch.assert_clean()
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """Open a phone-sized context: ``phone(geolocation={...})`` or ``phone()`` for a
+    refused location. Asserts, after the test, that nothing bad happened."""
+    yield from _sessions(browser, PHONE)
+
+
+def ensure_admin(live_server: LiveServer, username: str, password: str, district: str) -> str:
+    """A district administrator of ``district`` (made once per server); its name."""
+    from stationmap.app_state import state
+    from stationmap.services import users as user_service
+
+    with state(live_server.app).db.write_session() as session:
+        if user_service.get_user(session, username) is None:
+            user_service.create_user(session, username, password, "district_admin", (district,))
+    return username
+
+
+def log_in(
+    page: Any, live_server: LiveServer, username: str, password: str, query: str = ""
+) -> None:
+    """Log ``page`` in through the login form (``query`` e.g. ``?lang=en``); it ends on
+    the dashboard."""
+    page.goto(f"{live_server.url}/admin/login{query}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def open_editor(
@@ -299,11 +329,7 @@ def open_editor(
     """A page of ``session`` logged in as ``username``, on the new-station editor with
     its district outlines drawn."""
     page = session.new_page()
-    page.goto(f"{live_server.url}/admin/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    log_in(page, live_server, username, password)
     page.goto(f"{live_server.url}/admin/stations/new")
     page.wait_for_selector("#picker[data-ready='1']")
     return page
@@ -320,19 +346,7 @@ def assert_marker_in_view(page: Any) -> None:
 @pytest.fixture
 def desktop(browser: Any) -> Iterator[Any]:
     """Like ``phone``, on an office computer's screen (1366×768, mouse, no touch)."""
-    made: list[PhoneSession] = []
-
-    def open_desktop() -> PhoneSession:
-        watch = Watch()
-        session = PhoneSession(_open_context(browser, watch, None, viewport=DESKTOP), watch)
-        made.append(session)
-        return session
-
-    yield open_desktop
-    for session in made:
-        session.context.close()
-    for session in made:
-        session.watch.assert_clean()
+    yield from _sessions(browser, DESKTOP)
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,7 @@ from typing import Any
 
 import pytest
 
-from stationmap.app_state import state
-from stationmap.services import users as user_service
-from tests.browser.conftest import assert_marker_in_view, open_editor
+from tests.browser.conftest import assert_marker_in_view, ensure_admin, open_editor
 
 USERNAME = "browser-admin"
 PASSWORD = "a long browser password"
@@ -20,10 +18,7 @@ DISTRICT = "150102"  # 新城区: the centre of its bounding box lies inside it
 
 @pytest.fixture(scope="module")
 def admin_account(live_server: Any) -> str:
-    with state(live_server.app).db.write_session() as session:
-        if user_service.get_user(session, USERNAME) is None:
-            user_service.create_user(session, USERNAME, PASSWORD, "district_admin", (DISTRICT,))
-    return USERNAME
+    return ensure_admin(live_server, USERNAME, PASSWORD, DISTRICT)
 
 
 def test_login_place_save_edit_and_restore_first_revision(live_server, phone, admin_account):

@@ -15,9 +15,8 @@ from sqlalchemy import select
 
 from stationmap.app_state import state
 from stationmap.models import Station
-from stationmap.services import users as user_service
 from stationmap.services.geocoding import AmapGeocoder
-from tests.browser.conftest import assert_marker_in_view, open_editor
+from tests.browser.conftest import assert_marker_in_view, ensure_admin, open_editor
 from tests.datum_reference import gcj02_from_wgs84, metres_apart, wgs84_from_gcj02
 from tests.geocoder_fake import amap_answer, fake_geocoder
 
@@ -28,10 +27,7 @@ DISTRICT = "150102"  # 新城区: the centre of its bounding box lies inside it
 
 @pytest.fixture(scope="module")
 def account(live_server: Any) -> str:
-    with state(live_server.app).db.write_session() as session:
-        if user_service.get_user(session, USERNAME) is None:
-            user_service.create_user(session, USERNAME, PASSWORD, "district_admin", (DISTRICT,))
-    return USERNAME
+    return ensure_admin(live_server, USERNAME, PASSWORD, DISTRICT)
 
 
 def _centre(live_server: Any) -> tuple[float, float]:

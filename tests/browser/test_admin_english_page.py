@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from stationmap.app_state import state
-from stationmap.services import users as user_service
+from tests.browser.conftest import ensure_admin, log_in
 
 USERNAME = "browser-admin-en"
 PASSWORD = "a long browser password"
@@ -20,10 +19,7 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 @pytest.fixture(scope="module")
 def account(live_server: Any) -> str:
-    with state(live_server.app).db.write_session() as session:
-        if user_service.get_user(session, USERNAME) is None:
-            user_service.create_user(session, USERNAME, PASSWORD, "district_admin", (DISTRICT,))
-    return USERNAME
+    return ensure_admin(live_server, USERNAME, PASSWORD, DISTRICT)
 
 
 def test_live_duplicate_warning_and_hours_check_in_english(live_server, phone, account):
@@ -31,12 +27,8 @@ def test_live_duplicate_warning_and_hours_check_in_english(live_server, phone, a
     lon, lat = existing["geometry"]["coordinates"]
     name = existing["properties"]["name"]
     page = phone().new_page()
-    page.goto(f"{live_server.url}/admin/login?lang=en")
+    log_in(page, live_server, account, PASSWORD, "?lang=en")
     assert page.get_attribute("html", "lang") == "en"
-    page.fill("input[name=username]", account)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
     page.goto(f"{live_server.url}/admin/stations/new")  # the cookie keeps English
     page.wait_for_selector("#picker[data-ready='1']")
     assert page.get_attribute("html", "lang") == "en"

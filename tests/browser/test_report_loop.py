@@ -10,11 +10,8 @@ import re
 from typing import Any
 
 import pytest
-from conftest import LiveServer
+from conftest import LiveServer, ensure_admin, log_in
 from test_map_page import _wait_for
-
-from stationmap.app_state import state
-from stationmap.services import users as user_service
 
 pytestmark = pytest.mark.browser
 
@@ -44,15 +41,9 @@ def test_a_closed_report_is_resolved_in_the_queue_and_the_courier_sees_the_reply
     assert courier.locator("#report-status").inner_text() == "已收到，等待处理"
 
     # The district's administrator, at a desk: the queue, the report, resolved with a reply.
-    with state(live_server.app).db.write_session() as session:
-        if user_service.get_user(session, USERNAME) is None:
-            user_service.create_user(session, USERNAME, PASSWORD, "district_admin", ("652324",))
+    ensure_admin(live_server, USERNAME, PASSWORD, "652324")
     admin = desktop().new_page()
-    admin.goto(f"{live_server.url}/admin/login")
-    admin.fill("input[name=username]", USERNAME)
-    admin.fill("input[name=password]", PASSWORD)
-    admin.click("button[type=submit]")
-    admin.wait_for_url(re.compile(r"/admin/$"))
+    log_in(admin, live_server, USERNAME, PASSWORD)
     admin.goto(f"{live_server.url}/admin/reports")
     admin.get_by_role("link", name=code, exact=True).click()
     admin.wait_for_url(re.compile(r"/admin/reports/\d+$"))
