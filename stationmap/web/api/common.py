@@ -3,6 +3,7 @@ the clock, GeoJSON responses and a station as a GeoJSON Feature."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +18,8 @@ from stationmap.geo.hours_text import describe_hours
 from stationmap.geo.navigation import NavTarget
 from stationmap.models import Station
 from stationmap.services import listing
-from stationmap.web.errors import bad_request
+from stationmap.station_fields import FieldError
+from stationmap.web.errors import ApiError, bad_request
 from stationmap.web.nearest_json import marks_properties, station_links
 
 GEOJSON = "application/geo+json"
@@ -40,6 +42,22 @@ def _session() -> Session:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def invalid_fields(errors: Sequence[FieldError], *, chinese: bool = False) -> ApiError:
+    """422 ``invalid_value`` naming the first field (with its Chinese message too when
+    ``chinese``), every field's error in ``details``."""
+    first = errors[0]
+    message = f"{first.field}: {first.message}"
+    if chinese:
+        message += f" / {first.message_zh}"
+    return ApiError(
+        422,
+        "invalid_value",
+        message,
+        field=first.field,
+        details=[e.as_dict() for e in errors],
+    )
 
 
 def json_object(what: str) -> dict[str, Any]:

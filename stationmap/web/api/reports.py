@@ -16,7 +16,7 @@ from stationmap import report_fields
 from stationmap.app_state import state
 from stationmap.services import reports as report_service
 from stationmap.web.api import bp
-from stationmap.web.api.common import _now, _session, _settings, json_object
+from stationmap.web.api.common import _now, _session, _settings, invalid_fields, json_object
 from stationmap.web.errors import ApiError, not_found
 from stationmap.web.guards import MAX_ID
 from stationmap.web.params import Params
@@ -71,17 +71,6 @@ def _body(allowed: frozenset[str]) -> dict[str, Any]:
     return body
 
 
-def _invalid(exc: report_fields.InvalidReport) -> ApiError:
-    first = exc.errors[0]
-    return ApiError(
-        422,
-        "invalid_value",
-        f"{first.field}: {first.message} / {first.message_zh}",
-        field=first.field,
-        details=[e.as_dict() for e in exc.errors],
-    )
-
-
 def rate_limited(exc: report_service.RateLimited) -> Response:
     error = ApiError(
         429,
@@ -114,7 +103,7 @@ def _submit(body: dict[str, Any], station_id: int | None, *, demand: bool) -> Re
             body, demand=demand, lang=lang if isinstance(lang, str) else "zh"
         )
     except report_fields.InvalidReport as exc:
-        raise _invalid(exc) from None
+        raise invalid_fields(exc.errors, chinese=True) from None
     try:
         with state(current_app).db.write_session() as session:
             done = report_service.submit_report(
@@ -127,7 +116,7 @@ def _submit(body: dict[str, Any], station_id: int | None, *, demand: bool) -> Re
                 reported_closed_min=_settings().reported_closed_min,
             )
     except report_fields.InvalidReport as exc:
-        raise _invalid(exc) from None
+        raise invalid_fields(exc.errors, chinese=True) from None
     except report_service.NoSuchStation:
         raise not_found(f"no station {station_id}", field="station_id") from None
     except report_service.RateLimited as exc:

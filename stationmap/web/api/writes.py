@@ -19,7 +19,14 @@ from stationmap.services.revisions import Actor
 from stationmap.services.users import Principal
 from stationmap.station_fields import InvalidStation, parse_station
 from stationmap.web.api import bp
-from stationmap.web.api.common import _geojson, _now, _session, json_object, station_feature
+from stationmap.web.api.common import (
+    _geojson,
+    _now,
+    _session,
+    invalid_fields,
+    json_object,
+    station_feature,
+)
 from stationmap.web.errors import ApiError, bad_request, not_found, unprocessable
 from stationmap.web.guards import MAX_ID
 from stationmap.web.params import Params
@@ -76,17 +83,6 @@ def _body() -> dict[str, Any]:
     return body
 
 
-def _invalid(exc: InvalidStation) -> ApiError:
-    first = exc.errors[0]
-    return ApiError(
-        422,
-        "invalid_value",
-        f"{first.field}: {first.message}",
-        field=first.field,
-        details=[e.as_dict() for e in exc.errors],
-    )
-
-
 def _out_of_scope(exc: editing.OutOfScope) -> ApiError:
     where = f"district {exc.district_code}" if exc.district_code else "no known district"
     return ApiError(
@@ -127,7 +123,7 @@ def create_station() -> Response:
     try:
         data = parse_station(_body())
     except InvalidStation as exc:
-        raise _invalid(exc) from None
+        raise invalid_fields(exc.errors) from None
     actor = Actor(principal.user_id, principal.username)
     try:
         with state(current_app).db.write_session() as session:
@@ -169,7 +165,7 @@ def update_station(station_id: int) -> Response:
             try:
                 data = parse_station({**_station_raw(station), **body})
             except InvalidStation as exc:
-                raise _invalid(exc) from None
+                raise invalid_fields(exc.errors) from None
             editing.update_station(session, station, data, codes, actor, expected)
             token_service.touch_token(session, secret)
     except (editing.VersionConflict, StaleDataError):
