@@ -15,6 +15,7 @@ import secrets
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask.globals import request_ctx
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -71,6 +72,21 @@ def unprocessable(message: str, field: str | None = None, code: str = "invalid_v
 
 def not_found(message: str = "not found", field: str | None = None) -> ApiError:
     return ApiError(404, "not_found", message, field)
+
+
+def error_page(status: int, title: str, message: str) -> Response:
+    """The HTML error page, or plain text when the request never got a URL adapter: a
+    Host header Werkzeug refuses ("a..b", a 300-character name) is answered 400 before
+    routing, and the page's ``url_for`` links cannot be built for it."""
+    if request_ctx.url_adapter is None:
+        response = Response(f"{status} {title}\n{message}\n", status=status)
+        response.content_type = "text/plain; charset=utf-8"
+        return response
+    response = Response(
+        render_template("error.html", status=status, title=title, message=message),
+        status=status,
+    )
+    return response
 
 
 def _json_error(error: ApiError) -> Response:
@@ -131,17 +147,7 @@ def _logged_failure(app: Flask, status: int, exc: BaseException) -> Response:
     else:
         title = "Conflict" if status == 409 else "Internal error"
         message = CONFLICT_MESSAGE if status == 409 else INTERNAL_MESSAGE
-        response = app.make_response(
-            (
-                render_template(
-                    "error.html",
-                    status=status,
-                    title=title,
-                    message=f"{message}（请求编号 request id: {request_id}）",
-                ),
-                status,
-            )
-        )
+        response = error_page(status, title, f"{message}（请求编号 request id: {request_id}）")
     return _with_request_id(response, request_id)
 
 
@@ -152,14 +158,7 @@ def _unavailable(app: Flask, exc: BaseException) -> Response:
             ApiError(503, "database_unavailable", "the database is unavailable; try again shortly")
         )
     else:
-        response = app.make_response(
-            (
-                render_template(
-                    "error.html", status=503, title="Service unavailable", message=DB_DOWN_MESSAGE
-                ),
-                503,
-            )
-        )
+        response = error_page(503, "Service unavailable", DB_DOWN_MESSAGE)
     response.headers["Retry-After"] = "5"
     return response
 
@@ -173,9 +172,7 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
             return _json_error(ApiError(status, code, exc.description or exc.name))
-        return render_template(
-            "error.html", status=status, title=exc.name, message=exc.description
-        ), status
+        return error_page(status, exc.name, exc.description or exc.name)
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(DisconnectionError)
@@ -195,13 +192,11 @@ def init_app(app: Flask) -> None:
         )
         if _wants_json():
             return _json_error(ApiError(409, "codes_exhausted", message, "code"))
-        return render_template(
-            "error.html",
-            status=409,
-            title="Conflict",
-            message=f"区县 {exc.prefix} 的驿站序号（0001–899999）已用完，"
-            f"请联系系统管理员。{message}",
-        ), 409
+        return error_page(
+            409,
+            "Conflict",
+            f"区县 {exc.prefix} 的驿站序号（0001–899999）已用完，请联系系统管理员。{message}",
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:

@@ -75,9 +75,22 @@ _ANY_QUERY = {
         },
     },
 }
+# A Host with an "xn--" label that is not valid punycode makes Werkzeug's test client
+# fail decoding it after the app has answered (its cookie jar reads the URL back), so
+# the fuzzer leaves those out; tests/integration/test_hostile_host.py sends them, and
+# other broken hosts, through a real socket.
+_HOST = {
+    "name": "Host",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "not": {"pattern": "(?i)xn--"}},
+}
 _HEADERS = [
-    {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
-    for name in ("Host", "Cookie", "Accept-Language", "X-Forwarded-For", "If-None-Match")
+    _HOST,
+    *(
+        {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
+        for name in ("Cookie", "Accept-Language", "X-Forwarded-For", "If-None-Match")
+    ),
 ]
 PAGE_PATHS = (
     "/",
