@@ -29,14 +29,14 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from import_job import _rows  # noqa: E402  (the same generator as the job bench)
+from import_job import _rows
 
-from stationmap import create_app  # noqa: E402
-from stationmap.app_state import state  # noqa: E402
-from stationmap.db import upgrade  # noqa: E402
-from stationmap.services import districts as district_service  # noqa: E402
-from stationmap.services import transfer  # noqa: E402
-from stationmap.services.revisions import Actor  # noqa: E402
+from stationmap import create_app
+from stationmap.app_state import state
+from stationmap.db import upgrade
+from stationmap.services import districts as district_service
+from stationmap.services import transfer
+from stationmap.services.revisions import Actor
 
 DISTRICT = "150102"
 
@@ -101,9 +101,7 @@ def _import(app: Any, data: bytes) -> float:
     database = state(app).db
     started = time.perf_counter()
     with database.write_session() as session:
-        report = transfer.import_stations(
-            session, data, "bench.csv", actor=Actor(None, "bench")
-        )
+        report = transfer.import_stations(session, data, "bench.csv", actor=Actor(None, "bench"))
         assert report.ok and report.applied, report.errors[:3]
     return time.perf_counter() - started
 
