@@ -1,6 +1,7 @@
 """Time printed output: the A3 district map (map sheet + station table, PDF) for 150 and
 1,000 stations, and a 150-page poster batch, each beside a baseline from the same run:
-matplotlib saving an empty A3 figure as a PDF (one page; 150 pages for the posters).
+matplotlib drawing 1,000 points with their names on one A3 page (no placement, no
+table), and 150 pages of six text lines, each saved as a PDF.
 Targets (issue 17): 3 s for the maps, 5 s for the posters.
 
 Stations are synthetic and deterministic: inside 赛罕区 (150105, shipped boundary), 80 %
@@ -79,15 +80,22 @@ def _time(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def _empty_a3(pages: int) -> bytes:
-    """The baseline: ``pages`` empty A3 figures saved by matplotlib as one PDF."""
+def _plain_pdf(pages: list[list[tuple[float, float, str]]]) -> bytes:
+    """The baseline: matplotlib drawing each page's points with their names at the
+    points (no placement, no table) on A3 pages saved as one PDF."""
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
     out = io.BytesIO()
     with PdfPages(out) as pdf:
-        for _ in range(pages):
-            pdf.savefig(Figure(figsize=(16.54, 11.69)))
+        for page in pages:
+            figure = Figure(figsize=(16.54, 11.69))
+            axes = figure.add_axes((0.02, 0.02, 0.96, 0.96))
+            if page:
+                axes.scatter([p[0] for p in page], [p[1] for p in page], s=4)
+            for x, y, text in page:
+                axes.text(x, y, text, fontsize=6, family="WenQuanYi Micro Hei")
+            pdf.savefig(figure)
     return out.getvalue()
 
 
@@ -98,10 +106,16 @@ def main() -> None:
     area = _area()
     # Warm-up: font cache, projection set-up, first subsetting.
     pdf_bytes(build_district_map(area, _stations(area, 5), SETTINGS).figures)
-    _empty_a3(1)
-    one_page, _ = _time(lambda: _empty_a3(1), args.repeat)
-    many_pages, _ = _time(lambda: _empty_a3(150), args.repeat)
-    print(f"baseline: empty A3 PDF {one_page:.3f} s, 150 empty pages {many_pages:.2f} s")
+    stations_1000 = _stations(area, 1000)
+    base_page = [[(s.lon, s.lat, s.name) for s in stations_1000]]
+    base_posters = [[(0.5, 0.9 - 0.1 * k, s.name) for k in range(6)] for s in stations_1000[:150]]
+    _plain_pdf([[(0.0, 0.0, "预热")]])
+    one_page, _ = _time(lambda: _plain_pdf(base_page), args.repeat)
+    many_pages, _ = _time(lambda: _plain_pdf(base_posters), args.repeat)
+    print(
+        f"baseline (matplotlib, no placement): A3 page of 1,000 named points {one_page:.2f} s, "
+        f"150 pages of 6 text lines {many_pages:.2f} s"
+    )
     print(
         f"{'case':42} {'median s':>9} {'target s':>9} {'x base':>7} {'pages':>6} {'bytes':>11}"
         "  notes"
