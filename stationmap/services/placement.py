@@ -172,6 +172,34 @@ def _inside(codes: frozenset[str] | None, district: str | None) -> bool:
     return district is not None and (codes is None or district in codes)
 
 
+def _locate_readings(
+    session: Session, asked: list[tuple[int, str, float, float, Datum]]
+) -> dict[int, dict[str, tuple[tuple[float, float], str | None]]]:
+    """(row, kind, lat, lon, datum) readings converted to WGS-84 a datum at a time over
+    arrays (one point at a time costs seconds per 1,000 rows) and located: row -> kind
+    -> (WGS-84 point, district). Readings off the globe are left out."""
+    candidates: list[tuple[int, str, tuple[float, float]]] = []
+    for datum in DATUMS:
+        group = [a for a in asked if a[4] == datum and abs(a[2]) <= 90.0 and abs(a[3]) <= 180.0]
+        if not group:
+            continue
+        lats, lons = to_wgs84(
+            np.array([a[2] for a in group]), np.array([a[3] for a in group]), datum
+        )
+        for (number, kind, *_rest), w_lat, w_lon in zip(group, lats, lons, strict=True):
+            if abs(w_lat) <= 90.0 and abs(w_lon) <= 180.0:
+                candidates.append((number, kind, (float(w_lat), float(w_lon))))
+    found: dict[int, dict[str, tuple[tuple[float, float], str | None]]] = {}
+    if not candidates:
+        return found
+    located = district_service.locate_many(
+        session, [p[0] for _n, _k, p in candidates], [p[1] for _n, _k, p in candidates]
+    )
+    for (number, kind, point), district in zip(candidates, located, strict=True):
+        found.setdefault(number, {})[kind] = (point, district)
+    return found
+
+
 def check_placement(
     session: Session,
     rows: Sequence[PlacedRow],
@@ -187,36 +215,26 @@ def check_placement(
     * The point is in no known district (a superadmin's import): a note.
     """
     out = Placement()
-    # (row, kind, lat, lon, datum) for every reading of every row, converted to WGS-84
-    # a datum at a time over arrays (one point at a time costs seconds per 1,000 rows).
-    asked: list[tuple[int, str, float, float, Datum]] = []
+    # The stated reading of every row first; the alternatives (axes swapped, the other
+    # datums) only for the rows it does not place where they may be: a file of good
+    # rows costs one point per row, not four.
+    stated: list[tuple[int, str, float, float, Datum]] = []
     for number, spot in enumerate(rows):
         raw, datum = spot.row.values, spot.datum
         lat, lon = _number(raw.get("lat"), "lat"), _number(raw.get("lon"), "lon")
         if lat is None or lon is None:
             continue
-        asked.append((number, "stated", lat, lon, datum))
+        stated.append((number, "stated", lat, lon, datum))
+    found = _locate_readings(session, stated)
+    asked: list[tuple[int, str, float, float, Datum]] = []
+    for number, kind, lat, lon, datum in stated:
+        reading = found.get(number, {}).get(kind)
+        if reading is not None and _inside(codes, reading[1]):
+            continue
         asked.append((number, "swapped", lon, lat, datum))
         asked += [(number, other, lat, lon, other) for other in DATUMS if other != datum]
-    candidates: list[tuple[int, str, tuple[float, float]]] = []
-    for datum in DATUMS:
-        group = [a for a in asked if a[4] == datum and abs(a[2]) <= 90.0 and abs(a[3]) <= 180.0]
-        if not group:
-            continue
-        lats, lons = to_wgs84(
-            np.array([a[2] for a in group]), np.array([a[3] for a in group]), datum
-        )
-        for (number, kind, *_rest), w_lat, w_lon in zip(group, lats, lons, strict=True):
-            if abs(w_lat) <= 90.0 and abs(w_lon) <= 180.0:
-                candidates.append((number, kind, (float(w_lat), float(w_lon))))
-    if not candidates:
-        return out
-    located = district_service.locate_many(
-        session, [p[0] for _n, _k, p in candidates], [p[1] for _n, _k, p in candidates]
-    )
-    found: dict[int, dict[str, tuple[tuple[float, float], str | None]]] = {}
-    for (number, kind, point), district in zip(candidates, located, strict=True):
-        found.setdefault(number, {})[kind] = (point, district)
+    for number, options in _locate_readings(session, asked).items():
+        found.setdefault(number, {}).update(options)
     names = Names.load(session)
     for index, options in found.items():
         source = rows[index].row
