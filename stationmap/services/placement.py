@@ -218,16 +218,16 @@ def check_placement(
     # The stated reading of every row first; the alternatives (axes swapped, the other
     # datums) only for the rows it does not place where they may be: a file of good
     # rows costs one point per row, not four.
-    stated: list[tuple[int, str, float, float, Datum]] = []
+    readings: list[tuple[int, str, float, float, Datum]] = []
     for number, spot in enumerate(rows):
         raw, datum = spot.row.values, spot.datum
         lat, lon = _number(raw.get("lat"), "lat"), _number(raw.get("lon"), "lon")
         if lat is None or lon is None:
             continue
-        stated.append((number, "stated", lat, lon, datum))
-    found = _locate_readings(session, stated)
+        readings.append((number, "stated", lat, lon, datum))
+    found = _locate_readings(session, readings)
     asked: list[tuple[int, str, float, float, Datum]] = []
-    for number, kind, lat, lon, datum in stated:
+    for number, kind, lat, lon, datum in readings:
         reading = found.get(number, {}).get(kind)
         if reading is not None and _inside(codes, reading[1]):
             continue

@@ -191,7 +191,7 @@ def check_file(
         if values.get("datum") in (None, "") and datum is not None:
             values["datum"] = datum
         spot = placement.PlacedRow(
-            _with_values(row, {"lat": values.get("lat"), "lon": values.get("lon")}),
+            row.with_values({"lat": values.get("lat"), "lon": values.get("lon")}),
             _datum_of(values),
         )
         checked.placed.append(spot)
@@ -220,7 +220,7 @@ def check_file(
         spot.index = len(checked.inputs)
         # (dataclasses.replace costs more than the rest of a plain row's bookkeeping)
         checked.inputs.append(item if notes == item.notes else replace(item, notes=notes))
-        checked.sources.append(_with_values(row, {}))  # kept with the job: no values
+        checked.sources.append(row.with_values({}))  # kept with the job: no values
         checked.versions.append(version)
     if not table.rows:
         checked.errors.append(
@@ -231,11 +231,6 @@ def check_file(
             )
         )
     return checked
-
-
-def _with_values(row: TableRow, values: dict[str, object]) -> TableRow:
-    """``row`` with other values (``dataclasses.replace``, without its per-call cost)."""
-    return TableRow(row.number, values, row.sheet, row.columns, row.notes, row.errors)
 
 
 def _version(values: dict[str, object], row: TableRow) -> tuple[int | None, list[FieldError]]:

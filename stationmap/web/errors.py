@@ -82,11 +82,10 @@ def error_page(status: int, title: str, message: str) -> Response:
         response = Response(f"{status} {title}\n{message}\n", status=status)
         response.content_type = "text/plain; charset=utf-8"
         return response
-    response = Response(
+    return Response(
         render_template("error.html", status=status, title=title, message=message),
         status=status,
     )
-    return response
 
 
 def _json_error(error: ApiError) -> Response:
@@ -172,7 +171,12 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
             return _json_error(ApiError(status, code, exc.description or exc.name))
-        return error_page(status, exc.name, exc.description or exc.name)
+        response = error_page(status, exc.name, exc.description or exc.name)
+        # The exception's own headers (Allow on a 405, WWW-Authenticate ...) stay.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(DisconnectionError)

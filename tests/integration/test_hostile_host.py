@@ -70,3 +70,15 @@ def test_an_ordinary_host_still_gets_the_html_page(port):
     assert status == 404
     assert content_type.startswith("text/html")
     assert b'href="/"' in body
+
+
+def test_a_wrong_method_on_a_page_keeps_the_allow_header(port):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("DELETE", "/healthz")
+        response = conn.getresponse()
+        response.read()
+    finally:
+        conn.close()
+    assert response.status == 405
+    assert "GET" in (response.getheader("Allow") or ""), response.getheaders()
