@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.models import Station
 from stationmap.services import placement
+from stationmap.services.bulk_gc import fewer_collections
 from stationmap.services.revisions import Actor
 from stationmap.services.stations import (
     CodesExhausted,
@@ -149,6 +150,7 @@ class CheckedFile:
         return [*self.notes, *(note for item in self.inputs for note in item.notes)]
 
 
+@fewer_collections()
 def check_file(
     data: bytes,
     filename: str | None = None,
@@ -279,6 +281,7 @@ def check_rows(
     return checked.inputs, checked.errors, checked.rows
 
 
+@fewer_collections()
 def import_checked(
     session: Session,
     checked: CheckedFile,
