@@ -20,7 +20,8 @@ from stationmap.models import District, Station, StationAmenity, StationRevision
 from stationmap.services import editing, placement, revisions, transfer
 from stationmap.services import stations as station_service
 from stationmap.services.revisions import Actor
-from stationmap.station_fields import FieldError, StationInput
+from stationmap.services.station_record import input_from_snapshot
+from stationmap.station_fields import FieldError
 from stationmap.tabular import Format
 
 #: Rows shown one by one (with their small maps) in an import's preview; a larger file
@@ -132,25 +133,6 @@ def export_scope(
 
 
 # -- restore --------------------------------------------------------------------------------
-def input_from_snapshot(snap: dict[str, Any]) -> StationInput:
-    return StationInput(
-        name=snap["name"],
-        lat=float(snap["lat"]),
-        lon=float(snap["lon"]),
-        entered_datum=snap.get("entered_datum") or "wgs84",
-        address=snap.get("address") or "",
-        host_type=snap.get("host_type") or "other",
-        amenities=tuple(snap.get("amenities") or ()),
-        worker_groups=tuple(snap.get("worker_groups") or ()),
-        opening_hours=snap.get("opening_hours"),
-        opening_hours_text=snap.get("opening_hours_text"),
-        phone=snap.get("phone") or "",
-        contact=snap.get("contact") or "",
-        services=tuple(snap.get("services") or ()),
-        status=snap.get("status") or "active",
-    )
-
-
 def restore_revision(
     session: Session,
     station: Station,

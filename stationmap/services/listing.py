@@ -200,15 +200,17 @@ def list_summaries(
     )
     outages = outages_of(session, [int(row[0]) for row in rows])
     return [
-        StationSummary(
-            *row[:9],
-            bool(row[9]),
-            row[10],
-            row[11],
-            _split(row[12]),
-            _split(row[13]),
-            *row[14:17],
-            outages.get(int(row[0]), ()),
+        StationSummary._make(
+            (
+                *row[:9],
+                bool(row[9]),
+                row[10],
+                row[11],
+                _split(row[12]),
+                _split(row[13]),
+                *row[14:17],
+                outages.get(int(row[0]), ()),
+            )
         )
         for row in rows
     ], last

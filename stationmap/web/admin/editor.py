@@ -13,7 +13,7 @@ from stationmap.app_state import state
 from stationmap.models import Station
 from stationmap.services import admin as admin_service
 from stationmap.services import districts as district_service
-from stationmap.services import editing, placement
+from stationmap.services import editing, placement, station_record
 from stationmap.services import revisions as revision_service
 from stationmap.services.users import Principal
 from stationmap.station_fields import (
@@ -49,20 +49,14 @@ COMPARED_FIELDS = tuple(name for name in FIELDS if name not in ("code", "datum")
 
 
 def _form_from_station(station: Station) -> dict[str, Any]:
-    return {
-        "name": station.name,
-        "address": station.address,
-        "lat": f"{station.lat:.7f}",
-        "lon": f"{station.lon:.7f}",
-        "datum": "wgs84",
-        "host_type": station.host_type,
-        "amenities": station.amenities,
-        "worker_groups": station.worker_groups,
-        "opening_hours": station.opening_hours or station.opening_hours_text or "",
-        "phone": station.phone,
-        "contact": station.contact,
-        "services": "\n".join(station.services),
-        "status": station.status,
+    """The station's raw values as the form's inputs show them: coordinates to 1e-7°,
+    services one per line."""
+    raw = station_record.station_raw(station)
+    return raw | {
+        "lat": f"{raw['lat']:.7f}",
+        "lon": f"{raw['lon']:.7f}",
+        "opening_hours": raw["opening_hours"] or "",
+        "services": "\n".join(raw["services"]),
     }
 
 
@@ -308,11 +302,11 @@ def _conflict(station_id: int, form: dict[str, Any], mine: StationInput) -> tupl
     """Both versions side by side; saving again is an explicit choice."""
     with _db().session() as session:
         station = _scoped_or_404(session, station_id)
-        theirs = revision_service.snapshot(station)
+        theirs = station_record.snapshot(station)
         latest = revision_service.history(session, station.id)[:1]
         rows = []
         for name in COMPARED_FIELDS:
-            mine_value = revision_service.plain(getattr(mine, name))
+            mine_value = station_record.plain(getattr(mine, name))
             rows.append((name, mine_value, theirs.get(name), mine_value != theirs.get(name)))
         return render_template(
             "admin/conflict.html",

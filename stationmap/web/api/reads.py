@@ -4,6 +4,7 @@ districts and the vocabularies. Anyone may call them; no token is needed."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import Response, current_app, jsonify, request, url_for
 
@@ -102,6 +103,11 @@ def nearest_stations() -> Response:
     return Response(body, mimetype=GEOJSON)
 
 
+def with_cursor(cursor: str) -> dict[str, Any]:
+    """The request's query parameters with ``cursor`` set: the next page's link."""
+    return {**request.args, "cursor": cursor}
+
+
 def cursor_after(params: Params) -> int:
     """The id a page starts after, from the ``cursor`` a previous page gave (0: none)."""
     cursor = params.text("cursor", max_length=100)
@@ -157,7 +163,7 @@ def list_stations() -> Response:
             "features": features,
             "next_cursor": next_cursor,
             "links": {
-                "next": url_for("api.list_stations", **{**request.args, "cursor": next_cursor})
+                "next": url_for("api.list_stations", **with_cursor(next_cursor))
                 if next_cursor
                 else None
             },
