@@ -145,7 +145,7 @@ def list_stations() -> Response:
         stations, last_id = listing.list_summaries(
             session,
             listing.StationQuery(
-                bbox=bbox.lonlat() if bbox else None,
+                bbox=bbox,
                 district_codes=codes,
                 amenities=amenities,
                 text=text,
@@ -201,7 +201,7 @@ def district_list() -> Response:
                     "name": d.name,
                     "level": d.level,
                     "parent_code": d.parent_code,
-                    "bbox": list(d.bbox) if d.bbox else None,
+                    "bbox": list(d.bbox.lonlat()) if d.bbox else None,
                 }
                 for d in items
             ]
