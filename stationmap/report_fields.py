@@ -125,7 +125,9 @@ def _text(raw: object, field: str, limit: int, errors: list[FieldError]) -> str:
     return text
 
 
-def _coordinate(raw: object, field: str, low: float, high: float, errors: list[FieldError]):  # type: ignore[no-untyped-def]
+def _coordinate(
+    raw: object, field: str, low: float, high: float, errors: list[FieldError]
+) -> float | None:
     if raw is None or raw == "":
         errors.append(_error(field, "is required for this kind of report", "这类报告必须填写"))
         return None
