@@ -32,6 +32,7 @@ from stationmap.render.sheet import (
 if TYPE_CHECKING:
     from stationmap.render.printmap.data import MapArea, MapOptions, MapStation
 
+
 def north_arrow(paper: Axes, box: Box) -> None:
     x0, y0, x1, y1 = box
     cx = (x0 + x1) / 2

@@ -47,6 +47,8 @@ _WORDS = {
     "worker_groups": {t.code: t for t in catalog.WORKER_GROUPS},
     "status": {t.code: t for t in catalog.STATUSES},
 }
+
+
 def kml_colour(hex_rgb: str) -> str:
     """``#rrggbb`` as KML's opaque ``aabbggrr``."""
     r, g, b = hex_rgb[1:3], hex_rgb[3:5], hex_rgb[5:7]
@@ -140,7 +142,7 @@ def kml_document(rows: Sequence[Mapping[str, object]], datum: Datum, statement: 
         for row in by_host[term.code]:
             _placemark(folder, row, term.code)
     ET.indent(root, space=" ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def kmz(document: bytes) -> bytes:

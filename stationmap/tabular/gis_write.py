@@ -242,9 +242,7 @@ def _shapefile(rows: Sequence[Mapping[str, object]], datum: Datum) -> GisFile:
     out = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{LAYER}.shp"
-        pyogrio.write_dataframe(
-            frame, path, layer=LAYER, driver="ESRI Shapefile", encoding="UTF-8"
-        )
+        pyogrio.write_dataframe(frame, path, layer=LAYER, driver="ESRI Shapefile", encoding="UTF-8")
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for member in sorted(Path(tmp).iterdir()):
                 archive.write(member, member.name)

@@ -111,8 +111,9 @@ def write_table(
     rows
         One mapping per station with the :data:`FIELDS` keys (a missing key is empty):
         ``lat``/``lon`` in degrees in the datum named by ``datum`` (GeoJSON: each
-        feature's ``datum`` property, and a ``datum`` member when not WGS-84), ``amenities``/``worker_groups`` lists of codes, ``services`` a list of
-        lines; plus the ``extra_columns``. Other keys are ignored.
+        feature's ``datum`` property, and a ``datum`` member when not WGS-84),
+        ``amenities``/``worker_groups`` lists of codes, ``services`` a list of lines;
+        plus the ``extra_columns``. Other keys are ignored.
     fmt
         ``"csv"`` (UTF-8 with BOM, the field codes as headers), ``"xlsx"`` (sheet 驿站,
         Chinese headers) or ``"geojson"`` (a FeatureCollection of Points).
