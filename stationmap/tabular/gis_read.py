@@ -155,7 +155,7 @@ def _read_layers(path: Path, encoding: str | None) -> Table:
 
     try:
         layers = pyogrio.list_layers(path)
-    except pyogrio.errors.DataSourceError as exc:
+    except (pyogrio.errors.DataSourceError, UnicodeError) as exc:
         raise TableError(
             f"The file cannot be read as a GIS file: {exc}",
             message_zh="文件无法作为 GeoPackage 或 Shapefile 读取：请在 QGIS 中另存后上传",
@@ -169,15 +169,25 @@ def _read_layers(path: Path, encoding: str | None) -> Table:
     table = Table()
     total = 0
     for layer in points:
-        info = pyogrio.read_info(path, layer=layer, encoding=encoding)
-        total += max(int(info["features"]), 0)
+        try:
+            info = pyogrio.read_info(path, layer=layer, encoding=encoding)
+            total += max(int(info["features"]), 0)
+            frame = None if total > MAX_DATA_ROWS else _read_frame(path, layer, encoding)
+        except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError, UnicodeError):
+            # A Chinese field name cut at 10 bytes inside a character is one cause.
+            raise TableError(
+                f"Layer {layer} cannot be read: an attribute name or value is not valid "
+                f"{encoding or 'text'}; save the layer again (as GeoPackage) and upload it.",
+                message_zh=f"图层“{layer}”无法读取：字段名或属性值的文字编码有误"
+                "（如中文字段名超过 10 字节被截断）：请在 QGIS 中另存为 GeoPackage 后上传",
+                sheet=layer,
+            ) from None
         if total > MAX_DATA_ROWS:
             raise TableError(
                 f"Layer {layer}: more than {MAX_DATA_ROWS:,} features; split the file.",
                 message_zh=f"图层“{layer}”：要素超过 {MAX_DATA_ROWS:,} 个，请拆分后上传",
                 sheet=layer,
             )
-        frame = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
         _read_layer(frame, layer, table)
     if len(points) < len(layers):
         skipped = "、".join(str(name) for name, _ in layers if str(name) not in points)
@@ -189,6 +199,12 @@ def _read_layers(path: Path, encoding: str | None) -> Table:
             )
         )
     return table
+
+
+def _read_frame(path: Path, layer: str, encoding: str | None) -> Any:
+    import pyogrio
+
+    return pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
 
 
 def _targets(columns: list[str], layer: str) -> tuple[dict[str, str], list[str]]:

@@ -10,6 +10,7 @@ import io
 import json
 import sqlite3
 import struct
+import warnings
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -258,6 +259,25 @@ def test_refuses_a_line_naming_layer_and_feature(tmp_path):
         read_station_file(path.read_bytes(), "x.gpkg")
     assert caught.value.sheet == "roads" and caught.value.row == 2
     assert "第 2 个要素" in caught.value.message_zh
+
+
+def test_a_field_name_cut_inside_a_character_is_refused_not_a_crash(tmp_path):
+    """DBF names hold 10 bytes: GDAL cuts 驿站名称 (12 bytes in UTF-8) inside a
+    character. The upload is refused naming the layer, not a server error."""
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    frame = gpd.GeoDataFrame({"驿站名称": ["a"]}, geometry=[Point(86.2, 44.3)], crs="EPSG:4326")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # GDAL says it cut the name
+        frame.to_file(folder / "cut.shp", engine="pyogrio", encoding="UTF-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for part in folder.iterdir():
+            archive.write(part, part.name)
+    with pytest.raises(TableError) as caught, warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        read_station_file(buffer.getvalue(), "cut.zip")
+    assert caught.value.sheet == "cut" and "字段名" in caught.value.message_zh
 
 
 def test_refuses_a_zip_with_two_shapefiles():
