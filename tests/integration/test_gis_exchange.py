@@ -89,9 +89,7 @@ def test_admin_imports_a_geopackage_in_gcj02(app, tmp_path):
     assert done.status_code in (200, 303)
     assert _count(app) == before + 2
     with state(app).db.session() as session:
-        stored = session.scalars(
-            select(Station).where(Station.name == "新城区GIS导入驿站甲")
-        ).one()
+        stored = session.scalars(select(Station).where(Station.name == "新城区GIS导入驿站甲")).one()
         # Stored in WGS-84: the GCJ-02 point converted back to where it was made.
         assert stored.lat == pytest.approx(lat, abs=1e-7)
         assert stored.lon == pytest.approx(lon, abs=1e-7)
