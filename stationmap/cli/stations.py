@@ -240,48 +240,37 @@ def export_command(
                 "give --format or a .csv, .xlsx, .geojson, .gpkg, .zip, .kml or .kmz name",
                 param_hint="-o",
             )
-    if fmt in gis_files.GIS_FORMATS and (fmt != "geojson" or datum is not None):
-        _export_gis(output, fmt, district, include_demo, datum or "wgs84")
-        return
-    if datum is not None:
+    gis = fmt in gis_files.GIS_FORMATS and (fmt != "geojson" or datum is not None)
+    if datum is not None and not gis:
         raise click.BadParameter("only GIS formats take --datum", param_hint="--datum")
+    cut: list[tuple[str, str]] = []
     with _db().session() as session:
         codes = None
         if district:
             if district_service.get_district(session, district) is None:
                 raise click.BadParameter(f"no district {district}", param_hint="--district")
             codes = district_service.codes_within(session, district)
-        data = transfer.export_stations(
-            session,
-            fmt,  # type: ignore[arg-type]
-            codes,
-            include_demo=include_demo,
-            lang=lang,
-        )
+        if gis:
+            out = gis_files.export_gis(
+                session,
+                fmt,  # type: ignore[arg-type]
+                codes,
+                datum=datum or "wgs84",  # type: ignore[arg-type]
+                include_demo=include_demo,
+            )
+            data, cut = out.data, out.cut
+        else:
+            data = transfer.export_stations(
+                session,
+                fmt,  # type: ignore[arg-type]
+                codes,
+                include_demo=include_demo,
+                lang=lang,
+            )
     output.write_bytes(data)
-    click.echo(f"Wrote {output} ({len(data):,} bytes).")
-
-
-def _export_gis(
-    output: Path, fmt: str, district: str | None, include_demo: bool, datum: str
-) -> None:
-    with _db().session() as session:
-        codes = None
-        if district:
-            if district_service.get_district(session, district) is None:
-                raise click.BadParameter(f"no district {district}", param_hint="--district")
-            codes = district_service.codes_within(session, district)
-        out = gis_files.export_gis(
-            session,
-            fmt,  # type: ignore[arg-type]
-            codes,
-            datum=datum,  # type: ignore[arg-type]
-            include_demo=include_demo,
-        )
-    output.write_bytes(out.data)
-    for code, name in out.cut:
-        click.echo(f"  {code} {name}: cut to 254 bytes (Shapefile limit)", err=True)
-    click.echo(f"Wrote {output} ({len(out.data):,} bytes, {fmt}, {datum}).")
+    for code, name in cut:
+        click.echo(f"  {code} {name}: cut to 254 bytes (the Shapefile limit)", err=True)
+    click.echo(f"Wrote {output} ({len(data):,} bytes{f', {datum}' if datum else ''}).")
 
 
 @click.command("nearest")

@@ -27,12 +27,7 @@ from typing import Any, Literal
 from stationmap.station_fields import FIELDS, FieldError
 from stationmap.tabular.columns import KEPT_COLUMNS, READ_ONLY_COLUMNS, TableError
 from stationmap.tabular.gis_write import SHAPEFILE_NAMES
-from stationmap.tabular.guards import (
-    MAX_COMPRESSION_RATIO,
-    MAX_UNCOMPRESSED_BYTES,
-    RATIO_CHECK_MIN_BYTES,
-    detect_format,
-)
+from stationmap.tabular.guards import MAX_UNCOMPRESSED_BYTES, bomb_ratio, detect_format
 from stationmap.tabular.layout import Table, TableRow, header_target
 from stationmap.tabular.reading import read_rows
 from stationmap.tabular.sheets import MAX_DATA_ROWS, MAX_READ_SECONDS
@@ -104,8 +99,7 @@ def _unpack_shapefile(data: bytes, folder: Path) -> tuple[Path, str | None]:
                 "请只打包一个 Shapefile 的 .shp、.shx、.dbf、.prj、.cpg 文件",
             )
         for info in infos:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            if (ratio := bomb_ratio(info)) is not None:
                 raise TableError(
                     f"{info.filename} is compressed {ratio:.0f} times; it is rejected.",
                     message_zh=f"压缩包中的 {info.filename} 压缩了 {ratio:.0f} 倍，不安全，已拒绝",
