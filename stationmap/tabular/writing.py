@@ -192,6 +192,9 @@ def _write_geojson(rows: list[dict[str, object]], columns: tuple[str, ...]) -> b
         datum = str(row.get("datum") or "wgs84").strip().lower()
         if datum not in DATUMS:
             raise ValueError(f"row {number}: unknown datum {datum!r}")
+        # Stored points are WGS-84 to 1e-7°; a converted one keeps two more digits, so
+        # that converting it back lands within 5e-8° of the stored point (unchanged).
+        d = 7 if datum == "wgs84" else 9
         properties: dict[str, object] = {}
         for column in columns:
             value = row.get(column)
@@ -208,7 +211,7 @@ def _write_geojson(rows: list[dict[str, object]], columns: tuple[str, ...]) -> b
             {
                 "type": "Feature",
                 "properties": properties,
-                "geometry": {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]},
+                "geometry": {"type": "Point", "coordinates": [round(lon, d), round(lat, d)]},
             }
         )
     doc: dict[str, object] = {"type": "FeatureCollection", "features": features}

@@ -30,7 +30,9 @@ def _count(app) -> int:
         )
 
 
-@pytest.mark.parametrize(("fmt", "name"), [("gpkg", "all.gpkg"), ("shp", "all.zip")])
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("gpkg", "all.gpkg"), ("shp", "all.zip"), ("geojson", "all.geojson")]
+)
 def test_gis_export_in_gcj02_imports_back_unchanged(runner, app, tmp_path, fmt, name):
     """Out in GCJ-02 (stated in the file), back through the iterative inverse: every
     station found unchanged."""
