@@ -141,7 +141,6 @@ def kml_document(rows: Sequence[Mapping[str, object]], datum: Datum, statement: 
         _sub(folder, "name", term.zh)
         for row in by_host[term.code]:
             _placemark(folder, row, term.code)
-    ET.indent(root, space=" ")
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
