@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.synthetic import generate  # noqa: E402
-from stationmap.tabular import read_rows, write_table  # noqa: E402
-from stationmap.tabular.gis_read import read_station_file  # noqa: E402
-from stationmap.tabular.gis_write import EXTRA_COLUMNS, GIS_FORMATS, write_gis  # noqa: E402
+from bench.synthetic import generate
+from stationmap.tabular import read_rows, write_table
+from stationmap.tabular.gis_read import read_station_file
+from stationmap.tabular.gis_write import EXTRA_COLUMNS, GIS_FORMATS, write_gis
 
 
 def rows(n: int) -> list[dict[str, object]]:
