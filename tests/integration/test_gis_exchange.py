@@ -121,6 +121,14 @@ def test_shapefile_with_a_bad_feature_is_refused_naming_it(runner, app, tmp_path
     assert "nothing imported" in result.output
     assert "sheet '驿站', row 2, column hours, opening_hours" in result.output
     assert _count(app) == before  # the good feature was not stored either
+    frame.loc[1, "hours"] = "Sa,Su 09:00-17:00"
+    upload.write_bytes(_zip_shapefile(frame, tmp_path / "fixed"))
+    result = runner.invoke(args=["import-stations", str(upload)])
+    assert result.exit_code == 0, result.output
+    assert "created 2" in result.output and _count(app) == before + 2
+    with state(app).db.session() as session:
+        stored = session.scalars(select(Station).where(Station.name == "新城区GIS导入驿站乙")).one()
+        assert stored.opening_hours == "Sa,Su 09:00-17:00"
 
 
 def test_admin_gis_download(app):
