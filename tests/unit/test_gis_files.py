@@ -288,3 +288,12 @@ def test_refuses_a_zip_with_two_shapefiles():
     with pytest.raises(TableError) as caught:
         read_station_file(buffer.getvalue(), "x.zip")
     assert "2 个 Shapefile" in caught.value.message_zh
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("gpkg", ".gpkg"), ("shp", ".zip")])
+def test_an_empty_export_is_a_valid_empty_layer(tmp_path, fmt, suffix):
+    """An administrator with no stations yet downloads a file QGIS opens, with the
+    attributes, not a server error."""
+    frame = _read(write_gis([], fmt, "wgs84").data, suffix, tmp_path)
+    assert len(frame) == 0
+    assert "name" in frame.columns and "datum" in frame.columns
