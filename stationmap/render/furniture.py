@@ -15,6 +15,7 @@ from matplotlib.patches import PathPatch, Polygon, Rectangle
 
 from stationmap.catalog import HOST_TYPES
 from stationmap.geo.districts import DistrictShape
+from stationmap.render.colours import HOST_COLOURS
 from stationmap.render.labels import Box
 from stationmap.render.projection import ScaleBar, geom_path, local_crs, projector
 from stationmap.render.sheet import (
@@ -30,30 +31,6 @@ from stationmap.render.sheet import (
 
 if TYPE_CHECKING:
     from stationmap.render.printmap.data import MapArea, MapOptions, MapStation
-
-# One colour per host type of the catalogue, each far enough from every other to tell
-# apart on paper (CIE76 colour difference at least 20; tests/unit/test_legend_colours.py).
-HOST_COLOURS: dict[str, str] = {
-    "community": "#c62828",
-    "union": "#1565c0",
-    "pharmacy": "#2e7d32",
-    "supermarket": "#ef6c00",
-    "post_express": "#6a1b9a",
-    "bank": "#00838f",
-    "business_district": "#ad1457",
-    "gas_station": "#fbc02d",
-    "sanitation": "#9e9d24",
-    "health": "#f06292",
-    "library": "#4e342e",
-    "government_service": "#283593",
-    "enterprise": "#90a4ae",
-    "transport_hub": "#000000",
-    "telecom_shop": "#4fc3f7",
-    "police": "#e040fb",
-    "park": "#66bb6a",
-    "catering": "#a1887f",
-    "other": "#616161",
-}
 
 
 def north_arrow(paper: Axes, box: Box) -> None:

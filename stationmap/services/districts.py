@@ -203,6 +203,9 @@ class DistrictTree:
 
 _TREES: weakref.WeakKeyDictionary[Engine, DistrictTree] = weakref.WeakKeyDictionary()
 _TREES_LOCK = threading.Lock()
+# The tree a session has already checked against the data version: one version query
+# per session (a page asks for the tree two or three times), not one per call.
+_SESSION_TREE = "stationmap.district_tree"
 
 
 def tree(session: Session) -> DistrictTree:
@@ -210,11 +213,16 @@ def tree(session: Session) -> DistrictTree:
     when the data version has moved since (every district write raises it). A session
     that has raised the version itself gets a tree of its own, not kept: its writes
     may yet be rolled back."""
+    if not wrote_data(session):
+        seen = session.info.get(_SESSION_TREE)
+        if isinstance(seen, DistrictTree):  # this session has read the version already
+            return seen
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     version = data_version(session)
     kept = _TREES.get(engine)
     if kept is not None and kept.version == version:
+        session.info[_SESSION_TREE] = kept
         return kept
     summary = summaries(session)
     children: dict[str | None, list[str]] = {}
@@ -224,4 +232,5 @@ def tree(session: Session) -> DistrictTree:
     if not wrote_data(session):
         with _TREES_LOCK:
             _TREES[engine] = built
+        session.info[_SESSION_TREE] = built
     return built

@@ -114,6 +114,12 @@ def _labels(codes: Iterable[str], lang: str) -> list[Label]:
     return out
 
 
+def districts_version(session: Session) -> int:
+    """The data version the districts were last read at (what a page built from them
+    may be kept by)."""
+    return district_service.tree(session).version
+
+
 def district_view(
     session: Session, code: str, *, with_boundary: bool = True
 ) -> DistrictView | None:

@@ -36,10 +36,9 @@ from stationmap.tabular import (
     Format,
     TableError,
     TableRow,
-    detect_format,
-    read_rows,
     write_table,
 )
+from stationmap.tabular.gis_read import read_station_file
 
 EXTRA_COLUMNS = ("district_code", "demo", "version")
 
@@ -169,7 +168,7 @@ def check_file(
     row is refused; rows with an address and no coordinates are kept apart
     (``checked.pending``); each row's 版本 is kept (``checked.versions``)."""
     try:
-        table = read_rows(data, detect_format(data, filename), max_seconds=read_seconds)
+        table = read_station_file(data, filename, max_seconds=read_seconds)
     except TableError as exc:
         return CheckedFile(errors=[exc.field_error()], datum=datum)
     checked = CheckedFile(notes=list(table.notes), rows=len(table.rows), datum=datum)

@@ -72,6 +72,10 @@
   var boundaryLayer = null;
   var boundaryCode = cfg.district ? cfg.district.code : null;
   var visibleAbort = null;
+  // The stations of the visible area as last loaded: the box, the amenity codes asked
+  // for, the features, whether the answer was cut short. A filter that only narrows
+  // what was loaded is applied to them here, without asking the server again.
+  var visibleLoaded = null;
   var moveTimer = null;
   var nearestAbort = null;
   var nearestSeq = 0;
@@ -421,6 +425,7 @@
     var zoomedOut = map.getZoom() < MIN_ZOOM_FOR_STATIONS;
     showZoomHint(zoomedOut);
     if (zoomedOut) {
+      visibleLoaded = null;
       clearMarkers();
       loadDone("map");
       document.body.setAttribute("data-map-count", "0");
@@ -432,8 +437,10 @@
     var controller = new AbortController();
     visibleAbort = controller;
     document.body.setAttribute("data-map-state", "loading");
+    var asked = filters().amenities.slice();
+    var box = wgsBbox();
     var q = filterQuery(filters(), false);
-    q.set("bbox", wgsBbox());
+    q.set("bbox", box);
     q.set("limit", String(PAGE_LIMIT));
     var collected = [];
     var truncated = false;
@@ -449,6 +456,7 @@
       });
     }
     page(cfg.api.stations + "?" + q.toString(), 0).then(function () {
+      visibleLoaded = { box: box, amenities: asked, features: collected, truncated: truncated };
       drawStations(collected);
       loadDone("map");
       document.body.setAttribute("data-map-state", "ready");
@@ -465,6 +473,24 @@
       }
       mapSettled();
     });
+  }
+  /** After a filter change: true when the stations loaded for this very view hold every
+   * station the new filters pass (the load was complete and asked for no amenity the
+   * filters no longer ask for); they are then drawn again, filtered here. */
+  function refilterVisible() {
+    var f = filters();
+    if (!map || !visibleLoaded || visibleLoaded.truncated || visibleLoaded.box !== wgsBbox()) {
+      return false;
+    }
+    var narrower = visibleLoaded.amenities.every(function (a) { return f.amenities.indexOf(a) >= 0; });
+    if (!narrower) { return false; }
+    // A load still under way asked for other filters: this view's stations are here.
+    if (visibleAbort) { visibleAbort.abort(); visibleAbort = null; }
+    drawStations(visibleLoaded.features);
+    loadDone("map");
+    document.body.setAttribute("data-map-state", "ready");
+    mapSettled();
+    return true;
   }
   /** The map's stations are in (or will not come): a listed station waiting to be shown. */
   function mapSettled() {
@@ -1059,7 +1085,7 @@
     watchUserMoves();
     map.on("click", pickPoint);
     map.on("contextmenu", pickPoint);
-    loadVisible();
+    if (!refilterVisible()) { loadVisible(); }
   }
 
   // -- wiring ----------------------------------------------------------------------------------
@@ -1075,7 +1101,7 @@
   filtersEl.addEventListener("change", function () {
     pendingOpen = null;
     if (map) { map.closePopup(); }  // its station may not pass the new filters
-    loadVisible();
+    if (!refilterVisible()) { loadVisible(); }
     loadNearest(false);
   });
   document.getElementById("locate").addEventListener("click", locate);

@@ -138,6 +138,16 @@ def _check_xml_head(name: str, head: bytes, complete: bool) -> None:
         )
 
 
+def bomb_ratio(info: zipfile.ZipInfo) -> float | None:
+    """How many times a zip member is compressed, when that is more than
+    :data:`MAX_COMPRESSION_RATIO` in a member past :data:`RATIO_CHECK_MIN_BYTES`
+    (a zip bomb), else ``None``."""
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
+        return ratio
+    return None
+
+
 def check_zip(data: bytes) -> None:
     """Refuse a zip bomb or an XML entity attack before any XML parser sees the file.
 
@@ -169,8 +179,7 @@ def check_zip(data: bytes) -> None:
                 "请分成几个较小的文件后上传",
             )
         for info in infos:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            if (ratio := bomb_ratio(info)) is not None:
                 raise TableError(
                     f"The workbook part {info.filename} is compressed "
                     f"{ratio:.0f} times (a zip bomb?); it is rejected.",

@@ -110,9 +110,10 @@ def write_table(
     ----------
     rows
         One mapping per station with the :data:`FIELDS` keys (a missing key is empty):
-        ``lat``/``lon`` in degrees in the datum named by ``datum`` (GeoJSON: WGS-84
-        only), ``amenities``/``worker_groups`` lists of codes, ``services`` a list of
-        lines; plus the ``extra_columns``. Other keys are ignored.
+        ``lat``/``lon`` in degrees in the datum named by ``datum`` (GeoJSON: each
+        feature's ``datum`` property, and a ``datum`` member when not WGS-84),
+        ``amenities``/``worker_groups`` lists of codes, ``services`` a list of lines;
+        plus the ``extra_columns``. Other keys are ignored.
     fmt
         ``"csv"`` (UTF-8 with BOM, the field codes as headers), ``"xlsx"`` (sheet 驿站,
         Chinese headers) or ``"geojson"`` (a FeatureCollection of Points).
@@ -126,7 +127,7 @@ def write_table(
     ------
     ValueError
         For a non-numeric or non-finite coordinate, a GeoJSON row without coordinates
-        or not in WGS-84, or an extra column that imports would not accept.
+        or in an unknown datum, or an extra column that imports would not accept.
     """
     if fmt not in ("csv", "xlsx", "geojson"):
         raise ValueError(f"unknown table format {fmt!r}")
@@ -188,8 +189,12 @@ def _write_geojson(rows: list[dict[str, object]], columns: tuple[str, ...]) -> b
         lat, lon = _coordinate(row.get("lat"), "lat"), _coordinate(row.get("lon"), "lon")
         if lat is None or lon is None:
             raise ValueError(f"row {number} has no coordinates")
-        if str(row.get("datum") or "wgs84").strip().lower() != "wgs84":
-            raise ValueError(f"row {number}: GeoJSON coordinates must be WGS-84")
+        datum = str(row.get("datum") or "wgs84").strip().lower()
+        if datum not in DATUMS:
+            raise ValueError(f"row {number}: unknown datum {datum!r}")
+        # Stored points are WGS-84 to 1e-7°; a converted one keeps two more digits, so
+        # that converting it back lands within 5e-8° of the stored point (unchanged).
+        d = 7 if datum == "wgs84" else 9
         properties: dict[str, object] = {}
         for column in columns:
             value = row.get(column)
@@ -201,15 +206,20 @@ def _write_geojson(rows: list[dict[str, object]], columns: tuple[str, ...]) -> b
                 value = value.isoformat()
             if column not in ("lat", "lon"):
                 properties[column] = value
-        properties["datum"] = "wgs84"
+        properties["datum"] = datum
         features.append(
             {
                 "type": "Feature",
                 "properties": properties,
-                "geometry": {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]},
+                "geometry": {"type": "Point", "coordinates": [round(lon, d), round(lat, d)]},
             }
         )
-    doc = {"type": "FeatureCollection", "features": features}
+    doc: dict[str, object] = {"type": "FeatureCollection", "features": features}
+    datums = {str(f["properties"]["datum"]) for f in features}  # type: ignore[index]
+    if datums and datums != {"wgs84"}:
+        # RFC 7946 coordinates are WGS-84; a file in another datum says so (a foreign
+        # member, beside each feature's datum property).
+        doc["datum"] = datums.pop() if len(datums) == 1 else "mixed"
     return json.dumps(doc, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 

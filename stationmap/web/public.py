@@ -207,6 +207,29 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
 }
 
 
+class _PartsCache:
+    """The courier page's rendered map by (district, districts' data version, tiles,
+    attribution prefix): folium compiles a dozen templates for each map, about half
+    of the page's CPU, and the map differs only with these. At most ``size`` kept,
+    the oldest dropped first; thread-safe enough for gthread workers (a lost race
+    renders twice)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._kept: dict[tuple[Any, ...], MapParts] = {}
+
+    def get(self, key: tuple[Any, ...]) -> MapParts | None:
+        return self._kept.get(key)
+
+    def put(self, key: tuple[Any, ...], parts: MapParts) -> None:
+        while len(self._kept) >= self.size:
+            self._kept.pop(next(iter(self._kept)), None)
+        self._kept[key] = parts
+
+
+_MAP_PARTS = _PartsCache()
+
+
 @cache
 def _spec() -> dict[str, Any]:
     return build_spec()
@@ -287,24 +310,32 @@ def index() -> Response:
     from the API on demand."""
     lang = current_lang()
     tiles = current_tiles()
+    prefix = state(current_app).settings.map_prefix
     district = None
     with state(current_app).db.session() as session:
         district_code = _chosen_district(session)
+        version = page_service.districts_version(session)
+        key = (district_code, version, tiles, prefix)
+        parts = _MAP_PARTS.get(key)
         if district_code:
-            district = page_service.district_view(session, district_code)
+            district = page_service.district_view(
+                session, district_code, with_boundary=parts is None
+            )
             if district is None:
                 abort(404)
         picker = page_service.district_picker(session, district_code)
-    spec = MapSpec(
-        center=(35.0, 105.0),
-        zoom=4,
-        bounds=district.bounds if district else None,
-        boundary=district.boundary if district else None,
-        cluster=True,
-        tiles=tiles,
-        attribution_prefix=state(current_app).settings.map_prefix,
-    )
-    parts: MapParts = page_map(spec, _assets())
+    if parts is None:
+        spec = MapSpec(
+            center=(35.0, 105.0),
+            zoom=4,
+            bounds=district.bounds if district else None,
+            boundary=district.boundary if district else None,
+            cluster=True,
+            tiles=tiles,
+            attribution_prefix=prefix,
+        )
+        parts = page_map(spec, _assets())
+        _MAP_PARTS.put(key, parts)
     near = _near()
     nearest_url = url_for("api.nearest_stations")
     config = {

@@ -458,3 +458,64 @@ def test_the_status_line_and_the_list_title_tell_the_same_story(
     assert page.locator("#list-title").inner_text() == "离所选位置最近的驿站"
     said = page.locator("#status").inner_text()
     assert "点地图可换个位置" in said and "长按" not in said
+
+
+def _view_requests(session: Any) -> list[str]:
+    """The page's requests for the stations of the visible area, in order."""
+    return [
+        r.url
+        for r in session.watch.responses
+        if urlsplit(r.url).path == "/api/v1/stations" and "bbox" in parse_qs(urlsplit(r.url).query)
+    ]
+
+
+def test_chips_narrow_the_maps_stations_without_asking_for_the_view_again(
+    live_server: LiveServer, phone: Any
+) -> None:
+    """Chips that only narrow what the map holds are applied to the stations already
+    loaded for the view (no request per tap on a weak network); clearing them shows
+    the whole view again; a chip still sends a new request once the view moves."""
+    session, page = _open(live_server, phone, MANAS)
+    _wait_ready(page)
+    views = _view_requests(session)
+    assert len(views) == 1
+    loaded = live_server.api(views[0].removeprefix(live_server.url))["features"]
+    assert len(loaded) >= 2
+
+    def passing(wanted: set[str]) -> set[int]:
+        # The filter written out here: active, every amenity present and not out.
+        return {
+            f["id"]
+            for f in loaded
+            if f["properties"]["status"] == "active"
+            and wanted <= set(f["properties"]["amenities"])
+            and not wanted & set(f["properties"].get("unavailable_amenities") or ())
+        }
+
+    def shown() -> set[int]:
+        ids = page.evaluate("document.body.dataset.mapIds")
+        return {int(x) for x in ids.split(",") if x}
+
+    assert shown() == passing(set())
+    for wanted in ({"water"}, {"water", "toilet"}, {"toilet"}, set()):
+        _set_chips(page, wanted)
+        assert shown() == passing(wanted), wanted
+    assert passing({"water", "toilet"}) != passing(set())  # the data tells them apart
+    views = _view_requests(session)
+    assert len(views) == 1, views
+    # Moved, the view is asked for again, with the chip on.
+    _set_chips(page, {"water"})
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 4, box["y"] + box["height"] / 2, steps=8)
+    page.mouse.up()
+    _wait_for(
+        page,
+        "performance.getEntriesByType('resource').filter(e => "
+        "e.name.includes('/api/v1/stations?') && e.name.includes('bbox=')).length >= 2",
+    )
+    _wait_ready(page)
+    views = _view_requests(session)
+    assert "amenity=water" in views[-1]
+    assert _failed_answers(session) == []

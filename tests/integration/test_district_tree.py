@@ -66,3 +66,53 @@ def test_a_rolled_back_district_write_is_not_kept(app: Flask) -> None:
     with db.session() as session:
         assert district_service.locate(session, LAT, LON) is None
         assert "540000" not in district_service.tree(session).by_code
+
+
+def _map_script(page: str) -> str:
+    """The page's folium map script (the boundary's coordinates are in it)."""
+    start = page.index("L.map(")
+    return page[start : page.index("</script>", start)]
+
+
+def test_the_courier_page_and_the_district_list_follow_another_process_writes(
+    app: Flask, tmp_path: Path
+) -> None:
+    """The courier page keeps its rendered map and the district list its tree between
+    requests; a boundary redrawn or a district added by another worker shows at once."""
+    url = state(app).db.engine.url.render_as_string(hide_password=False)
+    other = _make_app(url, tmp_path / "other")
+    client = app.test_client()
+    try:
+        with state(other).db.write_session() as session:
+            district_service.save_shapes(session, [NEW])
+        first = client.get("/?district=540000").get_data(as_text=True)
+        # The boundary drawn on the map (GeoJSON, lon first) and the view fitted to it.
+        assert "[90.1, 30.1]" in first and "[30.1, 90.1]" in first and "90.2" not in first
+        # Asked again: the same map (kept), still the first boundary.
+        assert _map_script(client.get("/?district=540000").get_data(as_text=True)) == (
+            _map_script(first)
+        )
+        listed = client.get("/api/v1/districts").get_json()["districts"]
+        assert "540001" not in {d["code"] for d in listed}
+        wider = DistrictShape(**{**NEW.__dict__, "geometry": box(90.0, 30.0, 90.2, 30.2)})
+        child = DistrictShape(
+            code="540001",
+            name="测试区",
+            level="city",
+            parent_code="540000",
+            geometry=box(90.0, 30.0, 90.05, 30.05),
+            source="test",
+        )
+        with state(other).db.write_session() as session:
+            district_service.save_shapes(session, [wider, child])
+        again = client.get("/?district=540000").get_data(as_text=True)
+        assert "[90.2, 30.2]" in _map_script(again) and "[30.2, 90.2]" in _map_script(again)
+        assert "[90.1, 30.1]" not in again
+        listed = client.get("/api/v1/districts").get_json()["districts"]
+        assert {d["code"] for d in listed} >= {"540000", "540001"}
+        children = client.get("/api/v1/districts?parent=540000").get_json()["districts"]
+        assert [(d["code"], d["name"], d["parent_code"]) for d in children] == [
+            ("540001", "测试区", "540000")
+        ]
+    finally:
+        state(other).db.dispose()

@@ -142,15 +142,24 @@ def test_exported_xlsx_cells_are_guarded_strings_under_chinese_headers():
     assert sheet.freeze_panes == "A2"
 
 
-def test_write_refuses_nan_unknown_extras_and_non_wgs84_geojson():
+def test_write_refuses_nan_unknown_extras_and_unknown_datums():
     with pytest.raises(ValueError, match="finite"):
         write_table([{**SPARSE, "lat": float("nan")}], "geojson")
     with pytest.raises(ValueError, match="finite"):
         write_table([{**SPARSE, "lon": float("inf")}], "csv")
     with pytest.raises(ValueError, match="read-only"):
         write_table([SPARSE], "csv", extra_columns=("secret",))
-    with pytest.raises(ValueError, match="WGS-84"):
-        write_table([{**SPARSE, "datum": "gcj02"}], "geojson")
+    with pytest.raises(ValueError, match="datum"):
+        write_table([{**SPARSE, "datum": "mars"}], "geojson")
+
+
+def test_geojson_outside_wgs84_states_its_datum():
+    """RFC 7946 coordinates are WGS-84: a GCJ-02 file says it is not, on the collection
+    and on each feature (which the reader takes back)."""
+    doc = json.loads(write_table([{**SPARSE, "datum": "gcj02"}], "geojson"))
+    assert doc["datum"] == "gcj02"
+    assert doc["features"][0]["properties"]["datum"] == "gcj02"
+    assert "datum" not in json.loads(write_table([SPARSE], "geojson"))
 
 
 # --- CSV ------------------------------------------------------------------------------

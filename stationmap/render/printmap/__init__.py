@@ -27,7 +27,7 @@ numbering) and :mod:`~stationmap.render.printmap.details` (the detail pages of e
 cores).
 """
 
-from stationmap.render.furniture import HOST_COLOURS
+from stationmap.render.colours import HOST_COLOURS
 from stationmap.render.insets import Inset
 from stationmap.render.printmap.build import build_district_map
 from stationmap.render.printmap.data import DistrictMap, MapArea, MapOptions, MapStation

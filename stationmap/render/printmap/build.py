@@ -13,8 +13,8 @@ from matplotlib.patches import PathPatch, Rectangle
 from pyproj import CRS, Transformer
 
 from stationmap.catalog import AMENITY_BY_CODE
+from stationmap.render.colours import HOST_COLOURS
 from stationmap.render.furniture import (
-    HOST_COLOURS,
     footer,
     legend,
     locator,

@@ -237,6 +237,7 @@ from stationmap.web.admin import (  # noqa: E402, F401
     dashboard,
     editor,
     geocode,
+    gis_export,
     lookups,
     notify,
     printing,

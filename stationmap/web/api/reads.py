@@ -190,9 +190,11 @@ def district_list() -> Response:
     if parent is not None and not (parent.isdigit() and len(parent) == 6):
         raise bad_request("parent must be a 6-digit administrative code", field="parent")
     with _session() as session:
-        items = district_service.summaries(session)
+        known = district_service.tree(session)  # kept per process until the data moves
     if parent is not None:
-        items = [d for d in items if d.parent_code == parent]
+        items = [known.by_code[code] for code in known.children.get(parent, [])]
+    else:
+        items = list(known.by_code.values())
     return jsonify(
         {
             "districts": [
