@@ -125,7 +125,9 @@ def _text(raw: object, field: str, limit: int, errors: list[FieldError]) -> str:
     return text
 
 
-def _coordinate(raw: object, field: str, low: float, high: float, errors: list[FieldError]):  # type: ignore[no-untyped-def]
+def _coordinate(
+    raw: object, field: str, low: float, high: float, errors: list[FieldError]
+) -> float | None:
     if raw is None or raw == "":
         errors.append(_error(field, "is required for this kind of report", "这类报告必须填写"))
         return None
@@ -148,18 +150,19 @@ def _coordinate(raw: object, field: str, low: float, high: float, errors: list[F
 def _amenity_codes(raw: object, field: str, errors: list[FieldError]) -> tuple[str, ...]:
     if raw is None or raw == "":
         return ()
-    items = raw if isinstance(raw, list | tuple) else [raw]
-    if not all(isinstance(item, str) for item in items):
+    items: list[object] = list(raw) if isinstance(raw, list | tuple) else [raw]
+    codes = [item for item in items if isinstance(item, str)]
+    if len(codes) != len(items):
         errors.append(_error(field, "must be amenity codes", "应为设施代码"))
         return ()
-    unknown = [item for item in items if item not in catalog.AMENITY_BY_CODE]
+    unknown = [item for item in codes if item not in catalog.AMENITY_BY_CODE]
     if unknown:
         shown = ", ".join(u[:30] for u in unknown[:5])
         errors.append(
             _error(field, f"unknown amenity code(s): {shown}", f"未知的设施代码：{shown}")
         )
         return ()
-    return tuple(dict.fromkeys(items))
+    return tuple(dict.fromkeys(codes))
 
 
 def _phone(raw: object, errors: list[FieldError]) -> str:

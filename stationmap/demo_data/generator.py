@@ -155,6 +155,7 @@ def _name(
 ) -> str:
     """A station name for ``host`` on ``street`` (in the county seat) or in ``town``."""
     area = town or street
+    options: tuple[str, ...]
     if host == "community":
         if town:
             options = (f"{town}党群服务中心暖新驿站", f"{town}新就业群体服务站")
@@ -205,7 +206,7 @@ def _phone(rng: np.random.Generator, county: _County) -> str:
         rest = county.local_digits - 2
         digits = "".join(str(int(d)) for d in rng.integers(0, 10, size=rest))
         return f"{county.area_code}-{_pick(rng, county.local_prefixes)}{digits}"
-    return _pick(rng, _MOBILE) + "".join(str(int(d)) for d in rng.integers(0, 10, size=8))
+    return str(_pick(rng, _MOBILE)) + "".join(str(int(d)) for d in rng.integers(0, 10, size=8))
 
 
 def _amenities(rng: np.random.Generator, county: _County, host: str) -> list[str]:

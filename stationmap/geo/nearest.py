@@ -179,7 +179,9 @@ class NearestIndex:
         return int(self.ids.size)
 
     # -- filters -------------------------------------------------------------------
-    def _static_mask(self, positions: npt.NDArray[np.intp], filters: Filters):  # type: ignore[no-untyped-def]
+    def _static_mask(
+        self, positions: npt.NDArray[np.intp], filters: Filters
+    ) -> npt.NDArray[np.bool_]:
         ok = np.ones(positions.shape, dtype=bool)
         if filters.amenities:
             need = self._amenity_vocab.known_mask(filters.amenities)
@@ -218,7 +220,9 @@ class NearestIndex:
             if any(until.get((p, code), -math.inf) > at_s for code in amenities):
                 ok[j] = False
 
-    def _open_mask(self, positions: npt.NDArray[np.intp], at: datetime, cache: dict[int, bool]):  # type: ignore[no-untyped-def]
+    def _open_mask(
+        self, positions: npt.NDArray[np.intp], at: datetime, cache: dict[int, bool]
+    ) -> npt.NDArray[np.bool_]:
         hours = self.hours_idx[positions]
         out = np.empty(positions.shape, dtype=bool)
         for j, h in enumerate(hours.tolist()):
@@ -230,7 +234,9 @@ class NearestIndex:
     def _is_open(self, hours_code: int, at: datetime) -> bool | None:
         return hours_state(self._hours_texts[hours_code], at, self.tz).open
 
-    def _passing(self, positions: npt.NDArray[np.intp], filters: Filters, cache: dict[int, bool]):  # type: ignore[no-untyped-def]
+    def _passing(
+        self, positions: npt.NDArray[np.intp], filters: Filters, cache: dict[int, bool]
+    ) -> npt.NDArray[np.bool_]:
         """Boolean mask over ``positions``: which pass ``filters`` (radius aside)."""
         if filters.static:
             ok = self._static_mask(positions, filters)

@@ -65,7 +65,7 @@ def boxes_overlap(a: Box, b: Box, tolerance: float = 1e-6) -> bool:
 
 def _directions(count: int) -> npt.NDArray[np.float64]:
     # Cartographic preference: upper right, then right, upper left, ... (east first).
-    order = [45, 0, 135, 315, 90, 180, 225, 270]
+    order = [45.0, 0.0, 135.0, 315.0, 90.0, 180.0, 225.0, 270.0]
     if count > 8:
         order += [22.5, 67.5, 112.5, 157.5, 202.5, 247.5, 292.5, 337.5]
     return np.radians(np.array(order[:count], dtype=np.float64))
@@ -174,12 +174,13 @@ def _touching(
     boxes: npt.NDArray[np.float64], span: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
     """The rows of ``boxes`` (x0, y0, x1, y1) that overlap the box ``span``."""
-    return boxes[
+    touching: npt.NDArray[np.float64] = boxes[
         (boxes[:, 0] < span[2])
         & (boxes[:, 2] > span[0])
         & (boxes[:, 1] < span[3])
         & (boxes[:, 3] > span[1])
     ]
+    return touching
 
 
 def _first_free(

@@ -30,7 +30,7 @@ import folium
 import jinja2
 import numpy as np
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.plugins import MarkerCluster
 from shapely.geometry import shape
 
@@ -268,7 +268,7 @@ L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name(
     )
 
     def __init__(self, prefix: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca has no annotations
         self._name = "MapFurniture"
         # Leaflet sets the prefix as HTML: escape it, then JSON-quote it for the script.
         self.prefix_js = json.dumps(html.escape(prefix)) if prefix else "false"
@@ -286,9 +286,15 @@ def _local_only(elements: Iterable[Element], assets: Assets) -> None:
                 (f"markerclustercss{i}", url) for i, url in enumerate(assets.markercluster_css)
             ]
         elif hasattr(element, "default_js") or hasattr(element, "default_css"):
-            element.default_js = []
-            element.default_css = []
+            plugin: Any = element  # a folium plugin; branca's Element does not declare these
+            plugin.default_js = []
+            plugin.default_css = []
         _local_only(element._children.values(), assets)
+
+
+def _leaflet_zoom(spec: MapSpec) -> dict[str, Any]:
+    """Leaflet's own zoom bounds, passed through folium.Map's options."""
+    return {"minZoom": spec.min_zoom, "maxZoom": spec.max_zoom}
 
 
 def build_map(spec: MapSpec, assets: Assets) -> folium.Map:
@@ -309,7 +315,7 @@ def build_map(spec: MapSpec, assets: Assets) -> folium.Map:
         touch_zoom=spec.interactive,
         # Leaflet options (folium's min_zoom/max_zoom only reach its default tiles);
         # the marker cluster needs the map's own maxZoom when there are no tiles.
-        **{"minZoom": spec.min_zoom, "maxZoom": spec.max_zoom},
+        **_leaflet_zoom(spec),
     )
     _MapFurniture(spec.attribution_prefix).add_to(fmap)
     for layer in spec.tiles.layers:
@@ -329,7 +335,7 @@ def build_map(spec: MapSpec, assets: Assets) -> folium.Map:
             control=False,
         ).add_to(fmap)
     if spec.cluster:
-        MarkerCluster(
+        MarkerCluster(  # type: ignore[no-untyped-call]  # folium's plugins have no annotations
             name="stations",
             control=False,
             options={"showCoverageOnHover": False, "maxClusterRadius": 50},
@@ -374,6 +380,7 @@ def map_parts(fmap: folium.Map, assets: Assets, datum: str = "wgs84") -> MapPart
     """Render ``fmap`` into pieces a page template places itself (no CDN links, no
     folium page-wide styles). ``datum`` is the datum of its base tiles."""
     figure = fmap.get_root()
+    assert isinstance(figure, Figure)
     figure.render()
     script = figure.script.render()
     if _FORBIDDEN_IN_SCRIPT.search(script):

@@ -268,7 +268,7 @@ def qr_code(data: str, error: str = "m") -> QRCode:
     n = matrix.shape[0]
     verts: list[tuple[float, float]] = []
     codes: list[int] = []
-    square = [MplPath.MOVETO, MplPath.LINETO, MplPath.LINETO, MplPath.LINETO, MplPath.CLOSEPOLY]
+    square = [int(c) for c in (MplPath.MOVETO, *[MplPath.LINETO] * 3, MplPath.CLOSEPOLY)]
     for row_index, row in enumerate(matrix):
         y0 = float(n - row_index - 1)
         padded = np.concatenate(([False], row, [False])).astype(np.int8)

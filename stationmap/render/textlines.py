@@ -138,7 +138,7 @@ class TextLines(Artist):
         points = self.get_transform().transform(self.xy)
         if not len(points):
             return points
-        em = renderer.points_to_pixels(self.size_pt)
+        em = float(np.asarray(renderer.points_to_pixels(self.size_pt)))
         shift = _H_SHIFT[self.ha]
         if shift:
             widths = np.array([text_width_em(t) for t in self.texts])
@@ -146,15 +146,16 @@ class TextLines(Artist):
         points[:, 1] -= baseline_shift_em(self.va) * em
         return points
 
-    @allow_rasterization
+    @allow_rasterization  # type: ignore[untyped-decorator]  # matplotlib leaves it untyped
     def draw(self, renderer: RendererBase) -> None:
         if not self.get_visible() or not self.texts:
             return
         renderer.open_group("textlines", self.get_gid())
         gc = renderer.new_gc()
         gc.set_foreground(self.color)
-        gc.set_alpha(self.get_alpha())
-        self._set_gc_clip(gc)
+        # None is what matplotlib's own artists pass: the colour's alpha, not forced.
+        gc.set_alpha(self.get_alpha())  # type: ignore[arg-type]  # the stub says float only
+        self._set_gc_clip(gc)  # type: ignore[attr-defined]  # Artist's, missing from its stub
         flip = renderer.flipy()
         height = renderer.get_canvas_width_height()[1]
         for (x, y), text in zip(self.origins(renderer), self.texts, strict=True):

@@ -20,7 +20,8 @@ from stationmap.models import District, Station, StationAmenity, StationRevision
 from stationmap.services import editing, placement, revisions, transfer
 from stationmap.services import stations as station_service
 from stationmap.services.revisions import Actor
-from stationmap.station_fields import FieldError, StationInput
+from stationmap.services.station_record import StationCard, input_from_snapshot, station_card
+from stationmap.station_fields import FieldError
 from stationmap.tabular import Format
 
 #: Rows shown one by one (with their small maps) in an import's preview; a larger file
@@ -132,25 +133,6 @@ def export_scope(
 
 
 # -- restore --------------------------------------------------------------------------------
-def input_from_snapshot(snap: dict[str, Any]) -> StationInput:
-    return StationInput(
-        name=snap["name"],
-        lat=float(snap["lat"]),
-        lon=float(snap["lon"]),
-        entered_datum=snap.get("entered_datum") or "wgs84",
-        address=snap.get("address") or "",
-        host_type=snap.get("host_type") or "other",
-        amenities=tuple(snap.get("amenities") or ()),
-        worker_groups=tuple(snap.get("worker_groups") or ()),
-        opening_hours=snap.get("opening_hours"),
-        opening_hours_text=snap.get("opening_hours_text"),
-        phone=snap.get("phone") or "",
-        contact=snap.get("contact") or "",
-        services=tuple(snap.get("services") or ()),
-        status=snap.get("status") or "active",
-    )
-
-
 def restore_revision(
     session: Session,
     station: Station,
@@ -186,10 +168,10 @@ class Dashboard:
     by_amenity: list[tuple[str, str, int]] = field(default_factory=list)
     unverified: int = 0
     deleted: int = 0
-    recent: list[tuple[StationRevision, Station]] = field(default_factory=list)
+    recent: list[tuple[StationRevision, StationCard]] = field(default_factory=list)
     # To do: stations whose hours were kept as the office wrote them (a person must
     # decide what they mean); the first 100 by code.
-    hours_to_decide: list[Station] = field(default_factory=list)
+    hours_to_decide: list[StationCard] = field(default_factory=list)
     hours_to_decide_count: int = 0
 
 
@@ -261,12 +243,15 @@ def dashboard(session: Session, codes: frozenset[str] | None) -> Dashboard:
         )
         or 0
     )
-    out.recent = revisions.recent(session, codes, 15)
+    out.recent = [(rev, station_card(st)) for rev, st in revisions.recent(session, codes, 15)]
     undecided = live & Station.opening_hours_text.is_not(None)
     out.hours_to_decide_count = int(
         session.scalar(scoped(select(func.count()).select_from(Station).where(undecided))) or 0
     )
-    out.hours_to_decide = list(
-        session.scalars(scoped(select(Station).where(undecided)).order_by(Station.code).limit(100))
-    )
+    out.hours_to_decide = [
+        station_card(st)
+        for st in session.scalars(
+            scoped(select(Station).where(undecided)).order_by(Station.code).limit(100)
+        )
+    ]
     return out

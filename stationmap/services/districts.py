@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from stationmap.db import spatial_columns_exist
+from stationmap.geo.bbox import BBox
 from stationmap.geo.districts import (
     DistrictLocator,
     DistrictShape,
@@ -32,7 +33,7 @@ class DistrictSummary:
     name: str
     level: str
     parent_code: str | None
-    bbox: tuple[float, float, float, float] | None  # min_lon, min_lat, max_lon, max_lat
+    bbox: BBox | None
 
 
 def save_shapes(session: Session, shapes: Iterable[DistrictShape]) -> list[str]:
@@ -95,7 +96,7 @@ def summaries(session: Session) -> list[DistrictSummary]:
         bbox = (
             None
             if min_lon is None or min_lat is None or max_lon is None or max_lat is None
-            else (min_lon, min_lat, max_lon, max_lat)
+            else BBox(min_lat=min_lat, min_lon=min_lon, max_lat=max_lat, max_lon=max_lon)
         )
         out.append(DistrictSummary(code, name, level, parent, bbox))
     return out

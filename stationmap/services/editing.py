@@ -22,6 +22,7 @@ from stationmap.services import revisions
 from stationmap.services.dataset import bump_data_version
 from stationmap.services.listing import like_pattern
 from stationmap.services.revisions import Actor
+from stationmap.services.station_record import StationCard, input_columns, station_card
 from stationmap.services.stations import (
     NO_DISTRICT,
     SAME_PLACE_M,
@@ -141,20 +142,9 @@ def create_station(
     prefix = district or NO_DISTRICT
     now = utc_now()
     station = Station(
+        **input_columns(data),
         code=allocate_codes(session, {prefix: 1})[prefix][0],
-        name=data.name,
-        address=data.address,
-        lat=data.lat,
-        lon=data.lon,
-        entered_datum=data.entered_datum,
         district_code=district,
-        host_type=data.host_type,
-        opening_hours=data.opening_hours,
-        opening_hours_text=data.opening_hours_text,
-        phone=data.phone,
-        contact=data.contact,
-        services=list(data.services),
-        status=data.status,
         is_demo=False,
         created_at=now,
         updated_at=now,
@@ -266,7 +256,7 @@ def scoped_stations(
     deleted: bool = False,
     unverified_days: int | None = None,
     limit: int = 500,
-) -> list[Station]:
+) -> list[StationCard]:
     """Stations in scope for the admin lists, by code."""
     stmt = select(Station)
     stmt = stmt.where(Station.deleted_at.is_not(None) if deleted else Station.deleted_at.is_(None))
@@ -280,4 +270,4 @@ def scoped_stations(
     if unverified_days is not None:
         cutoff = utc_now() - timedelta(days=unverified_days)
         stmt = stmt.where(or_(Station.verified_at.is_(None), Station.verified_at < cutoff))
-    return list(session.scalars(stmt.order_by(Station.code).limit(limit)))
+    return [station_card(s) for s in session.scalars(stmt.order_by(Station.code).limit(limit))]

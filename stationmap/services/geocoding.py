@@ -61,7 +61,10 @@ class GeocodingError(Exception):
 
 
 class Geocoder(Protocol):
-    service: str
+    @property
+    def service(self) -> str:
+        """The service's name (``amap``, ``tianditu``)."""
+        ...
 
     def locate(self, address: str) -> Suggestion:
         """The suggested point for ``address``; raises :class:`GeocodingError`."""

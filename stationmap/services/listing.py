@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, TypeVar
 from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from stationmap.geo.bbox import BBox
 from stationmap.models import (
     PUBLIC_STATION_COLUMNS,
     Station,
@@ -44,7 +45,7 @@ def decode_cursor(cursor: str) -> int:
 
 @dataclass(frozen=True)
 class StationQuery:
-    bbox: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
+    bbox: BBox | None = None
     district_codes: frozenset[str] | None = None
     amenities: tuple[str, ...] = ()
     text: str = ""
@@ -70,10 +71,8 @@ _BOX_INDEX = {
 }
 
 
-def _in_box(
-    stmt: Select[Any], bbox: tuple[float, float, float, float], index: str | None
-) -> Select[Any]:
-    min_lon, min_lat, max_lon, max_lat = bbox
+def _in_box(stmt: Select[Any], bbox: BBox, index: str | None) -> Select[Any]:
+    min_lon, min_lat, max_lon, max_lat = bbox.lonlat()
     spans = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, 180.0), (-180.0, max_lon)]
     boxes = []
     for i, (west, east) in enumerate(spans):
@@ -200,15 +199,17 @@ def list_summaries(
     )
     outages = outages_of(session, [int(row[0]) for row in rows])
     return [
-        StationSummary(
-            *row[:9],
-            bool(row[9]),
-            row[10],
-            row[11],
-            _split(row[12]),
-            _split(row[13]),
-            *row[14:17],
-            outages.get(int(row[0]), ()),
+        StationSummary._make(
+            (
+                *row[:9],
+                bool(row[9]),
+                row[10],
+                row[11],
+                _split(row[12]),
+                _split(row[13]),
+                *row[14:17],
+                outages.get(int(row[0]), ()),
+            )
         )
         for row in rows
     ], last

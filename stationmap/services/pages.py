@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from stationmap import catalog
+from stationmap.geo.bbox import BBox
 from stationmap.geo.freshness import NO_MARKS, Marks, StationFlags, marks, notice
 from stationmap.geo.hours import HoursError, describe, parse_hours
 from stationmap.geo.hours_text import describe_hours
@@ -54,7 +55,7 @@ class DistrictView:
     name: str  # with its parents: "内蒙古自治区 呼和浩特市 新城区"
     short_name: str
     boundary: dict[str, Any] | None  # GeoJSON geometry, WGS-84
-    bounds: tuple[float, float, float, float] | None  # min_lat, min_lon, max_lat, max_lon
+    bounds: BBox | None
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,6 @@ def district_view(
     if not chain or chain[-1].code != code:
         return None
     item = chain[-1]
-    box = item.bbox
-    bounds = (box[1], box[0], box[3], box[2]) if box is not None else None
     boundary = None
     if with_boundary:
         row = district_service.get_district(session, code)
@@ -139,7 +138,7 @@ def district_view(
         name=" ".join(d.name for d in chain),
         short_name=item.name,
         boundary=boundary,
-        bounds=bounds,
+        bounds=item.bbox,
     )
 
 

@@ -405,19 +405,19 @@ def preview_rows(
     wanted = sorted({v.district_code for v in views if v.district_code})
     shapes: dict[str, Any] = {}
     if wanted:
-        for code, text in session.execute(
+        for district, text in session.execute(
             select(District.code, District.boundary_geojson).where(District.code.in_(wanted))
         ):
             if text:
-                shapes[code] = shape(json.loads(text))
+                shapes[district] = shape(json.loads(text))
     conflicted = {c.code for c in conflicts}
     known = set(result.updated) | set(result.unchanged)
     by_name: dict[str, str] = {}
     if known:
-        for code, name in session.execute(
+        for station_code, name in session.execute(
             select(Station.code, Station.name).where(Station.code.in_(sorted(known)))
         ):
-            by_name.setdefault(name, code)
+            by_name.setdefault(name, station_code)
     out: list[PreviewRow] = []
     for view in views:
         item: StationInput = view.item

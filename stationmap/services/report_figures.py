@@ -145,7 +145,9 @@ def figures(
             ).group_by(Station.district_code)
         ).all()
     )
-    names = dict(session.execute(select(District.code, District.name)).all())
+    names: dict[str, str] = {
+        code: name for code, name in session.execute(select(District.code, District.name))
+    }
     out = []
     for code in sorted(set(counts) | set(open_counts), key=lambda c: c or ""):
         total, about_stations = counts.get(code, (0, 0))
@@ -155,7 +157,7 @@ def figures(
         out.append(
             DistrictFigures(
                 district_code=code,
-                name=names.get(code, code or "—"),
+                name=names.get(code, code) if code is not None else "—",
                 reports=total,
                 open=int(open_counts.get(code, 0)),
                 median_first_reply_h=median(replies) if replies else None,

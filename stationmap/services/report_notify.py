@@ -57,7 +57,8 @@ Poster = Callable[[str, dict[str, Any]], str | None]
 
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the ``attempts``-th failed attempt: 1, 2, 4 … minutes."""
-    return min(FIRST_DELAY * 2 ** max(0, attempts - 1), MAX_DELAY)
+    factor: int = 2 ** max(0, attempts - 1)
+    return min(FIRST_DELAY * factor, MAX_DELAY)
 
 
 # -- settings ----------------------------------------------------------------------------

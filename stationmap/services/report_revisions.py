@@ -45,7 +45,7 @@ def proposal(
     lat = lon = None
     if report.kind == "location" and report.lat is not None and report.lon is not None:
         lat, lon = report.lat, report.lon
-    amenity = (report.needs or [None])[0] if report.kind == "amenity" else None
+    amenity = report.needs[0] if report.kind == "amenity" and report.needs else None
     return EditorProposal(report.id, report.tracking_code, lat, lon, amenity)
 
 
@@ -82,7 +82,7 @@ def reports_of_revisions(
             Report.revision_id.in_(ids)
         )
     )
-    return {int(rev): (int(rid), code) for rev, rid, code in rows}
+    return {int(rev): (int(rid), code) for rev, rid, code in rows if rev is not None}
 
 
 def revision_number(session: Session, revision_id: int | None) -> tuple[int, int] | None:

@@ -12,25 +12,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from stationmap.models import Station, StationRevision
-
-SNAPSHOT_FIELDS = (
-    "code",
-    "name",
-    "address",
-    "lat",
-    "lon",
-    "entered_datum",
-    "district_code",
-    "host_type",
-    "amenities",
-    "worker_groups",
-    "opening_hours",
-    "opening_hours_text",
-    "phone",
-    "contact",
-    "services",
-    "status",
-)
+from stationmap.services.station_record import plain, snapshot
 
 
 @dataclass(frozen=True)
@@ -39,22 +21,6 @@ class Actor:
 
     user_id: int | None
     name: str
-
-
-def plain(value: Any) -> Any:
-    """A JSON-ready value: datetimes as ISO-8601, tuples as lists."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [plain(v) for v in value]
-    return value
-
-
-def snapshot(station: Station) -> dict[str, Any]:
-    out = {name: plain(getattr(station, name)) for name in SNAPSHOT_FIELDS}
-    out["verified_at"] = plain(station.verified_at)
-    out["deleted_at"] = plain(station.deleted_at)
-    return out
 
 
 def record(
@@ -140,7 +106,7 @@ def record_created(
         )
     if rows:
         session.flush()
-        session.connection().execute(insert(StationRevision.__table__), rows)
+        session.connection().execute(insert(StationRevision), rows)
 
 
 def created_changes(station: Station) -> dict[str, tuple[Any, Any]]:

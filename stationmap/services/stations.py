@@ -24,6 +24,7 @@ from stationmap.services import districts as district_service
 from stationmap.services import revisions
 from stationmap.services.dataset import bump_data_version
 from stationmap.services.revisions import Actor
+from stationmap.services.station_record import input_columns
 from stationmap.station_fields import FieldError, StationInput
 
 NO_DISTRICT = "000000"
@@ -332,19 +333,8 @@ def save_inputs(
         values.append(
             {
                 "code": code,
-                "name": data.name,
-                "address": data.address,
-                "lat": data.lat,
-                "lon": data.lon,
-                "entered_datum": data.entered_datum,
+                **input_columns(data),
                 "district_code": district,
-                "host_type": data.host_type,
-                "opening_hours": data.opening_hours,
-                "opening_hours_text": data.opening_hours_text,
-                "phone": data.phone,
-                "contact": data.contact,
-                "services": list(data.services),
-                "status": data.status,
                 "is_demo": is_demo,
                 "created_at": now,
                 "updated_at": now,

@@ -21,6 +21,7 @@ from stationmap.models import Station
 from stationmap.services import placement
 from stationmap.services.bulk_gc import fewer_collections
 from stationmap.services.revisions import Actor
+from stationmap.services.station_record import station_raw
 from stationmap.services.stations import (
     CodesExhausted,
     InvalidCodes,
@@ -327,8 +328,8 @@ def import_checked(
     ]
     report.errors.extend(found.errors)
     for spot, district in found.districts.items():
-        if checked.placed[spot].index is not None:
-            views[checked.placed[spot].index].district_code = district
+        if (index := checked.placed[spot].index) is not None:
+            views[index].district_code = district
     for spot, notes in found.notes.items():
         if (index := checked.placed[spot].index) is not None:
             views[index].notes.extend(notes)
@@ -473,20 +474,7 @@ def export_rows(
     return [
         {
             "code": s.code,
-            "name": s.name,
-            "address": s.address,
-            "lat": s.lat,
-            "lon": s.lon,
-            "datum": "wgs84",
-            "host_type": s.host_type,
-            "amenities": s.amenities,
-            "worker_groups": s.worker_groups,
-            # Hours kept as written export as written, and read back the same way.
-            "opening_hours": s.opening_hours or s.opening_hours_text,
-            "phone": s.phone,
-            "contact": s.contact,
-            "services": list(s.services),
-            "status": s.status,
+            **station_raw(s),
             "district_code": s.district_code,
             "demo": s.is_demo,
             "version": s.version,

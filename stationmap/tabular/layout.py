@@ -455,13 +455,13 @@ def read_grids(grids: list[Grid], budget: Budget | None = None) -> Table:
             ),
         )
     if not taken:
-        grid = next((g for g in headerless if g.rows), headerless[0] if headerless else None)
-        if grid is None or not grid.rows:
+        first = next((g for g in headerless if g.rows), headerless[0] if headerless else None)
+        if first is None or not first.rows:
             raise TableError(
                 "The file has no header row: it is empty.",
                 message_zh="文件是空的，没有表头：请确认上传的是驿站名单",
             )
-        raise grid.error(
+        raise first.error(
             f"no header row found in the first {HEADER_SCAN_ROWS} rows. Make sure the "
             "header row holds column names such as 名称 (name), 经度 (lon), 纬度 (lat)",
             f"找不到表头（前 {HEADER_SCAN_ROWS} 行中）。请确认表头行含有“名称”“经度”“纬度”等列名",

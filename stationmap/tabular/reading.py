@@ -200,7 +200,9 @@ def _feature_record(number: int, feature: object) -> dict[str, object] | None:
         for field, value in (("lon", coords[0]), ("lat", coords[1])):
             if (given := record.get(field)) is not None:
                 try:
-                    same = math.isclose(float(given), value, abs_tol=1e-9)
+                    same = isinstance(given, str | int | float) and math.isclose(
+                        float(given), value, abs_tol=1e-9
+                    )
                 except (TypeError, ValueError):
                     same = False
                 if not same:

@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from stationmap import catalog
 from stationmap.geo.datum import DATUMS
@@ -201,7 +201,7 @@ def _write_geojson(rows: list[dict[str, object]], columns: tuple[str, ...]) -> b
             if column in ("amenities", "worker_groups", "services"):
                 if isinstance(value, str):
                     value = value.splitlines() if column == "services" else value.split(";")
-                value = [str(item) for item in value or ()]
+                value = [str(item) for item in cast("Iterable[object]", value or ())]
             elif isinstance(value, datetime | date):
                 value = value.isoformat()
             if column not in ("lat", "lon"):

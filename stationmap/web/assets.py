@@ -212,4 +212,5 @@ def _send_static(app: Flask, name: str, max_age: int | None) -> Response:
 
 
 def static_hashes(app: Flask) -> StaticHashes:
-    return app.extensions["stationmap_static"]  # type: ignore[no-any-return]
+    hashes: StaticHashes = app.extensions["stationmap_static"]
+    return hashes

@@ -16,6 +16,7 @@ positions are validated; distances come from them).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, date
 from functools import lru_cache
 from typing import Any
@@ -109,7 +110,7 @@ def _hours_words(text: str | None, day: date | None) -> bytes:
     )
 
 
-def amenity_name(lang: str):  # type: ignore[no-untyped-def]
+def amenity_name(lang: str) -> Callable[[str], str]:
     """The catalogue's name of an amenity code in ``lang`` (the code if unknown)."""
 
     def name(code: str) -> str:

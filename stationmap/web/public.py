@@ -3,7 +3,7 @@ document and its reference page (workers' reports: :mod:`stationmap.web.reports`
 
 Map pages carry inline folium scripts, so they get their own Content-Security-Policy
 with a per-response nonce (the app-wide header is only a default; see
-``stationmap.web._security_headers``) and, when base tiles are configured, the tile
+:class:`stationmap.web.SecurityHeaders`) and, when base tiles are configured, the tile
 host in ``img-src``.
 """
 
@@ -30,7 +30,6 @@ from flask import (
 
 from stationmap import catalog
 from stationmap.app_state import state
-from stationmap.geo.bbox import BBox
 from stationmap.render.map import (
     MapParts,
     MapSpec,
@@ -329,8 +328,7 @@ def index() -> Response:
         spec = MapSpec(
             center=(35.0, 105.0),
             zoom=4,
-            # DistrictView.bounds is (min_lat, min_lon, max_lat, max_lon), BBox's field order
-            bounds=BBox(*district.bounds) if district and district.bounds else None,
+            bounds=district.bounds if district else None,
             boundary=district.boundary if district else None,
             cluster=True,
             tiles=tiles,
@@ -353,7 +351,10 @@ def index() -> Response:
             {
                 "code": district.code,
                 "name": district.short_name,
-                "bounds": district.bounds,
+                # [min_lat, min_lon, max_lat, max_lon]: app.js reads the two corners
+                "bounds": [*district.bounds.corners()[0], *district.bounds.corners()[1]]
+                if district.bounds
+                else None,
             }
             if district
             else None

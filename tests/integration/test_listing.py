@@ -8,6 +8,7 @@ from dataclasses import replace
 from sqlalchemy import update
 
 from stationmap.app_state import state
+from stationmap.geo.bbox import BBox
 from stationmap.models import Station
 from stationmap.services import listing
 
@@ -16,7 +17,7 @@ SUMMARY_FIELDS = listing.StationSummary._fields
 
 def _queries(stations: list[Station]) -> list[listing.StationQuery]:
     first = stations[0]
-    box = (first.lon - 0.5, first.lat - 0.5, first.lon + 0.5, first.lat + 0.5)
+    box = BBox.from_lonlat((first.lon - 0.5, first.lat - 0.5, first.lon + 0.5, first.lat + 0.5))
     some_amenity = next(s.amenities[0] for s in stations if s.amenities)
     return [
         listing.StationQuery(),
@@ -24,7 +25,7 @@ def _queries(stations: list[Station]) -> list[listing.StationQuery]:
         listing.StationQuery(limit=3, after_id=stations[2].id),
         listing.StationQuery(bbox=box),
         # Across the antimeridian: two boxes, neither in China.
-        listing.StationQuery(bbox=(170.0, -90.0, -170.0, 90.0)),
+        listing.StationQuery(bbox=BBox(min_lat=-90.0, min_lon=170.0, max_lat=90.0, max_lon=-170.0)),
         listing.StationQuery(district_codes=frozenset({first.district_code or ""})),
         listing.StationQuery(amenities=(some_amenity,)),
         listing.StationQuery(text=first.name[:2]),

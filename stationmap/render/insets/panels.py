@@ -83,7 +83,7 @@ def _too_crowded(
         )
     )
     room = shapely.box(*frame)
-    return labels > room.area - markers.intersection(room).area
+    return bool(labels > room.area - markers.intersection(room).area)
 
 
 def fit_panel(

@@ -13,8 +13,8 @@ from matplotlib.patches import PathPatch, Rectangle
 from pyproj import CRS, Transformer
 
 from stationmap.catalog import AMENITY_BY_CODE
+from stationmap.render.colours import HOST_COLOURS
 from stationmap.render.furniture import (
-    HOST_COLOURS,
     footer,
     legend,
     locator,
@@ -145,7 +145,7 @@ def _build(
     numbers = [str(i + 1) for i in range(len(stations))]
 
     fig, paper = new_sheet(width, height)
-    ax = axes_mm(fig, boxes["map"])
+    ax = axes_mm(fig, (mx, my, mw, mh))
     ax.set_xlim(extent[0], extent[0] + mw * m_per_mm)
     ax.set_ylim(extent[1], extent[1] + mh * m_per_mm)
     ax.set_xticks([])

@@ -4,17 +4,20 @@ restore, delete, undelete and verify."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from stationmap.app_state import state
 from stationmap.models import Station
 from stationmap.services import admin as admin_service
 from stationmap.services import districts as district_service
-from stationmap.services import editing, placement
+from stationmap.services import editing, placement, station_record
 from stationmap.services import revisions as revision_service
+from stationmap.services.station_record import StationCard
 from stationmap.services.users import Principal
 from stationmap.station_fields import (
     FIELDS,
@@ -49,20 +52,14 @@ COMPARED_FIELDS = tuple(name for name in FIELDS if name not in ("code", "datum")
 
 
 def _form_from_station(station: Station) -> dict[str, Any]:
-    return {
-        "name": station.name,
-        "address": station.address,
-        "lat": f"{station.lat:.7f}",
-        "lon": f"{station.lon:.7f}",
-        "datum": "wgs84",
-        "host_type": station.host_type,
-        "amenities": station.amenities,
-        "worker_groups": station.worker_groups,
-        "opening_hours": station.opening_hours or station.opening_hours_text or "",
-        "phone": station.phone,
-        "contact": station.contact,
-        "services": "\n".join(station.services),
-        "status": station.status,
+    """The station's raw values as the form's inputs show them: coordinates to 1e-7°,
+    services one per line."""
+    raw = station_record.station_raw(station)
+    return raw | {
+        "lat": f"{raw['lat']:.7f}",
+        "lon": f"{raw['lon']:.7f}",
+        "opening_hours": raw["opening_hours"] or "",
+        "services": "\n".join(raw["services"]),
     }
 
 
@@ -90,8 +87,8 @@ def _editor(
     station: Station | None,
     form: dict[str, Any],
     *,
-    errors: list[FieldError] = (),  # type: ignore[assignment]
-    duplicates: list[Station] = (),  # type: ignore[assignment]
+    errors: Sequence[FieldError] = (),
+    duplicates: Sequence[StationCard] = (),
     elsewhere: int = 0,
     version: int | None = None,
     status: int = 200,
@@ -102,7 +99,7 @@ def _editor(
     tiles = current_tiles()
     html = render_template(
         "admin/station_form.html",
-        station=station,
+        station=station_record.station_card(station) if station else None,
         form=form,
         errors=by_field,
         duplicates=duplicates,
@@ -219,17 +216,17 @@ def _flash_notes(data: StationInput) -> None:
 
 
 def _duplicates(
-    session: Any, data: Any, exclude_id: int | None = None
-) -> tuple[list[Station], int]:
+    session: Session, data: StationInput, exclude_id: int | None = None
+) -> tuple[list[StationCard], int]:
     """Similar stations within 50 m: those in the user's scope, and how many others
     (counted, never named: another district's stations stay out of sight)."""
     mine, elsewhere = editing.duplicates_in_scope(
         session, data.name, data.lat, data.lon, _me().scope.codes, exclude_id
     )
-    return [station for station, _ in mine], elsewhere
+    return [station_record.station_card(station) for station, _ in mine], elsewhere
 
 
-def _scoped_or_404(session: Any, station_id: int, *, deleted: bool = False) -> Station:
+def _scoped_or_404(session: Session, station_id: int, *, deleted: bool = False) -> Station:
     station = editing.get_scoped(session, station_id, _me().scope.codes, deleted=deleted)
     if station is None:
         abort(
@@ -308,15 +305,15 @@ def _conflict(station_id: int, form: dict[str, Any], mine: StationInput) -> tupl
     """Both versions side by side; saving again is an explicit choice."""
     with _db().session() as session:
         station = _scoped_or_404(session, station_id)
-        theirs = revision_service.snapshot(station)
+        theirs = station_record.snapshot(station)
         latest = revision_service.history(session, station.id)[:1]
         rows = []
         for name in COMPARED_FIELDS:
-            mine_value = revision_service.plain(getattr(mine, name))
+            mine_value = station_record.plain(getattr(mine, name))
             rows.append((name, mine_value, theirs.get(name), mine_value != theirs.get(name)))
         return render_template(
             "admin/conflict.html",
-            station=station,
+            station=station_record.station_card(station),
             rows=rows,
             form=form,
             latest=latest[0] if latest else None,
@@ -330,7 +327,10 @@ def station_history(station_id: int) -> str:
         items = revision_service.history(session, station.id)
         from_reports = revision_reports(session, [rev.id for rev in items])
         return render_template(
-            "admin/history.html", station=station, revisions=items, from_reports=from_reports
+            "admin/history.html",
+            station=station_record.station_card(station),
+            revisions=items,
+            from_reports=from_reports,
         )
 
 

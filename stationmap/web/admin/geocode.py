@@ -10,7 +10,7 @@ place found, 502 the service failed, 504 it did not answer in time. Never a 500.
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, current_app, jsonify, request
 
 from stationmap.app_state import state
 from stationmap.geo.datum import DATUMS, from_wgs84
@@ -24,7 +24,7 @@ _STATUS = {"not_found": 404, "timeout": 504, "unavailable": 502}
 
 def _error(status: int, code: str, message: str, field: str | None = None) -> Response:
     body = {"error": {"code": code, "message": message, "field": field}}
-    response = current_app.json.response(body)
+    response = jsonify(body)
     response.status_code = status
     return response
 
@@ -74,7 +74,7 @@ def geocode_address() -> Response:
             "注意：该位置不在您负责的区县内，请核对地址。",
             " Note: this place is outside your districts; check the address.",
         )
-    return current_app.json.response(
+    return jsonify(
         {
             "service": found.service,
             "point": point,

@@ -3,7 +3,7 @@ every datum, and similar stations nearby."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, request, url_for
+from flask import Response, jsonify, request, url_for
 
 from stationmap.field_values import ValueProblem
 from stationmap.field_values.degrees import Axis, parse_degrees
@@ -21,13 +21,13 @@ def hours_preview() -> Response:
     """Live check of opening hours for the editor: {"ok", "text"}."""
     text = request.args.get("text", "")[:600]
     if not text.strip():
-        return current_app.json.response({"ok": True, "text": ""})
+        return jsonify({"ok": True, "text": ""})
     try:
         read_office_hours(text.strip())
     except HoursError as exc:
         text = exc.message if current_lang() == "en" else exc.message_zh
-        return current_app.json.response({"ok": False, "text": text})
-    return current_app.json.response({"ok": True, "text": _hours_note(text)})
+        return jsonify({"ok": False, "text": text})
+    return jsonify({"ok": True, "text": _hours_note(text)})
 
 
 class _BadQuery(ValueError):
@@ -58,9 +58,7 @@ def _point_query() -> tuple[float, float, Datum, float, float]:
 
 
 def _bad_query(exc: _BadQuery) -> Response:
-    response = current_app.json.response(
-        {"error": {"code": "bad_request", "message": str(exc), "field": exc.field}}
-    )
+    response = jsonify({"error": {"code": "bad_request", "message": str(exc), "field": exc.field}})
     response.status_code = 400
     return response
 
@@ -78,7 +76,7 @@ def coordinates() -> Response:
     for name in DATUMS:
         d_lat, d_lon = (lat, lon) if name == datum else from_wgs84(w_lat, w_lon, name)
         out[name] = [round(float(d_lat), 7), round(float(d_lon), 7)]
-    return current_app.json.response(out)
+    return jsonify(out)
 
 
 @bp.get("/duplicates")
@@ -95,7 +93,7 @@ def duplicate_stations() -> Response:
     exclude = request.args.get("exclude", "")
     exclude_id = int(exclude) if exclude.isdigit() and len(exclude) < 12 else None
     if not name:
-        return current_app.json.response({"duplicates": [], "elsewhere": 0})
+        return jsonify({"duplicates": [], "elsewhere": 0})
     with _db().session() as session:
         found, elsewhere = editing.duplicates_in_scope(
             session, name, w_lat, w_lon, _me().scope.codes, exclude_id
@@ -111,4 +109,4 @@ def duplicate_stations() -> Response:
             }
             for station, distance_m in found
         ]
-    return current_app.json.response({"duplicates": items, "elsewhere": elsewhere})
+    return jsonify({"duplicates": items, "elsewhere": elsewhere})

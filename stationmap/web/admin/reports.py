@@ -5,6 +5,7 @@ districts answers 404 exactly as a missing one; a viewer reads and changes nothi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -118,7 +119,7 @@ def _filter_from_args() -> tuple[queue.ReportFilter, dict[str, str]]:
     return flt, args
 
 
-def _queue_page(errors: list[str] = (), status: int = 200) -> Any:  # type: ignore[assignment]
+def _queue_page(errors: Sequence[str] = (), status: int = 200) -> Any:
     me = _me()
     flt, args = _filter_from_args()
     now = datetime.now(UTC)
@@ -188,7 +189,7 @@ def bulk_reports() -> Any:
     return redirect(request.form.get("back") or url_for("admin.report_list"), 303)
 
 
-def _detail_page(report_id: int, errors: list[str] = (), status: int = 200) -> Any:  # type: ignore[assignment]
+def _detail_page(report_id: int, errors: Sequence[str] = (), status: int = 200) -> Any:
     me = _me()
     with _db().session() as session:
         report = queue.get_scoped(session, report_id, me.scope.codes)

@@ -4,6 +4,7 @@ districts and the vocabularies. Anyone may call them; no token is needed."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import Response, current_app, jsonify, request, url_for
 
@@ -102,6 +103,11 @@ def nearest_stations() -> Response:
     return Response(body, mimetype=GEOJSON)
 
 
+def with_cursor(cursor: str) -> dict[str, Any]:
+    """The request's query parameters with ``cursor`` set: the next page's link."""
+    return {**request.args, "cursor": cursor}
+
+
 def cursor_after(params: Params) -> int:
     """The id a page starts after, from the ``cursor`` a previous page gave (0: none)."""
     cursor = params.text("cursor", max_length=100)
@@ -139,7 +145,7 @@ def list_stations() -> Response:
         stations, last_id = listing.list_summaries(
             session,
             listing.StationQuery(
-                bbox=bbox.lonlat() if bbox else None,
+                bbox=bbox,
                 district_codes=codes,
                 amenities=amenities,
                 text=text,
@@ -157,7 +163,7 @@ def list_stations() -> Response:
             "features": features,
             "next_cursor": next_cursor,
             "links": {
-                "next": url_for("api.list_stations", **{**request.args, "cursor": next_cursor})
+                "next": url_for("api.list_stations", **with_cursor(next_cursor))
                 if next_cursor
                 else None
             },
@@ -197,7 +203,7 @@ def district_list() -> Response:
                     "name": d.name,
                     "level": d.level,
                     "parent_code": d.parent_code,
-                    "bbox": list(d.bbox) if d.bbox else None,
+                    "bbox": list(d.bbox.lonlat()) if d.bbox else None,
                 }
                 for d in items
             ]

@@ -18,7 +18,7 @@ from stationmap.services import tokens as token_service
 from stationmap.services.users import Principal
 from stationmap.web.api import bp
 from stationmap.web.api.common import _now, _session
-from stationmap.web.api.reads import DEFAULT_LIMIT, cursor_after
+from stationmap.web.api.reads import DEFAULT_LIMIT, cursor_after, with_cursor
 from stationmap.web.api.writes import _body, _if_match, token_principal
 from stationmap.web.errors import ApiError, bad_request, not_found, unprocessable
 from stationmap.web.params import Params
@@ -109,7 +109,7 @@ def list_reports() -> Response:
             "reports": [report_item(row, me) for row in rows],
             "next_cursor": next_cursor,
             "links": {
-                "next": url_for("api.list_reports", **{**request.args, "cursor": next_cursor})
+                "next": url_for("api.list_reports", **with_cursor(next_cursor))
                 if next_cursor
                 else None
             },

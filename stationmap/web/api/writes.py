@@ -16,6 +16,7 @@ from stationmap.services import editing
 from stationmap.services import stations as station_service
 from stationmap.services import tokens as token_service
 from stationmap.services.revisions import Actor
+from stationmap.services.station_record import station_raw
 from stationmap.services.users import Principal
 from stationmap.station_fields import InvalidStation, parse_station
 from stationmap.web.api import bp
@@ -98,24 +99,6 @@ def _written(station: Station, status: int) -> Response:
     return response
 
 
-def _station_raw(station: Station) -> dict[str, Any]:
-    return {
-        "name": station.name,
-        "address": station.address,
-        "lat": station.lat,
-        "lon": station.lon,
-        "datum": "wgs84",
-        "host_type": station.host_type,
-        "amenities": station.amenities,
-        "worker_groups": station.worker_groups,
-        "opening_hours": station.opening_hours or station.opening_hours_text,
-        "phone": station.phone,
-        "contact": station.contact,
-        "services": list(station.services),
-        "status": station.status,
-    }
-
-
 @bp.post("/stations")
 def create_station() -> Response:
     Params(request.args, ())
@@ -163,7 +146,7 @@ def update_station(station_id: int) -> Response:
         with state(current_app).db.write_session() as session:
             station = _scoped_station(session, station_id, codes)
             try:
-                data = parse_station({**_station_raw(station), **body})
+                data = parse_station({**station_raw(station), **body})
             except InvalidStation as exc:
                 raise invalid_fields(exc.errors) from None
             editing.update_station(session, station, data, codes, actor, expected)
