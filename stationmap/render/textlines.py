@@ -19,10 +19,12 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Literal
 
+import matplotlib as mpl
 import numpy as np
 import numpy.typing as npt
 from matplotlib.artist import Artist, allow_rasterization
-from matplotlib.backend_bases import RendererBase
+from matplotlib.backend_bases import GraphicsContextBase, RendererBase
+from matplotlib.backends.backend_pdf import Op, RendererPdf
 from matplotlib.font_manager import FontProperties
 from matplotlib.ft2font import FT2Font
 from matplotlib.transforms import Transform
@@ -155,11 +157,66 @@ class TextLines(Artist):
         gc.set_foreground(self.color)
         gc.set_alpha(self.get_alpha())
         self._set_gc_clip(gc)
-        flip = renderer.flipy()
-        height = renderer.get_canvas_width_height()[1]
-        for (x, y), text in zip(self.origins(renderer), self.texts, strict=True):
-            if text:
-                renderer.draw_text(gc, x, height - y if flip else y, text, self.font, 0.0)
+        origins = self.origins(renderer)
+        # A PDF being written (MixedModeRenderer forwards to it outside rasterized parts).
+        target = getattr(renderer, "_renderer", renderer)
+        if not (
+            self.get_url() is None
+            and isinstance(target, RendererPdf)
+            and pdf_text_block(target, gc, origins, self.texts, self.font)
+        ):
+            flip = renderer.flipy()
+            height = renderer.get_canvas_width_height()[1]
+            for (x, y), text in zip(origins, self.texts, strict=True):
+                if text:
+                    renderer.draw_text(gc, x, height - y if flip else y, text, self.font, 0.0)
         gc.restore()
         renderer.close_group("textlines")
         self.stale = False
+
+
+def pdf_text_block(
+    renderer: RendererPdf,
+    gc: GraphicsContextBase,
+    origins: npt.NDArray[np.float64],
+    texts: Sequence[str],
+    font: FontProperties,
+) -> bool:
+    """Write ``texts``, each starting at its origin (PDF points, y up), as one PDF text
+    object: one font selection, then ``Td`` and ``Tj`` per line. Returns False, having
+    written nothing, when the lines need matplotlib's own ``draw_text`` (fonts other than
+    embedded TrueType, characters outside the Basic Multilingual Plane, or a glyph that
+    comes from a fallback font).
+
+    This is what ``RendererPdf.draw_text`` writes for a Type 42 font without kerning
+    (WenQuanYi Micro Hei has none), less its per-line graphics-state save, matrix and
+    layout: that layout loads every glyph with FreeType only to find each line's single
+    chunk starts at x = 0, and was most of the time to write a long table.
+    """
+    if mpl.rcParams["pdf.use14corefonts"] or mpl.rcParams["pdf.fonttype"] != 42:
+        return False
+    joined = "".join(texts)
+    if not joined:
+        return True
+    if max(joined) > "\uffff":
+        return False
+    ft_font = renderer._get_font_ttf(font)
+    char_fonts = ft_font._get_fontmap(joined)
+    if any(f.fname != ft_font.fname for f in char_fonts.values()):
+        return False
+    renderer.check_gc(gc, gc._rgb)  # colour, alpha and clipping, as draw_text sets them
+    used = renderer.file._character_tracker.used.setdefault(ft_font.fname, set())
+    used.update(ord(ch) for ch in char_fonts)
+    file = renderer.file
+    file.output(
+        Op.begin_text, file.fontName(ft_font.fname), font.get_size_in_points(), Op.selectfont
+    )
+    body = []
+    x0 = y0 = 0.0
+    for (x, y), text in zip(origins.tolist(), texts, strict=True):
+        if text:
+            body.append(f"{x - x0:.3f} {y - y0:.3f} Td <{text.encode('utf-16be').hex()}> Tj\n")
+            x0, y0 = x, y
+    file.write("".join(body).encode("ascii"))
+    file.output(Op.end_text)
+    return True
