@@ -66,3 +66,41 @@ def test_lines_are_extractable_pdf_text_and_empty_lines_draw_nothing():
 def test_anchors_and_strings_must_pair_up():
     with pytest.raises(ValueError, match="2 anchors for 1 strings"):
         TextLines([(0, 0), (1, 1)], ["x"], 7)
+
+
+def _placed_text(pdf: bytes) -> list[tuple[str, float, float, tuple[float, ...]]]:
+    """(text, x, y, fill colour) of each string shown on the first page, in points, as
+    an independent PDF reader (pypdf) finds them."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    placed: list[tuple[str, float, float, tuple[float, ...]]] = []
+    fill: list[tuple[float, ...]] = [()]
+
+    def before(operator, args, cm, tm):
+        if operator == b"rg":
+            fill[0] = tuple(round(float(a), 3) for a in args)
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            placed.append((text.strip(), round(x, 2), round(y, 2), fill[0]))
+
+    page.extract_text(visitor_operand_before=before, visitor_text=visit)
+    return sorted(placed)
+
+
+def test_lines_land_in_the_pdf_where_matplotlib_text_puts_them():
+    """Written as one PDF text object, each line starts at the point and in the colour
+    matplotlib's own Text artist gives it."""
+    anchors = [(20.0, 250.0), (35.5, 240.25), (120.0, 20.0), (20.0, 230.0)]
+    texts = ["赛罕区第12号户外劳动者服务站", "0471-6563358", "第 3 / 21 页", "AED 急救"]
+    with sheet_style():
+        fig, paper = new_sheet(210, 297)
+        paper.add_artist(TextLines(anchors, texts, 9.5, color="#b3261e"))
+        ours = _placed_text(pdf_bytes([fig]))
+        fig, paper = new_sheet(210, 297)
+        for (x, y), text in zip(anchors, texts, strict=True):
+            paper.text(x, y, text, fontsize=9.5, color="#b3261e", ha="left", va="baseline")
+        theirs = _placed_text(pdf_bytes([fig]))
+    assert [t for t, *_ in ours] == sorted(texts)
+    assert ours == theirs
