@@ -16,12 +16,13 @@ Strings are single lines, drawn in the sheets' CJK font (see
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import matplotlib as mpl
 import numpy as np
 import numpy.typing as npt
+from matplotlib import font_manager
 from matplotlib.artist import Artist, allow_rasterization
 from matplotlib.backend_bases import GraphicsContextBase, RendererBase
 from matplotlib.backends.backend_pdf import Op, RendererPdf
@@ -200,17 +201,15 @@ def pdf_text_block(
         return True
     if max(joined) > "\uffff":
         return False
-    ft_font = renderer._get_font_ttf(font)
-    char_fonts = ft_font._get_fontmap(joined)
-    if any(f.fname != ft_font.fname for f in char_fonts.values()):
+    files = _font_files(font)
+    if len(files) != 1:  # a fallback list: characters may come from several fonts
         return False
+    (fname,) = files
     renderer.check_gc(gc, gc._rgb)  # colour, alpha and clipping, as draw_text sets them
-    used = renderer.file._character_tracker.used.setdefault(ft_font.fname, set())
-    used.update(ord(ch) for ch in char_fonts)
+    used = renderer.file._character_tracker.used.setdefault(fname, set())
+    used.update(map(ord, set(joined)))
     file = renderer.file
-    file.output(
-        Op.begin_text, file.fontName(ft_font.fname), font.get_size_in_points(), Op.selectfont
-    )
+    file.output(Op.begin_text, file.fontName(fname), font.get_size_in_points(), Op.selectfont)
     body = []
     x0 = y0 = 0.0
     for (x, y), text in zip(origins.tolist(), texts, strict=True):
@@ -220,3 +219,10 @@ def pdf_text_block(
     file.write("".join(body).encode("ascii"))
     file.output(Op.end_text)
     return True
+
+
+@lru_cache(maxsize=64)
+def _font_files(font: FontProperties) -> tuple[str, ...]:
+    """The font files ``font`` resolves to, as the PDF backend finds them (first the
+    font itself, then any fallbacks); looked up once per size instead of per artist."""
+    return tuple(font_manager.fontManager._find_fonts_by_props(font))
