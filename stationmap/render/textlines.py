@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache, lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib as mpl
 import numpy as np
@@ -135,6 +135,22 @@ class TextLines(Artist):
             self.set_transform(transform)
         self.set_zorder(zorder)
         self.set_clip_on(clip_on)
+
+    def set_clip_path(self, path: Any, transform: Transform | None = None) -> None:
+        """As :meth:`Artist.set_clip_path`, but kept for later while the lines do not
+        clip: ``Axes.add_artist`` gives every artist the axes' patch as its clip path, a
+        chain of transforms that cost more than the rest of adding a line of text."""
+        if self.get_clip_on():
+            super().set_clip_path(path, transform)
+        else:
+            self._pending_clip = (path, transform)
+
+    def set_clip_on(self, b: bool) -> None:
+        super().set_clip_on(b)
+        pending = getattr(self, "_pending_clip", None)
+        if b and pending is not None:
+            self._pending_clip = None
+            super().set_clip_path(*pending)
 
     def origins(self, renderer: RendererBase) -> npt.NDArray[np.float64]:
         """Where each string starts: its baseline's left end in display units (y up)."""

@@ -104,3 +104,19 @@ def test_lines_land_in_the_pdf_where_matplotlib_text_puts_them():
         theirs = _placed_text(pdf_bytes([fig]))
     assert [t for t, *_ in ours] == sorted(texts)
     assert ours == theirs
+
+
+def test_lines_that_clip_clip_to_their_axes_whenever_clipping_is_turned_on():
+    """Clipping is set up lazily (only for lines that clip), but lines that clip, or are
+    told to after being added, clip to the axes box as any matplotlib artist does."""
+    with sheet_style():
+        fig, _ = new_sheet(210, 297)
+        inner = fig.add_axes((0.25, 0.25, 0.5, 0.5))
+        clipped = inner.add_artist(TextLines([(0.5, 0.5)], ["驿站"], 9, clip_on=True))
+        later = inner.add_artist(TextLines([(0.5, 0.5)], ["驿站"], 9))
+        free = inner.add_artist(TextLines([(0.5, 0.5)], ["驿站"], 9))
+        later.set_clip_on(True)
+        expected = inner.bbox.bounds
+        assert clipped.get_clip_box().bounds == pytest.approx(expected)
+        assert later.get_clip_box().bounds == pytest.approx(expected)
+        assert not free.get_clip_on()
