@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -158,16 +158,16 @@ def _charmap() -> frozenset[int]:
 def printable(text: str) -> str:
     """``text`` with characters the font cannot draw replaced by 〓 and control
     characters (tabs, newlines) turned into spaces."""
-    chars = _charmap()
-    out = []
-    for ch in text:
-        if ch in "\t\r\n" or unicodedata.category(ch) == "Cc":
-            out.append(" ")
-        elif ord(ch) in chars or ch == " ":
-            out.append(ch)
-        else:
-            out.append(MISSING_GLYPH)
-    return "".join(out)
+    return "".join(map(_printable_char, text))
+
+
+@lru_cache(maxsize=65536)
+def _printable_char(ch: str) -> str:
+    if ch in "\t\r\n" or unicodedata.category(ch) == "Cc":
+        return " "
+    if ord(ch) in _charmap() or ch == " ":
+        return ch
+    return MISSING_GLYPH
 
 
 @contextmanager

@@ -120,3 +120,20 @@ def test_lines_that_clip_clip_to_their_axes_whenever_clipping_is_turned_on():
         assert clipped.get_clip_box().bounds == pytest.approx(expected)
         assert later.get_clip_box().bounds == pytest.approx(expected)
         assert not free.get_clip_on()
+
+
+def test_printable_keeps_what_the_font_draws_and_marks_what_it_lacks():
+    """Characters outside the font's character map (read with fontTools) become 〓,
+    control characters spaces; everything else is kept as it is."""
+    from fontTools.ttLib import TTFont
+
+    from stationmap.render.sheet import cjk_font_path, printable
+
+    with TTFont(str(cjk_font_path()), fontNumber=0, lazy=True) as font:
+        cmap = font.getBestCmap()
+    text = "赛罕区\t第12号\n驿站\x07𠀀😀·（饮水）"
+    expected = "".join(
+        " " if ch in "\t\n\x07" else (ch if ord(ch) in cmap or ch == " " else "〓") for ch in text
+    )
+    assert "〓" in expected and printable(text) == expected
+    assert printable(text) == printable(text)  # the per-character cache answers alike
