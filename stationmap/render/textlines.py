@@ -5,9 +5,11 @@ the font (FreeType loading every glyph) each time it is drawn, before the render
 the same glyphs out again to draw them. For the 7,000 table lines and 1,000 numbers of
 a thousand-station map that was about 40 % of the time to write the PDF. :class:`TextLines` places
 each string from the font's advance widths and vertical metrics, read once per
-character (:func:`text_width_em`, :func:`line_box_em`), and hands it to the renderer's
-``draw_text`` as ``Text`` does, so PDF text stays real, extractable text in the
-embedded font. Drawing the glyphs (``draw_text``) is still most of a long table's cost.
+character (:func:`text_width_em`, :func:`line_box_em`). Into a PDF it writes all its
+lines as one text object (:func:`pdf_text_block`): the PDF backend's ``draw_text`` also
+laid each line out glyph by glyph, which was most of a long table's cost (issue 17).
+Other renderers (PNG) get ``draw_text`` per line, as ``Text`` gives them. Either way
+the text stays real, extractable text in the embedded font.
 
 Strings are single lines, drawn in the sheets' CJK font (see
 :func:`stationmap.render.sheet.cjk_font_path`) and never parsed as mathtext.
