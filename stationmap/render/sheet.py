@@ -12,7 +12,8 @@ Shared by :mod:`stationmap.render.printmap` (district maps) and
   the simplified-Chinese proportional face. PDFs embed it as TrueType (``pdf.fonttype =
   42``), so text stays selectable and extractable. Characters the font lacks are
   replaced by 〓 (the typesetter's placeholder) instead of an empty box.
-* **QR codes** are vector paths (one compound path of module runs), crisp at any size.
+* **QR codes** are vector paths (one compound path of module runs), crisp at any size;
+  their modules come from :mod:`stationmap.render.qr_symbol`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -157,16 +158,16 @@ def _charmap() -> frozenset[int]:
 def printable(text: str) -> str:
     """``text`` with characters the font cannot draw replaced by 〓 and control
     characters (tabs, newlines) turned into spaces."""
-    chars = _charmap()
-    out = []
-    for ch in text:
-        if ch in "\t\r\n" or unicodedata.category(ch) == "Cc":
-            out.append(" ")
-        elif ord(ch) in chars or ch == " ":
-            out.append(ch)
-        else:
-            out.append(MISSING_GLYPH)
-    return "".join(out)
+    return "".join(map(_printable_char, text))
+
+
+@lru_cache(maxsize=65536)
+def _printable_char(ch: str) -> str:
+    if ch in "\t\r\n" or unicodedata.category(ch) == "Cc":
+        return " "
+    if ord(ch) in _charmap() or ch == " ":
+        return ch
+    return MISSING_GLYPH
 
 
 @contextmanager
@@ -259,25 +260,30 @@ class QRCode:
 
 
 def qr_code(data: str, error: str = "m") -> QRCode:
-    """Encode ``data`` (a URL) as a QR code; horizontal runs of dark modules become one
-    rectangle each, so the path stays small."""
-    import segno
+    """Encode ``data`` (a URL) as a QR code (:func:`~stationmap.render.qr_symbol.qr_symbol`);
+    horizontal runs of dark modules become one rectangle each, so the path stays small."""
+    from stationmap.render.qr_symbol import qr_symbol
 
-    qr = segno.make(data, error=error, micro=False)
-    matrix = np.array([list(row) for row in qr.matrix], dtype=bool)
-    n = matrix.shape[0]
-    verts: list[tuple[float, float]] = []
-    codes: list[int] = []
-    square = [int(c) for c in (MplPath.MOVETO, *[MplPath.LINETO] * 3, MplPath.CLOSEPOLY)]
-    for row_index, row in enumerate(matrix):
-        y0 = float(n - row_index - 1)
-        padded = np.concatenate(([False], row, [False])).astype(np.int8)
-        edges = np.flatnonzero(np.diff(padded))
-        for start, stop in zip(edges[::2], edges[1::2], strict=True):
-            x0, x1 = float(start), float(stop)
-            verts += [(x0, y0), (x1, y0), (x1, y0 + 1), (x0, y0 + 1), (x0, y0)]
-            codes += square
+    modules = qr_symbol(data, error).modules
+    n = modules.shape[0]
+    padded = np.zeros((n, n + 2), dtype=np.int8)
+    padded[:, 1:-1] = modules
+    rows, cols = np.nonzero(np.diff(padded, axis=1))  # run starts and stops, alternating
+    y0 = (n - 1 - rows[::2]).astype(np.float64)
+    x0, x1 = cols[::2].astype(np.float64), cols[1::2].astype(np.float64)
+    y1 = y0 + 1
+    verts = np.stack(
+        [np.stack(corner, axis=1) for corner in ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0))],
+        axis=1,
+    ).reshape(-1, 2)
+    codes = np.tile(_SQUARE_CODES, len(x0))
     return QRCode(data, MplPath(verts, codes), n)
+
+
+_SQUARE_CODES = np.array(
+    [MplPath.MOVETO, MplPath.LINETO, MplPath.LINETO, MplPath.LINETO, MplPath.CLOSEPOLY],
+    dtype=MplPath.code_type,
+)
 
 
 def draw_qr(ax: Axes, data: str, x: float, y: float, size: float, error: str = "m") -> QRCode:

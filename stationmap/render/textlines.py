@@ -5,9 +5,11 @@ the font (FreeType loading every glyph) each time it is drawn, before the render
 the same glyphs out again to draw them. For the 7,000 table lines and 1,000 numbers of
 a thousand-station map that was about 40 % of the time to write the PDF. :class:`TextLines` places
 each string from the font's advance widths and vertical metrics, read once per
-character (:func:`text_width_em`, :func:`line_box_em`), and hands it to the renderer's
-``draw_text`` as ``Text`` does, so PDF text stays real, extractable text in the
-embedded font. Drawing the glyphs (``draw_text``) is still most of a long table's cost.
+character (:func:`text_width_em`, :func:`line_box_em`). Into a PDF it writes all its
+lines as one text object (:func:`pdf_text_block`): the PDF backend's ``draw_text`` also
+laid each line out glyph by glyph, which was most of a long table's cost (issue 17).
+Other renderers (PNG) get ``draw_text`` per line, as ``Text`` gives them. Either way
+the text stays real, extractable text in the embedded font.
 
 Strings are single lines, drawn in the sheets' CJK font (see
 :func:`stationmap.render.sheet.cjk_font_path`) and never parsed as mathtext.
@@ -16,13 +18,16 @@ Strings are single lines, drawn in the sheets' CJK font (see
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
-from typing import Literal
+from functools import cache, lru_cache
+from typing import Any, Literal
 
+import matplotlib as mpl
 import numpy as np
 import numpy.typing as npt
+from matplotlib import font_manager
 from matplotlib.artist import Artist, allow_rasterization
-from matplotlib.backend_bases import RendererBase
+from matplotlib.backend_bases import GraphicsContextBase, RendererBase
+from matplotlib.backends.backend_pdf import Op, RendererPdf
 from matplotlib.font_manager import FontProperties
 from matplotlib.ft2font import FT2Font
 from matplotlib.transforms import Transform
@@ -105,6 +110,9 @@ class TextLines(Artist):
         Whether to clip to the axes, as ``Text`` does; off by default, like ``ax.text``.
     """
 
+    # A clip path kept while the lines do not clip (see set_clip_path).
+    _pending_clip: tuple[Any, Transform | None] | None = None
+
     def __init__(
         self,
         xy: npt.ArrayLike,
@@ -133,6 +141,22 @@ class TextLines(Artist):
         self.set_zorder(zorder)
         self.set_clip_on(clip_on)
 
+    def set_clip_path(self, path: Any, transform: Transform | None = None) -> None:
+        """As :meth:`Artist.set_clip_path`, but kept for later while the lines do not
+        clip: ``Axes.add_artist`` gives every artist the axes' patch as its clip path, a
+        chain of transforms that cost more than the rest of adding a line of text."""
+        if self.get_clip_on():
+            super().set_clip_path(path, transform)
+        else:
+            self._pending_clip = (path, transform)
+
+    def set_clip_on(self, b: bool) -> None:
+        super().set_clip_on(b)
+        pending = self._pending_clip
+        if b and pending is not None:
+            self._pending_clip = None
+            super().set_clip_path(*pending)
+
     def origins(self, renderer: RendererBase) -> npt.NDArray[np.float64]:
         """Where each string starts: its baseline's left end in display units (y up)."""
         points = self.get_transform().transform(self.xy)
@@ -156,11 +180,73 @@ class TextLines(Artist):
         # None is what matplotlib's own artists pass: the colour's alpha, not forced.
         gc.set_alpha(self.get_alpha())  # type: ignore[arg-type]  # the stub says float only
         self._set_gc_clip(gc)  # type: ignore[attr-defined]  # Artist's, missing from its stub
-        flip = renderer.flipy()
-        height = renderer.get_canvas_width_height()[1]
-        for (x, y), text in zip(self.origins(renderer), self.texts, strict=True):
-            if text:
-                renderer.draw_text(gc, x, height - y if flip else y, text, self.font, 0.0)
+        origins = self.origins(renderer)
+        # A PDF being written (MixedModeRenderer forwards to it outside rasterized parts).
+        target = getattr(renderer, "_renderer", renderer)
+        if not (
+            self.get_url() is None
+            and isinstance(target, RendererPdf)
+            and pdf_text_block(target, gc, origins, self.texts, self.font)
+        ):
+            flip = renderer.flipy()
+            height = renderer.get_canvas_width_height()[1]
+            for (x, y), text in zip(origins, self.texts, strict=True):
+                if text:
+                    renderer.draw_text(gc, x, height - y if flip else y, text, self.font, 0.0)
         gc.restore()
         renderer.close_group("textlines")
         self.stale = False
+
+
+def pdf_text_block(
+    renderer: RendererPdf,
+    gc: GraphicsContextBase,
+    origins: npt.NDArray[np.float64],
+    texts: Sequence[str],
+    font: FontProperties,
+) -> bool:
+    """Write ``texts``, each starting at its origin (PDF points, y up), as one PDF text
+    object: one font selection, then ``Td`` and ``Tj`` per line. Returns False, having
+    written nothing, when the lines need matplotlib's own ``draw_text`` (fonts other than
+    embedded TrueType, characters outside the Basic Multilingual Plane, or a glyph that
+    comes from a fallback font).
+
+    This is what ``RendererPdf.draw_text`` writes for a Type 42 font without kerning
+    (WenQuanYi Micro Hei has none), less its per-line graphics-state save, matrix and
+    layout: that layout loads every glyph with FreeType only to find each line's single
+    chunk starts at x = 0, and was most of the time to write a long table.
+    """
+    if mpl.rcParams["pdf.use14corefonts"] or mpl.rcParams["pdf.fonttype"] != 42:
+        return False
+    joined = "".join(texts)
+    if not joined:
+        return True
+    if max(joined) > "\uffff":
+        return False
+    files = _font_files(font)
+    if len(files) != 1:  # a fallback list: characters may come from several fonts
+        return False
+    (fname,) = files
+    # colour, alpha and clipping, as draw_text sets them (the PDF backend's own, untyped)
+    renderer.check_gc(gc, gc._rgb)  # type: ignore[no-untyped-call,attr-defined]
+    used = renderer.file._character_tracker.used.setdefault(fname, set())
+    used.update(map(ord, set(joined)))
+    file = renderer.file
+    file.output(Op.begin_text, file.fontName(fname), font.get_size_in_points(), Op.selectfont)
+    body = []
+    x0 = y0 = 0.0
+    for (x, y), text in zip(origins.tolist(), texts, strict=True):
+        if text:
+            body.append(f"{x - x0:.3f} {y - y0:.3f} Td <{text.encode('utf-16be').hex()}> Tj\n")
+            x0, y0 = x, y
+    file.write("".join(body).encode("ascii"))
+    file.output(Op.end_text)
+    return True
+
+
+@lru_cache(maxsize=64)
+def _font_files(font: FontProperties) -> tuple[str, ...]:
+    """The font files ``font`` resolves to, as the PDF backend finds them (first the
+    font itself, then any fallbacks); looked up once per size instead of per artist."""
+    # The PDF backend's own lookup (private, missing from the stub).
+    return tuple(font_manager.fontManager._find_fonts_by_props(font))  # type: ignore[attr-defined]

@@ -77,3 +77,25 @@ def test_each_page_of_a_batch_shows_only_its_own_station():
         assert gone not in second, gone
     assert "扫一扫" in second and "stationmap · https://map.example.cn" in second
     assert reader.metadata.title == "批量"
+
+
+def test_every_page_of_a_batch_pdf_scans_to_its_own_station():
+    """Each page of the PDF itself, rendered by an independent renderer (PDFium), holds
+    one QR code that a decoder (zxing-cpp) reads as that page's station URL."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    pdfium = pytest.importorskip("pypdfium2")
+    stations = [STATION] + [
+        PosterStation(code=f"150105-{k:04d}", name=f"赛罕区第{k}号户外劳动者服务站")
+        for k in (1, 27, 999)
+    ]
+    pdf = posters_pdf(stations, SETTINGS)
+    names = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for station, page, text in zip(stations, document, names, strict=True):
+            image = page.render(scale=100 / 72).to_pil()
+            found = [r.text for r in zxingcpp.read_barcodes(image)]
+            assert found == [f"https://map.example.cn/s/{station.code}"]
+            assert station.name in text
+    finally:
+        document.close()

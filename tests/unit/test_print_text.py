@@ -66,3 +66,74 @@ def test_lines_are_extractable_pdf_text_and_empty_lines_draw_nothing():
 def test_anchors_and_strings_must_pair_up():
     with pytest.raises(ValueError, match="2 anchors for 1 strings"):
         TextLines([(0, 0), (1, 1)], ["x"], 7)
+
+
+def _placed_text(pdf: bytes) -> list[tuple[str, float, float, tuple[float, ...]]]:
+    """(text, x, y, fill colour) of each string shown on the first page, in points, as
+    an independent PDF reader (pypdf) finds them."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    placed: list[tuple[str, float, float, tuple[float, ...]]] = []
+    fill: list[tuple[float, ...]] = [()]
+
+    def before(operator, args, cm, tm):
+        if operator == b"rg":
+            fill[0] = tuple(round(float(a), 3) for a in args)
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            placed.append((text.strip(), round(x, 2), round(y, 2), fill[0]))
+
+    page.extract_text(visitor_operand_before=before, visitor_text=visit)
+    return sorted(placed)
+
+
+def test_lines_land_in_the_pdf_where_matplotlib_text_puts_them():
+    """Written as one PDF text object, each line starts at the point and in the colour
+    matplotlib's own Text artist gives it."""
+    anchors = [(20.0, 250.0), (35.5, 240.25), (120.0, 20.0), (20.0, 230.0)]
+    texts = ["赛罕区第12号户外劳动者服务站", "0471-6563358", "第 3 / 21 页", "AED 急救"]
+    with sheet_style():
+        fig, paper = new_sheet(210, 297)
+        paper.add_artist(TextLines(anchors, texts, 9.5, color="#b3261e"))
+        ours = _placed_text(pdf_bytes([fig]))
+        fig, paper = new_sheet(210, 297)
+        for (x, y), text in zip(anchors, texts, strict=True):
+            paper.text(x, y, text, fontsize=9.5, color="#b3261e", ha="left", va="baseline")
+        theirs = _placed_text(pdf_bytes([fig]))
+    assert [t for t, *_ in ours] == sorted(texts)
+    assert ours == theirs
+
+
+def test_lines_that_clip_clip_to_their_axes_whenever_clipping_is_turned_on():
+    """Clipping is set up lazily (only for lines that clip), but lines that clip, or are
+    told to after being added, clip to the axes box as any matplotlib artist does."""
+    with sheet_style():
+        fig, _ = new_sheet(210, 297)
+        inner = fig.add_axes((0.25, 0.25, 0.5, 0.5))
+        clipped = inner.add_artist(TextLines([(0.5, 0.5)], ["驿站"], 9, clip_on=True))
+        later = inner.add_artist(TextLines([(0.5, 0.5)], ["驿站"], 9))
+        free = inner.add_artist(TextLines([(0.5, 0.5)], ["驿站"], 9))
+        later.set_clip_on(True)
+        expected = inner.bbox.bounds
+        assert clipped.get_clip_box().bounds == pytest.approx(expected)
+        assert later.get_clip_box().bounds == pytest.approx(expected)
+        assert not free.get_clip_on()
+
+
+def test_printable_keeps_what_the_font_draws_and_marks_what_it_lacks():
+    """Characters outside the font's character map (read with fontTools) become 〓,
+    control characters spaces; everything else is kept as it is."""
+    from fontTools.ttLib import TTFont
+
+    from stationmap.render.sheet import cjk_font_path, printable
+
+    with TTFont(str(cjk_font_path()), fontNumber=0, lazy=True) as font:
+        cmap = font.getBestCmap()
+    text = "赛罕区\t第12号\n驿站\x07𠀀😀·（饮水）"
+    expected = "".join(
+        " " if ch in "\t\n\x07" else (ch if ord(ch) in cmap or ch == " " else "〓") for ch in text
+    )
+    assert "〓" in expected and printable(text) == expected
+    assert printable(text) == printable(text)  # the per-character cache answers alike

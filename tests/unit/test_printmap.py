@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import re
 
 import numpy as np
 import pytest
@@ -325,6 +326,17 @@ def test_a_thousand_stations_in_three_cores_all_get_a_readable_number(dense_a3):
         assert {lab.index for lab in inset.labels} == set(inset.members)
         for lab in inset.labels:
             assert lab.text == str(lab.index + 1)
+
+
+def test_a_thousand_station_pdf_names_every_station_in_extractable_text(dense_a3):
+    """All 1,000 names come back out of the PDF with an independent reader (pypdf), and
+    the pages' text ends with the last page number."""
+    reader = PdfReader(io.BytesIO(dense_a3.pdf()))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    found = {int(n) for n in re.findall(r"驿站(\d+)", text)}
+    assert found == set(range(1, 1001))
+    total = len(reader.pages)
+    assert f"第 {total} / {total} 页" in reader.pages[-1].extract_text()
 
 
 def test_a_thousand_stations_no_two_number_boxes_overlap(dense_a3):
