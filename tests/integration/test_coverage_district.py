@@ -1,0 +1,267 @@
+"""District coverage over stored data: the API, the CLI and the layer imports (grids,
+demand, candidates from GeoJSON, GeoPackage, zipped Shapefile and CSV, in any datum)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import geopandas as gpd
+import pyogrio
+import pytest
+import shapely
+from pyproj import Geod
+from shapely.geometry import Point, box, mapping
+
+from stationmap.app_state import state
+from stationmap.geo.datum import gcj02_to_wgs84, wgs84_to_gcj02
+from stationmap.services import coverage as coverage_service
+from stationmap.services.stations import save_inputs
+from stationmap.station_fields import parse_station
+
+CODE = "150102"  # 新城区, 呼和浩特
+GEOD = Geod(ellps="WGS84")
+
+
+@pytest.fixture
+def district(empty_app):
+    with state(empty_app).db.session() as session:
+        from stationmap.models import District
+
+        boundary = shapely.from_geojson(session.get(District, CODE).boundary_geojson)
+    centre = boundary.representative_point()
+    return boundary, centre
+
+
+def _add(app, lat, lon, hours="Mo-Fr 08:00-18:00", name="测试驿站"):
+    with state(app).db.write_session() as session:
+        save_inputs(
+            session,
+            [
+                parse_station(
+                    {
+                        "name": name,
+                        "lat": lat,
+                        "lon": lon,
+                        "opening_hours": hours,
+                        "amenities": "water;toilet",
+                        "address": "新城区测试路1号",
+                    }
+                )
+            ],
+        )
+
+
+def _far_inside(boundary, centre):
+    """A point inside the district, as far from ``centre`` as its vertices go (> 2 km)."""
+    inner = boundary.buffer(-0.005)
+    return max(
+        (Point(x, y) for x, y in shapely.get_coordinates(inner)), key=lambda p: p.distance(centre)
+    )
+
+
+def _geodesic_disc(lat, lon, radius_m, n=720):
+    lons, lats, _ = GEOD.fwd([lon] * n, [lat] * n, [i * 360 / n for i in range(n)], [radius_m] * n)
+    return shapely.Polygon(list(zip(lons, lats, strict=True)))
+
+
+def _area(geom):
+    return abs(GEOD.geometry_area_perimeter(geom)[0])
+
+
+def test_api_share_matches_a_geodesic_disc_over_the_district(empty_app, district):
+    boundary, centre = district
+    _add(empty_app, centre.y, centre.x)
+    client = empty_app.test_client()
+    body = client.get(f"/api/v1/districts/{CODE}/coverage?radius_m=1000").get_json()
+    expected = {
+        r: _area(_geodesic_disc(centre.y, centre.x, r).intersection(boundary)) / _area(boundary)
+        for r in (500, 1000, 2000)
+    }
+    shares = {b["radius_m"]: b["share"] for b in body["bands"]}
+    for r, want in expected.items():
+        assert shares[r] == pytest.approx(want, rel=0.005)
+    assert body["distance_basis"] == "straight_line"
+    assert body["area_km2"] == pytest.approx(_area(boundary) / 1e6, rel=0.005)
+    assert body["stations"] == 1
+    # Saturday night the weekday station is closed: nothing is covered.
+    late = client.get(
+        f"/api/v1/districts/{CODE}/coverage", query_string={"at": "2026-12-05T22:00:00+08:00"}
+    ).get_json()
+    assert [b["share"] for b in late["bands"]] == [0.0, 0.0, 0.0]
+
+
+def test_api_refuses_bad_input_naming_the_field(empty_app):
+    client = empty_app.test_client()
+    for query, status, field in (
+        ("radius_m=-5", 422, "radius_m"),
+        ("radius_m=90000", 422, "radius_m"),
+        ("radius_m=abc", 400, "radius_m"),
+        ("amenity=caviar", 422, "amenity"),
+        ("format=kml", 422, "format"),
+        ("at=tomorrow", 400, "at"),
+    ):
+        answer = client.get(f"/api/v1/districts/{CODE}/coverage?{query}")
+        assert answer.status_code == status, query
+        assert answer.get_json()["error"]["field"] == field
+    assert client.get("/api/v1/districts/999999/coverage").status_code == 404
+
+
+def test_geojson_layers_and_grids_from_a_geojson_file(empty_app, district):
+    boundary, centre = district
+    _add(empty_app, centre.y, centre.x)
+    near = box(centre.x - 0.001, centre.y - 0.001, centre.x + 0.001, centre.y + 0.001)
+    # a cell of the district no station reaches: far from the centre, inside the boundary
+    far_point = max(
+        (Point(x, y) for x, y in shapely.get_coordinates(boundary)),
+        key=lambda p: p.distance(centre),
+    )
+    far_cell = far_point.buffer(0.002).intersection(boundary)
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": mapping(near),
+                "properties": {"网格编码": "A01", "网格名称": "中心网格"},
+            },
+            {
+                "type": "Feature",
+                "geometry": mapping(far_cell),
+                "properties": {"网格编码": "Z99", "网格名称": "边缘网格"},
+            },
+        ],
+    }
+    data = json.dumps(collection, ensure_ascii=False).encode()
+    with state(empty_app).db.write_session() as session:
+        assert coverage_service.import_layer(session, CODE, "grid", "grids.geojson", data) == 2
+    answer = empty_app.test_client().get(f"/api/v1/districts/{CODE}/coverage?format=geojson")
+    assert answer.mimetype == "application/geo+json"
+    body = answer.get_json()
+    grids = body["coverage"]["grids"]
+    assert [g["code"] for g in grids] == ["Z99", "A01"]  # unreached first
+    assert grids[1]["covered_share"] == pytest.approx(1.0) and grids[1]["stations_inside"] == 1
+    assert grids[0]["covered_share"] == 0.0 and grids[0]["name"] == "边缘网格"
+    layers = {f["properties"]["layer"] for f in body["features"]}
+    assert {"covered", "uncovered", "grids", "stations"} <= layers
+
+
+def test_demand_from_geopackage_and_candidates_from_a_gcj02_shapefile(
+    empty_app, district, tmp_path
+):
+    boundary, centre = district
+    _add(empty_app, centre.y, centre.x, hours="24/7")
+    far = _far_inside(boundary, centre)
+    assert GEOD.inv(centre.x, centre.y, far.x, far.y)[2] > 3000
+    gpkg = tmp_path / "demand.gpkg"
+    gpd.GeoDataFrame(
+        {"权重": [3.0, 1.0]}, geometry=[Point(centre.x, centre.y), Point(far.x, far.y)], crs=4326
+    ).to_file(gpkg, layer="demand", engine="pyogrio")
+    # Candidates as picked on AMap (GCJ-02 degrees), in a zipped Shapefile.
+    shp_dir = tmp_path / "shp"
+    shp_dir.mkdir()
+    # (what AMap shows for points 100 m from the far demand point and near the station)
+    gcj = [wgs84_to_gcj02(far.y + 0.001, far.x), wgs84_to_gcj02(centre.y + 0.002, centre.x)]
+    gpd.GeoDataFrame(
+        {"name": ["社区药店", "银行网点"]},
+        geometry=[Point(lon, lat) for lat, lon in gcj],
+        crs=4326,
+    ).to_file(shp_dir / "cand.shp", engine="pyogrio", encoding="UTF-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for part in shp_dir.iterdir():
+            zf.write(part, part.name)
+    with state(empty_app).db.write_session() as session:
+        assert (
+            coverage_service.import_layer(session, CODE, "demand", "d.gpkg", gpkg.read_bytes()) == 2
+        )
+        assert (
+            coverage_service.import_layer(
+                session, CODE, "candidate", "c.zip", buffer.getvalue(), "gcj02"
+            )
+            == 2
+        )
+    with state(empty_app).db.session() as session:
+        from sqlalchemy import select
+
+        from stationmap.models import CoveragePoint
+
+        stored = session.scalars(
+            select(CoveragePoint)
+            .where(CoveragePoint.kind == "candidate")
+            .order_by(CoveragePoint.id)
+        ).all()
+        for row, (lat, lon) in zip(stored, gcj, strict=True):
+            want_lat, want_lon = gcj02_to_wgs84(lat, lon)
+            assert row.lat == pytest.approx(want_lat, abs=1e-7)
+            assert row.lon == pytest.approx(want_lon, abs=1e-7)
+        assert [r.label for r in stored] == ["社区药店", "银行网点"]
+        report = coverage_service.district_report(
+            session, CODE, tz=state(empty_app).settings.tz, suggest=1
+        )
+    one_km = next(b for b in report.coverage.bands if b.radius_m == 1000)
+    assert one_km.demand_share == pytest.approx(3 / 4)
+    # The pharmacy by the uncovered demand point is the one to open.
+    assert report.sites[0].label == "社区药店"
+    assert report.sites[0].added_demand == pytest.approx(1.0)
+
+
+def test_bad_files_are_refused_in_chinese_naming_row_and_field(empty_app):
+    bad_csv = "经度,纬度,权重\n111.7,40.8,2\n111.7,40.8,很多\n".encode()
+    with (
+        state(empty_app).db.write_session() as session,
+        pytest.raises(coverage_service.LayerError) as err,
+    ):
+        coverage_service.import_layer(session, CODE, "demand", "d.csv", bad_csv)
+    assert "第 3 行" in err.value.message_zh and "权重" in err.value.message_zh
+    point_grid = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [111.7, 40.8]},
+                    "properties": {"code": "A"},
+                }
+            ],
+        }
+    ).encode()
+    with (
+        state(empty_app).db.write_session() as session,
+        pytest.raises(coverage_service.LayerError) as err,
+    ):
+        coverage_service.import_layer(session, CODE, "grid", "g.geojson", point_grid)
+    assert "第 1 个要素" in err.value.message_zh and "面" in err.value.message_zh
+
+
+def test_cli_prints_shares_and_writes_a_geopackage(empty_app, district, tmp_path):
+    boundary, centre = district
+    _add(empty_app, centre.y, centre.x, hours="24/7")
+    out = tmp_path / "cov.gpkg"
+    result = empty_app.test_cli_runner().invoke(
+        args=["coverage", CODE, "--radius-m", "1000", "--suggest", "2", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "straight-line distance" in result.output
+    assert "1." in result.output and "平方公里" in result.output
+    names = {name for name, _ in pyogrio.list_layers(out)}
+    assert {"covered", "uncovered", "sites", "stations"} <= names
+    sites = gpd.read_file(out, layer="sites", engine="pyogrio")
+    assert len(sites) == 2 and all(boundary.contains(g) for g in sites.geometry)
+    assert sites.crs.to_epsg() == 4326
+    assert "平方公里" in sites["reason_zh"][0]
+
+
+def test_cli_import_layer_reports_the_count(empty_app, tmp_path):
+    csv_file = tmp_path / "candidates.csv"
+    csv_file.write_text("名称,经度,纬度\n快递驿站,111.70,40.82\n", encoding="utf-8")
+    result = empty_app.test_cli_runner().invoke(
+        args=["import-coverage-layer", CODE, "candidate", str(csv_file)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 candidate" in result.output
+    bad = empty_app.test_cli_runner().invoke(
+        args=["import-coverage-layer", CODE, "grid", str(csv_file)]
+    )
+    assert bad.exit_code != 0 and "网格须为面要素" in bad.output
