@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import shapely
 from shapely.geometry import mapping
 from sqlalchemy import delete, select
@@ -35,7 +36,7 @@ from stationmap.geo.coverage import (
     matching_stations,
     redundant_pairs,
 )
-from stationmap.geo.datum import Datum
+from stationmap.geo.datum import Datum, from_wgs84
 from stationmap.geo.layer_files import LayerError, LayerKind, read_layer
 from stationmap.geo.nearest import IndexedStation
 from stationmap.geo.siting import Candidate, Site, suggest_sites
@@ -75,6 +76,7 @@ class CoverageReport:
     station_points: list[tuple[int, float, float]] = field(default_factory=list)
     demand: list[DemandPoint] = field(default_factory=list)
     grid_shapes: dict[str, Any] = field(default_factory=dict)
+    boundary: Any = None  # the district's polygon (WGS-84), for the layers
     distance_basis_zh: str = DISTANCE_BASIS_ZH
     distance_basis_en: str = DISTANCE_BASIS_EN
 
@@ -217,6 +219,7 @@ def district_report(
         [(s.id, s.lat, s.lon) for s in matched],
         demand,
         {g.code: g.geometry for g in grids} if layers else {},
+        boundary=boundary if layers else None,
     )
 
 
@@ -345,14 +348,28 @@ def _site(s: Site) -> dict[str, Any]:
     }
 
 
-def _features(report: CoverageReport) -> dict[str, list[dict[str, Any]]]:
-    """Layer name -> GeoJSON features (WGS-84)."""
+def _shift_to(datum: Datum) -> Any:
+    def convert(xy: Any) -> Any:
+        lat, lon = from_wgs84(xy[:, 1], xy[:, 0], datum)
+        return np.column_stack((lon, lat))
+
+    return convert
+
+
+def _features(report: CoverageReport, shift: Any = None) -> dict[str, list[dict[str, Any]]]:
+    """Layer name -> GeoJSON features (WGS-84, or moved by ``shift``)."""
     cov = report.coverage
-    out: dict[str, list[dict[str, Any]]] = {"covered": [], "uncovered": []}
+    out: dict[str, list[dict[str, Any]]] = {"district": [], "covered": [], "uncovered": []}
+    if report.boundary is not None:
+        out["district"].append(
+            _feature(
+                report.boundary, {"code": report.district_code, "name": report.district_name}, shift
+            )
+        )
     for radius, geom in cov.covered.items():
-        out["covered"].append(_feature(geom, {"radius_m": radius}))
+        out["covered"].append(_feature(geom, {"radius_m": radius}, shift))
     for radius, geom in cov.uncovered.items():
-        out["uncovered"].append(_feature(geom, {"radius_m": radius}))
+        out["uncovered"].append(_feature(geom, {"radius_m": radius}, shift))
     out["grids"] = [
         _feature(
             report.grid_shapes[g.code],
@@ -364,41 +381,49 @@ def _features(report: CoverageReport) -> dict[str, list[dict[str, Any]]]:
                 "in_reach": g.in_reach,
                 "demand": g.demand,
             },
+            shift,
         )
         for g in cov.grids
         if g.code in report.grid_shapes
     ]
     out["demand"] = [
-        _feature(shapely.Point(d.lon, d.lat), {"weight": d.weight}) for d in report.demand
+        _feature(shapely.Point(d.lon, d.lat), {"weight": d.weight}, shift) for d in report.demand
     ]
     out["stations"] = [
-        _feature(shapely.Point(lon, lat), {"id": sid}) for sid, lat, lon in report.station_points
+        _feature(shapely.Point(lon, lat), {"id": sid}, shift)
+        for sid, lat, lon in report.station_points
     ]
     out["sites"] = [
         _feature(
             shapely.Point(s.lon, s.lat),
             {k: v for k, v in _site(s).items() if k != "reason"}
             | {"reason_zh": s.reason_zh, "reason_en": s.reason_en},
+            shift,
         )
         for s in report.sites
     ]
     return out
 
 
-def _feature(geom: Any, props: dict[str, Any]) -> dict[str, Any]:
+def _feature(geom: Any, props: dict[str, Any], shift: Any = None) -> dict[str, Any]:
+    if shift is not None:
+        geom = shapely.transform(geom, shift)
     return {"type": "Feature", "geometry": mapping(geom), "properties": props}
 
 
-def report_geojson(report: CoverageReport) -> dict[str, Any]:
+def report_geojson(report: CoverageReport, datum: Datum = "wgs84") -> dict[str, Any]:
     """One FeatureCollection with every layer (property ``layer`` names it) and the
-    summary under ``coverage``."""
+    summary under ``coverage``; coordinates in WGS-84, or in ``datum`` to draw on a
+    GCJ-02 or BD-09 base map (then said in the ``datum`` member)."""
     features = []
-    for layer, items in _features(report).items():
+    shift = None if datum == "wgs84" else _shift_to(datum)
+    for layer, items in _features(report, shift).items():
         for f in items:
             f["properties"] = {"layer": layer, **f["properties"]}
             features.append(f)
     return {
         "type": "FeatureCollection",
+        "datum": datum,
         "coverage": report_summary(report),
         "features": features,
     }

@@ -265,3 +265,57 @@ def test_cli_import_layer_reports_the_count(empty_app, tmp_path):
         args=["import-coverage-layer", CODE, "grid", str(csv_file)]
     )
     assert bad.exit_code != 0 and "网格须为面要素" in bad.output
+
+
+def test_admin_page_imports_grids_and_offers_downloads(empty_app, district, tmp_path):
+    from tests.integration.admin_support import csrf_of, login, make_user
+
+    _boundary, centre = district
+    _add(empty_app, centre.y, centre.x, hours="24/7")
+    make_user(empty_app, "xc_admin", "district_admin", (CODE,))
+    make_user(empty_app, "other_admin", "district_admin", ("150105",))
+    client = empty_app.test_client()
+    login(client, "xc_admin")
+    page = client.get(f"/admin/coverage/{CODE}?radius_m=1000&suggest=2")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "coverage-map" in html and "直线" in html and 'id="coverage-sites"' in html
+    cell = box(centre.x - 0.001, centre.y - 0.001, centre.x + 0.001, centre.y + 0.001)
+    grids = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": mapping(cell),
+                    "properties": {"code": "<b>G1</b>", "name": "中心"},
+                }
+            ],
+        }
+    ).encode()
+    answer = client.post(
+        f"/admin/coverage/{CODE}/import",
+        data={
+            "csrf_token": csrf_of(html),
+            "kind": "grid",
+            "datum": "wgs84",
+            "file": (io.BytesIO(grids), "g.geojson"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 302
+    html = client.get(f"/admin/coverage/{CODE}").get_data(as_text=True)
+    assert "已导入 1 个网格" in html
+    assert "<b>G1</b>" not in html and "&lt;b&gt;G1&lt;/b&gt;" in html
+    layers = client.get(f"/admin/coverage/{CODE}/layers.geojson?map=1").get_json()
+    assert {f["properties"]["layer"] for f in layers["features"]} >= {"district", "grids", "sites"}
+    gpkg = client.get(f"/admin/coverage/{CODE}/layers.gpkg")
+    assert gpkg.status_code == 200
+    path = tmp_path / "dl.gpkg"
+    path.write_bytes(gpkg.data)
+    assert "grids" in {n for n, _ in pyogrio.list_layers(path)}
+    assert client.get(f"/admin/coverage/{CODE}?radius_m=abc").status_code == 400
+    # Another district's administrator cannot see it.
+    other = empty_app.test_client()
+    login(other, "other_admin")
+    assert other.get(f"/admin/coverage/{CODE}").status_code == 404
