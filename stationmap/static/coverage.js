@@ -20,7 +20,9 @@
   var lang = element.getAttribute("data-lang") || "zh";
   var radius = Number(element.getAttribute("data-radius"));
   var map = L.map(element, { zoomControl: true, attributionControl: tiles.length > 0 });
-  map.attributionControl.setPrefix("");
+  if (map.attributionControl) {
+    map.attributionControl.setPrefix("");
+  }
   tiles.forEach(function (layer) {
     L.tileLayer(layer.url, {
       attribution: layer.attribution,
@@ -69,14 +71,17 @@
     overlays[words.district || "district"] = district;
     var atReach = function (f) { return Number(f.properties.radius_m) === radius; };
     overlays[words.covered || "covered"] = L.geoJSON(layerOf(features, "covered").filter(atReach), {
-      style: { color: "#1a9850", weight: 0, fillOpacity: 0.35 }
+      style: { color: "#1a9850", weight: 0, fillOpacity: 0.35, className: "coverage-covered" }
     }).addTo(map);
     overlays[words.uncovered || "uncovered"] = L.geoJSON(layerOf(features, "uncovered").filter(atReach), {
-      style: { color: "#d73027", weight: 0, fillOpacity: 0.25 }
+      style: { color: "#d73027", weight: 0, fillOpacity: 0.25, className: "coverage-uncovered" }
     }).addTo(map);
     overlays[words.grids || "grids"] = L.geoJSON(layerOf(features, "grids"), {
       style: function (f) {
-        return { color: "#555", weight: 1, fillColor: shareColour(f.properties.covered_share), fillOpacity: 0.4 };
+        return {
+          color: "#555", weight: 1, fillColor: shareColour(f.properties.covered_share), fillOpacity: 0.4,
+          className: "coverage-grid"
+        };
       },
       onEachFeature: function (f, layer) {
         var p = f.properties;
@@ -103,7 +108,9 @@
     }).addTo(map);
     overlays[words.sites || "sites"] = L.geoJSON(layerOf(features, "sites"), {
       pointToLayer: function (f, at) {
-        return L.circleMarker(at, { radius: 8, color: "#000", weight: 2, fillColor: "#ffd700", fillOpacity: 1 });
+        return L.circleMarker(at, {
+          radius: 8, color: "#000", weight: 2, fillColor: "#ffd700", fillOpacity: 1, className: "coverage-site"
+        });
       },
       onEachFeature: function (f, layer) {
         var p = f.properties;
