@@ -223,6 +223,40 @@ def district_report(
     )
 
 
+@dataclass(frozen=True)
+class PrintOverlays:
+    uncovered: Any = None  # WGS-84 polygon, or None
+    grids: tuple[Any, ...] = ()
+
+
+def print_overlays(
+    session: Session,
+    code: str,
+    tz: ZoneInfo,
+    uncovered_m: float | None,
+    grids: bool,
+    amenities: Iterable[str] = (),
+) -> PrintOverlays:
+    """What a printed district map adds: the part of district ``code`` beyond
+    ``uncovered_m`` of a station (if given) and its grid cells (if ``grids``)."""
+    if uncovered_m is None and not grids:
+        return PrintOverlays()
+    _row, boundary = _district(session, code)
+    uncovered = None
+    if uncovered_m is not None:
+        result = district_coverage(
+            boundary,
+            stations_around(session, boundary, uncovered_m),
+            radii_m=[uncovered_m],
+            amenities=amenities,
+            tz=tz,
+            layers=True,
+        )
+        uncovered = result.uncovered[float(uncovered_m)]
+    cells = tuple(g.geometry for g in _grids(session, code)) if grids else ()
+    return PrintOverlays(uncovered, cells)
+
+
 def import_layer(
     session: Session,
     code: str,

@@ -319,3 +319,48 @@ def test_admin_page_imports_grids_and_offers_downloads(empty_app, district, tmp_
     other = empty_app.test_client()
     login(other, "other_admin")
     assert other.get(f"/admin/coverage/{CODE}").status_code == 404
+
+
+def test_printed_map_can_hatch_uncovered_areas_and_outline_grids(empty_app, district, tmp_path):
+    from stationmap.services import printing
+
+    _boundary, centre = district
+    _add(empty_app, centre.y, centre.x, hours="24/7")
+    cell = box(centre.x - 0.01, centre.y - 0.01, centre.x + 0.01, centre.y + 0.01)
+    grids = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "geometry": mapping(cell), "properties": {"code": "A"}}
+            ],
+        }
+    ).encode()
+    with state(empty_app).db.write_session() as session:
+        coverage_service.import_layer(session, CODE, "grid", "g.geojson", grids)
+    app_state = state(empty_app)
+    with app_state.db.session() as session:
+        plain = printing.district_map(
+            session, CODE, printing.print_settings(app_state.settings), app_state.settings.tz
+        )
+        marked = printing.district_map(
+            session,
+            CODE,
+            printing.print_settings(app_state.settings),
+            app_state.settings.tz,
+            uncovered_m=1000,
+            grids=True,
+        )
+
+    def gids(sheet):
+        return [p.get_gid() for ax in sheet.figures[0].axes for p in ax.patches if p.get_gid()]
+
+    assert gids(plain) == []
+    assert sorted(gids(marked)) == ["coverage-grid", "coverage-uncovered"]
+    texts = [t.get_text() for ax in marked.figures[0].axes for t in ax.texts]
+    assert any("1,000 米内（直线距离）无驿站" in t for t in texts)
+    out = tmp_path / "map.pdf"
+    result = empty_app.test_cli_runner().invoke(
+        args=["print-map", CODE, "-o", str(out), "--uncovered-m", "1000", "--grids"]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
