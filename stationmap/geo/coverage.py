@@ -393,8 +393,10 @@ def district_coverage(
             )
         )
         if layers:
-            result.covered[r] = proj.to_wgs84(covered)
-            result.uncovered[r] = proj.to_wgs84(shapely.difference(district_xy, covered))
+            result.covered[r] = shapely.make_valid(proj.to_wgs84(covered))
+            result.uncovered[r] = shapely.make_valid(
+                proj.to_wgs84(shapely.difference(district_xy, covered))
+            )
     result.grids = grid_coverage(proj, grids, covered_at[grid_r], lats, lons, demand)
     return result
 

@@ -364,3 +364,20 @@ def test_printed_map_can_hatch_uncovered_areas_and_outline_grids(empty_app, dist
     )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_printed_map_of_the_demo_district_hatches_uncovered_areas(app):
+    """The union of many reach discs, reprojected for print, once made GEOS refuse it."""
+    from stationmap.services import printing
+
+    app_state = state(app)
+    with app_state.db.session() as session:
+        sheet = printing.district_map(
+            session,
+            CODE,
+            printing.print_settings(app_state.settings),
+            app_state.settings.tz,
+            uncovered_m=1000,
+        )
+    patches = [p for ax in sheet.figures[0].axes for p in ax.patches]
+    assert [p.get_gid() for p in patches if p.get_gid()] == ["coverage-uncovered"]

@@ -373,7 +373,7 @@ def _coverage_overlays(
     under the district's outline and the stations, with a line saying what they are."""
     words = []
     for cell in options.grids:
-        geom = project(cell).intersection(view).simplify(tolerance)
+        geom = shapely.make_valid(project(cell)).intersection(view).simplify(tolerance)
         if not geom.is_empty:
             ax.add_patch(
                 PathPatch(
@@ -388,7 +388,9 @@ def _coverage_overlays(
     if options.grids:
         words.append("灰线：网格")
     if options.uncovered is not None and not options.uncovered.is_empty:
-        geom = project(options.uncovered).intersection(view).simplify(tolerance)
+        # A reprojected union may carry slivers that GEOS refuses: made valid first.
+        geom = shapely.make_valid(project(options.uncovered)).intersection(view)
+        geom = geom.simplify(tolerance)
         if not geom.is_empty:
             ax.add_patch(
                 PathPatch(
