@@ -196,6 +196,7 @@ def _from_gis(filename: str, suffix: str, data: bytes, kind: LayerKind, datum: D
         path = Path(tmp) / f"layer{suffix}"
         path.write_bytes(data)
         target = str(path)
+        options: dict[str, str] = {}
         if suffix == ".zip":
             try:
                 names = zipfile.ZipFile(path).namelist()
@@ -210,8 +211,15 @@ def _from_gis(filename: str, suffix: str, data: bytes, kind: LayerKind, datum: D
                     f"{filename}：zip 中须恰有一个 .shp 文件，实有 {len(shp)} 个",
                 )
             target = f"zip://{path}!{shp[0]}"
+            # A Shapefile without a .cpg from a Chinese office is GBK (ArcGIS's default
+            # on a Chinese Windows), never the Latin-1 GDAL would assume.
+            stem = shp[0][: -len(".shp")].lower()
+            if f"{stem}.cpg" not in {n.lower() for n in names}:
+                options["encoding"] = "gb18030"
         try:
-            frame = gpd.read_file(target, engine="pyogrio", max_features=MAX_FEATURES + 1)
+            frame = gpd.read_file(
+                target, engine="pyogrio", max_features=MAX_FEATURES + 1, **options
+            )
         except Exception as exc:  # pyogrio raises many types for a damaged file
             raise LayerError(
                 f"{filename} cannot be read: {exc}",

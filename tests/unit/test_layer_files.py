@@ -115,3 +115,21 @@ def test_points_given_as_grids_are_refused():
     with pytest.raises(LayerError) as err:
         read_layer("g.geojson", json.dumps(collection).encode(), "grid")
     assert "面要素" in err.value.message_zh
+
+
+def test_a_shapefile_without_cpg_is_read_as_gbk(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"code": ["G1"], "name": ["回民区第二网格"]},
+        geometry=[box(111.6, 40.8, 111.61, 40.81)],
+        crs=4326,
+    )
+    folder = tmp_path / "gbk"
+    folder.mkdir()
+    frame.to_file(folder / "g.shp", engine="pyogrio", encoding="GBK")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for part in folder.iterdir():
+            if part.suffix != ".cpg":
+                zf.write(part, part.name)
+    (cell,) = read_layer("g.zip", buffer.getvalue(), "grid")
+    assert cell.name == "回民区第二网格"
