@@ -445,13 +445,19 @@ def _feature(geom: Any, props: dict[str, Any], shift: Any = None) -> dict[str, A
     return {"type": "Feature", "geometry": mapping(geom), "properties": props}
 
 
-def report_geojson(report: CoverageReport, datum: Datum = "wgs84") -> dict[str, Any]:
+def report_geojson(
+    report: CoverageReport, datum: Datum = "wgs84", *, demand_points: bool = True
+) -> dict[str, Any]:
     """One FeatureCollection with every layer (property ``layer`` names it) and the
     summary under ``coverage``; coordinates in WGS-84, or in ``datum`` to draw on a
-    GCJ-02 or BD-09 base map (then said in the ``datum`` member)."""
+    GCJ-02 or BD-09 base map (then said in the ``datum`` member). Without
+    ``demand_points`` the demand layer is left out (order pick-ups and couriers' pins
+    are for administrators; the public answer keeps only the shares)."""
     features = []
     shift = None if datum == "wgs84" else _shift_to(datum)
     for layer, items in _features(report, shift).items():
+        if layer == "demand" and not demand_points:
+            continue
         for f in items:
             f["properties"] = {"layer": layer, **f["properties"]}
             features.append(f)

@@ -147,6 +147,19 @@ def test_geojson_layers_and_grids_from_a_geojson_file(empty_app, district):
     assert {"covered", "uncovered", "grids", "stations"} <= layers
 
 
+def test_public_geojson_leaves_demand_points_out(empty_app, district):
+    _boundary, centre = district
+    _add(empty_app, centre.y, centre.x, hours="24/7")
+    csv_data = f"经度,纬度,权重\n{centre.x},{centre.y},4\n".encode()
+    with state(empty_app).db.write_session() as session:
+        coverage_service.import_layer(session, CODE, "demand", "d.csv", csv_data)
+    body = (
+        empty_app.test_client().get(f"/api/v1/districts/{CODE}/coverage?format=geojson").get_json()
+    )
+    assert "demand" not in {f["properties"]["layer"] for f in body["features"]}
+    assert body["coverage"]["bands"][0]["demand_share"] == 1.0
+
+
 def test_demand_from_geopackage_and_candidates_from_a_gcj02_shapefile(
     empty_app, district, tmp_path
 ):

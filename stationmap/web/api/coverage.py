@@ -48,5 +48,5 @@ def district_coverage(code: str) -> Response:
         except coverage_service.CoverageError as exc:
             raise unprocessable(exc.message, field="radius_m") from None
     if geojson:
-        return _geojson(coverage_service.report_geojson(report))
+        return _geojson(coverage_service.report_geojson(report, demand_points=False))
     return jsonify(coverage_service.report_summary(report))

@@ -72,8 +72,9 @@ def coverage_paths() -> dict[str, dict[str, Any]]:
                     _param(
                         "format",
                         {"enum": list(FORMATS)},
-                        "geojson: a FeatureCollection of the layers (covered, uncovered, grids, "
-                        "demand, stations), the figures under `coverage`",
+                        "geojson: a FeatureCollection of the layers (district, covered, uncovered, "
+                        "grids, stations; demand points only in the admin download), the "
+                        "figures under `coverage`",
                     ),
                 ],
                 "responses": {
