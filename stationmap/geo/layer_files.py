@@ -31,6 +31,7 @@ LayerKind = Literal["grid", "demand", "candidate"]
 KINDS: tuple[LayerKind, ...] = ("grid", "demand", "candidate")
 MAX_BYTES = 50 * 1024 * 1024
 MAX_FEATURES = 100_000
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 
 _KIND_ZH = {"grid": "网格", "demand": "需求点", "candidate": "候选点"}
 # Accepted column names, compared case-insensitively.
@@ -199,11 +200,18 @@ def _from_gis(filename: str, suffix: str, data: bytes, kind: LayerKind, datum: D
         options: dict[str, str] = {}
         if suffix == ".zip":
             try:
-                names = zipfile.ZipFile(path).namelist()
+                entries = zipfile.ZipFile(path).infolist()
             except zipfile.BadZipFile:
                 raise LayerError(
                     f"{filename} is not a zip file", f"{filename} 不是 zip 文件"
                 ) from None
+            # What the archive says it unpacks to, bounded before GDAL opens it.
+            if sum(e.file_size for e in entries) > MAX_UNZIPPED_BYTES:
+                raise LayerError(
+                    f"{filename}: unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB",
+                    f"{filename}：解压后超过 {MAX_UNZIPPED_BYTES // 2**20} MB",
+                )
+            names = [e.filename for e in entries]
             shp = [n for n in names if n.lower().endswith(".shp")]
             if len(shp) != 1:
                 raise LayerError(

@@ -133,3 +133,12 @@ def test_a_shapefile_without_cpg_is_read_as_gbk(tmp_path):
                 zf.write(part, part.name)
     (cell,) = read_layer("g.zip", buffer.getvalue(), "grid")
     assert cell.name == "回民区第二网格"
+
+
+def test_a_zip_that_unpacks_too_large_is_refused_before_reading():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("g.shp", b"\0" * (201 * 1024 * 1024))
+    with pytest.raises(LayerError) as err:
+        read_layer("g.zip", buffer.getvalue(), "grid")
+    assert "解压后超过 200 MB" in err.value.message_zh
