@@ -500,3 +500,42 @@ class NotificationOutbox(Base):
     __table_args__ = (
         Index("ix_notification_outbox_report_event", "report_id", "event", unique=True),
     )
+
+
+class CoverageGrid(Base):
+    """A district's planning grid cell (网格), imported from a GIS file: WGS-84 polygon
+    as GeoJSON, with the code and name the district uses."""
+
+    __tablename__ = "coverage_grid"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    district_code: Mapped[str] = mapped_column(
+        String(6), ForeignKey("district.code", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    geometry_geojson: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index("ix_coverage_grid_district_code_code", "district_code", "code", unique=True),
+    )
+
+
+class CoveragePoint(Base):
+    """A weighted demand point or a candidate site of a district (WGS-84)."""
+
+    __tablename__ = "coverage_point"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    district_code: Mapped[str] = mapped_column(
+        String(6), ForeignKey("district.code", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (CheckConstraint("kind IN ('demand', 'candidate')", name="kind"),)

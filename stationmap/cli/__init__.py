@@ -15,6 +15,8 @@ them on the ``stationmap`` group (the installed entry point), and :func:`init_ap
     stationmap create-user NAME --role R [--district CODE ...]   an administrator account
     stationmap disable-user NAME        end the account's sessions and tokens
     stationmap send-notifications       tell districts' group chats of new and unanswered reports
+    stationmap coverage CODE            district coverage, unreached grids, proposed sites
+    stationmap import-coverage-layer CODE KIND FILE   a district's grids, demand or candidates
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from stationmap.cli import notify, printing, stations, users
+from stationmap.cli import coverage, notify, printing, stations, users
 
-AREAS = (stations, users, printing, notify)
+AREAS = (stations, users, printing, notify, coverage)
 
 PROJECT_COMMANDS: tuple[click.Command, ...] = tuple(
     command for area in AREAS for command in area.COMMANDS

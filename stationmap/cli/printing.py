@@ -2,6 +2,7 @@
 
 stationmap print-map DISTRICT -o FILE [--paper A4|A3] [--landscape] [--amenity CODE ...]
                                       [--title TEXT] [--format pdf|png]
+                                      [--uncovered-m M] [--grids]
 stationmap print-poster [STATION] -o FILE [--district CODE]
 """
 
@@ -45,6 +46,13 @@ def _settings() -> PrintSettings:
     default=None,
     help="Default: from the file name's extension (pdf if none).",
 )
+@click.option(
+    "--uncovered-m",
+    type=click.FloatRange(50, 5000),
+    default=None,
+    help="Hatch the part of the district farther than this (metres) from a station.",
+)
+@click.option("--grids", is_flag=True, help="Outline the district's imported grid cells.")
 @with_appcontext
 def print_map_command(
     district: str,
@@ -54,6 +62,8 @@ def print_map_command(
     amenities: tuple[str, ...],
     title: str | None,
     fmt: str | None,
+    uncovered_m: float | None,
+    grids: bool,
 ) -> None:
     """Print the map of DISTRICT with a numbered station table (PDF, or PNG at 300 dpi:
     the map sheet to FILE and table pages to FILE-2.png, FILE-3.png ...)."""
@@ -71,6 +81,8 @@ def print_map_command(
                 landscape=landscape,
                 amenities=amenities,
                 title=title,
+                uncovered_m=uncovered_m,
+                grids=grids,
             )
     except printing.NotFound as exc:
         raise click.BadParameter(str(exc), param_hint="DISTRICT") from exc

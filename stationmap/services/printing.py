@@ -27,6 +27,7 @@ from stationmap.render.printmap import (
     build_district_map,
 )
 from stationmap.render.sheet import PrintSettings
+from stationmap.services import coverage
 from stationmap.services import districts as district_service
 from stationmap.services.listing import StationQuery, list_stations
 from stationmap.services.stations import get_by_code
@@ -163,10 +164,15 @@ def district_map(
     amenities: Sequence[str] = (),
     title: str | None = None,
     now: datetime | None = None,
+    uncovered_m: float | None = None,
+    grids: bool = False,
 ) -> DistrictMap:
     """Build the printed map of district ``code`` (see
-    :func:`stationmap.render.printmap.build_district_map`)."""
+    :func:`stationmap.render.printmap.build_district_map`); with ``uncovered_m`` the
+    part of the district farther than that from a station (of ``amenities``) is
+    hatched, with ``grids`` its imported grid cells are outlined."""
     area = map_area(session, code)
+    overlays = coverage.print_overlays(session, code, tz, uncovered_m, grids, amenities)
     stations, latest = district_stations(session, code, amenities)
     today = (now or datetime.now(tz)).astimezone(tz).date()
     data_date: date | None = latest.astimezone(tz).date() if latest else None
@@ -177,6 +183,9 @@ def district_map(
         amenities=tuple(amenities),
         data_date=data_date,
         generated=today,
+        uncovered=overlays.uncovered,
+        uncovered_m=uncovered_m,
+        grids=overlays.grids,
     )
     return build_district_map(area, stations, settings, options)
 

@@ -3,7 +3,8 @@ furniture, title and footer), then the detail pages and the station table pages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import shapely
@@ -200,6 +201,7 @@ def _build(
             zorder=2,
             alpha=0.9,
         )
+    _coverage_overlays(ax, options, project, view, tolerance)
     ax.add_patch(PathPatch(geom_path(simple), facecolor="none", edgecolor=ACCENT, lw=1.4, zorder=3))
 
     # North arrow and scale bar, top left and bottom left inside the frame.
@@ -358,3 +360,61 @@ def _inside(ax: Axes, x: float, y: float, inset: float = 0.0) -> bool:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     return x0 + inset <= x <= x1 - inset and y0 + inset <= y <= y1 - inset
+
+
+def _coverage_overlays(
+    ax: Axes,
+    options: MapOptions,
+    project: Callable[[Any], Any],
+    view: Any,
+    tolerance: float,
+) -> None:
+    """The uncovered part of the district (hatched red) and grid cells (grey outlines),
+    under the district's outline and the stations, with a line saying what they are."""
+    words = []
+    for cell in options.grids:
+        geom = shapely.make_valid(project(cell)).intersection(view).simplify(tolerance)
+        if not geom.is_empty:
+            ax.add_patch(
+                PathPatch(
+                    geom_path(geom),
+                    facecolor="none",
+                    edgecolor="#7a7a7a",
+                    lw=0.3,
+                    zorder=2,
+                    gid="coverage-grid",
+                )
+            )
+    if options.grids:
+        words.append("灰线：网格")
+    if options.uncovered is not None and not options.uncovered.is_empty:
+        # A reprojected union may carry slivers that GEOS refuses: made valid first.
+        geom = shapely.make_valid(project(options.uncovered)).intersection(view)
+        geom = geom.simplify(tolerance)
+        if not geom.is_empty:
+            ax.add_patch(
+                PathPatch(
+                    geom_path(geom),
+                    facecolor="#d7302740",
+                    edgecolor="#d73027",
+                    lw=0.4,
+                    hatch="////",
+                    zorder=2,
+                    gid="coverage-uncovered",
+                )
+            )
+        radius = f"{options.uncovered_m:,.0f} 米" if options.uncovered_m else ""
+        words.append(f"红色斜线：{radius}内（直线距离）无驿站的区域")
+    if words:
+        ax.text(
+            0.99,
+            0.99,
+            "；".join(words),
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=7,
+            color=INK,
+            zorder=13,
+            bbox={"boxstyle": "square,pad=0.3", "facecolor": "white", "edgecolor": "none"},
+        )

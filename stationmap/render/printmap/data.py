@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -57,6 +58,11 @@ class MapOptions:
     amenities: tuple[str, ...] = ()
     data_date: date | None = None
     generated: date | None = None
+    # Coverage overlays (WGS-84): the part of the district beyond ``uncovered_m`` of any
+    # station, hatched, and planning grid cells, outlined.
+    uncovered: Any = None
+    uncovered_m: float | None = None
+    grids: tuple[Any, ...] = ()
 
 
 @dataclass

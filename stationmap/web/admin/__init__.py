@@ -234,6 +234,7 @@ def district_name(code: str | None) -> str:
 
 # The views register their routes on ``bp`` when imported, so they come after it.
 from stationmap.web.admin import (  # noqa: E402, F401
+    coverage,
     dashboard,
     editor,
     geocode,

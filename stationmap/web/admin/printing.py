@@ -14,6 +14,7 @@ from stationmap.web.admin.common import _db, _me
 from stationmap.web.i18n import tr
 
 PRINT_TYPES = {"pdf": "application/pdf", "png": "image/png"}
+UNCOVERED_CHOICES = ("", "500", "1000", "2000")
 
 
 def _printable_or_404(code: str) -> str:
@@ -70,6 +71,12 @@ def print_district_map(code: str) -> Response:
                 "orientation must be portrait or landscape",
             ),
         )
+    uncovered = request.args.get("uncovered", "")
+    if uncovered not in UNCOVERED_CHOICES:
+        abort(
+            400,
+            tr("未覆盖范围只能是 500、1000 或 2000 米。", "uncovered must be 500, 1000 or 2000."),
+        )
     app_state = state(current_app)
     try:
         with _db().session() as session:
@@ -80,6 +87,8 @@ def print_district_map(code: str) -> Response:
                 app_state.settings.tz,
                 paper=paper,
                 landscape=orientation == "landscape",
+                uncovered_m=float(uncovered) if uncovered else None,
+                grids=request.args.get("grids") == "1",
             )
     except printing_service.NotFound:
         abort(404, tr("没有这个区县。", "No such district."))

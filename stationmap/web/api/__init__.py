@@ -13,4 +13,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # The views register their routes on ``bp`` when imported, so they come after it.
-from stationmap.web.api import reads, report_queue, reports, writes  # noqa: E402, F401
+from stationmap.web.api import coverage, reads, report_queue, reports, writes  # noqa: E402, F401

@@ -7,6 +7,7 @@ from typing import Any
 
 from stationmap import catalog
 from stationmap.web.openapi import report_queue
+from stationmap.web.openapi.coverage import coverage_paths
 from stationmap.web.openapi.reads import _read_spec
 from stationmap.web.openapi.reports import report_paths, report_schemas
 from stationmap.web.openapi.schemas import _errors, _geojson, merge_paths
@@ -118,4 +119,5 @@ def build_spec() -> dict[str, Any]:
     merge_paths(spec, report_queue.report_admin_paths())
     spec["components"]["schemas"].update(report_schemas())
     spec["components"]["schemas"].update(report_queue.SCHEMAS)
+    merge_paths(spec, coverage_paths())
     return spec
