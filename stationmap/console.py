@@ -13,14 +13,15 @@ imports the other back.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, ScriptInfo
 
 from stationmap import create_app
-from stationmap.cli import PROJECT_COMMANDS
+from stationmap.cli import ENTRIES, TableCommands
 from stationmap.config import ConfigError
 
 
@@ -53,32 +54,40 @@ def serve_command(host: str, port: int, workers: int) -> None:
 
             return app
 
-    _create()  # a setting that stops the app is told here, in one line, not by gunicorn
+    _create(web=False)  # a setting that stops the app is told here, in one line
     click.echo(f"Serving on http://{host}:{port}/ with {workers} workers")
     _Server().run()
 
 
-def _create(*_args: Any) -> Flask:
+def _create(*_args: Any, web: bool = True) -> Flask:
     """The app for the commands; a setting that stops it (no ``SECRET_KEY``, a bad
     ``DATABASE_URL`` ...) is told in one line, never as a traceback."""
     try:
-        return create_app()
+        return create_app(web=web)
     except ConfigError as exc:
         raise ConfigProblem(str(exc)) from None
 
 
-class _StationmapGroup(FlaskGroup):
-    """A FlaskGroup whose commands are its own: listing or finding a command never
-    creates the app (which needs ``SECRET_KEY`` and a database), so help always lists
-    every command and an unknown name is told as such."""
+class _StationmapGroup(TableCommands, FlaskGroup):
+    """A FlaskGroup whose commands are its own and :data:`stationmap.cli.TABLE`'s:
+    listing or finding a command never creates the app (which needs ``SECRET_KEY`` and
+    a database), so help always lists every command and an unknown name is told as such.
+
+    The project's commands get the app without its blueprints (``create_app(web=False)``:
+    none serves a page); extensions' commands (e.g. flask-limiter's) get the whole app.
+    """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        self._load_plugin_commands()  # extensions' commands (e.g. flask-limiter's)
-        return sorted(click.Group.list_commands(self, ctx))
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         self._load_plugin_commands()
-        return click.Group.get_command(self, ctx, name)
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load_plugin_commands()
+        command = super().get_command(ctx, cmd_name)
+        info = ctx.find_object(ScriptInfo)
+        if command is not None and info is not None:
+            info.create_app = partial(_create, web=cmd_name not in ENTRIES)
+        return command
 
 
 main = _StationmapGroup(
@@ -89,5 +98,3 @@ main = _StationmapGroup(
     help="stationmap: rest stations for outdoor workers.",
 )
 main.add_command(serve_command)
-for _command in PROJECT_COMMANDS:
-    main.add_command(_command)
