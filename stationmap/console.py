@@ -14,6 +14,7 @@ imports the other back.
 from __future__ import annotations
 
 from functools import partial
+from importlib import metadata
 from typing import Any
 
 import click
@@ -73,21 +74,34 @@ class _StationmapGroup(TableCommands, FlaskGroup):
     listing or finding a command never creates the app (which needs ``SECRET_KEY`` and
     a database), so help always lists every command and an unknown name is told as such.
 
-    The project's commands get the app without its blueprints (``create_app(web=False)``:
-    none serves a page); extensions' commands (e.g. flask-limiter's) get the whole app.
+    Extensions' commands (``flask.commands`` entry points, e.g. flask-limiter's
+    ``limiter``) are listed by name and imported only when one runs. The project's
+    commands get the app without its blueprints (``create_app(web=False)``: none serves
+    a page); extensions' commands get the whole app.
     """
 
+    def _plugins(self) -> dict[str, metadata.EntryPoint]:
+        return {ep.name: ep for ep in metadata.entry_points(group="flask.commands")}
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        self._load_plugin_commands()
-        return super().list_commands(ctx)
+        return sorted({*super().list_commands(ctx), *self._plugins()})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        self._load_plugin_commands()
         command = super().get_command(ctx, cmd_name)
+        plugin = self._plugins().get(cmd_name) if command is None else None
+        if plugin is not None:
+            command = plugin.load()
         info = ctx.find_object(ScriptInfo)
         if command is not None and info is not None:
             info.create_app = partial(_create, web=cmd_name not in ENTRIES)
         return command
+
+    def listed_help(self, ctx: click.Context, name: str) -> str | None:
+        plugin = self._plugins().get(name)
+        if plugin is not None and name not in self.commands:
+            source = plugin.dist.name if plugin.dist is not None else plugin.module
+            return f"{source}'s command (see stationmap {name} --help)."
+        return super().listed_help(ctx, name)
 
 
 main = _StationmapGroup(
