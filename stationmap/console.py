@@ -6,6 +6,9 @@ without creating the app (no settings needed). The app is created only when a co
 runs; a setting that stops it (no ``SECRET_KEY``, a bad ``DATABASE_URL`` ...) is told
 as one ``Error:`` line with exit status 2, never a traceback.
 
+``stationmap --help`` imports click and the command table only: not Flask, not a
+command's module (see :data:`stationmap.cli.TABLE`).
+
 This module sits above both the root package (it calls :func:`stationmap.create_app`)
 and :mod:`stationmap.cli` (whose commands the app also registers), so neither of them
 imports the other back.
@@ -14,16 +17,15 @@ imports the other back.
 from __future__ import annotations
 
 from functools import partial
-from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup, ScriptInfo
 
 from stationmap import create_app
 from stationmap.cli import ENTRIES, TableCommands
-from stationmap.config import ConfigError
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 class ConfigProblem(click.ClickException):
@@ -63,52 +65,51 @@ def serve_command(host: str, port: int, workers: int) -> None:
 def _create(*_args: Any, web: bool = True) -> Flask:
     """The app for the commands; a setting that stops it (no ``SECRET_KEY``, a bad
     ``DATABASE_URL`` ...) is told in one line, never as a traceback."""
+    from stationmap.config import ConfigError
+
     try:
         return create_app(web=web)
     except ConfigError as exc:
         raise ConfigProblem(str(exc)) from None
 
 
-class _StationmapGroup(TableCommands, FlaskGroup):
-    """A FlaskGroup whose commands are its own and :data:`stationmap.cli.TABLE`'s:
-    listing or finding a command never creates the app (which needs ``SECRET_KEY`` and
-    a database), so help always lists every command and an unknown name is told as such.
+class _StationmapGroup(TableCommands):
+    """The project's commands (:data:`stationmap.cli.TABLE`) and ``serve``: listing or
+    finding a command never creates the app (which needs ``SECRET_KEY`` and a
+    database), so help always lists every command and an unknown name is told as such.
 
-    Extensions' commands (``flask.commands`` entry points, e.g. flask-limiter's
-    ``limiter``) are listed by name and imported only when one runs. The project's
-    commands get the app without its blueprints (``create_app(web=False)``: none serves
-    a page); extensions' commands get the whole app.
+    A command that runs gets Flask's :class:`~flask.cli.ScriptInfo`, whose app
+    (created on first use by ``with_appcontext``) is ``create_app(web=False)`` for the
+    project's commands (none serves a page). Extensions' commands (``flask.commands``
+    entry points: flask-limiter's ``limiter``) run too, with the whole app; they are
+    looked up only when a name is not the project's (reading the installed packages'
+    entry points costs more than the rest of ``--help``), and the epilog names them.
     """
-
-    def _plugins(self) -> dict[str, metadata.EntryPoint]:
-        return {ep.name: ep for ep in metadata.entry_points(group="flask.commands")}
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self._plugins()})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
-        plugin = self._plugins().get(cmd_name) if command is None else None
-        if plugin is not None:
-            command = plugin.load()
-        info = ctx.find_object(ScriptInfo)
-        if command is not None and info is not None:
-            info.create_app = partial(_create, web=cmd_name not in ENTRIES)
+        if command is None:
+            from importlib import metadata
+
+            for plugin in metadata.entry_points(group="flask.commands", name=cmd_name):
+                command = plugin.load()
         return command
 
-    def listed_help(self, ctx: click.Context, name: str) -> str | None:
-        plugin = self._plugins().get(name)
-        if plugin is not None and name not in self.commands:
-            source = plugin.dist.name if plugin.dist is not None else plugin.module
-            return f"{source}'s command (see stationmap {name} --help)."
-        return super().listed_help(ctx, name)
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command about to run, with the app it will get (not for a listing)."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and ctx.obj is None:
+            from flask.cli import ScriptInfo
+
+            ctx.obj = ScriptInfo(create_app=partial(_create, web=name not in ENTRIES))
+        return name, command, rest
 
 
 main = _StationmapGroup(
     name="stationmap",
-    create_app=_create,
-    add_default_commands=False,
-    add_version_option=False,
     help="stationmap: rest stations for outdoor workers.",
+    epilog="Flask extensions' commands run here too: stationmap limiter --help.",
 )
 main.add_command(serve_command)

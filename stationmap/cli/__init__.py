@@ -147,22 +147,15 @@ class TableCommands(click.Group):
         limit = formatter.width - 6 - max(len(name) for name in names)
         rows = []
         for name in names:
-            text = self.listed_help(ctx, name)
-            if text is not None:
-                listed = click.Command(name, help=text)  # the help alone, shortened as click does
+            if name in ENTRIES and name not in self.commands:
+                listed = click.Command(name, help=ENTRIES[name].help)  # the help alone
                 rows.append((name, listed.get_short_help_str(limit)))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
-
-    def listed_help(self, ctx: click.Context, name: str) -> str | None:
-        """The help line listed for ``name`` (None: not listed); the table's line for
-        its commands, without importing them."""
-        if name in ENTRIES and name not in self.commands:
-            return ENTRIES[name].help
-        command = self.get_command(ctx, name)
-        if command is None or command.hidden:
-            return None
-        return command.get_short_help_str(1000)
 
 
 def init_app(app: Flask) -> None:

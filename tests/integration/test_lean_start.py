@@ -84,7 +84,7 @@ def test_a_worker_imports_no_printing_or_migration_library(tmp_path):
     assert found == ["folium"]
 
 
-def test_help_loads_no_command_and_no_database_library(tmp_path):
+def test_help_loads_no_command_no_flask_and_no_database_library(tmp_path):
     env = _environ(tmp_path)
     env.pop("SECRET_KEY")
     code = """
@@ -100,6 +100,7 @@ def test_help_loads_no_command_and_no_database_library(tmp_path):
         "stationmap.cli.printing",
         "stationmap.cli.notify",
         "sqlalchemy",
+        "flask",
         "flask_limiter",
     )
     assert _imported_after(code, env, watch) == []
