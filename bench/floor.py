@@ -181,14 +181,17 @@ def floor(instance: Path, duration_s: int, rounds: int) -> None:
     print(f"== floor: wrk -t2 -c16 -d{duration_s}s, 2 sync workers, median of {rounds} rounds ==")
     print(f"{'':28}{'requests/s':>12}{'p99 ms':>9}{'worker CPU us/req':>19}")
     medians = {}
+    cpus = {}
     for name, rows in figures.items():
         rps = statistics.median(r[0] for r in rows)
         medians[name] = rps
         p99 = statistics.median(r[1] for r in rows)
-        cpu = statistics.median(r[2] for r in rows)
+        cpus[name] = cpu = statistics.median(r[2] for r in rows)
         print(f"{name:28}{rps:12,.0f}{p99:9.2f}{cpu:19.0f}")
     bare, app = medians.values()
     ratio = app / bare
+    bare_cpu, app_cpu = cpus.values()
+    print(f"bare / app worker CPU per request = {bare_cpu / app_cpu:.0%} (steadier under load)")
     print(
         f"app / bare = {ratio:.0%}  (target >= 85 %)  rounds: "
         + ", ".join(f"{a[0] / b[0]:.0%}" for b, a in zip(*figures.values(), strict=True))
