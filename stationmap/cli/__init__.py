@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Entry:
     """One command: ``name`` as typed, ``target`` as ``"module:attribute"``, ``help``
-    as listed (the first sentence of the command's docstring)."""
+    as listed (the first paragraph of the command's docstring, on one line)."""
 
     name: str
     target: str
