@@ -226,7 +226,11 @@ def _stationmap() -> list[str]:
     script = Path(sys.executable).with_name("stationmap")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "import sys; from stationmap.cli import main; sys.exit(main())"]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from stationmap.console import main; sys.exit(main())",
+    ]
 
 
 def load(url: str, inputs: list[StationInput], instance: Path) -> str:

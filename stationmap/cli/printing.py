@@ -128,6 +128,3 @@ def print_poster_command(station: str | None, output: Path, district: str | None
     output.write_bytes(batch.pdf)
     note = f", {batch.demo} demo (演示)" if batch.demo else ""
     click.echo(f"Wrote {output} ({batch.count} posters{note}, {len(batch.pdf):,} bytes).")
-
-
-COMMANDS = (print_map_command, print_poster_command)

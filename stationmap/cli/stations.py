@@ -379,14 +379,3 @@ def find_district_command(name: str, province: str | None, city: str | None) -> 
         click.echo(
             f"{rec.code}  {rec.level:8}  {rec.province} {rec.city or ''} {rec.district or ''}"
         )
-
-
-COMMANDS = (
-    init_db_command,
-    demo_command,
-    import_command,
-    export_command,
-    nearest_command,
-    add_district_command,
-    find_district_command,
-)

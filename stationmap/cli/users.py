@@ -104,12 +104,3 @@ def list_users_command() -> None:
             status = "disabled" if user.disabled_at else "active"
             codes = ",".join(user.district_codes) or "-"
             click.echo(f"{user.username}\t{user.role}\t{codes}\t{status}")
-
-
-COMMANDS = (
-    create_user_command,
-    disable_user_command,
-    enable_user_command,
-    set_password_command,
-    list_users_command,
-)

@@ -25,7 +25,6 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 from pyproj import CRS, Proj, Transformer
-from scipy.spatial import cKDTree
 from shapely.geometry import MultiPolygon, Polygon
 
 from stationmap.geo.distance import ecef_m, geodesic_many
@@ -259,6 +258,8 @@ def demand_within(
     out = np.zeros(len(demand), dtype=bool)
     if not demand or lats.size == 0:
         return out
+    from scipy.spatial import cKDTree  # scipy loaded by the first coverage asked for
+
     tree = cKDTree(ecef_m(lats, lons))
     d_lat = np.array([d.lat for d in demand])
     d_lon = np.array([d.lon for d in demand])
@@ -421,6 +422,8 @@ def redundant_pairs(
         return []
     lats = np.array([s.lat for s in stations])
     lons = np.array([s.lon for s in stations])
+    from scipy.spatial import cKDTree  # scipy loaded by the first coverage asked for
+
     tree = cKDTree(ecef_m(lats, lons))
     out: list[RedundantPair] = []
     for i, j in sorted(tree.query_pairs(threshold_m)):

@@ -24,12 +24,11 @@ from bisect import insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree
 
 from stationmap.geo.distance import WGS84, ecef_m, ecef_point_m, geodesic_many
 from stationmap.geo.hours import hours_state
@@ -38,6 +37,16 @@ from stationmap.geo.hours import hours_state
 _SCAN_AFTER = 2048
 # pyproj's scalar entry point without the argument checks of Geod.inv (lon, lat order).
 _GEOD_POINT = WGS84._inv_point
+
+
+def cKDTree(points: npt.NDArray[np.float64], **options: bool) -> Any:
+    """scipy's ``cKDTree(points, **options)``, scipy (about 35 MB with scipy.sparse)
+    imported by the first index built: a process whose nearest search is PostGIS, or
+    that only imports the filters, never loads it. (Named as scipy's class so that the
+    index code reads, and merges, as before.)"""
+    from scipy.spatial import cKDTree as tree
+
+    return tree(points, **options)
 
 
 @dataclass(frozen=True, slots=True)

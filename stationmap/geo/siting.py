@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
 import shapely
-from scipy import sparse
-from scipy.spatial import cKDTree
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 from stationmap.geo.coverage import (
     CoverageError,
@@ -212,8 +213,12 @@ def _cover_matrix(
 ) -> sparse.csr_matrix:
     """Candidates x points: 1 where the point lies within ``reach`` of the candidate
     (pairs found by the trees in compiled code)."""
+    from scipy.spatial import cKDTree  # scipy loaded by the first coverage asked for
+
     pairs = cKDTree(centres).sparse_distance_matrix(cKDTree(points), reach, output_type="ndarray")
     ones = np.ones(pairs.size, dtype=np.float64)
+    from scipy import sparse
+
     return sparse.csr_matrix((ones, (pairs["i"], pairs["j"])), shape=(len(centres), len(points)))
 
 

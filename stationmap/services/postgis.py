@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, TextClause, text
@@ -20,8 +20,12 @@ from sqlalchemy.orm import Session
 
 from stationmap.geo.freshness import Marks, closed_at, effective_hours, is_stale, reported_last
 from stationmap.geo.hours import hours_state
-from stationmap.geo.nearest import Filters
 from stationmap.services.nearest_types import NearestResult, is_reported, station_rows
+
+if TYPE_CHECKING:
+    # Only named in signatures: importing geo.nearest would import scipy's KD-tree into
+    # every process that touches districts (the account commands among them).
+    from stationmap.geo.nearest import Filters
 
 # Spheroid and sphere distances differ by less than 0.6 %: a margin for the KNN order.
 SPHERE_MARGIN = 0.01

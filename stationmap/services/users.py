@@ -28,8 +28,13 @@ SESSION_LIFETIME = timedelta(hours=12)  # absolute: from login, however active
 SESSION_IDLE = timedelta(hours=2)  # unused for this long, a session ends
 # The idle deadline is pushed forward at most this often (a write, not one per request).
 _TOUCH_EVERY = timedelta(minutes=1)
-# Checked against when the user does not exist, so both paths cost one scrypt.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-0000", method="scrypt")
+# Checked against when the user does not exist, so both paths cost one scrypt. Written
+# out (werkzeug's scrypt, its default cost n=2**15, r=8, p=1) rather than computed at
+# import, which cost every process that imports this module one scrypt (0.1-0.3 s).
+_DUMMY_HASH = (
+    "scrypt:32768:8:1$qS87TVGkT5p8sFXR$ecac328d661c2246630b6a6ee32872cc5ada808a9df72f08437"
+    "30175edfe8d8dfbfe404c0bff1389586239a01d99bf52631f3368283dcc73059980fef6212539"
+)
 
 
 class AccountError(ValueError):

@@ -119,6 +119,26 @@ def _buffer_static(response: Response) -> Response:
     return response
 
 
+def _compress(app: Flask) -> None:
+    """flask-compress, its hook behind a length check: a response shorter than
+    ``COMPRESS_MIN_SIZE`` is sent as it is to every client (so it needs no ``Vary``),
+    without the encoding negotiation flask-compress does first for every response."""
+    wanted = app.config.get("COMPRESS_REGISTER", True)
+    app.config["COMPRESS_REGISTER"] = False
+    compress = Compress(app)
+    app.config["COMPRESS_REGISTER"] = wanted
+    if not (wanted and app.config["COMPRESS_MIMETYPES"]):
+        return
+    min_size = app.config["COMPRESS_MIN_SIZE"]
+
+    @app.after_request
+    def _compressed(response: Response) -> Response:
+        length = response.content_length
+        if length is not None and length < min_size:
+            return response
+        return compress.after_request(response)
+
+
 def register(app: Flask, settings: Settings) -> None:
     from stationmap.web import (
         admin,
@@ -164,7 +184,7 @@ def register(app: Flask, settings: Settings) -> None:
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESS_TYPES)
     # brotli first where the client accepts both (about 15 % smaller than gzip here).
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    Compress(app)
+    _compress(app)
     # Runs before the compressor (after_request hooks run last-registered first): static
     # files are sent as passthrough streams, which it would otherwise leave alone.
     app.after_request(_buffer_static)

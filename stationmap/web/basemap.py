@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from stationmap.app_state import state
-from stationmap.render.map import Tiles, tiles_from_config
+from stationmap.render.map_spec import Tiles, tiles_from_config
 
 
 def current_tiles() -> Tiles:

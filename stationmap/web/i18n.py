@@ -60,6 +60,8 @@ def lang_switch() -> dict[str, Any]:
 def remember_lang(response: Response) -> Response:
     """Keep an asked-for language in the cookie, on HTML pages and redirects only (an
     API answer stays free of cookies)."""
+    if b"lang=" not in request.query_string:  # most requests: no query to parse
+        return response
     asked = request.args.get("lang", "")
     if (
         asked in LANGS

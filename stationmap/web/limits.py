@@ -4,12 +4,17 @@ With ``REDIS_URL`` both count in Redis, so every app process shares them (if Red
 unreachable the limiter falls back to memory rather than failing requests). Without
 it, the API limit counts in each process's memory, and login attempts count in the
 database (:mod:`stationmap.services.login_throttle`): the documented 10 a minute stay
-10 whatever the number of workers. Requests outside the limited blueprints (pages,
-static files) are let through before any limit is looked up, and with both limits off
-there is no limiter at all.
+10 whatever the number of workers.
+
+The limits run only where they apply: flask-limiter's request hooks and the login
+count are attached to the limited blueprints (the API, auth), so a page, a static file
+or anything else runs none of them; with both limits off there is no limiter at all.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask_limiter import Limiter
@@ -27,7 +32,31 @@ def _configured(limit: str) -> bool:
     return limit.strip().lower() not in ("", "off", "none")
 
 
+_HOOKS = ("before_request_funcs", "after_request_funcs", "teardown_request_funcs")
+
+
+def _app_wide_hooks(app: Flask) -> dict[str, list[Callable[..., Any]]]:
+    return {hooks: list(getattr(app, hooks).get(None, ())) for hooks in _HOOKS}
+
+
+def _move_to_blueprints(
+    app: Flask, before: dict[str, list[Callable[..., Any]]], names: Iterable[str]
+) -> None:
+    """Attach the app-wide request hooks added since ``before`` to the blueprints
+    ``names`` only (per app: the blueprint objects are shared by every app built)."""
+    names = tuple(names)
+    for hooks in _HOOKS:
+        registry = getattr(app, hooks)
+        added = [f for f in registry.get(None, ()) if f not in before[hooks]]
+        if not added:
+            continue
+        registry[None] = before[hooks]
+        for name in names:
+            registry.setdefault(name, []).extend(added)
+
+
 def init_app(app: Flask, settings: Settings, api: Blueprint, auth: Blueprint) -> Limiter | None:
+    app_wide = _app_wide_hooks(app)
     limits: list[tuple[Blueprint, str, list[str] | None]] = []
     if _configured(settings.api_rate_limit):
         limits.append((api, settings.api_rate_limit, None))
@@ -37,6 +66,8 @@ def init_app(app: Flask, settings: Settings, api: Blueprint, auth: Blueprint) ->
             limits.append((auth, settings.login_rate_limit, ["POST"]))
         else:
             _limit_logins_in_database(app, settings.login_rate_limit)
+            _move_to_blueprints(app, app_wide, [auth.name])
+            app_wide = _app_wide_hooks(app)
     if not limits:
         return None
     limiter = Limiter(
@@ -51,12 +82,7 @@ def init_app(app: Flask, settings: Settings, api: Blueprint, auth: Blueprint) ->
     )
     for blueprint, limit, methods in limits:
         limiter.limit(limit, methods=methods)(blueprint)
-    limited = frozenset(blueprint.name for blueprint, _, _ in limits)
-
-    @limiter.request_filter
-    def _unlimited() -> bool:
-        return request.blueprint not in limited
-
+    _move_to_blueprints(app, app_wide, [blueprint.name for blueprint, _, _ in limits])
     app.extensions["stationmap.limiter"] = limiter
     return limiter
 

@@ -30,14 +30,7 @@ from flask import (
 
 from stationmap import catalog
 from stationmap.app_state import state
-from stationmap.render.map import (
-    MapParts,
-    MapSpec,
-    StationMarker,
-    Tiles,
-    local_assets,
-    page_map,
-)
+from stationmap.render.map_spec import MapParts, MapSpec, StationMarker, Tiles, local_assets
 from stationmap.services import pages as page_service
 from stationmap.services import stations as station_service
 from stationmap.web.basemap import current_tiles, map_page_policy
@@ -255,6 +248,14 @@ def _assets() -> Any:
     return local_assets(url=lambda name: url_for("static", filename=name))
 
 
+def _page_map(spec: MapSpec) -> MapParts:
+    """The rendered map for a page. folium (and the pandas it imports) is imported by
+    the first map page a process serves, not by every worker and command at start."""
+    from stationmap.render.map import page_map
+
+    return page_map(spec, _assets())
+
+
 def _page_context(lang: str) -> dict[str, Any]:
     return {"lang": lang, "zh": lang == "zh", "csp_nonce": _nonce(), **lang_switch()}
 
@@ -334,7 +335,7 @@ def index() -> Response:
             tiles=tiles,
             attribution_prefix=prefix,
         )
-        parts = page_map(spec, _assets())
+        parts = _page_map(spec)
         _MAP_PARTS.put(key, parts)
     near = _near()
     nearest_url = url_for("api.nearest_stations")
@@ -428,7 +429,7 @@ def station_page(code: str) -> Response:
         tiles=tiles,
         attribution_prefix=settings.map_prefix,
     )
-    parts = page_map(spec, _assets())
+    parts = _page_map(spec)
     near = _near()
     if near is not None:
         back_url = url_for(

@@ -28,7 +28,7 @@ from flask import (
 from stationmap import catalog, report_fields
 from stationmap.app_state import state
 from stationmap.geo.datum import from_wgs84
-from stationmap.render.map import Tiles
+from stationmap.render.map_spec import Tiles
 from stationmap.services import reports as report_service
 from stationmap.services import stations as station_service
 from stationmap.services import users as user_service

@@ -26,7 +26,6 @@ from stationmap.app_state import state
 from stationmap.geo.datum import parse_datum
 from stationmap.geo.layer_files import KINDS
 from stationmap.services import coverage as coverage_service
-from stationmap.services import printing as printing_service
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
 from stationmap.web.admin.printing import _download, _printable_or_404
@@ -106,6 +105,8 @@ def _query_string() -> str:
 @bp.get("/coverage")
 def coverage_list() -> str:
     with _db().session() as session:
+        from stationmap.services import printing as printing_service  # matplotlib: on use
+
         rows = printing_service.printable_districts(session, _me().scope.codes)
     return render_template("admin/coverage_list.html", districts=rows)
 

@@ -1,17 +1,24 @@
 """Printing: the district list, a district's printed map (PDF or PNG) and its door
-posters."""
+posters.
+
+The printing service (and matplotlib, which it draws with) is imported by the first
+printing request, not by every worker at start: most workers never print.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from flask import Response, abort, current_app, render_template, request
 
 from stationmap import catalog
 from stationmap.app_state import state
-from stationmap.render.sheet import PrintSettings
-from stationmap.services import printing as printing_service
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
 from stationmap.web.i18n import tr
+
+if TYPE_CHECKING:
+    from stationmap.render.sheet import PrintSettings
 
 PRINT_TYPES = {"pdf": "application/pdf", "png": "image/png"}
 UNCOVERED_CHOICES = ("", "500", "1000", "2000")
@@ -37,11 +44,15 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 
 
 def _print_settings() -> PrintSettings:
+    from stationmap.services import printing as printing_service
+
     return printing_service.print_settings(state(current_app).settings)
 
 
 @bp.get("/print")
 def print_page() -> str:
+    from stationmap.services import printing as printing_service
+
     with _db().session() as session:
         rows = printing_service.printable_districts(session, _me().scope.codes)
     return render_template("admin/print.html", districts=rows)
@@ -51,6 +62,8 @@ def print_page() -> str:
 def print_district_map(code: str) -> Response:
     """The district's printed map as a download: PDF (map sheet, core insets, station
     table) or PNG (the map sheet at 300 dpi, for sharing in WeChat)."""
+    from stationmap.services import printing as printing_service
+
     code = _printable_or_404(code)
     paper = request.args.get("paper", "A4")
     fmt = request.args.get("format", "pdf")
@@ -103,6 +116,8 @@ def print_district_map(code: str) -> Response:
 @bp.get("/print/<code>/posters")
 def print_district_posters(code: str) -> Response:
     """One A4 door poster per active station of the district, as one PDF."""
+    from stationmap.services import printing as printing_service
+
     code = _printable_or_404(code)
     try:
         with _db().session() as session:

@@ -1,0 +1,72 @@
+"""The command table (stationmap/cli/__init__.py) and the commands agree: each line
+names a real command under its own name with its own first help line, and every
+command written in stationmap/cli is in the table (a command left out would vanish
+from ``stationmap``)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import click
+import pytest
+from click.testing import CliRunner
+
+import stationmap.cli
+from stationmap.cli import TABLE, TableCommands
+
+
+def _commands_written_in_the_package() -> dict[str, str]:
+    """``"module:attribute"`` -> command name, for every click command defined at the
+    top level of a module of stationmap.cli."""
+    found = {}
+    for module_info in pkgutil.iter_modules(stationmap.cli.__path__):
+        name = f"stationmap.cli.{module_info.name}"
+        module = importlib.import_module(name)
+        for attribute, value in vars(module).items():
+            if (
+                isinstance(value, click.Command)
+                and value.callback is not None
+                and value.callback.__module__ == name
+            ):
+                found[f"{name}:{attribute}"] = value.name or ""
+    return found
+
+
+def test_every_command_in_the_package_is_in_the_table() -> None:
+    written = _commands_written_in_the_package()
+    assert written, "no command found: the scan is broken"
+    assert {entry.target: entry.name for entry in TABLE} == written
+
+
+@pytest.mark.parametrize("entry", TABLE, ids=lambda entry: entry.name)
+def test_each_line_names_its_command_with_its_own_help(entry: stationmap.cli.Entry) -> None:
+    command = entry.load()
+    assert isinstance(command, click.Command)
+    assert command.name == entry.name
+    # The listing shows the table's line; the command's own help must say the same.
+    first_paragraph = " ".join((command.help or "").split("\n\n", 1)[0].split())
+    assert first_paragraph == entry.help
+
+
+def test_names_are_dashed_verbs_and_unique() -> None:
+    names = [entry.name for entry in TABLE]
+    assert len(names) == len(set(names))
+    assert all(name == name.lower() and " " not in name and "_" not in name for name in names)
+
+
+def test_a_listing_shows_each_line_without_loading_a_command() -> None:
+    loaded: list[str] = []
+
+    class Watched(TableCommands):
+        def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+            loaded.append(cmd_name)
+            return super().get_command(ctx, cmd_name)
+
+    group = Watched("stationmap")
+    result = CliRunner().invoke(group, ["--help"], terminal_width=400)
+    assert result.exit_code == 0, result.output
+    listing = result.output.split("Commands:", 1)[1]
+    rows = {line.split(None, 1)[0]: line.split(None, 1)[1] for line in listing.strip().splitlines()}
+    assert rows == {entry.name: entry.help for entry in TABLE}
+    assert loaded == []
