@@ -1,0 +1,281 @@
+"""The active stations as compact columns: what the in-process nearest index searches
+and what its answers show, without a Python object per station.
+
+A worker holding 200,000 stations as one named tuple each (with its strings) used
+several hundred MB, copied page by page into every forked worker as reference counts
+changed. Here the same stations are a few numpy arrays and one UTF-8 buffer of their
+texts: tens of MB that forked workers share, and a :class:`StationRow` is made only for
+the stations of an answer (:meth:`StationTable.row`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from stationmap.geo.datum import gcj02_to_bd09, wgs84_to_gcj02
+from stationmap.geo.freshness import StationFlags
+from stationmap.geo.nearest import Columns, NearestIndex
+from stationmap.models import (
+    PUBLIC_STATION_COLUMNS,
+    Station,
+    StationAmenity,
+    StationOutage,
+    StationWorkerGroup,
+)
+from stationmap.services.nearest_types import StationRow
+
+__all__ = ["IndexedTable", "StationTable", "load_states", "load_table"]
+
+# The texts kept per station, in this order, in one buffer.
+_TEXTS = 4  # code, name, address, phone
+# Ids per IN (...) list when loading chosen stations.
+_ID_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class StationTable:
+    """Stations as rows of arrays, in id order (row ``p`` of the index is row ``p``
+    here). Texts are UTF-8 in ``texts``: field ``j`` of row ``p`` spans
+    ``text_offsets[4p + j] : text_offsets[4p + j + 1]``."""
+
+    columns: Columns  # shared with the index
+    texts: bytes
+    text_offsets: npt.NDArray[np.int64]
+    district_idx: npt.NDArray[np.int32]
+    districts: list[str | None]
+    is_demo: npt.NDArray[np.bool_]
+    gcj: npt.NDArray[np.float64]  # (n, 2) GCJ-02 lat, lon
+    bd: npt.NDArray[np.float64]  # (n, 2) BD-09 lat, lon
+    verified_s: npt.NDArray[np.float64]  # last verified, POSIX s (NaN: never)
+
+    def __len__(self) -> int:
+        return int(self.columns.ids.size)
+
+    def _text(self, position: int, field: int) -> str:
+        start = self.text_offsets.item(_TEXTS * position + field)
+        end = self.text_offsets.item(_TEXTS * position + field + 1)
+        return self.texts[start:end].decode()
+
+    def row(self, index: NearestIndex, position: int) -> StationRow:
+        """The row at ``position`` as an answer shows it; ``index`` is the one built on
+        these columns (it decodes the amenity and group masks)."""
+        c = self.columns
+        gcj_lat, gcj_lon = self.gcj[position].tolist()
+        bd_lat, bd_lon = self.bd[position].tolist()
+        return StationRow(
+            c.ids.item(position),
+            self._text(position, 0),
+            self._text(position, 1),
+            self._text(position, 2),
+            self.districts[self.district_idx.item(position)],
+            c.host_codes[c.host_idx.item(position)],
+            index.amenities_of(position),
+            index.worker_groups_of(position),
+            c.hours_texts[c.hours_idx.item(position)],
+            self._text(position, 3),
+            bool(self.is_demo.item(position)),
+            c.lats.item(position),
+            c.lons.item(position),
+            gcj_lat,
+            gcj_lon,
+            bd_lat,
+            bd_lon,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedTable:
+    """An index and the table it was built on, with the temporary states of its
+    stations (by id)."""
+
+    index: NearestIndex
+    table: StationTable
+    states: dict[int, StationFlags]
+
+
+class _Codes:
+    """Small integers for repeated values (the first value seen is 0)."""
+
+    def __init__(self, *first: Any) -> None:
+        self.codes: dict[Any, int] = {value: i for i, value in enumerate(first)}
+
+    def __call__(self, value: Any) -> int:
+        found = self.codes.get(value)
+        if found is None:
+            found = self.codes[value] = len(self.codes)
+        return found
+
+
+def _bits(text: str | None, vocabulary: _Codes) -> int:
+    mask = 0
+    for code in text.split(",") if text else ():
+        bit = vocabulary(code)
+        if bit >= 63:
+            raise ValueError("at most 63 distinct amenity or worker-group codes")
+        mask |= 1 << bit
+    return mask
+
+
+def _by_ids(statement: Any, column: Any, ids: Collection[int] | None) -> list[Any]:
+    if ids is None:
+        return [statement]
+    chosen = sorted(ids)
+    return [
+        statement.where(column.in_(chosen[start : start + _ID_CHUNK]))
+        for start in range(0, len(chosen), _ID_CHUNK)
+    ]
+
+
+def _code_masks(
+    session: Session, station_id: Any, code: Any, vocabulary: _Codes, ids: Collection[int] | None
+) -> dict[int, int]:
+    masks: dict[int, int] = {}
+    for statement in _by_ids(
+        select(station_id, func.aggregate_strings(code, ",")).group_by(station_id),
+        station_id,
+        ids,
+    ):
+        for sid, text in session.execute(statement):
+            masks[sid] = _bits(text, vocabulary)
+    return masks
+
+
+def load_states(session: Session, ids: Collection[int] | None = None) -> dict[int, StationFlags]:
+    """The temporary states of the active stations that have one (closure, reported
+    closed, amenity outages), by station id, of every station or of ``ids``;
+    ``verified_at`` is left out here."""
+    outages: dict[int, list[tuple[str, datetime]]] = {}
+    for statement in _by_ids(
+        select(StationOutage.station_id, StationOutage.amenity, StationOutage.until),
+        StationOutage.station_id,
+        ids,
+    ):
+        for sid, code, until in session.execute(statement):
+            outages.setdefault(sid, []).append((code, until))
+    out: dict[int, StationFlags] = {}
+    for statement in _by_ids(
+        select(Station.id, Station.closed_until, Station.reported_closed_at).where(
+            Station.deleted_at.is_(None),
+            Station.status == "active",
+            or_(Station.closed_until.is_not(None), Station.reported_closed_at.is_not(None)),
+        ),
+        Station.id,
+        ids,
+    ):
+        for sid, closed, reported in session.execute(statement):
+            out[sid] = StationFlags(closed, reported is not None, None, tuple(outages.pop(sid, ())))
+    for sid, pairs in outages.items():
+        out[sid] = StationFlags(outages=tuple(pairs))
+    return out
+
+
+def load_table(session: Session, tz: ZoneInfo, ids: Collection[int] | None = None) -> IndexedTable:
+    """Every active, not deleted station (or those of ``ids`` that are), in id order,
+    as columns, with the index built on them."""
+    amenity_codes, group_codes = _Codes(), _Codes()
+    amenities = _code_masks(
+        session, StationAmenity.station_id, StationAmenity.amenity, amenity_codes, ids
+    )
+    groups = _code_masks(
+        session, StationWorkerGroup.station_id, StationWorkerGroup.group, group_codes, ids
+    )
+    host_codes, hours_codes, district_codes = _Codes(), _Codes(None), _Codes()
+    station_ids: list[int] = []
+    lats: list[float] = []
+    lons: list[float] = []
+    verified: list[float] = []
+    demo: list[bool] = []
+    hosts: list[int] = []
+    hours: list[int] = []
+    districts: list[int] = []
+    texts: list[bytes] = []
+    for statement in _by_ids(
+        select(*PUBLIC_STATION_COLUMNS, Station.is_demo, Station.lat, Station.lon)
+        .add_columns(Station.verified_at)
+        .where(Station.deleted_at.is_(None), Station.status == "active")
+        .order_by(Station.id),
+        Station.id,
+        ids,
+    ):
+        for (
+            sid,
+            code,
+            name,
+            address,
+            district,
+            host,
+            text,
+            phone,
+            is_demo,
+            lat,
+            lon,
+            when,
+        ) in session.execute(statement):
+            station_ids.append(sid)
+            lats.append(lat)
+            lons.append(lon)
+            verified.append(when.timestamp() if when is not None else math.nan)
+            demo.append(bool(is_demo))
+            hosts.append(host_codes(host))
+            hours.append(hours_codes(text))
+            districts.append(district_codes(district))
+            texts += (
+                code.encode(),
+                name.encode(),
+                (address or "").encode(),
+                (phone or "").encode(),
+            )
+    n = len(station_ids)
+    columns = Columns(
+        ids=np.asarray(station_ids, dtype=np.int64),
+        lats=np.asarray(lats, dtype=np.float64),
+        lons=np.asarray(lons, dtype=np.float64),
+        amenity_masks=np.fromiter((amenities.get(s, 0) for s in station_ids), np.int64, n),
+        group_masks=np.fromiter((groups.get(s, 0) for s in station_ids), np.int64, n),
+        host_idx=np.asarray(hosts, dtype=np.int32),
+        hours_idx=np.asarray(hours, dtype=np.int32),
+        amenity_codes=list(amenity_codes.codes),
+        group_codes=list(group_codes.codes),
+        host_codes=list(host_codes.codes),
+        hours_texts=list(hours_codes.codes),
+    )
+    del amenities, groups, lats, lons, hosts, hours
+    # (Chunks of sorted ids, each in id order: the rows are in id order.)
+    offsets = np.zeros(_TEXTS * n + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), np.int64, len(texts)), out=offsets[1:])
+    gcj_lats, gcj_lons = wgs84_to_gcj02(columns.lats, columns.lons)
+    bd_lats, bd_lons = gcj02_to_bd09(gcj_lats, gcj_lons)
+    table = StationTable(
+        columns,
+        b"".join(texts),
+        offsets,
+        np.asarray(districts, dtype=np.int32),
+        list(district_codes.codes),
+        np.asarray(demo, dtype=bool),
+        np.column_stack([np.asarray(gcj_lats, np.float64), np.asarray(gcj_lons, np.float64)]),
+        np.column_stack([np.asarray(bd_lats, np.float64), np.asarray(bd_lons, np.float64)]),
+        np.asarray(verified, dtype=np.float64),
+    )
+    states = load_states(session, ids)
+    positions = {sid: p for p, sid in enumerate(station_ids)} if states else {}
+    closures: dict[int, float] = {}
+    outages: dict[int, tuple[tuple[str, float], ...]] = {}
+    for sid, flags in states.items():
+        p = positions.get(sid)
+        if p is None:
+            continue
+        if flags.closed_until is not None:
+            closures[p] = flags.closed_until.timestamp()
+        if flags.outages:
+            outages[p] = tuple((code, until.timestamp()) for code, until in flags.outages)
+    return IndexedTable(NearestIndex.from_columns(columns, closures, outages, tz), table, states)
