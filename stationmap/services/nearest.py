@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -38,7 +38,7 @@ from stationmap.geo.freshness import (
     unavailable_at,
 )
 from stationmap.geo.hours import hours_state
-from stationmap.geo.nearest import Filters, Hit, IndexedStation, NearestIndex
+from stationmap.geo.nearest import Filters, Hit
 from stationmap.models import (
     PUBLIC_STATION_COLUMNS,
     Station,
@@ -62,7 +62,6 @@ __all__ = [
     "IndexNearest",
     "NearestResult",
     "StationRow",
-    "build_index",
     "load_rows",
     "load_rows_and_states",
     "station_rows",
@@ -321,32 +320,3 @@ class _Built:
         found += [(hit, self.delta) for hit in self.delta.index.nearest(lat, lon, k, filters)]
         found.sort(key=lambda pair: (pair[0].distance_m, pair[0].id))
         return found[:k]
-
-
-def _index_states(flags: StationFlags) -> tuple[float | None, tuple[tuple[str, float], ...]]:
-    """A station's closure end and outages as the index keeps them (POSIX seconds)."""
-    closed = flags.closed_until.timestamp() if flags.closed_until is not None else None
-    return closed, tuple((code, until.timestamp()) for code, until in flags.outages)
-
-
-def build_index(
-    rows: Sequence[StationRow], states: dict[int, StationFlags], tz: ZoneInfo
-) -> NearestIndex:
-    """The nearest index of ``rows``, with their temporary states."""
-    none = StationFlags()
-    return NearestIndex(
-        [
-            IndexedStation(
-                r.id,
-                r.lat,
-                r.lon,
-                r.amenities,
-                r.host_type,
-                r.worker_groups,
-                r.opening_hours,
-                *_index_states(states.get(r.id, none)),
-            )
-            for r in rows
-        ],
-        tz,
-    )

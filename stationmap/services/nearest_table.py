@@ -11,7 +11,7 @@ the stations of an answer (:meth:`StationTable.row`).
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,7 +34,7 @@ from stationmap.models import (
 )
 from stationmap.services.nearest_types import StationRow
 
-__all__ = ["IndexedTable", "StationTable", "load_states", "load_table"]
+__all__ = ["IndexedTable", "StationTable", "load_states", "load_table", "table_of_rows"]
 
 # The texts kept per station, in this order, in one buffer.
 _TEXTS = 4  # code, name, address, phone
@@ -179,26 +179,106 @@ def load_states(session: Session, ids: Collection[int] | None = None) -> dict[in
     return out
 
 
+class _Builder:
+    """Collects stations one by one (in id order), then makes the table and index."""
+
+    def __init__(self) -> None:
+        self.amenity_codes, self.group_codes = _Codes(), _Codes()
+        self.host_codes, self.hours_codes, self.district_codes = _Codes(), _Codes(None), _Codes()
+        self.ids: list[int] = []
+        self.lats: list[float] = []
+        self.lons: list[float] = []
+        self.verified: list[float] = []
+        self.demo: list[bool] = []
+        self.hosts: list[int] = []
+        self.hours: list[int] = []
+        self.districts: list[int] = []
+        self.amenities: list[int] = []
+        self.groups: list[int] = []
+        self.texts: list[bytes] = []
+
+    def add(
+        self,
+        record: tuple[Any, ...],
+        amenity_mask: int,
+        group_mask: int,
+        verified_s: float,
+    ) -> None:
+        """``record``: id, code, name, address, district, host type, hours, phone,
+        is_demo, lat, lon (the order of :class:`StationRow`, codes left out)."""
+        sid, code, name, address, district, host, hours, phone, is_demo, lat, lon = record
+        self.ids.append(sid)
+        self.lats.append(lat)
+        self.lons.append(lon)
+        self.verified.append(verified_s)
+        self.demo.append(bool(is_demo))
+        self.hosts.append(self.host_codes(host))
+        self.hours.append(self.hours_codes(hours))
+        self.districts.append(self.district_codes(district))
+        self.amenities.append(amenity_mask)
+        self.groups.append(group_mask)
+        self.texts += (
+            code.encode(),
+            name.encode(),
+            (address or "").encode(),
+            (phone or "").encode(),
+        )
+
+    def finish(self, states: dict[int, StationFlags], tz: ZoneInfo) -> IndexedTable:
+        columns = Columns(
+            ids=np.asarray(self.ids, dtype=np.int64),
+            lats=np.asarray(self.lats, dtype=np.float64),
+            lons=np.asarray(self.lons, dtype=np.float64),
+            amenity_masks=np.asarray(self.amenities, dtype=np.int64),
+            group_masks=np.asarray(self.groups, dtype=np.int64),
+            host_idx=np.asarray(self.hosts, dtype=np.int32),
+            hours_idx=np.asarray(self.hours, dtype=np.int32),
+            amenity_codes=list(self.amenity_codes.codes),
+            group_codes=list(self.group_codes.codes),
+            host_codes=list(self.host_codes.codes),
+            hours_texts=list(self.hours_codes.codes),
+        )
+        offsets = np.zeros(len(self.texts) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, self.texts), np.int64, len(self.texts)), out=offsets[1:])
+        gcj_lats, gcj_lons = wgs84_to_gcj02(columns.lats, columns.lons)
+        bd_lats, bd_lons = gcj02_to_bd09(gcj_lats, gcj_lons)
+        table = StationTable(
+            columns,
+            b"".join(self.texts),
+            offsets,
+            np.asarray(self.districts, dtype=np.int32),
+            list(self.district_codes.codes),
+            np.asarray(self.demo, dtype=bool),
+            np.column_stack([np.asarray(gcj_lats, np.float64), np.asarray(gcj_lons, np.float64)]),
+            np.column_stack([np.asarray(bd_lats, np.float64), np.asarray(bd_lons, np.float64)]),
+            np.asarray(self.verified, dtype=np.float64),
+        )
+        positions = {sid: p for p, sid in enumerate(self.ids)} if states else {}
+        closures: dict[int, float] = {}
+        outages: dict[int, tuple[tuple[str, float], ...]] = {}
+        for sid, flags in states.items():
+            p = positions.get(sid)
+            if p is None:
+                continue
+            if flags.closed_until is not None:
+                closures[p] = flags.closed_until.timestamp()
+            if flags.outages:
+                outages[p] = tuple((code, until.timestamp()) for code, until in flags.outages)
+        index = NearestIndex.from_columns(columns, closures, outages, tz)
+        return IndexedTable(index, table, states)
+
+
 def load_table(session: Session, tz: ZoneInfo, ids: Collection[int] | None = None) -> IndexedTable:
     """Every active, not deleted station (or those of ``ids`` that are), in id order,
     as columns, with the index built on them."""
-    amenity_codes, group_codes = _Codes(), _Codes()
+    built = _Builder()
     amenities = _code_masks(
-        session, StationAmenity.station_id, StationAmenity.amenity, amenity_codes, ids
+        session, StationAmenity.station_id, StationAmenity.amenity, built.amenity_codes, ids
     )
     groups = _code_masks(
-        session, StationWorkerGroup.station_id, StationWorkerGroup.group, group_codes, ids
+        session, StationWorkerGroup.station_id, StationWorkerGroup.group, built.group_codes, ids
     )
-    host_codes, hours_codes, district_codes = _Codes(), _Codes(None), _Codes()
-    station_ids: list[int] = []
-    lats: list[float] = []
-    lons: list[float] = []
-    verified: list[float] = []
-    demo: list[bool] = []
-    hosts: list[int] = []
-    hours: list[int] = []
-    districts: list[int] = []
-    texts: list[bytes] = []
+    # Chunks of sorted ids, each in id order: the rows come in id order.
     for statement in _by_ids(
         select(*PUBLIC_STATION_COLUMNS, Station.is_demo, Station.lat, Station.lon)
         .add_columns(Station.verified_at)
@@ -207,75 +287,34 @@ def load_table(session: Session, tz: ZoneInfo, ids: Collection[int] | None = Non
         Station.id,
         ids,
     ):
-        for (
-            sid,
-            code,
-            name,
-            address,
-            district,
-            host,
-            text,
-            phone,
-            is_demo,
-            lat,
-            lon,
-            when,
-        ) in session.execute(statement):
-            station_ids.append(sid)
-            lats.append(lat)
-            lons.append(lon)
-            verified.append(when.timestamp() if when is not None else math.nan)
-            demo.append(bool(is_demo))
-            hosts.append(host_codes(host))
-            hours.append(hours_codes(text))
-            districts.append(district_codes(district))
-            texts += (
-                code.encode(),
-                name.encode(),
-                (address or "").encode(),
-                (phone or "").encode(),
+        for *record, when in session.execute(statement):
+            sid = record[0]
+            built.add(
+                tuple(record),
+                amenities.get(sid, 0),
+                groups.get(sid, 0),
+                when.timestamp() if when is not None else math.nan,
             )
-    n = len(station_ids)
-    columns = Columns(
-        ids=np.asarray(station_ids, dtype=np.int64),
-        lats=np.asarray(lats, dtype=np.float64),
-        lons=np.asarray(lons, dtype=np.float64),
-        amenity_masks=np.fromiter((amenities.get(s, 0) for s in station_ids), np.int64, n),
-        group_masks=np.fromiter((groups.get(s, 0) for s in station_ids), np.int64, n),
-        host_idx=np.asarray(hosts, dtype=np.int32),
-        hours_idx=np.asarray(hours, dtype=np.int32),
-        amenity_codes=list(amenity_codes.codes),
-        group_codes=list(group_codes.codes),
-        host_codes=list(host_codes.codes),
-        hours_texts=list(hours_codes.codes),
-    )
-    del amenities, groups, lats, lons, hosts, hours
-    # (Chunks of sorted ids, each in id order: the rows are in id order.)
-    offsets = np.zeros(_TEXTS * n + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, texts), np.int64, len(texts)), out=offsets[1:])
-    gcj_lats, gcj_lons = wgs84_to_gcj02(columns.lats, columns.lons)
-    bd_lats, bd_lons = gcj02_to_bd09(gcj_lats, gcj_lons)
-    table = StationTable(
-        columns,
-        b"".join(texts),
-        offsets,
-        np.asarray(districts, dtype=np.int32),
-        list(district_codes.codes),
-        np.asarray(demo, dtype=bool),
-        np.column_stack([np.asarray(gcj_lats, np.float64), np.asarray(gcj_lons, np.float64)]),
-        np.column_stack([np.asarray(bd_lats, np.float64), np.asarray(bd_lons, np.float64)]),
-        np.asarray(verified, dtype=np.float64),
-    )
-    states = load_states(session, ids)
-    positions = {sid: p for p, sid in enumerate(station_ids)} if states else {}
-    closures: dict[int, float] = {}
-    outages: dict[int, tuple[tuple[str, float], ...]] = {}
-    for sid, flags in states.items():
-        p = positions.get(sid)
-        if p is None:
-            continue
-        if flags.closed_until is not None:
-            closures[p] = flags.closed_until.timestamp()
-        if flags.outages:
-            outages[p] = tuple((code, until.timestamp()) for code, until in flags.outages)
-    return IndexedTable(NearestIndex.from_columns(columns, closures, outages, tz), table, states)
+    del amenities, groups
+    return built.finish(load_states(session, ids), tz)
+
+
+def table_of_rows(
+    rows: Sequence[StationRow],
+    verified_s: Sequence[float],
+    states: dict[int, StationFlags],
+    tz: ZoneInfo,
+) -> IndexedTable:
+    """The table and index of rows already in memory (in id order), with when each was
+    last verified (POSIX s, NaN: never) and the temporary states by id."""
+    built = _Builder()
+    for row, when in zip(rows, verified_s, strict=True):
+        amenity_mask = _bits(",".join(row.amenities), built.amenity_codes)
+        group_mask = _bits(",".join(row.worker_groups), built.group_codes)
+        built.add(
+            (*row[:6], row.opening_hours, row.phone, row.is_demo, row.lat, row.lon),
+            amenity_mask,
+            group_mask,
+            when,
+        )
+    return built.finish(states, tz)
