@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,6 +38,8 @@ __all__ = ["IndexedTable", "StationTable", "load_states", "load_table", "table_o
 
 # The texts kept per station, in this order, in one buffer.
 _TEXTS = 4  # code, name, address, phone
+# Rows kept made per table (a few MB at most).
+_ROWS_KEPT = 2048
 # Ids per IN (...) list when loading chosen stations.
 _ID_CHUNK = 500
 
@@ -54,35 +56,42 @@ class StationTable:
     district_idx: npt.NDArray[np.int32]
     districts: list[str | None]
     is_demo: npt.NDArray[np.bool_]
-    gcj: npt.NDArray[np.float64]  # (n, 2) GCJ-02 lat, lon
-    bd: npt.NDArray[np.float64]  # (n, 2) BD-09 lat, lon
+    datums: npt.NDArray[np.float64]  # (n, 4): GCJ-02 lat, lon, BD-09 lat, lon
     verified_s: npt.NDArray[np.float64]  # last verified, POSIX s (NaN: never)
+    # The rows answered lately (answers cluster where couriers are), made once each.
+    _made: dict[int, StationRow] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.columns.ids.size)
 
-    def _text(self, position: int, field: int) -> str:
-        start = self.text_offsets.item(_TEXTS * position + field)
-        end = self.text_offsets.item(_TEXTS * position + field + 1)
-        return self.texts[start:end].decode()
-
     def row(self, index: NearestIndex, position: int) -> StationRow:
         """The row at ``position`` as an answer shows it; ``index`` is the one built on
         these columns (it decodes the amenity and group masks)."""
+        made = self._made.get(position)
+        if made is None:
+            if len(self._made) >= _ROWS_KEPT:
+                self._made.clear()
+            made = self._made[position] = self._make(index, position)
+        return made
+
+    def _make(self, index: NearestIndex, position: int) -> StationRow:
         c = self.columns
-        gcj_lat, gcj_lon = self.gcj[position].tolist()
-        bd_lat, bd_lon = self.bd[position].tolist()
+        start, code, name, address, phone = self.text_offsets[
+            _TEXTS * position : _TEXTS * position + _TEXTS + 1
+        ].tolist()
+        texts = self.texts
+        gcj_lat, gcj_lon, bd_lat, bd_lon = self.datums[position].tolist()
         return StationRow(
             c.ids.item(position),
-            self._text(position, 0),
-            self._text(position, 1),
-            self._text(position, 2),
+            texts[start:code].decode(),
+            texts[code:name].decode(),
+            texts[name:address].decode(),
             self.districts[self.district_idx.item(position)],
             c.host_codes[c.host_idx.item(position)],
             index.amenities_of(position),
             index.worker_groups_of(position),
             c.hours_texts[c.hours_idx.item(position)],
-            self._text(position, 3),
+            texts[address:phone].decode(),
             bool(self.is_demo.item(position)),
             c.lats.item(position),
             c.lons.item(position),
@@ -249,8 +258,7 @@ class _Builder:
             np.asarray(self.districts, dtype=np.int32),
             list(self.district_codes.codes),
             np.asarray(self.demo, dtype=bool),
-            np.column_stack([np.asarray(gcj_lats, np.float64), np.asarray(gcj_lons, np.float64)]),
-            np.column_stack([np.asarray(bd_lats, np.float64), np.asarray(bd_lons, np.float64)]),
+            np.column_stack([gcj_lats, gcj_lons, bd_lats, bd_lons]).astype(np.float64),
             np.asarray(self.verified, dtype=np.float64),
         )
         positions = {sid: p for p, sid in enumerate(self.ids)} if states else {}
