@@ -16,8 +16,9 @@ stations, beside the same figures for an empty database in the same run.
 
 3. With 2 workers at 200,000 stations: renames a station through the data version's
    protocol (the station's id recorded with the bump, as the editor does) and asks for
-   it until 20 answers in a row show the new name: the seconds until the first and until
-   the 20th (the documented check interval is 0.5 s, so within a second).
+   it until 20 answers in a row show the new name: the seconds until the first answer
+   showing it and until the last one that did not (the documented check interval is
+   0.5 s, so within a second).
 
 Everything runs on 127.0.0.1; the temporary folder and the servers are removed on exit.
 Run: ``.venv/bin/python bench/memory.py [--stations 200000]``. Not part of the tests.
@@ -129,8 +130,8 @@ def measure(
 
 
 def edit_visible(url: str, folder: Path) -> tuple[float, float]:
-    """Seconds from an edit's commit until the first and the 20th answer in a row that
-    show it, with 2 workers."""
+    """Seconds from an edit's commit until the first answer that shows it, and until the
+    last answer that did not (then 20 in a row show it), with 2 workers."""
     served = Served(url, folder, 2)
     app = create_app({"DATABASE_URL": url, "STATIONMAP_ENV": "development"})
     try:
@@ -147,7 +148,7 @@ def edit_visible(url: str, folder: Path) -> tuple[float, float]:
             station.name = before + "（改）"
             bump_data_version(session, [station.id])
         committed = time.perf_counter()
-        first = 0.0
+        first = last_old = 0.0
         in_a_row = 0
         while in_a_row < 20 and time.perf_counter() - committed < 30:
             name = _nearest(served.port, lat, lon)["features"][0]["properties"]["name"]
@@ -155,9 +156,10 @@ def edit_visible(url: str, folder: Path) -> tuple[float, float]:
                 first = first or time.perf_counter() - committed
                 in_a_row += 1
             else:
+                last_old = time.perf_counter() - committed
                 in_a_row = 0
             time.sleep(0.01)
-        return first, time.perf_counter() - committed
+        return first, last_old
     finally:
         state(app).db.dispose()
         served.stop()
@@ -204,13 +206,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{TARGET_EXTRA_MB:.0f})",
                 flush=True,
             )
-        first, settled = edit_visible(full, folder)
+        first, last_old = edit_visible(full, folder)
         print(
             f"edit at {args.stations:,} stations, 2 workers: first answer showing it "
-            f"{first:.2f} s after commit, 20 in a row by {settled:.2f} s "
-            f"(documented: within 1 s)"
+            f"{first:.2f} s after commit, last answer without it {last_old:.2f} s after "
+            f"(then 20 in a row showed it; documented: within 1 s)"
         )
-        ok = ok and 0 < settled <= 1.0 + 20 * 0.05
+        ok = ok and 0 < first <= 1.0 and last_old <= 1.0
     print(f"targets {'met' if ok else 'NOT met'}; load average now {os.getloadavg()[0]:.2f}")
     return 0 if ok else 1
 
