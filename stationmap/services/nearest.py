@@ -1,11 +1,12 @@
 """Nearest stations, from an in-process index kept fresh across processes.
 
 Each process holds one :class:`~stationmap.geo.nearest.NearestIndex` of the active
-stations and, beside it, a compact row per station for the response. Before answering,
-the process reads the one-row data version at most every ``check_interval_s`` seconds
-(0.5 s by default) and rebuilds the index when another process has written since: an
-edit made through one worker is seen by every worker within a second, and the index is
-not rebuilt on every request.
+stations over compact columns (:mod:`stationmap.services.nearest_table`), from which the
+rows of an answer are made. Before answering, the process reads the one-row data version
+at most every ``check_interval_s`` seconds (0.5 s by default); when another process has
+written since, it reads again only the stations that write recorded as changed (or
+every station after a bulk write): an edit made through one worker is seen by every
+worker within a second, and the index is not rebuilt on every request.
 
 Temporary states (a closure or an amenity outage set by station staff) are kept in the
 index with their end, and judged at the moment each query asks about, so they expire
