@@ -40,9 +40,9 @@ from stationmap.services.nearest import (
     IndexNearest,
     NearestResult,
     _Built,
-    build_index,
     station_rows,
 )
+from stationmap.services.nearest_table import table_of_rows
 from stationmap.web.nearest_json import clear_cache, nearest_collection
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -99,8 +99,8 @@ def _states(n: int, rng: np.random.Generator) -> dict[int, StationFlags]:
 
 def _service(rows, verified, states) -> IndexNearest:  # type: ignore[no-untyped-def]
     service = IndexNearest(lambda: None, TZ, check_interval_s=1e12)  # type: ignore[arg-type,return-value]
-    index = build_index(rows, states, TZ)
-    service._install(_Built(0, index, rows, verified, states))
+    main = table_of_rows(rows, verified.tolist(), states, TZ)
+    service._install(_Built(0, main, None, frozenset(), states))
     service._checked_at = time.monotonic()
     return service
 

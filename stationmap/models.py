@@ -197,6 +197,22 @@ class DatasetState(Base):
     data_version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class StationChange(Base):
+    """Which stations a data version changed, so that a process holding the stations in
+    memory reads only those again. One row per (version, station); a row without a
+    station says the version changed no station (``every_station`` false, e.g. a
+    district boundary) or any of them (true: a bulk import). A version with no row at
+    all (a write by plain SQL) counts as changing any station."""
+
+    __tablename__ = "station_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data_version: Mapped[int] = mapped_column(BigInteger, index=True)
+    # No foreign key: a deleted station's id is recorded too.
+    station_id: Mapped[int | None] = mapped_column(Integer)
+    every_station: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 # -- administration: accounts, sessions, tokens, history ------------------------------
 ROLES = ("superadmin", "district_admin", "viewer")
 

@@ -25,6 +25,7 @@ Freshness is unchanged: each worker checks the data version every
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 
@@ -54,7 +55,22 @@ def warm_up(app: Flask) -> None:
     # Everything built so far lives as long as the process: out of the collector's
     # sight, a worker's first full collection neither walks the index's objects (a
     # second or more at 200,000 stations) nor copies every page they sit on.
+    gc.collect()
     gc.freeze()
+    release_free_memory()
+
+
+def release_free_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``): the
+    rows read while building the index are freed, but glibc keeps their pages, which
+    every forked worker would otherwise carry in its resident size. Elsewhere than
+    glibc, nothing is done."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 def ready_app() -> Flask:

@@ -19,6 +19,7 @@ Arguments are ``lat, lon`` in WGS-84 degrees; distances are metres.
 
 from __future__ import annotations
 
+import copy
 import math
 from bisect import insort
 from collections.abc import Iterable, Sequence
@@ -95,6 +96,15 @@ class Hit(NamedTuple):
 @dataclass
 class _Vocabulary:
     codes: dict[str, int] = field(default_factory=dict)
+    _decoded: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+    def codes_of(self, mask: int) -> tuple[str, ...]:
+        """The codes whose bits are set in ``mask``, sorted."""
+        found = self._decoded.get(mask)
+        if found is None:
+            found = tuple(sorted(c for c, bit in self.codes.items() if mask >> bit & 1))
+            self._decoded[mask] = found
+        return found
 
     def bit(self, code: str) -> int:
         if code not in self.codes:
@@ -122,6 +132,27 @@ class _Vocabulary:
 _NO_FILTERS = Filters()
 
 
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The stations of an index as arrays, one row per station: ``ids``; ``lats``,
+    ``lons`` (WGS-84 degrees); ``amenity_masks`` and ``group_masks`` (bit ``i`` set: the
+    station has ``amenity_codes[i]`` / ``group_codes[i]``, at most 63 of each); and
+    ``host_idx`` / ``hours_idx`` into ``host_codes`` / ``hours_texts`` (``hours_texts[0]``
+    is None: no hours known)."""
+
+    ids: npt.NDArray[np.int64]
+    lats: npt.NDArray[np.float64]
+    lons: npt.NDArray[np.float64]
+    amenity_masks: npt.NDArray[np.int64]
+    group_masks: npt.NDArray[np.int64]
+    host_idx: npt.NDArray[np.int32]
+    hours_idx: npt.NDArray[np.int32]
+    amenity_codes: list[str]
+    group_codes: list[str]
+    host_codes: list[str]
+    hours_texts: list[str | None]
+
+
 class NearestIndex:
     """Exact k-nearest stations by geodesic distance, with filters.
 
@@ -134,46 +165,89 @@ class NearestIndex:
     """
 
     def __init__(self, stations: Sequence[IndexedStation], tz: ZoneInfo) -> None:
-        self.tz = tz
         n = len(stations)
-        self.ids = np.fromiter((s.id for s in stations), dtype=np.int64, count=n)
-        self.lats = np.fromiter((s.lat for s in stations), dtype=np.float64, count=n)
-        self.lons = np.fromiter((s.lon for s in stations), dtype=np.float64, count=n)
-        self._amenity_vocab = _Vocabulary()
-        self._group_vocab = _Vocabulary()
-        self.amenity_masks = np.fromiter(
-            (self._amenity_vocab.mask(s.amenities) for s in stations), dtype=np.int64, count=n
-        )
-        self.group_masks = np.fromiter(
-            (self._group_vocab.mask(s.worker_groups) for s in stations), dtype=np.int64, count=n
-        )
+        amenity_vocab = _Vocabulary()
+        group_vocab = _Vocabulary()
         host_codes: dict[str, int] = {}
-        self.host_idx = np.fromiter(
-            (host_codes.setdefault(s.host_type, len(host_codes)) for s in stations),
-            dtype=np.int32,
-            count=n,
-        )
-        self._host_codes = host_codes
         hours_codes: dict[str | None, int] = {None: 0}
-        self.hours_idx = np.fromiter(
-            (hours_codes.setdefault(s.opening_hours, len(hours_codes)) for s in stations),
-            dtype=np.int32,
-            count=n,
+        self._setup(
+            Columns(
+                ids=np.fromiter((s.id for s in stations), dtype=np.int64, count=n),
+                lats=np.fromiter((s.lat for s in stations), dtype=np.float64, count=n),
+                lons=np.fromiter((s.lon for s in stations), dtype=np.float64, count=n),
+                amenity_masks=np.fromiter(
+                    (amenity_vocab.mask(s.amenities) for s in stations), dtype=np.int64, count=n
+                ),
+                group_masks=np.fromiter(
+                    (group_vocab.mask(s.worker_groups) for s in stations), dtype=np.int64, count=n
+                ),
+                host_idx=np.fromiter(
+                    (host_codes.setdefault(s.host_type, len(host_codes)) for s in stations),
+                    dtype=np.int32,
+                    count=n,
+                ),
+                hours_idx=np.fromiter(
+                    (hours_codes.setdefault(s.opening_hours, len(hours_codes)) for s in stations),
+                    dtype=np.int32,
+                    count=n,
+                ),
+                amenity_codes=list(amenity_vocab.codes),
+                group_codes=list(group_vocab.codes),
+                host_codes=list(host_codes),
+                hours_texts=list(hours_codes),
+            ),
+            {i: s.closed_until_s for i, s in enumerate(stations) if s.closed_until_s},
+            {i: s.outages for i, s in enumerate(stations) if s.outages},
+            tz,
         )
-        self._hours_texts: list[str | None] = list(hours_codes)
+
+    @classmethod
+    def from_columns(
+        cls,
+        columns: Columns,
+        closures: dict[int, float],
+        outages: dict[int, tuple[tuple[str, float], ...]],
+        tz: ZoneInfo,
+    ) -> NearestIndex:
+        """An index over ``columns`` (kept, not copied), with the temporary states of the
+        few stations that have one: ``closures`` (closed until, POSIX s) and ``outages``
+        ((amenity, until POSIX s) pairs), each by row."""
+        index = cls.__new__(cls)
+        index._setup(columns, closures, outages, tz)
+        return index
+
+    def _setup(
+        self,
+        columns: Columns,
+        closures: dict[int, float],
+        outages: dict[int, tuple[tuple[str, float], ...]],
+        tz: ZoneInfo,
+    ) -> None:
+        self.tz = tz
+        self.columns = columns
+        n = columns.ids.size
+        self.ids, self.lats, self.lons = columns.ids, columns.lats, columns.lons
+        self.amenity_masks, self.group_masks = columns.amenity_masks, columns.group_masks
+        self.host_idx, self.hours_idx = columns.host_idx, columns.hours_idx
+        self._amenity_vocab = _Vocabulary({c: i for i, c in enumerate(columns.amenity_codes)})
+        self._group_vocab = _Vocabulary({c: i for i, c in enumerate(columns.group_codes)})
+        self._host_codes = {c: i for i, c in enumerate(columns.host_codes)}
+        self._hours_texts: list[str | None] = columns.hours_texts
+        # Rows hidden from every answer (stations changed since the build, answered
+        # from a small index beside this one); None when there are none.
+        self.hidden: npt.NDArray[np.bool_] | None = None
         # Temporary states are rare: kept only for the stations that have one.
-        closures = [(i, s.closed_until_s) for i, s in enumerate(stations) if s.closed_until_s]
         self.closed_until_s: npt.NDArray[np.float64] | None = None
         if closures:
             self.closed_until_s = np.full(n, -np.inf)
-            for i, until in closures:
+            for i, until in closures.items():
                 self.closed_until_s[i] = until
         # Outages: a mask of the amenities each station has an outage for (zero for
         # nearly all), and the end of each outage by (position, code).
         self._outage_until: dict[tuple[int, str], float] = {}
         self._outage_bits: npt.NDArray[np.int64] | None = None
-        for i, s in enumerate(stations):
-            for code, until in s.outages:
+        for i, pairs in outages.items():
+            for code, until in pairs:
                 if self._outage_bits is None:
                     self._outage_bits = np.zeros(n, dtype=np.int64)
                 self._outage_bits[i] |= self._amenity_vocab.bit(code)
@@ -183,6 +257,23 @@ class NearestIndex:
             balanced_tree=False,
             compact_nodes=False,
         )
+
+    def hiding(self, positions: npt.NDArray[np.intp]) -> NearestIndex:
+        """This index with the rows at ``positions`` left out of every answer, beside
+        those already hidden; the tree and columns are shared, not copied."""
+        other = copy.copy(self)
+        hidden = np.zeros(len(self), dtype=bool) if self.hidden is None else self.hidden.copy()
+        hidden[positions] = True
+        other.hidden = hidden
+        return other
+
+    def amenities_of(self, position: int) -> tuple[str, ...]:
+        """The amenity codes of the row at ``position``, in code order."""
+        return self._amenity_vocab.codes_of(int(self.amenity_masks.item(position)))
+
+    def worker_groups_of(self, position: int) -> tuple[str, ...]:
+        """The worker-group codes of the row at ``position``, in code order."""
+        return self._group_vocab.codes_of(int(self.group_masks.item(position)))
 
     def __len__(self) -> int:
         return int(self.ids.size)
@@ -251,6 +342,8 @@ class NearestIndex:
             ok = self._static_mask(positions, filters)
         else:
             ok = np.ones(positions.shape, dtype=bool)
+        if self.hidden is not None:
+            ok &= ~self.hidden[positions]
         if filters.open_at is not None and self.closed_until_s is not None:
             ok &= self.closed_until_s[positions] <= filters.open_at.timestamp()
         if filters.open_at is not None and ok.any():
@@ -272,7 +365,7 @@ class NearestIndex:
             return []
         query = ecef_point_m(lat, lon)
         radius = filters.radius_m
-        filtered = filters.static or filters.open_at is not None
+        filtered = filters.static or filters.open_at is not None or self.hidden is not None
         cache: dict[int, bool] = {}
         want = 4 * k + 12 if filtered else k + 1
         while True:

@@ -54,7 +54,7 @@ def save_shapes(session: Session, shapes: Iterable[DistrictShape]) -> list[str]:
         session.flush()
         written.append(item.code)
     if written:
-        bump_data_version(session)  # every process reads its district tree again
+        bump_data_version(session, ())  # every process reads its district tree again
     return written
 
 

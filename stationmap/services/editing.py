@@ -156,7 +156,7 @@ def create_station(
     revisions.record(
         session, station, "create", actor, revisions.created_changes(station), now, created=True
     )
-    bump_data_version(session)
+    bump_data_version(session, [station.id])
     return station
 
 
@@ -195,7 +195,7 @@ def update_station(
     apply_changes(station, data, changes)
     station.updated_at = now
     revisions.record(session, station, action, actor, changes, now, restored_from)
-    bump_data_version(session)
+    bump_data_version(session, [station.id])
     return changes
 
 
@@ -220,7 +220,7 @@ def _set_state(
     setattr(station, name, value)
     station.updated_at = now
     revisions.record(session, station, action, actor, {name: (old, value)}, now)
-    bump_data_version(session)
+    bump_data_version(session, [station.id])
 
 
 def soft_delete(

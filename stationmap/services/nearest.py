@@ -1,11 +1,12 @@
 """Nearest stations, from an in-process index kept fresh across processes.
 
 Each process holds one :class:`~stationmap.geo.nearest.NearestIndex` of the active
-stations and, beside it, a compact row per station for the response. Before answering,
-the process reads the one-row data version at most every ``check_interval_s`` seconds
-(0.5 s by default) and rebuilds the index when another process has written since: an
-edit made through one worker is seen by every worker within a second, and the index is
-not rebuilt on every request.
+stations over compact columns (:mod:`stationmap.services.nearest_table`), from which the
+rows of an answer are made. Before answering, the process reads the one-row data version
+at most every ``check_interval_s`` seconds (0.5 s by default); when another process has
+written since, it reads again only the stations that write recorded as changed (or
+every station after a bulk write): an edit made through one worker is seen by every
+worker within a second, and the index is not rebuilt on every request.
 
 Temporary states (a closure or an amenity outage set by station staff) are kept in the
 index with their end, and judged at the moment each query asks about, so they expire
@@ -17,15 +18,14 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import numpy.typing as npt
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stationmap.geo.freshness import (
@@ -39,15 +39,15 @@ from stationmap.geo.freshness import (
     unavailable_at,
 )
 from stationmap.geo.hours import hours_state
-from stationmap.geo.nearest import Filters, IndexedStation, NearestIndex
+from stationmap.geo.nearest import Filters, Hit
 from stationmap.models import (
     PUBLIC_STATION_COLUMNS,
     Station,
     StationAmenity,
-    StationOutage,
     StationWorkerGroup,
 )
-from stationmap.services.dataset import data_version
+from stationmap.services.dataset import changed_stations, data_version
+from stationmap.services.nearest_table import IndexedTable, load_states, load_table
 from stationmap.services.nearest_types import (
     VECTOR_MIN,
     NearestResult,
@@ -57,12 +57,12 @@ from stationmap.services.nearest_types import (
 )
 
 __all__ = [
+    "DELTA_MAX",
     "SYNC_REBUILD_MAX",
     "VECTOR_MIN",
     "IndexNearest",
     "NearestResult",
     "StationRow",
-    "build_index",
     "load_rows",
     "load_rows_and_states",
     "station_rows",
@@ -70,6 +70,8 @@ __all__ = [
 
 # Above this many stations an index is rebuilt in the background (see _current).
 SYNC_REBUILD_MAX = 20_000
+# Up to this many stations changed since the last full build are applied one by one.
+DELTA_MAX = 2_000
 
 
 def _codes_by_station(session: Session, station_id: Any, code: Any) -> dict[int, tuple[str, ...]]:
@@ -89,30 +91,6 @@ def _codes_by_station(session: Session, station_id: Any, code: Any) -> dict[int,
 def load_rows(session: Session) -> list[StationRow]:
     """Every active, not deleted station, in id order."""
     return load_rows_and_states(session)[0]
-
-
-def load_states(session: Session) -> dict[int, StationFlags]:
-    """The temporary states of the active stations that have one (closure, reported
-    closed, amenity outages), by station id; ``verified_at`` is left out here."""
-    outages: dict[int, list[tuple[str, datetime]]] = {}
-    for sid, code, until in session.execute(
-        select(StationOutage.station_id, StationOutage.amenity, StationOutage.until)
-    ):
-        outages.setdefault(sid, []).append((code, until))
-    flagged = session.execute(
-        select(Station.id, Station.closed_until, Station.reported_closed_at).where(
-            Station.deleted_at.is_(None),
-            Station.status == "active",
-            or_(Station.closed_until.is_not(None), Station.reported_closed_at.is_not(None)),
-        )
-    )
-    out = {
-        sid: StationFlags(closed, reported is not None, None, tuple(outages.pop(sid, ())))
-        for sid, closed, reported in flagged
-    }
-    for sid, pairs in outages.items():
-        out[sid] = StationFlags(outages=tuple(pairs))
-    return out
 
 
 def load_rows_and_states(
@@ -163,6 +141,12 @@ class IndexNearest:
     """The nearest search answered by a per-process index (the backend when the database
     is not PostGIS); thread-safe. See :class:`~stationmap.services.nearest_search.NearestSearch`.
 
+    The stations are held as compact columns (:mod:`stationmap.services.nearest_table`).
+    When another process has raised the data version, only the stations it changed are
+    read again: their rows are hidden in the big index and answered from a small one
+    beside it (merged by distance, so answers stay exact). A full rebuild happens only
+    after a bulk write, or once more than :data:`DELTA_MAX` stations have changed.
+
     Parameters
     ----------
     session_factory : callable returning a Session
@@ -186,13 +170,11 @@ class IndexNearest:
         self.tz = tz
         self.check_interval_s = check_interval_s
         self._lock = threading.Lock()
-        self._index: NearestIndex | None = None
-        self._rows: list[StationRow] = []
         self._data: _Built | None = None
-        self._version: int | None = None
         self._checked_at = 0.0
         self._rebuilding = False
         self.builds = 0
+        self.full_builds = 0
 
     def uses_database(self) -> bool:
         """False: this process answers from its own index."""
@@ -206,23 +188,44 @@ class IndexNearest:
     def _build(self) -> _Built:
         with self._session_factory() as session:
             version = data_version(session)
-            rows, verified, states = load_rows_and_states(session)
-        index = build_index(rows, states, self.tz)
-        return _Built(version, index, rows, np.asarray(verified, dtype=np.float64), states)
+            main = load_table(session, self.tz)
+        return _Built(version, main, None, frozenset(), main.states)
 
-    def _install(self, built: _Built) -> None:
+    def _apply(self, session: Session, data: _Built, version: int, ids: set[int]) -> _Built:
+        """``data`` with the stations of ``ids`` (and those changed before) read again."""
+        changed = data.delta_ids | ids
+        if not changed:
+            return replace(data, version=version)
+        delta = load_table(session, self.tz, changed)
+        main = data.main
+        wanted = np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
+        places = np.searchsorted(main.index.ids, wanted)
+        places = places[places < len(main.index)]
+        places = places[np.isin(main.index.ids[places], wanted)]
+        hidden = main.index.hiding(places) if places.size else main.index
+        states = {i: f for i, f in main.states.items() if i not in changed}
+        states.update(delta.states)
+        return _Built(
+            version,
+            replace(main, index=hidden),
+            delta if len(delta.table) else None,
+            frozenset(changed),
+            states,
+        )
+
+    def _install(self, built: _Built, *, full: bool = False) -> None:
         # One assignment of the whole: a query never sees rows of one build and states
         # of another.
         self._data = built
-        self._version, self._index, self._rows = built.version, built.index, built.rows
         self.builds += 1
+        self.full_builds += full
 
     def _rebuild_in_background(self) -> None:
         def run() -> None:
             try:
                 built = self._build()
                 with self._lock:
-                    self._install(built)
+                    self._install(built, full=True)
             finally:
                 self._rebuilding = False
 
@@ -230,35 +233,41 @@ class IndexNearest:
         threading.Thread(target=run, name="nearest-index", daemon=True).start()
 
     def _current_build(self) -> _Built:
-        """The index, rebuilt when another process has written since it was built.
+        """The stations, brought up to date when another process has written since.
 
-        Up to :data:`SYNC_REBUILD_MAX` stations the rebuild happens before answering (a
-        few milliseconds for a county, so an edit shows within the check interval).
-        Larger indexes rebuild in a thread while the old one keeps answering, so an edit
-        does not stall every worker for seconds; PostGIS is the backend for such sizes.
+        Changes of a few stations are applied before answering (a query of those
+        stations: milliseconds at any size). A full rebuild up to
+        :data:`SYNC_REBUILD_MAX` stations happens before answering too; larger ones in
+        a thread while the old index keeps answering, so no request waits for one.
         """
         data = self._data
         if data is not None and time.monotonic() - self._checked_at < self.check_interval_s:
             return data
         with self._lock:
-            index = self._index
-            if self._data is not None and (
-                time.monotonic() - self._checked_at < self.check_interval_s
-            ):
-                return self._data
-            if index is None:
-                self._install(self._build())
+            data = self._data
+            if data is not None and time.monotonic() - self._checked_at < self.check_interval_s:
+                return data
+            if data is None:
+                self._install(self._build(), full=True)
             elif not self._rebuilding:
-                with self._session_factory() as session:
-                    version = data_version(session)
-                if version != self._version:
-                    if len(index) <= SYNC_REBUILD_MAX:
-                        self._install(self._build())
-                    else:
-                        self._rebuild_in_background()
+                self._refresh(data)
             self._checked_at = time.monotonic()
             assert self._data is not None
             return self._data
+
+    def _refresh(self, data: _Built) -> None:
+        with self._session_factory() as session:
+            version = data_version(session)
+            if version == data.version:
+                return
+            ids = changed_stations(session, data.version, version)
+            if ids is not None and len(data.delta_ids | ids) <= DELTA_MAX:
+                self._install(self._apply(session, data, version, ids))
+                return
+        if len(data.main.index) <= SYNC_REBUILD_MAX:
+            self._install(self._build(), full=True)
+        else:
+            self._rebuild_in_background()
 
     def nearest(
         self, lat: float, lon: float, k: int, filters: Filters, at: datetime
@@ -266,26 +275,27 @@ class IndexNearest:
         """The ``k`` nearest active stations to WGS-84 (lat, lon) passing ``filters``;
         ``open_now`` is evaluated at ``at``."""
         built = self._current_build()
-        rows, states, verified = built.rows, built.states, built.verified_s
+        states = built.states
         if states and filters.amenities and filters.states_at is None:
             filters = replace(filters, states_at=at)
         stale_before = at.timestamp() - self.stale_days * 86400.0
         results = []
         reported = False
-        for hit in built.index.nearest(lat, lon, k, filters):
-            row = rows[hit.position]
+        for hit, part in built.hits(lat, lon, k, filters):
+            row = part.table.row(part.index, hit.position)
+            verified = part.table.verified_s.item(hit.position)
             flags = states.get(row.id) if states else None
             if flags is None:  # the usual case: no temporary state
                 state = hours_state(row.opening_hours, at, self.tz)
                 # NaN (never verified) compares False: stale.
-                found = FRESH if verified.item(hit.position) >= stale_before else STALE
+                found = FRESH if verified >= stale_before else STALE
             else:
                 closed = flags.closed_until
                 found = Marks(
                     closed if closed_at(closed, at) else None,
                     unavailable_at(flags.outages, at) if flags.outages else (),
                     flags.reported_closed,
-                    not verified.item(hit.position) >= stale_before,
+                    not verified >= stale_before,
                 )
                 state = effective_hours(row.opening_hours, at, self.tz, closed)
                 reported = reported or flags.reported_closed
@@ -296,36 +306,18 @@ class IndexNearest:
 @dataclass(frozen=True, slots=True)
 class _Built:
     version: int
-    index: NearestIndex
-    rows: list[StationRow]
-    verified_s: npt.NDArray[np.float64]  # beside rows: last verified, POSIX s (NaN: never)
+    main: IndexedTable  # every station at the last full build, changed ones hidden
+    delta: IndexedTable | None  # the stations changed since, as they are now
+    delta_ids: frozenset[int]  # ids changed since the full build (deleted ones too)
     states: dict[int, StationFlags]  # temporary states, by station id
 
-
-def _index_states(flags: StationFlags) -> tuple[float | None, tuple[tuple[str, float], ...]]:
-    """A station's closure end and outages as the index keeps them (POSIX seconds)."""
-    closed = flags.closed_until.timestamp() if flags.closed_until is not None else None
-    return closed, tuple((code, until.timestamp()) for code, until in flags.outages)
-
-
-def build_index(
-    rows: Sequence[StationRow], states: dict[int, StationFlags], tz: ZoneInfo
-) -> NearestIndex:
-    """The nearest index of ``rows``, with their temporary states."""
-    none = StationFlags()
-    return NearestIndex(
-        [
-            IndexedStation(
-                r.id,
-                r.lat,
-                r.lon,
-                r.amenities,
-                r.host_type,
-                r.worker_groups,
-                r.opening_hours,
-                *_index_states(states.get(r.id, none)),
-            )
-            for r in rows
-        ],
-        tz,
-    )
+    def hits(
+        self, lat: float, lon: float, k: int, filters: Filters
+    ) -> list[tuple[Hit, IndexedTable]]:
+        """The ``k`` best of both indexes, by distance then id."""
+        found = [(hit, self.main) for hit in self.main.index.nearest(lat, lon, k, filters)]
+        if self.delta is None:
+            return found
+        found += [(hit, self.delta) for hit in self.delta.index.nearest(lat, lon, k, filters)]
+        found.sort(key=lambda pair: (pair[0].distance_m, pair[0].id))
+        return found[:k]

@@ -141,7 +141,7 @@ def _confirmed(
         station.reported_closed_at = None
     station.updated_at = now
     revisions.record(session, station, action, STAFF_ACTOR, changes, now)
-    bump_data_version(session)
+    bump_data_version(session, [station.id])
 
 
 def confirm_open(session: Session, station: Station, now: datetime) -> None:
@@ -218,5 +218,5 @@ def note_closed_report(
         .execution_options(synchronize_session=False)
     )
     session.expire(station, ["reported_closed_at"])
-    bump_data_version(session)
+    bump_data_version(session, [station.id])
     return True

@@ -355,7 +355,7 @@ def save_inputs(
             session, result, actor, action, now, lambda done: report(len(values) + done, steps)
         )
     if result.created or result.updated:
-        bump_data_version(session)
+        bump_data_version(session, None)  # a bulk write: processes read every station
     return result
 
 
@@ -422,7 +422,7 @@ def delete_demo(session: Session) -> int:
         session.execute(delete(StationWorkerGroup).where(StationWorkerGroup.station_id.in_(chunk)))
         session.execute(delete(Station).where(Station.id.in_(chunk)))
     if ids:
-        bump_data_version(session)
+        bump_data_version(session, ids if len(ids) <= _CHUNK else None)
     return len(ids)
 
 

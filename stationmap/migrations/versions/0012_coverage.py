@@ -1,7 +1,7 @@
 """coverage: planning grids, demand points and candidate sites per district
 
 Revision ID: 0012_coverage
-Revises: 0010_station_status
+Revises: 0011_compact_index
 Create Date: 2026-12-06
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_coverage"
-down_revision = "0010_station_status"
+down_revision = "0011_compact_index"
 branch_labels = None
 depends_on = None
 
