@@ -6,14 +6,13 @@ from the test's own formulas (tests/datum_reference.py)."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from stationmap.app_state import state
+from stationmap.app_state import AppState, state
 from stationmap.models import Station
 from stationmap.services.geocoding import AmapGeocoder
 from tests.browser.conftest import assert_marker_in_view, ensure_admin, open_editor
@@ -111,7 +110,12 @@ def test_find_address_moves_the_marker_and_nothing_is_stored_until_saved(
         monkeypatch.setitem(
             live_server.app.extensions,
             "stationmap",
-            dataclasses.replace(app_state, geocoder=geocoder),
+            AppState(
+                app_state.settings,
+                app_state.db,
+                lambda: app_state.nearest,
+                lambda: geocoder,
+            ),
         )
         page = _editor(live_server, desktop)
         page.fill("#name", "桌面测试驿站（查找地址）")
