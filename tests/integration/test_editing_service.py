@@ -430,3 +430,25 @@ def test_a_locate_gives_the_district_of_a_point(app: Flask, db: Any) -> None:
     with db.session() as session:
         assert editing.locate(session, *free_point(app, SAIHAN)) == SAIHAN
         assert editing.locate(session, *NORTH) is None
+
+
+# -- the admin lists ----------------------------------------------------------------------
+def test_the_admin_list_is_in_code_order_not_entry_order(app: Flask, db: Any) -> None:
+    # A real code (serial 0001) sorts before the demo stations' codes entered earlier.
+    station_id = _create(db, _input(*free_point(app, XINCHENG), name="后来的驿站"))
+    with db.session() as session:
+        codes = [s.code for s in editing.scoped_stations(session, frozenset({XINCHENG}))]
+        assert codes == sorted(codes) and len(codes) >= 2
+        assert codes[0] == _row(session, station_id)["code"]
+
+
+def test_the_admin_search_takes_underscore_and_percent_literally(app: Flask, db: Any) -> None:
+    lat, lon = free_point(app, XINCHENG)
+    plain = _create(db, _input(lat, lon, name="驿站AB"))
+    underscore = _create(db, _input(*_at(lat, lon, 90, 300), name="驿站A_B"))
+    percent = _create(db, _input(*_at(lat, lon, 0, 300), name="驿站100%"))
+    with db.session() as session:
+        for text, expected in (("A_B", {underscore}), ("_", {underscore}), ("0%", {percent})):
+            found = {s.id for s in editing.scoped_stations(session, None, text=text)}
+            assert found == expected, text
+            assert plain not in found
