@@ -155,3 +155,17 @@ def test_a_row_with_the_code_of_a_station_in_the_scope_is_no_scope_error(app: Fl
             session, StationInput(name="我的", lat=lat, lon=lon), None, Actor(None, "t")
         ).code
     assert _errors(app, _csv([[code, "我的驿站", "", lat, lon]]), frozenset({XINCHENG})) == []
+
+
+def test_a_file_with_a_bad_row_gets_its_own_errors_only(app: Flask) -> None:
+    """Scope is checked once the rows are right: a refused row is named for what is
+    wrong with it, and the file's other rows are not checked against the scope yet."""
+    stray = _stray(app)
+    data = _csv(
+        [["", "坏行", "", "abc", 111.7], [stray.code, "改别人的", "", stray.lat, stray.lon]]
+    )
+    checked = transfer.check_file(data, "stations.csv")
+    assert [(e.field, e.row) for e in checked.errors] == [("lat", 2)]
+    with state(app).db.session() as session:
+        report = admin.preview_import(session, checked, frozenset({XINCHENG}), with_rows=False)
+    assert [(e.field, e.row) for e in report.errors] == [("lat", 2)]
