@@ -208,7 +208,10 @@ def _set_state(
     name: str,
     value: datetime | None,
     expected_version: int | None,
+    clear: tuple[str, ...] = (),
 ) -> None:
+    """Set ``name`` to ``value`` (and the fields ``clear`` names to None in the same
+    version, unrecorded) and record it."""
     lock_writes(session)
     session.refresh(station)
     if expected_version is not None and station.version != expected_version:
@@ -218,6 +221,8 @@ def _set_state(
     now = utc_now()
     old = getattr(station, name)
     setattr(station, name, value)
+    for other in clear:
+        setattr(station, other, None)
     station.updated_at = now
     revisions.record(session, station, action, actor, {name: (old, value)}, now)
     bump_data_version(session, [station.id])
@@ -243,9 +248,19 @@ def undelete(
 def mark_verified(
     session: Session, station: Station, codes: frozenset[str] | None, actor: Actor
 ) -> None:
-    _set_state(session, station, codes, actor, "verify", "verified_at", utc_now(), None)
-    # A confirmation by an administrator answers couriers' "closed" reports.
-    station.reported_closed_at = None
+    # A confirmation by an administrator answers couriers' "closed" reports; cleared in
+    # the same version (after the revision it was a second version the history lacked).
+    _set_state(
+        session,
+        station,
+        codes,
+        actor,
+        "verify",
+        "verified_at",
+        utc_now(),
+        None,
+        clear=("reported_closed_at",),
+    )
 
 
 def scoped_stations(

@@ -1,0 +1,245 @@
+"""parse_station at its limits and in its exact words (tests/mutation.md): each limit on
+both sides, each separator, and every message an administrator or an API client reads,
+written out here as the expected text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from stationmap.station_fields import FieldError, InvalidStation, parse_station, split_list
+
+BASE: dict[str, Any] = {"name": "青城驿站", "lat": 40.8, "lon": 111.7}
+
+
+def _errors(**fields: Any) -> list[tuple[str, str, str]]:
+    with pytest.raises(InvalidStation) as caught:
+        parse_station({**BASE, **fields})
+    return [(e.field, e.message, e.message_zh) for e in caught.value.errors]
+
+
+@pytest.mark.parametrize(("field", "limit"), [("name", 200), ("address", 300), ("contact", 100)])
+def test_text_limits_hold_at_the_limit_and_refuse_one_more(field: str, limit: int) -> None:
+    assert getattr(parse_station({**BASE, field: "驿" * limit}), field) == "驿" * limit
+    zh = {"name": "名称", "address": "地址", "contact": "联系人"}[field]
+    assert _errors(**{field: "驿" * (limit + 1)}) == [
+        (
+            field,
+            f"is longer than {limit} characters: shorten it",
+            f"{zh}超过 {limit} 个字符：请缩短到 {limit} 个字符以内",
+        )
+    ]
+
+
+def test_a_name_is_required_and_a_badly_typed_name_is_refused_once() -> None:
+    required = ("name", "is required: give the station's name", "名称必填：请填写驿站名称")
+    assert _errors(name="  ") == [required]
+    assert _errors(name=None) == [required]
+    # A list is refused for its type, not a second time as missing.
+    assert [field for field, _en, _zh in _errors(name=["青城"])] == ["name"]
+    assert required not in _errors(name=["青城"])
+
+
+def test_service_lines_limits() -> None:
+    thirty = [f"服务{i}" for i in range(30)]
+    assert parse_station({**BASE, "services": thirty}).services == tuple(thirty)
+    assert _errors(services=[*thirty, "再一行"]) == [
+        (
+            "services",
+            "has more than 30 lines: merge or drop some",
+            "服务项目超过 30 行：请合并或删减",
+        )
+    ]
+    assert parse_station({**BASE, "services": ["x" * 200]}).services == ("x" * 200,)
+    assert _errors(services=["x" * 201]) == [
+        (
+            "services",
+            "has a line longer than 200 characters: split it",
+            "服务项目有一行超过 200 个字符：请拆成几行",
+        )
+    ]
+
+
+def test_a_tab_inside_a_service_line_is_kept_other_control_characters_refused() -> None:
+    assert parse_station({**BASE, "services": ["热水\t免费"]}).services == ("热水\t免费",)
+    assert _errors(services=["热水\x01"]) == [
+        (
+            "services",
+            "contains control characters: remove them",
+            "服务项目含有控制字符：请删除后重新填写",
+        )
+    ]
+
+
+def test_service_text_is_split_by_semicolons_on_one_line_and_by_lines_otherwise() -> None:
+    assert parse_station({**BASE, "services": "热水; 充电；休息"}).services == (
+        "热水",
+        "充电",
+        "休息",
+    )
+    assert parse_station({**BASE, "services": "热水;充电\n 休息 \n\n"}).services == (
+        "热水;充电",
+        "休息",
+    )
+    assert parse_station({**BASE, "services": ""}).services == ()
+
+
+@pytest.mark.parametrize("key", ["name", "address", "phone", "contact", "code", "opening_hours"])
+def test_control_characters_are_refused_in_every_text_field(key: str) -> None:
+    zh = {
+        "name": "名称",
+        "address": "地址",
+        "phone": "电话",
+        "contact": "联系人",
+        "code": "编码",
+        "opening_hours": "开放时间",
+    }[key]
+    errors = _errors(**{key: "a\nb"})
+    assert (
+        key,
+        "contains control characters: remove line breaks and tabs",
+        f"{zh}含有控制字符（如换行、制表符）：请删除后重新填写",
+    ) in errors
+
+
+def test_the_phone_limit() -> None:
+    assert _errors(phone="13812345678,13812345679,13812345670,13812345671,13812345672") == [
+        (
+            "phone",
+            "is longer than 60 characters: keep at most three numbers",
+            "电话超过 60 个字符：最多保留三个号码",
+        )
+    ]
+
+
+def test_status_words_and_the_message_listing_them() -> None:
+    assert parse_station(BASE).status == "active"
+    assert parse_station({**BASE, "status": "closed"}).status == "closed"
+    assert parse_station({**BASE, "status": "暂停服务"}).status == "suspended"
+    assert _errors(status="坏了") == [
+        (
+            "status",
+            "must be active, suspended or closed",
+            "状态应为 正常开放（active）、暂停服务（suspended）或 已关闭（closed）",
+        )
+    ]
+
+
+def test_an_unknown_datum_names_the_three_known_ones() -> None:
+    assert _errors(datum="utm") == [
+        (
+            "datum",
+            "unknown datum 'utm'; expected one of wgs84, gcj02, bd09",
+            "坐标系“utm”无法识别：请填写 wgs84（GPS、天地图）、gcj02（高德、腾讯）或 bd09（百度）",
+        )
+    ]
+
+
+def test_unknown_amenities_and_worker_groups_say_where_the_codes_are() -> None:
+    ((field, message, zh),) = _errors(amenities="water;飞机;火箭")
+    assert field == "amenities"
+    assert message == "unknown code(s): 飞机, 火箭; use codes or names from /api/v1/amenities"
+    assert zh.startswith(
+        "服务设施中有无法识别的项目：飞机、火箭；请改用以下名称之一：休息座椅、饮用水"
+    )
+    ((field, message, zh),) = _errors(worker_groups="快递员、太空人")
+    assert field == "worker_groups"
+    assert message == "unknown code(s): 太空人; use codes or names from /api/v1/worker-groups"
+    assert zh == (
+        "服务人群中有无法识别的项目：太空人；请改用以下名称之一：外卖骑手、快递员、"
+        "网约车司机、出租车司机、货车司机、其他户外劳动者"
+    )
+
+
+def test_codes_are_kept_once_in_the_catalog_order() -> None:
+    station = parse_station(
+        {
+            **BASE,
+            "amenities": "toilet, water，饮用水 | seating",
+            "worker_groups": ["taxi", "courier", "快递员"],
+        }
+    )
+    assert station.amenities == ("seating", "water", "toilet")
+    assert station.worker_groups == ("courier", "taxi")
+
+
+def test_an_unknown_field_is_named_with_the_list_of_fields() -> None:
+    assert _errors(colour="红") == [
+        (
+            "colour",
+            "is not a station field; the fields are code, name, address, lat, lon, datum, "
+            "host_type, amenities, worker_groups, opening_hours, phone, contact, services, status",
+            "“colour”不是驿站字段：请删去，或改用以下字段之一：编码、名称、地址、纬度、经度、"
+            "坐标系、承建类型、服务设施、服务人群、开放时间、电话、联系人、服务项目、状态",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "items"),
+    [
+        (None, []),
+        ("", []),
+        ("a;b；c,d，e、f|g\nh", ["a", "b", "c", "d", "e", "f", "g", "h"]),
+        ("a;; ;b", ["a", "b"]),
+        (["a ", " ", 3, 2.0], ["a", "3", "2"]),
+        (("x",), ["x"]),
+    ],
+)
+def test_split_list(value: Any, items: list[str]) -> None:
+    assert split_list(value) == items
+
+
+def test_numbers_read_from_a_spreadsheet_lose_their_dot_zero_only_when_whole() -> None:
+    assert parse_station({**BASE, "address": 12.0}).address == "12"
+    assert parse_station({**BASE, "address": 12.5}).address == "12.5"
+    assert parse_station({**BASE, "name": "  站  "}).name == "站"
+
+
+def test_coordinates_are_stored_to_seven_decimals() -> None:
+    station = parse_station({**BASE, "lat": 40.123456789, "lon": 111.987654321})
+    assert (station.lat, station.lon) == (40.1234568, 111.9876543)
+    assert station.entered_datum == "wgs84"
+
+
+def test_field_error_text_and_dict() -> None:
+    both = FieldError("name", "too long", message_zh="太长", row=3, sheet="表1", column="B")
+    assert both.text() == "太长" and both.text("zh-CN") == "太长" and both.text("en") == "too long"
+    assert both.as_dict() == {
+        "field": "name",
+        "message": "too long",
+        "message_zh": "太长",
+        "row": 3,
+        "sheet": "表1",
+        "column": "B",
+    }
+    english = FieldError("name", "too long")
+    assert english.text("zh") == "too long"
+    assert english.as_dict() == {"field": "name", "message": "too long"}
+    assert FieldError("lat", "x", row=0).as_dict() == {"field": "lat", "message": "x", "row": 0}
+
+
+def test_invalid_station_lists_every_error_in_its_message() -> None:
+    with pytest.raises(InvalidStation) as caught:
+        parse_station({**BASE, "name": "", "status": "?"})
+    assert str(caught.value) == (
+        "name: is required: give the station's name; status: must be active, suspended or closed"
+    )
+
+
+def test_an_office_file_takes_amenities_from_services_only_when_none_are_given() -> None:
+    office = parse_station(
+        {**BASE, "amenities": "", "services": "饮用水；卫生间"}, office_file=True
+    )
+    assert office.amenities == ("water", "toilet")
+    assert [n.field for n in office.notes] == ["amenities"]
+    given = parse_station(
+        {**BASE, "amenities": "seating", "services": "饮用水；卫生间"}, office_file=True
+    )
+    assert given.amenities == ("seating",)
+    # A file without an amenities column gives none either: the services are read.
+    absent = parse_station({**BASE, "services": "饮用水；卫生间"}, office_file=True)
+    assert absent.amenities == ("water", "toilet")
+    api = parse_station({**BASE, "amenities": "", "services": "饮用水；卫生间"})
+    assert api.amenities == () and api.notes == ()
