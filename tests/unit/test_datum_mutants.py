@@ -54,3 +54,16 @@ def test_bd09_inverse_lands_on_the_forward_image_everywhere_in_china() -> None:
     for i in range(0, 200, 37):
         one = datum.bd09_to_gcj02(float(b_lats[i]), float(b_lons[i]))
         assert one == pytest.approx((g_lats[i], g_lons[i]), abs=1e-8)
+
+
+@pytest.mark.parametrize(
+    "convert", [datum.wgs84_to_gcj02, datum.gcj02_to_bd09, datum.bd09_to_gcj02]
+)
+@pytest.mark.parametrize("which", ["lat", "lon"])
+def test_one_coordinate_for_many_points_is_refused_by_name(convert, which: str) -> None:  # type: ignore[no-untyped-def]
+    """A single latitude with many longitudes (or the other way round) is a caller's
+    mistake: refused with the reason, not converted as if it were one point."""
+    many = np.array([40.81, 41.0, 43.83]) if which == "lat" else np.array([87.6, 111.7, 114.1])
+    lat, lon = (many, 111.66) if which == "lat" else (40.81, many)
+    with pytest.raises(ValueError, match="lat and lon must have the same shape"):
+        convert(lat, lon)
