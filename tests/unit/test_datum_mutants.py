@@ -67,3 +67,31 @@ def test_one_coordinate_for_many_points_is_refused_by_name(convert, which: str) 
     lat, lon = (many, 111.66) if which == "lat" else (40.81, many)
     with pytest.raises(ValueError, match="lat and lon must have the same shape"):
         convert(lat, lon)
+
+
+def test_points_just_inside_the_border_round_trip_exactly() -> None:
+    """A WGS-84 point a few hundred metres inside China's outline is shifted to GCJ-02;
+    converting back must give the point again, so the inverse decides "in China" where
+    the point truly is (about 500 m from the GCJ-02 point it is given)."""
+    import random
+
+    import shapely
+
+    outline = datum._china_outline()
+    border = outline.boundary
+    rng = random.Random(41)
+    points = []
+    while len(points) < 400:
+        on = border.interpolate(rng.random(), normalized=True)
+        lat, lon = on.y + rng.uniform(-0.01, 0.01), on.x + rng.uniform(-0.01, 0.01)
+        if not 18.2 < lat < 53.5:
+            continue
+        inside = bool(shapely.contains_xy(outline, lon, lat))
+        if inside and 0.001 < border.distance(shapely.Point(lon, lat)) < 0.01:
+            points.append((lat, lon))
+    lats, lons = np.array(points).T
+    g_lat, g_lon = datum.wgs84_to_gcj02(lats, lons)
+    assert np.min(np.hypot(g_lat - lats, g_lon - lons)) > 1e-3  # every point was shifted
+    back_lat, back_lon = datum.gcj02_to_wgs84(g_lat, g_lon)
+    assert np.max(np.abs(back_lat - lats)) < 1e-8
+    assert np.max(np.abs(back_lon - lons)) < 1e-8
