@@ -95,3 +95,14 @@ def test_points_just_inside_the_border_round_trip_exactly() -> None:
     back_lat, back_lon = datum.gcj02_to_wgs84(g_lat, g_lon)
     assert np.max(np.abs(back_lat - lats)) < 1e-8
     assert np.max(np.abs(back_lon - lons)) < 1e-8
+
+
+def test_arrays_wholly_outside_china_come_back_unchanged_as_arrays() -> None:
+    """Seoul, Tokyo, Hanoi and Ulaanbaatar: no offset, and arrays stay arrays."""
+    lats = np.array([37.5665, 35.6762, 21.0278, 47.8864])
+    lons = np.array([126.9780, 139.6503, 105.8342, 106.9057])
+    for convert in (datum.gcj02_to_wgs84, datum.wgs84_to_gcj02):
+        got_lat, got_lon = convert(lats, lons)
+        assert isinstance(got_lat, np.ndarray) and got_lat.shape == (4,)
+        np.testing.assert_array_equal(got_lat, lats)
+        np.testing.assert_array_equal(got_lon, lons)
