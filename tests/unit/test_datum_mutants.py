@@ -106,3 +106,14 @@ def test_arrays_wholly_outside_china_come_back_unchanged_as_arrays() -> None:
         assert isinstance(got_lat, np.ndarray) and got_lat.shape == (4,)
         np.testing.assert_array_equal(got_lat, lats)
         np.testing.assert_array_equal(got_lon, lons)
+
+
+def test_an_array_with_points_inside_and_outside_china_converts_only_those_inside() -> None:
+    """Hohhot and Seoul together: Hohhot back to WGS-84 (through the published forward
+    formula of test_datum_pinned), Seoul unchanged."""
+    from tests.unit.test_datum_pinned import plain_wgs_to_gcj
+
+    g_lon, g_lat = plain_wgs_to_gcj(111.749, 40.8424)
+    got_lat, got_lon = datum.gcj02_to_wgs84(np.array([g_lat, 37.5665]), np.array([g_lon, 126.978]))
+    assert abs(got_lat[0] - 40.8424) < 1e-8 and abs(got_lon[0] - 111.749) < 1e-8
+    assert (got_lat[1], got_lon[1]) == (37.5665, 126.978)
