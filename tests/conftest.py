@@ -28,6 +28,18 @@ POSTGRES_URL = os.environ.get("STATIONMAP_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
 
 
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """Parameter ids in plain ASCII without backslashes: a text value with Chinese
+    characters (or a newline) gets ``u4f11u606f``-style codes where pytest would write
+    ``\\u4f11``, which mutmut cannot hand back to pytest as a node id (a run limited to
+    some mutants, ``tests/mutation.sh 'stationmap.geo.hours*'``, then fails to start)."""
+    if not isinstance(val, str) or (val.isascii() and val.isprintable() and "\\" not in val):
+        return None
+    return "".join(
+        ch if ch.isascii() and ch.isprintable() and ch != "\\" else f"u{ord(ch):04x}" for ch in val
+    )
+
+
 def _make_app(url: str, instance: Path, **extra: object) -> Flask:
     return create_app(
         {

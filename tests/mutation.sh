@@ -24,7 +24,26 @@ case "${1:-}" in
 -*) echo "usage: $0 [--fresh|--score] [MUTANT_GLOB...]" >&2; exit 2 ;;
 esac
 
+# Mutants of geo/ need only the unit tests (the pure core has no app and no database):
+# a run limited to geo/ globs leaves tests/integration out, several times faster. Which
+# tests cover which mutant is cached in mutants/, so switching between a unit-only and a
+# full run starts afresh.
+mode=full
+if [ "$#" -gt 0 ]; then
+    mode=unit
+    for glob in "$@"; do
+        case "$glob" in stationmap.geo.*) ;; *) mode=full ;; esac
+    done
+fi
+if [ "$run" = 1 ] && [ -d mutants ] && [ "$(cat mutants/.test-mode 2>/dev/null || echo full)" != "$mode" ]; then
+    rm -rf mutants
+fi
+if [ "$mode" = unit ]; then
+    export PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-} --ignore=tests/integration"
+fi
+
 if [ "$run" = 1 ]; then
+    mkdir -p mutants && echo "$mode" >mutants/.test-mode
     "$MUTMUT" run --max-children "${MUTATION_CHILDREN:-2}" "$@" >/dev/null 2>&1 || true
 fi
 

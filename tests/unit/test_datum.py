@@ -144,6 +144,11 @@ def test_scalar_border_test_by_cells_equals_the_outline_test():
 
     from stationmap.geo import datum
 
+    # Classified afresh here: cells (and the outline) cached by earlier tests in this
+    # process would leave the classification itself untested (a mutation run forks its
+    # mutants from a process that has run every test once).
+    datum._cells.clear()
+    datum._china_outline.cache_clear()
     outline = datum._china_outline()
     rng = random.Random(17)
     points = [(rng.uniform(18.1, 53.6), rng.uniform(73.4, 135.1)) for _ in range(20_000)]

@@ -87,7 +87,7 @@ FORMS = [
 ]
 
 
-@pytest.mark.parametrize(("written", "osm", "week"), FORMS, ids=[f[0] for f in FORMS])
+@pytest.mark.parametrize(("written", "osm", "week"), FORMS)
 def test_office_form_converts_to_the_expected_osm_and_means_the_same(written, osm, week):
     reading = read_office_hours(written)
     assert reading.opening_hours == osm

@@ -221,3 +221,28 @@ def test_the_radius_keeps_a_station_just_inside_and_drops_one_just_outside() -> 
     f = Filters(radius_m=1000.0)
     assert [h.id for h in index.nearest(lat, lon, 3, f)] == [3, 1]
     assert [h.id for h in index.brute_force(lat, lon, 3, f)] == [3, 1]
+
+
+def test_a_scan_over_stations_at_nearly_equal_distances_takes_more_rounds() -> None:
+    """The stations that pass lie on a ring 20 km out, 0.01 mm apart in distance,
+    while a chord is about 8 mm shorter than its geodesic there, by an amount that
+    varies with the azimuth by more than 0.01 mm: chord order is not distance order,
+    the first partition of the scan cannot prove its answer, and the scan widens it
+    (the later rounds of ``_scan``). The answer is still the ring's order, nearest
+    first, as the plain reference says."""
+    lat, lon = 40.8, 111.7
+    rng = np.random.default_rng(23)
+    stations = [
+        IndexedStation(i + 1, 40.8 + rng.normal(0, 0.02), 111.7 + rng.normal(0, 0.02))
+        for i in range(9000)
+    ]
+    azimuths = rng.permutation(np.linspace(-180.0, 180.0, 300, endpoint=False))
+    for j, azimuth in enumerate(azimuths.tolist()):
+        ring_lon, ring_lat, _ = GEOD.fwd(lon, lat, azimuth, 20_000.0 + 1e-5 * j)
+        stations.append(IndexedStation(20_000 + j, ring_lat, ring_lon, host_type="rare"))
+    index = NearestIndex(stations, TZ)
+    filters = Filters(host_types=frozenset({"rare"}))
+    for k in (1, 5, 40):
+        hits = index.nearest(lat, lon, k, filters)
+        _same(hits, _plain(stations, lat, lon, k, filters))
+        assert [h.id for h in hits] == list(range(20_000, 20_000 + k))
