@@ -71,7 +71,7 @@ def test_overlapping_jobs_in_threads_restore_the_setting_when_the_last_ends(
 
 def test_reading_a_file_runs_with_fewer_collections(threshold: tuple[int, int, int]) -> None:
     seen: list[int] = []
-    original = transfer.read_rows
+    original = transfer.read_station_file
 
     def spy(*args: object, **kwargs: object) -> object:
         seen.append(gc.get_threshold()[0])
@@ -79,7 +79,7 @@ def test_reading_a_file_runs_with_fewer_collections(threshold: tuple[int, int, i
 
     data = "名称,纬度,经度,坐标系\n甲驿站,40.1,116.3,WGS-84\n".encode()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(transfer, "read_rows", spy)
+        patch.setattr(transfer, "read_station_file", spy)
         transfer.check_file(data, "a.csv")
     assert seen and seen[0] >= 100_000
     assert gc.get_threshold() == threshold
