@@ -80,14 +80,16 @@ SCALE = 100  # the simulation runs at 1/SCALE of the design rate
 # What one courier does in the peak hour (assumed): opens the page four times (once with
 # an empty cache, three times again later), filters twice and pans the map twice.
 ACTIONS_PER_HOUR = {"open": 1.0, "reopen": 3.0, "filter": 2.0, "pan": 2.0}
-# App CPU per request by kind, ms (the doc's table; PostGIS for nearest and bbox, the
-# costlier backend, so the plan is on the safe side for the in-process index).
+# App CPU per request by kind, ms: the plan's figures (docs/deployment.md section 6),
+# measured by this script's "each kind alone" step on 2026-12-06 (20,000 stations, idle
+# machine), the costlier of SQLite and PostGIS for each kind. At 1/100 scale the rates
+# are low, so these include the sync workers' idle wake-ups: on the safe side.
 PLAN_APP_CPU_MS = {
-    "page": 1.5,
-    "nearest": 1.1,
-    "bbox": 3.0,
-    "districts": 1.0,
-    "other": 0.5,
+    "page": 3.8,
+    "nearest": 2.7,
+    "bbox": 14.8,
+    "districts": 7.1,
+    "other": 1.5,
 }
 HOLDS_MARGIN = 1.25
 P99_LIMIT_MS = 50.0
