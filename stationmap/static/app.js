@@ -1085,7 +1085,7 @@
     watchUserMoves();
     map.on("click", pickPoint);
     map.on("contextmenu", pickPoint);
-    if (!refilterVisible()) { loadVisible(); }
+    loadVisible();
   }
 
   // -- wiring ----------------------------------------------------------------------------------

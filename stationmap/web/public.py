@@ -13,7 +13,7 @@ import re
 import secrets
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from flask import (
     Blueprint,
@@ -220,7 +220,12 @@ class _PartsCache:
         self._kept[key] = parts
 
 
-_MAP_PARTS = _PartsCache()
+def _map_parts_cache() -> _PartsCache:
+    """This app's cache (one per app: tests run several apps in one process)."""
+    kept = current_app.extensions.get("stationmap.map_parts")
+    if kept is None:
+        kept = current_app.extensions.setdefault("stationmap.map_parts", _PartsCache())
+    return cast(_PartsCache, kept)
 
 
 @cache
@@ -317,7 +322,7 @@ def index() -> Response:
         district_code = _chosen_district(session)
         version = page_service.districts_version(session)
         key = (district_code, version, tiles, prefix)
-        parts = _MAP_PARTS.get(key)
+        parts = _map_parts_cache().get(key)
         if district_code:
             district = page_service.district_view(
                 session, district_code, with_boundary=parts is None
@@ -336,7 +341,7 @@ def index() -> Response:
             attribution_prefix=prefix,
         )
         parts = _page_map(spec)
-        _MAP_PARTS.put(key, parts)
+        _map_parts_cache().put(key, parts)
     near = _near()
     nearest_url = url_for("api.nearest_stations")
     config = {
