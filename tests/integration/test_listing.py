@@ -58,3 +58,33 @@ def test_summaries_show_what_the_stations_show(app):
     assert [size > 0 for size in sizes] == [True] * 4 + [False] + [True] * 4 + [False], sizes
     active = [s for s in stations if s.status == "active"]
     assert sizes[-2] == len(active) < len(stations)  # suspended and closed left out
+
+
+def test_the_map_page_of_stations_is_strict_json_with_chinese_as_written(app):
+    """The listing is serialized by orjson: the same document the standard library
+    reads strictly (no NaN, no Infinity), Chinese not escaped, every station's stored
+    coordinates and name."""
+    import json
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in the answer")
+
+    database = state(app).db
+    with database.session() as session:
+        stored = {
+            s.id: (s.lon, s.lat, s.name)
+            for s in listing.list_stations(session, listing.StationQuery(limit=1000))[0]
+        }
+    response = app.test_client().get("/api/v1/stations?bbox=-180,-90,180,90&limit=500")
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    body = response.get_data()
+    document = json.loads(body.decode("utf-8"), parse_constant=refuse)
+    assert document["type"] == "FeatureCollection"
+    seen = {
+        f["id"]: (*f["geometry"]["coordinates"], f["properties"]["name"])
+        for f in document["features"]
+    }
+    assert seen and all(seen[i] == stored[i] for i in seen)
+    first_name = document["features"][0]["properties"]["name"]
+    assert any(ord(c) > 127 for c in first_name) and first_name.encode() in body

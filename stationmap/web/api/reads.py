@@ -22,6 +22,7 @@ from stationmap.web.api.common import (
     _now,
     _session,
     _settings,
+    feature_collection,
     station_feature,
 )
 from stationmap.web.errors import bad_request, not_found, unprocessable
@@ -157,7 +158,7 @@ def list_stations() -> Response:
         )
         features = [station_feature(s, at, full=False) for s in stations]
     next_cursor = listing.encode_cursor(last_id) if last_id is not None else None
-    return _geojson(
+    return feature_collection(
         {
             "type": "FeatureCollection",
             "features": features,
