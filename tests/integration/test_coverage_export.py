@@ -157,6 +157,12 @@ def test_cli_writes_gcj02_kml_with_a_folder_per_layer(empty_app, grid, tmp_path)
     expected = [gcj02_from_wgs84(lat, lon)[::-1] for lon, lat in grid]
     _close(_ring(cell), expected)
     assert abs(expected[0][0] - grid[0][0]) > 1e-4  # the shift is really there
+    bad = empty_app.test_cli_runner().invoke(
+        args=["coverage", CODE, "-o", str(tmp_path / "cov.kml"), "--datum", "mars"]
+    )
+    assert bad.exit_code != 0 and "--datum" in bad.output
+    wrong = empty_app.test_cli_runner().invoke(args=["coverage", CODE, "-o", "cov.txt"])
+    assert wrong.exit_code != 0 and ".kmz" in wrong.output
 
 
 def test_admin_downloads_kmz_and_shapefile_in_a_chosen_datum(empty_app, grid):
