@@ -179,7 +179,13 @@ def district_coverage_file(code: str, ext: str) -> Response:
     try:
         datum = parse_datum(request.args.get("datum", "wgs84"))
     except ValueError:
-        abort(400)
+        abort(
+            400,
+            tr(
+                "参数 datum（坐标系）须为 wgs84、gcj02 或 bd09。",
+                "datum must be wgs84, gcj02 or bd09.",
+            ),
+        )
     report = _report(code, layers=True)
     data = coverage_service.layers_file(report, f".{ext}", datum)
     suffix = "" if datum == "wgs84" else f"-{datum}"
