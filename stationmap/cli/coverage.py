@@ -2,7 +2,8 @@
 should go, and the district's planning layers.
 
 stationmap coverage CODE [--radius-m M] [--at TIME] [--amenity CODE ...] [--suggest K]
-                         [--speed-kmh S] [-o FILE.gpkg|FILE.geojson]
+                         [--speed-kmh S] [-o FILE.gpkg|.geojson|.zip|.kml|.kmz]
+                         [--datum wgs84|gcj02|bd09]
 stationmap import-coverage-layer CODE grid|demand|candidate FILE [--datum wgs84|gcj02|bd09]
 """
 
@@ -55,7 +56,15 @@ def _moment(text: str | None) -> datetime | None:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the layers to a GeoPackage (.gpkg) or GeoJSON (.geojson) file.",
+    help="Write the layers to a GeoPackage (.gpkg), GeoJSON (.geojson), zipped Shapefile "
+    "(.zip), KML (.kml) or KMZ (.kmz) file.",
+)
+@click.option(
+    "--datum",
+    "datum_text",
+    default="wgs84",
+    show_default=True,
+    help=f"The datum of the file written with -o ({', '.join(DATUMS)}; 百度, 高德 ... accepted).",
 )
 @with_appcontext
 def coverage_command(
@@ -66,12 +75,17 @@ def coverage_command(
     suggest: int,
     speed_kmh: float,
     output: Path | None,
+    datum_text: str,
 ) -> None:
     """Print the share of district CODE within 500 m, 1 km, 2 km and --radius-m of a
     matching open station (straight-line distance), grids no station reaches, and
     --suggest K proposed sites."""
-    if output is not None and output.suffix.lower() not in (".gpkg", ".geojson", ".json"):
-        raise click.BadParameter("write .gpkg or .geojson", param_hint="-o")
+    if output is not None and output.suffix.lower() not in coverage_service.LAYER_SUFFIXES:
+        raise click.BadParameter("write .gpkg, .geojson, .zip, .kml or .kmz", param_hint="-o")
+    try:
+        datum = parse_datum(datum_text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--datum") from None
     app_state = state(current_app)
     at = _moment(at_text)
     try:
@@ -113,8 +127,8 @@ def coverage_command(
     for site in report.sites:
         click.echo(f"  {site.rank}. {site.lat:.6f}, {site.lon:.6f}: {site.reason_zh}")
     if output is not None:
-        layers = coverage_service.write_layers(report, output)
-        click.echo(f"Wrote {output} ({', '.join(layers)}).")
+        layers = coverage_service.write_layers(report, output, datum)
+        click.echo(f"Wrote {output} ({', '.join(layers)}; {datum}).")
 
 
 @click.command("import-coverage-layer")

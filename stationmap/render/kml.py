@@ -150,3 +150,73 @@ def kmz(document: bytes) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("doc.kml", document)
     return out.getvalue()
+
+
+def _rings(parent: ET.Element, rings: Sequence[Sequence[Sequence[float]]]) -> None:
+    polygon = _sub(parent, "Polygon")
+    for i, ring in enumerate(rings):
+        boundary = _sub(polygon, "outerBoundaryIs" if i == 0 else "innerBoundaryIs")
+        text = " ".join(f"{float(x):.8f},{float(y):.8f},0" for x, y, *_ in ring)
+        _sub(_sub(boundary, "LinearRing"), "coordinates", text)
+
+
+def _geometry(parent: ET.Element, geometry: Mapping[str, object] | None) -> None:
+    """A GeoJSON Point, MultiPoint, Polygon or MultiPolygon as KML (an empty one as
+    nothing: the placemark keeps its data)."""
+    kind = geometry.get("type") if geometry else None
+    coords: object = geometry.get("coordinates") if geometry else None
+    if not coords or kind not in ("Point", "MultiPoint", "Polygon", "MultiPolygon"):
+        return
+    if kind == "Polygon":
+        _rings(parent, coords)  # type: ignore[arg-type]
+        return
+    if kind == "Point":
+        x, y = coords[:2]  # type: ignore[index]
+        _sub(_sub(parent, "Point"), "coordinates", f"{float(x):.8f},{float(y):.8f},0")
+        return
+    multi = _sub(parent, "MultiGeometry")
+    for part in coords:  # type: ignore[attr-defined]
+        _geometry(multi, {"type": kind.removeprefix("Multi"), "coordinates": part})
+
+
+def layers_document(
+    layers: Mapping[str, Sequence[Mapping[str, object]]],
+    titles: Mapping[str, str],
+    datum: Datum,
+    statement: str,
+    name: str,
+) -> bytes:
+    """A KML document with one Folder per layer (named ``titles[layer]``) of GeoJSON
+    ``features`` (coordinates already in ``datum``), named ``name`` and described by
+    ``statement``; each placemark is named by its
+    ``name``, ``label``, ``code`` or ``radius_m`` property, its balloon lists the
+    properties (HTML-escaped) and its ExtendedData holds them."""
+    ET.register_namespace("", KML_NS)
+    root = ET.Element(f"{{{KML_NS}}}kml")
+    document = _sub(root, "Document")
+    _sub(document, "name", name)
+    _sub(document, "description", statement)
+    _sub(_sub(_sub(document, "ExtendedData"), "Data", name="datum"), "value", datum)
+    for layer, features in layers.items():
+        folder = _sub(document, "Folder", id=layer)
+        _sub(folder, "name", titles.get(layer, layer))
+        for feature in features:
+            props: Mapping[str, object] = feature.get("properties") or {}  # type: ignore[assignment]
+            placemark = _sub(folder, "Placemark")
+            label = next((props[k] for k in ("name", "label", "code") if props.get(k)), None)
+            if label is None and props.get("radius_m") is not None:
+                label = f"{float(props['radius_m']):g} m"  # type: ignore[arg-type]
+            _sub(placemark, "name", "" if label is None else str(label))
+            shown = [(k, v) for k, v in props.items() if v is not None and v != ""]
+            _sub(
+                placemark,
+                "description",
+                "<br>".join(
+                    f"<b>{html.escape(_clean(k))}</b>：{html.escape(_clean(v))}" for k, v in shown
+                ),
+            )
+            data = _sub(placemark, "ExtendedData")
+            for key, value in shown:
+                _sub(_sub(data, "Data", name=key), "value", str(value))
+            _geometry(placemark, feature.get("geometry"))  # type: ignore[arg-type]
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))

@@ -50,6 +50,7 @@ __all__ = [
     "district_report",
     "import_layer",
     "layer_counts",
+    "layers_file",
     "report_geojson",
     "report_summary",
     "write_layers",
@@ -469,28 +470,99 @@ def report_geojson(
     }
 
 
-def write_layers(report: CoverageReport, path: str | Path) -> list[str]:
-    """Write the layers to ``path``: a GeoPackage (one layer each, WGS-84, EPSG:4326)
-    or one GeoJSON FeatureCollection; the layer names written."""
+#: The layers' titles in KML folders and the Shapefile zip's notes.
+LAYER_TITLES = {
+    "district": "行政区 district",
+    "covered": "覆盖区 covered",
+    "uncovered": "未覆盖区 uncovered",
+    "grids": "网格 grids",
+    "demand": "需求点 demand",
+    "stations": "驿站 stations",
+    "sites": "建议新址 proposed sites",
+}
+#: Attribute names longer than a DBF's 10 characters, as a zipped Shapefile holds them.
+SHAPEFILE_NAMES = {
+    "covered_share": "cov_share",
+    "stations_inside": "stations",
+    "added_share": "add_share",
+    "added_demand": "add_demand",
+    "added_demand_share": "add_dem_sh",
+    "nearest_station_m": "nearest_m",
+}
+#: The file name endings :func:`write_layers` and :func:`layers_file` accept.
+LAYER_SUFFIXES = (".gpkg", ".geojson", ".json", ".zip", ".kml", ".kmz")
+
+
+def layers_statement(datum: Datum) -> str:
+    """What a layers file says about its coordinates, in Chinese and English."""
+    from stationmap.tabular.gis_write import DATUM_TEXT
+
+    return (
+        f"驿站覆盖分析图层，坐标系：{DATUM_TEXT[datum]}；datum 字段注明每个要素的坐标系。"
+        f" Coverage layers; coordinates in {datum} (see each feature's datum attribute)."
+    )
+
+
+def _datum_features(report: CoverageReport, datum: Datum) -> dict[str, list[dict[str, Any]]]:
+    layers = _features(report, None if datum == "wgs84" else _shift_to(datum))
+    for items in layers.values():
+        for f in items:
+            f["properties"] = {**f["properties"], "datum": datum}
+    return layers
+
+
+def layers_file(report: CoverageReport, suffix: str, datum: Datum = "wgs84") -> bytes:
+    """The layers as a zipped Shapefile (``.zip``: one ``.shp`` per layer), KML or KMZ,
+    coordinates in ``datum`` (stated in the file and in each feature's ``datum``)."""
+    from stationmap.render.kml import kmz, layers_document
+    from stationmap.tabular.gis_write import write_layers_shapefile
+
+    layers = _datum_features(report, datum)
+    if suffix == ".zip":
+        notes = [layers_statement(datum), ""]
+        notes += [f"{name}.shp\t{LAYER_TITLES[name]}" for name, items in layers.items() if items]
+        notes += ["", *(f"{short}\t{name}" for name, short in SHAPEFILE_NAMES.items())]
+        return write_layers_shapefile(layers, SHAPEFILE_NAMES, "\r\n".join(notes) + "\r\n")
+    if suffix in (".kml", ".kmz"):
+        document = layers_document(
+            layers, LAYER_TITLES, datum, layers_statement(datum), f"{report.district_name} 覆盖分析"
+        )
+        return kmz(document) if suffix == ".kmz" else document
+    raise CoverageError(f"cannot write {suffix} here", f"无法在此写出 {suffix}")
+
+
+def write_layers(report: CoverageReport, path: str | Path, datum: Datum = "wgs84") -> list[str]:
+    """Write the layers to ``path`` by its ending: a GeoPackage (one layer each,
+    EPSG:4326), one GeoJSON FeatureCollection, a zipped Shapefile (``.zip``), KML or
+    KMZ, coordinates in ``datum``; the layer names written."""
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix in (".geojson", ".json"):
-        target.write_text(json.dumps(report_geojson(report), ensure_ascii=False), encoding="utf-8")
+        body = report_geojson(report, datum)
+        target.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
         return ["coverage"]
-    if suffix != ".gpkg":
+    if suffix not in LAYER_SUFFIXES:
         raise CoverageError(
-            f"{target.name}: write .gpkg or .geojson",
-            f"{target.name}：输出文件须为 .gpkg 或 .geojson",
+            f"{target.name}: write .gpkg, .geojson, .zip (Shapefile), .kml or .kmz",
+            f"{target.name}：输出文件须为 .gpkg、.geojson、.zip（Shapefile）、.kml 或 .kmz",
         )
+    written = [name for name, items in _features(report).items() if items]
+    if suffix != ".gpkg":
+        target.write_bytes(layers_file(report, suffix, datum))
+        return written
     import geopandas as gpd
 
     if target.exists():
         target.unlink()
-    written = []
-    for layer, items in _features(report).items():
+    for layer, items in _datum_features(report, datum).items():
         if not items:
             continue
         frame = gpd.GeoDataFrame.from_features(items, crs="EPSG:4326")
-        frame.to_file(target, layer=layer, driver="GPKG", engine="pyogrio")
-        written.append(layer)
+        frame.to_file(
+            target,
+            layer=layer,
+            driver="GPKG",
+            engine="pyogrio",
+            layer_options={"DESCRIPTION": layers_statement(datum)},
+        )
     return written

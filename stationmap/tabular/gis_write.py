@@ -250,3 +250,50 @@ def _shapefile(rows: Sequence[Mapping[str, object]], datum: Datum) -> GisFile:
                 archive.writestr(f"{LAYER}.cpg", "UTF-8")
             archive.writestr("字段说明.txt", field_table(datum).encode("utf-8"))
     return GisFile(out.getvalue(), cut)
+
+
+def write_layers_shapefile(
+    layers: Mapping[str, Sequence[Mapping[str, Any]]],
+    names: Mapping[str, str],
+    notes: str,
+) -> bytes:
+    """GeoJSON ``features`` per layer as one zip: ``LAYER.shp`` (with ``.cpg`` UTF-8)
+    per non-empty layer, attributes renamed by ``names`` (else cut to 10 characters),
+    text cut to :data:`DBF_TEXT_BYTES`; ``notes`` as ``字段说明.txt``. Empty geometries
+    are written as none."""
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import shape
+
+    out = io.BytesIO()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for layer, features in layers.items():
+            if not features:
+                continue
+            shapes = [shape(f["geometry"]) for f in features]
+            rows = [dict(f.get("properties") or {}) for f in features]
+            columns = list(dict.fromkeys(k for row in rows for k in row))
+            data = {
+                names.get(c, c[:10]): [
+                    _fit(v) if isinstance(v := row.get(c), str) else v for row in rows
+                ]
+                for c in columns
+            }
+            frame = gpd.GeoDataFrame(
+                data, geometry=[None if g.is_empty else g for g in shapes], crs="EPSG:4326"
+            )
+            folder = Path(tmp) / layer
+            folder.mkdir()
+            path = folder / f"{layer}.shp"
+            pyogrio.write_dataframe(
+                frame, path, layer=layer, driver="ESRI Shapefile", encoding="UTF-8"
+            )
+            if not (folder / f"{layer}.cpg").exists():
+                (folder / f"{layer}.cpg").write_text("UTF-8")
+            for member in sorted(folder.iterdir()):
+                archive.write(member, member.name)
+        archive.writestr("字段说明.txt", notes.encode("utf-8"))
+    return out.getvalue()

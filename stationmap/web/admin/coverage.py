@@ -165,6 +165,33 @@ def district_coverage_gpkg(code: str) -> Response:
     return _download(data, "application/geopackage+sqlite3", f"coverage-{code}.gpkg")
 
 
+LAYER_MEDIA_TYPES = {
+    "zip": "application/zip",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "kmz": "application/vnd.google-earth.kmz",
+}
+
+
+@bp.get("/coverage/<code>/layers.<any(zip,kml,kmz):ext>")
+def district_coverage_file(code: str, ext: str) -> Response:
+    """The layers as a zipped Shapefile, KML or KMZ in ``datum`` (WGS-84 by default)."""
+    code = _printable_or_404(code)
+    try:
+        datum = parse_datum(request.args.get("datum", "wgs84"))
+    except ValueError:
+        abort(
+            400,
+            tr(
+                "参数 datum（坐标系）须为 wgs84、gcj02 或 bd09。",
+                "datum must be wgs84, gcj02 or bd09.",
+            ),
+        )
+    report = _report(code, layers=True)
+    data = coverage_service.layers_file(report, f".{ext}", datum)
+    suffix = "" if datum == "wgs84" else f"-{datum}"
+    return _download(data, LAYER_MEDIA_TYPES[ext], f"coverage-{code}{suffix}.{ext}")
+
+
 @bp.post("/coverage/<code>/import")
 def import_coverage_layer(code: str) -> Any:
     code = _printable_or_404(code)
