@@ -26,12 +26,13 @@ import shapely
 from stationmap.geo.coverage import DemandPoint, GridCell
 from stationmap.geo.datum import Datum, to_wgs84
 from stationmap.geo.siting import Candidate
+from stationmap.tabular.columns import TableError
+from stationmap.tabular.gis_read import unpack_shapefile
 
 LayerKind = Literal["grid", "demand", "candidate"]
 KINDS: tuple[LayerKind, ...] = ("grid", "demand", "candidate")
 MAX_BYTES = 50 * 1024 * 1024
 MAX_FEATURES = 100_000
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 
 _KIND_ZH = {"grid": "网格", "demand": "需求点", "candidate": "候选点"}
 # Accepted column names, compared case-insensitively.
@@ -199,31 +200,20 @@ def _from_gis(filename: str, suffix: str, data: bytes, kind: LayerKind, datum: D
         target = str(path)
         options: dict[str, str] = {}
         if suffix == ".zip":
+            # The station import's unpacking, with its guards (member count, declared
+            # size, each member's compression ratio): only the Shapefile's own parts are
+            # written, and its encoding read from the .cpg or guessed (UTF-8, else GBK).
             try:
-                entries = zipfile.ZipFile(path).infolist()
+                shp, encoding = unpack_shapefile(data, Path(tmp))
             except zipfile.BadZipFile:
                 raise LayerError(
                     f"{filename} is not a zip file", f"{filename} 不是 zip 文件"
                 ) from None
-            # What the archive says it unpacks to, bounded before GDAL opens it.
-            if sum(e.file_size for e in entries) > MAX_UNZIPPED_BYTES:
-                raise LayerError(
-                    f"{filename}: unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB",
-                    f"{filename}：解压后超过 {MAX_UNZIPPED_BYTES // 2**20} MB",
-                )
-            names = [e.filename for e in entries]
-            shp = [n for n in names if n.lower().endswith(".shp")]
-            if len(shp) != 1:
-                raise LayerError(
-                    f"{filename}: the zip must hold exactly one .shp, it holds {len(shp)}",
-                    f"{filename}：zip 中须恰有一个 .shp 文件，实有 {len(shp)} 个",
-                )
-            target = f"zip://{path}!{shp[0]}"
-            # A Shapefile without a .cpg from a Chinese office is GBK (ArcGIS's default
-            # on a Chinese Windows), never the Latin-1 GDAL would assume.
-            stem = shp[0][: -len(".shp")].lower()
-            if f"{stem}.cpg" not in {n.lower() for n in names}:
-                options["encoding"] = "gb18030"
+            except TableError as exc:
+                raise LayerError(f"{filename}: {exc}", f"{filename}：{exc.message_zh}") from None
+            target = str(shp)
+            if encoding is not None:
+                options["encoding"] = encoding
         try:
             frame = gpd.read_file(
                 target, engine="pyogrio", max_features=MAX_FEATURES + 1, **options

@@ -81,11 +81,11 @@ def read_station_file(
             path = Path(tmp) / "upload.gpkg"
             path.write_bytes(data)
             return _read_layers(path, None)
-        path, encoding = _unpack_shapefile(data, Path(tmp))
+        path, encoding = unpack_shapefile(data, Path(tmp))
         return _read_layers(path, encoding)
 
 
-def _unpack_shapefile(data: bytes, folder: Path) -> tuple[Path, str | None]:
+def unpack_shapefile(data: bytes, folder: Path) -> tuple[Path, str | None]:
     """The one Shapefile in the zip ``data``, unpacked into ``folder`` (by base name:
     nothing else of the zip is written), and its encoding when it has no ``.cpg``."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -141,4 +141,17 @@ def test_a_zip_that_unpacks_too_large_is_refused_before_reading():
         zf.writestr("g.shp", b"\0" * (201 * 1024 * 1024))
     with pytest.raises(LayerError) as err:
         read_layer("g.zip", buffer.getvalue(), "grid")
-    assert "解压后超过 200 MB" in err.value.message_zh
+    assert err.value.message_zh.startswith("g.zip：") and "压缩" in err.value.message_zh
+
+
+def test_a_member_compressed_like_a_bomb_is_refused_even_when_small():
+    """5 MB of zeros in a few kB: under every size limit, refused by its ratio (the
+    station import's guard, which the coverage reader now shares)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("g.shp", b"\0" * (5 * 1024 * 1024))
+        zf.writestr("g.shx", b"\0" * 100)
+        zf.writestr("g.dbf", b"\0" * 100)
+    with pytest.raises(LayerError) as err:
+        read_layer("g.zip", buffer.getvalue(), "grid")
+    assert "g.shp" in err.value.message_zh and "倍" in err.value.message_zh
