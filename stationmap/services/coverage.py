@@ -7,8 +7,11 @@ One function per operation, used by the API, the CLI and the admin page alike.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -123,11 +126,19 @@ def stations_around(session: Session, boundary: Any, margin_m: float) -> list[In
     ]
 
 
+def _grid_rows(session: Session, code: str) -> list[tuple[str, str, str]]:
+    return [
+        (g_code, name, geojson)
+        for g_code, name, geojson in session.execute(
+            select(CoverageGrid.code, CoverageGrid.name, CoverageGrid.geometry_geojson)
+            .where(CoverageGrid.district_code == code)
+            .order_by(CoverageGrid.code)
+        )
+    ]
+
+
 def _grids(session: Session, code: str) -> list[GridCell]:
-    rows = session.scalars(
-        select(CoverageGrid).where(CoverageGrid.district_code == code).order_by(CoverageGrid.code)
-    )
-    return [GridCell(g.code, g.name, shapely.from_geojson(g.geometry_geojson)) for g in rows]
+    return [GridCell(c, name, shapely.from_geojson(g)) for c, name, g in _grid_rows(session, code)]
 
 
 def _points(session: Session, code: str, kind: str) -> list[CoveragePoint]:
@@ -157,6 +168,22 @@ def _demand(session: Session, code: str) -> list[DemandPoint]:
     return points
 
 
+# Reports kept per process, keyed by everything they are computed from: a district's
+# coverage costs about a second of CPU, and the admin page and the public API ask the
+# same question again and again between two edits.
+_KEPT_REPORTS = 16
+_reports: OrderedDict[bytes, CoverageReport] = OrderedDict()
+_reports_lock = threading.Lock()
+
+
+def _fingerprint(*parts: object) -> bytes:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        digest.update(repr(part).encode("utf-8"))
+        digest.update(b"\x1f")
+    return digest.digest()
+
+
 def district_report(
     session: Session,
     code: str,
@@ -172,14 +199,43 @@ def district_report(
 ) -> CoverageReport:
     """Coverage of district ``code`` at 500 m, 1 km, 2 km (and ``radius_m`` if given,
     which is also the reach for grids, demand and siting; default 1 km), redundant
-    pairs among the matching stations, and ``suggest`` proposed sites."""
+    pairs among the matching stations, and ``suggest`` proposed sites.
+
+    The answer is kept while what it is computed from stays the same (the stations
+    around the district, its boundary, grids, demand points and pins, candidate sites,
+    and every argument): each is read at every call, the costly part is not redone. A
+    kept report is shared: callers do not change it."""
     row, boundary = _district(session, code)
     reach = float(radius_m) if radius_m is not None else 1000.0
     radii = sorted(set(DEFAULT_RADII_M) | {reach})
     wanted = tuple(sorted(set(amenities)))
-    stations = stations_around(session, boundary, max(radii))
     demand = _demand(session, code)
-    grids = _grids(session, code)
+    grid_rows = _grid_rows(session, code)
+    supplied = _points(session, code, "candidate") if suggest else []
+    stations = stations_around(session, boundary, max(radii))
+    key = _fingerprint(
+        code,
+        row.name,
+        row.boundary_geojson,
+        reach,
+        wanted,
+        at.isoformat() if at is not None else None,
+        tz.key,
+        float(speed_kmh),
+        int(suggest),
+        float(redundancy_m),
+        layers,
+        stations,
+        [(p.lat, p.lon, p.weight) for p in demand],
+        grid_rows,
+        [(p.lat, p.lon, p.label) for p in supplied],
+    )
+    with _reports_lock:
+        kept = _reports.get(key)
+        if kept is not None:
+            _reports.move_to_end(key)
+            return kept
+    grids = [GridCell(c, name, shapely.from_geojson(g)) for c, name, g in grid_rows]
     coverage = district_coverage(
         boundary,
         stations,
@@ -197,7 +253,6 @@ def district_report(
     inside = [s for s in matched if shapely.contains_xy(boundary, s.lon, s.lat)]
     sites: list[Site] = []
     if suggest:
-        supplied = _points(session, code, "candidate")
         sites = suggest_sites(
             boundary,
             [s.lat for s in matched],
@@ -208,7 +263,7 @@ def district_report(
             demand=demand,
             speed_kmh=speed_kmh,
         )
-    return CoverageReport(
+    report = CoverageReport(
         code,
         row.name,
         reach,
@@ -222,6 +277,11 @@ def district_report(
         {g.code: g.geometry for g in grids} if layers else {},
         boundary=boundary if layers else None,
     )
+    with _reports_lock:
+        _reports[key] = report
+        while len(_reports) > _KEPT_REPORTS:
+            _reports.popitem(last=False)
+    return report
 
 
 @dataclass(frozen=True)
@@ -310,7 +370,7 @@ def _point(
 def layer_counts(session: Session, code: str) -> dict[str, int]:
     """How many grids, demand points and candidates district ``code`` has stored."""
     return {
-        "grid": len(_grids(session, code)),
+        "grid": len(_grid_rows(session, code)),
         "demand": len(_points(session, code, "demand")),
         "candidate": len(_points(session, code, "candidate")),
     }

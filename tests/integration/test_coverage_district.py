@@ -394,3 +394,37 @@ def test_printed_map_of_the_demo_district_hatches_uncovered_areas(app):
         )
     patches = [p for ax in sheet.figures[0].axes for p in ax.patches]
     assert [p.get_gid() for p in patches if p.get_gid()] == ["coverage-uncovered"]
+
+
+def test_a_kept_report_is_given_again_only_while_its_inputs_stay_the_same(empty_app, district):
+    boundary, centre = district
+    tz = state(empty_app).settings.tz
+    _add(empty_app, centre.y, centre.x, hours="24/7")
+
+    def report():
+        with state(empty_app).db.session() as session:
+            return coverage_service.district_report(session, CODE, tz=tz)
+
+    first = report()
+    assert report() is first  # the same question between two edits: not computed again
+    one_km = _geodesic_disc(centre.y, centre.x, 1000)
+    assert first.coverage.bands[1].share == pytest.approx(
+        _area(one_km.intersection(boundary)) / _area(boundary), rel=0.005
+    )
+    # A second station: the stations around the district changed, so the answer does.
+    far = _far_inside(boundary, centre)
+    _add(empty_app, far.y, far.x, hours="24/7", name="第二驿站")
+    second = report()
+    both = one_km.union(_geodesic_disc(far.y, far.x, 1000))
+    assert second.coverage.bands[1].share == pytest.approx(
+        _area(both.intersection(boundary)) / _area(boundary), rel=0.005
+    )
+    assert second.coverage.station_count == 2
+    # Demand imported afterwards: stations unchanged, the demand share is new.
+    assert second.coverage.bands[1].demand_share is None
+    csv_data = f"经度,纬度,权重\n{centre.x},{centre.y},4\n".encode()
+    with state(empty_app).db.write_session() as session:
+        coverage_service.import_layer(session, CODE, "demand", "d.csv", csv_data)
+    third = report()
+    assert third is not second
+    assert third.coverage.bands[1].demand_share == 1.0

@@ -1,5 +1,6 @@
 """District coverage: ``GET /api/v1/districts/<code>/coverage``. Public, as the other
-reads; the figures are computed from what is stored at each request."""
+reads; the figures follow what is stored at each request (a report is computed again
+only when something it depends on changed: services.coverage.district_report)."""
 
 from __future__ import annotations
 
