@@ -277,3 +277,9 @@ def test_stored_hours_that_no_longer_parse_are_unknown() -> None:
     assert hours_state(None, at, SHANGHAI) == HoursState(None, None)
     assert hours_state("Mo-Fx 08:00-20:00", at, SHANGHAI) == HoursState(None, None)
     assert hours_state("Mo-Fr 08:00-20:00", at, SHANGHAI).open is True
+
+
+def test_parsed_hours_keep_the_text_without_surrounding_blanks() -> None:
+    hours = _fresh("  Mo-Su 22:00-06:00 ")
+    assert hours.text == "Mo-Su 22:00-06:00"
+    assert repr(hours) == "Hours('Mo-Su 22:00-06:00')"
