@@ -126,11 +126,10 @@ def validate_boundary(geom: Any) -> Polygonal:
             f"boundary collapses to nothing when repaired ({shapely.is_valid_reason(geom)})"
         )
     result: Polygonal = parts[0] if len(parts) == 1 else MultiPolygon(parts)
+    # The "structure" method returns a valid polygonal geometry (GEOS rebuilds the
+    # polygons from their rings), and its polygons unchanged stay valid: this guard is
+    # for a GEOS that breaks that promise, and no test data reaches it.
     if not result.is_valid:
-        merged = shapely.union_all(parts)
-        parts = _polygon_parts(merged)
-        result = parts[0] if len(parts) == 1 else MultiPolygon(parts)
-    if result.is_empty or not result.is_valid:
         raise BoundaryError(f"boundary cannot be repaired ({shapely.is_valid_reason(geom)})")
     return result
 
@@ -271,7 +270,7 @@ def descendants(
 
 def codes_within(code: str, shapes: Iterable[DistrictShape]) -> frozenset[str]:
     """``code`` and the codes of all its descendants: the set a district filter matches."""
-    return frozenset(s.code for s in descendants(code, shapes, include_self=True)) | {code}
+    return frozenset(s.code for s in descendants(code, shapes)) | {code}
 
 
 class DistrictLocator:

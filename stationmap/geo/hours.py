@@ -114,8 +114,7 @@ class Hours:
 
     def _evaluate(self, local: datetime, tz: ZoneInfo) -> HoursState:
         state, comment = self._oh.state(local)
-        name = str(state).rsplit(".", 1)[-1].upper()
-        is_open = None if name == "UNKNOWN" else name == "OPEN"
+        is_open = _is_open(state)
         change = self._oh.next_change(local)
         if change is not None and change - local > NEXT_CHANGE_HORIZON:
             change = None
@@ -132,15 +131,16 @@ class Hours:
         start = datetime(day.year, day.month, day.day)
         spans = []
         for begin, end, state, _comment in self._oh.intervals(start, start + timedelta(days=1)):
-            name = str(state).rsplit(".", 1)[-1].upper()
-            spans.append((begin, end, None if name == "UNKNOWN" else name == "OPEN"))
+            spans.append((begin, end, _is_open(state)))
         return spans
-
-    def normalized(self) -> str:
-        return str(self._oh.normalize())
 
     def __repr__(self) -> str:
         return f"Hours({self.text!r})"
+
+
+def _is_open(state: _oh.State) -> bool | None:
+    """The library's state as True (open), False (closed) or None (unknown)."""
+    return None if state == _oh.State.UNKNOWN else state == _oh.State.OPEN
 
 
 # The evaluator clamps earlier dates to 1900; answers outside this range would be wrong.
