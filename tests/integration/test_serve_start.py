@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from stationmap.app_state import state
 from stationmap.db import upgrade
 from stationmap.services.stations import save_inputs
 from stationmap.station_fields import StationInput
+from tests.integration.server_support import stop_group
 
 STATIONS = 4000
 # Stations on a grid of 0.01° around 呼和浩特 (about 1 km apart), 80 x 50.
@@ -101,12 +101,7 @@ def served(database_url: str, tmp_path: Path) -> Iterator[str]:
     try:
         yield f"127.0.0.1:{port}"
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process, timeout_s=20)
         assert process.stderr is not None
         process.stderr.close()
 
