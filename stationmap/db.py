@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +112,38 @@ class Database:
         self.engine.dispose()
         if self.quick_engine is not self.engine:
             self.quick_engine.dispose()
+
+
+def fetch_prepared(conn: Connection, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` (psycopg's ``%(name)s`` placeholders), run on ``conn``'s own
+    psycopg connection as a statement prepared on the server at its first use there.
+
+    For the hot path's one statement: it skips SQLAlchemy's compilation and result
+    objects, and PostgreSQL plans the statement once per connection. Errors are what
+    ``conn.execute`` raises: the driver's error as SQLAlchemy's class for it
+    (``OperationalError``, ``DataError``...), with a connection that the error shows
+    broken invalidated (so :meth:`Database.read` retries on a new one).
+    """
+    raw: Any = conn.connection.dbapi_connection
+    dialect = conn.dialect
+    cursor = raw.cursor()
+    try:
+        cursor.execute(sql, params, prepare=True)
+        return list(cursor.fetchall())
+    except dialect.loaded_dbapi.Error as exc:
+        broken = dialect.is_disconnect(exc, raw, cursor)
+        if broken:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(
+            sql,
+            dict(params),
+            exc,
+            dialect.loaded_dbapi.Error,
+            connection_invalidated=broken,
+            dialect=dialect,
+        ) from exc
+    finally:
+        cursor.close()
 
 
 def connect(url: str, **engine_kwargs: Any) -> Database:
