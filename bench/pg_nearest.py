@@ -167,6 +167,42 @@ def report(runs: dict[tuple[str, str], list[load.Figures]], names: list[str]) ->
             )
 
 
+def in_process(
+    url: str, admin_url: str, sources: dict[str, Path | None], n: int, rounds: int
+) -> None:
+    """bench/pg_spans.py under each source in turns, ``rounds`` times; medians."""
+    spans: dict[str, list[dict[str, list[float]]]] = {name: [] for name in sources}
+    for round_no in range(rounds):
+        names = list(sources) if round_no % 2 == 0 else list(sources)[::-1]
+        for name in names:
+            env = dict(os.environ)
+            source = sources[name]
+            if source is not None:
+                env["PYTHONPATH"] = str(source)
+            child = subprocess.run(
+                [sys.executable, str(BENCH_DIR / "pg_spans.py"), url, admin_url, str(n)],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1800,
+                check=False,
+            )
+            if child.returncode != 0:
+                raise RuntimeError(f"pg_spans.py under {name} failed:\n{child.stderr[-3000:]}")
+            spans[name].append(json.loads(child.stdout.strip().splitlines()[-1]))
+    print(f"in process, {n} requests per kind, {rounds} rounds (medians), CPU us per request")
+    names = list(sources)
+    print(f"{'':24}" + "".join(f"{name + ' app':>20}{'DB':>8}" for name in names))
+    for kind in spans[names[0]][0]:
+        cells = ""
+        for name in names:
+            app_us = statistics.median(r[kind][0] for r in spans[name])
+            db_us = statistics.median(r[kind][1] for r in spans[name])
+            cells += f"{app_us:20.0f}{db_us:8.0f}"
+        print(f"{kind:24}{cells}")
+    print(flush=True)
+
+
 def _raise_exit(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -182,6 +218,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
+    parser.add_argument(
+        "--inprocess",
+        type=int,
+        default=0,
+        metavar="N",
+        help="first measure N requests of each kind in one process per version "
+        "(bench/pg_spans.py), --rounds times",
+    )
+    parser.add_argument("--no-wrk", action="store_true", help="skip the wrk runs")
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("STATIONMAP_TEST_POSTGRES_URL") or load.DEFAULT_POSTGRES_URL,
@@ -211,6 +256,10 @@ def main(argv: list[str] | None = None) -> int:
         base.mkdir()
         base_name = f"{args.baseline} ({export(args.baseline, base)})"
         sources: dict[str, Path | None] = {base_name: base, "this tree": None}
+        if args.inprocess:
+            in_process(url, args.postgres_url, sources, args.inprocess, args.rounds)
+        if args.no_wrk:
+            return 0
         servers: dict[str, load.Gunicorn] = {}
         for name, source in sources.items():
             instance = folder / f"instance-{len(servers)}"
