@@ -119,29 +119,24 @@ def fetch_prepared(conn: Connection, sql: str, params: Mapping[str, Any]) -> lis
     psycopg connection as a statement prepared on the server at its first use there.
 
     For the hot path's one statement: it skips SQLAlchemy's compilation and result
-    objects, and PostgreSQL plans the statement once per connection. Errors are what
-    ``conn.execute`` raises: the driver's error as SQLAlchemy's class for it
-    (``OperationalError``, ``DataError``...), with a connection that the error shows
-    broken invalidated (so :meth:`Database.read` retries on a new one).
+    objects, and PostgreSQL plans the statement once per connection. A driver error is
+    handed to SQLAlchemy's own handler for errors of ``conn``, so it is raised exactly
+    as ``conn.execute`` raises it: as SQLAlchemy's class for it (``OperationalError``,
+    ``DataError``...), and after a disconnect with that connection invalidated and
+    every connection the pool opened before it recycled (so :meth:`Database.read`
+    retries on a new one).
     """
     raw: Any = conn.connection.dbapi_connection
-    dialect = conn.dialect
     cursor = raw.cursor()
     try:
         cursor.execute(sql, params, prepare=True)
         return list(cursor.fetchall())
-    except dialect.loaded_dbapi.Error as exc:
-        broken = dialect.is_disconnect(exc, raw, cursor)
-        if broken:
-            conn.invalidate(exc)
-        raise DBAPIError.instance(
-            sql,
-            dict(params),
-            exc,
-            dialect.loaded_dbapi.Error,
-            connection_invalidated=broken,
-            dialect=dialect,
-        ) from exc
+    except conn.dialect.loaded_dbapi.Error as exc:
+        # Private to SQLAlchemy, but the one place that maps, invalidates and runs the
+        # engine's handle_error hooks; tests/integration/test_postgis_statement.py and
+        # tests/faults/test_postgres_restart.py hold it to that.
+        conn._handle_dbapi_exception(exc, sql, dict(params), cursor, None)
+        raise  # not reached: the handler raises
     finally:
         cursor.close()
 

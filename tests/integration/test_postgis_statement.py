@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy.exc as sa_exc
 from flask import Flask
-from sqlalchemy import Connection
+from sqlalchemy import Connection, create_engine, text
 
 from stationmap.app_state import state
 from stationmap.db import fetch_prepared
@@ -118,3 +118,27 @@ def test_a_connection_lost_mid_statement_is_replaced(pg_app: Flask) -> None:
     with pytest.raises(sa_exc.OperationalError) as raised:
         database.read(lost)
     assert raised.value.connection_invalidated
+
+
+@needs_postgis
+def test_every_connection_the_server_ended_is_replaced(pg_app: Flask) -> None:
+    """A restart ends every pooled connection at once: after the first statement fails
+    as a disconnect, the retry must not be handed another dead connection from the
+    pool (SQLAlchemy recycles every connection opened before the failure)."""
+    database = state(pg_app).db
+    engine = database.quick_engine
+    held = [engine.connect(), engine.connect()]
+    pids = [fetch_prepared(conn, "SELECT pg_backend_pid()", {})[0][0] for conn in held]
+    for conn in held:
+        conn.close()  # both back in the pool, both alive
+    assert engine.pool.checkedin() == 2
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        ended = conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:pids AS int[])) AS pid"),
+            {"pids": pids},
+        ).scalars()
+        assert list(ended) == [True, True]
+    admin.dispose()
+    now = database.read(lambda conn: fetch_prepared(conn, "SELECT pg_backend_pid()", {}))[0][0]
+    assert now not in pids
