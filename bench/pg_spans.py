@@ -14,6 +14,7 @@ import json
 import math
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -130,6 +131,7 @@ def main(url: str, admin_url: str, n: int) -> dict[str, list[float]]:
         out[name] = [1e6 * app_s / n, 1e6 * db_s / n]
     admin.dispose()
     state(app).db.dispose()
+    shutil.rmtree(instance, ignore_errors=True)
     return out
 
 
