@@ -410,9 +410,20 @@ class Gunicorn:
     :meth:`stop` ends it and its workers, and nothing else."""
 
     def __init__(
-        self, url: str, instance: Path, log: Path, workers: int = 2, worker_class: str = "sync"
+        self,
+        url: str,
+        instance: Path,
+        log: Path,
+        workers: int = 2,
+        worker_class: str = "sync",
+        source: Path | None = None,
     ) -> None:
+        """``source``: another checkout of the project to serve (its ``bench`` folder
+        and, first on the path, its package), for a baseline in the same run."""
         self.port = free_port()
+        env = _cli_env(url, instance)
+        if source is not None:
+            env["PYTHONPATH"] = str(source)
         self._log = log.open("wb")
         self.log = log
         self.process = subprocess.Popen(
@@ -428,14 +439,14 @@ class Gunicorn:
                 "--bind",
                 f"{HOST}:{self.port}",
                 "--chdir",
-                str(BENCH_DIR),
+                str(BENCH_DIR if source is None else source / "bench"),
                 "--log-level",
                 "warning",
                 "--timeout",
                 "120",
                 "load_wsgi:app",
             ],
-            env=_cli_env(url, instance),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -569,6 +580,49 @@ def _check_answers(server: Gunicorn, dataset: Dataset) -> None:
             raise RuntimeError(f"{path}: {found} features, expected at least {minimum}")
 
 
+def measured_run(
+    backend: str,
+    server: Gunicorn,
+    lua: Path,
+    endpoint: Endpoint,
+    args: argparse.Namespace,
+    db_backends: DbBackends | None,
+) -> Figures:
+    """One wrk run against ``server`` with the CPU it cost the app workers, the
+    PostgreSQL backends, wrk and other work on the machine."""
+    workers = server.workers()
+    app_before = _cpu_of(workers)
+    db_pids = db_backends.pids() if db_backends else []
+    db_before = _cpu_of(db_pids)
+    busy_before, total_before = _cpu_ticks()
+    output, wrk_cpu = run_wrk(
+        server.port, lua, endpoint.mode, args.duration, args.threads, args.connections
+    )
+    busy_after, total_after = _cpu_ticks()
+    app_spent = _spent(app_before, _cpu_of(server.workers()))
+    db_spent = _spent(db_before, _cpu_of(db_backends.pids())) if db_backends else 0.0
+    # CPU time used by everything else on the machine during the run, as a share
+    # of the machine: what other work took away from this measurement.
+    machine_s = (total_after - total_before) / CLK_TCK
+    busy_s = (busy_after - busy_before) / CLK_TCK
+    other = max(busy_s - app_spent - db_spent - wrk_cpu, 0.0) / max(machine_s, 1e-9)
+    rps, p50, p99, requests, bad = parse_wrk(output)
+    per = 1000.0 / max(requests, 1)
+    return Figures(
+        backend,
+        endpoint.name,
+        rps,
+        p50,
+        p99,
+        requests,
+        bad,
+        app_cpu_ms=app_spent * per,
+        db_cpu_ms=db_spent * per if db_backends else math.nan,
+        wrk_cpu_ms=wrk_cpu * per,
+        other_load=other,
+    )
+
+
 def measure(
     backend: str,
     url: str,
@@ -593,38 +647,14 @@ def measure(
         out: list[Figures] = []
         for endpoint in ENDPOINTS:
             wait_for_quiet(args.quiet_wait)
-            workers = server.workers()
-            app_before = _cpu_of(workers)
-            db_pids = db_backends.pids() if db_backends else []
-            db_before = _cpu_of(db_pids)
-            busy_before, total_before = _cpu_ticks()
-            output, wrk_cpu = run_wrk(
-                server.port, lua, endpoint.mode, args.duration, args.threads, args.connections
-            )
-            busy_after, total_after = _cpu_ticks()
-            app_spent = _spent(app_before, _cpu_of(server.workers()))
-            db_spent = _spent(db_before, _cpu_of(db_backends.pids())) if db_backends else 0.0
-            # CPU time used by everything else on the machine during the run, as a share
-            # of the machine: what other work took away from this measurement.
-            machine_s = (total_after - total_before) / CLK_TCK
-            busy_s = (busy_after - busy_before) / CLK_TCK
-            other = max(busy_s - app_spent - db_spent - wrk_cpu, 0.0) / max(machine_s, 1e-9)
-            rps, p50, p99, requests, bad = parse_wrk(output)
-            per = 1000.0 / max(requests, 1)
-            out.append(
-                Figures(
-                    backend,
-                    endpoint.name,
-                    rps,
-                    p50,
-                    p99,
-                    requests,
-                    bad,
-                    app_cpu_ms=app_spent * per,
-                    db_cpu_ms=db_spent * per if db_backends else math.nan,
-                    wrk_cpu_ms=wrk_cpu * per,
-                    other_load=other,
-                )
+            figures = measured_run(backend, server, lua, endpoint, args, db_backends)
+            out.append(figures)
+            rps, p50, p99, bad, other = (
+                figures.requests_per_s,
+                figures.p50_ms,
+                figures.p99_ms,
+                figures.bad,
+                figures.other_load,
             )
             print(
                 f"  {backend:8} {endpoint.name:20} {rps:8.0f} req/s  p50 {p50:6.2f} ms  "

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +112,33 @@ class Database:
         self.engine.dispose()
         if self.quick_engine is not self.engine:
             self.quick_engine.dispose()
+
+
+def fetch_prepared(conn: Connection, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` (psycopg's ``%(name)s`` placeholders), run on ``conn``'s own
+    psycopg connection as a statement prepared on the server at its first use there.
+
+    For the hot path's one statement: it skips SQLAlchemy's compilation and result
+    objects, and PostgreSQL plans the statement once per connection. A driver error is
+    handed to SQLAlchemy's own handler for errors of ``conn``, so it is raised exactly
+    as ``conn.execute`` raises it: as SQLAlchemy's class for it (``OperationalError``,
+    ``DataError``...), and after a disconnect with that connection invalidated and
+    every connection the pool opened before it recycled (so :meth:`Database.read`
+    retries on a new one).
+    """
+    raw: Any = conn.connection.dbapi_connection
+    cursor = raw.cursor()
+    try:
+        cursor.execute(sql, params, prepare=True)
+        return list(cursor.fetchall())
+    except conn.dialect.loaded_dbapi.Error as exc:
+        # Private to SQLAlchemy, but the one place that maps, invalidates and runs the
+        # engine's handle_error hooks; tests/integration/test_postgis_statement.py and
+        # tests/faults/test_postgres_restart.py hold it to that.
+        conn._handle_dbapi_exception(exc, sql, dict(params), cursor, None)
+        raise  # not reached: the handler raises
+    finally:
+        cursor.close()
 
 
 def connect(url: str, **engine_kwargs: Any) -> Database:
