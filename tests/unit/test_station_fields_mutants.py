@@ -327,3 +327,45 @@ def test_a_phone_cell_of_exactly_60_characters_is_kept() -> None:
 )
 def test_a_list_of_choices_reads_as_a_sentence(names: list[str], text: str) -> None:
     assert _one_of(names, ", ", " or ") == text
+
+
+def _office_errors(**fields: Any) -> list[tuple[str, str, str]]:
+    with pytest.raises(InvalidStation) as caught:
+        parse_station({**BASE, **fields}, office_file=True)
+    return [(e.field, e.message, e.message_zh) for e in caught.value.errors]
+
+
+def test_an_office_host_type_kept_as_a_service_line_is_judged_as_the_host_type() -> None:
+    # An office's own wording of the host type is kept as the service line "驿站类型：...";
+    # what is wrong with it is reported on the host-type column the office wrote it in,
+    # not on the services column, which the office may have left empty.
+    wording = "某" * 195  # "驿站类型：" (5 characters) + 195 = the 200 of a service line
+    station = parse_station({**BASE, "host_type": wording}, office_file=True)
+    assert station.host_type == "other"
+    assert station.services == ("驿站类型：" + wording,)
+    assert _office_errors(host_type=wording + "某") == [
+        (
+            "host_type",
+            "is longer than 195 characters: shorten it",
+            "承建类型超过 195 个字符：请缩短到 195 个字符以内",
+        )
+    ]
+    assert _office_errors(host_type="某某\x01单位") == [
+        (
+            "host_type",
+            "contains control characters: remove them",
+            "承建类型含有控制字符：请删除后重新填写",
+        )
+    ]
+    # A tab inside is kept, as in any service line.
+    assert parse_station({**BASE, "host_type": "某某\t单位"}, office_file=True).services == (
+        "驿站类型：某某\t单位",
+    )
+    # The services' own problems stay theirs.
+    assert _office_errors(host_type="某某单位", services=["热水\x01"]) == [
+        (
+            "services",
+            "contains control characters: remove them",
+            "服务项目含有控制字符：请删除后重新填写",
+        )
+    ]
