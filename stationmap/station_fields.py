@@ -20,7 +20,11 @@ from typing import Any
 from stationmap import catalog
 from stationmap.field_values import Note, ValueProblem, shown
 from stationmap.field_values.degrees import parse_degrees
-from stationmap.field_values.host_types import HostTypeReading, read_host_type
+from stationmap.field_values.host_types import (
+    HOST_TYPE_LINE_ZH,
+    HostTypeReading,
+    read_host_type,
+)
 from stationmap.field_values.phones import read_phone_and_contact
 from stationmap.field_values.services import amenities_from_services
 from stationmap.field_values.types import type_problem
@@ -302,6 +306,38 @@ def _phone(
     return cell.phone, cell.contact
 
 
+def _control_in_line(line: str) -> bool:
+    """Whether a service line holds a control character (a tab inside is kept)."""
+    return CONTROL_RE.search(line.replace("\t", " ")) is not None
+
+
+def _host_line(line: str | None, errors: list[FieldError]) -> str | None:
+    """The service line that keeps an office's own wording of the host type, or ``None``
+    if there is none or it is refused: its problems are reported on the host type, the
+    column the office wrote it in, not on the services."""
+    if line is None:
+        return None
+    longest = LIMITS["service_line"] - len(HOST_TYPE_LINE_ZH)
+    before = len(errors)
+    if len(line) > LIMITS["service_line"]:
+        errors.append(
+            _error(
+                "host_type",
+                f"is longer than {longest} characters: shorten it",
+                f"{FIELD_ZH['host_type']}超过 {longest} 个字符：请缩短到 {longest} 个字符以内",
+            )
+        )
+    if _control_in_line(line):
+        errors.append(
+            _error(
+                "host_type",
+                "contains control characters: remove them",
+                f"{FIELD_ZH['host_type']}含有控制字符：请删除后重新填写",
+            )
+        )
+    return line if len(errors) == before else None
+
+
 def _services(
     raw: Mapping[str, Any], host_line: str | None, errors: list[FieldError]
 ) -> tuple[str, ...]:
@@ -324,7 +360,7 @@ def _services(
                 f"服务项目有一行超过 {LIMITS['service_line']} 个字符：请拆成几行",
             )
         )
-    if any(CONTROL_RE.search(line.replace("\t", " ")) for line in services):
+    if any(_control_in_line(line) for line in services):
         errors.append(
             _error(
                 "services",
@@ -420,6 +456,7 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
     hours, hours_as_written, hours_notes = _opening_hours(raw.get("opening_hours"), errors)
 
     phone, contact = _phone(raw, errors, notes)
+    host_line = _host_line(host_line, errors)
     services = _services(raw, host_line, errors)
     if office_file and _blank(raw.get("amenities")) and "amenities" in raw:
         amenities, read = amenities_from_services(s for s in services if s != host_line)

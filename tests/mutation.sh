@@ -24,15 +24,17 @@ case "${1:-}" in
 -*) echo "usage: $0 [--fresh|--score] [MUTANT_GLOB...]" >&2; exit 2 ;;
 esac
 
-# Mutants of geo/ need only the unit tests (the pure core has no app and no database):
-# a run limited to geo/ globs leaves tests/integration out, several times faster. Which
+# Mutants of geo/ and station_fields.py need only the unit tests (the pure core and the
+# field checks have no app and no database; tests/unit/test_station_fields*.py call
+# parse_station directly): a run limited to such globs leaves tests/integration out,
+# several times faster. Which
 # tests cover which mutant is cached in mutants/, so switching between a unit-only and a
 # full run starts afresh.
 mode=full
 if [ "$#" -gt 0 ]; then
     mode=unit
     for glob in "$@"; do
-        case "$glob" in stationmap.geo.*) ;; *) mode=full ;; esac
+        case "$glob" in stationmap.geo.* | stationmap.station_fields*) ;; *) mode=full ;; esac
     done
 fi
 if [ "$run" = 1 ] && [ -d mutants ] && [ "$(cat mutants/.test-mode 2>/dev/null || echo full)" != "$mode" ]; then

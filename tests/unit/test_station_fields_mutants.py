@@ -8,9 +8,31 @@ from typing import Any
 
 import pytest
 
-from stationmap.station_fields import FieldError, InvalidStation, parse_station, split_list
+from stationmap.station_fields import (
+    FieldError,
+    InvalidStation,
+    _one_of,
+    parse_station,
+    split_list,
+)
 
 BASE: dict[str, Any] = {"name": "青城驿站", "lat": 40.8, "lon": 111.7}
+
+# Each field's Chinese name written out here, as an administrator reads it in a message.
+ZH_NAMES = {
+    "code": "编码",
+    "name": "名称",
+    "address": "地址",
+    "datum": "坐标系",
+    "host_type": "承建类型",
+    "amenities": "服务设施",
+    "worker_groups": "服务人群",
+    "opening_hours": "开放时间",
+    "phone": "电话",
+    "contact": "联系人",
+    "services": "服务项目",
+    "status": "状态",
+}
 
 
 def _errors(**fields: Any) -> list[tuple[str, str, str]]:
@@ -22,7 +44,7 @@ def _errors(**fields: Any) -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(("field", "limit"), [("name", 200), ("address", 300), ("contact", 100)])
 def test_text_limits_hold_at_the_limit_and_refuse_one_more(field: str, limit: int) -> None:
     assert getattr(parse_station({**BASE, field: "驿" * limit}), field) == "驿" * limit
-    zh = {"name": "名称", "address": "地址", "contact": "联系人"}[field]
+    zh = ZH_NAMES[field]
     assert _errors(**{field: "驿" * (limit + 1)}) == [
         (
             field,
@@ -87,14 +109,7 @@ def test_service_text_is_split_by_semicolons_on_one_line_and_by_lines_otherwise(
 
 @pytest.mark.parametrize("key", ["name", "address", "phone", "contact", "code", "opening_hours"])
 def test_control_characters_are_refused_in_every_text_field(key: str) -> None:
-    zh = {
-        "name": "名称",
-        "address": "地址",
-        "phone": "电话",
-        "contact": "联系人",
-        "code": "编码",
-        "opening_hours": "开放时间",
-    }[key]
+    zh = ZH_NAMES[key]
     errors = _errors(**{key: "a\nb"})
     assert (
         key,
@@ -243,3 +258,114 @@ def test_an_office_file_takes_amenities_from_services_only_when_none_are_given()
     assert absent.amenities == ("water", "toilet")
     api = parse_station({**BASE, "amenities": "", "services": "饮用水；卫生间"})
     assert api.amenities == () and api.notes == ()
+
+
+@pytest.mark.parametrize("field", sorted(ZH_NAMES))
+def test_a_badly_typed_value_is_refused_naming_its_field(field: str) -> None:
+    zh = ZH_NAMES[field]
+    if field in ("amenities", "worker_groups", "services"):
+        expected = (
+            field,
+            "must be text or a list of texts, not a object",
+            f"{zh}应为文字或文字列表，不能是object：请改为文字，多项用“；”分开",
+        )
+    else:
+        expected = (
+            field,
+            "must be text, not a object",
+            f"{zh}应为文字，不能是object：请改为一段文字",
+        )
+    assert _errors(**{field: {"value": 1}}) == [expected]
+
+
+def test_a_code_in_the_wrong_form_gets_the_whole_message() -> None:
+    assert _errors(code="65232-0001") == [
+        (
+            "code",
+            "must be a 6-digit district code, '-', and a 4- to 6-digit serial, in ASCII "
+            "digits 0-9 (e.g. 652324-0001); leave it empty for a new station",
+            "编号须为 6 位区县代码、“-”和 4 至 6 位序号，只用半角数字 0-9"
+            "（如 652324-0001）；新驿站请留空",
+        )
+    ]
+
+
+def test_a_point_that_leaves_the_globe_gets_the_whole_message() -> None:
+    assert _errors(lat=-90, lon=-90, datum="bd09") == [
+        (
+            "lat",
+            "(-90, -90) in bd09 is outside the range of WGS-84 coordinates",
+            "该点按坐标系 bd09 换算后不在地球上（纬度须在 -90 到 90 之间）：请检查经纬度和坐标系",
+        )
+    ]
+
+
+@pytest.mark.parametrize("datum", ["wgs84", "gcj02", "bd09"])
+@pytest.mark.parametrize("bad", ["lat", "lon"])
+def test_a_coordinate_that_cannot_be_read_is_reported_once_in_any_datum(
+    datum: str, bad: str
+) -> None:
+    # Not a second time as a point off the globe: the other coordinate alone is no point.
+    errors = _errors(datum=datum, **{bad: "北边"})
+    assert [field for field, _en, _zh in errors] == [bad]
+    assert "不在地球上" not in errors[0][2]
+
+
+def test_a_phone_cell_of_exactly_60_characters_is_kept() -> None:
+    cell = "13812345678 / 13812345679 / 13812345670 / 0471-12345678转1234"
+    assert len(cell) == 60
+    assert parse_station({**BASE, "phone": cell}).phone == cell
+
+
+@pytest.mark.parametrize(
+    ("names", "text"),
+    [
+        (["active"], "active"),
+        (["active", "closed"], "active or closed"),
+        (["active", "suspended", "closed"], "active, suspended or closed"),
+    ],
+)
+def test_a_list_of_choices_reads_as_a_sentence(names: list[str], text: str) -> None:
+    assert _one_of(names, ", ", " or ") == text
+
+
+def _office_errors(**fields: Any) -> list[tuple[str, str, str]]:
+    with pytest.raises(InvalidStation) as caught:
+        parse_station({**BASE, **fields}, office_file=True)
+    return [(e.field, e.message, e.message_zh) for e in caught.value.errors]
+
+
+def test_an_office_host_type_kept_as_a_service_line_is_judged_as_the_host_type() -> None:
+    # An office's own wording of the host type is kept as the service line "驿站类型：...";
+    # what is wrong with it is reported on the host-type column the office wrote it in,
+    # not on the services column, which the office may have left empty.
+    wording = "某" * 195  # "驿站类型：" (5 characters) + 195 = the 200 of a service line
+    station = parse_station({**BASE, "host_type": wording}, office_file=True)
+    assert station.host_type == "other"
+    assert station.services == ("驿站类型：" + wording,)
+    assert _office_errors(host_type=wording + "某") == [
+        (
+            "host_type",
+            "is longer than 195 characters: shorten it",
+            "承建类型超过 195 个字符：请缩短到 195 个字符以内",
+        )
+    ]
+    assert _office_errors(host_type="某某\x01单位") == [
+        (
+            "host_type",
+            "contains control characters: remove them",
+            "承建类型含有控制字符：请删除后重新填写",
+        )
+    ]
+    # A tab inside is kept, as in any service line.
+    assert parse_station({**BASE, "host_type": "某某\t单位"}, office_file=True).services == (
+        "驿站类型：某某\t单位",
+    )
+    # The services' own problems stay theirs.
+    assert _office_errors(host_type="某某单位", services=["热水\x01"]) == [
+        (
+            "services",
+            "contains control characters: remove them",
+            "服务项目含有控制字符：请删除后重新填写",
+        )
+    ]
