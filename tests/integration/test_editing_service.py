@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stationmap.app_state import state
-from stationmap.models import DatasetState, Station, StationRevision
+from stationmap.models import DatasetState, Station, StationChange, StationRevision
 from stationmap.services import editing
 from stationmap.services.revisions import Actor
+from stationmap.services.stations import CodesExhausted
 from stationmap.station_fields import StationInput
 from tests.integration.admin_support import SAIHAN, XINCHENG, free_point
 from tests.integration.unchanged import assert_unchanged, snapshot
@@ -59,6 +60,16 @@ def _revisions(session: Session, station_id: int) -> list[StationRevision]:
 
 def _version(session: Session) -> int:
     return int(session.scalar(select(DatasetState.data_version)) or 0)
+
+
+def _changed(session: Session, data_version: int) -> list[tuple[int | None, bool]]:
+    """The station-change rows of one data version, read plainly from the table."""
+    rows = session.execute(
+        select(StationChange.station_id, StationChange.every_station).where(
+            StationChange.data_version == data_version
+        )
+    )
+    return [(station_id, every) for station_id, every in rows]
 
 
 @pytest.fixture
@@ -133,6 +144,7 @@ def test_create_writes_every_field_given_and_locates_the_district(app: Flask, db
         ]
         assert history[0].snapshot["name"] == "青城 测试驿站"
         assert _version(session) == before + 1
+        assert _changed(session, before + 1) == [(station_id, False)]
 
 
 def test_two_creates_in_a_district_get_two_codes(app: Flask, db: Any) -> None:
@@ -215,6 +227,7 @@ def test_update_writes_the_changes_and_records_them(app: Flask, db: Any) -> None
             "address": ["", "新地址"],
         }
         assert _version(session) == before + 1
+        assert _changed(session, before + 1) == [(station_id, False)]
 
 
 def test_an_update_that_changes_nothing_writes_nothing(app: Flask, db: Any) -> None:
@@ -268,6 +281,10 @@ def test_a_move_within_the_district_changes_no_district(app: Flask, db: Any) -> 
     changes = _update(db, station_id, _input(*to), frozenset({XINCHENG}))
     assert set(changes) == {"lat", "lon"}
     assert _station(db, station_id).district_code == XINCHENG
+    # An edit without a named action is recorded as an update, restored from nothing.
+    with db.session() as session:
+        last = _revisions(session, station_id)[-1]
+        assert (last.number, last.action, last.restored_from) == (2, "update", None)
 
 
 def test_a_move_out_of_the_scope_is_refused_and_writes_nothing(app: Flask, db: Any) -> None:
@@ -320,6 +337,8 @@ def test_delete_undelete_and_verify_write_their_field_and_history(app: Flask, db
             last = _revisions(session, station_id)[-1]
             assert last.action == action and last.actor == "测试员"
             assert _version(session) == data_version + 1
+            # Other processes refresh this one station, not the whole index.
+            assert _changed(session, data_version + 1) == [(station_id, False)]
         # One version per change, the one its revision records.
         assert row["version"] == version + 1 == last.station_version
         updated = row["updated_at"].replace(tzinfo=row["updated_at"].tzinfo or UTC)
@@ -452,3 +471,48 @@ def test_the_admin_search_takes_underscore_and_percent_literally(app: Flask, db:
             found = {s.id for s in editing.scoped_stations(session, None, text=text)}
             assert found == expected, text
             assert plain not in found
+
+
+def _bare(code: str, name: str, lat: float, lon: float) -> Station:
+    """A station row of Xincheng written directly, without the editing service."""
+    now = datetime.now(UTC)
+    return Station(
+        code=code,
+        name=name,
+        lat=lat,
+        lon=lon,
+        district_code=XINCHENG,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def test_the_admin_list_stops_at_500_stations_in_code_order(app: Flask, db: Any) -> None:
+    """The list page's cost is bounded whatever the table holds: 501 more stations than
+    the demo's, and the list is the first 500 codes of them all, by a plain sort."""
+    with db.write_session() as session:
+        session.add_all(
+            _bare(f"{XINCHENG}-{9000 - i:04d}", f"批量驿站{i}", 40.8 + i * 1e-4, 111.7)
+            for i in range(501)
+        )
+    with db.session() as session:
+        every = sorted(session.scalars(select(Station.code).where(Station.deleted_at.is_(None))))
+        assert len(every) > 501
+        assert [s.code for s in editing.scoped_stations(session, None)] == every[:500]
+
+
+def test_the_last_free_code_of_a_district_is_given_then_creates_are_refused(
+    app: Flask, db: Any
+) -> None:
+    """Real serials run to 899999 (900000 and above are the demo stations'): with
+    899998 taken, a create gets 899999, and the next is refused and writes nothing."""
+    lat, lon = free_point(app, XINCHENG)
+    with db.write_session() as session:
+        session.add(_bare(f"{XINCHENG}-899998", "倒数第二", lat, lon))
+    last = _create(db, _input(*_at(lat, lon, 90, 300), name="最后一个"))
+    with db.session() as session:
+        assert _row(session, last)["code"] == f"{XINCHENG}-899999"
+    before = snapshot(app)
+    with pytest.raises(CodesExhausted):
+        _create(db, _input(*_at(lat, lon, 0, 300), name="没有编号了"))
+    assert_unchanged(before, app)
