@@ -1,17 +1,20 @@
 """``stationmap serve`` on a loopback port: a worker accepts no request before its
-nearest index is ready, so the first courier is answered correctly and at once."""
+nearest index is ready, so the first courier is answered correctly and without waiting
+for an index build."""
 
 from __future__ import annotations
 
 import json
 import math
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,9 +31,6 @@ STATIONS = 4000
 LAT0, LON0, STEP = 40.60, 111.40, 0.01
 QUERY = (40.8123, 111.6789)
 EDIT = (40.6551, 111.4549)  # where the edit test adds a station, 25 km from QUERY
-# Generous for a loaded 2-core machine; a request that waits for a worker to import the
-# app and build its index takes several times this.
-FIRST_ANSWER_MAX_S = 1.0
 NEW_CODE = "000000-9999"  # the station the edit test adds
 
 
@@ -79,16 +79,18 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def served(database_url: str, tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def _serving(database_url: str, instance: Path, **settings: str) -> Iterator[str]:
+    """``stationmap serve`` with 2 workers on a free loopback port; its address."""
     port = _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "STATIONMAP_ENV": "development",
-        "STATIONMAP_INSTANCE_PATH": str(tmp_path),
+        "STATIONMAP_INSTANCE_PATH": str(instance),
         "STATIONMAP_API_RATE_LIMIT": "off",
         "REDIS_URL": "",
+        **settings,
     }
     command = Path(sys.executable).with_name("stationmap")
     process = subprocess.Popen(
@@ -106,6 +108,12 @@ def served(database_url: str, tmp_path: Path) -> Iterator[str]:
         process.stderr.close()
 
 
+@pytest.fixture
+def served(database_url: str, tmp_path: Path) -> Iterator[str]:
+    with _serving(database_url, tmp_path) as address:
+        yield address
+
+
 def _wait_for_port(served: str) -> None:
     """Until the port takes connections, nothing more."""
     host, port = served.split(":")
@@ -119,17 +127,29 @@ def _wait_for_port(served: str) -> None:
             time.sleep(0.02)
 
 
-def test_the_first_request_after_start_is_answered_at_once(served: str) -> None:
-    _wait_for_port(served)
-    url = f"http://{served}/api/v1/stations/nearest?lat={QUERY[0]}&lon={QUERY[1]}&k=3"
-    started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=60) as response:
-        answer = json.load(response)
-    elapsed_s = time.perf_counter() - started
-    grid = _grid()
-    expected = sorted(range(STATIONS), key=lambda i: _haversine_m(QUERY, grid[i]))[:3]
-    assert [f["properties"]["code"] for f in answer["features"]] == [_code(i) for i in expected]
-    assert elapsed_s < FIRST_ANSWER_MAX_S, f"first answer took {elapsed_s:.2f} s"
+def test_the_workers_answer_from_the_index_built_before_the_port_opened(
+    database_url: str, tmp_path: Path
+) -> None:
+    """No request waits for an index build: once the port takes connections, the
+    workers answer from the index the master built before it opened the port. The
+    database is moved away as soon as the port opens (and edits are looked for only
+    hourly), so a worker that still had to read the stations could not answer at all;
+    how soon the first answer comes is measured by bench/memory.py, not here."""
+    source = Path(database_url.removeprefix("sqlite:///"))
+    copy = tmp_path / "served.sqlite3"
+    shutil.copyfile(source, copy)
+    with _serving(f"sqlite:///{copy}", tmp_path, STATIONMAP_INDEX_CHECK_S="3600") as address:
+        _wait_for_port(address)
+        copy.rename(tmp_path / "moved-away.sqlite3")
+        url = f"http://{address}/api/v1/stations/nearest?lat={QUERY[0]}&lon={QUERY[1]}&k=3"
+        grid = _grid()
+        expected = sorted(range(STATIONS), key=lambda i: _haversine_m(QUERY, grid[i]))[:3]
+        for _ in range(8):  # a new connection each time: the requests reach both workers
+            with urllib.request.urlopen(url, timeout=60) as response:
+                answer = json.load(response)
+            assert [f["properties"]["code"] for f in answer["features"]] == [
+                _code(i) for i in expected
+            ]
 
 
 def test_an_edit_reaches_every_preloaded_worker_within_a_second(

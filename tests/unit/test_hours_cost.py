@@ -2,15 +2,16 @@
 
 Rules that never change (``Mo-Su 00:00-24:00``, with ``unknown`` or a comment) made the
 library walk years ahead for the next change: 0.75 s or more per evaluation. The search
-is now capped at a week; these tests fuzz the slow forms for cost, and check the capped
-answers against the library's own uncapped answers on ordinary strings.
+is now capped at a week. These tests fuzz the slow forms and check the work each
+evaluation asks of the library (tests/hours_library_spy.py: the search limit, the calls,
+the span of dates), not the time it takes (bench/hours.py prints that); and they check
+the capped answers against the library's own uncapped answers on ordinary strings.
 """
 
 from __future__ import annotations
 
 import random
-import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import opening_hours as reference
@@ -19,11 +20,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from stationmap.geo.hours import HoursError, describe, parse_hours
+from tests.hours_library_spy import (
+    MAX_SEARCH_DAYS,
+    LibraryLog,
+    days_searched,
+    spied_library,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# The slow forms took 750-4,000 ms per evaluation; a capped one takes well under 1 ms.
-# The bound leaves room for a loaded 2-core machine and stays far below the old cost.
-BOUND_S = 0.05
 
 _DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -54,14 +58,16 @@ _hours = st.builds(
 _instant = st.datetimes(datetime(2000, 1, 1), datetime(2150, 12, 31))
 
 
-def _evaluation_seconds(text: str, at: datetime) -> float:
+def _evaluate_fresh(text: str, at: datetime, log: LibraryLog) -> bool:
+    """Parse ``text`` afresh and evaluate it once at ``at``, the log holding only that
+    evaluation's calls; False if the text does not parse."""
     try:
         hours = parse_hours.__wrapped__(text)  # fresh: nothing remembered
     except HoursError:
-        return 0.0
-    started = time.perf_counter()
+        return False
+    log.calls.clear()
     hours.state(at, SHANGHAI)
-    return time.perf_counter() - started
+    return True
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -73,10 +79,44 @@ def _evaluation_seconds(text: str, at: datetime) -> float:
 @example("week 01-53 Mo-Su 00:00-24:00", datetime(2026, 12, 4, 10))
 @example("Mo-Su 00:00-24:00; SH off", datetime(2026, 12, 4, 10))
 @example("2099 Mo 10:00-12:00", datetime(2026, 12, 4, 10))
-def test_every_evaluation_stays_under_the_bound(text, at):
-    # The worst of three, so one scheduling hiccup on a shared machine does not decide.
-    cost = min(_evaluation_seconds(text, at) for _ in range(3))
-    assert cost < BOUND_S, f"{text!r} at {at}: {cost * 1000:.1f} ms"
+def test_every_evaluation_asks_the_library_one_search_of_at_most_a_week(text, at):
+    """The cost of an evaluation is the span the library searches: every expression is
+    built with a limit of at most 7 + 1 days, an evaluation makes one state and one
+    next-change call, and the library's answer lies within that limit (a form whose
+    search ignored the limit would answer a change months or years ahead)."""
+    with spied_library() as log:
+        if not _evaluate_fresh(text, at, log):
+            return
+    assert [limit for _, limit in log.built] == [MAX_SEARCH_DAYS]
+    assert [call.method for call in log.calls] == ["state", "next_change"]
+    (search,) = log.of("next_change")
+    # The limit counts whole days from the day asked about: at most to the end of the
+    # eighth day after it.
+    assert days_searched(search) <= timedelta(days=MAX_SEARCH_DAYS + 1), (text, search.answer)
+
+
+def test_a_remembered_minute_asks_the_library_nothing():
+    """A nearest answer asks the same strings about the same minute: after the first,
+    no call reaches the library until the minute or the zone changes."""
+    at = datetime(2026, 12, 4, 10, 0, 30, tzinfo=SHANGHAI)
+    with spied_library() as log:
+        hours = parse_hours("Mo-Su 00:00-24:00 unknown")
+        for second in range(30):
+            hours.state(at + timedelta(seconds=second), SHANGHAI)
+        assert len(log.calls) == 2
+        hours.state(at + timedelta(minutes=1), SHANGHAI)
+        assert len(log.calls) == 4
+
+
+def test_a_day_of_spans_asks_the_library_about_that_day_only():
+    with spied_library() as log:
+        parse_hours("Mo-Su 00:00-24:00; SH off").day_spans(date(2026, 12, 4))
+    (call,) = log.calls
+    assert (call.method, call.start, call.end) == (
+        "intervals",
+        datetime(2026, 12, 4),
+        datetime(2026, 12, 5),
+    )
 
 
 # Ordinary strings, whose changes the uncapped library finds quickly.
