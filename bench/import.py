@@ -1,22 +1,25 @@
 """Time a 100,000-row CSV import beside a bare ``executemany`` of the same rows.
 
-    .venv/bin/python bench/import.py [--rows N] [--postgres URL]
+    .venv/bin/python bench/import.py [--rows N] [--postgres URL] [--rounds R]
 
-Makes a CSV of N stations (default 100,000) at points inside 新城区 (150102), then on a
-fresh database (SQLite, or a new database on the PostgreSQL server URL names, dropped
-afterwards) times:
+Makes a CSV of N stations (default 100,000) at points inside 新城区 (150102), then, R
+rounds taking turns (default 2), on fresh databases (SQLite; with ``--postgres`` also a
+new database on the PostgreSQL server URL names, dropped afterwards) times:
 
 - ``import``: :func:`transfer.import_stations` as the command line runs it (read, every
   check, placement, codes, revisions, one transaction);
 - ``baseline``: the same rows (name, code, lat, lon, district, timestamps) inserted
   into the station table with one bare DBAPI ``executemany``, nothing checked.
 
-Prints both and their ratio. Not part of the test run.
+Prints, for each, the wall seconds, this process's CPU seconds and (PostgreSQL on this
+machine) the server backend's CPU seconds read from /proc, the best of the rounds, their
+ratios, and the load average before and after. Not part of the test run.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -71,14 +74,45 @@ def _app(url: str, folder: Path) -> Any:
     return app
 
 
-def _baseline(app: Any, data: bytes) -> float:
+class Timer:
+    """Wall seconds, this process's CPU seconds and, for a PostgreSQL backend on this
+    machine (its process id given), the backend's CPU seconds (/proc, user + system)."""
+
+    def __init__(self, backend_pid: int | None) -> None:
+        self.backend_pid = backend_pid
+        self.wall = self.cpu = self.server = 0.0
+
+    def _server(self) -> float:
+        if self.backend_pid is None:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")  # the server runs elsewhere
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self) -> Timer:
+        self._wall, self._cpu, self._srv = time.perf_counter(), time.process_time(), self._server()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.wall = time.perf_counter() - self._wall
+        self.cpu = time.process_time() - self._cpu
+        self.server = self._server() - self._srv
+
+
+def _backend_pid(connection: Any, dialect: str) -> int | None:
+    if dialect != "postgresql":
+        return None
+    cursor = connection.cursor()
+    cursor.execute("SELECT pg_backend_pid()")
+    pid = int(cursor.fetchone()[0])
+    cursor.close()
+    return pid
+
+
+def _baseline(app: Any, data: bytes) -> Timer:
     """A bare executemany of the file's rows: no reading library, no checks."""
-    lines = data.decode("utf-8").splitlines()[1:]
-    now = datetime.now(UTC).replace(tzinfo=None)
-    rows = []
-    for i, line in enumerate(lines):
-        name, lat, lon, datum = line.split(",")
-        rows.append((f"{DISTRICT}-{i + 1:05d}", name, float(lat), float(lon), datum, now, now))
     engine = state(app).db.engine
     raw = engine.raw_connection()
     mark = "?" if engine.dialect.name == "sqlite" else "%s"
@@ -88,45 +122,85 @@ def _baseline(app: Any, data: bytes) -> float:
         f"created_at, updated_at) VALUES ({mark}, {mark}, {mark}, {mark}, {mark}, "
         f"'{DISTRICT}', 'other', '', '', '', '[]', 'active', false, 1, {mark}, {mark})"
     )
-    started = time.perf_counter()
-    cursor = raw.cursor()
-    cursor.executemany(sql, rows)
-    raw.commit()
-    seconds = time.perf_counter() - started
+    with Timer(_backend_pid(raw, engine.dialect.name)) as timer:
+        lines = data.decode("utf-8").splitlines()[1:]
+        now = datetime.now(UTC).replace(tzinfo=None)
+        rows = []
+        for i, line in enumerate(lines):
+            name, lat, lon, datum = line.split(",")
+            rows.append((f"{DISTRICT}-{i + 1:05d}", name, float(lat), float(lon), datum, now, now))
+        cursor = raw.cursor()
+        cursor.executemany(sql, rows)
+        raw.commit()
     raw.close()
-    return seconds
+    return timer
 
 
-def _import(app: Any, data: bytes) -> float:
+def _import(app: Any, data: bytes) -> Timer:
     database = state(app).db
-    started = time.perf_counter()
     with database.write_session() as session:
-        report = transfer.import_stations(session, data, "bench.csv", actor=Actor(None, "bench"))
-        assert report.ok and report.applied, report.errors[:3]
-    return time.perf_counter() - started
+        raw = session.connection().connection.driver_connection
+        with Timer(_backend_pid(raw, database.engine.dialect.name)) as timer:
+            report = transfer.import_stations(
+                session, data, "bench.csv", actor=Actor(None, "bench")
+            )
+            assert report.ok and report.applied, report.errors[:3]
+            session.commit()
+    return timer
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a database is made)")
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="stationmap-bench-import-"))
-    urls = {kind: _fresh(kind, folder, args.postgres) for kind in ("import", "baseline")}
-    try:
-        apps = {kind: _app(url, folder / kind) for kind, url in urls.items()}
-        data = _rows(apps["import"], args.rows)
-        backend = "PostgreSQL" if args.postgres else "SQLite"
-        print(f"{args.rows} rows ({len(data) / 1e6:.1f} MB) on {backend}")
-        base = _baseline(apps["baseline"], data)
-        seconds = _import(apps["import"], data)
-        print(f"baseline (bare executemany): {base:6.2f} s")
-        print(f"import (checked, one transaction): {seconds:6.2f} s  ({seconds / base:.1f}x)")
-        for app in apps.values():
-            state(app).db.dispose()
-    finally:
-        for url in urls.values():
-            _drop(url, args.postgres)
+    servers: list[str | None] = [None] if args.postgres is None else [None, args.postgres]
+    data = b""
+    best: dict[tuple[str, str], Timer] = {}
+    print(f"load average before: {_load()}")
+    for turn in range(args.rounds):
+        for server in servers:
+            backend = "PostgreSQL" if server else "SQLite"
+            for kind in ("baseline", "import"):
+                place = folder / f"{turn}-{backend}-{kind}"
+                url = _fresh(kind, place, server)
+                place.mkdir(parents=True, exist_ok=True)
+                try:
+                    app = _app(url, place)
+                    if not data:
+                        data = _rows(app, args.rows)
+                        print(f"{args.rows} rows ({len(data) / 1e6:.1f} MB)")
+                    timer = (_baseline if kind == "baseline" else _import)(app, data)
+                    state(app).db.dispose()
+                finally:
+                    _drop(url, server)
+                srv = f", server CPU {timer.server:5.2f} s" if server else ""
+                print(
+                    f"round {turn + 1} {backend:10} {kind:8}: wall {timer.wall:6.2f} s, "
+                    f"CPU {timer.cpu:6.2f} s{srv}  (load {_load()})"
+                )
+                old = best.get((backend, kind))
+                if old is None or timer.cpu + timer.server < old.cpu + old.server:
+                    best[(backend, kind)] = timer
+    print(f"best of {args.rounds} (by CPU), load average after: {_load()}")
+    for server in servers:
+        backend = "PostgreSQL" if server else "SQLite"
+        base, done = best[(backend, "baseline")], best[(backend, "import")]
+        print(
+            f"{backend:10} baseline (bare executemany): wall {base.wall:6.2f} s, CPU "
+            f"{base.cpu:6.2f} s, server {base.server:5.2f} s"
+        )
+        print(
+            f"{backend:10} import (checked, one transaction): wall {done.wall:6.2f} s "
+            f"({done.wall / base.wall:.1f}x), CPU {done.cpu:6.2f} s "
+            f"({done.cpu / base.cpu:.1f}x), server {done.server:5.2f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import json
 import math
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal, overload
 
 import numpy as np
@@ -75,6 +75,7 @@ _MAX_STEPS = 30
 FloatArray = npt.NDArray[np.float64]
 
 
+@lru_cache(maxsize=64)  # a file repeats a few names on every row (bench/import.py)
 def parse_datum(name: str) -> Datum:
     """Return the canonical datum for ``name`` (case-insensitive; aliases such as
     ``GCJ-02``, ``baidu``, ``CGCS2000``, and the words offices use: 百度地图, 百度坐标,

@@ -144,11 +144,20 @@ def to_shape(row: District) -> DistrictShape:
     )
 
 
+#: From this many points on, the in-process locator answers on PostGIS too: an import's
+#: 100,000 points cost PostgreSQL seconds of ``ST_Covers`` (twice: placement, then save)
+#: where the STRtree takes a fraction of one (bench/import.py).
+IN_PROCESS_POINTS = 2000
+
+
 def locate_many(session: Session, lats: list[float], lons: list[float]) -> list[str | None]:
-    """The deepest stored district covering each point: by ``ST_Covers`` on PostGIS,
-    by the in-process locator elsewhere (the same answers)."""
-    if session.get_bind().dialect.name == "postgresql" and spatial_columns_exist(
-        session.connection()
+    """The deepest stored district covering each point: by ``ST_Covers`` on PostGIS
+    for fewer than :data:`IN_PROCESS_POINTS` points, by the in-process locator
+    otherwise and on other databases (the same answers)."""
+    if (
+        len(lats) < IN_PROCESS_POINTS
+        and session.get_bind().dialect.name == "postgresql"
+        and spatial_columns_exist(session.connection())
     ):
         from stationmap.services import postgis
 

@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from stationmap.models import Station, StationRevision
+from stationmap.services.bulk_rows import insert_rows
 from stationmap.services.station_record import plain, snapshot
 
 
@@ -79,34 +80,44 @@ def record(
 
 
 def record_created(
-    session: Session, stations: Iterable[Station], action: str, actor: Actor, at: datetime
+    session: Session,
+    created: Iterable[tuple[int, int, dict[str, Any]]],
+    action: str,
+    actor: Actor,
+    at: datetime,
+    done: Callable[[int], None] | None = None,
 ) -> None:
-    """The first revision of each of ``stations``, just inserted in bulk (one Core
-    executemany: the ORM unit of work cost most of a large import's time)."""
-    rows = []
-    for station in stations:
-        snap = snapshot(station)
-        rows.append(
-            {
-                "station_id": station.id,
-                "number": 1,
-                "action": action,
-                "user_id": actor.user_id,
-                "actor": actor.name[:100],
-                "created_at": at,
-                "changes": {
-                    name: [None, value]
-                    for name, value in snap.items()
-                    if value not in (None, "", [])
-                },
-                "snapshot": snap,
-                "station_version": station.version,
-                "restored_from": None,
-            }
+    """The first revision of each station just inserted in bulk, from its (id,
+    version, :func:`~stationmap.services.station_record.snapshot`), written with
+    :func:`~stationmap.services.bulk_rows.insert_rows` (the ORM unit of work, and
+    reading the stations back, cost most of a large import's time)."""
+    rows = (
+        (
+            station_id,
+            {name: [None, value] for name, value in snap.items() if value not in (None, "", [])},
+            snap,
+            version,
         )
-    if rows:
-        session.flush()
-        session.connection().execute(insert(StationRevision), rows)
+        for station_id, version, snap in created
+    )
+    session.flush()
+    table = StationRevision.__table__
+    assert isinstance(table, Table)
+    insert_rows(
+        session.connection(),
+        table,
+        ("station_id", "changes", "snapshot", "station_version"),
+        rows,
+        {
+            "number": 1,
+            "action": action,
+            "user_id": actor.user_id,
+            "actor": actor.name[:100],
+            "created_at": at,
+            "restored_from": None,
+        },
+        done,
+    )
 
 
 def created_changes(station: Station) -> dict[str, tuple[Any, Any]]:

@@ -140,9 +140,25 @@ def station_raw(station: Station | StationCard) -> dict[str, Any]:
 
 def input_columns(data: StationInput) -> dict[str, Any]:
     """The station column values (:data:`INPUT_COLUMNS`) a checked input sets."""
-    out: dict[str, Any] = {name: getattr(data, name) for name in INPUT_COLUMNS}
-    out["services"] = list(data.services)
-    return out
+    return dict(zip(INPUT_COLUMNS, input_values(data), strict=True))
+
+
+def input_values(data: StationInput) -> tuple[Any, ...]:
+    """The values of :data:`INPUT_COLUMNS` a checked input sets, in that order."""
+    return (
+        data.name,
+        data.address,
+        data.lat,
+        data.lon,
+        data.entered_datum,
+        data.host_type,
+        data.opening_hours,
+        data.opening_hours_text,
+        data.phone,
+        data.contact,
+        list(data.services),
+        data.status,
+    )
 
 
 def plain(value: Any) -> Any:
@@ -160,6 +176,32 @@ def snapshot(station: Station) -> dict[str, Any]:
     out["verified_at"] = plain(station.verified_at)
     out["deleted_at"] = plain(station.deleted_at)
     return out
+
+
+def input_snapshot(code: str, data: StationInput, district_code: str | None) -> dict[str, Any]:
+    """The :func:`snapshot` of a station just created from ``data`` (amenities and
+    worker groups in code-point order, as the station reads them back; never verified
+    or deleted), without reading it back."""
+    return {
+        "code": code,
+        "name": data.name,
+        "address": data.address,
+        "lat": data.lat,
+        "lon": data.lon,
+        "entered_datum": data.entered_datum,
+        "district_code": district_code,
+        "host_type": data.host_type,
+        "amenities": sorted(data.amenities),
+        "worker_groups": sorted(data.worker_groups),
+        "opening_hours": data.opening_hours,
+        "opening_hours_text": data.opening_hours_text,
+        "phone": data.phone,
+        "contact": data.contact,
+        "services": list(data.services),
+        "status": data.status,
+        "verified_at": None,
+        "deleted_at": None,
+    }
 
 
 def input_from_snapshot(snap: Mapping[str, Any]) -> StationInput:

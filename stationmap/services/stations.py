@@ -14,17 +14,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Table, delete, func, select
+from sqlalchemy.orm import Session
 
 from stationmap.geo.distance import geodesic_m
 from stationmap.geo.districts import DistrictLocator
 from stationmap.models import DatasetState, Station, StationAmenity, StationWorkerGroup
 from stationmap.services import districts as district_service
 from stationmap.services import revisions
+from stationmap.services.bulk_rows import insert_rows, next_ids
 from stationmap.services.dataset import bump_data_version
 from stationmap.services.revisions import Actor
-from stationmap.services.station_record import input_columns
+from stationmap.services.station_record import INPUT_COLUMNS, input_snapshot, input_values
 from stationmap.station_fields import FieldError, StationInput
 
 NO_DISTRICT = "000000"
@@ -326,33 +327,30 @@ def save_inputs(
         if not data.code:
             wanted[district or NO_DISTRICT] += 1
     assigned = {prefix: iter(codes) for prefix, codes in allocate_codes(session, wanted).items()}
-    values: list[dict[str, Any]] = []
+    created: list[tuple[str, StationInput, str | None]] = []
     for data, district in new_rows.values():
         code = data.code or next(assigned[district or NO_DISTRICT])
         result.created.append(code)
-        values.append(
-            {
-                "code": code,
-                **input_columns(data),
-                "district_code": district,
-                "is_demo": is_demo,
-                "created_at": now,
-                "updated_at": now,
-                "version": 1,
-                "_input": data,
-            }
-        )
+        created.append((code, data, district))
     if dry_run:
         return result
     session.flush()
     report = progress or (lambda _done, _total: None)
-    steps = len(values) + (len(result.created) + len(result.updated) if actor else 0)
+    steps = len(created) + (len(result.created) + len(result.updated) if actor else 0)
     report(0, steps)
-    if values:
-        _insert_new(session, values, lambda done: report(done, steps))
+    ids = _insert_new(session, created, is_demo, now, lambda done: report(done, steps))
     if actor is not None:
         _record_revisions(
-            session, result, actor, action, now, lambda done: report(len(values) + done, steps)
+            session,
+            result,
+            [
+                (station_id, 1, input_snapshot(code, data, district))
+                for station_id, (code, data, district) in zip(ids, created, strict=True)
+            ],
+            actor,
+            action,
+            now,
+            lambda done: report(len(created) + done, steps),
         )
     if result.created or result.updated:
         bump_data_version(session, None)  # a bulk write: processes read every station
@@ -362,55 +360,66 @@ def save_inputs(
 def _record_revisions(
     session: Session,
     result: SaveResult,
+    created: list[tuple[int, int, dict[str, Any]]],
     actor: Actor,
     action: str,
     at: datetime,
     done: Callable[[int], None],
 ) -> None:
-    """A revision for every station :func:`save_inputs` created or changed."""
+    """A revision for every station :func:`save_inputs` changed, then for each it
+    created ((id, version, snapshot), built from the checked inputs)."""
     if result.updated:
         changed = stations_by_code(session, result.updated)
         for count, code in enumerate(result.updated, 1):
             revisions.record(session, changed[code], action, actor, result.changes[code], at)
             if count % _CHUNK == 0:
                 done(count)
-    for start in range(0, len(result.created), _CHUNK):
-        chunk = result.created[start : start + _CHUNK]
-        created = session.scalars(
-            select(Station)
-            .where(Station.code.in_(chunk))
-            .options(selectinload(Station.amenity_rows), selectinload(Station.worker_group_rows))
+    if created:
+        revisions.record_created(
+            session, created, action, actor, at, lambda n: done(len(result.updated) + n)
         )
-        revisions.record_created(session, list(created), action, actor, at)
-        done(len(result.updated) + start + len(chunk))
 
 
 def _insert_new(
-    session: Session, values: list[dict[str, Any]], done: Callable[[int], None]
-) -> None:
-    """Bulk insert, then read the new ids back by code (an executemany with RETURNING
-    costs quadratic time in SQLAlchemy's result splicing for large batches)."""
-    inputs = {v["code"]: v.pop("_input") for v in values}
-    # Core executemany on the session's connection: the ORM bulk path costs 3x more.
+    session: Session,
+    created: list[tuple[str, StationInput, str | None]],
+    is_demo: bool,
+    now: datetime,
+    done: Callable[[int], None],
+) -> list[int]:
+    """Insert the new stations (code, input, district) with their amenities and worker
+    groups in bulk (:mod:`~stationmap.services.bulk_rows`: COPY on PostgreSQL, a DBAPI
+    executemany on SQLite); returns their ids, in order."""
+    if not created:
+        return []
     connection = session.connection()
-    for start in range(0, len(values), 5000):
-        connection.execute(insert(_table(Station)), values[start : start + 5000])
-        done(min(start + 5000, len(values)))
-    codes = list(inputs)
-    amenity_rows: list[dict[str, Any]] = []
-    group_rows: list[dict[str, Any]] = []
-    for start in range(0, len(codes), _CHUNK):
-        chunk = codes[start : start + _CHUNK]
-        for station_id, code in session.execute(
-            select(Station.id, Station.code).where(Station.code.in_(chunk))
-        ):
-            data = inputs[code]
-            amenity_rows.extend({"station_id": station_id, "amenity": a} for a in data.amenities)
-            group_rows.extend({"station_id": station_id, "group": g} for g in data.worker_groups)
-    for start in range(0, len(amenity_rows), 20000):
-        connection.execute(insert(_table(StationAmenity)), amenity_rows[start : start + 20000])
-    for start in range(0, len(group_rows), 20000):
-        connection.execute(insert(_table(StationWorkerGroup)), group_rows[start : start + 20000])
+    ids = next_ids(connection, _table(Station), len(created))
+    insert_rows(
+        connection,
+        _table(Station),
+        ("id", "code", "district_code", *INPUT_COLUMNS),
+        (
+            (station_id, code, district, *input_values(data))
+            for station_id, (code, data, district) in zip(ids, created, strict=True)
+        ),
+        {"is_demo": is_demo, "created_at": now, "updated_at": now, "version": 1},
+        done,
+    )
+    for model, column, field_name in (
+        (StationAmenity, "amenity", "amenities"),
+        (StationWorkerGroup, "group", "worker_groups"),
+    ):
+        insert_rows(
+            connection,
+            _table(model),
+            ("station_id", column),
+            (
+                (station_id, value)
+                for station_id, (_code, data, _district) in zip(ids, created, strict=True)
+                for value in getattr(data, field_name)
+            ),
+        )
+    return ids
 
 
 def delete_demo(session: Session) -> int:

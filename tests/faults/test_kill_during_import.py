@@ -153,7 +153,9 @@ class _Postgres:
             )
 
     def writing(self) -> bool:
-        return any(q.lstrip().upper().startswith("INSERT INTO STATION") for q in self._queries())
+        # the stations go in by COPY (stationmap/services/bulk_rows.py); INSERT elsewhere
+        writes = ("INSERT INTO STATION", "COPY STATION")
+        return any(q.lstrip().upper().startswith(writes) for q in self._queries())
 
     def settle(self) -> None:
         """Wait until the killed client's backend has noticed and rolled back."""

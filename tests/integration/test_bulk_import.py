@@ -3,16 +3,21 @@ one bad row among thousands refuses the whole file, naming that row."""
 
 from __future__ import annotations
 
+import json
 import random
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from stationmap.app_state import state
 from stationmap.models import Station, StationRevision
+from stationmap.services import bulk_rows, revisions, transfer
 from stationmap.services import districts as district_service
-from stationmap.services import transfer
 from stationmap.services.revisions import Actor
+from stationmap.station_fields import FIELDS
 from tests.integration.admin_support import XINCHENG
 
 ACTOR = Actor(None, "测试")
@@ -118,3 +123,211 @@ def test_one_bad_row_among_thousands_refuses_the_file_naming_it(empty_app):
     assert [(e.row, e.field) for e in report.errors] == [(2347, "lat")]
     assert "纬度" in report.errors[0].message_zh
     assert after == before
+
+
+FIELD_HEADER = [name for name in FIELDS if name != "code"]  # the fields' own names
+
+
+def _field_rows(points: list[tuple[float, float]]) -> list[dict[str, str]]:
+    """Rows in the fields' own words, each value one the checks keep as written."""
+    amenities = ["", "water", "toilet;water", "phone_charging;seating;water"]
+    hours = ["", "24/7", "Mo-Fr 08:00-18:00"]
+    return [
+        {
+            "name": f"字段站{i}",
+            "lat": str(lat),
+            "lon": str(lon),
+            "datum": "wgs84",
+            "address": f"新城区第{i}号" if i % 2 else "",
+            "host_type": ("union", "other", "community")[i % 3],
+            "amenities": amenities[i % 4],
+            "worker_groups": "courier" if i % 5 else "",
+            "opening_hours": hours[i % 3],
+            "phone": f"1391234{i:04d}" if i % 3 else "",
+            "contact": f"联系人{i}" if i % 4 else "",
+            "services": "饮水;充电" if i % 6 == 1 else "",
+            "status": "suspended" if i % 7 == 3 else "active",
+        }
+        for i, (lat, lon) in enumerate(points)
+    ]
+
+
+def _field_csv(rows: list[dict[str, str]]) -> bytes:
+    lines = [",".join(FIELD_HEADER), *(",".join(r[k] for k in FIELD_HEADER) for r in rows)]
+    return "\n".join(lines).encode("utf-8")
+
+
+def _json(value: object) -> object:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _expected_snapshot(code: str, row: dict[str, str]) -> dict[str, object]:
+    return {
+        "code": code,
+        "name": row["name"],
+        "address": row["address"],
+        "lat": float(row["lat"]),
+        "lon": float(row["lon"]),
+        "entered_datum": "wgs84",
+        "district_code": XINCHENG,
+        "host_type": row["host_type"],
+        "amenities": sorted(a for a in row["amenities"].split(";") if a),
+        "worker_groups": [row["worker_groups"]] if row["worker_groups"] else [],
+        "opening_hours": row["opening_hours"] or None,
+        "opening_hours_text": None,
+        "phone": row["phone"],
+        "contact": row["contact"],
+        "services": [s for s in row["services"].split(";") if s],
+        "status": row["status"],
+        "verified_at": None,
+        "deleted_at": None,
+    }
+
+
+def test_a_bulk_import_stores_each_row_and_its_first_revision_as_written(empty_app):
+    """What the bulk path (COPY / executemany) stores, read back with plain SQL, equals
+    the rows of the file: columns, amenities, worker groups, one ``import`` revision per
+    station whose snapshot is the station and whose changes are its non-empty fields."""
+    rows = _field_rows(_points(empty_app, 240))
+    with state(empty_app).db.write_session() as session:
+        report = _import(session, _field_csv(rows))
+        assert report.ok and report.applied, report.errors[:3]
+    codes = [f"{XINCHENG}-{i:04d}" for i in range(1, len(rows) + 1)]
+    with state(empty_app).db.session() as session:
+        stations = session.execute(
+            text(
+                "SELECT id, code, name, address, lat, lon, entered_datum, district_code, "
+                "host_type, opening_hours, opening_hours_text, phone, contact, services, "
+                "status, is_demo, version, created_at, updated_at, verified_at, deleted_at "
+                "FROM station ORDER BY code"
+            )
+        ).all()
+        amenities = session.execute(text("SELECT station_id, amenity FROM station_amenity")).all()
+        groups = session.execute(text('SELECT station_id, "group" FROM station_worker_group')).all()
+        history = session.execute(
+            text(
+                "SELECT station_id, number, action, user_id, actor, created_at, changes, "
+                "snapshot, station_version, restored_from FROM station_revision"
+            )
+        ).all()
+    assert [s.code for s in stations] == codes
+    ids = {s.code: s.id for s in stations}
+    stamp = stations[0].created_at
+    for station, row in zip(stations, rows, strict=True):
+        want = _expected_snapshot(station.code, row)
+        got = {
+            "code": station.code,
+            "name": station.name,
+            "address": station.address,
+            "lat": station.lat,
+            "lon": station.lon,
+            "entered_datum": station.entered_datum,
+            "district_code": station.district_code,
+            "host_type": station.host_type,
+            "opening_hours": station.opening_hours,
+            "opening_hours_text": station.opening_hours_text,
+            "phone": station.phone,
+            "contact": station.contact,
+            "services": _json(station.services),
+            "status": station.status,
+        }
+        assert got == {k: v for k, v in want.items() if k in got}
+        assert (bool(station.is_demo), station.version) == (False, 1)
+        assert station.created_at == station.updated_at == stamp
+        assert station.verified_at is None and station.deleted_at is None
+    assert sorted(amenities) == sorted(
+        (ids[code], a) for code, row in zip(codes, rows) for a in row["amenities"].split(";") if a
+    )
+    assert sorted(groups) == sorted(
+        (ids[code], row["worker_groups"]) for code, row in zip(codes, rows) if row["worker_groups"]
+    )
+    assert len(history) == len(rows)
+    by_station = {h.station_id: h for h in history}
+    for code, row in zip(codes, rows, strict=True):
+        revision = by_station[ids[code]]
+        snap = _expected_snapshot(code, row)
+        assert (revision.number, revision.action, revision.user_id, revision.actor) == (
+            1,
+            "import",
+            None,
+            ACTOR.name,
+        )
+        assert (revision.station_version, revision.restored_from) == (1, None)
+        assert revision.created_at == stamp
+        assert _json(revision.snapshot) == snap
+        assert _json(revision.changes) == {
+            k: [None, v] for k, v in snap.items() if v not in (None, "", [])
+        }
+
+
+def test_a_failure_late_in_the_write_of_a_big_file_stores_nothing(empty_app, monkeypatch):
+    """The database refuses a station near the end of a 3,000-row file, after thousands
+    of stations and their revisions went in: the whole import is rolled back."""
+    rows = _rows(_points(empty_app, 3000))
+    monkeypatch.setattr(bulk_rows, "BATCH", 500)
+    with Session(state(empty_app).db.write_engine) as session:
+        before = _stored(session)
+    written: list[int] = []
+    real = bulk_rows.insert_rows
+
+    def failing_late(connection, table, columns, rows, constants=None, done=None):
+        """The revisions' last batch carries a station id the table does not have."""
+        if table.name != "station_revision":
+            return real(connection, table, columns, rows, constants, done)
+        listed = list(rows)
+        written.append(len(listed))
+        last = listed[-1]
+        listed[-1] = (10**9, *last[1:])
+        return real(connection, table, columns, listed, constants, done)
+
+    monkeypatch.setattr(revisions, "insert_rows", failing_late)
+    with pytest.raises(DBAPIError), state(empty_app).db.write_session() as session:
+        _import(session, _csv(rows))
+    assert written == [3000]
+    with Session(state(empty_app).db.write_engine) as session:
+        assert _stored(session) == before
+
+
+def test_bulk_rows_store_what_a_core_insert_stores(empty_app):
+    """The same station written by a Core ``insert()`` and by ``insert_rows`` (with
+    times as constants, one at a whole second) reads back as the same raw values."""
+    at = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    verified = datetime(2026, 3, 4, 5, 6, 7, 891, tzinfo=UTC)
+    values = {
+        "name": "原样站",
+        "address": "路 1 号",
+        "lat": 40.8123457,
+        "lon": 111.6543211,
+        "entered_datum": "gcj02",
+        "district_code": XINCHENG,
+        "host_type": "union",
+        "opening_hours": "24/7",
+        "opening_hours_text": None,
+        "phone": "13912345678",
+        "contact": "张三",
+        "services": ["饮水", "充电"],
+        "status": "suspended",
+    }
+    constants = {
+        "is_demo": True,
+        "version": 3,
+        "created_at": at,
+        "updated_at": at,
+        "verified_at": verified,
+    }
+    table = Station.__table__
+    with state(empty_app).db.write_session() as session:
+        connection = session.connection()
+        connection.execute(insert(table), [{"code": "150102-0001", **values, **constants}])
+        bulk_rows.insert_rows(
+            connection, table, ("code", *values), [("150102-0002", *values.values())], constants
+        )
+    columns = ", ".join(c for c in (*values, *constants))
+    with state(empty_app).db.session() as session:
+        core, bulk = session.execute(
+            text(
+                f"SELECT {columns} FROM station WHERE code IN ('150102-0001', '150102-0002') "
+                "ORDER BY code"
+            )
+        ).all()
+    assert tuple(bulk) == tuple(core)

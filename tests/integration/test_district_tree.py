@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import shapely
 from flask import Flask
 from shapely.geometry import box
+from sqlalchemy import select
 
 from stationmap.app_state import state
 from stationmap.geo.districts import DistrictShape
+from stationmap.models import District
 from stationmap.services import districts as district_service
-from stationmap.services import pages
+from stationmap.services import pages, postgis
 from stationmap.services.dataset import bump_data_version
 from tests.conftest import _make_app
 
@@ -116,3 +120,41 @@ def test_the_courier_page_and_the_district_list_follow_another_process_writes(
         ]
     finally:
         state(other).db.dispose()
+
+
+def test_a_large_batch_of_points_is_located_as_covers_and_postgis_place_them(
+    app: Flask,
+) -> None:
+    """An import's batch of points (located in process on every backend) gets, for each
+    point, the deepest district whose boundary covers it (ties: the lower code), as
+    shapely's ``covers`` over every stored boundary finds it, and on PostGIS as
+    ``ST_Covers`` does; points on a shared boundary included."""
+    depth = {"province": 0, "city": 1, "county": 2}
+    rng = np.random.default_rng(5)
+    with state(app).db.session() as session:
+        rows = session.execute(
+            select(District.code, District.level, District.boundary_geojson).where(
+                District.boundary_geojson.is_not(None)
+            )
+        ).all()
+        xincheng = next(shapely.from_geojson(g) for c, _l, g in rows if c == "150102")
+        vertices = shapely.get_coordinates(xincheng)[
+            :: max(1, len(shapely.get_coordinates(xincheng)) // 300)
+        ]
+        west, south, east, north = xincheng.bounds
+        count = district_service.IN_PROCESS_POINTS + 500 - len(vertices)
+        lons = [*vertices[:, 0], *rng.uniform(west - 0.2, east + 0.2, count)]
+        lats = [*vertices[:, 1], *rng.uniform(south - 0.2, north + 0.2, count)]
+        points = shapely.points(lons, lats)
+        best: list[tuple[int, str] | None] = [None] * len(points)
+        for code, level, geojson in rows:
+            covered = shapely.covers(shapely.from_geojson(geojson), points)
+            for i in np.flatnonzero(covered):
+                rank = (-depth[level], code)
+                if best[i] is None or rank < best[i]:
+                    best[i] = rank
+        expected = [None if b is None else b[1] for b in best]
+        assert len(set(expected)) >= 4  # inside, outside and across boundaries
+        assert district_service.locate_many(session, lats, lons) == expected
+        if session.get_bind().dialect.name == "postgresql":
+            assert postgis.locate_many(session, lats, lons) == expected
