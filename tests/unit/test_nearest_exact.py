@@ -128,3 +128,45 @@ def test_a_filtered_scan_keeps_the_stations_exactly_at_the_radius(k: int) -> Non
     assert [h.id for h in index.nearest(lat, lon, k, filters)] == _plain(
         stations, lat, lon, k, None, "rare"
     )
+
+
+@pytest.mark.parametrize("scan", [False, True], ids=["tree", "scan"])
+def test_a_ring_whose_chord_order_is_not_its_distance_order(scan: bool) -> None:
+    """300 stations on a ring 20 km out, 0.1 um apart in distance, ids in distance
+    order; a chord there is about 8 mm shorter than its geodesic, by an amount that
+    varies with the azimuth by 0.06 mm, so chord order is not distance order
+    and the first round of candidates cannot prove the answer: the search must widen
+    (the tree's later rounds; with a filter that thousands of nearer stations fail,
+    the scan's later partitions). With a radius through the ring (after its first or
+    third station, or its middle), the candidates beyond it by distance are mixed among those
+    inside by chord; station 400, 10 km out, is asked for or not by its host type, so
+    a round may find fewer than k, all nearer than the chords left out, and still
+    have to widen. The answer is the plain ranking's."""
+    lat, lon = 40.81, 111.66
+    rng = np.random.default_rng(31)
+    azimuths = rng.permutation(np.linspace(-180.0, 180.0, 300, endpoint=False))
+    stations = [
+        IndexedStation(j + 1, *_at(lat, lon, azimuth, 20_000.0 + 1e-7 * j), host_type="rare")
+        for j, azimuth in enumerate(azimuths.tolist())
+    ]
+    stations.append(IndexedStation(400, *_at(lat, lon, 33.0, 10_000.0), host_type="near"))
+    host_of = {s.id: s.host_type for s in stations}
+    metres = {s.id: _metres(lat, lon, s) for s in stations}
+    if scan:
+        stations += [
+            IndexedStation(1001 + i, 40.81 + dlat, 111.66 + dlon, host_type="common")
+            for i, (dlat, dlon) in enumerate(rng.normal(0, 0.01, (9000, 2)).tolist())
+        ]
+    index = NearestIndex(stations, TZ)
+    host_sets = [{"rare"}, {"rare", "near"}] + ([] if scan else [set()])
+    for hosts in host_sets:
+        for k in (1, 2, 5, 40, 120):
+            for radius_m in (None, metres[1], metres[3], metres[151]):
+                filters = Filters(host_types=frozenset(hosts), radius_m=radius_m)
+                ranked = sorted(
+                    (d, i)
+                    for i, d in metres.items()
+                    if (not hosts or host_of[i] in hosts) and (radius_m is None or d <= radius_m)
+                )
+                expected = [i for _, i in ranked[:k]]
+                assert [h.id for h in index.nearest(lat, lon, k, filters)] == expected
