@@ -111,10 +111,10 @@ class _Vocabulary:
 
     def codes_of(self, mask: int) -> tuple[str, ...]:
         """The codes whose bits are set in ``mask``, sorted."""
-        found = self._decoded.get(mask)
+        found = self._decoded.get(mask)  # pragma: no mutate
         if found is None:
             found = tuple(sorted(c for c, bit in self.codes.items() if mask >> bit & 1))
-            self._decoded[mask] = found
+            self._decoded[mask] = found  # pragma: no mutate
         return found
 
     def bit(self, code: str) -> int:
@@ -265,8 +265,8 @@ class NearestIndex:
                 self._outage_until[i, code] = until
         self._tree = cKDTree(
             ecef_m(self.lats, self.lons) if n else np.zeros((0, 3)),
-            balanced_tree=False,
-            compact_nodes=False,
+            balanced_tree=False,  # pragma: no mutate
+            compact_nodes=False,  # pragma: no mutate
         )
 
     def hiding(self, positions: npt.NDArray[np.intp]) -> NearestIndex:
