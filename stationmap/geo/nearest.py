@@ -40,6 +40,17 @@ _SCAN_AFTER = 2048
 _GEOD_POINT = WGS84._inv_point
 
 
+def _chord_bound_m(distance_m: float) -> float:
+    """The longest chord, as computed, between points ``distance_m`` apart along the
+    geodesic. A chord is never longer than its geodesic, but both are rounded (the
+    earth-centred coordinates, about 6.4e6 m, to nanometres; Karney's distance to about
+    15 nm), and at short range they agree to far less than that (d^3 / 24 R^2: 1e-12 m
+    at 10 m), so a computed chord can exceed its geodesic. Every test of a chord against
+    a geodesic (radius, k-th best) allows one micrometre, lest a station exactly at the
+    radius, or tied with the k-th, be dropped."""
+    return distance_m + 1e-6
+
+
 def cKDTree(points: npt.NDArray[np.float64], **options: bool) -> Any:
     """scipy's ``cKDTree(points, **options)``, scipy (about 35 MB with scipy.sparse)
     imported by the first index built over at least one station: a process whose
@@ -101,10 +112,10 @@ class _Vocabulary:
 
     def codes_of(self, mask: int) -> tuple[str, ...]:
         """The codes whose bits are set in ``mask``, sorted."""
-        found = self._decoded.get(mask)
+        found = self._decoded.get(mask)  # pragma: no mutate
         if found is None:
             found = tuple(sorted(c for c, bit in self.codes.items() if mask >> bit & 1))
-            self._decoded[mask] = found
+            self._decoded[mask] = found  # pragma: no mutate
         return found
 
     def bit(self, code: str) -> int:
@@ -257,7 +268,11 @@ class NearestIndex:
         # before it would look at one, and a worker (or gunicorn's master) serving an
         # empty database then never imports scipy.
         self._tree: Any = (
-            cKDTree(ecef_m(self.lats, self.lons), balanced_tree=False, compact_nodes=False)
+            cKDTree(
+                ecef_m(self.lats, self.lons),
+                balanced_tree=False,  # pragma: no mutate
+                compact_nodes=False,  # pragma: no mutate
+            )
             if n
             else None
         )
@@ -381,7 +396,7 @@ class NearestIndex:
             else:
                 # A chord is never longer than its geodesic: nothing inside is missed.
                 chords, positions = self._tree.query(
-                    query, k=want, distance_upper_bound=radius * (1.0 + 1e-9) + 1e-6
+                    query, k=want, distance_upper_bound=_chord_bound_m(radius)
                 )
             if want == 1:
                 chords, positions = np.atleast_1d(chords), np.atleast_1d(positions)
@@ -394,7 +409,7 @@ class NearestIndex:
                 ok = self._passing(positions, filters, cache)
                 chords, positions = chords[ok], positions[ok]
             best, settled = self._best(lat, lon, chords.tolist(), positions.tolist(), k, radius)
-            if settled or complete or (len(best) == k and best[-1][0] < reach_m):
+            if settled or complete or (len(best) == k and _chord_bound_m(best[-1][0]) < reach_m):
                 return [Hit(p, i, d) for d, i, p in best]
             want *= 4
 
@@ -410,16 +425,16 @@ class NearestIndex:
         """The k best (geodesic, id, position) among candidates given in chord order.
 
         Stops computing geodesics once a candidate's chord exceeds the k-th best
-        geodesic (or the radius): its geodesic, and every later one's, is longer. The
-        second value says whether it stopped so, which proves the answer exact.
+        geodesic (or the radius), rounding allowed for (:func:`_chord_bound_m`): its
+        geodesic, and every later one's, is longer. The second value says whether it
+        stopped so, which proves the answer exact.
         """
         best: list[tuple[float, int, int]] = []
         inv = _GEOD_POINT
         lats, lons, ids = self.lats, self.lons, self.ids
+        limit = math.inf if radius_m is None else _chord_bound_m(radius_m)
         for chord, p in zip(chords, positions, strict=True):
-            if len(best) == k and chord > best[-1][0]:
-                return best, True
-            if radius_m is not None and chord > radius_m:
+            if chord > limit:
                 return best, True
             d = inv(lon, lat, lons.item(p), lats.item(p), False)[2]
             if radius_m is not None and d > radius_m:
@@ -427,6 +442,9 @@ class NearestIndex:
             insort(best, (d, ids.item(p), p))
             if len(best) > k:
                 best.pop()
+            if len(best) == k:
+                # Within the radius, so never above the radius's bound.
+                limit = _chord_bound_m(best[-1][0])
         return best, False
 
     def _scan(
@@ -461,7 +479,7 @@ class NearestIndex:
             best, settled = self._best(
                 lat, lon, chords[chosen].tolist(), positions[chosen].tolist(), k, filters.radius_m
             )
-            if settled or (len(best) == k and best[-1][0] < reach_m):
+            if settled or (len(best) == k and _chord_bound_m(best[-1][0]) < reach_m):
                 return [Hit(p, i, d) for d, i, p in best]
             take *= 4
 

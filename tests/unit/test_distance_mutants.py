@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from pyproj import Geod, Transformer
+from pyproj.exceptions import GeodError
 
 from stationmap.geo.distance import ecef_m, ecef_point_m, geodesic_m, geodesic_many
 
@@ -49,3 +50,26 @@ def test_distances_to_many_match_geod(n: int) -> None:
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
     for i in range(n):
         assert geodesic_m(lat0, lon0, lats[i], lons[i]) == pytest.approx(expected[i], abs=1e-6)
+
+
+def test_single_precision_coordinates_are_computed_in_double() -> None:
+    """Coordinates handed over as float32 (a column read from a file) give the
+    earth-centred metres of their exact values; computed in float32 they would be off
+    by decimetres, enough to reorder stations a few metres apart."""
+    lats = np.array([p[0] for p in PLACES], dtype=np.float32)
+    lons = np.array([p[1] for p in PLACES], dtype=np.float32)
+    lats64, lons64 = lats.astype(np.float64), lons.astype(np.float64)
+    x, y, z = TO_ECEF.transform(lons64, lats64, np.zeros_like(lats64))
+    got = ecef_m(lats, lons)
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, np.column_stack((x, y, z)), rtol=0, atol=1e-3)
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_coordinate_lists_of_unequal_length_are_refused(n: int) -> None:
+    """A latitude without its longitude is an error, not a shorter answer (pyproj's
+    own error on the array path, above 24 points)."""
+    lats = np.linspace(40.0, 41.0, n)
+    lons = np.linspace(111.0, 112.0, n - 1)
+    with pytest.raises((ValueError, GeodError)):
+        geodesic_many(40.81, 111.66, lats, lons)
