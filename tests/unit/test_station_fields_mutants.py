@@ -4,6 +4,7 @@ written out here as the expected text."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -266,14 +267,14 @@ def test_a_badly_typed_value_is_refused_naming_its_field(field: str) -> None:
     if field in ("amenities", "worker_groups", "services"):
         expected = (
             field,
-            "must be text or a list of texts, not a object",
-            f"{zh}应为文字或文字列表，不能是object：请改为文字，多项用“；”分开",
+            "must be text or a list of texts, not an object ({...})",
+            f"{zh}应为文字或文字列表，不能是对象（{{…}}）：请改为文字，多项用“；”分开",
         )
     else:
         expected = (
             field,
-            "must be text, not a object",
-            f"{zh}应为文字，不能是object：请改为一段文字",
+            "must be text, not an object ({...})",
+            f"{zh}应为文字，不能是对象（{{…}}）：请改为一段文字",
         )
     assert _errors(**{field: {"value": 1}}) == [expected]
 
@@ -369,3 +370,38 @@ def test_an_office_host_type_kept_as_a_service_line_is_judged_as_the_host_type()
             "服务项目含有控制字符：请删除后重新填写",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "field", "english", "chinese"),
+    [
+        # What an integrator's JSON can hold, named as JSON names it, in both languages.
+        (
+            True,
+            "name",
+            "must be text, not a boolean (true/false)",
+            "名称应为文字，不能是真假值（true/false）",
+        ),
+        ([1, 2], "name", "must be text, not a list", "名称应为文字，不能是列表"),
+        (
+            ["饮用水", {"x": 1}],
+            "amenities",
+            "must be text or a list of texts, not a list holding an object ({...})",
+            "服务设施应为文字或文字列表，不能是含有对象（{…}）的列表",
+        ),
+        (
+            [["饮用水"]],
+            "amenities",
+            "must be text or a list of texts, not a list holding a list",
+            "服务设施应为文字或文字列表，不能是含有列表的列表",
+        ),
+    ],
+)
+def test_a_wrong_type_is_named_in_the_readers_words(
+    value: object, field: str, english: str, chinese: str
+) -> None:
+    ((got_field, message, message_zh),) = _errors(**{field: value})
+    assert got_field == field
+    assert message == english
+    assert message_zh.startswith(chinese + "：请")
+    assert not re.search(r"[A-Za-z]{4,}", message_zh.replace("true/false", ""))
