@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
@@ -21,6 +22,14 @@ HOHHOT = "150100"
 XINCHENG = "150102"
 SAIHAN = "150105"
 KUNMING_XISHAN = "530112"
+
+
+def bare_station(code: str, name: str, lat: float, lon: float, **columns: Any) -> Station:
+    """A station row written directly, without the editing service (no revision, no
+    change row): in 新城区 unless ``columns`` say otherwise, created and updated now."""
+    now = datetime.now(UTC)
+    fields: dict[str, Any] = {"district_code": XINCHENG, "created_at": now, "updated_at": now}
+    return Station(code=code, name=name, lat=lat, lon=lon, **(fields | columns))
 
 
 def make_user(app: Flask, username: str, role: str, districts: tuple[str, ...] = ()) -> None:

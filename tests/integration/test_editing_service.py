@@ -22,7 +22,7 @@ from stationmap.services import editing
 from stationmap.services.revisions import Actor
 from stationmap.services.stations import CodesExhausted
 from stationmap.station_fields import StationInput
-from tests.integration.admin_support import SAIHAN, XINCHENG, free_point
+from tests.integration.admin_support import SAIHAN, XINCHENG, bare_station, free_point
 from tests.integration.unchanged import assert_unchanged, snapshot
 
 ACTOR = Actor(None, "测试员")
@@ -475,16 +475,7 @@ def test_the_admin_search_takes_underscore_and_percent_literally(app: Flask, db:
 
 def _bare(code: str, name: str, lat: float, lon: float) -> Station:
     """A station row of Xincheng written directly, without the editing service."""
-    now = datetime.now(UTC)
-    return Station(
-        code=code,
-        name=name,
-        lat=lat,
-        lon=lon,
-        district_code=XINCHENG,
-        created_at=now,
-        updated_at=now,
-    )
+    return bare_station(code, name, lat, lon)
 
 
 def test_the_admin_list_stops_at_500_stations_in_code_order(app: Flask, db: Any) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -20,11 +19,10 @@ from flask import Flask
 
 from stationmap import create_app
 from stationmap.app_state import state
-from stationmap.models import Station
 from stationmap.services import nearest as nearest_service
 from stationmap.services.stations import bump_data_version
 from tests.conftest import _copy_sqlite
-from tests.integration.admin_support import XINCHENG, free_point
+from tests.integration.admin_support import XINCHENG, bare_station, free_point
 
 DEFAULT_INTERVAL_S = 0.5  # documented in stationmap/config.py and services/nearest.py
 
@@ -84,17 +82,8 @@ def test_an_edit_by_another_process_is_seen_after_the_interval(two_processes) ->
     lat, lon = free_point(reader, XINCHENG)
     before = _nearest_id(reader, lat, lon)
     builds = state(reader).nearest.builds
-    now = datetime.now(UTC)
     with state(writer).db.write_session() as session:
-        station = Station(
-            code="150102-8888",
-            name="另一进程新建的驿站",
-            lat=lat,
-            lon=lon,
-            district_code=XINCHENG,
-            created_at=now,
-            updated_at=now,
-        )
+        station = bare_station("150102-8888", "另一进程新建的驿站", lat, lon)
         session.add(station)
         session.flush()
         new_id = station.id

@@ -24,7 +24,7 @@ from stationmap.services import editing
 from stationmap.services.dataset import bump_data_version
 from stationmap.services.nearest import IndexNearest
 from stationmap.services.revisions import Actor
-from tests.integration.admin_support import XINCHENG, free_point
+from tests.integration.admin_support import XINCHENG, bare_station, free_point
 
 GEOD = Geod(ellps="WGS84")
 TOOL = Actor(None, "test")
@@ -52,17 +52,8 @@ def _answer(reader: IndexNearest, lat: float, lon: float, k: int) -> list[int]:
 
 
 def _add(app: Flask, name: str, lat: float, lon: float) -> int:
-    now = datetime.now(UTC)
     with state(app).db.write_session() as session:
-        station = Station(
-            code=f"{XINCHENG}-{abs(hash(name)) % 9000 + 1000}",
-            name=name,
-            lat=lat,
-            lon=lon,
-            district_code=XINCHENG,
-            created_at=now,
-            updated_at=now,
-        )
+        station = bare_station(f"{XINCHENG}-{abs(hash(name)) % 9000 + 1000}", name, lat, lon)
         session.add(station)
         session.flush()
         bump_data_version(session, [station.id])
