@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
+from stationmap.db import station_boxes_in_bulk
 from stationmap.geo.distance import geodesic_m
 from stationmap.geo.districts import DistrictLocator
 from stationmap.models import DatasetState, Station, StationAmenity, StationWorkerGroup
@@ -394,17 +395,18 @@ def _insert_new(
         return []
     connection = session.connection()
     ids = next_ids(connection, _table(Station), len(created))
-    insert_rows(
-        connection,
-        _table(Station),
-        ("id", "code", "district_code", *INPUT_COLUMNS),
-        (
-            (station_id, code, district, *input_values(data))
-            for station_id, (code, data, district) in zip(ids, created, strict=True)
-        ),
-        {"is_demo": is_demo, "created_at": now, "updated_at": now, "version": 1},
-        done,
-    )
+    with station_boxes_in_bulk(connection, ids):
+        insert_rows(
+            connection,
+            _table(Station),
+            ("id", "code", "district_code", *INPUT_COLUMNS),
+            (
+                (station_id, code, district, *input_values(data))
+                for station_id, (code, data, district) in zip(ids, created, strict=True)
+            ),
+            {"is_demo": is_demo, "created_at": now, "updated_at": now, "version": 1},
+            done,
+        )
     for model, column, field_name in (
         (StationAmenity, "amenity", "amenities"),
         (StationWorkerGroup, "group", "worker_groups"),
