@@ -12,7 +12,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from stationmap.models import Station, StationRevision
-from stationmap.services.bulk_rows import insert_rows
+from stationmap.services.bulk_rows import insert_rows, json_text
 from stationmap.services.station_record import plain, snapshot
 
 
@@ -91,15 +91,7 @@ def record_created(
     version, :func:`~stationmap.services.station_record.snapshot`), written with
     :func:`~stationmap.services.bulk_rows.insert_rows` (the ORM unit of work, and
     reading the stations back, cost most of a large import's time)."""
-    rows = (
-        (
-            station_id,
-            {name: [None, value] for name, value in snap.items() if value not in (None, "", [])},
-            snap,
-            version,
-        )
-        for station_id, version, snap in created
-    )
+    rows = ((station_id, *_created_texts(snap), version) for station_id, version, snap in created)
     session.flush()
     table = StationRevision.__table__
     assert isinstance(table, Table)
@@ -117,7 +109,26 @@ def record_created(
             "restored_from": None,
         },
         done,
+        encoded=("changes", "snapshot"),
     )
+
+
+_KEYS: dict[str, str] = {}
+
+
+def _created_texts(snap: dict[str, Any]) -> tuple[str, str]:
+    """The JSON texts of a created station's first revision: its changes (each value
+    that is not empty as ``[None, value]``) and ``snap``, as ``json.dumps`` writes them,
+    each value encoded once for both."""
+    fields: list[str] = []
+    changed: list[str] = []
+    for name, value in snap.items():
+        key = _KEYS.get(name) or _KEYS.setdefault(name, json_text(name) + ": ")
+        encoded = json_text(value)
+        fields.append(key + encoded)
+        if value not in (None, "", []):
+            changed.append(key + "[null, " + encoded + "]")
+    return "{" + ", ".join(changed) + "}", "{" + ", ".join(fields) + "}"
 
 
 def created_changes(station: Station) -> dict[str, tuple[Any, Any]]:
