@@ -23,8 +23,11 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, func, select, text
+from sqlalchemy import JSON, Connection, String, Table, any_, bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql import ColumnElement
 
 BATCH = 5000
 
@@ -66,6 +69,22 @@ def next_ids(connection: Connection, table: Table, count: int) -> list[int]:
         return sorted(int(value) for (value,) in rows)
     last = connection.scalar(select(func.max(table.c.id))) or 0
     return list(range(int(last) + 1, int(last) + 1 + count))
+
+
+def one_of(
+    connection: Connection,
+    column: ColumnElement[str] | InstrumentedAttribute[str],
+    values: Sequence[str],
+) -> ColumnElement[bool]:
+    """``column IN values`` for many text values, sent as one parameter (a PostgreSQL
+    array; a JSON array read by SQLite's ``json_each``): one query however many values,
+    where ``in_`` sends a parameter per value and a long list takes a query per chunk."""
+    if connection.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    listed = select(text("value")).select_from(
+        func.json_each(bindparam(None, json.dumps(list(values)), type_=String))
+    )
+    return column.in_(listed.scalar_subquery())
 
 
 def _processors(connection: Connection, table: Table, names: Sequence[str]) -> list[Processor]:

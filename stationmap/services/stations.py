@@ -23,7 +23,7 @@ from stationmap.geo.districts import DistrictLocator
 from stationmap.models import DatasetState, Station, StationAmenity, StationWorkerGroup
 from stationmap.services import districts as district_service
 from stationmap.services import revisions
-from stationmap.services.bulk_rows import insert_rows, next_ids
+from stationmap.services.bulk_rows import insert_rows, next_ids, one_of
 from stationmap.services.dataset import bump_data_version
 from stationmap.services.revisions import Actor
 from stationmap.services.station_record import INPUT_COLUMNS, input_snapshot, input_values
@@ -116,10 +116,9 @@ def _by_name_and_place(session: Session, inputs: Sequence[StationInput]) -> dict
         return {}
     names = sorted({d.name for d in inputs})
     candidates: dict[str, list[Station]] = defaultdict(list)
-    for start in range(0, len(names), _CHUNK):
-        chunk = names[start : start + _CHUNK]
-        for station in session.scalars(select(Station).where(Station.name.in_(chunk))):
-            candidates[station.name].append(station)
+    named = one_of(session.connection(), Station.name, names)
+    for station in session.scalars(select(Station).where(named).order_by(Station.id)):
+        candidates[station.name].append(station)
     found: dict[int, Station] = {}
     taken: set[int] = set()
     for data in inputs:

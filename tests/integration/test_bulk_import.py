@@ -461,3 +461,28 @@ def test_an_import_failing_in_its_last_batch_leaves_stations_boxes_and_triggers(
         assert everything(session) == before
         if database.is_sqlite:
             _assert_one_box_per_station(session)
+
+
+def test_rows_without_a_code_find_the_station_of_their_name_within_50_m(empty_app):
+    """Importing a 700-row file again changes nothing (every row finds its station by
+    name and place, names with quotes, backslashes and emoji too); a row of a stored
+    name 20 m from it moves that station, one 220 m away is another station."""
+    rows = _rows(_points(empty_app, 700))
+    for i, name in enumerate(("单引号'站", "反斜杠\\站", "表情🚲站", '双"引号', '["json"]')):
+        rows[i][0] = name
+    with state(empty_app).db.write_session() as session:
+        first = _import(session, _csv(rows))
+        assert first.ok and first.result is not None and len(first.result.created) == 700
+    with state(empty_app).db.write_session() as session:
+        again = _import(session, _csv(rows))
+        assert again.ok and again.result is not None
+        assert (again.result.created, again.result.updated) == ([], [])
+        assert sorted(again.result.unchanged) == sorted(first.result.created)
+    near, far = list(rows[3]), list(rows[4])
+    near[1] = str(round(float(near[1]) + 0.00018, 6))  # 20 m north
+    far[1] = str(round(float(far[1]) + 0.002, 6))  # 222 m north
+    with state(empty_app).db.write_session() as session:
+        moved = _import(session, _csv([near, far]))
+        assert moved.ok and moved.result is not None
+        assert moved.result.updated == [first.result.created[3]]
+        assert len(moved.result.created) == 1 and moved.result.unchanged == []
