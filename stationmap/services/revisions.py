@@ -79,19 +79,31 @@ def record(
     return revision
 
 
+#: A created station's first revision as :func:`record_created` writes it: (station id,
+#: changes as JSON text, snapshot as JSON text, station version).
+FirstRevision = tuple[int, str, str, int]
+
+
+def first_revision(station_id: int, version: int, snap: dict[str, Any]) -> FirstRevision:
+    """The first revision of a station just created with state ``snap`` (a
+    :func:`~stationmap.services.station_record.snapshot`): its changes are the fields
+    that are not empty, each ``[None, value]``."""
+    changes, snapshot_text = _created_texts(snap)
+    return station_id, changes, snapshot_text, version
+
+
 def record_created(
     session: Session,
-    created: Iterable[tuple[int, int, dict[str, Any]]],
+    created: Iterable[FirstRevision],
     action: str,
     actor: Actor,
     at: datetime,
     done: Callable[[int], None] | None = None,
 ) -> None:
-    """The first revision of each station just inserted in bulk, from its (id,
-    version, :func:`~stationmap.services.station_record.snapshot`), written with
-    :func:`~stationmap.services.bulk_rows.insert_rows` (the ORM unit of work, and
-    reading the stations back, cost most of a large import's time)."""
-    rows = ((station_id, *_created_texts(snap), version) for station_id, version, snap in created)
+    """Write the first revision of each station just inserted in bulk
+    (:func:`first_revision`) with :func:`~stationmap.services.bulk_rows.insert_rows`
+    (the ORM unit of work, and reading the stations back, cost most of a large
+    import's time)."""
     session.flush()
     table = StationRevision.__table__
     assert isinstance(table, Table)
@@ -99,7 +111,7 @@ def record_created(
         session.connection(),
         table,
         ("station_id", "changes", "snapshot", "station_version"),
-        rows,
+        created,
         {
             "number": 1,
             "action": action,
