@@ -1,6 +1,6 @@
 """Time a 100,000-row CSV import beside a bare ``executemany`` of the same rows.
 
-    .venv/bin/python bench/import.py [--rows N] [--postgres URL] [--rounds R]
+    .venv/bin/python bench/import.py [--rows N] [--postgres URL] [--rounds R] [--tree PATH]
 
 Makes a CSV of N stations (default 100,000) at points inside 新城区 (150102), then, R
 rounds taking turns (default 2), on fresh databases (SQLite; with ``--postgres`` also a
@@ -16,8 +16,8 @@ machine) the server backend's CPU seconds read from /proc, the best of the round
 ratios, and the load average before and after; for the import also per phase (read and
 check, placement, matching rows without a code by name, stations written, revisions
 written, the rest). Not part of the test
-run. Run with another tree's package first on ``PYTHONPATH`` (a worktree of main, say)
-to time that tree's import with the same script.
+run. ``--tree PATH`` times the stationmap package of another work tree (a worktree of
+main as the baseline) with this same script.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+if "--tree" in sys.argv:  # before stationmap is imported: the other tree's package
+    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f)]
+    sys.path.insert(0, sys.argv[sys.argv.index("--tree") + 1])
 
 from import_job import _rows
 
@@ -206,6 +209,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a database is made)")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--tree", help="time the stationmap package of this work tree")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="stationmap-bench-import-"))
     servers: list[str | None] = [None] if args.postgres is None else [None, args.postgres]
