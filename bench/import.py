@@ -1,6 +1,6 @@
 """Time a 100,000-row CSV import beside a bare ``executemany`` of the same rows.
 
-    .venv/bin/python bench/import.py [--rows N] [--postgres URL] [--rounds R]
+    .venv/bin/python bench/import.py [--rows N] [--postgres URL] [--rounds R] [--tree PATH]
 
 Makes a CSV of N stations (default 100,000) at points inside 新城区 (150102), then, R
 rounds taking turns (default 2), on fresh databases (SQLite; with ``--postgres`` also a
@@ -13,17 +13,23 @@ new database on the PostgreSQL server URL names, dropped afterwards) times:
 
 Prints, for each, the wall seconds, this process's CPU seconds and (PostgreSQL on this
 machine) the server backend's CPU seconds read from /proc, the best of the rounds, their
-ratios, and the load average before and after. Not part of the test run.
+ratios, and the load average before and after; for the import also per phase (read and
+check, placement, matching rows without a code by name, stations written, revisions
+written, the rest). Not part of the test
+run. ``--tree PATH`` times the stationmap package of another work tree (a worktree of
+main as the baseline) with this same script.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +37,9 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+if "--tree" in sys.argv:  # before stationmap is imported: the other tree's package
+    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f)]
+    sys.path.insert(0, sys.argv[sys.argv.index("--tree") + 1])
 
 from import_job import _rows
 
@@ -38,10 +47,19 @@ from stationmap import create_app
 from stationmap.app_state import state
 from stationmap.db import upgrade
 from stationmap.services import districts as district_service
-from stationmap.services import transfer
+from stationmap.services import placement, stations, transfer
 from stationmap.services.revisions import Actor
 
 DISTRICT = "150102"
+# (module, function, phase): the import's steps timed apart, each where it is called
+# from (the module attribute its caller looks up).
+PHASES = (
+    (transfer, "check_file", "read and check"),
+    (placement, "check_placement", "placement"),
+    (stations, "_by_name_and_place", "match by name"),
+    (stations, "_insert_new", "stations"),
+    (stations, "_record_revisions", "revisions"),
+)
 
 
 def _fresh(kind: str, folder: Path, server: str | None) -> str:
@@ -136,16 +154,49 @@ def _baseline(app: Any, data: bytes) -> Timer:
     return timer
 
 
+@contextlib.contextmanager
+def _phases(backend_pid: int | None, out: dict[str, Timer]) -> Iterator[None]:
+    """Time each of :data:`PHASES` while it runs (``out``: phase -> its timer)."""
+    saved = [(module, name, getattr(module, name)) for module, name, _ in PHASES]
+
+    def timed(function: Any, phase: str) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with Timer(backend_pid) as timer:
+                result = function(*args, **kwargs)
+            out[phase] = timer
+            return result
+
+        return run
+
+    for (module, name, function), (_, _, phase) in zip(saved, PHASES, strict=True):
+        setattr(module, name, timed(function, phase))
+    try:
+        yield
+    finally:
+        for module, name, function in saved:
+            setattr(module, name, function)
+
+
 def _import(app: Any, data: bytes) -> Timer:
     database = state(app).db
+    phases: dict[str, Timer] = {}
     with database.write_session() as session:
         raw = session.connection().connection.driver_connection
-        with Timer(_backend_pid(raw, database.engine.dialect.name)) as timer:
+        pid = _backend_pid(raw, database.engine.dialect.name)
+        with Timer(pid) as timer, _phases(pid, phases):
             report = transfer.import_stations(
                 session, data, "bench.csv", actor=Actor(None, "bench")
             )
             assert report.ok and report.applied, report.errors[:3]
             session.commit()
+    rest = (
+        timer.wall - sum(t.wall for t in phases.values()),
+        timer.cpu - sum(t.cpu for t in phases.values()),
+        timer.server - sum(t.server for t in phases.values()),
+    )
+    parts = [f"{p} {t.wall:.2f}/{t.cpu:.2f}/{t.server:.2f}" for p, t in phases.items()]
+    parts.append(f"rest {rest[0]:.2f}/{rest[1]:.2f}/{rest[2]:.2f}")
+    print("    phases (wall/CPU/server s): " + ", ".join(parts))
     return timer
 
 
@@ -158,11 +209,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a database is made)")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--tree", help="time the stationmap package of this work tree")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="stationmap-bench-import-"))
     servers: list[str | None] = [None] if args.postgres is None else [None, args.postgres]
     data = b""
     best: dict[tuple[str, str], Timer] = {}
+    print(f"stationmap from {Path(stations.__file__).resolve().parents[2]}")
     print(f"load average before: {_load()}")
     for turn in range(args.rounds):
         for server in servers:

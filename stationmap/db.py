@@ -12,6 +12,10 @@ a large WAL file; once it passes :data:`SQLITE_WAL_CHECKPOINT_BYTES` the next co
 (and the first connection of a process) checkpoints and truncates it, and
 ``journal_size_limit`` keeps later checkpoints from leaving it large.
 
+On SQLite the R*Tree ``station_box`` (migration 0004) is kept current by triggers; a
+large insert of new stations fills it in one statement instead
+(:func:`station_boxes_in_bulk`).
+
 PostgreSQL is selected by a ``postgresql+psycopg://`` URL; :meth:`Database.has_postgis` tells
 whether the PostGIS extension is there.
 """
@@ -20,8 +24,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -39,6 +43,21 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024
 _BEGIN_RETRY_S = 0.02
+
+#: SQLite: the trigger that gives each new station its box in the R*Tree ``station_box``.
+#: Migration 0004 keeps its own copy (what it made then); this is the one the code makes
+#: again after a bulk insert (:func:`station_boxes_in_bulk`).
+STATION_BOX_INSERT_TRIGGER = (
+    "CREATE TRIGGER station_box_insert AFTER INSERT ON station BEGIN "
+    "INSERT INTO station_box VALUES (new.id, new.lon, new.lon, new.lat, new.lat); END"
+)
+#: From this many new stations on, :func:`station_boxes_in_bulk` fills the R*Tree in one
+#: statement. The trigger costs about 55 us a row more than the one statement (7.1 s
+#: against 1.6 s + 0.9 s for 100,000 rows). Dropping and making it again costs 0.5 ms,
+#: but it is a schema change: every other open connection (two or so per worker
+#: process) then reads the schema again, about 1 ms each here, and prepares its
+#: statements anew. At 500 rows the trigger would cost about 27 ms, well above that.
+BULK_BOX_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -159,6 +178,52 @@ def connect(url: str, **engine_kwargs: Any) -> Database:
         engine_kwargs.setdefault("pool_pre_ping", True)
         engine = create_engine(url, **engine_kwargs)
     return Database(engine, engine.execution_options(stationmap_write=True), quick, sqlite_wal=wal)
+
+
+@contextmanager
+def station_boxes_in_bulk(connection: Connection, ids: Sequence[int]) -> Iterator[None]:
+    """Around the insert of new stations ``ids`` (increasing, consecutive): on SQLite,
+    from :data:`BULK_BOX_ROWS` of them on, the per-row R*Tree trigger is dropped and
+    their boxes are written in one statement afterwards, then the trigger is made again
+    (:data:`STATION_BOX_INSERT_TRIGGER`). Elsewhere, for fewer rows, or without the
+    trigger (a schema not made by the migrations), it does nothing.
+
+    All of it is in the caller's transaction, and SQLite's DDL is transactional: a
+    rollback brings back the trigger as it was. The transaction holds the write lock
+    from the drop on, so no other connection writes a station meanwhile; readers keep
+    seeing the schema with the trigger until the commit. If the insert fails the boxes
+    of the rows written so far are added and the trigger made again before the error
+    goes on, so even a caller that commits anyway leaves the index whole."""
+    if (
+        connection.dialect.name != "sqlite"
+        or len(ids) < BULK_BOX_ROWS
+        or ids[-1] - ids[0] + 1 != len(ids)
+        or not connection.scalar(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
+            {"name": "station_box_insert"},
+        )
+    ):
+        yield
+        return
+    connection.execute(text("DROP TRIGGER station_box_insert"))
+    try:
+        yield
+    except BaseException:
+        with suppress(DBAPIError):  # the caller's rollback undoes it all anyway
+            _fill_boxes(connection, ids[0], ids[-1])
+        raise
+    _fill_boxes(connection, ids[0], ids[-1])
+
+
+def _fill_boxes(connection: Connection, first: int, last: int) -> None:
+    connection.execute(
+        text(
+            "INSERT INTO station_box SELECT id, lon, lon, lat, lat FROM station "
+            "WHERE id BETWEEN :first AND :last"
+        ),
+        {"first": first, "last": last},
+    )
+    connection.execute(text(STATION_BOX_INSERT_TRIGGER))
 
 
 def _large_file(path: Path) -> bool:

@@ -4,9 +4,11 @@ own bulk path: PostgreSQL's ``COPY ... FROM STDIN`` (psycopg), one DBAPI
 
 Each value goes through its column's bind processor, as a Core ``insert()`` would send
 it, so what is stored is the same; a value shared by every row (``constants``: the
-import's time, its actor) is processed once. SQLAlchemy's own executemany spends more
-time building and processing parameters than SQLite spends storing them
-(bench/import.py).
+import's time, its actor) is processed once. JSON is written by :func:`json_text`, the
+same text as ``json.dumps`` (the engines' serializer) for less work; a caller that
+already has a column's JSON text names the column in ``encoded``. SQLAlchemy's own
+executemany spends more time building and processing parameters than SQLite spends
+storing them (bench/import.py).
 
 New ids are taken before the rows are written (:func:`next_ids`), so nothing has to
 be read back: from the table's sequence on PostgreSQL, after the highest id on SQLite
@@ -17,16 +19,38 @@ be read back: from the table's sequence on PostgreSQL, after the highest id on S
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, func, select, text
+from sqlalchemy import JSON, Connection, String, Table, any_, bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql import ColumnElement
 
 BATCH = 5000
 
 Processor = Callable[[Any], Any]
+
+_string = json.encoder.encode_basestring_ascii  # what json.dumps writes for a str
+_float = float.__repr__  # and for a finite float
+
+
+def json_text(value: Any) -> str:
+    """``json.dumps(value)``, with its default settings (ASCII only, ``", "`` and
+    ``": "``), the same text for less work on the values rows hold: strings, None,
+    finite floats and lists of them; anything else is left to ``json.dumps``."""
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if value is None:
+        return "null"
+    if kind is list:
+        return "[" + ", ".join([json_text(item) for item in value]) + "]" if value else "[]"
+    if kind is float and value - value == 0.0:  # finite: json.dumps writes NaN, Infinity
+        return _float(value)
+    return json.dumps(value)
 
 
 def next_ids(connection: Connection, table: Table, count: int) -> list[int]:
@@ -47,11 +71,27 @@ def next_ids(connection: Connection, table: Table, count: int) -> list[int]:
     return list(range(int(last) + 1, int(last) + 1 + count))
 
 
+def one_of(
+    connection: Connection,
+    column: ColumnElement[str] | InstrumentedAttribute[str],
+    values: Sequence[str],
+) -> ColumnElement[bool]:
+    """``column IN values`` for many text values, sent as one parameter (a PostgreSQL
+    array; a JSON array read by SQLite's ``json_each``): one query however many values,
+    where ``in_`` sends a parameter per value and a long list takes a query per chunk."""
+    if connection.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    listed = select(text("value")).select_from(
+        func.json_each(bindparam(None, json.dumps(list(values)), type_=String))
+    )
+    return column.in_(listed.scalar_subquery())
+
+
 def _processors(connection: Connection, table: Table, names: Sequence[str]) -> list[Processor]:
     """Each column's bind processor; JSON as the engine's serializer writes it (COPY
     takes text, where psycopg's own JSON wrapper is for parameters)."""
     dialect = connection.dialect
-    serializer: Processor = getattr(dialect, "_json_serializer", None) or json.dumps
+    serializer: Processor = _json_serializer(connection) or json_text
     out: list[Processor] = []
     for name in names:
         kind = table.c[name].type
@@ -66,6 +106,12 @@ def _processors(connection: Connection, table: Table, names: Sequence[str]) -> l
     return out
 
 
+def _json_serializer(connection: Connection) -> Processor | None:
+    """The engine's own JSON serializer, if it was given one (None: ``json.dumps``)."""
+    serializer = getattr(connection.dialect, "_json_serializer", None)
+    return None if serializer in (None, json.dumps) else serializer
+
+
 def _same(value: Any) -> Any:
     return value
 
@@ -77,10 +123,14 @@ def insert_rows(
     rows: Iterable[Sequence[Any]],
     constants: Mapping[str, Any] | None = None,
     done: Callable[[int], None] | None = None,
+    encoded: Collection[str] = (),
 ) -> int:
     """Insert ``rows`` (values in the order of ``columns``), each with ``constants``
     (column -> the value every row has); returns how many. ``done`` is called with
-    the number written so far after each batch."""
+    the number written so far after each batch. The JSON columns named in ``encoded``
+    are given as their text, as ``json.dumps`` writes it (:func:`json_text`)."""
+    if encoded and _json_serializer(connection) is not None:
+        raise ValueError("encoded JSON needs the engine's default JSON serializer")
     constants = dict(constants or {})
     names = [*columns, *constants]
     shared = tuple(
@@ -89,10 +139,15 @@ def insert_rows(
             _processors(connection, table, list(constants)), constants.values(), strict=True
         )
     )
-    processors = list(enumerate(_processors(connection, table, columns)))
-    processors = [(i, p) for i, p in processors if p is not _same]
+    processors = [
+        (i, p)
+        for i, p in enumerate(_processors(connection, table, columns))
+        if p is not _same and columns[i] not in encoded
+    ]
 
-    def prepared(row: Sequence[Any]) -> tuple[Any, ...]:
+    def prepared(row: Sequence[Any]) -> Sequence[Any]:
+        if not processors:
+            return (*row, *shared) if shared else row
         values = list(row)
         for i, processor in processors:
             if values[i] is not None:

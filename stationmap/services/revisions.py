@@ -12,7 +12,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from stationmap.models import Station, StationRevision
-from stationmap.services.bulk_rows import insert_rows
+from stationmap.services.bulk_rows import insert_rows, json_text
 from stationmap.services.station_record import plain, snapshot
 
 
@@ -79,27 +79,31 @@ def record(
     return revision
 
 
+#: A created station's first revision as :func:`record_created` writes it: (station id,
+#: changes as JSON text, snapshot as JSON text, station version).
+FirstRevision = tuple[int, str, str, int]
+
+
+def first_revision(station_id: int, version: int, snap: dict[str, Any]) -> FirstRevision:
+    """The first revision of a station just created with state ``snap`` (a
+    :func:`~stationmap.services.station_record.snapshot`): its changes are the fields
+    that are not empty, each ``[None, value]``."""
+    changes, snapshot_text = _created_texts(snap)
+    return station_id, changes, snapshot_text, version
+
+
 def record_created(
     session: Session,
-    created: Iterable[tuple[int, int, dict[str, Any]]],
+    created: Iterable[FirstRevision],
     action: str,
     actor: Actor,
     at: datetime,
     done: Callable[[int], None] | None = None,
 ) -> None:
-    """The first revision of each station just inserted in bulk, from its (id,
-    version, :func:`~stationmap.services.station_record.snapshot`), written with
-    :func:`~stationmap.services.bulk_rows.insert_rows` (the ORM unit of work, and
-    reading the stations back, cost most of a large import's time)."""
-    rows = (
-        (
-            station_id,
-            {name: [None, value] for name, value in snap.items() if value not in (None, "", [])},
-            snap,
-            version,
-        )
-        for station_id, version, snap in created
-    )
+    """Write the first revision of each station just inserted in bulk
+    (:func:`first_revision`) with :func:`~stationmap.services.bulk_rows.insert_rows`
+    (the ORM unit of work, and reading the stations back, cost most of a large
+    import's time)."""
     session.flush()
     table = StationRevision.__table__
     assert isinstance(table, Table)
@@ -107,7 +111,7 @@ def record_created(
         session.connection(),
         table,
         ("station_id", "changes", "snapshot", "station_version"),
-        rows,
+        created,
         {
             "number": 1,
             "action": action,
@@ -117,7 +121,26 @@ def record_created(
             "restored_from": None,
         },
         done,
+        encoded=("changes", "snapshot"),
     )
+
+
+_KEYS: dict[str, str] = {}
+
+
+def _created_texts(snap: dict[str, Any]) -> tuple[str, str]:
+    """The JSON texts of a created station's first revision: its changes (each value
+    that is not empty as ``[None, value]``) and ``snap``, as ``json.dumps`` writes them,
+    each value encoded once for both."""
+    fields: list[str] = []
+    changed: list[str] = []
+    for name, value in snap.items():
+        key = _KEYS.get(name) or _KEYS.setdefault(name, json_text(name) + ": ")
+        encoded = json_text(value)
+        fields.append(key + encoded)
+        if value not in (None, "", []):
+            changed.append(key + "[null, " + encoded + "]")
+    return "{" + ", ".join(changed) + "}", "{" + ", ".join(fields) + "}"
 
 
 def created_changes(station: Station) -> dict[str, tuple[Any, Any]]:

@@ -9,7 +9,7 @@ each process's nearest index can tell that it is stale.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -17,12 +17,13 @@ from typing import Any
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
+from stationmap.db import station_boxes_in_bulk
 from stationmap.geo.distance import geodesic_m
 from stationmap.geo.districts import DistrictLocator
 from stationmap.models import DatasetState, Station, StationAmenity, StationWorkerGroup
 from stationmap.services import districts as district_service
 from stationmap.services import revisions
-from stationmap.services.bulk_rows import insert_rows, next_ids
+from stationmap.services.bulk_rows import insert_rows, next_ids, one_of
 from stationmap.services.dataset import bump_data_version
 from stationmap.services.revisions import Actor
 from stationmap.services.station_record import INPUT_COLUMNS, input_snapshot, input_values
@@ -115,10 +116,9 @@ def _by_name_and_place(session: Session, inputs: Sequence[StationInput]) -> dict
         return {}
     names = sorted({d.name for d in inputs})
     candidates: dict[str, list[Station]] = defaultdict(list)
-    for start in range(0, len(names), _CHUNK):
-        chunk = names[start : start + _CHUNK]
-        for station in session.scalars(select(Station).where(Station.name.in_(chunk))):
-            candidates[station.name].append(station)
+    named = one_of(session.connection(), Station.name, names)
+    for station in session.scalars(select(Station).where(named).order_by(Station.id)):
+        candidates[station.name].append(station)
     found: dict[int, Station] = {}
     taken: set[int] = set()
     for data in inputs:
@@ -338,15 +338,22 @@ def save_inputs(
     report = progress or (lambda _done, _total: None)
     steps = len(created) + (len(result.created) + len(result.updated) if actor else 0)
     report(0, steps)
-    ids = _insert_new(session, created, is_demo, now, lambda done: report(done, steps))
+    # Each new station's first revision is built as its row goes to the database, so
+    # on PostgreSQL this process builds them while the server stores the rows before.
+    firsts: list[revisions.FirstRevision] = []
+
+    def first_revision(
+        station_id: int, code: str, data: StationInput, district: str | None
+    ) -> None:
+        firsts.append(revisions.first_revision(station_id, 1, input_snapshot(code, data, district)))
+
+    each = first_revision if actor is not None else None
+    _insert_new(session, created, is_demo, now, lambda done: report(done, steps), each)
     if actor is not None:
         _record_revisions(
             session,
             result,
-            [
-                (station_id, 1, input_snapshot(code, data, district))
-                for station_id, (code, data, district) in zip(ids, created, strict=True)
-            ],
+            firsts,
             actor,
             action,
             now,
@@ -360,14 +367,15 @@ def save_inputs(
 def _record_revisions(
     session: Session,
     result: SaveResult,
-    created: list[tuple[int, int, dict[str, Any]]],
+    created: list[revisions.FirstRevision],
     actor: Actor,
     action: str,
     at: datetime,
     done: Callable[[int], None],
 ) -> None:
     """A revision for every station :func:`save_inputs` changed, then for each it
-    created ((id, version, snapshot), built from the checked inputs)."""
+    created (:func:`~stationmap.services.revisions.first_revision`, built from the
+    checked inputs)."""
     if result.updated:
         changed = stations_by_code(session, result.updated)
         for count, code in enumerate(result.updated, 1):
@@ -386,25 +394,32 @@ def _insert_new(
     is_demo: bool,
     now: datetime,
     done: Callable[[int], None],
+    each: Callable[[int, str, StationInput, str | None], None] | None = None,
 ) -> list[int]:
     """Insert the new stations (code, input, district) with their amenities and worker
     groups in bulk (:mod:`~stationmap.services.bulk_rows`: COPY on PostgreSQL, a DBAPI
-    executemany on SQLite); returns their ids, in order."""
+    executemany on SQLite); returns their ids, in order. ``each`` is called with (id,
+    code, input, district) as each station's row is made."""
     if not created:
         return []
     connection = session.connection()
     ids = next_ids(connection, _table(Station), len(created))
-    insert_rows(
-        connection,
-        _table(Station),
-        ("id", "code", "district_code", *INPUT_COLUMNS),
-        (
-            (station_id, code, district, *input_values(data))
-            for station_id, (code, data, district) in zip(ids, created, strict=True)
-        ),
-        {"is_demo": is_demo, "created_at": now, "updated_at": now, "version": 1},
-        done,
-    )
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for station_id, (code, data, district) in zip(ids, created, strict=True):
+            if each is not None:
+                each(station_id, code, data, district)
+            yield (station_id, code, district, *input_values(data))
+
+    with station_boxes_in_bulk(connection, ids):
+        insert_rows(
+            connection,
+            _table(Station),
+            ("id", "code", "district_code", *INPUT_COLUMNS),
+            rows(),
+            {"is_demo": is_demo, "created_at": now, "updated_at": now, "version": 1},
+            done,
+        )
     for model, column, field_name in (
         (StationAmenity, "amenity", "amenities"),
         (StationWorkerGroup, "group", "worker_groups"),

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from stationmap.app_state import state
 from stationmap.models import Station, StationRevision
-from stationmap.services import bulk_rows, revisions, transfer
+from stationmap.services import bulk_rows, editing, revisions, transfer
 from stationmap.services import districts as district_service
+from stationmap.services import stations as stations_service
 from stationmap.services.revisions import Actor
-from stationmap.station_fields import FIELDS
+from stationmap.station_fields import FIELDS, parse_station
 from tests.integration.admin_support import XINCHENG
 
 ACTOR = Actor(None, "测试")
@@ -270,15 +271,15 @@ def test_a_failure_late_in_the_write_of_a_big_file_stores_nothing(empty_app, mon
     written: list[int] = []
     real = bulk_rows.insert_rows
 
-    def failing_late(connection, table, columns, rows, constants=None, done=None):
+    def failing_late(connection, table, columns, rows, constants=None, done=None, **options):
         """The revisions' last batch carries a station id the table does not have."""
         if table.name != "station_revision":
-            return real(connection, table, columns, rows, constants, done)
+            return real(connection, table, columns, rows, constants, done, **options)
         listed = list(rows)
         written.append(len(listed))
         last = listed[-1]
         listed[-1] = (10**9, *last[1:])
-        return real(connection, table, columns, listed, constants, done)
+        return real(connection, table, columns, listed, constants, done, **options)
 
     monkeypatch.setattr(revisions, "insert_rows", failing_late)
     with pytest.raises(DBAPIError), state(empty_app).db.write_session() as session:
@@ -331,3 +332,157 @@ def test_bulk_rows_store_what_a_core_insert_stores(empty_app):
             )
         ).all()
     assert tuple(bulk) == tuple(core)
+
+
+# -- the bbox index after a large import ------------------------------------------------
+# SQLite keeps an R*Tree of station positions (station_box, migration 0004), filled by a
+# trigger per inserted station; a large import drops the trigger, fills the boxes of its
+# new stations in one statement and makes the trigger again, in its own transaction.
+# R*Tree stores 32-bit floats rounded outward: a box holds its point, within 2e-5 degrees.
+BOX_SLACK = 2e-5
+
+
+def _triggers(session: Session) -> list[tuple[str, str]]:
+    return [
+        (name, sql)
+        for name, sql in session.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        )
+    ]
+
+
+def _boxes(session: Session) -> dict[int, tuple[float, float, float, float]]:
+    rows = session.execute(text("SELECT id, min_lon, max_lon, min_lat, max_lat FROM station_box"))
+    out: dict[int, tuple[float, float, float, float]] = {}
+    for station_id, *box in rows:
+        assert station_id not in out, f"two boxes for station {station_id}"
+        out[station_id] = tuple(box)
+    return out
+
+
+def _assert_one_box_per_station(session: Session) -> None:
+    """station_box holds exactly one box per station, each around its point."""
+    points = session.execute(text("SELECT id, lat, lon FROM station")).all()
+    boxes = _boxes(session)
+    assert sorted(boxes) == sorted(p.id for p in points)
+    for station_id, lat, lon in points:
+        min_lon, max_lon, min_lat, max_lat = boxes[station_id]
+        assert min_lon <= lon <= max_lon and max_lon - min_lon < BOX_SLACK, station_id
+        assert min_lat <= lat <= max_lat and max_lat - min_lat < BOX_SLACK, station_id
+
+
+def test_a_large_import_fills_the_bbox_index_and_keeps_its_trigger(app):
+    """After 1,200 new stations (beside the demo ones) the R*Tree holds one box per
+    station at its point, the insert trigger is there as before, and a station created
+    afterwards in the editor gets its box from it."""
+    database = state(app).db
+    if not database.is_sqlite:
+        pytest.skip("the R*Tree and its triggers are SQLite's (PostGIS indexes geog)")
+    with database.session() as session:
+        triggers = _triggers(session)
+        demo = len(_boxes(session))
+    assert [name for name, _sql in triggers] == [
+        "station_box_delete",
+        "station_box_insert",
+        "station_box_update",
+    ]
+    assert demo > 0
+    with database.write_session() as session:
+        report = _import(session, _csv(_rows(_points(app, 1200))))
+        assert report.ok and report.applied, report.errors[:3]
+    with database.session() as session:
+        assert _triggers(session) == triggers
+        _assert_one_box_per_station(session)
+        assert len(_boxes(session)) == demo + 1200
+    with database.write_session() as session:
+        station = editing.create_station(
+            session, parse_station({"name": "单建站", "lat": "40.85", "lon": "111.70"}), None, ACTOR
+        )
+        created = station.id
+    with database.session() as session:
+        min_lon, max_lon, min_lat, max_lat = _boxes(session)[created]
+        assert min_lon <= 111.70 <= max_lon and min_lat <= 40.85 <= max_lat
+        _assert_one_box_per_station(session)
+
+
+def test_the_bbox_listing_finds_stations_of_a_large_import(empty_app):
+    """The API's bbox listing (the R*Tree on SQLite, the GiST index on PostGIS) answers
+    with exactly the imported stations whose points lie in the box."""
+    points = _points(empty_app, 1200)
+    with state(empty_app).db.write_session() as session:
+        report = _import(session, _csv(_rows(points)))
+        assert report.ok and report.applied, report.errors[:3]
+    lats, lons = sorted(p[0] for p in points), sorted(p[1] for p in points)
+    south, north = lats[300], lats[900]
+    west, east = lons[300], lons[900]
+    with state(empty_app).db.session() as session:
+        stored = session.execute(text("SELECT id, lat, lon FROM station")).all()
+    want = sorted(s.id for s in stored if south <= s.lat <= north and west <= s.lon <= east)
+    assert 0 < len(want) < 1000
+    response = empty_app.test_client().get(
+        f"/api/v1/stations?bbox={west},{south},{east},{north}&limit=1000"
+    )
+    assert response.status_code == 200
+    assert sorted(f["id"] for f in response.get_json()["features"]) == want
+
+
+def test_an_import_failing_in_its_last_batch_leaves_stations_boxes_and_triggers(app, monkeypatch):
+    """The database refuses the last station of a 1,200-row file's last batch (after
+    two batches went in without the per-row trigger): stations, revisions, the R*Tree
+    and its triggers are exactly as before."""
+    database = state(app).db
+    monkeypatch.setattr(bulk_rows, "BATCH", 500)
+    real = bulk_rows.insert_rows
+    batches: list[int] = []
+
+    def failing_last(connection, table, columns, rows, constants=None, done=None, **options):
+        if table.name != "station":
+            return real(connection, table, columns, rows, constants, done, **options)
+        listed = [list(row) for row in rows]
+        listed[-1][list(columns).index("lat")] = 95.0  # refused by ck_station_coords
+        return real(connection, table, columns, listed, constants, batches.append, **options)
+
+    monkeypatch.setattr(stations_service, "insert_rows", failing_last)
+
+    def everything(session: Session) -> tuple[object, ...]:
+        rows = session.execute(text("SELECT * FROM station ORDER BY id")).all()
+        history = session.execute(text("SELECT * FROM station_revision ORDER BY id")).all()
+        if not database.is_sqlite:
+            return rows, history
+        return rows, history, sorted(_boxes(session).items()), _triggers(session)
+
+    with database.session() as session:
+        before = everything(session)
+    with pytest.raises(DBAPIError), database.write_session() as session:
+        _import(session, _csv(_rows(_points(app, 1200))))
+    # two batches written before the third is refused (COPY refuses when it ends)
+    assert batches[:2] == [500, 1000] and len(batches) <= 3
+    with database.session() as session:
+        assert everything(session) == before
+        if database.is_sqlite:
+            _assert_one_box_per_station(session)
+
+
+def test_rows_without_a_code_find_the_station_of_their_name_within_50_m(empty_app):
+    """Importing a 700-row file again changes nothing (every row finds its station by
+    name and place, names with quotes, backslashes and emoji too); a row of a stored
+    name 20 m from it moves that station, one 220 m away is another station."""
+    rows = _rows(_points(empty_app, 700))
+    for i, name in enumerate(("单引号'站", "反斜杠\\站", "表情🚲站", '双"引号', '["json"]')):
+        rows[i][0] = name
+    with state(empty_app).db.write_session() as session:
+        first = _import(session, _csv(rows))
+        assert first.ok and first.result is not None and len(first.result.created) == 700
+    with state(empty_app).db.write_session() as session:
+        again = _import(session, _csv(rows))
+        assert again.ok and again.result is not None
+        assert (again.result.created, again.result.updated) == ([], [])
+        assert sorted(again.result.unchanged) == sorted(first.result.created)
+    near, far = list(rows[3]), list(rows[4])
+    near[1] = str(round(float(near[1]) + 0.00018, 6))  # 20 m north
+    far[1] = str(round(float(far[1]) + 0.002, 6))  # 222 m north
+    with state(empty_app).db.write_session() as session:
+        moved = _import(session, _csv([near, far]))
+        assert moved.ok and moved.result is not None
+        assert moved.result.updated == [first.result.created[3]]
+        assert len(moved.result.created) == 1 and moved.result.unchanged == []
