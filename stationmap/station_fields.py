@@ -512,7 +512,7 @@ def parse_station_as_entered(
     phone, contact = _phone(raw, texts["contact"], errors, notes)
     host_line = _host_line(host_line, errors)
     services = _services(raw, host_line, errors)
-    if office_file and _blank(raw.get("amenities")) and "amenities" in raw:
+    if office_file and services and _blank(raw.get("amenities")) and "amenities" in raw:
         amenities, read = amenities_from_services(s for s in services if s != host_line)
         if read is not None:
             notes.append(_note("amenities", read))

@@ -228,7 +228,8 @@ def check_file(
         spot.index = len(checked.inputs)
         # (dataclasses.replace costs more than the rest of a plain row's bookkeeping)
         checked.inputs.append(item if notes == item.notes else replace(item, notes=notes))
-        checked.sources.append(row.with_values({}))  # kept with the job: no values
+        # The placed row, kept with the job once for both: its values only lat and lon.
+        checked.sources.append(spot.row)
         checked.versions.append(version)
     if not table.rows:
         checked.errors.append(

@@ -154,14 +154,10 @@ def clean(value: object) -> object:
 
 def _row_values(cells: list[str]) -> dict[int, object]:
     """A CSV row's cells that are not empty, by column, as :func:`clean_text` gives them."""
-    values: dict[int, object] = {}
-    for column, cell in enumerate(cells):
-        text = cell.strip()
-        if text[:1] == "'" or "\r" in text:  # a guard to undo, a line break to change
-            text = clean_text(cell) or ""
-        if text:
-            values[column] = text
-    return values
+    joined = "".join(cells)
+    if "'" in joined or "\r" in joined:  # a formula guard to undo or a line break to change
+        return {i: text for i, cell in enumerate(cells) if (text := clean_text(cell)) is not None}
+    return {i: text for i, cell in enumerate(cells) if (text := cell.strip())}  # only stripped
 
 
 def csv_grid(rows: Iterator[tuple[int, list[str]]], budget: Budget) -> Grid:
