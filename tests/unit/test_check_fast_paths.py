@@ -162,3 +162,30 @@ def test_a_merged_station_cell_gives_its_value_to_each_row_and_an_ignored_one_do
     assert _values(_book(None), "xlsx") == [first, {**second, "address": None}]
     assert _values(_book("E2:E3"), "xlsx") == [first, {**second, "address": None}]  # 备注
     assert _values(_book("D2:D3"), "xlsx") == [first, {**second, "address": "人民路"}]
+
+
+def test_a_field_after_one_that_is_no_station_field_is_still_checked() -> None:
+    fields = (
+        "code, name, address, lat, lon, datum, host_type, amenities, worker_groups, "
+        "opening_hours, phone, contact, services, status"
+    )
+    names_zh = (
+        "编码、名称、地址、纬度、经度、坐标系、承建类型、服务设施、"
+        "服务人群、开放时间、电话、联系人、服务项目、状态"
+    )
+    assert _errors({"colour": "红", "name": ["青城驿站"], "lat": "40.8", "lon": "111.7"}) == [
+        (
+            "colour",
+            f"is not a station field; the fields are {fields}",
+            f"“colour”不是驿站字段：请删去，或改用以下字段之一：{names_zh}",
+        ),
+        ("name", "must be text, not a list", "名称应为文字，不能是列表：请改为一段文字"),
+    ]
+
+
+def test_the_degrees_are_carried_from_a_check_with_the_rules_of_the_api_by_default() -> None:
+    with pytest.raises(InvalidStation) as caught:
+        parse_station_as_entered({**BASE, "host_type": "粮油店"})
+    assert [e.field for e in caught.value.errors] == ["host_type"]
+    station, degrees = parse_station_as_entered({**BASE, "host_type": "粮油店"}, office_file=True)
+    assert (station.host_type, degrees) == ("other", (40.8, 111.7))
