@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stationmap import catalog
-from stationmap.field_values import Note, ValueProblem, shown
+from stationmap.field_values import Note, ValueProblem, has_lone_surrogate, shown
 from stationmap.field_values.degrees import parse_degrees
 from stationmap.field_values.host_types import (
     HOST_TYPE_LINE_ZH,
@@ -83,11 +83,25 @@ FIELD_EN: Mapping[str, str] = {
     "status": "Status",
 }
 LIST_FIELDS = ("amenities", "worker_groups", "services")
+_FIELD_SET = frozenset(FIELDS)
+# The fields read as one line of text (``_text``); the others are degrees or lists.
+TEXT_FIELDS = (
+    "code",
+    "name",
+    "address",
+    "datum",
+    "host_type",
+    "opening_hours",
+    "phone",
+    "contact",
+    "status",
+)
 LIMITS = {"name": 200, "address": 300, "phone": 60, "contact": 100, "service_line": 200}
 MAX_SERVICE_LINES = 30
 # ASCII digits only: ``\d`` would let full-width (５) and Arabic-Indic (٥) digits through.
 CODE_RE = re.compile(r"^[0-9]{6}-[0-9]{4,6}$")
 LIST_SPLIT_RE = re.compile(r"[;；,，、|\n]+")
+SERVICE_SPLIT_RE = re.compile(r"[;；]")
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -163,6 +177,8 @@ def _one_of(names: list[str], comma: str, last: str) -> str:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # every cell of a CSV file: nothing to convert
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -175,18 +191,36 @@ def _error(name: str, message: str, message_zh: str) -> FieldError:
 
 
 def _well_typed(raw: Mapping[str, Any], errors: list[FieldError]) -> dict[str, Any]:
-    """The fields of ``raw`` whose values have a usable type; the others are reported and
-    left out (so that no later check reports them again)."""
-    clean: dict[str, Any] = {}
-    for name in FIELDS:
-        value = raw.get(name)
-        if name in ("lat", "lon"):  # numbers or text, checked by parse_degrees
-            clean[name] = value
-        elif problem := type_problem(value, FIELD_ZH[name], list_allowed=name in LIST_FIELDS):
+    """Every field of :data:`FIELDS` with its value in ``raw`` (``None`` where it has
+    none), but those whose values have a type no station can hold: these are reported,
+    in the order of :data:`FIELDS`, and left out (so that no later check reports them
+    again). Only values other than ``None`` and plain text need
+    :func:`~stationmap.field_values.types.type_problem`."""
+    clean: dict[str, Any] = dict.fromkeys(FIELDS)
+    suspects: list[str] = []
+    for name, value in raw.items():
+        if name not in clean:
+            continue  # not a field: reported apart
+        clean[name] = value
+        if value is None or name == "lat" or name == "lon":
+            continue  # lat, lon: numbers or text, checked by parse_degrees
+        if type(value) is not str or has_lone_surrogate(value):
+            suspects.append(name)  # a CSV cell never is one
+    for name in sorted(suspects, key=FIELDS.index):
+        if problem := type_problem(clean[name], FIELD_ZH[name], list_allowed=name in LIST_FIELDS):
             errors.append(_error(name, problem.message, problem.message_zh))
-        else:
-            clean[name] = value
+            del clean[name]
     return clean
+
+
+def _texts(raw: Mapping[str, Any]) -> dict[str, str]:
+    """Each of :data:`TEXT_FIELDS` as text, read once (empty for no value or a refused
+    one)."""
+    texts = dict.fromkeys(TEXT_FIELDS, "")
+    for key in TEXT_FIELDS:
+        if (value := raw.get(key)) is not None:
+            texts[key] = _text(value)
+    return texts
 
 
 def _degrees(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> float:
@@ -209,6 +243,8 @@ def split_list(value: Any) -> list[str]:
 
 
 def _codes(value: Any, kind: str, name: str, errors: list[FieldError]) -> tuple[str, ...]:
+    if value is None:
+        return ()
     codes: list[str] = []
     unknown: list[str] = []
     for item in split_list(value):
@@ -229,13 +265,16 @@ def _codes(value: Any, kind: str, name: str, errors: list[FieldError]) -> tuple[
                 f"请改用以下名称之一：{'、'.join(t.zh for t in terms)}",
             )
         )
-    order = {c: i for i, c in enumerate(_ORDER[kind])}
-    return tuple(sorted(codes, key=order.__getitem__))
+    return tuple(sorted(codes, key=_ORDER[kind].__getitem__))
 
 
+# Each vocabulary's codes by their place in it: codes are listed in this order.
 _ORDER = {
-    "amenity": catalog.AMENITY_CODES,
-    "worker_group": tuple(t.code for t in catalog.WORKER_GROUPS),
+    kind: {code: i for i, code in enumerate(codes)}
+    for kind, codes in (
+        ("amenity", catalog.AMENITY_CODES),
+        ("worker_group", tuple(t.code for t in catalog.WORKER_GROUPS)),
+    )
 }
 
 
@@ -246,13 +285,15 @@ def _service_lines(value: Any) -> tuple[str, ...]:
         lines = [_text(v) for v in value]
     else:
         text = _text(value)
-        lines = text.splitlines() if "\n" in text else re.split(r"[;；]", text)
+        if not text:
+            return ()
+        lines = text.splitlines() if "\n" in text else SERVICE_SPLIT_RE.split(text)
     return tuple(line.strip() for line in lines if line.strip())
 
 
-def _control_characters(raw: Mapping[str, Any], errors: list[FieldError]) -> None:
+def _control_characters(texts: Mapping[str, str], errors: list[FieldError]) -> None:
     for key in ("name", "address", "phone", "contact", "code", "opening_hours"):
-        if CONTROL_RE.search(_text(raw.get(key))):
+        if texts[key] and CONTROL_RE.search(texts[key]):
             errors.append(
                 _error(
                     key,
@@ -263,11 +304,10 @@ def _control_characters(raw: Mapping[str, Any], errors: list[FieldError]) -> Non
 
 
 def _opening_hours(
-    value: Any, errors: list[FieldError]
+    text: str, errors: list[FieldError]
 ) -> tuple[str | None, str | None, tuple[FieldError, ...]]:
     """OSM hours, hours kept as written, and a note on what was converted or kept."""
-    text = _text(value) or None
-    if text is None:
+    if not text:
         return None, None, ()
     try:
         reading = read_office_hours(text)
@@ -285,10 +325,11 @@ def _note(name: str, note: Note) -> FieldError:
 
 
 def _phone(
-    raw: Mapping[str, Any], errors: list[FieldError], notes: list[FieldError]
+    raw: Mapping[str, Any], contact: str, errors: list[FieldError], notes: list[FieldError]
 ) -> tuple[str, str]:
     """The stored phone and contact (a name in brackets in the phone cell may move)."""
-    contact = _text(raw.get("contact"))
+    if raw.get("phone") is None:  # no phone: nothing to read, the contact as given
+        return "", contact
     try:
         cell = read_phone_and_contact(raw.get("phone"), contact)
     except ValueProblem as exc:
@@ -344,6 +385,8 @@ def _services(
     services = _service_lines(raw.get("services"))
     if host_line is not None and host_line not in services:
         services = (*services, host_line)
+    if not services:
+        return services
     if len(services) > MAX_SERVICE_LINES:
         errors.append(
             _error(
@@ -383,9 +426,19 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
     lacks becomes ``other`` with its wording kept as a service line, and when no amenities
     are given, those that the services name are taken, each with a note to check.
     """
+    return parse_station_as_entered(raw, office_file=office_file)[0]
+
+
+def parse_station_as_entered(
+    raw: Mapping[str, Any], *, office_file: bool = False
+) -> tuple[StationInput, tuple[float, float]]:
+    """:func:`parse_station`, with the latitude and longitude in degrees as ``raw`` gives
+    them (in the station's ``entered_datum``, before the conversion to WGS-84 and
+    rounding): an import's placement checks look at the point as the file states it,
+    without reading its 纬度 and 经度 cells a second time."""
     errors: list[FieldError] = []
     notes: list[FieldError] = []
-    unknown_fields = sorted(set(raw) - set(FIELDS))
+    unknown_fields = sorted(set(raw) - _FIELD_SET)
     for name in unknown_fields:
         errors.append(
             _error(
@@ -396,9 +449,10 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
             )
         )
     raw = _well_typed(raw, errors)
+    texts = _texts(raw)
 
-    _control_characters(raw, errors)
-    code = _text(raw.get("code")) or None
+    _control_characters(texts, errors)
+    code = texts["code"] or None
     if code is not None and not CODE_RE.match(code):
         errors.append(
             FieldError(
@@ -410,13 +464,13 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
             )
         )
 
-    name = _text(raw.get("name"))
+    name = texts["name"]
     if not name and "name" in raw:
         errors.append(
             _error("name", "is required: give the station's name", "名称必填：请填写驿站名称")
         )
     for key in ("name", "address", "contact"):
-        if len(_text(raw.get(key))) > LIMITS[key]:
+        if len(texts[key]) > LIMITS[key]:
             errors.append(
                 _error(
                     key,
@@ -427,7 +481,7 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
 
     lat = _degrees(raw, "lat", errors)
     lon = _degrees(raw, "lon", errors)
-    datum_text = _text(raw.get("datum")) or "wgs84"
+    datum_text = texts["datum"] or "wgs84"
     try:
         datum = parse_datum(datum_text)
     except ValueError as exc:
@@ -442,7 +496,7 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
         datum = "wgs84"
 
     try:
-        host = read_host_type(_text(raw.get("host_type")), office_file=office_file)
+        host = read_host_type(texts["host_type"], office_file=office_file)
     except ValueProblem as exc:
         errors.append(_error("host_type", exc.message, exc.message_zh))
         host = HostTypeReading("other")
@@ -453,17 +507,17 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
     amenities = _codes(raw.get("amenities"), "amenity", "amenities", errors)
     worker_groups = _codes(raw.get("worker_groups"), "worker_group", "worker_groups", errors)
 
-    hours, hours_as_written, hours_notes = _opening_hours(raw.get("opening_hours"), errors)
+    hours, hours_as_written, hours_notes = _opening_hours(texts["opening_hours"], errors)
 
-    phone, contact = _phone(raw, errors, notes)
+    phone, contact = _phone(raw, texts["contact"], errors, notes)
     host_line = _host_line(host_line, errors)
     services = _services(raw, host_line, errors)
-    if office_file and _blank(raw.get("amenities")) and "amenities" in raw:
+    if office_file and services and _blank(raw.get("amenities")) and "amenities" in raw:
         amenities, read = amenities_from_services(s for s in services if s != host_line)
         if read is not None:
             notes.append(_note("amenities", read))
 
-    status_text = _text(raw.get("status")) or "active"
+    status_text = texts["status"] or "active"
     status = catalog.lookup("status", status_text)
     if status is None:
         errors.append(
@@ -475,8 +529,8 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
             )
         )
 
-    wgs_lat, wgs_lon = lat, lon
-    if math.isfinite(lat) and math.isfinite(lon):
+    wgs_lat, wgs_lon = lat, lon  # WGS-84 is stored as entered
+    if datum != "wgs84" and math.isfinite(lat) and math.isfinite(lon):
         try:
             wgs_lat, wgs_lon = to_wgs84(lat, lon, datum)
         except NoWgs84Point as exc:
@@ -491,13 +545,13 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
 
     if errors:
         raise InvalidStation(errors)
-    return StationInput(
+    station = StationInput(
         name=name,
         lat=round(float(wgs_lat), 7),
         lon=round(float(wgs_lon), 7),
         entered_datum=datum,
         code=code,
-        address=_text(raw.get("address")),
+        address=texts["address"],
         host_type=host_type,
         amenities=amenities,
         worker_groups=worker_groups,
@@ -509,3 +563,4 @@ def parse_station(raw: Mapping[str, Any], *, office_file: bool = False) -> Stati
         status=status or "active",
         notes=(*hours_notes, *notes),
     )
+    return station, (lat, lon)

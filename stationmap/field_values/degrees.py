@@ -153,6 +153,18 @@ def parse_degrees(value: object, axis: Axis) -> float:
     (English and Chinese, saying how to write it) if it is missing, not degrees, not
     finite or outside -90..90 (latitude) or -180..180 (longitude).
     """
+    if type(value) is str and (plain := _PLAIN_RE.fullmatch(value.strip())) is not None:
+        number = float(plain[0])  # 44.305: the common case, quickly
+    else:
+        number = _unusual(value, axis)
+    limit = _LIMIT_DEG[axis]
+    if not -limit <= number <= limit:
+        raise _problem_range(axis, value)
+    return number
+
+
+def _unusual(value: object, axis: Axis) -> float:
+    """:func:`parse_degrees` of anything but plain decimal text, before the range check."""
     en, zh = _NAME[axis]
     decimal = _EXAMPLE[axis][0]
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -167,8 +179,8 @@ def parse_degrees(value: object, axis: Axis) -> float:
         )
     if isinstance(value, int) and abs(value) > _MAX_MAGNITUDE:
         raise _problem_range(axis, value)
-    if isinstance(value, str):
-        plain = _PLAIN_RE.fullmatch(value.strip())  # 44.305: the common case, quickly
+    if isinstance(value, str):  # a subclass of str, or text that is not plain decimals
+        plain = _PLAIN_RE.fullmatch(value.strip())
         number = float(plain[0]) if plain else _from_text(value, axis)
     else:
         number = float(value)
@@ -177,7 +189,4 @@ def parse_degrees(value: object, axis: Axis) -> float:
             f"must be a finite number of degrees, e.g. {decimal}",
             f"{zh}应为有限的度数（不能是 NaN 或无穷大），例如 {decimal}",
         )
-    limit = _LIMIT_DEG[axis]
-    if not -limit <= number <= limit:
-        raise _problem_range(axis, value)
     return number

@@ -25,10 +25,15 @@ class HostTypeReading:
     note: Note | None = None
 
 
+_BLANK = HostTypeReading("other")
+
+
 def read_host_type(text: str, *, office_file: bool) -> HostTypeReading:
     """Read ``text`` (blank means ``other``). Outside an office's file (the API, the
     editor) a type the vocabulary lacks raises :class:`ValueProblem`."""
-    text = text.strip() or "other"
+    text = text.strip()
+    if not text:
+        return _BLANK
     code = catalog.lookup("host_type", text)
     if code is not None:
         return HostTypeReading(code)

@@ -49,11 +49,14 @@ SAME_POINT_M = 50.0
 class PlacedRow:
     """A row with coordinates, for :func:`check_placement`: where it came from (its
     ``values`` only the raw ``lat``/``lon``), the datum they are read in, and its index
-    among the checked stations (``None``: the row was refused)."""
+    among the checked stations (``None``: the row was refused). ``degrees``: the raw
+    ``lat``/``lon`` as the field check read them (``None``: it did not read both, and
+    :func:`check_placement` reads the cells itself)."""
 
     row: TableRow
     datum: Datum
     index: int | None = None
+    degrees: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -186,9 +189,12 @@ def _locate_readings(
         lats, lons = to_wgs84(
             np.array([a[2] for a in group]), np.array([a[3] for a in group]), datum
         )
-        for (number, kind, *_rest), w_lat, w_lon in zip(group, lats, lons, strict=True):
+        # As Python floats: arithmetic on numpy's scalars costs more than the conversion.
+        for (number, kind, *_rest), w_lat, w_lon in zip(
+            group, lats.tolist(), lons.tolist(), strict=True
+        ):
             if abs(w_lat) <= 90.0 and abs(w_lon) <= 180.0:
-                candidates.append((number, kind, (float(w_lat), float(w_lon))))
+                candidates.append((number, kind, (w_lat, w_lon)))
     found: dict[int, dict[str, tuple[tuple[float, float], str | None]]] = {}
     if not candidates:
         return found
@@ -220,11 +226,14 @@ def check_placement(
     # rows costs one point per row, not four.
     readings: list[tuple[int, str, float, float, Datum]] = []
     for number, spot in enumerate(rows):
-        raw, datum = spot.row.values, spot.datum
+        if spot.degrees is not None:  # read by the field check: the same numbers
+            readings.append((number, "stated", *spot.degrees, spot.datum))
+            continue
+        raw = spot.row.values
         lat, lon = _number(raw.get("lat"), "lat"), _number(raw.get("lon"), "lon")
         if lat is None or lon is None:
             continue
-        readings.append((number, "stated", lat, lon, datum))
+        readings.append((number, "stated", lat, lon, spot.datum))
     found = _locate_readings(session, readings)
     asked: list[tuple[int, str, float, float, Datum]] = []
     for number, kind, lat, lon, datum in readings:

@@ -30,7 +30,13 @@ from stationmap.services.stations import (
     save_inputs,
     stations_by_code,
 )
-from stationmap.station_fields import FieldError, InvalidStation, StationInput, parse_station
+from stationmap.station_fields import (
+    FieldError,
+    InvalidStation,
+    StationInput,
+    parse_station,
+    parse_station_as_entered,
+)
 from stationmap.tabular import (
     MAX_READ_SECONDS,
     Format,
@@ -198,7 +204,7 @@ def check_file(
         )
         checked.placed.append(spot)
         try:
-            item = parse_station(values, office_file=True)
+            item, spot.degrees = parse_station_as_entered(values, office_file=True)
         except InvalidStation as exc:
             checked.errors.extend(row.errors_with(exc.errors))
             continue
@@ -222,7 +228,8 @@ def check_file(
         spot.index = len(checked.inputs)
         # (dataclasses.replace costs more than the rest of a plain row's bookkeeping)
         checked.inputs.append(item if notes == item.notes else replace(item, notes=notes))
-        checked.sources.append(row.with_values({}))  # kept with the job: no values
+        # The placed row, kept with the job once for both: its values only lat and lon.
+        checked.sources.append(spot.row)
         checked.versions.append(version)
     if not table.rows:
         checked.errors.append(

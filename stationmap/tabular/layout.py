@@ -322,6 +322,36 @@ def _skip_note(grid: Grid, row: int, values: dict[int, object]) -> FieldError | 
     )
 
 
+def _record(
+    grid: Grid,
+    number: int,
+    values: dict[int, object],
+    columns: dict[int, str],
+    merges: _Merges,
+    lat_first: bool,
+) -> tuple[dict[str, object], tuple[FieldError, ...], tuple[FieldError, ...]]:
+    """Row ``number``'s values by field, with the values of cells merged down into it
+    and a 坐标 cell split, and the notes and errors about it."""
+    record: dict[str, object] = {t: None for t in columns.values() if t != COORDINATES}
+    notes: list[FieldError] = []
+    errors: list[FieldError] = []
+    for col, target in columns.items():
+        value = values.get(col)
+        if value is None:
+            value = merges.value(number, col)
+        if target == COORDINATES:
+            if value is None:
+                record.update(lat=None, lon=None)
+                continue
+            split, more_notes, more_errors = _split_coordinates(grid, number, col, value, lat_first)
+            record.update(split)
+            notes += more_notes
+            errors += more_errors
+        else:
+            record[target] = value
+    return record, tuple(notes), tuple(errors)
+
+
 def _sheet_rows(
     grid: Grid, header: _Header, columns: dict[int, str], table: Table, budget: Budget
 ) -> int:
@@ -335,44 +365,32 @@ def _sheet_rows(
     letters = {t: column_letter(c) for c, t in columns.items()}
     if COORDINATES in letters:
         letters["lat"] = letters["lon"] = letters.pop(COORDINATES)
+    coordinate_columns = [c for c, t in columns.items() if t in ("lat", "lon", COORDINATES)]
+    headed = columns.keys() | header.texts.keys() | grid.hidden_columns
+    # Without a 坐标 column or merged cells, each field's value is its own cell's.
+    plain = COORDINATES not in columns.values() and not merges.ranges
     empty_columns: set[int] = set()
     count = 0
     for number, values in grid.rows:
         if number <= header.row:
             continue
         budget.check_time(grid, number)
-        own = {c: v for c, v in values.items() if c in columns}
-        coordinates = [v for c, v in own.items() if columns[c] in ("lat", "lon", COORDINATES)]
-        if not coordinates and (note := _skip_note(grid, number, values)) is not None:
+        if (
+            values.keys().isdisjoint(coordinate_columns)
+            and (note := _skip_note(grid, number, values)) is not None
+        ):
             table.notes.append(note)
             continue
-        if not own:  # a value only in ignored columns (a 序号 with no station): no station
-            continue
-        for col in values:
-            if col not in columns and col not in header.texts and col not in grid.hidden_columns:
-                empty_columns.add(col)
-        record: dict[str, object] = {t: None for t in columns.values() if t != COORDINATES}
-        notes: list[FieldError] = []
-        errors: list[FieldError] = []
-        for col, target in columns.items():
-            value = own.get(col)
-            if value is None:
-                value = merges.value(number, col)
-            if target == COORDINATES:
-                if value is None:
-                    record.update(lat=None, lon=None)
-                    continue
-                split, more_notes, more_errors = _split_coordinates(
-                    grid, number, col, value, lat_first
-                )
-                record.update(split)
-                notes += more_notes
-                errors += more_errors
-            else:
-                record[target] = value
-        table.rows.append(
-            TableRow(number, record, grid.title, letters, tuple(notes), tuple(errors))
-        )
+        if values.keys().isdisjoint(columns):
+            continue  # a value only in ignored columns (a 序号 with no station): no station
+        if not values.keys() <= headed:
+            empty_columns.update(values.keys() - headed)
+        if plain:
+            record = {target: values.get(col) for col, target in columns.items()}
+            table.rows.append(TableRow(number, record, grid.title, letters))
+        else:
+            record, notes, errors = _record(grid, number, values, columns, merges, lat_first)
+            table.rows.append(TableRow(number, record, grid.title, letters, notes, errors))
         count += 1
     for col in sorted(empty_columns):
         table.notes.append(

@@ -63,8 +63,8 @@ def read_table(data: bytes, fmt: Format) -> list[tuple[int, dict[str, object]]]:
 
 
 def _numbered(
-    rows: Iterator[Iterable[Any]], errors: tuple[type[Exception], ...]
-) -> Iterator[tuple[int, list[object]]]:
+    rows: Iterator[Iterable[str]], errors: tuple[type[Exception], ...]
+) -> Iterator[tuple[int, list[str]]]:
     """Number the rows from 1, turning a reader's ``errors`` into :class:`TableError`."""
     number = 0
     while True:
@@ -83,7 +83,7 @@ def _numbered(
         yield number, list(cells)
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
             text = data.decode("utf-16")

@@ -127,26 +127,45 @@ class Budget:
             )
 
 
+_UNGUARDED = (*GUARDED, "'")  # what may follow the ``'`` that writing._guard adds
+
+
+def clean_text(text: str) -> str | None:
+    """A text cell as the readers give it: stripped, with ``\\n`` line breaks and without
+    the export's formula guard; ``None`` for an empty cell."""
+    if text[:1] == "'" and text[1:2] in _UNGUARDED:
+        text = text[1:]  # undo writing._guard
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip() or None
+
+
 def clean(value: object) -> object:
-    """A cell as the readers give it: stripped text with ``\\n`` line breaks (without the
-    export's formula guard), ISO dates, numbers; ``None`` for an empty cell."""
+    """A cell as the readers give it: text as :func:`clean_text` gives it, ISO dates,
+    numbers; ``None`` for an empty cell."""
+    if isinstance(value, str):
+        return clean_text(value)
     if isinstance(value, datetime) and value.time() == clock() and value.tzinfo is None:
         value = value.date()
     if isinstance(value, date | clock):
         return value.isoformat()
-    if isinstance(value, str):
-        if value[:1] == "'" and value[1:2] in (*GUARDED, "'"):
-            value = value[1:]  # undo writing._guard
-        return value.replace("\r\n", "\n").replace("\r", "\n").strip() or None
     return value
 
 
-def csv_grid(rows: Iterator[tuple[int, list[object]]], budget: Budget) -> Grid:
+def _row_values(cells: list[str]) -> dict[int, object]:
+    """A CSV row's cells that are not empty, by column, as :func:`clean_text` gives them."""
+    joined = "".join(cells)
+    if "'" in joined or "\r" in joined:  # a formula guard to undo or a line break to change
+        return {i: text for i, cell in enumerate(cells) if (text := clean_text(cell)) is not None}
+    return {i: text for i, cell in enumerate(cells) if (text := cell.strip())}  # only stripped
+
+
+def csv_grid(rows: Iterator[tuple[int, list[str]]], budget: Budget) -> Grid:
     """A CSV file's numbered rows as a grid (no title, merges or hidden columns)."""
     grid = Grid()
     for number, cells in rows:
         budget.check_time(grid, number)  # empty rows too: a file of line breaks is no cheaper
-        values = {i: v for i, cell in enumerate(cells) if (v := clean(cell)) is not None}
+        values = _row_values(cells)
         if values:
             budget.add_row(grid, number, max(values))
             grid.rows.append((number, values))
