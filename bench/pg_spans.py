@@ -1,7 +1,8 @@
 """Where a PostGIS nearest request's time goes, in one process: CPU per request of this
 process (the app) and of the PostgreSQL backends serving it (from /proc), for the
-trivial endpoint, the nearest request through the test client, and the nearest service
-alone (the statement and its rows, no Flask, no JSON).
+trivial endpoint, the nearest request through the test client (k=5 as wrk asks, and
+the courier page's k), and the nearest service alone (the statement and its rows, no
+Flask, no JSON).
 
 Run by ``bench/pg_nearest.py --inprocess N`` once per code version (the package found
 first on ``PYTHONPATH``); prints one JSON object: ``{name: [app_us, db_us]}``.
@@ -33,6 +34,7 @@ from stationmap import create_app
 from stationmap.app_state import state
 from stationmap.geo.datum import in_china
 from stationmap.geo.nearest import Filters
+from stationmap.web.public import NEAREST_K
 
 WARMUP = 50
 KM_PER_DEG_LAT = 111.32
@@ -96,10 +98,10 @@ def main(url: str, admin_url: str, n: int) -> dict[str, list[float]]:
                 total += (int(fields[11]) + int(fields[12])) / CLK_TCK
         return total
 
-    def request(extra: str) -> Callable[[], None]:
+    def request(extra: str, k: int = 5) -> Callable[[], None]:
         def run() -> None:
             lat, lon = draw()
-            reply = client.get(f"/api/v1/stations/nearest?lat={lat:.6f}&lon={lon:.6f}&k=5{extra}")
+            reply = client.get(f"/api/v1/stations/nearest?lat={lat:.6f}&lon={lon:.6f}&k={k}{extra}")
             assert reply.status_code == 200, reply.status_code
 
         return run
@@ -119,6 +121,9 @@ def main(url: str, admin_url: str, n: int) -> dict[str, list[float]]:
         ("trivial request", trivial),
         ("nearest request", request("")),
         ("nearest toilet request", request("&amenity=toilet")),
+        # What the courier page asks (web/public.py NEAREST_K).
+        ("nearest k=10 request", request("", NEAREST_K)),
+        ("nearest k=10 toilet request", request("&amenity=toilet", NEAREST_K)),
         ("nearest service", service(frozenset())),
         ("nearest toilet service", service(frozenset({"toilet"}))),
     ):

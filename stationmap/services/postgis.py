@@ -19,7 +19,15 @@ from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from stationmap.db import fetch_prepared
-from stationmap.geo.freshness import Marks, closed_at, effective_hours, is_stale, reported_last
+from stationmap.geo.freshness import (
+    FRESH,
+    STALE,
+    Marks,
+    closed_at,
+    effective_hours,
+    is_stale,
+    reported_last,
+)
 from stationmap.geo.hours import hours_state
 from stationmap.services.nearest_types import (
     NearestResult,
@@ -176,13 +184,16 @@ def _results(
         station = _station_row(
             (*r[:6], amenities, groups, hours, r[7], bool(r[8]), float(r[9]), float(r[10]))
         )
-        marks = Marks(
-            temporarily_closed_until=closed_until if closed_at(closed_until, at) else None,
-            unavailable_amenities=tuple(sorted(r[19])),
-            reported_closed=r[12] is not None,
-            stale=is_stale(r[13], at, stale_days),
-        )
-        hours_now = effective_hours(hours, at, tz, closed_until)
+        closed = closed_until if closed_at(closed_until, at) else None
+        stale = is_stale(r[13], at, stale_days)
+        if closed is None and not r[19] and r[12] is None:
+            # Nearly every station: one of the two shared states, which the JSON writer
+            # knows by identity (no Marks made and hashed per row).
+            marks = STALE if stale else FRESH
+            hours_now = hours_state(hours, at, tz)
+        else:
+            marks = Marks(closed, tuple(sorted(r[19])), r[12] is not None, stale)
+            hours_now = effective_hours(hours, at, tz, closed_until)
         out.append(NearestResult(station, float(r[_DISTANCE]), hours_now, marks))
     return out
 

@@ -89,6 +89,7 @@ def _feature_head(row: StationRow, script_root: str, app_name: str, tencent_key:
 def clear_cache() -> None:
     """Forget every serialized station (for measurements; entries never go stale)."""
     _feature_head.cache_clear()
+    _hours_words.cache_clear()
 
 
 def _finite(value: float) -> bytes:
@@ -100,6 +101,12 @@ def _finite(value: float) -> bytes:
 _OPEN = {True: b"true", False: b"false", None: b"null"}
 
 
+# Stations share a few thousand hours texts at most, and a day's words do not change:
+# written once per (text, day), as ``describe_hours`` keeps its own parts.
+HOURS_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=HOURS_CACHE_SIZE)
 def _hours_words(text: str | None, day: date | None) -> bytes:
     """``"hours_zh":…,"hours_en":…,`` for the local date ``day`` (nothing without one)."""
     if day is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -173,6 +173,38 @@ def test_an_edited_station_is_never_served_from_the_cache():
     for row, name in ((before, "旧名字"), (after, "新名字"), (before, "旧名字")):
         props = _answer([NearestResult(row, 1.0, UNKNOWN)], {})["features"][0]["properties"]
         assert props["name"] == name
+
+
+def test_hours_in_words_follow_the_day_asked():
+    """The words are kept per hours text and day: the same station asked about on a
+    Monday, a Saturday and a Monday again reads open, closed, open."""
+    nearest_json.clear_cache()
+    row = _row(11, "驿站")  # Mo-Fr 08:00-20:00
+    monday = (
+        "今天 08:00-20:00（周一至周五 08:00-20:00）",
+        "Today 08:00-20:00 (Mon–Fri 08:00-20:00)",
+    )
+    saturday = ("今天 休息（周一至周五 08:00-20:00）", "Today closed (Mon–Fri 08:00-20:00)")
+    for day, (zh, en) in (
+        (date(2026, 11, 23), monday),
+        (date(2026, 11, 28), saturday),
+        (date(2026, 11, 23), monday),
+    ):
+        text = nearest_json.nearest_collection(
+            [NearestResult(row, 1.0, UNKNOWN)],
+            {},
+            script_root="",
+            app_name="a",
+            tencent_key="",
+            day=day,
+        )
+        props = json.loads(text)["features"][0]["properties"]
+        assert (props["hours_zh"], props["hours_en"]) == (zh, en)
+    # Without a day, no words at all (and none left over from the days before).
+    text = nearest_json.nearest_collection(
+        [NearestResult(row, 1.0, UNKNOWN)], {}, script_root="", app_name="a", tencent_key=""
+    )
+    assert "hours_zh" not in json.loads(text)["features"][0]["properties"]
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf])
