@@ -29,6 +29,7 @@ from stationmap.geo.hours_text import describe_schedule
 from stationmap.models import District, PendingPlacement, Station
 from stationmap.render.spot_svg import spot_svg
 from stationmap.services import districts as district_service
+from stationmap.services.bulk_rows import one_of
 from stationmap.station_fields import FieldError, StationInput
 from stationmap.tabular import TableRow
 
@@ -57,6 +58,16 @@ class PlacedRow:
     datum: Datum
     index: int | None = None
     degrees: tuple[float, float] | None = None
+
+    def entered(self) -> tuple[float, float] | None:
+        """The row's 纬度 and 经度 in degrees as entered (in ``datum``): as the field
+        check read them, else read from the cells as :func:`_number` reads them;
+        ``None`` where either is not degrees."""
+        if self.degrees is not None:
+            return self.degrees
+        raw = self.row.values
+        lat, lon = _number(raw.get("lat"), "lat"), _number(raw.get("lon"), "lon")
+        return None if lat is None or lon is None else (lat, lon)
 
 
 @dataclass(frozen=True)
@@ -226,14 +237,8 @@ def check_placement(
     # rows costs one point per row, not four.
     readings: list[tuple[int, str, float, float, Datum]] = []
     for number, spot in enumerate(rows):
-        if spot.degrees is not None:  # read by the field check: the same numbers
-            readings.append((number, "stated", *spot.degrees, spot.datum))
-            continue
-        raw = spot.row.values
-        lat, lon = _number(raw.get("lat"), "lat"), _number(raw.get("lon"), "lon")
-        if lat is None or lon is None:
-            continue
-        readings.append((number, "stated", lat, lon, spot.datum))
+        if (degrees := spot.entered()) is not None:
+            readings.append((number, "stated", *degrees, spot.datum))
     found = _locate_readings(session, readings)
     asked: list[tuple[int, str, float, float, Datum]] = []
     for number, kind, lat, lon, datum in readings:
@@ -357,7 +362,9 @@ def match_wrong_datum(
     names = sorted({d.name for d, _lat, _lon in wanted})
     stations = list(
         session.scalars(
-            select(Station).where(Station.name.in_(names), Station.deleted_at.is_(None))
+            select(Station).where(
+                one_of(session.connection(), Station.name, names), Station.deleted_at.is_(None)
+            )
         )
     )
     out: dict[int, Station] = {}

@@ -384,14 +384,10 @@ def _match_wrong_datum(
     a note saying so), so that this import moves it instead of adding another."""
     items = []
     for spot in placed:
-        if spot.index is None:
+        # The numbers as entered, however written (decimal, 度分秒, full-width digits).
+        if spot.index is None or (degrees := spot.entered()) is None:
             continue
-        try:
-            lat = float(spot.row.values.get("lat"))  # type: ignore[arg-type]
-            lon = float(spot.row.values.get("lon"))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            continue
-        items.append((views[spot.index].item, lat, lon))
+        items.append((views[spot.index].item, *degrees))
     matched = placement.match_wrong_datum(session, items)
     for spot in placed:
         if spot.index is None or (station := matched.get(id(views[spot.index].item))) is None:

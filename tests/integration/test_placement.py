@@ -175,6 +175,39 @@ def test_importing_again_with_the_datum_moves_the_copy_a_wrong_import_made(app, 
     assert _metres(wgs, (station.lat, station.lon)) < 10 and station.entered_datum == "bd09"
 
 
+def _dms(value: float, hemisphere: str) -> str:
+    """``value`` degrees as an office writes them by hand: 86°12′34.5678″E (the seconds
+    to 0.1 mm of arc, so the point is the same to a centimetre)."""
+    seconds = round(abs(value) * 3600, 4)
+    degrees, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{int(degrees)}°{int(minutes)}′{seconds:.4f}″{hemisphere}"
+
+
+def test_a_file_in_degrees_minutes_seconds_moves_the_copy_a_wrong_import_made(
+    app, runner, tmp_path
+):
+    """The same office list written in 度分秒 (as many county lists are): importing it
+    again with its datum finds the copy the import without it stored, as decimal cells do."""
+    wgs = free_point(app, MANAS)
+    gcj = _gcj_from_wgs(*wgs)
+    path = tmp_path / "manas-dms.xlsx"
+    path.write_bytes(
+        _office_book([["度分秒驿站", "", _dms(gcj[1], "E"), _dms(gcj[0], "N"), "", ""]])
+    )
+    wrong = runner.invoke(args=["import-stations", str(path), "--datum", "wgs84"])
+    assert wrong.exit_code == 0, wrong.output
+    [first] = _by_name(app, "度分秒驿站")
+    assert _metres(wgs, (first.lat, first.lon)) > 200  # GCJ-02's offset, stored as GPS
+    assert _metres(gcj, (first.lat, first.lon)) < 0.05  # the cells read as written
+    right = runner.invoke(args=["import-stations", str(path), "--datum", "gcj02"])
+    assert right.exit_code == 0, right.output
+    assert "created 0, updated 1" in right.output
+    [station] = _by_name(app, "度分秒驿站")  # moved, not copied
+    assert station.code == first.code
+    assert _metres(wgs, (station.lat, station.lon)) < 1 and station.entered_datum == "gcj02"
+
+
 # -- 2. swapped axes --------------------------------------------------------------------------
 def test_swapped_axes_in_xinjiang_are_refused_on_their_row_and_column(app, runner, tmp_path):
     client, token = _client(app, "root", "superadmin", ())
