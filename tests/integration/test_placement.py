@@ -158,23 +158,6 @@ def test_command_line_refuses_a_file_without_datum_unless_told(app, runner, tmp_
     assert _metres(wgs, (station.lat, station.lon)) < 10
 
 
-def test_importing_again_with_the_datum_moves_the_copy_a_wrong_import_made(app, runner, tmp_path):
-    wgs = free_point(app, MANAS)
-    bd = _bd_from_gcj(*_gcj_from_wgs(*wgs))
-    path = tmp_path / "manas.xlsx"
-    path.write_bytes(_office_book([["再导入驿站", "", bd[1], bd[0], "", ""]]))
-    wrong = runner.invoke(args=["import-stations", str(path), "--datum", "wgs84"])
-    assert wrong.exit_code == 0, wrong.output
-    [first] = _by_name(app, "再导入驿站")
-    assert _metres(wgs, (first.lat, first.lon)) > 300  # stored off, as the issue says
-    right = runner.invoke(args=["import-stations", str(path), "--datum", "bd09"])
-    assert right.exit_code == 0, right.output
-    assert "created 0, updated 1" in right.output
-    [station] = _by_name(app, "再导入驿站")  # moved, not copied
-    assert station.code == first.code
-    assert _metres(wgs, (station.lat, station.lon)) < 10 and station.entered_datum == "bd09"
-
-
 def _dms(value: float, hemisphere: str) -> str:
     """``value`` degrees as an office writes them by hand: 86°12′34.5678″E (the seconds
     to 0.1 mm of arc, so the point is the same to a centimetre)."""
@@ -184,28 +167,32 @@ def _dms(value: float, hemisphere: str) -> str:
     return f"{int(degrees)}°{int(minutes)}′{seconds:.4f}″{hemisphere}"
 
 
-def test_a_file_in_degrees_minutes_seconds_moves_the_copy_a_wrong_import_made(
-    app, runner, tmp_path
+@pytest.mark.parametrize(
+    ("datum", "written"),
+    [("bd09", "decimal"), ("gcj02", "decimal"), ("gcj02", "度分秒"), ("bd09", "度分秒")],
+)
+def test_importing_again_with_the_datum_moves_the_copy_a_wrong_import_made(
+    app, runner, tmp_path, datum, written
 ):
-    """The same office list written in 度分秒 (as many county lists are): importing it
-    again with its datum finds the copy the import without it stored, as decimal cells do."""
+    """An office list imported as GPS, then again with its datum: the copy is moved, not
+    doubled, whether its cells are decimal degrees or 度分秒 (as many county lists are)."""
     wgs = free_point(app, MANAS)
     gcj = _gcj_from_wgs(*wgs)
-    path = tmp_path / "manas-dms.xlsx"
-    path.write_bytes(
-        _office_book([["度分秒驿站", "", _dms(gcj[1], "E"), _dms(gcj[0], "N"), "", ""]])
-    )
+    lat, lon = _bd_from_gcj(*gcj) if datum == "bd09" else gcj
+    cells = [lon, lat] if written == "decimal" else [_dms(lon, "E"), _dms(lat, "N")]
+    path = tmp_path / "manas.xlsx"
+    path.write_bytes(_office_book([["再导入驿站", "", *cells, "", ""]]))
     wrong = runner.invoke(args=["import-stations", str(path), "--datum", "wgs84"])
     assert wrong.exit_code == 0, wrong.output
-    [first] = _by_name(app, "度分秒驿站")
-    assert _metres(wgs, (first.lat, first.lon)) > 200  # GCJ-02's offset, stored as GPS
-    assert _metres(gcj, (first.lat, first.lon)) < 0.05  # the cells read as written
-    right = runner.invoke(args=["import-stations", str(path), "--datum", "gcj02"])
+    [first] = _by_name(app, "再导入驿站")
+    assert _metres(wgs, (first.lat, first.lon)) > 200  # stored off, as the issue says
+    assert _metres((lat, lon), (first.lat, first.lon)) < 0.05  # the cells read as written
+    right = runner.invoke(args=["import-stations", str(path), "--datum", datum])
     assert right.exit_code == 0, right.output
     assert "created 0, updated 1" in right.output
-    [station] = _by_name(app, "度分秒驿站")  # moved, not copied
+    [station] = _by_name(app, "再导入驿站")  # moved, not copied
     assert station.code == first.code
-    assert _metres(wgs, (station.lat, station.lon)) < 1 and station.entered_datum == "gcj02"
+    assert _metres(wgs, (station.lat, station.lon)) < 1 and station.entered_datum == datum
 
 
 # -- 2. swapped axes --------------------------------------------------------------------------
