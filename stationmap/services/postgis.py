@@ -5,6 +5,11 @@ They give the same answers as the in-process index and locator (tested on both
 backends): the KNN operator orders by distance on a sphere, so a query takes extra
 candidates, ranks them by ``ST_Distance`` on the WGS-84 spheroid (Karney's algorithm,
 like pyproj), and widens until no station beyond the candidates could rank higher.
+
+A request's cost does not depend on how rare its filters are: the KNN scan looks at
+no more than :data:`NEAR_CAP` nearest stations. Filters that no station near the
+courier passes (or none at all) are then answered filters first, by a statement the
+index cannot walk, so no request walks the whole index testing each station.
 """
 
 from __future__ import annotations
@@ -44,13 +49,25 @@ if TYPE_CHECKING:
 # Spheroid and sphere distances differ by less than 0.6 %: a margin for the KNN order.
 SPHERE_MARGIN = 0.01
 
+# The most stations the first statement's KNN scan looks at, nearest first. Filters
+# that every station fails made the scan walk all of them (0.6-1.5 s at 200,000 under
+# the generic plan); past this many, the filters go first (see nearest()).
+NEAR_CAP = 2048
+
 _LEVEL_ORDER = "CASE d.level WHEN 'county' THEN 0 WHEN 'city' THEN 1 ELSE 2 END"
+_ACTIVE = "s.deleted_at IS NULL AND s.status = 'active'"
+# The courier's point, written out where each part of a statement uses it (not one
+# materialized row, which the KNN index could not order by).
+_POINT = (
+    "WITH q AS NOT MATERIALIZED "
+    "(SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS pt) "
+)
 
 
 def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
     """The WHERE clause for ``filters`` (psycopg's ``%(name)s`` placeholders), the
     values it names put in ``params``."""
-    clauses = ["s.deleted_at IS NULL", "s.status = 'active'"]
+    clauses = [_ACTIVE]
     for i, amenity in enumerate(sorted(filters.amenities)):
         params[f"amenity_{i}"] = amenity
         clauses.append(
@@ -76,6 +93,44 @@ def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
     return " AND ".join(clauses)
 
 
+def _near_filter_sql(filters: Filters, params: dict[str, Any]) -> str:
+    """The WHERE clause for ``filters`` on the nearest stations ``n`` of the capped scan,
+    the values it names put in ``params``: the same tests as :func:`_filter_sql`, the
+    codes each looked up per station by its primary key (a scalar subquery, which the
+    planner cannot turn into a join over a whole table). The radius and the active
+    state are the scan's own conditions."""
+    clauses = []
+    if filters.amenities:
+        params["amenities"] = sorted(filters.amenities)
+        clauses.append(
+            "(SELECT count(*) FROM station_amenity a WHERE a.station_id = n.id AND "
+            "a.amenity = ANY(%(amenities)s)) = cardinality(CAST(%(amenities)s AS varchar[])) "
+            "AND NOT EXISTS (SELECT 1 FROM station_outage o WHERE o.station_id = n.id "
+            "AND o.amenity = ANY(%(amenities)s) AND o.until > %(at)s)"
+        )
+    if filters.host_types:
+        params["host_types"] = sorted(filters.host_types)
+        clauses.append("n.host_type = ANY(%(host_types)s)")
+    if filters.worker_groups:
+        params["groups"] = sorted(filters.worker_groups)
+        clauses.append(
+            "(SELECT count(*) FROM station_worker_group w WHERE w.station_id = n.id AND "
+            'w."group" = ANY(%(groups)s)) > 0'
+        )
+    if filters.open_at is not None:
+        params["open_at"] = filters.open_at
+        clauses.append("(n.closed_until IS NULL OR n.closed_until <= %(open_at)s)")
+    return " AND ".join(clauses) or "true"
+
+
+def _near_scope_sql(filters: Filters, params: dict[str, Any]) -> str:
+    """The capped scan's own conditions: active stations, within the radius if any."""
+    if filters.radius_m is None:
+        return _ACTIVE
+    params["radius_m"] = filters.radius_m
+    return f"{_ACTIVE} AND ST_DWithin(s.geog, q.pt, %(radius_m)s)"
+
+
 def sql_limit(count: int) -> str:
     """``count`` as the text of a LIMIT written into a statement: a positive ``int``
     only (no ``bool``, no string), anything else is refused."""
@@ -94,9 +149,22 @@ _ROW = (
 _DISTANCE, _FOUND, _REACH = 14, 15, 16
 
 
+_STATION = (
+    "s.id, s.code, s.name, s.address, s.district_code, s.host_type, s.opening_hours, "
+    "s.phone, s.is_demo, s.lat, s.lon, s.closed_until, s.reported_closed_at, s.verified_at"
+)
+
+
 @lru_cache(maxsize=256)
-def _nearest_sql(where: str, want: int, keep: int) -> str:
-    """The nearest statement for one shape of filter and its two LIMITs.
+def _nearest_sql(where: str, want: int, keep: int, near: str | None, cap: int) -> str:
+    """The nearest statement for one shape of filter and its LIMITs.
+
+    With ``near`` (the capped scan's own conditions, :func:`_near_scope_sql`), the KNN
+    scan takes at most ``cap`` active stations, nearest first, and ``where``
+    (from :func:`_near_filter_sql`) picks the first ``want`` that pass. Without it,
+    ``where`` (from :func:`_filter_sql`) is applied to every station first and the
+    passing ones sorted by the same sphere distance (``+ 0`` keeps the index from
+    ordering them, so the planner cannot choose to walk it testing each station).
 
     The LIMITs are written in, not bound: with a bound LIMIT PostgreSQL plans for an
     unknown row count, estimates the KNN index scan as costly as a sort of every
@@ -104,13 +172,26 @@ def _nearest_sql(where: str, want: int, keep: int) -> str:
     instead of reusing the prepared statement's plan. They come from
     :func:`sql_limit`, which takes positive integers only.
     """
+    if near is not None:
+        candidate = (
+            f"near AS (SELECT {_STATION}, s.geog, s.geog <-> q.pt AS sphere_m "
+            f"FROM station s, q WHERE {near} ORDER BY s.geog <-> q.pt "
+            f"LIMIT {sql_limit(cap)}), "
+            "candidate AS (SELECT n.id, n.code, n.name, n.address, n.district_code, "
+            "n.host_type, n.opening_hours, n.phone, n.is_demo, n.lat, n.lon, "
+            "n.closed_until, n.reported_closed_at, n.verified_at, "
+            "ST_Distance(n.geog, q.pt) AS distance_m, n.sphere_m "
+            f"FROM near n, q WHERE {where} ORDER BY n.sphere_m LIMIT {sql_limit(want)}), "
+        )
+    else:
+        candidate = (
+            f"candidate AS (SELECT {_STATION}, "
+            "ST_Distance(s.geog, q.pt) AS distance_m, s.geog <-> q.pt AS sphere_m "
+            f"FROM station s, q WHERE {where} ORDER BY (s.geog <-> q.pt) + 0 "
+            f"LIMIT {sql_limit(want)}), "
+        )
     return (
-        "WITH q AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS pt), "
-        "candidate AS (SELECT s.id, s.code, s.name, s.address, s.district_code, "
-        "s.host_type, s.opening_hours, s.phone, s.is_demo, s.lat, s.lon, "
-        "s.closed_until, s.reported_closed_at, s.verified_at, "
-        "ST_Distance(s.geog, q.pt) AS distance_m, s.geog <-> q.pt AS sphere_m "
-        f"FROM station s, q WHERE {where} ORDER BY s.geog <-> q.pt LIMIT {sql_limit(want)}), "
+        f"{_POINT}, {candidate}"
         "kept AS (SELECT c.*, count(*) OVER () AS found, max(c.sphere_m) OVER () AS reach_m "
         f"FROM candidate c ORDER BY c.distance_m, c.id LIMIT {sql_limit(keep)}) "
         f"SELECT {_ROW}, "
@@ -121,6 +202,18 @@ def _nearest_sql(where: str, want: int, keep: int) -> str:
         "ARRAY(SELECT o.amenity FROM station_outage o WHERE o.station_id = kept.id "
         "AND o.until > %(at)s) AS unavailable "
         "FROM kept ORDER BY kept.distance_m, kept.id"
+    )
+
+
+@lru_cache(maxsize=4)
+def _near_reach_sql(near: str, cap: int) -> str:
+    """How many stations the capped scan could take (at most ``cap``) and the
+    sphere distance of the farthest: fewer than the cap means it saw every active
+    station (within the radius); otherwise it saw every one nearer than that distance."""
+    return (
+        f"{_POINT}SELECT count(*), max(seen.sphere_m) FROM (SELECT s.geog <-> q.pt AS "
+        f"sphere_m FROM station s, q WHERE {near} ORDER BY s.geog <-> q.pt "
+        f"LIMIT {sql_limit(cap)}) AS seen"
     )
 
 
@@ -138,22 +231,40 @@ def nearest(
     index ranks them (geodesic distance, then id).
 
     One statement in the usual case, prepared on the server (:func:`fetch_prepared`):
-    the KNN scan takes ``want`` candidates in sphere order; they are ranked by spheroid
-    distance in SQL; only the stations kept get their amenity and worker-group codes
-    (sorted here, in code-point order like the in-process rows, not in the database's
-    collation). Opening hours are evaluated here, so with ``open_now`` every candidate
-    comes back. Temporary closures and amenity outages are judged at ``at`` in SQL;
-    reported-closed stations come after the others. If the candidates cannot prove the
-    answer complete, the query runs again with four times as many.
+    the KNN scan takes ``want`` candidates in sphere order from the :data:`NEAR_CAP`
+    nearest stations; they are ranked by spheroid distance in SQL; only the stations
+    kept get their amenity and worker-group codes (sorted here, in code-point order like
+    the in-process rows, not in the database's collation). Opening hours are evaluated
+    here, so with ``open_now`` every candidate comes back. Temporary closures and
+    amenity outages are judged at ``at`` in SQL; reported-closed stations come after the
+    others. If the candidates cannot prove the answer complete, the query runs again
+    with four times as many; if the capped scan runs out of stations before enough
+    pass, or more candidates are wanted than it may look at, the filters go first.
     """
-    params: dict[str, Any] = {"lat": lat, "lon": lon, "at": at}
-    where = _filter_sql(filters, params)
+    base: dict[str, Any] = {"lat": lat, "lon": lon, "at": at}
+    near_params = dict(base)
+    near = _near_scope_sql(filters, near_params)
+    near_where = _near_filter_sql(filters, near_params)
+    first_params = dict(base)
+    first_where = ""  # the filters-first clause, made when first needed
+    cap, capped = NEAR_CAP, True
     want = 4 * k + 12 if filters.open_at is not None else k + 8
     while True:
+        capped = capped and want <= cap // 4
         keep = want if filters.open_at is not None else k
-        rows = fetch_prepared(conn, _nearest_sql(where, want, keep), params)
+        if capped:
+            sql, params = _nearest_sql(near_where, want, keep, near, cap), near_params
+        else:
+            first_where = first_where or _filter_sql(filters, first_params)
+            sql, params = _nearest_sql(first_where, want, keep, None, cap), first_params
+        rows = fetch_prepared(conn, sql, params)
         exhausted = not rows or rows[0][_FOUND] < want
         reach_m = float(rows[0][_REACH]) if rows else 0.0
+        cap_ran_out = False
+        if exhausted and capped:
+            seen, seen_reach_m = fetch_prepared(conn, _near_reach_sql(near, cap), near_params)[0]
+            if seen >= cap:  # the cap ran out, not the stations: proven this far
+                cap_ran_out, exhausted, reach_m = True, False, float(seen_reach_m)
         best = [
             r
             for r in rows
@@ -162,6 +273,8 @@ def nearest(
         complete = len(best) == k and float(best[-1][_DISTANCE]) * (1 + SPHERE_MARGIN) < reach_m
         if exhausted or complete:
             return reported_last(_results(best, at, tz, stale_days), is_reported)
+        if cap_ran_out:
+            capped = False  # too few passed among the nearest: the filters go first
         want *= 4
 
 

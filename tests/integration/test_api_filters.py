@@ -20,6 +20,7 @@ from pyproj import Geod
 
 from stationmap.app_state import state
 from stationmap.models import Station, StationAmenity, StationWorkerGroup
+from stationmap.services import postgis
 from stationmap.services.stations import bump_data_version
 
 GEOD = Geod(ellps="WGS84")
@@ -298,3 +299,39 @@ def test_listing_limit_is_a_page_size(empty_app, stations) -> None:
     )
     ids = [f["id"] for f in response.get_json()["features"]]
     assert ids == plain_listing(stations, bbox, ())[:7]
+
+
+@pytest.mark.parametrize("near_cap", [72, 20])
+def test_a_small_knn_cap_gives_the_same_answers(
+    empty_app, stations, near_cap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostGIS's KNN scan looks at no more than ``NEAR_CAP`` nearest stations; what they
+    cannot prove comes from a statement that applies the filters first. With caps this
+    small every case takes one path or both (the in-process index has no cap: there the
+    answers must simply not change)."""
+    monkeypatch.setattr(postgis, "NEAR_CAP", near_cap)
+    client = empty_app.test_client()
+    for where in [CENTRE, (CENTRE[0] + 0.05, CENTRE[1] - 0.07)]:
+        for case, (args, ref) in CASES.items():
+            got = _nearest(client, *where, args)
+            expected = plain_nearest(stations, *where, **ref)
+            assert [i for i, _ in got] == [i for i, _ in expected], (case, where)
+
+
+def test_filters_that_pass_only_beyond_the_cap_are_still_found(
+    empty_app, stations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Among the 40 nearest active stations fewer than k pass these filters, and more
+    pass farther away: the answer must hold those farther ones, not stop at the cap."""
+    monkeypatch.setattr(postgis, "NEAR_CAP", 40)
+    lat, lon = CENTRE[0] - 0.05, CENTRE[1] + 0.07
+    amenity = ("water", "wifi", "microwave")
+    active = [s for s in stations if s.status == "active" and not s.deleted]
+    nearest_40 = sorted(active, key=lambda s: GEOD.inv(lon, lat, s.lon, s.lat)[2])[:40]
+    assert sum(set(amenity) <= s.amenities for s in nearest_40) < 2
+    expected = plain_nearest(stations, lat, lon, k=2, amenity=amenity)
+    assert len(expected) == 2
+    got = _nearest(empty_app.test_client(), lat, lon, {"k": "2", "amenity": ",".join(amenity)})
+    assert [i for i, _ in got] == [i for i, _ in expected]
+    nothing = _nearest(empty_app.test_client(), lat, lon, {"amenity": "childcare"})
+    assert nothing == []

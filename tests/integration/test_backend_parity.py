@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from stationmap.app_state import state
+from stationmap.services import postgis
 from tests.conftest import POSTGRES_URL, _copy_sqlite, _drop_postgres, _make_app, _postgres_database
 
 pytestmark = pytest.mark.skipif(
@@ -65,10 +66,14 @@ def _queries():
     return out
 
 
+@pytest.mark.parametrize("near_cap", [postgis.NEAR_CAP, 64], ids=["cap", "small-cap"])
 @pytest.mark.parametrize(
     "query", _queries(), ids=lambda q: ",".join(f"{k}={v}" for k, v in q.items())
 )
-def test_nearest_agrees(clients, query):
+def test_nearest_agrees(clients, query, near_cap, monkeypatch):
+    """With a small cap on the KNN scan, the answers that cannot be proven from the
+    nearest stations come from the statement that applies the filters first."""
+    monkeypatch.setattr(postgis, "NEAR_CAP", near_cap)
     lite, pg = clients
     a = lite.get("/api/v1/stations/nearest", query_string=query).get_json()["features"]
     b = pg.get("/api/v1/stations/nearest", query_string=query).get_json()["features"]
