@@ -294,3 +294,72 @@ def test_export_and_nearest_refusals_are_chinese(app, tmp_path):
     assert "纬度（LAT）应在 -90 到 90 之间，经度（LON）应在 -180 到 180 之间" in off_globe.output
     table = runner.invoke(args=["nearest", "44.305", "86.214", "--k", "1"], env=ZH)
     assert table.output.splitlines()[0].split() == ["#", "距离", "编码", "名称", "开放时间", "电话"]
+
+
+# -- the other commands an administrator runs --------------------------------------------
+
+
+def test_coverage_speaks_chinese(app):
+    runner = app.test_cli_runner()
+    chinese = runner.invoke(args=["coverage", XINCHENG, "--suggest", "1"], env=ZH)
+    assert chinese.exit_code == 0, chinese.output
+    lines = chinese.output.splitlines()
+    assert re.fullmatch(
+        r"新城区（150102）：[\d,.]+ 平方公里，\d+ 个符合条件的驿站；"
+        r"按直线距离计算（未配置道路网络），电动车按 15 公里/小时",
+        lines[0],
+    ), lines[0]
+    assert re.fullmatch(
+        r"  +500 米以内（电动车 +[\d.]+ 分钟）：占面积 +[\d.]+%（[\d,.]+ 平方公里）", lines[1]
+    )
+    assert not re.search(r"\b(within|matching|stations|area|demand)\b", chinese.output)
+    english = runner.invoke(args=["coverage", XINCHENG, "--suggest", "1"], env=EN)
+    assert "straight-line" in english.output and "平方公里" not in english.output  # nor the site
+
+
+def test_coverage_refusals_speak_chinese(app, tmp_path):
+    runner = app.test_cli_runner()
+    unknown = runner.invoke(args=["coverage", "999999"], env=ZH)
+    assert unknown.exit_code == 2
+    assert "没有代码为 999999 且有边界的行政区：请检查代码，或先用 add-district 添加" in (
+        unknown.output
+    )
+    points = tmp_path / "points.csv"
+    points.write_text("名称,经度,纬度\n快递驿站,111.70,40.82\n", encoding="utf-8")
+    grid = runner.invoke(args=["import-coverage-layer", XINCHENG, "grid", str(points)], env=ZH)
+    assert (grid.exit_code, grid.output) == (
+        1,
+        "错误：网格须为面要素：请上传 GeoPackage、Shapefile（zip 压缩）或 GeoJSON 文件\n",
+    )
+    done = runner.invoke(args=["import-coverage-layer", XINCHENG, "candidate", str(points)], env=ZH)
+    assert done.output == "已向 150102 导入 1 个 candidate 要素（原有的同类要素已替换）。\n"
+
+
+def test_accounts_are_reported_in_chinese(app):
+    runner = app.test_cli_runner()
+    created = runner.invoke(
+        args=["create-user", "root", "--role", "superadmin"],
+        input="twelve chars\ntwelve chars\n",
+        env=ZH,
+    )
+    assert created.exit_code == 0, created.output
+    assert created.output.startswith("密码（至少 12 个字符）: \n再输入一次密码: \n")
+    assert created.output.endswith("已创建账户 root（superadmin，全部行政区）。\n")
+    disabled = runner.invoke(args=["disable-user", "root"], env=ZH)
+    assert disabled.output == "已停用 root：其登录已结束，API 令牌已撤销。\n"
+    assert runner.invoke(args=["enable-user", "root"], env=ZH).output == "已重新启用 root。\n"
+
+
+def test_notifications_and_posters_speak_chinese(app, tmp_path):
+    runner = app.test_cli_runner()
+    sent = runner.invoke(args=["send-notifications"], env=ZH)
+    assert sent.output == "新排队 0 条，已发送 0 条，待重试 0 条，已放弃 0 条\n"
+    neither = runner.invoke(args=["print-poster", "-o", str(tmp_path / "p.pdf")], env=ZH)
+    assert neither.exit_code == 2
+    assert "请给出一个驿站编码（STATION）或 --district 行政区代码，二者选一" in neither.output
+    out = tmp_path / "one.pdf"
+    station = station_in(app, XINCHENG)
+    one = runner.invoke(args=["print-poster", station.code, "-o", str(out)], env=ZH)
+    assert one.exit_code == 0, one.output
+    demo = "，其中 1 张为演示驿站" if station.is_demo else ""
+    assert one.output == f"已写入 {out}（1 张门贴{demo}，{out.stat().st_size:,} 字节）。\n"
