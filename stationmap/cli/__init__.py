@@ -56,7 +56,7 @@ TABLE: tuple[Entry, ...] = (
     ),
     Entry(
         "import-stations",
-        f"{_STATIONS}:import_command",
+        "stationmap.cli.station_import:import_command",
         "Import stations from a CSV (UTF-8 or GBK), XLSX, GeoJSON, GeoPackage or zipped "
         "Shapefile FILE.",
     ),

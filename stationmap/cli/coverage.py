@@ -18,6 +18,7 @@ from flask.cli import with_appcontext
 
 from stationmap import catalog
 from stationmap.app_state import state
+from stationmap.cli.lang import Failure, datum_problem, say
 from stationmap.geo.datum import DATUMS, parse_datum
 from stationmap.geo.layer_files import KINDS
 from stationmap.services import coverage as coverage_service
@@ -30,7 +31,10 @@ def _moment(text: str | None) -> datetime | None:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise click.BadParameter(
-            "an ISO-8601 time such as 2026-12-05T22:00 (read in the configured zone)",
+            say(
+                f"无法读取时间 {text!r}：请写 ISO-8601 时间，例如 2026-12-05T22:00（按配置的时区）",
+                "an ISO-8601 time such as 2026-12-05T22:00 (read in the configured zone)",
+            ),
             param_hint="--at",
         ) from None
     if value.tzinfo is None:
@@ -81,11 +85,17 @@ def coverage_command(
     matching open station (straight-line distance), grids no station reaches, and
     --suggest K proposed sites."""
     if output is not None and output.suffix.lower() not in coverage_service.LAYER_SUFFIXES:
-        raise click.BadParameter("write .gpkg, .geojson, .zip, .kml or .kmz", param_hint="-o")
+        raise click.BadParameter(
+            say(
+                "请写 .gpkg、.geojson、.zip、.kml 或 .kmz 文件",
+                "write .gpkg, .geojson, .zip, .kml or .kmz",
+            ),
+            param_hint="-o",
+        )
     try:
         datum = parse_datum(datum_text)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--datum") from None
+    except ValueError:
+        raise click.BadParameter(datum_problem(datum_text), param_hint="--datum") from None
     app_state = state(current_app)
     at = _moment(at_text)
     try:
@@ -102,33 +112,73 @@ def coverage_command(
                 layers=output is not None,
             )
     except coverage_service.UnknownDistrict:
-        raise click.BadParameter(f"no district {code} with a boundary", param_hint="CODE") from None
+        raise click.BadParameter(_no_district(code), param_hint="CODE") from None
     except coverage_service.CoverageError as exc:
-        raise click.ClickException(exc.message) from exc
+        raise Failure(say(exc.message_zh, exc.message)) from exc
     cov = report.coverage
     click.echo(
-        f"{report.district_name} ({code}): {cov.district_km2:,.1f} km², "
-        f"{cov.station_count} matching stations; {report.distance_basis_en}, "
-        f"e-bike at {cov.speed_kmh:g} km/h"
+        say(
+            f"{report.district_name}（{code}）：{cov.district_km2:,.1f} 平方公里，"
+            f"{cov.station_count} 个符合条件的驿站；{report.distance_basis_zh}，"
+            f"电动车按 {cov.speed_kmh:g} 公里/小时",
+            f"{report.district_name} ({code}): {cov.district_km2:,.1f} km², "
+            f"{cov.station_count} matching stations; {report.distance_basis_en}, "
+            f"e-bike at {cov.speed_kmh:g} km/h",
+        )
     )
     for band in cov.bands:
-        demand = f", demand {band.demand_share:.1%}" if band.demand_share is not None else ""
+        share = band.demand_share
         click.echo(
-            f"  within {band.radius_m:>6,.0f} m ({band.ebike_minutes:4.1f} min): "
-            f"{band.share:6.1%} of the area ({band.covered_km2:,.2f} km²){demand}"
+            say(
+                f"  {band.radius_m:>6,.0f} 米以内（电动车 {band.ebike_minutes:4.1f} 分钟）："
+                f"占面积 {band.share:6.1%}（{band.covered_km2:,.2f} 平方公里）"
+                + (f"，需求 {share:.1%}" if share is not None else ""),
+                f"  within {band.radius_m:>6,.0f} m ({band.ebike_minutes:4.1f} min): "
+                f"{band.share:6.1%} of the area ({band.covered_km2:,.2f} km²)"
+                + (f", demand {share:.1%}" if share is not None else ""),
+            )
         )
     unreached = [g for g in cov.grids if not g.in_reach]
     if cov.grids:
-        click.echo(f"  grids: {len(cov.grids)}, {len(unreached)} with no station within reach")
+        click.echo(
+            say(
+                f"  网格：{len(cov.grids)} 个，其中 {len(unreached)} 个在可达范围内没有驿站",
+                f"  grids: {len(cov.grids)}, {len(unreached)} with no station within reach",
+            )
+        )
         for g in unreached[:10]:
-            click.echo(f"    {g.code} {g.name} ({g.area_km2:.2f} km², demand {g.demand:g})")
+            click.echo(
+                say(
+                    f"    {g.code} {g.name}（{g.area_km2:.2f} 平方公里，需求 {g.demand:g}）",
+                    f"    {g.code} {g.name} ({g.area_km2:.2f} km², demand {g.demand:g})",
+                )
+            )
     if report.redundant:
-        click.echo(f"  {len(report.redundant)} pairs of alike stations closer than 300 m")
+        pairs = len(report.redundant)
+        click.echo(
+            say(
+                f"  {pairs} 对相似的驿站相距不到 300 米",
+                f"  {pairs} pairs of alike stations closer than 300 m",
+            )
+        )
     for site in report.sites:
-        click.echo(f"  {site.rank}. {site.lat:.6f}, {site.lon:.6f}: {site.reason_zh}")
+        reason = say(site.reason_zh, site.reason_en)
+        click.echo(f"  {site.rank}. {site.lat:.6f}, {site.lon:.6f}: {reason}")
     if output is not None:
         layers = coverage_service.write_layers(report, output, datum)
-        click.echo(f"Wrote {output} ({', '.join(layers)}; {datum}).")
+        click.echo(
+            say(
+                f"已写入 {output}（{'、'.join(layers)}；{datum}）。",
+                f"Wrote {output} ({', '.join(layers)}; {datum}).",
+            )
+        )
+
+
+def _no_district(code: str) -> str:
+    return say(
+        f"没有代码为 {code} 且有边界的行政区：请检查代码，或先用 add-district 添加",
+        f"no district {code} with a boundary",
+    )
 
 
 @click.command("import-coverage-layer")
@@ -147,8 +197,8 @@ def import_layer_command(code: str, kind: str, file: Path, datum: str) -> None:
     with those in FILE (CSV for points, GeoJSON, GeoPackage or zipped Shapefile)."""
     try:
         parsed = parse_datum(datum)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--datum") from None
+    except ValueError:
+        raise click.BadParameter(datum_problem(datum), param_hint="--datum") from None
     layer_kind = next(k for k in KINDS if k == kind)
     try:
         with state(current_app).db.write_session() as session:
@@ -161,7 +211,12 @@ def import_layer_command(code: str, kind: str, file: Path, datum: str) -> None:
                 parsed,
             )
     except coverage_service.UnknownDistrict:
-        raise click.BadParameter(f"no district {code} with a boundary", param_hint="CODE") from None
+        raise click.BadParameter(_no_district(code), param_hint="CODE") from None
     except coverage_service.LayerError as exc:
-        raise click.ClickException(f"{exc.message_zh} / {exc.message}") from exc
-    click.echo(f"Imported {count} {kind} features into {code}.")
+        raise Failure(say(exc.message_zh, exc.message)) from exc
+    click.echo(
+        say(
+            f"已向 {code} 导入 {count} 个 {kind} 要素（原有的同类要素已替换）。",
+            f"Imported {count} {kind} features into {code}.",
+        )
+    )

@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from stationmap.app_state import state
+from stationmap.cli.lang import say
 from stationmap.services import report_notify
 
 
@@ -33,7 +34,12 @@ def send_notifications_command(every_s: float | None) -> None:
             app_state.db.write_session, app_state.settings.public_url
         )
         click.echo(
-            f"queued {added}, sent {done.sent}, to retry {done.retrying}, gave up {done.failed}"
+            say(
+                f"新排队 {added} 条，已发送 {done.sent} 条，待重试 {done.retrying} 条，"
+                f"已放弃 {done.failed} 条",
+                f"queued {added}, sent {done.sent}, to retry {done.retrying}, "
+                f"gave up {done.failed}",
+            )
         )
         if every_s is None:
             return

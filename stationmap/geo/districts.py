@@ -26,6 +26,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 
 from stationmap.catalog import DistrictLevel
+from stationmap.geo.boundary_error import BoundaryError as BoundaryError  # raised here
 from stationmap.paths import GEODATA_DIR
 
 Polygonal: TypeAlias = "Polygon | MultiPolygon"
@@ -33,10 +34,6 @@ Polygonal: TypeAlias = "Polygon | MultiPolygon"
 DEFAULT_PATH = GEODATA_DIR / "districts.geojson"
 LEVELS: tuple[DistrictLevel, ...] = ("province", "city", "county")
 _DEPTH: dict[str, int] = {level: depth for depth, level in enumerate(LEVELS)}
-
-
-class BoundaryError(ValueError):
-    """A boundary that cannot be used: empty, not polygonal, or off the globe."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +75,7 @@ def _polygon_parts(geom: shapely.Geometry) -> list[Polygon]:
     return [p for p in polygons if not p.is_empty and p.area > 0]
 
 
-def validate_boundary(geom: Any) -> Polygonal:
+def validate_boundary(geom: Any, district: str | None = None) -> Polygonal:
     """Check and repair a district boundary.
 
     Invalid polygons (self-intersections, bow-ties, crossing rings) are repaired with
@@ -88,6 +85,8 @@ def validate_boundary(geom: Any) -> Polygonal:
     ----------
     geom : shapely.Polygon or shapely.MultiPolygon
         The boundary in WGS-84, x = longitude, y = latitude, degrees.
+    district : str, optional
+        The code of the district whose boundary it is, named by any error.
 
     Returns
     -------
@@ -102,35 +101,30 @@ def validate_boundary(geom: Any) -> Polygonal:
         -180..180 / latitude -90..90.
     """
     if not isinstance(geom, shapely.Geometry):
-        raise BoundaryError(f"boundary must be a shapely geometry, got {type(geom).__name__}")
+        raise BoundaryError("not_geometry", {"got": type(geom).__name__}, district)
     if geom.is_empty:
-        raise BoundaryError("boundary is empty")
+        raise BoundaryError("empty", district=district)
     if not isinstance(geom, Polygon | MultiPolygon):
-        raise BoundaryError(f"boundary must be a Polygon or MultiPolygon, got {geom.geom_type}")
+        raise BoundaryError("not_polygonal", {"got": geom.geom_type}, district)
     coords = shapely.get_coordinates(geom)
     if not np.isfinite(coords).all():
-        raise BoundaryError("boundary has a coordinate that is not a finite number")
+        raise BoundaryError("not_finite", district=district)
     lon_min, lat_min, lon_max, lat_max = geom.bounds
     if lon_min < -180 or lon_max > 180 or lat_min < -90 or lat_max > 90:
-        raise BoundaryError(
-            f"boundary lies outside longitude -180..180 / latitude -90..90 "
-            f"(bounds lon {lon_min:g}..{lon_max:g}, lat {lat_min:g}..{lat_max:g}); "
-            "is it projected, or are longitude and latitude swapped?"
-        )
+        bounds = {"lon_min": lon_min, "lon_max": lon_max, "lat_min": lat_min, "lat_max": lat_max}
+        raise BoundaryError("off_globe", bounds, district)
     if geom.is_valid:
         return geom
     repaired = shapely.make_valid(geom, method="structure", keep_collapsed=False)
     parts = _polygon_parts(repaired)
     if not parts:
-        raise BoundaryError(
-            f"boundary collapses to nothing when repaired ({shapely.is_valid_reason(geom)})"
-        )
+        raise BoundaryError("collapses", {"reason": shapely.is_valid_reason(geom)}, district)
     result: Polygonal = parts[0] if len(parts) == 1 else MultiPolygon(parts)
     # The "structure" method returns a valid polygonal geometry (GEOS rebuilds the
     # polygons from their rings), and its polygons unchanged stay valid: this guard is
     # for a GEOS that breaks that promise, and no test data reaches it.
     if not result.is_valid:
-        raise BoundaryError(f"boundary cannot be repaired ({shapely.is_valid_reason(geom)})")
+        raise BoundaryError("unrepairable", {"reason": shapely.is_valid_reason(geom)}, district)
     return result
 
 
@@ -138,21 +132,21 @@ def _shape_from_feature(feature: dict[str, Any], default_source: str) -> Distric
     props = feature.get("properties") or {}
     code = str(props.get("code") or "").strip()
     if not code:
-        raise BoundaryError("a district feature has no code")
+        raise BoundaryError("no_code")
     level = props.get("level")
     if level not in _DEPTH:
-        raise BoundaryError(f"district {code}: level must be one of {LEVELS}, got {level!r}")
+        raise BoundaryError("bad_level", {"levels": LEVELS, "level": level}, code)
     try:
         geometry = shape(feature["geometry"])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise BoundaryError(f"district {code}: unreadable geometry ({exc})") from exc
+        raise BoundaryError("unreadable_geometry", {"reason": str(exc)}, code) from exc
     parent = props.get("parent_code")
     return DistrictShape(
         code=code,
         name=str(props.get("name") or code),
         level=level,
         parent_code=str(parent) if parent else None,
-        geometry=validate_boundary(geometry),
+        geometry=validate_boundary(geometry, code),
         source=str(props.get("source") or default_source),
     )
 
@@ -187,12 +181,12 @@ def read_geodata(path: str | Path = DEFAULT_PATH) -> list[DistrictShape]:
     with path.open(encoding="utf-8") as fh:
         data = json.load(fh)
     if data.get("type") != "FeatureCollection":
-        raise BoundaryError(f"{path} is not a GeoJSON FeatureCollection")
+        raise BoundaryError("not_collection", {"path": str(path)})
     shapes = [_shape_from_feature(f, default_source=path.name) for f in data["features"]]
     seen: set[str] = set()
     for item in shapes:
         if item.code in seen:
-            raise BoundaryError(f"{path}: district code {item.code} appears twice")
+            raise BoundaryError("code_twice", {"path": str(path), "code": item.code})
         seen.add(item.code)
     return shapes
 

@@ -47,7 +47,7 @@ def save_shapes(session: Session, shapes: Iterable[DistrictShape]) -> list[str]:
     order = {"province": 0, "city": 1, "county": 2}
     written: list[str] = []
     for item in sorted(shapes, key=lambda s: (order[s.level], s.code)):
-        geometry = validate_boundary(item.geometry)
+        geometry = validate_boundary(item.geometry, item.code)
         min_lon, min_lat, max_lon, max_lat = shapely.bounds(geometry).tolist()
         row = session.get(District, item.code) or District(code=item.code)
         row.name = item.name

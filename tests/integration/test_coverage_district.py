@@ -257,7 +257,7 @@ def test_cli_prints_shares_and_writes_a_geopackage(empty_app, district, tmp_path
     )
     assert result.exit_code == 0, result.output
     assert "straight-line distance" in result.output
-    assert "1." in result.output and "平方公里" in result.output
+    assert "1." in result.output and "km²" in result.output
     names = {name for name, _ in pyogrio.list_layers(out)}
     assert {"covered", "uncovered", "sites", "stations"} <= names
     sites = gpd.read_file(out, layer="sites", engine="pyogrio")
@@ -277,7 +277,7 @@ def test_cli_import_layer_reports_the_count(empty_app, tmp_path):
     bad = empty_app.test_cli_runner().invoke(
         args=["import-coverage-layer", CODE, "grid", str(csv_file)]
     )
-    assert bad.exit_code != 0 and "网格须为面要素" in bad.output
+    assert bad.exit_code != 0 and "grids need polygons" in bad.output
 
 
 def test_admin_page_imports_grids_and_offers_downloads(empty_app, district, tmp_path):

@@ -118,8 +118,8 @@ def test_shapefile_with_a_bad_feature_is_refused_naming_it(runner, app, tmp_path
     before = _count(app)
     result = runner.invoke(args=["import-stations", str(upload)], env={"LANG": "zh_CN.UTF-8"})
     assert result.exit_code == 1
-    assert "nothing imported" in result.output
-    assert "sheet '驿站', row 2, column hours, opening_hours" in result.output
+    assert "未导入任何内容" in result.output
+    assert "工作表“驿站”，第 2 行，hours 列，开放时间：" in result.output
     assert _count(app) == before  # the good feature was not stored either
     frame.loc[1, "hours"] = "Sa,Su 09:00-17:00"
     upload.write_bytes(_zip_shapefile(frame, tmp_path / "fixed"))

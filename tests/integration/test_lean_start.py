@@ -103,6 +103,7 @@ def test_help_loads_no_command_no_flask_and_no_database_library(tmp_path):
     """
     watch = (
         "stationmap.cli.stations",
+        "stationmap.cli.station_import",
         "stationmap.cli.users",
         "stationmap.cli.printing",
         "stationmap.cli.notify",

@@ -225,7 +225,7 @@ def test_the_command_line_speaks_the_terminals_language(empty_app, tmp_path):
         env={"LANG": "zh_CN.UTF-8", "LC_ALL": ""},
     )
     assert chinese.exit_code == 1
-    assert "row 2, column B, lat: 纬度应为度数" in chinese.output
+    assert "第 2 行，B 列，纬度：纬度应为度数" in chinese.output
 
 
 def test_the_command_line_lists_what_to_check(empty_app, tmp_path):
@@ -236,7 +236,7 @@ def test_the_command_line_lists_what_to_check(empty_app, tmp_path):
         args=["import-stations", str(path), "--datum", "wgs84"], env={"LANG": "zh_CN.UTF-8"}
     )
     assert result.exit_code == 0, result.output
-    assert "check row 2, column E, phone: “9946612345”像是丢了开头 0 的固定电话" in result.output
+    assert "请核对 第 2 行，E 列，电话：“9946612345”像是丢了开头 0 的固定电话" in result.output
 
 
 def test_file_level_errors_are_bilingual_on_their_rows():

@@ -220,7 +220,7 @@ def test_swapped_axes_in_xinjiang_are_refused_on_their_row_and_column(app, runne
         args=["import-stations", str(path), "--datum", "wgs84"], env={"LC_ALL": "zh_CN.UTF-8"}
     )
     assert result.exit_code == 1
-    assert "sheet '玛纳斯县', row 3, column D, lat: " + message in result.output
+    assert "工作表“玛纳斯县”，第 3 行，D 列，纬度：" + message in result.output
     assert _by_name(app, "正常驿站") == [] and _by_name(app, "填反驿站") == []
 
 
