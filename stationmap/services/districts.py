@@ -195,8 +195,9 @@ class PostgisLookup:
 def make_district_lookup(database: Database) -> DistrictLookup:
     """The backend for this process (``create_app`` registers this; it runs at the
     first question, once the database is reachable): PostGIS where the database has
-    its spatial columns, else the in-process index."""
-    if database.is_postgres and database.has_postgis():
+    its spatial columns (PostgreSQL, decided once per process), else the in-process
+    index."""
+    if database.has_postgis():
         # Imported here, once: its nearest code brings numpy and opening hours, which
         # the district tree's users (the account commands) do not need.
         from stationmap.services.postgis import locate_many as postgis_locate_many
