@@ -28,16 +28,11 @@ import io
 import json
 import os
 import pstats
-import re
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,8 +41,10 @@ from types import FrameType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import runner
 from flask import jsonify
 from flask.testing import FlaskClient
+from runner import WrkResult
 from synthetic import courier_positions, generate
 
 from stationmap import create_app
@@ -61,7 +58,6 @@ from stationmap.station_fields import parse_station
 from stationmap.web import nearest_json
 
 BENCH_DIR = Path(__file__).resolve().parent
-HOST = "127.0.0.1"
 NEAREST = "/api/v1/stations/nearest"
 TRIVIAL = "/bench/trivial"
 LUA = BENCH_DIR / "wrk_nearest.lua"
@@ -83,51 +79,6 @@ ENDPOINTS = (
     Endpoint("nearest k=5", NEAREST, "&k=5"),
     Endpoint("nearest k=5 toilet", NEAREST, "&k=5&amenity=toilet"),
 )
-
-
-@dataclass(frozen=True)
-class WrkResult:
-    requests_per_s: float
-    p50_ms: float
-    p90_ms: float
-    p99_ms: float
-    requests: int
-    bad_responses: int
-    socket_errors: int
-
-
-_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-_PERCENTILE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)%\s+([\d.]+)(us|ms|s|m)\s*$", re.MULTILINE)
-
-
-def parse_wrk(text: str) -> WrkResult:
-    """The figures of one ``wrk --latency`` run; raises ValueError if one is missing."""
-    percentiles = {
-        float(p): float(value) * _UNIT_MS[unit] for p, value, unit in _PERCENTILE_RE.findall(text)
-    }
-    rps = re.search(r"^Requests/sec:\s+([\d.]+)", text, re.MULTILINE)
-    total = re.search(r"^\s*(\d+) requests in ", text, re.MULTILINE)
-    if rps is None or total is None or not {50.0, 90.0, 99.0} <= percentiles.keys():
-        raise ValueError(f"cannot read wrk output:\n{text}")
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
-    errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
-    )
-    return WrkResult(
-        requests_per_s=float(rps.group(1)),
-        p50_ms=percentiles[50.0],
-        p90_ms=percentiles[90.0],
-        p99_ms=percentiles[99.0],
-        requests=int(total.group(1)),
-        bad_responses=int(bad.group(1)) if bad else 0,
-        socket_errors=sum(int(g) for g in errors.groups()) if errors else 0,
-    )
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def build_database(folder: Path, stations: int, rate_limit: str = "off") -> dict[str, str]:
@@ -173,109 +124,20 @@ def write_points(path: Path) -> None:
     )
 
 
-class Server:
-    """gunicorn with 2 sync workers on 127.0.0.1, stopped on exit whatever happens."""
-
-    def __init__(self, env: dict[str, str], log_path: Path, workers: int = 2) -> None:
-        self.port = free_port()
-        self.base = f"http://{HOST}:{self.port}"
-        self.log_path = log_path
-        self._log = log_path.open("wb")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "sync",
-                "--bind",
-                f"{HOST}:{self.port}",
-                "--chdir",
-                str(BENCH_DIR),
-                "--log-level",
-                "warning",
-                "--timeout",
-                "120",
-                "wsgi_app:app",
-            ],
-            env={**os.environ, **env},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def get(self, path: str, timeout_s: float = 60.0) -> tuple[int, bytes]:
-        try:
-            with urllib.request.urlopen(self.base + path, timeout=timeout_s) as response:
-                return int(response.status), response.read()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read()
-
-    def wait_ready(self, timeout_s: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited early:\n{self.log_tail()}")
-            try:
-                if self.get(TRIVIAL, timeout_s=2.0)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"gunicorn not answering after {timeout_s:.0f} s:\n{self.log_tail()}")
-
-    def log_tail(self, lines: int = 30) -> str:
-        self._log.flush()
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            # QUIT: gunicorn's quick shutdown (TERM would wait for busy workers).
-            self.process.send_signal(signal.SIGQUIT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        self._log.close()
-
-
 def run_wrk(
-    base: str,
-    endpoint: Endpoint,
-    points: Path,
-    duration_s: int,
-    connections: int = 16,
-    threads: int = 2,
-    timeout_s: int = 10,
+    base: str, endpoint: Endpoint, points: Path, duration_s: int, timeout_s: int = 10
 ) -> WrkResult:
-    command = [
-        "wrk",
-        f"-t{threads}",
-        f"-c{connections}",
-        f"-d{duration_s}s",
-        f"--timeout={timeout_s}s",
-        "--latency",
-        "-s",
-        str(LUA),
+    """``wrk -t2 -c16`` on ``endpoint``, the queries' points read from ``points``."""
+    return runner.run_wrk(
         base + endpoint.path,
-        "--",
-        str(points),
-        endpoint.path,
-        endpoint.extra_query,
-    ]
-    done = subprocess.run(
-        command, capture_output=True, text=True, timeout=duration_s + timeout_s + 30, check=False
+        duration_s,
+        timeout_s=timeout_s,
+        script=LUA,
+        script_args=(str(points), endpoint.path, endpoint.extra_query),
     )
-    if done.returncode != 0:
-        raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return parse_wrk(done.stdout)
 
 
-def check_answers(server: Server) -> int:
+def check_answers(server: runner.Gunicorn) -> int:
     """One request per endpoint must succeed; returns the size of a nearest answer."""
     size = 0
     for endpoint in ENDPOINTS:
@@ -453,9 +315,10 @@ def main(argv: list[str] | None = None) -> int:
         env = build_database(folder, args.stations, args.rate_limit)
         points = folder / "points.csv"
         write_points(points)
-        server = Server(env, folder / "gunicorn.log")
+        # 2 sync workers on 127.0.0.1, stopped on exit whatever happens.
+        server = runner.Gunicorn("wsgi_app:app", {**os.environ, **env}, folder / "gunicorn.log")
         try:
-            server.wait_ready()
+            server.wait_ready(TRIVIAL, timeout_s=60.0)
             started = time.perf_counter()
             answer_bytes = check_answers(server)
             print(
@@ -492,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load average after the runs: {os.getloadavg()[0]:.2f} (wrk itself takes some)")
         if args.profile:
             profile_requests(env, folder, args.profile, points)
-    bad = sum(r.bad_responses + r.socket_errors for rs in rounds for r in rs.values())
+    bad = sum(r.failures for rs in rounds for r in rs.values())
     if bad:
         print(f"\n{bad} failed responses or socket errors: figures are not trustworthy")
         return 1

@@ -29,31 +29,19 @@ import argparse
 import contextlib
 import os
 import shutil
-import signal
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from load import (  # noqa: E402 - bench/load.py, beside this file
-    _children,
-    _cpu_of,
-    _rss_mb,
-    _spent,
-    free_port,
-    machine_busy,
-    parse_wrk,
-)
-
-HOST = "127.0.0.1"
-START_TIMEOUT_S = 120.0
+from load import _cpu_of, _rss_mb, _spent, machine_busy  # noqa: E402 - beside this file
+from runner import START_TIMEOUT_S, Gunicorn, run_wrk  # noqa: E402
 
 
 def _environ(instance: Path) -> dict[str, str]:
@@ -76,100 +64,17 @@ def _pss_mb(pid: int) -> float:
     return float("nan")
 
 
-class Server:
-    """gunicorn in its own process group (stopped with it, and nothing else)."""
-
-    def __init__(
-        self, target: str, env: dict[str, str], log: Path, *extra: str, workers: int = 2
-    ) -> None:
-        self.port = free_port()
-        self._log = log.open("wb")
-        self.log = log
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "sync",
-                "--bind",
-                f"{HOST}:{self.port}",
-                "--chdir",
-                str(BENCH_DIR),
-                "--log-level",
-                "warning",
-                "--timeout",
-                "120",
-                *extra,
-                target,
-            ],
-            env=env,
-            # `python -m` puts the working directory first on the path: not the
-            # repository's, which would shadow a --baseline checkout's package.
-            cwd=BENCH_DIR,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def get(self, path: str) -> int:
-        with urllib.request.urlopen(f"http://{HOST}:{self.port}{path}", timeout=60) as response:
-            response.read()
-            return int(response.status)
-
-    def wait_ready(self, path: str) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline and self.process.poll() is None:
-            with contextlib.suppress(OSError):
-                if self.get(path) == 200:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not start:\n{self.log.read_text(errors='replace')}")
-
-    def workers(self) -> list[int]:
-        return sorted(_children(self.process.pid))
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=30)
-        self._log.close()
-
-
-def _wrk(server: Server, duration_s: int) -> tuple[float, float, int]:
-    """(requests/s, p99 ms, failures) of ``/bench/trivial``, and the workers' CPU."""
-    result = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            "-c16",
-            f"-d{duration_s}s",
-            "--latency",
-            f"http://{HOST}:{server.port}/bench/trivial",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=duration_s + 60,
-        check=True,
-    )
-    rps, _p50, p99, _total, bad = parse_wrk(result.stdout)
-    return rps, p99, bad
+def _wrk(server: Gunicorn, duration_s: int) -> tuple[float, float, int]:
+    """(requests/s, p99 ms, failures) of ``/bench/trivial``."""
+    run = run_wrk(f"{server.base}/bench/trivial", duration_s, timeout_s=None)
+    return run.requests_per_s, run.p99_ms, run.failures
 
 
 def floor(instance: Path, duration_s: int, rounds: int) -> None:
     env = _environ(instance)
     servers = {
-        "bare Flask hello-world": Server("bare_wsgi:app", env, instance / "bare.log"),
-        "app /bench/trivial": Server("load_wsgi:app", env, instance / "app.log"),
+        "bare Flask hello-world": Gunicorn("bare_wsgi:app", env, instance / "bare.log"),
+        "app /bench/trivial": Gunicorn("load_wsgi:app", env, instance / "app.log"),
     }
     figures: dict[str, list[tuple[float, float, float]]] = {name: [] for name in servers}
     try:
@@ -228,8 +133,8 @@ def worker_weight(
     env = _environ(instance)
     if source is not None:
         env["PYTHONPATH"] = str(source)
-    server = Server(
-        "stationmap.wsgi:app", env, instance / "serve.log", "--preload", workers=workers
+    server = Gunicorn(
+        "stationmap.wsgi:app", env, instance / "serve.log", workers=workers, extra=["--preload"]
     )
     try:
         server.wait_ready("/api/v1/amenities")

@@ -38,17 +38,12 @@ import contextlib
 import json
 import math
 import os
-import re
-import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +55,7 @@ from sqlalchemy import create_engine, make_url, text
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
+import runner  # noqa: E402 - bench/runner.py, beside this file
 import synthetic  # noqa: E402 - bench/synthetic.py, beside this file
 
 from stationmap import create_app  # noqa: E402
@@ -68,15 +64,13 @@ from stationmap.geo.datum import in_china  # noqa: E402
 from stationmap.services.stations import save_inputs  # noqa: E402
 from stationmap.station_fields import StationInput, parse_station  # noqa: E402
 
-HOST = "127.0.0.1"
+HOST = runner.HOST
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET_SQLITE_RATIO = 0.5
 TARGET_POSTGIS_P99_MS = 50.0
 BOX_HALF_KM = 1.0
 KM_PER_DEG_LAT = 111.32
-START_TIMEOUT_S = 120.0
-STOP_TIMEOUT_S = 15.0
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -316,20 +310,6 @@ def _cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def _children(parent: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == parent:
-            out.append(int(entry.name))
-    return out
-
-
 class DbBackends:
     """The PostgreSQL backend processes serving one database (this machine only)."""
 
@@ -399,15 +379,9 @@ def wait_for_quiet(max_wait_s: float, threshold: float = 0.2) -> float:
 
 
 # -- gunicorn and wrk -------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-class Gunicorn:
-    """gunicorn on 127.0.0.1 serving ``load_wsgi:app``; its own process group, so
-    :meth:`stop` ends it and its workers, and nothing else."""
+class Gunicorn(runner.Gunicorn):
+    """gunicorn on 127.0.0.1 serving ``load_wsgi:app`` on the database ``url`` names
+    (see :class:`runner.Gunicorn`)."""
 
     def __init__(
         self,
@@ -420,76 +394,18 @@ class Gunicorn:
     ) -> None:
         """``source``: another checkout of the project to serve (its ``bench`` folder
         and, first on the path, its package), for a baseline in the same run."""
-        self.port = free_port()
         env = _cli_env(url, instance)
         if source is not None:
             env["PYTHONPATH"] = str(source)
-        self._log = log.open("wb")
-        self.log = log
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                worker_class,
-                *(["--threads", "4"] if worker_class == "gthread" else []),
-                "--bind",
-                f"{HOST}:{self.port}",
-                "--chdir",
-                str(BENCH_DIR if source is None else source / "bench"),
-                "--log-level",
-                "warning",
-                "--timeout",
-                "120",
-                "load_wsgi:app",
-            ],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        super().__init__(
+            "load_wsgi:app",
+            env,
+            log,
+            workers=workers,
+            worker_class=worker_class,
+            chdir=BENCH_DIR if source is None else source / "bench",
+            extra=["--threads", "4"] if worker_class == "gthread" else [],
         )
-
-    def get(self, path: str) -> tuple[int, bytes]:
-        try:
-            with urllib.request.urlopen(f"http://{HOST}:{self.port}{path}", timeout=60) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return exc.code, exc.read()
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                if self.get("/bench/trivial")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(
-            f"gunicorn did not start: {self.log.read_text(errors='replace')[-3000:]}"
-        )
-
-    def workers(self) -> list[int]:
-        return _children(self.process.pid)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-        self._log.close()
 
 
 @dataclass
@@ -508,58 +424,18 @@ class Figures:
     other_load: float = math.nan  # share of the machine's CPU used by other work
 
 
-_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-_PERCENTILE_RE = re.compile(r"^\s*(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m)\s*$", re.MULTILINE)
-
-
-def parse_wrk(output: str) -> tuple[float, float, float, int, int]:
-    """requests/s, p50 ms, p99 ms, requests, non-2xx responses + socket errors."""
-    percentiles = {p: float(v) * _UNIT_MS[u] for p, v, u in _PERCENTILE_RE.findall(output)}
-    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
-    total = re.search(r"^\s*(\d+) requests in ", output, re.MULTILINE)
-    if rps is None or total is None or set(percentiles) != {"50", "99"}:
-        raise ValueError(f"cannot read wrk's output:\n{output}")
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    failures = (int(bad.group(1)) if bad else 0) + (
-        sum(int(g) for g in errors.groups()) if errors else 0
-    )
-    return float(rps.group(1)), percentiles["50"], percentiles["99"], int(total.group(1)), failures
-
-
 def run_wrk(
     port: int, lua: Path, mode: str, duration_s: int, threads: int, connections: int
-) -> tuple[str, float]:
-    """wrk's output and the CPU seconds wrk itself used."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = subprocess.run(
-        [
-            "wrk",
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{duration_s}s",
-            "--timeout",
-            "10s",
-            "--latency",
-            "-s",
-            str(lua),
-            f"http://{HOST}:{port}/",
-            "--",
-            mode,
-        ],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=duration_s + 60,
-        check=False,
+) -> runner.WrkResult:
+    """wrk with ``lua`` in ``mode`` against the server on ``port``."""
+    return runner.run_wrk(
+        f"http://{HOST}:{port}/",
+        duration_s,
+        threads=threads,
+        connections=connections,
+        script=lua,
+        script_args=(mode,),
     )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        raise RuntimeError(f"wrk failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    spent = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return result.stdout, spent
 
 
 def _check_answers(server: Gunicorn, dataset: Dataset) -> None:
@@ -595,9 +471,8 @@ def measured_run(
     db_pids = db_backends.pids() if db_backends else []
     db_before = _cpu_of(db_pids)
     busy_before, total_before = _cpu_ticks()
-    output, wrk_cpu = run_wrk(
-        server.port, lua, endpoint.mode, args.duration, args.threads, args.connections
-    )
+    run = run_wrk(server.port, lua, endpoint.mode, args.duration, args.threads, args.connections)
+    wrk_cpu = run.wrk_cpu_s
     busy_after, total_after = _cpu_ticks()
     app_spent = _spent(app_before, _cpu_of(server.workers()))
     db_spent = _spent(db_before, _cpu_of(db_backends.pids())) if db_backends else 0.0
@@ -606,16 +481,15 @@ def measured_run(
     machine_s = (total_after - total_before) / CLK_TCK
     busy_s = (busy_after - busy_before) / CLK_TCK
     other = max(busy_s - app_spent - db_spent - wrk_cpu, 0.0) / max(machine_s, 1e-9)
-    rps, p50, p99, requests, bad = parse_wrk(output)
-    per = 1000.0 / max(requests, 1)
+    per = 1000.0 / max(run.requests, 1)
     return Figures(
         backend,
         endpoint.name,
-        rps,
-        p50,
-        p99,
-        requests,
-        bad,
+        run.requests_per_s,
+        run.p50_ms,
+        run.p99_ms,
+        run.requests,
+        run.failures,
         app_cpu_ms=app_spent * per,
         db_cpu_ms=db_spent * per if db_backends else math.nan,
         wrk_cpu_ms=wrk_cpu * per,

@@ -44,6 +44,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import load  # noqa: E402 - bench/load.py, beside this file
+import runner  # noqa: E402
 
 from stationmap import create_app  # noqa: E402
 from stationmap.app_state import state  # noqa: E402
@@ -75,7 +76,7 @@ class Served:
     """``stationmap serve`` in its own process group."""
 
     def __init__(self, url: str, folder: Path, workers: int) -> None:
-        self.port = load.free_port()
+        self.port = runner.free_port()
         self.log = (folder / f"serve-{self.port}.log").open("wb")
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
@@ -98,7 +99,7 @@ class Served:
         raise RuntimeError("the port did not open")
 
     def workers(self) -> list[int]:
-        return load._children(self.process.pid)
+        return runner.children(self.process.pid)
 
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):

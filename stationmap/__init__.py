@@ -37,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, web: bool = True
     from stationmap.config import environ_with_overrides, load_settings
     from stationmap.db import connect
     from stationmap.paths import STATIC_DIR, TEMPLATES_DIR
+    from stationmap.services import district_lookup
 
     app = Flask(
         __name__,
@@ -68,6 +69,15 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, web: bool = True
         from stationmap.services.geocoding import make_geocoder
 
         return make_geocoder(settings)
+
+    def districts() -> Any:
+        # Point -> district: chosen here too, at the first question (the boundary code
+        # is imported then, not by a command that never locates a point).
+        from stationmap.services.districts import make_district_lookup
+
+        return make_district_lookup(database)
+
+    district_lookup.use((database.engine, database.write_engine, database.quick_engine), districts)
 
     app.extensions[EXTENSION_KEY] = AppState(
         settings=settings, db=database, nearest=nearest, geocoder=geocoder

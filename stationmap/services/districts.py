@@ -5,6 +5,10 @@ The tree (names, parents, :func:`codes_within`) needs only the database: the bou
 work (shapely, numpy, the locator, PostGIS queries) is imported by the functions that
 do it, so a command that only checks an account's districts (``stationmap
 list-users``) does not load it.
+
+Point -> district questions (:func:`locate_many`, :func:`locate`) are answered by the
+lookup ``create_app`` chose for the database, once (:class:`IndexLookup` or
+:class:`PostgisLookup`; see :mod:`~stationmap.services.district_lookup`).
 """
 
 from __future__ import annotations
@@ -12,20 +16,25 @@ from __future__ import annotations
 import json
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from stationmap.db import spatial_columns_exist
+from stationmap.db import Database
 from stationmap.geo.bbox import BBox
 from stationmap.models import District, Station
+from stationmap.services import district_lookup
 from stationmap.services.dataset import bump_data_version, data_version, wrote_data
+from stationmap.services.district_lookup import DistrictLookup
 
 if TYPE_CHECKING:
     from stationmap.geo.districts import DistrictLocator, DistrictShape
+
+#: (session, lats, lons) -> the district of each point.
+LocateMany = Callable[[Session, Sequence[float], Sequence[float]], list[str | None]]
 
 
 @dataclass(frozen=True)
@@ -145,24 +154,66 @@ def to_shape(row: District) -> DistrictShape:
 
 
 #: From this many points on, the in-process locator answers on PostGIS too: an import's
-#: 100,000 points cost PostgreSQL seconds of ``ST_Covers`` (twice: placement, then save)
-#: where the STRtree takes a fraction of one (bench/import.py).
+#: 100,000 points cost PostgreSQL seconds of ``ST_Covers`` where the STRtree takes a
+#: fraction of one (bench/import.py).
 IN_PROCESS_POINTS = 2000
 
 
-def locate_many(session: Session, lats: list[float], lons: list[float]) -> list[str | None]:
-    """The deepest stored district covering each point: by ``ST_Covers`` on PostGIS
-    for fewer than :data:`IN_PROCESS_POINTS` points, by the in-process locator
-    otherwise and on other databases (the same answers)."""
-    if (
-        len(lats) < IN_PROCESS_POINTS
-        and session.get_bind().dialect.name == "postgresql"
-        and spatial_columns_exist(session.connection())
-    ):
-        from stationmap.services import postgis
+class IndexLookup:
+    """Point -> district by the process's STRtree over the stored boundaries (see
+    :func:`locator`); a :class:`~stationmap.services.district_lookup.DistrictLookup`."""
 
-        return postgis.locate_many(session, lats, lons)
-    return locator(session).locate_many(lats, lons)
+    def locate_many(
+        self, session: Session, lats: Sequence[float], lons: Sequence[float]
+    ) -> list[str | None]:
+        return locator(session).locate_many(lats, lons)
+
+    def uses_database(self) -> bool:
+        return False
+
+
+class PostgisLookup:
+    """Point -> district on PostGIS: ``locate_small`` (``ST_Covers`` in the database)
+    for fewer than :data:`IN_PROCESS_POINTS` points, the in-process ``index`` for more
+    (the same answers, tested on both backends)."""
+
+    def __init__(self, locate_small: LocateMany, index: IndexLookup) -> None:
+        self._locate_small = locate_small
+        self._index = index
+
+    def locate_many(
+        self, session: Session, lats: Sequence[float], lons: Sequence[float]
+    ) -> list[str | None]:
+        if len(lats) < IN_PROCESS_POINTS:
+            return self._locate_small(session, lats, lons)
+        return self._index.locate_many(session, lats, lons)
+
+    def uses_database(self) -> bool:
+        return True
+
+
+def make_district_lookup(database: Database) -> DistrictLookup:
+    """The backend for this process (``create_app`` registers this; it runs at the
+    first question, once the database is reachable): PostGIS where the database has
+    its spatial columns (PostgreSQL, decided once per process), else the in-process
+    index."""
+    if database.has_postgis():
+        # Imported here, once: its nearest code brings numpy and opening hours, which
+        # the district tree's users (the account commands) do not need.
+        from stationmap.services.postgis import locate_many as postgis_locate_many
+
+        return PostgisLookup(postgis_locate_many, _INDEX)
+    return _INDEX
+
+
+_INDEX = IndexLookup()
+
+
+def locate_many(session: Session, lats: Sequence[float], lons: Sequence[float]) -> list[str | None]:
+    """The deepest stored district covering each WGS-84 point (ties: the lower code),
+    ``None`` where none does: answered by the lookup ``create_app`` chose for the
+    session's database (:mod:`~stationmap.services.district_lookup`)."""
+    return (district_lookup.registered(session) or _INDEX).locate_many(session, lats, lons)
 
 
 def locate(session: Session, lat: float, lon: float) -> str | None:

@@ -52,12 +52,16 @@ class PlacedRow:
     ``values`` only the raw ``lat``/``lon``), the datum they are read in, and its index
     among the checked stations (``None``: the row was refused). ``degrees``: the raw
     ``lat``/``lon`` as the field check read them (``None``: it did not read both, and
-    :func:`check_placement` reads the cells itself)."""
+    :func:`check_placement` reads the cells itself). ``stored``: the WGS-84 (lat, lon)
+    its station is saved at, once the field check accepted it (converted and rounded):
+    :func:`check_placement` locates the row's stated reading there, so the district it
+    finds is the one the saved station lies in, and the save need not locate again."""
 
     row: TableRow
     datum: Datum
     index: int | None = None
     degrees: tuple[float, float] | None = None
+    stored: tuple[float, float] | None = None
 
     def entered(self) -> tuple[float, float] | None:
         """The row's 纬度 and 经度 in degrees as entered (in ``datum``): as the field
@@ -230,6 +234,9 @@ def check_placement(
     * The point is outside ``codes`` (a district administrator's): an error naming the
       district it lies in, and the datum that would put it inside, if one does.
     * The point is in no known district (a superadmin's import): a note.
+
+    ``districts`` of the answer holds each row's district by its stated reading: for a
+    row with a ``stored`` point, the district its station is saved in.
     """
     out = Placement()
     # The stated reading of every row first; the alternatives (axes swapped, the other
@@ -239,7 +246,12 @@ def check_placement(
     for number, spot in enumerate(rows):
         if (degrees := spot.entered()) is not None:
             readings.append((number, "stated", *degrees, spot.datum))
-    found = _locate_readings(session, readings)
+    # A stated reading is located at the point its station is saved at, where known.
+    at_stored: list[tuple[int, str, float, float, Datum]] = [
+        reading if (point := rows[reading[0]].stored) is None else (*reading[:2], *point, "wgs84")
+        for reading in readings
+    ]
+    found = _locate_readings(session, at_stored)
     asked: list[tuple[int, str, float, float, Datum]] = []
     for number, kind, lat, lon, datum in readings:
         reading = found.get(number, {}).get(kind)

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from stationmap.db import station_boxes_in_bulk
 from stationmap.geo.distance import geodesic_m
-from stationmap.geo.districts import DistrictLocator
 from stationmap.models import DatasetState, Station, StationAmenity, StationWorkerGroup
 from stationmap.services import districts as district_service
 from stationmap.services import revisions
@@ -259,7 +258,7 @@ def save_inputs(
     inputs: Sequence[StationInput],
     *,
     is_demo: bool = False,
-    locator: DistrictLocator | None = None,
+    districts: Sequence[str | None] | None = None,
     dry_run: bool = False,
     actor: Actor | None = None,
     action: str = "import",
@@ -269,7 +268,9 @@ def save_inputs(
     same name within 50 m); all in the caller's transaction.
 
     Stations without a code get ``<district>-<serial>``; the district comes from the
-    stored boundaries (``000000`` where none covers the point). A new station given a
+    stored boundaries (``000000`` where none covers the point): ``districts``, when
+    given, is each input's district already located at its ``lat, lon`` (an import's
+    placement check), else each point is located here. A new station given a
     code must carry its own district's prefix and a serial of its range (see
     :func:`new_code_error`), else :class:`InvalidCodes` is raised and nothing is
     written. A station that moves into another district keeps its code. With
@@ -284,11 +285,14 @@ def save_inputs(
         return result
     if not dry_run:
         lock_writes(session)
-    lats, lons = [d.lat for d in inputs], [d.lon for d in inputs]
-    if locator is not None:
-        located = locator.locate_many(lats, lons)
+    if districts is not None:
+        located = list(districts)
+        if len(located) != len(inputs):
+            raise ValueError(f"{len(located)} districts given for {len(inputs)} stations")
     else:
-        located = district_service.locate_many(session, lats, lons)
+        located = district_service.locate_many(
+            session, [d.lat for d in inputs], [d.lon for d in inputs]
+        )
     existing = stations_by_code(session, [d.code for d in inputs if d.code])
     same_place = _by_name_and_place(session, [d for d in inputs if not d.code])
     now = utc_now()

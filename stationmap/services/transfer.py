@@ -208,6 +208,7 @@ def check_file(
         except InvalidStation as exc:
             checked.errors.extend(row.errors_with(exc.errors))
             continue
+        spot.stored = (item.lat, item.lon)
         if row.errors:
             checked.errors.extend(row.errors)
             continue
@@ -334,9 +335,14 @@ def import_checked(
         if not ((e.sheet, e.row) in found.swapped and e.field in ("lat", "lon"))
     ]
     report.errors.extend(found.errors)
+    # Each station's district as placement found it at the point it is saved at (by
+    # index in ``checked.inputs``): the save takes these instead of locating again.
+    located: dict[int, str | None] = {}
     for spot, district in found.districts.items():
         if (index := checked.placed[spot].index) is not None:
             views[index].district_code = district
+            if checked.placed[spot].stored is not None:
+                located[index] = district
     for spot, notes in found.notes.items():
         if (index := checked.placed[spot].index) is not None:
             views[index].notes.extend(notes)
@@ -353,6 +359,7 @@ def import_checked(
         report.result = save_inputs(
             session,
             [views[i].item for i in kept],
+            districts=[located[i] for i in kept] if all(i in located for i in kept) else None,
             dry_run=not apply,
             actor=actor,
             progress=progress,

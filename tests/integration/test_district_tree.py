@@ -10,13 +10,14 @@ import numpy as np
 import shapely
 from flask import Flask
 from shapely.geometry import box
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
 from stationmap.app_state import state
 from stationmap.geo.districts import DistrictShape
 from stationmap.models import District
+from stationmap.services import district_lookup, pages, postgis
 from stationmap.services import districts as district_service
-from stationmap.services import pages, postgis
 from stationmap.services.dataset import bump_data_version
 from tests.conftest import _make_app
 
@@ -158,3 +159,28 @@ def test_a_large_batch_of_points_is_located_as_covers_and_postgis_place_them(
         assert district_service.locate_many(session, lats, lons) == expected
         if session.get_bind().dialect.name == "postgresql":
             assert postgis.locate_many(session, lats, lons) == expected
+
+
+def test_the_point_lookup_is_chosen_once_for_the_app_and_answers_alike_without_it(
+    app: Flask, backend: str
+) -> None:
+    """create_app registers one point -> district lookup for its database (PostGIS on
+    PostgreSQL with its spatial columns, the in-process index otherwise), shared by
+    read and write sessions; a session of an engine no app built gets the in-process
+    one, with the same answers."""
+    db = state(app).db
+    with db.session() as session:
+        chosen = district_lookup.registered(session)
+        assert chosen is not None
+        assert chosen.uses_database() is (backend == "postgres")
+        inside = district_service.locate_many(session, [40.8, 30.05], [111.7, 90.05])
+        assert inside == ["150105", None]  # shapely over geodata/districts.geojson says so
+    with db.write_session() as session:
+        assert district_lookup.registered(session) is chosen
+    bare = create_engine(db.engine.url.render_as_string(hide_password=False))
+    try:
+        with Session(bare) as session:
+            assert district_lookup.registered(session) is None
+            assert district_service.locate_many(session, [40.8, 30.05], [111.7, 90.05]) == inside
+    finally:
+        bare.dispose()
