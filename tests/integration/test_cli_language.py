@@ -592,3 +592,51 @@ def test_a_bd09_point_off_the_globe_is_told_in_the_terminals_language(empty_app)
         "(-89.999, 0) in Baidu coordinates converts to no WGS-84 point "
         "(latitude -90 to 90, longitude -180 to 180): check LAT, LON and --datum"
     ) in english.output
+
+
+# -- placement messages name their row once ------------------------------------------------
+
+
+# 经度 44.305 and 纬度 86.214: both numbers in range, the point only in Manas swapped.
+SWAPPED = "name,lat,lon,address\n甲驿站,86.214,44.305,玛纳斯县一路\n"
+EXAMPLE = "name,lat,lon\n人民路社区党群服务中心暖新驿站,44.305,86.214\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "line"),
+    [
+        (
+            SWAPPED,
+            ZH,
+            "  第 2 行，B 列，纬度：经度和纬度可能填反了：按所填数值该点在任何已知区县之外，"
+            "对调后在玛纳斯县（县级，652324）。请把经度、纬度两格对调后重新上传。",
+        ),
+        (
+            SWAPPED,
+            EN,
+            "  row 2, column B, lat: 经度 (longitude) and 纬度 (latitude) may be swapped: as "
+            "given the point lies outside every known district, swapped it lies in 玛纳斯县 "
+            "(county, 652324). Swap the two cells and upload again.",
+        ),
+        (
+            EXAMPLE,
+            ZH,
+            "  第 2 行，A 列，名称：这是模板里的示例驿站（人民路社区党群服务中心暖新驿站），"
+            "不是真实驿站：请删除这一行后重新上传。",
+        ),
+        (
+            EXAMPLE,
+            EN,
+            "  row 2, column A, name: this is the template's example station "
+            "(人民路社区党群服务中心暖新驿站), not a real one: delete the row and upload again.",
+        ),
+    ],
+    ids=["swapped-zh", "swapped-en", "example-zh", "example-en"],
+)
+def test_a_placement_error_names_its_row_once(empty_app, tmp_path, text, env, line):
+    path = _csv(tmp_path, text)
+    result = empty_app.test_cli_runner().invoke(
+        args=["import-stations", str(path), "--datum", "wgs84"], env=env
+    )
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1:] == [line]
