@@ -16,7 +16,7 @@ from flask.cli import with_appcontext
 
 from stationmap import catalog
 from stationmap.app_state import state
-from stationmap.cli.lang import say
+from stationmap.cli.lang import Failure, say, worded
 from stationmap.render.sheet import PAPERS, PNG_DPI, FontMissingError, PrintSettings
 from stationmap.services import printing
 
@@ -86,9 +86,9 @@ def print_map_command(
                 grids=grids,
             )
     except printing.NotFound as exc:
-        raise click.BadParameter(str(exc), param_hint="DISTRICT") from exc
+        raise click.BadParameter(worded(exc), param_hint="DISTRICT") from exc
     except (ValueError, FontMissingError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(worded(exc)) from exc
     if fmt == "pdf":
         data = sheet.pdf()
         output.write_bytes(data)
@@ -138,9 +138,9 @@ def print_poster_command(station: str | None, output: Path, district: str | None
             batch = printing.posters_pdf(session, _settings(), station, district)
     except printing.NotFound as exc:
         hint = "STATION" if station else "--district"
-        raise click.BadParameter(str(exc), param_hint=hint) from exc
+        raise click.BadParameter(worded(exc), param_hint=hint) from exc
     except FontMissingError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(worded(exc)) from exc
     output.write_bytes(batch.pdf)
     size = len(batch.pdf)
     click.echo(

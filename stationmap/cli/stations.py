@@ -30,6 +30,7 @@ from stationmap.services import demo as demo_service
 from stationmap.services import districts as district_service
 from stationmap.services import gis_files, transfer
 from stationmap.services.nearest_search import NearestQuery, find_nearest
+from stationmap.services.placement import DATUM_EN, DATUM_ZH
 
 FORMATS = ("csv", "xlsx", "geojson", "gpkg", "shp", "kml", "kmz")
 
@@ -226,8 +227,15 @@ def nearest_command(
     )
     try:
         results = find_nearest(app_state.nearest, asked, now).results
-    except NoWgs84Point as exc:
-        raise click.BadParameter(str(exc)) from None
+    except NoWgs84Point:
+        raise click.BadParameter(
+            say(
+                f"纬度 {lat:g}、经度 {lon:g} 按{DATUM_ZH[datum]}坐标换算后超出 WGS-84 的范围"
+                "（纬度 -90 到 90，经度 -180 到 180）：请检查 LAT、LON 和 --datum",
+                f"({lat:g}, {lon:g}) in {DATUM_EN[datum]} coordinates converts to no WGS-84 "
+                "point (latitude -90 to 90, longitude -180 to 180): check LAT, LON and --datum",
+            )
+        ) from None
     if not results:
         click.echo(say("没有找到驿站。", "No station found."))
         return

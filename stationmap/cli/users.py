@@ -18,7 +18,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from stationmap.app_state import state
-from stationmap.cli.lang import say
+from stationmap.cli.lang import Failure, say, worded
 from stationmap.models import ROLES
 from stationmap.services import users as user_service
 
@@ -54,7 +54,7 @@ def create_user_command(
             user = user_service.create_user(session, username, password, role, districts)
             name, codes = user.username, ", ".join(user.district_codes)
     except user_service.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(worded(exc)) from exc
     click.echo(
         say(
             f"已创建账户 {name}（{role}，{codes or '全部行政区'}）。",
@@ -72,7 +72,7 @@ def disable_user_command(username: str) -> None:
         with state(current_app).db.write_session() as session:
             user_service.disable_user(session, username)
     except user_service.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(worded(exc)) from exc
     click.echo(
         say(
             f"已停用 {username}：其登录已结束，API 令牌已撤销。",
@@ -90,7 +90,7 @@ def enable_user_command(username: str) -> None:
         with state(current_app).db.write_session() as session:
             user_service.enable_user(session, username)
     except user_service.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(worded(exc)) from exc
     click.echo(say(f"已重新启用 {username}。", f"Enabled {username}."))
 
 
@@ -105,7 +105,7 @@ def set_password_command(username: str, password_stdin: bool) -> None:
         with state(current_app).db.write_session() as session:
             user_service.set_password(session, username, password)
     except user_service.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failure(worded(exc)) from exc
     click.echo(
         say(
             f"已为 {username} 设置密码：其登录已结束，API 令牌已撤销。",
@@ -120,6 +120,6 @@ def list_users_command() -> None:
     """List accounts with their roles and districts."""
     with state(current_app).db.session() as session:
         for user in user_service.list_users(session):
-            status = "disabled" if user.disabled_at else "active"
+            status = say("已停用", "disabled") if user.disabled_at else say("正常", "active")
             codes = ",".join(user.district_codes) or "-"
             click.echo(f"{user.username}\t{user.role}\t{codes}\t{status}")

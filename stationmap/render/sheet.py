@@ -36,6 +36,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Affine2D
 
 from stationmap.geo.hours_text import describe_schedule
+from stationmap.worded_error import WordedError
 
 Paper = Literal["A4", "A3"]
 PAPERS: tuple[Paper, ...] = ("A4", "A3")
@@ -61,8 +62,21 @@ LAND = "#f4f1ea"
 WATER = "#dce9f2"
 
 
-class FontMissingError(RuntimeError):
+#: What a :class:`FontMissingError` says, in English and in Chinese.
+_FONT_TEXT: dict[str, tuple[str, str]] = {
+    "no_font": (
+        "No CJK font for printed sheets: install {family} "
+        "(Debian: `apt-get install {package}`), then run again.",
+        "服务器上没有印制所需的中文字体：请安装 {family}（文泉驿微米黑，"
+        "Debian 上运行 `apt-get install {package}`）后再试。",
+    )
+}
+
+
+class FontMissingError(WordedError, RuntimeError):
     """No CJK font is installed; the message names the Debian package to install."""
+
+    TEXT = _FONT_TEXT
 
 
 @dataclass(frozen=True)
@@ -141,10 +155,7 @@ def cjk_font_path() -> Path:
         if path.is_file():
             font_manager.fontManager.addfont(str(path))
             return path
-    raise FontMissingError(
-        f"No CJK font for printed sheets: install {FONT_FAMILY} "
-        f"(Debian: `apt-get install {FONT_PACKAGE}`), then run again."
-    )
+    raise FontMissingError("no_font", {"family": FONT_FAMILY, "package": FONT_PACKAGE})
 
 
 @cache

@@ -146,13 +146,12 @@ def example_row(raw: Mapping[str, object], source: TableRow) -> FieldError | Non
     code = str(normalise_code(raw.get("code")) or "")
     name = str(raw.get("name") or "")
     if code in (EXAMPLE_CODE, EXAMPLE_MARK) or name == EXAMPLE_NAME or name.startswith("【示例"):
-        row = source.number
         return source.locate(
             FieldError(
                 "name",
-                f"Row {row} is the template's example station ({EXAMPLE_NAME}): delete the "
-                "row and upload again.",
-                message_zh=f"第 {row} 行是模板里的示例驿站（{EXAMPLE_NAME}），不是真实驿站："
+                f"this is the template's example station ({EXAMPLE_NAME}), not a real one: "
+                "delete the row and upload again.",
+                message_zh=f"这是模板里的示例驿站（{EXAMPLE_NAME}），不是真实驿站："
                 "请删除这一行后重新上传。",
             )
         )
@@ -304,10 +303,9 @@ def check_placement(
             out.errors.append(
                 _error(
                     source,
-                    f"Row {number}: the point lies in {names.en(district)}, not in your "
-                    f"districts; correct 经度/纬度 or ask an administrator of that district."
-                    + hint_en,
-                    f"第 {number} 行：按{stated_name}坐标，该点在{names.zh(district)}，"
+                    f"the point lies in {names.en(district)}, not in your districts; "
+                    "correct 经度/纬度 or ask an administrator of that district." + hint_en,
+                    f"按{stated_name}坐标，该点在{names.zh(district)}，"
                     f"不在您负责的区县内。请核对经度、纬度，或交由该区县的管理员导入。" + hint_zh,
                 )
             )
@@ -315,9 +313,9 @@ def check_placement(
             out.notes.setdefault(index, []).append(
                 _error(
                     source,
-                    f"Row {number}: the point lies outside every known district; check "
-                    "经度/纬度 before importing." + hint_en,
-                    f"第 {number} 行：按{stated_name}坐标，该点不在任何已知区县内，"
+                    "the point lies outside every known district; check 经度/纬度 before "
+                    "importing." + hint_en,
+                    f"按{stated_name}坐标，该点不在任何已知区县内，"
                     "请核对经度、纬度后再导入。" + hint_zh,
                 )
             )
@@ -331,13 +329,12 @@ def _error(source: TableRow, en: str, zh: str) -> FieldError:
 def _swapped(
     source: TableRow, names: Names, district: str | None, swapped: str | None
 ) -> FieldError:
-    number = source.number
     return _error(
         source,
-        f"Row {number}: 经度 (longitude) and 纬度 (latitude) may be swapped: as given the "
+        "经度 (longitude) and 纬度 (latitude) may be swapped: as given the "
         f"point lies {('in ' + names.en(district)) if district else 'outside every known district'}"
         f", swapped it lies in {names.en(swapped)}. Swap the two cells and upload again.",
-        f"第 {number} 行：经度和纬度可能填反了：按所填数值该点在{names.zh(district)}，"
+        f"经度和纬度可能填反了：按所填数值该点在{names.zh(district)}，"
         f"对调后在{names.zh(swapped)}。请把经度、纬度两格对调后重新上传。",
     )
 

@@ -31,12 +31,48 @@ from stationmap.services import coverage
 from stationmap.services import districts as district_service
 from stationmap.services.listing import StationQuery, list_stations
 from stationmap.services.stations import get_by_code
+from stationmap.worded_error import WordedError
 
 PAGE = 1000
 
 
-class NotFound(LookupError):
-    """The district or station asked for does not exist."""
+#: What a :class:`PrintError` says, by kind, in English and in Chinese: templates
+#: filled from the error's ``values`` (:meth:`str.format` fields).
+_PRINT_TEXT: dict[str, tuple[str, str]] = {
+    "no_district": (
+        "no district {code}",
+        "没有代码为 {code} 的行政区：请检查代码，或先用 add-district 添加",
+    ),
+    "no_station": (
+        "no station {code}",
+        "没有编码为 {code} 的驿站：请检查驿站编码（如 652324-0001）",
+    ),
+    "no_stations": (
+        "district {code} has no active stations",
+        "行政区 {code} 没有正常开放的驿站，没有门贴可印：请检查行政区代码",
+    ),
+    "no_boundary": (
+        "district {code} has no boundary to print",
+        "行政区 {code} 没有边界，无法印制地图：请先添加它的边界（add-district {code}）",
+    ),
+}
+
+
+class PrintError(WordedError):
+    """Why a sheet cannot be printed: ``kind`` names the problem (a key of the module's
+    text table) and ``values`` fills its message, so that the command line and the
+    print page word it in their reader's language. ``str(error)`` is the English;
+    :meth:`text` gives either language."""
+
+    TEXT = _PRINT_TEXT
+
+
+class NotFound(PrintError, LookupError):
+    """The district or station asked for does not exist (or has no station to print)."""
+
+
+class NoBoundary(PrintError, ValueError):
+    """The district exists but has no boundary to draw."""
 
 
 @dataclass(frozen=True)
@@ -87,17 +123,17 @@ def _shape(row: District) -> DistrictShape | None:
 def map_area(session: Session, code: str) -> MapArea:
     """The district ``code`` with its children, neighbours and parents (WGS-84).
 
-    Raises :class:`NotFound` if the district is unknown and ``ValueError`` if it has no
-    boundary.
+    Raises :class:`NotFound` if the district is unknown and :class:`NoBoundary` if it
+    has no boundary.
     """
     rows = district_service.all_districts(session)
     by_code = {row.code: row for row in rows}
     row = by_code.get(code)
     if row is None:
-        raise NotFound(f"no district {code}")
+        raise NotFound("no_district", {"code": code})
     shape = _shape(row)
     if shape is None:
-        raise ValueError(f"district {code} has no boundary to print")
+        raise NoBoundary("no_boundary", {"code": code})
     shapes = [s for s in (_shape(r) for r in rows) if s is not None]
     children = tuple(s for s in shapes if s.parent_code == code)
     neighbours = tuple(
@@ -217,12 +253,12 @@ def poster_stations(
     if station_code is not None:
         station = get_by_code(session, station_code)
         if station is None:
-            raise NotFound(f"no station {station_code}")
+            raise NotFound("no_station", {"code": station_code})
         return [_poster_station(station, names)]
     if district is None:
         raise ValueError("give a station code or a district")
     if district_service.get_district(session, district) is None:
-        raise NotFound(f"no district {district}")
+        raise NotFound("no_district", {"code": district})
     codes = district_service.codes_within(session, district)
     stations: list[Station] = []
     after = 0
@@ -247,7 +283,7 @@ def posters_pdf(
     """One A4 poster page per station, as one PDF."""
     items = poster_stations(session, station_code, district)
     if not items:
-        raise NotFound(f"district {district} has no active stations")
+        raise NotFound("no_stations", {"code": district})
     title = items[0].name if len(items) == 1 else f"驿站海报 {district}"
     pdf = poster.posters_pdf(items, settings, title=title)
     return PosterBatch(pdf, len(items), sum(s.is_demo for s in items))

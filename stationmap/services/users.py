@@ -20,6 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from stationmap.models import ROLES, ApiToken, District, User, UserDistrict, UserSession
 from stationmap.services import districts as district_service
+from stationmap.worded_error import WordedError
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
@@ -37,8 +38,59 @@ _DUMMY_HASH = (
 )
 
 
-class AccountError(ValueError):
-    """The account cannot be created or changed; the message says why."""
+#: What an :class:`AccountError` says, by kind, in English and in Chinese: templates
+#: filled from the error's ``values`` (:meth:`str.format` fields).
+_ACCOUNT_TEXT: dict[str, tuple[str, str]] = {
+    "password_short": (
+        "the password must be at least {length} characters",
+        "密码至少要有 {length} 个字符：请换一个更长的密码（可以用一句话）",
+    ),
+    "password_long": (
+        "the password must be at most {length} characters",
+        "密码最多 {length} 个字符：请换一个短一些的密码",
+    ),
+    "bad_username": (
+        "a username is 1-64 of a-z, 0-9 and . _ - @",
+        "用户名应为 1 到 64 个字符，只能用小写字母 a-z、数字 0-9 和 . _ - @：请换一个用户名",
+    ),
+    "bad_role": (
+        "role must be one of {roles}",
+        "角色应为 {roles} 之一：请改用其中一个",
+    ),
+    "district_needed": (
+        "a district_admin needs at least one --district",
+        "区县管理员（district_admin）至少要负责一个区县：请用 --district 给出行政区代码",
+    ),
+    "superadmin_district": (
+        "a superadmin covers every district; give no --district",
+        "超级管理员（superadmin）负责全部行政区：请去掉 --district",
+    ),
+    "no_district": (
+        "no district {code} (see `stationmap find-district`)",
+        "没有代码为 {code} 的行政区：请检查代码（可用 `stationmap find-district 名称` 查找），"
+        "或先用 add-district 添加",
+    ),
+    "user_exists": (
+        "user {name} already exists",
+        "用户 {name} 已存在：请换一个用户名，或用 set-password 为它设置新密码",
+    ),
+    "no_user": (
+        "no user {name}",
+        "没有用户 {name}：请检查用户名（list-users 列出全部账户）",
+    ),
+}
+
+
+class AccountError(WordedError, ValueError):
+    """The account cannot be created or changed.
+
+    ``kind`` names the problem (a key of the module's text table: ``"no_user"``,
+    ``"password_short"``, ...) and ``values`` fills its message, so that each interface
+    words it in its reader's language: ``str(error)`` is the English, :meth:`text`
+    either language.
+    """
+
+    TEXT = _ACCOUNT_TEXT
 
 
 @dataclass(frozen=True)
@@ -76,15 +128,15 @@ def _digest(token: str) -> str:
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError("password_short", {"length": MIN_PASSWORD_LENGTH})
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError(f"the password must be at most {MAX_PASSWORD_LENGTH} characters")
+        raise AccountError("password_long", {"length": MAX_PASSWORD_LENGTH})
 
 
 def normalise_username(username: str) -> str:
     name = username.strip().lower()
     if not 1 <= len(name) <= 64 or not set(name) <= USERNAME_CHARS:
-        raise AccountError("a username is 1-64 of a-z, 0-9 and . _ - @")
+        raise AccountError("bad_username")
     return name
 
 
@@ -93,18 +145,18 @@ def create_user(
 ) -> User:
     name = normalise_username(username)
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        raise AccountError("bad_role", {"roles": ", ".join(ROLES)})
     codes = sorted(set(districts))
     if role == "district_admin" and not codes:
-        raise AccountError("a district_admin needs at least one --district")
+        raise AccountError("district_needed")
     if role == "superadmin" and codes:
-        raise AccountError("a superadmin covers every district; give no --district")
+        raise AccountError("superadmin_district")
     for code in codes:
         if session.get(District, code) is None:
-            raise AccountError(f"no district {code} (see `stationmap find-district`)")
+            raise AccountError("no_district", {"code": code})
     check_password(password)
     if session.scalar(select(User.id).where(User.username == name)) is not None:
-        raise AccountError(f"user {name} already exists")
+        raise AccountError("user_exists", {"name": name})
     user = User(
         username=name,
         password_hash=generate_password_hash(password, method="scrypt"),
@@ -146,7 +198,7 @@ def disable_user(session: Session, username: str) -> User:
     again brings none of them back)."""
     user = get_user(session, username)
     if user is None:
-        raise AccountError(f"no user {username}")
+        raise AccountError("no_user", {"name": username})
     user.disabled_at = user.disabled_at or _now()
     _end_credentials(session, user)
     return user
@@ -155,7 +207,7 @@ def disable_user(session: Session, username: str) -> User:
 def enable_user(session: Session, username: str) -> User:
     user = get_user(session, username)
     if user is None:
-        raise AccountError(f"no user {username}")
+        raise AccountError("no_user", {"name": username})
     user.disabled_at = None
     return user
 
@@ -164,7 +216,7 @@ def set_password(session: Session, username: str, password: str) -> User:
     """Set a new password, end the user's sessions and revoke their API tokens."""
     user = get_user(session, username)
     if user is None:
-        raise AccountError(f"no user {username}")
+        raise AccountError("no_user", {"name": username})
     check_password(password)
     user.password_hash = generate_password_hash(password, method="scrypt")
     _end_credentials(session, user)

@@ -4,10 +4,13 @@ poster batch per district, as downloads, only for districts in the user's scope.
 from __future__ import annotations
 
 import io
+from html import escape as html_escape
 
 import pytest
 from pypdf import PdfReader
 
+from stationmap.app_state import state
+from stationmap.models import District
 from tests.integration.admin_support import SAIHAN, XINCHENG, login, make_user
 
 
@@ -111,3 +114,63 @@ def test_a_viewer_may_print(app):
     login(client, "viewer")
     assert client.get(f"/admin/print/{XINCHENG}/map").status_code == 200
     assert client.get(f"/admin/print/{SAIHAN}/map").status_code == 404
+
+
+@pytest.fixture
+def root(app):
+    """A logged-in superadmin (every district is in scope)."""
+    make_user(app, "root", "superadmin")
+    client = app.test_client()
+    login(client, "root")
+    return client
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("zh", "行政区 150102 没有边界，无法印制地图：请先添加它的边界（add-district 150102）"),
+        ("en", "district 150102 has no boundary to print"),
+    ],
+)
+def test_a_district_without_a_boundary_is_told_in_the_interface_language(app, root, lang, message):
+    with state(app).db.write_session() as session:
+        district = session.get(District, XINCHENG)
+        district.boundary_geojson = None
+        district.min_lon = district.min_lat = district.max_lon = district.max_lat = None
+    response = root.get(f"/admin/print/{XINCHENG}/map?lang={lang}")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert ("没有" in html) == (lang == "zh")
+
+
+@pytest.mark.parametrize("what", ["map", "posters"])
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        (
+            "zh",
+            "服务器上没有印制所需的中文字体：请安装 WenQuanYi Micro Hei（文泉驿微米黑，"
+            "Debian 上运行 `apt-get install fonts-wqy-microhei`）后再试。",
+        ),
+        (
+            "en",
+            "No CJK font for printed sheets: install WenQuanYi Micro Hei "
+            "(Debian: `apt-get install fonts-wqy-microhei`), then run again.",
+        ),
+    ],
+)
+def test_a_missing_font_is_told_in_the_interface_language(xc, monkeypatch, what, lang, message):
+    from matplotlib import font_manager
+
+    from stationmap.render import sheet
+
+    sheet.cjk_font_path.cache_clear()
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(sheet, "FONT_FILES", ())
+    try:
+        response = xc.get(f"/admin/print/{XINCHENG}/{what}?lang={lang}")
+    finally:
+        sheet.cjk_font_path.cache_clear()
+    assert response.status_code == 500
+    assert html_escape(message) in response.get_data(as_text=True)

@@ -1,8 +1,8 @@
 """The command line speaks the administrator's language: under a Chinese locale
-(LANG=zh_CN.UTF-8) every line an import, add-district, find-district, export or nearest
-prints is Chinese, naming the sheet, row, column and field in Chinese and how to fix it;
-under an English one the same lines are English. Each expected sentence is written out
-here by hand."""
+(LANG=zh_CN.UTF-8) every line an import, add-district, find-district, export, nearest,
+an account command or a print command prints is Chinese, naming the sheet, row (once),
+column and field in Chinese and how to fix it; under an English one the same lines are
+English. Each expected sentence is written out here by hand."""
 
 from __future__ import annotations
 
@@ -363,3 +363,280 @@ def test_notifications_and_posters_speak_chinese(app, tmp_path):
     assert one.exit_code == 0, one.output
     demo = "，其中 1 张为演示驿站" if station.is_demo else ""
     assert one.output == f"已写入 {out}（1 张门贴{demo}，{out.stat().st_size:,} 字节）。\n"
+
+
+# -- account errors -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "typed", "zh", "en"),
+    [
+        (
+            ["create-user", "root", "--role", "superadmin"],
+            "short\nshort\n",
+            "密码至少要有 12 个字符：请换一个更长的密码（可以用一句话）",
+            "the password must be at least 12 characters",
+        ),
+        (
+            ["create-user", "Wang Wei", "--role", "viewer"],
+            "twelve chars\ntwelve chars\n",
+            "用户名应为 1 到 64 个字符，只能用小写字母 a-z、数字 0-9 和 . _ - @：请换一个用户名",
+            "a username is 1-64 of a-z, 0-9 and . _ - @",
+        ),
+        (
+            ["create-user", "xc", "--role", "district_admin"],
+            "twelve chars\ntwelve chars\n",
+            "区县管理员（district_admin）至少要负责一个区县：请用 --district 给出行政区代码",
+            "a district_admin needs at least one --district",
+        ),
+        (
+            ["create-user", "root", "--role", "superadmin", "--district", XINCHENG],
+            "twelve chars\ntwelve chars\n",
+            "超级管理员（superadmin）负责全部行政区：请去掉 --district",
+            "a superadmin covers every district; give no --district",
+        ),
+        (
+            ["create-user", "xc", "--role", "district_admin", "--district", "999999"],
+            "twelve chars\ntwelve chars\n",
+            "没有代码为 999999 的行政区：请检查代码（可用 `stationmap find-district 名称` 查找），"
+            "或先用 add-district 添加",
+            "no district 999999 (see `stationmap find-district`)",
+        ),
+        (
+            ["disable-user", "nobody"],
+            None,
+            "没有用户 nobody：请检查用户名（list-users 列出全部账户）",
+            "no user nobody",
+        ),
+        (
+            ["enable-user", "nobody"],
+            None,
+            "没有用户 nobody：请检查用户名（list-users 列出全部账户）",
+            "no user nobody",
+        ),
+        (
+            ["set-password", "nobody", "--password-stdin"],
+            "twelve chars\n",
+            "没有用户 nobody：请检查用户名（list-users 列出全部账户）",
+            "no user nobody",
+        ),
+    ],
+    ids=[
+        "short",
+        "username",
+        "no-district",
+        "superadmin-district",
+        "unknown-district",
+        "disable",
+        "enable",
+        "set-password",
+    ],
+)
+def test_an_account_refusal_is_told_in_the_terminals_language(empty_app, args, typed, zh, en):
+    runner = empty_app.test_cli_runner()
+    chinese = runner.invoke(args=args, input=typed, env=ZH)
+    assert chinese.exit_code == 1
+    assert chinese.output.splitlines()[-1] == f"错误：{zh}"
+    english = runner.invoke(args=args, input=typed, env=EN)
+    assert english.exit_code == 1
+    assert english.output.splitlines()[-1] == f"Error: {en}"
+
+
+def test_an_existing_user_is_refused_in_chinese(empty_app):
+    runner = empty_app.test_cli_runner()
+    args = ["create-user", "root", "--role", "superadmin", "--password-stdin"]
+    assert runner.invoke(args=args, input="twelve chars\n", env=ZH).exit_code == 0
+    again = runner.invoke(args=args, input="twelve chars\n", env=ZH)
+    assert (again.exit_code, again.output) == (
+        1,
+        "错误：用户 root 已存在：请换一个用户名，或用 set-password 为它设置新密码\n",
+    )
+
+
+def test_list_users_says_each_accounts_state_in_the_terminals_language(empty_app):
+    runner = empty_app.test_cli_runner()
+    for name in ("root", "wang"):
+        args = ["create-user", name, "--role", "superadmin", "--password-stdin"]
+        assert runner.invoke(args=args, input="twelve chars\n").exit_code == 0
+    assert runner.invoke(args=["disable-user", "wang"]).exit_code == 0
+    chinese = runner.invoke(args=["list-users"], env=ZH)
+    assert chinese.output == "root\tsuperadmin\t-\t正常\nwang\tsuperadmin\t-\t已停用\n"
+    english = runner.invoke(args=["list-users"], env=EN)
+    assert english.output == "root\tsuperadmin\t-\tactive\nwang\tsuperadmin\t-\tdisabled\n"
+
+
+# -- print-map and print-poster refusals ---------------------------------------------------
+
+
+def _without_boundary(app, code: str) -> None:
+    with state(app).db.write_session() as session:
+        district = session.get(District, code)
+        district.boundary_geojson = None
+        district.min_lon = district.min_lat = district.max_lon = district.max_lat = None
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "zh", "en"),
+    [
+        (
+            ["print-map", "999999"],
+            2,
+            "没有代码为 999999 的行政区：请检查代码，或先用 add-district 添加",
+            "no district 999999",
+        ),
+        (
+            ["print-poster", "--district", "999999"],
+            2,
+            "没有代码为 999999 的行政区：请检查代码，或先用 add-district 添加",
+            "no district 999999",
+        ),
+        (
+            ["print-poster", "150102-9999"],
+            2,
+            "没有编码为 150102-9999 的驿站：请检查驿站编码（如 652324-0001）",
+            "no station 150102-9999",
+        ),
+        (
+            ["print-poster", "--district", XINCHENG],
+            2,
+            "行政区 150102 没有正常开放的驿站，没有门贴可印：请检查行政区代码",
+            "district 150102 has no active stations",
+        ),
+    ],
+    ids=["map-district", "poster-district", "poster-station", "poster-no-station"],
+)
+def test_nothing_to_print_is_told_in_the_terminals_language(
+    empty_app, tmp_path, args, code, zh, en
+):
+    runner = empty_app.test_cli_runner()
+    out = tmp_path / "x.pdf"
+    chinese = runner.invoke(args=[*args, "-o", str(out)], env=ZH)
+    assert chinese.exit_code == code
+    assert zh in chinese.output and not ENGLISH_WORDS.search(zh)
+    english = runner.invoke(args=[*args, "-o", str(out)], env=EN)
+    assert english.exit_code == code
+    assert en in english.output and "没有" not in english.output
+    assert not out.exists()
+
+
+def test_a_district_without_a_boundary_is_told_in_the_terminals_language(empty_app, tmp_path):
+    _without_boundary(empty_app, XINCHENG)
+    runner = empty_app.test_cli_runner()
+    out = tmp_path / "x.pdf"
+    chinese = runner.invoke(args=["print-map", XINCHENG, "-o", str(out)], env=ZH)
+    assert (chinese.exit_code, chinese.output) == (
+        1,
+        "错误：行政区 150102 没有边界，无法印制地图：请先添加它的边界（add-district 150102）\n",
+    )
+    english = runner.invoke(args=["print-map", XINCHENG, "-o", str(out)], env=EN)
+    assert (english.exit_code, english.output) == (
+        1,
+        "Error: district 150102 has no boundary to print\n",
+    )
+    assert not out.exists()
+
+
+@pytest.fixture
+def no_cjk_font(monkeypatch):
+    """A machine without WenQuanYi Micro Hei: matplotlib's font list and the places the
+    sheets look for its file are both empty."""
+    from matplotlib import font_manager
+
+    from stationmap.render import sheet
+
+    sheet.cjk_font_path.cache_clear()
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(sheet, "FONT_FILES", ())
+    yield
+    sheet.cjk_font_path.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["print-map", XINCHENG], ["print-poster", "--district", XINCHENG]],
+    ids=["map", "poster"],
+)
+def test_a_missing_font_is_told_in_the_terminals_language(app, tmp_path, no_cjk_font, args):
+    runner = app.test_cli_runner()
+    out = tmp_path / "x.pdf"
+    chinese = runner.invoke(args=[*args, "-o", str(out)], env=ZH)
+    assert (chinese.exit_code, chinese.output) == (
+        1,
+        "错误：服务器上没有印制所需的中文字体：请安装 WenQuanYi Micro Hei（文泉驿微米黑，"
+        "Debian 上运行 `apt-get install fonts-wqy-microhei`）后再试。\n",
+    )
+    english = runner.invoke(args=[*args, "-o", str(out)], env=EN)
+    assert (english.exit_code, english.output) == (
+        1,
+        "Error: No CJK font for printed sheets: install WenQuanYi Micro Hei "
+        "(Debian: `apt-get install fonts-wqy-microhei`), then run again.\n",
+    )
+    assert not out.exists()
+
+
+# -- nearest: a point with no WGS-84 coordinate --------------------------------------------
+
+
+def test_a_bd09_point_off_the_globe_is_told_in_the_terminals_language(empty_app):
+    runner = empty_app.test_cli_runner()
+    args = ["nearest", "--datum", "bd09", "--", "-89.999", "0"]
+    chinese = runner.invoke(args=args, env=ZH)
+    assert chinese.exit_code == 2
+    assert (
+        "纬度 -89.999、经度 0 按百度坐标换算后超出 WGS-84 的范围"
+        "（纬度 -90 到 90，经度 -180 到 180）：请检查 LAT、LON 和 --datum"
+    ) in chinese.output
+    english = runner.invoke(args=args, env=EN)
+    assert english.exit_code == 2
+    assert (
+        "(-89.999, 0) in Baidu coordinates converts to no WGS-84 point "
+        "(latitude -90 to 90, longitude -180 to 180): check LAT, LON and --datum"
+    ) in english.output
+
+
+# -- placement messages name their row once ------------------------------------------------
+
+
+# 经度 44.305 and 纬度 86.214: both numbers in range, the point only in Manas swapped.
+SWAPPED = "name,lat,lon,address\n甲驿站,86.214,44.305,玛纳斯县一路\n"
+EXAMPLE = "name,lat,lon\n人民路社区党群服务中心暖新驿站,44.305,86.214\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "line"),
+    [
+        (
+            SWAPPED,
+            ZH,
+            "  第 2 行，B 列，纬度：经度和纬度可能填反了：按所填数值该点在任何已知区县之外，"
+            "对调后在玛纳斯县（县级，652324）。请把经度、纬度两格对调后重新上传。",
+        ),
+        (
+            SWAPPED,
+            EN,
+            "  row 2, column B, lat: 经度 (longitude) and 纬度 (latitude) may be swapped: as "
+            "given the point lies outside every known district, swapped it lies in 玛纳斯县 "
+            "(county, 652324). Swap the two cells and upload again.",
+        ),
+        (
+            EXAMPLE,
+            ZH,
+            "  第 2 行，A 列，名称：这是模板里的示例驿站（人民路社区党群服务中心暖新驿站），"
+            "不是真实驿站：请删除这一行后重新上传。",
+        ),
+        (
+            EXAMPLE,
+            EN,
+            "  row 2, column A, name: this is the template's example station "
+            "(人民路社区党群服务中心暖新驿站), not a real one: delete the row and upload again.",
+        ),
+    ],
+    ids=["swapped-zh", "swapped-en", "example-zh", "example-en"],
+)
+def test_a_placement_error_names_its_row_once(empty_app, tmp_path, text, env, line):
+    path = _csv(tmp_path, text)
+    result = empty_app.test_cli_runner().invoke(
+        args=["import-stations", str(path), "--datum", "wgs84"], env=env
+    )
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1:] == [line]

@@ -7,7 +7,7 @@ printing request, not by every worker at start: most workers never print.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from flask import Response, abort, current_app, render_template, request
 
@@ -15,10 +15,10 @@ from stationmap import catalog
 from stationmap.app_state import state
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
-from stationmap.web.i18n import tr
+from stationmap.web.i18n import current_lang, tr
 
 if TYPE_CHECKING:
-    from stationmap.render.sheet import PrintSettings
+    from stationmap.render.sheet import FontMissingError, PrintSettings
 
 PRINT_TYPES = {"pdf": "application/pdf", "png": "image/png"}
 UNCOVERED_CHOICES = ("", "500", "1000", "2000")
@@ -43,6 +43,20 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
     return response
 
 
+def _worded(exc: Exception) -> str:
+    """An error's message in the interface's language where it carries both
+    (``text(lang)``), else as it was raised."""
+    text = getattr(exc, "text", None)
+    return str(text(current_lang())) if callable(text) else str(exc)
+
+
+def _no_font(exc: FontMissingError) -> NoReturn:
+    """The server lacks the font sheets are set in: logged for the operator, and told
+    to the administrator in the interface's language (what to ask them to install)."""
+    current_app.logger.error("printing without a CJK font: %s", exc)
+    abort(500, _worded(exc))
+
+
 def _print_settings() -> PrintSettings:
     from stationmap.services import printing as printing_service
 
@@ -62,6 +76,7 @@ def print_page() -> str:
 def print_district_map(code: str) -> Response:
     """The district's printed map as a download: PDF (map sheet, core insets, station
     table) or PNG (the map sheet at 300 dpi, for sharing in WeChat)."""
+    from stationmap.render.sheet import FontMissingError
     from stationmap.services import printing as printing_service
 
     code = _printable_or_404(code)
@@ -105,8 +120,10 @@ def print_district_map(code: str) -> Response:
             )
     except printing_service.NotFound:
         abort(404, tr("没有这个区县。", "No such district."))
-    except ValueError as exc:
-        abort(422, str(exc))
+    except ValueError as exc:  # no boundary to draw (NoBoundary), or one unusable
+        abort(422, _worded(exc))
+    except FontMissingError as exc:
+        _no_font(exc)
     data = sheet.pdf() if fmt == "pdf" else sheet.png()[0]
     # The name is built here from the stored district code, never from the request.
     name = f"district-{code}-{paper}-{orientation}.{fmt}"
@@ -116,12 +133,15 @@ def print_district_map(code: str) -> Response:
 @bp.get("/print/<code>/posters")
 def print_district_posters(code: str) -> Response:
     """One A4 door poster per active station of the district, as one PDF."""
+    from stationmap.render.sheet import FontMissingError
     from stationmap.services import printing as printing_service
 
     code = _printable_or_404(code)
     try:
         with _db().session() as session:
             batch = printing_service.posters_pdf(session, _print_settings(), district=code)
+    except FontMissingError as exc:
+        _no_font(exc)
     except printing_service.NotFound:
         active = catalog.STATUS_BY_CODE["active"]
         abort(
