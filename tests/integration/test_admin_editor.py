@@ -422,7 +422,23 @@ def test_lookups_refuse_a_bd09_point_with_no_wgs84_point(app, xc):
     for path in ("/admin/coordinates", "/admin/duplicates"):
         response = client.get(path, query_string=query)
         assert response.status_code == 400, path
-        assert response.get_json()["error"]["field"] == "lat"
+        error = response.get_json()["error"]
+        assert error["field"] == "lat"
+        assert error["message"] == (
+            "纬度 -90、经度 -90 按百度坐标换算后不在地球上（纬度须在 -90 到 90 之间，"
+            "经度须在 -180 到 180 之间）：请检查经纬度和坐标系"
+        )
+
+
+def test_lookups_name_the_datums_an_administrator_can_choose(app, xc):
+    client, _token = xc
+    query = {"lat": 40.8, "lon": 111.7, "datum": "北京54", "name": "驿站"}
+    for path in ("/admin/coordinates", "/admin/duplicates"):
+        error = client.get(path, query_string=query).get_json()["error"]
+        assert error["field"] == "datum"
+        assert error["message"] == (
+            "无法识别的坐标系：请选 wgs84（GPS、天地图）、gcj02（高德、腾讯）或 bd09（百度）"
+        )
 
 
 def test_editor_page_uses_configured_tiles_and_allows_their_host(sqlite_templates, tmp_path):

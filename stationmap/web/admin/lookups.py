@@ -11,6 +11,7 @@ from stationmap.geo.datum import DATUMS, Datum, NoWgs84Point, from_wgs84, parse_
 from stationmap.geo.hours import HoursError
 from stationmap.geo.hours_office import read_office_hours
 from stationmap.services import editing
+from stationmap.services.placement import DATUM_ZH
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _hours_note, _me
 from stationmap.web.i18n import current_lang, tr
@@ -49,11 +50,16 @@ def _point_query() -> tuple[float, float, Datum, float, float]:
     try:
         datum = parse_datum(request.args.get("datum", "wgs84")[:20] or "wgs84")
     except ValueError as exc:
-        raise _BadQuery("datum", str(exc)) from None
+        words = "wgs84（GPS、天地图）、gcj02（高德、腾讯）或 bd09（百度）"
+        raise _BadQuery("datum", tr(f"无法识别的坐标系：请选 {words}", str(exc))) from None
     try:
         w_lat, w_lon = to_wgs84(values[0], values[1], datum)
     except NoWgs84Point as exc:
-        raise _BadQuery("lat", str(exc)) from None
+        zh = (
+            f"纬度 {values[0]:g}、经度 {values[1]:g} 按{DATUM_ZH[datum]}坐标换算后不在地球上"
+            "（纬度须在 -90 到 90 之间，经度须在 -180 到 180 之间）：请检查经纬度和坐标系"
+        )
+        raise _BadQuery("lat", tr(zh, str(exc))) from None
     return values[0], values[1], datum, w_lat, w_lon
 
 
