@@ -12,6 +12,9 @@ stationmap list-users
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -21,6 +24,20 @@ from stationmap.app_state import state
 from stationmap.cli.lang import Failure, say, worded
 from stationmap.models import ROLES
 from stationmap.services import users as user_service
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+@contextmanager
+def _account_change() -> Iterator[Session]:
+    """A write session for one account change; an account error ends the command,
+    worded in the terminal's language."""
+    try:
+        with state(current_app).db.write_session() as session:
+            yield session
+    except user_service.AccountError as exc:
+        raise Failure(worded(exc)) from exc
 
 
 def _password(from_stdin: bool) -> str:
@@ -49,12 +66,9 @@ def create_user_command(
 ) -> None:
     """Create an administrator account (prompts for the password)."""
     password = _password(password_stdin)
-    try:
-        with state(current_app).db.write_session() as session:
-            user = user_service.create_user(session, username, password, role, districts)
-            name, codes = user.username, ", ".join(user.district_codes)
-    except user_service.AccountError as exc:
-        raise Failure(worded(exc)) from exc
+    with _account_change() as session:
+        user = user_service.create_user(session, username, password, role, districts)
+        name, codes = user.username, ", ".join(user.district_codes)
     click.echo(
         say(
             f"已创建账户 {name}（{role}，{codes or '全部行政区'}）。",
@@ -68,11 +82,8 @@ def create_user_command(
 @with_appcontext
 def disable_user_command(username: str) -> None:
     """Disable an account: its sessions end at once and its API tokens are revoked."""
-    try:
-        with state(current_app).db.write_session() as session:
-            user_service.disable_user(session, username)
-    except user_service.AccountError as exc:
-        raise Failure(worded(exc)) from exc
+    with _account_change() as session:
+        user_service.disable_user(session, username)
     click.echo(
         say(
             f"已停用 {username}：其登录已结束，API 令牌已撤销。",
@@ -86,11 +97,8 @@ def disable_user_command(username: str) -> None:
 @with_appcontext
 def enable_user_command(username: str) -> None:
     """Enable a disabled account again."""
-    try:
-        with state(current_app).db.write_session() as session:
-            user_service.enable_user(session, username)
-    except user_service.AccountError as exc:
-        raise Failure(worded(exc)) from exc
+    with _account_change() as session:
+        user_service.enable_user(session, username)
     click.echo(say(f"已重新启用 {username}。", f"Enabled {username}."))
 
 
@@ -101,11 +109,8 @@ def enable_user_command(username: str) -> None:
 def set_password_command(username: str, password_stdin: bool) -> None:
     """Set a user's password (their sessions end and their API tokens are revoked)."""
     password = _password(password_stdin)
-    try:
-        with state(current_app).db.write_session() as session:
-            user_service.set_password(session, username, password)
-    except user_service.AccountError as exc:
-        raise Failure(worded(exc)) from exc
+    with _account_change() as session:
+        user_service.set_password(session, username, password)
     click.echo(
         say(
             f"已为 {username} 设置密码：其登录已结束，API 令牌已撤销。",
