@@ -54,6 +54,11 @@ SPHERE_MARGIN = 0.01
 # the generic plan); past this many, the filters go first (see nearest()).
 NEAR_CAP = 2048
 
+# With ``open_now``, the filters-first statement keeps only stations whose hours text is
+# open at that moment, each distinct text judged once here, when there are no more than
+# this many; otherwise it takes candidates four times as many at a time, as before.
+OPEN_TEXTS = 4096
+
 _LEVEL_ORDER = "CASE d.level WHEN 'county' THEN 0 WHEN 'city' THEN 1 ELSE 2 END"
 _ACTIVE = "s.deleted_at IS NULL AND s.status = 'active'"
 # The courier's point, written out where each part of a statement uses it (not one
@@ -247,7 +252,7 @@ def nearest(
     near_where = _near_filter_sql(filters, near_params)
     first_params = dict(base)
     first_where = ""  # the filters-first clause, made when first needed
-    cap, capped = NEAR_CAP, True
+    cap, capped, texts_judged = NEAR_CAP, True, False
     want = 4 * k + 12 if filters.open_at is not None else k + 8
     while True:
         capped = capped and want <= cap // 4
@@ -255,7 +260,12 @@ def nearest(
         if capped:
             sql, params = _nearest_sql(near_where, want, keep, near, cap), near_params
         else:
-            first_where = first_where or _filter_sql(filters, first_params)
+            if not first_where:
+                first_where = _filter_sql(filters, first_params)
+            elif filters.open_at is not None and not texts_judged:
+                # A second filters-first round: too few of the nearest were open.
+                first_where = _open_texts_sql(conn, first_where, first_params, filters, tz)
+                texts_judged = True
             sql, params = _nearest_sql(first_where, want, keep, None, cap), first_params
         rows = fetch_prepared(conn, sql, params)
         exhausted = not rows or rows[0][_FOUND] < want
@@ -276,6 +286,30 @@ def nearest(
         if cap_ran_out:
             capped = False  # too few passed among the nearest: the filters go first
         want *= 4
+
+
+def _open_texts_sql(
+    conn: Connection, where: str, params: dict[str, Any], filters: Filters, tz: ZoneInfo
+) -> str:
+    """``where`` and, when the stations passing it have no more than :data:`OPEN_TEXTS`
+    distinct opening-hours texts, a clause keeping those open at ``filters.open_at``
+    (judged once per text, as :func:`nearest` judges each row), so that at night, with
+    hardly a station open, the filters-first statement does not hand back candidates
+    four times as many at a time until it has read every station (17 s at 200,000 with
+    none open). Used from the second filters-first round on: the first is usually
+    enough, and this costs one more pass over the stations passing ``where``."""
+    assert filters.open_at is not None
+    texts = fetch_prepared(
+        conn,
+        f"{_POINT}SELECT DISTINCT s.opening_hours FROM station s, q WHERE {where} "
+        f"AND s.opening_hours IS NOT NULL LIMIT {sql_limit(OPEN_TEXTS + 1)}",
+        params,
+    )
+    if len(texts) > OPEN_TEXTS:
+        return where
+    at = filters.open_at
+    params["open_texts"] = [t for (t,) in texts if hours_state(t, at, tz).open is True]
+    return f"{where} AND s.opening_hours = ANY(%(open_texts)s)"
 
 
 @lru_cache(maxsize=4096)

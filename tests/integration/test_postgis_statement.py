@@ -198,3 +198,37 @@ def test_filters_no_station_passes_do_not_walk_the_whole_index(
         read = _geog_index_reads(conn) - before
     # Each capped scan may read a few entries past its LIMIT (5 rows read 6 here).
     assert 0 < read <= 2 * (64 + 4), (read, stations)
+
+
+@needs_postgis
+def test_open_now_when_no_station_is_open_does_not_read_them_all(
+    pg_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 03:00 with every station open 08:00-20:00, nothing is open. The filters-first
+    statement once handed back candidates four times as many at a time until it had
+    read every station (17 s at 200,000); from its second round on it keeps only the
+    hours texts open at that moment, so the rows handed back stay within its first
+    round's."""
+    monkeypatch.setattr(postgis, "NEAR_CAP", 64)
+    handed: list[int] = []
+    fetch = postgis.fetch_prepared
+
+    def counting(conn: Connection, sql: str, params: dict[str, object]) -> list[tuple[object, ...]]:
+        rows = fetch(conn, sql, params)
+        if "kept AS" in sql:
+            handed.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(postgis, "fetch_prepared", counting)
+    night = datetime(2026, 11, 23, 3, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with state(pg_app).db.engine.connect() as conn:
+        stations = conn.execute(text("SELECT count(*) FROM station")).scalar_one()
+        conn.execute(text("UPDATE station SET opening_hours = 'Mo-Su 08:00-20:00'"))
+        found = postgis.nearest(
+            conn, 40.81, 111.66, 10, Filters(open_at=night), night, ZoneInfo("Asia/Shanghai")
+        )
+        conn.rollback()
+    assert found == []
+    first_round = 4 * 10 + 12
+    assert stations > 3 * first_round
+    assert sum(handed) <= first_round, handed
