@@ -8,15 +8,19 @@ runs, so it is a 400 or 404 instead of a driver error.
   int beyond 64 bits). The route still matches, so the method decides as usual (no
   405 for a PATCH to a huge id), and a 5,000-digit id is never converted.
 - **NUL characters** in the path, the query string or a URL-encoded form field are a 400:
-  PostgreSQL text cannot hold them.
+  PostgreSQL text cannot hold them. Under ``/api/`` the error names the parameter (or
+  ``path``), as the API's other errors do.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
+
+from stationmap.web.errors import bad_request
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
 NO_SUCH_ID = 0  # ids start at 1 on both backends
@@ -40,16 +44,29 @@ class BoundedIntConverter(IntegerConverter):
         return number if number <= MAX_ID else NO_SUCH_ID
 
 
+def _holding_nul(pairs: Iterable[tuple[str, str]], otherwise: str | None) -> str | None:
+    """The name of the first pair whose name or value holds a NUL (without the NUL),
+    else ``otherwise``."""
+    for name, value in pairs:
+        if "\x00" in name or "\x00" in value:
+            return name.replace("\x00", "")[:40]
+    return otherwise
+
+
 def _refuse_nul() -> None:
     query = request.query_string
-    if "\x00" in request.path or b"%00" in query or b"\x00" in query:
-        abort(400, NUL_MESSAGE)
-    if (
-        request.method == "POST"
-        and request.mimetype == _FORM_TYPE
-        and any("\x00" in value for _, value in request.form.items(multi=True))
-    ):
-        abort(400, NUL_MESSAGE)
+    where = None
+    if "\x00" in request.path:
+        where = "path"
+    elif b"%00" in query or b"\x00" in query:
+        where = _holding_nul(request.args.items(multi=True), "query")
+    elif request.method == "POST" and request.mimetype == _FORM_TYPE:
+        where = _holding_nul(request.form.items(multi=True), None)
+    if where is None:
+        return
+    if request.path.startswith("/api/"):  # the API's errors name their field
+        raise bad_request(NUL_MESSAGE, field=where)
+    abort(400, NUL_MESSAGE)
 
 
 def init_app(app: Flask) -> None:

@@ -200,6 +200,21 @@ def test_a_nul_in_a_path_or_query_is_refused_not_a_503(app, path):
         _error(response)
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/stations/nearest?lat=40.84&lon=111.7&amenity=water%00", "amenity"),
+        ("/api/v1/stations?limit=5&q=a%00b", "q"),
+        ("/api/v1/stations?%00limit=5", "limit"),
+        ("/api/v1/districts/1501%0002", "path"),
+    ],
+)
+def test_a_nul_in_the_api_names_where_it_is(client, path, field):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert _error(response)["field"] == field
+
+
 def test_a_nul_in_a_form_field_is_a_400(app):
     make_user(app, "root", "superadmin")
     client = app.test_client()
