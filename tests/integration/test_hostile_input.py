@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, text
 
+from stationmap import catalog
 from stationmap.app_state import state
-from stationmap.models import Station, User, UserSession
+from stationmap.models import Report, Station, User, UserSession
 from tests.integration import test_admin_import
 from tests.integration.admin_support import (
     XINCHENG,
@@ -64,9 +65,9 @@ def test_a_400_digit_integer_latitude_is_a_422_on_the_field(app):
     assert _station_count(app) == before
 
 
-def test_json_nested_100000_deep_is_a_400(app):
+def test_json_nested_30000_deep_is_a_400(app):
     _client, secret = _token(app)
-    body = "[" * 100_000 + "]" * 100_000
+    body = "[" * 30_000 + "]" * 30_000  # 60 kB: under the API's 64 KiB, so it is parsed
     response = app.test_client().post(
         "/api/v1/stations", data=body, content_type="application/json", headers=_auth(secret)
     )
@@ -92,6 +93,47 @@ def test_a_lone_surrogate_in_a_name_is_a_400_and_nothing_is_stored(app):
     )
     assert response.status_code == 201, response.get_data(as_text=True)
     assert response.get_json()["properties"]["name"] == "驿站\N{GRINNING FACE}"
+
+
+def _largest_station_body(lat, lon):
+    """A station with every text at its limit (services: 30 lines of 200 characters),
+    every amenity and group, as the API reads it."""
+    return {
+        "name": "驿" * 200,
+        "address": "路" * 300,
+        "contact": "王" * 100,
+        "phone": "0471-1234567 / 13912345678",
+        "services": [f"{i:02d}" + "服" * 198 for i in range(30)],
+        "opening_hours": "Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00; PH off",
+        "amenities": list(catalog.AMENITY_CODES),
+        "worker_groups": list(catalog.WORKER_GROUP_CODES),
+        "lat": lat,
+        "lon": lon,
+    }
+
+
+def test_a_report_body_past_64_kib_is_refused_before_it_is_read(app):
+    # 70 KiB of a JSON array: the report endpoints need no token.
+    body = '{"kind": "other", "text": "x", "pad": [' + "1," * 35_000 + "1]}"
+    for path in ("/api/v1/stations/1/reports", "/api/v1/demand"):
+        response = app.test_client().post(path, data=body, content_type="application/json")
+        assert response.status_code == 413, response.get_data(as_text=True)
+        assert _error(response)["field"] == "body"
+    with state(app).db.session() as session:
+        assert session.scalars(select(Report.id)).all() == []
+
+
+def test_the_largest_real_station_body_still_fits(app):
+    _client, secret = _token(app)
+    lat, lon = free_point(app, XINCHENG)
+    body = _largest_station_body(lat, lon)
+    data = json.dumps(body)  # every Chinese character as a \uXXXX escape
+    assert len(data) > 32 * 1024
+    response = app.test_client().post(
+        "/api/v1/stations", data=data, content_type="application/json", headers=_auth(secret)
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)[:300]
+    assert len(response.get_json()["properties"]["services"]) == 30
 
 
 # -- GeoJSON import preview ----------------------------------------------------------------
