@@ -95,6 +95,21 @@ def test_a_lone_surrogate_in_a_name_is_a_400_and_nothing_is_stored(app):
     assert response.get_json()["properties"]["name"] == "驿站\N{GRINNING FACE}"
 
 
+@pytest.mark.parametrize(
+    ("data", "content_type", "status", "field"),
+    [
+        ('{"kind": "closed"}', "text/plain", 415, "Content-Type"),
+        ("kind=closed", "application/x-www-form-urlencoded", 415, "Content-Type"),
+        (b"\xff\xfe", "application/json", 400, "body"),
+        ("[1, 2]", "application/json", 400, "body"),
+    ],
+)
+def test_a_body_that_is_no_json_object_names_what_to_fix(client, data, content_type, status, field):
+    response = client.post("/api/v1/demand", data=data, content_type=content_type)
+    assert response.status_code == status
+    assert _error(response)["field"] == field
+
+
 def _largest_station_body(lat, lon):
     """A station with every text at its limit (services: 30 lines of 200 characters),
     every amenity and group, as the API reads it."""

@@ -80,7 +80,8 @@ MAX_JSON_BYTES = 64 * 1024
 
 def json_object(what: str) -> dict[str, Any]:
     """The request's JSON body, which must be an object (of ``what``); otherwise a 400
-    saying why, or a 413 past :data:`MAX_JSON_BYTES` (checked before it is read)."""
+    saying why, a 413 past :data:`MAX_JSON_BYTES` (checked before it is read) or a 415
+    for another Content-Type, each naming ``body`` or ``Content-Type`` as its field."""
     too_large = ApiError(
         413,
         "body_too_large",
@@ -90,6 +91,13 @@ def json_object(what: str) -> dict[str, Any]:
     if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
         raise too_large
     request.max_content_length = MAX_JSON_BYTES  # a body sent without a length
+    if not request.is_json:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"send the {what} as JSON with Content-Type: application/json",
+            field="Content-Type",
+        )
     try:
         body = request.get_json(silent=False)
     except RequestEntityTooLarge:
@@ -97,9 +105,9 @@ def json_object(what: str) -> dict[str, Any]:
     except BadRequest as exc:
         cause = exc.__cause__.__context__ if exc.__cause__ else None  # see Flask get_json
         reason = f": {cause}" if isinstance(cause, ValueError) else ""
-        raise bad_request(f"the body is not valid JSON{reason}"[:300]) from None
+        raise bad_request(f"the body is not valid JSON{reason}"[:300], field="body") from None
     if not isinstance(body, dict):
-        raise bad_request(f"the body must be a JSON object of {what}")
+        raise bad_request(f"the body must be a JSON object of {what}", field="body")
     return body
 
 
