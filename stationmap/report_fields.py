@@ -31,7 +31,9 @@ CODE_LENGTH = 8
 CODE_RE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 HONEYPOT = "website"
 _DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters but line breaks and tabs, and the invisible text-direction controls
+# (embeddings, overrides, isolates) that would show the text reversed to the district.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _SPACE_RE = re.compile(r"\s+")
 # A pin's position counts in a fingerprint to about 100 m.
 _PIN_DECIMALS = 3

@@ -103,6 +103,11 @@ CODE_RE = re.compile(r"^[0-9]{6}-[0-9]{4,6}$")
 LIST_SPLIT_RE = re.compile(r"[;；,，、|\n]+")
 SERVICE_SPLIT_RE = re.compile(r"[;；]")
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# Unicode's explicit direction embeddings, overrides and isolates (LRE RLE PDF LRO RLO,
+# LRI RLI FSI PDI): invisible, they make a page show the text reversed (an address
+# "123 路" after RLO reads "路 321"). The plain marks (LRM, RLM) are left alone, and
+# right-to-left scripts such as Uyghur need none of these.
+DIRECTION_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -301,6 +306,15 @@ def _control_characters(texts: Mapping[str, str], errors: list[FieldError]) -> N
                     f"{FIELD_ZH[key]}含有控制字符（如换行、制表符）：请删除后重新填写",
                 )
             )
+        elif texts[key] and DIRECTION_CONTROL_RE.search(texts[key]):
+            errors.append(
+                _error(
+                    key,
+                    "contains invisible text-direction controls (U+202A-U+202E, "
+                    "U+2066-U+2069) that show it reversed: remove them",
+                    f"{FIELD_ZH[key]}含有看不见的文字方向控制符，会使文字显示颠倒：请删除后重新填写",
+                )
+            )
 
 
 def _opening_hours(
@@ -348,8 +362,12 @@ def _phone(
 
 
 def _control_in_line(line: str) -> bool:
-    """Whether a service line holds a control character (a tab inside is kept)."""
-    return CONTROL_RE.search(line.replace("\t", " ")) is not None
+    """Whether a service line holds a control character (a tab inside is kept) or a
+    text-direction control."""
+    return (
+        CONTROL_RE.search(line.replace("\t", " ")) is not None
+        or DIRECTION_CONTROL_RE.search(line) is not None
+    )
 
 
 def _host_line(line: str | None, errors: list[FieldError]) -> str | None:

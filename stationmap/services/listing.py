@@ -38,7 +38,7 @@ def decode_cursor(cursor: str) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise ValueError("not a cursor from this API") from exc
     kind, _, value = decoded.partition(":")
-    if kind != "id" or not value.isdigit():
+    if kind != "id" or not (value.isascii() and value.isdigit()):
         raise ValueError("not a cursor from this API")
     return int(value)
 

@@ -1,6 +1,8 @@
 """Strict reading of query parameters: every problem is a 400 or 422 naming the field.
 
-Numbers must be finite decimals (no NaN, no Infinity, no hex); a parameter given twice
+Numbers must be finite decimals in ASCII digits (no NaN, no Infinity, no hex, no
+full-width or Arabic-Indic digits, which ``\\d`` and ``float`` would take); a time must
+lie within the years opening hours are evaluated for; a parameter given twice
 is refused rather than silently taking one of the values, except the lists of codes
 (``LIST_PARAMETERS``), whose repeats are one list: ``amenity=water&amenity=toilet``
 means ``amenity=water,toilet``; unknown parameters are refused so that a typo
@@ -12,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from werkzeug.datastructures import MultiDict
@@ -20,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 from stationmap import catalog
 from stationmap.geo.bbox import BBox
 from stationmap.geo.datum import Datum, parse_datum
+from stationmap.geo.hours import SUPPORTED_YEARS
 from stationmap.web.errors import bad_request, unprocessable
 
 _VOCABULARIES = {
@@ -31,8 +34,20 @@ _VOCABULARIES = {
 # parameter adds its codes to the list (what URLSearchParams.append and most HTTP
 # clients produce from a list), so no value is ever silently dropped.
 LIST_PARAMETERS = frozenset(_VOCABULARIES)
-_INTEGER_RE = re.compile(r"[+-]?\d{1,12}")
-_DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# [0-9], not \d: \d matches any Unicode digit (４, ٤), and int() and float() read them.
+_INTEGER_RE = re.compile(r"[+-]?[0-9]{1,12}")
+_DECIMAL_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+
+
+def whole_number(text: str, max_digits: int) -> int | None:
+    """``text`` as an int when it is 1 to ``max_digits`` ASCII digits, else None.
+
+    ``str.isdigit()`` alone is not a guard for ``int()``: it is True for ``²`` and ``①``,
+    which ``int()`` refuses (a ValueError, so a 500), and for ``١``, which it reads as 1.
+    """
+    if 0 < len(text) <= max_digits and text.isascii() and text.isdigit():
+        return int(text)
+    return None
 
 
 class Params:
@@ -144,7 +159,10 @@ class Params:
             raise unprocessable("datum must be one of wgs84, gcj02, bd09", field=name) from None
 
     def moment(self, name: str, tz: ZoneInfo, default: datetime) -> datetime:
-        """An ISO-8601 time; without an offset it is read in ``tz``."""
+        """An ISO-8601 time; without an offset it is read in ``tz``. It must lie in
+        :data:`~stationmap.geo.hours.SUPPORTED_YEARS` both in UTC and in ``tz``: hours
+        are not evaluated outside them, and near year 1 or 9999 converting the time to
+        another zone overflows."""
         raw = self.args.get(name)
         if raw is None or raw == "":
             return default
@@ -156,6 +174,17 @@ class Params:
             ) from None
         if value.tzinfo is None:
             value = value.replace(tzinfo=tz)
+        try:
+            years = {value.astimezone(UTC).year, value.astimezone(tz).year}
+        except OverflowError:  # beyond year 1 or 9999 in one of the zones
+            years = set()
+        if not years or not all(year in SUPPORTED_YEARS for year in years):
+            raise unprocessable(
+                f"{name} must lie between the years {SUPPORTED_YEARS.start} and "
+                f"{SUPPORTED_YEARS.stop - 1}",
+                field=name,
+                code="out_of_range",
+            )
         return value
 
     def bbox(self, name: str = "bbox") -> BBox | None:

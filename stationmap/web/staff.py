@@ -103,11 +103,16 @@ def _local_moment(day_text: str, time_text: str | None, field: str) -> datetime:
         raise _Refused(field, "日期不存在", "no such date") from None
     tz = state(current_app).settings.tz
     if time_text is None:
-        return datetime.combine(day + timedelta(days=1), time(), tz).astimezone(UTC)
-    tmatch = _TIME.fullmatch(time_text.strip())
-    if not tmatch or int(tmatch[1]) > 23 or int(tmatch[2]) > 59:
-        raise _Refused("until_time", "请填写时间（时:分）", "enter a time (HH:MM)")
-    return datetime.combine(day, time(int(tmatch[1]), int(tmatch[2])), tz).astimezone(UTC)
+        clock, day_after = time(), 1
+    else:
+        tmatch = _TIME.fullmatch(time_text.strip())
+        if not tmatch or int(tmatch[1]) > 23 or int(tmatch[2]) > 59:
+            raise _Refused("until_time", "请填写时间（时:分）", "enter a time (HH:MM)")
+        clock, day_after = time(int(tmatch[1]), int(tmatch[2])), 0
+    try:  # 9999-12-31 has no next day; 0001-01-01 00:00 local is before year 1 in UTC
+        return datetime.combine(day + timedelta(days=day_after), clock, tz).astimezone(UTC)
+    except OverflowError:
+        raise _Refused(field, "日期超出范围", "the date is out of range") from None
 
 
 def _page(token: str, station: Any, *, done: str = "", error: _Refused | None = None) -> Response:

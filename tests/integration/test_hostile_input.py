@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, text
 
+from stationmap import catalog
 from stationmap.app_state import state
-from stationmap.models import Station, User, UserSession
+from stationmap.models import Report, Station, User, UserSession
 from tests.integration import test_admin_import
 from tests.integration.admin_support import (
     XINCHENG,
@@ -64,9 +65,9 @@ def test_a_400_digit_integer_latitude_is_a_422_on_the_field(app):
     assert _station_count(app) == before
 
 
-def test_json_nested_100000_deep_is_a_400(app):
+def test_json_nested_30000_deep_is_a_400(app):
     _client, secret = _token(app)
-    body = "[" * 100_000 + "]" * 100_000
+    body = "[" * 30_000 + "]" * 30_000  # 60 kB: under the API's 64 KiB, so it is parsed
     response = app.test_client().post(
         "/api/v1/stations", data=body, content_type="application/json", headers=_auth(secret)
     )
@@ -92,6 +93,62 @@ def test_a_lone_surrogate_in_a_name_is_a_400_and_nothing_is_stored(app):
     )
     assert response.status_code == 201, response.get_data(as_text=True)
     assert response.get_json()["properties"]["name"] == "驿站\N{GRINNING FACE}"
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "status", "field"),
+    [
+        ('{"kind": "closed"}', "text/plain", 415, "Content-Type"),
+        ("kind=closed", "application/x-www-form-urlencoded", 415, "Content-Type"),
+        (b"\xff\xfe", "application/json", 400, "body"),
+        ("[1, 2]", "application/json", 400, "body"),
+    ],
+)
+def test_a_body_that_is_no_json_object_names_what_to_fix(client, data, content_type, status, field):
+    response = client.post("/api/v1/demand", data=data, content_type=content_type)
+    assert response.status_code == status
+    assert _error(response)["field"] == field
+
+
+def _largest_station_body(lat, lon):
+    """A station with every text at its limit (services: 30 lines of 200 characters),
+    every amenity and group, as the API reads it."""
+    return {
+        "name": "驿" * 200,
+        "address": "路" * 300,
+        "contact": "王" * 100,
+        "phone": "0471-1234567 / 13912345678",
+        "services": [f"{i:02d}" + "服" * 198 for i in range(30)],
+        "opening_hours": "Mo-Fr 08:00-20:00; Sa,Su 10:00-16:00; PH off",
+        "amenities": list(catalog.AMENITY_CODES),
+        "worker_groups": list(catalog.WORKER_GROUP_CODES),
+        "lat": lat,
+        "lon": lon,
+    }
+
+
+def test_a_report_body_past_64_kib_is_refused_before_it_is_read(app):
+    # 70 KiB of a JSON array: the report endpoints need no token.
+    body = '{"kind": "other", "text": "x", "pad": [' + "1," * 35_000 + "1]}"
+    for path in ("/api/v1/stations/1/reports", "/api/v1/demand"):
+        response = app.test_client().post(path, data=body, content_type="application/json")
+        assert response.status_code == 413, response.get_data(as_text=True)
+        assert _error(response)["field"] == "body"
+    with state(app).db.session() as session:
+        assert session.scalars(select(Report.id)).all() == []
+
+
+def test_the_largest_real_station_body_still_fits(app):
+    _client, secret = _token(app)
+    lat, lon = free_point(app, XINCHENG)
+    body = _largest_station_body(lat, lon)
+    data = json.dumps(body)  # every Chinese character as a \uXXXX escape
+    assert len(data) > 32 * 1024
+    response = app.test_client().post(
+        "/api/v1/stations", data=data, content_type="application/json", headers=_auth(secret)
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)[:300]
+    assert len(response.get_json()["properties"]["services"]) == 30
 
 
 # -- GeoJSON import preview ----------------------------------------------------------------
@@ -200,6 +257,21 @@ def test_a_nul_in_a_path_or_query_is_refused_not_a_503(app, path):
         _error(response)
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/stations/nearest?lat=40.84&lon=111.7&amenity=water%00", "amenity"),
+        ("/api/v1/stations?limit=5&q=a%00b", "q"),
+        ("/api/v1/stations?%00limit=5", "limit"),
+        ("/api/v1/districts/1501%0002", "path"),
+    ],
+)
+def test_a_nul_in_the_api_names_where_it_is(client, path, field):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert _error(response)["field"] == field
+
+
 def test_a_nul_in_a_form_field_is_a_400(app):
     make_user(app, "root", "superadmin")
     client = app.test_client()
@@ -208,6 +280,51 @@ def test_a_nul_in_a_form_field_is_a_400(app):
         "/admin/tokens", data={"csrf_token": page_csrf(client), "name": "a\x00b"}
     )
     assert response.status_code == 400
+
+
+# -- URL-encoded form size -----------------------------------------------------------------
+# Werkzeug parses a URL-encoded body whole, whatever its fields: 2 million empty ones took
+# 7 s. The request guard refuses a body over 1 MiB or 20,000 fields unparsed.
+_FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """How many URL-encoded bodies Werkzeug parsed."""
+    from werkzeug import formparser
+
+    calls = []
+    real = formparser.parse_qsl
+    monkeypatch.setattr(formparser, "parse_qsl", lambda *a, **k: calls.append(1) or real(*a, **k))
+    return calls
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"kind=other&text=x" + b"&f=" * 20_000,  # 60 kB, 20,001 fields
+        b"kind=other&text=" + b"a" * (1024 * 1024),  # 1 MiB and a bit, three fields
+    ],
+    ids=["fields", "bytes"],
+)
+@pytest.mark.parametrize("path", ["/s/{code}/report", "/demand", "/admin/login", "/api/v1/demand"])
+def test_a_form_too_large_is_a_413_and_never_parsed(app, parses, body, path):
+    code = station_in(app, XINCHENG).code
+    response = app.test_client().post(path.format(code=code), data=body, content_type=_FORM)
+    assert response.status_code == 413
+    if path.startswith("/api/"):
+        assert _error(response)["field"] == "body"
+    assert parses == []
+    with state(app).db.session() as session:
+        assert session.scalars(select(Report.id)).all() == []
+
+
+def test_a_form_of_ten_thousand_boxes_is_still_read(app, parses):
+    # The import confirmation sends up to 10,000 "overwrite" codes.
+    body = "&".join(f"overwrite=652324-{i:04d}" for i in range(1, 10_001))
+    response = app.test_client().post("/admin/login", data=body, content_type=_FORM)
+    assert response.status_code != 413
+    assert parses == [1]
 
 
 # -- login ``next`` ------------------------------------------------------------------------

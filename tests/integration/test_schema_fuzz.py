@@ -8,14 +8,19 @@ four numbers has its own range), and the API rightly answers those with 422.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 from sqlalchemy import select
 
 from stationmap.app_state import state
 from stationmap.models import Station
+from stationmap.services import tokens as token_service
+from stationmap.services import users as user_service
 from stationmap.web.openapi import build_spec
 from tests.conftest import _copy_sqlite, _make_app
 
@@ -46,6 +51,60 @@ def test_api_conforms_to_its_openapi_document(api_schema, path, method):
             # The WSGI transport does not undo gzip; the app compresses when asked.
             headers={"Accept-Encoding": "identity"},
         )
+
+    check()
+
+
+# -- what the document forbids ------------------------------------------------------------
+# The fuzzer turned round: each case breaks the document (a string where a number goes, a
+# missing required field, a value beyond its enum, a body of the wrong type ...), with a
+# superadmin's token so the writes reach their checks. The answer is never a 5xx, and a
+# refusal is the API's error object naming a field, except where no field is at fault.
+_NO_FIELD = {401, 403, 404, 405, 406, 429}
+
+
+def _can_be_broken(operation: dict[str, Any]) -> bool:
+    """Whether the document forbids anything here: a body, or a parameter that is more
+    than any string in the path (the vocabularies take nothing; a tracking code, any
+    string)."""
+    return "requestBody" in operation or any(
+        p["in"] != "path" or p["schema"] != {"type": "string"}
+        for p in operation.get("parameters", [])
+    )
+
+
+NEGATIVE_OPERATIONS = [
+    (path, method)
+    for path, methods in build_spec()["paths"].items()
+    for method, operation in methods.items()
+    if _can_be_broken(operation)
+]
+
+
+@pytest.fixture(scope="module")
+def token_headers(api_schema):
+    app = api_schema.app
+    with state(app).db.write_session() as session:
+        user = user_service.create_user(session, "fuzz", "fuzz-password-12", "superadmin")
+        secret = token_service.create_token(session, user.id, "fuzz").secret
+    return {"Authorization": f"Bearer {secret}", "Accept-Encoding": "identity"}
+
+
+@pytest.mark.parametrize(("path", "method"), NEGATIVE_OPERATIONS)
+def test_api_refuses_what_its_document_forbids_without_failing(
+    api_schema, token_headers, path, method
+):
+    operation = api_schema[path][method]
+
+    @given(case=operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    def check(case):
+        response = case.call(headers={**token_headers, **(case.headers or {})})
+        where = (case.method, case.path, case.path_parameters, case.query, case.body)
+        assert response.status_code < 500, (response.status_code, where, response.text[:300])
+        if response.status_code >= 400 and response.status_code not in _NO_FIELD:
+            error = response.json()["error"]
+            assert error["field"] is not None, (response.status_code, where, error)
 
     check()
 

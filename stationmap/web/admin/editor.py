@@ -31,6 +31,7 @@ from stationmap.web.admin.common import _actor, _db, _hours_note, _me
 from stationmap.web.admin.reports import link_report, report_form, revision_reports
 from stationmap.web.basemap import current_tiles, map_page_policy
 from stationmap.web.i18n import current_lang, tr
+from stationmap.web.params import whole_number
 
 FORM_FIELDS = (
     "name",
@@ -158,10 +159,11 @@ def new_station() -> Response:
 def _pending_form(text: str) -> dict[str, Any]:
     """The form filled from an imported row waiting to be placed (``pending`` id), with
     no coordinates: the administrator places it on the map."""
-    if not text.isdigit():
+    pending_id = whole_number(text, 10)
+    if pending_id is None:
         return {}
     with _db().session() as session:
-        row = placement.take_pending(session, int(text), _me().scope.codes, _me().username)
+        row = placement.take_pending(session, pending_id, _me().scope.codes, _me().username)
     if row is None:
         return {}
     values = json.loads(row.fields or "{}")
@@ -189,11 +191,9 @@ def create_station() -> Any:
         with _db().write_session() as session:
             station = editing.create_station(session, data, _me().scope.codes, _actor())
             station_id, code = station.id, station.code
-            placed = request.form.get("pending", "")
-            if placed.isdigit():
-                row = placement.take_pending(
-                    session, int(placed), _me().scope.codes, _me().username
-                )
+            placed = whole_number(request.form.get("pending", ""), 10)
+            if placed is not None:
+                row = placement.take_pending(session, placed, _me().scope.codes, _me().username)
                 if row is not None:
                     session.delete(row)
     except editing.OutOfScope as exc:

@@ -15,6 +15,7 @@ from stationmap.services.placement import DATUM_ZH
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _hours_note, _me
 from stationmap.web.i18n import current_lang, tr
+from stationmap.web.params import whole_number
 
 
 @bp.get("/hours-preview")
@@ -96,8 +97,7 @@ def duplicate_stations() -> Response:
     except _BadQuery as exc:
         return _bad_query(exc)
     name = request.args.get("name", "")[:200].strip()
-    exclude = request.args.get("exclude", "")
-    exclude_id = int(exclude) if exclude.isdigit() and len(exclude) < 12 else None
+    exclude_id = whole_number(request.args.get("exclude", ""), 10)
     if not name:
         return jsonify({"duplicates": [], "elsewhere": 0})
     with _db().session() as session:

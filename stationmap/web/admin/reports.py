@@ -20,6 +20,7 @@ from stationmap.services import report_revisions
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
 from stationmap.web.i18n import current_lang, tr
+from stationmap.web.params import whole_number
 
 STATUS_WORDS = {
     "new": ("新报告", "New"),
@@ -114,7 +115,7 @@ def _filter_from_args() -> tuple[queue.ReportFilter, dict[str, str]]:
         older_than_hours=older,
         station=args["station"] or None,
         unanswered=args["unanswered"] == "1",
-        after_id=int(args["after"]) if args["after"].isdigit() and len(args["after"]) < 10 else 0,
+        after_id=whole_number(args["after"], 9) or 0,
     )
     return flt, args
 
@@ -156,12 +157,11 @@ def report_list() -> Any:
 def _versions(values: list[str]) -> dict[int, int]:
     out: dict[int, int] = {}
     for value in values[: queue.MAX_BULK + 1]:
-        report_id, _, version = value.partition(":")
-        if not (
-            report_id.isdigit() and version.isdigit() and len(report_id) < 10 and len(version) < 10
-        ):
+        id_text, _, version_text = value.partition(":")
+        report_id, version = whole_number(id_text, 9), whole_number(version_text, 9)
+        if report_id is None or version is None:
             abort(400, tr("报告选择有误，请刷新页面。", "report: the choice is malformed; reload"))
-        out[int(report_id)] = int(version)
+        out[report_id] = version
     return out
 
 
@@ -232,8 +232,8 @@ def report_detail(report_id: int) -> Any:
 
 @bp.post("/reports/<int:report_id>")
 def change_report(report_id: int) -> Any:
-    version = request.form.get("version", "")
-    if not version.isdigit() or len(version) > 9:
+    version = whole_number(request.form.get("version", ""), 9)
+    if version is None:
         abort(400, tr("表单缺少版本，请刷新页面。", "version: the form has none; reload the page"))
     change = queue.Change(
         status=request.form.get("status", "")[:20] or None,
@@ -252,7 +252,7 @@ def change_report(report_id: int) -> Any:
                         "No such report in your districts.",
                     ),
                 )
-            queue.apply_change(session, report, change, _me(), int(version))
+            queue.apply_change(session, report, change, _me(), version)
     except queue.QueueError as exc:
         return _detail_page(report_id, [_error_text(exc)], exc.status)
     except StaleDataError:  # changed by another request between the check and the write
@@ -266,9 +266,10 @@ def report_form(session: Any, text: str, station_id: int, form: dict[str, Any]) 
     """The editor's form values a report (``report`` id) proposes for the station: the
     reported position ("location"), the missing or broken amenity unticked ("amenity"),
     and the report's id and code, so saving links the revision to it."""
-    if not text.isdigit() or len(text) > 9:
+    report_id = whole_number(text, 9)
+    if report_id is None:
         return {}
-    found = report_revisions.proposal(session, int(text), station_id, _me().scope.codes)
+    found = report_revisions.proposal(session, report_id, station_id, _me().scope.codes)
     if found is None:
         return {}
     out: dict[str, Any] = {"report": str(found.report_id), "report_code": found.tracking_code}
@@ -282,9 +283,10 @@ def report_form(session: Any, text: str, station_id: int, form: dict[str, Any]) 
 def link_report(session: Any, text: str, station_id: int, changes: dict[str, Any]) -> int | None:
     """After the editor saved ``changes`` from report ``text`` (an id): link the new
     revision to the report; its id, or None when nothing was linked."""
-    if not changes or not text.isdigit() or len(text) > 9:
+    report_id = whole_number(text, 9)
+    if not changes or report_id is None:
         return None
-    code = report_revisions.link_revision(session, int(text), station_id, _me().scope.codes)
+    code = report_revisions.link_revision(session, report_id, station_id, _me().scope.codes)
     if code is None:
         return None
     flash(

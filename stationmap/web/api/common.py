@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 from flask import Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from stationmap.app_state import state
 from stationmap.config import Settings
@@ -70,17 +70,44 @@ def invalid_fields(errors: Sequence[FieldError], *, chinese: bool = False) -> Ap
     )
 
 
+# The largest JSON body the API reads. The largest real one, a station with every field at
+# its limit (30 service lines of 200 characters ...) or a report reply and note of 2,000
+# characters each, written as \uXXXX escapes, is under 48 KiB. The app's own limit (20 MiB,
+# for the admin's uploads) let anyone without a token make the server parse 20 MiB of
+# JSON per report (a 10 MiB array: 1.4 s of a core) before refusing it.
+MAX_JSON_BYTES = 64 * 1024
+
+
 def json_object(what: str) -> dict[str, Any]:
     """The request's JSON body, which must be an object (of ``what``); otherwise a 400
-    saying why."""
+    saying why, a 413 past :data:`MAX_JSON_BYTES` (checked before it is read) or a 415
+    for another Content-Type, each naming ``body`` or ``Content-Type`` as its field."""
+    too_large = ApiError(
+        413,
+        "body_too_large",
+        f"the body is larger than {MAX_JSON_BYTES // 1024} KiB; no request needs more",
+        field="body",
+    )
+    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
+        raise too_large
+    request.max_content_length = MAX_JSON_BYTES  # a body sent without a length
+    if not request.is_json:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"send the {what} as JSON with Content-Type: application/json",
+            field="Content-Type",
+        )
     try:
         body = request.get_json(silent=False)
+    except RequestEntityTooLarge:
+        raise too_large from None
     except BadRequest as exc:
         cause = exc.__cause__.__context__ if exc.__cause__ else None  # see Flask get_json
         reason = f": {cause}" if isinstance(cause, ValueError) else ""
-        raise bad_request(f"the body is not valid JSON{reason}"[:300]) from None
+        raise bad_request(f"the body is not valid JSON{reason}"[:300], field="body") from None
     if not isinstance(body, dict):
-        raise bad_request(f"the body must be a JSON object of {what}")
+        raise bad_request(f"the body must be a JSON object of {what}", field="body")
     return body
 
 

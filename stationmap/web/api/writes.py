@@ -30,7 +30,7 @@ from stationmap.web.api.common import (
 )
 from stationmap.web.errors import ApiError, bad_request, not_found, unprocessable
 from stationmap.web.guards import MAX_ID
-from stationmap.web.params import Params
+from stationmap.web.params import Params, whole_number
 
 # -- writes: token-authenticated, scoped, with history and If-Match ----------------------
 # Cookies never authenticate these endpoints (only ``Authorization: Bearer``), so a
@@ -71,10 +71,10 @@ def _if_match(what: str = "station") -> int:
             f'send If-Match with the {what}\'s version, e.g. If-Match: "3"',
             field="If-Match",
         )
-    value = header.removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 9:
+    version = whole_number(header.removeprefix("W/").strip('"'), 9)
+    if version is None:
         raise bad_request(f"If-Match must be the {what}'s version number", field="If-Match")
-    return int(value)
+    return version
 
 
 def _body() -> dict[str, Any]:

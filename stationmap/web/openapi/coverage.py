@@ -67,7 +67,8 @@ def coverage_paths() -> dict[str, dict[str, Any]]:
                     _param(
                         "at",
                         {"type": "string", "format": "date-time"},
-                        "Count only stations open then (hours and temporary closures)",
+                        "Count only stations open then (hours and temporary closures); "
+                        "between the years 1900 and 2199, else 422",
                     ),
                     _param(
                         "format",

@@ -192,7 +192,8 @@ def _read_spec() -> dict[str, Any]:
                             "at",
                             {"type": "string", "format": "date-time"},
                             "The moment for open_now (ISO-8601; default now; without an "
-                            "offset it is read in the server's configured time zone)",
+                            "offset it is read in the server's configured time zone; "
+                            "between the years 1900 and 2199, else 422)",
                         ),
                         _param(
                             "datum",

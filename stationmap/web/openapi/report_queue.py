@@ -152,7 +152,7 @@ def report_admin_paths() -> dict[str, dict[str, Any]]:
                 },
                 "responses": {
                     "200": one,
-                    **_errors(400, 401, 403, 404, 409, 412, 422, 428, 503),
+                    **_errors(400, 401, 403, 404, 409, 412, 413, 422, 428, 503),
                 },
             }
         },

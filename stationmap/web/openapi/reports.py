@@ -161,7 +161,7 @@ def report_paths() -> dict[str, dict[str, Any]]:
                     "kind closed: nothing else needed; amenity: amenity; location: lat and "
                     "lon (the proposed position); other: text",
                 ),
-                "responses": {**created, **_errors(400, 404, 422, 503), **_TOO_MANY},
+                "responses": {**created, **_errors(400, 404, 413, 422, 503), **_TOO_MANY},
             }
         },
         "/api/v1/demand": {
@@ -172,7 +172,7 @@ def report_paths() -> dict[str, dict[str, Any]]:
                 "requestBody": _body(
                     demand_fields, ["lat", "lon"], "A pin where a station is needed"
                 ),
-                "responses": {**created, **_errors(400, 422, 503), **_TOO_MANY},
+                "responses": {**created, **_errors(400, 413, 422, 503), **_TOO_MANY},
             }
         },
         "/api/v1/reports/{tracking_code}": {

@@ -50,6 +50,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         412: "If-Match does not match the station's current version",
         428: "If-Match is required",
         409: "The write conflicts with data saved meanwhile; read again and retry",
+        413: "The JSON body is larger than 64 KiB (field: body)",
         422: "Well-formed but out of range or unknown code",
         503: "Database unavailable; retry later",
     }

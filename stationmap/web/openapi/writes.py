@@ -89,7 +89,7 @@ def build_spec() -> dict[str, Any]:
                 "application/json": {"schema": _station_write_schema(["name", "lat", "lon"])}
             },
         },
-        "responses": {"201": created, **_errors(400, 401, 403, 409, 422, 503)},
+        "responses": {"201": created, **_errors(400, 401, 403, 409, 413, 422, 503)},
     }
     one = spec["paths"]["/api/v1/stations/{station_id}"]
     one["patch"] = {
@@ -101,7 +101,10 @@ def build_spec() -> dict[str, Any]:
             "required": True,
             "content": {"application/json": {"schema": _station_write_schema([])}},
         },
-        "responses": {"200": created, **_errors(400, 401, 403, 404, 409, 412, 422, 428, 503)},
+        "responses": {
+            "200": created,
+            **_errors(400, 401, 403, 404, 409, 412, 413, 422, 428, 503),
+        },
     }
     one["delete"] = {
         "operationId": "delete_station",
