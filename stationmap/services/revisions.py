@@ -140,7 +140,7 @@ def _created_texts(snap: dict[str, Any]) -> tuple[str, str]:
         return json.dumps(changes), json.dumps(snap)
 
 
-_EMPTY = (None, "", [])
+_EMPTY: tuple[object, ...] = (None, "", [])
 
 
 def created_changes(station: Station) -> dict[str, tuple[Any, Any]]:
