@@ -22,10 +22,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from stationmap import create_app
-from stationmap.cli import ENTRIES, TableCommands
+from stationmap.cli import ENTRIES, TableCommands, click_words
 
 if TYPE_CHECKING:
     from flask import Flask
+
+
+# click's own usage lines and errors in Chinese under a Chinese locale
+click_words.install()
 
 
 class ConfigProblem(click.ClickException):

@@ -4,6 +4,7 @@ a setting that stops the app is told in one line (never a traceback) by every co
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -136,3 +137,63 @@ def test_the_installed_entry_point_lists_commands_and_fails_cleanly(no_settings)
     assert "Traceback" not in failed.stderr + failed.stdout
     assert failed.stderr.strip().splitlines() == [failed.stderr.strip()]
     assert failed.stderr.startswith("Error: SECRET_KEY is not set")
+
+
+# LC_ALL and LC_MESSAGES outrank LANG: emptied, whatever the machine running the tests has.
+ZH = {"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+EN = {"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (
+            ["import-stations", "名单.xlsx"],
+            "错误：'FILE' 的值无效：找不到 '名单.xlsx'：请检查文件名和所在文件夹（可写完整路径）。",
+            "Error: Invalid value for 'FILE': File '名单.xlsx' does not exist.",
+        ),
+        (
+            ["import-stationz", "名单.xlsx"],
+            "错误：没有名为 'import-stationz' 的命令：stationmap --help 列出全部命令，请检查拼写。",
+            "Error: No such command 'import-stationz'.",
+        ),
+        (
+            ["print-map"],
+            "错误：缺少参数 'DISTRICT'.",
+            "Error: Missing argument 'DISTRICT'.",
+        ),
+        (
+            ["nearest", "北纬40", "111.6"],
+            "错误：'LAT' 的值无效：'北纬40' 不是有效的数字，请写数字（如 40.81）。",
+            "Error: Invalid value for 'LAT': '北纬40' is not a valid float.",
+        ),
+        (
+            ["export-stations", "--format", "xls", "-o", "out.xls"],
+            "错误：'--format' 的值无效：'xls' 不可用：请从 'csv', 'xlsx', 'geojson', 'gpkg', "
+            "'shp', 'kml', 'kmz' 中选一个。",
+            "Error: Invalid value for '--format': 'xls' is not one of 'csv', 'xlsx', "
+            "'geojson', 'gpkg', 'shp', 'kml', 'kmz'.",
+        ),
+        (
+            ["nearest", "40.8", "111.6", "3"],
+            "错误：多出了参数（3）：请删除，或给含空格的值加上引号。",
+            "Error: Got unexpected extra argument (3)",
+        ),
+    ],
+    ids=["missing file", "unknown command", "missing argument", "not a number", "choice", "extra"],
+)
+def test_a_mistyped_command_is_told_in_the_terminals_language(no_settings, args, zh, en):
+    """What click itself says about a command line (usage, the error) follows the
+    locale as the commands' own messages do, and stays click's English otherwise."""
+    from stationmap.console import main
+
+    for env, line, usage, foreign in (
+        (ZH, zh, "用法： stationmap ", re.compile("Usage|Error|Invalid|Missing|No such")),
+        (EN, en, "Usage: stationmap ", re.compile("[\u4e00-\u9fff]")),
+    ):
+        result = CliRunner().invoke(main, args, env=env)
+        assert result.exit_code == 2, result.output
+        lines = result.output.splitlines()
+        assert lines[0].startswith(usage), result.output
+        assert lines[-1] == line, result.output
+        assert not foreign.search(result.output.replace("名单", "").replace("北纬", ""))
