@@ -16,13 +16,15 @@ imports the other back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 
 from stationmap import create_app
 from stationmap.cli import ENTRIES, TableCommands, click_words
+from stationmap.cli.lang import message_lang
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -89,6 +91,27 @@ class _StationmapGroup(TableCommands):
     looked up only when a name is not the project's (reading the installed packages'
     entry points costs more than the rest of ``--help``), and the epilog names them.
     """
+
+    help_zh: ClassVar[Mapping[str, str]] = {
+        **TableCommands.help_zh,
+        "serve": "用 gunicorn 提供网站服务（前面请加反向代理）。",
+    }
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if message_lang() == "zh":
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text("stationmap：户外劳动者驿站。")
+            return
+        super().format_help_text(ctx, formatter)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if message_lang() == "zh":
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text("Flask 扩展的命令也在这里运行：stationmap limiter --help")
+            return
+        super().format_epilog(ctx, formatter)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)

@@ -23,6 +23,9 @@ from stationmap.cli.lang import message_lang
 #: click's message -> the same in Chinese, saying what to do where click says it.
 WORDS: dict[str, str] = {
     "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "Show this message and exit.": "显示本帮助并退出。",
     "Try '{command} {option}' for help.": "输入 {command} {option} 查看用法。",
     "Error: {message}": "错误：{message}",
     "Aborted!": "已中止。",

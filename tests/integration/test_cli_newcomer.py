@@ -197,3 +197,45 @@ def test_a_mistyped_command_is_told_in_the_terminals_language(no_settings, args,
         assert lines[0].startswith(usage), result.output
         assert lines[-1] == line, result.output
         assert not foreign.search(result.output.replace("名单", "").replace("北纬", ""))
+
+
+def _help_in(locale: dict[str, str]) -> str:
+    """``stationmap --help`` as the installed command prints it under ``locale`` (a
+    process each: click words its own help option once per process)."""
+    script = shutil.which("stationmap", path=str(Path(sys.executable).parent))
+    assert script is not None, "the stationmap entry point is not installed beside this Python"
+    shown = subprocess.run(
+        [script, "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **locale},
+        timeout=60,
+        check=False,
+    )
+    assert shown.returncode == 0 and shown.stderr == "", shown.stderr
+    return shown.stdout
+
+
+def test_the_command_list_is_in_the_terminals_language(no_settings):
+    """``stationmap --help`` under a Chinese locale lists every command with a Chinese
+    line; under an English one, with the English line."""
+    lines = _help_in(ZH).splitlines()
+    assert lines[0].startswith("用法： stationmap ")
+    assert "  stationmap：户外劳动者驿站。" in lines
+    assert {"命令:", "选项:", "  --help  显示本帮助并退出。"} <= set(lines)
+    listed = {
+        words[0]: words[1]
+        for words in (line.split(None, 1) for line in lines if line.startswith("  "))
+        if len(words) == 2 and words[0] in PROJECT_COMMANDS
+    }
+    assert set(listed) == set(PROJECT_COMMANDS)
+    assert listed["import-stations"] == "导入驿站（CSV、XLSX、GeoJSON、GPKG、SHP）。"
+    assert listed["serve"] == "用 gunicorn 提供网站服务（前面请加反向代理）。"
+    assert all(re.search("[\u4e00-\u9fff]", line) for line in listed.values()), listed
+
+    english = _help_in(EN)
+    assert {"Commands:", "  --help  Show this message and exit."} <= set(english.splitlines())
+    assert "  import-stations        Import stations from a CSV (UTF-8 or GBK), XLSX,..." in (
+        english.splitlines()
+    )
+    assert not re.search("[\u4e00-\u9fff]", english.replace("网格", ""))  # a term it names

@@ -70,3 +70,14 @@ def test_a_listing_shows_each_line_without_loading_a_command() -> None:
     rows = {line.split(None, 1)[0]: line.split(None, 1)[1] for line in listing.strip().splitlines()}
     assert rows == {entry.name: entry.help for entry in TABLE}
     assert loaded == []
+
+
+@pytest.mark.parametrize("entry", TABLE, ids=lambda entry: entry.name)
+def test_each_line_has_a_chinese_line(entry: stationmap.cli.Entry) -> None:
+    """Administrators read Chinese: the line listed under a Chinese locale is Chinese,
+    one sentence short enough for a terminal (CJK characters take two columns)."""
+    columns = sum(
+        2 if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1 for ch in entry.help_zh
+    )
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in entry.help_zh)
+    assert entry.help_zh.endswith("。") and columns <= 56
