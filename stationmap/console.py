@@ -79,6 +79,12 @@ def _create(*_args: Any, web: bool = True) -> Flask:
         raise ConfigProblem(str(exc)) from None
 
 
+def _paragraph(formatter: click.HelpFormatter, text: str) -> None:
+    formatter.write_paragraph()
+    with formatter.indentation():
+        formatter.write_text(text)
+
+
 class _StationmapGroup(TableCommands):
     """The project's commands (:data:`stationmap.cli.TABLE`) and ``serve``: listing or
     finding a command never creates the app (which needs ``SECRET_KEY`` and a
@@ -99,19 +105,15 @@ class _StationmapGroup(TableCommands):
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if message_lang() == "zh":
-            formatter.write_paragraph()
-            with formatter.indentation():
-                formatter.write_text("stationmap：户外劳动者驿站。")
-            return
-        super().format_help_text(ctx, formatter)
+            _paragraph(formatter, "stationmap：户外劳动者驿站。")
+        else:
+            super().format_help_text(ctx, formatter)
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if message_lang() == "zh":
-            formatter.write_paragraph()
-            with formatter.indentation():
-                formatter.write_text("Flask 扩展的命令也在这里运行：stationmap limiter --help")
-            return
-        super().format_epilog(ctx, formatter)
+            _paragraph(formatter, "Flask 扩展的命令也在这里运行：stationmap limiter --help")
+        else:
+            super().format_epilog(ctx, formatter)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
