@@ -209,8 +209,13 @@ class TableCommands(click.Group):
 
 
 def init_app(app: Flask) -> None:
-    """Offer the table's commands on ``app.cli`` (imported when one runs)."""
+    """Offer the table's commands on ``app.cli`` (imported when one runs), click's own
+    words following the locale as under ``stationmap``."""
     from flask.cli import AppGroup
+
+    from stationmap.cli import click_words
+
+    click_words.install()
 
     class _AppCommands(TableCommands, AppGroup):
         pass

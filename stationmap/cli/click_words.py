@@ -29,6 +29,8 @@ WORDS: dict[str, str] = {
     "Try '{command} {option}' for help.": "输入 {command} {option} 查看用法。",
     "Error: {message}": "错误：{message}",
     "Aborted!": "已中止。",
+    "Error: The two entered values do not match.": "错误：两次输入不一致，请重新输入。",
+    "Error: invalid input": "错误：输入无效，请重新输入。",
     "Missing argument": "缺少参数",
     "Missing option": "缺少选项",
     "Missing parameter": "缺少参数",
