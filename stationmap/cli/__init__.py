@@ -184,6 +184,10 @@ class TableCommands(click.Group):
         command = click.Group.get_command(self, ctx, cmd_name)
         if command is None and cmd_name in ENTRIES:
             command = ENTRIES[cmd_name].load()
+        if command is not None and message_lang() == "zh":
+            from stationmap.cli.help_zh import in_chinese
+
+            command = in_chinese(command)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -26,6 +26,8 @@ WORDS: dict[str, str] = {
     "Options": "选项",
     "Commands": "命令",
     "Show this message and exit.": "显示本帮助并退出。",
+    "default: {default}": "默认：{default}",
+    "required": "必填",  # looked up as _(extra["required"])
     "Try '{command} {option}' for help.": "输入 {command} {option} 查看用法。",
     "Error: {message}": "错误：{message}",
     "Aborted!": "已中止。",

@@ -199,13 +199,13 @@ def test_a_mistyped_command_is_told_in_the_terminals_language(no_settings, args,
         assert not foreign.search(result.output.replace("名单", "").replace("北纬", ""))
 
 
-def _help_in(locale: dict[str, str]) -> str:
-    """``stationmap --help`` as the installed command prints it under ``locale`` (a
-    process each: click words its own help option once per process)."""
+def _help_in(locale: dict[str, str], *command: str) -> str:
+    """``stationmap [COMMAND] --help`` as the installed command prints it under
+    ``locale`` (a process each: click words its own help option once per process)."""
     script = shutil.which("stationmap", path=str(Path(sys.executable).parent))
     assert script is not None, "the stationmap entry point is not installed beside this Python"
     shown = subprocess.run(
-        [script, "--help"],
+        [script, *command, "--help"],
         capture_output=True,
         text=True,
         env={**os.environ, **locale},
@@ -239,3 +239,22 @@ def test_the_command_list_is_in_the_terminals_language(no_settings):
         english.splitlines()
     )
     assert not re.search("[\u4e00-\u9fff]", english.replace("网格", ""))  # a term it names
+
+
+def test_a_commands_own_help_is_in_the_terminals_language(no_settings):
+    """``stationmap import-stations --help``: description and options in Chinese under a
+    Chinese locale, as written here; in English under an English one."""
+    lines = _help_in(ZH, "import-stations").splitlines()
+    assert lines[0] == "用法： stationmap import-stations [OPTIONS] FILE"
+    assert "  按编号匹配的行更新已有驿站，其余新建。只要有一行有错，整个文件都不导入。每个" in lines
+    assert "  --dry-run          只检查并报告，不做任何改动。" in lines
+    assert (
+        "  --datum TEXT       未写坐标系的行的坐标系：wgs84、gcj02 或 bd09（无坐标系列时必填）。"
+        in lines
+    )
+    assert "  --help             显示本帮助并退出。" in lines
+    english = _help_in(EN, "import-stations").splitlines()
+    assert "  --dry-run          Check and report; change nothing." in english
+    assert not re.search(
+        "[\u4e00-\u9fff]", "\n".join(english).replace("坐标系", "").replace("版本", "")
+    )
