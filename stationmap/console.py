@@ -24,7 +24,7 @@ import click
 
 from stationmap import create_app
 from stationmap.cli import ENTRIES, TableCommands, click_words
-from stationmap.cli.lang import message_lang
+from stationmap.cli.lang import message_lang, worded
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -35,7 +35,8 @@ click_words.install()
 
 
 class ConfigProblem(click.ClickException):
-    """A setting that stops the app: click prints ``Error: <message>`` and exits 2."""
+    """A setting that stops the app: click prints ``Error: <message>`` (``错误：`` and
+    the Chinese under a Chinese locale) and exits 2."""
 
     exit_code = 2
 
@@ -76,7 +77,7 @@ def _create(*_args: Any, web: bool = True) -> Flask:
     try:
         return create_app(web=web)
     except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from None
+        raise ConfigProblem(worded(exc)) from None
 
 
 def _paragraph(formatter: click.HelpFormatter, text: str) -> None:

@@ -258,3 +258,16 @@ def test_a_commands_own_help_is_in_the_terminals_language(no_settings):
     assert not re.search(
         "[\u4e00-\u9fff]", "\n".join(english).replace("坐标系", "").replace("版本", "")
     )
+
+
+def test_a_missing_setting_is_told_in_the_terminals_language(no_settings):
+    """The first stop a newcomer meets (no SECRET_KEY in production), in one line."""
+    from stationmap.console import main
+
+    for env, line in (
+        (ZH, "错误：没有设置 SECRET_KEY：请设为一串足够长的随机字符，例如 "),
+        (EN, "Error: SECRET_KEY is not set. Set it to a long random string, for example "),
+    ):
+        result = CliRunner().invoke(main, ["list-users"], env=env)
+        assert result.exit_code == 2
+        assert len(result.output.strip().splitlines()) == 1 and result.output.startswith(line)
