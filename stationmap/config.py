@@ -62,7 +62,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class ConfigError(RuntimeError):
-    """The configuration cannot work; the message says what to set."""
+    """The configuration cannot work; the message says what to set. ``str(error)`` is
+    the English; :meth:`text` gives the Chinese too (``message_zh``), for a terminal
+    that reads Chinese."""
+
+    def __init__(self, message: str, message_zh: str = "") -> None:
+        super().__init__(message)
+        self.message_zh = message_zh
+
+    def text(self, lang: str = "zh") -> str:
+        """The message in ``lang`` (``zh``, ``zh_CN``, ... or ``en``)."""
+        return self.message_zh if lang.startswith("zh") and self.message_zh else str(self)
 
 
 ENVIRONMENTS = ("production", "development", "testing")
@@ -112,21 +122,30 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
     variable to fix."""
     env = environ.get("STATIONMAP_ENV", "production").strip().lower()
     if env not in ENVIRONMENTS:
-        raise ConfigError(f"STATIONMAP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+        raise ConfigError(
+            f"STATIONMAP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}",
+            f"STATIONMAP_ENV 应为 {'、'.join(ENVIRONMENTS)} 之一，而不是 {env!r}",
+        )
     secret = environ.get("SECRET_KEY", "")
     if not secret:
         if env == "production":
             raise ConfigError(
                 "SECRET_KEY is not set. Set it to a long random string, for example "
                 "`export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`, "
-                "or set STATIONMAP_ENV=development on a developer machine."
+                "or set STATIONMAP_ENV=development on a developer machine.",
+                "没有设置 SECRET_KEY：请设为一串足够长的随机字符，例如 "
+                "`export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`；"
+                "在开发用的电脑上也可设置 STATIONMAP_ENV=development。",
             )
         secret = "dev-only-not-secret"  # noqa: S105 - development and tests only
     timezone = environ.get("STATIONMAP_TIMEZONE", "Asia/Shanghai")
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"STATIONMAP_TIMEZONE={timezone!r} is not an IANA time zone") from exc
+        raise ConfigError(
+            f"STATIONMAP_TIMEZONE={timezone!r} is not an IANA time zone",
+            f"STATIONMAP_TIMEZONE={timezone!r} 不是 IANA 时区名，请写如 Asia/Shanghai",
+        ) from exc
     url = environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'stationmap.sqlite3'}"
     if url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgres://")
@@ -135,27 +154,53 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
     try:
         check_s = float(environ.get("STATIONMAP_INDEX_CHECK_S", "0.5"))
     except ValueError as exc:
-        raise ConfigError("STATIONMAP_INDEX_CHECK_S must be a number of seconds") from exc
+        raise ConfigError(
+            "STATIONMAP_INDEX_CHECK_S must be a number of seconds",
+            "STATIONMAP_INDEX_CHECK_S 应为秒数",
+        ) from exc
     try:
         proxy_hops = int(environ.get("STATIONMAP_PROXY_HOPS", "0"))
     except ValueError as exc:
-        raise ConfigError("STATIONMAP_PROXY_HOPS must be a whole number") from exc
+        raise ConfigError(
+            "STATIONMAP_PROXY_HOPS must be a whole number", "STATIONMAP_PROXY_HOPS 应为整数"
+        ) from exc
     try:
         import_max_bytes = int(environ.get("STATIONMAP_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
     except ValueError as exc:
-        raise ConfigError("STATIONMAP_IMPORT_MAX_BYTES must be a whole number of bytes") from exc
+        raise ConfigError(
+            "STATIONMAP_IMPORT_MAX_BYTES must be a whole number of bytes",
+            "STATIONMAP_IMPORT_MAX_BYTES 应为字节数（整数）",
+        ) from exc
     try:
         import_job_bytes = int(environ.get("STATIONMAP_IMPORT_JOB_BYTES", str(256 * 1024)))
     except ValueError as exc:
-        raise ConfigError("STATIONMAP_IMPORT_JOB_BYTES must be a whole number of bytes") from exc
+        raise ConfigError(
+            "STATIONMAP_IMPORT_JOB_BYTES must be a whole number of bytes",
+            "STATIONMAP_IMPORT_JOB_BYTES 应为字节数（整数）",
+        ) from exc
     idle_minutes = _number(
-        environ, "STATIONMAP_SESSION_IDLE_MINUTES", "120", 0, 1e9, "be a positive number of minutes"
+        environ,
+        "STATIONMAP_SESSION_IDLE_MINUTES",
+        "120",
+        0,
+        1e9,
+        ("be a positive number of minutes", "应为大于 0 的分钟数"),
     )
     reach_km = _number(
-        environ, "STATIONMAP_REACH_KM", "20", 0, 200, "be a distance in km above 0, at most 200"
+        environ,
+        "STATIONMAP_REACH_KM",
+        "20",
+        0,
+        200,
+        ("be a distance in km above 0, at most 200", "应为大于 0、不超过 200 的公里数"),
     )
     stale_days = _number(
-        environ, "STATIONMAP_STALE_DAYS", "180", 0, 36_500, "be a number of days above 0"
+        environ,
+        "STATIONMAP_STALE_DAYS",
+        "180",
+        0,
+        36_500,
+        ("be a number of days above 0", "应为大于 0 的天数"),
     )
     reported_min = _number(
         environ,
@@ -163,21 +208,31 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         "3",
         1,
         1000,
-        "be a whole number from 1",
+        ("be a whole number from 1", "应为不小于 1 的整数"),
         low_open=False,
     )
     if reported_min != int(reported_min):
-        raise ConfigError("STATIONMAP_REPORTED_CLOSED_MIN must be a whole number from 1")
+        raise ConfigError(
+            "STATIONMAP_REPORTED_CLOSED_MIN must be a whole number from 1",
+            "STATIONMAP_REPORTED_CLOSED_MIN 应为不小于 1 的整数",
+        )
     redis_url = environ.get("REDIS_URL", "")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
-        raise ConfigError("REDIS_URL must start with redis://, rediss:// or unix://")
+        raise ConfigError(
+            "REDIS_URL must start with redis://, rediss:// or unix://",
+            "REDIS_URL 应以 redis://、rediss:// 或 unix:// 开头",
+        )
     tiles = environ.get("STATIONMAP_TILES", "none").strip().lower() or "none"
     if tiles not in TILE_CHOICES:
-        raise ConfigError(f"STATIONMAP_TILES must be one of {', '.join(TILE_CHOICES)}")
+        raise ConfigError(
+            f"STATIONMAP_TILES must be one of {', '.join(TILE_CHOICES)}",
+            f"STATIONMAP_TILES 应为 {'、'.join(TILE_CHOICES)} 之一",
+        )
     tianditu_key = environ.get("STATIONMAP_TIANDITU_KEY", "").strip()
     if tiles == "tianditu" and not tianditu_key.isalnum():
         raise ConfigError(
-            "STATIONMAP_TILES=tianditu needs STATIONMAP_TIANDITU_KEY (letters, digits)"
+            "STATIONMAP_TILES=tianditu needs STATIONMAP_TIANDITU_KEY (letters, digits)",
+            "STATIONMAP_TILES=tianditu 需要设置 STATIONMAP_TIANDITU_KEY（天地图密钥，字母和数字）",
         )
     geocoder, geocoder_key, geocoder_url, geocoder_timeout_s = _geocoder(environ)
     return Settings(
@@ -220,17 +275,29 @@ def _geocoder(environ: Mapping[str, str]) -> tuple[str, str, str, float]:
     """``STATIONMAP_GEOCODER*``: the service, its key, its endpoint and the timeout."""
     name = environ.get("STATIONMAP_GEOCODER", "none").strip().lower() or "none"
     if name not in GEOCODER_CHOICES:
-        raise ConfigError(f"STATIONMAP_GEOCODER must be one of {', '.join(GEOCODER_CHOICES)}")
+        raise ConfigError(
+            f"STATIONMAP_GEOCODER must be one of {', '.join(GEOCODER_CHOICES)}",
+            f"STATIONMAP_GEOCODER 应为 {'、'.join(GEOCODER_CHOICES)} 之一",
+        )
     key = environ.get("STATIONMAP_GEOCODER_KEY", "").strip()
     if name != "none" and not (key.isascii() and key.isalnum()):
         raise ConfigError(
-            f"STATIONMAP_GEOCODER={name} needs STATIONMAP_GEOCODER_KEY (letters, digits)"
+            f"STATIONMAP_GEOCODER={name} needs STATIONMAP_GEOCODER_KEY (letters, digits)",
+            f"STATIONMAP_GEOCODER={name} 需要设置 STATIONMAP_GEOCODER_KEY（字母和数字）",
         )
     url = environ.get("STATIONMAP_GEOCODER_URL", "").strip()
     if url and not url.startswith(("http://", "https://")):
-        raise ConfigError("STATIONMAP_GEOCODER_URL must start with http:// or https://")
+        raise ConfigError(
+            "STATIONMAP_GEOCODER_URL must start with http:// or https://",
+            "STATIONMAP_GEOCODER_URL 应以 http:// 或 https:// 开头",
+        )
     timeout_s = _number(
-        environ, "STATIONMAP_GEOCODER_TIMEOUT_S", "5", 0, 60, "be a number of seconds, 0 to 60"
+        environ,
+        "STATIONMAP_GEOCODER_TIMEOUT_S",
+        "5",
+        0,
+        60,
+        ("be a number of seconds, 0 to 60", "应为 0 到 60 之间的秒数"),
     )
     return name, key, url, timeout_s
 
@@ -241,20 +308,20 @@ def _number(
     default: str,
     low: float,
     high: float,
-    must: str,
+    must: tuple[str, str],
     *,
     low_open: bool = True,
 ) -> float:
     """The setting ``name`` read as a number within ``low`` (excluded unless
     ``low_open`` is false) and ``high``; otherwise a :class:`ConfigError` saying
-    ``name must …`` (``must``)."""
+    ``name must …`` (``must``: English, Chinese)."""
     try:
         value = float(environ.get(name, default))
     except ValueError:
         value = math.nan
     above = value > low if low_open else value >= low
     if not (above and value <= high):
-        raise ConfigError(f"{name} must {must}")
+        raise ConfigError(f"{name} must {must[0]}", f"{name} {must[1]}")
     return value
 
 
@@ -269,7 +336,10 @@ def _rate(name: str, environ: Mapping[str, str], default: str) -> tuple[int, int
         return None
     match = _RATE_RE.fullmatch(text)
     if match is None or int(match[1]) < 1 or match[2] == "0":
-        raise ConfigError(f"{name} must be like '6 per 10 minutes' or 'off', not {text!r}")
+        raise ConfigError(
+            f"{name} must be like '6 per 10 minutes' or 'off', not {text!r}",
+            f"{name} 应写成 '6 per 10 minutes' 的形式或 'off'，而不是 {text!r}",
+        )
     return int(match[1]), int(match[2] or 1) * _UNIT_S[match[3]]
 
 

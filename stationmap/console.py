@@ -16,20 +16,27 @@ imports the other back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 
 from stationmap import create_app
-from stationmap.cli import ENTRIES, TableCommands
+from stationmap.cli import ENTRIES, TableCommands, click_words
+from stationmap.cli.lang import message_lang, worded
 
 if TYPE_CHECKING:
     from flask import Flask
 
 
+# click's own usage lines and errors in Chinese under a Chinese locale
+click_words.install()
+
+
 class ConfigProblem(click.ClickException):
-    """A setting that stops the app: click prints ``Error: <message>`` and exits 2."""
+    """A setting that stops the app: click prints ``Error: <message>`` (``错误：`` and
+    the Chinese under a Chinese locale) and exits 2."""
 
     exit_code = 2
 
@@ -70,7 +77,13 @@ def _create(*_args: Any, web: bool = True) -> Flask:
     try:
         return create_app(web=web)
     except ConfigError as exc:
-        raise ConfigProblem(str(exc)) from None
+        raise ConfigProblem(worded(exc)) from None
+
+
+def _paragraph(formatter: click.HelpFormatter, text: str) -> None:
+    formatter.write_paragraph()
+    with formatter.indentation():
+        formatter.write_text(text)
 
 
 class _StationmapGroup(TableCommands):
@@ -85,6 +98,23 @@ class _StationmapGroup(TableCommands):
     looked up only when a name is not the project's (reading the installed packages'
     entry points costs more than the rest of ``--help``), and the epilog names them.
     """
+
+    help_zh: ClassVar[Mapping[str, str]] = {
+        **TableCommands.help_zh,
+        "serve": "用 gunicorn 提供网站服务（前面请加反向代理）。",
+    }
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if message_lang() == "zh":
+            _paragraph(formatter, "stationmap：户外劳动者驿站。")
+        else:
+            super().format_help_text(ctx, formatter)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if message_lang() == "zh":
+            _paragraph(formatter, "Flask 扩展的命令也在这里运行：stationmap limiter --help")
+        else:
+            super().format_epilog(ctx, formatter)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)

@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from stationmap.models import Station, StationRevision
-from stationmap.services.bulk_rows import insert_rows, json_text
+from stationmap.services.bulk_rows import insert_rows
 from stationmap.services.station_record import plain, snapshot
 
 
@@ -125,22 +127,20 @@ def record_created(
     )
 
 
-_KEYS: dict[str, str] = {}
-
-
 def _created_texts(snap: dict[str, Any]) -> tuple[str, str]:
     """The JSON texts of a created station's first revision: its changes (each value
-    that is not empty as ``[None, value]``) and ``snap``, as ``json.dumps`` writes them,
-    each value encoded once for both."""
-    fields: list[str] = []
-    changed: list[str] = []
-    for name, value in snap.items():
-        key = _KEYS.get(name) or _KEYS.setdefault(name, json_text(name) + ": ")
-        encoded = json_text(value)
-        fields.append(key + encoded)
-        if value not in (None, "", []):
-            changed.append(key + "[null, " + encoded + "]")
-    return "{" + ", ".join(changed) + "}", "{" + ", ".join(fields) + "}"
+    that is not empty as ``[None, value]``) and ``snap``. Written by orjson (UTF-8, no
+    spaces), a third of the standard library's time and, for Chinese text, half its
+    length; what is read back is the same. Text orjson refuses (a lone surrogate from
+    a JSON body) is left to ``json.dumps``."""
+    changes = {name: [None, value] for name, value in snap.items() if value not in _EMPTY}
+    try:
+        return orjson.dumps(changes).decode(), orjson.dumps(snap).decode()
+    except TypeError:
+        return json.dumps(changes), json.dumps(snap)
+
+
+_EMPTY: tuple[object, ...] = (None, "", [])
 
 
 def created_changes(station: Station) -> dict[str, tuple[Any, Any]]:

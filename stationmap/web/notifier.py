@@ -26,9 +26,14 @@ def interval_s(app: Flask) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{SETTING} must be a number of seconds (0: no thread)") from None
+        raise ConfigError(
+            f"{SETTING} must be a number of seconds (0: no thread)",
+            f"{SETTING} 应为秒数（0：不另开线程）",
+        ) from None
     if not 0 <= value < 86_400:
-        raise ConfigError(f"{SETTING} must be between 0 and 86400 seconds")
+        raise ConfigError(
+            f"{SETTING} must be between 0 and 86400 seconds", f"{SETTING} 应在 0 到 86400 秒之间"
+        )
     return value
 
 

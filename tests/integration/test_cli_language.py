@@ -350,6 +350,24 @@ def test_accounts_are_reported_in_chinese(app):
     assert runner.invoke(args=["enable-user", "root"], env=ZH).output == "已重新启用 root。\n"
 
 
+@pytest.mark.parametrize(
+    ("env", "again"),
+    [
+        (ZH, "错误：两次输入不一致，请重新输入。"),
+        (EN, "Error: The two entered values do not match."),
+    ],
+    ids=["zh", "en"],
+)
+def test_a_mistyped_password_is_asked_again_in_the_terminals_language(app, env, again):
+    created = app.test_cli_runner().invoke(
+        args=["create-user", "root", "--role", "superadmin"],
+        input="twelve chars\ntwelve charz\ntwelve chars\ntwelve chars\n",
+        env=env,
+    )
+    assert created.exit_code == 0, created.output
+    assert again in created.output.splitlines(), created.output
+
+
 def test_notifications_and_posters_speak_chinese(app, tmp_path):
     runner = app.test_cli_runner()
     sent = runner.invoke(args=["send-notifications"], env=ZH)

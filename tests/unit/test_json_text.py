@@ -1,6 +1,7 @@
-"""The JSON text the bulk writer stores (``bulk_rows.json_text``, and a created
-station's first revision) is exactly what ``json.dumps`` writes for the same values,
-so every reader sees what it saw before and the stored text is unchanged."""
+"""The JSON text the bulk writer stores for a column (``bulk_rows.json_text``) is
+exactly what ``json.dumps`` writes for the same values, so the stored text is the same
+as the ORM's; a created station's first revision (written by orjson) reads back as the
+values it was made from."""
 
 from __future__ import annotations
 
@@ -107,7 +108,23 @@ def test_json_text_matches_json_dumps_on_random_values():
         {},
     ],
 )
-def test_a_created_stations_first_revision_is_the_text_json_dumps_writes(snap):
-    """Changes are the non-empty fields as [None, value], the snapshot is the state."""
+def test_a_created_stations_first_revision_reads_back_as_its_values(snap):
+    """Changes are the non-empty fields as [None, value], the snapshot is the state:
+    strict JSON (no NaN), read back by the standard library as the same values."""
     changes = {name: [None, value] for name, value in snap.items() if value not in (None, "", [])}
-    assert _created_texts(snap) == (json.dumps(changes), json.dumps(snap))
+    changes_text, snapshot_text = _created_texts(snap)
+
+    def strict(text: str) -> object:
+        return json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in {text}"))
+
+    assert strict(changes_text) == changes
+    assert strict(snapshot_text) == snap
+    assert list(strict(snapshot_text)) == list(snap)  # the fields in the state's order
+
+
+def test_a_first_revision_keeps_text_orjson_refuses():
+    """A lone surrogate (a JSON body may carry one) is kept as json.dumps escapes it."""
+    snap = {"name": "emoji 🚲 and a lone surrogate \ud800", "lat": 40.5, "services": []}
+    changes_text, snapshot_text = _created_texts(snap)
+    assert json.loads(snapshot_text) == snap
+    assert json.loads(changes_text) == {"name": [None, snap["name"]], "lat": [None, 40.5]}
