@@ -169,6 +169,42 @@ def _find_header(grid: Grid) -> _Header | None:
     return None
 
 
+def _pair_coordinates(grid: Grid, header: _Header, table: Table) -> None:
+    """A 经纬度 header merged over two columns (nothing under its second half) heads a
+    longitude and a latitude column, in the order it names them (纬经度: latitude
+    first), not one 坐标 cell: each row's two cells are read as two numbers."""
+    top = header.first or header.row
+    for min_row, min_col, _max_row, max_col in grid.merges:
+        if not (
+            top <= min_row <= header.row
+            and max_col == min_col + 1
+            and header.targets.get(min_col) == COORDINATES
+            and max_col not in header.texts
+        ):
+            continue
+        text = header.texts[min_col]
+        plain = unicodedata.normalize("NFKC", text)
+        first, second = (
+            ("lat", "lon") if 0 <= plain.find("纬") < plain.find("经") else ("lon", "lat")
+        )
+        header.targets[min_col], header.targets[max_col] = first, second
+        header.texts[max_col] = text
+        names = {"lon": ("longitude", "经度"), "lat": ("latitude", "纬度")}
+        table.notes.append(
+            _note(
+                grid,
+                f"the header {text!r} is merged over columns {column_letter(min_col)}-"
+                f"{column_letter(max_col)}: column {column_letter(min_col)} is read as the "
+                f"{names[first][0]}, column {column_letter(max_col)} as the {names[second][0]}",
+                f"表头“{text}”合并了 {column_letter(min_col)}–{column_letter(max_col)} 两列："
+                f"{column_letter(min_col)} 列按{names[first][1]}、{column_letter(max_col)} 列按"
+                f"{names[second][1]}读入，请核对",
+                min_row,
+                min_col,
+            )
+        )
+
+
 def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
     """The columns read, as column -> field; notes for the ignored ones; a
     :class:`TableError` for duplicate or missing columns."""
@@ -263,6 +299,12 @@ class _Merges:
             return value
         return None
 
+    def span(self, row: int, col: int) -> tuple[int, int]:
+        """The first and last rows of the merged cell that gave ``row`` its value."""
+        index = bisect.bisect_right(self.starts[col], row) - 1
+        min_row, max_row, _value = self.ranges[col][index]
+        return min_row, max_row
+
 
 def _split_coordinates(
     grid: Grid, row: int, col: int, value: object, lat_first: bool
@@ -322,6 +364,43 @@ def _skip_note(grid: Grid, row: int, values: dict[int, object]) -> FieldError | 
     )
 
 
+def _uncomputed(grid: Grid, row: int, col: int, target: str) -> FieldError:
+    """The error of a formula cell whose result the file does not hold."""
+    error = _note(
+        grid,
+        "this cell is a formula, but the file holds no result for it (it was written by a "
+        "program and never calculated): open the file in Excel or WPS, save it and upload "
+        "it again, or replace the formula by its value",
+        "此单元格是公式，但文件中没有保存它的计算结果（文件由程序生成，未经计算）："
+        "请用 Excel 或 WPS 打开此文件、保存后重新上传，或把公式改为数值",
+        row,
+        col,
+    )
+    return replace(error, field="lon" if target == COORDINATES else target)
+
+
+def _merged_station(
+    grid: Grid, row: int, col: int, target: str, span: tuple[int, int]
+) -> FieldError:
+    """The error of a row whose 名称 (or 编号) is a cell merged down from the row above:
+    one station over several rows would be stored once per row."""
+    first, last = span
+    what_en, what_zh = ("name", "名称") if target == "name" else ("code", "编号")
+    error = _note(
+        grid,
+        f"rows {first}-{last} share one merged {what_en} cell, so each of them would be "
+        "stored as a station of its own: put one station on one row (several phones in one "
+        "cell, separated by /), or unmerge the cells and give each station its own "
+        f"{what_en}",
+        f"第 {first}–{last} 行的{what_zh}是一个合并单元格，每行都会被当成一个驿站重复导入："
+        "一个驿站请只占一行（多个电话写在同一格，用 / 分开）；如是不同的驿站，"
+        f"请取消合并，分别填写{what_zh}",
+        row,
+        col,
+    )
+    return replace(error, field=target)
+
+
 def _record(
     grid: Grid,
     number: int,
@@ -337,8 +416,12 @@ def _record(
     errors: list[FieldError] = []
     for col, target in columns.items():
         value = values.get(col)
-        if value is None:
+        if value is None and (number, col) in grid.uncomputed:
+            errors.append(_uncomputed(grid, number, col, target))
+        elif value is None:
             value = merges.value(number, col)
+            if value is not None and target in ("name", "code"):
+                errors.append(_merged_station(grid, number, col, target, merges.span(number, col)))
         if target == COORDINATES:
             if value is None:
                 record.update(lat=None, lon=None)
@@ -368,8 +451,9 @@ def _sheet_rows(
     coordinate_columns = [c for c, t in columns.items() if t in ("lat", "lon", COORDINATES)]
     headed = columns.keys() | header.texts.keys() | grid.hidden_columns
     # Without a 坐标 column or merged cells, each field's value is its own cell's.
-    plain = COORDINATES not in columns.values() and not merges.ranges
+    plain = COORDINATES not in columns.values() and not merges.ranges and not grid.uncomputed
     empty_columns: set[int] = set()
+    hidden_rows: list[int] = []
     count = 0
     for number, values in grid.rows:
         if number <= header.row:
@@ -381,8 +465,13 @@ def _sheet_rows(
         ):
             table.notes.append(note)
             continue
-        if values.keys().isdisjoint(columns):
+        if values.keys().isdisjoint(columns) and not any(
+            (number, c) in grid.uncomputed for c in columns
+        ):
             continue  # a value only in ignored columns (a 序号 with no station): no station
+        if number in grid.hidden_rows:
+            hidden_rows.append(number)
+            continue
         if not values.keys() <= headed:
             empty_columns.update(values.keys() - headed)
         if plain:
@@ -392,6 +481,20 @@ def _sheet_rows(
             record, notes, errors = _record(grid, number, values, columns, merges, lat_first)
             table.rows.append(TableRow(number, record, grid.title, letters, notes, errors))
         count += 1
+    if hidden_rows:
+        shown = "、".join(str(n) for n in hidden_rows[:20])
+        more_zh = f" 等 {len(hidden_rows)} 行" if len(hidden_rows) > 20 else ""
+        more_en = f" ({len(hidden_rows)} in all)" if len(hidden_rows) > 20 else ""
+        table.notes.append(
+            _note(
+                grid,
+                f"hidden row(s) {shown.replace('、', ', ')}{more_en} are not read; unhide them "
+                "(or clear the filter) if they hold stations to import",
+                f"第 {shown}{more_zh} 行是隐藏行，未读入；如其中有要导入的驿站，"
+                "请取消隐藏（或清除筛选）后重新上传",
+                hidden_rows[0],
+            )
+        )
     for col in sorted(empty_columns):
         table.notes.append(
             _note(
@@ -456,6 +559,7 @@ def read_grids(grids: list[Grid], budget: Budget | None = None) -> Table:
                 )
             continue
         at = len(table.notes)
+        _pair_coordinates(grid, header, table)
         columns = _columns(grid, header, table)
         count = _sheet_rows(grid, header, columns, table, budget)
         taken += 1

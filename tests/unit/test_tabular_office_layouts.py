@@ -1,0 +1,173 @@
+"""Office layouts that once went wrong without a word: a 经纬度 header merged over its
+two columns, one station spread over rows under a merged 名称 cell, formulas saved
+without their results, rows hidden by the office. Each is read as meant or refused,
+naming the sheet, row and column."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+from stationmap.tabular import read_rows
+
+
+def _bytes(book: openpyxl.Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("header", "lon_col", "lat_col"),
+    [("经纬度", "C", "D"), ("坐标（经度、纬度）", "C", "D"), ("纬经度", "D", "C")],
+)
+def test_a_coordinate_header_merged_over_two_columns_reads_one_number_from_each(
+    header, lon_col, lat_col
+):
+    """Was: the 坐标 cell read alone (one number, "not two numbers") and the second
+    column's numbers ignored as headerless."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "赛罕区"
+    sheet.append(["序号", "驿站名称", header, None, "详细地址"])
+    sheet.merge_cells("C1:D1")
+    first, second = (111.91, 40.79) if lon_col == "C" else (40.79, 111.91)
+    sheet.append([1, "甲驿站", first, second, "赛罕区1号"])
+    sheet.append(
+        [
+            2,
+            "乙驿站",
+            "１１１．９２" if lon_col == "C" else "40.80",
+            "40.80" if lon_col == "C" else "111.92",
+            None,
+        ]
+    )
+    table = read_rows(_bytes(book), "xlsx")
+    assert [(r.values["lon"], r.values["lat"]) for r in table.rows] == [
+        (111.91, 40.79),
+        ("１１１．９２" if lon_col == "C" else "111.92", "40.80"),
+    ]
+    assert all(not r.errors for r in table.rows)
+    assert table.rows[0].columns["lon"] == lon_col
+    assert table.rows[0].columns["lat"] == lat_col
+    words = {"C": "经度", "D": "纬度"} if lon_col == "C" else {"C": "纬度", "D": "经度"}
+    assert any(
+        n.message_zh.endswith(f"C 列按{words['C']}、D 列按{words['D']}读入，请核对")
+        for n in table.notes
+    ), [n.message_zh for n in table.notes]
+    assert not any("没有表头" in n.message_zh for n in table.notes)
+
+
+def test_a_coordinate_header_over_one_column_still_holds_both_numbers():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["驿站名称", "经纬度", "备注"])
+    sheet.append(["甲驿站", "111.91,40.79", "无"])
+    (row,) = read_rows(_bytes(book), "xlsx").rows
+    assert (row.values["lon"], row.values["lat"]) == ("111.91", "40.79")
+
+
+def test_one_station_over_rows_of_a_merged_name_cell_is_refused_on_each_later_row():
+    """Was: each row stored as a station of its own, the same name at the same point."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "赛罕区"
+    sheet.append(["驿站名称", "经度", "纬度", "联系电话"])
+    sheet.append(["甲驿站", 111.91, 40.79, "13812345678"])
+    sheet.append([None, None, None, "13912345678"])
+    sheet.append([None, None, None, "0471-1234567"])
+    sheet.append(["乙驿站", 111.92, 40.80, "13712345678"])
+    for cells in ("A2:A4", "B2:B4", "C2:C4"):
+        sheet.merge_cells(cells)
+    rows = read_rows(_bytes(book), "xlsx").rows
+    refused = {(r.number, e.field, e.column, e.sheet) for r in rows for e in r.errors}
+    assert refused == {(3, "name", "A", "赛罕区"), (4, "name", "A", "赛罕区")}
+    message = rows[1].errors[0].message_zh
+    assert "第 2–4 行的名称是一个合并单元格" in message and "只占一行" in message
+    assert "rows 2-4 share one merged name cell" in str(rows[1].errors[0].message)
+
+
+def test_hours_merged_over_two_stations_are_still_carried_down_without_an_error():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["驿站名称", "经度", "纬度", "开放时间"])
+    sheet.append(["甲驿站", 111.91, 40.79, "8:00-20:00"])
+    sheet.append(["乙驿站", 111.92, 40.80, None])
+    sheet.merge_cells("D2:D3")
+    rows = read_rows(_bytes(book), "xlsx").rows
+    assert [r.values["opening_hours"] for r in rows] == ["8:00-20:00"] * 2
+    assert not any(r.errors for r in rows)
+
+
+def _with_formulas(cached: dict[str, str]) -> bytes:
+    """A workbook whose B2, C2 and A3 are formulas; ``cached`` gives the results the
+    file stores (as Excel does once it has calculated), by cell."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "赛罕区"
+    sheet.append(["驿站名称", "经度", "纬度"])
+    sheet.append(["甲驿站", "=111.9+0.01", "=40.7+0.09"])
+    sheet.append(['="乙"&"驿站"', 111.92, 40.80])
+    data = _bytes(book)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = part.decode()
+                for cell, value in cached.items():
+                    text, count = re.subn(
+                        rf'(<c r="{cell}")(>.*?</f>)<v\s*/>',
+                        rf'\1 t="str"\2<v>{value}</v>' if cell == "A3" else rf"\1\2<v>{value}</v>",
+                        text,
+                    )
+                    assert count == 1, cell
+                part = text.encode()
+            target.writestr(info, part)
+    return out.getvalue()
+
+
+def test_formulas_saved_without_results_are_refused_naming_each_cell():
+    """Was: 经度必填 / 名称必填, as if the cells were empty."""
+    rows = read_rows(_with_formulas({}), "xlsx").rows
+    found = {(r.number, e.field, e.column) for r in rows for e in r.errors}
+    assert found == {(2, "lon", "B"), (2, "lat", "C"), (3, "name", "A")}
+    error = rows[0].errors[0]
+    assert error.sheet == "赛罕区"
+    assert "公式" in error.message_zh and "没有保存它的计算结果" in error.message_zh
+    assert "formula" in error.message
+
+
+def test_formulas_with_their_results_read_the_results():
+    rows = read_rows(_with_formulas({"B2": "111.91", "C2": "40.79", "A3": "乙驿站"}), "xlsx").rows
+    assert [(r.values["name"], r.values["lon"], r.values["lat"]) for r in rows] == [
+        ("甲驿站", 111.91, 40.79),
+        ("乙驿站", 111.92, 40.8),
+    ]
+    assert not any(r.errors for r in rows)
+
+
+def test_hidden_rows_are_not_read_and_the_note_names_them():
+    """Was: a row the office hid (a closed station, rows filtered out) imported as any
+    other, without a word."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "赛罕区"
+    sheet.append(["驿站名称", "经度", "纬度"])
+    sheet.append(["甲驿站", 111.91, 40.79])
+    sheet.append(["乙驿站（已撤销）", 111.92, 40.80])
+    sheet.append(["丙驿站", 111.93, 40.81])
+    sheet.append(["丁驿站（已撤销）", 111.94, 40.82])
+    sheet.row_dimensions[3].hidden = True
+    sheet.row_dimensions[5].hidden = True
+    table = read_rows(_bytes(book), "xlsx")
+    assert [r.values["name"] for r in table.rows] == ["甲驿站", "丙驿站"]
+    (note,) = [n for n in table.notes if "隐藏行" in n.message_zh]
+    assert (note.sheet, note.row) == ("赛罕区", 3)
+    assert "第 3、5 行是隐藏行，未读入" in note.message_zh
+    assert "hidden row(s) 3, 5 are not read" in note.message
