@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from stationmap.geo.datum import Datum, parse_datum
 from stationmap.station_fields import FIELDS, FieldError
 from stationmap.tabular.columns import (
     COORDINATE_ALIASES,
@@ -62,6 +63,47 @@ def header_target(header: str) -> str | None:
     if key in _ALIASES:
         return _ALIASES[key]
     return _ALIASES.get(header_key(_BRACKETS.sub("", unicodedata.normalize("NFKC", header))))
+
+
+# A coordinate header that names its datum ends in one of these: 高德经度, 百度坐标.
+_AXIS_WORDS = (
+    ("经纬度坐标", COORDINATES),
+    ("经纬度", COORDINATES),
+    ("纬经度", COORDINATES),
+    ("坐标", COORDINATES),
+    ("经度", "lon"),
+    ("纬度", "lat"),
+)
+_DATUM_ZH = {"wgs84": "GPS（WGS-84）", "gcj02": "高德·腾讯（GCJ-02）", "bd09": "百度（BD-09）"}
+_BRACKETED = re.compile(r"[(\[【〔<]([^)\]】〕>]*)[)\]】〕>]")
+
+
+def _parsed_datum(text: str) -> Datum | None:
+    try:
+        return parse_datum(text)
+    except ValueError:
+        return None
+
+
+def datum_header(header: str) -> tuple[str, Datum] | None:
+    """A coordinate header that says which map the numbers came from: ``高德经度`` ->
+    ``("lon", "gcj02")``, ``百度坐标`` -> ``("coordinates", "bd09")``, ``经度（高德）``
+    -> ``("lon", "gcj02")``; ``None`` for any other header."""
+    target = header_target(header)
+    plain = unicodedata.normalize("NFKC", header)
+    if target in ("lon", "lat", COORDINATES):
+        for inner in _BRACKETED.findall(plain):
+            if (datum := _parsed_datum(inner)) is not None:
+                return target, datum
+        return None
+    if target is not None:
+        return None
+    key = header_key(_BRACKETS.sub("", plain))
+    for word, axis in _AXIS_WORDS:
+        if key.endswith(word) and key != word:
+            datum = _parsed_datum(key[: -len(word)])
+            return None if datum is None else (axis, datum)
+    return None
 
 
 @dataclass(frozen=True)
@@ -136,8 +178,82 @@ class _Header:
 
 def _header_row(values: dict[int, object]) -> tuple[dict[int, str], dict[int, str]]:
     texts = {c: str(v) for c, v in values.items() if isinstance(v, str)}
-    targets = {c: t for c, text in texts.items() if (t := header_target(text)) is not None}
+    targets = {c: t for c, text in texts.items() if (t := _layout_target(text)) is not None}
     return texts, targets
+
+
+def _layout_target(text: str) -> str | None:
+    """:func:`header_target`, or the axis of a header naming its datum (高德经度)."""
+    if (target := header_target(text)) is not None:
+        return target
+    named = datum_header(text)
+    return None if named is None else named[0]
+
+
+def _header_datum(
+    grid: Grid, header: _Header, columns: dict[int, str], table: Table
+) -> tuple[Datum, int] | None:
+    """The datum the coordinate headers name (高德经度, 经度（百度）) and the first column
+    naming it; a :class:`TableError` when two of them name different ones."""
+    named: dict[int, Datum] = {}
+    for col, target in columns.items():
+        if target in ("lon", "lat", COORDINATES):
+            found = datum_header(header.texts[col])
+            if found is not None:
+                named[col] = found[1]
+    if not named:
+        return None
+    if len(set(named.values())) > 1:
+        listed_zh = "、".join(f"{column_letter(c)} 列“{header.texts[c]}”" for c in sorted(named))
+        listed_en = ", ".join(f"{column_letter(c)} {header.texts[c]!r}" for c in sorted(named))
+        raise grid.error(
+            f"the headers {listed_en} name different maps: the longitude and latitude of a "
+            "row must come from one map; correct the headers",
+            f"{listed_zh} 的列名写的是不同的地图：同一行的经度和纬度只能来自同一个地图，请改正列名",
+            header.row,
+        )
+    col = min(named)
+    datum = named[col]
+    text = header.texts[col]
+    table.notes.append(
+        _note(
+            grid,
+            f"the header {text!r} says the coordinates come from {datum}: rows without a "
+            "坐标系 are read in it",
+            f"列名“{text}”说明坐标来自{_DATUM_ZH[datum]}：未填坐标系的行按此换算，请核对",
+            header.row,
+            col,
+        )
+    )
+    return datum, col
+
+
+def _check_header_datum(
+    grid: Grid,
+    number: int,
+    record: dict[str, object],
+    named: tuple[Datum, int],
+    header: _Header,
+    datum_col: int | None,
+) -> list[FieldError]:
+    """Give ``record`` the datum its headers name where its 坐标系 is empty; an error
+    on the 坐标系 cell (``datum_col``) where it names another one."""
+    datum, col = named
+    given = record.get("datum")
+    if given is None or (isinstance(given, str) and not given.strip()):
+        record["datum"] = datum
+        return []
+    if (stated := _parsed_datum(str(given))) is None or stated == datum:
+        return []  # an unknown word is refused by the value check, naming the cell
+    text = header.texts[col]
+    error = _note(
+        grid,
+        f"the 坐标系 says {stated}, but the header {text!r} says {datum}: correct one of them",
+        f"坐标系写的是“{given}”，但列名“{text}”说明坐标来自{_DATUM_ZH[datum]}：请改正其中一个",
+        number,
+        col if datum_col is None else datum_col,
+    )
+    return [replace(error, field="datum")]
 
 
 def _is_station_header(targets: dict[int, str]) -> bool:
@@ -451,7 +567,16 @@ def _sheet_rows(
     coordinate_columns = [c for c, t in columns.items() if t in ("lat", "lon", COORDINATES)]
     headed = columns.keys() | header.texts.keys() | grid.hidden_columns
     # Without a 坐标 column or merged cells, each field's value is its own cell's.
-    plain = COORDINATES not in columns.values() and not merges.ranges and not grid.uncomputed
+    named = _header_datum(grid, header, columns, table)
+    datum_col = next((c for c, t in columns.items() if t == "datum"), None)
+    if named is not None and "datum" not in letters:
+        letters["datum"] = column_letter(named[1])
+    plain = (
+        COORDINATES not in columns.values()
+        and not merges.ranges
+        and not grid.uncomputed
+        and named is None
+    )
     empty_columns: set[int] = set()
     hidden_rows: list[int] = []
     count = 0
@@ -479,6 +604,8 @@ def _sheet_rows(
             table.rows.append(TableRow(number, record, grid.title, letters))
         else:
             record, notes, errors = _record(grid, number, values, columns, merges, lat_first)
+            if named is not None:
+                errors += tuple(_check_header_datum(grid, number, record, named, header, datum_col))
             table.rows.append(TableRow(number, record, grid.title, letters, notes, errors))
         count += 1
     if hidden_rows:

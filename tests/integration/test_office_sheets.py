@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 
 from stationmap.app_state import state
 from stationmap.models import PendingPlacement, Station
-from tests.datum_reference import gcj02_from_wgs84, metres_apart
+from tests.datum_reference import bd09_from_gcj02, gcj02_from_wgs84, metres_apart
 from tests.integration.admin_support import SAIHAN, free_point, login, make_user, page_csrf
 
 ZH = {"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
@@ -176,3 +176,40 @@ def test_one_station_over_merged_name_rows_is_refused_not_stored_twice(app, tmp_
     en = runner.invoke(args=["import-stations", str(path), "--datum", "wgs84"], env=EN)
     assert en.exit_code == 1 and "rows 2-3 share one merged name cell" in en.output
     _nothing_kept(app, before)
+
+
+def _baidu_book(points: dict[str, tuple[float, float]], prefix: str = "") -> bytes:
+    """Baidu picker cells ("lon,lat", BD-09) under 百度坐标; no 坐标系 column."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "赛罕区"
+    sheet.append(["驿站名称", "详细地址", "百度坐标"])
+    for name, point in points.items():
+        b_lat, b_lon = bd09_from_gcj02(*gcj02_from_wgs84(*point))
+        sheet.append([f"{prefix}{name}驿站", f"赛罕区{name}路1号", f"{b_lon:.6f},{b_lat:.6f}"])
+    return _bytes(book)
+
+
+def test_a_header_naming_baidu_imports_without_asking_by_both_paths(app, tmp_path):
+    """Was: 百度坐标 was no header at all: the file was refused, "no header row found"."""
+    points = {name: p for name, p in _points(app).items() if name != "丙"}
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes(_baidu_book(points))
+    result = app.test_cli_runner().invoke(args=["import-stations", str(path)], env=ZH)
+    assert result.exit_code == 0, result.output
+    assert "列名“百度坐标”说明坐标来自百度" in result.output
+    stored = _stored(app)
+    for name, point in points.items():
+        assert metres_apart(point, stored[f"{name}驿站"]) < 10, name
+
+    moved = {name: (lat, lon + 0.001) for name, (lat, lon) in points.items()}
+    client, token, preview = _upload(app, _baidu_book(moved, prefix="新"))
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "将新建 <strong>2</strong> 个" in html, html[:2000]
+    done = client.post(
+        re.search(r'action="(/admin/import/[^"/]+)"', html).group(1), data={"csrf_token": token}
+    )
+    assert done.status_code == 303
+    stored = _stored(app)
+    for name, point in moved.items():
+        assert metres_apart(point, stored[f"新{name}驿站"]) < 10, name

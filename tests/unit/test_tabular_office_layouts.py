@@ -12,7 +12,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from stationmap.tabular import read_rows
+from stationmap.tabular import TableError, read_rows
 
 
 def _bytes(book: openpyxl.Workbook) -> bytes:
@@ -171,3 +171,73 @@ def test_hidden_rows_are_not_read_and_the_note_names_them():
     assert (note.sheet, note.row) == ("赛罕区", 3)
     assert "第 3、5 行是隐藏行，未读入" in note.message_zh
     assert "hidden row(s) 3, 5 are not read" in note.message
+
+
+def _coordinate_book(headers: list[str], rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "赛罕区"
+    sheet.append(["驿站名称", *headers])
+    for row in rows:
+        sheet.append(row)
+    return _bytes(book)
+
+
+@pytest.mark.parametrize(
+    ("headers", "datum"),
+    [
+        (["高德经度", "高德纬度"], "gcj02"),
+        (["百度经度", "百度纬度"], "bd09"),
+        (["GPS经度", "GPS纬度"], "wgs84"),
+        (["经度（高德坐标）", "纬度（高德坐标）"], "gcj02"),
+        (["腾讯地图经度", "腾讯地图纬度"], "gcj02"),
+    ],
+)
+def test_coordinate_headers_that_name_their_map_are_read_in_that_datum(headers, datum):
+    """Was: no header found at all (高德经度 is no alias), or (经度（高德坐标）) read with
+    the bracket dropped, so the file asked for a datum its headers already give."""
+    data = _coordinate_book(headers, [["甲驿站", 111.91, 40.79], ["乙驿站", 111.92, 40.80]])
+    table = read_rows(data, "xlsx")
+    assert [(r.values["lon"], r.values["lat"], r.values["datum"]) for r in table.rows] == [
+        (111.91, 40.79, datum),
+        (111.92, 40.8, datum),
+    ]
+    assert table.rows[0].columns["datum"] == "B"
+    assert any(f"列名“{headers[0]}”说明坐标来自" in n.message_zh for n in table.notes)
+
+
+@pytest.mark.parametrize(("header", "datum"), [("百度坐标", "bd09"), ("高德经纬度", "gcj02")])
+def test_a_picker_cell_under_a_header_naming_its_map(header, datum):
+    (row,) = read_rows(_coordinate_book([header], [["甲驿站", "116.404,39.915"]]), "xlsx").rows
+    assert (row.values["lon"], row.values["lat"], row.values["datum"]) == (
+        "116.404",
+        "39.915",
+        datum,
+    )
+
+
+def test_a_datum_cell_that_contradicts_its_header_is_refused_on_that_cell():
+    data = _coordinate_book(
+        ["高德经度", "高德纬度", "坐标系"],
+        [["甲驿站", 111.91, 40.79, "百度"], ["乙驿站", 111.92, 40.80, "高德地图"]],
+    )
+    first, second = read_rows(data, "xlsx").rows
+    ((error,),) = [first.errors]
+    assert (error.field, error.row, error.column) == ("datum", 2, "D")
+    assert "坐标系写的是“百度”，但列名“高德经度”说明坐标来自高德" in error.message_zh
+    assert not second.errors and second.values["datum"] == "高德地图"
+
+
+def test_headers_naming_two_maps_refuse_the_sheet():
+    with pytest.raises(TableError) as caught:
+        read_rows(_coordinate_book(["高德经度", "百度纬度"], [["甲驿站", 111.91, 40.79]]), "xlsx")
+    assert caught.value.row == 1 and caught.value.sheet == "赛罕区"
+    assert "B 列“高德经度”、C 列“百度纬度” 的列名写的是不同的地图" in caught.value.message_zh
+
+
+@pytest.mark.parametrize("header", ["经度(E)", "经度（°）", "坐标(经度,纬度)"])
+def test_brackets_that_name_no_map_give_no_datum(header):
+    row = [111.91] if "纬" not in header else ["111.91,40.79"]
+    headers = [header] if "纬" in header else [header, "纬度"]
+    (read,) = read_rows(_coordinate_book(headers, [["甲驿站", *row, 40.79]]), "xlsx").rows
+    assert read.values.get("datum") is None
