@@ -36,6 +36,13 @@ _TOTAL_ROW = re.compile(
 )
 _COORDINATE_SPLIT = re.compile(r"[,;/|、]")
 _PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
+# A hemisphere mark at either end of one coordinate: 北纬39°54′27″, 39°54′27″N.
+_LAT_MARK = re.compile(r"^(北纬|南纬|[NS])|[0-9″\"'′°秒分度.\s](北纬|南纬|[NS])$", re.I)
+_LON_MARK = re.compile(r"^(东经|西经|[EW])|[0-9″\"'′°秒分度.\s](东经|西经|[EW])$", re.I)
+
+
+def _marked(text: str, mark: re.Pattern[str]) -> bool:
+    return mark.search(text.strip()) is not None
 
 
 def header_key(header: str) -> str:
@@ -443,8 +450,8 @@ def _split_coordinates(
         )
         return {"lat": None, "lon": None}, [], [replace(error, field="lon")]
     first, second = parts
-    if lat_first:
-        first, second = second, first
+    if lat_first or (_marked(first, _LAT_MARK) and _marked(second, _LON_MARK)):
+        first, second = second, first  # 纬度 first, by the header or by N/北纬 and E/东经
     notes: list[FieldError] = []
     if all(_PLAIN_NUMBER.match(p) for p in parts):
         lon, lat = float(first), float(second)

@@ -241,3 +241,39 @@ def test_brackets_that_name_no_map_give_no_datum(header):
     headers = [header] if "纬" in header else [header, "纬度"]
     (read,) = read_rows(_coordinate_book(headers, [["甲驿站", *row, 40.79]]), "xlsx").rows
     assert read.values.get("datum") is None
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "39°54′27″N 116°23′29″E",
+        "N39°54′27″,E116°23′29″",
+        "北纬39°54′27″ 东经116°23′29″",
+        "39度54分27秒N，116度23分29秒E",
+        "116°23′29″E,39°54′27″N",
+    ],
+)
+def test_a_coordinate_cell_marked_with_hemispheres_is_read_in_their_order(cell):
+    """Was: a latitude-first cell marked N and E refused with "经度标着 N: check whether
+    the 经度 and 纬度 columns are swapped", though there is one column and the marks say
+    which number is which."""
+    from stationmap.field_values.degrees import parse_degrees
+
+    (row,) = read_rows(_coordinate_book(["坐标"], [["甲驿站", cell]]), "xlsx").rows
+    assert not row.errors
+    lat = 39 + 54 / 60 + 27 / 3600
+    lon = 116 + 23 / 60 + 29 / 3600
+    assert parse_degrees(row.values["lat"], "lat") == pytest.approx(lat, abs=1e-9)
+    assert parse_degrees(row.values["lon"], "lon") == pytest.approx(lon, abs=1e-9)
+
+
+@pytest.mark.parametrize(("name", "kind"), [("名单.et", ".et"), ("名单.wps", ".wps")])
+def test_a_wps_file_is_refused_by_its_own_name_saying_to_save_as_xlsx(name, kind):
+    """Was: called "旧版 Excel .xls 文件", which the office does not have."""
+    from stationmap.tabular import detect_format
+
+    with pytest.raises(TableError) as caught:
+        detect_format(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, name)
+    assert f"这是 WPS/Office 的 {kind} 文件" in caught.value.message_zh
+    assert "另存为 .xlsx" in caught.value.message_zh and ".xls 文件" not in caught.value.message_zh
+    assert f"{kind} file" in str(caught.value)
