@@ -17,6 +17,7 @@ from werkzeug.test import TestResponse
 
 from stationmap.app_state import state
 from stationmap.models import PendingPlacement, Station
+from tests.conftest import _copy_sqlite, _make_app
 from tests.datum_reference import bd09_from_gcj02, gcj02_from_wgs84, metres_apart
 from tests.integration.admin_support import SAIHAN, free_point, login, make_user, page_csrf
 
@@ -213,3 +214,29 @@ def test_a_header_naming_baidu_imports_without_asking_by_both_paths(app, tmp_pat
     stored = _stored(app)
     for name, point in moved.items():
         assert metres_apart(point, stored[f"新{name}驿站"]) < 10, name
+
+
+def test_an_upload_past_the_limit_says_so_in_the_interfaces_language(sqlite_templates, tmp_path):
+    """Was: Werkzeug's English "413 Request Entity Too Large / The data value transmitted
+    exceeds the capacity limit" under the Chinese interface, without the limit."""
+    path = tmp_path / "limit.sqlite3"
+    _copy_sqlite(sqlite_templates[True], path)
+    app = _make_app(f"sqlite:///{path}", tmp_path, STATIONMAP_IMPORT_MAX_BYTES="2000")
+    try:
+        big = "驿站名称,经度,纬度\n".encode() + b"x" * 3000
+        client, _token, answer = _upload(app, big)
+        html = answer.get_data(as_text=True)
+        assert answer.status_code == 413
+        assert "上传的文件超过 2,000 字节 的上限，未导入任何内容" in html
+        assert "exceeds the capacity limit" not in html
+        client.set_cookie("lang", "en")
+        token = page_csrf(client)
+        english = client.post(
+            "/admin/import",
+            data={"csrf_token": token, "file": (io.BytesIO(big), "list.csv")},
+            content_type="multipart/form-data",
+        )
+        assert english.status_code == 413
+        assert "larger than the limit of 2,000 bytes" in english.get_data(as_text=True)
+    finally:
+        state(app).db.dispose()
