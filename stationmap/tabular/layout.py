@@ -268,6 +268,21 @@ def _is_station_header(targets: dict[int, str]) -> bool:
     return len(found) >= 2 and bool(found & {"lat", "lon", COORDINATES})
 
 
+def _sub_columns(
+    grid: Grid, number: int, below: dict[int, object], below_targets: dict[int, str]
+) -> bool:
+    """Whether the row under row ``number`` names the sub-columns of its groups: text
+    only, and each cell that is no station column lies under a header cell of row
+    ``number`` merged across several columns (乡镇（街道） | 社区 under 所属区域)."""
+    grouped: set[int] = set()
+    for min_row, min_col, _max_row, max_col in grid.merges:
+        if min_row == number and max_col > min_col:
+            grouped.update(range(min_col, max_col + 1))
+    return all(isinstance(v, str) for v in below.values()) and all(
+        c in below_targets or c in grouped for c in below
+    )
+
+
 def _find_header(grid: Grid) -> _Header | None:
     """The first row naming station columns; with the row below it when that one names
     only sub-columns (坐标 over 经度 | 纬度)."""
@@ -280,7 +295,10 @@ def _find_header(grid: Grid) -> _Header | None:
             if (
                 below_number == number + 1
                 and below_targets
-                and len(below_targets) == len(below)  # nothing but column names
+                and (
+                    len(below_targets) == len(below)  # nothing but column names
+                    or _sub_columns(grid, number, below, below_targets)
+                )
             ):
                 both_texts = {**texts, **below_texts}  # 经度 under 坐标 replaces it
                 both = {**targets, **below_targets}
@@ -470,6 +488,14 @@ def _split_coordinates(
     return {"lon": first, "lat": second}, notes, []
 
 
+def _units_row(values: dict[int, object]) -> bool:
+    """A row of units under the header: every cell bracketed text (（度）, (°))."""
+    return all(
+        isinstance(v, str) and _BRACKETS.fullmatch(unicodedata.normalize("NFKC", v).strip())
+        for v in values.values()
+    )
+
+
 def _skip_note(grid: Grid, row: int, values: dict[int, object]) -> FieldError | None:
     """A note if ``values`` is a total or note row (合计：13个, 注：…)."""
     col = min(values)
@@ -591,6 +617,17 @@ def _sheet_rows(
         if number <= header.row:
             continue
         budget.check_time(grid, number)
+        if number == header.row + 1 and _units_row(values):
+            table.notes.append(
+                _note(
+                    grid,
+                    "this row under the header holds only units in brackets; skipped "
+                    "(nothing to fix)",
+                    "表头下的这一行只有括号里的单位说明，已跳过（无需修改）",
+                    number,
+                )
+            )
+            continue
         if (
             values.keys().isdisjoint(coordinate_columns)
             and (note := _skip_note(grid, number, values)) is not None

@@ -277,3 +277,35 @@ def test_a_wps_file_is_refused_by_its_own_name_saying_to_save_as_xlsx(name, kind
     assert f"这是 WPS/Office 的 {kind} 文件" in caught.value.message_zh
     assert "另存为 .xlsx" in caught.value.message_zh and ".xls 文件" not in caught.value.message_zh
     assert f"{kind} file" in str(caught.value)
+
+
+def test_a_two_row_header_with_group_cells_over_columns_that_are_not_fields():
+    """Was: 乡镇（街道） | 社区 under a merged 所属区域 made the second row no sub-header, so
+    the header was taken to be row 3 alone and refused: "缺少名称列" (名称 is B2:B3)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "赛罕区"
+    sheet.append(["赛罕区驿站统计表"])
+    sheet.merge_cells("A1:H1")
+    sheet.append(["序号", "驿站名称", "所属区域", None, "位置", None, "联系电话", "备注"])
+    sheet.append([None, None, "乡镇（街道）", "社区", "经度", "纬度", None, None])
+    for cells in ("A2:A3", "B2:B3", "C2:D2", "E2:F2", "G2:G3", "H2:H3"):
+        sheet.merge_cells(cells)
+    sheet.append([1, "甲驿站", "敕勒川路街道", "某社区", 111.91, 40.79, "13812345678", None])
+    table = read_rows(_bytes(book), "xlsx")
+    (row,) = table.rows
+    assert row.number == 4
+    assert row.values == {"name": "甲驿站", "lon": 111.91, "lat": 40.79, "phone": "13812345678"}
+    assert any("第 2–3 行是表头" in n.message_zh for n in table.notes)
+
+
+def test_a_row_of_units_under_the_header_is_skipped_with_a_note():
+    """Was: read as a station: 名称必填, 经度 “（度）” is no number."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["驿站名称", "经度", "纬度", "联系电话"])
+    sheet.append([None, "（度）", "(°)", None])
+    sheet.append(["甲驿站", 111.91, 40.79, "13812345678"])
+    table = read_rows(_bytes(book), "xlsx")
+    assert [r.number for r in table.rows] == [3]
+    assert any(n.row == 2 and "单位说明，已跳过" in n.message_zh for n in table.notes)
