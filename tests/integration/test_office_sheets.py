@@ -240,3 +240,27 @@ def test_an_upload_past_the_limit_says_so_in_the_interfaces_language(sqlite_temp
         assert "larger than the limit of 2,000 bytes" in english.get_data(as_text=True)
     finally:
         state(app).db.dispose()
+
+
+def test_coordinates_with_too_few_decimals_are_noted_and_whole_degrees_refused(app, tmp_path):
+    """Was: 111.9, 40.8 (anywhere within 5.6 km: 0.05° of latitude is 5.57 km) and even
+    112, 41 stored as exact points without a word."""
+    before = _count(app)
+    coarse = tmp_path / "coarse.csv"
+    coarse.write_text(
+        "驿站名称,经度,纬度,坐标系\n粗甲驿站,111.9,40.8,GPS\n粗乙驿站,111.912345,40.791234,GPS\n",
+        encoding="utf-8",
+    )
+    runner = app.test_cli_runner()
+    zh = runner.invoke(args=["import-stations", str(coarse), "--dry-run"], env=ZH)
+    assert zh.exit_code == 0, zh.output
+    assert "第 2 行，C 列，纬度：纬度 40.8、经度 111.9 只有 1 位小数" in zh.output
+    assert "偏差约 5.6 公里" in zh.output and "第 3 行" not in zh.output
+    en = runner.invoke(args=["import-stations", str(coarse), "--dry-run"], env=EN)
+    assert "have only 1 decimal(s)" in en.output and "5.6 km" in en.output
+    whole = tmp_path / "whole.csv"
+    whole.write_text("驿站名称,经度,纬度,坐标系\n整甲驿站,112,41,GPS\n", encoding="utf-8")
+    refused = runner.invoke(args=["import-stations", str(whole)], env=ZH)
+    assert refused.exit_code == 1, refused.output
+    assert "纬度 41、经度 112 是整数度" in refused.output and "55.7 公里" in refused.output
+    _nothing_kept(app, before)

@@ -309,3 +309,25 @@ def test_a_row_of_units_under_the_header_is_skipped_with_a_note():
     table = read_rows(_bytes(book), "xlsx")
     assert [r.number for r in table.rows] == [3]
     assert any(n.row == 2 and "单位说明，已跳过" in n.message_zh for n in table.notes)
+
+
+@pytest.mark.parametrize(
+    ("value", "places"),
+    [
+        ("40.79", 2),
+        ("４０．７９１２", 4),
+        (" 111.9 ", 1),
+        (112, 0),
+        (40.8, 1),
+        (111.912345, 6),
+        ("40°47′27″", None),
+        ("1e-05", None),
+        (float("nan"), None),
+        (True, None),
+        (None, None),
+    ],
+)
+def test_decimal_places_of_degrees_as_written(value, places):
+    from stationmap.field_values.degrees import decimal_places
+
+    assert decimal_places(value) == places
