@@ -488,6 +488,39 @@ def _split_coordinates(
     return {"lon": first, "lat": second}, notes, []
 
 
+# A section label in a list of stations: 一、城区驿站, （二）乡镇驿站, 第三部分.
+_SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十0-9]+[部分类批])"
+)
+
+
+def _repeated_header(
+    grid: Grid, number: int, values: dict[int, object], header: _Header, columns: dict[int, str]
+) -> FieldError | None:
+    """A note if row ``number`` repeats the header (a block pasted from another list) or
+    is a section label alone (一、城区驿站): not a station either way."""
+    cells = {c: v for c, v in values.items() if c in columns}
+    if len(cells) >= 2 and all(header.texts[c] == v for c, v in cells.items()):
+        return _note(
+            grid,
+            "this row repeats the header; skipped (nothing to fix)",
+            "此行重复了表头，已跳过（无需修改）",
+            number,
+        )
+    if len(values) == 1 and len(cells) == 1:
+        ((col, value),) = cells.items()
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        if columns[col] == "name" and _SECTION.match(text):
+            return _note(
+                grid,
+                f"{str(value)!r} is a section heading, not a station: skipped (nothing to fix)",
+                f"“{value}”是分类标题，不是驿站，已跳过（无需修改）",
+                number,
+                col,
+            )
+    return None
+
+
 def _units_row(values: dict[int, object]) -> bool:
     """A row of units under the header: every cell bracketed text (（度）, (°))."""
     return all(
@@ -612,11 +645,19 @@ def _sheet_rows(
     )
     empty_columns: set[int] = set()
     hidden_rows: list[int] = []
+    # A row repeating the header repeats its 名称 (checked in full only then).
+    name_col = next((c for c, t in columns.items() if t == "name"), -1)
+    name_text = header.texts.get(name_col)
     count = 0
     for number, values in grid.rows:
         if number <= header.row:
             continue
         budget.check_time(grid, number)
+        if (len(values) == 1 or values.get(name_col) == name_text) and (
+            note := _repeated_header(grid, number, values, header, columns)
+        ) is not None:
+            table.notes.append(note)
+            continue
         if number == header.row + 1 and _units_row(values):
             table.notes.append(
                 _note(

@@ -331,3 +331,36 @@ def test_decimal_places_of_degrees_as_written(value, places):
     from stationmap.field_values.degrees import decimal_places
 
     assert decimal_places(value) == places
+
+
+def test_a_repeated_header_and_section_headings_are_skipped_with_notes():
+    """Was: a block pasted under the first with its own header, and 一、城区驿站 on a row
+    of its own, read as stations (经度“经度” is no number; 经度必填)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "赛罕区"
+    sheet.append(["序号", "驿站名称", "经度", "纬度"])
+    sheet.append([None, "一、城区驿站"])
+    sheet.append([1, "甲驿站", 111.91, 40.79])
+    sheet.append([None, "（二）乡镇驿站"])
+    sheet.append(["序号", "驿站名称", "经度", "纬度"])
+    sheet.append([2, "乙驿站", 111.92, 40.80])
+    sheet.append([3, "三、四驿站", 111.93, 40.81])  # a name, with its point: a station
+    table = read_rows(_bytes(book), "xlsx")
+    assert [(r.number, r.values["name"]) for r in table.rows] == [
+        (3, "甲驿站"),
+        (6, "乙驿站"),
+        (7, "三、四驿站"),
+    ]
+    skipped = {n.row: n.message_zh for n in table.notes if "已跳过" in n.message_zh}
+    assert sorted(skipped) == [2, 4, 5]
+    assert "“一、城区驿站”是分类标题" in skipped[2] and "重复了表头" in skipped[5]
+
+
+def test_a_lone_name_that_is_no_section_heading_is_still_a_station_row():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["驿站名称", "经度", "纬度"])
+    sheet.append(["城区驿站"])
+    (row,) = read_rows(_bytes(book), "xlsx").rows
+    assert row.values == {"name": "城区驿站", "lon": None, "lat": None}
