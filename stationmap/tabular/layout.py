@@ -82,6 +82,7 @@ _AXIS_WORDS = (
     ("纬度", "lat"),
 )
 _DATUM_ZH = {"wgs84": "GPS（WGS-84）", "gcj02": "高德·腾讯（GCJ-02）", "bd09": "百度（BD-09）"}
+_DATUM_EN = {"wgs84": "GPS (WGS-84)", "gcj02": "AMap/Tencent (GCJ-02)", "bd09": "Baidu (BD-09)"}
 _BRACKETED = re.compile(r"[(\[【〔<]([^)\]】〕>]*)[)\]】〕>]")
 
 
@@ -225,8 +226,8 @@ def _header_datum(
     table.notes.append(
         _note(
             grid,
-            f"the header {text!r} says the coordinates come from {datum}: rows without a "
-            "坐标系 are read in it",
+            f"the header {text!r} says the coordinates come from {_DATUM_EN[datum]}: rows "
+            "without a 坐标系 are read in it",
             f"列名“{text}”说明坐标来自{_DATUM_ZH[datum]}：未填坐标系的行按此换算，请核对",
             header.row,
             col,
@@ -255,7 +256,8 @@ def _check_header_datum(
     text = header.texts[col]
     error = _note(
         grid,
-        f"the 坐标系 says {stated}, but the header {text!r} says {datum}: correct one of them",
+        f"the 坐标系 says {given!r}, but the header {text!r} says {_DATUM_EN[datum]}: "
+        "correct one of them",
         f"坐标系写的是“{given}”，但列名“{text}”说明坐标来自{_DATUM_ZH[datum]}：请改正其中一个",
         number,
         col if datum_col is None else datum_col,

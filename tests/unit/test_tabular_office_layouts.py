@@ -204,6 +204,8 @@ def test_coordinate_headers_that_name_their_map_are_read_in_that_datum(headers, 
     ]
     assert table.rows[0].columns["datum"] == "B"
     assert any(f"列名“{headers[0]}”说明坐标来自" in n.message_zh for n in table.notes)
+    english = {"gcj02": "AMap/Tencent (GCJ-02)", "bd09": "Baidu (BD-09)", "wgs84": "GPS (WGS-84)"}
+    assert any(f"come from {english[datum]}" in n.message for n in table.notes)
 
 
 @pytest.mark.parametrize(("header", "datum"), [("百度坐标", "bd09"), ("高德经纬度", "gcj02")])
