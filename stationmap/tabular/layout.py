@@ -313,39 +313,51 @@ def _find_header(grid: Grid) -> _Header | None:
 
 
 def _pair_coordinates(grid: Grid, header: _Header, table: Table) -> None:
-    """A 经纬度 header merged over two columns (nothing under its second half) heads a
-    longitude and a latitude column, in the order it names them (纬经度: latitude
-    first), not one 坐标 cell: each row's two cells are read as two numbers."""
+    """A 经纬度 header over two columns heads a longitude and a latitude column, in the
+    order it names them (纬经度: latitude first), not one 坐标 cell: each row's two cells
+    are read as two numbers. Over two columns: merged across them, or (a CSV file keeps
+    no merges) followed by a column without a header whose cells hold values."""
     top = header.first or header.row
-    for min_row, min_col, _max_row, max_col in grid.merges:
-        if not (
-            top <= min_row <= header.row
-            and max_col == min_col + 1
-            and header.targets.get(min_col) == COORDINATES
-            and max_col not in header.texts
+    spans = {
+        min_col: (min_row, max_col)
+        for min_row, min_col, _max_row, max_col in grid.merges
+        if top <= min_row <= header.row and max_col > min_col
+    }
+    for col, target in list(header.targets.items()):
+        if target != COORDINATES or col + 1 in header.texts:
+            continue
+        row, last = spans.get(col, (header.row, col))
+        merged = last == col + 1
+        if not merged and (
+            last != col
+            or not any(col + 1 in values for number, values in grid.rows if number > header.row)
         ):
             continue
-        text = header.texts[min_col]
-        plain = unicodedata.normalize("NFKC", text)
-        first, second = (
-            ("lat", "lon") if 0 <= plain.find("纬") < plain.find("经") else ("lon", "lat")
+        _pair(grid, header, table, col, row, merged)
+
+
+def _pair(grid: Grid, header: _Header, table: Table, col: int, row: int, merged: bool) -> None:
+    """Make the 经纬度 header of ``col`` head ``col`` and ``col + 1``, with a note."""
+    text = header.texts[col]
+    plain = unicodedata.normalize("NFKC", text)
+    first, second = ("lat", "lon") if 0 <= plain.find("纬") < plain.find("经") else ("lon", "lat")
+    header.targets[col], header.targets[col + 1] = first, second
+    header.texts[col + 1] = text
+    names = {"lon": ("longitude", "经度"), "lat": ("latitude", "纬度")}
+    a, b = column_letter(col), column_letter(col + 1)
+    how_en = "is merged over" if merged else "heads"
+    how_zh = "合并了" if merged else "下方是"
+    table.notes.append(
+        _note(
+            grid,
+            f"the header {text!r} {how_en} columns {a}-{b}: column {a} is read as the "
+            f"{names[first][0]}, column {b} as the {names[second][0]}",
+            f"表头“{text}”{how_zh} {a}–{b} 两列：{a} 列按{names[first][1]}、{b} 列按"
+            f"{names[second][1]}读入，请核对",
+            row,
+            col,
         )
-        header.targets[min_col], header.targets[max_col] = first, second
-        header.texts[max_col] = text
-        names = {"lon": ("longitude", "经度"), "lat": ("latitude", "纬度")}
-        table.notes.append(
-            _note(
-                grid,
-                f"the header {text!r} is merged over columns {column_letter(min_col)}-"
-                f"{column_letter(max_col)}: column {column_letter(min_col)} is read as the "
-                f"{names[first][0]}, column {column_letter(max_col)} as the {names[second][0]}",
-                f"表头“{text}”合并了 {column_letter(min_col)}–{column_letter(max_col)} 两列："
-                f"{column_letter(min_col)} 列按{names[first][1]}、{column_letter(max_col)} 列按"
-                f"{names[second][1]}读入，请核对",
-                min_row,
-                min_col,
-            )
-        )
+    )
 
 
 def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:

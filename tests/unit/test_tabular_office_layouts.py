@@ -389,3 +389,22 @@ def test_name_address_and_contact_typed_on_several_lines_are_joined_with_a_note(
         ("contact", "E"),
     }
     assert "已合为一行：“甲驿站（试点）”" in first.notes[0].message_zh
+
+
+def test_a_csv_of_a_merged_coordinate_header_reads_the_headerless_column_as_latitude():
+    """Excel saves a 经纬度 header merged over C:D as "经纬度," in CSV: was refused
+    ("111.91" is not two numbers; column C has values but no header)."""
+    text = "驿站名称,经纬度,,详细地址\n甲驿站,111.91,40.79,赛罕区1号\n乙驿站,111.92,40.80,\n"
+    table = read_rows(text.encode("gb18030"), "csv")
+    assert [(r.values["lon"], r.values["lat"]) for r in table.rows] == [
+        ("111.91", "40.79"),
+        ("111.92", "40.80"),
+    ]
+    assert not any(r.errors for r in table.rows)
+    assert any("B 列按经度、C 列按纬度读入" in n.message_zh for n in table.notes)
+
+
+def test_a_coordinate_header_beside_an_empty_headerless_column_still_holds_both_numbers():
+    text = '驿站名称,经纬度,,备注\n甲驿站,"111.91,40.79",,无\n'
+    (row,) = read_rows(text.encode(), "csv").rows
+    assert (row.values["lon"], row.values["lat"]) == ("111.91", "40.79")
