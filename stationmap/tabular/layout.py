@@ -328,12 +328,24 @@ def _pair_coordinates(grid: Grid, header: _Header, table: Table) -> None:
             continue
         row, last = spans.get(col, (header.row, col))
         merged = last == col + 1
-        if not merged and (
-            last != col
-            or not any(col + 1 in values for number, values in grid.rows if number > header.row)
-        ):
+        if not merged and (last != col or not _two_columns(grid, header.row, col)):
             continue
         _pair(grid, header, table, col, row, merged)
+
+
+def _two_columns(grid: Grid, header_row: int, col: int) -> bool:
+    """Whether, below the header, column ``col + 1`` holds values and no cell of ``col``
+    holds two numbers: the coordinates are in two columns."""
+    below = [values for number, values in grid.rows if number > header_row]
+    return any(col + 1 in values for values in below) and not any(
+        _holds_two(v) for values in below if (v := values.get(col)) is not None
+    )
+
+
+def _holds_two(value: object) -> bool:
+    """Whether a 坐标 cell holds two parts, as :func:`_split_coordinates` splits it."""
+    text = str(value).strip()
+    return len(_COORDINATE_SPLIT.split(text)) > 1 or len(text.split()) > 1
 
 
 def _pair(grid: Grid, header: _Header, table: Table, col: int, row: int, merged: bool) -> None:

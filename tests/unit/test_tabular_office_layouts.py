@@ -405,6 +405,10 @@ def test_a_csv_of_a_merged_coordinate_header_reads_the_headerless_column_as_lati
 
 
 def test_a_coordinate_header_beside_an_empty_headerless_column_still_holds_both_numbers():
-    text = '驿站名称,经纬度,,备注\n甲驿站,"111.91,40.79",,无\n'
-    (row,) = read_rows(text.encode(), "csv").rows
-    assert (row.values["lon"], row.values["lat"]) == ("111.91", "40.79")
+    text = '驿站名称,经纬度,,备注\n甲驿站,"111.91,40.79",,无\n乙驿站,111.92 40.80,已核实,\n'
+    rows = read_rows(text.encode(), "csv").rows
+    assert [(r.values["lon"], r.values["lat"]) for r in rows] == [
+        ("111.91", "40.79"),
+        ("111.92", "40.80"),
+    ]
+    assert not any(r.errors for r in rows)
