@@ -547,52 +547,6 @@ def _repeated_header(
     return None
 
 
-#: Fields that hold one line: a line break typed in the cell (Alt+Enter) is joined.
-_ONE_LINE = ("name", "address", "contact")
-_CJK_EDGE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-
-
-def _has_line_break(record: dict[str, object]) -> bool:
-    for target in _ONE_LINE:
-        value = record.get(target)
-        if isinstance(value, str) and "\n" in value:
-            return True
-    return False
-
-
-def _join_lines(
-    grid: Grid, number: int, record: dict[str, object], columns: dict[int, str]
-) -> tuple[FieldError, ...]:
-    """Join the lines of a 名称, 地址 or 联系人 cell typed on several lines (Alt+Enter):
-    without a space between Chinese characters, with one otherwise; 联系人 with 、
-    (two people). A note names each cell changed."""
-    notes: list[FieldError] = []
-    for target in _ONE_LINE:
-        value = record.get(target)
-        if not isinstance(value, str) or "\n" not in value:
-            continue
-        lines = [line.strip() for line in value.split("\n") if line.strip()]
-        joined = lines[0]
-        for line in lines[1:]:
-            if target == "contact":
-                joined += "、" + line
-            elif _CJK_EDGE.match(joined[-1]) or _CJK_EDGE.match(line[0]):
-                joined += line
-            else:
-                joined += " " + line
-        record[target] = joined
-        col = next(c for c, t in columns.items() if t == target)
-        note = _note(
-            grid,
-            f"the cell was written on several lines; read as {joined!r}",
-            f"此单元格分了几行，已合为一行：“{joined}”，请核对",
-            number,
-            col,
-        )
-        notes.append(replace(note, field=target))
-    return tuple(notes)
-
-
 def _units_row(values: dict[int, object]) -> bool:
     """A row of units under the header: every cell bracketed text (（度）, (°))."""
     return all(
@@ -758,15 +712,9 @@ def _sheet_rows(
             empty_columns.update(values.keys() - headed)
         if plain:
             record = {target: values.get(col) for col, target in columns.items()}
-            if not _has_line_break(record):
-                table.rows.append(TableRow(number, record, grid.title, letters))
-                count += 1
-                continue
-            notes = _join_lines(grid, number, record, columns)
-            table.rows.append(TableRow(number, record, grid.title, letters, notes))
+            table.rows.append(TableRow(number, record, grid.title, letters))
         else:
             record, notes, errors = _record(grid, number, values, columns, merges, lat_first)
-            notes += _join_lines(grid, number, record, columns)
             if named is not None:
                 errors += tuple(_check_header_datum(grid, number, record, named, header, datum_col))
             table.rows.append(TableRow(number, record, grid.title, letters, notes, errors))

@@ -368,29 +368,6 @@ def test_a_lone_name_that_is_no_section_heading_is_still_a_station_row():
     assert row.values == {"name": "城区驿站", "lon": None, "lat": None}
 
 
-def test_name_address_and_contact_typed_on_several_lines_are_joined_with_a_note():
-    """Was: the file refused, 名称/地址/联系人含有控制字符（如换行）, for an Alt+Enter."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "赛罕区"
-    sheet.append(["驿站名称", "经度", "纬度", "详细地址", "负责人"])
-    sheet.append(["甲驿站\n（试点）", 111.912, 40.791, "赛罕区大学东街\n88号", "张三\n李四"])
-    sheet.append(["Station B\nNorth", 111.922, 40.801, "Daxue St.\r\n 88 ", "王五"])
-    first, second = read_rows(_bytes(book), "xlsx").rows
-    assert (first.values["name"], first.values["address"], first.values["contact"]) == (
-        "甲驿站（试点）",
-        "赛罕区大学东街88号",
-        "张三、李四",
-    )
-    assert (second.values["name"], second.values["address"]) == ("Station B North", "Daxue St. 88")
-    assert {(n.field, n.column) for n in first.notes} == {
-        ("name", "A"),
-        ("address", "D"),
-        ("contact", "E"),
-    }
-    assert "已合为一行：“甲驿站（试点）”" in first.notes[0].message_zh
-
-
 def test_a_csv_of_a_merged_coordinate_header_reads_the_headerless_column_as_latitude():
     """Excel saves a 经纬度 header merged over C:D as "经纬度," in CSV: was refused
     ("111.91" is not two numbers; column C has values but no header)."""
