@@ -195,7 +195,16 @@ def _layout_target(text: str) -> str | None:
     if (target := header_target(text)) is not None:
         return target
     named = datum_header(text)
-    return None if named is None else named[0]
+    if named is not None:
+        return named[0]
+    plain = unicodedata.normalize("NFKC", text)
+    key = header_key(_BRACKETS.sub("", plain))
+    if key.endswith("坐标") and header_target(key[:-2]) in ("lon", "lat"):
+        return header_target(key[:-2])  # 经度坐标, 纬度坐标
+    for inner in _BRACKETED.findall(plain):  # X坐标（经度）, Y（纬度）
+        if (target := header_target(inner)) in ("lon", "lat"):
+            return target
+    return None
 
 
 def _header_datum(

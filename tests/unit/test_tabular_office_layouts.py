@@ -389,3 +389,20 @@ def test_a_coordinate_header_beside_an_empty_headerless_column_still_holds_both_
         ("111.92", "40.80"),
     ]
     assert not any(r.errors for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("lon_header", "lat_header"),
+    [("经度坐标", "纬度坐标"), ("X坐标（经度）", "Y坐标（纬度）"), ("X(经度)", "Y(纬度)")],
+)
+def test_coordinate_headers_with_words_around_the_axis_are_read(lon_header, lat_header):
+    """Was: no header found (经度坐标 and X坐标（经度） match no alias)."""
+    data = _coordinate_book([lon_header, lat_header], [["甲驿站", 111.91, 40.79]])
+    (row,) = read_rows(data, "xlsx").rows
+    assert (row.values["lon"], row.values["lat"]) == (111.91, 40.79)
+    assert row.values.get("datum") is None
+
+
+def test_projected_x_y_headers_are_still_no_coordinate_columns():
+    with pytest.raises(TableError, match="no header row found"):
+        read_rows(_coordinate_book(["X坐标", "Y坐标"], [["甲驿站", 4512345.6, 37512345.7]]), "xlsx")
