@@ -190,3 +190,23 @@ def _unusual(value: object, axis: Axis) -> float:
             f"{zh}应为有限的度数（不能是 NaN 或无穷大），例如 {decimal}",
         )
     return number
+
+
+def decimal_places(value: object) -> int | None:
+    """How many decimals a degree value in plain decimals is written with: ``"40.79"``
+    -> 2, ``112`` -> 0; a number read from a spreadsheet counts as Python writes it
+    (``40.80`` typed in Excel is stored as ``40.8``: 1). ``None`` for degrees-minutes-
+    seconds and anything that is not plain decimal degrees."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return 0
+    if isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, str):
+        text = (value if value.isascii() else to_ascii(value)).strip()
+    else:
+        return None
+    if _PLAIN_RE.fullmatch(text) is None:
+        return None  # also inf, nan and 1e-05
+    return len(text.partition(".")[2])

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from stationmap import catalog
 from stationmap.field_values import ValueProblem
-from stationmap.field_values.degrees import Axis, parse_degrees
+from stationmap.field_values.degrees import Axis, decimal_places, parse_degrees
 from stationmap.geo.datum import DATUMS, Datum, in_china, to_wgs84
 from stationmap.geo.distance import geodesic_m
 from stationmap.geo.hours_text import describe_schedule
@@ -44,6 +44,10 @@ EXAMPLE_MARK = "示例"
 #: one the stated datum gives (the largest GCJ-02/BD-09 offset in China, with margin).
 DATUM_OFFSET_M = 1500.0
 SAME_POINT_M = 50.0
+#: Coordinates with at most this many decimals place a station only to about 0.5 km
+#: (half of 0.01°): a person should check them. A picker gives 6.
+COARSE_DECIMALS = 2
+METRES_PER_DEGREE = 111_320.0
 
 
 @dataclass
@@ -238,6 +242,8 @@ def check_placement(
     row with a ``stored`` point, the district its station is saved in.
     """
     out = Placement()
+    for number, spot in enumerate(rows):
+        _coarse(number, spot.row, out)
     # The stated reading of every row first; the alternatives (axes swapped, the other
     # datums) only for the rows it does not place where they may be: a file of good
     # rows costs one point per row, not four.
@@ -320,6 +326,45 @@ def check_placement(
                 )
             )
     return out
+
+
+def _coarse(index: int, source: TableRow, out: Placement) -> None:
+    """A note on a row whose 纬度 or 经度 has :data:`COARSE_DECIMALS` decimals or fewer
+    (111.9 is anywhere within about 5.6 km); an error when both are whole degrees (a
+    station 50 km from its point is no station on a map)."""
+    lat, lon = source.values.get("lat"), source.values.get("lon")
+    lat_places, lon_places = decimal_places(lat), decimal_places(lon)
+    if lat_places is None or lon_places is None:
+        return
+    places = (lat_places, lon_places)
+    if min(places) > COARSE_DECIMALS:
+        return
+    fewest = min(places)
+    metres = 0.5 * 10.0**-fewest * METRES_PER_DEGREE
+    far_zh = f"{metres / 1000:.1f} 公里" if metres >= 1000 else f"{metres:.0f} 米"
+    far_en = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
+    if max(places) == 0:
+        out.errors.append(
+            _error(
+                source,
+                f"latitude {lat} and longitude {lon} are whole degrees: the station could "
+                f"be {far_en} away; take the coordinates from a map picker (5 or more "
+                "decimals) and import again.",
+                f"纬度 {lat}、经度 {lon} 是整数度，驿站位置可能偏差约 {far_zh}："
+                "请用地图的坐标拾取器取坐标（至少 5 位小数）后再导入。",
+            )
+        )
+        return
+    out.notes.setdefault(index, []).append(
+        _error(
+            source,
+            f"latitude {lat} and longitude {lon} have only {fewest} decimal(s): the station "
+            f"may be up to about {far_en} away; check it on the map, or take the "
+            "coordinates from a map picker (5 or more decimals).",
+            f"纬度 {lat}、经度 {lon} 只有 {fewest} 位小数，驿站位置可能偏差约 {far_zh}："
+            "请在地图上核对，或用坐标拾取器重新取坐标（至少 5 位小数）。",
+        )
+    )
 
 
 def _error(source: TableRow, en: str, zh: str) -> FieldError:

@@ -272,7 +272,12 @@ def _datum_of(values: dict[str, object]) -> Datum:
 
 def _check_unplaced(values: dict[str, object], row: TableRow, checked: CheckedFile) -> None:
     """A row with an address and no coordinates: its other values checked (with a
-    stand-in point that is never stored), then kept to be placed on the map."""
+    stand-in point that is never stored), then kept to be placed on the map. A row whose
+    坐标 cell the reader could not split has coordinates, just unreadable ones: its
+    errors refuse it, as they would refuse a row with a point."""
+    if row.errors:
+        checked.errors.extend(row.errors)
+        return
     try:
         item = parse_station({**values, "lat": 0.0, "lon": 0.0, "datum": "wgs84"}, office_file=True)
     except InvalidStation as exc:

@@ -49,7 +49,7 @@ KEPT_COLUMNS: tuple[str, ...] = ("version",)
 
 #: One cell holding both coordinates, longitude first ("86.214,44.305"): read into
 #: ``lon`` and ``lat``.
-COORDINATE_ALIASES = ("坐标", "经纬度", "坐标(经度,纬度)", "经纬度坐标", "coordinates")
+COORDINATE_ALIASES = ("坐标", "经纬度", "坐标(经度,纬度)", "经纬度坐标", "纬经度", "coordinates")
 
 GUARDED = ("=", "+", "-", "@", "\t", "\r")
 

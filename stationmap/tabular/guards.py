@@ -80,6 +80,13 @@ def detect_format(data: bytes, filename: str | None = None) -> Format:
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
     if data.startswith(_OLE_MAGIC):
+        if suffix in ("et", "ett", "dps", "wps", "wpt", "doc", "dot", "ppt"):
+            raise TableError(
+                f"This is a WPS or Office .{suffix} file, not an .xlsx workbook: open it in "
+                "WPS or Excel and save it as .xlsx (Excel workbook) or CSV, then upload that.",
+                message_zh=f"这是 WPS/Office 的 .{suffix} 文件，不是 .xlsx 工作簿："
+                "请用 WPS 或 Excel 打开，另存为 .xlsx（Excel 工作簿）或 CSV 后上传",
+            )
         raise TableError(
             "This is a legacy Excel .xls workbook (or a password-protected "
             "one): save it as .xlsx or CSV and upload that.",

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from stationmap.geo.datum import Datum, parse_datum
 from stationmap.station_fields import FIELDS, FieldError
 from stationmap.tabular.columns import (
     COORDINATE_ALIASES,
@@ -35,6 +36,13 @@ _TOTAL_ROW = re.compile(
 )
 _COORDINATE_SPLIT = re.compile(r"[,;/|、]")
 _PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
+# A hemisphere mark at either end of one coordinate: 北纬39°54′27″, 39°54′27″N.
+_LAT_MARK = re.compile(r"^(北纬|南纬|[NS])|[0-9″\"'′°秒分度.\s](北纬|南纬|[NS])$", re.I)
+_LON_MARK = re.compile(r"^(东经|西经|[EW])|[0-9″\"'′°秒分度.\s](东经|西经|[EW])$", re.I)
+
+
+def _marked(text: str, mark: re.Pattern[str]) -> bool:
+    return mark.search(text.strip()) is not None
 
 
 def header_key(header: str) -> str:
@@ -62,6 +70,48 @@ def header_target(header: str) -> str | None:
     if key in _ALIASES:
         return _ALIASES[key]
     return _ALIASES.get(header_key(_BRACKETS.sub("", unicodedata.normalize("NFKC", header))))
+
+
+# A coordinate header that names its datum ends in one of these: 高德经度, 百度坐标.
+_AXIS_WORDS = (
+    ("经纬度坐标", COORDINATES),
+    ("经纬度", COORDINATES),
+    ("纬经度", COORDINATES),
+    ("坐标", COORDINATES),
+    ("经度", "lon"),
+    ("纬度", "lat"),
+)
+_DATUM_ZH = {"wgs84": "GPS（WGS-84）", "gcj02": "高德·腾讯（GCJ-02）", "bd09": "百度（BD-09）"}
+_DATUM_EN = {"wgs84": "GPS (WGS-84)", "gcj02": "AMap/Tencent (GCJ-02)", "bd09": "Baidu (BD-09)"}
+_BRACKETED = re.compile(r"[(\[【〔<]([^)\]】〕>]*)[)\]】〕>]")
+
+
+def _parsed_datum(text: str) -> Datum | None:
+    try:
+        return parse_datum(text)
+    except ValueError:
+        return None
+
+
+def datum_header(header: str) -> tuple[str, Datum] | None:
+    """A coordinate header that says which map the numbers came from: ``高德经度`` ->
+    ``("lon", "gcj02")``, ``百度坐标`` -> ``("coordinates", "bd09")``, ``经度（高德）``
+    -> ``("lon", "gcj02")``; ``None`` for any other header."""
+    target = header_target(header)
+    plain = unicodedata.normalize("NFKC", header)
+    if target in ("lon", "lat", COORDINATES):
+        for inner in _BRACKETED.findall(plain):
+            if (datum := _parsed_datum(inner)) is not None:
+                return target, datum
+        return None
+    if target is not None:
+        return None
+    key = header_key(_BRACKETS.sub("", plain))
+    for word, axis in _AXIS_WORDS:
+        if key.endswith(word) and key != word:
+            datum = _parsed_datum(key[: -len(word)])
+            return None if datum is None else (axis, datum)
+    return None
 
 
 @dataclass(frozen=True)
@@ -136,13 +186,112 @@ class _Header:
 
 def _header_row(values: dict[int, object]) -> tuple[dict[int, str], dict[int, str]]:
     texts = {c: str(v) for c, v in values.items() if isinstance(v, str)}
-    targets = {c: t for c, text in texts.items() if (t := header_target(text)) is not None}
+    targets = {c: t for c, text in texts.items() if (t := _layout_target(text)) is not None}
     return texts, targets
+
+
+def _layout_target(text: str) -> str | None:
+    """:func:`header_target`, or the axis of a header naming its datum (高德经度)."""
+    if (target := header_target(text)) is not None:
+        return target
+    named = datum_header(text)
+    if named is not None:
+        return named[0]
+    plain = unicodedata.normalize("NFKC", text)
+    key = header_key(_BRACKETS.sub("", plain))
+    if key.endswith("坐标") and header_target(key[:-2]) in ("lon", "lat"):
+        return header_target(key[:-2])  # 经度坐标, 纬度坐标
+    for inner in _BRACKETED.findall(plain):  # X坐标（经度）, Y（纬度）
+        if (target := header_target(inner)) in ("lon", "lat"):
+            return target
+    return None
+
+
+def _header_datum(
+    grid: Grid, header: _Header, columns: dict[int, str], table: Table
+) -> tuple[Datum, int] | None:
+    """The datum the coordinate headers name (高德经度, 经度（百度）) and the first column
+    naming it; a :class:`TableError` when two of them name different ones."""
+    named: dict[int, Datum] = {}
+    for col, target in columns.items():
+        if target in ("lon", "lat", COORDINATES):
+            found = datum_header(header.texts[col])
+            if found is not None:
+                named[col] = found[1]
+    if not named:
+        return None
+    if len(set(named.values())) > 1:
+        listed_zh = "、".join(f"{column_letter(c)} 列“{header.texts[c]}”" for c in sorted(named))
+        listed_en = ", ".join(f"{column_letter(c)} {header.texts[c]!r}" for c in sorted(named))
+        raise grid.error(
+            f"the headers {listed_en} name different maps: the longitude and latitude of a "
+            "row must come from one map; correct the headers",
+            f"{listed_zh} 的列名写的是不同的地图：同一行的经度和纬度只能来自同一个地图，请改正列名",
+            header.row,
+        )
+    col = min(named)
+    datum = named[col]
+    text = header.texts[col]
+    table.notes.append(
+        _note(
+            grid,
+            f"the header {text!r} says the coordinates come from {_DATUM_EN[datum]}: rows "
+            "without a 坐标系 are read in it",
+            f"列名“{text}”说明坐标来自{_DATUM_ZH[datum]}：未填坐标系的行按此换算，请核对",
+            header.row,
+            col,
+        )
+    )
+    return datum, col
+
+
+def _check_header_datum(
+    grid: Grid,
+    number: int,
+    record: dict[str, object],
+    named: tuple[Datum, int],
+    header: _Header,
+    datum_col: int | None,
+) -> list[FieldError]:
+    """Give ``record`` the datum its headers name where its 坐标系 is empty; an error
+    on the 坐标系 cell (``datum_col``) where it names another one."""
+    datum, col = named
+    given = record.get("datum")
+    if given is None or (isinstance(given, str) and not given.strip()):
+        record["datum"] = datum
+        return []
+    if (stated := _parsed_datum(str(given))) is None or stated == datum:
+        return []  # an unknown word is refused by the value check, naming the cell
+    text = header.texts[col]
+    error = _note(
+        grid,
+        f"the 坐标系 says {given!r}, but the header {text!r} says {_DATUM_EN[datum]}: "
+        "correct one of them",
+        f"坐标系写的是“{given}”，但列名“{text}”说明坐标来自{_DATUM_ZH[datum]}：请改正其中一个",
+        number,
+        col if datum_col is None else datum_col,
+    )
+    return [replace(error, field="datum")]
 
 
 def _is_station_header(targets: dict[int, str]) -> bool:
     found = set(targets.values())  # a station header names a coordinate column
     return len(found) >= 2 and bool(found & {"lat", "lon", COORDINATES})
+
+
+def _sub_columns(
+    grid: Grid, number: int, below: dict[int, object], below_targets: dict[int, str]
+) -> bool:
+    """Whether the row under row ``number`` names the sub-columns of its groups: text
+    only, and each cell that is no station column lies under a header cell of row
+    ``number`` merged across several columns (乡镇（街道） | 社区 under 所属区域)."""
+    grouped: set[int] = set()
+    for min_row, min_col, _max_row, max_col in grid.merges:
+        if min_row == number and max_col > min_col:
+            grouped.update(range(min_col, max_col + 1))
+    return all(isinstance(v, str) for v in below.values()) and all(
+        c in below_targets or c in grouped for c in below
+    )
 
 
 def _find_header(grid: Grid) -> _Header | None:
@@ -157,7 +306,10 @@ def _find_header(grid: Grid) -> _Header | None:
             if (
                 below_number == number + 1
                 and below_targets
-                and len(below_targets) == len(below)  # nothing but column names
+                and (
+                    len(below_targets) == len(below)  # nothing but column names
+                    or _sub_columns(grid, number, below, below_targets)
+                )
             ):
                 both_texts = {**texts, **below_texts}  # 经度 under 坐标 replaces it
                 both = {**targets, **below_targets}
@@ -167,6 +319,66 @@ def _find_header(grid: Grid) -> _Header | None:
         if _is_station_header(targets):
             return _Header(number, targets, texts)
     return None
+
+
+def _pair_coordinates(grid: Grid, header: _Header, table: Table) -> None:
+    """A 经纬度 header over two columns heads a longitude and a latitude column, in the
+    order it names them (纬经度: latitude first), not one 坐标 cell: each row's two cells
+    are read as two numbers. Over two columns: merged across them, or (a CSV file keeps
+    no merges) followed by a column without a header whose cells hold values."""
+    top = header.first or header.row
+    spans = {
+        min_col: (min_row, max_col)
+        for min_row, min_col, _max_row, max_col in grid.merges
+        if top <= min_row <= header.row and max_col > min_col
+    }
+    for col, target in list(header.targets.items()):
+        if target != COORDINATES or col + 1 in header.texts:
+            continue
+        row, last = spans.get(col, (header.row, col))
+        merged = last == col + 1
+        if not merged and (last != col or not _two_columns(grid, header.row, col)):
+            continue
+        _pair(grid, header, table, col, row, merged)
+
+
+def _two_columns(grid: Grid, header_row: int, col: int) -> bool:
+    """Whether, below the header, column ``col + 1`` holds values and no cell of ``col``
+    holds two numbers: the coordinates are in two columns."""
+    below = [values for number, values in grid.rows if number > header_row]
+    return any(col + 1 in values for values in below) and not any(
+        _holds_two(v) for values in below if (v := values.get(col)) is not None
+    )
+
+
+def _holds_two(value: object) -> bool:
+    """Whether a 坐标 cell holds two parts, as :func:`_split_coordinates` splits it."""
+    text = str(value).strip()
+    return len(_COORDINATE_SPLIT.split(text)) > 1 or len(text.split()) > 1
+
+
+def _pair(grid: Grid, header: _Header, table: Table, col: int, row: int, merged: bool) -> None:
+    """Make the 经纬度 header of ``col`` head ``col`` and ``col + 1``, with a note."""
+    text = header.texts[col]
+    plain = unicodedata.normalize("NFKC", text)
+    first, second = ("lat", "lon") if 0 <= plain.find("纬") < plain.find("经") else ("lon", "lat")
+    header.targets[col], header.targets[col + 1] = first, second
+    header.texts[col + 1] = text
+    names = {"lon": ("longitude", "经度"), "lat": ("latitude", "纬度")}
+    a, b = column_letter(col), column_letter(col + 1)
+    how_en = "is merged over" if merged else "heads"
+    how_zh = "合并了" if merged else "下方是"
+    table.notes.append(
+        _note(
+            grid,
+            f"the header {text!r} {how_en} columns {a}-{b}: column {a} is read as the "
+            f"{names[first][0]}, column {b} as the {names[second][0]}",
+            f"表头“{text}”{how_zh} {a}–{b} 两列：{a} 列按{names[first][1]}、{b} 列按"
+            f"{names[second][1]}读入，请核对",
+            row,
+            col,
+        )
+    )
 
 
 def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
@@ -263,6 +475,12 @@ class _Merges:
             return value
         return None
 
+    def span(self, row: int, col: int) -> tuple[int, int]:
+        """The first and last rows of the merged cell that gave ``row`` its value."""
+        index = bisect.bisect_right(self.starts[col], row) - 1
+        min_row, max_row, _value = self.ranges[col][index]
+        return min_row, max_row
+
 
 def _split_coordinates(
     grid: Grid, row: int, col: int, value: object, lat_first: bool
@@ -285,8 +503,8 @@ def _split_coordinates(
         )
         return {"lat": None, "lon": None}, [], [replace(error, field="lon")]
     first, second = parts
-    if lat_first:
-        first, second = second, first
+    if lat_first or (_marked(first, _LAT_MARK) and _marked(second, _LON_MARK)):
+        first, second = second, first  # 纬度 first, by the header or by N/北纬 and E/东经
     notes: list[FieldError] = []
     if all(_PLAIN_NUMBER.match(p) for p in parts):
         lon, lat = float(first), float(second)
@@ -303,6 +521,47 @@ def _split_coordinates(
             )
             notes.append(replace(note, field="lat"))
     return {"lon": first, "lat": second}, notes, []
+
+
+# A section label in a list of stations: 一、城区驿站, （二）乡镇驿站, 第三部分.
+_SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十0-9]+[部分类批])"
+)
+
+
+def _repeated_header(
+    grid: Grid, number: int, values: dict[int, object], header: _Header, columns: dict[int, str]
+) -> FieldError | None:
+    """A note if row ``number`` repeats the header (a block pasted from another list) or
+    is a section label alone (一、城区驿站): not a station either way."""
+    cells = {c: v for c, v in values.items() if c in columns}
+    if len(cells) >= 2 and all(header.texts[c] == v for c, v in cells.items()):
+        return _note(
+            grid,
+            "this row repeats the header; skipped (nothing to fix)",
+            "此行重复了表头，已跳过（无需修改）",
+            number,
+        )
+    if len(values) == 1 and len(cells) == 1:
+        ((col, value),) = cells.items()
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        if columns[col] == "name" and _SECTION.match(text):
+            return _note(
+                grid,
+                f"{str(value)!r} is a section heading, not a station: skipped (nothing to fix)",
+                f"“{value}”是分类标题，不是驿站，已跳过（无需修改）",
+                number,
+                col,
+            )
+    return None
+
+
+def _units_row(values: dict[int, object]) -> bool:
+    """A row of units under the header: every cell bracketed text (（度）, (°))."""
+    return all(
+        isinstance(v, str) and _BRACKETS.fullmatch(unicodedata.normalize("NFKC", v).strip())
+        for v in values.values()
+    )
 
 
 def _skip_note(grid: Grid, row: int, values: dict[int, object]) -> FieldError | None:
@@ -322,6 +581,43 @@ def _skip_note(grid: Grid, row: int, values: dict[int, object]) -> FieldError | 
     )
 
 
+def _uncomputed(grid: Grid, row: int, col: int, target: str) -> FieldError:
+    """The error of a formula cell whose result the file does not hold."""
+    error = _note(
+        grid,
+        "this cell is a formula, but the file holds no result for it (it was written by a "
+        "program and never calculated): open the file in Excel or WPS, save it and upload "
+        "it again, or replace the formula by its value",
+        "此单元格是公式，但文件中没有保存它的计算结果（文件由程序生成，未经计算）："
+        "请用 Excel 或 WPS 打开此文件、保存后重新上传，或把公式改为数值",
+        row,
+        col,
+    )
+    return replace(error, field="lon" if target == COORDINATES else target)
+
+
+def _merged_station(
+    grid: Grid, row: int, col: int, target: str, span: tuple[int, int]
+) -> FieldError:
+    """The error of a row whose 名称 (or 编号) is a cell merged down from the row above:
+    one station over several rows would be stored once per row."""
+    first, last = span
+    what_en, what_zh = ("name", "名称") if target == "name" else ("code", "编号")
+    error = _note(
+        grid,
+        f"rows {first}-{last} share one merged {what_en} cell, so each of them would be "
+        "stored as a station of its own: put one station on one row (several phones in one "
+        "cell, separated by /), or unmerge the cells and give each station its own "
+        f"{what_en}",
+        f"第 {first}–{last} 行的{what_zh}是一个合并单元格，每行都会被当成一个驿站重复导入："
+        "一个驿站请只占一行（多个电话写在同一格，用 / 分开）；如是不同的驿站，"
+        f"请取消合并，分别填写{what_zh}",
+        row,
+        col,
+    )
+    return replace(error, field=target)
+
+
 def _record(
     grid: Grid,
     number: int,
@@ -337,8 +633,12 @@ def _record(
     errors: list[FieldError] = []
     for col, target in columns.items():
         value = values.get(col)
-        if value is None:
+        if value is None and (number, col) in grid.uncomputed:
+            errors.append(_uncomputed(grid, number, col, target))
+        elif value is None:
             value = merges.value(number, col)
+            if value is not None and target in ("name", "code"):
+                errors.append(_merged_station(grid, number, col, target, merges.span(number, col)))
         if target == COORDINATES:
             if value is None:
                 record.update(lat=None, lon=None)
@@ -368,21 +668,55 @@ def _sheet_rows(
     coordinate_columns = [c for c, t in columns.items() if t in ("lat", "lon", COORDINATES)]
     headed = columns.keys() | header.texts.keys() | grid.hidden_columns
     # Without a 坐标 column or merged cells, each field's value is its own cell's.
-    plain = COORDINATES not in columns.values() and not merges.ranges
+    named = _header_datum(grid, header, columns, table)
+    datum_col = next((c for c, t in columns.items() if t == "datum"), None)
+    if named is not None and "datum" not in letters:
+        letters["datum"] = column_letter(named[1])
+    plain = (
+        COORDINATES not in columns.values()
+        and not merges.ranges
+        and not grid.uncomputed
+        and named is None
+    )
     empty_columns: set[int] = set()
+    hidden_rows: list[int] = []
+    # A row repeating the header repeats its 名称 (checked in full only then).
+    name_col = next((c for c, t in columns.items() if t == "name"), -1)
+    name_text = header.texts.get(name_col)
     count = 0
     for number, values in grid.rows:
         if number <= header.row:
             continue
         budget.check_time(grid, number)
+        if (len(values) == 1 or values.get(name_col) == name_text) and (
+            note := _repeated_header(grid, number, values, header, columns)
+        ) is not None:
+            table.notes.append(note)
+            continue
+        if number == header.row + 1 and _units_row(values):
+            table.notes.append(
+                _note(
+                    grid,
+                    "this row under the header holds only units in brackets; skipped "
+                    "(nothing to fix)",
+                    "表头下的这一行只有括号里的单位说明，已跳过（无需修改）",
+                    number,
+                )
+            )
+            continue
         if (
             values.keys().isdisjoint(coordinate_columns)
             and (note := _skip_note(grid, number, values)) is not None
         ):
             table.notes.append(note)
             continue
-        if values.keys().isdisjoint(columns):
+        if values.keys().isdisjoint(columns) and not any(
+            (number, c) in grid.uncomputed for c in columns
+        ):
             continue  # a value only in ignored columns (a 序号 with no station): no station
+        if number in grid.hidden_rows:
+            hidden_rows.append(number)
+            continue
         if not values.keys() <= headed:
             empty_columns.update(values.keys() - headed)
         if plain:
@@ -390,8 +724,24 @@ def _sheet_rows(
             table.rows.append(TableRow(number, record, grid.title, letters))
         else:
             record, notes, errors = _record(grid, number, values, columns, merges, lat_first)
+            if named is not None:
+                errors += tuple(_check_header_datum(grid, number, record, named, header, datum_col))
             table.rows.append(TableRow(number, record, grid.title, letters, notes, errors))
         count += 1
+    if hidden_rows:
+        shown = "、".join(str(n) for n in hidden_rows[:20])
+        more_zh = f" 等 {len(hidden_rows)} 行" if len(hidden_rows) > 20 else ""
+        more_en = f" ({len(hidden_rows)} in all)" if len(hidden_rows) > 20 else ""
+        table.notes.append(
+            _note(
+                grid,
+                f"hidden row(s) {shown.replace('、', ', ')}{more_en} are not read; unhide them "
+                "(or clear the filter) if they hold stations to import",
+                f"第 {shown}{more_zh} 行是隐藏行，未读入；如其中有要导入的驿站，"
+                "请取消隐藏（或清除筛选）后重新上传",
+                hidden_rows[0],
+            )
+        )
     for col in sorted(empty_columns):
         table.notes.append(
             _note(
@@ -456,6 +806,7 @@ def read_grids(grids: list[Grid], budget: Budget | None = None) -> Table:
                 )
             continue
         at = len(table.notes)
+        _pair_coordinates(grid, header, table)
         columns = _columns(grid, header, table)
         count = _sheet_rows(grid, header, columns, table, budget)
         taken += 1

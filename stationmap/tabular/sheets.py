@@ -10,6 +10,7 @@ limit. Merged ranges and hidden columns are kept for :mod:`~stationmap.tabular.l
 
 from __future__ import annotations
 
+import functools
 import io
 import time
 from collections.abc import Iterator
@@ -43,6 +44,10 @@ class Grid:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     hidden_columns: frozenset[int] = frozenset()
     hidden: bool = False
+    #: Rows hidden in the sheet (Excel's 隐藏 or a filter), by number.
+    hidden_rows: frozenset[int] = frozenset()
+    #: Formula cells the file holds no result for, as ``(row, 0-based column)``.
+    uncomputed: frozenset[tuple[int, int]] = frozenset()
 
     def where(self, row: int | None = None, column: int | None = None) -> tuple[str, str]:
         """Where a cell is, in Chinese and English: ``第 1 张表“驿站”第 3 行 B 列``."""
@@ -200,14 +205,61 @@ def _hidden_columns(parser: Any) -> frozenset[int]:
     return frozenset(hidden)
 
 
+def _hidden_rows(parser: Any) -> frozenset[int]:
+    return frozenset(
+        int(row)
+        for row, attrs in parser.row_dimensions.items()
+        if attrs.get("hidden") in ("1", "true")
+    )
+
+
+_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ")
+_CHUNK = 1024 * 1024
+
+
+def _has_formula(source: Any, budget: Budget) -> bool:
+    """Whether a sheet's XML holds a formula element (read in chunks, a few ms per MB):
+    only then does the parser look for formulas without results, which costs about 5 %
+    of parsing a sheet."""
+    tail = b""
+    while chunk := source.read(_CHUNK):
+        budget.check_time()
+        text = tail + chunk
+        if any(tag in text for tag in _FORMULA_TAGS):
+            return True
+        tail = text[-4:]
+    return False
+
+
+@functools.cache
+def _parser_class() -> Any:
+    """openpyxl's sheet parser, noting the formula cells that hold no result: read with
+    ``data_only`` (results, not formulas) such a cell looks empty. A workbook written
+    by a program and never opened in Excel stores formulas without their results."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class _Parser(WorkSheetParser):  # type: ignore[misc]
+        uncomputed: set[tuple[int, int]]
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                self.uncomputed.add((cell["row"], cell["column"] - 1))
+            return cell
+
+    return _Parser
+
+
 def _sheet_grid(sheet: Any, index: int, budget: Budget) -> Grid:
     """Stream one read-only sheet's XML: the stored cells only, whatever size it declares."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
     grid = Grid(title=sheet.title, index=index, hidden=sheet.sheet_state != "visible")
     book = sheet.parent
+    with sheet._get_source() as source:
+        formulas = _has_formula(source, budget)
     with sheet._get_source() as source:  # what ReadOnlyWorksheet._cells_by_row does
-        parser = WorkSheetParser(
+        parser = (_parser_class() if formulas else WorkSheetParser)(
             source,
             sheet._shared_strings,
             data_only=True,
@@ -215,6 +267,8 @@ def _sheet_grid(sheet: Any, index: int, budget: Budget) -> Grid:
             date_formats=book._date_formats,
             timedelta_formats=book._timedelta_formats,
         )
+        uncomputed: set[tuple[int, int]] = set()
+        parser.uncomputed = uncomputed
         number = 0
         try:
             for number, cells in parser.parse():
@@ -236,6 +290,8 @@ def _sheet_grid(sheet: Any, index: int, budget: Budget) -> Grid:
             ) from exc
     grid.merges = _merges(parser, grid)
     grid.hidden_columns = _hidden_columns(parser)
+    grid.hidden_rows = _hidden_rows(parser)
+    grid.uncomputed = frozenset(uncomputed)
     return grid
 
 

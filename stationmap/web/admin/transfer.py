@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from stationmap.app_state import state
 from stationmap.geo.datum import Datum, parse_datum
@@ -16,6 +17,7 @@ from stationmap.tabular import template_xlsx
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
 from stationmap.web.admin.import_jobs import done_message, job_page, job_store, start_job
+from stationmap.web.errors import error_page
 from stationmap.web.i18n import tr
 
 EXPORT_TYPES = {
@@ -23,6 +25,33 @@ EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "geojson": "application/geo+json",
 }
+
+
+def _size(limit: int) -> tuple[str, str]:
+    """A byte limit as people read it: ``5 MiB`` or ``2,000 字节`` / ``2,000 bytes``."""
+    if limit >= 1024 * 1024:
+        return f"{limit / 1024 / 1024:g} MiB", f"{limit / 1024 / 1024:g} MiB"
+    return f"{limit:,} 字节", f"{limit:,} bytes"
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(_exc: RequestEntityTooLarge) -> Response:
+    """An upload past the limit, said in the interface's language with what to do
+    (was Werkzeug's English "The data value transmitted exceeds the capacity limit")."""
+    limit = request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]
+    zh, en = _size(limit)
+    return error_page(
+        413,
+        tr("文件太大", "File too large"),
+        tr(
+            f"上传的文件超过 {zh} 的上限，未导入任何内容：请删去无关的工作表、列和图片，"
+            "或分成几个较小的文件后再上传（也可由服务器管理员用命令 "
+            "stationmap import-stations 导入）。",
+            f"The upload is larger than the limit of {en}; nothing was imported. Remove "
+            "sheets, columns and pictures that are not needed, or split the file, and upload "
+            "again (or have the server's administrator run stationmap import-stations).",
+        ),
+    )
 
 
 @bp.get("/import")
