@@ -256,13 +256,15 @@ def update_station(station_id: int) -> Any:
     form = _form_from_request()
     version = _version()
     with _db().session() as session:
-        station = _scoped_or_404(session, station_id)
-        if station.deleted_at is not None:
-            abort(404)
+        # A station deleted while this form was open: the conflict page below, with the
+        # form kept, not a 404 that loses it.
+        station = _scoped_or_404(session, station_id, deleted=True)
         try:
             data = _parse(form)
         except InvalidStation as exc:
             return _editor(station, form, errors=exc.errors, version=version, status=422)
+        if station.deleted_at is not None and request.form.get("undelete") != "1":
+            return _conflict(station_id, form, data)
         moved_or_renamed = (
             data.name != station.name
             or abs(data.lat - station.lat) > 5e-8
@@ -282,9 +284,16 @@ def update_station(station_id: int) -> Any:
             )
     try:
         with _db().write_session() as session:
-            station = _scoped_or_404(session, station_id)
+            station = _scoped_or_404(session, station_id, deleted=True)
+            expected = version
+            if station.deleted_at is not None:
+                if request.form.get("undelete") != "1" or station.version != version:
+                    raise editing.VersionConflict(station, version)
+                # the conflict page's choice: bring the station back, then save the form
+                editing.undelete(session, station, _me().scope.codes, _actor())
+                expected = station.version
             changes = editing.update_station(
-                session, station, data, _me().scope.codes, _actor(), version
+                session, station, data, _me().scope.codes, _actor(), expected
             )
             from_report = link_report(session, request.form.get("report", ""), station_id, changes)
     except (editing.VersionConflict, StaleDataError):
@@ -292,7 +301,7 @@ def update_station(station_id: int) -> Any:
     except editing.OutOfScope as exc:
         error = FieldError("lat", _out_of_scope_message(exc.district_code))
         with _db().session() as session:
-            station = _scoped_or_404(session, station_id)
+            station = _scoped_or_404(session, station_id, deleted=True)
             return _editor(station, form, errors=[error], version=version, status=422)
     flash(tr("已保存", "Saved") if changes else tr("没有改动", "Nothing changed"))
     _flash_notes(data)
@@ -304,7 +313,7 @@ def update_station(station_id: int) -> Any:
 def _conflict(station_id: int, form: dict[str, Any], mine: StationInput) -> tuple[str, int]:
     """Both versions side by side; saving again is an explicit choice."""
     with _db().session() as session:
-        station = _scoped_or_404(session, station_id)
+        station = _scoped_or_404(session, station_id, deleted=True)
         theirs = station_record.snapshot(station)
         latest = revision_service.history(session, station.id)[:1]
         rows = []
