@@ -104,3 +104,30 @@ def test_the_undelete_and_save_button_is_refused_when_the_station_changed_again(
 
     assert again.status_code == 409 and 'id="deleted-meanwhile"' in again.get_data(as_text=True)
     assert_unchanged(before, app)
+
+
+@pytest.mark.parametrize(
+    ("lang", "second_delete", "second_undelete"),
+    [
+        ("zh", "此驿站已被删除，没有改动。", "驿站未被删除，没有改动。"),
+        ("en", "The station was already deleted: nothing changed.", "The station is not deleted"),
+    ],
+)
+def test_deleting_or_undeleting_twice_says_it_is_done_already(
+    app, two_admins, lang, second_delete, second_undelete
+):
+    """A double click, or a second tab: the second request is no "no such station in
+    your districts" (404) nor an error page, and records nothing more."""
+    (jia, jia_token), _ = two_admins
+    station = station_in(app, XINCHENG)
+    for action, words in (("delete", second_delete), ("undelete", second_undelete)):
+        first = jia.post(f"/admin/stations/{station.id}/{action}", data={"csrf_token": jia_token})
+        assert first.status_code == 303
+        before = snapshot(app)
+        second = jia.post(
+            f"/admin/stations/{station.id}/{action}?lang={lang}", data={"csrf_token": jia_token}
+        )
+        assert second.status_code == 303
+        assert words in jia.get(second.headers["Location"]).get_data(as_text=True)
+        assert_unchanged(before, app)
+    assert _now(app, station.id)[1][-2:] == ["delete", "undelete"]

@@ -377,31 +377,40 @@ def restore_revision(station_id: int, number: int) -> Any:
     return redirect(url_for("admin.station_history", station_id=station_id), 303)
 
 
-def _state_change(station_id: int, action: str) -> None:
+def _state_change(station_id: int, action: str) -> bool:
+    """Delete, undelete or verify; False when the station is already deleted (delete)
+    or not deleted (undelete): a second click, or another tab, did it first."""
     with _db().write_session() as session:
-        station = _scoped_or_404(session, station_id, deleted=action == "undelete")
+        station = _scoped_or_404(session, station_id, deleted=action != "verify")
         codes, actor = _me().scope.codes, _actor()
         if action == "delete":
+            if station.deleted_at is not None:
+                return False
             editing.soft_delete(session, station, codes, actor)
         elif action == "undelete":
             if station.deleted_at is None:
-                abort(409, tr("驿站未被删除", "The station is not deleted"))
+                return False
             editing.undelete(session, station, codes, actor)
         else:
             editing.mark_verified(session, station, codes, actor)
+    return True
 
 
 @bp.post("/stations/<int:station_id>/delete")
 def delete_station(station_id: int) -> Any:
-    _state_change(station_id, "delete")
-    flash(tr("已删除。可在下方撤销。", "Deleted. You can undo this below."))
+    if _state_change(station_id, "delete"):
+        flash(tr("已删除。可在下方撤销。", "Deleted. You can undo this below."))
+    else:
+        flash(tr("此驿站已被删除，没有改动。", "The station was already deleted: nothing changed."))
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
 
 
 @bp.post("/stations/<int:station_id>/undelete")
 def undelete_station(station_id: int) -> Any:
-    _state_change(station_id, "undelete")
-    flash(tr("已撤销删除", "Undeleted"))
+    if _state_change(station_id, "undelete"):
+        flash(tr("已撤销删除", "Undeleted"))
+    else:
+        flash(tr("驿站未被删除，没有改动。", "The station is not deleted: nothing changed."))
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
 
 
