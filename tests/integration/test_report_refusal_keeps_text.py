@@ -58,3 +58,39 @@ def test_a_refused_bulk_action_keeps_the_reply_and_note(app):
     page = refused.get_data(as_text=True)
     assert "已被他人修改" in page
     assert _textarea(page, "reply") == REPLY and _textarea(page, "note") == NOTE
+
+
+def test_two_administrators_closing_one_report_at_the_same_moment_one_is_refused(app):
+    """Both read version 1 and send at once (one resolves, one rejects): exactly one
+    change is applied and the other is refused with the stale-version message, on
+    either backend, never both applied one after the other."""
+    import threading
+
+    from tests.integration.report_support import report_row
+
+    (jia, jia_csrf), (yi, yi_csrf) = _two_admins(app)
+    report = make_report(app, station_in(app, XINCHENG))
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def send(who, client, csrf, status):
+        form = {"csrf_token": csrf, "version": "1", "status": status, "reply": f"{who}的回复"}
+        barrier.wait()
+        results[who] = client.post(f"/admin/reports/{report.id}", data=form)
+
+    threads = [
+        threading.Thread(target=send, args=("甲", jia, jia_csrf, "resolved")),
+        threading.Thread(target=send, args=("乙", yi, yi_csrf, "rejected")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(r.status_code for r in results.values()) == [303, 412]
+    winner = next(who for who, r in results.items() if r.status_code == 303)
+    loser = next(r for r in results.values() if r.status_code == 412)
+    assert "已被他人修改" in loser.get_data(as_text=True)
+    row = report_row(app, report.tracking_code)
+    assert row.version == 2 and row.status == {"甲": "resolved", "乙": "rejected"}[winner]
+    assert [e.reply for e in row.events if e.reply] == [f"{winner}的回复"]
