@@ -131,3 +131,32 @@ def test_deleting_or_undeleting_twice_says_it_is_done_already(
         assert words in jia.get(second.headers["Location"]).get_data(as_text=True)
         assert_unchanged(before, app)
     assert _now(app, station.id)[1][-2:] == ["delete", "undelete"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("zh", "此驿站已被删除（可能在另一个标签页），没有改动"), ("en", "The station was deleted")],
+)
+def test_restoring_or_verifying_a_station_deleted_in_another_tab_says_so(
+    app, two_admins, lang, words
+):
+    """The history page (restore) or the editor (mark verified) was open when the
+    station was deleted: the click is no "no such station in your districts" (404), it
+    says the station was deleted, and records nothing."""
+    (jia, jia_token), (yi, yi_token) = two_admins
+    station = station_in(app, XINCHENG)
+    edit = form_of(station, address="先改一次", csrf_token=jia_token)
+    assert jia.post(f"/admin/stations/{station.id}", data=edit).status_code == 303
+    version = _now(app, station.id)[0].version
+    yi.post(f"/admin/stations/{station.id}/delete", data={"csrf_token": yi_token})
+    before = snapshot(app)
+
+    clicks = (
+        (f"restore/1?lang={lang}", {"csrf_token": jia_token, "version": str(version)}),
+        (f"verify?lang={lang}", {"csrf_token": jia_token}),
+    )
+    for path, data in clicks:
+        response = jia.post(f"/admin/stations/{station.id}/{path}", data=data)
+        assert response.status_code == 303
+        assert words in jia.get(response.headers["Location"]).get_data(as_text=True)
+    assert_unchanged(before, app)

@@ -348,7 +348,10 @@ def restore_revision(station_id: int, number: int) -> Any:
     version = _version()
     try:
         with _db().write_session() as session:
-            station = _scoped_or_404(session, station_id)
+            station = _scoped_or_404(session, station_id, deleted=True)
+            if station.deleted_at is not None:  # deleted in another tab meanwhile
+                flash(_deleted_meanwhile())
+                return redirect(url_for("admin.station_history", station_id=station_id), 303)
             changes = admin_service.restore_revision(
                 session, station, number, _me().scope.codes, _actor(), version
             )
@@ -377,19 +380,25 @@ def restore_revision(station_id: int, number: int) -> Any:
     return redirect(url_for("admin.station_history", station_id=station_id), 303)
 
 
+def _deleted_meanwhile() -> str:
+    return tr(
+        "此驿站已被删除（可能在另一个标签页），没有改动；如需修改，请先撤销删除。",
+        "The station was deleted (perhaps in another tab): nothing changed; undelete it "
+        "first to change it.",
+    )
+
+
 def _state_change(station_id: int, action: str) -> bool:
-    """Delete, undelete or verify; False when the station is already deleted (delete)
-    or not deleted (undelete): a second click, or another tab, did it first."""
+    """Delete, undelete or verify; False when the station is already deleted (delete,
+    verify) or not deleted (undelete): a second click, or another tab, came first."""
     with _db().write_session() as session:
-        station = _scoped_or_404(session, station_id, deleted=action != "verify")
+        station = _scoped_or_404(session, station_id, deleted=True)
+        if (station.deleted_at is None) == (action == "undelete"):
+            return False
         codes, actor = _me().scope.codes, _actor()
         if action == "delete":
-            if station.deleted_at is not None:
-                return False
             editing.soft_delete(session, station, codes, actor)
         elif action == "undelete":
-            if station.deleted_at is None:
-                return False
             editing.undelete(session, station, codes, actor)
         else:
             editing.mark_verified(session, station, codes, actor)
@@ -416,6 +425,8 @@ def undelete_station(station_id: int) -> Any:
 
 @bp.post("/stations/<int:station_id>/verify")
 def verify_station(station_id: int) -> Any:
-    _state_change(station_id, "verify")
-    flash(tr("已标记为已核实", "Marked as verified"))
+    if _state_change(station_id, "verify"):
+        flash(tr("已标记为已核实", "Marked as verified"))
+    else:
+        flash(_deleted_meanwhile())
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
