@@ -113,6 +113,19 @@ _QR_X, _QR_Y = _WIDTH - _MARGIN - _QR_SIZE, _MARGIN + 14
 _RULE = "#d5d0c4"
 
 
+def _fitted_name(name: str) -> tuple[float, list[str]]:
+    """The poster's name size (pt) and its lines: 26 pt on one line when it fits, else
+    the largest of 20 and 16 pt at which the whole name fits two lines (60 characters
+    of Chinese do at 16 pt); past that, 16 pt cut with …."""
+    text = printable(name)
+    sizes = (26.0,) if text_em(name) <= 13 else (20.0, 16.0)
+    for pt in sizes:
+        lines = wrap(text, (_WIDTH - 2 * _MARGIN) / (pt / 72 * 25.4), 2)
+        if len(lines) == 1 or not lines[-1].endswith("…"):
+            break
+    return pt, lines
+
+
 class _PosterSheet:
     """An A4 poster figure: the parts every poster shares, and :meth:`fill` for one
     station's. Units are paper millimetres; patches go in with ``add_artist`` because
@@ -220,10 +233,7 @@ class _PosterSheet:
             )
         # Name and code.
         y = _HEIGHT - 52
-        name_pt = 26 if text_em(station.name) <= 13 else 20
-        name_lines = wrap(
-            printable(station.name), (_WIDTH - 2 * _MARGIN) / (name_pt / 72 * 25.4), 2
-        )
+        name_pt, name_lines = _fitted_name(station.name)
         name_step = name_pt / 72 * 25.4 * 1.35
         self._text(_MARGIN, y, name_lines, name_pt, va="center", step=name_step)
         y -= name_step * len(name_lines)

@@ -30,10 +30,11 @@ from stationmap.render.sheet import (
 )
 from stationmap.render.textlines import TextLines, line_box_em
 
-# name, relative width, max lines
+# name, relative width, max lines. The name is the key to a numbered marker: up to 4
+# lines, so a 60-character office name prints whole even on A4 portrait.
 COLUMNS: tuple[tuple[str, float, int], ...] = (
     ("编号", 0.05, 1),
-    ("名称", 0.21, 2),
+    ("名称", 0.21, 4),
     ("地址", 0.27, 2),
     ("开放时间", 0.17, 3),
     ("电话", 0.12, 1),

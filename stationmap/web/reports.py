@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import (
     Blueprint,
@@ -118,13 +118,28 @@ def _check_csrf() -> None:
         )
 
 
+def _no_station() -> NoReturn:
+    """404 in the page's language (werkzeug's own text is English only); a form sent
+    about a station removed meanwhile says its report was not sent."""
+    if request.method == "POST":
+        abort(
+            404,
+            tr(
+                "没有这个驿站，或它已被删除：报告没有发送，请回到附近的驿站重新选择。",
+                "No such station, or it was removed: the report was not sent; "
+                "go back to the nearby stations and choose again.",
+            ),
+        )
+    abort(404, tr("没有这个驿站，或它已被删除。", "No such station, or it was removed."))
+
+
 def _station(code: str) -> Any:
     if not _CODE.fullmatch(code):
-        abort(404)
+        _no_station()
     with state(current_app).db.session() as session:
         station = station_service.get_by_code(session, code)
     if station is None or station.deleted_at is not None:
-        abort(404)
+        _no_station()
     return station
 
 
@@ -185,7 +200,7 @@ def _submit(raw: dict[str, Any], form_template: str, **context: Any) -> Response
     except report_fields.InvalidReport as exc:
         return _page(form_template, 422, errors=_errors_by_field(exc.errors), **context)
     except report_service.NoSuchStation:
-        abort(404)
+        _no_station()
     except report_service.RateLimited as exc:
         response = _page(form_template, 429, errors={"_": [_rate_message(exc)]}, **context)
         response.headers["Retry-After"] = str(exc.retry_after_s)
@@ -270,7 +285,13 @@ def tracking_page(code: str) -> Response:
         with state(current_app).db.session() as session:
             view = report_service.public_report(session, wanted)
     if view is None:
-        abort(404)
+        abort(
+            404,
+            tr(
+                "没有这个跟踪码的报告，请核对 8 位跟踪码。",
+                "No report has this tracking code; check its 8 characters.",
+            ),
+        )
     lang = current_lang()
     response = make_response(
         render_template(

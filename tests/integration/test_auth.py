@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from stationmap.app_state import state
@@ -356,3 +357,28 @@ def test_login_limit_is_shared_between_processes_through_redis(sqlite_templates,
     apps[0].extensions["stationmap.limiter"].reset()
     for app in apps:
         state(app).db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("zh", "登录已过期或已退出，这次提交没有保存"), ("en", "Your session has ended")],
+)
+def test_a_form_sent_after_the_session_ended_says_so_in_the_page_language(app, lang, words):
+    """An editor left open while the session ended (logged out in another tab, or two
+    hours idle): saving is refused (401), saying why and that nothing was saved, in the
+    interface's language, not in werkzeug's English."""
+    make_user(app, "xc", "district_admin", (XINCHENG,))
+    client = app.test_client()
+    client.set_cookie("lang", lang)
+    login(client, "xc")
+    station = station_in(app, XINCHENG)
+    token = page_csrf(client, f"/admin/stations/{station.id}")
+    assert client.post("/admin/logout", data={"csrf_token": token}).status_code == 303
+    before = snapshot(app)
+    response = client.post(
+        f"/admin/stations/{station.id}", data=form_of(station, name="改名", csrf_token=token)
+    )
+    assert response.status_code == 401
+    page = response.get_data(as_text=True)
+    assert words in page and "The server could not verify" not in page
+    assert_unchanged(before, app)

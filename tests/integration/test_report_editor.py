@@ -72,3 +72,28 @@ def test_a_report_of_another_station_or_district_prefills_nothing(app):
     saved = client.post(f"/admin/stations/{station.id}", data=form)
     assert saved.headers["Location"].endswith(f"/admin/stations/{station.id}")
     assert get_report(app, theirs.id).revision_id is None
+
+
+def test_a_report_edit_saved_through_the_conflict_page_stays_linked_to_the_report(app):
+    """Someone else saved the station while the report's proposal was open: overwriting
+    from the conflict page still links the revision to the report (the page kept the
+    report's id among its hidden fields)."""
+    client, csrf = _admin(app)
+    other, other_csrf = admin_client(app, "xc2", "district_admin", (XINCHENG,))
+    station = station_in(app, XINCHENG)
+    lat, lon = free_point(app, XINCHENG)
+    report = make_report(app, station, kind="location", lat=lat, lon=lon, text="在马路对面")
+    mine = form_of(station, lat=f"{lat:.7f}", lon=f"{lon:.7f}", report=str(report.id))
+    theirs = form_of(station, address="乙改的地址", csrf_token=other_csrf)
+    assert other.post(f"/admin/stations/{station.id}", data=theirs).status_code == 303
+    conflict = client.post(f"/admin/stations/{station.id}", data=mine | {"csrf_token": csrf})
+    assert conflict.status_code == 409
+    hidden: dict[str, list[str]] = {}
+    for name, value in re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)">', conflict.get_data(as_text=True)
+    ):
+        hidden.setdefault(name, []).append(value)
+    saved = client.post(f"/admin/stations/{station.id}", data=hidden)
+    assert saved.status_code == 303
+    assert saved.headers["Location"].endswith(f"/admin/reports/{report.id}")
+    assert get_report(app, report.id).revision_id is not None

@@ -209,3 +209,38 @@ def test_a_report_on_a_station_deleted_since_keeps_its_name_without_a_link(app, 
     assert htmlmod.escape(station.name) in page and f'href="/s/{station.code}"' not in page
     view = client.get(f"/api/v1/reports/{code}").get_json()
     assert view["station"] == {"name": station.name, "code": None}
+
+
+@pytest.mark.parametrize(
+    ("lang", "gone", "not_sent", "no_code"),
+    [
+        ("zh", "没有这个驿站，或它已被删除", "报告没有发送", "没有这个跟踪码的报告"),
+        ("en", "No such station, or it was removed", "the report was not sent", "tracking code"),
+    ],
+)
+def test_a_removed_station_and_an_unknown_code_are_worded_in_the_page_language(
+    app, client, lang, gone, not_sent, no_code
+):
+    """A courier with the form open while the station is deleted, and one who mistypes
+    a tracking code, read why in their language (werkzeug's 404 text is English only)."""
+    from datetime import UTC, datetime
+
+    from stationmap.models import Station
+
+    station = station_in(app, XINCHENG)
+    client.set_cookie("lang", lang)
+    _html, token = _form(client, f"/s/{station.code}/report")
+    with state(app).db.write_session() as session:
+        session.get(Station, station.id).deleted_at = datetime.now(UTC)
+    sent = client.post(
+        f"/s/{station.code}/report", data={"csrf_token": token, "kind": "closed", "text": "门锁着"}
+    )
+    opened = client.get(f"/s/{station.code}/report")
+    unknown = client.get("/r/ZZZZZZZZ")
+    for response in (sent, opened, unknown):
+        assert response.status_code == 404
+        assert "The requested URL was not found" not in response.get_data(as_text=True)
+    assert gone in sent.get_data(as_text=True) and not_sent in sent.get_data(as_text=True)
+    assert gone in opened.get_data(as_text=True)
+    assert no_code in unknown.get_data(as_text=True)
+    assert _count(app) == 0

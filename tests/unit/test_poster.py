@@ -99,3 +99,23 @@ def test_every_page_of_a_batch_pdf_scans_to_its_own_station():
             assert station.name in text
     finally:
         document.close()
+
+
+# Real names run long: an office's full name of a street station (60 characters).
+LONG_NAME = (
+    "内蒙古自治区呼和浩特市新城区海拉尔东街街道办事处"
+    "锡林北路社区党群服务中心户外劳动者服务站点暨工会爱心驿站"
+    "北门第一分站临时"
+)
+
+
+@pytest.mark.parametrize("length", [30, 52, 60])
+def test_a_long_station_name_is_printed_whole_on_its_poster(length):
+    """The door poster carries the station's whole name (a smaller size when needed),
+    never the name cut with an ellipsis, up to 60 characters."""
+    name = LONG_NAME[:length]
+    assert len(name) == length
+    fig, _ = build_poster(PosterStation(code="150102-0008", name=name), SETTINGS)
+    text = PdfReader(io.BytesIO(pdf_bytes([fig]))).pages[0].extract_text()
+    assert name in text.replace("\n", "")
+    assert "…" not in text

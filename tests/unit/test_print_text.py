@@ -137,3 +137,24 @@ def test_printable_keeps_what_the_font_draws_and_marks_what_it_lacks():
     )
     assert "〓" in expected and printable(text) == expected
     assert printable(text) == printable(text)  # the per-character cache answers alike
+
+
+@pytest.mark.parametrize("paper", [(210.0, 297.0), (297.0, 420.0)], ids=["A4", "A3"])
+def test_the_station_table_prints_a_60_character_name_whole(paper):
+    """The table is the key to the map's numbered markers: a station's whole name (60
+    characters, as long as office names run) is printed, not cut with an ellipsis."""
+    from stationmap.render.table import TablePageSpec, TableRow, table_pages
+
+    name = (
+        "内蒙古自治区呼和浩特市新城区海拉尔东街街道办事处"
+        "锡林北路社区党群服务中心户外劳动者服务站点暨工会爱心驿站"
+        "北门第一分站临时"
+    )
+    assert len(name) == 60
+    row = TableRow("1", (name, "海拉尔东街1号", "全天24小时", "0471-1234567", "饮用水"))
+    spec = TablePageSpec(title="新城区 驿站一览", footer="测试", demo=False)
+    with sheet_style():
+        pages = table_pages([row], spec, paper, 10.0, 2, 1)
+    text = PdfReader(io.BytesIO(pdf_bytes(pages))).pages[0].extract_text()
+    assert name in text.replace("\n", "")
+    assert "…" not in text

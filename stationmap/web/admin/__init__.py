@@ -84,8 +84,17 @@ def _guard() -> Any:
         request.max_content_length = state(current_app).settings.import_max_bytes
     load_principal()
     if current() is None:
-        if request.method in UNSAFE:
-            abort(401)
+        if request.method in UNSAFE:  # a form sent after the session ended
+            abort(
+                401,
+                tr(
+                    "登录已过期或已退出，这次提交没有保存。请用浏览器的“后退”回到表单，"
+                    "复制已填写的内容，重新登录后再提交。",
+                    "Your session has ended, so this was not saved. Go back to the form "
+                    "with the browser's Back button, copy what you typed, log in again and "
+                    "send it again.",
+                ),
+            )
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     check_csrf()
     if request.method in UNSAFE and not _me().scope.can_write:

@@ -256,13 +256,15 @@ def update_station(station_id: int) -> Any:
     form = _form_from_request()
     version = _version()
     with _db().session() as session:
-        station = _scoped_or_404(session, station_id)
-        if station.deleted_at is not None:
-            abort(404)
+        # A station deleted while this form was open: the conflict page below, with the
+        # form kept, not a 404 that loses it.
+        station = _scoped_or_404(session, station_id, deleted=True)
         try:
             data = _parse(form)
         except InvalidStation as exc:
             return _editor(station, form, errors=exc.errors, version=version, status=422)
+        if station.deleted_at is not None and request.form.get("undelete") != "1":
+            return _conflict(station_id, form, data)
         moved_or_renamed = (
             data.name != station.name
             or abs(data.lat - station.lat) > 5e-8
@@ -282,9 +284,16 @@ def update_station(station_id: int) -> Any:
             )
     try:
         with _db().write_session() as session:
-            station = _scoped_or_404(session, station_id)
+            station = _scoped_or_404(session, station_id, deleted=True)
+            expected = version
+            if station.deleted_at is not None:
+                if request.form.get("undelete") != "1" or station.version != version:
+                    raise editing.VersionConflict(station, version)
+                # the conflict page's choice: bring the station back, then save the form
+                editing.undelete(session, station, _me().scope.codes, _actor())
+                expected = station.version
             changes = editing.update_station(
-                session, station, data, _me().scope.codes, _actor(), version
+                session, station, data, _me().scope.codes, _actor(), expected
             )
             from_report = link_report(session, request.form.get("report", ""), station_id, changes)
     except (editing.VersionConflict, StaleDataError):
@@ -292,7 +301,7 @@ def update_station(station_id: int) -> Any:
     except editing.OutOfScope as exc:
         error = FieldError("lat", _out_of_scope_message(exc.district_code))
         with _db().session() as session:
-            station = _scoped_or_404(session, station_id)
+            station = _scoped_or_404(session, station_id, deleted=True)
             return _editor(station, form, errors=[error], version=version, status=422)
     flash(tr("已保存", "Saved") if changes else tr("没有改动", "Nothing changed"))
     _flash_notes(data)
@@ -304,7 +313,7 @@ def update_station(station_id: int) -> Any:
 def _conflict(station_id: int, form: dict[str, Any], mine: StationInput) -> tuple[str, int]:
     """Both versions side by side; saving again is an explicit choice."""
     with _db().session() as session:
-        station = _scoped_or_404(session, station_id)
+        station = _scoped_or_404(session, station_id, deleted=True)
         theirs = station_record.snapshot(station)
         latest = revision_service.history(session, station.id)[:1]
         rows = []
@@ -339,7 +348,10 @@ def restore_revision(station_id: int, number: int) -> Any:
     version = _version()
     try:
         with _db().write_session() as session:
-            station = _scoped_or_404(session, station_id)
+            station = _scoped_or_404(session, station_id, deleted=True)
+            if station.deleted_at is not None:  # deleted in another tab meanwhile
+                flash(_deleted_meanwhile())
+                return redirect(url_for("admin.station_history", station_id=station_id), 303)
             changes = admin_service.restore_revision(
                 session, station, number, _me().scope.codes, _actor(), version
             )
@@ -368,36 +380,53 @@ def restore_revision(station_id: int, number: int) -> Any:
     return redirect(url_for("admin.station_history", station_id=station_id), 303)
 
 
-def _state_change(station_id: int, action: str) -> None:
+def _deleted_meanwhile() -> str:
+    return tr(
+        "此驿站已被删除（可能在另一个标签页），没有改动；如需修改，请先撤销删除。",
+        "The station was deleted (perhaps in another tab): nothing changed; undelete it "
+        "first to change it.",
+    )
+
+
+def _state_change(station_id: int, action: str) -> bool:
+    """Delete, undelete or verify; False when the station is already deleted (delete,
+    verify) or not deleted (undelete): a second click, or another tab, came first."""
     with _db().write_session() as session:
-        station = _scoped_or_404(session, station_id, deleted=action == "undelete")
+        station = _scoped_or_404(session, station_id, deleted=True)
+        if (station.deleted_at is None) == (action == "undelete"):
+            return False
         codes, actor = _me().scope.codes, _actor()
         if action == "delete":
             editing.soft_delete(session, station, codes, actor)
         elif action == "undelete":
-            if station.deleted_at is None:
-                abort(409, tr("驿站未被删除", "The station is not deleted"))
             editing.undelete(session, station, codes, actor)
         else:
             editing.mark_verified(session, station, codes, actor)
+    return True
 
 
 @bp.post("/stations/<int:station_id>/delete")
 def delete_station(station_id: int) -> Any:
-    _state_change(station_id, "delete")
-    flash(tr("已删除。可在下方撤销。", "Deleted. You can undo this below."))
+    if _state_change(station_id, "delete"):
+        flash(tr("已删除。可在下方撤销。", "Deleted. You can undo this below."))
+    else:
+        flash(tr("此驿站已被删除，没有改动。", "The station was already deleted: nothing changed."))
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
 
 
 @bp.post("/stations/<int:station_id>/undelete")
 def undelete_station(station_id: int) -> Any:
-    _state_change(station_id, "undelete")
-    flash(tr("已撤销删除", "Undeleted"))
+    if _state_change(station_id, "undelete"):
+        flash(tr("已撤销删除", "Undeleted"))
+    else:
+        flash(tr("驿站未被删除，没有改动。", "The station is not deleted: nothing changed."))
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
 
 
 @bp.post("/stations/<int:station_id>/verify")
 def verify_station(station_id: int) -> Any:
-    _state_change(station_id, "verify")
-    flash(tr("已标记为已核实", "Marked as verified"))
+    if _state_change(station_id, "verify"):
+        flash(tr("已标记为已核实", "Marked as verified"))
+    else:
+        flash(_deleted_meanwhile())
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
