@@ -92,6 +92,9 @@ class Settings:
     index_check_s: float = 0.5
     redis_url: str = ""
     api_rate_limit: str = "600 per minute"
+    # A district's coverage costs 60-200 ms of a core for each new radius, time or amenity
+    # set (about 1 ms for a nearest query): its own, lower limit per client address.
+    coverage_rate_limit: str = "30 per minute"
     proxy_hops: int = 0
     tiles: str = "none"
     tianditu_key: str = ""
@@ -246,6 +249,7 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         index_check_s=check_s,
         redis_url=redis_url,
         api_rate_limit=environ.get("STATIONMAP_API_RATE_LIMIT", "600 per minute"),
+        coverage_rate_limit=environ.get("STATIONMAP_COVERAGE_RATE_LIMIT", "30 per minute"),
         proxy_hops=proxy_hops,
         tiles=tiles,
         tianditu_key=tianditu_key,

@@ -163,7 +163,6 @@ def register(app: Flask, settings: Settings) -> None:
     errors.init_app(app)
     guards.init_app(app)
     assets.init_app(app)
-    limits.init_app(app, settings, api.bp, auth.bp)
     secure = settings.env not in ("development", "testing")
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -178,6 +177,7 @@ def register(app: Flask, settings: Settings) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(staff.bp)
+    limits.init_app(app, settings, api.bp, auth.bp)  # after the views: coverage's own limit
     # gzip/brotli for clients that ask (couriers on weak networks; the first load of the
     # map page is about 300 KB raw, under 90 KB compressed). A reverse proxy may do it
     # instead; then set COMPRESS_REGISTER=False.

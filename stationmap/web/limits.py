@@ -1,4 +1,5 @@
-"""Rate limits: the whole API per client address, and login attempts per address.
+"""Rate limits: the whole API per client address, a district's coverage (costly to
+compute) lower still, and login attempts per address.
 
 With ``REDIS_URL`` both count in Redis, so every app process shares them (if Redis is
 unreachable the limiter falls back to memory rather than failing requests). Without
@@ -26,6 +27,7 @@ from stationmap.config import Settings
 from stationmap.services import login_throttle
 
 LOGIN_ENDPOINT = "auth.login_submit"
+COVERAGE_ENDPOINT = "api.district_coverage"
 
 
 def _configured(limit: str) -> bool:
@@ -60,6 +62,7 @@ def init_app(app: Flask, settings: Settings, api: Blueprint, auth: Blueprint) ->
     limits: list[tuple[Blueprint, str, list[str] | None]] = []
     if _configured(settings.api_rate_limit):
         limits.append((api, settings.api_rate_limit, None))
+    coverage = _configured(settings.coverage_rate_limit)
     if _configured(settings.login_rate_limit):
         if settings.redis_url:
             # Counts POSTs to the auth blueprint (login and logout) per client address.
@@ -68,7 +71,7 @@ def init_app(app: Flask, settings: Settings, api: Blueprint, auth: Blueprint) ->
             _limit_logins_in_database(app, settings.login_rate_limit)
             _move_to_blueprints(app, app_wide, [auth.name])
             app_wide = _app_wide_hooks(app)
-    if not limits:
+    if not limits and not coverage:
         return None
     limiter = Limiter(
         get_remote_address,
@@ -82,7 +85,11 @@ def init_app(app: Flask, settings: Settings, api: Blueprint, auth: Blueprint) ->
     )
     for blueprint, limit, methods in limits:
         limiter.limit(limit, methods=methods)(blueprint)
-    _move_to_blueprints(app, app_wide, [blueprint.name for blueprint, _, _ in limits])
+    if coverage:  # counted apart from (and instead of) the API's own limit
+        view: Callable[..., Any] = app.view_functions[COVERAGE_ENDPOINT]
+        app.view_functions[COVERAGE_ENDPOINT] = limiter.limit(settings.coverage_rate_limit)(view)
+    names = {blueprint.name for blueprint, _, _ in limits} | ({api.name} if coverage else set())
+    _move_to_blueprints(app, app_wide, sorted(names))
     app.extensions["stationmap.limiter"] = limiter
     return limiter
 

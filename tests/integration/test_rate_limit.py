@@ -76,3 +76,36 @@ def test_login_limit_is_one_count_across_processes_without_redis(app, tmp_path):
     other.environ_base["REMOTE_ADDR"] = "198.51.100.7"
     assert login(other, "root").status_code == 303
     state(second).db.dispose()
+
+
+def test_coverage_has_its_own_lower_limit(sqlite_templates, tmp_path):
+    """A district's coverage (60-200 ms of a core per new radius) is limited apart
+    from the API: its 4th request a minute is refused while nearest still answers,
+    and its requests take nothing from the API's own allowance."""
+    app = _app(
+        tmp_path,
+        sqlite_templates[False],
+        STATIONMAP_COVERAGE_RATE_LIMIT="3 per minute",
+    )
+    client = app.test_client()
+    statuses = [
+        client.get(f"/api/v1/districts/150102/coverage?radius_m={500 + i}").status_code
+        for i in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    refused = client.get("/api/v1/districts/150102/coverage")
+    assert refused.get_json()["error"]["code"] == "too_many_requests"
+    assert int(refused.headers["Retry-After"]) > 0
+    # The API's 5 a minute are all still there.
+    assert [client.get("/api/v1/amenities").status_code for _ in range(6)] == [200] * 5 + [429]
+    state(app).db.dispose()
+
+
+def test_coverage_is_limited_by_default(app):
+    """Out of the box (no setting) coverage has its 30 a minute."""
+    client = app.test_client()
+    statuses = [
+        client.get(f"/api/v1/districts/150102/coverage?radius_m={500 + i}").status_code
+        for i in range(31)
+    ]
+    assert statuses == [200] * 30 + [429]
