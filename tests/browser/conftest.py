@@ -158,7 +158,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
     instance = tmp_path_factory.mktemp("browser-instance")
     app = create_app(
-        {"INSTANCE_PATH": str(instance), "STATIONMAP_ENV": "testing", "STATIONMAP_TILES": "none"}
+        {
+            "INSTANCE_PATH": str(instance),
+            "STATIONMAP_ENV": "testing",
+            "STATIONMAP_TILES": "none",
+            # Every test logs in from 127.0.0.1: the 10 a minute a person gets would stop
+            # the suite (the limit itself is tested in tests/integration/test_rate_limit.py).
+            "STATIONMAP_LOGIN_RATE_LIMIT": "1000 per minute",
+        }
     )
     database = state(app).db
     upgrade(database)
