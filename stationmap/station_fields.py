@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -296,6 +297,51 @@ def _service_lines(value: Any) -> tuple[str, ...]:
     return tuple(line.strip() for line in lines if line.strip())
 
 
+_LINE_BREAKS_RE = re.compile(r"[ \t]*(?:\r\n|\r|\n)+[ \t]*")
+
+
+_LIST_JOINS = {"phone": "/", "contact": "、"}
+
+
+def _wide(char: str) -> bool:
+    return bool(char) and unicodedata.east_asian_width(char) in "WF"
+
+
+def _one_line(key: str, text: str) -> str:
+    """``text`` with its line breaks joined: a phone's as ``/`` and a contact's as ``、``
+    (one number or person a line), others as nothing between two Chinese characters
+    and as a space elsewhere."""
+    if key in _LIST_JOINS:
+        return _LINE_BREAKS_RE.sub(_LIST_JOINS[key], text)
+
+    def join(match: re.Match[str]) -> str:
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        return "" if _wide(before) and _wide(after) else " "
+
+    return _LINE_BREAKS_RE.sub(join, text)
+
+
+def _join_cell_lines(raw: dict[str, Any], texts: dict[str, str], notes: list[FieldError]) -> None:
+    """An office file's one-line fields written over lines in a cell (Excel's Alt+Enter:
+    an address on two lines, two phone numbers) joined into one line, with a note."""
+    for key in ("name", "address", "contact", "phone"):
+        text = texts[key]
+        if "\n" not in text and "\r" not in text:
+            continue
+        joined = _one_line(key, text)
+        texts[key] = joined
+        if key == "phone":
+            raw[key] = joined
+        notes.append(
+            _error(
+                key,
+                f"was written over several lines in its cell; read as one line: {joined}",
+                f"{FIELD_ZH[key]}在单元格内分了行（Alt+Enter），已并为一行：{joined}",
+            )
+        )
+
+
 def _control_characters(texts: Mapping[str, str], errors: list[FieldError]) -> None:
     for key in ("name", "address", "phone", "contact", "code", "opening_hours"):
         if texts[key] and CONTROL_RE.search(texts[key]):
@@ -468,6 +514,8 @@ def parse_station_as_entered(
         )
     raw = _well_typed(raw, errors)
     texts = _texts(raw)
+    if office_file:
+        _join_cell_lines(raw, texts, notes)
 
     _control_characters(texts, errors)
     code = texts["code"] or None
