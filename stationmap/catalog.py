@@ -227,9 +227,36 @@ WORKER_GROUPS: tuple[Term, ...] = (
 
 StationStatus = Literal["active", "suspended", "closed"]
 STATUSES: tuple[Term, ...] = (
-    Term("active", "正常开放", "Active", ("正常", "开放", "运营")),
-    Term("suspended", "暂停服务", "Suspended", ("暂停",)),
-    Term("closed", "已关闭", "Closed", ("关闭", "停用")),
+    # The words offices' lists use in their 状态/运营状态 column, too.
+    Term(
+        "active",
+        "正常开放",
+        "Active",
+        (
+            "正常",
+            "开放",
+            "运营",
+            "运营中",
+            "正常运营",
+            "在用",
+            "使用中",
+            "营业中",
+            "开放中",
+            "启用",
+        ),
+    ),
+    Term(
+        "suspended",
+        "暂停服务",
+        "Suspended",
+        ("暂停", "暂停使用", "暂停开放", "暂停运营", "维修中", "装修中"),
+    ),
+    Term(
+        "closed",
+        "已关闭",
+        "Closed",
+        ("关闭", "停用", "已停用", "关停", "已关停", "撤销", "已撤销", "停止运营"),
+    ),
 )
 
 DistrictLevel = Literal["province", "city", "county"]
