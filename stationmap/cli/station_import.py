@@ -101,11 +101,46 @@ def _place(problem: FieldError) -> str:
     return _where(problem.sheet, problem.row, problem.column)
 
 
+def _rows_text(rows: list[int]) -> str:
+    """``第 2-5、8 行（共 5 行）`` or ``rows 2-5, 8 (5 rows)``: runs of rows, the first
+    :data:`_LISTED_RUNS` of them."""
+    runs: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    shown = [f"{a}-{b}" if b > a else f"{a}" for a, b in runs[:_LISTED_RUNS]]
+    more = len(runs) > _LISTED_RUNS
+    count = len(set(rows))
+    return say(
+        f"第 {'、'.join(shown)}{' 等' if more else ''} 行（共 {count} 行），",
+        f"rows {', '.join(shown)}{' ...' if more else ''} ({count} rows), ",
+    )
+
+
+_LISTED_RUNS = 10
+
+
 def _print_notes(report: transfer.ImportReport) -> None:
+    """Each note with its place; the same note on many rows (全天 read as 24/7 on every
+    row, say) once, naming the rows."""
     lang = message_lang()
     check = say("请核对 ", "check ")
+    groups: dict[tuple[object, ...], list[FieldError]] = {}
     for note in report.notes:
-        click.echo(f"  {check}{_place(note)}{_field(note.field)}{note.text(lang)}", err=True)
+        key = (note.sheet, note.column, note.field, note.text(lang), note.row is None)
+        groups.setdefault(key, []).append(note)
+    for notes in groups.values():
+        note = notes[0]
+        if len(notes) == 1 or note.field == "file":
+            for one in notes:
+                click.echo(f"  {check}{_place(one)}{_field(one.field)}{one.text(lang)}", err=True)
+            continue
+        sheet = say(f"工作表“{note.sheet}”，", f"sheet {note.sheet!r}, ") if note.sheet else ""
+        column = _where(None, None, note.column)
+        rows = _rows_text([one.row for one in notes if one.row is not None])
+        click.echo(f"  {check}{sheet}{rows}{column}{_field(note.field)}{note.text(lang)}", err=True)
 
 
 @click.command("import-stations")

@@ -130,6 +130,38 @@ def test_a_note_names_its_place_and_field_in_chinese(empty_app, tmp_path):
     assert not ENGLISH_WORDS.search(result.output), result.output
 
 
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        (
+            ZH,
+            "  请核对 第 2-26、28-31 行（共 29 行），F 列，开放时间："
+            "开放时间“全天”已按 24/7 理解，请核对",
+        ),
+        (
+            EN,
+            "  check rows 2-26, 28-31 (29 rows), column F, opening_hours: opening hours '全天' "
+            "were read as 24/7; please check",
+        ),
+    ],
+    ids=["zh", "en"],
+)
+def test_the_same_note_on_many_rows_is_one_line_naming_them(empty_app, tmp_path, env, line):
+    """An office list with 全天 on every row but one: one line naming the rows, not 29."""
+    rows = [
+        f"驿站{i},路{i}号,{40.8 + i / 1000:.6f},{111.6 + i / 1000:.6f},wgs84,"
+        + ("08:00-20:00" if i == 25 else "全天")
+        for i in range(30)
+    ]
+    path = _csv(tmp_path, "名称,地址,纬度,经度,坐标系,开放时间\n" + "\n".join(rows) + "\n")
+    result = empty_app.test_cli_runner().invoke(args=["import-stations", str(path)], env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert line in lines, result.output
+    assert sum("全天" in one for one in lines) == 1
+    assert _count(empty_app) == 30
+
+
 def test_a_stale_export_is_refused_in_chinese(app, tmp_path):
     runner = app.test_cli_runner()
     path = tmp_path / "all.csv"
