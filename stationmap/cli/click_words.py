@@ -95,8 +95,15 @@ def _plural_words(english: Callable[[str, str, int], str]) -> Callable[[str, str
     return look_up
 
 
+_installed: list[bool] = []
+
+
 def install() -> None:
-    """Point every loaded click module's gettext look-ups at these words (once)."""
+    """Point every loaded click module's gettext look-ups at these words (once: the
+    command line and every app the process creates call this)."""
+    if _installed:
+        return
+    _installed.append(True)
     for name, module in list(sys.modules.items()):
         if name != "click" and not name.startswith("click."):
             continue

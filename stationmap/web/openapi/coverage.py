@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from stationmap.web.api.coverage import FORMATS, MAX_COVERAGE_RADIUS_M
-from stationmap.web.openapi.schemas import AMENITY_PARAM, _errors, _param
+from stationmap.web.openapi.schemas import AMENITY_PARAM, _errors, _param, _ref
 
 _NUMBER = {"type": "number"}
 _BAND = {
@@ -97,6 +97,13 @@ def coverage_paths() -> dict[str, dict[str, Any]]:
                         },
                     },
                     **_errors(400, 404, 422, 503),
+                    "429": {
+                        "description": "Too many coverage requests from this client (each "
+                        "costs 60-200 ms of a core; by default 30 a minute, "
+                        "STATIONMAP_COVERAGE_RATE_LIMIT); see Retry-After (seconds)",
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                        "content": {"application/json": {"schema": _ref("Error")}},
+                    },
                 },
             }
         }
