@@ -27,6 +27,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from stationmap.services.stations import CodesExhausted
+from stationmap.web.i18n import current_lang
 
 DB_DOWN_MESSAGE = "数据库暂时不可用，请稍后再试。The database is unavailable; try again shortly."
 CONFLICT_MESSAGE = (
@@ -162,6 +163,58 @@ def _unavailable(app: Flask, exc: BaseException) -> Response:
     return response
 
 
+#: A page's words for the HTTP errors raised without a message of their own (a link to
+#: a station that is gone, a page that never was ...), in place of Werkzeug's English:
+#: status -> (title, message), each (Chinese, English).
+PAGE_WORDS: dict[int, tuple[tuple[str, str], tuple[str, str]]] = {
+    400: (
+        ("请求有误", "Bad request"),
+        (
+            "请求无法识别：请返回上一页重试。",
+            "The request could not be read: go back and try again.",
+        ),
+    ),
+    403: (
+        ("无权访问", "Forbidden"),
+        ("您没有查看此页面的权限。", "You are not allowed to see this page."),
+    ),
+    404: (
+        ("找不到页面", "Not found"),
+        (
+            "找不到这个页面：链接可能已失效，或驿站已撤销。请回首页查找附近的驿站。",
+            "There is no such page: the link may be out of date, or the station gone. "
+            "Go back to the home page to find stations near you.",
+        ),
+    ),
+    405: (
+        ("请求方式不支持", "Method not allowed"),
+        ("此页面不接受这种请求。", "This page does not take this kind of request."),
+    ),
+    413: (
+        ("内容太大", "Too large"),
+        ("提交的内容太大。", "What was sent is too large."),
+    ),
+    429: (
+        ("请求太频繁", "Too many requests"),
+        ("请求太频繁，请稍后再试。", "Too many requests: wait a moment and try again."),
+    ),
+}
+
+
+def _page_words(exc: HTTPException, status: int) -> tuple[str, str]:
+    """The page's title and message in the page's language (:data:`PAGE_WORDS`); the
+    exception's own message where it was raised with one."""
+    words = PAGE_WORDS.get(status)
+    if words is None:
+        return exc.name, exc.description or exc.name
+    english = current_lang() == "en"
+    (title_zh, title_en), (message_zh, message_en) = words
+    title, message = (title_en, message_en) if english else (title_zh, message_zh)
+    if exc.description and exc.description != type(exc).description:
+        message = exc.description
+    return title, message
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(ApiError, _json_error)
 
@@ -171,7 +224,7 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
             return _json_error(ApiError(status, code, exc.description or exc.name))
-        response = error_page(status, exc.name, exc.description or exc.name)
+        response = error_page(status, *_page_words(exc, status))
         # The exception's own headers (Allow on a 405, WWW-Authenticate ...) stay.
         for name, value in exc.get_headers():
             if name.lower() != "content-type":
