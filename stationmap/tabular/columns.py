@@ -31,7 +31,7 @@ FIELD_ALIASES: Mapping[str, tuple[str, ...]] = {
     "phone": ("联系电话", "电话", "联系方式"),
     "contact": ("联系人", "负责人"),
     "services": ("服务内容", "服务清单", "服务项目"),
-    "status": ("状态",),
+    "status": ("状态", "运营状态", "站点状态", "使用状态", "开放状态"),
 }
 #: Columns that exports may add after the fields and imports drop.
 READ_ONLY_COLUMNS: Mapping[str, tuple[str, ...]] = {

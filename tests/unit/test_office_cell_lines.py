@@ -86,3 +86,17 @@ def test_the_status_words_offices_write_are_read(written, status):
     assert parse_station({"name": "驿站", **POINT, "status": written}, office_file=True).status == (
         status
     )
+
+
+def test_an_offices_operating_status_column_is_read():
+    """运营状态 is the status column: a station 维修中 is not imported as open."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["名称", "纬度", "经度", "坐标系", "运营状态"])
+    sheet.append(["海东路驿站", 40.812345, 111.665432, "WGS84", "维修中"])
+    sheet.append(["中山路驿站", 40.813456, 111.666543, "WGS84", "已停用"])
+    data = io.BytesIO()
+    book.save(data)
+    checked = check_file(data.getvalue(), "名单.xlsx")
+    assert checked.errors == []
+    assert [item.status for item in checked.inputs] == ["suspended", "closed"]
