@@ -14,7 +14,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from stationmap import catalog
 from stationmap.models import REPORT_KINDS, REPORT_STATUSES
-from stationmap.report_fields import KIND_TERMS
 from stationmap.services import report_queue as queue
 from stationmap.services import report_revisions
 from stationmap.web.admin import bp
@@ -22,15 +21,8 @@ from stationmap.web.admin.common import _db, _me
 from stationmap.web.i18n import current_lang, tr
 from stationmap.web.params import whole_number
 
-STATUS_WORDS = {
-    "new": ("新报告", "New"),
-    "assigned": ("已分派", "Assigned"),
-    "in_progress": ("处理中", "In progress"),
-    "resolved": ("已解决", "Resolved"),
-    "rejected": ("不予处理", "Rejected"),
-}
-# The kinds in the words the reporter chose them by.
-KIND_WORDS = {t.code: (t.zh, t.en) for t in KIND_TERMS}
+STATUS_WORDS = queue.STATUS_WORDS
+KIND_WORDS = queue.KIND_WORDS
 FIELD_WORDS = {
     "status": ("状态", "Status"),
     "assignee": ("负责人", "Assignee"),
