@@ -18,6 +18,7 @@ from stationmap.services import report_queue as queue
 from stationmap.services import report_revisions
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
+from stationmap.web.auth import same_site_path
 from stationmap.web.i18n import current_lang, tr
 from stationmap.web.params import whole_number
 
@@ -178,7 +179,8 @@ def bulk_reports() -> Any:
     except StaleDataError:  # changed by another request between the check and the write
         return _queue_page([_stale_text()], 412)
     flash(tr(f"已更新 {count} 个报告", f"{count} reports updated"))
-    return redirect(request.form.get("back") or url_for("admin.report_list"), 303)
+    back = same_site_path(request.form.get("back"))
+    return redirect(back or url_for("admin.report_list"), 303)
 
 
 def _detail_page(report_id: int, errors: Sequence[str] = (), status: int = 200) -> Any:
