@@ -115,8 +115,7 @@ def _check_csrf() -> None:
             400,
             tr(
                 "表单已过期，报告没有发送。请刷新页面后重新提交。",
-                "The form expired and the report was not sent; reload the page and send it "
-                "again.",
+                "The form expired and the report was not sent; reload the page and send it again.",
             ),
         )
 

@@ -5,6 +5,8 @@ to the current version or to go back; nothing is written until that explicit cho
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.integration.admin_support import (
@@ -27,7 +29,7 @@ def two_admins(app):
 CASES = [
     ("zh", "delete", "您打开此页", "删除当前版本"),
     ("en", "delete", "Since you opened this page", "Delete the current version"),
-    ("zh", "verify", "标记为已核实没有执行", "将当前版本标记为已核实"),
+    ("zh", "verify", "您的“标记为已核实”没有执行", "将当前版本标记为已核实"),
     ("en", "verify", "It was not marked as verified", "Mark the current version as verified"),
 ]
 
@@ -64,7 +66,7 @@ def test_a_stale_delete_or_verify_is_refused_with_what_changed(
 
 
 @pytest.mark.parametrize(
-    ("lang", "notice"), [("zh", "撤销删除没有执行"), ("en", "It was not undeleted")]
+    ("lang", "notice"), [("zh", "您的“撤销删除”没有执行"), ("en", "It was not undeleted")]
 )
 def test_a_stale_undelete_is_refused(app, two_admins, lang, notice):
     """甲 looks at a deleted station; 乙 undeletes it, changes it and deletes it again:
@@ -93,6 +95,11 @@ def test_a_stale_undelete_is_refused(app, two_admins, lang, notice):
     assert refused.status_code == 409
     html = refused.get_data(as_text=True)
     assert notice in html and "乙改的名字" in html
+    changes = re.search(r'<table class="list diff" id="changes">(.*?)</table>', html, re.S)
+    assert changes and ("删除时间" if lang == "zh" else "Deleted") in changes.group(1)
+    # the times of the two deletions in the configured zone, not as stored (ISO, UTC)
+    assert changes.group(1).count("北京时间" if lang == "zh" else "Beijing time") == 2
+    assert "+00:00" not in changes.group(1)
     assert_unchanged(before, app)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -472,7 +473,11 @@ def _state_conflict(station_id: int, action: str, seen: int) -> tuple[str, int]:
         for rev in since:
             for name, (old, _new) in rev.changes.items():
                 then.setdefault(name, old)
-        rows = [(name, old, now.get(name)) for name, old in then.items() if old != now.get(name)]
+        rows = [
+            (name, _moment(name, old), _moment(name, now.get(name)))
+            for name, old in then.items()
+            if old != now.get(name)
+        ]
         return render_template(
             "admin/state_conflict.html",
             station=station_record.station_card(station),
@@ -483,6 +488,17 @@ def _state_conflict(station_id: int, action: str, seen: int) -> tuple[str, int]:
             actors=sorted({rev.actor for rev in since}),
             latest=since[-1] if since else None,
         ), 409
+
+
+def _moment(name: str, value: Any) -> Any:
+    """A stored time (``deleted_at``, ``verified_at``: ISO text in a revision) as a
+    datetime, which the page shows in the configured zone; any other value as it is."""
+    if name.endswith("_at") and isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 @bp.post("/stations/<int:station_id>/delete")
