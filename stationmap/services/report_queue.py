@@ -205,7 +205,10 @@ def check_filter(flt: ReportFilter) -> None:
             raise error
     if flt.older_than_hours is not None and not 0 <= flt.older_than_hours <= 24 * 3650:
         raise QueueError(
-            "older_than", "时长须在 0 到 87600 小时之间", "older_than must be 0-87600 hours"
+            "older_than",
+            "须在 0 到 87600 小时之间",
+            "must be 0 to 87600 hours",
+            "older_than must be 0-87600 hours",
         )
 
 
@@ -338,7 +341,10 @@ def _clean(text: str, limit: int, field: str) -> str:
     value = text.replace("\r\n", "\n").strip()
     if len(value) > limit:
         raise QueueError(
-            field, f"不能超过 {limit} 个字符", f"{field} is longer than {limit} characters"
+            field,
+            f"不能超过 {limit} 个字符",
+            f"at most {limit} characters",
+            f"{field} is longer than {limit} characters",
         )
     return value
 

@@ -102,3 +102,25 @@ def test_the_api_message_reads_as_english_and_lists_codes_only_as_values(app):
     assert (
         unknown["message"] == "status must be one of new, assigned, in_progress, resolved, rejected"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "age", "reply"),
+    [
+        ("zh", "时长：须在 0 到 87600 小时之间", "回复：不能超过 2000 个字符"),
+        ("en", "Age: must be 0 to 87600 hours", "Reply: at most 2000 characters"),
+    ],
+)
+def test_the_queue_names_its_fields_once_in_words(app, lang, age, reply):
+    """The message follows the field's worded name ("Age: …"), not the parameter's
+    ("Age: older_than must be …")."""
+    client, csrf = admin_client(app, "jia", "district_admin", (XINCHENG,))
+    filtered = client.get(f"/admin/reports?older_than=-5&lang={lang}")
+    assert age in _errors(filtered.get_data(as_text=True))
+    report = make_report(app, station_in(app, XINCHENG))
+    long = client.post(
+        f"/admin/reports/{report.id}?lang={lang}",
+        data={"csrf_token": csrf, "version": "1", "status": "in_progress", "reply": "好" * 2001},
+    )
+    message = _errors(long.get_data(as_text=True))
+    assert reply in message and "older_than" not in message and "reply is" not in message
