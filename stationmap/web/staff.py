@@ -70,8 +70,11 @@ def _limit() -> Response | None:
         render_template(
             "error.html",
             status=429,
-            title="Too Many Requests",
-            message=f"请求过多，请 {wait_s} 秒后再试。Too many requests; try again in {wait_s} s.",
+            title=tr("请求过多", "Too many requests"),
+            message=tr(
+                f"请求过多，请 {wait_s} 秒后再试。",
+                f"Too many requests from this network; try again in {wait_s} seconds.",
+            ),
         ),
         429,
     )

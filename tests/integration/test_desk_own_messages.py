@@ -14,7 +14,7 @@ import pytest
 from stationmap.app_state import state
 from stationmap.models import Station
 from stationmap.services import staff as staff_service
-from tests.integration.admin_support import XINCHENG, station_in
+from tests.integration.admin_support import XINCHENG, csrf_of, station_in
 from tests.integration.report_queue_support import admin_client
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -110,3 +110,40 @@ def test_the_api_still_answers_a_nul_in_english_json_naming_the_field(app):
     error = response.get_json()["error"]
     assert response.status_code == 400 and error["field"] == "q"
     assert "NUL character" in error["message"] and not CJK.search(error["message"])
+
+
+def _title(response) -> str:
+    match = re.search(r"<h1>(.*?)</h1>", response.get_data(as_text=True), re.S)
+    assert match
+    return html_text.unescape(match.group(1))
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "words"),
+    [("zh", "请求过多", "请求过多，请"), ("en", "Too many requests", "try again in")],
+)
+def test_too_many_staff_requests_says_so_in_the_page_language(app, lang, title, words):
+    from stationmap.web.staff import LIMIT
+
+    client = app.test_client()
+    token = _staff_token(app)
+    for _ in range(LIMIT):
+        client.get(f"/staff/{token}?lang={lang}")
+    refused = client.get(f"/staff/{token}?lang={lang}")
+    _in_language(refused, 429, lang, words)
+    assert title in _title(refused) and (lang == "en") != bool(CJK.search(_title(refused)))
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "words"),
+    [("zh", "登录尝试过多", "登录尝试过多，请"), ("en", "Too many login attempts", "try again in")],
+)
+def test_too_many_logins_says_so_in_the_page_language(app, lang, title, words):
+    client = app.test_client()
+    csrf = csrf_of(client.get(f"/admin/login?lang={lang}").get_data(as_text=True))
+    form = {"username": "nobody", "password": "wrong", "csrf_token": csrf}
+    for _ in range(10):
+        client.post(f"/admin/login?lang={lang}", data=form)
+    refused = client.post(f"/admin/login?lang={lang}", data=form)
+    _in_language(refused, 429, lang, words)
+    assert title in _title(refused) and (lang == "en") != bool(CJK.search(_title(refused)))
