@@ -1,7 +1,8 @@
-"""Error pages raised with a message of their own (a token already revoked, a staff
-link replaced, an expired staff or courier form, an export's lang, a NUL character in a
-form) say it in the page's language only, not in English (or in both at once); the API
-keeps answering JSON in English naming the field."""
+"""Error pages raised with a message of their own (a token that is not the user's, a
+staff link replaced, an expired staff or courier form, an export's lang, a NUL
+character in a form, too many requests) say it in the page's language only, not in
+English (or in both at once); the API keeps answering JSON in English naming the
+field."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def admin(app):
 
 
 @pytest.mark.parametrize(("lang", "words"), [("zh", "没有这个令牌"), ("en", "No such token")])
-def test_revoking_a_token_twice_says_so_in_the_page_language(admin, lang, words):
+def test_revoking_a_token_that_is_not_yours_says_so_in_the_page_language(admin, lang, words):
     client, csrf = admin
     refused = client.post(f"/admin/tokens/987654/revoke?lang={lang}", data={"csrf_token": csrf})
     _in_language(refused, 404, lang, words)

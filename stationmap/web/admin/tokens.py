@@ -35,8 +35,8 @@ def revoke_token(token_id: int) -> Any:
             abort(
                 404,
                 tr(
-                    "没有这个令牌，或它不是您的（可能已在另一个标签页撤销）。",
-                    "No such token of yours (it may have been revoked in another tab).",
+                    "没有这个令牌，或它不属于您的账户：请回到令牌列表。",
+                    "No such token among yours: go back to the token list.",
                 ),
             )
     flash(tr("令牌已撤销", "Token revoked"))
