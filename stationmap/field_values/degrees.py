@@ -210,3 +210,62 @@ def decimal_places(value: object) -> int | None:
     if _PLAIN_RE.fullmatch(text) is None:
         return None  # also inf, nan and 1e-05
     return len(text.partition(".")[2])
+
+
+# What separates the two numbers a map's coordinate picker copies ("116.397428,39.90923"):
+# a comma (ASCII or full-width), a semicolon or an enumeration comma, else white space.
+_PAIR_SEPARATORS = re.compile(r"\s*[,，;；、]\s*")
+_SPACES = re.compile(r"\s+")
+
+
+def split_pair(text: str) -> tuple[str, str] | None:
+    """A latitude and a longitude pasted together into one field, as ``(lat_text,
+    lon_text)``; ``None`` if ``text`` is not two readable degree values.
+
+    Pickers disagree on the order (AMap and Baidu copy longitude first, Tencent latitude
+    first; a phone's photo shows ``39°54'26.4"N 116°23'51.6"E``), so the order is read
+    from the values: a hemisphere word (N/E, 北纬/东经) says which is which; else the one
+    that cannot be a latitude (over 90) is the longitude; else (both 90 or less) the
+    larger is the longitude, as it is everywhere in China (longitude 73° to 135°,
+    latitude 3° to 54°)."""
+    if len(text) > 2 * _MAX_TEXT + 5:
+        return None
+    text = text.strip()
+    parts = _PAIR_SEPARATORS.split(text)
+    if len(parts) == 2:
+        candidates = [(parts[0], parts[1])]
+    elif len(parts) == 1:  # separated by spaces: "北纬 39.9 东经 116.4" splits once only
+        gaps = list(_SPACES.finditer(text))
+        candidates = [(text[: gap.start()], text[gap.end() :]) for gap in gaps]
+    else:
+        return None
+    found: list[tuple[str, str]] = []
+    for first, second in candidates:
+        if _either(first) is None or _either(second) is None:
+            continue
+        found.append((first, second))
+    if len(found) != 1:
+        return None
+    first, second = found[0]
+    orders = [
+        (lat, lon)
+        for lat, lon in ((first, second), (second, first))
+        if _reads(lat, "lat") is not None and _reads(lon, "lon") is not None
+    ]
+    if len(orders) == 2:  # both could be latitudes: the larger is the longitude
+        larger_first = abs(_either(first) or 0.0) > abs(_either(second) or 0.0)
+        return (second, first) if larger_first else (first, second)
+    return orders[0] if orders else None
+
+
+def _reads(text: str, axis: Axis) -> float | None:
+    try:
+        return parse_degrees(text, axis)
+    except ValueProblem:
+        return None
+
+
+def _either(text: str) -> float | None:
+    """``text`` read as a longitude, else as a latitude (one marked N or 北纬)."""
+    value = _reads(text, "lon")
+    return _reads(text, "lat") if value is None else value

@@ -240,13 +240,21 @@ def soft_delete(
 
 
 def undelete(
-    session: Session, station: Station, codes: frozenset[str] | None, actor: Actor
+    session: Session,
+    station: Station,
+    codes: frozenset[str] | None,
+    actor: Actor,
+    expected_version: int | None = None,
 ) -> None:
-    _set_state(session, station, codes, actor, "undelete", "deleted_at", None, None)
+    _set_state(session, station, codes, actor, "undelete", "deleted_at", None, expected_version)
 
 
 def mark_verified(
-    session: Session, station: Station, codes: frozenset[str] | None, actor: Actor
+    session: Session,
+    station: Station,
+    codes: frozenset[str] | None,
+    actor: Actor,
+    expected_version: int | None = None,
 ) -> None:
     # A confirmation by an administrator answers couriers' "closed" reports; cleared in
     # the same version (after the revision it was a second version the history lacked).
@@ -258,7 +266,7 @@ def mark_verified(
         "verify",
         "verified_at",
         utc_now(),
-        None,
+        expected_version,
         clear=("reported_closed_at",),
     )
 

@@ -328,6 +328,25 @@ def check_placement(
     return out
 
 
+def other_readings(
+    session: Session, lat: float, lon: float, datum: Datum, codes: frozenset[str] | None
+) -> list[tuple[str, str]]:
+    """Where one typed point (``lat``, ``lon`` in degrees as entered in ``datum``) would
+    lie read otherwise, for the editor's refusal: ``("swapped", district)`` for the axes
+    swapped (same datum, only inside China) and ``(other datum, district)``, each only
+    where the district is one of ``codes`` (any known district when ``None``)."""
+    asked: list[tuple[int, str, float, float, Datum]] = [(0, "swapped", lon, lat, datum)]
+    asked += [(0, other, lat, lon, other) for other in DATUMS if other != datum]
+    found = _locate_readings(session, asked).get(0, {})
+    return [
+        (kind, district)
+        for kind, (point, district) in sorted(found.items(), key=lambda item: item[0] != "swapped")
+        if district is not None
+        and _inside(codes, district)
+        and (kind != "swapped" or bool(in_china(*point)))
+    ]
+
+
 def _coarse(index: int, source: TableRow, out: Placement) -> None:
     """A note on a row whose 纬度 or 经度 has :data:`COARSE_DECIMALS` decimals or fewer
     (111.9 is anywhere within about 5.6 km); an error when both are whole degrees (a

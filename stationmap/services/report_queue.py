@@ -34,7 +34,7 @@ from stationmap.models import (
     Station,
     User,
 )
-from stationmap.report_fields import normal_code
+from stationmap.report_fields import KIND_TERMS, normal_code
 from stationmap.services import users as user_service
 from stationmap.services.districts import codes_within
 from stationmap.services.editing import in_scope
@@ -52,6 +52,17 @@ NEXT: dict[str, frozenset[str]] = {
     "rejected": frozenset(),
 }
 REOPEN_TO = "in_progress"  # a superadmin only
+#: Each state as administrators read it (zh, en): the pages and every message use these
+#: words, never the codes (which only the API's ``code`` fields and parameters carry).
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "new": ("新报告", "New"),
+    "assigned": ("已分派", "Assigned"),
+    "in_progress": ("处理中", "In progress"),
+    "resolved": ("已解决", "Resolved"),
+    "rejected": ("不予处理", "Rejected"),
+}
+# The kinds in the words the reporter chose them by.
+KIND_WORDS: dict[str, tuple[str, str]] = {t.code: (t.zh, t.en) for t in KIND_TERMS}
 MAX_REPLY = 2000
 MAX_NOTE = 2000
 MAX_BULK = 200
@@ -68,14 +79,34 @@ class QueueError(Exception):
     status = 422
     code = "invalid_value"
 
-    def __init__(self, field: str | None, message_zh: str, message_en: str) -> None:
+    def __init__(
+        self, field: str | None, message_zh: str, message_en: str, message_api: str | None = None
+    ) -> None:
         super().__init__(message_en)
         self.field = field
         self.message_zh = message_zh
         self.message_en = message_en
+        # For an API client, where the values it may send are codes: the English
+        # message unless the codes themselves are the answer ("one of new, …").
+        self.message_api = message_api or message_en
 
     def text(self, lang: str) -> str:
         return self.message_en if lang == "en" else self.message_zh
+
+
+def quoted(table: dict[str, tuple[str, str]], code: str) -> tuple[str, str]:
+    """A state's (or kind's) words as a message quotes them: ("“处理中”", '"In progress"')."""
+    zh, en = table.get(code, (code, code))
+    return f"“{zh}”", f'"{en}"'
+
+
+def _one_of(field: str, table: dict[str, tuple[str, str]], allowed: Sequence[str]) -> QueueError:
+    return QueueError(
+        field,
+        "只能是 " + "、".join(table.get(c, (c, c))[0] for c in allowed),
+        "must be one of " + ", ".join(table.get(c, (c, c))[1] for c in allowed),
+        f"{field} must be one of {', '.join(allowed)}",
+    )
 
 
 class ReportNotFound(QueueError):
@@ -161,20 +192,23 @@ class ReportRow:
 
 def check_filter(flt: ReportFilter) -> None:
     """Raise :class:`QueueError` naming the field for a value no report can have."""
-    for name, values, allowed in (
-        ("status", flt.statuses, REPORT_STATUSES),
-        ("kind", flt.kinds, REPORT_KINDS),
+    for name, values, allowed, table in (
+        ("status", flt.statuses, REPORT_STATUSES, STATUS_WORDS),
+        ("kind", flt.kinds, REPORT_KINDS, KIND_WORDS),
     ):
         unknown = [v for v in values if v not in allowed]
         if unknown:
-            raise QueueError(
-                name,
-                f"{name} 只能是 {'、'.join(allowed)}",
-                f"unknown {name} {', '.join(u[:20] for u in unknown)}; one of {', '.join(allowed)}",
+            error = _one_of(name, table, allowed)
+            error.message_api = (
+                f"unknown {name} {', '.join(u[:20] for u in unknown)}; one of {', '.join(allowed)}"
             )
+            raise error
     if flt.older_than_hours is not None and not 0 <= flt.older_than_hours <= 24 * 3650:
         raise QueueError(
-            "older_than", "时长须在 0 到 87600 小时之间", "older_than must be 0-87600 hours"
+            "older_than",
+            "须在 0 到 87600 小时之间",
+            "must be 0 to 87600 hours",
+            "older_than must be 0-87600 hours",
         )
 
 
@@ -307,7 +341,10 @@ def _clean(text: str, limit: int, field: str) -> str:
     value = text.replace("\r\n", "\n").strip()
     if len(value) > limit:
         raise QueueError(
-            field, f"不能超过 {limit} 个字符", f"{field} is longer than {limit} characters"
+            field,
+            f"不能超过 {limit} 个字符",
+            f"at most {limit} characters",
+            f"{field} is longer than {limit} characters",
         )
     return value
 
@@ -316,28 +353,29 @@ def _target(report: Report, change: Change, me: Principal) -> str:
     """The state ``change`` moves ``report`` to, if ``me`` may move it there."""
     to = change.status or report.status
     if to not in REPORT_STATUSES:
-        raise QueueError(
-            "status",
-            f"状态只能是 {'、'.join(REPORT_STATUSES)}",
-            f"status must be one of {', '.join(REPORT_STATUSES)}",
-        )
+        raise _one_of("status", STATUS_WORDS, REPORT_STATUSES)
+    now_zh, now_en = quoted(STATUS_WORDS, report.status)
+    to_zh, to_en = quoted(STATUS_WORDS, to)
     if to == report.status and to != "assigned":
         if report.status in CLOSED_STATUSES and not (change.reply or change.note):
-            raise QueueError("status", "报告已结束", f"report is already {to}")
+            raise QueueError(
+                "status", f"报告已是{now_zh}，已结束", f"the report is already {now_en}"
+            )
         return to
     if report.status in CLOSED_STATUSES:
         if to == REOPEN_TO and me.role == "superadmin":
             return to
+        reopen_zh, reopen_en = quoted(STATUS_WORDS, REOPEN_TO)
         raise QueueError(
             "status",
-            "已结束的报告只有超级管理员可以重新打开（改为处理中）",
-            "a closed report is reopened (to in_progress) by a superadmin only",
+            f"报告已是{now_zh}，已结束；只有超级管理员可以重新打开（改为{reopen_zh}）",
+            f"the report is {now_en}, closed: only a superadmin reopens it (to {reopen_en})",
         )
     if to not in NEXT[report.status]:
         raise QueueError(
             "status",
-            f"不能从 {report.status} 改为 {to}",
-            f"a report cannot go from {report.status} to {to}",
+            f"报告不能从{now_zh}改为{to_zh}",
+            f"a report cannot go from {now_en} to {to_en}",
         )
     return to
 

@@ -35,6 +35,9 @@ _WIDTHS = {
     "services": 40,
     "host_type": 14,
 }
+# Digits that are not numbers: Excel and WPS show 13912345678 as 1.39E+10 and drop the
+# leading 0 of 04716543210 unless the cell is text (the XLSX export's cells are).
+_TEXT_COLUMNS = ("code", "phone")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -175,6 +178,8 @@ def _workbook(rows: Iterable[Mapping[str, object]], columns: tuple[str, ...]) ->
             out.font = bold
         elif column == "services":
             out.alignment = wrap
+        elif column in _TEXT_COLUMNS:
+            out.number_format = "@"  # Text: a number typed over it in Excel stays text
         return out
 
     sheet.append([cell(c, header_text(c), header=True) for c in columns])

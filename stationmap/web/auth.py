@@ -105,18 +105,30 @@ def check_csrf() -> None:
         )
 
 
-def _safe_next(target: str | None) -> str:
-    """``target`` when it is a plain path under /admin (printable ASCII, no space or
-    backslash: nothing that could end a header or leave the site), else the dashboard."""
+def same_site_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site: one leading ``/`` (not ``//``, which a
+    browser reads as another host), no backslash (browsers read it as ``/``), so no
+    scheme either; printable ASCII without spaces (a browser sends them encoded; nothing
+    that could end a header); else None. For every redirect whose target a form or a
+    link carries (``back``, ``next``)."""
     if (
-        target
-        and (target == "/admin" or target.startswith(("/admin/", "/admin?")))
-        and target.isascii()
-        and target.isprintable()
-        and " " not in target
-        and "\\" not in target
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or not (target.isascii() and target.isprintable())
+        or " " in target
+        or len(target) > 2000
     ):
-        return target
+        return None
+    return target
+
+
+def _safe_next(target: str | None) -> str:
+    """``target`` when it is a same-site path under /admin, else the dashboard."""
+    path = same_site_path(target)
+    if path and (path == "/admin" or path.startswith(("/admin/", "/admin?"))):
+        return path
     return url_for("admin.dashboard")
 
 

@@ -27,12 +27,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from stationmap.web.errors import ApiError
+from stationmap.web.i18n import tr
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
 NO_SUCH_ID = 0  # ids start at 1 on both backends
 NUL_MESSAGE = (
-    "请求中含有空字符（NUL, \\0），请删除后重试。"
-    "The request contains a NUL character (\\0); remove it and try again."
+    "请求中含有空字符（NUL, \\0），请删除后重试。",
+    "The request contains a NUL character (\\0); remove it and try again.",
 )
 # Forms are checked when URL-encoded (every admin form but the upload). A multipart
 # body is left to its view, which sets its own size limit before the body is read.
@@ -42,8 +43,8 @@ _FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 1024 * 1024
 MAX_FORM_FIELDS = 20_000
 FORM_TOO_LARGE_MESSAGE = (
-    "表单太大（超过 1 MiB 或 20000 项），请刷新页面后重试。"
-    "The form is too large (over 1 MiB or 20,000 fields); reload the page and try again."
+    "表单太大（超过 1 MiB 或 20000 项），请刷新页面后重试。",
+    "The form is too large (over 1 MiB or 20,000 fields); reload the page and try again.",
 )
 
 
@@ -67,10 +68,12 @@ def _holding_nul(pairs: Iterable[tuple[str, str]], otherwise: str | None) -> str
     return otherwise
 
 
-def _refuse(status: int, message: str, field: str) -> NoReturn:
+def _refuse(status: int, message: tuple[str, str], field: str) -> NoReturn:
+    """Refuse in English with the field named (the API), or in the page's language."""
     if request.path.startswith("/api/"):  # the API's errors name their field
-        raise ApiError(status, "bad_request" if status == 400 else "body_too_large", message, field)
-    abort(status, message)
+        code = "bad_request" if status == 400 else "body_too_large"
+        raise ApiError(status, code, message[1], field)
+    abort(status, tr(*message))
 
 
 def _bound_form() -> None:

@@ -25,6 +25,7 @@ from limits import parse
 from stationmap.app_state import state
 from stationmap.config import Settings
 from stationmap.services import login_throttle
+from stationmap.web.i18n import tr
 
 LOGIN_ENDPOINT = "auth.login_submit"
 COVERAGE_ENDPOINT = "api.district_coverage"
@@ -112,9 +113,11 @@ def _limit_logins_in_database(app: Flask, limit: str) -> None:
                 render_template(
                     "error.html",
                     status=429,
-                    title="Too Many Requests",
-                    message=f"登录尝试过多，请 {wait_s} 秒后再试。"
-                    f"Too many login attempts; try again in {wait_s} seconds.",
+                    title=tr("登录尝试过多", "Too many login attempts"),
+                    message=tr(
+                        f"登录尝试过多，请 {wait_s} 秒后再试。",
+                        f"Too many login attempts; try again in {wait_s} seconds.",
+                    ),
                 ),
                 429,
             )

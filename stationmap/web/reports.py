@@ -113,8 +113,10 @@ def _check_csrf() -> None:
     if not sent or not cookie or not user_service.tokens_equal(sent, cookie):
         abort(
             400,
-            "表单已过期，请刷新页面后重新提交。"
-            "The form expired; reload the page and send it again.",
+            tr(
+                "表单已过期，报告没有发送。请刷新页面后重新提交。",
+                "The form expired and the report was not sent; reload the page and send it again.",
+            ),
         )
 
 

@@ -70,8 +70,11 @@ def _limit() -> Response | None:
         render_template(
             "error.html",
             status=429,
-            title="Too Many Requests",
-            message=f"请求过多，请 {wait_s} 秒后再试。Too many requests; try again in {wait_s} s.",
+            title=tr("请求过多", "Too many requests"),
+            message=tr(
+                f"请求过多，请 {wait_s} 秒后再试。",
+                f"Too many requests from this network; try again in {wait_s} seconds.",
+            ),
         ),
         429,
     )
@@ -160,8 +163,16 @@ def _page(token: str, station: Any, *, done: str = "", error: _Refused | None = 
 def _station_or_404(session: Any, token: str) -> Any:
     station = staff_service.station_for_token(session, token)
     if station is None:
-        abort(404)
+        abort(404, _no_such_link())
     return station
+
+
+def _no_such_link() -> str:
+    return tr(
+        "这个工作人员链接无效或已更换。请向区县管理员索取新的链接或二维码。",
+        "This staff link is not valid or was replaced. Ask the district administrator "
+        "for a new link or QR code.",
+    )
 
 
 @bp.get("/<token>")
@@ -175,13 +186,19 @@ def _check_csrf() -> None:
     sent = request.form.get("csrf_token", "")
     cookie = request.cookies.get(CSRF_COOKIE, "")
     if not sent or not cookie or not hmac.compare_digest(sent, cookie):
-        abort(400, "CSRF 校验失败，请刷新页面后重试。The form expired; reload the page.")
+        abort(
+            400,
+            tr(
+                "表单已过期，没有保存。请刷新页面后重试。",
+                "The form expired and nothing was saved; reload the page and try again.",
+            ),
+        )
 
 
 @bp.post("/<token>/<action>")
 def staff_action(token: str, action: str) -> Response:
     if action not in DONE:
-        abort(404)
+        abort(404, _no_such_link())
     _check_csrf()
     now = _now()
     with state(current_app).db.write_session() as session:

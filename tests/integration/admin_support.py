@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from stationmap.app_state import state
-from stationmap.models import Station
+from stationmap.models import Station, StationRevision
 from stationmap.services import users as user_service
 from stationmap.web.admin.editor import _form_from_station as form_from_station
 
@@ -113,3 +113,42 @@ def new_form(lat: float, lon: float, **changes: Any) -> dict[str, Any]:
     }
     data.update(changes)
     return data
+
+
+STATE_FORM_RE = r'<form method="post" action="[^"]*/{action}">(.*?)</form>'
+HIDDEN_INPUT_RE = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def button_form(client: FlaskClient, station_id: int, action: str) -> dict[str, str]:
+    """What the station page's delete, undelete or verify button sends (its CSRF token
+    and the version the page shows), as a browser sends it."""
+    return form_in(client.get(f"/admin/stations/{station_id}").get_data(as_text=True), action)
+
+
+def form_in(html: str, action: str) -> dict[str, str]:
+    """The hidden inputs of the form on ``html`` posting to ``…/<action>``."""
+    match = re.search(STATE_FORM_RE.format(action=action), html, re.S)
+    assert match, f"no {action} form on the page"
+    return dict(HIDDEN_INPUT_RE.findall(match.group(1)))
+
+
+def district_admins(app: Flask, *names: str) -> list[tuple[FlaskClient, str]]:
+    """Logged-in administrators of 新城区 named ``names``, each with a CSRF token."""
+    out = []
+    for name in names:
+        make_user(app, name, "district_admin", (XINCHENG,))
+        client = app.test_client()
+        login(client, name)
+        out.append((client, page_csrf(client)))
+    return out
+
+
+def stored_with_actions(app: Flask, station_id: int) -> tuple[Station | None, list[str]]:
+    """The station as stored and the actions of its revisions, oldest first."""
+    with state(app).db.session() as session:
+        actions = session.scalars(
+            select(StationRevision.action)
+            .where(StationRevision.station_id == station_id)
+            .order_by(StationRevision.number)
+        )
+        return session.get(Station, station_id), list(actions)

@@ -20,6 +20,7 @@ from tests.integration.admin_support import (
     KUNMING_XISHAN,
     SAIHAN,
     XINCHENG,
+    button_form,
     form_of,
     free_point,
     login,
@@ -257,27 +258,33 @@ def test_stale_edit_gets_a_conflict_page_not_an_overwrite(app, xc):
 
 
 def test_soft_delete_and_undo(app, xc):
-    client, token = xc
+    client, _token = xc
     station = station_in(app, XINCHENG)
     assert (
-        client.post(f"/admin/stations/{station.id}/delete", data={"csrf_token": token}).status_code
+        client.post(
+            f"/admin/stations/{station.id}/delete", data=button_form(client, station.id, "delete")
+        ).status_code
         == 303
     )
     assert _get(app, station.id).deleted_at is not None
     assert app.test_client().get(f"/api/v1/stations/{station.id}").status_code == 404
     page = client.get(f"/admin/stations/{station.id}").get_data(as_text=True)
     assert 'id="undelete"' in page
-    client.post(f"/admin/stations/{station.id}/undelete", data={"csrf_token": token})
+    client.post(
+        f"/admin/stations/{station.id}/undelete", data=button_form(client, station.id, "undelete")
+    )
     assert _get(app, station.id).deleted_at is None
     assert app.test_client().get(f"/api/v1/stations/{station.id}").status_code == 200
     assert [r.action for r in _revisions(app, station.id)][-2:] == ["delete", "undelete"]
 
 
 def test_mark_verified_and_the_unverified_list(app, xc):
-    client, token = xc
+    client, _token = xc
     station = station_in(app, XINCHENG)
     assert station.code in client.get("/admin/unverified").get_data(as_text=True)
-    client.post(f"/admin/stations/{station.id}/verify", data={"csrf_token": token})
+    client.post(
+        f"/admin/stations/{station.id}/verify", data=button_form(client, station.id, "verify")
+    )
     verified = _get(app, station.id)
     assert datetime.now(UTC) - verified.verified_at < timedelta(minutes=5)
     assert station.code not in client.get("/admin/unverified").get_data(as_text=True)
@@ -320,7 +327,7 @@ def test_hours_preview_endpoint(app, xc):
 
 
 def test_dashboard_counts_only_the_scope(app, xc):
-    client, token = xc
+    client, _token = xc
     html = client.get("/admin/").get_data(as_text=True)
     with state(app).db.session() as session:
         mine = len(
@@ -333,7 +340,9 @@ def test_dashboard_counts_only_the_scope(app, xc):
     assert re.search(r'id="total">(\d+)<', html).group(1) == str(mine)
     assert "新城区" in html and "赛罕区" not in html
     station = station_in(app, XINCHENG)
-    client.post(f"/admin/stations/{station.id}/verify", data={"csrf_token": token})
+    client.post(
+        f"/admin/stations/{station.id}/verify", data=button_form(client, station.id, "verify")
+    )
     assert "核实" in client.get("/admin/").get_data(as_text=True)
 
 

@@ -8,17 +8,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
 
-from stationmap.app_state import state
-from stationmap.models import Station, StationRevision
 from tests.integration.admin_support import (
     XINCHENG,
+    button_form,
+    district_admins,
     form_of,
-    login,
-    make_user,
-    page_csrf,
     station_in,
+    stored_with_actions,
 )
 from tests.integration.unchanged import assert_unchanged, snapshot
 
@@ -28,24 +25,7 @@ HIDDEN_RE = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 @pytest.fixture
 def two_admins(app):
     """Two logged-in administrators of 新城区 (甲 edits, 乙 deletes), with CSRF tokens."""
-    out = []
-    for name in ("jia", "yi"):
-        make_user(app, name, "district_admin", (XINCHENG,))
-        client = app.test_client()
-        login(client, name)
-        out.append((client, page_csrf(client)))
-    return out
-
-
-def _now(app, station_id):
-    """The station as stored and the actions of its revisions, oldest first."""
-    with state(app).db.session() as session:
-        actions = session.scalars(
-            select(StationRevision.action)
-            .where(StationRevision.station_id == station_id)
-            .order_by(StationRevision.number)
-        )
-        return session.get(Station, station_id), list(actions)
+    return district_admins(app, "jia", "yi")
 
 
 def _resend(html):
@@ -64,10 +44,12 @@ def _resend(html):
 def test_saving_a_station_deleted_meanwhile_keeps_the_form_and_says_so(
     app, two_admins, lang, words
 ):
-    (jia, jia_token), (yi, yi_token) = two_admins
+    (jia, jia_token), (yi, _yi_token) = two_admins
     station = station_in(app, XINCHENG)
     typed = form_of(station, address="甲刚填写的新地址 12 号", csrf_token=jia_token)
-    deleted = yi.post(f"/admin/stations/{station.id}/delete", data={"csrf_token": yi_token})
+    deleted = yi.post(
+        f"/admin/stations/{station.id}/delete", data=button_form(yi, station.id, "delete")
+    )
     assert deleted.status_code == 303
     before = snapshot(app)
 
@@ -84,20 +66,20 @@ def test_saving_a_station_deleted_meanwhile_keeps_the_form_and_says_so(
     # The page's one button: undelete, then save what was typed.
     again = jia.post(f"/admin/stations/{station.id}", data=_resend(html))
     assert again.status_code == 303
-    saved, actions = _now(app, station.id)
+    saved, actions = stored_with_actions(app, station.id)
     assert saved.deleted_at is None and saved.address == "甲刚填写的新地址 12 号"
     assert actions[-3:] == ["delete", "undelete", "update"]
 
 
 def test_the_undelete_and_save_button_is_refused_when_the_station_changed_again(app, two_admins):
-    (jia, jia_token), (yi, yi_token) = two_admins
+    (jia, jia_token), (yi, _yi_token) = two_admins
     station = station_in(app, XINCHENG)
     typed = form_of(station, address="甲的地址", csrf_token=jia_token)
-    yi.post(f"/admin/stations/{station.id}/delete", data={"csrf_token": yi_token})
+    yi.post(f"/admin/stations/{station.id}/delete", data=button_form(yi, station.id, "delete"))
     html = jia.post(f"/admin/stations/{station.id}", data=typed).get_data(as_text=True)
     # 乙 undeletes and deletes again meanwhile: 甲's page is stale once more.
-    yi.post(f"/admin/stations/{station.id}/undelete", data={"csrf_token": yi_token})
-    yi.post(f"/admin/stations/{station.id}/delete", data={"csrf_token": yi_token})
+    yi.post(f"/admin/stations/{station.id}/undelete", data=button_form(yi, station.id, "undelete"))
+    yi.post(f"/admin/stations/{station.id}/delete", data=button_form(yi, station.id, "delete"))
     before = snapshot(app)
 
     again = jia.post(f"/admin/stations/{station.id}", data=_resend(html))
@@ -118,19 +100,18 @@ def test_deleting_or_undeleting_twice_says_it_is_done_already(
 ):
     """A double click, or a second tab: the second request is no "no such station in
     your districts" (404) nor an error page, and records nothing more."""
-    (jia, jia_token), _ = two_admins
+    (jia, _jia_token), _ = two_admins
     station = station_in(app, XINCHENG)
     for action, words in (("delete", second_delete), ("undelete", second_undelete)):
-        first = jia.post(f"/admin/stations/{station.id}/{action}", data={"csrf_token": jia_token})
+        clicked = button_form(jia, station.id, action)  # both clicks send the same form
+        first = jia.post(f"/admin/stations/{station.id}/{action}", data=clicked)
         assert first.status_code == 303
         before = snapshot(app)
-        second = jia.post(
-            f"/admin/stations/{station.id}/{action}?lang={lang}", data={"csrf_token": jia_token}
-        )
+        second = jia.post(f"/admin/stations/{station.id}/{action}?lang={lang}", data=clicked)
         assert second.status_code == 303
         assert words in jia.get(second.headers["Location"]).get_data(as_text=True)
         assert_unchanged(before, app)
-    assert _now(app, station.id)[1][-2:] == ["delete", "undelete"]
+    assert stored_with_actions(app, station.id)[1][-2:] == ["delete", "undelete"]
 
 
 @pytest.mark.parametrize(
@@ -143,17 +124,18 @@ def test_restoring_or_verifying_a_station_deleted_in_another_tab_says_so(
     """The history page (restore) or the editor (mark verified) was open when the
     station was deleted: the click is no "no such station in your districts" (404), it
     says the station was deleted, and records nothing."""
-    (jia, jia_token), (yi, yi_token) = two_admins
+    (jia, jia_token), (yi, _yi_token) = two_admins
     station = station_in(app, XINCHENG)
     edit = form_of(station, address="先改一次", csrf_token=jia_token)
     assert jia.post(f"/admin/stations/{station.id}", data=edit).status_code == 303
-    version = _now(app, station.id)[0].version
-    yi.post(f"/admin/stations/{station.id}/delete", data={"csrf_token": yi_token})
+    version = stored_with_actions(app, station.id)[0].version
+    verify = button_form(jia, station.id, "verify")  # the editor open in 甲's tab
+    yi.post(f"/admin/stations/{station.id}/delete", data=button_form(yi, station.id, "delete"))
     before = snapshot(app)
 
     clicks = (
         (f"restore/1?lang={lang}", {"csrf_token": jia_token, "version": str(version)}),
-        (f"verify?lang={lang}", {"csrf_token": jia_token}),
+        (f"verify?lang={lang}", verify),
     )
     for path, data in clicks:
         response = jia.post(f"/admin/stations/{station.id}/{path}", data=data)

@@ -31,6 +31,7 @@ from tests.conftest import (
 from tests.integration.admin_support import (
     SAIHAN,
     XINCHENG,
+    button_form,
     csrf_of,
     login,
     make_user,
@@ -364,8 +365,8 @@ def test_an_administrator_confirmation_resets_reported_closed(app: Flask) -> Non
     make_user(app, "chief", "district_admin", (XINCHENG,))
     admin = app.test_client()
     login(admin, "chief")
-    csrf = csrf_of(admin.get(f"/admin/stations/{station.id}").get_data(as_text=True))
-    response = admin.post(f"/admin/stations/{station.id}/verify", data={"csrf_token": csrf})
+    clicked = button_form(admin, station.id, "verify")
+    response = admin.post(f"/admin/stations/{station.id}/verify", data=clicked)
     assert response.status_code == 303
     first = _nearest(client, station, datetime.now(UTC) + timedelta(minutes=1))[0]
     assert first["id"] == station.id and first["reported_closed"] is False

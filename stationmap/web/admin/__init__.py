@@ -5,10 +5,10 @@ district's station answers 404 exactly as a missing one does.
 
 This package holds the Blueprint ``bp``, its guards and its template context; the views
 live in its modules: ``dashboard`` (dashboard and lists), ``editor`` (the station editor
-with history), ``lookups`` (the editor's JSON helpers), ``transfer`` (import and export),
-``tokens`` (API tokens), ``printing`` (district maps and posters), ``reports`` (the
-queue of workers' reports) and ``notify`` (a district's webhook for them). Helpers they share
-are in ``common``."""
+with history), ``station_state`` (delete, undelete, verify), ``lookups`` (the editor's
+JSON helpers), ``transfer`` (import and export), ``tokens`` (API tokens), ``printing``
+(district maps and posters), ``reports`` (the queue of workers' reports) and ``notify``
+(a district's webhook for them). Helpers they share are in ``common``."""
 
 from __future__ import annotations
 
@@ -253,6 +253,7 @@ from stationmap.web.admin import (  # noqa: E402, F401
     printing,
     reports,
     staff_links,
+    station_state,
     tokens,
     transfer,
 )

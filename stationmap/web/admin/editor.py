@@ -1,5 +1,5 @@
 """The station editor: new, create, edit, update, the conflict page, history and
-restore, delete, undelete and verify."""
+restore (delete, undelete and verify are in :mod:`station_state`)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from stationmap.station_fields import (
     StationInput,
     parse_station,
 )
-from stationmap.web.admin import bp, field_name
+from stationmap.web.admin import bp, field_name, typed_point
 from stationmap.web.admin.common import _actor, _db, _hours_note, _me
 from stationmap.web.admin.reports import link_report, report_form, revision_reports
 from stationmap.web.basemap import current_tiles, map_page_policy
@@ -65,9 +65,14 @@ def _form_from_station(station: Station) -> dict[str, Any]:
 
 
 def _form_from_request() -> dict[str, Any]:
+    """The posted form; a picker's pair pasted into 纬度 or 经度 is split into both
+    (said in a message, shown with the re-shown form or after the save)."""
     form: dict[str, Any] = {name: request.form.get(name, "")[:5000] for name in FORM_FIELDS}
     form["amenities"] = request.form.getlist("amenities")
     form["worker_groups"] = request.form.getlist("worker_groups")
+    note = typed_point.split_pasted(form)
+    if note is not None:
+        flash(note)
     return form
 
 
@@ -126,21 +131,10 @@ def _editor(
     return response
 
 
-def _out_of_scope_message(district: str | None) -> str:
-    """Names the district by name and level: "该位置在玛纳斯县（县级，652324）…"."""
-    with _db().session() as session:
-        names = placement.Names.load(session)
-    if current_lang() == "en":
-        return (
-            f"This point lies in {names.en(district)}, not in your districts, so it cannot "
-            "be saved. Check the latitude, longitude and coordinate system, or move the "
-            "point on the map into one of your districts."
-        )
-    where = names.zh(district)
-    return (
-        f"该位置在{where}，不在您负责的区县内，不能保存。"
-        "请核对经纬度和坐标系，或在地图上把点移到您负责的区县内。"
-    )
+def _out_of_scope_message(district: str | None, form: dict[str, Any] | None = None) -> str:
+    """Names the district by name and level: "该位置在玛纳斯县（县级，652324）…", and
+    where the typed point would lie read swapped or in another datum."""
+    return typed_point.out_of_scope_message(district, form or {})
 
 
 @bp.get("/stations/new")
@@ -182,7 +176,8 @@ def create_station() -> Any:
     try:
         data = _parse(form)
     except InvalidStation as exc:
-        return _editor(None, form, errors=exc.errors, status=422)
+        errors = typed_point.swapped_errors(form, exc.errors)
+        return _editor(None, form, errors=errors, status=422)
     with _db().session() as session:
         duplicates, elsewhere = _duplicates(session, data)
     if (duplicates or elsewhere) and request.form.get("confirm_duplicate") != "1":
@@ -197,7 +192,7 @@ def create_station() -> Any:
                 if row is not None:
                     session.delete(row)
     except editing.OutOfScope as exc:
-        error = FieldError("lat", _out_of_scope_message(exc.district_code))
+        error = FieldError("lat", _out_of_scope_message(exc.district_code, form))
         return _editor(None, form, errors=[error], status=422)
     flash(tr(f"已创建 {code}", f"Created {code}"))
     _flash_notes(data)
@@ -262,7 +257,8 @@ def update_station(station_id: int) -> Any:
         try:
             data = _parse(form)
         except InvalidStation as exc:
-            return _editor(station, form, errors=exc.errors, version=version, status=422)
+            errors = typed_point.swapped_errors(form, exc.errors)
+            return _editor(station, form, errors=errors, version=version, status=422)
         if station.deleted_at is not None and request.form.get("undelete") != "1":
             return _conflict(station_id, form, data)
         moved_or_renamed = (
@@ -299,7 +295,7 @@ def update_station(station_id: int) -> Any:
     except (editing.VersionConflict, StaleDataError):
         return _conflict(station_id, form, data)
     except editing.OutOfScope as exc:
-        error = FieldError("lat", _out_of_scope_message(exc.district_code))
+        error = FieldError("lat", _out_of_scope_message(exc.district_code, form))
         with _db().session() as session:
             station = _scoped_or_404(session, station_id, deleted=True)
             return _editor(station, form, errors=[error], version=version, status=422)
@@ -380,53 +376,13 @@ def restore_revision(station_id: int, number: int) -> Any:
     return redirect(url_for("admin.station_history", station_id=station_id), 303)
 
 
+#: What a click on a station deleted meanwhile (in another tab) says.
+DELETED_MEANWHILE = (
+    "此驿站已被删除（可能在另一个标签页），没有改动；如需修改，请先撤销删除。",
+    "The station was deleted (perhaps in another tab): nothing changed; undelete it "
+    "first to change it.",
+)
+
+
 def _deleted_meanwhile() -> str:
-    return tr(
-        "此驿站已被删除（可能在另一个标签页），没有改动；如需修改，请先撤销删除。",
-        "The station was deleted (perhaps in another tab): nothing changed; undelete it "
-        "first to change it.",
-    )
-
-
-def _state_change(station_id: int, action: str) -> bool:
-    """Delete, undelete or verify; False when the station is already deleted (delete,
-    verify) or not deleted (undelete): a second click, or another tab, came first."""
-    with _db().write_session() as session:
-        station = _scoped_or_404(session, station_id, deleted=True)
-        if (station.deleted_at is None) == (action == "undelete"):
-            return False
-        codes, actor = _me().scope.codes, _actor()
-        if action == "delete":
-            editing.soft_delete(session, station, codes, actor)
-        elif action == "undelete":
-            editing.undelete(session, station, codes, actor)
-        else:
-            editing.mark_verified(session, station, codes, actor)
-    return True
-
-
-@bp.post("/stations/<int:station_id>/delete")
-def delete_station(station_id: int) -> Any:
-    if _state_change(station_id, "delete"):
-        flash(tr("已删除。可在下方撤销。", "Deleted. You can undo this below."))
-    else:
-        flash(tr("此驿站已被删除，没有改动。", "The station was already deleted: nothing changed."))
-    return redirect(url_for("admin.station_edit", station_id=station_id), 303)
-
-
-@bp.post("/stations/<int:station_id>/undelete")
-def undelete_station(station_id: int) -> Any:
-    if _state_change(station_id, "undelete"):
-        flash(tr("已撤销删除", "Undeleted"))
-    else:
-        flash(tr("驿站未被删除，没有改动。", "The station is not deleted: nothing changed."))
-    return redirect(url_for("admin.station_edit", station_id=station_id), 303)
-
-
-@bp.post("/stations/<int:station_id>/verify")
-def verify_station(station_id: int) -> Any:
-    if _state_change(station_id, "verify"):
-        flash(tr("已标记为已核实", "Marked as verified"))
-    else:
-        flash(_deleted_meanwhile())
-    return redirect(url_for("admin.station_edit", station_id=station_id), 303)
+    return tr(*DELETED_MEANWHILE)

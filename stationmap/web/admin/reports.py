@@ -14,23 +14,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from stationmap import catalog
 from stationmap.models import REPORT_KINDS, REPORT_STATUSES
-from stationmap.report_fields import KIND_TERMS
 from stationmap.services import report_queue as queue
 from stationmap.services import report_revisions
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
+from stationmap.web.auth import same_site_path
 from stationmap.web.i18n import current_lang, tr
 from stationmap.web.params import whole_number
 
-STATUS_WORDS = {
-    "new": ("新报告", "New"),
-    "assigned": ("已分派", "Assigned"),
-    "in_progress": ("处理中", "In progress"),
-    "resolved": ("已解决", "Resolved"),
-    "rejected": ("不予处理", "Rejected"),
-}
-# The kinds in the words the reporter chose them by.
-KIND_WORDS = {t.code: (t.zh, t.en) for t in KIND_TERMS}
+STATUS_WORDS = queue.STATUS_WORDS
+KIND_WORDS = queue.KIND_WORDS
 FIELD_WORDS = {
     "status": ("状态", "Status"),
     "assignee": ("负责人", "Assignee"),
@@ -186,7 +179,8 @@ def bulk_reports() -> Any:
     except StaleDataError:  # changed by another request between the check and the write
         return _queue_page([_stale_text()], 412)
     flash(tr(f"已更新 {count} 个报告", f"{count} reports updated"))
-    return redirect(request.form.get("back") or url_for("admin.report_list"), 303)
+    back = same_site_path(request.form.get("back"))
+    return redirect(back or url_for("admin.report_list"), 303)
 
 
 def _detail_page(report_id: int, errors: Sequence[str] = (), status: int = 200) -> Any:

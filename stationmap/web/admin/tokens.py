@@ -32,6 +32,12 @@ def create_token() -> str:
 def revoke_token(token_id: int) -> Any:
     with _db().write_session() as session:
         if not token_service.revoke_token(session, _me().user_id, token_id):
-            abort(404)
+            abort(
+                404,
+                tr(
+                    "没有这个令牌，或它不属于您的账户：请回到令牌列表。",
+                    "No such token among yours: go back to the token list.",
+                ),
+            )
     flash(tr("令牌已撤销", "Token revoked"))
     return redirect(url_for("admin.token_list"), 303)

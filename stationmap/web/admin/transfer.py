@@ -170,7 +170,13 @@ def export_stations() -> Response:
         )
     lang = request.args.get("lang") or None
     if lang not in (None, "zh", "en"):
-        abort(400, "lang must be zh or en")
+        abort(
+            400,
+            tr(
+                "参数 lang（表头语言）只能是 zh（中文）或 en（英文）。",
+                "lang (the headers' language) must be zh (Chinese) or en (English).",
+            ),
+        )
     include_demo = request.args.get("demo") == "1"
     with _db().session() as session:
         data = admin_service.export_scope(

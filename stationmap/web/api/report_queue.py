@@ -62,8 +62,8 @@ def report_item(row: queue.ReportRow, me: Principal) -> dict[str, Any]:
 
 def _queue_error(exc: queue.QueueError) -> ApiError:
     if isinstance(exc, queue.StaleReport):
-        return ApiError(exc.status, exc.code, exc.message_en, field="If-Match")
-    return ApiError(exc.status, exc.code, exc.message_en, field=exc.field)
+        return ApiError(exc.status, exc.code, exc.message_api, field="If-Match")
+    return ApiError(exc.status, exc.code, exc.message_api, field=exc.field)
 
 
 def _list_of(params: Params, name: str) -> tuple[str, ...]:
