@@ -587,7 +587,8 @@
     }
     var page = cfg.page + encodeURIComponent(p.code);
     var detail = node.querySelector(".detail");
-    detail.href = page + (origin ? "?" + nearQuery() : "");
+    var back = nearQuery();
+    detail.href = page + (back ? "?" + back : "");
     detail.querySelector(".lbl-detail").textContent = T.details;
     var report = node.querySelector(".report");
     report.href = page + "/report";
@@ -603,13 +604,42 @@
     });
     return node;
   }
-  /** ``near=lat,lon&by=kind``: where the list is sorted from, for the station page's
-   * way back. */
+  /** ``near=lat,lon&by=kind`` (where the list is sorted from) and the chips ticked:
+   * what the station page's way back restores. */
   function nearQuery() {
     var q = new URLSearchParams();
-    q.set("near", origin.lat.toFixed(6) + "," + origin.lon.toFixed(6));
-    q.set("by", originKind === "near" ? nearBy : originKind);
+    if (origin) {
+      q.set("near", origin.lat.toFixed(6) + "," + origin.lon.toFixed(6));
+      q.set("by", originKind === "near" ? nearBy : originKind);
+    }
+    keepFilters(q);
     return q.toString();
+  }
+  /** Set the chips' parameters of ``q`` (a URLSearchParams) to the chips ticked now, in
+   * the form the page reads back (public._chosen_filters). */
+  var FILTER_PARAMS = ["amenity", "open_now", "worker_group"];
+  function keepFilters(q) {
+    var f = filters();
+    FILTER_PARAMS.forEach(function (name) { q.delete(name); });
+    if (f.amenities.length) { q.set("amenity", f.amenities.join(",")); }
+    if (f.openNow) { q.set("open_now", "1"); }
+    if (f.group) { q.set("worker_group", f.group); }
+  }
+  /** The chips in the page's address and in its language link: a reload, the browser's
+   * back button after a station page, a switch of language or a link passed on keeps
+   * them. replaceState: ticking a chip is not a page to go back to. */
+  function filtersToAddress() {
+    var here = new URL(window.location.href);
+    keepFilters(here.searchParams);
+    if (window.history && history.replaceState) {
+      history.replaceState(history.state, "", here.pathname + here.search + here.hash);
+    }
+    var other = document.querySelector("a.lang-switch");
+    if (other) {
+      var there = new URL(other.href);
+      keepFilters(there.searchParams);
+      other.href = there.pathname + there.search;
+    }
   }
   /** Bring a listed station's marker into view and open its popup. */
   function showOnMap(feature) {
@@ -1099,6 +1129,7 @@
   document.body.setAttribute("data-map-state", "loading");
   filtersEl.addEventListener("submit", function (ev) { ev.preventDefault(); });
   filtersEl.addEventListener("change", function () {
+    filtersToAddress();
     pendingOpen = null;
     if (map) { map.closePopup(); }  // its station may not pass the new filters
     if (!refilterVisible()) { loadVisible(); }
