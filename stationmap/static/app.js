@@ -735,6 +735,10 @@
     q.set("lon", origin.lon.toFixed(6));
     q.set("k", String(NEAREST_K));
     document.body.setAttribute("data-list-state", "loading");
+    // On a slow network the answer takes seconds: the list on screen was found with
+    // other filters or from elsewhere, so it is greyed out and the note says why.
+    listEl.setAttribute("aria-busy", "true");
+    noteEl.textContent = T.loading;
     var f = filters();
     var url = cfg.api.nearest + "?" + q.toString();
     // The boot script's request, when it asked exactly this: taken once.
@@ -751,6 +755,7 @@
       throw err;
     }).then(function (data) {
       if (seq !== nearestSeq) { return; }
+      listEl.removeAttribute("aria-busy");
       var features = data.features || [];
       var wanted = filters().amenities;
       var far = features.length > 0 && features[0].properties.distance_m > REACH_M;
@@ -791,6 +796,7 @@
     }).catch(function (err) {
       if (err && err.name === "AbortError") { return; }
       if (seq !== nearestSeq) { return; }
+      listEl.removeAttribute("aria-busy");
       // A failed load never leaves the old list looking current: it goes.
       clearList("");
       loadFailed("list", err);
