@@ -1,12 +1,17 @@
-"""Report text that shows nothing: zero-width spaces, joiners, a byte-order mark, Hangul
-fillers. "Other problem" needs words, and these were taken as words (none of them is
-white space to ``str.strip``), so a report the district cannot read was stored, and the
-same text with a zero-width space slipped in counted as a new report instead of being
-merged with the first."""
+"""Report text as riders' phones send it, and text meant to slip through.
+
+- Text that shows nothing: zero-width spaces, joiners, a byte-order mark, Hangul
+  fillers. "Other problem" needs words, and these were taken as words (none of them is
+  white space to ``str.strip``), so a report the district cannot read was stored, and the
+  same text with a zero-width space slipped in counted as a new report instead of being
+  merged with the first.
+- A textarea's line breaks, sent as CR LF, counted twice against the 1000 characters.
+- The English form named the report kinds by their codes when none was chosen."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -88,3 +93,38 @@ def test_a_zero_width_space_slipped_in_does_not_make_a_report_new(app):
         answers.append((response.status_code, response.get_json()["merged"]))
     assert answers == [(201, False), (200, True), (200, True)]
     assert _reports(app) == 1
+
+
+def test_a_thousand_characters_typed_over_ten_lines_are_taken(app, client):
+    """A textarea's maxlength counts a line break as one character; the form sends it as
+    CR LF. 1000 characters typed (the most the field lets a rider type) were refused as
+    "不能超过 1000 个字（现在 1009 个）"."""
+    station = station_in(app, XINCHENG)
+    typed = "\r\n".join(["字" * 99] * 10) + "字"  # 991 characters and 9 breaks
+    assert len(typed.replace("\r\n", "\n")) == 1000
+    response = _send(client, f"/s/{station.code}/report", {"kind": "other", "text": typed})
+    assert response.status_code == 200, re.findall(
+        r'class="field-error"[^>]*>([^<]+)', response.get_data(as_text=True)
+    )
+    with state(app).db.session() as session:
+        assert session.scalars(select(Report.text)).one() == typed.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("zh", "类型：请选择问题类型（已关门、设施缺失或损坏、位置不对、其他）"),
+        (
+            "en",
+            "Problem: choose what is wrong (Closed / not open as listed, Amenity missing or "
+            "broken, Wrong location, Other problem or suggestion)",
+        ),
+    ],
+)
+def test_a_form_sent_with_nothing_chosen_names_the_choices_in_words(app, client, lang, words):
+    station = station_in(app, XINCHENG)
+    response = _send(client, f"/s/{station.code}/report?lang={lang}", {"text": ""})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'<p class="field-error" id="err-kind">{words}</p>' in html
+    assert "closed, amenity" not in html
