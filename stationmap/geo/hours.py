@@ -228,6 +228,8 @@ def describe(state: HoursState, now: datetime, lang: str = "zh") -> str:
         clock = state.change_at.strftime("%H:%M")
         if days == 0:
             when = clock
+        elif days == 1 and state.open and clock == "00:00":
+            when = "24:00"  # closing at midnight tonight, as the hours in words say it
         elif days == 1:
             when = ("明天 " if zh else "tomorrow ") + clock
         else:

@@ -230,8 +230,10 @@
   var ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
   /** "20:00", "明天 08:00" / "tomorrow 08:00", "周六 08:00", "06-03 08:00": when the
    * ISO-8601 local time ``iso`` falls, as seen from ``nowMs`` in the same UTC offset (the
-   * station's time zone, as the API wrote it), or null when ``iso`` is unreadable. */
-  function whenText(iso, nowMs) {
+   * station's time zone, as the API wrote it), or null when ``iso`` is unreadable.
+   * ``closing`` at midnight tonight reads "24:00" (as the hours in words write it), not
+   * "明天 00:00" / "tomorrow 00:00". */
+  function whenText(iso, nowMs, closing) {
     var m = ISO_LOCAL.exec(String(iso || ""));
     if (!m) { return null; }
     var offsetMin = 0;
@@ -246,6 +248,7 @@
     var days = Math.round((day - today) / 86400000);
     var clock = m[4] + ":" + m[5];
     if (days <= 0) { return clock; }
+    if (days === 1 && closing && clock === "00:00") { return "24:00"; }
     if (days === 1) { return T.tomorrow.replace("{t}", clock); }
     if (days < 7 && WEEKDAYS.length === 7) {
       return WEEKDAYS[new Date(day).getUTCDay()] + " " + clock;
@@ -256,7 +259,7 @@
   function hoursText(props, nowMs) {
     var open = props.open_now;
     if (open !== true && open !== false) { return T.unknown; }
-    var when = props.next_change_at ? whenText(props.next_change_at, nowMs) : null;
+    var when = props.next_change_at ? whenText(props.next_change_at, nowMs, open) : null;
     if (open) { return when ? T.open_until.replace("{t}", when) : T.always_open; }
     return when ? T.opens_at.replace("{t}", when) : T.closed_now;
   }
