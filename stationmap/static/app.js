@@ -1019,7 +1019,11 @@
       var chosen = "";
       selects.forEach(function (s) { if (s.value && !s.closest("label").hidden) { chosen = s.value; } });
       ev.preventDefault();
-      if (chosen) { window.location.href = cfg.index + "?district=" + encodeURIComponent(chosen); }
+      if (!chosen) { return; }
+      var q = new URLSearchParams();
+      q.set("district", chosen);
+      keepFilters(q);  // the chips ticked come along
+      window.location.href = cfg.index + "?" + q.toString();
     });
   }
 

@@ -81,3 +81,26 @@ def test_ticked_chips_survive_a_reload_a_language_switch_and_a_station_page(
     assert _ticked(page) == ["water", "phone_charging"]
     assert page.locator("#filters input[name=open_now]").is_checked()
     assert [r.status for r in session.watch.responses if r.status >= 400] == []
+
+
+def test_a_rider_who_refused_the_location_keeps_the_chips_when_picking_a_district(
+    live_server: LiveServer, phone: Any
+) -> None:
+    session = phone()  # location refused
+    page = session.new_page()
+    page.goto(live_server.url + "/")
+    _wait_for(page, "document.body.dataset.origin === 'none'")
+    _chip(page, "water").tap()
+    _chip(page, "toilet").tap()
+    page.select_option("#pick-province", "150000")
+    page.locator("#pick-city option[value='150100']").wait_for(state="attached")
+    page.select_option("#pick-city", "150100")
+    page.locator("#pick-county option[value='150102']").wait_for(state="attached")
+    page.select_option("#pick-county", "150102")
+    page.locator(".district-pick button[type=submit]").click()
+    page.wait_for_url("**/?district=150102*")
+    _ready(page)
+    assert _query(page.url) == {"district": ["150102"], "amenity": ["water,toilet"]}
+    assert _ticked(page) == ["water", "toilet"]
+    asked = [r.url for r in session.watch.responses if "/stations/nearest" in r.url]
+    assert "amenity=water%2Ctoilet" in asked[-1]
