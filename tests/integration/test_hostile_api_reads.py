@@ -27,3 +27,19 @@ def test_a_parameter_where_some_are_taken_lists_them(client):
     assert response.get_json()["error"]["message"] == (
         "unknown parameter 'parnet'; allowed: parent"
     )
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/stations/abc", "/api/v1/stations/1e3", "/api/v1/stations/%FF", "/api/v1/x"]
+)
+def test_an_address_no_route_takes_is_a_404_on_path(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["field"] == "path"
+
+
+def test_a_wrong_method_is_a_405_on_method_with_its_allow_header(client):
+    response = client.put("/api/v1/stations/1/reports", json={"kind": "closed"})
+    assert response.status_code == 405
+    assert response.get_json()["error"]["field"] == "method"
+    assert "POST" in response.headers["Allow"]
