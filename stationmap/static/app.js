@@ -255,13 +255,21 @@
     }
     return m[2] + "-" + m[3] + " " + clock;
   }
-  /** The opening state in words, from the API's open_now and next_change_at. */
+  /** The opening state in words, from the API's open_now and next_change_at; a change
+   * within SOON_MS is said first ("即将关门（18:00）"): a station closing in five minutes
+   * is still "open now", but a rider ten minutes away would find it shut. */
+  var SOON_MS = 30 * 60000;
   function hoursText(props, nowMs) {
     var open = props.open_now;
     if (open !== true && open !== false) { return T.unknown; }
     var when = props.next_change_at ? whenText(props.next_change_at, nowMs, open) : null;
-    if (open) { return when ? T.open_until.replace("{t}", when) : T.always_open; }
-    return when ? T.opens_at.replace("{t}", when) : T.closed_now;
+    var soon = when && Date.parse(props.next_change_at) - nowMs <= SOON_MS;
+    if (open) {
+      if (!when) { return T.always_open; }
+      return (soon ? T.closing_soon : T.open_until).replace("{t}", when);
+    }
+    if (!when) { return T.closed_now; }
+    return (soon ? T.opening_soon : T.opens_at).replace("{t}", when);
   }
   /** The hours in words in the page's language, today's first (the API's hours_zh or
    * hours_en), as a paragraph to set after the opening state; null without hours. */
