@@ -639,18 +639,36 @@
   /** The chips in the page's address and in its language link: a reload, the browser's
    * back button after a station page, a switch of language or a link passed on keeps
    * them. replaceState: ticking a chip is not a page to go back to. */
-  function filtersToAddress() {
+  function filtersToAddress() { toAddress(keepFilters); }
+  /** The page's address and its language link, with ``edit`` applied to their query. */
+  function toAddress(edit) {
     var here = new URL(window.location.href);
-    keepFilters(here.searchParams);
+    edit(here.searchParams);
     if (window.history && history.replaceState) {
       history.replaceState(history.state, "", here.pathname + here.search + here.hash);
     }
     var other = document.querySelector("a.lang-switch");
     if (other) {
       var there = new URL(other.href);
-      keepFilters(there.searchParams);
+      edit(there.searchParams);
       other.href = there.pathname + there.search;
     }
+  }
+  /** A point tapped on the map is kept in the address (``near=lat,lon&by=tap``): a
+   * reload or a switch of language sorts from it again. The rider's own position never
+   * is (an address passed on would give it away); once the list follows it or the map
+   * again, a tapped point kept there is dropped. */
+  function originToAddress(kind) {
+    if (kind !== "tap" && kind !== "gps" && kind !== "centre") { return; }
+    if (kind !== "tap" && !new URL(window.location.href).searchParams.has("near")) { return; }
+    toAddress(function (q) {
+      q.delete("near");
+      q.delete("by");
+      if (kind === "tap") {
+        q.set("near", origin.lat.toFixed(6) + "," + origin.lon.toFixed(6));
+        q.set("by", "tap");
+      }
+    });
   }
   /** Bring a listed station's marker into view and open its popup. */
   function showOnMap(feature) {
@@ -863,6 +881,7 @@
     document.body.setAttribute("data-origin", kind);
     setStatus(originStatus(kind), false);
     showListTitle(false);
+    originToAddress(kind);
   }
   /** The courier's dot (and its accuracy) and a tapped search point, on the map. */
   var drawnFix = null;

@@ -104,3 +104,31 @@ def test_a_rider_who_refused_the_location_keeps_the_chips_when_picking_a_distric
     assert _ticked(page) == ["water", "toilet"]
     asked = [r.url for r in session.watch.responses if "/stations/nearest" in r.url]
     assert "amenity=water%2Ctoilet" in asked[-1]
+
+
+def test_a_point_tapped_on_the_map_survives_a_switch_of_language(
+    live_server: LiveServer, phone: Any
+) -> None:
+    session = phone()  # location refused: the rider taps where they are
+    page = session.new_page()
+    page.goto(live_server.url + "/?district=652324")
+    _ready(page)
+    _wait_for(page, "document.body.dataset.mapState === 'ready'")
+    page.locator("#map-wrap .leaflet-container").tap(position={"x": 180, "y": 100})
+    _wait_for(page, "document.body.dataset.origin === 'tap'")
+    _ready(page)
+    _chip(page, "water").tap()
+    _ready(page)
+    tapped = _query(page.url)
+    assert tapped["by"] == ["tap"] and tapped["amenity"] == ["water"]
+    lat, lon = (float(v) for v in tapped["near"][0].split(","))
+    names = _list_names(page)
+
+    page.click("a.lang-switch")
+    _ready(page)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert _query(page.url)["near"] == tapped["near"]
+    assert _list_names(page) == names
+    assert _list_names(page) == _api_names(
+        live_server, {"latitude": lat, "longitude": lon}, "&amenity=water"
+    )
