@@ -34,7 +34,10 @@ pytestmark = pytest.mark.browser
 HOHHOT = {"latitude": 40.8420, "longitude": 111.7000}
 FIRST_LOAD_BUDGET_BYTES = 300 * 1024
 _WHEN = r"(?:(?:明天|周[日一二三四五六]) |\d\d-\d\d )?\d\d:\d\d"
-HOURS_ZH = re.compile(rf"营业中，{_WHEN} 关门|未营业，{_WHEN} 开门|24小时开放|已关闭|开放时间未知")
+HOURS_ZH = re.compile(
+    rf"营业中，{_WHEN} 关门|未营业，{_WHEN} 开门|即将关门（{_WHEN}）|即将开门（{_WHEN}）"
+    r"|24小时开放|已关闭|开放时间未知"
+)
 
 
 def _list_ids(page: Any) -> list[int]:

@@ -1,8 +1,9 @@
 """Hours around midnight in words, as a courier reads them at 360 px: a station open
 every night (22:00-06:00) is said once, as its office wrote it, instead of
 "今天 00:00-06:00、22:00-24:00（每天 22:00-06:00）" (the night cut in two); one that
-closes at midnight "closes 24:00", as its hours read (08:00-24:00), not "明天 00:00 关门".
-Expected words are written out here."""
+closes at midnight "closes 24:00", as its hours read (08:00-24:00), not "明天 00:00 关门";
+a change within half an hour is said first ("即将关门（18:00）"), as the courier's list
+says it. Expected words are written out here."""
 
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ def test_hours_the_same_every_night_are_said_once(text, day, zh, en):
 @pytest.mark.parametrize(
     ("text", "at", "zh", "en"),
     [
-        ("Mo-Su 08:00-24:00", "2026-12-07T23:55", "营业中，24:00 关门", "open now, closes 24:00"),
+        ("Mo-Su 08:00-24:00", "2026-12-07T23:00", "营业中，24:00 关门", "open now, closes 24:00"),
+        ("Mo-Su 08:00-24:00", "2026-12-07T23:55", "即将关门（24:00）", "closing soon (24:00)"),
         ("Mo-Su 08:00-24:00", "2026-12-07T08:00", "营业中，24:00 关门", "open now, closes 24:00"),
         # Opening at midnight keeps its day; closing at 06:00 tomorrow too.
         (
@@ -70,8 +72,11 @@ def test_hours_the_same_every_night_are_said_once(text, day, zh, en):
             "open now, closes tomorrow 06:00",
         ),
         ("Mo-Su 22:00-06:00", "2026-12-08T00:01", "营业中，06:00 关门", "open now, closes 06:00"),
-        ("Mo-Su 08:00-18:00", "2026-12-07T17:55", "营业中，18:00 关门", "open now, closes 18:00"),
-        ("Mo-Su 08:00-18:00", "2026-12-07T07:55", "未营业，08:00 开门", "closed, opens 08:00"),
+        ("Mo-Su 08:00-18:00", "2026-12-07T17:29", "营业中，18:00 关门", "open now, closes 18:00"),
+        ("Mo-Su 08:00-18:00", "2026-12-07T17:30", "即将关门（18:00）", "closing soon (18:00)"),
+        ("Mo-Su 08:00-18:00", "2026-12-07T17:55", "即将关门（18:00）", "closing soon (18:00)"),
+        ("Mo-Su 08:00-18:00", "2026-12-07T07:00", "未营业，08:00 开门", "closed, opens 08:00"),
+        ("Mo-Su 08:00-18:00", "2026-12-07T07:55", "即将开门（08:00）", "opening soon (08:00)"),
     ],
 )
 def test_the_state_in_words_around_midnight(text, at, zh, en):
