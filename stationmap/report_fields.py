@@ -35,6 +35,11 @@ _DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 # (embeddings, overrides, isolates) that would show the text reversed to the district.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _SPACE_RE = re.compile(r"\s+")
+# What shows nothing on its own: controls, format characters (zero-width space and
+# joiners, the byte-order mark, soft hyphen), spaces and separators, combining marks,
+# and the few letters and symbols drawn blank (Hangul fillers, the Braille blank).
+_UNSEEN_CATEGORIES = frozenset(("Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"))
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 # A pin's position counts in a fingerprint to about 100 m.
 _PIN_DECIMALS = 3
 
@@ -114,6 +119,9 @@ def _text(raw: object, field: str, limit: int, errors: list[FieldError]) -> str:
             _error(field, "contains an invalid character", "含有无效字符，请删除后重新输入")
         )
         return ""
+    # A form sends each line break of a textarea as CR LF, which its maxlength counted
+    # as one character: counted as two here, 1000 characters typed were "1010".
+    raw = raw.replace("\r\n", "\n")
     text = _CONTROL_RE.sub("", unicodedata.normalize("NFC", raw)).strip()
     if max(len(text), len(raw)) > limit:
         errors.append(
@@ -124,7 +132,16 @@ def _text(raw: object, field: str, limit: int, errors: list[FieldError]) -> str:
             )
         )
         return ""
-    return text
+    return text if shows_something(text) else ""
+
+
+def shows_something(text: str) -> bool:
+    """True when ``text`` has a character a reader can see: text of zero-width spaces,
+    joiners or Hangul fillers alone says nothing, however long it is."""
+    return any(
+        ch not in _BLANK_CHARACTERS and unicodedata.category(ch) not in _UNSEEN_CATEGORIES
+        for ch in text
+    )
 
 
 def _coordinate(
@@ -265,8 +282,11 @@ def client_hash(secret_key: str, address: str) -> str:
 
 
 def normal_text(text: str) -> str:
-    """Text as compared for merging: NFKC, case-folded, runs of space as one."""
-    return _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    """Text as compared for merging: NFKC, case-folded, without format characters
+    (a zero-width space slipped in does not make a report new), runs of space as one."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    seen = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return _SPACE_RE.sub(" ", seen).strip()
 
 
 def fingerprint(data: ReportInput, station_id: int | None) -> str:

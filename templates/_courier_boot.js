@@ -14,6 +14,8 @@
   S.position = new Promise(function (resolve) {
     navigator.geolocation.getCurrentPosition(function (pos) {
       var q = new URLSearchParams();
+      // The chips ticked in the address first, as app.js orders its question.
+      boot.filters.forEach(function (pair) { q.set(pair[0], pair[1]); });
       q.set("lat", pos.coords.latitude.toFixed(6));
       q.set("lon", pos.coords.longitude.toFixed(6));
       q.set("k", String(boot.k));

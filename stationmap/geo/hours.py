@@ -216,6 +216,9 @@ def _explain(text: str, detail: str) -> tuple[str, str]:
     )
 
 
+SOON = timedelta(minutes=30)
+
+
 def describe(state: HoursState, now: datetime, lang: str = "zh") -> str:
     """A short phrase: "营业中，20:00 关门" / "open now, closes 20:00"."""
     zh = lang.startswith("zh")
@@ -228,14 +231,23 @@ def describe(state: HoursState, now: datetime, lang: str = "zh") -> str:
         clock = state.change_at.strftime("%H:%M")
         if days == 0:
             when = clock
+        elif days == 1 and state.open and clock == "00:00":
+            when = "24:00"  # closing at midnight tonight, as the hours in words say it
         elif days == 1:
             when = ("明天 " if zh else "tomorrow ") + clock
         else:
             when = state.change_at.strftime("%m-%d %H:%M")
+    # A change within SOON is said first, as the courier's list says it: a station
+    # closing in five minutes is open now, but not for a rider ten minutes away.
+    soon = state.change_at is not None and now.tzinfo is not None and state.change_at - now <= SOON
     if state.open:
         if not when:
             return "24小时开放" if zh else "open 24 hours"
+        if soon:
+            return f"即将关门（{when}）" if zh else f"closing soon ({when})"
         return f"营业中，{when} 关门" if zh else f"open now, closes {when}"
     if not when:
         return "已关闭" if zh else "closed"
+    if soon:
+        return f"即将开门（{when}）" if zh else f"opening soon ({when})"
     return f"未营业，{when} 开门" if zh else f"closed, opens {when}"

@@ -164,6 +164,17 @@ def describe_day(text: str, day: date, lang: str = "zh") -> str | None:
     return sep.join(f"{s:%H:%M}-{_clock(e, day)}" for s, e in open_spans)
 
 
+_EVERY_DAY_RULE = re.compile(
+    r"(?:Mo-Su )?[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}(?:,[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2})*"
+)
+
+
+def _same_every_day(text: str) -> bool:
+    """True for one rule of times only, every day alike (``Mo-Su 22:00-06:00``,
+    ``08:00-12:00,14:00-18:00``): no day, month, week or holiday makes one day differ."""
+    return _EVERY_DAY_RULE.fullmatch(text.strip()) is not None
+
+
 def describe_hours(text: str | None, day: date, lang: str = "zh") -> str | None:
     """The hours in words with ``day``'s first, for a page or an API answer:
     ``今天 08:00-20:00（周一至周五 08:00-20:00；周六、周日 休息）``. Hours the same every
@@ -177,6 +188,10 @@ def describe_hours(text: str | None, day: date, lang: str = "zh") -> str | None:
     if today is None:
         return schedule
     if schedule in (_ALWAYS[lang], f"{_EVERY_DAY[lang]} {today}"):
+        return schedule
+    if _same_every_day(text):
+        # One rule for every day: overnight hours (22:00-06:00) would otherwise read
+        # "今天 00:00-06:00、22:00-24:00（每天 22:00-06:00）", the night cut in two.
         return schedule
     if lang == "zh":
         return f"{_TODAY[lang]} {today}（{schedule}）"

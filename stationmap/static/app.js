@@ -230,8 +230,10 @@
   var ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
   /** "20:00", "明天 08:00" / "tomorrow 08:00", "周六 08:00", "06-03 08:00": when the
    * ISO-8601 local time ``iso`` falls, as seen from ``nowMs`` in the same UTC offset (the
-   * station's time zone, as the API wrote it), or null when ``iso`` is unreadable. */
-  function whenText(iso, nowMs) {
+   * station's time zone, as the API wrote it), or null when ``iso`` is unreadable.
+   * ``closing`` at midnight tonight reads "24:00" (as the hours in words write it), not
+   * "明天 00:00" / "tomorrow 00:00". */
+  function whenText(iso, nowMs, closing) {
     var m = ISO_LOCAL.exec(String(iso || ""));
     if (!m) { return null; }
     var offsetMin = 0;
@@ -246,19 +248,28 @@
     var days = Math.round((day - today) / 86400000);
     var clock = m[4] + ":" + m[5];
     if (days <= 0) { return clock; }
+    if (days === 1 && closing && clock === "00:00") { return "24:00"; }
     if (days === 1) { return T.tomorrow.replace("{t}", clock); }
     if (days < 7 && WEEKDAYS.length === 7) {
       return WEEKDAYS[new Date(day).getUTCDay()] + " " + clock;
     }
     return m[2] + "-" + m[3] + " " + clock;
   }
-  /** The opening state in words, from the API's open_now and next_change_at. */
+  /** The opening state in words, from the API's open_now and next_change_at; a change
+   * within SOON_MS is said first ("即将关门（18:00）"): a station closing in five minutes
+   * is still "open now", but a rider ten minutes away would find it shut. */
+  var SOON_MS = 30 * 60000;
   function hoursText(props, nowMs) {
     var open = props.open_now;
     if (open !== true && open !== false) { return T.unknown; }
-    var when = props.next_change_at ? whenText(props.next_change_at, nowMs) : null;
-    if (open) { return when ? T.open_until.replace("{t}", when) : T.always_open; }
-    return when ? T.opens_at.replace("{t}", when) : T.closed_now;
+    var when = props.next_change_at ? whenText(props.next_change_at, nowMs, open) : null;
+    var soon = when && Date.parse(props.next_change_at) - nowMs <= SOON_MS;
+    if (open) {
+      if (!when) { return T.always_open; }
+      return (soon ? T.closing_soon : T.open_until).replace("{t}", when);
+    }
+    if (!when) { return T.closed_now; }
+    return (soon ? T.opening_soon : T.opens_at).replace("{t}", when);
   }
   /** The hours in words in the page's language, today's first (the API's hours_zh or
    * hours_en), as a paragraph to set after the opening state; null without hours. */
@@ -587,7 +598,8 @@
     }
     var page = cfg.page + encodeURIComponent(p.code);
     var detail = node.querySelector(".detail");
-    detail.href = page + (origin ? "?" + nearQuery() : "");
+    var back = nearQuery();
+    detail.href = page + (back ? "?" + back : "");
     detail.querySelector(".lbl-detail").textContent = T.details;
     var report = node.querySelector(".report");
     report.href = page + "/report";
@@ -603,13 +615,60 @@
     });
     return node;
   }
-  /** ``near=lat,lon&by=kind``: where the list is sorted from, for the station page's
-   * way back. */
+  /** ``near=lat,lon&by=kind`` (where the list is sorted from) and the chips ticked:
+   * what the station page's way back restores. */
   function nearQuery() {
     var q = new URLSearchParams();
-    q.set("near", origin.lat.toFixed(6) + "," + origin.lon.toFixed(6));
-    q.set("by", originKind === "near" ? nearBy : originKind);
+    if (origin) {
+      q.set("near", origin.lat.toFixed(6) + "," + origin.lon.toFixed(6));
+      q.set("by", originKind === "near" ? nearBy : originKind);
+    }
+    keepFilters(q);
     return q.toString();
+  }
+  /** Set the chips' parameters of ``q`` (a URLSearchParams) to the chips ticked now, in
+   * the form the page reads back (public._chosen_filters). */
+  var FILTER_PARAMS = ["amenity", "open_now", "worker_group"];
+  function keepFilters(q) {
+    var f = filters();
+    FILTER_PARAMS.forEach(function (name) { q.delete(name); });
+    if (f.amenities.length) { q.set("amenity", f.amenities.join(",")); }
+    if (f.openNow) { q.set("open_now", "1"); }
+    if (f.group) { q.set("worker_group", f.group); }
+  }
+  /** The chips in the page's address and in its language link: a reload, the browser's
+   * back button after a station page, a switch of language or a link passed on keeps
+   * them. replaceState: ticking a chip is not a page to go back to. */
+  function filtersToAddress() { toAddress(keepFilters); }
+  /** The page's address and its language link, with ``edit`` applied to their query. */
+  function toAddress(edit) {
+    var here = new URL(window.location.href);
+    edit(here.searchParams);
+    if (window.history && history.replaceState) {
+      history.replaceState(history.state, "", here.pathname + here.search + here.hash);
+    }
+    var other = document.querySelector("a.lang-switch");
+    if (other) {
+      var there = new URL(other.href);
+      edit(there.searchParams);
+      other.href = there.pathname + there.search;
+    }
+  }
+  /** A point tapped on the map is kept in the address (``near=lat,lon&by=tap``): a
+   * reload or a switch of language sorts from it again. The rider's own position never
+   * is (an address passed on would give it away); once the list follows it or the map
+   * again, a tapped point kept there is dropped. */
+  function originToAddress(kind) {
+    if (kind !== "tap" && kind !== "gps" && kind !== "centre") { return; }
+    if (kind !== "tap" && !new URL(window.location.href).searchParams.has("near")) { return; }
+    toAddress(function (q) {
+      q.delete("near");
+      q.delete("by");
+      if (kind === "tap") {
+        q.set("near", origin.lat.toFixed(6) + "," + origin.lon.toFixed(6));
+        q.set("by", "tap");
+      }
+    });
   }
   /** Bring a listed station's marker into view and open its popup. */
   function showOnMap(feature) {
@@ -705,6 +764,10 @@
     q.set("lon", origin.lon.toFixed(6));
     q.set("k", String(NEAREST_K));
     document.body.setAttribute("data-list-state", "loading");
+    // On a slow network the answer takes seconds: the list on screen was found with
+    // other filters or from elsewhere, so it is greyed out and the note says why.
+    listEl.setAttribute("aria-busy", "true");
+    noteEl.textContent = T.loading;
     var f = filters();
     var url = cfg.api.nearest + "?" + q.toString();
     // The boot script's request, when it asked exactly this: taken once.
@@ -721,6 +784,7 @@
       throw err;
     }).then(function (data) {
       if (seq !== nearestSeq) { return; }
+      listEl.removeAttribute("aria-busy");
       var features = data.features || [];
       var wanted = filters().amenities;
       var far = features.length > 0 && features[0].properties.distance_m > REACH_M;
@@ -761,6 +825,7 @@
     }).catch(function (err) {
       if (err && err.name === "AbortError") { return; }
       if (seq !== nearestSeq) { return; }
+      listEl.removeAttribute("aria-busy");
       // A failed load never leaves the old list looking current: it goes.
       clearList("");
       loadFailed("list", err);
@@ -816,6 +881,7 @@
     document.body.setAttribute("data-origin", kind);
     setStatus(originStatus(kind), false);
     showListTitle(false);
+    originToAddress(kind);
   }
   /** The courier's dot (and its accuracy) and a tapped search point, on the map. */
   var drawnFix = null;
@@ -980,7 +1046,11 @@
       var chosen = "";
       selects.forEach(function (s) { if (s.value && !s.closest("label").hidden) { chosen = s.value; } });
       ev.preventDefault();
-      if (chosen) { window.location.href = cfg.index + "?district=" + encodeURIComponent(chosen); }
+      if (!chosen) { return; }
+      var q = new URLSearchParams();
+      q.set("district", chosen);
+      keepFilters(q);  // the chips ticked come along
+      window.location.href = cfg.index + "?" + q.toString();
     });
   }
 
@@ -1099,6 +1169,7 @@
   document.body.setAttribute("data-map-state", "loading");
   filtersEl.addEventListener("submit", function (ev) { ev.preventDefault(); });
   filtersEl.addEventListener("change", function () {
+    filtersToAddress();
     pendingOpen = null;
     if (map) { map.closePopup(); }  // its station may not pass the new filters
     if (!refilterVisible()) { loadVisible(); }

@@ -5,6 +5,20 @@
 (function () {
   "use strict";
 
+  // Sent without a network, the form would leave for the browser's own error page and
+  // take what the rider wrote with it: it stays, and says so, until there is a signal.
+  document.querySelectorAll("form.report-form").forEach(function (form) {
+    var note = form.querySelector(".offline-note");
+    if (!note) { return; }
+    form.addEventListener("submit", function (event) {
+      if (navigator.onLine !== false) { return; }
+      event.preventDefault();
+      note.hidden = false;
+      note.scrollIntoView({block: "nearest"});
+    });
+    window.addEventListener("online", function () { note.hidden = true; });
+  });
+
   var element = document.getElementById("pin-map");
   var latInput = document.getElementById("pin-lat");
   var lonInput = document.getElementById("pin-lon");

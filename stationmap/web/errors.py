@@ -215,6 +215,9 @@ def _page_words(exc: HTTPException, status: int) -> tuple[str, str]:
     return title, message
 
 
+_HTTP_FIELDS = {404: "path", 405: "method"}
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(ApiError, _json_error)
 
@@ -223,8 +226,12 @@ def init_app(app: Flask) -> None:
         status = exc.code or 500
         if _wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
-            return _json_error(ApiError(status, code, exc.description or exc.name))
-        response = error_page(status, *_page_words(exc, status))
+            # What the request got wrong when no view was reached: the address (no
+            # route: /api/v1/stations/abc) or the method; and a 405 keeps its Allow.
+            field = _HTTP_FIELDS.get(status)
+            response = _json_error(ApiError(status, code, exc.description or exc.name, field))
+        else:
+            response = error_page(status, *_page_words(exc, status))
         # The exception's own headers (Allow on a 405, WWW-Authenticate ...) stay.
         for name, value in exc.get_headers():
             if name.lower() != "content-type":

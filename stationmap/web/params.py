@@ -59,10 +59,11 @@ class Params:
         self.args: dict[str, str] = {}
         for name, values in args.lists():
             if name not in allowed:
+                known = (
+                    f"allowed: {', '.join(sorted(allowed))}" if allowed else "none is taken here"
+                )
                 raise bad_request(
-                    f"unknown parameter {name!r}; allowed: {', '.join(sorted(allowed))}",
-                    field=name,
-                    code="unknown_parameter",
+                    f"unknown parameter {name!r}; {known}", field=name, code="unknown_parameter"
                 )
             if len(values) > 1 and name not in LIST_PARAMETERS:
                 raise bad_request(

@@ -101,6 +101,8 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "unknown": "开放时间未知",
         "open_until": "营业中，{t} 关门",
         "opens_at": "未营业，{t} 开门",
+        "closing_soon": "即将关门（{t}）",
+        "opening_soon": "即将开门（{t}）",
         "always_open": "24小时开放",
         "closed_now": "已关闭",
         "tomorrow": "明天 {t}",
@@ -169,6 +171,8 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "unknown": "Hours unknown",
         "open_until": "Open now, closes {t}",
         "opens_at": "Closed, opens {t}",
+        "closing_soon": "Closing soon ({t})",
+        "opening_soon": "Opening soon ({t})",
         "always_open": "Open 24 hours",
         "closed_now": "Closed",
         "tomorrow": "tomorrow {t}",
@@ -301,6 +305,28 @@ def _near() -> dict[str, Any] | None:
     return {"lat": lat, "lon": lon, "by": by if by in ORIGIN_KINDS else "tap"}
 
 
+def _chosen_filters() -> dict[str, Any]:
+    """The chips asked for in the address, ``?amenity=water,toilet&open_now=1&
+    worker_group=courier`` (what app.js writes there as they change): a reload, a link
+    passed on or the way back from a station page keeps them. Read leniently, as a page
+    is: a code that is not a chip here is left out, so an old or mangled link still
+    opens the page, with the chips it can show."""
+    asked = {code.strip() for value in request.args.getlist("amenity") for code in value.split(",")}
+    group = request.args.get("worker_group", "")
+    return {
+        "amenity": [code for code in FILTER_AMENITIES if code in asked],
+        "open_now": request.args.get("open_now", "") in ("1", "true"),
+        "worker_group": group if group in catalog.WORKER_GROUP_CODES else "",
+    }
+
+
+def _filter_args(chosen: dict[str, Any]) -> dict[str, Any]:
+    """``chosen`` as query parameters, in the order and form app.js writes them."""
+    args = {"amenity": ",".join(chosen["amenity"]), "open_now": "1" if chosen["open_now"] else ""}
+    args["worker_group"] = chosen["worker_group"]
+    return {name: value for name, value in args.items() if value}
+
+
 def _amenity_order() -> list[str]:
     """Amenity codes in the order a courier reads them: the filter chips' order, then
     the rest in the catalogue's order (not alphabetically by English code)."""
@@ -343,6 +369,7 @@ def index() -> Response:
         parts = _page_map(spec)
         _map_parts_cache().put(key, parts)
     near = _near()
+    chosen = _chosen_filters()
     nearest_url = url_for("api.nearest_stations")
     config = {
         "lang": lang,
@@ -385,6 +412,12 @@ def index() -> Response:
         # Where app.js would ask for the location at once: no district, no ``near``.
         "locate": district is None and near is None,
         "nearest": nearest_url,
+        # The chips ticked in the address, as app.js asks for them (open_now=true), so
+        # that the boot script's question is the one app.js would ask.
+        "filters": [
+            [name, "true" if name == "open_now" else value]
+            for name, value in _filter_args(chosen).items()
+        ],
         "k": NEAREST_K,
         "options": GEO_OPTIONS,
     }
@@ -400,6 +433,7 @@ def index() -> Response:
         ],
         amenities=_terms(catalog.AMENITIES, lang, FILTER_AMENITIES),
         groups=_terms(catalog.WORKER_GROUPS, lang),
+        chosen=chosen,
         **_page_context(lang),
     )
     return _map_page(html, tiles)
@@ -436,14 +470,13 @@ def station_page(code: str) -> Response:
     )
     parts = _page_map(spec)
     near = _near()
+    back: dict[str, Any] = {}
     if near is not None:
-        back_url = url_for(
-            "public.index", near=f"{near['lat']:.6f},{near['lon']:.6f}", by=near["by"]
-        )
+        back = {"near": f"{near['lat']:.6f},{near['lon']:.6f}", "by": near["by"]}
     elif station.district:
-        back_url = url_for("public.index", district=station.district.code)
-    else:
-        back_url = url_for("public.index")
+        back = {"district": station.district.code}
+    # The list's chips, kept on the way back.
+    back_url = url_for("public.index", **back, **_filter_args(_chosen_filters()))
     html = render_template(
         "station.html",
         station=station,

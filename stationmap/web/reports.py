@@ -156,6 +156,11 @@ def _errors_by_field(errors: list[FieldError]) -> dict[str, list[str]]:
             continue
         label = report_fields.FIELD_NAMES_EN.get(error.field, error.field)
         text = error.text(lang) if lang == "zh" else f"{label}: {error.message}"
+        if error.field == "kind" and lang != "zh":
+            # The API's message lists the codes (closed, amenity ...); a rider reads the
+            # choices' own words, as the Chinese message gives them.
+            kinds = [t.name("en") for t in report_fields.KIND_TERMS if t.code != "demand"]
+            text = f"{label}: choose what is wrong ({', '.join(kinds)})"
         out.setdefault(error.field, []).append(text)
     return out
 

@@ -34,7 +34,10 @@ pytestmark = pytest.mark.browser
 HOHHOT = {"latitude": 40.8420, "longitude": 111.7000}
 FIRST_LOAD_BUDGET_BYTES = 300 * 1024
 _WHEN = r"(?:(?:明天|周[日一二三四五六]) |\d\d-\d\d )?\d\d:\d\d"
-HOURS_ZH = re.compile(rf"营业中，{_WHEN} 关门|未营业，{_WHEN} 开门|24小时开放|已关闭|开放时间未知")
+HOURS_ZH = re.compile(
+    rf"营业中，{_WHEN} 关门|未营业，{_WHEN} 开门|即将关门（{_WHEN}）|即将开门（{_WHEN}）"
+    r"|24小时开放|已关闭|开放时间未知"
+)
 
 
 def _list_ids(page: Any) -> list[int]:
@@ -349,6 +352,13 @@ def test_first_load_transfer_within_budget(
     assert total_gzip <= FIRST_LOAD_BUDGET_BYTES
 
 
+def noon_today() -> datetime:
+    """Noon today in UTC+8 (the demo stations' zone), as a UTC time."""
+    zone = timezone(timedelta(hours=8))
+    day = datetime.now(UTC).astimezone(zone).date()
+    return datetime(day.year, day.month, day.day, 12, 0, tzinfo=zone).astimezone(UTC)
+
+
 def _hours_case(now: datetime, offset_h: int, open_now: bool | None, days: int, clock: str) -> Any:
     """(open_now, next_change_at) for a change ``days`` after today at ``clock``, today
     being the date at ``now`` in UTC``offset_h``; ``days`` < 0 means no change."""
@@ -394,8 +404,10 @@ def test_hours_are_worded_from_the_nearest_answer_in_the_stations_offset(
     live_server: LiveServer, phone: Any, lang: str, expected: list[str]
 ) -> None:
     """The list words open_now + next_change_at itself (no second request), relative
-    to today in the UTC offset the API wrote, which need not be the phone's."""
-    now = datetime.now(UTC)
+    to today in the UTC offset the API wrote, which need not be the phone's. The
+    phone's clock is held at noon (UTC+8) today, so that no case falls within the half
+    hour the list words as "closing soon" / "opening soon", whenever the test runs."""
+    now = noon_today()
     cases = [
         _hours_case(now, 8, True, 0, "23:59"),
         _hours_case(now, 8, False, 1, "08:00"),
@@ -423,6 +435,7 @@ def test_hours_are_worded_from_the_nearest_answer_in_the_stations_offset(
 
     session = phone(geolocation=HOHHOT)
     page = session.new_page()
+    page.clock.set_fixed_time(now)
     page.route("**/api/v1/stations/nearest?*", rewrite)
     page.goto(f"{live_server.url}/?lang={lang}")
     _wait_ready(page)

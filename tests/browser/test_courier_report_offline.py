@@ -1,0 +1,64 @@
+"""A courier who writes a report and taps 提交报告 where there is no signal. Before, the
+form left for Chromium's own error page (ERR_INTERNET_DISCONNECTED), and what the rider
+had written was gone from the screen. Now the form stays as it was, a note in the page's
+language says the report has not been sent, and once the signal is back the same tap
+sends it (the test answers that send itself: only the page's part is under test)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+from conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+WORDS = {
+    "zh": "没有网络：报告还没有发送，填写的内容都还在。有信号后请再点“提交报告”。",
+    "en": "No network: the report has not been sent, and what you wrote is still here. "
+    'Tap "Send the report" again once you have a signal.',
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_report_sent_without_a_network_stays_on_the_form_and_says_so(
+    live_server: LiveServer, phone: Any, lang: str
+) -> None:
+    code = live_server.api("/api/v1/stations?limit=1")["features"][0]["properties"]["code"]
+    session = phone()
+    page = session.new_page()
+    page.goto(f"{live_server.url}/s/{code}/report?lang={lang}")
+    form_url = page.url
+    page.locator("label.kind", has=page.locator("input[value=other]")).tap()
+    written = "门口的饮水机坏了，\n从昨天开始不出水"
+    page.locator("#text").fill(written)
+    note = page.locator(".offline-note")
+    assert not note.is_visible()
+
+    session.context.set_offline(True)
+    page.locator("button.send").tap()
+    note.wait_for(state="visible")
+    assert note.inner_text() == WORDS[lang]
+    assert note.get_attribute("role") == "alert"
+    assert page.url == form_url
+    assert page.locator("#text").input_value() == written
+    assert page.locator("input[value=other]").is_checked()
+
+    # The signal is back: the note goes, and the same tap sends the form as written.
+    sent: list[str] = []
+
+    def answer(route: Any) -> None:
+        sent.append(route.request.post_data or "")
+        route.fulfill(status=200, content_type="text/html", body="<!doctype html><p>ok</p>")
+
+    page.route(re.compile(r".*/report$"), answer)
+    session.context.set_offline(False)
+    note.wait_for(state="hidden")
+    with page.expect_navigation():
+        page.locator("button.send").tap()
+    assert len(sent) == 1
+    fields = parse_qs(sent[0])
+    assert fields["kind"] == ["other"]
+    assert fields["text"] == [written.replace("\n", "\r\n")]
