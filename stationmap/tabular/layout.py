@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, replace
 
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.station_fields import FIELDS, FieldError
+from stationmap.tabular.cell_kinds import HOURS_END, HOURS_START, dated_coordinate, pair_hours
 from stationmap.tabular.columns import (
     COORDINATE_ALIASES,
     FIELD_ALIASES,
+    HOURS_PAIR_ALIASES,
     KEPT_COLUMNS,
     READ_ONLY_COLUMNS,
     REQUIRED_COLUMNS,
@@ -60,6 +62,11 @@ _ALIASES: dict[str, str] = {
         (COORDINATES, COORDINATE_ALIASES),
     )
     for name in (target, *names)
+}
+
+
+_HOURS_PAIR: dict[str, str] = {
+    header_key(name): target for target, names in HOURS_PAIR_ALIASES.items() for name in names
 }
 
 
@@ -193,6 +200,8 @@ def _header_row(values: dict[int, object]) -> tuple[dict[int, str], dict[int, st
 def _layout_target(text: str) -> str | None:
     """:func:`header_target`, or the axis of a header naming its datum (高德经度)."""
     if (target := header_target(text)) is not None:
+        return target
+    if (target := _HOURS_PAIR.get(header_key(text))) is not None:
         return target
     named = datum_header(text)
     if named is not None:
@@ -411,9 +420,10 @@ def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
                     col,
                 )
             )
-        elif target in FIELDS or target in KEPT_COLUMNS or target == COORDINATES:
+        elif target in FIELDS or target in KEPT_COLUMNS or target in _OTHER_TARGETS:
             seen.setdefault(target, []).append(col)
             columns[col] = target
+    _hours_pair(grid, header, table, seen, columns)
     if COORDINATES in seen and ("lat" in seen or "lon" in seen):
         seen.setdefault("lon", []).extend(seen[COORDINATES])
     problems_en: list[str] = []
@@ -446,6 +456,45 @@ def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
             header.row,
         )
     return columns
+
+
+_OTHER_TARGETS = (COORDINATES, HOURS_START, HOURS_END)
+
+
+def _hours_pair(
+    grid: Grid, header: _Header, table: Table, seen: dict[str, list[int]], columns: dict[int, str]
+) -> None:
+    """Keep a 开始时间 and a 结束时间 column, read as the opening hours, only as a pair
+    and where no 开放时间 column gives them; a note for each one left unread."""
+    pair = [c for t in (HOURS_START, HOURS_END) for c in seen.get(t, [])]
+    if not pair:
+        return
+    if "opening_hours" in seen:
+        why_en = "the opening hours column gives the hours"
+        why_zh = f"已有“{header.texts[seen['opening_hours'][0]]}”列"
+    elif len(seen.get(HOURS_START, [])) == 1 and len(seen.get(HOURS_END, [])) == 1:
+        return
+    elif HOURS_START not in seen or HOURS_END not in seen:
+        missing = HOURS_END if HOURS_START in seen else HOURS_START
+        name = HOURS_PAIR_ALIASES[missing][0]
+        why_en = f"there is no {name} column beside it: add one to import the hours"
+        why_zh = f"没有与它成对的“{name}”列：如要导入开放时间，请加上此列"
+    else:
+        why_en = "there are several of them: keep one start and one end column"
+        why_zh = "这样的列不止一对：请只保留一列开始时间、一列结束时间"
+    for col in pair:
+        del columns[col]
+        table.notes.append(
+            _note(
+                grid,
+                f"the column {header.texts[col]!r} is not read as opening hours: {why_en}",
+                f"“{header.texts[col]}”列未作为开放时间读入：{why_zh}",
+                header.row,
+                col,
+            )
+        )
+    for target in (HOURS_START, HOURS_END):
+        seen.pop(target, None)
 
 
 class _Merges:
@@ -625,6 +674,7 @@ def _record(
     columns: dict[int, str],
     merges: _Merges,
     lat_first: bool,
+    pair: tuple[int, int, str, str] | None = None,
 ) -> tuple[dict[str, object], tuple[FieldError, ...], tuple[FieldError, ...]]:
     """Row ``number``'s values by field, with the values of cells merged down into it
     and a 坐标 cell split, and the notes and errors about it."""
@@ -639,6 +689,12 @@ def _record(
             value = merges.value(number, col)
             if value is not None and target in ("name", "code"):
                 errors.append(_merged_station(grid, number, col, target, merges.span(number, col)))
+        if target in ("lat", "lon") and (serial := grid.serials.get((number, col))) is not None:
+            value, more_notes, more_errors = dated_coordinate(
+                grid, number, col, target, value, serial
+            )
+            notes += more_notes
+            errors += more_errors
         if target == COORDINATES:
             if value is None:
                 record.update(lat=None, lon=None)
@@ -649,6 +705,10 @@ def _record(
             errors += more_errors
         else:
             record[target] = value
+    if pair is not None:
+        more_notes, more_errors = pair_hours(grid, number, record, pair)
+        notes += more_notes
+        errors += more_errors
     return record, tuple(notes), tuple(errors)
 
 
@@ -672,8 +732,17 @@ def _sheet_rows(
     datum_col = next((c for c, t in columns.items() if t == "datum"), None)
     if named is not None and "datum" not in letters:
         letters["datum"] = column_letter(named[1])
+    by_target = {t: c for c, t in columns.items()}
+    pair = None
+    if HOURS_START in by_target:
+        start_col, end_col = by_target[HOURS_START], by_target[HOURS_END]
+        pair = (start_col, end_col, header.texts[start_col], header.texts[end_col])
+        letters["opening_hours"] = letters[HOURS_START]
+    dated = any(c in coordinate_columns for _row, c in grid.serials)
     plain = (
-        COORDINATES not in columns.values()
+        pair is None
+        and not dated
+        and COORDINATES not in columns.values()
         and not merges.ranges
         and not grid.uncomputed
         and named is None
@@ -723,7 +792,7 @@ def _sheet_rows(
             record = {target: values.get(col) for col, target in columns.items()}
             table.rows.append(TableRow(number, record, grid.title, letters))
         else:
-            record, notes, errors = _record(grid, number, values, columns, merges, lat_first)
+            record, notes, errors = _record(grid, number, values, columns, merges, lat_first, pair)
             if named is not None:
                 errors += tuple(_check_header_datum(grid, number, record, named, header, datum_col))
             table.rows.append(TableRow(number, record, grid.title, letters, notes, errors))

@@ -1,0 +1,98 @@
+"""Cells an office formatted as dates or times, read by what they mean where they stand:
+a 经度 or 纬度 cell formatted as a date (:func:`dated_coordinate`) and opening hours
+given as a 开始时间 and a 结束时间 cell (:func:`pair_hours`).
+
+Every note and error names its sheet, row and column, in Chinese and English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from stationmap.geo.hours import HoursError
+from stationmap.geo.hours_office import clock_of, hours_from_pair
+from stationmap.station_fields import FieldError
+from stationmap.tabular.sheets import Grid
+
+#: The start and end columns of opening hours (开始时间, 结束时间), read into one field.
+HOURS_START, HOURS_END = "hours_start", "hours_end"
+
+
+def _note(grid: Grid, en: str, zh: str, row: int, col: int, field: str) -> FieldError:
+    return replace(grid.error(en, zh, row, col).field_error(), field=field)
+
+
+_AXIS_WORDS_EN = {"lat": ("latitude", 90), "lon": ("longitude", 180)}
+
+
+def _as_excel_shows(iso: str) -> str:
+    """``1900-04-25T09:36:00.123`` -> ``1900/4/25 9:36``, as Chinese Excel shows it."""
+    day, _, clock = iso.partition("T")
+    if ":" in day:  # a time alone
+        day, clock = "", day
+    parts = day.split("-")
+    shown = "/".join(str(int(p)) for p in parts) if len(parts) == 3 else day
+    if clock and not clock.startswith("00:00:00"):
+        hours, minutes = clock.split(":")[:2]
+        shown = f"{shown} {int(hours)}:{minutes}".strip()
+    return shown
+
+
+def dated_coordinate(
+    grid: Grid, number: int, col: int, target: str, shown: object, serial: float
+) -> tuple[object, list[FieldError], list[FieldError]]:
+    """A 经度 or 纬度 cell formatted as a date (Excel shows 116.4 as 1900/4/25 9:36):
+    the number the cell stores is the one typed, so it is read, with a note to set the
+    format right; a stored number that is no degree (a date typed in) is an error."""
+    name_en, limit = _AXIS_WORDS_EN[target]
+    name_zh = "经度" if target == "lon" else "纬度"
+    as_shown = _as_excel_shows(str(shown))
+    number_text = f"{serial:.10g}"
+    if -limit <= serial <= limit:
+        note = _note(
+            grid,
+            f"the {name_en} cell is formatted as a date (shown as {as_shown}); the number it "
+            f"stores, {number_text}, was read: set the column's format to General or Number "
+            "so that it shows as degrees",
+            f"{name_zh}单元格的格式被设成了日期（显示为“{as_shown}”）；已按单元格中存的数值 "
+            f"{number_text} 读入：请选中该列，把单元格格式设为“常规”或“数值”，"
+            "以免显示成日期，并核对此数",
+            number,
+            col,
+            target,
+        )
+        return serial, [note], []
+    error = _note(
+        grid,
+        f"the {name_en} cell is formatted as a date and holds the date {as_shown} (the "
+        f"number {number_text}), not degrees: set the column's format to General or Number "
+        f"and type the {name_en} again, e.g. {'111.67' if target == 'lon' else '40.83'}",
+        f"{name_zh}单元格的格式被设成了日期，其中是日期“{as_shown}”（数值 {number_text}），"
+        f"不是度数：请选中该列，把单元格格式设为“常规”或“数值”，再重新输入{name_zh}，"
+        f"如 {'111.67' if target == 'lon' else '40.83'}",
+        number,
+        col,
+        target,
+    )
+    return None, [], [error]
+
+
+def pair_hours(
+    grid: Grid, number: int, record: dict[str, object], pair: tuple[int, int, str, str]
+) -> tuple[list[FieldError], list[FieldError]]:
+    """Put the hours a row's 开始时间 and 结束时间 give into ``opening_hours``; the
+    notes and errors about them, on the cell at fault."""
+    start_col, end_col, start_name, end_name = pair
+    start, end = record.pop(HOURS_START, None), record.pop(HOURS_END, None)
+    try:
+        hours = hours_from_pair(start, end, start_name, end_name)
+    except HoursError as exc:
+        bad_end = start is not None and clock_of(start) is not None and clock_of(end) is None
+        col = end_col if bad_end else start_col
+        error = _note(grid, exc.message, exc.message_zh, number, col, "opening_hours")
+        return [], [error]
+    record["opening_hours"] = hours.opening_hours
+    if not hours.note_zh:
+        return [], []
+    note = _note(grid, hours.note_en, hours.note_zh, number, start_col, "opening_hours")
+    return [note], []
