@@ -106,10 +106,20 @@ def _hemisphere(text: str, axis: Axis) -> tuple[re.Match[str] | None, int]:
     return _DMS_RE.fullmatch(text), 1
 
 
+# Invisible characters a copy from a web page or a map app brings along (zero-width
+# space, joiners, word joiner, BOM), and the apostrophe that marks a cell as text.
+_INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+# The Chinese full stop typed for a decimal point in a Chinese input mode: 111。69.
+_IDEOGRAPHIC_POINT_RE = re.compile("(?<=[0-9])\u3002(?=[0-9])")
+
+
 def _from_text(raw: str, axis: Axis) -> float:
     if len(raw) > _MAX_TEXT:
         raise _problem_not_degrees(axis, raw)
     text = to_ascii(raw).strip()
+    text = _IDEOGRAPHIC_POINT_RE.sub(".", _INVISIBLE_RE.sub("", text)).strip()
+    if text[:1] == "'" and text[1:2] in "0123456789+-.":  # '111.69: typed as text
+        text = text[1:]
     odd_digit = next((ch for ch in text if ch.isdigit() and not "0" <= ch <= "9"), None)
     if odd_digit is not None:
         zh = _NAME[axis][1]

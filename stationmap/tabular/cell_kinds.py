@@ -7,11 +7,10 @@ Every note and error names its sheet, row and column, in Chinese and English.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from stationmap.geo.hours import HoursError
 from stationmap.geo.hours_office import clock_of, hours_from_pair
 from stationmap.station_fields import FieldError
+from stationmap.tabular.columns import column_letter
 from stationmap.tabular.sheets import Grid
 
 #: The start and end columns of opening hours (开始时间, 结束时间), read into one field.
@@ -19,7 +18,9 @@ HOURS_START, HOURS_END = "hours_start", "hours_end"
 
 
 def _note(grid: Grid, en: str, zh: str, row: int, col: int, field: str) -> FieldError:
-    return replace(grid.error(en, zh, row, col).field_error(), field=field)
+    """A note or error on one cell, its place given apart from its words (as a station
+    field's error is): the same words on many rows are told once, naming the rows."""
+    return FieldError(field, en, row, zh, sheet=grid.title, column=column_letter(col))
 
 
 _AXIS_WORDS_EN = {"lat": ("latitude", 90), "lon": ("longitude", 180)}
@@ -51,12 +52,12 @@ def dated_coordinate(
     if -limit <= serial <= limit:
         note = _note(
             grid,
-            f"the {name_en} cell is formatted as a date (shown as {as_shown}); the number it "
-            f"stores, {number_text}, was read: set the column's format to General or Number "
-            "so that it shows as degrees",
-            f"{name_zh}单元格的格式被设成了日期（显示为“{as_shown}”）；已按单元格中存的数值 "
-            f"{number_text} 读入：请选中该列，把单元格格式设为“常规”或“数值”，"
-            "以免显示成日期，并核对此数",
+            f"the {name_en} cell is formatted as a date (it shows a day in 1900): the number "
+            "it stores, the one typed, was read; set the column's format to General or "
+            "Number so that it shows as degrees, and check the point",
+            f"{name_zh}单元格的格式被设成了日期（显示成 1900 年的某一天）：已按单元格中存的"
+            f"数值（即输入的{name_zh}）读入；请选中该列，把单元格格式设为“常规”或“数值”，"
+            "以免显示成日期，并核对位置",
             number,
             col,
             target,

@@ -34,7 +34,14 @@ HEADER_SCAN_ROWS = 30  # the header is among a sheet's first 30 rows with a valu
 COORDINATES = "coordinates"  # the pseudo-field of a 坐标 "lon,lat" column
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】|〔[^〕]*〕|<[^>]*>")
 _TOTAL_ROW = re.compile(
-    r"^(合计|总计|小计|共计|累计|注[:：意]|注$|备注[:：]|说明[:：]|填表说明|填报|审核|制表)"
+    r"^(合计|总计|小计|共计|累计|注[:：意]|注$|备注[:：]|说明[:：]|填表说明|填报|审核|制表|"
+    r"填表人|统计人|单位负责人|分管领导|主管领导)"
+)
+# A sign-off row under a list (填表人：张三  审核人：李四  填报日期：2025年3月1日): each
+# of its cells a label and a colon, wherever the cells fall, 经度 and 纬度 columns too.
+_SIGN_OFF_CELL = re.compile(
+    r"^(填表人|填报人|审核人|审核|制表人|制表|统计人|负责人|单位负责人|分管领导|主管领导|"
+    r"填报单位|填表单位|填报日期|填表日期|制表日期|日期|联系电话|电话)\s*[:：]"
 )
 _COORDINATE_SPLIT = re.compile(r"[,;/|、]")
 _PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
@@ -613,6 +620,14 @@ def _units_row(values: dict[int, object]) -> bool:
     )
 
 
+def _sign_off(values: dict[int, object]) -> bool:
+    """Whether every cell of a row is a label and a colon (填表人：张三, 审核人：李四)."""
+    return all(
+        isinstance(v, str) and _SIGN_OFF_CELL.match(unicodedata.normalize("NFKC", v).strip())
+        for v in values.values()
+    )
+
+
 def _skip_note(grid: Grid, row: int, values: dict[int, object]) -> FieldError | None:
     """A note if ``values`` is a total or note row (合计：13个, 注：…)."""
     col = min(values)
@@ -773,10 +788,9 @@ def _sheet_rows(
                 )
             )
             continue
-        if (
-            values.keys().isdisjoint(coordinate_columns)
-            and (note := _skip_note(grid, number, values)) is not None
-        ):
+        if (values.keys().isdisjoint(coordinate_columns) or _sign_off(values)) and (
+            note := _skip_note(grid, number, values)
+        ) is not None:
             table.notes.append(note)
             continue
         if values.keys().isdisjoint(columns) and not any(

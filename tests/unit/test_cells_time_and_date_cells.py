@@ -129,7 +129,7 @@ def test_time_formatted_start_and_end_columns_import_as_daily_hours():
     assert "hours_start" not in first.values and "hours_end" not in first.values
     (note,) = first.notes
     assert (note.field, note.row, note.column) == ("opening_hours", 2, "D")
-    assert "“开门时间”08:30、“关门时间”18:00 已按每天 08:30-18:00 读入" in note.message_zh
+    assert note.message_zh.startswith("“开门时间”08:30、“关门时间”18:00 已按每天 08:30-18:00 读入")
     assert parse_station(first.values, office_file=True).opening_hours == "08:30-18:00"
     assert second.values["opening_hours"] is None
 
@@ -183,14 +183,19 @@ def test_date_formatted_coordinates_read_the_number_the_cell_stores_with_a_note(
     (row,) = read_rows(data, "xlsx").rows
     assert (row.values["lon"], row.values["lat"]) == (111.670123, 40.831234)
     lon_note, lat_note = row.notes
-    assert (lon_note.field, lon_note.row, lon_note.column) == ("lon", 2, "B")
+    assert (lon_note.field, lon_note.row, lon_note.sheet, lon_note.column) == (
+        "lon",
+        2,
+        "驿站",
+        "B",
+    )
     assert lon_note.message_zh == (
-        "第 1 张表“驿站”第 2 行 B 列：经度单元格的格式被设成了日期（显示为“1900/4/20 16:04”）；"
-        "已按单元格中存的数值 111.670123 读入：请选中该列，把单元格格式设为“常规”或“数值”，"
-        "以免显示成日期，并核对此数"
+        "经度单元格的格式被设成了日期（显示成 1900 年的某一天）：已按单元格中存的数值"
+        "（即输入的经度）读入；请选中该列，把单元格格式设为“常规”或“数值”，"
+        "以免显示成日期，并核对位置"
     )
     assert (lat_note.field, lat_note.column) == ("lat", "C")
-    assert "显示为“1900/2/9 19:56”" in lat_note.message_zh
+    assert "已按单元格中存的数值（即输入的纬度）读入" in lat_note.message_zh
 
 
 def test_a_date_typed_in_a_date_formatted_coordinate_is_refused_naming_the_cell():
@@ -203,7 +208,7 @@ def test_a_date_typed_in_a_date_formatted_coordinate_is_refused_naming_the_cell(
     (error,) = row.errors
     assert (error.field, error.row, error.sheet, error.column) == ("lon", 2, "驿站", "B")
     assert error.message_zh == (
-        "第 1 张表“驿站”第 2 行 B 列：经度单元格的格式被设成了日期，其中是日期“2026/4/25”"
+        "经度单元格的格式被设成了日期，其中是日期“2026/4/25”"
         "（数值 46137），不是度数：请选中该列，把单元格格式设为“常规”或“数值”，"
         "再重新输入经度，如 111.67"
     )
