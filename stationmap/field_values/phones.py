@@ -119,6 +119,7 @@ def _piece(piece: str, notes: list[Note]) -> list[str]:
     raise _problem(piece)
 
 
+_FLOAT_TEXT_RE = re.compile(r"[0-9]{5,}\.0+")
 # A number Excel showed in scientific notation (its 常规 format does so past 11 digits,
 # and in a narrow column), and a CSV export wrote as shown: 1.39123E+10.
 _SCIENTIFIC_RE = re.compile(r"([0-9])(?:\.([0-9]+))?E\+?([0-9]{1,2})", re.IGNORECASE)
@@ -163,6 +164,8 @@ def read_phone(value: object) -> PhoneReading:
             "联系电话应为文字，例如 0994-6612345 或 13912345678",
         )
     text = to_ascii(str(value)).translate(_DASHES).strip()
+    if _FLOAT_TEXT_RE.fullmatch(text):
+        text = text.partition(".")[0]  # 13912345678.0: a number written out as a float
     if len(text) > _MAX_TEXT:
         raise ValueProblem(
             f"is longer than {_MAX_TEXT} characters: keep at most three numbers",

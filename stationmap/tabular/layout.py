@@ -585,6 +585,34 @@ _SECTION = re.compile(
 )
 
 
+def _rejoined(
+    grid: Grid, number: int, values: dict[int, object], col: int, last: int
+) -> tuple[dict[int, object], FieldError | None]:
+    """A CSV row one cell longer than its header whose 坐标 cell and the next hold one
+    number each: the comma of an unquoted ``111.69,40.85`` split the coordinates into
+    two cells and moved every later cell one column right. The row as written, with a
+    note; other rows unchanged."""
+    if max(values) != last + 1:
+        return values, None
+    first, second = values.get(col), values.get(col + 1)
+    if not all(isinstance(v, str) and _PLAIN_NUMBER.match(v) for v in (first, second)):
+        return values, None
+    joined = f"{first},{second}"
+    rows = {c if c < col else c - 1: v for c, v in values.items() if c != col}
+    rows[col] = joined
+    note = _note(
+        grid,
+        f"the coordinates {joined} are not in quotes, so their comma split the row into one "
+        "cell too many; read as one cell: check the row, and quote such cells "
+        f'("{joined}") or separate the numbers with a space',
+        f"坐标 {joined} 没有加引号，其中的逗号把这一行多分出了一格；已按一格读入，请核对此行。"
+        f'以后请给坐标加上英文双引号（"{joined}"），或用空格分开经度和纬度',
+        number,
+        col,
+    )
+    return rows, note
+
+
 def _repeated_header(
     grid: Grid, number: int, values: dict[int, object], header: _Header, columns: dict[int, str]
 ) -> FieldError | None:
@@ -764,6 +792,11 @@ def _sheet_rows(
     )
     empty_columns: set[int] = set()
     hidden_rows: list[int] = []
+    # A CSV 坐标 column with columns after it: an unquoted "lon,lat" splits into two cells.
+    split_col = next(
+        (c for c, t in columns.items() if t == COORDINATES and c < max(header.texts)), None
+    )
+    split_col = split_col if grid.title is None else None
     # A row repeating the header repeats its 名称 (checked in full only then).
     name_col = next((c for c, t in columns.items() if t == "name"), -1)
     name_text = header.texts.get(name_col)
@@ -800,6 +833,10 @@ def _sheet_rows(
         if number in grid.hidden_rows:
             hidden_rows.append(number)
             continue
+        if split_col is not None and not values.keys() <= headed:
+            values, rejoined = _rejoined(grid, number, values, split_col, max(header.texts))
+            if rejoined is not None:
+                table.notes.append(rejoined)
         if not values.keys() <= headed:
             empty_columns.update(values.keys() - headed)
         if plain:

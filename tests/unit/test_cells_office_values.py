@@ -80,3 +80,38 @@ def test_a_phone_in_scientific_notation_with_every_digit_is_read_with_a_note(tex
     reading = read_phone(text)
     assert reading.phone == phone
     assert f"电话“{text}”是科学计数法显示的数字" in reading.notes[0].message_zh
+
+
+def test_an_unquoted_coordinate_cell_in_a_csv_is_read_as_one_cell_with_a_note():
+    text = "名称,经纬度,坐标系,联系电话\n甲驿站,111.69,40.85,wgs84,13912345678\n".encode()
+    table = read_rows(text, "csv")
+    (row,) = table.rows
+    assert row.values == {
+        "name": "甲驿站",
+        "lon": "111.69",
+        "lat": "40.85",
+        "datum": "wgs84",
+        "phone": "13912345678",
+    }
+    assert (
+        "第 2 行 B 列：坐标 111.69,40.85 没有加引号，其中的逗号把这一行多分出了一格；"
+        '已按一格读入，请核对此行。以后请给坐标加上英文双引号（"111.69,40.85"），'
+        "或用空格分开经度和纬度"
+    ) in [note.message_zh for note in table.notes]
+
+
+def test_a_csv_row_one_cell_longer_for_another_reason_is_left_as_written():
+    text = '名称,经纬度,坐标系\n甲驿站,"111.69,40.85",wgs84,备注\n'.encode()
+    (row,) = read_rows(text, "csv").rows
+    assert (row.values["lon"], row.values["lat"], row.values["datum"]) == (
+        "111.69",
+        "40.85",
+        "wgs84",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"), [("13912345678.0", "13912345678"), ("04716123456.00", "0471-6123456")]
+)
+def test_a_phone_written_out_as_a_float_is_read_as_its_digits(text, phone):
+    assert read_phone(text).phone == phone
