@@ -97,3 +97,31 @@ def pair_hours(
         return [], []
     note = _note(grid, hours.note_en, hours.note_zh, number, start_col, "opening_hours")
     return [note], []
+
+
+# What each of Excel's error values means, for an office that sees it in a cell.
+_FAILURES = {
+    "#N/A": ("the lookup found nothing to give", "查找公式（如 VLOOKUP）没有找到要找的值"),
+    "#REF!": ("it refers to cells that were deleted", "公式引用的单元格已被删除"),
+    "#VALUE!": ("a value in it has the wrong type", "公式中的值类型不对"),
+    "#DIV/0!": ("it divides by zero", "公式除以了零"),
+    "#NAME?": ("it uses a name Excel does not know", "公式中有无法识别的名称"),
+    "#NUM!": ("a number in it is invalid", "公式中的数字无效"),
+    "#NULL!": ("a range in it is wrong", "公式中的区域引用有误"),
+}
+
+
+def failed_formula(grid: Grid, number: int, col: int, target: str, value: object) -> FieldError:
+    """The error of a cell holding an Excel error value (#N/A: a VLOOKUP that found
+    nothing), on the field its column gives (``lon`` for a 坐标 column)."""
+    shown = str(value)
+    why_en, why_zh = _FAILURES.get(shown, ("the formula failed", "公式计算出错"))
+    return _note(
+        grid,
+        f"this cell holds Excel's error value {shown}: {why_en}. Correct the formula, or "
+        "replace it with the value",
+        f"此单元格是公式算出的错误值 {shown}：{why_zh}。请改正公式，或把它改为要填的值",
+        number,
+        col,
+        "lon" if target == "coordinates" else target,
+    )

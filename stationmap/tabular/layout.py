@@ -16,7 +16,13 @@ from dataclasses import dataclass, field, replace
 
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.station_fields import FIELDS, FieldError
-from stationmap.tabular.cell_kinds import HOURS_END, HOURS_START, dated_coordinate, pair_hours
+from stationmap.tabular.cell_kinds import (
+    HOURS_END,
+    HOURS_START,
+    dated_coordinate,
+    failed_formula,
+    pair_hours,
+)
 from stationmap.tabular.columns import (
     COORDINATE_ALIASES,
     FIELD_ALIASES,
@@ -728,6 +734,9 @@ def _record(
         value = values.get(col)
         if value is None and (number, col) in grid.uncomputed:
             errors.append(_uncomputed(grid, number, col, target))
+        elif (number, col) in grid.failed:
+            errors.append(failed_formula(grid, number, col, target, value))
+            value = None
         elif value is None:
             value = merges.value(number, col)
             if value is not None and target in ("name", "code"):
@@ -788,6 +797,7 @@ def _sheet_rows(
         and COORDINATES not in columns.values()
         and not merges.ranges
         and not grid.uncomputed
+        and not grid.failed
         and named is None
     )
     empty_columns: set[int] = set()

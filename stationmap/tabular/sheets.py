@@ -52,6 +52,9 @@ class Grid:
     #: 0-based column)``: the cell's value is the date or time Excel shows (as ISO
     #: text), this the number behind it (116.4 shown as 1900/4/25 9:36), exactly.
     serials: dict[tuple[int, int], float] = field(default_factory=dict)
+    #: Cells holding an Excel error value (#N/A, #REF! ...: a formula that failed), by
+    #: ``(row, 0-based column)``; the cell's value is the error's text.
+    failed: set[tuple[int, int]] = field(default_factory=set)
 
     def where(self, row: int | None = None, column: int | None = None) -> tuple[str, str]:
         """Where a cell is, in Chinese and English: ``第 1 张表“驿站”第 3 行 B 列``."""
@@ -219,7 +222,8 @@ def _hidden_rows(parser: Any) -> frozenset[int]:
     )
 
 
-_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ")
+# A formula element, or an error value (t="e": #N/A, most often a formula's result).
+_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b't="e"')
 _CHUNK = 1024 * 1024
 
 
@@ -252,12 +256,15 @@ def _parser_class() -> Any:
     class _Parser(WorkSheetParser):  # type: ignore[misc]
         uncomputed: set[tuple[int, int]]
         serials: dict[tuple[int, int], float]
+        failed: set[tuple[int, int]]
 
         def parse_cell(self, element: Any) -> dict[str, Any]:
             cell: dict[str, Any] = super().parse_cell(element)
             value = cell["value"]
             if value is None and element.find(FORMULA_TAG) is not None:
                 self.uncomputed.add((cell["row"], cell["column"] - 1))
+            elif cell["data_type"] == "e":
+                self.failed.add((cell["row"], cell["column"] - 1))
             elif isinstance(value, _DATED) and element.get("t", "n") == "n":
                 try:
                     serial = float(element.findtext(VALUE_TAG))
@@ -290,6 +297,7 @@ def _sheet_grid(sheet: Any, index: int, budget: Budget) -> Grid:
         uncomputed: set[tuple[int, int]] = set()
         parser.uncomputed = uncomputed
         parser.serials = grid.serials
+        parser.failed = grid.failed
         number = 0
         try:
             for number, cells in parser.parse():

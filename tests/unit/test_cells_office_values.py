@@ -5,6 +5,8 @@ the Chinese full stop or a text apostrophe, phones Excel showed in scientific no
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -115,3 +117,46 @@ def test_a_csv_row_one_cell_longer_for_another_reason_is_left_as_written():
 )
 def test_a_phone_written_out_as_a_float_is_read_as_its_digits(text, phone):
     assert read_phone(text).phone == phone
+
+
+def _with_error_values(cells: dict[str, str]) -> bytes:
+    """A workbook whose cells ``cells`` (B2: its XML) hold Excel error values, as Excel
+    saves a formula that failed: openpyxl writes no cached results, so the sheet's XML
+    is edited."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "驿站"
+    sheet.append(["名称", "经度", "纬度", "坐标系"])
+    sheet.append(["甲驿站", 111.69, 40.85, "wgs84"])
+    sheet.append(["乙驿站", 111.70, 40.86, "wgs84"])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                for ref, xml in cells.items():
+                    text = re.sub(rf'<c r="{ref}"[^>]*>.*?</c>', xml, text)
+                data = text.encode()
+            zout.writestr(item, data)
+    return out.getvalue()
+
+
+def test_excel_error_values_are_refused_saying_the_formula_failed_and_why():
+    data = _with_error_values(
+        {
+            "B2": '<c r="B2" t="e"><f>VLOOKUP(A2,坐标!A:C,2,0)</f><v>#N/A</v></c>',
+            "C3": '<c r="C3" t="e"><v>#REF!</v></c>',
+        }
+    )
+    first, second = read_rows(data, "xlsx").rows
+    ((error_1,), (error_2,)) = first.errors, second.errors
+    assert (error_1.field, error_1.row, error_1.sheet, error_1.column) == ("lon", 2, "驿站", "B")
+    assert error_1.message_zh == (
+        "此单元格是公式算出的错误值 #N/A：查找公式（如 VLOOKUP）没有找到要找的值。"
+        "请改正公式，或把它改为要填的值"
+    )
+    assert (error_2.field, error_2.row, error_2.column) == ("lat", 3, "C")
+    assert "错误值 #REF!：公式引用的单元格已被删除" in error_2.message_zh
