@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from stationmap.geo.datum import Datum, parse_datum
+from stationmap.geo.hours_office import clock_of
 from stationmap.station_fields import FIELDS, FieldError
 from stationmap.tabular.cell_kinds import (
     HOURS_END,
@@ -485,6 +486,9 @@ def _hours_pair(
     if "opening_hours" in seen:
         why_en = "the opening hours column gives the hours"
         why_zh = f"已有“{header.texts[seen['opening_hours'][0]]}”列"
+    elif (dated := _dated_column(grid, header.row, pair)) is not None:
+        why_en = f"it holds dates ({dated}), not times of day"
+        why_zh = f"其中是日期（如 {dated}），不是每天的开关门时刻"
     elif len(seen.get(HOURS_START, [])) == 1 and len(seen.get(HOURS_END, [])) == 1:
         return
     elif HOURS_START not in seen or HOURS_END not in seen:
@@ -508,6 +512,23 @@ def _hours_pair(
         )
     for target in (HOURS_START, HOURS_END):
         seen.pop(target, None)
+
+
+# A date with its year (2023-05-01, 2023/5/1 8:00, 2023年5月1日): not a time of day.
+_DATE_WITH_YEAR = re.compile(r"^[0-9]{4}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]")
+
+
+def _dated_column(grid: Grid, header_row: int, cols: list[int]) -> str | None:
+    """The first date below the header in columns ``cols`` (开始时间 meaning the day a
+    station opened, 截止时间 a deadline), or None when they hold none."""
+    for number, values in grid.rows:
+        if number <= header_row:
+            continue
+        for col in cols:
+            value = values.get(col)
+            if isinstance(value, str) and _DATE_WITH_YEAR.match(value) and clock_of(value) is None:
+                return value
+    return None
 
 
 class _Merges:

@@ -241,3 +241,20 @@ def test_a_date_in_a_csv_coordinate_is_refused_on_its_row_and_column():
     (error,) = (row.locate(e) for e in caught.value.errors)
     assert (error.field, error.row, error.column) == ("lon", 2, "B")
     assert "是一个日期，不是度数" in error.message_zh
+
+
+def test_start_and_end_columns_holding_dates_are_not_hours_and_refuse_nothing():
+    # 开始时间 / 结束时间 may be when a station opened and when its lease ends.
+    data = _xlsx(
+        ["驿站名称", "经度", "纬度", "开始时间", "结束时间"],
+        [["新城区驿站", 111.67, 40.83, datetime(2023, 5, 1), datetime(2025, 12, 31)]],
+        {"D": "yyyy/m/d", "E": "yyyy/m/d"},
+    )
+    table = read_rows(data, "xlsx")
+    (row,) = table.rows
+    assert row.errors == ()
+    assert row.values == {"name": "新城区驿站", "lon": 111.67, "lat": 40.83}
+    assert (
+        "第 1 张表“驿站”第 1 行 D 列：“开始时间”列未作为开放时间读入："
+        "其中是日期（如 2023-05-01），不是每天的开关门时刻"
+    ) in [note.message_zh for note in table.notes]
