@@ -17,7 +17,7 @@ from stationmap.tabular.sheets import Grid
 HOURS_START, HOURS_END = "hours_start", "hours_end"
 
 
-def _note(grid: Grid, en: str, zh: str, row: int, col: int, field: str) -> FieldError:
+def _note(grid: Grid, en: str, zh: str, row: int | None, col: int, field: str) -> FieldError:
     """A note or error on one cell, its place given apart from its words (as a station
     field's error is): the same words on many rows are told once, naming the rows."""
     return FieldError(field, en, row, zh, sheet=grid.title, column=column_letter(col))
@@ -41,48 +41,76 @@ def _as_excel_shows(iso: str) -> str:
 
 def dated_coordinate(
     grid: Grid, number: int, col: int, target: str, shown: object, serial: float
-) -> tuple[object, list[FieldError], list[FieldError]]:
+) -> tuple[object, FieldError | None]:
     """A 经度 or 纬度 cell formatted as a date (Excel shows 116.4 as 1900/4/25 9:36):
-    the number the cell stores is the one typed, so it is read, with a note to set the
-    format right; a stored number that is no degree (a date typed in) is an error."""
+    the number the cell stores is the one typed, so it is the value (one note for the
+    column: :func:`dated_note`); a stored number that is no degree (a date typed in) is
+    an error naming the date."""
     name_en, limit = _AXIS_WORDS_EN[target]
+    if -limit <= serial <= limit:
+        return serial, None
     name_zh = "经度" if target == "lon" else "纬度"
     as_shown = _as_excel_shows(str(shown))
     number_text = f"{serial:.10g}"
-    if -limit <= serial <= limit:
-        note = _note(
-            grid,
-            f"the {name_en} cell is formatted as a date (it shows a day in 1900): the number "
-            "it stores, the one typed, was read; set the column's format to General or "
-            "Number so that it shows as degrees, and check the point",
-            f"{name_zh}单元格的格式被设成了日期（显示成 1900 年的某一天）：已按单元格中存的"
-            f"数值（即输入的{name_zh}）读入；请选中该列，把单元格格式设为“常规”或“数值”，"
-            "以免显示成日期，并核对位置",
-            number,
-            col,
-            target,
-        )
-        return serial, [note], []
+    example = "111.67" if target == "lon" else "40.83"
     error = _note(
         grid,
         f"the {name_en} cell is formatted as a date and holds the date {as_shown} (the "
         f"number {number_text}), not degrees: set the column's format to General or Number "
-        f"and type the {name_en} again, e.g. {'111.67' if target == 'lon' else '40.83'}",
+        f"and type the {name_en} again, e.g. {example}",
         f"{name_zh}单元格的格式被设成了日期，其中是日期“{as_shown}”（数值 {number_text}），"
         f"不是度数：请选中该列，把单元格格式设为“常规”或“数值”，再重新输入{name_zh}，"
-        f"如 {'111.67' if target == 'lon' else '40.83'}",
+        f"如 {example}",
         number,
         col,
         target,
     )
-    return None, [], [error]
+    return None, error
+
+
+def rows_text(rows: list[int]) -> tuple[str, str]:
+    """``第 2–11、14 行（共 11 行）`` and ``rows 2-11, 14 (11 rows)``: at most 10 runs."""
+    runs: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    zh = "、".join(f"{a}–{b}" if b > a else f"{a}" for a, b in runs[:10])
+    en = ", ".join(f"{a}-{b}" if b > a else f"{a}" for a, b in runs[:10])
+    more = len(runs) > 10
+    count = len(set(rows))
+    return (
+        f"第 {zh}{' 等' if more else ''} 行（共 {count} 行）",
+        f"rows {en}{', ...' if more else ''} ({count} rows)",
+    )
+
+
+def dated_note(grid: Grid, col: int, target: str, rows: list[int]) -> FieldError:
+    """The note on a coordinate column whose cells ``rows`` are formatted as dates."""
+    name_en = _AXIS_WORDS_EN[target][0]
+    name_zh = "经度" if target == "lon" else "纬度"
+    zh_rows, en_rows = rows_text(rows)
+    return _note(
+        grid,
+        f"the {name_en} cells of {en_rows} are formatted as dates (they show days in 1900): "
+        "the numbers they store, the ones typed, were read; set the column's format to "
+        "General or Number so that it shows degrees, and check the points",
+        f"{zh_rows}的{name_zh}单元格格式被设成了日期（显示成 1900 年的某一天）："
+        f"已按单元格中存的数值（即输入的{name_zh}）读入；请选中该列，把单元格格式设为“常规”"
+        "或“数值”，以免显示成日期，并核对位置",
+        None,
+        col,
+        target,
+    )
 
 
 def pair_hours(
     grid: Grid, number: int, record: dict[str, object], pair: tuple[int, int, str, str]
-) -> tuple[list[FieldError], list[FieldError]]:
-    """Put the hours a row's 开始时间 and 结束时间 give into ``opening_hours``; the
-    notes and errors about them, on the cell at fault."""
+) -> FieldError | None:
+    """Put the hours a row's 开始时间 and 结束时间 give into ``opening_hours`` (one note
+    for the pair: :func:`pair_note`); the error, on the cell at fault, when they give
+    none."""
     start_col, end_col, start_name, end_name = pair
     start, end = record.pop(HOURS_START, None), record.pop(HOURS_END, None)
     try:
@@ -90,13 +118,28 @@ def pair_hours(
     except HoursError as exc:
         bad_end = start is not None and clock_of(start) is not None and clock_of(end) is None
         col = end_col if bad_end else start_col
-        error = _note(grid, exc.message, exc.message_zh, number, col, "opening_hours")
-        return [], [error]
+        return _note(grid, exc.message, exc.message_zh, number, col, "opening_hours")
     record["opening_hours"] = hours.opening_hours
-    if not hours.note_zh:
-        return [], []
-    note = _note(grid, hours.note_en, hours.note_zh, number, start_col, "opening_hours")
-    return [note], []
+    return None
+
+
+def pair_note(
+    grid: Grid, pair: tuple[int, int, str, str], rows: list[int], example: str
+) -> FieldError:
+    """The note on a 开始时间 / 结束时间 pair read as daily hours in ``rows``."""
+    start_col, _end_col, start_name, end_name = pair
+    zh_rows, en_rows = rows_text(rows)
+    return _note(
+        grid,
+        f"{start_name} and {end_name} of {en_rows} were read as daily hours (row "
+        f"{min(rows)}: {example}); check them (if closed at weekends, use an opening "
+        f"hours column: Mo-Fr {example})",
+        f"{zh_rows}的“{start_name}”“{end_name}”已按每天的开放时间读入（第 {min(rows)} 行为 "
+        f"{example}），请核对；如周末不开，请改为开放时间列，写 Mo-Fr {example} 这样的格式",
+        None,
+        start_col,
+        "opening_hours",
+    )
 
 
 # What each of Excel's error values means, for an office that sees it in a cell.

@@ -21,8 +21,10 @@ from stationmap.tabular.cell_kinds import (
     HOURS_END,
     HOURS_START,
     dated_coordinate,
+    dated_note,
     failed_formula,
     pair_hours,
+    pair_note,
 )
 from stationmap.tabular.columns import (
     COORDINATE_ALIASES,
@@ -737,6 +739,16 @@ def _merged_station(
     return replace(error, field=target)
 
 
+@dataclass
+class _CellLog:
+    """The rows of a sheet whose cells were read in a way told once per column: date-
+    formatted coordinates (by column), hours from a 开始时间 / 结束时间 pair."""
+
+    dated: dict[int, list[int]] = field(default_factory=dict)
+    paired: list[int] = field(default_factory=list)
+    example: str = ""
+
+
 def _record(
     grid: Grid,
     number: int,
@@ -744,7 +756,8 @@ def _record(
     columns: dict[int, str],
     merges: _Merges,
     lat_first: bool,
-    pair: tuple[int, int, str, str] | None = None,
+    pair: tuple[int, int, str, str] | None,
+    log: _CellLog,
 ) -> tuple[dict[str, object], tuple[FieldError, ...], tuple[FieldError, ...]]:
     """Row ``number``'s values by field, with the values of cells merged down into it
     and a 坐标 cell split, and the notes and errors about it."""
@@ -763,11 +776,11 @@ def _record(
             if value is not None and target in ("name", "code"):
                 errors.append(_merged_station(grid, number, col, target, merges.span(number, col)))
         if target in ("lat", "lon") and (serial := grid.serials.get((number, col))) is not None:
-            value, more_notes, more_errors = dated_coordinate(
-                grid, number, col, target, value, serial
-            )
-            notes += more_notes
-            errors += more_errors
+            value, error = dated_coordinate(grid, number, col, target, value, serial)
+            if error is None:
+                log.dated.setdefault(col, []).append(number)
+            else:
+                errors.append(error)
         if target == COORDINATES:
             if value is None:
                 record.update(lat=None, lon=None)
@@ -779,9 +792,11 @@ def _record(
         else:
             record[target] = value
     if pair is not None:
-        more_notes, more_errors = pair_hours(grid, number, record, pair)
-        notes += more_notes
-        errors += more_errors
+        if (error := pair_hours(grid, number, record, pair)) is not None:
+            errors.append(error)
+        elif record["opening_hours"] is not None:
+            log.paired.append(number)
+            log.example = log.example or str(record["opening_hours"])
     return record, tuple(notes), tuple(errors)
 
 
@@ -823,6 +838,7 @@ def _sheet_rows(
     )
     empty_columns: set[int] = set()
     hidden_rows: list[int] = []
+    log = _CellLog()
     # A CSV 坐标 column with columns after it: an unquoted "lon,lat" splits into two cells.
     split_col = next(
         (c for c, t in columns.items() if t == COORDINATES and c < max(header.texts)), None
@@ -874,11 +890,17 @@ def _sheet_rows(
             record = {target: values.get(col) for col, target in columns.items()}
             table.rows.append(TableRow(number, record, grid.title, letters))
         else:
-            record, notes, errors = _record(grid, number, values, columns, merges, lat_first, pair)
+            record, notes, errors = _record(
+                grid, number, values, columns, merges, lat_first, pair, log
+            )
             if named is not None:
                 errors += tuple(_check_header_datum(grid, number, record, named, header, datum_col))
             table.rows.append(TableRow(number, record, grid.title, letters, notes, errors))
         count += 1
+    for col, rows in sorted(log.dated.items()):
+        table.notes.append(dated_note(grid, col, columns[col], rows))
+    if pair is not None and log.paired:
+        table.notes.append(pair_note(grid, pair, log.paired, log.example))
     if hidden_rows:
         shown = "、".join(str(n) for n in hidden_rows[:20])
         more_zh = f" 等 {len(hidden_rows)} 行" if len(hidden_rows) > 20 else ""

@@ -78,9 +78,9 @@ def test_the_command_line_imports_a_county_workbook_as_meant(app, tmp_path, monk
     assert result.exit_code == 0, result.output
     assert "新建 3 个" in result.output
     for words in (
-        "工作表“驿站名单”，第 3-5 行（共 3 行），D 列，经度：经度单元格的格式被设成了日期",
-        "第 3-5 行（共 3 行），F 列，开放时间：“上班时间”08:00、“下班时间”20:30 "
-        "已按每天 08:00-20:30 读入",
+        "工作表“驿站名单”，D 列，经度：第 3–5 行（共 3 行）的经度单元格格式被设成了日期",
+        "工作表“驿站名单”，F 列，开放时间：第 3–5 行（共 3 行）的“上班时间”“下班时间”"
+        "已按每天的开放时间读入（第 3 行为 08:00-20:30）",
         "第 6 行 A 列：“合计”是合计或说明行",
         "第 7 行 A 列：“填表人：张三”是合计或说明行，不是驿站，已跳过",
     ):
@@ -114,7 +114,10 @@ def test_the_admin_upload_imports_a_wps_csv_with_excel_time_numbers(app):
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200, html[:3000]
     assert "将新建 <strong>3</strong> 个" in html
-    assert "“开始时间”08:00、“结束时间”18:00 已按每天 08:00-18:00 读入" in html
+    assert (
+        "第 2–4 行（共 3 行）的“开始时间”“结束时间”已按每天的开放时间读入（第 2 行为 08:00-18:00）"
+        in html
+    )
     done = client.post(
         re.search(r'action="(/admin/import/[^"/]+)"', html).group(1), data={"csrf_token": token}
     )

@@ -127,11 +127,15 @@ def test_time_formatted_start_and_end_columns_import_as_daily_hours():
     first, second = table.rows
     assert first.values["opening_hours"] == "08:30-18:00"
     assert "hours_start" not in first.values and "hours_end" not in first.values
-    (note,) = first.notes
-    assert (note.field, note.row, note.column) == ("opening_hours", 2, "D")
-    assert note.message_zh.startswith("“开门时间”08:30、“关门时间”18:00 已按每天 08:30-18:00 读入")
     assert parse_station(first.values, office_file=True).opening_hours == "08:30-18:00"
     assert second.values["opening_hours"] is None
+    # One note for the pair, naming the rows read, however many there are.
+    notes = [n for n in table.notes if n.field == "opening_hours"]
+    assert [(n.sheet, n.row, n.column) for n in notes] == [("驿站", None, "D")]
+    assert notes[0].message_zh == (
+        "第 2 行（共 1 行）的“开门时间”“关门时间”已按每天的开放时间读入（第 2 行为 "
+        "08:30-18:00），请核对；如周末不开，请改为开放时间列，写 Mo-Fr 08:30-18:00 这样的格式"
+    )
 
 
 def test_a_half_filled_pair_is_an_error_on_the_empty_cell():
@@ -180,18 +184,21 @@ def test_date_formatted_coordinates_read_the_number_the_cell_stores_with_a_note(
         [["新城区驿站", 111.670123, 40.831234]],
         {"B": "yyyy/m/d h:mm", "C": "yyyy/m/d"},
     )
-    (row,) = read_rows(data, "xlsx").rows
+    table = read_rows(data, "xlsx")
+    (row,) = table.rows
     assert (row.values["lon"], row.values["lat"]) == (111.670123, 40.831234)
-    lon_note, lat_note = row.notes
+    assert row.notes == () and row.errors == ()
+    # One note a column, naming the rows read, however many there are.
+    lon_note, lat_note = (n for n in table.notes if n.field in ("lon", "lat"))
     assert (lon_note.field, lon_note.row, lon_note.sheet, lon_note.column) == (
         "lon",
-        2,
+        None,
         "驿站",
         "B",
     )
     assert lon_note.message_zh == (
-        "经度单元格的格式被设成了日期（显示成 1900 年的某一天）：已按单元格中存的数值"
-        "（即输入的经度）读入；请选中该列，把单元格格式设为“常规”或“数值”，"
+        "第 2 行（共 1 行）的经度单元格格式被设成了日期（显示成 1900 年的某一天）："
+        "已按单元格中存的数值（即输入的经度）读入；请选中该列，把单元格格式设为“常规”或“数值”，"
         "以免显示成日期，并核对位置"
     )
     assert (lat_note.field, lat_note.column) == ("lat", "C")
