@@ -68,21 +68,25 @@ def dated_coordinate(
     return None, error
 
 
+#: How many runs of rows a message lists before ``等`` (``...``).
+LISTED_RUNS = 10
+
+
 def rows_text(rows: list[int]) -> tuple[str, str]:
-    """``第 2–11、14 行（共 11 行）`` and ``rows 2-11, 14 (11 rows)``: at most 10 runs."""
+    """``第 2-11、14 行（共 11 行）`` and ``rows 2-11, 14 (11 rows)``: runs of rows, the
+    first :data:`LISTED_RUNS` of them."""
     runs: list[list[int]] = []
     for row in sorted(set(rows)):
         if runs and row == runs[-1][1] + 1:
             runs[-1][1] = row
         else:
             runs.append([row, row])
-    zh = "、".join(f"{a}–{b}" if b > a else f"{a}" for a, b in runs[:10])
-    en = ", ".join(f"{a}-{b}" if b > a else f"{a}" for a, b in runs[:10])
-    more = len(runs) > 10
+    shown = [f"{a}-{b}" if b > a else f"{a}" for a, b in runs[:LISTED_RUNS]]
+    more = len(runs) > LISTED_RUNS
     count = len(set(rows))
     return (
-        f"第 {zh}{' 等' if more else ''} 行（共 {count} 行）",
-        f"rows {en}{', ...' if more else ''} ({count} rows)",
+        f"第 {'、'.join(shown)}{' 等' if more else ''} 行（共 {count} 行）",
+        f"rows {', '.join(shown)}{' ...' if more else ''} ({count} rows)",
     )
 
 

@@ -78,8 +78,8 @@ def test_the_command_line_imports_a_county_workbook_as_meant(app, tmp_path, monk
     assert result.exit_code == 0, result.output
     assert "新建 3 个" in result.output
     for words in (
-        "工作表“驿站名单”，D 列，经度：第 3–5 行（共 3 行）的经度单元格格式被设成了日期",
-        "工作表“驿站名单”，F 列，开放时间：第 3–5 行（共 3 行）的“上班时间”“下班时间”"
+        "工作表“驿站名单”，D 列，经度：第 3-5 行（共 3 行）的经度单元格格式被设成了日期",
+        "工作表“驿站名单”，F 列，开放时间：第 3-5 行（共 3 行）的“上班时间”“下班时间”"
         "已按每天的开放时间读入（第 3 行为 08:00-20:30）",
         "第 6 行 A 列：“合计”是合计或说明行",
         "第 7 行 A 列：“填表人：张三”是合计或说明行，不是驿站，已跳过",
@@ -115,7 +115,7 @@ def test_the_admin_upload_imports_a_wps_csv_with_excel_time_numbers(app):
     assert preview.status_code == 200, html[:3000]
     assert "将新建 <strong>3</strong> 个" in html
     assert (
-        "第 2–4 行（共 3 行）的“开始时间”“结束时间”已按每天的开放时间读入（第 2 行为 08:00-18:00）"
+        "第 2-4 行（共 3 行）的“开始时间”“结束时间”已按每天的开放时间读入（第 2 行为 08:00-18:00）"
         in html
     )
     done = client.post(
