@@ -25,6 +25,7 @@ from stationmap.tabular.cell_kinds import (
     failed_formula,
     pair_hours,
     pair_note,
+    rows_text,
 )
 from stationmap.tabular.columns import (
     COORDINATE_ALIASES,
@@ -739,6 +740,24 @@ def _merged_station(
     return replace(error, field=target)
 
 
+_IDENTITY = frozenset(("name", "code", "address", "lat", "lon", COORDINATES, "phone", "contact"))
+
+
+def _blank_note(
+    grid: Grid, header: _Header, columns: dict[int, str], rows: list[int], fields: set[str]
+) -> FieldError:
+    """The note on rows that name no station and only repeat a template's choices."""
+    named = [header.texts[c] for c, t in sorted(columns.items()) if t in fields]
+    zh_rows, en_rows = rows_text(rows)
+    return _note(
+        grid,
+        f"{en_rows} fill in only {', '.join(named)} and name no station (no name, address "
+        "or coordinates): skipped (nothing to fix; delete them if they are not needed)",
+        f"{zh_rows}只填了{'、'.join(named)}，没有名称、地址和坐标，不是驿站，已跳过"
+        "（无需修改；不需要的话可删去这些行）",
+    )
+
+
 @dataclass
 class _CellLog:
     """The rows of a sheet whose cells were read in a way told once per column: date-
@@ -839,6 +858,14 @@ def _sheet_rows(
     empty_columns: set[int] = set()
     hidden_rows: list[int] = []
     log = _CellLog()
+    # A row naming no station (no name, code, address, coordinates, phone or contact)
+    # holds only choices a template filled down: skipped, unless a merged cell or a
+    # formula without its result may give it one.
+    identity = {c for c, t in columns.items() if t in _IDENTITY}
+    blank_rows: list[int] | None = []
+    if identity & (merges.ranges.keys() | {c for _row, c in grid.uncomputed}):
+        blank_rows = None
+    blank_fields: set[str] = set()
     # A CSV 坐标 column with columns after it: an unquoted "lon,lat" splits into two cells.
     split_col = next(
         (c for c, t in columns.items() if t == COORDINATES and c < max(header.texts)), None
@@ -877,6 +904,10 @@ def _sheet_rows(
             (number, c) in grid.uncomputed for c in columns
         ):
             continue  # a value only in ignored columns (a 序号 with no station): no station
+        if blank_rows is not None and values.keys().isdisjoint(identity):
+            blank_rows.append(number)  # 坐标系 高德, 状态 运营中 filled down a template
+            blank_fields.update(columns[c] for c in values if c in columns)
+            continue
         if number in grid.hidden_rows:
             hidden_rows.append(number)
             continue
@@ -897,6 +928,8 @@ def _sheet_rows(
                 errors += tuple(_check_header_datum(grid, number, record, named, header, datum_col))
             table.rows.append(TableRow(number, record, grid.title, letters, notes, errors))
         count += 1
+    if blank_rows:
+        table.notes.append(_blank_note(grid, header, columns, blank_rows, blank_fields))
     for col, rows in sorted(log.dated.items()):
         table.notes.append(dated_note(grid, col, columns[col], rows))
     if pair is not None and log.paired:

@@ -160,3 +160,22 @@ def test_excel_error_values_are_refused_saying_the_formula_failed_and_why():
     )
     assert (error_2.field, error_2.row, error_2.column) == ("lat", 3, "C")
     assert "错误值 #REF!：公式引用的单元格已被删除" in error_2.message_zh
+
+
+def test_template_rows_with_only_filled_down_choices_are_skipped_with_one_note():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "驿站"
+    sheet.append(["序号", "站点名称", "经度", "纬度", "坐标系", "状态"])
+    sheet.append([1, "甲驿站", 111.69, 40.85, "高德", "运营中"])
+    for number in range(2, 8):  # a template's rows, its drop-downs filled down
+        sheet.append([number, None, None, None, "高德", "运营中"])
+    sheet.append([8, None, 111.70, 40.86, "高德", "运营中"])  # a station without a name
+    out = io.BytesIO()
+    book.save(out)
+    table = read_rows(out.getvalue(), "xlsx")
+    assert [row.number for row in table.rows] == [2, 9]
+    assert (
+        "第 1 张表“驿站”：第 3-8 行（共 6 行）只填了坐标系、状态，没有名称、地址和坐标，"
+        "不是驿站，已跳过（无需修改；不需要的话可删去这些行）"
+    ) in [note.message_zh for note in table.notes]
