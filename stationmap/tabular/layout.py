@@ -568,6 +568,27 @@ class _Merges:
         return min_row, max_row
 
 
+# A part of a 坐标 cell that names its axis: 经度：111.69, lat=40.85.
+_AXIS_LABEL = re.compile(
+    r"^(经度|纬度|longitude|latitude|long|lng|lon|lat)\s*[:=]?\s*(\S.*)$", re.I
+)
+
+
+def _labelled(parts: list[str]) -> tuple[str, str] | None:
+    """The longitude and latitude of a 坐标 cell whose two parts each name their axis,
+    in either order; None unless both do, naming different axes."""
+    found: dict[str, str] = {}
+    for part in parts:
+        match = _AXIS_LABEL.match(part)
+        if match is None:
+            return None
+        axis = "lat" if match[1] in ("纬度",) or match[1].lower().startswith("lat") else "lon"
+        found[axis] = match[2].strip()
+    if len(found) != 2:
+        return None
+    return found["lon"], found["lat"]
+
+
 def _split_coordinates(
     grid: Grid, row: int, col: int, value: object, lat_first: bool
 ) -> tuple[dict[str, object], list[FieldError], list[FieldError]]:
@@ -588,6 +609,9 @@ def _split_coordinates(
             col,
         )
         return {"lat": None, "lon": None}, [], [replace(error, field="lon")]
+    labelled = _labelled(parts)
+    if labelled is not None:  # 经度：111.69 纬度：40.85, lat:40.85,lng:111.69
+        return {"lon": labelled[0], "lat": labelled[1]}, [], []
     first, second = parts
     if lat_first or (_marked(first, _LAT_MARK) and _marked(second, _LON_MARK)):
         first, second = second, first  # 纬度 first, by the header or by N/北纬 and E/东经

@@ -179,3 +179,19 @@ def test_template_rows_with_only_filled_down_choices_are_skipped_with_one_note()
         "第 1 张表“驿站”：第 3-8 行（共 6 行）只填了坐标系、状态，没有名称、地址和坐标，"
         "不是驿站，已跳过（无需修改；不需要的话可删去这些行）"
     ) in [note.message_zh for note in table.notes]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "经度：111.69 纬度：40.85",
+        "纬度40.85，经度111.69",
+        "lng:111.69,lat:40.85",
+        "latitude=40.85 longitude=111.69",
+    ],
+)
+def test_a_coordinate_cell_naming_each_axis_is_read_by_the_names(cell):
+    data = f'名称,经纬度,坐标系\n甲驿站,"{cell}",wgs84\n'.encode()
+    (row,) = read_rows(data, "csv").rows
+    assert (row.values["lon"], row.values["lat"]) == ("111.69", "40.85")
+    assert row.errors == ()
