@@ -234,14 +234,16 @@ def _date_problem(value: object, axis: Axis) -> ValueProblem | None:
     )
 
 
-def parse_degrees(value: object, axis: Axis) -> float:
+def parse_degrees(value: object, axis: Axis, *, from_sheet: bool = False) -> float:
     """Degrees of latitude (``axis="lat"``) or longitude (``"lon"``), signed: north and
     east positive.
 
     ``value`` is a number, or text in decimal degrees or degrees-minutes-seconds with an
     optional hemisphere (N/S/E/W, 北纬/南纬/东经/西经). Raises :class:`ValueProblem`
     (English and Chinese, saying how to write it) if it is missing, not degrees, not
-    finite or outside -90..90 (latitude) or -180..180 (longitude).
+    finite or outside -90..90 (latitude) or -180..180 (longitude). ``from_sheet``: the
+    value comes from a spreadsheet cell, so a date (1900/4/25) or Excel's day number
+    (42000) is refused saying the column was formatted as a date.
     """
     try:
         if type(value) is str and (plain := _PLAIN_RE.fullmatch(value.strip())) is not None:
@@ -252,6 +254,8 @@ def parse_degrees(value: object, axis: Axis) -> float:
         if not -limit <= number <= limit:
             raise _problem_range(axis, value)
     except ValueProblem as problem:
+        if not from_sheet:
+            raise
         raise (_date_problem(value, axis) or problem) from None
     return number
 

@@ -234,10 +234,18 @@ def test_a_date_typed_in_a_date_formatted_coordinate_is_refused_naming_the_cell(
 )
 def test_a_date_in_a_csv_coordinate_says_the_column_was_formatted_as_a_date(text, axis, words):
     with pytest.raises(ValueProblem) as caught:
-        parse_degrees(text, axis)
+        parse_degrees(text, axis, from_sheet=True)
     zh = caught.value.message_zh
     assert words in zh
     assert "把单元格格式设为“常规”或“数值”" in zh
+
+
+@pytest.mark.parametrize("text", ["1900/4/25", "42000"])
+def test_a_date_sent_to_the_api_is_not_told_about_cell_formats(text):
+    with pytest.raises(ValueProblem) as caught:
+        parse_degrees(text, "lon")
+    assert "单元格格式" not in caught.value.message_zh
+    assert "经度应为" in caught.value.message_zh
 
 
 def test_a_date_in_a_csv_coordinate_is_refused_on_its_row_and_column():
