@@ -96,7 +96,7 @@ def _piece(piece: str, notes: list[Note]) -> list[str]:
     number, _, extension = piece.partition("转")
     if not _PIECE_RE.fullmatch(number.strip()) or not extension.strip().isascii():
         raise _problem(piece)
-    number = number.strip()
+    number = _FLOAT_TAIL_RE.sub("", number.strip())
     national = ""
     for prefix in ("+86", "0086"):
         if number.startswith(prefix):
@@ -119,7 +119,9 @@ def _piece(piece: str, notes: list[Note]) -> list[str]:
     raise _problem(piece)
 
 
-_FLOAT_TEXT_RE = re.compile(r"[0-9]{5,}\.0+")
+# A number written out as a float (13912345678.0, 0471-6123456.00): the ".0" is no digit.
+_FLOAT_TAIL_RE = re.compile(r"(?<=[0-9]{5})\.0+$")
+_GROUPED_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3}){2,}(?:\.0+)?")
 # A number Excel showed in scientific notation (its 常规 format does so past 11 digits,
 # and in a narrow column), and a CSV export wrote as shown: 1.39123E+10.
 _SCIENTIFIC_RE = re.compile(r"([0-9])(?:\.([0-9]+))?E\+?([0-9]{1,2})", re.IGNORECASE)
@@ -164,8 +166,8 @@ def read_phone(value: object) -> PhoneReading:
             "联系电话应为文字，例如 0994-6612345 或 13912345678",
         )
     text = to_ascii(str(value)).translate(_DASHES).strip()
-    if _FLOAT_TEXT_RE.fullmatch(text):
-        text = text.partition(".")[0]  # 13912345678.0: a number written out as a float
+    if _GROUPED_RE.fullmatch(text):
+        text = text.replace(",", "")  # 13,912,345,678: a 数值 cell with thousands separators
     if len(text) > _MAX_TEXT:
         raise ValueProblem(
             f"is longer than {_MAX_TEXT} characters: keep at most three numbers",

@@ -113,7 +113,14 @@ def test_a_csv_row_one_cell_longer_for_another_reason_is_left_as_written():
 
 
 @pytest.mark.parametrize(
-    ("text", "phone"), [("13912345678.0", "13912345678"), ("04716123456.00", "0471-6123456")]
+    ("text", "phone"),
+    [
+        ("13912345678.0", "13912345678"),
+        ("04716123456.00", "0471-6123456"),
+        ("0471-6123456.0", "0471-6123456"),  # was read as 0471-61234560
+        ("13912345678.0/13812345678.0", "13912345678 / 13812345678"),
+        ("13,912,345,678", "13912345678"),  # a 数值 cell with thousands separators
+    ],
 )
 def test_a_phone_written_out_as_a_float_is_read_as_its_digits(text, phone):
     assert read_phone(text).phone == phone
