@@ -59,7 +59,8 @@ _ALWAYS_RE = re.compile(
 _UNDECIDED_RE = re.compile(
     r"[夏冬春秋]季|[夏冬]令|旺季|淡季|寒暑假|另行|通知|预约|不定|视情况|农忙"
 )
-_PARTS = r"上午|下午|中午|晚上|早上|凌晨"
+_PARTS = r"上午|下午|中午|晚上|早上|凌晨|早|晚"  # 早8点-晚8点: morning, evening
+_EVENING = ("下午", "晚上", "晚")
 
 
 def _clock_pattern(n: int) -> str:
@@ -84,7 +85,7 @@ def _clock(match: re.Match[str], n: int, part: str | None) -> str | None:
     """Clock ``n`` of a span as ``HH:MM`` on the 24-hour clock; None if impossible."""
     hour = int(match[f"hour{n}"])
     minute = 30 if match[f"half{n}"] else int(match[f"minute{n}"] or 0)
-    if (part in ("下午", "晚上") and hour < 12) or (part == "中午" and hour < 11):
+    if (part in _EVENING and hour < 12) or (part == "中午" and hour < 11):
         hour += 12
     if hour > 24 or minute > 59 or (hour == 24 and minute):
         return None
@@ -102,7 +103,7 @@ def _spans(text: str) -> tuple[list[str], str] | None:
         # 下午2:00-6:00: the end says no part of the day and would run backwards, so
         # it shares the start's.
         backwards = start is not None and end is not None and end < start
-        if end_part is None and start_part in ("下午", "晚上") and backwards:
+        if end_part is None and start_part in _EVENING and backwards:
             end = _clock(match, 2, start_part)
         if start is None or end is None:
             return None
@@ -163,6 +164,7 @@ def _segment(text: str) -> str | None:
     if found is None:
         return None
     spans, rest = found
+    rest = rest.replace("无休", " ")  # 全年无休: open every day, not 休 (closed)
     closed = bool(_CLOSED_RE.search(rest))
     rest = _CLOSED_RE.sub(" ", rest)
     if re.search(r"(?:24|二十四)\s*小时", rest):
@@ -271,7 +273,7 @@ _TIME_ONLY_DAYS = (date(1899, 12, 30), date(1899, 12, 31), date(1904, 1, 1))
 _MAX_CLOCK_TEXT = 40
 _CLOCK_RE = re.compile(
     r"(?:(?:1899[-/.]12[-/.]3[01]|1900[-/.]0?1[-/.]0?0|1904[-/.]0?1[-/.]0?1)(?:\s+|T))?"
-    r"(?P<part>上午|下午|中午|晚上|早上|凌晨)?\s*(?P<hour>[0-9]{1,2})"
+    r"(?P<part>上午|下午|中午|晚上|早上|凌晨|早|晚)?\s*(?P<hour>[0-9]{1,2})"
     r"(?:[:：](?P<minute>[0-9]{2})(?:[:：](?P<second>[0-9]{2}(?:\.[0-9]+)?))?"
     r"|[点时](?:(?P<cn_minute>[0-9]{1,2})分?|(?P<half>半))?)"
     r"\s*(?P<ampm>AM|PM|A\.M\.|P\.M\.)?",
@@ -320,10 +322,7 @@ def clock_of(value: object) -> str | None:
     hour = int(match["hour"])
     minute = int(match["minute"] or match["cn_minute"] or (30 if match["half"] else 0))
     second = float(match["second"] or 0)
-    afternoon = (match["ampm"] or "").upper().startswith("P") or match["part"] in (
-        "下午",
-        "晚上",
-    )
+    afternoon = (match["ampm"] or "").upper().startswith("P") or match["part"] in _EVENING
     if afternoon and hour < 12:
         hour += 12
     elif (match["ampm"] or "").upper().startswith("A") and hour == 12:

@@ -14,6 +14,7 @@ import pytest
 from stationmap.field_values import ValueProblem
 from stationmap.field_values.degrees import parse_degrees
 from stationmap.field_values.phones import read_phone
+from stationmap.geo.hours_office import clock_of, read_office_hours
 from stationmap.tabular import read_rows
 
 
@@ -202,3 +203,20 @@ def test_a_coordinate_cell_naming_each_axis_is_read_by_the_names(cell):
     (row,) = read_rows(data, "csv").rows
     assert (row.values["lon"], row.values["lat"]) == ("111.69", "40.85")
     assert row.errors == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("早8点-晚8点", "Mo-Su 08:00-20:00"),
+        ("早8:00-晚9:30", "Mo-Su 08:00-21:30"),
+        ("全年无休 8:00-20:00", "Mo-Su 08:00-20:00"),  # 无休 is no 休 (closed)
+        ("8:00-20:00 无休", "Mo-Su 08:00-20:00"),
+    ],
+)
+def test_hours_written_with_early_late_and_no_rest_are_converted(text, hours):
+    assert read_office_hours(text).opening_hours == hours
+
+
+def test_a_late_clock_in_a_start_or_end_cell_is_on_the_evening():
+    assert (clock_of("晚8点"), clock_of("早8点")) == ("20:00", "08:00")
