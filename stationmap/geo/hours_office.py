@@ -87,6 +87,8 @@ def _clock(match: re.Match[str], n: int, part: str | None) -> str | None:
     minute = 30 if match[f"half{n}"] else int(match[f"minute{n}"] or 0)
     if (part in _EVENING and hour < 12) or (part == "中午" and hour < 11):
         hour += 12
+    elif part in ("晚上", "晚") and hour == 12:
+        hour = 24  # 晚上12点 is midnight
     if hour > 24 or minute > 59 or (hour == 24 and minute):
         return None
     return f"{hour:02d}:{minute:02d}"
@@ -325,6 +327,8 @@ def clock_of(value: object) -> str | None:
     afternoon = (match["ampm"] or "").upper().startswith("P") or match["part"] in _EVENING
     if afternoon and hour < 12:
         hour += 12
+    elif match["part"] in ("晚上", "晚") and hour == 12:
+        hour = 24  # 晚上12点 is midnight
     elif (match["ampm"] or "").upper().startswith("A") and hour == 12:
         hour = 0
     if hour > 24 or minute > 59 or second >= 60:
@@ -333,16 +337,17 @@ def clock_of(value: object) -> str | None:
 
 
 def _lone_clock(text: str, clock: str) -> HoursError:
+    span = f"{clock}-20:00" if clock < "20:00" else f"08:00-{clock}"
     serial = _SERIAL_RE.fullmatch(text) is not None
     how_zh = f"（Excel 的时间数值 {text}，即 {clock}）" if serial else ""
     how_en = f" (Excel's time number {text}, that is {clock})" if serial else ""
     return HoursError(
         f"opening hours {text!r}{how_en} are one time of day, not a span: write when the "
-        f"station opens and closes, e.g. {clock}-20:00 (every day) or Mo-Fr {clock}-20:00; "
+        f"station opens and closes, e.g. {span} (every day) or Mo-Fr {span}; "
         "if the cell is formatted as a time, set its format to Text first, or use two "
         "columns headed 开始时间 and 结束时间",
         f"开放时间“{text}”{how_zh}只是一个时刻，不是开放时段：请写明开门和关门时间，如 "
-        f"{clock}-20:00（每天）或 周一至周五 {clock}-20:00；如单元格是时间格式，请先把格式"
+        f"{span}（每天）或 周一至周五 {span}；如单元格是时间格式，请先把格式"
         "改为“文本”再输入，或分成“开始时间”“结束时间”两列",
     )
 

@@ -14,6 +14,7 @@ import pytest
 from stationmap.field_values import ValueProblem
 from stationmap.field_values.degrees import parse_degrees
 from stationmap.field_values.phones import read_phone
+from stationmap.geo.hours import HoursError
 from stationmap.geo.hours_office import clock_of, read_office_hours
 from stationmap.tabular import read_rows
 
@@ -220,3 +221,18 @@ def test_hours_written_with_early_late_and_no_rest_are_converted(text, hours):
 
 def test_a_late_clock_in_a_start_or_end_cell_is_on_the_evening():
     assert (clock_of("晚8点"), clock_of("早8点")) == ("20:00", "08:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [("早8点-晚12点", "Mo-Su 08:00-24:00"), ("早上8点-晚上12点", "Mo-Su 08:00-24:00")],
+)
+def test_twelve_in_the_evening_is_midnight(text, hours):
+    assert read_office_hours(text).opening_hours == hours
+    assert clock_of("晚上12点") == "24:00"
+
+
+def test_a_lone_evening_time_is_shown_as_the_end_of_the_example_span():
+    with pytest.raises(HoursError) as caught:
+        read_office_hours("21:00")
+    assert "如 08:00-21:00（每天）" in caught.value.message_zh
