@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from stationmap import catalog
 from stationmap.field_values import Note, ValueProblem, has_lone_surrogate, shown
@@ -229,9 +229,12 @@ def _texts(raw: Mapping[str, Any]) -> dict[str, str]:
     return texts
 
 
-def _degrees(raw: Mapping[str, Any], name: str, errors: list[FieldError]) -> float:
+def _degrees(
+    raw: Mapping[str, Any], name: str, errors: list[FieldError], office_file: bool
+) -> float:
     try:
-        return parse_degrees(raw.get(name), "lat" if name == "lat" else "lon")
+        axis: Literal["lat", "lon"] = "lat" if name == "lat" else "lon"
+        return parse_degrees(raw.get(name), axis, from_sheet=office_file)
     except ValueProblem as exc:
         errors.append(_error(name, exc.message, exc.message_zh))
         return math.nan
@@ -545,8 +548,8 @@ def parse_station_as_entered(
                 )
             )
 
-    lat = _degrees(raw, "lat", errors)
-    lon = _degrees(raw, "lon", errors)
+    lat = _degrees(raw, "lat", errors, office_file)
+    lon = _degrees(raw, "lon", errors, office_file)
     datum_text = texts["datum"] or "wgs84"
     try:
         datum = parse_datum(datum_text)

@@ -19,6 +19,7 @@ from stationmap.geo.datum import Datum, parse_datum
 from stationmap.services import transfer
 from stationmap.services.revisions import Actor
 from stationmap.station_fields import FIELD_ZH, FieldError
+from stationmap.tabular.cell_kinds import rows_text
 
 # Changes made from the command line are recorded in station history under this name.
 CLI_ACTOR = Actor(user_id=None, name="cli")
@@ -102,24 +103,10 @@ def _place(problem: FieldError) -> str:
 
 
 def _rows_text(rows: list[int]) -> str:
-    """``第 2-5、8 行（共 5 行）`` or ``rows 2-5, 8 (5 rows)``: runs of rows, the first
-    :data:`_LISTED_RUNS` of them."""
-    runs: list[list[int]] = []
-    for row in sorted(set(rows)):
-        if runs and row == runs[-1][1] + 1:
-            runs[-1][1] = row
-        else:
-            runs.append([row, row])
-    shown = [f"{a}-{b}" if b > a else f"{a}" for a, b in runs[:_LISTED_RUNS]]
-    more = len(runs) > _LISTED_RUNS
-    count = len(set(rows))
-    return say(
-        f"第 {'、'.join(shown)}{' 等' if more else ''} 行（共 {count} 行），",
-        f"rows {', '.join(shown)}{' ...' if more else ''} ({count} rows), ",
-    )
-
-
-_LISTED_RUNS = 10
+    """``第 2-5、8 行（共 5 行），`` or ``rows 2-5, 8 (5 rows), ``: runs of rows, the first
+    :data:`~stationmap.tabular.cell_kinds.LISTED_RUNS` of them."""
+    zh, en = rows_text(rows)
+    return say(f"{zh}，", f"{en}, ")
 
 
 def _print_notes(report: transfer.ImportReport) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date, timedelta
 from typing import Literal
 
 from stationmap.field_values import ValueProblem, shown, to_ascii
@@ -105,10 +106,20 @@ def _hemisphere(text: str, axis: Axis) -> tuple[re.Match[str] | None, int]:
     return _DMS_RE.fullmatch(text), 1
 
 
+# Invisible characters a copy from a web page or a map app brings along (zero-width
+# space, joiners, word joiner, BOM), and the apostrophe that marks a cell as text.
+_INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+# The Chinese full stop typed for a decimal point in a Chinese input mode: 111。69.
+_IDEOGRAPHIC_POINT_RE = re.compile("(?<=[0-9])\u3002(?=[0-9])")
+
+
 def _from_text(raw: str, axis: Axis) -> float:
     if len(raw) > _MAX_TEXT:
         raise _problem_not_degrees(axis, raw)
     text = to_ascii(raw).strip()
+    text = _IDEOGRAPHIC_POINT_RE.sub(".", _INVISIBLE_RE.sub("", text)).strip()
+    if text[:1] == "'" and text[1:2] in "0123456789+-.":  # '111.69: typed as text
+        text = text[1:]
     odd_digit = next((ch for ch in text if ch.isdigit() and not "0" <= ch <= "9"), None)
     if odd_digit is not None:
         zh = _NAME[axis][1]
@@ -144,22 +155,108 @@ def _from_text(raw: str, axis: Axis) -> float:
     return sign * (float(degrees) + minute_value / 60 + second_value / 3600)
 
 
-def parse_degrees(value: object, axis: Axis) -> float:
+# A date where degrees belong: the column was formatted as a date in Excel or WPS, and
+# a CSV export wrote the date shown (1900/4/25), never the number behind it.
+_DATE_TEXT_RE = re.compile(
+    r"(?P<y>1[89][0-9]{2}|2[01][0-9]{2})\s*[-/.年]\s*(?P<m>[0-9]{1,2})\s*[-/.月]\s*"
+    r"(?P<d>[0-9]{1,2})\s*日?(?:[ T]+[0-9]{1,2}[:：][0-9]{2}(?:[:：][0-9]{2}(?:\.[0-9]+)?)?)?"
+    r"|(?P<m2>[0-9]{1,2})/(?P<d2>[0-9]{1,2})/(?P<y2>1[89][0-9]{2}|2[01][0-9]{2})"
+)
+# Excel's day numbers of 1950-01-01 and 2099-12-31: a number between them where degrees
+# belong is most likely a date typed into a column formatted as one (2024/5/1 is 45413).
+_SERIAL_DAYS = (18264, 73050)
+_THOUSANDS_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_WHOLE_RE = re.compile(r"[0-9]{5}(?:\.[0-9]+)?")
+
+
+def _excel_day(year: int, month: int, day: int) -> int | None:
+    """Excel's day number of a date (1900-01-01 is 1; Excel counts a 1900-02-29)."""
+    if (year, month, day) == (1900, 2, 29):
+        return 60
+    try:
+        when = date(year, month, day)
+    except ValueError:
+        return None
+    days = (when - date(1899, 12, 30)).days
+    return days - 1 if when < date(1900, 3, 1) else days
+
+
+def _date_problem(value: object, axis: Axis) -> ValueProblem | None:
+    """The problem of a value that is a date or Excel's number of a date, or None."""
+    zh = _NAME[axis][1]
+    en = _NAME[axis][0]
+    decimal = _EXAMPLE[axis][0]
+    fix_en = (
+        f"in the workbook, set the {en} column's cell format to General or Number, check "
+        f"or type the {en} again (e.g. {decimal}) and export the file again"
+    )
+    fix_zh = (
+        f"请在原表中选中{zh}列，把单元格格式设为“常规”或“数值”，核对或重新输入{zh}"
+        f"（如 {decimal}）后再导出上传"
+    )
+    if isinstance(value, str) and len(value) <= _MAX_TEXT:
+        text = to_ascii(value).strip()
+        if (match := _DATE_TEXT_RE.fullmatch(text)) is None:
+            if _THOUSANDS_RE.fullmatch(text) is None and _WHOLE_RE.fullmatch(text) is None:
+                return None
+            value = float(text.replace(",", ""))
+        else:
+            year, month, day = (
+                (match["y"], match["m"], match["d"])
+                if match["y"]
+                else (match["y2"], match["m2"], match["d2"])
+            )
+            serial = _excel_day(int(year), int(month), int(day))
+            hint_en = hint_zh = ""
+            if serial is not None and serial <= _LIMIT_DEG[axis]:
+                hint_en = f" ({text} is Excel's day {serial}: the {en} was perhaps {serial}.x)"
+                hint_zh = f"（“{shown(text)}”在 Excel 中是数 {serial}，原来可能是 {serial} 点几度）"
+            return ValueProblem(
+                f"is the date '{shown(text)}', not degrees: the column was formatted as a "
+                f"date, and the export wrote the date shown, so the degrees cannot be read "
+                f"back{hint_en}; {fix_en}",
+                f"{zh}“{shown(text)}”是一个日期，不是度数：原表中此列的单元格格式被设成了日期，"
+                f"导出时写成了日期，原来的度数已无法准确还原{hint_zh}；{fix_zh}",
+            )
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not (_SERIAL_DAYS[0] <= value <= _SERIAL_DAYS[1]):  # an int compared exactly
+        return None
+    number = float(value)
+    when = date(1899, 12, 30) + timedelta(days=int(number))
+    day_zh = f"{when.year}/{when.month}/{when.day}"
+    number_text = f"{number:g}"
+    return ValueProblem(
+        f"is {number_text}, which is no degree but Excel's number of the date {day_zh}: "
+        f"the column was probably formatted as a date when it was typed; {fix_en}",
+        f"{zh}是 {number_text}，不是度数，而是 Excel 中日期 {day_zh} 对应的数：此列的单元格"
+        f"格式可能被设成了日期；{fix_zh}",
+    )
+
+
+def parse_degrees(value: object, axis: Axis, *, from_sheet: bool = False) -> float:
     """Degrees of latitude (``axis="lat"``) or longitude (``"lon"``), signed: north and
     east positive.
 
     ``value`` is a number, or text in decimal degrees or degrees-minutes-seconds with an
     optional hemisphere (N/S/E/W, 北纬/南纬/东经/西经). Raises :class:`ValueProblem`
     (English and Chinese, saying how to write it) if it is missing, not degrees, not
-    finite or outside -90..90 (latitude) or -180..180 (longitude).
+    finite or outside -90..90 (latitude) or -180..180 (longitude). ``from_sheet``: the
+    value comes from a spreadsheet cell, so a date (1900/4/25) or Excel's day number
+    (42000) is refused saying the column was formatted as a date.
     """
-    if type(value) is str and (plain := _PLAIN_RE.fullmatch(value.strip())) is not None:
-        number = float(plain[0])  # 44.305: the common case, quickly
-    else:
-        number = _unusual(value, axis)
-    limit = _LIMIT_DEG[axis]
-    if not -limit <= number <= limit:
-        raise _problem_range(axis, value)
+    try:
+        if type(value) is str and (plain := _PLAIN_RE.fullmatch(value.strip())) is not None:
+            number = float(plain[0])  # 44.305: the common case, quickly
+        else:
+            number = _unusual(value, axis)
+        limit = _LIMIT_DEG[axis]
+        if not -limit <= number <= limit:
+            raise _problem_range(axis, value)
+    except ValueProblem as problem:
+        if not from_sheet:
+            raise
+        raise (_date_problem(value, axis) or problem) from None
     return number
 
 

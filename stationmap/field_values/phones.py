@@ -96,7 +96,7 @@ def _piece(piece: str, notes: list[Note]) -> list[str]:
     number, _, extension = piece.partition("转")
     if not _PIECE_RE.fullmatch(number.strip()) or not extension.strip().isascii():
         raise _problem(piece)
-    number = number.strip()
+    number = _FLOAT_TAIL_RE.sub("", number.strip())
     national = ""
     for prefix in ("+86", "0086"):
         if number.startswith(prefix):
@@ -119,6 +119,39 @@ def _piece(piece: str, notes: list[Note]) -> list[str]:
     raise _problem(piece)
 
 
+# A number written out as a float (13912345678.0, 0471-6123456.00): the ".0" is no digit.
+_FLOAT_TAIL_RE = re.compile(r"(?<=[0-9]{5})\.0+$")
+_GROUPED_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3}){2,}(?:\.0+)?")
+# A number Excel showed in scientific notation (its 常规 format does so past 11 digits,
+# and in a narrow column), and a CSV export wrote as shown: 1.39123E+10.
+_SCIENTIFIC_RE = re.compile(r"([0-9])(?:\.([0-9]+))?E\+?([0-9]{1,2})", re.IGNORECASE)
+
+
+def _from_scientific(text: str, match: re.Match[str], notes: list[Note]) -> str:
+    """The digits of a number in scientific notation when it still holds them all
+    (1.3912345678E+10), with a note; a :class:`ValueProblem` saying how to fix the cell
+    when digits were cut off (1.39123E+10: Excel shows six)."""
+    first, rest, exponent = match[1], match[2] or "", int(match[3])
+    if len(rest) > exponent or len(rest) < exponent:
+        raise ValueProblem(
+            f"'{shown(text)}' is a number shown in scientific notation, whose last digits "
+            "are lost: in the workbook, set the phone column's cell format to Text, type the "
+            "numbers again in full and export the file again",
+            f"电话“{shown(text)}”是以科学计数法显示的数字，后几位已经丢失：请在原表中把电话列"
+            "的单元格格式设为“文本”，重新输入完整号码后再导出上传",
+        )
+    digits = first + rest
+    notes.append(
+        Note(
+            f"'{shown(text)}' was a number in scientific notation; read as {digits}: check it, "
+            "and set the phone column's format to Text",
+            f"电话“{shown(text)}”是科学计数法显示的数字，已按 {digits} 读入：请核对，"
+            "并把电话列的单元格格式设为“文本”",
+        )
+    )
+    return digits
+
+
 def read_phone(value: object) -> PhoneReading:
     """Read a phone cell: ``"（0994）6612345"``, ``"0994-6612345 / 13912345678"``,
     ``"139 1234 5678"``, ``"13912345678（张师傅）"``, ``9946612345`` (a number that lost
@@ -133,14 +166,18 @@ def read_phone(value: object) -> PhoneReading:
             "联系电话应为文字，例如 0994-6612345 或 13912345678",
         )
     text = to_ascii(str(value)).translate(_DASHES).strip()
+    if _GROUPED_RE.fullmatch(text):
+        text = text.replace(",", "")  # 13,912,345,678: a 数值 cell with thousands separators
     if len(text) > _MAX_TEXT:
         raise ValueProblem(
             f"is longer than {_MAX_TEXT} characters: keep at most three numbers",
             f"电话超过 {_MAX_TEXT} 个字符：最多保留三个号码",
         )
+    notes: list[Note] = []
+    if match := _SCIENTIFIC_RE.fullmatch(text):
+        text = _from_scientific(text, match, notes)
     names = tuple(name.strip() for name in _NAME_RE.findall(text) if name.strip())
     text = _NAME_RE.sub(" ", text)
-    notes: list[Note] = []
     numbers: list[str] = []
     for piece in _SPLIT_RE.split(text):
         if piece.strip():

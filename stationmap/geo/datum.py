@@ -333,7 +333,25 @@ def bd09_to_wgs84(lat: Any, lon: Any) -> tuple[Any, Any]:
 class NoWgs84Point(ValueError):
     """A point given in a datum converts to no WGS-84 coordinate: BD-09 shifts points
     by up to about 0.007 degrees everywhere, so near a pole or the antimeridian its
-    inverse leaves the range of latitudes and longitudes."""
+    inverse leaves the range of latitudes and longitudes.
+
+    ``message`` and ``message_zh`` say so naming the fields ``lat``, ``lon`` and
+    ``datum`` (纬度、经度、坐标系) and how to fix it, for an API error or a form."""
+
+    def __init__(self, lat: float, lon: float, datum: Datum) -> None:
+        super().__init__(
+            f"({lat:g}, {lon:g}) in {datum} is outside the range of WGS-84 coordinates"
+        )
+        self.lat, self.lon, self.datum = lat, lon, datum
+        self.message = (
+            f"lat {lat:g}, lon {lon:g} given in datum {datum} convert to no WGS-84 point "
+            "(it would fall outside latitudes -90..90 or longitudes -180..180): check lat, "
+            "lon and datum"
+        )
+        self.message_zh = (
+            f"纬度 {lat:g}、经度 {lon:g} 按坐标系 {datum} 换算成 WGS-84 后超出经纬度范围"
+            "（纬度须在 -90 到 90 之间，经度须在 -180 到 180 之间）：请检查纬度、经度和坐标系"
+        )
 
 
 @overload
@@ -357,9 +375,7 @@ def to_wgs84(lat: Any, lon: Any, datum: Datum) -> tuple[Any, Any]:
     else:
         raise ValueError(f"unknown datum {datum!r}")
     if np.ndim(lat) == 0 and not (-90.0 <= out[0] <= 90.0 and -180.0 <= out[1] <= 180.0):
-        raise NoWgs84Point(
-            f"({lat:g}, {lon:g}) in {datum} is outside the range of WGS-84 coordinates"
-        )
+        raise NoWgs84Point(float(lat), float(lon), datum)
     return out
 
 

@@ -13,9 +13,11 @@ Pure: no Flask, no database.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from stationmap.geo.hours import MAX_LENGTH, HoursError, parse_hours
 
@@ -57,7 +59,8 @@ _ALWAYS_RE = re.compile(
 _UNDECIDED_RE = re.compile(
     r"[夏冬春秋]季|[夏冬]令|旺季|淡季|寒暑假|另行|通知|预约|不定|视情况|农忙"
 )
-_PARTS = r"上午|下午|中午|晚上|早上|凌晨"
+_PARTS = r"上午|下午|中午|晚上|早上|凌晨|早|晚"  # 早8点-晚8点: morning, evening
+_EVENING = ("下午", "晚上", "晚")
 
 
 def _clock_pattern(n: int) -> str:
@@ -82,8 +85,10 @@ def _clock(match: re.Match[str], n: int, part: str | None) -> str | None:
     """Clock ``n`` of a span as ``HH:MM`` on the 24-hour clock; None if impossible."""
     hour = int(match[f"hour{n}"])
     minute = 30 if match[f"half{n}"] else int(match[f"minute{n}"] or 0)
-    if (part in ("下午", "晚上") and hour < 12) or (part == "中午" and hour < 11):
+    if (part in _EVENING and hour < 12) or (part == "中午" and hour < 11):
         hour += 12
+    elif part in ("晚上", "晚") and hour == 12:
+        hour = 24  # 晚上12点 is midnight
     if hour > 24 or minute > 59 or (hour == 24 and minute):
         return None
     return f"{hour:02d}:{minute:02d}"
@@ -100,7 +105,7 @@ def _spans(text: str) -> tuple[list[str], str] | None:
         # 下午2:00-6:00: the end says no part of the day and would run backwards, so
         # it shares the start's.
         backwards = start is not None and end is not None and end < start
-        if end_part is None and start_part in ("下午", "晚上") and backwards:
+        if end_part is None and start_part in _EVENING and backwards:
             end = _clock(match, 2, start_part)
         if start is None or end is None:
             return None
@@ -161,6 +166,7 @@ def _segment(text: str) -> str | None:
     if found is None:
         return None
     spans, rest = found
+    rest = rest.replace("无休", " ")  # 全年无休: open every day, not 休 (closed)
     closed = bool(_CLOSED_RE.search(rest))
     rest = _CLOSED_RE.sub(" ", rest)
     if re.search(r"(?:24|二十四)\s*小时", rest):
@@ -220,6 +226,8 @@ def read_office_hours(text: str) -> OfficeHours:
         return OfficeHours(parse_hours(stripped).text)
     except HoursError as exc:
         error = exc
+    if len(stripped) <= _MAX_CLOCK_TEXT and (clock := clock_of(stripped)) is not None:
+        raise _lone_clock(stripped, clock)
     if len(stripped) > MAX_LENGTH:
         raise error
     if _UNDECIDED_RE.search(stripped) and _plausible(stripped):
@@ -257,4 +265,135 @@ def _kept(text: str, why_zh: str, why_en: str) -> OfficeHours:
         f"“未知”；确认后请改写成 {EXAMPLE}",
         note_en=f"opening hours {text!r} need a person to decide ({why_en}); kept as written "
         f"and shown with the open state unknown; rewrite them as {EXAMPLE_EN}",
+    )
+
+
+# Excel keeps a time as a fraction of a day (0.5 is 12:00). A cell holding only a time
+# shows a date before 1900 (or 1904 in a Mac workbook) when its format has a date:
+# Excel shows serial 0 as 1900/1/0, openpyxl and pandas as 1899-12-30.
+_TIME_ONLY_DAYS = (date(1899, 12, 30), date(1899, 12, 31), date(1904, 1, 1))
+_MAX_CLOCK_TEXT = 40
+_CLOCK_RE = re.compile(
+    r"(?:(?:1899[-/.]12[-/.]3[01]|1900[-/.]0?1[-/.]0?0|1904[-/.]0?1[-/.]0?1)(?:\s+|T))?"
+    r"(?P<part>上午|下午|中午|晚上|早上|凌晨|早|晚)?\s*(?P<hour>[0-9]{1,2})"
+    r"(?:[:：](?P<minute>[0-9]{2})(?:[:：](?P<second>[0-9]{2}(?:\.[0-9]+)?))?"
+    r"|[点时](?:(?P<cn_minute>[0-9]{1,2})分?|(?P<half>半))?)"
+    r"\s*(?P<ampm>AM|PM|A\.M\.|P\.M\.)?",
+    re.IGNORECASE,
+)
+_SERIAL_RE = re.compile(r"0?\.[0-9]+|0")
+
+
+def _hh_mm(seconds: float) -> str | None:
+    """A time of day ``seconds`` after midnight as ``HH:MM``, to the nearest minute
+    (24:00 for the end of the day); None past it."""
+    minutes = round(seconds / 60)
+    if not 0 <= minutes <= 24 * 60:
+        return None
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def clock_of(value: object) -> str | None:
+    """A time of day in a spreadsheet cell as ``HH:MM``, or None if the cell holds none.
+
+    Read: a time (``datetime.time``), a date-time on a date Excel gives a time alone
+    (1899-12-30, 1900/1/0, 1904-01-01), a duration under a day, Excel's time serial (a
+    number from 0 to 1: 0.5 is 12:00, as a CSV exported without formats holds it), and
+    text: ``8:00``, ``08:00:00``, ``8点``, ``8点半``, ``下午6:30``, ``6:30 PM``,
+    ``1899-12-30 08:00:00``. Seconds are rounded to the minute."""
+    if isinstance(value, datetime):
+        if value.date() not in _TIME_ONLY_DAYS:
+            return None
+        value = value.time()
+    if isinstance(value, time):
+        return _hh_mm(value.hour * 3600 + value.minute * 60 + value.second)
+    if isinstance(value, timedelta):
+        return _hh_mm(value.total_seconds()) if value < timedelta(days=1) else None
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        if math.isfinite(value) and 0 <= value < 1:
+            return _hh_mm(value * 86400)
+        return None
+    if not isinstance(value, str) or len(value) > _MAX_CLOCK_TEXT:
+        return None
+    text = unicodedata.normalize("NFKC", value).strip()
+    if _SERIAL_RE.fullmatch(text):
+        return _hh_mm(float(text) * 86400)
+    match = _CLOCK_RE.fullmatch(text)
+    if match is None:
+        return None
+    hour = int(match["hour"])
+    minute = int(match["minute"] or match["cn_minute"] or (30 if match["half"] else 0))
+    second = float(match["second"] or 0)
+    afternoon = (match["ampm"] or "").upper().startswith("P") or match["part"] in _EVENING
+    if afternoon and hour < 12:
+        hour += 12
+    elif match["part"] in ("晚上", "晚") and hour == 12:
+        hour = 24  # 晚上12点 is midnight
+    elif (match["ampm"] or "").upper().startswith("A") and hour == 12:
+        hour = 0
+    if hour > 24 or minute > 59 or second >= 60:
+        return None
+    return _hh_mm(hour * 3600 + minute * 60 + second)
+
+
+def _lone_clock(text: str, clock: str) -> HoursError:
+    span = f"{clock}-20:00" if clock < "20:00" else f"08:00-{clock}"
+    serial = _SERIAL_RE.fullmatch(text) is not None
+    how_zh = f"（Excel 的时间数值 {text}，即 {clock}）" if serial else ""
+    how_en = f" (Excel's time number {text}, that is {clock})" if serial else ""
+    return HoursError(
+        f"opening hours {text!r}{how_en} are one time of day, not a span: write when the "
+        f"station opens and closes, e.g. {span} (every day) or Mo-Fr {span}; "
+        "if the cell is formatted as a time, set its format to Text first, or use two "
+        "columns headed 开始时间 and 结束时间",
+        f"开放时间“{text}”{how_zh}只是一个时刻，不是开放时段：请写明开门和关门时间，如 "
+        f"{span}（每天）或 周一至周五 {span}；如单元格是时间格式，请先把格式"
+        "改为“文本”再输入，或分成“开始时间”“结束时间”两列",
+    )
+
+
+def hours_from_pair(start: object, end: object, start_name: str, end_name: str) -> OfficeHours:
+    """Daily hours from a start and an end column (开始时间 08:00, 结束时间 20:00 ->
+    ``08:00-20:00``), each a time as :func:`clock_of` reads it, with a note saying how
+    they were read; ``OfficeHours(None)`` when both are empty. Raises
+    :class:`HoursError` naming the column (``start_name``, ``end_name``: the headers as
+    the office wrote them) that is empty or not a time."""
+    given = [(v, n) for v, n in ((start, start_name), (end, end_name)) if v not in (None, "")]
+    if not given:
+        return OfficeHours(None)
+    clocks = []
+    for value, name in ((start, start_name), (end, end_name)):
+        if value in (None, ""):
+            other = end_name if name == start_name else start_name
+            raise HoursError(
+                f"{other} is given but {name} is empty: fill in both, e.g. 08:00 and 20:00",
+                f"填了“{other}”，但“{name}”是空的：请两项都填，如 08:00 和 20:00",
+            )
+        clock = clock_of(value)
+        if clock is None:
+            shown = str(value)[:40]
+            raise HoursError(
+                f"{name} {shown!r} is not a time of day: write it as 08:00",
+                f"“{name}”的“{shown}”不是时刻：请写成 08:00 这样的时间",
+            )
+        clocks.append(clock)
+    opens, closes = clocks
+    if closes == "00:00":
+        closes = "24:00"  # closes at midnight
+    if opens == closes or opens == "24:00":
+        raise HoursError(
+            f"{start_name} {opens} and {end_name} {closes} give no hours: write when the "
+            "station opens and when it closes (for a station always open, write 24/7 in "
+            "an 开放时间 column)",
+            f"“{start_name}”{opens} 与“{end_name}”{closes} 构不成开放时段：请填写开门和"
+            "关门时间（全天开放的驿站请在“开放时间”列写 24/7）",
+        )
+    span = f"{opens}-{closes}"
+    osm = parse_hours(span).text
+    return OfficeHours(
+        osm,
+        note_zh=f"“{start_name}”{opens}、“{end_name}”{closes} 已按每天 {osm} 读入，请核对"
+        f"（如周末不开，请改为开放时间列，写 Mo-Fr {span}）",
+        note_en=f"{start_name} {opens} and {end_name} {closes} were read as {osm} every day; "
+        f"please check (if closed at weekends, use an opening hours column: Mo-Fr {span})",
     )

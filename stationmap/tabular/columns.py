@@ -47,6 +47,31 @@ READ_ONLY_COLUMNS: Mapping[str, tuple[str, ...]] = {
 #: exported at, to tell a stale row from a newer edit.
 KEPT_COLUMNS: tuple[str, ...] = ("version",)
 
+#: Opening hours in two columns, when it opens and when it closes: read together into
+#: ``opening_hours`` (daily hours). Their cells are often formatted as times.
+HOURS_PAIR_ALIASES: Mapping[str, tuple[str, ...]] = {
+    "hours_start": (
+        "开始时间",
+        "上班时间",
+        "开门时间",
+        "开门",
+        "开放开始时间",
+        "营业开始时间",
+        "开始营业时间",
+        "起始时间",
+    ),
+    "hours_end": (
+        "结束时间",
+        "下班时间",
+        "关门时间",
+        "关门",
+        "开放结束时间",
+        "营业结束时间",
+        "结束营业时间",
+        "截止时间",
+    ),
+}
+
 #: One cell holding both coordinates, longitude first ("86.214,44.305"): read into
 #: ``lon`` and ``lat``.
 COORDINATE_ALIASES = ("坐标", "经纬度", "坐标(经度,纬度)", "经纬度坐标", "纬经度", "coordinates")

@@ -15,10 +15,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from stationmap.geo.datum import Datum, parse_datum
+from stationmap.geo.hours_office import clock_of
 from stationmap.station_fields import FIELDS, FieldError
+from stationmap.tabular.cell_kinds import (
+    HOURS_END,
+    HOURS_START,
+    dated_coordinate,
+    dated_note,
+    failed_formula,
+    pair_hours,
+    pair_note,
+    rows_text,
+)
 from stationmap.tabular.columns import (
     COORDINATE_ALIASES,
     FIELD_ALIASES,
+    HOURS_PAIR_ALIASES,
     KEPT_COLUMNS,
     READ_ONLY_COLUMNS,
     REQUIRED_COLUMNS,
@@ -32,7 +44,14 @@ HEADER_SCAN_ROWS = 30  # the header is among a sheet's first 30 rows with a valu
 COORDINATES = "coordinates"  # the pseudo-field of a 坐标 "lon,lat" column
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】|〔[^〕]*〕|<[^>]*>")
 _TOTAL_ROW = re.compile(
-    r"^(合计|总计|小计|共计|累计|注[:：意]|注$|备注[:：]|说明[:：]|填表说明|填报|审核|制表)"
+    r"^(合计|总计|小计|共计|累计|注[:：意]|注$|备注[:：]|说明[:：]|填表说明|填报|审核|制表|"
+    r"填表人|统计人|单位负责人|分管领导|主管领导)"
+)
+# A sign-off row under a list (填表人：张三  审核人：李四  填报日期：2025年3月1日): each
+# of its cells a label and a colon, wherever the cells fall, 经度 and 纬度 columns too.
+_SIGN_OFF_CELL = re.compile(
+    r"^(填表人|填报人|审核人|审核|制表人|制表|统计人|负责人|单位负责人|分管领导|主管领导|"
+    r"填报单位|填表单位|填报日期|填表日期|制表日期|日期|联系电话|电话)\s*[:：]"
 )
 _COORDINATE_SPLIT = re.compile(r"[,;/|、]")
 _PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
@@ -60,6 +79,11 @@ _ALIASES: dict[str, str] = {
         (COORDINATES, COORDINATE_ALIASES),
     )
     for name in (target, *names)
+}
+
+
+_HOURS_PAIR: dict[str, str] = {
+    header_key(name): target for target, names in HOURS_PAIR_ALIASES.items() for name in names
 }
 
 
@@ -193,6 +217,8 @@ def _header_row(values: dict[int, object]) -> tuple[dict[int, str], dict[int, st
 def _layout_target(text: str) -> str | None:
     """:func:`header_target`, or the axis of a header naming its datum (高德经度)."""
     if (target := header_target(text)) is not None:
+        return target
+    if (target := _HOURS_PAIR.get(header_key(text))) is not None:
         return target
     named = datum_header(text)
     if named is not None:
@@ -411,9 +437,10 @@ def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
                     col,
                 )
             )
-        elif target in FIELDS or target in KEPT_COLUMNS or target == COORDINATES:
+        elif target in FIELDS or target in KEPT_COLUMNS or target in _OTHER_TARGETS:
             seen.setdefault(target, []).append(col)
             columns[col] = target
+    _hours_pair(grid, header, table, seen, columns)
     if COORDINATES in seen and ("lat" in seen or "lon" in seen):
         seen.setdefault("lon", []).extend(seen[COORDINATES])
     problems_en: list[str] = []
@@ -446,6 +473,65 @@ def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
             header.row,
         )
     return columns
+
+
+_OTHER_TARGETS = (COORDINATES, HOURS_START, HOURS_END)
+
+
+def _hours_pair(
+    grid: Grid, header: _Header, table: Table, seen: dict[str, list[int]], columns: dict[int, str]
+) -> None:
+    """Keep a 开始时间 and a 结束时间 column, read as the opening hours, only as a pair
+    and where no 开放时间 column gives them; a note for each one left unread."""
+    pair = [c for t in (HOURS_START, HOURS_END) for c in seen.get(t, [])]
+    if not pair:
+        return
+    if "opening_hours" in seen:
+        why_en = "the opening hours column gives the hours"
+        why_zh = f"已有“{header.texts[seen['opening_hours'][0]]}”列"
+    elif (dated := _dated_column(grid, header.row, pair)) is not None:
+        why_en = f"it holds dates ({dated}), not times of day"
+        why_zh = f"其中是日期（如 {dated}），不是每天的开关门时刻"
+    elif len(seen.get(HOURS_START, [])) == 1 and len(seen.get(HOURS_END, [])) == 1:
+        return
+    elif HOURS_START not in seen or HOURS_END not in seen:
+        missing = HOURS_END if HOURS_START in seen else HOURS_START
+        name = HOURS_PAIR_ALIASES[missing][0]
+        why_en = f"there is no {name} column beside it: add one to import the hours"
+        why_zh = f"没有与它成对的“{name}”列：如要导入开放时间，请加上此列"
+    else:
+        why_en = "there are several of them: keep one start and one end column"
+        why_zh = "这样的列不止一对：请只保留一列开始时间、一列结束时间"
+    for col in pair:
+        del columns[col]
+        table.notes.append(
+            _note(
+                grid,
+                f"the column {header.texts[col]!r} is not read as opening hours: {why_en}",
+                f"“{header.texts[col]}”列未作为开放时间读入：{why_zh}",
+                header.row,
+                col,
+            )
+        )
+    for target in (HOURS_START, HOURS_END):
+        seen.pop(target, None)
+
+
+# A date with its year (2023-05-01, 2023/5/1 8:00, 2023年5月1日): not a time of day.
+_DATE_WITH_YEAR = re.compile(r"^[0-9]{4}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]")
+
+
+def _dated_column(grid: Grid, header_row: int, cols: list[int]) -> str | None:
+    """The first date below the header in columns ``cols`` (开始时间 meaning the day a
+    station opened, 截止时间 a deadline), or None when they hold none."""
+    for number, values in grid.rows:
+        if number <= header_row:
+            continue
+        for col in cols:
+            value = values.get(col)
+            if isinstance(value, str) and _DATE_WITH_YEAR.match(value) and clock_of(value) is None:
+                return value
+    return None
 
 
 class _Merges:
@@ -482,6 +568,27 @@ class _Merges:
         return min_row, max_row
 
 
+# A part of a 坐标 cell that names its axis: 经度：111.69, lat=40.85.
+_AXIS_LABEL = re.compile(
+    r"^(经度|纬度|longitude|latitude|long|lng|lon|lat)\s*[:=]?\s*(\S.*)$", re.I
+)
+
+
+def _labelled(parts: list[str]) -> tuple[str, str] | None:
+    """The longitude and latitude of a 坐标 cell whose two parts each name their axis,
+    in either order; None unless both do, naming different axes."""
+    found: dict[str, str] = {}
+    for part in parts:
+        match = _AXIS_LABEL.match(part)
+        if match is None:
+            return None
+        axis = "lat" if match[1] in ("纬度",) or match[1].lower().startswith("lat") else "lon"
+        found[axis] = match[2].strip()
+    if len(found) != 2:
+        return None
+    return found["lon"], found["lat"]
+
+
 def _split_coordinates(
     grid: Grid, row: int, col: int, value: object, lat_first: bool
 ) -> tuple[dict[str, object], list[FieldError], list[FieldError]]:
@@ -502,6 +609,9 @@ def _split_coordinates(
             col,
         )
         return {"lat": None, "lon": None}, [], [replace(error, field="lon")]
+    labelled = _labelled(parts)
+    if labelled is not None:  # 经度：111.69 纬度：40.85, lat:40.85,lng:111.69
+        return {"lon": labelled[0], "lat": labelled[1]}, [], []
     first, second = parts
     if lat_first or (_marked(first, _LAT_MARK) and _marked(second, _LON_MARK)):
         first, second = second, first  # 纬度 first, by the header or by N/北纬 and E/东经
@@ -527,6 +637,34 @@ def _split_coordinates(
 _SECTION = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十0-9]+[部分类批])"
 )
+
+
+def _rejoined(
+    grid: Grid, number: int, values: dict[int, object], col: int, last: int
+) -> tuple[dict[int, object], FieldError | None]:
+    """A CSV row one cell longer than its header whose 坐标 cell and the next hold one
+    number each: the comma of an unquoted ``111.69,40.85`` split the coordinates into
+    two cells and moved every later cell one column right. The row as written, with a
+    note; other rows unchanged."""
+    if max(values) != last + 1:
+        return values, None
+    first, second = values.get(col), values.get(col + 1)
+    if not all(isinstance(v, str) and _PLAIN_NUMBER.match(v) for v in (first, second)):
+        return values, None
+    joined = f"{first},{second}"
+    rows = {c if c < col else c - 1: v for c, v in values.items() if c != col}
+    rows[col] = joined
+    note = _note(
+        grid,
+        f"the coordinates {joined} are not in quotes, so their comma split the row into one "
+        "cell too many; read as one cell: check the row, and quote such cells "
+        f'("{joined}") or separate the numbers with a space',
+        f"坐标 {joined} 没有加引号，其中的逗号把这一行多分出了一格；已按一格读入，请核对此行。"
+        f'以后请给坐标加上英文双引号（"{joined}"），或用空格分开经度和纬度',
+        number,
+        col,
+    )
+    return rows, note
 
 
 def _repeated_header(
@@ -560,6 +698,14 @@ def _units_row(values: dict[int, object]) -> bool:
     """A row of units under the header: every cell bracketed text (（度）, (°))."""
     return all(
         isinstance(v, str) and _BRACKETS.fullmatch(unicodedata.normalize("NFKC", v).strip())
+        for v in values.values()
+    )
+
+
+def _sign_off(values: dict[int, object]) -> bool:
+    """Whether every cell of a row is a label and a colon (填表人：张三, 审核人：李四)."""
+    return all(
+        isinstance(v, str) and _SIGN_OFF_CELL.match(unicodedata.normalize("NFKC", v).strip())
         for v in values.values()
     )
 
@@ -618,6 +764,34 @@ def _merged_station(
     return replace(error, field=target)
 
 
+_IDENTITY = frozenset(("name", "code", "address", "lat", "lon", COORDINATES, "phone", "contact"))
+
+
+def _blank_note(
+    grid: Grid, header: _Header, columns: dict[int, str], rows: list[int], fields: set[str]
+) -> FieldError:
+    """The note on rows that name no station and only repeat a template's choices."""
+    named = [header.texts[c] for c, t in sorted(columns.items()) if t in fields]
+    zh_rows, en_rows = rows_text(rows)
+    return _note(
+        grid,
+        f"{en_rows} fill in only {', '.join(named)} and name no station (no name, address "
+        "or coordinates): skipped (nothing to fix; delete them if they are not needed)",
+        f"{zh_rows}只填了{'、'.join(named)}，没有名称、地址和坐标，不是驿站，已跳过"
+        "（无需修改；不需要的话可删去这些行）",
+    )
+
+
+@dataclass
+class _CellLog:
+    """The rows of a sheet whose cells were read in a way told once per column: date-
+    formatted coordinates (by column), hours from a 开始时间 / 结束时间 pair."""
+
+    dated: dict[int, list[int]] = field(default_factory=dict)
+    paired: list[int] = field(default_factory=list)
+    example: str = ""
+
+
 def _record(
     grid: Grid,
     number: int,
@@ -625,6 +799,8 @@ def _record(
     columns: dict[int, str],
     merges: _Merges,
     lat_first: bool,
+    pair: tuple[int, int, str, str] | None,
+    log: _CellLog,
 ) -> tuple[dict[str, object], tuple[FieldError, ...], tuple[FieldError, ...]]:
     """Row ``number``'s values by field, with the values of cells merged down into it
     and a 坐标 cell split, and the notes and errors about it."""
@@ -635,10 +811,19 @@ def _record(
         value = values.get(col)
         if value is None and (number, col) in grid.uncomputed:
             errors.append(_uncomputed(grid, number, col, target))
+        elif (number, col) in grid.failed:
+            errors.append(failed_formula(grid, number, col, target, value))
+            value = None
         elif value is None:
             value = merges.value(number, col)
             if value is not None and target in ("name", "code"):
                 errors.append(_merged_station(grid, number, col, target, merges.span(number, col)))
+        if target in ("lat", "lon") and (serial := grid.serials.get((number, col))) is not None:
+            value, error = dated_coordinate(grid, number, col, target, value, serial)
+            if error is None:
+                log.dated.setdefault(col, []).append(number)
+            else:
+                errors.append(error)
         if target == COORDINATES:
             if value is None:
                 record.update(lat=None, lon=None)
@@ -649,6 +834,12 @@ def _record(
             errors += more_errors
         else:
             record[target] = value
+    if pair is not None:
+        if (error := pair_hours(grid, number, record, pair)) is not None:
+            errors.append(error)
+        elif record["opening_hours"] is not None:
+            log.paired.append(number)
+            log.example = log.example or str(record["opening_hours"])
     return record, tuple(notes), tuple(errors)
 
 
@@ -672,14 +863,38 @@ def _sheet_rows(
     datum_col = next((c for c, t in columns.items() if t == "datum"), None)
     if named is not None and "datum" not in letters:
         letters["datum"] = column_letter(named[1])
+    by_target = {t: c for c, t in columns.items()}
+    pair = None
+    if HOURS_START in by_target:
+        start_col, end_col = by_target[HOURS_START], by_target[HOURS_END]
+        pair = (start_col, end_col, header.texts[start_col], header.texts[end_col])
+        letters["opening_hours"] = letters[HOURS_START]
+    dated = any(c in coordinate_columns for _row, c in grid.serials)
     plain = (
-        COORDINATES not in columns.values()
+        pair is None
+        and not dated
+        and COORDINATES not in columns.values()
         and not merges.ranges
         and not grid.uncomputed
+        and not grid.failed
         and named is None
     )
     empty_columns: set[int] = set()
     hidden_rows: list[int] = []
+    log = _CellLog()
+    # A row naming no station (no name, code, address, coordinates, phone or contact)
+    # holds only choices a template filled down: skipped, unless a merged cell or a
+    # formula without its result may give it one.
+    identity = {c for c, t in columns.items() if t in _IDENTITY}
+    blank_rows: list[int] | None = []
+    if identity & (merges.ranges.keys() | {c for _row, c in grid.uncomputed}):
+        blank_rows = None
+    blank_fields: set[str] = set()
+    # A CSV 坐标 column with columns after it: an unquoted "lon,lat" splits into two cells.
+    split_col = next(
+        (c for c, t in columns.items() if t == COORDINATES and c < max(header.texts)), None
+    )
+    split_col = split_col if grid.title is None else None
     # A row repeating the header repeats its 名称 (checked in full only then).
     name_col = next((c for c, t in columns.items() if t == "name"), -1)
     name_text = header.texts.get(name_col)
@@ -704,30 +919,45 @@ def _sheet_rows(
                 )
             )
             continue
-        if (
-            values.keys().isdisjoint(coordinate_columns)
-            and (note := _skip_note(grid, number, values)) is not None
-        ):
+        if (values.keys().isdisjoint(coordinate_columns) or _sign_off(values)) and (
+            note := _skip_note(grid, number, values)
+        ) is not None:
             table.notes.append(note)
             continue
         if values.keys().isdisjoint(columns) and not any(
             (number, c) in grid.uncomputed for c in columns
         ):
             continue  # a value only in ignored columns (a 序号 with no station): no station
+        if blank_rows is not None and values.keys().isdisjoint(identity):
+            blank_rows.append(number)  # 坐标系 高德, 状态 运营中 filled down a template
+            blank_fields.update(columns[c] for c in values if c in columns)
+            continue
         if number in grid.hidden_rows:
             hidden_rows.append(number)
             continue
+        if split_col is not None and not values.keys() <= headed:
+            values, rejoined = _rejoined(grid, number, values, split_col, max(header.texts))
+            if rejoined is not None:
+                table.notes.append(rejoined)
         if not values.keys() <= headed:
             empty_columns.update(values.keys() - headed)
         if plain:
             record = {target: values.get(col) for col, target in columns.items()}
             table.rows.append(TableRow(number, record, grid.title, letters))
         else:
-            record, notes, errors = _record(grid, number, values, columns, merges, lat_first)
+            record, notes, errors = _record(
+                grid, number, values, columns, merges, lat_first, pair, log
+            )
             if named is not None:
                 errors += tuple(_check_header_datum(grid, number, record, named, header, datum_col))
             table.rows.append(TableRow(number, record, grid.title, letters, notes, errors))
         count += 1
+    if blank_rows:
+        table.notes.append(_blank_note(grid, header, columns, blank_rows, blank_fields))
+    for col, rows in sorted(log.dated.items()):
+        table.notes.append(dated_note(grid, col, columns[col], rows))
+    if pair is not None and log.paired:
+        table.notes.append(pair_note(grid, pair, log.paired, log.example))
     if hidden_rows:
         shown = "、".join(str(n) for n in hidden_rows[:20])
         more_zh = f" 等 {len(hidden_rows)} 行" if len(hidden_rows) > 20 else ""

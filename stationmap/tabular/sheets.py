@@ -15,7 +15,7 @@ import io
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
 
@@ -48,6 +48,13 @@ class Grid:
     hidden_rows: frozenset[int] = frozenset()
     #: Formula cells the file holds no result for, as ``(row, 0-based column)``.
     uncomputed: frozenset[tuple[int, int]] = frozenset()
+    #: Numbers an XLSX file stores in cells formatted as a date or a time, by ``(row,
+    #: 0-based column)``: the cell's value is the date or time Excel shows (as ISO
+    #: text), this the number behind it (116.4 shown as 1900/4/25 9:36), exactly.
+    serials: dict[tuple[int, int], float] = field(default_factory=dict)
+    #: Cells holding an Excel error value (#N/A, #REF! ...: a formula that failed), by
+    #: ``(row, 0-based column)``; the cell's value is the error's text.
+    failed: set[tuple[int, int]] = field(default_factory=set)
 
     def where(self, row: int | None = None, column: int | None = None) -> tuple[str, str]:
         """Where a cell is, in Chinese and English: ``第 1 张表“驿站”第 3 行 B 列``."""
@@ -154,6 +161,8 @@ def clean(value: object) -> object:
         value = value.date()
     if isinstance(value, date | clock):
         return value.isoformat()
+    if isinstance(value, timedelta):  # a cell formatted [h]:mm
+        return str(value)
     return value
 
 
@@ -213,7 +222,8 @@ def _hidden_rows(parser: Any) -> frozenset[int]:
     )
 
 
-_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ")
+# A formula element, or an error value (t="e": #N/A, most often a formula's result).
+_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b't="e"')
 _CHUNK = 1024 * 1024
 
 
@@ -231,20 +241,36 @@ def _has_formula(source: Any, budget: Budget) -> bool:
     return False
 
 
+_DATED = (date, clock, timedelta)  # what openpyxl makes of a date- or time-formatted number
+
+
 @functools.cache
 def _parser_class() -> Any:
-    """openpyxl's sheet parser, noting the formula cells that hold no result: read with
-    ``data_only`` (results, not formulas) such a cell looks empty. A workbook written
-    by a program and never opened in Excel stores formulas without their results."""
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    """openpyxl's sheet parser, noting the formula cells that hold no result (read with
+    ``data_only``, results not formulas, such a cell looks empty: a workbook written
+    by a program and never opened in Excel stores formulas without their results) and
+    the number stored in each cell formatted as a date or time (openpyxl gives the
+    date, rounded to the millisecond and shifted a day below 1900-03-01)."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
     class _Parser(WorkSheetParser):  # type: ignore[misc]
         uncomputed: set[tuple[int, int]]
+        serials: dict[tuple[int, int], float]
+        failed: set[tuple[int, int]]
 
         def parse_cell(self, element: Any) -> dict[str, Any]:
             cell: dict[str, Any] = super().parse_cell(element)
-            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            value = cell["value"]
+            if value is None and element.find(FORMULA_TAG) is not None:
                 self.uncomputed.add((cell["row"], cell["column"] - 1))
+            elif cell["data_type"] == "e":
+                self.failed.add((cell["row"], cell["column"] - 1))
+            elif isinstance(value, _DATED) and element.get("t", "n") == "n":
+                try:
+                    serial = float(element.findtext(VALUE_TAG))
+                except (TypeError, ValueError):
+                    return cell
+                self.serials[(cell["row"], cell["column"] - 1)] = serial
             return cell
 
     return _Parser
@@ -259,7 +285,8 @@ def _sheet_grid(sheet: Any, index: int, budget: Budget) -> Grid:
     with sheet._get_source() as source:
         formulas = _has_formula(source, budget)
     with sheet._get_source() as source:  # what ReadOnlyWorksheet._cells_by_row does
-        parser = (_parser_class() if formulas else WorkSheetParser)(
+        dated = bool(book._date_formats or book._timedelta_formats)
+        parser = (_parser_class() if formulas or dated else WorkSheetParser)(
             source,
             sheet._shared_strings,
             data_only=True,
@@ -269,6 +296,8 @@ def _sheet_grid(sheet: Any, index: int, budget: Budget) -> Grid:
         )
         uncomputed: set[tuple[int, int]] = set()
         parser.uncomputed = uncomputed
+        parser.serials = grid.serials
+        parser.failed = grid.failed
         number = 0
         try:
             for number, cells in parser.parse():

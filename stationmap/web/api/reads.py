@@ -25,7 +25,7 @@ from stationmap.web.api.common import (
     feature_collection,
     station_feature,
 )
-from stationmap.web.errors import bad_request, not_found, unprocessable
+from stationmap.web.errors import ApiError, bad_request, not_found
 from stationmap.web.guards import MAX_ID
 from stationmap.web.nearest_json import nearest_collection
 from stationmap.web.params import Params
@@ -80,7 +80,12 @@ def nearest_stations() -> Response:
     try:
         answer = find_nearest(state(current_app).nearest, asked, at)
     except NoWgs84Point as exc:
-        raise unprocessable(str(exc), field="lat", code="out_of_range") from None
+        # Worded as the write API words a field's error: English, naming the field, with
+        # the Chinese beside it in ``details`` (the courier page shows ``message``).
+        detail = {"field": "lat", "message": exc.message, "message_zh": exc.message_zh}
+        raise ApiError(
+            422, "out_of_range", f"lat: {exc.message}", field="lat", details=[detail]
+        ) from None
     query = {
         "lat": answer.lat,
         "lon": answer.lon,
