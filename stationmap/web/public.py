@@ -58,6 +58,9 @@ _CODE = re.compile(r"[0-9A-Za-z-]{1,20}")
 # a station page and back, so its back link returns to the same list.
 _NEAR = re.compile(r"(-?\d{1,2}(?:\.\d{1,7})?),(-?\d{1,3}(?:\.\d{1,7})?)")
 ORIGIN_KINDS = ("gps", "tap", "centre", "district")
+# Decimals of a point written into an address (app.js's URL_DECIMALS): 3 is about 100 m,
+# enough to sort a list, too few to tell where a rider stands from a link passed on.
+URL_DECIMALS = 3
 # The nearest list's length and how the page asks for the location: the inline boot
 # script (templates/_courier_boot.js) and app.js ask alike, so app.js can take over
 # what the boot script started.
@@ -472,7 +475,10 @@ def station_page(code: str) -> Response:
     near = _near()
     back: dict[str, Any] = {}
     if near is not None:
-        back = {"near": f"{near['lat']:.6f},{near['lon']:.6f}", "by": near["by"]}
+        # 3 decimals (about 100 m), as app.js writes it: an address is passed on, and
+        # the list's page takes the exact point back from the tab's own storage.
+        back = {"near": f"{near['lat']:.{URL_DECIMALS}f},{near['lon']:.{URL_DECIMALS}f}"}
+        back["by"] = near["by"]
     elif station.district:
         back = {"district": station.district.code}
     # The list's chips, kept on the way back.
