@@ -65,6 +65,9 @@
 
   var origin = null;          // {lat, lon} WGS-84: where the list is sorted from
   var originKind = null;      // "gps" | "tap" | "district" | "centre" | "near"
+  /** Inside WeChat's browser (Android XWeb, iOS WKWebView): it keeps map apps from
+   * opening, so the navigation menu says how to get round it. */
+  var IN_WECHAT = /MicroMessenger/i.test(navigator.userAgent || "");
   var gpsFix = null;          // the courier's last known position {lat, lon, accuracy}
   var meMarker = null;        // the courier's position
   var pickMarker = null;      // a tapped search point
@@ -589,6 +592,11 @@
       var href = safeHref(pair[1]);
       if (href) { a.href = href; a.textContent = T[pair[0]]; } else { a.remove(); }
     });
+    if (IN_WECHAT) {  // WeChat keeps map apps from opening: the way round it
+      var hint = node.querySelector(".wx-hint");
+      hint.textContent = T.wx_hint;
+      hint.hidden = false;
+    }
     var tel = telHref(p.phone);
     var call = node.querySelector(".call");
     if (tel) {

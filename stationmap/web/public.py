@@ -121,6 +121,7 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "loading": "加载中…",
         "districts_failed": "区县列表加载失败，请稍后再试。",
         "navigate": "导航",
+        "wx_hint": "若没有打开导航 App：点右上角 ··· 选「在浏览器打开」；地址可在「详情」里复制",
         "call": "电话",
         "report": "报告问题",
         "details": "详情",
@@ -191,6 +192,10 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "loading": "Loading…",
         "districts_failed": "The district list did not load. Try again later.",
         "navigate": "Navigate",
+        "wx_hint": (
+            "If no navigation app opens: tap ··· at the top right and choose “Open in Browser”;"
+            " the address can be copied under Details"
+        ),
         "call": "Call",
         "report": "Report a problem",
         "details": "Details",

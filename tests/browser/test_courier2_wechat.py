@@ -133,3 +133,33 @@ def test_a_plain_mobile_chrome_sees_no_wechat_hint(live_server: LiveServer, phon
     assert page.locator("#wechat-help").is_hidden()
     assert "在浏览器打开" not in page.locator("main").inner_text()
     assert page.locator("button.copy-address").is_hidden()
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "hint"),
+    [
+        (
+            WECHAT_ANDROID,
+            "若没有打开导航 App：点右上角 ··· 选「在浏览器打开」；地址可在「详情」里复制",
+        ),
+        (CHROME_ANDROID, None),
+    ],
+)
+def test_the_lists_navigation_menu_has_the_hint_inside_wechat_only(
+    live_server: LiveServer, phone: Any, user_agent: str, hint: str | None
+) -> None:
+    session = phone(geolocation={"latitude": MANAS[0], "longitude": MANAS[1]})
+    page = _page_as(session, user_agent)
+    # A link shared in a group chat: WeChat's parameters beside the chips'.
+    page.goto(f"{live_server.url}/?amenity=water&from=groupmessage&isappinstalled=0")
+    page.wait_for_selector("body[data-list-state=ready]", state="attached")
+    assert page.locator("#filters input[value=water]").is_checked()
+    card = page.locator("#list > li").first
+    card.locator(".item-toggle").tap()
+    card.locator("details.nav > summary").tap()
+    assert card.locator("a.nav-amap").is_visible()
+    if hint is None:
+        assert card.locator(".wx-hint").is_hidden()
+    else:
+        assert card.locator(".wx-hint").inner_text() == hint
+        assert card.locator(".wx-hint").is_visible()
