@@ -114,3 +114,35 @@ def test_the_api_stays_strict_about_wechats_parameters(client: Any) -> None:
     response = client.get("/api/v1/stations/nearest?lat=40.8&lon=111.6&from=singlemessage")
     assert response.status_code == 400
     assert response.get_json()["error"]["field"] == "from"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/stations/nearest?lat=40.8&lon=111.6",
+        "/api/v1/stations/nearest?lat=40.8&lon=111.6&open_now=true",
+        "/api/v1/stations?bbox=111.5,40.7,111.8,40.9",
+        f"/api/v1/districts/{XINCHENG}",
+        "/api/v1/districts",
+        "/api/v1/amenities",
+        "/api/v1/stations/nearest?lat=40.8&lon=111.6&from=singlemessage",  # a 400
+    ],
+)
+def test_api_answers_are_asked_for_again_not_taken_from_a_cache(client: Any, path: str) -> None:
+    """WeChat's browser caches hard: an answer that says nothing about caching may be
+    shown again after the stations (or the clock's open-now) changed."""
+    response = client.get(path)
+    directives = {d.strip() for d in response.headers.get("Cache-Control", "").split(",")}
+    assert directives & {"no-cache", "no-store"}, (path, response.status_code)
+
+
+def test_pages_are_asked_for_again_and_static_files_are_named_by_their_content(
+    client: Any,
+) -> None:
+    response = client.get("/")
+    assert response.headers["Cache-Control"] == "no-cache"
+    scripts = re.findall(r'src="(/static/[^"]+\.js)"', response.get_data(as_text=True))
+    assert scripts, "no static script on the page"
+    for src in scripts:
+        assert re.fullmatch(r"/static/[\w./-]+\.[0-9a-f]{8,}\.js", src), src
+        assert "immutable" in client.get(src).headers["Cache-Control"]
