@@ -65,6 +65,9 @@
 
   var origin = null;          // {lat, lon} WGS-84: where the list is sorted from
   var originKind = null;      // "gps" | "tap" | "district" | "centre" | "near"
+  /** Inside WeChat's browser (Android XWeb, iOS WKWebView): it keeps map apps from
+   * opening, so the navigation menu says how to get round it. */
+  var IN_WECHAT = /MicroMessenger/i.test(navigator.userAgent || "");
   var gpsFix = null;          // the courier's last known position {lat, lon, accuracy}
   var meMarker = null;        // the courier's position
   var pickMarker = null;      // a tapped search point
@@ -589,6 +592,11 @@
       var href = safeHref(pair[1]);
       if (href) { a.href = href; a.textContent = T[pair[0]]; } else { a.remove(); }
     });
+    if (IN_WECHAT) {  // WeChat keeps map apps from opening: the way round it
+      var hint = node.querySelector(".wx-hint");
+      hint.textContent = T.wx_hint;
+      hint.hidden = false;
+    }
     var tel = telHref(p.phone);
     var call = node.querySelector(".call");
     if (tel) {
@@ -615,12 +623,38 @@
     });
     return node;
   }
+  /** A point as it may go into an address: 3 decimals (about 100 m). A link is passed
+   * on (a WeChat chat, a screenshot of the address bar); 6 decimals would tell where the
+   * rider stood to a tenth of a metre. The exact point stays in this tab
+   * (sessionStorage, keepExact), so the way back sorts the list from it again. */
+  var URL_DECIMALS = 3;
+  var EXACT_KEY = "sm-origin";
+  function urlPoint(lat, lon) {
+    return lat.toFixed(URL_DECIMALS) + "," + lon.toFixed(URL_DECIMALS);
+  }
+  function keepExact(lat, lon) {
+    try {
+      var kept = {near: urlPoint(lat, lon), lat: lat, lon: lon};
+      window.sessionStorage.setItem(EXACT_KEY, JSON.stringify(kept));
+    } catch (e) { /* storage refused (private mode): the rounded point is used */ }
+  }
+  /** The exact point this tab kept for ``near`` (an address's rounded point), else ``near``. */
+  function exactOf(near) {
+    try {
+      var kept = JSON.parse(window.sessionStorage.getItem(EXACT_KEY) || "null");
+      if (kept && kept.near === urlPoint(near.lat, near.lon) && typeof kept.lat === "number" &&
+          typeof kept.lon === "number" && isFinite(kept.lat) && isFinite(kept.lon)) {
+        return {lat: Number(kept.lat), lon: Number(kept.lon)};
+      }
+    } catch (e) { /* unreadable: the rounded point */ }
+    return {lat: near.lat, lon: near.lon};
+  }
   /** ``near=lat,lon&by=kind`` (where the list is sorted from) and the chips ticked:
    * what the station page's way back restores. */
   function nearQuery() {
     var q = new URLSearchParams();
     if (origin) {
-      q.set("near", origin.lat.toFixed(6) + "," + origin.lon.toFixed(6));
+      q.set("near", urlPoint(origin.lat, origin.lon));
       q.set("by", originKind === "near" ? nearBy : originKind);
     }
     keepFilters(q);
@@ -665,7 +699,7 @@
       q.delete("near");
       q.delete("by");
       if (kind === "tap") {
-        q.set("near", origin.lat.toFixed(6) + "," + origin.lon.toFixed(6));
+        q.set("near", urlPoint(origin.lat, origin.lon));
         q.set("by", "tap");
       }
     });
@@ -874,9 +908,11 @@
     originKind = kind;
     var demand = document.getElementById("demand-link");
     if (demand) {  // "a station is needed here" starts its pin where the list is sorted from
-      demand.href = demand.getAttribute("data-base") + "?lat=" + lat.toFixed(6) + "&lon=" + lon.toFixed(6);
+      demand.href = demand.getAttribute("data-base") + "?lat=" + lat.toFixed(URL_DECIMALS) +
+        "&lon=" + lon.toFixed(URL_DECIMALS);
     }
     if (kind === "gps") { gpsFix = {lat: lat, lon: lon, accuracy: accuracy}; }
+    keepExact(lat, lon);
     drawOrigin();
     document.body.setAttribute("data-origin", kind);
     setStatus(originStatus(kind), false);
@@ -1185,7 +1221,8 @@
     // Back from a station page: the same list at once; a courier who was located is
     // located again and the list follows the fresh position.
     nearBy = cfg.near.by;
-    placeOrigin(cfg.near.lat, cfg.near.lon, "near", null);
+    var exact = exactOf(cfg.near);
+    placeOrigin(exact.lat, exact.lon, "near", null);
     loadNearest(true);
     if (nearBy === "gps") { locate(); }
   } else if (cfg.district && cfg.district.bounds) {

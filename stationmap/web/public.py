@@ -58,6 +58,9 @@ _CODE = re.compile(r"[0-9A-Za-z-]{1,20}")
 # a station page and back, so its back link returns to the same list.
 _NEAR = re.compile(r"(-?\d{1,2}(?:\.\d{1,7})?),(-?\d{1,3}(?:\.\d{1,7})?)")
 ORIGIN_KINDS = ("gps", "tap", "centre", "district")
+# Decimals of a point written into an address (app.js's URL_DECIMALS): 3 is about 100 m,
+# enough to sort a list, too few to tell where a rider stands from a link passed on.
+URL_DECIMALS = 3
 # The nearest list's length and how the page asks for the location: the inline boot
 # script (templates/_courier_boot.js) and app.js ask alike, so app.js can take over
 # what the boot script started.
@@ -118,6 +121,7 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "loading": "加载中…",
         "districts_failed": "区县列表加载失败，请稍后再试。",
         "navigate": "导航",
+        "wx_hint": "若没有打开导航 App：点右上角 ··· 选「在浏览器打开」；地址可在「详情」里复制",
         "call": "电话",
         "report": "报告问题",
         "details": "详情",
@@ -188,6 +192,10 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "loading": "Loading…",
         "districts_failed": "The district list did not load. Try again later.",
         "navigate": "Navigate",
+        "wx_hint": (
+            "If no navigation app opens: tap ··· at the top right and choose “Open in Browser”;"
+            " the address can be copied under Details"
+        ),
         "call": "Call",
         "report": "Report a problem",
         "details": "Details",
@@ -472,7 +480,10 @@ def station_page(code: str) -> Response:
     near = _near()
     back: dict[str, Any] = {}
     if near is not None:
-        back = {"near": f"{near['lat']:.6f},{near['lon']:.6f}", "by": near["by"]}
+        # 3 decimals (about 100 m), as app.js writes it: an address is passed on, and
+        # the list's page takes the exact point back from the tab's own storage.
+        back = {"near": f"{near['lat']:.{URL_DECIMALS}f},{near['lon']:.{URL_DECIMALS}f}"}
+        back["by"] = near["by"]
     elif station.district:
         back = {"district": station.district.code}
     # The list's chips, kept on the way back.

@@ -31,10 +31,22 @@ def test_a_nul_in_the_query_is_refused_before_the_page_reads_it(client: Any) -> 
     assert client.get("/s/150102-900001?near=%00").status_code == 400
 
 
-def test_the_station_page_links_back_to_where_the_list_was_sorted_from(client: Any) -> None:
-    response = client.get("/s/150102-900001?near=44.305,86.217&by=gps")
+@pytest.mark.parametrize(
+    ("near", "back"),
+    [
+        ("44.305,86.217", "44.305,86.217"),
+        # A link with the rider's exact position (an older page wrote 6 decimals): the
+        # way back, a link of its own, carries it to 3 decimals (about 100 m) only.
+        ("44.305123,86.217456", "44.305,86.217"),
+        ("-33.8688197,151.2092955", "-33.869,151.209"),
+    ],
+)
+def test_the_station_page_links_back_to_where_the_list_was_sorted_from(
+    client: Any, near: str, back: str
+) -> None:
+    response = client.get(f"/s/150102-900001?near={near}&by=gps")
     assert response.status_code == 200
-    assert _back_href(response.get_data(as_text=True)) == "/?near=44.305000,86.217000&by=gps"
+    assert _back_href(response.get_data(as_text=True)) == f"/?near={back}&by=gps"
 
 
 @pytest.mark.parametrize(

@@ -89,5 +89,5 @@ def test_the_station_pages_way_back_keeps_the_chips(app, client):
     back = re.search(r'class="back-link" href="([^"]+)"', response.get_data(as_text=True))
     assert back is not None
     assert back.group(1).replace("&amp;", "&") == (
-        "/?near=40.100000,116.300000&by=gps&amenity=water,toilet&open_now=1"
+        "/?near=40.100,116.300&by=gps&amenity=water,toilet&open_now=1"
     )
