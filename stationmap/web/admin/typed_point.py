@@ -16,10 +16,11 @@ from stationmap.web.admin.common import _db, _me
 from stationmap.web.i18n import tr
 
 
-def split_pasted(form: dict[str, Any]) -> str | None:
+def split_pasted(form: dict[str, Any], *, note: bool = True) -> str | None:
     """A picker's pair pasted into 纬度 or 经度 (``116.397428,39.90923``; the other field
     empty or holding the same paste) is split into both fields of ``form``, in place.
-    Returns the note saying how it was read, or ``None`` if nothing was split."""
+    Returns the note saying how it was read (``""`` when ``note`` is false), or ``None``
+    if nothing was split."""
     lat_text, lon_text = str(form.get("lat") or "").strip(), str(form.get("lon") or "").strip()
     for pasted, other in ((lat_text, lon_text), (lon_text, lat_text)):
         if not pasted or other not in ("", pasted):
@@ -28,6 +29,8 @@ def split_pasted(form: dict[str, Any]) -> str | None:
         if pair is None:
             continue
         form["lat"], form["lon"] = pair
+        if not note:
+            return ""
         return tr(
             f"已把粘贴的“{pasted}”拆成纬度 {pair[0]}、经度 {pair[1]}：请在地图上核对位置，"
             "并确认“坐标系”是取坐标的那种地图。",
