@@ -147,3 +147,40 @@ def test_a_point_in_the_sea_is_told_plainly(app, xc, lang, expected, wrong) -> N
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 422
     assert expected in page and wrong not in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("zh", ["只有 2 位小数，驿站位置可能偏差约 557 米", "请在地图上核对标记"]),
+        ("en", ["have only 2 decimal(s), so the station may be up to about 557 m away"]),
+    ],
+)
+def test_coordinates_with_two_decimals_are_saved_with_a_note_to_check(app, xc, lang, words) -> None:
+    client, token = xc
+    lat, lon = free_point(app, XINCHENG)
+    form = new_form(lat, lon, csrf_token=token) | {"lat": f"{lat:.2f}", "lon": f"{lon:.2f}"}
+    response = client.post(f"/admin/stations/new?lang={lang}", data=form)
+    assert response.status_code == 303
+    page = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    # half of 0.01° of latitude: 0.005 × 111,320 m
+    for word in words:
+        assert word in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("zh", ["纬度 41、经度 112 是整数度", "请在地图上点击驿站的位置"]),
+        ("en", ["latitude 41 and longitude 112 are whole degrees"]),
+    ],
+)
+def test_whole_degrees_are_refused_saying_to_click_the_map(app, xc, lang, words) -> None:
+    client, token = xc
+    form = new_form(41, 112, csrf_token=token) | {"lat": "41", "lon": "112"}
+    response = client.post(f"/admin/stations/new?lang={lang}", data=form)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    for word in words:
+        assert word in page
+    assert re.search(r'id="lat" value="([^"]*)"', page)[1] == "41"

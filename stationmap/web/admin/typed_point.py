@@ -124,3 +124,32 @@ def out_of_scope_message(district: str | None, form: dict[str, Any]) -> str:
             en += f" Read as {placement.DATUM_EN[kind]} coordinates it lies in "
             en += f"{names.en(found)}: check which map they came from."
     return tr(zh, en)
+
+
+def coarse_point(form: dict[str, Any]) -> tuple[FieldError | None, str | None]:
+    """Coordinates typed with few decimals: an error when both are whole degrees (the
+    station could be 50 km away), else a note for 2 decimals or fewer (about 0.5 km),
+    to show after the save; ``(None, None)`` for finer ones."""
+    lat, lon = str(form.get("lat") or "").strip(), str(form.get("lon") or "").strip()
+    coarse = placement.coarse_places(lat, lon)
+    if coarse is None:
+        return None, None
+    fewest, most, metres = coarse
+    far_zh = f"{metres / 1000:.1f} 公里" if metres >= 1000 else f"{metres:.0f} 米"
+    far_en = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
+    if most == 0:
+        return FieldError(
+            "lat",
+            f"latitude {lat} and longitude {lon} are whole degrees: the station could be "
+            f"{far_en} away. Click its place on the map, or take the coordinates from a "
+            "map's coordinate picker (5 or more decimals).",
+            message_zh=f"纬度 {lat}、经度 {lon} 是整数度，驿站位置可能偏差约 {far_zh}："
+            "请在地图上点击驿站的位置，或用地图的坐标拾取器取坐标（至少 5 位小数）。",
+        ), None
+    return None, tr(
+        f"请核对纬度、经度：{lat}、{lon} 只有 {fewest} 位小数，驿站位置可能偏差约 {far_zh}。"
+        "请在地图上核对标记，必要时点击地图上的准确位置后再保存。",
+        f"Please check latitude and longitude: {lat}, {lon} have only {fewest} decimal(s), "
+        f"so the station may be up to about {far_en} away. Check the marker on the map and, "
+        "if needed, click the exact place and save again.",
+    )
