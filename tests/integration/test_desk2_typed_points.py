@@ -17,7 +17,14 @@ from stationmap.models import Station
 from stationmap.services import districts as district_service
 from tests.datum_reference import bd09_from_gcj02, gcj02_from_wgs84, metres_apart
 from tests.integration import test_admin_editor
-from tests.integration.admin_support import XINCHENG, free_point, new_form
+from tests.integration.admin_support import (
+    XINCHENG,
+    free_point,
+    login,
+    make_user,
+    new_form,
+    page_csrf,
+)
 
 #: A logged-in district administrator of 新城区 and a CSRF token (the editor tests' own).
 xc = test_admin_editor.xc
@@ -184,3 +191,27 @@ def test_whole_degrees_are_refused_saying_to_click_the_map(app, xc, lang, words)
     for word in words:
         assert word in page
     assert re.search(r'id="lat" value="([^"]*)"', page)[1] == "41"
+
+
+MANAS = "652324"  # 玛纳斯县, Xinjiang: latitude 44°, longitude 86°, both under 90
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("zh", ["不在任何已知区县内", "把纬度、经度对调后，该点在玛纳斯县", "请检查两格是否填反"]),
+        ("en", ["With latitude and longitude swapped it lies in 玛纳斯县"]),
+    ],
+)
+def test_swapped_fields_both_under_90_are_caught_by_where_they_land(app, lang, words) -> None:
+    make_user(app, "manas", "district_admin", (MANAS,))
+    client = app.test_client()
+    login(client, "manas")
+    token = page_csrf(client)
+    lat, lon = free_point(app, MANAS)
+    form = new_form(lat, lon, csrf_token=token) | {"lat": f"{lon:.6f}", "lon": f"{lat:.6f}"}
+    response = client.post(f"/admin/stations/new?lang={lang}", data=form)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    for word in words:
+        assert word in page
