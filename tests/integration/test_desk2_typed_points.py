@@ -93,16 +93,22 @@ def test_a_pasted_pair_refused_for_another_reason_comes_back_split_and_kept(app,
     ],
 )
 def test_fields_typed_swapped_are_named_as_swapped(app, xc, lang, words) -> None:
-    client, token = xc
-    lat, lon = free_point(app, XINCHENG)
+    lon = free_point(app, XINCHENG)[1]
+    page = _swapped_page(app, *xc, XINCHENG, lang, words)
+    # nothing typed is lost
+    assert re.search(r'id="lat" value="([^"]*)"', page)[1] == f"{lon:.6f}"
+
+
+def _swapped_page(app, client, token, district, lang, words) -> str:
+    """The page a new station typed with 纬度 and 经度 swapped gets, holding ``words``."""
+    lat, lon = free_point(app, district)
     form = new_form(lat, lon, csrf_token=token) | {"lat": f"{lon:.6f}", "lon": f"{lat:.6f}"}
     response = client.post(f"/admin/stations/new?lang={lang}", data=form)
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 422
     for word in words:
         assert word in page
-    # nothing typed is lost
-    assert re.search(r'id="lat" value="([^"]*)"', page)[1] == f"{lon:.6f}"
+    return page
 
 
 def _baidu_point_outside_read_as_gps(app) -> tuple[float, float, float, float]:
@@ -207,11 +213,4 @@ def test_swapped_fields_both_under_90_are_caught_by_where_they_land(app, lang, w
     make_user(app, "manas", "district_admin", (MANAS,))
     client = app.test_client()
     login(client, "manas")
-    token = page_csrf(client)
-    lat, lon = free_point(app, MANAS)
-    form = new_form(lat, lon, csrf_token=token) | {"lat": f"{lon:.6f}", "lon": f"{lat:.6f}"}
-    response = client.post(f"/admin/stations/new?lang={lang}", data=form)
-    page = html.unescape(response.get_data(as_text=True))
-    assert response.status_code == 422
-    for word in words:
-        assert word in page
+    _swapped_page(app, client, page_csrf(client), MANAS, lang, words)
