@@ -94,7 +94,7 @@ def _editor(
     form: dict[str, Any],
     *,
     errors: Sequence[FieldError] = (),
-    duplicates: Sequence[StationCard] = (),
+    duplicates: Sequence[tuple[StationCard, float]] = (),
     elsewhere: int = 0,
     version: int | None = None,
     status: int = 200,
@@ -217,13 +217,14 @@ def _flash_notes(data: StationInput) -> None:
 
 def _duplicates(
     session: Session, data: StationInput, exclude_id: int | None = None
-) -> tuple[list[StationCard], int]:
-    """Similar stations within 50 m: those in the user's scope, and how many others
-    (counted, never named: another district's stations stay out of sight)."""
+) -> tuple[list[tuple[StationCard, float]], int]:
+    """Similar stations within 50 m with their distance in metres: those in the user's
+    scope, and how many others (counted, never named: another district's stations stay
+    out of sight)."""
     mine, elsewhere = editing.duplicates_in_scope(
         session, data.name, data.lat, data.lon, _me().scope.codes, exclude_id
     )
-    return [station_record.station_card(station) for station, _ in mine], elsewhere
+    return [(station_record.station_card(s), metres) for s, metres in mine], elsewhere
 
 
 def _scoped_or_404(session: Session, station_id: int, *, deleted: bool = False) -> Station:
