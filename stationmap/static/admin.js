@@ -99,7 +99,7 @@
       var lonText = String(lonInput.value).trim();
       // A picker's pair pasted into one field ("116.397428,39.90923") goes to the
       // server with the other field empty; it answers how it split it.
-      var pasted = /[,，;；、\s]/.test(latText || lonText);
+      var pasted = /[,，;；、\s]/.test(latText) || /[,，;；、\s]/.test(lonText);
       if ((!latText || !lonText) && !pasted) {
         return;
       }

@@ -63,3 +63,37 @@ def test_a_pasted_pickers_pair_fills_both_fields_and_places_the_marker(
     with state(live_server.app).db.session() as session:
         station = session.scalars(select(Station).where(Station.name == name)).one()
     assert metres_apart((station.lat, station.lon), (lat, lon)) < 1.0
+
+
+def test_moving_a_station_by_pasting_a_pair_over_its_old_latitude(
+    live_server, desktop, account
+) -> None:
+    lat, lon = free_point(live_server.app, DISTRICT)
+    page = open_editor(live_server, desktop(), USERNAME, PASSWORD)
+    page.fill("#name", "挪位测试驿站")
+    page.fill("#lat", f"{lat:.7f}")
+    page.fill("#lon", f"{lon:.7f}")
+    page.click("#save")
+    page.wait_for_url(re.compile(r"/admin/stations/\d+$"))
+    page.wait_for_selector("#picker[data-marker]")
+    meant = (lat + 0.0011, lon + 0.0013)
+    g_lat, g_lon = gcj02_from_wgs84(*meant)
+    page.select_option("#datum", "gcj02")
+    page.fill("#lat", f"{g_lon:.6f},{g_lat:.6f}")  # AMap's text over the old 纬度
+    page.dispatch_event("#lat", "change")
+    page.wait_for_function(
+        "([lat, lon]) => document.getElementById('lat').value === lat"
+        " && document.getElementById('lon').value === lon",
+        arg=[f"{g_lat:.6f}", f"{g_lon:.6f}"],
+    )
+    page.wait_for_function(
+        "([lat, lon]) => { const m = document.getElementById('picker')"
+        ".getAttribute('data-marker').split(',').map(Number);"
+        " return Math.abs(m[0] - lat) < 1e-5 && Math.abs(m[1] - lon) < 1e-5; }",
+        arg=list(meant),
+    )
+    page.click("#save")
+    page.wait_for_url(re.compile(r"/admin/stations/\d+$"))
+    with state(live_server.app).db.session() as session:
+        station = session.scalars(select(Station).where(Station.name == "挪位测试驿站")).one()
+    assert metres_apart((station.lat, station.lon), meant) < 1.0

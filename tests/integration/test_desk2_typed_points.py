@@ -19,6 +19,7 @@ from tests.datum_reference import bd09_from_gcj02, gcj02_from_wgs84, metres_apar
 from tests.integration import test_admin_editor
 from tests.integration.admin_support import (
     XINCHENG,
+    form_of,
     free_point,
     login,
     make_user,
@@ -214,3 +215,29 @@ def test_swapped_fields_both_under_90_are_caught_by_where_they_land(app, lang, w
     client = app.test_client()
     login(client, "manas")
     _swapped_page(app, client, page_csrf(client), MANAS, lang, words)
+
+
+def test_a_pair_pasted_over_one_field_of_a_station_moves_it_there(app, xc) -> None:
+    """Correcting a position: the administrator pastes AMap's text over the old 纬度
+    and leaves the old 经度 in its field; the pair replaces both."""
+    client, token = xc
+    lat, lon = free_point(app, XINCHENG)
+    response = client.post("/admin/stations/new", data=new_form(lat, lon, csrf_token=token))
+    station_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    meant = (lat + 0.0012, lon - 0.0009)  # where it really stands, WGS-84
+    g_lat, g_lon = gcj02_from_wgs84(*meant)
+    with state(app).db.session() as session:
+        station = session.get(Station, station_id)
+        old_lon = f"{station.lon:.7f}"
+        form = form_of(station, csrf_token=token) | {
+            "lat": f"{g_lon:.6f},{g_lat:.6f}",
+            "datum": "gcj02",
+        }
+    assert form["lon"] == old_lon
+    response = client.post(f"/admin/stations/{station_id}", data=form)
+    assert response.status_code == 303, html.unescape(response.get_data(as_text=True))[:2000]
+    page = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert f"（原来的经度 {old_lon} 已被替换）" in page
+    with state(app).db.session() as session:
+        station = session.get(Station, station_id)
+        assert metres_apart((station.lat, station.lon), meant) < 1.0

@@ -17,26 +17,31 @@ from stationmap.web.i18n import tr
 
 
 def split_pasted(form: dict[str, Any], *, note: bool = True) -> str | None:
-    """A picker's pair pasted into 纬度 or 经度 (``116.397428,39.90923``; the other field
-    empty or holding the same paste) is split into both fields of ``form``, in place.
-    Returns the note saying how it was read (``""`` when ``note`` is false), or ``None``
-    if nothing was split."""
+    """A picker's pair pasted into 纬度 or 经度 (``116.397428,39.90923``) is split into
+    both fields of ``form``, in place. The other field may be empty, hold the same
+    paste, or hold one value (the old one of a station being moved: the pair pasted
+    over one field replaces both). Returns the note saying how it was read (``""`` when
+    ``note`` is false), or ``None`` if nothing was split."""
     lat_text, lon_text = str(form.get("lat") or "").strip(), str(form.get("lon") or "").strip()
-    for pasted, other in ((lat_text, lon_text), (lon_text, lat_text)):
-        if not pasted or other not in ("", pasted):
-            continue
-        pair = split_pair(pasted)
-        if pair is None:
+    for pasted, other, other_zh, other_en in (
+        (lat_text, lon_text, "经度", "longitude"),
+        (lon_text, lat_text, "纬度", "latitude"),
+    ):
+        pair = split_pair(pasted) if pasted else None
+        if pair is None or (other not in ("", pasted) and split_pair(other) is not None):
             continue
         form["lat"], form["lon"] = pair
         if not note:
             return ""
+        replaced = other not in ("", pasted, pair[0], pair[1])
         return tr(
-            f"已把粘贴的“{pasted}”拆成纬度 {pair[0]}、经度 {pair[1]}：请在地图上核对位置，"
-            "并确认“坐标系”是取坐标的那种地图。",
-            f"The pasted '{pasted}' was split into latitude {pair[0]} and longitude "
-            f"{pair[1]}: check the point on the map, and that the coordinate system is the "
-            "map the coordinates came from.",
+            f"已把粘贴的“{pasted}”拆成纬度 {pair[0]}、经度 {pair[1]}"
+            + (f"（原来的{other_zh} {other} 已被替换）" if replaced else "")
+            + "：请在地图上核对位置，并确认“坐标系”是取坐标的那种地图。",
+            f"The pasted '{pasted}' was split into latitude {pair[0]} and longitude {pair[1]}"
+            + (f" (the {other_en} {other} it replaces was dropped)" if replaced else "")
+            + ": check the point on the map, and that the coordinate system is the map the "
+            "coordinates came from.",
         )
     return None
 
