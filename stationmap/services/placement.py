@@ -347,22 +347,31 @@ def other_readings(
     ]
 
 
+def coarse_places(lat: object, lon: object) -> tuple[int, int, float] | None:
+    """For 纬度 and 经度 in plain decimals with :data:`COARSE_DECIMALS` decimals or fewer
+    in one of them: (fewest decimals, most decimals, how far in metres the station may
+    be from the point meant); ``None`` for finer or other values."""
+    lat_places, lon_places = decimal_places(lat), decimal_places(lon)
+    if lat_places is None or lon_places is None:
+        return None
+    fewest = min(lat_places, lon_places)
+    if fewest > COARSE_DECIMALS:
+        return None
+    return fewest, max(lat_places, lon_places), 0.5 * 10.0**-fewest * METRES_PER_DEGREE
+
+
 def _coarse(index: int, source: TableRow, out: Placement) -> None:
     """A note on a row whose 纬度 or 经度 has :data:`COARSE_DECIMALS` decimals or fewer
     (111.9 is anywhere within about 5.6 km); an error when both are whole degrees (a
     station 50 km from its point is no station on a map)."""
     lat, lon = source.values.get("lat"), source.values.get("lon")
-    lat_places, lon_places = decimal_places(lat), decimal_places(lon)
-    if lat_places is None or lon_places is None:
+    coarse = coarse_places(lat, lon)
+    if coarse is None:
         return
-    places = (lat_places, lon_places)
-    if min(places) > COARSE_DECIMALS:
-        return
-    fewest = min(places)
-    metres = 0.5 * 10.0**-fewest * METRES_PER_DEGREE
+    fewest, most, metres = coarse
     far_zh = f"{metres / 1000:.1f} 公里" if metres >= 1000 else f"{metres:.0f} 米"
     far_en = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
-    if max(places) == 0:
+    if most == 0:
         out.errors.append(
             _error(
                 source,

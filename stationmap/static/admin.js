@@ -97,7 +97,10 @@
     function fromInputs(recentre) {
       var latText = String(latInput.value).trim();
       var lonText = String(lonInput.value).trim();
-      if (!latText || !lonText) {
+      // A picker's pair pasted into one field ("116.397428,39.90923") goes to the
+      // server with the other field empty; it answers how it split it.
+      var pasted = /[,，;；、\s]/.test(latText) || /[,，;；、\s]/.test(lonText);
+      if ((!latText || !lonText) && !pasted) {
         return;
       }
       var shown = function (point) {
@@ -121,6 +124,10 @@
       }
       convert(latText, lonText, selected()).then(function (body) {
         if (body) {
+          if (body.split) {
+            latInput.value = body.split[0];
+            lonInput.value = body.split[1];
+          }
           shown(body[mapDatum]);
         }
       });

@@ -94,7 +94,7 @@ def _editor(
     form: dict[str, Any],
     *,
     errors: Sequence[FieldError] = (),
-    duplicates: Sequence[StationCard] = (),
+    duplicates: Sequence[tuple[StationCard, float]] = (),
     elsewhere: int = 0,
     version: int | None = None,
     status: int = 200,
@@ -178,6 +178,9 @@ def create_station() -> Any:
     except InvalidStation as exc:
         errors = typed_point.swapped_errors(form, exc.errors)
         return _editor(None, form, errors=errors, status=422)
+    whole, coarse = typed_point.coarse_point(form)
+    if whole is not None:
+        return _editor(None, form, errors=[whole], status=422)
     with _db().session() as session:
         duplicates, elsewhere = _duplicates(session, data)
     if (duplicates or elsewhere) and request.form.get("confirm_duplicate") != "1":
@@ -196,6 +199,8 @@ def create_station() -> Any:
         return _editor(None, form, errors=[error], status=422)
     flash(tr(f"已创建 {code}", f"Created {code}"))
     _flash_notes(data)
+    if coarse is not None:
+        flash(coarse)
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
 
 
@@ -212,13 +217,14 @@ def _flash_notes(data: StationInput) -> None:
 
 def _duplicates(
     session: Session, data: StationInput, exclude_id: int | None = None
-) -> tuple[list[StationCard], int]:
-    """Similar stations within 50 m: those in the user's scope, and how many others
-    (counted, never named: another district's stations stay out of sight)."""
+) -> tuple[list[tuple[StationCard, float]], int]:
+    """Similar stations within 50 m with their distance in metres: those in the user's
+    scope, and how many others (counted, never named: another district's stations stay
+    out of sight)."""
     mine, elsewhere = editing.duplicates_in_scope(
         session, data.name, data.lat, data.lon, _me().scope.codes, exclude_id
     )
-    return [station_record.station_card(station) for station, _ in mine], elsewhere
+    return [(station_record.station_card(s), metres) for s, metres in mine], elsewhere
 
 
 def _scoped_or_404(session: Session, station_id: int, *, deleted: bool = False) -> Station:
@@ -259,6 +265,9 @@ def update_station(station_id: int) -> Any:
         except InvalidStation as exc:
             errors = typed_point.swapped_errors(form, exc.errors)
             return _editor(station, form, errors=errors, version=version, status=422)
+        whole, coarse = typed_point.coarse_point(form)
+        if whole is not None:
+            return _editor(station, form, errors=[whole], version=version, status=422)
         if station.deleted_at is not None and request.form.get("undelete") != "1":
             return _conflict(station_id, form, data)
         moved_or_renamed = (
@@ -301,6 +310,8 @@ def update_station(station_id: int) -> Any:
             return _editor(station, form, errors=[error], version=version, status=422)
     flash(tr("已保存", "Saved") if changes else tr("没有改动", "Nothing changed"))
     _flash_notes(data)
+    if coarse is not None and changes:
+        flash(coarse)
     if from_report is not None:  # back to the report, to resolve it with a reply
         return redirect(url_for("admin.report_detail", report_id=from_report), 303)
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)

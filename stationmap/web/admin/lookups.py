@@ -12,7 +12,7 @@ from stationmap.geo.hours import HoursError
 from stationmap.geo.hours_office import read_office_hours
 from stationmap.services import editing
 from stationmap.services.placement import DATUM_ZH
-from stationmap.web.admin import bp
+from stationmap.web.admin import bp, typed_point
 from stationmap.web.admin.common import _db, _hours_note, _me
 from stationmap.web.i18n import current_lang, tr
 from stationmap.web.params import whole_number
@@ -38,14 +38,23 @@ class _BadQuery(ValueError):
         self.field = field
 
 
+def _typed() -> tuple[str, str, bool]:
+    """The query's ``lat`` and ``lon`` text; a picker's pair pasted into one of them is
+    split as the save splits it (the third value says it was)."""
+    form = {name: request.args.get(name, "")[:130] for name in ("lat", "lon")}
+    split = typed_point.split_pasted(form, note=False) is not None
+    return form["lat"][:60], form["lon"][:60], split
+
+
 def _point_query() -> tuple[float, float, Datum, float, float]:
     """``lat``, ``lon`` (finite, in range) and ``datum`` from the query string, then the
     point in WGS-84."""
     values = []
     axes: tuple[Axis, Axis] = ("lat", "lon")
+    typed = dict(zip(axes, _typed()[:2], strict=True))
     for name in axes:  # read as the save reads them: 86°13′01.2″, ８６．２ too
         try:
-            values.append(parse_degrees(request.args.get(name, "")[:60], name))
+            values.append(parse_degrees(typed[name], name))
         except ValueProblem as exc:
             raise _BadQuery(name, tr(exc.message_zh, f"{name} {exc.message}")) from None
     try:
@@ -74,15 +83,20 @@ def _bad_query(exc: _BadQuery) -> Response:
 def coordinates() -> Response:
     """One point in every datum, for the editor's map picker:
     ``?lat=&lon=&datum=`` -> ``{"wgs84": [lat, lon], "gcj02": [...], "bd09": [...]}``
-    (the one conversion the server uses on save, so the marker sits where it will)."""
+    (the one conversion the server uses on save, so the marker sits where it will).
+    A picker's pair pasted into ``lat`` or ``lon`` is split as the save splits it, and
+    ``"split": [lat text, lon text]`` says how, for the page to fill both fields."""
     try:
         lat, lon, datum, w_lat, w_lon = _point_query()
     except _BadQuery as exc:
         return _bad_query(exc)
-    out: dict[str, list[float]] = {}
+    out: dict[str, list[float] | list[str]] = {}
     for name in DATUMS:
         d_lat, d_lon = (lat, lon) if name == datum else from_wgs84(w_lat, w_lon, name)
         out[name] = [round(float(d_lat), 7), round(float(d_lon), 7)]
+    lat_text, lon_text, split = _typed()
+    if split:
+        out["split"] = [lat_text, lon_text]
     return jsonify(out)
 
 

@@ -16,24 +16,32 @@ from stationmap.web.admin.common import _db, _me
 from stationmap.web.i18n import tr
 
 
-def split_pasted(form: dict[str, Any]) -> str | None:
-    """A picker's pair pasted into 纬度 or 经度 (``116.397428,39.90923``; the other field
-    empty or holding the same paste) is split into both fields of ``form``, in place.
-    Returns the note saying how it was read, or ``None`` if nothing was split."""
+def split_pasted(form: dict[str, Any], *, note: bool = True) -> str | None:
+    """A picker's pair pasted into 纬度 or 经度 (``116.397428,39.90923``) is split into
+    both fields of ``form``, in place. The other field may be empty, hold the same
+    paste, or hold one value (the old one of a station being moved: the pair pasted
+    over one field replaces both). Returns the note saying how it was read (``""`` when
+    ``note`` is false), or ``None`` if nothing was split."""
     lat_text, lon_text = str(form.get("lat") or "").strip(), str(form.get("lon") or "").strip()
-    for pasted, other in ((lat_text, lon_text), (lon_text, lat_text)):
-        if not pasted or other not in ("", pasted):
-            continue
-        pair = split_pair(pasted)
-        if pair is None:
+    for pasted, other, other_zh, other_en in (
+        (lat_text, lon_text, "经度", "longitude"),
+        (lon_text, lat_text, "纬度", "latitude"),
+    ):
+        pair = split_pair(pasted) if pasted else None
+        if pair is None or (other not in ("", pasted) and split_pair(other) is not None):
             continue
         form["lat"], form["lon"] = pair
+        if not note:
+            return ""
+        replaced = other not in ("", pasted, pair[0], pair[1])
         return tr(
-            f"已把粘贴的“{pasted}”拆成纬度 {pair[0]}、经度 {pair[1]}：请在地图上核对位置，"
-            "并确认“坐标系”是取坐标的那种地图。",
-            f"The pasted '{pasted}' was split into latitude {pair[0]} and longitude "
-            f"{pair[1]}: check the point on the map, and that the coordinate system is the "
-            "map the coordinates came from.",
+            f"已把粘贴的“{pasted}”拆成纬度 {pair[0]}、经度 {pair[1]}"
+            + (f"（原来的{other_zh} {other} 已被替换）" if replaced else "")
+            + "：请在地图上核对位置，并确认“坐标系”是取坐标的那种地图。",
+            f"The pasted '{pasted}' was split into latitude {pair[0]} and longitude {pair[1]}"
+            + (f" (the {other_en} {other} it replaces was dropped)" if replaced else "")
+            + ": check the point on the map, and that the coordinate system is the map the "
+            "coordinates came from.",
         )
     return None
 
@@ -121,3 +129,32 @@ def out_of_scope_message(district: str | None, form: dict[str, Any]) -> str:
             en += f" Read as {placement.DATUM_EN[kind]} coordinates it lies in "
             en += f"{names.en(found)}: check which map they came from."
     return tr(zh, en)
+
+
+def coarse_point(form: dict[str, Any]) -> tuple[FieldError | None, str | None]:
+    """Coordinates typed with few decimals: an error when both are whole degrees (the
+    station could be 50 km away), else a note for 2 decimals or fewer (about 0.5 km),
+    to show after the save; ``(None, None)`` for finer ones."""
+    lat, lon = str(form.get("lat") or "").strip(), str(form.get("lon") or "").strip()
+    coarse = placement.coarse_places(lat, lon)
+    if coarse is None:
+        return None, None
+    fewest, most, metres = coarse
+    far_zh = f"{metres / 1000:.1f} 公里" if metres >= 1000 else f"{metres:.0f} 米"
+    far_en = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
+    if most == 0:
+        return FieldError(
+            "lat",
+            f"latitude {lat} and longitude {lon} are whole degrees: the station could be "
+            f"{far_en} away. Click its place on the map, or take the coordinates from a "
+            "map's coordinate picker (5 or more decimals).",
+            message_zh=f"纬度 {lat}、经度 {lon} 是整数度，驿站位置可能偏差约 {far_zh}："
+            "请在地图上点击驿站的位置，或用地图的坐标拾取器取坐标（至少 5 位小数）。",
+        ), None
+    return None, tr(
+        f"请核对纬度、经度：{lat}、{lon} 只有 {fewest} 位小数，驿站位置可能偏差约 {far_zh}。"
+        "请在地图上核对标记，必要时点击地图上的准确位置后再保存。",
+        f"Please check latitude and longitude: {lat}, {lon} have only {fewest} decimal(s), "
+        f"so the station may be up to about {far_en} away. Check the marker on the map and, "
+        "if needed, click the exact place and save again.",
+    )
