@@ -96,7 +96,8 @@ def test_an_office_workbook_previews_with_notes_and_a_bad_cell_is_named(app):
     assert refused.status_code == 422
     errors_table = html.split('id="import-errors"')[1].split("</table>")[0]
     rows = re.findall(
-        r"<tr><td>([^<]+)</td><td>(\d+)</td><td>([A-Z]+)</td><td>([^<]+)</td><td>([^<]+)</td>",
+        r"<tr><td>([^<]+)</td><td>第 (\d+) 行</td><td>([A-Z]+)</td>"
+        r"<td>([^<]+)</td><td>([^<]+)</td>",
         errors_table,
     )
     assert rows == [
