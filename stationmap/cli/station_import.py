@@ -90,14 +90,15 @@ def _where(sheet: str | None, row: int | None, column: str | None) -> str:
 
 def _group_line(group: ProblemGroup) -> str:
     """``工作表“驿站”，第 2-5、8 行（共 5 行），E 列，纬度：...``: a message said once for
-    the rows it is about (a file's message says where itself)."""
+    the rows it is about, its place said once (a problem of the whole file has none)."""
     lang = message_lang()
-    if group.field == "file":
-        return f"{_field(group.field)}{group.text(lang)}"
     sheet = say(f"工作表“{group.sheet}”，", f"sheet {group.sheet!r}, ") if group.sheet else ""
     rows = group.rows_text(lang)
     rows = say(f"{rows}，", f"{rows}, ") if rows else ""
-    return f"{sheet}{rows}{_where(None, None, group.column)}{_field(group.field)}{group.text(lang)}"
+    place = f"{sheet}{rows}{_where(None, None, group.column)}"
+    if group.field == "file" and place:
+        return f"{place.rstrip('，, ')}{say('：', ': ')}{group.text(lang)}"
+    return f"{place}{_field(group.field)}{group.text(lang)}"
 
 
 def _print_notes(report: transfer.ImportReport) -> None:

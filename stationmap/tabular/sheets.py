@@ -85,6 +85,8 @@ class Grid:
             message_zh=f"{where_zh}：{zh}" if where_zh else zh,
             sheet=self.title,
             column=None if column is None else column_letter(column),
+            # The place is all in sheet, row and column, but for the sheet's number.
+            words=(en, zh) if where_zh else None,
         )
 
 
