@@ -27,6 +27,7 @@ from stationmap.field_values.host_types import (
     read_host_type,
 )
 from stationmap.field_values.phones import read_phone_and_contact
+from stationmap.field_values.projected import plane_coordinate, projected_datum
 from stationmap.field_values.services import amenities_from_services
 from stationmap.field_values.types import type_problem
 from stationmap.geo.datum import Datum, NoWgs84Point, parse_datum, to_wgs84
@@ -236,7 +237,8 @@ def _degrees(
         axis: Literal["lat", "lon"] = "lat" if name == "lat" else "lon"
         return parse_degrees(raw.get(name), axis, from_sheet=office_file)
     except ValueProblem as exc:
-        errors.append(_error(name, exc.message, exc.message_zh))
+        problem = plane_coordinate(raw.get(name), FIELD_ZH[name]) or exc
+        errors.append(_error(name, problem.message, problem.message_zh))
         return math.nan
 
 
@@ -554,14 +556,17 @@ def parse_station_as_entered(
     try:
         datum = parse_datum(datum_text)
     except ValueError as exc:
-        errors.append(
-            _error(
-                "datum",
-                str(exc),
-                f"坐标系“{shown(datum_text)}”无法识别：请填写 wgs84（GPS、天地图）、"
-                "gcj02（高德、腾讯）或 bd09（百度）",
+        if (projected := projected_datum(datum_text)) is not None:
+            errors.append(_error("datum", projected.message, projected.message_zh))
+        else:
+            errors.append(
+                _error(
+                    "datum",
+                    str(exc),
+                    f"坐标系“{shown(datum_text)}”无法识别：请填写 wgs84（GPS、天地图）、"
+                    "gcj02（高德、腾讯）或 bd09（百度）",
+                )
             )
-        )
         datum = "wgs84"
 
     try:

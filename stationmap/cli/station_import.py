@@ -18,17 +18,16 @@ from stationmap.cli.lang import datum_problem, message_lang, say
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.services import transfer
 from stationmap.services.revisions import Actor
-from stationmap.station_fields import FIELD_ZH, FieldError
-from stationmap.tabular.cell_kinds import rows_text
+from stationmap.tabular.problem_list import ProblemGroup, field_words, group_problems
 
 # Changes made from the command line are recorded in station history under this name.
 CLI_ACTOR = Actor(user_id=None, name="cli")
 
 
 def _print_errors(report: transfer.ImportReport) -> None:
-    lang = message_lang()
-    for error in report.errors:
-        click.echo(f"  {_place(error)}{_field(error.field)}{error.text(lang)}", err=True)
+    """Each error with its place; the same error on many rows once, naming the rows."""
+    for group in group_problems(report.errors):
+        click.echo(f"  {_group_line(group)}", err=True)
 
 
 def _datum_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Datum | None:
@@ -66,15 +65,9 @@ def _print_conflicts(report: transfer.ImportReport) -> None:
             )
 
 
-#: Columns an import report names that are not station fields (:data:`FIELD_ZH`).
-_OTHER_COLUMNS_ZH = {"file": "文件", "version": "版本"}
-
-
 def _field(name: str) -> str:
     """``纬度：`` or ``lat: ``: the field a message is about, as the terminal reads it."""
-    if message_lang() == "zh":
-        return f"{FIELD_ZH.get(name) or _OTHER_COLUMNS_ZH.get(name, name)}："
-    return f"{name}: "
+    return say(f"{field_words(name, 'zh')}：", f"{name}: ")
 
 
 def _where(sheet: str | None, row: int | None, column: str | None) -> str:
@@ -95,39 +88,25 @@ def _where(sheet: str | None, row: int | None, column: str | None) -> str:
     )
 
 
-def _place(problem: FieldError) -> str:
-    """Where in the file: sheet, row and column (a file error's message says where)."""
-    if problem.field == "file":
-        return ""
-    return _where(problem.sheet, problem.row, problem.column)
-
-
-def _rows_text(rows: list[int]) -> str:
-    """``第 2-5、8 行（共 5 行），`` or ``rows 2-5, 8 (5 rows), ``: runs of rows, the first
-    :data:`~stationmap.tabular.cell_kinds.LISTED_RUNS` of them."""
-    zh, en = rows_text(rows)
-    return say(f"{zh}，", f"{en}, ")
+def _group_line(group: ProblemGroup) -> str:
+    """``工作表“驿站”，第 2-5、8 行（共 5 行），E 列，纬度：...``: a message said once for
+    the rows it is about, its place said once (a problem of the whole file has none)."""
+    lang = message_lang()
+    sheet = say(f"工作表“{group.sheet}”，", f"sheet {group.sheet!r}, ") if group.sheet else ""
+    rows = group.rows_text(lang)
+    rows = say(f"{rows}，", f"{rows}, ") if rows else ""
+    place = f"{sheet}{rows}{_where(None, None, group.column)}"
+    if group.field == "file" and place:
+        return f"{place.rstrip('，, ')}{say('：', ': ')}{group.text(lang)}"
+    return f"{place}{_field(group.field)}{group.text(lang)}"
 
 
 def _print_notes(report: transfer.ImportReport) -> None:
     """Each note with its place; the same note on many rows (全天 read as 24/7 on every
     row, say) once, naming the rows."""
-    lang = message_lang()
     check = say("请核对 ", "check ")
-    groups: dict[tuple[object, ...], list[FieldError]] = {}
-    for note in report.notes:
-        key = (note.sheet, note.column, note.field, note.text(lang), note.row is None)
-        groups.setdefault(key, []).append(note)
-    for notes in groups.values():
-        note = notes[0]
-        if len(notes) == 1 or note.field == "file":
-            for one in notes:
-                click.echo(f"  {check}{_place(one)}{_field(one.field)}{one.text(lang)}", err=True)
-            continue
-        sheet = say(f"工作表“{note.sheet}”，", f"sheet {note.sheet!r}, ") if note.sheet else ""
-        column = _where(None, None, note.column)
-        rows = _rows_text([one.row for one in notes if one.row is not None])
-        click.echo(f"  {check}{sheet}{rows}{column}{_field(note.field)}{note.text(lang)}", err=True)
+    for group in group_problems(report.notes):
+        click.echo(f"  {check}{_group_line(group)}", err=True)
 
 
 @click.command("import-stations")

@@ -61,9 +61,17 @@ DATUM_ALIASES: dict[str, Datum] = {
     "国测局": "gcj02",
     "gcj": "gcj02",
     "百度": "bd09",
+    # 84坐标, 2000坐标: the year names the system (WGS 84, CGCS2000), whose longitude and
+    # latitude differ by centimetres; Google's map of China is offset like AMap's.
+    "84": "wgs84",
+    "wgs1984": "wgs84",
+    "2000": "wgs84",
+    "谷歌中国": "gcj02",
+    "google中国": "gcj02",
 }
 # Words that follow a picker's name without changing it: 百度地图, 百度坐标, 高德坐标系.
-_DATUM_SUFFIX = re.compile(r"(?:坐标系|坐标|地图|经纬度|拾取器|拾取|定位)+$")
+# Removed one at a time, so that 天地图坐标 is read as 天地图, not 天.
+_DATUM_SUFFIX = re.compile(r"(?:坐标系|坐标|地图|经纬度|拾取器|拾取|定位)$")
 
 # Krasovsky 1940 ellipsoid, as used by the GCJ-02 formula.
 _A = 6378245.0
@@ -81,10 +89,14 @@ def parse_datum(name: str) -> Datum:
     ``GCJ-02``, ``baidu``, ``CGCS2000``, and the words offices use: 百度地图, 百度坐标,
     高德, 腾讯, 火星坐标, GPS, 天地图; full-width letters and spaces are ignored). Raises
     ``ValueError``."""
-    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).lower()
-    for candidate in (key, _DATUM_SUFFIX.sub("", key)):
+    candidate = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).lower()
+    while candidate:
         if candidate in DATUM_ALIASES:
             return DATUM_ALIASES[candidate]
+        shorter = _DATUM_SUFFIX.sub("", candidate)
+        if shorter == candidate:
+            break
+        candidate = shorter
     raise ValueError(f"unknown datum {name!r}; expected one of {', '.join(DATUMS)}")
 
 

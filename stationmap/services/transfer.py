@@ -45,6 +45,7 @@ from stationmap.tabular import (
     write_table,
 )
 from stationmap.tabular.gis_read import read_station_file
+from stationmap.tabular.problem_list import grouped_json
 
 EXTRA_COLUMNS = ("district_code", "demo", "version")
 
@@ -77,6 +78,8 @@ class ImportReport:
         return not self.errors
 
     def as_dict(self) -> dict[str, Any]:
+        errors, errors_left = grouped_json(self.errors)
+        notes, notes_left = grouped_json(self.notes)
         return {
             "rows": self.rows,
             "applied": self.applied,
@@ -87,8 +90,12 @@ class ImportReport:
                 code: {name: [_plain(old), _plain(new)] for name, (old, new) in fields.items()}
                 for code, fields in self.result.changes.items()
             },
-            "errors": [e.as_dict() for e in self.errors],
-            "notes": [n.as_dict() for n in self.notes],
+            # The same message on many rows once, and at most SHOWN_GROUPS of them: a
+            # 100,000-row file's notes would otherwise make a 100,000-item answer.
+            "errors": errors,
+            "errors_left_out": errors_left,
+            "notes": notes,
+            "notes_left_out": notes_left,
             "datum_needed": self.datum_needed,
             "to_place": [
                 {"row": p.row, "sheet": p.sheet, "name": p.name, "address": p.address}

@@ -82,7 +82,11 @@ GUARDED = ("=", "+", "-", "@", "\t", "\r")
 class TableError(ValueError):
     """The file cannot be read as a station table. ``row`` is the row (CSV, XLSX) or
     feature (GeoJSON) number the problem is in, when there is one; ``sheet`` the sheet's
-    name and ``column`` the column letter. ``message_zh`` says the same in Chinese."""
+    name and ``column`` the column letter. ``message_zh`` says the same in Chinese.
+
+    The messages start with the place (``第 1 张表“驿站”第 3 行 B 列：``) for a reader
+    who sees nothing else; ``words`` are the English and Chinese without it, for a
+    report that gives the place apart (an import's notes and errors)."""
 
     def __init__(
         self,
@@ -92,17 +96,21 @@ class TableError(ValueError):
         message_zh: str = "",
         sheet: str | None = None,
         column: str | None = None,
+        words: tuple[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.row = row
         self.message_zh = message_zh
         self.sheet = sheet
         self.column = column
+        self.words = words
 
     def field_error(self) -> FieldError:
-        """This error as the ``file`` error of an import report."""
+        """This error as the ``file`` error of an import report, its place said once:
+        by its sheet, row and column, not again in its words."""
+        message, message_zh = self.words or (str(self), self.message_zh)
         return FieldError(
-            "file", str(self), self.row, self.message_zh, sheet=self.sheet, column=self.column
+            "file", message, self.row, message_zh, sheet=self.sheet, column=self.column
         )
 
 

@@ -85,6 +85,8 @@ class Grid:
             message_zh=f"{where_zh}：{zh}" if where_zh else zh,
             sheet=self.title,
             column=None if column is None else column_letter(column),
+            # The place is all in sheet, row and column, but for the sheet's number.
+            words=(en, zh) if where_zh else None,
         )
 
 
@@ -139,14 +141,14 @@ class Budget:
             )
 
 
-_UNGUARDED = (*GUARDED, "'")  # what may follow the ``'`` that writing._guard adds
+_UNGUARDED = (*GUARDED, "'")  # what may follow the ``'`` that writing.guard_text adds
 
 
 def clean_text(text: str) -> str | None:
     """A text cell as the readers give it: stripped, with ``\\n`` line breaks and without
     the export's formula guard; ``None`` for an empty cell."""
     if text[:1] == "'" and text[1:2] in _UNGUARDED:
-        text = text[1:]  # undo writing._guard
+        text = text[1:]  # undo writing.guard_text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.strip() or None

@@ -41,7 +41,9 @@ _TEXT_COLUMNS = ("code", "phone")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _guard(text: str) -> str:
+def guard_text(text: str) -> str:
+    """``text`` as a CSV cell that a spreadsheet never runs as a formula (``=1+1`` ->
+    ``'=1+1``)."""
     risky = text[:1] in GUARDED or (text[:1] == "'" and text[1:2] in (*GUARDED, "'"))
     return "'" + text if risky else text
 
@@ -74,7 +76,7 @@ def _cell(column: str, value: object, *, xlsx: bool = False) -> object:
     text = str(value)
     if xlsx:
         text = _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return _guard(text)
+    return guard_text(text)
 
 
 #: The words a Chinese export writes for codes; imports read them back (catalog.lookup).

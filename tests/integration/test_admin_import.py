@@ -121,7 +121,8 @@ def test_one_bad_row_rejects_the_whole_file_with_row_and_field(app, xc):
     response = _upload(client, token, data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    errors = re.findall(r"<tr><td>—</td><td>(\d+)</td><td>([A-Z]+)</td><td>([^<]+)</td>", html)
+    cells = r"<tr><td>—</td><td>第 (\d+) 行</td><td>([A-Z]+)</td><td>([^<]+)</td>"
+    errors = re.findall(cells, html)
     assert ("3", "D", "纬度") in errors and ("3", "F", "服务设施") in errors
     assert ("3", "G", "开放时间") in errors
     assert 'id="confirm"' not in html

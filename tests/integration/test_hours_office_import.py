@@ -109,7 +109,7 @@ def test_import_preview_shows_each_conversion_by_row(empty_app, tmp_path):
     html = preview.get_data(as_text=True)
     notes = html.split('id="import-notes"')[1].split("</div>")[0]
     # Rows 2, 3 and 4 of the file (row 1 is the header); 开放时间 is column F.
-    cells = "<td>—</td><td>{row}</td><td>F</td><td>开放时间</td><td>"
+    cells = "<td>—</td><td>第 {row} 行</td><td>F</td><td>开放时间</td><td>"
     assert cells.format(row=2) + "开放时间“全天24小时”已按 24/7 理解，请核对</td>" in notes
     assert "已按 Mo-Fr 09:00-17:30 理解" in notes
     assert cells.format(row=4) + f"开放时间“{SEASONS}”需要人工确认" in notes

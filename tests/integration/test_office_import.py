@@ -53,7 +53,7 @@ def test_an_office_workbook_imports_from_the_command_line(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["import-stations", str(path), "--datum", "wgs84"])
     assert result.exit_code == 0, result.output
     assert "3 rows; created 3" in result.output
-    assert 'check file: Sheet 1 "填表说明": no station header in the first 30 rows' in result.output
+    assert "check sheet '填表说明': no station header in the first 30 rows" in result.output
     stations = _stations(app)
     for name, (lat, lon) in zip(("甲驿站", "乙驿站", "丙驿站"), points, strict=True):
         assert (stations[name].lat, stations[name].lon) == (round(lat, 7), round(lon, 7))
@@ -84,19 +84,17 @@ def test_an_office_workbook_previews_with_notes_and_a_bad_cell_is_named(app):
     assert "将新建 <strong>3</strong> 个" in html
     notes_table = html.split('id="import-notes"')[1].split("</table>")[0]
     notes = [row[-1] for row in re.findall(r"<td>([^<]*)</td>" * 5, notes_table)]
-    assert "第 2 张表“一区”：第 3 行是表头（第 1–2 行为标题等，未读入）；读入 2 行驿站" in notes
-    assert (
-        "第 2 张表“一区”第 6 行 A 列：“合计：2个”是合计或说明行，不是驿站，已跳过（无需修改）"
-        in notes
-    )
-    assert "第 2 张表“一区”第 3 行 H 列：“备注”列不是驿站字段，已忽略（无需修改）" in notes
+    assert "第 3 行是表头（第 1–2 行为标题等，未读入）；读入 2 行驿站" in notes
+    assert "“合计：2个”是合计或说明行，不是驿站，已跳过（无需修改）" in notes
+    assert "“备注”列不是驿站字段，已忽略（无需修改）" in notes
 
     refused = upload(office_workbook(points, bad_coordinate=True))
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422
     errors_table = html.split('id="import-errors"')[1].split("</table>")[0]
     rows = re.findall(
-        r"<tr><td>([^<]+)</td><td>(\d+)</td><td>([A-Z]+)</td><td>([^<]+)</td><td>([^<]+)</td>",
+        r"<tr><td>([^<]+)</td><td>第 (\d+) 行</td><td>([A-Z]+)</td>"
+        r"<td>([^<]+)</td><td>([^<]+)</td>",
         errors_table,
     )
     assert rows == [
@@ -105,7 +103,9 @@ def test_an_office_workbook_previews_with_notes_and_a_bad_cell_is_named(app):
             "2",
             "B",
             "经度",
-            "第 3 张表“二区”第 2 行 B 列：坐标“86.9”不是“经度,纬度”两个数：请写成如 86.214,44.305",
+            # The place is said once, by the sheet, row and column cells (the words
+            # began with 第 3 张表“二区”第 2 行 B 列： again).
+            "坐标“86.9”不是“经度,纬度”两个数：请写成如 86.214,44.305",
         )
     ]
 

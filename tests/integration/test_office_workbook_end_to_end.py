@@ -303,7 +303,7 @@ def test_the_admin_preview_asks_the_datum_names_what_it_skipped_and_imports_as_m
         "合计：7个",
         "注：坐标为高德地图拾取",
         "“备注”列不是驿站字段",
-        "第 2 张表“玛纳斯县”：第 3 行是表头",
+        "<td>玛纳斯县</td><td>—</td><td>—</td><td>文件</td><td>第 3 行是表头",
     ):
         assert words in html, words
     assert "隐藏" in html  # the hidden column is named as ignored

@@ -143,11 +143,11 @@ def test_status_words_and_the_message_listing_them() -> None:
 
 
 def test_an_unknown_datum_names_the_three_known_ones() -> None:
-    assert _errors(datum="utm") == [
+    assert _errors(datum="nad") == [
         (
             "datum",
-            "unknown datum 'utm'; expected one of wgs84, gcj02, bd09",
-            "坐标系“utm”无法识别：请填写 wgs84（GPS、天地图）、gcj02（高德、腾讯）或 bd09（百度）",
+            "unknown datum 'nad'; expected one of wgs84, gcj02, bd09",
+            "坐标系“nad”无法识别：请填写 wgs84（GPS、天地图）、gcj02（高德、腾讯）或 bd09（百度）",
         )
     ]
 

@@ -235,8 +235,8 @@ def test_unknown_and_headerless_columns_are_ignored_with_a_note():
     ]
     assert [(n.row, n.column, n.message_zh) for n in table.notes] == [
         (None, None, "第 1 行是表头；读入 1 行驿站"),
-        (1, "E", "第 1 行 E 列：“colour”列不是驿站字段，已忽略（无需修改）"),
-        (1, "B", "第 1 行 B 列：此列有内容但没有表头，未读入：如需保留，请填上列名（如“备注”）"),
+        (1, "E", "“colour”列不是驿站字段，已忽略（无需修改）"),
+        (1, "B", "此列有内容但没有表头，未读入：如需保留，请填上列名（如“备注”）"),
     ]
 
 

@@ -19,7 +19,7 @@ SHEET_NOTES = {
         "填表说明",
         None,
         None,
-        "第 1 张表“填表说明”：前 30 行中没有驿站表头（含“名称”“经度”“纬度”等列名的行），此表已跳过",
+        "前 30 行中没有驿站表头（含“名称”“经度”“纬度”等列名的行），此表已跳过",
     ),
 }
 
@@ -203,47 +203,43 @@ def test_every_station_sheet_is_read_with_merged_cells_carried_down():
 
 def test_notes_say_which_sheets_columns_and_rows_were_skipped_and_where():
     table = read_rows(office_workbook(), "xlsx")
-    m = "第 2 张表“玛纳斯县”"
     assert [(n.sheet, n.row, n.column, n.message_zh) for n in table.notes] == [
         SHEET_NOTES["guide"],
-        ("玛纳斯县", None, None, f"{m}：第 3 行是表头（第 1–2 行为标题等，未读入）；读入 3 行驿站"),
-        ("玛纳斯县", 3, "A", f"{m}第 3 行 A 列：“序号”列不是驿站字段，已忽略（无需修改）"),
+        ("玛纳斯县", None, None, "第 3 行是表头（第 1–2 行为标题等，未读入）；读入 3 行驿站"),
+        ("玛纳斯县", 3, "A", "“序号”列不是驿站字段，已忽略（无需修改）"),
         (
             "玛纳斯县",
             3,
             "C",
-            f"{m}第 3 行 C 列：隐藏列“所属乡镇（街道）”未读入；如需读入，请取消隐藏",
+            "隐藏列“所属乡镇（街道）”未读入；如需读入，请取消隐藏",
         ),
-        ("玛纳斯县", 3, "L", f"{m}第 3 行 L 列：“备注”列不是驿站字段，已忽略（无需修改）"),
+        ("玛纳斯县", 3, "L", "“备注”列不是驿站字段，已忽略（无需修改）"),
         (
             "玛纳斯县",
             8,
             "A",
-            f"{m}第 8 行 A 列：“合计：3个”是合计或说明行，不是驿站，已跳过（无需修改）",
+            "“合计：3个”是合计或说明行，不是驿站，已跳过（无需修改）",
         ),
         (
             "玛纳斯县",
             9,
             "A",
-            f"{m}第 9 行 A 列：“注：坐标为百度坐标”是合计或说明行，不是驿站，已跳过（无需修改）",
+            "“注：坐标为百度坐标”是合计或说明行，不是驿站，已跳过（无需修改）",
         ),
-        ("玛纳斯县", 4, "I", f"{m}第 4 行 I 列：第 4–5 行的此列是合并单元格，其值已用于其中每一行"),
-        ("玛纳斯县", 4, "J", f"{m}第 4 行 J 列：第 4–6 行的此列是合并单元格，其值已用于其中每一行"),
-        ("呼图壁县", None, None, "第 3 张表“呼图壁县”：第 1 行是表头；读入 3 行驿站"),
+        ("玛纳斯县", 4, "I", "第 4–5 行的此列是合并单元格，其值已用于其中每一行"),
+        ("玛纳斯县", 4, "J", "第 4–6 行的此列是合并单元格，其值已用于其中每一行"),
+        ("呼图壁县", None, None, "第 1 行是表头；读入 3 行驿站"),
         (
             "旧表",
             None,
             None,
-            "第 4 张表“旧表”：此表是隐藏的工作表，未读入；如其中有驿站，请取消隐藏",
+            "此表是隐藏的工作表，未读入；如其中有驿站，请取消隐藏",
         ),
     ]
     english = [n.message for n in table.notes]
-    assert english[1] == (
-        'Sheet 2 "玛纳斯县": header in row 3 (rows 1-2 above it not read); 3 station row(s) read'
-    )
+    assert english[1] == ("header in row 3 (rows 1-2 above it not read); 3 station row(s) read")
     assert english[5] == (
-        "Sheet 2 \"玛纳斯县\", row 8, column A: '合计：3个' is a total or note row, "
-        "not a station: skipped (nothing to fix)"
+        "'合计：3个' is a total or note row, not a station: skipped (nothing to fix)"
     )
 
 
@@ -256,7 +252,7 @@ def test_a_coordinate_cell_is_split_and_a_lat_lon_order_is_swapped_with_a_note()
             "呼图壁县",
             3,
             "B",
-            "第 3 张表“呼图壁县”第 3 行 B 列：坐标“44.19,86.88”看起来是纬度在前，"
+            "坐标“44.19,86.88”看起来是纬度在前，"
             "已按经度 86.88、纬度 44.19 读入：请在地图上核对位置",
         )
     ]
@@ -266,8 +262,7 @@ def test_a_coordinate_cell_is_split_and_a_lat_lon_order_is_swapped_with_a_note()
             "lon",
             4,
             "B",
-            "第 3 张表“呼图壁县”第 4 行 B 列：坐标“86.9”不是“经度,纬度”两个数："
-            "请写成如 86.214,44.305",
+            "坐标“86.9”不是“经度,纬度”两个数：请写成如 86.214,44.305",
         )
     ]
     assert "are not two numbers lon,lat: write them as 86.214,44.305" in bad.errors[0].message
@@ -323,7 +318,7 @@ def test_header_found_under_title_rows_in_csv_too_with_total_rows_skipped():
         ]
         assert [(n.row, n.column, n.message_zh) for n in table.notes] == [
             (None, None, "第 3 行是表头（第 1–2 行为标题等，未读入）；读入 1 行驿站"),
-            (6, "A", "第 6 行 A 列：“合计：1个”是合计或说明行，不是驿站，已跳过（无需修改）"),
+            (6, "A", "“合计：1个”是合计或说明行，不是驿站，已跳过（无需修改）"),
         ]
 
 
@@ -600,5 +595,5 @@ def test_a_two_row_header_with_sub_columns_under_a_merged_coordinate_header():
         )
     ]
     assert table.notes[0].message_zh == (
-        "第 1 张表“驿站”：第 2–3 行是表头（第 1 行为标题等，未读入）；读入 1 行驿站"
+        "第 2–3 行是表头（第 1 行为标题等，未读入）；读入 1 行驿站"
     )

@@ -8,12 +8,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, jsonify, render_template
+from flask import Response, abort, current_app, jsonify, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from stationmap.db import Database
 from stationmap.services.import_jobs import JobState, JobStore
 from stationmap.services.placement import DATUM_ZH
+from stationmap.tabular.problem_list import (
+    SHOWN_GROUPS,
+    group_problems,
+    left_out,
+    problems_csv,
+)
 from stationmap.web.admin import bp
 from stationmap.web.admin.common import _db, _me
 from stationmap.web.i18n import current_lang, tr
@@ -94,13 +100,20 @@ def job_page(job: JobState) -> ResponseReturnValue:
         # A file that only needs its datum stated keeps its token: the page asks.
         asks = report is not None and report.datum_needed
         token = job.token if job.stage == "ready" or asks else None
+        errors = group_problems(report.errors) if report is not None else []
+        notes = group_problems(report.notes) if report is not None else []
         page = render_template(
             "admin/import.html",
             report=report,
             token=token,
+            job_token=job.token,
             filename=job.filename,
             rows=report.preview if report is not None else [],
             datum_names=DATUM_ZH,
+            error_groups=errors[:SHOWN_GROUPS],
+            errors_left=left_out(errors),
+            note_groups=notes[:SHOWN_GROUPS],
+            notes_left=left_out(notes),
         )
         return page, 200 if job.stage == "ready" or asks else 422
     message = done_message(store, job) if job.stage == "done" else ""
@@ -133,4 +146,20 @@ def import_job_state(token: str) -> Any:
         report = job_store().report(job)
         if report is not None:
             out["result"] = report.as_dict()
+            out["result"]["problems_csv"] = url_for("admin.import_problems", token=job.token)
     return jsonify(out)
+
+
+@bp.get("/import/jobs/<token>/problems.csv")
+def import_problems(token: str) -> Response:
+    """Every error and note of a job's check or import, one a line, as CSV: the page
+    lists the first :data:`SHOWN_GROUPS` groups of each."""
+    job = _mine(token)
+    report = job_store().report(job)
+    if report is None:
+        abort(404, tr("这个导入任务还没有检查结果。", "This import job has no check result yet."))
+    data = problems_csv(report.errors, report.notes, current_lang())
+    response = current_app.response_class(data, mimetype="text/csv; charset=utf-8")
+    name = "import-problems.csv"
+    response.headers["Content-Disposition"] = f"attachment; filename={name}"
+    return response
