@@ -56,7 +56,9 @@ PICKER_LEVELS = ("province", "city", "county")
 _CODE = re.compile(r"[0-9A-Za-z-]{1,20}")
 # ``?near=lat,lon&by=gps``: where the list was sorted from, carried from the map page to
 # a station page and back, so its back link returns to the same list.
-_NEAR = re.compile(r"(-?\d{1,2}(?:\.\d{1,7})?),(-?\d{1,3}(?:\.\d{1,7})?)")
+# ASCII digits only: ``\d`` would also match full-width (４４.３) and other scripts'
+# digits, which float() reads, so a mangled link would still give a point.
+_NEAR = re.compile(r"(-?[0-9]{1,2}(?:\.[0-9]{1,7})?),(-?[0-9]{1,3}(?:\.[0-9]{1,7})?)", re.ASCII)
 ORIGIN_KINDS = ("gps", "tap", "centre", "district")
 # Decimals of a point written into an address (app.js's URL_DECIMALS): 3 is about 100 m,
 # enough to sort a list, too few to tell where a rider stands from a link passed on.

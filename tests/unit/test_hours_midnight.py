@@ -14,6 +14,7 @@ import pytest
 
 from stationmap.geo.hours import describe, hours_state
 from stationmap.geo.hours_text import describe_hours
+from tests.unit.test_hours_text import fresh_words  # noqa: F401  (autouse: no kept answers)
 
 TZ = ZoneInfo("Asia/Shanghai")
 MONDAY = date(2026, 12, 7)
@@ -45,11 +46,24 @@ SATURDAY = date(2026, 12, 12)
             "Today 00:00-06:00, 22:00-24:00 (daily 22:00-06:00; public holidays closed)",
         ),
         ("Mo-Su 08:00-18:00", MONDAY, "每天 08:00-18:00", "daily 08:00-18:00"),
+        (
+            "Mo-Su 07:00-09:00,12:00-13:00,21:00-02:00",
+            MONDAY,
+            "每天 07:00-09:00、12:00-13:00、21:00-02:00",
+            "daily 07:00-09:00, 12:00-13:00, 21:00-02:00",
+        ),
+        # As stored by an older import, with spaces around: the same words.
+        (" Mo-Su 22:00-06:00 ", MONDAY, "每天 22:00-06:00", "daily 22:00-06:00"),
     ],
 )
 def test_hours_the_same_every_night_are_said_once(text, day, zh, en):
     assert describe_hours(text, day, "zh") == zh
     assert describe_hours(text, day, "en") == en
+
+
+def test_the_hours_in_words_are_chinese_unless_asked_otherwise():
+    assert describe_hours("Mo-Su 22:00-06:00", MONDAY) == "每天 22:00-06:00"
+    assert describe_hours("Mo-Fr 08:00-18:00", SATURDAY) == "今天 休息（周一至周五 08:00-18:00）"
 
 
 @pytest.mark.parametrize(

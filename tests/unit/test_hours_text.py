@@ -9,6 +9,17 @@ import pytest
 from stationmap.geo.hours_text import describe_day, describe_hours, describe_schedule
 from stationmap.render.sheet import hours_zh
 
+
+@pytest.fixture(autouse=True)
+def fresh_words() -> None:
+    """Each test computes its words afresh. The describers keep their answers
+    (``lru_cache``), and a mutation run forks each mutant's tests from a process that
+    has already run them unmutated: a kept answer would hide every mutant of the code
+    below it (tests/mutation.md)."""
+    describe_schedule.cache_clear()
+    describe_day.cache_clear()
+
+
 FRIDAY = date(2026, 12, 4)
 SATURDAY = date(2026, 12, 5)
 NATIONAL_DAY = date(2026, 10, 1)  # a Thursday, a public holiday
@@ -38,12 +49,40 @@ NATIONAL_DAY = date(2026, 10, 1)  # a Thursday, a public holiday
         ("", "未知", "unknown"),
         # Not OSM syntax (kept as the office wrote it): given back unchanged.
         ("夏季8:00-21:00，冬季9:00-19:00", "夏季8:00-21:00，冬季9:00-19:00", None),
+        # The rule parts the first mutation run found untested (tests/mutation.md).
+        ("24/7; PH off", "全天24小时；节假日 休息", "open 24 hours; public holidays closed"),
+        (
+            "week 01-26 Mo-Fr 08:00-18:00",
+            "第01-26周 周一至周五 08:00-18:00",
+            "weeks 01-26 Mon–Fri 08:00-18:00",
+        ),
+        (
+            "week 1-53/2 Sa 10:00-12:00",
+            "第1-53/2周 周六 10:00-12:00",
+            "weeks 1-53/2 Sat 10:00-12:00",
+        ),
+        ("Apr-Oct Mo-Su 08:00-20:00", "4月至10月 每天 08:00-20:00", "Apr-Oct daily 08:00-20:00"),
+        ("Apr 15-Oct 15 08:00-20:00", "4月15日至10月15日 08:00-20:00", "Apr 15-Oct 15 08:00-20:00"),
+        ("2027 Jan 01 off", "2027年 1月01日 休息", "2027 Jan 01 closed"),
     ],
 )
 def test_schedule_in_words(text, zh, en):
     assert describe_schedule(text, "zh") == zh
     if en is not None:
         assert describe_schedule(text, "en") == en
+
+
+def test_two_comments_of_one_rule_are_said_together():
+    text = 'Mo-Fr 08:00-12:00 "上午" , 14:00-18:00 "下午"'
+    assert describe_schedule(text, "zh").endswith("（上午，下午）")
+    assert describe_schedule(text, "en").endswith(" (上午，下午)")
+
+
+def test_runs_of_spaces_are_said_as_one():
+    for lang in ("zh", "en"):
+        words = describe_schedule("Mo-Fr 08:00-18:00,  10:00-12:00", lang)
+        assert "  " not in words
+        assert words.endswith("08:00-18:00, 10:00-12:00")
 
 
 def test_printed_maps_use_the_same_words():
