@@ -4,8 +4,7 @@ full-width mode types, or Arabic-Indic ``٤٤.٣``) is no point, as any other br
 ``near`` is: the page opens, sorts from no point and links back to the district.
 
 Python's ``float()`` reads such digits, so before, ``near=４４.３,８６.２`` was taken as
-the point 44.3, 86.2. (Uses the app through the test client; kept here because this
-change's files were limited to tests/unit.)"""
+the point 44.3, 86.2."""
 
 from __future__ import annotations
 
