@@ -238,8 +238,9 @@ def test_import_preview_errors_and_notes_in_english(app, admin):
         r'<div class="error-summary" role="alert" id="import-errors">.*?</div>', page, re.S
     )
     assert errors, page[:3000]
-    # The bad row (file row 3, under the header) named with its field, in English.
-    assert re.search(r"<td>3</td><td>D</td><td>Latitude</td><td>[A-Za-z]", errors.group(0)), (
+    # The bad row (file row 3, under the header) named with its field, in English (the
+    # preview groups a problem's rows, so the cell names them: "row 3").
+    assert re.search(r"<td>row 3</td><td>D</td><td>Latitude</td><td>[A-Za-z]", errors.group(0)), (
         errors.group(0)
     )
     chinese = _upload(admin, token, data, "zh")
