@@ -52,14 +52,16 @@ def plane_coordinate(value: object, name_zh: str) -> ValueProblem | None:
     ``4512345.6``); ``None`` when ``value`` is no such number."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        try:
+    try:
+        if isinstance(value, int | float):
+            number = float(value)  # an int past 1.8e308 (a JSON body's 10**400) overflows
+        else:
             number = float(to_ascii(str(value)).strip().replace(",", ""))
-        except ValueError:
-            return None
-    if not abs(number) >= PLANE_MIN:  # also refuses NaN
+    except (ValueError, OverflowError):
+        return None
+    # No plane system reaches 1e9 metres: what lies beyond (or is infinite, or NaN) is
+    # no such coordinate, and keeps the plain range message.
+    if not PLANE_MIN <= abs(number) < 1e9:
         return None
     return ValueProblem(
         f"{shown(value)} is not degrees: it looks like a projected (plane) coordinate in "

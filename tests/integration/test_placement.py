@@ -212,7 +212,8 @@ def test_swapped_axes_in_xinjiang_are_refused_on_their_row_and_column(app, runne
         "经度和纬度可能填反了：按所填数值该点在任何已知区县之外，"
         "对调后在玛纳斯县（县级，652324）。请把经度、纬度两格对调后重新上传。"
     )
-    assert f"<tr><td>玛纳斯县</td><td>第 3 行</td><td>D</td><td>纬度</td><td>{message}</td></tr>" in html
+    row = "<tr><td>玛纳斯县</td><td>第 3 行</td><td>D</td><td>纬度</td>"
+    assert f"{row}<td>{message}</td></tr>" in html
     assert 'id="confirm"' not in html
     path = tmp_path / "swapped.xlsx"
     path.write_bytes(data)
@@ -233,7 +234,8 @@ def test_swapped_axes_in_hohhot_are_refused_instead_of_a_range_error(app):
         "经度和纬度可能填反了：按所填数值该点在任何已知区县之外，"
         "对调后在新城区（县级，150102）。请把经度、纬度两格对调后重新上传。"
     )
-    assert f"<tr><td>新城区</td><td>第 2 行</td><td>D</td><td>纬度</td><td>{message}</td></tr>" in html
+    row = "<tr><td>新城区</td><td>第 2 行</td><td>D</td><td>纬度</td>"
+    assert f"{row}<td>{message}</td></tr>" in html
     assert "must be between" not in html
     assert _by_name(app, "新城区填反驿站") == []
 
@@ -245,7 +247,8 @@ def test_superadmin_point_in_no_known_district_imports_with_a_warning(app):
     assert "将新建 <strong>1</strong> 个" in html
     note = "按GPS（WGS-84）坐标，该点不在任何已知区县内，请核对经度、纬度后再导入。"
     # The row is named once: by the table's 行 column, by the row's note its place.
-    assert f"<tr><td>玛纳斯县</td><td>第 2 行</td><td>D</td><td>纬度</td><td>{note}</td></tr>" in html
+    row = "<tr><td>玛纳斯县</td><td>第 2 行</td><td>D</td><td>纬度</td>"
+    assert f"{row}<td>{note}</td></tr>" in html
     assert f'<p class="note">第 2 行 D 列 纬度（工作表“玛纳斯县”）：{note}</p>' in html
     # Once in the grouped list's 行 cell, once in the row's own note: never twice in one.
     assert html.count("第 2 行") == 2
@@ -261,7 +264,8 @@ def test_out_of_area_point_names_the_district_by_name_and_level(app):
         "按GPS（WGS-84）坐标，该点在玛纳斯县（县级，652324），不在您负责的区县内。"
         "请核对经度、纬度，或交由该区县的管理员导入。"
     )
-    assert f"<tr><td>玛纳斯县</td><td>第 2 行</td><td>D</td><td>纬度</td><td>{message}</td></tr>" in html
+    row = "<tr><td>玛纳斯县</td><td>第 2 行</td><td>D</td><td>纬度</td>"
+    assert f"{row}<td>{message}</td></tr>" in html
 
 
 # -- 3. a stale export does not undo a later edit ----------------------------------------------

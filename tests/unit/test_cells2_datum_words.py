@@ -71,3 +71,12 @@ def test_plane_coordinates_are_refused_as_metres(field: str, value: object) -> N
 
 def test_degrees_out_of_range_keep_their_own_message() -> None:
     assert "经度应为 -180 到 180 之间的度数" in _errors(lon=211.6)["lon"]
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**400), "1e400", "1" + "0" * 400, 1e12, "inf"])
+def test_numbers_no_plane_system_reaches_keep_the_range_message(value: object) -> None:
+    # An int past float's range (a JSON body's 10**400) raised OverflowError here (a 500
+    # in the API); infinite or astronomically large numbers are no plane coordinate.
+    text = _errors(lat=value)["lat"]
+    assert text.startswith("纬度应为")  # out of range, or not degrees as written
+    assert "投影" not in text
