@@ -126,12 +126,8 @@ def _rule_words(rule: str, lang: str) -> str:
     out = out.replace("\x00", _EVERY_DAY[lang]).replace("\x02", _ALWAYS[lang])
     out = out.replace("\x01", _ALL_DAY[lang])
     out = re.sub(r"\s+", " ", out).strip()
-    if re.fullmatch(r"(?:\x04[0-9]+\x04 ?)+", out):  # a comment alone: said as written
-        return (
-            "，".join(c for c in comments if c)
-            if lang == "zh"
-            else "; ".join(c for c in comments if c)
-        )
+    if re.fullmatch(r"\x04[0-9]+\x04", out):  # a comment alone (OSM allows one): as written
+        return comments[0]
 
     def note(match: re.Match[str]) -> str:
         text = comments[int(match.group(1))]

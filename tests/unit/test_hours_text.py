@@ -151,7 +151,15 @@ def test_schedule_in_words(text, zh, en):
             "每月第2个周六、每月第3个周日 09:00-12:00",
             "2nd Sat of the month, 3rd Sun of the month 09:00-12:00",
         ),
+        ("Sa[4] off", "每月第4个周六 休息", "4th Sat of the month closed"),
         ("SH off", "学校假期 休息", "school holidays closed"),
+        # A comment of spaces says nothing; runs of spaces in one are said as one.
+        (
+            'Mo-Fr 08:00-12:00 " " , 14:00-18:00 "下午"',
+            "周一至周五 08:00-12:00、14:00-18:00（下午）",
+            "Mon–Fri 08:00-12:00, 14:00-18:00 (下午)",
+        ),
+        ('Sa 09:00-12:00 "请  预约"', "周六 09:00-12:00（请 预约）", "Sat 09:00-12:00 (请 预约)"),
         ('"电话预约"', "电话预约", "电话预约"),
         (
             'Mo-Fr 08:00-18:00; "周末请电话预约"',
