@@ -61,6 +61,7 @@ _UNKNOWN = {"zh": "未知", "en": "unknown"}
 _TODAY = {"zh": "今天", "en": "Today"}
 _DAY_OFF = {"zh": "休息", "en": "closed"}
 _DAY_UNKNOWN = {"zh": "时间未定", "en": "hours unknown"}
+_OTHERWISE = {"zh": "其他时间：", "en": "other times: "}
 
 _COMMENT_RE = re.compile(r'"([^"]*)"')
 _TOKEN_RE = re.compile(
@@ -73,10 +74,21 @@ def _lang(lang: str) -> str:
     return "zh" if lang.startswith("zh") else "en"
 
 
+def _nth_weekday(match: re.Match[str]) -> str:
+    """``Sun[1]`` -> ``1st Sun of the month``."""
+    n = int(match.group(2))
+    return f"{n}{('st', 'nd', 'rd')[n - 1] if n <= 3 else 'th'} {match.group(1)} of the month"
+
+
 def _rule_words(rule: str, lang: str) -> str:
-    """One rule (no ``;``) in words; its comment, if any, in brackets after it."""
-    comments = _COMMENT_RE.findall(rule)
-    rule = _COMMENT_RE.sub("", rule).strip()
+    """One rule (no ``;``) in words; each comment in brackets right after the span it
+    follows (``08:00-12:00（上午）、14:00-18:00（下午）``); a rule of a comment alone is
+    the comment."""
+    comments = [c.strip() for c in _COMMENT_RE.findall(rule)]
+    # Each comment stands in its place as \x04N\x04 until the words are made, so that
+    # nothing below rewrites its text.
+    numbers = iter(range(len(comments)))
+    rule = _COMMENT_RE.sub(lambda _m: f" \x04{next(numbers)}\x04 ", rule).strip()
     rule = re.sub(r"\bMo-Su\b", "\x00", rule)  # every day, said as such below
     rule = rule.replace("00:00-24:00", "\x01").replace("24/7", "\x02")
     rule = re.sub(r"\bweek ([0-9]{1,2}(?:-[0-9]{1,2})?(?:/[0-9]+)?)", "\x03\\1\x03", rule)
@@ -90,26 +102,54 @@ def _rule_words(rule: str, lang: str) -> str:
         return _WORDS[lang][word]
 
     out = _TOKEN_RE.sub(token, rule)
-    out = re.sub(r"(?<=[0-9]),(?=[0-9])", "、" if lang == "zh" else ", ", out)
     if lang == "zh":
         out = re.sub(r"(周.|节假日)-(周.)", r"\1至\2", out)
-        out = re.sub(r"(?<=[一二三四五六日]),(?=周|节|学)", "、", out)
-        out = re.sub(r"(?<=月) ?([0-9]{1,2})\b(?!:)", r"\1日", out)
-        out = re.sub(r"(\d+月(?:\d+日)?)-(\d+月)", r"\1至\2", out)
+        out = re.sub(r"(?<=月) ?0?([0-9]{1,2})-0?([0-9]{1,2})\b(?!:)", r"\1日至\2日", out)
+        out = re.sub(r"(?<=月) ?0?([0-9]{1,2})\b(?!:)", r"\1日", out)
+        out = re.sub(r"\b((?:19|20|21)[0-9]{2})\b(?!:) ?", r"\1年", out)
+        out = re.sub(r"(日出|日落|黎明|黄昏)-(日出|日落|黎明|黄昏)", r"\1至\2", out)
+        out = re.sub(
+            r"((?:[0-9]{4}年)?[0-9]+月(?:[0-9]+日)?)-(?=(?:[0-9]{4}年)?[0-9]+月)", r"\1至", out
+        )
         out = re.sub(r"\x03([^\x03]*)\x03", r"第\1周", out)
-        out = re.sub(r"\b((?:19|20|21)[0-9]{2})\b(?!:)", r"\1年", out)
+        out = re.sub(r"(周.)\[([1-5])\]", r"每月第\2个\1", out)
+        out = re.sub(r"(周.)\[-1\]", r"每月最后一个\1", out)
+        out = re.sub(r"([0-9]{2}:[0-9]{2})\+", r"\1起", out)
+        out = re.sub(r"\s*,\s*", "、", out)
     else:
         out = re.sub(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun)-(?=Mon|Tue|Wed|Thu|Fri|Sat|Sun)", r"\1–", out)
-        out = re.sub(r"(?<=[a-z]),(?=[A-Za-z])", ", ", out)
         out = re.sub(r"\x03([^\x03]*)\x03", r"weeks \1", out)
+        out = re.sub(r"\b([A-Z][a-z]{2})\[([1-5])\]", _nth_weekday, out)
+        out = re.sub(r"\b([A-Z][a-z]{2})\[-1\]", r"last \1 of the month", out)
+        out = re.sub(r"([0-9]{2}:[0-9]{2})\+", r"from \1", out)
+        out = re.sub(r"\s*,\s*", ", ", out)
     out = out.replace("\x00", _EVERY_DAY[lang]).replace("\x02", _ALWAYS[lang])
     out = out.replace("\x01", _ALL_DAY[lang])
     out = re.sub(r"\s+", " ", out).strip()
-    if comments:
-        note = "，".join(c.strip() for c in comments if c.strip())
-        if note:
-            out = f"{out}（{note}）" if lang == "zh" else f"{out} ({note})".strip()
-    return out
+    if re.fullmatch(r"\x04[0-9]+\x04", out):  # a comment alone (OSM allows one): as written
+        return comments[0]
+
+    def note(match: re.Match[str]) -> str:
+        text = comments[int(match.group(1))]
+        if not text:
+            return ""
+        return f"（{text}）" if lang == "zh" else f" ({text})"
+
+    out = re.sub(r" ?\x04([0-9]+)\x04", note, out)
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def _split_outside_comments(text: str, separator: str) -> list[str]:
+    """``text`` cut at each ``separator`` that is not inside a ``"comment"``."""
+    parts = [""]
+    for number, piece in enumerate(re.split(r'("[^"]*")', text)):
+        if number % 2:  # a comment, kept whole
+            parts[-1] += piece
+            continue
+        first, *rest = piece.split(separator)
+        parts[-1] += first
+        parts.extend(rest)
+    return [p.strip() for p in parts]
 
 
 @lru_cache(maxsize=4096)
@@ -128,10 +168,15 @@ def describe_schedule(text: str | None, lang: str = "zh") -> str:
         parse_hours(stripped)
     except HoursError:
         return stripped
-    rules = re.split(r"\s*(?:;|\|\|)\s*", stripped)
-    words = [w for w in (_rule_words(rule, lang) for rule in rules) if w]
     glue = "；" if lang == "zh" else "; "
-    return glue.join(words)
+    said = []
+    for number, part in enumerate(_split_outside_comments(stripped, "||")):
+        rules = _split_outside_comments(part, ";")
+        words = [w for w in (_rule_words(rule, lang) for rule in rules) if w]
+        if number and words:  # a fallback rule: what holds when no rule before does
+            words[0] = f"{_OTHERWISE[lang]}{words[0]}"
+        said.extend(words)
+    return glue.join(said)
 
 
 def _clock(moment: datetime, day: date) -> str:

@@ -50,6 +50,15 @@ def whole_number(text: str, max_digits: int) -> int | None:
     return None
 
 
+DISTRICT_CODE_FORMAT = "6 ASCII digits 0-9, like 110101"
+
+
+def is_district_code(text: str) -> bool:
+    """True when ``text`` has the form of an administrative code: 6 ASCII digits.
+    ``str.isdigit()`` alone would take full-width ``１１０１０１`` and ``²``."""
+    return len(text) == 6 and text.isascii() and text.isdigit()
+
+
 class Params:
     """The query string of one request."""
 
@@ -81,6 +90,18 @@ class Params:
             raise unprocessable(f"{name} is longer than {max_length} characters", field=name)
         if "\x00" in value:
             raise bad_request(f"{name} contains a NUL character", field=name)
+        return value
+
+    def district_code(self, name: str) -> str | None:
+        """``name`` as an administrative code (6 ASCII digits), or None when not given;
+        anything else is a 400 naming the field and the format."""
+        value = self.text(name, max_length=6)
+        if value is not None and not is_district_code(value):
+            raise bad_request(
+                f"{name} must be a 6-digit administrative code ({DISTRICT_CODE_FORMAT}),"
+                f" not {value!r}",
+                field=name,
+            )
         return value
 
     def number(

@@ -36,6 +36,7 @@ from stationmap.services import stations as station_service
 from stationmap.web.basemap import current_tiles, map_page_policy
 from stationmap.web.i18n import current_lang, lang_switch
 from stationmap.web.openapi import build_spec
+from stationmap.web.params import is_district_code
 
 bp = Blueprint("public", __name__)
 
@@ -293,11 +294,11 @@ def _chosen_district(session: Any) -> str | None:
     with 404 for a malformed or unknown ``district``."""
     code = request.args.get("district", "")
     if code:
-        if not (code.isdigit() and len(code) == 6):
+        if not is_district_code(code):
             abort(404)
         return code
     wanted = [request.args.get(name, "") for name in PICKER_LEVELS]
-    if not all(not v or (v.isdigit() and len(v) == 6) for v in wanted):
+    if not all(not v or is_district_code(v) for v in wanted):
         abort(404)
     return page_service.resolve_district(session, wanted)
 

@@ -132,7 +132,7 @@ def cursor_after(params: Params) -> int:
 def list_stations() -> Response:
     params = Params(request.args, ("bbox", "district", "amenity", "q", "limit", "cursor"))
     bbox = params.bbox()
-    district = params.text("district", max_length=6)
+    district = params.district_code("district")
     amenities = params.codes("amenity", "amenity")
     text = (params.text("q", max_length=100) or "").strip()
     limit = params.integer("limit", low=1, high=MAX_LIMIT, default=DEFAULT_LIMIT)
@@ -141,10 +141,6 @@ def list_stations() -> Response:
     with _session() as session:
         codes = None
         if district is not None:
-            if not district.isdigit() or len(district) != 6:
-                raise bad_request(
-                    "district must be a 6-digit administrative code", field="district"
-                )
             if district_service.get_district(session, district) is None:
                 raise not_found(f"no district {district}", field="district")
             codes = district_service.codes_within(session, district)
@@ -192,9 +188,7 @@ def station_detail(station_id: int) -> Response:
 @bp.get("/districts")
 def district_list() -> Response:
     params = Params(request.args, ("parent",))
-    parent = params.text("parent", max_length=6)
-    if parent is not None and not (parent.isdigit() and len(parent) == 6):
-        raise bad_request("parent must be a 6-digit administrative code", field="parent")
+    parent = params.district_code("parent")
     with _session() as session:
         known = district_service.tree(session)  # kept per process until the data moves
     if parent is not None:

@@ -20,7 +20,7 @@ from stationmap.web.api import bp
 from stationmap.web.api.common import _now, _session
 from stationmap.web.api.reads import DEFAULT_LIMIT, cursor_after, with_cursor
 from stationmap.web.api.writes import _body, _if_match, token_principal
-from stationmap.web.errors import ApiError, bad_request, not_found, unprocessable
+from stationmap.web.errors import ApiError, not_found, unprocessable
 from stationmap.web.params import Params
 
 MAX_LIMIT = queue.MAX_LIMIT
@@ -85,9 +85,7 @@ def list_reports() -> Response:
         request.args, ("district", "status", "kind", "station", "older_than", "limit", "cursor")
     )
     me, _secret = token_principal()
-    district = params.text("district", max_length=6)
-    if district is not None and not (district.isdigit() and len(district) == 6):
-        raise bad_request("district must be a 6-digit administrative code", field="district")
+    district = params.district_code("district")
     after_id = cursor_after(params)
     flt = queue.ReportFilter(
         statuses=_statuses(_list_of(params, "status")),
