@@ -248,6 +248,29 @@ def test_a_group_changed_by_another_transaction_after_it_was_read_is_stale(app, 
     assert [e.to_status for e in get_report(app, same[2].id).events] == ["in_progress"]
 
 
+def test_the_dashboard_counts_open_reports_each_and_queue_lines_once_per_group(app, xc):
+    from stationmap.services import report_figures
+
+    client, csrf = xc
+    station = station_in(app, XINCHENG)
+    _closed_reports(app, station, 4)
+    make_report(app, station, kind="amenity", needs=["water"])
+    make_report(app, station, kind="amenity", needs=["toilet"])
+    make_report(app, None, kind="demand", district=XINCHENG)
+    make_report(app, None, kind="demand", district=XINCHENG)
+    done = make_report(app, station)
+    one = {"csrf_token": csrf, "version": "1", "status": "rejected", "reply": "重复"}
+    assert client.post(f"/admin/reports/{done.id}", data=one).status_code == 303
+    with state(app).db.session() as session:
+        (xc_figures,) = report_figures.figures(session, frozenset({XINCHENG}))
+    # 4 + 1 + 1 + 2 open reports; lines: the four alike, water, toilet, two demands.
+    assert xc_figures.open == 8 and xc_figures.open_lines == 5
+    page = client.get("/admin/").get_data(as_text=True)
+    assert 'class="open-lines">5</a>' in page and '<td class="num open">8</td>' in page
+    queue_page = client.get(f"/admin/reports?status=open&district={XINCHENG}")
+    assert len(_lines(queue_page.get_data(as_text=True))) == 5
+
+
 def test_another_districts_group_is_not_found_and_a_viewer_gets_no_form(app, xc):
     client, csrf = xc
     theirs = _closed_reports(app, station_in(app, SAIHAN), 2)
