@@ -80,6 +80,7 @@ def test_the_group_view_lists_every_report_with_text_time_and_status(app, xc):
     assert page.count('<td class="status">新报告</td>') == 4
     english = client.get(f"/admin/reports/{same[2].id}/similar?lang=en").get_data(as_text=True)
     assert "4 reports" in english and "Apply to 4 reports" in english
+    assert "Reports like this: " in english and "：" not in english.split("<h1>")[1][:60]
 
 
 def test_one_action_moves_the_whole_group_and_every_reporter_sees_the_reply(app, xc):
