@@ -1,4 +1,5 @@
-"""Figures of the report queue per district, for the dashboard: open reports, the median
+"""Figures of the report queue per district, for the dashboard: open reports (each
+counted, and as the queue's lines, where open reports alike are one), the median
 time to the first reply and to the end (resolved or rejected), reports per station and
 the oldest report still unanswered. ``codes`` is the user's district scope (``None``:
 every district)."""
@@ -10,7 +11,7 @@ from datetime import datetime, timedelta
 from statistics import median
 from typing import Any
 
-from sqlalchemy import Float, case, func, select
+from sqlalchemy import Float, Text, case, cast, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
@@ -35,7 +36,10 @@ class DistrictFigures:
     district_code: str | None
     name: str
     reports: int  # made in the last WINDOW
-    open: int
+    open: int  # open reports, each counted
+    # The queue's lines of open reports: open reports about the same station, kind and
+    # amenity are one line (one "group"), a report about no station a line of its own.
+    open_lines: int
     # Hours, over the reports that have had a first reply / have ended (None: none has).
     median_first_reply_h: float | None
     median_resolution_h: float | None
@@ -116,6 +120,32 @@ def figures(
             ).group_by(Report.district_code)
         ).all()
     )
+    needs_text = cast(Report.needs, Text)
+    keys = (
+        _scoped(
+            select(Report.district_code.label("code")).where(
+                still_open, Report.station_id.is_not(None)
+            ),
+            Report.district_code,
+            codes,
+        )
+        .group_by(Report.district_code, Report.station_id, Report.kind, needs_text)
+        .subquery()
+    )
+    open_lines: dict[str | None, int] = {
+        code: int(n)
+        for code, n in session.execute(select(keys.c.code, func.count()).group_by(keys.c.code))
+    }
+    for code, n in session.execute(
+        _scoped(
+            select(Report.district_code, func.count()).where(
+                still_open, Report.station_id.is_(None)
+            ),
+            Report.district_code,
+            codes,
+        ).group_by(Report.district_code)
+    ):
+        open_lines[code] = open_lines.get(code, 0) + int(n)
     waiting = still_open & Report.first_reply_at.is_(None)
     ranked = _scoped(
         select(
@@ -160,6 +190,7 @@ def figures(
                 name=names.get(code, code) if code is not None else "—",
                 reports=total,
                 open=int(open_counts.get(code, 0)),
+                open_lines=open_lines.get(code, 0),
                 median_first_reply_h=median(replies) if replies else None,
                 median_resolution_h=median(ends) if ends else None,
                 stations=stations,

@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Text, and_, cast, exists, func, not_, select
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from stationmap.models import (
@@ -258,6 +259,48 @@ def row_of(session: Session, report: Report) -> ReportRow:
     return _rows(session, [report])[0]
 
 
+def _conditions(
+    session: Session,
+    entity: Any,
+    codes: frozenset[str] | None,
+    flt: ReportFilter,
+    now: datetime,
+) -> list[Any]:
+    """The filter's conditions on ``entity`` (``Report`` or an alias of it), without the
+    page's cursor."""
+    conds: list[Any] = []
+    if codes is not None:
+        conds.append(entity.district_code.in_(sorted(codes)))
+    if flt.district is not None:
+        conds.append(entity.district_code.in_(sorted(codes_within(session, flt.district))))
+    if flt.statuses:
+        conds.append(entity.status.in_(flt.statuses))
+    if flt.kinds:
+        conds.append(entity.kind.in_(flt.kinds))
+    if flt.older_than_hours is not None:
+        conds.append(entity.created_at <= now - timedelta(hours=flt.older_than_hours))
+    if flt.station:
+        conds.append(entity.station_id.in_(select(Station.id).where(Station.code == flt.station)))
+    if flt.unanswered:
+        conds.append(entity.first_reply_at.is_(None))
+    return conds
+
+
+def _groupable(entity: Any) -> Any:
+    """Reports that group with others like them: open, about a station."""
+    return and_(entity.status.in_(OPEN_STATUSES), entity.station_id.is_not(None))
+
+
+def _same_key(a: Any, b: Any) -> Any:
+    """The same station, kind and needs (the amenity, for an amenity report). ``needs``
+    is JSON written by one serializer, so equal lists are equal text."""
+    return and_(
+        a.station_id == b.station_id,
+        a.kind == b.kind,
+        cast(a.needs, Text) == cast(b.needs, Text),
+    )
+
+
 def list_reports(
     session: Session,
     codes: frozenset[str] | None,
@@ -268,28 +311,135 @@ def list_reports(
     the last id when more follow."""
     check_filter(flt)
     now = now or utc_now()
-    stmt = select(Report).where(Report.id > flt.after_id)
-    if codes is not None:
-        stmt = stmt.where(Report.district_code.in_(sorted(codes)))
-    if flt.district is not None:
-        stmt = stmt.where(Report.district_code.in_(sorted(codes_within(session, flt.district))))
-    if flt.statuses:
-        stmt = stmt.where(Report.status.in_(flt.statuses))
-    if flt.kinds:
-        stmt = stmt.where(Report.kind.in_(flt.kinds))
-    if flt.older_than_hours is not None:
-        stmt = stmt.where(Report.created_at <= now - timedelta(hours=flt.older_than_hours))
-    if flt.station:
-        stmt = stmt.where(
-            Report.station_id.in_(select(Station.id).where(Station.code == flt.station))
-        )
-    if flt.unanswered:
-        stmt = stmt.where(Report.first_reply_at.is_(None))
+    stmt = select(Report).where(
+        Report.id > flt.after_id, *_conditions(session, Report, codes, flt, now)
+    )
     limit = max(1, min(flt.limit, MAX_LIMIT))
     reports = list(session.scalars(stmt.order_by(Report.id).limit(limit + 1)))
     more = len(reports) > limit
     reports = reports[:limit]
     return _rows(session, reports), (reports[-1].id if more and reports else None)
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    """One line of the queue: a report, or the first of the open reports about the same
+    station, kind and amenity that match the filter (``count`` of them, made between
+    ``first_at`` and ``latest_at``; ``statuses``: how many are in each state)."""
+
+    row: ReportRow
+    count: int
+    first_at: datetime
+    latest_at: datetime
+    statuses: tuple[tuple[str, int], ...]
+
+    @property
+    def more(self) -> int:
+        return self.count - 1
+
+
+def list_lines(
+    session: Session,
+    codes: frozenset[str] | None,
+    flt: ReportFilter,
+    now: datetime | None = None,
+) -> tuple[list[QueueLine], int | None]:
+    """One page of the queue's lines, oldest first, and the last line's id when more
+    follow. Open reports about the same station, kind and amenity that match ``flt`` are
+    one line, placed by the first of them; closed reports are a line each, so a report
+    that comes after its group was closed starts a new line. The page holds at most
+    ``flt.limit`` lines whatever the size of a group (the group's figures are one
+    aggregate query)."""
+    check_filter(flt)
+    now = now or utc_now()
+    conds = _conditions(session, Report, codes, flt, now)
+    earlier = aliased(Report)
+    has_earlier = exists().where(
+        earlier.id < Report.id,
+        _groupable(earlier),
+        _same_key(earlier, Report),
+        *_conditions(session, earlier, codes, flt, now),
+    )
+    stmt = select(Report).where(
+        Report.id > flt.after_id, *conds, not_(and_(_groupable(Report), has_earlier))
+    )
+    limit = max(1, min(flt.limit, MAX_LIMIT))
+    leaders = list(session.scalars(stmt.order_by(Report.id).limit(limit + 1)))
+    more = len(leaders) > limit
+    leaders = leaders[:limit]
+    station_ids = {r.station_id for r in leaders if r.status in OPEN_STATUSES and r.station_id}
+    groups: dict[tuple[int | None, str, str], list[tuple[str, int, datetime, datetime]]] = {}
+    if station_ids:
+        needs_text = cast(Report.needs, Text)
+        for sid, kind, needs, status, n, first, latest in session.execute(
+            select(
+                Report.station_id,
+                Report.kind,
+                needs_text,
+                Report.status,
+                func.count(),
+                func.min(Report.created_at),
+                func.max(Report.created_at),
+            )
+            .where(_groupable(Report), Report.station_id.in_(sorted(station_ids)), *conds)
+            .group_by(Report.station_id, Report.kind, needs_text, Report.status)
+        ):
+            groups.setdefault((sid, kind, needs), []).append((status, n, first, latest))
+    keys = {}
+    if station_ids:
+        keys = dict(
+            session.execute(
+                select(Report.id, cast(Report.needs, Text)).where(
+                    Report.id.in_([r.id for r in leaders if r.station_id in station_ids])
+                )
+            ).all()
+        )
+    lines = []
+    for row in _rows(session, leaders):
+        parts = (
+            groups.get((row.station_id, row.kind, keys[row.id]), [])
+            if row.id in keys and row.status in OPEN_STATUSES
+            else []
+        )
+        if not parts:
+            lines.append(QueueLine(row, 1, row.created_at, row.created_at, ((row.status, 1),)))
+            continue
+        statuses = tuple(
+            (s, sum(n for st, n, _f, _l in parts if st == s))
+            for s in OPEN_STATUSES
+            if any(st == s for st, _n, _f, _l in parts)
+        )
+        lines.append(
+            QueueLine(
+                row,
+                sum(n for _s, n, _f, _l in parts),
+                min(f for _s, _n, f, _l in parts),
+                max(la for _s, _n, _f, la in parts),
+                statuses,
+            )
+        )
+    return lines, (leaders[-1].id if more and leaders else None)
+
+
+def similar_to(session: Session, report: Report, codes: frozenset[str] | None) -> list[Report]:
+    """The open reports in scope like ``report`` (the same station, kind and amenity),
+    ``report`` among them, oldest first, at most ``MAX_BULK + 1``; just ``report`` when
+    it is closed or about no station."""
+    if report.status not in OPEN_STATUSES or report.station_id is None:
+        return [report]
+    other = aliased(Report)
+    stmt = (
+        select(Report)
+        .join(other, other.id == report.id)
+        .where(_groupable(Report), _same_key(Report, other))
+    )
+    if codes is not None:
+        stmt = stmt.where(Report.district_code.in_(sorted(codes)))
+    return list(session.scalars(stmt.order_by(Report.id).limit(MAX_BULK + 1)))
+
+
+def rows_of(session: Session, reports: Sequence[Report]) -> list[ReportRow]:
+    return _rows(session, reports)
 
 
 def get_scoped(session: Session, report_id: int, codes: frozenset[str] | None) -> Report | None:
@@ -502,3 +652,65 @@ def apply_bulk(
     for report in reports:
         apply_change(session, report, change, me, versions[report.id], now)
     return reports
+
+
+class GroupChanged(QueueError):
+    """The group gained or lost reports since the user read it."""
+
+    status = 412
+    code = "precondition_failed"
+
+
+def _no_op(report: Report, change: Change, assignee_id: int | None) -> bool:
+    """Whether ``change`` leaves ``report`` as it is (a group's member already there)."""
+    if change.reply.strip() or change.note.strip() or change.status != report.status:
+        return False
+    return change.status != "assigned" or assignee_id == report.assignee_id
+
+
+def apply_group(
+    session: Session,
+    report_id: int,
+    versions: dict[int, int],
+    change: Change,
+    me: Principal,
+    now: datetime | None = None,
+) -> list[Report]:
+    """Make ``change`` (one reply for all) of every open report like ``report_id``, or of
+    none. ``versions`` (id -> version) are the reports the user saw: a group that has
+    gained or lost a report since is refused (:class:`GroupChanged`), a report changed
+    since is stale. A member already in the state asked for, with no reply or note, is
+    left as it is. Raises :class:`QueueError`."""
+    report = get_scoped(session, report_id, me.scope.codes)
+    if report is None:
+        raise ReportNotFound(
+            "report", f"没有编号 {report_id} 的报告", f"no report {report_id} in your districts"
+        )
+    members = similar_to(session, report, me.scope.codes)
+    if len(members) > MAX_BULK:
+        raise QueueError(
+            "report", f"一次最多处理 {MAX_BULK} 个报告", f"at most {MAX_BULK} reports at once"
+        )
+    if {m.id for m in members} != set(versions):
+        raise GroupChanged(
+            "report",
+            f"这组相同的报告现有 {len(members)} 条（您看到的是 {len(versions)} 条），"
+            "请刷新后再操作。",
+            f"the group now has {len(members)} reports (you saw {len(versions)}); "
+            "reload and act again",
+        )
+    named = user_service.get_user(session, change.assignee) if change.assignee else None
+    assignee_id = named.id if named is not None else None
+    todo = []
+    for member in members:
+        if member.version != versions[member.id]:
+            raise StaleReport(member.tracking_code, member.version, versions[member.id])
+        if not _no_op(member, change, assignee_id):
+            todo.append(member)
+    if not todo:
+        raise QueueError(
+            "status",
+            "请改变状态，或填写回复或备注",
+            "change the status, or give a reply or a note",
+        )
+    return apply_bulk(session, {m.id: versions[m.id] for m in todo}, change, me, now)

@@ -167,7 +167,11 @@ def test_bulk_assign_names_the_assignee(app, xc):
     }
     assert client.post("/admin/reports/bulk", data=form).status_code == 303
     page = client.get("/admin/reports?status=assigned").get_data(as_text=True)
-    assert all(r.tracking_code in page for r in reports)
+    # The same station and kind: one line, the others behind "2 more like this".
+    assert reports[0].tracking_code in page and "另有 2 条相同的报告" in page
+    group = client.get(f"/admin/reports/{reports[0].id}/similar").get_data(as_text=True)
+    assert all(r.tracking_code in group for r in reports)
+    assert group.count("<td>xc</td>") == 3
 
 
 def test_queue_filters_by_status_kind_age_and_station(app, xc):

@@ -119,14 +119,14 @@ def _queue_page(errors: Sequence[str] = (), status: int = 200) -> Any:
     now = datetime.now(UTC)
     try:
         with _db().session() as session:
-            rows, last_id = queue.list_reports(session, me.scope.codes, flt, now)
+            lines, last_id = queue.list_lines(session, me.scope.codes, flt, now)
             assignees = queue.candidates(session, me.scope.codes) if me.scope.can_write else []
     except queue.QueueError as exc:
-        rows, last_id, assignees = [], None, []
+        lines, last_id, assignees = [], None, []
         errors, status = [*errors, _error_text(exc)], 400
     return render_template(
         "admin/reports.html",
-        rows=rows,
+        lines=lines,
         args=args,
         next_after=last_id,
         errors=errors,
@@ -158,17 +158,28 @@ def _versions(values: list[str]) -> dict[int, int]:
     return out
 
 
-@bp.post("/reports/bulk")
-def bulk_reports() -> Any:
+def _action_change() -> queue.Change | None:
+    """The change the bulk or group form asks for; None when it names no action."""
     action = request.form.get("action", "")
     if action not in BULK_ACTIONS:
-        return _queue_page([labelled("action", tr("请选择操作", "choose one"))], 422)
-    change = queue.Change(
+        return None
+    return queue.Change(
         status=BULK_ACTIONS[action],
         assignee=request.form.get("assignee", "")[:64] or None,
         reply=request.form.get("reply", "")[: queue.MAX_REPLY + 1],
         note=request.form.get("note", "")[: queue.MAX_NOTE + 1],
     )
+
+
+def _no_action() -> str:
+    return labelled("action", tr("请选择操作", "choose one"))
+
+
+@bp.post("/reports/bulk")
+def bulk_reports() -> Any:
+    change = _action_change()
+    if change is None:
+        return _queue_page([_no_action()], 422)
     versions = _versions(request.form.getlist("report"))
     try:
         with _db().write_session() as session:
@@ -183,15 +194,21 @@ def bulk_reports() -> Any:
     return redirect(back or url_for("admin.report_list"), 303)
 
 
+def _scoped_or_404(session: Any, report_id: int) -> Any:
+    """The report if it is in the user's districts; else a 404 (as a missing one)."""
+    report = queue.get_scoped(session, report_id, _me().scope.codes)
+    if report is None:
+        abort(
+            404,
+            tr("没有这个报告，或它不在您负责的区县内。", "No such report in your districts."),
+        )
+    return report
+
+
 def _detail_page(report_id: int, errors: Sequence[str] = (), status: int = 200) -> Any:
     me = _me()
     with _db().session() as session:
-        report = queue.get_scoped(session, report_id, me.scope.codes)
-        if report is None:
-            abort(
-                404,
-                tr("没有这个报告，或它不在您负责的区县内。", "No such report in your districts."),
-            )
+        report = _scoped_or_404(session, report_id)
         row = queue.row_of(session, report)
         events = list(report.events)
         assignees = queue.assignable(session, report.district_code) if me.scope.can_write else []
@@ -237,15 +254,7 @@ def change_report(report_id: int) -> Any:
     )
     try:
         with _db().write_session() as session:
-            report = queue.get_scoped(session, report_id, _me().scope.codes)
-            if report is None:
-                abort(
-                    404,
-                    tr(
-                        "没有这个报告，或它不在您负责的区县内。",
-                        "No such report in your districts.",
-                    ),
-                )
+            report = _scoped_or_404(session, report_id)
             queue.apply_change(session, report, change, _me(), version)
     except queue.QueueError as exc:
         return _detail_page(report_id, [_error_text(exc)], exc.status)
@@ -253,6 +262,49 @@ def change_report(report_id: int) -> Any:
         return _detail_page(report_id, [_stale_text()], 412)
     flash(tr("已保存", "Saved"))
     return redirect(url_for("admin.report_detail", report_id=report_id), 303)
+
+
+def _group_page(report_id: int, errors: Sequence[str] = (), status: int = 200) -> Any:
+    me = _me()
+    with _db().session() as session:
+        report = _scoped_or_404(session, report_id)
+        rows = queue.rows_of(session, queue.similar_to(session, report, me.scope.codes))
+        assignees = queue.assignable(session, report.district_code) if me.scope.can_write else []
+    return render_template(
+        "admin/report_group.html",
+        first=rows[0],
+        rows=rows[: queue.MAX_BULK],
+        too_many=len(rows) > queue.MAX_BULK,
+        report_id=report_id,
+        errors=errors,
+        assignees=assignees,
+        words=words,
+        needs=needs,
+        STATUS_WORDS=STATUS_WORDS,
+        KIND_WORDS=KIND_WORDS,
+    ), status
+
+
+@bp.get("/reports/<int:report_id>/similar")
+def similar_reports(report_id: int) -> Any:
+    return _group_page(report_id)
+
+
+@bp.post("/reports/<int:report_id>/similar")
+def change_similar_reports(report_id: int) -> Any:
+    change = _action_change()
+    if change is None:
+        return _group_page(report_id, [_no_action()], 422)
+    versions = _versions(request.form.getlist("report"))
+    try:
+        with _db().write_session() as session:
+            count = len(queue.apply_group(session, report_id, versions, change, _me()))
+    except queue.QueueError as exc:
+        return _group_page(report_id, [_error_text(exc)], exc.status)
+    except StaleDataError:  # changed by another request between the check and the write
+        return _group_page(report_id, [_stale_text()], 412)
+    flash(tr(f"已更新 {count} 个报告", f"{count} reports updated"))
+    return redirect(url_for("admin.report_list", status="open"), 303)
 
 
 # -- the station editor's side: a report's proposal in its form, the revision link -----
