@@ -84,7 +84,7 @@ def _rule_words(rule: str, lang: str) -> str:
     """One rule (no ``;``) in words; each comment in brackets right after the span it
     follows (``08:00-12:00（上午）、14:00-18:00（下午）``); a rule of a comment alone is
     the comment."""
-    comments = [c.strip() for c in _COMMENT_RE.findall(rule)]
+    comments: list[str] = [c.strip() for c in _COMMENT_RE.findall(rule)]
     # Each comment stands in its place as \x04N\x04 until the words are made, so that
     # nothing below rewrites its text.
     numbers = iter(range(len(comments)))
