@@ -175,10 +175,39 @@ def parse_hours(text: str) -> Hours:
             f"开放时间超过 {MAX_LENGTH} 个字符，请缩短",
         )
     try:
-        parsed = _oh.OpeningHours(stripped, country="CN", max_interval_days=_LIBRARY_HORIZON_DAYS)
+        parsed = _oh.OpeningHours(
+            _comment_rules_unknown(stripped),
+            country="CN",
+            max_interval_days=_LIBRARY_HORIZON_DAYS,
+        )
     except (_oh.ParserError, SyntaxError, ValueError) as exc:  # type: ignore[attr-defined]
         raise HoursError(*_explain(stripped, str(exc))) from None
     return Hours(stripped, parsed)
+
+
+# A quoted comment, or a rule separator (``;``, ``||``, ``,`` and a space) outside one.
+_RULE_PART = re.compile(r'"[^"]*"|\|\||;|,(?=\s)')
+_COMMENT_ONLY = re.compile(r'\s*"[^"]*"\s*')
+
+
+def _comment_rules_unknown(text: str) -> str:
+    """``text`` with each rule that is only a comment (``"电话预约"``, ``Mo-Fr
+    08:00-18:00 || "call"``) marked ``unknown``: such a rule says nothing of when the
+    station is open, and reading it as open (as the parsing library does) showed a
+    station open all day, to the open-now filter too, on the days its other rules leave
+    out. opening_hours.js and KOpeningHours read it as unknown, and so does this."""
+    if '"' not in text:
+        return text
+    rules, start = [], 0
+    for match in _RULE_PART.finditer(text):
+        if not match.group().startswith('"'):
+            rules.append((text[start : match.start()], match.group()))
+            start = match.end()
+    rules.append((text[start:], ""))
+    return "".join(
+        (f" unknown {rule.strip()}" if _COMMENT_ONLY.fullmatch(rule) else rule) + separator
+        for rule, separator in rules
+    ).strip()
 
 
 UNKNOWN = HoursState(None, None)
