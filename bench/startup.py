@@ -1,7 +1,8 @@
-"""What starting a command costs: ``stationmap --help``, ``stationmap list-users`` and a
-small ``stationmap print-map``, beside ``python -c pass`` and a bare click app (the
-floor a Python command line starts from), CPU (user + system of the child) and wall
-time, each the median of ``--runs`` runs taking turns, in one run of this script.
+"""What starting a command costs: ``stationmap --help``, ``stationmap list-users``, two
+commands' own ``--help`` and a small ``stationmap print-map``, beside ``python -c
+pass`` and a bare click app (the floor a Python command line starts from), CPU (user +
+system of the child) and wall time, each the median of ``--runs`` runs taking turns,
+in one run of this script.
 
 The database is a temporary SQLite file with the shipped districts (``init-db``) and
 the demo stations (``demo``); print-map draws district 652324 (13 demo stations,
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             "bare click app --help": [python, str(work / "bare_click.py"), "--help"],
             "stationmap --help": [stationmap, "--help"],
             "stationmap list-users": [stationmap, "list-users"],
+            "stationmap print-map --help": [stationmap, "print-map", "--help"],
+            "stationmap import-stations --help": [stationmap, "import-stations", "--help"],
             "stationmap print-map 652324": [
                 stationmap,
                 "print-map",

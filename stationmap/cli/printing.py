@@ -4,11 +4,15 @@ stationmap print-map DISTRICT -o FILE [--paper A4|A3] [--landscape] [--amenity C
                                       [--title TEXT] [--format pdf|png]
                                       [--uncovered-m M] [--grids]
 stationmap print-poster [STATION] -o FILE [--district CODE]
+
+The printing stack (matplotlib, through the printing service) is imported when a
+command runs, not when its ``--help`` is shown.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -17,13 +21,17 @@ from flask.cli import with_appcontext
 from stationmap import catalog
 from stationmap.app_state import state
 from stationmap.cli.lang import Failure, say, worded
-from stationmap.render.sheet import PAPERS, PNG_DPI, FontMissingError, PrintSettings
-from stationmap.services import printing
+from stationmap.render.paper import PAPERS, PNG_DPI
+
+if TYPE_CHECKING:
+    from stationmap.render.sheet import PrintSettings
 
 FORMATS = ("pdf", "png")
 
 
 def _settings() -> PrintSettings:
+    from stationmap.services import printing
+
     return printing.print_settings(state(current_app).settings)
 
 
@@ -68,6 +76,9 @@ def print_map_command(
 ) -> None:
     """Print the map of DISTRICT with a numbered station table (PDF, or PNG at 300 dpi:
     the map sheet to FILE and table pages to FILE-2.png, FILE-3.png ...)."""
+    from stationmap.render.sheet import FontMissingError
+    from stationmap.services import printing
+
     if fmt is None:
         fmt = "png" if output.suffix.lower() == ".png" else "pdf"
     app_state = state(current_app)
@@ -126,6 +137,9 @@ def print_map_command(
 def print_poster_command(station: str | None, output: Path, district: str | None) -> None:
     """Print an A4 door poster with a QR code for STATION, or one page per station of
     --district, as one PDF."""
+    from stationmap.render.sheet import FontMissingError
+    from stationmap.services import printing
+
     if (station is None) == (district is None):
         raise click.UsageError(
             say(

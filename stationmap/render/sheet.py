@@ -25,7 +25,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 from matplotlib import font_manager, rc_context
@@ -36,14 +35,11 @@ from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Affine2D
 
 from stationmap.geo.hours_text import describe_schedule
+from stationmap.render.paper import PAPER_MM, PAPERS, PNG_DPI
 from stationmap.worded_error import WordedError
 
-Paper = Literal["A4", "A3"]
-PAPERS: tuple[Paper, ...] = ("A4", "A3")
-PAPER_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 MM_PER_INCH = 25.4
 PT_PER_MM = 72.0 / MM_PER_INCH
-PNG_DPI = 300
 
 FONT_FAMILY = "WenQuanYi Micro Hei"
 FONT_PACKAGE = "fonts-wqy-microhei"

@@ -114,6 +114,23 @@ def test_help_loads_no_command_no_flask_and_no_database_library(tmp_path):
     assert _imported_after(code, env, watch) == []
 
 
+def test_no_command_help_loads_printing_analysis_map_or_migration_libraries(tmp_path):
+    """``stationmap COMMAND --help`` only shows options: before, ``print-map --help``
+    imported matplotlib through the printing service and took seconds."""
+    env = _environ(tmp_path)
+    code = """
+        from click.testing import CliRunner
+        from stationmap.cli import TABLE
+        from stationmap.console import main
+        for entry in TABLE:
+            result = CliRunner().invoke(main, [entry.name, "--help"])
+            assert result.exit_code == 0, (entry.name, result.output)
+            assert "--help" in result.output, entry.name
+    """
+    watch = (*PRINTING_AND_ANALYSIS, *MAP_BUILDING, "scipy", "openpyxl", "pyogrio")
+    assert _imported_after(code, env, watch) == []
+
+
 def test_an_account_command_loads_neither_the_web_nor_printing_nor_the_index(tmp_path):
     env = _environ(tmp_path)
     _init_db(env)

@@ -16,8 +16,9 @@ from matplotlib.figure import Figure
 from stationmap.geo.districts import DistrictShape
 from stationmap.render.insets import Inset
 from stationmap.render.labels import LabelBox
+from stationmap.render.paper import PNG_DPI
 from stationmap.render.projection import ScaleBar
-from stationmap.render.sheet import PNG_DPI, pdf_bytes, png_bytes
+from stationmap.render.sheet import pdf_bytes, png_bytes
 
 BaseMapHook = Callable[[Axes, tuple[float, float, float, float], str], str | None]
 
