@@ -64,9 +64,9 @@ TABLE: tuple[Entry, ...] = (
     Entry(
         "import-stations",
         "stationmap.cli.station_import:import_command",
-        "Import stations from a CSV (UTF-8 or GBK), XLSX, GeoJSON, GeoPackage or zipped "
-        "Shapefile FILE.",
-        "导入驿站（CSV、XLSX、GeoJSON、GPKG、SHP）。",
+        "Import stations from a CSV (UTF-8 or GBK), XLSX, XLS, GeoJSON, GeoPackage or "
+        "zipped Shapefile FILE.",
+        "导入驿站（CSV、XLSX、XLS、GeoJSON、GPKG、SHP）。",
     ),
     Entry(
         "export-stations",

@@ -1,4 +1,4 @@
-"""``stationmap import-stations FILE``: import CSV / XLSX / GeoJSON / GPKG / SHP zip, all
+"""``stationmap import-stations FILE``: import CSV / XLSX / XLS / GeoJSON / GPKG / SHP zip, all
 or nothing, and say what was done or what to fix, in the terminal's language: each
 error and note names its sheet, row and column and the field (in Chinese under a
 Chinese locale: 工作表“驿站”，第 5 行，E 列，纬度：...).
@@ -126,8 +126,8 @@ def _print_notes(report: transfer.ImportReport) -> None:
 )
 @with_appcontext
 def import_command(file: Path, dry_run: bool, datum: Datum | None, overwrite_newer: bool) -> None:
-    """Import stations from a CSV (UTF-8 or GBK), XLSX, GeoJSON, GeoPackage or zipped
-    Shapefile FILE.
+    """Import stations from a CSV (UTF-8 or GBK), XLSX, XLS, GeoJSON, GeoPackage or
+    zipped Shapefile FILE.
 
     Rows are matched by code (updated) or created. One bad row rejects the whole file.
     Every created or changed station gets a revision in its history, by "cli".

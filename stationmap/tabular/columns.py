@@ -12,7 +12,7 @@ from typing import Literal
 
 from stationmap.station_fields import FieldError
 
-Format = Literal["csv", "xlsx", "geojson"]
+Format = Literal["csv", "xlsx", "xls", "geojson"]
 
 REQUIRED_COLUMNS = ("name", "lat", "lon")
 

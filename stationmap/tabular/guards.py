@@ -1,10 +1,10 @@
 """The checks an uploaded file passes before a reader parses it.
 
-:func:`detect_format` tells its format by content and name, refusing legacy ``.xls``
-workbooks, web pages, PDFs, images and archives; :func:`check_zip` refuses zip bombs and
-XML entity attacks in an XLSX file before openpyxl opens it. :func:`json_integer` and
-:func:`has_lone_surrogate` keep JSON (GeoJSON files, API bodies) to what a float and a
-database can hold.
+:func:`detect_format` tells its format by content and name, refusing WPS's own,
+Word and PowerPoint files, web pages, PDFs, images and archives; :func:`check_zip`
+refuses zip bombs and XML entity attacks in an XLSX file before openpyxl opens it.
+:func:`json_integer` and :func:`has_lone_surrogate` keep JSON (GeoJSON files, API
+bodies) to what a float and a database can hold.
 """
 
 from __future__ import annotations
@@ -68,13 +68,15 @@ def has_lone_surrogate(text: str, document: object) -> bool:
 def detect_format(data: bytes, filename: str | None = None) -> Format:
     """Tell an uploaded file's format by its content, then by its name.
 
-    A zip file is XLSX and text starting with ``{`` is GeoJSON; other text is CSV unless
-    ``filename`` ends in ``.geojson`` or ``.json``.
+    A zip file is XLSX, an OLE file a legacy Excel workbook (``.xls``; WPS's own
+    and Word or PowerPoint files are refused by their names, anything else by the reader) and text
+    starting with ``{`` is GeoJSON; other text is CSV unless ``filename`` ends in
+    ``.geojson`` or ``.json``.
 
     Raises
     ------
     TableError
-        For legacy ``.xls`` workbooks, web pages, PDFs, images, archives, empty files.
+        For WPS's own, Word and PowerPoint files, web pages, PDFs, images, archives, empty files.
     """
     suffix = filename.rsplit(".", 1)[-1].lower() if filename and "." in filename else ""
     if data.startswith(b"PK\x03\x04"):
@@ -87,12 +89,7 @@ def detect_format(data: bytes, filename: str | None = None) -> Format:
                 message_zh=f"这是 WPS/Office 的 .{suffix} 文件，不是 .xlsx 工作簿："
                 "请用 WPS 或 Excel 打开，另存为 .xlsx（Excel 工作簿）或 CSV 后上传",
             )
-        raise TableError(
-            "This is a legacy Excel .xls workbook (or a password-protected "
-            "one): save it as .xlsx or CSV and upload that.",
-            message_zh="这是旧版 Excel .xls 文件（或设了密码的文件）："
-            "请在 Excel 中另存为 .xlsx 或 CSV 后上传",
-        )
+        return "xls"  # an Excel 97-2003 workbook; anything else is refused by its reader
     start = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
     if not start:
         raise TableError("The file is empty.", message_zh="文件是空的：请确认上传的是驿站名单")

@@ -22,9 +22,9 @@ from stationmap.tabular.sheets import MAX_READ_SECONDS, Budget, csv_grid, xlsx_g
 
 
 def read_rows(data: bytes, fmt: Format, *, max_seconds: float = MAX_READ_SECONDS) -> Table:
-    """Read the stations in a CSV, XLSX or GeoJSON file, with where each came from.
+    """Read the stations in a CSV, XLSX, XLS or GeoJSON file, with where each came from.
 
-    CSV and XLSX: every sheet with a station header is read (title and filler rows above
+    CSV, XLSX and XLS: every sheet with a station header is read (title and filler rows above
     the header, total and note rows below, columns we do not keep and hidden columns are
     skipped with a note); merged cells carry their value to each row they cover; a 坐标
     cell is split into ``lon`` and ``lat``. Reading stops with a :class:`TableError`
@@ -34,7 +34,7 @@ def read_rows(data: bytes, fmt: Format, *, max_seconds: float = MAX_READ_SECONDS
     Returns
     -------
     Table
-        ``rows``: each row's number as a person sees it (CSV/XLSX: the spreadsheet row;
+        ``rows``: each row's number as a person sees it (CSV/XLSX/XLS: the spreadsheet row;
         GeoJSON: the feature, from 1), sheet, column letters and values keyed by field
         name: text (stripped), numbers (XLSX, GeoJSON), lists (GeoJSON) or ``None``;
         ``notes``: what was skipped or changed, for the import preview.
@@ -52,6 +52,10 @@ def read_rows(data: bytes, fmt: Format, *, max_seconds: float = MAX_READ_SECONDS
     if fmt == "xlsx":
         check_zip(data)
         return read_grids(xlsx_grids(data, budget), budget)
+    if fmt == "xls":
+        from stationmap.tabular.xls_sheets import xls_grids
+
+        return read_grids(xls_grids(data, budget), budget)
     if fmt == "geojson":
         return Table([TableRow(number, values) for number, values in _read_geojson(data)])
     raise ValueError(f"unknown table format {fmt!r}")

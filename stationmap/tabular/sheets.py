@@ -1,5 +1,5 @@
 """The cells of a file's sheets, read with bounded cost: :class:`Grid`, :func:`xlsx_grids`,
-:func:`csv_grid`.
+:func:`csv_grid` (legacy ``.xls`` workbooks: :mod:`~stationmap.tabular.xls_sheets`).
 
 An XLSX sheet may declare any size (a cell at row 2,000,000,000 or in column XFD): the
 sheet XML is streamed and only the cells stored in it are looked at, never the empty
@@ -188,17 +188,21 @@ def csv_grid(rows: Iterator[tuple[int, list[str]]], budget: Budget) -> Grid:
     return grid
 
 
+def check_merge_count(grid: Grid, count: int) -> None:
+    """Refuse a sheet with more than :data:`MAX_MERGED_RANGES` merged ranges."""
+    if count > MAX_MERGED_RANGES:
+        raise grid.error(
+            f"the sheet has {count:,} merged ranges (the limit is "
+            f"{MAX_MERGED_RANGES:,}): unmerge the cells",
+            f"此表有 {count:,} 处合并单元格，超过 {MAX_MERGED_RANGES:,} 的上限：请取消合并单元格",
+        )
+
+
 def _merges(parser: Any, grid: Grid) -> list[tuple[int, int, int, int]]:
     from openpyxl.utils.cell import range_boundaries
 
     cells = parser.merged_cells.mergeCell if parser.merged_cells else []
-    if len(cells) > MAX_MERGED_RANGES:
-        raise grid.error(
-            f"the sheet has {len(cells):,} merged ranges (the limit is "
-            f"{MAX_MERGED_RANGES:,}): unmerge the cells",
-            f"此表有 {len(cells):,} 处合并单元格，超过 {MAX_MERGED_RANGES:,} 的上限："
-            "请取消合并单元格",
-        )
+    check_merge_count(grid, len(cells))
     out = []
     for cell in cells:
         min_col, min_row, max_col, max_row = range_boundaries(cell.ref)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -152,3 +153,13 @@ def stored_with_actions(app: Flask, station_id: int) -> tuple[Station | None, li
             .order_by(StationRevision.number)
         )
         return session.get(Station, station_id), list(actions)
+
+
+def upload(client: FlaskClient, token: str, data: bytes, filename: str, **fields: str) -> Any:
+    """Post ``data`` as ``filename`` to the admin import page, with form ``fields``
+    (``datum=...``): the preview, or the page asking what the file leaves open."""
+    return client.post(
+        "/admin/import",
+        data={"csrf_token": token, **fields, "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )

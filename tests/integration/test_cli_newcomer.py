@@ -229,7 +229,7 @@ def test_the_command_list_is_in_the_terminals_language(no_settings):
         if len(words) == 2 and words[0] in PROJECT_COMMANDS
     }
     assert set(listed) == set(PROJECT_COMMANDS)
-    assert listed["import-stations"] == "导入驿站（CSV、XLSX、GeoJSON、GPKG、SHP）。"
+    assert listed["import-stations"] == "导入驿站（CSV、XLSX、XLS、GeoJSON、GPKG、SHP）。"
     assert listed["serve"] == "用 gunicorn 提供网站服务（前面请加反向代理）。"
     assert all(re.search("[\u4e00-\u9fff]", line) for line in listed.values()), listed
 

@@ -30,6 +30,7 @@ from tests.integration.admin_support import (
     make_user,
     page_csrf,
     station_in,
+    upload,
 )
 
 MANAS, HUTUBI = "652324", "652323"
@@ -349,11 +350,7 @@ def test_dms_or_full_width_point_outside_the_admins_district_is_refused_by_name(
     login(client, "manas")
     token = page_csrf(client)
     data = _one_sheet([["越界驿站", written(lon), written(lat)]])
-    response = client.post(
-        "/admin/import",
-        data={"csrf_token": token, "datum": "wgs84", "file": (io.BytesIO(data), "名单.xlsx")},
-        content_type="multipart/form-data",
-    )
+    response = upload(client, token, data, "名单.xlsx", datum="wgs84")
     html = response.get_data(as_text=True)
     assert response.status_code == 422, html[:3000]
     assert "该点在呼图壁县（县级，652323），不在您负责的区县内" in html

@@ -377,6 +377,8 @@ def test_openpyxl_parses_with_defusedxml():
         (b"name,lat,lon\n", None, "csv"),
         (b"[1]", "stations.GeoJSON", "geojson"),
         (b"name\tlat\tlon\n", "export.xls", "csv"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "名单.xls", "xls"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, None, "xls"),
     ],
 )
 def test_detect_format_by_content_then_name(data, name, expected):
@@ -386,7 +388,6 @@ def test_detect_format_by_content_then_name(data, name, expected):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "save it as .xlsx or CSV"),
         (b"<html><table></table></html>", "web page"),
         (b"%PDF-1.7", "PDF"),
         (b"\xef\xbb\xbf \n ", "empty"),

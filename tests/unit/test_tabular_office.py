@@ -555,7 +555,16 @@ def test_the_deadline_also_stops_openpyxl_inside_a_large_part(monkeypatch):
 @pytest.mark.parametrize(
     ("data", "name", "start"),
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "a.xls", "这是旧版 Excel .xls 文件"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100,
+            "a.xls",
+            "无法按 Excel .xls 工作簿读取此文件",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100,
+            "a.doc",
+            "这是 WPS/Office 的 .doc 文件",
+        ),
         (b"", "a.csv", "文件是空的"),
         (b"<html><body></body></html>", "a.csv", "这像是网页或 XML 文件"),
         (b"%PDF-1.4", "a.pdf", "这不是表格文件"),
