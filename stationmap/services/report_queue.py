@@ -325,13 +325,19 @@ def list_reports(
 class QueueLine:
     """One line of the queue: a report, or the first of the open reports about the same
     station, kind and amenity that match the filter (``count`` of them, made between
-    ``first_at`` and ``latest_at``; ``statuses``: how many are in each state)."""
+    ``first_at`` and ``latest_at``; ``statuses``: how many are in each state;
+    ``replied``: how many have had a reply; ``repeats``: their repeats together;
+    ``assignees``: how many each assignee has, ``None`` for none, most first). A group's
+    line says these of the whole group, not of its first report."""
 
     row: ReportRow
     count: int
     first_at: datetime
     latest_at: datetime
     statuses: tuple[tuple[str, int], ...]
+    replied: int
+    repeats: int
+    assignees: tuple[tuple[str | None, int], ...]
 
     @property
     def more(self) -> int:
@@ -368,23 +374,28 @@ def list_lines(
     more = len(leaders) > limit
     leaders = leaders[:limit]
     station_ids = {r.station_id for r in leaders if r.status in OPEN_STATUSES and r.station_id}
-    groups: dict[tuple[int | None, str, str], list[tuple[str, int, datetime, datetime]]] = {}
+    groups: dict[tuple[int | None, str, str], list[_Part]] = {}
     if station_ids:
         needs_text = cast(Report.needs, Text)
-        for sid, kind, needs, status, n, first, latest in session.execute(
+        for sid, kind, needs, *part in session.execute(
             select(
                 Report.station_id,
                 Report.kind,
                 needs_text,
                 Report.status,
+                Report.assignee_id,
                 func.count(),
                 func.min(Report.created_at),
                 func.max(Report.created_at),
+                func.count(Report.first_reply_at),
+                func.coalesce(func.sum(Report.repeats), 0),
             )
             .where(_groupable(Report), Report.station_id.in_(sorted(station_ids)), *conds)
-            .group_by(Report.station_id, Report.kind, needs_text, Report.status)
+            .group_by(
+                Report.station_id, Report.kind, needs_text, Report.status, Report.assignee_id
+            )
         ):
-            groups.setdefault((sid, kind, needs), []).append((status, n, first, latest))
+            groups.setdefault((sid, kind, needs), []).append(_Part(*part))
     keys = {}
     if station_ids:
         keys = dict(
@@ -394,6 +405,10 @@ def list_lines(
                 )
             ).all()
         )
+    assignee_ids = {p.assignee_id for parts in groups.values() for p in parts} - {None}
+    names = dict(
+        session.execute(select(User.id, User.username).where(User.id.in_(assignee_ids))).all()
+    )
     lines = []
     for row in _rows(session, leaders):
         parts = (
@@ -402,23 +417,61 @@ def list_lines(
             else []
         )
         if not parts:
-            lines.append(QueueLine(row, 1, row.created_at, row.created_at, ((row.status, 1),)))
-            continue
-        statuses = tuple(
-            (s, sum(n for st, n, _f, _l in parts if st == s))
-            for s in OPEN_STATUSES
-            if any(st == s for st, _n, _f, _l in parts)
-        )
-        lines.append(
-            QueueLine(
-                row,
-                sum(n for _s, n, _f, _l in parts),
-                min(f for _s, _n, f, _l in parts),
-                max(la for _s, _n, _f, la in parts),
-                statuses,
-            )
-        )
+            lines.append(_single_line(row))
+        else:
+            lines.append(_group_line(row, parts, names))
     return lines, (leaders[-1].id if more and leaders else None)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A group's reports in one state with one assignee: the aggregate query's row."""
+
+    status: str
+    assignee_id: int | None
+    count: int
+    first_at: datetime
+    latest_at: datetime
+    replied: int
+    repeats: int
+
+
+def _single_line(row: ReportRow) -> QueueLine:
+    return QueueLine(
+        row,
+        1,
+        row.created_at,
+        row.created_at,
+        ((row.status, 1),),
+        int(row.first_reply_at is not None),
+        row.repeats,
+        ((row.assignee, 1),),
+    )
+
+
+def _group_line(row: ReportRow, parts: list[_Part], names: dict[int, str]) -> QueueLine:
+    statuses = tuple(
+        (s, sum(p.count for p in parts if p.status == s))
+        for s in OPEN_STATUSES
+        if any(p.status == s for p in parts)
+    )
+    by_assignee: dict[str | None, int] = {}
+    for p in parts:
+        name = names.get(p.assignee_id) if p.assignee_id is not None else None
+        by_assignee[name] = by_assignee.get(name, 0) + p.count
+    assignees = tuple(
+        sorted(by_assignee.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))
+    )
+    return QueueLine(
+        row,
+        sum(p.count for p in parts),
+        min(p.first_at for p in parts),
+        max(p.latest_at for p in parts),
+        statuses,
+        sum(p.replied for p in parts),
+        sum(int(p.repeats) for p in parts),
+        assignees,
+    )
 
 
 def similar_to(session: Session, report: Report, codes: frozenset[str] | None) -> list[Report]:

@@ -284,3 +284,72 @@ def test_another_districts_group_is_not_found_and_a_viewer_gets_no_form(app, xc)
     look, _ = admin_client(app, "look", "viewer", (SAIHAN,))
     page = look.get(url).get_data(as_text=True)
     assert theirs[1].tracking_code in page and 'id="group-submit"' not in page
+
+
+def _user_id(app, username: str) -> int:
+    from sqlalchemy import select
+
+    from stationmap.models import User
+
+    with state(app).db.session() as session:
+        return session.scalar(select(User.id).where(User.username == username))
+
+
+def _cells(line: str) -> list[str]:
+    """A queue line's cells as text."""
+    return [
+        re.sub(r"<[^>]+>", " ", cell).split()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", line, re.S)
+    ]
+
+
+def test_a_group_line_says_the_whole_groups_replies_assignees_and_repeats(app, xc):
+    """Was: a group's line showed its first report's first reply, assignee and repeats,
+    so 5 reports of which 3 were assigned to 王五 and 2 answered read "— —" (the first
+    was neither)."""
+    client, _csrf = xc
+    make_user(app, "wangwu", "district_admin", (XINCHENG,))
+    make_user(app, "zhaoliu", "district_admin", (XINCHENG,))
+    wangwu, zhaoliu = _user_id(app, "wangwu"), _user_id(app, "zhaoliu")
+    station = station_in(app, XINCHENG)
+    replied = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    for i, (assignee, answered, repeats) in enumerate(
+        [
+            (None, False, 0),
+            (wangwu, True, 2),
+            (wangwu, False, 1),
+            (wangwu, True, 0),
+            (zhaoliu, False, 3),
+        ]
+    ):
+        make_report(
+            app,
+            station,
+            text=f"第{i}位：关门了",
+            hours_ago=3 - i / 60,
+            status="assigned" if assignee else "new",
+            assignee_id=assignee,
+            first_reply_at=replied if answered else None,
+            repeats=repeats,
+        )
+    (line,) = _lines(client.get("/admin/reports").get_data(as_text=True))
+    cells = _cells(line)
+    assert ["已回复", "2/5"] in cells
+    assert ["wangwu", "3、zhaoliu", "1、未分配", "1"] in cells
+    assert cells[-1] == ["6"]  # 0 + 2 + 1 + 0 + 3
+    (line_en,) = _lines(client.get("/admin/reports?lang=en").get_data(as_text=True))
+    cells_en = _cells(line_en)
+    assert ["2", "of", "5", "answered"] in cells_en
+    assert ["wangwu", "3,", "zhaoliu", "1,", "unassigned", "1"] in cells_en
+
+
+def test_a_group_with_one_assignee_names_them_once(app, xc):
+    client, _csrf = xc
+    make_user(app, "wangwu", "district_admin", (XINCHENG,))
+    wangwu = _user_id(app, "wangwu")
+    station = station_in(app, XINCHENG)
+    for i in range(3):
+        make_report(app, station, hours_ago=3 - i / 60, status="assigned", assignee_id=wangwu)
+    (line,) = _lines(client.get("/admin/reports").get_data(as_text=True))
+    cells = _cells(line)
+    assert ["wangwu"] in cells and ["已回复", "0/3"] in cells
