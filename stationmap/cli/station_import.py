@@ -167,6 +167,11 @@ def import_command(file: Path, dry_run: bool, datum: Datum | None, overwrite_new
             f"{file.name}: rejected, nothing imported: the file has no 坐标系 (datum) "
             "column. Give --datum wgs84 (GPS), gcj02 (AMap, Tencent) or bd09 (Baidu).",
         )
+        if (hint := report.datum_hint) is not None:
+            message += say(
+                f"{hint.said('zh')}：若属实，请加 --datum {hint.datum}。",
+                f" In the file, {hint.said('en')}: if so, give --datum {hint.datum}.",
+            )
         click.echo(message, err=True)
         sys.exit(1)
     if not report.ok:

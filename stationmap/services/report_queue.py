@@ -391,9 +391,7 @@ def list_lines(
                 func.coalesce(func.sum(Report.repeats), 0),
             )
             .where(_groupable(Report), Report.station_id.in_(sorted(station_ids)), *conds)
-            .group_by(
-                Report.station_id, Report.kind, needs_text, Report.status, Report.assignee_id
-            )
+            .group_by(Report.station_id, Report.kind, needs_text, Report.status, Report.assignee_id)
         ):
             groups.setdefault((sid, kind, needs), []).append(_Part(*part))
     keys = {}

@@ -44,6 +44,7 @@ from stationmap.tabular import (
     TableRow,
     write_table,
 )
+from stationmap.tabular.datum_hint import DatumHint, agreed
 from stationmap.tabular.gis_read import read_station_file
 from stationmap.tabular.problem_list import grouped_json
 
@@ -63,6 +64,9 @@ class ImportReport:
     datum_needed: bool = False
     #: The datum the importer stated for rows that do not say theirs.
     datum: Datum | None = None
+    #: What the file's own words (a title, a note row, 填表说明) say about the map, when
+    #: the datum is needed: the suggested answer.
+    datum_hint: DatumHint | None = None
     #: Each station row as understood, for the preview (see :class:`RowView`).
     views: list[RowView] = field(default_factory=list)
     #: Rows exported before a later edit of their station; applied only when chosen.
@@ -97,6 +101,14 @@ class ImportReport:
             "notes": notes,
             "notes_left_out": notes_left,
             "datum_needed": self.datum_needed,
+            "datum_hint": None
+            if self.datum_hint is None
+            else {
+                "datum": self.datum_hint.datum,
+                "sheet": self.datum_hint.sheet,
+                "row": self.datum_hint.row,
+                "text": self.datum_hint.text,
+            },
             "to_place": [
                 {"row": p.row, "sheet": p.sheet, "name": p.name, "address": p.address}
                 for p in self.pending
@@ -150,6 +162,8 @@ class CheckedFile:
     datum: Datum | None = None
     #: The file does not say its datum and none was given: nothing else was checked.
     datum_needed: bool = False
+    #: The map the file's own words name, when it needs a datum (a suggestion).
+    datum_hint: DatumHint | None = None
     #: Each input's 版本 (the version it was exported at), in the order of ``inputs``.
     versions: list[int | None] = field(default_factory=list)
     #: Every row with coordinates, for the placement checks: where it came from (values:
@@ -190,6 +204,7 @@ def check_file(
         if not placement.has_datum(placed_rows):
             checked.datum_needed = True
             checked.errors.append(placement.datum_question(placed_rows))
+            checked.datum_hint = agreed(table.datum_hints)
             return checked
     seen: dict[str, TableRow] = {}
     for row in table.rows:
@@ -328,6 +343,7 @@ def import_checked(
         notes=list(checked.notes),
         datum_needed=checked.datum_needed,
         datum=checked.datum,
+        datum_hint=checked.datum_hint,
         pending=list(checked.pending),
     )
     views = [

@@ -38,6 +38,7 @@ from stationmap.tabular.columns import (
     column_letter,
     header_text,
 )
+from stationmap.tabular.datum_hint import DatumHint, hints_in
 from stationmap.tabular.sheets import Budget, Grid
 
 HEADER_SCAN_ROWS = 30  # the header is among a sheet's first 30 rows with a value
@@ -185,6 +186,8 @@ class Table:
 
     rows: list[TableRow] = field(default_factory=list)
     notes: list[FieldError] = field(default_factory=list)
+    #: Cells outside the list (titles, notes, 填表说明) that name a coordinate picker.
+    datum_hints: list[DatumHint] = field(default_factory=list)
 
 
 def _note(
@@ -923,6 +926,7 @@ def _sheet_rows(
             note := _skip_note(grid, number, values)
         ) is not None:
             table.notes.append(note)
+            table.datum_hints.extend(hints_in(grid.title, [(number, values)]))
             continue
         if values.keys().isdisjoint(columns) and not any(
             (number, c) in grid.uncomputed for c in columns
@@ -1024,6 +1028,7 @@ def read_grids(grids: list[Grid], budget: Budget | None = None) -> Table:
         header = _find_header(grid)
         if header is None:
             headerless.append(grid)
+            table.datum_hints.extend(hints_in(grid.title, grid.rows[:HEADER_SCAN_ROWS]))
             if grid.rows and grid.title is not None:
                 table.notes.append(
                     _note(
@@ -1041,6 +1046,7 @@ def read_grids(grids: list[Grid], budget: Budget | None = None) -> Table:
         count = _sheet_rows(grid, header, columns, table, budget)
         taken += 1
         top = header.first or header.row
+        table.datum_hints.extend(hints_in(grid.title, [r for r in grid.rows if r[0] < top]))
         span_zh, span_en = ("1", "row 1") if top == 2 else (f"1–{top - 1}", f"rows 1-{top - 1}")
         above = f"（第 {span_zh} 行为标题等，未读入）" if top > 1 else ""
         above_en = f" ({span_en} above it not read)" if top > 1 else ""
