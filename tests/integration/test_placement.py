@@ -249,9 +249,9 @@ def test_superadmin_point_in_no_known_district_imports_with_a_warning(app):
     # The row is named once: by the table's 行 column, by the row's note its place.
     row = "<tr><td>玛纳斯县</td><td>第 2 行</td><td>D</td><td>纬度</td>"
     assert f"{row}<td>{note}</td></tr>" in html
-    assert f'<p class="note">第 2 行 D 列 纬度（工作表“玛纳斯县”）：{note}</p>' in html
-    # Once in the grouped list's 行 cell, once in the row's own note: never twice in one.
-    assert html.count("第 2 行") == 2
+    assert f'<p class="note">D 列 纬度：{note}</p>' in html
+    # In the grouped list's 行 cell; the row's own note is beside its row already.
+    assert html.count("第 2 行") == 1
 
 
 def test_out_of_area_point_names_the_district_by_name_and_level(app):
