@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from stationmap.geo.hours import MAX_LENGTH, HoursError, parse_hours
+from stationmap.geo.hours_text import describe_schedule, every_day_after_comment
 
 EXAMPLE = "24/7 或 Mo-Fr 09:00-18:00"
 EXAMPLE_EN = "24/7 or Mo-Fr 09:00-18:00"
@@ -53,7 +54,8 @@ _DAY = {
 _ORDER = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 _WEEKDAY = r"(?:周|星期|礼拜)([一二三四五六日天])"
 _ALWAYS_RE = re.compile(
-    r"^(?:全天)?(?:24|二十四)(?:小时|h|H)(?:营业|开放|服务)?$|^全天(?:开放|营业)?$"
+    r"^(?:(?:7|七)[x×*])?(?:全天)?(?:24|二十四)(?:小时|h|H)(?:[x×*](?:7|七))?"
+    r"(?:营业|开放|服务)?$|^全天(?:开放|营业)?$"
 )
 # Words that make a text need a person: periods whose dates are not said.
 _UNDECIDED_RE = re.compile(
@@ -154,13 +156,18 @@ _FILLER_RE = re.compile(r"[\s,，、;；:：。.()（）]|开放|营业|服务|�
 
 
 def _segment(text: str) -> str | None:
-    """One clause (``周一至周五 9:00-18:00``, ``节假日休息``) as one OSM rule."""
+    """One clause (``周一至周五 9:00-18:00``, ``节假日休息``) as one OSM rule; empty when
+    it adds nothing (``节假日照常营业``); None when it is not understood."""
     if _ALWAYS_RE.match(text.replace(" ", "")):
         return "24/7"
     holiday = _HOLIDAY_RE.search(text)
     rest = _HOLIDAY_RE.sub(" ", text)
     days, rest = _days(rest)
-    if holiday:
+    holidays_too = bool(holiday and days is None and _HOLIDAYS_TOO_RE.search(rest))
+    if holidays_too:
+        days = "Mo-Su,PH"  # 8:00-20:00（节假日不休）: every day, holidays too
+        rest = _HOLIDAYS_TOO_RE.sub(" ", rest)
+    elif holiday:
         days = "PH" if days is None else f"{days},PH"
     found = _spans(rest)
     if found is None:
@@ -174,12 +181,23 @@ def _segment(text: str) -> str | None:
         rest = re.sub(r"(?:24|二十四)\s*小时", " ", rest)
     if _FILLER_RE.sub("", rest):
         return None  # words left over that were not understood
+    if holidays_too and not spans and not closed:
+        return ""  # 节假日照常营业 after the week's hours: nothing to add
     if closed and not spans:
         return f"{days} off" if days else "off"
     if not spans or closed:
         return None
     times = ",".join(spans)
     return f"{days or 'Mo-Su'} {times}"
+
+
+#: A span with its part of the day written after it in brackets, ``2:00-6:00（下午）``:
+#: the same as ``下午2:00-6:00``.
+_PART_AFTER_RE = re.compile(
+    r"([0-9]{1,2}(?:[:.][0-9]{2})?\s*-\s*[0-9]{1,2}(?:[:.][0-9]{2})?)\s*\((上午|下午|中午|晚上)\)"
+)
+#: Holidays named as open like every day: 节假日不休, 节假日照常, 节假日无休.
+_HOLIDAYS_TOO_RE = re.compile(r"不休息|不休|无休|照常|正常")
 
 
 def _convert(text: str) -> str | None:
@@ -193,13 +211,14 @@ def _convert(text: str) -> str | None:
         cleaned,
     )
     rules = []
-    for clause in (c.strip() for c in clauses):
+    for clause in (_PART_AFTER_RE.sub(r"\2\1", c).strip() for c in clauses):
         if not clause:
             continue
         rule = _segment(clause)
         if rule is None:
             return None
-        rules.append(rule)
+        if rule:
+            rules.append(rule)
     if not rules:
         return None
     # Exceptions (``PH off``, ``Sa,Su off``) go after the rules they override.
@@ -214,6 +233,25 @@ def _plausible(text: str) -> bool:
     return has_cjk and bool(speaks)
 
 
+def _osm_hours(osm: str) -> OfficeHours:
+    """Valid OSM hours as they are, with a note on a rule that holds every day only
+    because a comment and a comma came before it."""
+    trapped = every_day_after_comment(osm)
+    if not trapped:
+        return OfficeHours(osm)
+    rule, days = trapped[0]
+    days_zh, days_en = describe_schedule(days, "zh"), describe_schedule(days, "en")
+    return OfficeHours(
+        osm,
+        note_zh=f"开放时间中的“{rule}”前面是引号里的说明和逗号，按 opening_hours 规则它是单独的"
+        f"一条，每天都适用（周末也算）；若它也只在{days_zh}，请在前面加上 {days}，"
+        f"写成“{days} {rule}”",
+        note_en=f"in the opening hours, {rule!r} follows a comment and a comma, so by the "
+        "opening_hours rules it is a rule of its own and holds every day, weekends too; "
+        f"if it is also only on {days_en}, put {days} in front of it: '{days} {rule}'",
+    )
+
+
 def read_office_hours(text: str) -> OfficeHours:
     """Read ``text`` as an office wrote it; raise :class:`HoursError` (with Chinese)
     when it is neither convertible nor plausibly hours.
@@ -223,7 +261,7 @@ def read_office_hours(text: str) -> OfficeHours:
     """
     stripped = text.strip()
     try:
-        return OfficeHours(parse_hours(stripped).text)
+        return _osm_hours(parse_hours(stripped).text)
     except HoursError as exc:
         error = exc
     if len(stripped) <= _MAX_CLOCK_TEXT and (clock := clock_of(stripped)) is not None:

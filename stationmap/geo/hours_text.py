@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from itertools import pairwise
 
 from stationmap.geo.hours import HoursError, parse_hours
 
@@ -152,6 +153,40 @@ def _split_outside_comments(text: str, separator: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
+#: A comment and then ", ": the comment ends its rule, so the comma starts another.
+_AFTER_COMMENT_RE = re.compile(r'("[^"]*")\s*,\s*')
+#: A rule that starts with its times names no day, week or month: it holds every day.
+_TIMES_FIRST_RE = re.compile(r"(?:[0-9]{1,2}:[0-9]{2}|sunrise|sunset|dawn|dusk|\()")
+
+
+def _rules(part: str) -> list[tuple[str, bool]]:
+    """The rules of one ``||`` part, each with whether it follows a comment and a comma
+    (``Mo-Fr 08:00-12:00 "上午", 14:00-18:00``: the second rule, every day)."""
+    out: list[tuple[str, bool]] = []
+    for rule in _split_outside_comments(part, ";"):
+        pieces = _AFTER_COMMENT_RE.split(rule)  # text, comment, text, comment, ..., text
+        joined = [pieces[i] + pieces[i + 1] for i in range(0, len(pieces) - 1, 2)]
+        joined.append(pieces[-1])
+        out.extend((piece.strip(), n > 0) for n, piece in enumerate(joined) if piece.strip())
+    return out
+
+
+def every_day_after_comment(text: str) -> list[tuple[str, str]]:
+    """The rules of valid ``text`` that name no day yet follow a comment and a comma
+    (``14:00-18:00 "下午"`` in ``Mo-Fr 08:00-12:00 "上午", 14:00-18:00 "下午"``), each
+    with the days the rule before it names (``Mo-Fr``): by the opening_hours grammar the
+    comment ends its rule, so such a rule holds every day, weekends too, which the
+    office rarely means."""
+    out = []
+    for part in _split_outside_comments(text.strip(), "||"):
+        rules = _rules(part)
+        for (before, _), (rule, after_comment) in pairwise(rules):
+            days = _TIMES_FIRST_RE.split(_COMMENT_RE.sub("", before), maxsplit=1)[0].strip()
+            if after_comment and _TIMES_FIRST_RE.match(rule) and days:
+                out.append((rule, days))
+    return out
+
+
 @lru_cache(maxsize=4096)
 def describe_schedule(text: str | None, lang: str = "zh") -> str:
     """The whole week of OSM ``opening_hours`` ``text`` in words in ``lang``
@@ -171,8 +206,13 @@ def describe_schedule(text: str | None, lang: str = "zh") -> str:
     glue = "；" if lang == "zh" else "; "
     said = []
     for number, part in enumerate(_split_outside_comments(stripped, "||")):
-        rules = _split_outside_comments(part, ";")
-        words = [w for w in (_rule_words(rule, lang) for rule in rules) if w]
+        words = []
+        for index, (rule, _) in enumerate(_rules(part)):
+            if not (said_rule := _rule_words(rule, lang)):
+                continue
+            if index and _TIMES_FIRST_RE.match(rule):  # no day named: every day
+                said_rule = f"{_EVERY_DAY[lang]} {said_rule}"
+            words.append(said_rule)
         if number and words:  # a fallback rule: what holds when no rule before does
             words[0] = f"{_OTHERWISE[lang]}{words[0]}"
         said.extend(words)

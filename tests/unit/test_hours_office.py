@@ -84,6 +84,23 @@ FORMS = [
     ("星期一到星期六 8点-18点", "Mo-Sa 08:00-18:00", _week((range(6), "08:00-18:00"))),
     ("晚上8:00-凌晨2:00", "Mo-Su 20:00-02:00", _week((ALL, "20:00-02:00"))),
     ("24小时营业", "24/7", _week((ALL, "00:00-24:00"))),
+    # Parts of the day in brackets after the span, as office tables write them.
+    (
+        "周一至周五 8:00-12:00（上午）14:00-18:00（下午）",
+        "Mo-Fr 08:00-12:00,14:00-18:00",
+        _week((WEEKDAYS, "08:00-12:00"), (WEEKDAYS, "14:00-18:00")),
+    ),
+    (
+        "周一至周五 8:00-12:00(上午)，2:30-6:00(下午)",
+        "Mo-Fr 08:00-12:00,14:30-18:00",
+        _week((WEEKDAYS, "08:00-12:00"), (WEEKDAYS, "14:30-18:00")),
+    ),
+    # Holidays said to be open like other days, and 7×24.
+    ("8:00-20:00（节假日不休）", "Mo-Su,PH 08:00-20:00", _week((ALL, "08:00-20:00"))),
+    ("9:00-21:00，节假日照常营业", "Mo-Su 09:00-21:00", _week((ALL, "09:00-21:00"))),
+    ("9:00-21:00，节假日不休息", "Mo-Su 09:00-21:00", _week((ALL, "09:00-21:00"))),
+    ("7×24小时", "24/7", _week((ALL, "00:00-24:00"))),
+    ("24小时×7", "24/7", _week((ALL, "00:00-24:00"))),
 ]
 
 
@@ -107,6 +124,36 @@ def test_holiday_rest_closes_on_national_day():
     hours = parse_hours(read_office_hours("周一至周五 9:00-18:00，节假日休息").opening_hours)
     assert hours.is_open(datetime(2026, 10, 1, 10, 0), SHANGHAI) is False  # a Thursday
     assert hours.is_open(datetime(2026, 10, 15, 10, 0), SHANGHAI) is True  # a Thursday
+
+
+def test_holidays_said_open_stay_open_on_national_day():
+    hours = parse_hours(read_office_hours("8:00-20:00（节假日不休）").opening_hours)
+    assert hours.is_open(datetime(2026, 10, 1, 10, 0), SHANGHAI) is True
+    assert hours.is_open(datetime(2026, 10, 1, 21, 0), SHANGHAI) is False
+
+
+def test_a_span_after_a_comment_and_a_comma_gets_a_note_saying_it_holds_every_day():
+    """Valid OSM syntax, kept as written, but by the grammar the comment ends the rule,
+    so 14:00-18:00 is a rule of its own for every day: an office typing it means Mo-Fr."""
+    text = 'Mo-Fr 08:00-12:00 "上午", 14:00-18:00 "下午"'
+    reading = read_office_hours(text)
+    assert reading.opening_hours == text
+    assert reading.note_zh == (
+        '开放时间中的“14:00-18:00 "下午"”前面是引号里的说明和逗号，按 opening_hours 规则'
+        "它是单独的一条，每天都适用（周末也算）；若它也只在周一至周五，请在前面加上 Mo-Fr，"
+        '写成“Mo-Fr 14:00-18:00 "下午"”'
+    )
+    assert "holds every day, weekends too" in reading.note_en
+    assert "'Mo-Fr 14:00-18:00 \"下午\"'" in reading.note_en
+    hours = parse_hours(text)
+    assert hours.is_open(datetime(2026, 11, 28, 15, 0), SHANGHAI) is True  # a Saturday
+    # The form the note suggests is what the office meant: closed on Saturday.
+    meant = parse_hours('Mo-Fr 08:00-12:00 "上午", Mo-Fr 14:00-18:00 "下午"')
+    assert meant.is_open(datetime(2026, 11, 28, 15, 0), SHANGHAI) is False
+    assert meant.is_open(datetime(2026, 11, 27, 15, 0), SHANGHAI) is True  # a Friday
+    assert read_office_hours('Mo-Fr 08:00-12:00 "上午", Mo-Fr 14:00-18:00 "下午"').note_zh == ""
+    assert read_office_hours('Mo-Fr 08:00-12:00 "上午", Sa 09:00-12:00').note_zh == ""
+    assert read_office_hours("Mo-Fr 08:00-12:00, 14:00-18:00").note_zh == ""  # one rule
 
 
 @pytest.mark.parametrize("written", ["夏季8:00-21:00，冬季9:00-19:00", "旺季 8:00-20:00"])

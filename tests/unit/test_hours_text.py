@@ -82,9 +82,21 @@ def test_schedule_in_words(text, zh, en):
             "2027 Feb 16-2027 Feb 20 closed",
         ),
         (
+            # The comment ends its rule: the afternoon is a rule of its own, every day
+            # (as the evaluator reads it; the editor's note says so).
             'Mo-Fr 08:00-12:00 "上午" , 14:00-18:00 "下午"',
-            "周一至周五 08:00-12:00（上午）、14:00-18:00（下午）",
-            "Mon–Fri 08:00-12:00 (上午), 14:00-18:00 (下午)",
+            "周一至周五 08:00-12:00（上午）；每天 14:00-18:00（下午）",
+            "Mon–Fri 08:00-12:00 (上午); daily 14:00-18:00 (下午)",
+        ),
+        (
+            'Mo-Fr 08:00-12:00 "上午", Sa 09:00-12:00',
+            "周一至周五 08:00-12:00（上午）；周六 09:00-12:00",
+            "Mon–Fri 08:00-12:00 (上午); Sat 09:00-12:00",
+        ),
+        (
+            "Mo-Fr 08:00-20:00; 10:00-12:00",
+            "周一至周五 08:00-20:00；每天 10:00-12:00",
+            "Mon–Fri 08:00-20:00; daily 10:00-12:00",
         ),
         (
             'Mo-Fr 08:00-18:00 || "call"',
@@ -156,8 +168,8 @@ def test_schedule_in_words(text, zh, en):
         # A comment of spaces says nothing; runs of spaces in one are said as one.
         (
             'Mo-Fr 08:00-12:00 " " , 14:00-18:00 "下午"',
-            "周一至周五 08:00-12:00、14:00-18:00（下午）",
-            "Mon–Fri 08:00-12:00, 14:00-18:00 (下午)",
+            "周一至周五 08:00-12:00；每天 14:00-18:00（下午）",
+            "Mon–Fri 08:00-12:00; daily 14:00-18:00 (下午)",
         ),
         ('Sa 09:00-12:00 "请  预约"', "周六 09:00-12:00（请 预约）", "Sat 09:00-12:00 (请 预约)"),
         ('"电话预约"', "电话预约", "电话预约"),
@@ -192,7 +204,7 @@ def test_office_hours_read_plainly(text, zh, en):
 def test_a_comment_stays_with_its_span_on_the_card():
     text = 'Mo-Fr 08:00-12:00 "上午" , 14:00-18:00 "下午"'
     assert describe_hours(text, FRIDAY, "zh") == (
-        "今天 08:00-12:00、14:00-18:00（周一至周五 08:00-12:00（上午）、14:00-18:00（下午））"
+        "今天 08:00-12:00、14:00-18:00（周一至周五 08:00-12:00（上午）；每天 14:00-18:00（下午））"
     )
 
 
