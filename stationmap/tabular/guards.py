@@ -95,6 +95,14 @@ def detect_format(data: bytes, filename: str | None = None) -> Format:
         raise TableError("The file is empty.", message_zh="文件是空的：请确认上传的是驿站名单")
     if start == b"{":
         return "geojson"
+    if start == b"<" and suffix in ("xls", "xlsx"):
+        raise TableError(
+            f"This file is named .{suffix} but holds a web page or XML table (as many "
+            'systems\' "export to Excel" buttons write it): open it in Excel or WPS and '
+            "save it as .xlsx (Excel workbook), then upload that.",
+            message_zh=f"此文件名为 .{suffix}，实际是网页或 XML 格式的表格（许多系统的“导出 Excel”"
+            "会生成这种文件）：请用 Excel 或 WPS 打开，另存为 .xlsx（Excel 工作簿）后上传",
+        )
     if start == b"<":
         raise TableError(
             "This looks like a web page or XML, not a table: open it in a "
