@@ -100,16 +100,15 @@ def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
 
 def _near_filter_sql(filters: Filters, params: dict[str, Any]) -> str:
     """The WHERE clause for ``filters`` on the nearest stations ``n`` of the capped scan,
-    the values it names put in ``params``: the same tests as :func:`_filter_sql`, the
-    codes each looked up per station by its primary key (a scalar subquery, which the
-    planner cannot turn into a join over a whole table). The radius and the active
-    state are the scan's own conditions."""
+    the values it names put in ``params``: the same tests as :func:`_filter_sql`, on the
+    codes the station row holds (``amenity_codes``, ``worker_group_codes``: migration
+    0013, kept by triggers), so no station is looked up in another table but for a
+    current outage. The radius and the active state are the scan's own conditions."""
     clauses = []
     if filters.amenities:
         params["amenities"] = sorted(filters.amenities)
         clauses.append(
-            "(SELECT count(*) FROM station_amenity a WHERE a.station_id = n.id AND "
-            "a.amenity = ANY(%(amenities)s)) = cardinality(CAST(%(amenities)s AS varchar[])) "
+            "n.amenity_codes @> CAST(%(amenities)s AS varchar[]) "
             "AND NOT EXISTS (SELECT 1 FROM station_outage o WHERE o.station_id = n.id "
             "AND o.amenity = ANY(%(amenities)s) AND o.until > %(at)s)"
         )
@@ -118,10 +117,7 @@ def _near_filter_sql(filters: Filters, params: dict[str, Any]) -> str:
         clauses.append("n.host_type = ANY(%(host_types)s)")
     if filters.worker_groups:
         params["groups"] = sorted(filters.worker_groups)
-        clauses.append(
-            "(SELECT count(*) FROM station_worker_group w WHERE w.station_id = n.id AND "
-            'w."group" = ANY(%(groups)s)) > 0'
-        )
+        clauses.append("n.worker_group_codes && CAST(%(groups)s AS varchar[])")
     if filters.open_at is not None:
         params["open_at"] = filters.open_at
         clauses.append("(n.closed_until IS NULL OR n.closed_until <= %(open_at)s)")
@@ -145,19 +141,22 @@ def sql_limit(count: int) -> str:
 
 
 # The columns of a nearest row, in this order (see _results), then the codes of its
-# amenities, worker groups and unavailable amenities (17, 18, 19).
+# unavailable amenities (19).
 _ROW = (
     "kept.id, kept.code, kept.name, kept.address, kept.district_code, kept.host_type, "
     "kept.opening_hours, kept.phone, kept.is_demo, kept.lat, kept.lon, kept.closed_until, "
-    "kept.reported_closed_at, kept.verified_at, kept.distance_m, kept.found, kept.reach_m"
+    "kept.reported_closed_at, kept.verified_at, kept.distance_m, kept.found, kept.reach_m, "
+    "kept.amenity_codes, kept.worker_group_codes"
 )
 _DISTANCE, _FOUND, _REACH = 14, 15, 16
 
-
-_STATION = (
-    "s.id, s.code, s.name, s.address, s.district_code, s.host_type, s.opening_hours, "
-    "s.phone, s.is_demo, s.lat, s.lon, s.closed_until, s.reported_closed_at, s.verified_at"
+# A station's columns as the statement carries them (the codes from its own row).
+_NAMES = (
+    "id, code, name, address, district_code, host_type, opening_hours, phone, is_demo, lat, "
+    "lon, closed_until, reported_closed_at, verified_at, amenity_codes, worker_group_codes"
 )
+_STATION = ", ".join(f"s.{name}" for name in _NAMES.split(", "))
+_NEAR = ", ".join(f"n.{name}" for name in _NAMES.split(", "))
 
 
 @lru_cache(maxsize=256)
@@ -182,10 +181,7 @@ def _nearest_sql(where: str, want: int, keep: int, near: str | None, cap: int) -
             f"near AS (SELECT {_STATION}, s.geog, s.geog <-> q.pt AS sphere_m "
             f"FROM station s, q WHERE {near} ORDER BY s.geog <-> q.pt "
             f"LIMIT {sql_limit(cap)}), "
-            "candidate AS (SELECT n.id, n.code, n.name, n.address, n.district_code, "
-            "n.host_type, n.opening_hours, n.phone, n.is_demo, n.lat, n.lon, "
-            "n.closed_until, n.reported_closed_at, n.verified_at, "
-            "ST_Distance(n.geog, q.pt) AS distance_m, n.sphere_m "
+            f"candidate AS (SELECT {_NEAR}, ST_Distance(n.geog, q.pt) AS distance_m, n.sphere_m "
             f"FROM near n, q WHERE {where} ORDER BY n.sphere_m LIMIT {sql_limit(want)}), "
         )
     else:
@@ -200,10 +196,6 @@ def _nearest_sql(where: str, want: int, keep: int, near: str | None, cap: int) -
         "kept AS (SELECT c.*, count(*) OVER () AS found, max(c.sphere_m) OVER () AS reach_m "
         f"FROM candidate c ORDER BY c.distance_m, c.id LIMIT {sql_limit(keep)}) "
         f"SELECT {_ROW}, "
-        "ARRAY(SELECT a.amenity FROM station_amenity a WHERE a.station_id = kept.id) "
-        "AS amenities, "
-        'ARRAY(SELECT w."group" FROM station_worker_group w WHERE w.station_id = kept.id) '
-        "AS worker_groups, "
         "ARRAY(SELECT o.amenity FROM station_outage o WHERE o.station_id = kept.id "
         "AND o.until > %(at)s) AS unavailable "
         "FROM kept ORDER BY kept.distance_m, kept.id"
@@ -237,9 +229,9 @@ def nearest(
 
     One statement in the usual case, prepared on the server (:func:`fetch_prepared`):
     the KNN scan takes ``want`` candidates in sphere order from the :data:`NEAR_CAP`
-    nearest stations; they are ranked by spheroid distance in SQL; only the stations
-    kept get their amenity and worker-group codes (sorted here, in code-point order like
-    the in-process rows, not in the database's collation). Opening hours are evaluated
+    nearest stations; they are ranked by spheroid distance in SQL; their amenity and
+    worker-group codes come with the station row (sorted here too, in code-point order
+    like the in-process rows, not in the database's collation). Opening hours are evaluated
     here, so with ``open_now`` every candidate comes back. Temporary closures and
     amenity outages are judged at ``at`` in SQL; reported-closed stations come after the
     others. If the candidates cannot prove the answer complete, the query runs again

@@ -5,7 +5,6 @@ replaced as before."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,7 @@ from stationmap.db import fetch_prepared
 from stationmap.geo.nearest import Filters
 from stationmap.services import postgis
 from stationmap.services.postgis import sql_limit
-from tests.conftest import POSTGRES_URL, _drop_postgres, _make_app, _postgres_database
+from tests.conftest import POSTGRES_URL
 
 needs_postgis = pytest.mark.skipif(
     not POSTGRES_URL, reason="set STATIONMAP_TEST_POSTGRES_URL to run against PostGIS"
@@ -38,15 +37,6 @@ def test_a_limit_is_the_integer_written_out(count: int) -> None:
 def test_a_limit_refuses_anything_but_a_positive_int(count: object) -> None:
     with pytest.raises(ValueError):
         sql_limit(count)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def pg_app(postgres_templates: dict[bool, str], tmp_path) -> Iterator[Flask]:
-    url = _postgres_database(postgres_templates[True])
-    app = _make_app(url, tmp_path)
-    yield app
-    state(app).db.dispose()
-    _drop_postgres(url)
 
 
 def _plans(conn: Connection) -> dict[str, tuple[int, int, list[str]]]:
