@@ -96,6 +96,42 @@ def test_a_refused_statement_is_sqlalchemys_error(pg_app: Flask) -> None:
 
 
 @needs_postgis
+def test_rows_fetched_in_binary_are_the_values_sqlalchemy_reads_as_text(pg_app: Flask) -> None:
+    """The nearest statement's rows come in binary: the same ids, names, floats to the
+    bit, times with their zone and code arrays as SQLAlchemy's own (text) execution
+    gives them, with a temporary closure and an outage among them."""
+    database = state(pg_app).db
+    at = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
+    with database.write_engine.begin() as conn:
+        first = conn.execute(
+            text("SELECT min(id) FROM station WHERE status = 'active' AND deleted_at IS NULL")
+        ).scalar_one()
+        conn.execute(
+            text("UPDATE station SET closed_until = :t, verified_at = :t WHERE id = :i"),
+            {"t": datetime(2026, 11, 24, 1, 2, 3, 456789, tzinfo=UTC), "i": first},
+        )
+        conn.execute(
+            text("INSERT INTO station_outage VALUES (:i, 'water', :t)"),
+            {"i": first, "t": datetime(2026, 11, 25, tzinfo=UTC)},
+        )
+        lat, lon = conn.execute(
+            text("SELECT lat, lon FROM station WHERE id = :i"), {"i": first}
+        ).one()
+    params: dict[str, object] = {"lat": lat, "lon": lon, "at": at}
+    nothing = Filters()
+    near = postgis._near_scope_sql(nothing, params)
+    sql = postgis._nearest_sql(postgis._near_filter_sql(nothing, params), 13, 5, near, 64)
+    binary = database.read(lambda conn: fetch_prepared(conn, sql, params))
+    with database.engine.connect() as conn:
+        as_text = [tuple(row) for row in conn.exec_driver_sql(sql, params)]
+    assert binary == as_text
+    assert binary[0][0] == first
+    assert [type(value) for value in binary[0]] == [type(value) for value in as_text[0]]
+    assert binary[0][11] == datetime(2026, 11, 24, 1, 2, 3, 456789, tzinfo=UTC)
+    assert binary[0][-1] == ["water"]
+
+
+@needs_postgis
 def test_a_connection_lost_mid_statement_is_replaced(pg_app: Flask) -> None:
     """The server ends the pooled connection's backend: the statement fails as a
     disconnect, the pool drops that connection, and ``read`` runs it once more on a new
