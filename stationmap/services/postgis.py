@@ -69,29 +69,37 @@ _POINT = (
 )
 
 
-def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
-    """The WHERE clause for ``filters`` (psycopg's ``%(name)s`` placeholders), the
-    values it names put in ``params``."""
-    clauses = [_ACTIVE]
-    for i, amenity in enumerate(sorted(filters.amenities)):
-        params[f"amenity_{i}"] = amenity
+def _tests_sql(filters: Filters, params: dict[str, Any], station: str) -> list[str]:
+    """The tests of ``filters`` on the station row ``station`` (psycopg's ``%(name)s``
+    placeholders), the values they name put in ``params``. The codes are those the row
+    holds (``amenity_codes``, ``worker_group_codes``: migration 0013, kept by triggers,
+    with GIN indexes), so no station is looked up in another table but for a current
+    outage."""
+    clauses = []
+    if filters.amenities:
+        params["amenities"] = sorted(filters.amenities)
         clauses.append(
-            "EXISTS (SELECT 1 FROM station_amenity a WHERE a.station_id = s.id "
-            f"AND a.amenity = %(amenity_{i})s) AND NOT EXISTS (SELECT 1 FROM station_outage "
-            f"o WHERE o.station_id = s.id AND o.amenity = %(amenity_{i})s AND o.until > %(at)s)"
+            f"{station}.amenity_codes @> CAST(%(amenities)s AS varchar[]) "
+            f"AND NOT EXISTS (SELECT 1 FROM station_outage o WHERE o.station_id = {station}.id "
+            "AND o.amenity = ANY(%(amenities)s) AND o.until > %(at)s)"
         )
     if filters.host_types:
         params["host_types"] = sorted(filters.host_types)
-        clauses.append("s.host_type = ANY(%(host_types)s)")
+        clauses.append(f"{station}.host_type = ANY(%(host_types)s)")
     if filters.worker_groups:
         params["groups"] = sorted(filters.worker_groups)
-        clauses.append(
-            "EXISTS (SELECT 1 FROM station_worker_group w WHERE w.station_id = s.id "
-            'AND w."group" = ANY(%(groups)s))'
-        )
+        clauses.append(f"{station}.worker_group_codes && CAST(%(groups)s AS varchar[])")
     if filters.open_at is not None:
         params["open_at"] = filters.open_at
-        clauses.append("(s.closed_until IS NULL OR s.closed_until <= %(open_at)s)")
+        clauses.append(f"({station}.closed_until IS NULL OR {station}.closed_until <= %(open_at)s)")
+    return clauses
+
+
+def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
+    """The WHERE clause for ``filters`` on any station ``s``, the values it names put in
+    ``params`` (the filters-first statement: the codes' GIN indexes find the stations
+    that have them all)."""
+    clauses = [_ACTIVE, *_tests_sql(filters, params, "s")]
     if filters.radius_m is not None:
         params["radius_m"] = filters.radius_m
         clauses.append("ST_DWithin(s.geog, q.pt, %(radius_m)s)")
@@ -100,28 +108,9 @@ def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
 
 def _near_filter_sql(filters: Filters, params: dict[str, Any]) -> str:
     """The WHERE clause for ``filters`` on the nearest stations ``n`` of the capped scan,
-    the values it names put in ``params``: the same tests as :func:`_filter_sql`, on the
-    codes the station row holds (``amenity_codes``, ``worker_group_codes``: migration
-    0013, kept by triggers), so no station is looked up in another table but for a
-    current outage. The radius and the active state are the scan's own conditions."""
-    clauses = []
-    if filters.amenities:
-        params["amenities"] = sorted(filters.amenities)
-        clauses.append(
-            "n.amenity_codes @> CAST(%(amenities)s AS varchar[]) "
-            "AND NOT EXISTS (SELECT 1 FROM station_outage o WHERE o.station_id = n.id "
-            "AND o.amenity = ANY(%(amenities)s) AND o.until > %(at)s)"
-        )
-    if filters.host_types:
-        params["host_types"] = sorted(filters.host_types)
-        clauses.append("n.host_type = ANY(%(host_types)s)")
-    if filters.worker_groups:
-        params["groups"] = sorted(filters.worker_groups)
-        clauses.append("n.worker_group_codes && CAST(%(groups)s AS varchar[])")
-    if filters.open_at is not None:
-        params["open_at"] = filters.open_at
-        clauses.append("(n.closed_until IS NULL OR n.closed_until <= %(open_at)s)")
-    return " AND ".join(clauses) or "true"
+    the values it names put in ``params``: the same tests as :func:`_filter_sql`. The
+    radius and the active state are the scan's own conditions."""
+    return " AND ".join(_tests_sql(filters, params, "n")) or "true"
 
 
 def _near_scope_sql(filters: Filters, params: dict[str, Any]) -> str:

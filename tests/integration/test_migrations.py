@@ -11,7 +11,8 @@ outside the models and the models cannot declare:
   ``ix_district_geom``), migrations 0002 and 0004 (``stationmap.db.SPATIAL_DDL``), and
   PostGIS's own ``spatial_ref_sys`` table;
 - PostgreSQL: each station's codes on its row (``station.amenity_codes``,
-  ``station.worker_group_codes``), kept by triggers, migration 0013.
+  ``station.worker_group_codes``), kept by triggers, and their GIN indexes
+  (``ix_station_amenity_codes``, ``ix_station_worker_group_codes``), migration 0013.
 
 Everything else must match; the test filters those names out and asserts the rest empty.
 """
@@ -47,7 +48,15 @@ DOCUMENTED_COLUMNS = {
         ("station", "worker_group_codes"),
     }
 }
-DOCUMENTED_INDEXES = {"postgresql": {"ix_station_geog", "ix_station_point", "ix_district_geom"}}
+DOCUMENTED_INDEXES = {
+    "postgresql": {
+        "ix_station_geog",
+        "ix_station_point",
+        "ix_district_geom",
+        "ix_station_amenity_codes",
+        "ix_station_worker_group_codes",
+    }
+}
 
 
 @pytest.fixture

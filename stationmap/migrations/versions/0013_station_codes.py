@@ -8,7 +8,10 @@ The PostGIS nearest statement reads a station's codes with its row
 (``station.amenity_codes``, ``station.worker_group_codes``: code-point order), and
 tests the amenity and worker-group filters on them, instead of looking each station up
 in ``station_amenity`` and ``station_worker_group`` (two to three index scans per
-station; about 40 % of the statement's server time at 200,000 stations).
+station; about 40 % of the statement's server time at 200,000 stations). GIN indexes
+on both let the filters-first statement (filters that hardly any station near the
+courier passes) find the stations having every code asked for at once (at 200,000
+stations, four rare amenities that no station has together: 250-400 ms -> 60-90 ms).
 
 ``station_amenity`` and ``station_worker_group`` stay what every reader and writer
 uses. The arrays are derived from them by the database, as ``station.geog`` is derived
@@ -50,7 +53,18 @@ DECLARE
     ids integer[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(DISTINCT station_id) INTO ids FROM new_rows;
+        -- Codes added: each station's codes gain them. A bulk insert of new stations
+        -- wrote them with the rows already: then this reads the new rows only.
+        UPDATE station AS s SET %(target)s = ARRAY(
+            SELECT code FROM (SELECT DISTINCT unnest(s.%(target)s || n.codes) AS code) AS d
+            ORDER BY code COLLATE "C"
+        )::varchar[]
+        FROM (
+            SELECT station_id, array_agg(%(column)s)::varchar[] AS codes
+            FROM new_rows GROUP BY station_id
+        ) AS n
+        WHERE s.id = n.station_id AND NOT s.%(target)s @> n.codes;
+        RETURN NULL;
     ELSIF TG_OP = 'DELETE' THEN
         SELECT array_agg(DISTINCT station_id) INTO ids FROM old_rows;
     ELSE
@@ -86,6 +100,7 @@ def upgrade() -> None:
         op.execute(f"ALTER TABLE station ADD COLUMN {target} varchar[] NOT NULL DEFAULT '{{}}'")
         names = {"table": table, "column": column, "target": target}
         op.execute(_BACKFILL % names)
+        op.execute(f"CREATE INDEX ix_station_{target} ON station USING gin ({target})")
         op.execute(_FUNCTION % names)
         for name, event, transitions in _EVENTS:
             op.execute(
@@ -101,4 +116,5 @@ def downgrade() -> None:
         for name, _event, _transitions in _EVENTS:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_codes_{name} ON {table}")
         op.execute(f"DROP FUNCTION IF EXISTS {table}_codes()")
+        op.execute(f"DROP INDEX IF EXISTS ix_station_{target}")
         op.execute(f"ALTER TABLE station DROP COLUMN IF EXISTS {target}")
