@@ -6,7 +6,8 @@ Triggers on ``station_amenity`` and ``station_worker_group`` keep them (see the
 migration), whatever writes those tables. A bulk insert of new stations writes them
 with each row as well, so that the triggers after it find nothing to change: left to
 the triggers alone, every new station would be written twice (200,000 stations: 118 s
-and 509 MB, against 36 s and 276 MB before the codes, on this machine under load).
+and 509 MB, against 36 s and 276 MB before the codes; written with the rows, 91 and
+66 s against 96 and 76 s for main in the same runs, 323 MB; the machine under load).
 """
 
 from __future__ import annotations
