@@ -168,6 +168,17 @@ def empty_app(
 
 
 @pytest.fixture
+def pg_app(postgres_templates: dict[bool, str], tmp_path: Path) -> Iterator[Flask]:
+    """The app on a PostgreSQL database with the districts and the demo stations (for
+    tests of PostgreSQL alone; they skip without ``STATIONMAP_TEST_POSTGRES_URL``)."""
+    url = _postgres_database(postgres_templates[True])
+    app = _make_app(url, tmp_path)
+    yield app
+    state(app).db.dispose()
+    _drop_postgres(url)
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

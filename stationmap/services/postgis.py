@@ -69,29 +69,37 @@ _POINT = (
 )
 
 
-def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
-    """The WHERE clause for ``filters`` (psycopg's ``%(name)s`` placeholders), the
-    values it names put in ``params``."""
-    clauses = [_ACTIVE]
-    for i, amenity in enumerate(sorted(filters.amenities)):
-        params[f"amenity_{i}"] = amenity
+def _tests_sql(filters: Filters, params: dict[str, Any], station: str) -> list[str]:
+    """The tests of ``filters`` on the station row ``station`` (psycopg's ``%(name)s``
+    placeholders), the values they name put in ``params``. The codes are those the row
+    holds (``amenity_codes``, ``worker_group_codes``: migration 0013, kept by triggers,
+    with GIN indexes), so no station is looked up in another table but for a current
+    outage."""
+    clauses = []
+    if filters.amenities:
+        params["amenities"] = sorted(filters.amenities)
         clauses.append(
-            "EXISTS (SELECT 1 FROM station_amenity a WHERE a.station_id = s.id "
-            f"AND a.amenity = %(amenity_{i})s) AND NOT EXISTS (SELECT 1 FROM station_outage "
-            f"o WHERE o.station_id = s.id AND o.amenity = %(amenity_{i})s AND o.until > %(at)s)"
+            f"{station}.amenity_codes @> CAST(%(amenities)s AS varchar[]) "
+            f"AND NOT EXISTS (SELECT 1 FROM station_outage o WHERE o.station_id = {station}.id "
+            "AND o.amenity = ANY(%(amenities)s) AND o.until > %(at)s)"
         )
     if filters.host_types:
         params["host_types"] = sorted(filters.host_types)
-        clauses.append("s.host_type = ANY(%(host_types)s)")
+        clauses.append(f"{station}.host_type = ANY(%(host_types)s)")
     if filters.worker_groups:
         params["groups"] = sorted(filters.worker_groups)
-        clauses.append(
-            "EXISTS (SELECT 1 FROM station_worker_group w WHERE w.station_id = s.id "
-            'AND w."group" = ANY(%(groups)s))'
-        )
+        clauses.append(f"{station}.worker_group_codes && CAST(%(groups)s AS varchar[])")
     if filters.open_at is not None:
         params["open_at"] = filters.open_at
-        clauses.append("(s.closed_until IS NULL OR s.closed_until <= %(open_at)s)")
+        clauses.append(f"({station}.closed_until IS NULL OR {station}.closed_until <= %(open_at)s)")
+    return clauses
+
+
+def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
+    """The WHERE clause for ``filters`` on any station ``s``, the values it names put in
+    ``params`` (the filters-first statement: the codes' GIN indexes find the stations
+    that have them all)."""
+    clauses = [_ACTIVE, *_tests_sql(filters, params, "s")]
     if filters.radius_m is not None:
         params["radius_m"] = filters.radius_m
         clauses.append("ST_DWithin(s.geog, q.pt, %(radius_m)s)")
@@ -100,32 +108,9 @@ def _filter_sql(filters: Filters, params: dict[str, Any]) -> str:
 
 def _near_filter_sql(filters: Filters, params: dict[str, Any]) -> str:
     """The WHERE clause for ``filters`` on the nearest stations ``n`` of the capped scan,
-    the values it names put in ``params``: the same tests as :func:`_filter_sql`, the
-    codes each looked up per station by its primary key (a scalar subquery, which the
-    planner cannot turn into a join over a whole table). The radius and the active
-    state are the scan's own conditions."""
-    clauses = []
-    if filters.amenities:
-        params["amenities"] = sorted(filters.amenities)
-        clauses.append(
-            "(SELECT count(*) FROM station_amenity a WHERE a.station_id = n.id AND "
-            "a.amenity = ANY(%(amenities)s)) = cardinality(CAST(%(amenities)s AS varchar[])) "
-            "AND NOT EXISTS (SELECT 1 FROM station_outage o WHERE o.station_id = n.id "
-            "AND o.amenity = ANY(%(amenities)s) AND o.until > %(at)s)"
-        )
-    if filters.host_types:
-        params["host_types"] = sorted(filters.host_types)
-        clauses.append("n.host_type = ANY(%(host_types)s)")
-    if filters.worker_groups:
-        params["groups"] = sorted(filters.worker_groups)
-        clauses.append(
-            "(SELECT count(*) FROM station_worker_group w WHERE w.station_id = n.id AND "
-            'w."group" = ANY(%(groups)s)) > 0'
-        )
-    if filters.open_at is not None:
-        params["open_at"] = filters.open_at
-        clauses.append("(n.closed_until IS NULL OR n.closed_until <= %(open_at)s)")
-    return " AND ".join(clauses) or "true"
+    the values it names put in ``params``: the same tests as :func:`_filter_sql`. The
+    radius and the active state are the scan's own conditions."""
+    return " AND ".join(_tests_sql(filters, params, "n")) or "true"
 
 
 def _near_scope_sql(filters: Filters, params: dict[str, Any]) -> str:
@@ -145,19 +130,22 @@ def sql_limit(count: int) -> str:
 
 
 # The columns of a nearest row, in this order (see _results), then the codes of its
-# amenities, worker groups and unavailable amenities (17, 18, 19).
+# unavailable amenities (19).
 _ROW = (
     "kept.id, kept.code, kept.name, kept.address, kept.district_code, kept.host_type, "
     "kept.opening_hours, kept.phone, kept.is_demo, kept.lat, kept.lon, kept.closed_until, "
-    "kept.reported_closed_at, kept.verified_at, kept.distance_m, kept.found, kept.reach_m"
+    "kept.reported_closed_at, kept.verified_at, kept.distance_m, kept.found, kept.reach_m, "
+    "kept.amenity_codes, kept.worker_group_codes"
 )
 _DISTANCE, _FOUND, _REACH = 14, 15, 16
 
-
-_STATION = (
-    "s.id, s.code, s.name, s.address, s.district_code, s.host_type, s.opening_hours, "
-    "s.phone, s.is_demo, s.lat, s.lon, s.closed_until, s.reported_closed_at, s.verified_at"
+# A station's columns as the statement carries them (the codes from its own row).
+_NAMES = (
+    "id, code, name, address, district_code, host_type, opening_hours, phone, is_demo, lat, "
+    "lon, closed_until, reported_closed_at, verified_at, amenity_codes, worker_group_codes"
 )
+_STATION = ", ".join(f"s.{name}" for name in _NAMES.split(", "))
+_NEAR = ", ".join(f"n.{name}" for name in _NAMES.split(", "))
 
 
 @lru_cache(maxsize=256)
@@ -182,10 +170,7 @@ def _nearest_sql(where: str, want: int, keep: int, near: str | None, cap: int) -
             f"near AS (SELECT {_STATION}, s.geog, s.geog <-> q.pt AS sphere_m "
             f"FROM station s, q WHERE {near} ORDER BY s.geog <-> q.pt "
             f"LIMIT {sql_limit(cap)}), "
-            "candidate AS (SELECT n.id, n.code, n.name, n.address, n.district_code, "
-            "n.host_type, n.opening_hours, n.phone, n.is_demo, n.lat, n.lon, "
-            "n.closed_until, n.reported_closed_at, n.verified_at, "
-            "ST_Distance(n.geog, q.pt) AS distance_m, n.sphere_m "
+            f"candidate AS (SELECT {_NEAR}, ST_Distance(n.geog, q.pt) AS distance_m, n.sphere_m "
             f"FROM near n, q WHERE {where} ORDER BY n.sphere_m LIMIT {sql_limit(want)}), "
         )
     else:
@@ -200,10 +185,6 @@ def _nearest_sql(where: str, want: int, keep: int, near: str | None, cap: int) -
         "kept AS (SELECT c.*, count(*) OVER () AS found, max(c.sphere_m) OVER () AS reach_m "
         f"FROM candidate c ORDER BY c.distance_m, c.id LIMIT {sql_limit(keep)}) "
         f"SELECT {_ROW}, "
-        "ARRAY(SELECT a.amenity FROM station_amenity a WHERE a.station_id = kept.id) "
-        "AS amenities, "
-        'ARRAY(SELECT w."group" FROM station_worker_group w WHERE w.station_id = kept.id) '
-        "AS worker_groups, "
         "ARRAY(SELECT o.amenity FROM station_outage o WHERE o.station_id = kept.id "
         "AND o.until > %(at)s) AS unavailable "
         "FROM kept ORDER BY kept.distance_m, kept.id"
@@ -237,9 +218,9 @@ def nearest(
 
     One statement in the usual case, prepared on the server (:func:`fetch_prepared`):
     the KNN scan takes ``want`` candidates in sphere order from the :data:`NEAR_CAP`
-    nearest stations; they are ranked by spheroid distance in SQL; only the stations
-    kept get their amenity and worker-group codes (sorted here, in code-point order like
-    the in-process rows, not in the database's collation). Opening hours are evaluated
+    nearest stations; they are ranked by spheroid distance in SQL; their amenity and
+    worker-group codes come with the station row (sorted here too, in code-point order
+    like the in-process rows, not in the database's collation). Opening hours are evaluated
     here, so with ``open_now`` every candidate comes back. Temporary closures and
     amenity outages are judged at ``at`` in SQL; reported-closed stations come after the
     others. If the candidates cannot prove the answer complete, the query runs again

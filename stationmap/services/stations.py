@@ -25,6 +25,7 @@ from stationmap.services import revisions
 from stationmap.services.bulk_rows import insert_rows, next_ids, one_of
 from stationmap.services.dataset import bump_data_version
 from stationmap.services.revisions import Actor
+from stationmap.services.station_codes import with_codes
 from stationmap.services.station_record import INPUT_COLUMNS, input_snapshot, input_values
 from stationmap.station_fields import FieldError, StationInput
 
@@ -408,18 +409,20 @@ def _insert_new(
         return []
     connection = session.connection()
     ids = next_ids(connection, _table(Station), len(created))
+    # On PostgreSQL each row carries its codes too (station_codes: else written twice).
+    table, code_columns, code_values = with_codes(connection, _table(Station))
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for station_id, (code, data, district) in zip(ids, created, strict=True):
             if each is not None:
                 each(station_id, code, data, district)
-            yield (station_id, code, district, *input_values(data))
+            yield (station_id, code, district, *input_values(data), *code_values(data))
 
     with station_boxes_in_bulk(connection, ids):
         insert_rows(
             connection,
-            _table(Station),
-            ("id", "code", "district_code", *INPUT_COLUMNS),
+            table,
+            ("id", "code", "district_code", *INPUT_COLUMNS, *code_columns),
             rows(),
             {"is_demo": is_demo, "created_at": now, "updated_at": now, "version": 1},
             done,

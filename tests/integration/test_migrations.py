@@ -9,7 +9,10 @@ outside the models and the models cannot declare:
 - PostgreSQL with PostGIS: the generated ``station.geog`` and ``district.geom`` columns
   and their GiST indexes (``ix_station_geog``, ``ix_station_point``,
   ``ix_district_geom``), migrations 0002 and 0004 (``stationmap.db.SPATIAL_DDL``), and
-  PostGIS's own ``spatial_ref_sys`` table.
+  PostGIS's own ``spatial_ref_sys`` table;
+- PostgreSQL: each station's codes on its row (``station.amenity_codes``,
+  ``station.worker_group_codes``), kept by triggers, and their GIN indexes
+  (``ix_station_amenity_codes``, ``ix_station_worker_group_codes``), migration 0013.
 
 Everything else must match; the test filters those names out and asserts the rest empty.
 """
@@ -25,20 +28,35 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import SAWarning
 
 from stationmap.db import Database, alembic_config, connect, upgrade
 from stationmap.models import Base
-from tests.conftest import _drop_postgres, _postgres_database
+from tests.conftest import POSTGRES_URL, _drop_postgres, _postgres_database
 
 # What the migrations create on purpose outside the models (see the module docstring).
 DOCUMENTED_TABLES = {
     "sqlite": {"station_box", "station_box_node", "station_box_rowid", "station_box_parent"},
     "postgresql": {"spatial_ref_sys"},
 }
-DOCUMENTED_COLUMNS = {"postgresql": {("station", "geog"), ("district", "geom")}}
-DOCUMENTED_INDEXES = {"postgresql": {"ix_station_geog", "ix_station_point", "ix_district_geom"}}
+DOCUMENTED_COLUMNS = {
+    "postgresql": {
+        ("station", "geog"),
+        ("district", "geom"),
+        ("station", "amenity_codes"),
+        ("station", "worker_group_codes"),
+    }
+}
+DOCUMENTED_INDEXES = {
+    "postgresql": {
+        "ix_station_geog",
+        "ix_station_point",
+        "ix_district_geom",
+        "ix_station_amenity_codes",
+        "ix_station_worker_group_codes",
+    }
+}
 
 
 @pytest.fixture
@@ -142,3 +160,64 @@ def test_each_migration_downgrades_and_upgrades_again(fresh: Database) -> None:
         command.upgrade(config, script.revision)
     _documented_diffs, rest = _differences(fresh)
     assert rest == []
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="set STATIONMAP_TEST_POSTGRES_URL")
+def test_0013_fills_the_codes_of_existing_stations_and_its_downgrade_removes_them(
+    tmp_path: Path,
+) -> None:
+    """Stations written before 0013 get their codes (code-point order) on upgrade; the
+    triggers then keep them; the downgrade leaves the tables as 0012 had them, and
+    writes to them work again without the triggers."""
+    url = _postgres_database()
+    database = connect(url)
+    config = alembic_config(database)
+    try:
+        command.upgrade(config, "0012_coverage")
+        with database.write_engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO station (id, code, name, address, lat, lon, entered_datum, "
+                    "host_type, phone, contact, services, status, is_demo, created_at, "
+                    "updated_at, version) VALUES (1, 'A', 'a', '', 40.8, 111.6, 'wgs84', "
+                    "'other', '', '', '[]', 'active', false, now(), now(), 1), "
+                    "(2, 'B', 'b', '', 40.9, 111.7, 'wgs84', 'other', '', '', '[]', "
+                    "'active', false, now(), now(), 1)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO station_amenity VALUES (1, 'wifi'), (1, 'ebike_charging'), "
+                    "(1, 'water')"
+                )
+            )
+            conn.execute(
+                text("INSERT INTO station_worker_group VALUES (1, 'taxi'), (1, 'courier')")
+            )
+        command.upgrade(config, "0013_station_codes")
+        codes = "SELECT id, amenity_codes, worker_group_codes FROM station ORDER BY id"
+        with database.write_engine.begin() as conn:
+            assert [tuple(r) for r in conn.execute(text(codes))] == [
+                (1, ["ebike_charging", "water", "wifi"], ["courier", "taxi"]),
+                (2, [], []),
+            ]
+            conn.execute(text("INSERT INTO station_amenity VALUES (2, 'aed')"))
+            assert [tuple(r) for r in conn.execute(text(codes))][1] == (2, ["aed"], [])
+        command.downgrade(config, "0012_coverage")
+        with database.write_engine.begin() as conn:
+            columns = conn.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_name = 'station' AND column_name LIKE '%codes'"
+                )
+            ).all()
+            assert columns == []
+            conn.execute(text("INSERT INTO station_amenity VALUES (2, 'water')"))
+            conn.execute(text("DELETE FROM station_worker_group"))
+            triggers = conn.execute(
+                text("SELECT count(*) FROM pg_trigger WHERE tgname LIKE '%codes%'")
+            ).scalar()
+            assert triggers == 0
+    finally:
+        database.dispose()
+        _drop_postgres(url)
