@@ -47,6 +47,9 @@
 ``STATIONMAP_REPORT_RATE_SHORT`` workers' reports per client in a short window; default
     ``6 per 10 minutes``; ``off`` for none. Counted in the report table.
 ``STATIONMAP_REPORT_RATE_DAY`` workers' reports per client per day; default ``30 per day``.
+``STATIONMAP_NOTIFY_LOCAL``   ``1``: districts' report webhooks may point at this machine
+    or a private network (a closed network's own relay); default ``0``: public
+    addresses only.
 =============================  =====================================================
 """
 
@@ -114,6 +117,7 @@ class Settings:
     report_rates: tuple[tuple[int, int], ...] = ((6, 600), (30, 86400))
     stale_days: float = 180.0
     reported_closed_min: int = 3
+    notify_local: bool = False
 
     @property
     def tz(self) -> ZoneInfo:
@@ -272,6 +276,19 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> Settings:
         ),
         stale_days=stale_days,
         reported_closed_min=int(reported_min),
+        notify_local=_switch(environ, "STATIONMAP_NOTIFY_LOCAL"),
+    )
+
+
+def _switch(environ: Mapping[str, str], name: str) -> bool:
+    """An on/off setting: ``1``/``true``/``yes`` or ``0``/``false``/``no``/empty."""
+    text = environ.get(name, "").strip().lower()
+    if text in ("1", "true", "yes"):
+        return True
+    if text in ("", "0", "false", "no"):
+        return False
+    raise ConfigError(
+        f"{name} must be 1 or 0, not {text!r}", f"{name} 应为 1 或 0，而不是 {text!r}"
     )
 
 

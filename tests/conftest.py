@@ -46,6 +46,8 @@ def _make_app(url: str, instance: Path, **extra: object) -> Flask:
             "DATABASE_URL": url,
             "STATIONMAP_ENV": "testing",
             "STATIONMAP_INDEX_CHECK_S": "0",
+            # The tests' webhook receivers listen on 127.0.0.1.
+            "STATIONMAP_NOTIFY_LOCAL": "1",
             "INSTANCE_PATH": str(instance),
             **extra,
         }

@@ -31,7 +31,9 @@ def send_notifications_command(every_s: float | None) -> None:
     app_state = state(current_app)
     while True:
         added, done = report_notify.run_once(
-            app_state.db.write_session, app_state.settings.public_url
+            app_state.db.write_session,
+            app_state.settings.public_url,
+            post=report_notify.poster(app_state.settings.notify_local),
         )
         click.echo(
             say(

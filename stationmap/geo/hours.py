@@ -174,6 +174,7 @@ def parse_hours(text: str) -> Hours:
             f"opening hours are longer than {MAX_LENGTH} characters; shorten them",
             f"开放时间超过 {MAX_LENGTH} 个字符，请缩短",
         )
+    _refuse_missing_days(stripped)
     try:
         parsed = _oh.OpeningHours(
             _comment_rules_unknown(stripped),
@@ -183,6 +184,42 @@ def parse_hours(text: str) -> Hours:
     except (_oh.ParserError, SyntaxError, ValueError) as exc:  # type: ignore[attr-defined]
         raise HoursError(*_explain(stripped, str(exc))) from None
     return Hours(stripped, parsed)
+
+
+# The longest each month gets (Feb 29 exists in leap years), in the syntax's month names.
+_MONTH_DAYS = {
+    "jan": 31, "feb": 29, "mar": 31, "apr": 30, "may": 31, "jun": 30,
+    "jul": 31, "aug": 31, "sep": 30, "oct": 31, "nov": 30, "dec": 31,
+}  # fmt: skip
+_MONTH_NUMBER = {name: number for number, name in enumerate(_MONTH_DAYS, start=1)}
+# A month and a day number after it (``Apr 31``), and the day that ends a range within
+# that month (``Apr 15-31``). A number followed by ``:`` is a time (``Apr 10:00``).
+_MONTH_DAY = re.compile(
+    r"\b(?P<month>" + "|".join(_MONTH_DAYS) + r")\s*(?P<day>\d{1,2})(?![\d:])"
+    r"(?:\s*-\s*(?P<end>\d{1,2})(?![\d:]))?",
+    re.IGNORECASE,
+)
+_COMMENT = re.compile(r'"[^"]*"')
+
+
+def _refuse_missing_days(text: str) -> None:
+    """Refuse a date no calendar has (``Apr 31``, ``Feb 30``, ``Nov 28-31``), outside
+    comments. The parsing library does not: it read ``Nov 31 off`` as closed every day
+    of the year and ``Apr 31 10:00-11:00`` as open every day, and dropped ``Apr 15-31
+    off`` altogether, so one mistyped holiday decided a station's every day."""
+    for match in _MONTH_DAY.finditer(_COMMENT.sub(lambda c: " " * len(c.group()), text)):
+        month = match["month"].lower()
+        longest = _MONTH_DAYS[month]
+        for day in (match["day"], match["end"]):
+            if day is not None and int(day) > longest:
+                written = f"{match['month']} {day}"
+                number = _MONTH_NUMBER[month]
+                raise HoursError(
+                    f"opening hours name a day that does not exist: {written!r} (month "
+                    f"{number} has at most {longest} days); correct the date",
+                    f"开放时间中的日期“{written}”不存在（{number} 月最多 {longest} 天）："
+                    "请改正日期",
+                )
 
 
 # A quoted comment, or a rule separator (``;``, ``||``, ``,`` and a space) outside one.

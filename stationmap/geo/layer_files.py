@@ -27,12 +27,15 @@ from stationmap.geo.coverage import DemandPoint, GridCell
 from stationmap.geo.datum import Datum, to_wgs84
 from stationmap.geo.siting import Candidate
 from stationmap.tabular.columns import TableError
+from stationmap.tabular.gis_bounded import run_bounded
 from stationmap.tabular.gis_read import unpack_shapefile
+from stationmap.tabular.sheets import MAX_READ_SECONDS
 
 LayerKind = Literal["grid", "demand", "candidate"]
 KINDS: tuple[LayerKind, ...] = ("grid", "demand", "candidate")
 MAX_BYTES = 50 * 1024 * 1024
 MAX_FEATURES = 100_000
+READ_SECONDS = MAX_READ_SECONDS  # a GIS layer's reading, in its own process
 
 _KIND_ZH = {"grid": "网格", "demand": "需求点", "candidate": "候选点"}
 # Accepted column names, compared case-insensitively.
@@ -189,11 +192,14 @@ def _points(
     ]
 
 
+def _read_frame(target: str, options: dict[str, str]) -> Any:
+    """The file's features as a GeoDataFrame (run in the bounded child process)."""
+    import geopandas as gpd
+
+    return gpd.read_file(target, engine="pyogrio", max_features=MAX_FEATURES + 1, **options)
+
+
 def _from_gis(filename: str, suffix: str, data: bytes, kind: LayerKind, datum: Datum) -> Layer:
-    try:
-        import geopandas as gpd
-    except ImportError as exc:  # pragma: no cover - a dependency of the package
-        raise LayerError("geopandas is not installed", "服务器未安装 geopandas") from exc
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"layer{suffix}"
         path.write_bytes(data)
@@ -215,9 +221,11 @@ def _from_gis(filename: str, suffix: str, data: bytes, kind: LayerKind, datum: D
             if encoding is not None:
                 options["encoding"] = encoding
         try:
-            frame = gpd.read_file(
-                target, engine="pyogrio", max_features=MAX_FEATURES + 1, **options
-            )
+            # GDAL runs the SQL a GeoPackage holds, which may never end: in a process
+            # of its own, ended at the limit (see tabular.gis_bounded).
+            frame = run_bounded(_read_frame, target, options, max_seconds=READ_SECONDS)
+        except TableError as exc:
+            raise LayerError(f"{filename}: {exc}", f"{filename}：{exc.message_zh}") from None
         except Exception as exc:  # pyogrio raises many types for a damaged file
             raise LayerError(
                 f"{filename} cannot be read: {exc}",

@@ -13,7 +13,8 @@ plain strings for a template (:class:`MapParts`) or a whole standalone document.
   :func:`~stationmap.geo.datum.wgs84_to_gcj02` (``MapParts.datum`` tells the page
   script to do the same for what it adds).
 * **Escaping.** folium puts tooltip text into a JavaScript template literal that is then
-  parsed as HTML; :func:`js_template_text` escapes for both contexts. The page script
+  parsed as HTML, and branca renders that script a second time as a Jinja template;
+  :func:`js_template_text` escapes for all three contexts. The page script
   must still never contain ``</script`` or ``<!--``: :func:`map_parts` refuses it.
 * **Weight.** folium comes from :mod:`stationmap.render.map_library`, which imports it
   without pandas (about 35 MB that every gunicorn worker would carry).
@@ -86,16 +87,27 @@ BOUNDARY_STYLE: dict[str, Any] = {
 }
 
 
+# What a character means to a JavaScript template literal (backslash, backtick, ``$``)
+# or to Jinja (braces), as an HTML character reference. branca renders each element's
+# script and then renders that output again as a Jinja template, so text with ``{{``
+# or ``{%`` in it would be run on the server (a station named ``{{ 7*7 }}`` showed 49,
+# and ``{%`` made the page a 500); as references the browser shows them as written.
+_NOT_FOR_SCRIPTS = str.maketrans(
+    {"\\": "&#92;", "`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"}
+)
+
+
 def js_template_text(text: str) -> str:
     """``text`` made safe to sit inside a JavaScript template literal whose value is
     then parsed as HTML (folium's tooltips and popups).
 
     HTML-escapes it, then replaces the characters that mean something to a template
-    literal or to the script element: backslash, backtick and ``$`` become character
-    references, so ``${...}``, a lone backtick, ``\\``` and ``</script>`` all stay text.
+    literal, to the script element or to Jinja (which renders folium's script a second
+    time): backslash, backtick, ``$`` and braces become character references, so
+    ``${...}``, a lone backtick, ``\\```, ``</script>``, ``{{ ... }}`` and ``{% ... %}``
+    all stay text.
     """
-    escaped = html.escape(text, quote=True)
-    return escaped.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+    return html.escape(text, quote=True).translate(_NOT_FOR_SCRIPTS)
 
 
 def _to_display(lat: float, lon: float, datum: str) -> tuple[float, float]:
@@ -139,8 +151,9 @@ L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name(
     def __init__(self, prefix: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca has no annotations
         self._name = "MapFurniture"
-        # Leaflet sets the prefix as HTML: escape it, then JSON-quote it for the script.
-        self.prefix_js = json.dumps(html.escape(prefix)) if prefix else "false"
+        # Leaflet sets the prefix as HTML: escape it (braces too, as the script is
+        # rendered twice by Jinja), then JSON-quote it for the script.
+        self.prefix_js = json.dumps(js_template_text(prefix)) if prefix else "false"
 
 
 def _local_only(elements: Iterable[Element], assets: Assets) -> None:

@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -35,6 +36,7 @@ from stationmap.models import (
 )
 from stationmap.report_fields import KIND_TERMS
 from stationmap.services.editing import in_scope
+from stationmap.services.notify_target import OPENER, target_error
 from stationmap.services.report_queue import OPEN_STATUSES, QueueError, ReadOnly, ReportNotFound
 from stationmap.services.stations import utc_now
 from stationmap.services.users import Principal
@@ -92,7 +94,7 @@ def settings_in_scope(session: Session, codes: frozenset[str] | None) -> list[No
     return out
 
 
-def _check_url(url: str) -> str:
+def _check_url(url: str, local_ok: bool) -> str:
     value = url.strip()
     if len(value) > MAX_URL:
         raise QueueError(
@@ -104,6 +106,8 @@ def _check_url(url: str) -> str:
             "网址须以 https:// 或 http:// 开头，且不含空格",
             "url must start with https:// or http:// and hold no spaces",
         )
+    if (refused := target_error(value, local_ok)) is not None:
+        raise QueueError("url", *refused)
     return value
 
 
@@ -115,9 +119,12 @@ def save_setting(
     unanswered_hours: str,
     me: Principal,
     now: datetime | None = None,
+    *,
+    local_ok: bool = False,
 ) -> None:
     """Set (or, with an empty ``url``, remove) the district's webhook. Raises
-    :class:`QueueError` naming the field."""
+    :class:`QueueError` naming the field. ``local_ok``: the URL may point at this
+    machine or a private network (``STATIONMAP_NOTIFY_LOCAL``)."""
     if not me.scope.can_write:
         raise ReadOnly(None, "您的账户只能查看，不能修改。", "this account is read-only")
     if not in_scope(me.scope.codes, district_code) or session.get(District, district_code) is None:
@@ -128,7 +135,7 @@ def save_setting(
         if row is not None:
             session.delete(row)
         return
-    value = _check_url(url)
+    value = _check_url(url, local_ok)
     if fmt not in NOTIFY_FORMATS:
         raise QueueError(
             "format",
@@ -246,15 +253,18 @@ def body_for(fmt: str, event: str, text: str, report: Report, link: str) -> dict
     }
 
 
-def post_json(url: str, body: dict[str, Any]) -> str | None:
+def post_json(url: str, body: dict[str, Any], *, local_ok: bool = False) -> str | None:
     """POST ``body`` as JSON; None when the receiver took it (2xx, and for a robot an
-    ``errcode`` of 0), else what went wrong."""
+    ``errcode`` of 0), else what went wrong. The address is checked again first (a
+    name may point elsewhere since it was saved), and a redirect is an error."""
+    if (refused := target_error(url, local_ok)) is not None:
+        return refused[1]
     data = json.dumps(body, ensure_ascii=False).encode()
     request = urllib.request.Request(  # noqa: S310 - an http(s) URL checked on saving
         url, data=data, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310
+        with OPENER.open(request, timeout=TIMEOUT_S) as response:
             answer = response.read(4096)
     except urllib.error.HTTPError as exc:
         return f"HTTP {exc.code} {exc.reason}"
@@ -267,6 +277,11 @@ def post_json(url: str, body: dict[str, Any]) -> str | None:
     if isinstance(parsed, dict) and parsed.get("errcode") not in (None, 0):
         return f"errcode {parsed.get('errcode')}: {str(parsed.get('errmsg', ''))[:200]}"
     return None
+
+
+def poster(local_ok: bool) -> Poster:
+    """:func:`post_json` as the deployment allows (``STATIONMAP_NOTIFY_LOCAL``)."""
+    return partial(post_json, local_ok=local_ok)
 
 
 @dataclass(frozen=True)

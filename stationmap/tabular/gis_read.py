@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from stationmap.station_fields import FIELDS, FieldError
 from stationmap.tabular.columns import KEPT_COLUMNS, READ_ONLY_COLUMNS, TableError
+from stationmap.tabular.gis_bounded import run_bounded
 from stationmap.tabular.gis_write import SHAPEFILE_NAMES
 from stationmap.tabular.guards import MAX_UNCOMPRESSED_BYTES, bomb_ratio, detect_format
 from stationmap.tabular.layout import Table, TableRow, header_target
@@ -78,11 +79,13 @@ def read_station_file(
         return read_rows(data, detect_format(data, filename), max_seconds=max_seconds)
     with tempfile.TemporaryDirectory() as tmp:
         if kind == "gpkg":
-            path = Path(tmp) / "upload.gpkg"
+            path, encoding = Path(tmp) / "upload.gpkg", None
             path.write_bytes(data)
-            return _read_layers(path, None)
-        path, encoding = unpack_shapefile(data, Path(tmp))
-        return _read_layers(path, encoding)
+        else:
+            path, encoding = unpack_shapefile(data, Path(tmp))
+        # GDAL runs the SQL a GeoPackage holds, which may never end: in a process of
+        # its own, ended at the limit (see gis_bounded).
+        return run_bounded(_read_layers, path, encoding, max_seconds=max_seconds)
 
 
 def unpack_shapefile(data: bytes, folder: Path) -> tuple[Path, str | None]:

@@ -113,27 +113,37 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
 
 def _json_number(text: str) -> float:
     if not math.isfinite(value := float(text)):
-        raise TableError(f"The number {text} is too large.")
+        raise TableError(
+            f"The number {text[:20]} is too large.",
+            message_zh=f"数字 {text[:20]} 太大，不是有限的数：请改正",
+        )
     return value
 
 
 def _json_constant(name: str) -> object:
-    raise TableError(f"{name} is not a number in JSON (RFC 8259); write a finite number.")
+    raise TableError(
+        f"{name} is not a number in JSON (RFC 8259); write a finite number.",
+        message_zh=f"{name} 不是 JSON 中的数字：请写有限的数字",
+    )
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len({key for key, _ in pairs}) < len(pairs):
         keys = [key for key, _ in pairs]
+        twice = next(k for k in keys if keys.count(k) > 1)
         raise TableError(
-            f"The key {next(k for k in keys if keys.count(k) > 1)!r} appears "
-            "twice in one JSON object."
+            f"The key {twice!r} appears twice in one JSON object.",
+            message_zh=f"同一个 JSON 对象中“{twice}”出现了两次：请只保留一个",
         )
     return dict(pairs)
 
 
 def _json_integer(text: str) -> int | float:
     if not math.isfinite(value := json_integer(text)):
-        raise TableError(f"数字 {text[:20]}… 太大，不是坐标。The number {text[:20]}… is too large.")
+        raise TableError(
+            f"The number {text[:20]}… is too large.",
+            message_zh=f"数字 {text[:20]}… 太大，不是坐标：请改正",
+        )
     return value
 
 
@@ -150,18 +160,26 @@ def _read_geojson(data: bytes) -> list[tuple[int, dict[str, object]]]:
     except TableError:
         raise
     except UnicodeDecodeError as exc:
-        raise TableError(f"GeoJSON must be UTF-8 (invalid byte at {exc.start}).") from None
+        raise TableError(
+            f"GeoJSON must be UTF-8 (invalid byte at {exc.start}).",
+            message_zh=f"GeoJSON 文件应为 UTF-8 编码（第 {exc.start} 字节无效）：请另存为 UTF-8",
+        ) from None
     except json.JSONDecodeError as exc:
         raise TableError(
-            f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
+            f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.",
+            message_zh=f"JSON 写法有误（第 {exc.lineno} 行第 {exc.colno} 列）："
+            "请用 GIS 软件重新导出 GeoJSON",
         ) from None
     except (ValueError, RecursionError) as exc:
-        raise TableError(f"Invalid JSON: {exc}") from None
+        raise TableError(
+            f"Invalid JSON: {exc}",
+            message_zh="JSON 无法读取（嵌套过深或数字过长）：请用 GIS 软件重新导出 GeoJSON",
+        ) from None
     if has_lone_surrogate(text, doc):
         raise TableError(
-            "文件中有不成对的 \\ud800–\\udfff 转义（不是字符），请删除或改正。"
             "The file has a lone \\ud800-\\udfff escape, which is not a character; "
-            "remove or correct it."
+            "remove or correct it.",
+            message_zh="文件中有不成对的 \\ud800–\\udfff 转义（不是字符）：请删除或改正",
         )
     kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
     if kind == "Feature":
@@ -169,27 +187,47 @@ def _read_geojson(data: bytes) -> list[tuple[int, dict[str, object]]]:
     elif kind == "FeatureCollection" and isinstance(doc.get("features"), list):
         features = doc["features"]
     else:
-        raise TableError(f"GeoJSON must be a FeatureCollection or a Feature, not {kind!r}.")
+        raise TableError(
+            f"GeoJSON must be a FeatureCollection or a Feature, not {kind!r}.",
+            message_zh=f"GeoJSON 应为 FeatureCollection 或 Feature，而不是 {kind!r}："
+            "请导出点图层的 GeoJSON",
+        )
     records = ((n, _feature_record(n, feature)) for n, feature in enumerate(features, 1))
     return [(number, record) for number, record in records if record is not None]
 
 
 def _feature_record(number: int, feature: object) -> dict[str, object] | None:
     """A feature's fields; ``None`` for an empty feature."""
-    where = f"Feature {number}"
+    where, where_zh = f"Feature {number}", f"第 {number} 个要素"
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise TableError(f"{where} is not a GeoJSON Feature.", row=number)
+        raise TableError(
+            f"{where} is not a GeoJSON Feature.",
+            row=number,
+            message_zh=f"{where_zh}不是 GeoJSON Feature",
+        )
     properties = feature.get("properties") or {}
     if not isinstance(properties, dict):
-        raise TableError(f"{where}: properties must be an object.", row=number)
+        raise TableError(
+            f"{where}: properties must be an object.",
+            row=number,
+            message_zh=f"{where_zh}：properties 应为对象",
+        )
     unknown = [repr(k) for k in properties if header_target(k) in (None, COORDINATES)]
     if unknown:
-        raise TableError(f"{where}: unknown property(ies) {', '.join(unknown)}.", row=number)
+        raise TableError(
+            f"{where}: unknown property(ies) {', '.join(unknown)}.",
+            row=number,
+            message_zh=f"{where_zh}：不认识的属性 {'、'.join(unknown)}：请改为模板中的列名，或删除",
+        )
     record: dict[str, object] = {}
     for key, value in properties.items():
         field = str(header_target(key))
         if field in record:
-            raise TableError(f"{where}: {field} is given twice.", row=number)
+            raise TableError(
+                f"{where}: {field} is given twice.",
+                row=number,
+                message_zh=f"{where_zh}：{field} 给了两次：请只保留一个",
+            )
         if field in FIELDS or field in KEPT_COLUMNS:
             record[field] = (value.strip() or None) if isinstance(value, str) else value
     geometry = feature.get("geometry")
@@ -200,7 +238,11 @@ def _feature_record(number: int, feature: object) -> dict[str, object] | None:
             and len(coords) >= 2
             and all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords[:2])
         ):
-            raise TableError(f"{where}: Point coordinates must be [lon, lat].", row=number)
+            raise TableError(
+                f"{where}: Point coordinates must be [lon, lat].",
+                row=number,
+                message_zh=f"{where_zh}：点坐标应为 [经度, 纬度] 两个数",
+            )
         for field, value in (("lon", coords[0]), ("lat", coords[1])):
             if (given := record.get(field)) is not None:
                 try:
@@ -214,12 +256,21 @@ def _feature_record(number: int, feature: object) -> dict[str, object] | None:
                         f"{where}: the {field} property disagrees with the "
                         "Point geometry; keep one.",
                         row=number,
+                        message_zh=f"{where_zh}：属性 {field} 与点的坐标不一致：请只保留一个",
                     )
             record[field] = float(value)
         record["datum"] = record.get("datum") or "wgs84"  # RFC 7946, unless stated
     elif record.get("lat") is None or record.get("lon") is None:
         if geometry is None and all(value is None for value in record.values()):
             return None
-        what = "no geometry" if geometry is None else "a geometry that is not a Point"
-        raise TableError(f"{where} has {what} and no lat/lon properties.", row=number)
+        what, what_zh = (
+            ("no geometry", "没有几何")
+            if geometry is None
+            else ("a geometry that is not a Point", "的几何不是点")
+        )
+        raise TableError(
+            f"{where} has {what} and no lat/lon properties.",
+            row=number,
+            message_zh=f"{where_zh}{what_zh}，也没有 lat/lon 属性：请导出点图层，或填写经纬度",
+        )
     return record

@@ -41,7 +41,11 @@ def _loop(app: Flask, every_s: float, stop: threading.Event) -> None:
     app_state = state(app)
     while not stop.is_set():
         try:
-            report_notify.run_once(app_state.db.write_session, app_state.settings.public_url)
+            report_notify.run_once(
+                app_state.db.write_session,
+                app_state.settings.public_url,
+                post=report_notify.poster(app_state.settings.notify_local),
+            )
         except Exception:  # a database outage must not end the thread
             log.exception("sending report notifications failed; trying again later")
         stop.wait(every_s)

@@ -51,6 +51,8 @@ XSS_PAYLOADS = (
     "${alert(1)}",
     "`",
     "\\`",
+    # Jinja text: branca renders folium's script twice, so it ran on the server.
+    "{{7*7}} {% if %}",
 )
 # A district grown to BUDGET_STATIONS stations (集贤县) for the first-load budget.
 BUDGET_DISTRICT = "230521"

@@ -170,7 +170,7 @@ def test_geojson_preview_refuses_a_400_digit_latitude(app, xc):
     before = _station_count(app)
     response = _upload_geojson(client, token, _feature_collection('"大数"', "1" + "0" * 399, lon))
     assert response.status_code == 422, response.status_code
-    assert "too large" in response.get_data(as_text=True)
+    assert "太大，不是坐标" in response.get_data(as_text=True)  # the Chinese page, in Chinese
     assert _station_count(app) == before
     good = _upload_geojson(client, token, _feature_collection('"好驿站"', lat, lon))
     assert good.status_code == 200

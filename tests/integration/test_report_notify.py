@@ -5,6 +5,7 @@ unanswered reminder."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Iterator
@@ -37,6 +38,7 @@ class Receiver:
     def __init__(self) -> None:
         self.bodies: list[dict] = []
         self.answers: list[tuple[int, bytes]] = [(200, b'{"errcode":0,"errmsg":"ok"}')]
+        self.location = ""  # sent with each answer when set (a redirect)
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -47,6 +49,8 @@ class Receiver:
                     receiver.answers.pop(0) if len(receiver.answers) > 1 else receiver.answers[0]
                 )
                 self.send_response(status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -87,7 +91,8 @@ def _configure(client, csrf, url, fmt="wecom", hours="", district=XINCHENG):
 
 def _run(app, now=None):
     database = state(app).db
-    return report_notify.run_once(database.write_session, "http://stations.example", now)
+    post = report_notify.poster(state(app).settings.notify_local)
+    return report_notify.run_once(database.write_session, "http://stations.example", now, post)
 
 
 def _outbox(app):
@@ -258,3 +263,58 @@ def test_a_bad_thread_interval_is_refused(tmp_path):
 
     with pytest.raises(ConfigError, match="STATIONMAP_NOTIFY_INTERVAL_S"):
         _make_app(f"sqlite:///{tmp_path}/x.sqlite3", tmp_path, STATIONMAP_NOTIFY_INTERVAL_S="often")
+
+
+def test_a_webhook_inside_the_servers_network_is_refused_unless_the_deployer_allows(
+    app, xc, receiver
+):
+    """Any URL made the server post inside its own network (Redis beside it, a cloud's
+    metadata, the intranet); the tests' own app allows it, as their receivers are on
+    127.0.0.1, so the deployment default is put back here."""
+    app_state = state(app)
+    app_state.settings = dataclasses.replace(app_state.settings, notify_local=False)
+    client, csrf = xc
+    for url in (receiver.url, "http://169.254.169.254/latest/meta-data/", "http://10.0.0.8/"):
+        page = _configure(client, csrf, url)
+        assert page.status_code == 422, url
+        text = page.get_data(as_text=True)
+        assert "网址指向本机或内部网络地址" in text and "STATIONMAP_NOTIFY_LOCAL=1" in text
+    english = client.post(
+        f"/admin/reports/notify/{XINCHENG}?lang=en",
+        data={"csrf_token": csrf, "url": receiver.url, "format": "json", "unanswered_hours": ""},
+    )
+    assert "points at this machine or an internal network (127.0.0.1)" in english.get_data(
+        as_text=True
+    )
+    assert _configure(client, csrf, "https://8.8.8.8/hook").status_code == 303
+    # Saved while allowed, then the deployment forbids it: the post is not sent.
+    app_state.settings = dataclasses.replace(app_state.settings, notify_local=True)
+    assert _configure(client, csrf, receiver.url).status_code == 303
+    app_state.settings = dataclasses.replace(app_state.settings, notify_local=False)
+    make_report(app, station_in(app, XINCHENG), hours_ago=0)
+    result = app.test_cli_runner().invoke(args=["send-notifications"])
+    assert result.exit_code == 0, result.output
+    assert receiver.bodies == []
+    [row] = _outbox(app)
+    assert "127.0.0.1" in row.last_error
+
+
+def test_a_post_to_an_inside_address_is_not_sent(receiver):
+    error = report_notify.post_json(receiver.url, {"a": 1})
+    assert error is not None and "127.0.0.1" in error
+    assert receiver.bodies == []
+    assert report_notify.post_json(receiver.url, {"a": 1}, local_ok=True) is None
+    assert receiver.bodies == [{"a": 1}]
+
+
+def test_a_redirect_is_an_error_not_followed(receiver):
+    """A public URL could otherwise send the post on to an inside one."""
+    bouncer = Receiver()
+    bouncer.answers, bouncer.location = [(302, b"")], receiver.url
+    try:
+        error = report_notify.post_json(bouncer.url, {"a": 1}, local_ok=True)
+    finally:
+        bouncer.close()
+    assert error is not None and error.startswith("HTTP 302")
+    assert bouncer.bodies == [{"a": 1}]
+    assert receiver.bodies == []

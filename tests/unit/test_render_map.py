@@ -38,6 +38,13 @@ PAYLOADS = [
     "`",
     "\\`",
     "a\\${b}`</SCRIPT >",
+    # branca renders folium's script a second time as a Jinja template: these ran on
+    # the server (49, the worker's pid) or made the station page a 500.
+    "{{7*7}}",
+    "{{ cycler.__init__.__globals__.os.getpid() }}",
+    "{% if %}",
+    "{#",
+    "}}{{",
 ]
 URL = re.compile(r"(?:https?:)?//[^\s\"'<>)]+")
 
@@ -114,16 +121,27 @@ def test_marker_label_stays_text_in_template_literal_and_html(payload: str) -> N
     ("text", "expected"),
     [
         ("a<b>&\"'", "a&lt;b&gt;&amp;&quot;&#x27;"),
-        ("${x}", "&#36;{x}"),
+        ("${x}", "&#36;&#123;x&#125;"),
         ("`", "&#96;"),
         ("\\`", "&#92;&#96;"),
         ("</script>", "&lt;/script&gt;"),
         ("暖新驿站", "暖新驿站"),
+        ("{{x}}", "&#123;&#123;x&#125;&#125;"),
+        ("{%", "&#123;%"),
     ],
 )
 def test_js_template_text(text: str, expected: str) -> None:
     assert js_template_text(text) == expected
     assert html.unescape(js_template_text(text)) == text
+
+
+@pytest.mark.parametrize("prefix", ["{{7*7}}", "{% if %}", "{#", "<b>{{ x }}</b>"])
+def test_attribution_prefix_stays_text_through_both_renderings(prefix: str) -> None:
+    page = standalone_html(build_map(MapSpec(attribution_prefix=prefix), ASSETS))
+    argument = re.search(r"\.attributionControl\.setPrefix\((.*)\);", page)
+    assert argument is not None
+    # Leaflet sets the string as HTML: what it shows is the text configured.
+    assert html.unescape(json.loads(argument[1])) == prefix
 
 
 def test_map_parts_refuses_a_script_that_would_end_the_script_element() -> None:

@@ -159,7 +159,7 @@ def import_problems(token: str) -> Response:
     if report is None:
         abort(404, tr("这个导入任务还没有检查结果。", "This import job has no check result yet."))
     data = problems_csv(report.errors, report.notes, current_lang())
-    response = current_app.response_class(data, mimetype="text/csv; charset=utf-8")
+    response = current_app.response_class(data, content_type="text/csv; charset=utf-8")
     name = "import-problems.csv"
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
     return response

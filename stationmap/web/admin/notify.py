@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 
+from stationmap.app_state import state
 from stationmap.models import NOTIFY_FORMATS
 from stationmap.services import report_notify
 from stationmap.services.report_queue import QueueError
@@ -55,6 +56,7 @@ def save_notify_setting(code: str) -> Any:
                 request.form.get("format", "")[:20],
                 request.form.get("unanswered_hours", "")[:10],
                 _me(),
+                local_ok=state(current_app).settings.notify_local,
             )
     except QueueError as exc:
         label = tr(*FIELD_WORDS.get(exc.field or "district", FIELD_WORDS["district"]))

@@ -186,6 +186,6 @@ def export_stations() -> Response:
             include_demo=include_demo,
             lang=lang,
         )
-    response = current_app.response_class(data, mimetype=EXPORT_TYPES[fmt])
+    response = current_app.response_class(data, content_type=EXPORT_TYPES[fmt])
     response.headers["Content-Disposition"] = f"attachment; filename=stations.{fmt}"
     return response
