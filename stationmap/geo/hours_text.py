@@ -165,7 +165,7 @@ def _rules(part: str) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     for rule in _split_outside_comments(part, ";"):
         pieces = _AFTER_COMMENT_RE.split(rule)  # text, comment, text, comment, ..., text
-        joined = [pieces[i] + pieces[i + 1] for i in range(0, len(pieces) - 1, 2)]
+        joined = [text + comment for text, comment in zip(pieces[:-1:2], pieces[1::2], strict=True)]
         joined.append(pieces[-1])
         out.extend((piece.strip(), n > 0) for n, piece in enumerate(joined) if piece.strip())
     return out
@@ -181,7 +181,9 @@ def every_day_after_comment(text: str) -> list[tuple[str, str]]:
     for part in _split_outside_comments(text.strip(), "||"):
         rules = _rules(part)
         for (before, _), (rule, after_comment) in pairwise(rules):
-            days = _TIMES_FIRST_RE.split(_COMMENT_RE.sub("", before), maxsplit=1)[0].strip()
+            plain = _COMMENT_RE.sub("", before)  # a rule of a comment alone names no days
+            first_time = _TIMES_FIRST_RE.search(plain)
+            days = plain[: first_time.start() if first_time else None].strip()
             if after_comment and _TIMES_FIRST_RE.match(rule) and days:
                 out.append((rule, days))
     return out

@@ -37,7 +37,9 @@ def test_each_month_takes_its_last_day_and_refuses_the_next(month: str) -> None:
     number = MONTHS.index(month) + 1
     assert f"'{month} {last + 1}'" in error.message
     assert f"at most {last} days" in error.message
-    assert f"“{month} {last + 1}”不存在（{number} 月最多 {last} 天）" in error.message_zh
+    assert error.message_zh == (
+        f"开放时间中的日期“{month} {last + 1}”不存在（{number} 月最多 {last} 天）：请改正日期"
+    )
 
 
 @pytest.mark.parametrize(

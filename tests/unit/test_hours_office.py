@@ -231,3 +231,30 @@ def test_osm_hours_pass_through_without_notes():
         None,
         (),
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "noted"),
+    [
+        # Each span after a comment and a comma is a rule of its own; the first is noted.
+        (
+            'Mo-Fr 08:00-10:00 "早", 11:00-12:00 "午", Sa 14:00-18:00 "下午"',
+            ('11:00-12:00 "午"', "Mo-Fr"),
+        ),
+        ('Sa 09:00-12:00 "上午", Su 10:00-12:00 "上午", 14:00-18:00', ("14:00-18:00", "Su")),
+        # In a fallback part too, with the days of the rule before it there.
+        ('Sa 10:00-12:00 || Mo-Fr 08:00-12:00 "上午", 14:00-18:00', ("14:00-18:00", "Mo-Fr")),
+        # After a semicolon the rule overrides every day: a different matter, no note.
+        ('Mo-Fr 08:00-12:00 "上午"; 14:00-18:00', None),
+        # After a rule of a comment alone there are no days to suggest.
+        ('"电话预约", 14:00-18:00', None),
+    ],
+)
+def test_the_note_names_the_span_and_the_days_of_the_rule_before_it(text, noted):
+    reading = read_office_hours(text)
+    if noted is None:
+        assert reading.note_zh == ""
+    else:
+        rule, days = noted
+        assert f"开放时间中的“{rule}”" in reading.note_zh
+        assert f"请在前面加上 {days}，写成“{days} {rule}”" in reading.note_zh
