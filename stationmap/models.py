@@ -303,9 +303,8 @@ class StationRevision(Base):
     __tablename__ = "station_revision"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    station_id: Mapped[int] = mapped_column(
-        ForeignKey("station.id", ondelete="CASCADE"), index=True
-    )
+    # Indexed by ix_station_revision_station_number, whose first column it is.
+    station_id: Mapped[int] = mapped_column(ForeignKey("station.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(20))
     user_id: Mapped[int | None] = mapped_column(
@@ -525,8 +524,9 @@ class CoverageGrid(Base):
     __tablename__ = "coverage_grid"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Indexed by ix_coverage_grid_district_code_code, whose first column it is.
     district_code: Mapped[str] = mapped_column(
-        String(6), ForeignKey("district.code", ondelete="CASCADE"), index=True
+        String(6), ForeignKey("district.code", ondelete="CASCADE")
     )
     code: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(200), default="")

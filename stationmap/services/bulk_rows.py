@@ -11,8 +11,8 @@ executemany spends more time building and processing parameters than SQLite spen
 storing them (bench/import.py).
 
 New ids are taken before the rows are written (:func:`next_ids`), so nothing has to
-be read back: from the table's sequence on PostgreSQL, after the highest id on SQLite
-(whose write sessions hold the database's write lock, see
+be read back: a block of the table's sequence on PostgreSQL, after the highest id on
+SQLite, both under the lock that serialises the table's inserts (see
 :func:`~stationmap.services.stations.lock_writes`).
 """
 
@@ -55,20 +55,28 @@ def json_text(value: Any) -> str:
 
 def next_ids(connection: Connection, table: Table, count: int) -> list[int]:
     """``count`` ids for new rows of ``table`` (an integer primary key ``id``), in
-    increasing order, that no other row has or will be given."""
+    increasing order, that no other row has or will be given. The caller holds the
+    lock that serialises inserts into ``table`` (for stations
+    :func:`~stationmap.services.stations.lock_writes`).
+
+    On PostgreSQL one statement moves the table's sequence (a serial's: step 1) past
+    the block: ``nextval`` gives its first id, ``setval`` its last. Asking ``nextval``
+    once per row cost the server about 3 µs a row (0.3 s for 100,000) before the first
+    row could be written. Ids are never handed out twice: a ``nextval`` slipping
+    between the two calls would need an insert that does not hold the lock."""
     if count <= 0:
         return []
     if connection.dialect.name == "postgresql":
-        rows = connection.execute(
+        last = connection.scalar(
             text(
-                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                "FROM generate_series(1, :count)"
+                "SELECT setval(s.seq, nextval(s.seq) + :count - 1) FROM (SELECT "
+                "CAST(pg_get_serial_sequence(:table, 'id') AS regclass) AS seq) AS s"
             ),
             {"table": table.name, "count": count},
         )
-        return sorted(int(value) for (value,) in rows)
-    last = connection.scalar(select(func.max(table.c.id))) or 0
-    return list(range(int(last) + 1, int(last) + 1 + count))
+    else:
+        last = (connection.scalar(select(func.max(table.c.id))) or 0) + count
+    return list(range(int(last) - count + 1, int(last) + 1))
 
 
 def one_of(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,7 +14,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from stationmap.models import Station, StationRevision
-from stationmap.services.bulk_rows import insert_rows
+from stationmap.services.bulk_rows import insert_rows, next_ids
 from stationmap.services.station_record import plain, snapshot
 
 
@@ -96,7 +96,7 @@ def first_revision(station_id: int, version: int, snap: dict[str, Any]) -> First
 
 def record_created(
     session: Session,
-    created: Iterable[FirstRevision],
+    created: Sequence[FirstRevision],
     action: str,
     actor: Actor,
     at: datetime,
@@ -105,15 +105,18 @@ def record_created(
     """Write the first revision of each station just inserted in bulk
     (:func:`first_revision`) with :func:`~stationmap.services.bulk_rows.insert_rows`
     (the ORM unit of work, and reading the stations back, cost most of a large
-    import's time)."""
+    import's time), their ids taken in one block (:func:`next_ids`; every writer of
+    revisions holds :func:`~stationmap.services.stations.lock_writes`)."""
     session.flush()
     table = StationRevision.__table__
     assert isinstance(table, Table)
+    connection = session.connection()
+    ids = next_ids(connection, table, len(created))
     insert_rows(
-        session.connection(),
+        connection,
         table,
-        ("station_id", "changes", "snapshot", "station_version"),
-        created,
+        ("id", "station_id", "changes", "snapshot", "station_version"),
+        ((revision_id, *first) for revision_id, first in zip(ids, created, strict=True)),
         {
             "number": 1,
             "action": action,

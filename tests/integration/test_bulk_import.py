@@ -277,8 +277,8 @@ def test_a_failure_late_in_the_write_of_a_big_file_stores_nothing(empty_app, mon
             return real(connection, table, columns, rows, constants, done, **options)
         listed = list(rows)
         written.append(len(listed))
-        last = listed[-1]
-        listed[-1] = (10**9, *last[1:])
+        revision_id, _station_id, *rest = listed[-1]
+        listed[-1] = (revision_id, 10**9, *rest)
         return real(connection, table, columns, listed, constants, done, **options)
 
     monkeypatch.setattr(revisions, "insert_rows", failing_late)

@@ -221,3 +221,38 @@ def test_0013_fills_the_codes_of_existing_stations_and_its_downgrade_removes_the
     finally:
         database.dispose()
         _drop_postgres(url)
+
+
+def _keys(database: Database, table: str) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """A table's plain (non-unique) B-tree indexes on columns, and its unique keys
+    (primary key, unique constraints and indexes), each as its columns in order;
+    indexes on expressions or of another kind (the GiST indexes) are left out."""
+    inspector = inspect(database.engine)
+    plain: list[tuple[str, ...]] = []
+    primary = inspector.get_pk_constraint(table)["constrained_columns"]
+    unique: list[tuple[str, ...]] = [tuple(primary)]
+    unique.extend(tuple(u["column_names"]) for u in inspector.get_unique_constraints(table))
+    for index in inspector.get_indexes(table):
+        columns = index["column_names"]
+        method = index.get("dialect_options", {}).get("postgresql_using", "btree")
+        if None in columns or method != "btree":
+            continue
+        (unique if index["unique"] else plain).append(tuple(str(c) for c in columns))
+    return plain, unique
+
+
+def test_no_plain_index_repeats_the_first_columns_of_a_unique_one(fresh: Database) -> None:
+    """An index on columns that begin a unique index (or key) of the same table answers
+    nothing that one does not, and costs a B-tree insert for every row written (a bulk
+    import's revisions, issue 17)."""
+    upgrade(fresh)
+    redundant = []
+    for table in Base.metadata.tables:
+        plain, unique = _keys(fresh, table)
+        redundant.extend(
+            (table, columns)
+            for columns in plain
+            for key in unique
+            if len(key) > len(columns) and key[: len(columns)] == columns
+        )
+    assert redundant == []
