@@ -366,3 +366,21 @@ def _either(text: str) -> float | None:
     """``text`` read as a longitude, else as a latitude (one marked N or 北纬)."""
     value = _reads(text, "lon")
     return _reads(text, "lat") if value is None else value
+
+
+def pair_in_one_cell(lat: object, lon: object) -> tuple[str, str, Axis] | None:
+    """A picker's pair put whole into a file's 纬度 or 经度 cell (``111.690123,40.851234``
+    under 经度, 纬度 left empty or holding the same paste), as ``(lat_text, lon_text,
+    the axis of the cell that held it)``; ``None`` otherwise. A cell beside it that holds
+    a value of its own is not overwritten: that row is left to be refused."""
+    texts = {
+        "lat": "" if lat is None else str(lat).strip(),
+        "lon": "" if lon is None else str(lon).strip(),
+    }
+    for axis, other in (("lon", "lat"), ("lat", "lon")):
+        pasted = texts[axis]
+        if not pasted or texts[other] not in ("", pasted):
+            continue
+        if (pair := split_pair(pasted)) is not None:
+            return pair[0], pair[1], axis  # type: ignore[return-value]
+    return None

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from stationmap.field_values.degrees import pair_in_one_cell
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.models import Station
 from stationmap.services import placement
@@ -209,6 +210,9 @@ def check_file(
     seen: dict[str, TableRow] = {}
     for row in table.rows:
         values = dict(row.values)
+        if (pair := pair_in_one_cell(values.get("lat"), values.get("lon"))) is not None:
+            values["lat"], values["lon"], axis = pair
+            checked.notes.append(row.locate(_pair_note(axis, row.values[axis], pair)))
         version, problems = _version(values, row)
         checked.errors.extend(problems)
         if (example := placement.example_row(values, row)) is not None:
@@ -283,6 +287,18 @@ def _version(values: dict[str, object], row: TableRow) -> tuple[int | None, list
         message_zh=f"“版本”应是导出时写入的整数，而不是 {value!r}：请保持导出时的值或清空",
     )
     return None, [row.locate(error)]
+
+
+def _pair_note(axis: str, pasted: object, pair: tuple[str, str, str]) -> FieldError:
+    """The note on a picker's pair found whole in one coordinate cell."""
+    name_zh = "经度" if axis == "lon" else "纬度"
+    return FieldError(
+        axis,
+        f"the cell holds a pair, {pasted!r}: read as latitude {pair[0]} and longitude "
+        f"{pair[1]}; check the point, or put each number in its own column",
+        message_zh=f"{name_zh}单元格中是一对坐标“{pasted}”：已拆成纬度 {pair[0]}、经度 {pair[1]}，"
+        "请核对位置，或把两个数分别填入“纬度”“经度”两列",
+    )
 
 
 def _datum_of(values: dict[str, object]) -> Datum:
