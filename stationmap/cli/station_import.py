@@ -2,12 +2,16 @@
 or nothing, and say what was done or what to fix, in the terminal's language: each
 error and note names its sheet, row and column and the field (in Chinese under a
 Chinese locale: 工作表“驿站”，第 5 行，E 列，纬度：...).
+
+The import service (and the database layer under it) is imported when the command
+runs, not when its ``--help`` is shown.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -16,12 +20,13 @@ from flask.cli import with_appcontext
 from stationmap.app_state import state
 from stationmap.cli.lang import datum_problem, message_lang, say
 from stationmap.geo.datum import Datum, parse_datum
-from stationmap.services import transfer
-from stationmap.services.revisions import Actor
 from stationmap.tabular.problem_list import ProblemGroup, field_words, group_problems
 
+if TYPE_CHECKING:
+    from stationmap.services import transfer
+
 # Changes made from the command line are recorded in station history under this name.
-CLI_ACTOR = Actor(user_id=None, name="cli")
+CLI_ACTOR_NAME = "cli"
 
 
 def _print_errors(report: transfer.ImportReport) -> None:
@@ -132,6 +137,9 @@ def import_command(file: Path, dry_run: bool, datum: Datum | None, overwrite_new
     Rows are matched by code (updated) or created. One bad row rejects the whole file.
     Every created or changed station gets a revision in its history, by "cli".
     """
+    from stationmap.services import transfer
+    from stationmap.services.revisions import Actor
+
     data = file.read_bytes()
     try:
         with state(current_app).db.write_session() as session:
@@ -140,7 +148,7 @@ def import_command(file: Path, dry_run: bool, datum: Datum | None, overwrite_new
                 data,
                 file.name,
                 apply=not dry_run,
-                actor=CLI_ACTOR,
+                actor=Actor(user_id=None, name=CLI_ACTOR_NAME),
                 datum=datum,
                 overwrite=overwrite_newer,
             )
