@@ -326,6 +326,17 @@ def test_hours_preview_endpoint(app, xc):
     assert app.test_client().get("/admin/hours-preview").status_code == 302
 
 
+def test_the_live_hours_check_notes_a_span_that_holds_every_day_after_a_comment(app, xc):
+    """Valid syntax, so ok, but the editor says the afternoon holds every day and how to
+    write it for weekdays only, before the hours are saved."""
+    client, _token = xc
+    text = 'Mo-Fr 08:00-12:00 "上午", 14:00-18:00 "下午"'
+    checked = client.get("/admin/hours-preview", query_string={"text": text}).get_json()
+    assert checked["ok"] is True
+    assert checked["text"].startswith('开放时间中的“14:00-18:00 "下午"”前面是引号里的说明和逗号')
+    assert '写成“Mo-Fr 14:00-18:00 "下午"”' in checked["text"]
+
+
 def test_dashboard_counts_only_the_scope(app, xc):
     client, _token = xc
     html = client.get("/admin/").get_data(as_text=True)
