@@ -64,6 +64,12 @@ _MAX_TEXT = 60
 def _problem_not_degrees(axis: Axis, value: object) -> ValueProblem:
     zh = _NAME[axis][1]
     decimal, dms = _EXAMPLE[axis]
+    if isinstance(value, str) and split_pair(value) is not None:  # a picker's whole pair
+        return ValueProblem(
+            f"holds a pair of coordinates, '{shown(value)}', where one number of degrees "
+            "goes: put the latitude and the longitude in their own fields",
+            f"{zh}处填的是一对坐标“{shown(value)}”：请把纬度、经度分别填入各自的格或栏",
+        )
     return ValueProblem(
         f"must be a number of degrees such as {decimal} or {dms}, not '{shown(value)}'",
         f"{zh}应为度数，例如 {decimal} 或 {dms}；现为“{shown(value)}”，请改正",

@@ -49,6 +49,11 @@ def test_an_import_stores_a_pair_pasted_into_the_longitude_cell_where_it_was_mea
     assert (note.sheet, note.row, note.column, note.field) == ("新城区", 2, "B", "lon")
     assert note.message_zh.startswith(f"经度单元格中是一对坐标“{gcj_lon:.7f},{gcj_lat:.7f}”：")
     assert "请核对位置" in note.message_zh and "check the point" in note.message
-    # The row whose 纬度 has a value of its own is still refused, on its 经度 cell.
+    # The row whose 纬度 has a value of its own is still refused, on its 经度 cell, saying
+    # what is there (before: "经度应为度数，例如 86.217").
     (error,) = checked.errors
     assert (error.row, error.column) == (3, "B")
+    assert (
+        error.message_zh == "经度处填的是一对坐标“111.69,40.85”：请把纬度、经度分别填入各自的格或栏"
+    )
+    assert error.message.startswith("holds a pair of coordinates, '111.69,40.85'")
