@@ -177,6 +177,8 @@ def every_day_after_comment(text: str) -> list[tuple[str, str]]:
     with the days the rule before it names (``Mo-Fr``): by the opening_hours grammar the
     comment ends its rule, so such a rule holds every day, weekends too, which the
     office rarely means."""
+    if '"' not in text:  # no comment, no such rule: most hours, every import row
+        return []
     out = []
     for part in _split_outside_comments(text.strip(), "||"):
         rules = _rules(part)
