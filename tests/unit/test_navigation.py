@@ -9,13 +9,13 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from stationmap.geo.datum import gcj02_to_bd09, wgs84_to_gcj02
 from stationmap.geo.navigation import (
     NavTarget,
     navigation_links,
     navigation_links_json,
     quote_component,
 )
+from tests.datum_reference import bd09_from_gcj02, gcj02_from_wgs84
 
 NAMES = [
     "上海市浦东新区陆家嘴街道暖新驿站",
@@ -55,14 +55,28 @@ def test_json_text_is_the_same_links(name, app_name, tencent_key):
 
 def test_each_app_gets_its_own_datum():
     lat, lon = 31.2304, 121.4737
-    g_lat, g_lon = wgs84_to_gcj02(lat, lon)
-    b_lat, b_lon = gcj02_to_bd09(g_lat, g_lon)
+    g_lat, g_lon = gcj02_from_wgs84(lat, lon)  # the published formulas, written apart
+    b_lat, b_lon = bd09_from_gcj02(g_lat, g_lon)
     links = navigation_links(NavTarget(lat, lon, "驿站"), "app")
     assert f"dlat={g_lat:.6f}&dlon={g_lon:.6f}" in links["amap"]["ios"]
     assert f"to={g_lon:.6f},{g_lat:.6f}," in links["amap"]["web"]
     assert f"latlng:{b_lat:.6f},{b_lon:.6f}" in links["baidu"]["app"]
     assert f"location={b_lat:.6f},{b_lon:.6f}" in links["baidu"]["web"]
     assert f"tocoord={g_lat:.6f},{g_lon:.6f}" in links["tencent"]["app"]
+    assert "coord_type=2&" in links["tencent"]["web"]  # 2: GCJ-02
+    assert links["baidu"]["web"].count("coord_type=bd09ll") == 1
     # Positions the caller converted already are used as given.
     given = navigation_links(NavTarget(lat, lon, "驿站", (g_lat, g_lon), (b_lat, b_lon)), "app")
     assert given == links
+
+
+def test_without_a_tencent_key_the_app_name_is_the_referer():
+    """Tencent's URI API needs a referer; a deployment without a key sends its app name
+    (the keyword's default), from both the links and the JSON text the answer uses."""
+    target = NavTarget(40.8, 111.7, "驿站")
+    for links in (
+        navigation_links(target, "myapp"),
+        json.loads("{" + navigation_links_json(target, "myapp") + "}"),
+    ):
+        for kind in ("app", "web"):
+            assert parse_qs(urlsplit(links["tencent"][kind]).query)["referer"] == ["myapp"]
