@@ -18,6 +18,9 @@ from stationmap.field_values import ValueProblem, shown, to_ascii
 Axis = Literal["lat", "lon"]
 
 _LIMIT_DEG = {"lat": 90.0, "lon": 180.0}
+#: The degrees a station in China can have, with a margin: longitude 73.5-135.1 E,
+#: latitude 3.8 (the Nansha islands) to 53.6 N. Outside them a number is no station of ours.
+CHINA_DEGREES: dict[Axis, tuple[float, float]] = {"lat": (3.0, 54.0), "lon": (73.0, 136.0)}
 _NAME = {"lat": ("latitude", "纬度"), "lon": ("longitude", "经度")}
 _EXAMPLE = {"lat": ("44.305", "44°18′18″N"), "lon": ("86.217", "86°13′01.2″E")}
 # A hemisphere word before or after the number: the axis it belongs to and its sign.

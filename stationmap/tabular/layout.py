@@ -20,6 +20,8 @@ from stationmap.station_fields import FIELDS, FieldError
 from stationmap.tabular.cell_kinds import (
     HOURS_END,
     HOURS_START,
+    clock_coordinate,
+    clock_note,
     dated_coordinate,
     dated_note,
     failed_formula,
@@ -791,6 +793,8 @@ class _CellLog:
     formatted coordinates (by column), hours from a 开始时间 / 结束时间 pair."""
 
     dated: dict[int, list[int]] = field(default_factory=dict)
+    #: 经度/纬度 typed as 度:分:秒 and stored as times, by column: (row, degrees).
+    timed: dict[int, list[tuple[int, float]]] = field(default_factory=dict)
     paired: list[int] = field(default_factory=list)
     example: str = ""
 
@@ -822,11 +826,15 @@ def _record(
             if value is not None and target in ("name", "code"):
                 errors.append(_merged_station(grid, number, col, target, merges.span(number, col)))
         if target in ("lat", "lon") and (serial := grid.serials.get((number, col))) is not None:
-            value, error = dated_coordinate(grid, number, col, target, value, serial)
-            if error is None:
-                log.dated.setdefault(col, []).append(number)
+            if (degrees := clock_coordinate(target, serial)) is not None:
+                value = degrees
+                log.timed.setdefault(col, []).append((number, degrees))
             else:
-                errors.append(error)
+                value, error = dated_coordinate(grid, number, col, target, value, serial)
+                if error is None:
+                    log.dated.setdefault(col, []).append(number)
+                else:
+                    errors.append(error)
         if target == COORDINATES:
             if value is None:
                 record.update(lat=None, lon=None)
@@ -960,6 +968,9 @@ def _sheet_rows(
         table.notes.append(_blank_note(grid, header, columns, blank_rows, blank_fields))
     for col, rows in sorted(log.dated.items()):
         table.notes.append(dated_note(grid, col, columns[col], rows))
+    for col, timed in sorted(log.timed.items()):
+        numbers = [number for number, _degrees in timed]
+        table.notes.append(clock_note(grid, col, columns[col], numbers, timed[0][1]))
     if pair is not None and log.paired:
         table.notes.append(pair_note(grid, pair, log.paired, log.example))
     if hidden_rows:
