@@ -315,7 +315,7 @@ def check_placement(
                     f"不在您负责的区县内。请核对经度、纬度，或交由该区县的管理员导入。" + hint_zh,
                 )
             )
-        elif district is None and not _china_degrees(rows[index]):
+        elif district is None and rows[index].index is not None and not _china_degrees(rows[index]):
             out.errors.append(_abroad(source))
         elif district is None:
             out.notes.setdefault(index, []).append(
@@ -333,7 +333,8 @@ def check_placement(
 def _china_degrees(spot: PlacedRow) -> bool:
     """Whether a row's point as entered lies within :data:`CHINA_DEGREES`, where every
     station of ours is; outside them (0,0, a minus sign, days taken for degrees) it is no
-    station's place, whatever district list the server holds."""
+    station's place, whatever district list the server holds. Asked only of rows the
+    field check accepted: a refused row has its own error."""
     degrees = spot.entered()
     if degrees is None:
         return True
