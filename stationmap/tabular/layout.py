@@ -16,7 +16,14 @@ from dataclasses import dataclass, field, replace
 
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.geo.hours_office import clock_of
-from stationmap.station_fields import FIELDS, FieldError
+from stationmap.station_fields import FIELDS, FieldError, split_list
+from stationmap.tabular.amenity_columns import (
+    AMENITY_PREFIX,
+    amenity_column,
+    amenity_note,
+    mark_error,
+    read_mark,
+)
 from stationmap.tabular.cell_kinds import (
     HOURS_END,
     HOURS_START,
@@ -235,6 +242,8 @@ def _layout_target(text: str) -> str | None:
     for inner in _BRACKETED.findall(plain):  # X坐标（经度）, Y（纬度）
         if (target := header_target(inner)) in ("lon", "lat"):
             return target
+    if (amenity := amenity_column(text)) is not None:  # 饮水, 是否有卫生间
+        return AMENITY_PREFIX + amenity
     return None
 
 
@@ -445,6 +454,8 @@ def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
         elif target in FIELDS or target in KEPT_COLUMNS or target in _OTHER_TARGETS:
             seen.setdefault(target, []).append(col)
             columns[col] = target
+        elif target.startswith(AMENITY_PREFIX):
+            columns[col] = target  # 饮水 and 热水 may both name water: read together
     _hours_pair(grid, header, table, seen, columns)
     if COORDINATES in seen and ("lat" in seen or "lon" in seen):
         seen.setdefault("lon", []).extend(seen[COORDINATES])
@@ -797,6 +808,8 @@ class _CellLog:
     timed: dict[int, list[tuple[int, float]]] = field(default_factory=dict)
     paired: list[int] = field(default_factory=list)
     example: str = ""
+    #: Amenity columns (饮水 ✓): the rows marked as having each, by column.
+    marked: dict[int, list[int]] = field(default_factory=dict)
 
 
 def _record(
@@ -808,14 +821,28 @@ def _record(
     lat_first: bool,
     pair: tuple[int, int, str, str] | None,
     log: _CellLog,
+    header_texts: Mapping[int, str],
 ) -> tuple[dict[str, object], tuple[FieldError, ...], tuple[FieldError, ...]]:
     """Row ``number``'s values by field, with the values of cells merged down into it
     and a 坐标 cell split, and the notes and errors about it."""
-    record: dict[str, object] = {t: None for t in columns.values() if t != COORDINATES}
+    record: dict[str, object] = {
+        t: None for t in columns.values() if t != COORDINATES and not t.startswith(AMENITY_PREFIX)
+    }
     notes: list[FieldError] = []
     errors: list[FieldError] = []
+    ticked: list[str] | None = None  # the amenities its amenity columns mark, if any says
     for col, target in columns.items():
         value = values.get(col)
+        if target.startswith(AMENITY_PREFIX):
+            mark = read_mark(value if value is not None else merges.value(number, col))
+            if mark is None:
+                errors.append(mark_error(grid, number, col, header_texts[col], value))
+            elif value is not None or mark:
+                ticked = ticked if ticked is not None else []
+                if mark:
+                    ticked.append(target.removeprefix(AMENITY_PREFIX))
+                    log.marked.setdefault(col, []).append(number)
+            continue
         if value is None and (number, col) in grid.uncomputed:
             errors.append(_uncomputed(grid, number, col, target))
         elif (number, col) in grid.failed:
@@ -845,6 +872,9 @@ def _record(
             errors += more_errors
         else:
             record[target] = value
+    if ticked is not None:
+        given = split_list(record.get("amenities"))
+        record["amenities"] = [*given, *(c for c in ticked if c not in given)]
     if pair is not None:
         if (error := pair_hours(grid, number, record, pair)) is not None:
             errors.append(error)
@@ -867,6 +897,10 @@ def _sheet_rows(
     letters = {t: column_letter(c) for c, t in columns.items()}
     if COORDINATES in letters:
         letters["lat"] = letters["lon"] = letters.pop(COORDINATES)
+    amenity_columns = sorted(c for c, t in columns.items() if t.startswith(AMENITY_PREFIX))
+    for col in amenity_columns:
+        letters.setdefault("amenities", column_letter(col))
+        del letters[columns[col]]
     coordinate_columns = [c for c, t in columns.items() if t in ("lat", "lon", COORDINATES)]
     headed = columns.keys() | header.texts.keys() | grid.hidden_columns
     # Without a 坐标 column or merged cells, each field's value is its own cell's.
@@ -883,6 +917,7 @@ def _sheet_rows(
     dated = any(c in coordinate_columns for _row, c in grid.serials)
     plain = (
         pair is None
+        and not amenity_columns
         and not dated
         and COORDINATES not in columns.values()
         and not merges.ranges
@@ -958,7 +993,7 @@ def _sheet_rows(
             table.rows.append(TableRow(number, record, grid.title, letters))
         else:
             record, notes, errors = _record(
-                grid, number, values, columns, merges, lat_first, pair, log
+                grid, number, values, columns, merges, lat_first, pair, log, header.texts
             )
             if named is not None:
                 errors += tuple(_check_header_datum(grid, number, record, named, header, datum_col))
@@ -968,6 +1003,8 @@ def _sheet_rows(
         table.notes.append(_blank_note(grid, header, columns, blank_rows, blank_fields))
     for col, rows in sorted(log.dated.items()):
         table.notes.append(dated_note(grid, col, columns[col], rows))
+    for col in amenity_columns:
+        table.notes.append(amenity_note(grid, col, header.texts[col], log.marked.get(col, [])))
     for col, timed in sorted(log.timed.items()):
         numbers = [number for number, _degrees in timed]
         table.notes.append(clock_note(grid, col, columns[col], numbers, timed[0][1]))
