@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stationmap.field_values.degrees import pair_in_one_cell
+from stationmap.field_values.pair_forms import misread_pair
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.models import Station
 from stationmap.services import placement
@@ -213,6 +214,9 @@ def check_file(
         if (pair := pair_in_one_cell(values.get("lat"), values.get("lon"))) is not None:
             values["lat"], values["lon"], axis = pair
             checked.notes.append(row.locate(_pair_note(axis, row.values[axis], pair)))
+        elif (misread := misread_pair(values.get("lat"), values.get("lon"))) is not None:
+            values["lat"], values["lon"], note = misread  # 86,217,000 or 86,217
+            checked.notes.append(row.locate(FieldError("lat", note.message, None, note.message_zh)))
         version, problems = _version(values, row)
         checked.errors.extend(problems)
         if (example := placement.example_row(values, row)) is not None:
