@@ -212,6 +212,8 @@ class _Header:
     targets: dict[int, str]  # column -> field, read-only column or ``coordinates``
     texts: dict[int, str]
     first: int = 0  # the first header row, when a second row names sub-columns
+    #: A two-row header's group cells over its sub-columns (坐标（高德） over 经度 | 纬度).
+    above: dict[int, str] = field(default_factory=dict)
 
     @property
     def rows_text(self) -> tuple[str, str]:
@@ -253,16 +255,18 @@ def _header_datum(
     """The datum the coordinate headers name (高德经度, 经度（百度）) and the first column
     naming it; a :class:`TableError` when two of them name different ones."""
     named: dict[int, Datum] = {}
+    texts: dict[int, str] = {}  # the header that names it: its own, or a group's above it
     for col, target in columns.items():
         if target in ("lon", "lat", COORDINATES):
-            found = datum_header(header.texts[col])
-            if found is not None:
-                named[col] = found[1]
+            for text in (header.texts[col], header.above.get(col)):
+                if text is not None and (found := datum_header(text)) is not None:
+                    named[col], texts[col] = found[1], text
+                    break
     if not named:
         return None
     if len(set(named.values())) > 1:
-        listed_zh = "、".join(f"{column_letter(c)} 列“{header.texts[c]}”" for c in sorted(named))
-        listed_en = ", ".join(f"{column_letter(c)} {header.texts[c]!r}" for c in sorted(named))
+        listed_zh = "、".join(f"{column_letter(c)} 列“{texts[c]}”" for c in sorted(named))
+        listed_en = ", ".join(f"{column_letter(c)} {texts[c]!r}" for c in sorted(named))
         raise grid.error(
             f"the headers {listed_en} name different maps: the longitude and latitude of a "
             "row must come from one map; correct the headers",
@@ -271,7 +275,7 @@ def _header_datum(
         )
     col = min(named)
     datum = named[col]
-    text = header.texts[col]
+    text = texts[col]
     table.notes.append(
         _note(
             grid,
@@ -334,6 +338,20 @@ def _sub_columns(
     )
 
 
+def _group_texts(
+    grid: Grid, number: int, texts: dict[int, str], below: dict[int, str]
+) -> dict[int, str]:
+    """The text of header row ``number`` over each sub-column named in the row below it:
+    its own cell's, or that of a cell merged across it."""
+    out = {c: texts[c] for c in below if c in texts}
+    for min_row, min_col, _max_row, max_col in grid.merges:
+        if min_row == number and min_col in texts:
+            for col in range(min_col, max_col + 1):
+                if col in below:
+                    out.setdefault(col, texts[min_col])
+    return out
+
+
 def _find_header(grid: Grid) -> _Header | None:
     """The first row naming station columns; with the row below it when that one names
     only sub-columns (坐标 over 经度 | 纬度)."""
@@ -355,7 +373,8 @@ def _find_header(grid: Grid) -> _Header | None:
                 both = {**targets, **below_targets}
                 both = {c: both[c] for c in both_texts if c in both}
                 if _is_station_header(both):
-                    return _Header(below_number, both, both_texts, first=number)
+                    above = _group_texts(grid, number, texts, below_texts)
+                    return _Header(below_number, both, both_texts, number, above)
         if _is_station_header(targets):
             return _Header(number, targets, texts)
     return None

@@ -406,3 +406,28 @@ def test_coordinate_headers_with_words_around_the_axis_are_read(lon_header, lat_
 def test_projected_x_y_headers_are_still_no_coordinate_columns():
     with pytest.raises(TableError, match="no header row found"):
         read_rows(_coordinate_book(["X坐标", "Y坐标"], [["甲驿站", 4512345.6, 37512345.7]]), "xlsx")
+
+
+@pytest.mark.parametrize(
+    ("group", "datum"), [("坐标（高德）", "gcj02"), ("百度坐标", "bd09"), ("高德经纬度", "gcj02")]
+)
+def test_a_group_header_naming_its_map_over_longitude_and_latitude_gives_the_datum(group, datum):
+    """Was: the sub-column headers 经度 | 纬度 replaced the group header above them, and
+    the file asked which map its coordinates came from though the header said it."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "驿站"
+    sheet.append(["驿站名称", group, None, "地址"])
+    sheet.append([None, "经度", "纬度", None])
+    sheet.merge_cells("B1:C1")
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("D1:D2")
+    sheet.append(["甲驿站", 86.21712, 44.30512, "玛纳斯县"])
+    table = read_rows(_bytes(book), "xlsx")
+    (row,) = table.rows
+    assert (row.values["lon"], row.values["lat"], row.values["datum"]) == (
+        86.21712,
+        44.30512,
+        datum,
+    )
+    assert any(f"列名“{group}”说明坐标来自" in n.message_zh for n in table.notes)
