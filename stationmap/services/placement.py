@@ -243,7 +243,8 @@ def check_placement(
     """
     out = Placement()
     for number, spot in enumerate(rows):
-        _coarse(number, spot.row, out)
+        if spot.index is None or _china_degrees(spot):  # else: refused as not in China
+            _coarse(number, spot.row, out)
     # The stated reading of every row first; the alternatives (axes swapped, the other
     # datums) only for the rows it does not place where they may be: a file of good
     # rows costs one point per row, not four.
