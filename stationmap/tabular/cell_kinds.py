@@ -81,6 +81,15 @@ def clock_coordinate(target: str, serial: float) -> float | None:
     return None
 
 
+def clock_degrees_text(degrees: float) -> str:
+    """Degrees read from a time cell as 度°分′秒″ text, to a ten-thousandth of a second:
+    text, not a float, so the value keeps the precision the office typed (86:13:12 is
+    86.22, which would read as a coarse 2-decimal point) and shows as they wrote it."""
+    whole, tenths = divmod(round(degrees * 36_000_000), 36_000_000)
+    minutes, tenths = divmod(tenths, 600_000)
+    return f"{whole}°{minutes}′{tenths / 10_000:.4f}″"
+
+
 #: How many runs of rows a message lists before ``等`` (``...``).
 LISTED_RUNS = 10
 

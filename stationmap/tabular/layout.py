@@ -28,6 +28,7 @@ from stationmap.tabular.cell_kinds import (
     HOURS_END,
     HOURS_START,
     clock_coordinate,
+    clock_degrees_text,
     clock_note,
     dated_coordinate,
     dated_note,
@@ -873,7 +874,7 @@ def _record(
                 errors.append(_merged_station(grid, number, col, target, merges.span(number, col)))
         if target in ("lat", "lon") and (serial := grid.serials.get((number, col))) is not None:
             if (degrees := clock_coordinate(target, serial)) is not None:
-                value = degrees
+                value = clock_degrees_text(degrees)
                 log.timed.setdefault(col, []).append((number, degrees))
             else:
                 value, error = dated_coordinate(grid, number, col, target, value, serial)

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from stationmap.field_values import ValueProblem
-from stationmap.field_values.degrees import parse_degrees
+from stationmap.field_values.degrees import decimal_places, parse_degrees
 from stationmap.geo.hours import HoursError
 from stationmap.geo.hours_office import clock_of, hours_from_pair, read_office_hours
 from stationmap.station_fields import InvalidStation, parse_station
@@ -304,8 +304,11 @@ def test_degrees_typed_as_hours_minutes_seconds_are_read_as_degrees_with_a_note(
     (row,) = table.rows
     assert row.errors == ()
     # Excel keeps days: 86:13:30 is 3.5927 days, whose hours are the degrees typed.
-    assert row.values["lon"] == pytest.approx(_dms(86, 13, 30), abs=1e-9)
-    assert row.values["lat"] == pytest.approx(_dms(44, 18, 39.6), abs=1e-9)
+    lon, lat = parse_degrees(row.values["lon"], "lon"), parse_degrees(row.values["lat"], "lat")
+    assert lon == pytest.approx(_dms(86, 13, 30), abs=1e-9)
+    assert lat == pytest.approx(_dms(44, 18, 39.6), abs=1e-9)
+    # Read as 度分秒, not as a float with few decimals (86.225: a coarse point to check).
+    assert decimal_places(row.values["lon"]) is None
     lon_note = next(n for n in table.notes if n.field == "lon")
     assert (lon_note.sheet, lon_note.column) == ("驿站", "B")
     assert "按“度:分:秒”输入" in lon_note.message_zh
