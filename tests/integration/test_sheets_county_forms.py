@@ -54,6 +54,12 @@ def _csv(form: str, points: list[tuple[float, float]]) -> bytes:
     return out.getvalue().encode("gbk")
 
 
+def _chinese(monkeypatch) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def _stored(app, form: str) -> dict[str, Station]:
     with state(app).db.session() as session:
         return {s.name: s for s in session.scalars(select(Station)) if s.name.startswith(form)}
@@ -63,9 +69,7 @@ def _stored(app, form: str) -> dict[str, Station]:
 def test_the_command_line_stores_each_station_where_the_office_meant(
     app, tmp_path, monkeypatch, form
 ):
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    for name in ("LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(name, raising=False)
+    _chinese(monkeypatch)
     points = _points(app)
     path = tmp_path / f"{form}.csv"
     path.write_bytes(_csv(form, points))
@@ -93,3 +97,59 @@ def test_the_admin_preview_reads_them_and_says_to_check(app, form):
     assert "投影" not in html
     if form != "colons":
         assert "请核对位置" in html
+
+
+def _summary_workbook(points: list[tuple[float, float]], street_hours: str = "8:00-20:00") -> bytes:
+    """A 汇总 sheet listing every station, then one sheet per street listing its own."""
+    import openpyxl
+
+    header = ["序号", "驿站名称", "地址", "经度", "纬度", "坐标系", "开放时间"]
+    rows = []
+    for i, point in enumerate(points):
+        lat, lon = gcj02_from_wgs84(*point)
+        rows.append([i + 1, f"汇总驿站{i}", "玛纳斯县", round(lon, 6), round(lat, 6), "高德"])
+    book = openpyxl.Workbook()
+    summary = book.active
+    summary.title = "汇总"
+    summary.append(["玛纳斯县驿站汇总表"])
+    summary.append(header)
+    for row in rows:
+        summary.append([*row, "8:00-20:00"])
+    for title, part in (("城关街道", rows[:2]), ("包家店镇", rows[2:])):
+        sheet = book.create_sheet(title)
+        sheet.append(header)
+        for n, row in enumerate(part, 1):
+            sheet.append([n, *row[1:], street_hours])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_summary_sheet_repeating_the_street_sheets_stores_each_station_once(
+    app, tmp_path, monkeypatch
+):
+    """Was: 汇总 and the street sheets were each read as stations: every one stored twice."""
+    _chinese(monkeypatch)
+    points = _points(app)
+    path = tmp_path / "汇总.xlsx"
+    path.write_bytes(_summary_workbook(points))
+    result = app.test_cli_runner().invoke(args=["import-stations", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "新建 3 个" in result.output
+    with state(app).db.session() as session:
+        names = [s.name for s in session.scalars(select(Station)) if s.name.startswith("汇总驿站")]
+    assert sorted(names) == ["汇总驿站0", "汇总驿站1", "汇总驿站2"]
+    assert "与“汇总”表第 3 行是同一个驿站" in result.output
+
+
+def test_the_same_station_twice_with_different_values_is_refused_naming_both_rows(
+    app, tmp_path, monkeypatch
+):
+    _chinese(monkeypatch)
+    path = tmp_path / "汇总.xlsx"
+    path.write_bytes(_summary_workbook(_points(app), street_hours="9:00-18:00"))
+    result = app.test_cli_runner().invoke(args=["import-stations", str(path)])
+    assert result.exit_code == 1
+    assert "与“汇总”表第 3 行名称、位置相同，但其他内容不同" in result.output
+    with state(app).db.session() as session:
+        assert not [s for s in session.scalars(select(Station)) if s.name.startswith("汇总驿站")]
