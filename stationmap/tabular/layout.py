@@ -56,7 +56,10 @@ COORDINATES = "coordinates"  # the pseudo-field of a 坐标 "lon,lat" column
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】|〔[^〕]*〕|<[^>]*>")
 _TOTAL_ROW = re.compile(
     r"^(合计|总计|小计|共计|累计|注[:：意]|注$|备注[:：]|说明[:：]|填表说明|填报|审核|制表|"
-    r"填表人|统计人|单位负责人|分管领导|主管领导)"
+    r"填表人|统计人|单位负责人|分管领导|主管领导|"
+    # 以上共5个驿站, 共12家, 数据截至2025年3月1日, a stamp line, a date alone
+    r"以上|共\s*[0-9]+\s*[个家处座所]|(?:数据)?截[至止]|.*[(（]盖章[)）]$|"
+    r"[0-9]{4}\s*年\s*[0-9]{1,2}\s*月(?:\s*[0-9]{1,2}\s*日)?$)"
 )
 # A sign-off row under a list (填表人：张三  审核人：李四  填报日期：2025年3月1日): each
 # of its cells a label and a colon, wherever the cells fall, 经度 and 纬度 columns too.
