@@ -488,6 +488,20 @@ def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
         if len(cols) > 1 and target != COORDINATES:
             names = "、".join(f"{column_letter(c)} 列“{header.texts[c]}”" for c in sorted(cols))
             names_en = ", ".join(f"{column_letter(c)} {header.texts[c]!r}" for c in sorted(cols))
+            if target in ("lon", "lat") and _dms_parts(header.texts[c] for c in cols):
+                axis_zh, example = (
+                    ("经度", "86°13′01.2″") if target == "lon" else ("纬度", "44°18′18″")
+                )
+                decimal = "86.217" if target == "lon" else "44.305"
+                problems_en.append(
+                    f"{names_en} are the degrees, minutes and seconds of the {target}: put "
+                    f"them in one column, as {example} or {decimal}"
+                )
+                problems_zh.append(
+                    f"{names} 是{axis_zh}的度、分、秒：请合并成一列，写成如 {example} 的度分秒，"
+                    f"或 {decimal} 这样的度数"
+                )
+                continue
             problems_en.append(f"{names_en} are the same field {target}: keep one of them")
             problems_zh.append(f"{names} 是同一个字段（{header_text(target)}），请只保留一列")
     needed = [f for f in REQUIRED_COLUMNS if f not in seen]
@@ -515,6 +529,12 @@ def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
 
 
 _OTHER_TARGETS = (COORDINATES, HOURS_START, HOURS_END)
+_DMS_PART = re.compile(r"[(\[【](?:度|分|秒|°|′|″)[)\]】]")
+
+
+def _dms_parts(texts: Iterable[str]) -> bool:
+    """Whether headers name parts of one angle: 经度（度）, 经度（分）, 经度（秒）."""
+    return all(_DMS_PART.search(unicodedata.normalize("NFKC", t)) for t in texts)
 
 
 def _hours_pair(

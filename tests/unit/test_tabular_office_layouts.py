@@ -431,3 +431,19 @@ def test_a_group_header_naming_its_map_over_longitude_and_latitude_gives_the_dat
         datum,
     )
     assert any(f"列名“{group}”说明坐标来自" in n.message_zh for n in table.notes)
+
+
+def test_degrees_minutes_and_seconds_in_columns_of_their_own_say_to_write_them_in_one():
+    """Was: told the three columns are one field and to keep one of them, which keeps
+    whole degrees (55 km off) and drops the minutes and seconds."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "驿站"
+    sheet.append(["驿站名称", "经度（度）", "经度（分）", "经度（秒）", "纬度"])
+    sheet.append(["甲驿站", 86, 13, 1.2, 44.305123])
+    with pytest.raises(TableError) as refused:
+        read_rows(_bytes(book), "xlsx")
+    zh = refused.value.message_zh
+    assert "B 列“经度（度）”、C 列“经度（分）”、D 列“经度（秒）” 是经度的度、分、秒" in zh
+    assert "请合并成一列，写成如 86°13′01.2″ 的度分秒，或 86.217 这样的度数" in zh
+    assert "请只保留一列" not in zh
