@@ -36,6 +36,8 @@ _MARKS: dict[str, bool] = {
     **dict.fromkeys(("否", "无", "没有", "×", "✗", "✕", "✘", "x", "0", "n", "no", "false"), False),
     **dict.fromkeys(("-", "—", "–", "/", "☐", "□"), False),
 }
+# A yes or no word with a remark after it: 有（男女分设）, 是，24小时, 没有, 附近有公厕.
+_REMARKED = re.compile(r"(有|是|没有|无|否)\s*[(,、;:\s]")
 _YES_SHOWN = "✓、√、是、有、1、●"
 _NO_SHOWN = "否、无、×、0"
 
@@ -56,7 +58,12 @@ def read_mark(value: object) -> bool | None:
     if isinstance(value, int | float):
         return True if value == 1 else False if value == 0 else None
     text = unicodedata.normalize("NFKC", str(value)).strip().lower()
-    return _MARKS.get(text) if text else False
+    if not text:
+        return False
+    if text in _MARKS:
+        return _MARKS[text]
+    remarked = _REMARKED.match(text)  # 有（男女分设）, 无（在建）
+    return None if remarked is None else remarked[1] in ("有", "是")
 
 
 def mark_error(grid: Grid, number: int, col: int, header: str, value: object) -> FieldError:

@@ -70,3 +70,19 @@ def test_a_cell_that_neither_ticks_nor_unticks_is_refused_naming_it(cell):
         "“卫生间”列表示驿站是否有“卫生间”：有请填 ✓、√、是、有、1、● 之一，没有请留空或填 "
         f"否、无、×、0 之一；现为“{cell}”，请改正"
     )
+
+
+@pytest.mark.parametrize(
+    ("cell", "has"),
+    [
+        ("有（男女分设）", True),
+        ("是，24小时", True),
+        ("无（在建）", False),
+        ("没有, 附近有公厕", False),
+    ],
+)
+def test_a_tick_word_with_a_remark_after_it_still_says_yes_or_no(cell, has):
+    (row,) = read_rows(_xlsx([["甲驿站", 86.2171, 44.3051, None, None, cell, None]]), "xlsx").rows
+    assert row.errors == ()
+    station = parse_station(row.values, office_file=True)
+    assert ("toilet" in station.amenities) is has
