@@ -305,7 +305,9 @@ def _service_lines(value: Any) -> tuple[str, ...]:
 _LINE_BREAKS_RE = re.compile(r"[ \t]*(?:\r\n|\r|\n)+[ \t]*")
 
 
-_LIST_JOINS = {"phone": "/", "contact": "、"}
+# One phone or person a line; one rule of opening hours a line (周一至周五 9:00-18:00 ↵
+# 周六 9:00-12:00), read as rules separated by ；.
+_LIST_JOINS = {"phone": "/", "contact": "、", "opening_hours": "；"}
 
 
 def _wide(char: str) -> bool:
@@ -329,8 +331,9 @@ def _one_line(key: str, text: str) -> str:
 
 def _join_cell_lines(raw: dict[str, Any], texts: dict[str, str], notes: list[FieldError]) -> None:
     """An office file's one-line fields written over lines in a cell (Excel's Alt+Enter:
-    an address on two lines, two phone numbers) joined into one line, with a note."""
-    for key in ("name", "address", "contact", "phone"):
+    an address on two lines, two phone numbers, hours a rule a line) joined into one
+    line, with a note."""
+    for key in ("name", "address", "contact", "phone", "opening_hours"):
         text = texts[key]
         if "\n" not in text and "\r" not in text:
             continue

@@ -18,6 +18,9 @@ from stationmap.field_values import ValueProblem, shown, to_ascii
 Axis = Literal["lat", "lon"]
 
 _LIMIT_DEG = {"lat": 90.0, "lon": 180.0}
+#: The degrees a station in China can have, with a margin: longitude 73.5-135.1 E,
+#: latitude 3.8 (the Nansha islands) to 53.6 N. Outside them a number is no station of ours.
+CHINA_DEGREES: dict[Axis, tuple[float, float]] = {"lat": (3.0, 54.0), "lon": (73.0, 136.0)}
 _NAME = {"lat": ("latitude", "纬度"), "lon": ("longitude", "经度")}
 _EXAMPLE = {"lat": ("44.305", "44°18′18″N"), "lon": ("86.217", "86°13′01.2″E")}
 # A hemisphere word before or after the number: the axis it belongs to and its sign.
@@ -119,6 +122,21 @@ _INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _IDEOGRAPHIC_POINT_RE = re.compile("(?<=[0-9])\u3002(?=[0-9])")
 
 
+# 度:分:秒 with colons (86:13:30, as a CSV shows a cell Excel took for a time). Under 24
+# degrees it may be a time of day shown for a decimal (86.225 in a time cell shows 5:24:00),
+# so only 24 degrees and more are read.
+_COLON_DMS_RE = re.compile(
+    r"(?<![0-9.:])(2[4-9]|[3-9][0-9]|1[0-9]{2}):([0-9]{1,2}(?:\.[0-9]+)?)"
+    r"(?::([0-9]{1,2}(?:\.[0-9]+)?))?(?![0-9.:])",
+    re.ASCII,
+)
+
+
+def _colon_dms(match: re.Match[str]) -> str:
+    seconds = f'{match[3]}"' if match[3] is not None else ""
+    return f"{match[1]}°{match[2]}'{seconds}"
+
+
 def _from_text(raw: str, axis: Axis) -> float:
     if len(raw) > _MAX_TEXT:
         raise _problem_not_degrees(axis, raw)
@@ -134,6 +152,7 @@ def _from_text(raw: str, axis: Axis) -> float:
             f"the digits 0-9, e.g. {_EXAMPLE[axis][0]}",
             f"{zh}含有非 0-9 的数字“{shown(odd_digit)}”：请用 0-9 输入，例如 {_EXAMPLE[axis][0]}",
         )
+    text = _COLON_DMS_RE.sub(_colon_dms, text) if ":" in text else text
     match, hemisphere_sign = _hemisphere(text.translate(_SYMBOLS).replace("''", '"'), axis)
     if match is None:
         raise _problem_not_degrees(axis, raw)

@@ -207,17 +207,25 @@ def _convert(text: str) -> str | None:
     # day of the same clause (``9:00-12:00，14:30-18:00``, ``周一,三``) does not split,
     # and 、 only ever lists.
     clauses = re.split(
-        r"[;；。\n]|[,，](?!\s*(?:(?:上午|下午|中午|晚上)?\s*[0-9]{1,2}[:.：点]|[一二三四五六日天]))",
+        r"[;；。\n]|[,，](?!\s*(?:(?:上午|下午|中午|晚上)?\s*[0-9]{1,2}[:.：点]|[一二三四五六日天]))"
+        # A span, then days with their own hours (8:00-20:00 周末10:00-16:00): two clauses.
+        r"|(?<=[0-9])\s*(?=周|星期|礼拜|工作日|双休日|每天|每日)",
         cleaned,
     )
-    rules = []
+    rules: list[str] = []
     for clause in (_PART_AFTER_RE.sub(r"\2\1", c).strip() for c in clauses):
         if not clause:
             continue
         rule = _segment(clause)
         if rule is None:
             return None
-        if rule:
+        days, _, times = rule.partition(" ")
+        last_days, _, last_times = rules[-1].partition(" ") if rules else ("", "", "")
+        if times and days == last_days and "off" not in (times, last_times):
+            # 9:00-12:00；14:30-18:00: both spans of the same days (a second OSM rule for
+            # them would replace the first)
+            rules[-1] = f"{days} {last_times},{times}"
+        elif rule:
             rules.append(rule)
     if not rules:
         return None

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from stationmap import catalog
 from stationmap.field_values import ValueProblem
-from stationmap.field_values.degrees import Axis, decimal_places, parse_degrees
+from stationmap.field_values.degrees import CHINA_DEGREES, Axis, decimal_places, parse_degrees
 from stationmap.geo.datum import DATUMS, Datum, in_china, to_wgs84
 from stationmap.geo.distance import geodesic_m
 from stationmap.geo.hours_text import describe_schedule
@@ -243,7 +243,8 @@ def check_placement(
     """
     out = Placement()
     for number, spot in enumerate(rows):
-        _coarse(number, spot.row, out)
+        if spot.index is None or _china_degrees(spot):  # else: refused as not in China
+            _coarse(number, spot.row, out)
     # The stated reading of every row first; the alternatives (axes swapped, the other
     # datums) only for the rows it does not place where they may be: a file of good
     # rows costs one point per row, not four.
@@ -315,6 +316,8 @@ def check_placement(
                     f"不在您负责的区县内。请核对经度、纬度，或交由该区县的管理员导入。" + hint_zh,
                 )
             )
+        elif district is None and rows[index].index is not None and not _china_degrees(rows[index]):
+            out.errors.append(_abroad(source))
         elif district is None:
             out.notes.setdefault(index, []).append(
                 _error(
@@ -326,6 +329,32 @@ def check_placement(
                 )
             )
     return out
+
+
+def _china_degrees(spot: PlacedRow) -> bool:
+    """Whether a row's point as entered lies within :data:`CHINA_DEGREES`, where every
+    station of ours is; outside them (0,0, a minus sign, days taken for degrees) it is no
+    station's place, whatever district list the server holds. Asked only of rows the
+    field check accepted: a refused row has its own error."""
+    degrees = spot.entered()
+    if degrees is None:
+        return True
+    (lat_low, lat_high), (lon_low, lon_high) = CHINA_DEGREES["lat"], CHINA_DEGREES["lon"]
+    return lat_low <= degrees[0] <= lat_high and lon_low <= degrees[1] <= lon_high
+
+
+def _abroad(source: TableRow) -> FieldError:
+    lat, lon = source.values.get("lat"), source.values.get("lon")
+    (lat_low, lat_high), (lon_low, lon_high) = CHINA_DEGREES["lat"], CHINA_DEGREES["lon"]
+    return _error(
+        source,
+        f"the point (latitude {lat}, longitude {lon}) is not in China (longitude "
+        f"{lon_low:g}-{lon_high:g} E, latitude {lat_low:g}-{lat_high:g} N): no station "
+        "lies there. Correct 经度/纬度 to the station's place and upload again.",
+        f"该点（纬度 {lat}、经度 {lon}）不在中国境内（东经 {lon_low:g}–{lon_high:g} 度、"
+        f"北纬 {lat_low:g}–{lat_high:g} 度之外），不会是驿站的位置："
+        "请按驿站的实际位置改正经度、纬度后重新上传。",
+    )
 
 
 def other_readings(

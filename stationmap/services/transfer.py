@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stationmap.field_values.degrees import pair_in_one_cell
+from stationmap.field_values.pair_forms import misread_pair
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.models import Station
 from stationmap.services import placement
@@ -208,11 +209,16 @@ def check_file(
             checked.datum_hint = agreed(table.datum_hints)
             return checked
     seen: dict[str, TableRow] = {}
+    # Rows without a code by name and stored point: the same station listed twice.
+    twins: dict[tuple[str, float, float], tuple[TableRow, StationInput]] = {}
     for row in table.rows:
         values = dict(row.values)
         if (pair := pair_in_one_cell(values.get("lat"), values.get("lon"))) is not None:
             values["lat"], values["lon"], axis = pair
             checked.notes.append(row.locate(_pair_note(axis, row.values[axis], pair)))
+        elif (misread := misread_pair(values.get("lat"), values.get("lon"))) is not None:
+            values["lat"], values["lon"], note = misread  # 86,217,000 or 86,217
+            checked.notes.append(row.locate(FieldError("lat", note.message, None, note.message_zh)))
         version, problems = _version(values, row)
         checked.errors.extend(problems)
         if (example := placement.example_row(values, row)) is not None:
@@ -251,6 +257,16 @@ def check_file(
                 checked.errors.append(row.locate(error))
                 continue
             seen[item.code] = row
+        elif (twin := twins.get((item.name, item.lat, item.lon))) is not None:
+            # A 汇总 sheet listing the stations of the street sheets after it.
+            checked.placed.pop()
+            if replace(twin[1], notes=()) == replace(item, notes=()):
+                checked.notes.append(row.locate(_twin_note(twin[0])))
+            else:
+                checked.errors.append(row.locate(_twin_error(twin[0])))
+            continue
+        else:
+            twins[(item.name, item.lat, item.lon)] = (row, item)
         notes = (*row.notes, *(row.locate(n) for n in item.notes))
         spot.index = len(checked.inputs)
         # (dataclasses.replace costs more than the rest of a plain row's bookkeeping)
@@ -287,6 +303,37 @@ def _version(values: dict[str, object], row: TableRow) -> tuple[int | None, list
         message_zh=f"“版本”应是导出时写入的整数，而不是 {value!r}：请保持导出时的值或清空",
     )
     return None, [row.locate(error)]
+
+
+def _where_zh(row: TableRow) -> str:
+    return f"“{row.sheet}”表第 {row.number} 行" if row.sheet is not None else f"第 {row.number} 行"
+
+
+def _where_en(row: TableRow) -> str:
+    return (
+        f'sheet "{row.sheet}", row {row.number}' if row.sheet is not None else f"row {row.number}"
+    )
+
+
+def _twin_note(first: TableRow) -> FieldError:
+    """The note on a row repeating an earlier one whole (a 汇总 sheet and a street's)."""
+    return FieldError(
+        "name",
+        f"the same station as {_where_en(first)} (name, place and every other value): "
+        "imported once",
+        message_zh=f"与{_where_zh(first)}是同一个驿站（名称、位置和其他内容都相同），只导入一次",
+    )
+
+
+def _twin_error(first: TableRow) -> FieldError:
+    """The error on a row with an earlier row's name and place but other values."""
+    return FieldError(
+        "name",
+        f"has the name and place of {_where_en(first)} but other values: keep one row for "
+        "the station, or correct the name or the coordinates if they are two stations",
+        message_zh=f"与{_where_zh(first)}名称、位置相同，但其他内容不同：同一驿站请只保留一行"
+        "（改好其内容），如是两个驿站，请改正名称或经纬度",
+    )
 
 
 def _pair_note(axis: str, pasted: object, pair: tuple[str, str, str]) -> FieldError:

@@ -7,6 +7,7 @@ Every note and error names its sheet, row and column, in Chinese and English.
 
 from __future__ import annotations
 
+from stationmap.field_values.degrees import CHINA_DEGREES
 from stationmap.geo.hours import HoursError
 from stationmap.geo.hours_office import clock_of, hours_from_pair
 from stationmap.station_fields import FieldError
@@ -68,6 +69,27 @@ def dated_coordinate(
     return None, error
 
 
+def clock_coordinate(target: str, serial: float) -> float | None:
+    """The degrees of a 经度 or 纬度 typed as 度:分:秒 (86:13:30), which Excel took for a
+    time and stores as days (3.5927): the hours of ``serial``, where those lie in China's
+    range for the axis and ``serial`` itself does not (a number typed into a time-formatted
+    cell, 86.225 shown as 5:24, stays the number); ``None`` otherwise."""
+    low, high = CHINA_DEGREES["lat" if target == "lat" else "lon"]
+    hours = serial * 24.0
+    if low <= hours <= high and not low <= serial <= high:
+        return hours
+    return None
+
+
+def clock_degrees_text(degrees: float) -> str:
+    """Degrees read from a time cell as 度°分′秒″ text, to a ten-thousandth of a second:
+    text, not a float, so the value keeps the precision the office typed (86:13:12 is
+    86.22, which would read as a coarse 2-decimal point) and shows as they wrote it."""
+    whole, tenths = divmod(round(degrees * 36_000_000), 36_000_000)
+    minutes, tenths = divmod(tenths, 600_000)
+    return f"{whole}°{minutes}′{tenths / 10_000:.4f}″"
+
+
 #: How many runs of rows a message lists before ``等`` (``...``).
 LISTED_RUNS = 10
 
@@ -103,6 +125,32 @@ def dated_note(grid: Grid, col: int, target: str, rows: list[int]) -> FieldError
         f"{zh_rows}的{name_zh}单元格格式被设成了日期（显示成 1900 年的某一天）："
         f"已按单元格中存的数值（即输入的{name_zh}）读入；请选中该列，把单元格格式设为“常规”"
         "或“数值”，以免显示成日期，并核对位置",
+        None,
+        col,
+        target,
+    )
+
+
+def clock_note(grid: Grid, col: int, target: str, rows: list[int], example: float) -> FieldError:
+    """The note on a coordinate column whose cells ``rows`` were typed as 度:分:秒 and
+    stored by Excel as times (:func:`clock_coordinate`)."""
+    name_en = _AXIS_WORDS_EN[target][0]
+    name_zh = "经度" if target == "lon" else "纬度"
+    zh_rows, en_rows = rows_text(rows)
+    degrees, tenths = divmod(round(example * 36000), 36000)  # tenths of a second
+    minutes, tenths = divmod(tenths, 600)
+    seconds = f"{tenths // 10:02d}" + (f".{tenths % 10}" if tenths % 10 else "")
+    typed = f"{degrees}:{minutes:02d}:{seconds}"
+    shown = f"{degrees}°{minutes:02d}′{seconds}″"
+    return _note(
+        grid,
+        f"the {name_en} of {en_rows} were typed as degrees:minutes:seconds (row "
+        f"{min(rows)}: {typed}), which Excel stores as a time: read as degrees, minutes "
+        f"and seconds ({example:.6f}); check the points, and write such values as {shown} "
+        "in a cell formatted as Text",
+        f"{zh_rows}的{name_zh}是按“度:分:秒”输入的（第 {min(rows)} 行为 {typed}），"
+        f"Excel 把它存成了时间：已按度、分、秒读入（{example:.6f}°），请核对位置；"
+        f"以后请在“文本”格式的单元格中写成 {shown}",
         None,
         col,
         target,

@@ -16,10 +16,20 @@ from dataclasses import dataclass, field, replace
 
 from stationmap.geo.datum import Datum, parse_datum
 from stationmap.geo.hours_office import clock_of
-from stationmap.station_fields import FIELDS, FieldError
+from stationmap.station_fields import FIELDS, FieldError, split_list
+from stationmap.tabular.amenity_columns import (
+    AMENITY_PREFIX,
+    amenity_column,
+    amenity_note,
+    mark_error,
+    read_mark,
+)
 from stationmap.tabular.cell_kinds import (
     HOURS_END,
     HOURS_START,
+    clock_coordinate,
+    clock_degrees_text,
+    clock_note,
     dated_coordinate,
     dated_note,
     failed_formula,
@@ -46,7 +56,10 @@ COORDINATES = "coordinates"  # the pseudo-field of a 坐标 "lon,lat" column
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】|〔[^〕]*〕|<[^>]*>")
 _TOTAL_ROW = re.compile(
     r"^(合计|总计|小计|共计|累计|注[:：意]|注$|备注[:：]|说明[:：]|填表说明|填报|审核|制表|"
-    r"填表人|统计人|单位负责人|分管领导|主管领导)"
+    r"填表人|统计人|单位负责人|分管领导|主管领导|"
+    # 以上共5个驿站, 共12家, 数据截至2025年3月1日, a stamp line, a date alone
+    r"以上|共\s*[0-9]+\s*[个家处座所]|(?:数据)?截[至止]|.*[(（]盖章[)）]$|"
+    r"[0-9]{4}\s*年\s*[0-9]{1,2}\s*月(?:\s*[0-9]{1,2}\s*日)?$)"
 )
 # A sign-off row under a list (填表人：张三  审核人：李四  填报日期：2025年3月1日): each
 # of its cells a label and a colon, wherever the cells fall, 经度 and 纬度 columns too.
@@ -203,6 +216,8 @@ class _Header:
     targets: dict[int, str]  # column -> field, read-only column or ``coordinates``
     texts: dict[int, str]
     first: int = 0  # the first header row, when a second row names sub-columns
+    #: A two-row header's group cells over its sub-columns (坐标（高德） over 经度 | 纬度).
+    above: dict[int, str] = field(default_factory=dict)
 
     @property
     def rows_text(self) -> tuple[str, str]:
@@ -233,6 +248,8 @@ def _layout_target(text: str) -> str | None:
     for inner in _BRACKETED.findall(plain):  # X坐标（经度）, Y（纬度）
         if (target := header_target(inner)) in ("lon", "lat"):
             return target
+    if (amenity := amenity_column(text)) is not None:  # 饮水, 是否有卫生间
+        return AMENITY_PREFIX + amenity
     return None
 
 
@@ -242,16 +259,18 @@ def _header_datum(
     """The datum the coordinate headers name (高德经度, 经度（百度）) and the first column
     naming it; a :class:`TableError` when two of them name different ones."""
     named: dict[int, Datum] = {}
+    texts: dict[int, str] = {}  # the header that names it: its own, or a group's above it
     for col, target in columns.items():
         if target in ("lon", "lat", COORDINATES):
-            found = datum_header(header.texts[col])
-            if found is not None:
-                named[col] = found[1]
+            for text in (header.texts[col], header.above.get(col)):
+                if text is not None and (found := datum_header(text)) is not None:
+                    named[col], texts[col] = found[1], text
+                    break
     if not named:
         return None
     if len(set(named.values())) > 1:
-        listed_zh = "、".join(f"{column_letter(c)} 列“{header.texts[c]}”" for c in sorted(named))
-        listed_en = ", ".join(f"{column_letter(c)} {header.texts[c]!r}" for c in sorted(named))
+        listed_zh = "、".join(f"{column_letter(c)} 列“{texts[c]}”" for c in sorted(named))
+        listed_en = ", ".join(f"{column_letter(c)} {texts[c]!r}" for c in sorted(named))
         raise grid.error(
             f"the headers {listed_en} name different maps: the longitude and latitude of a "
             "row must come from one map; correct the headers",
@@ -260,7 +279,7 @@ def _header_datum(
         )
     col = min(named)
     datum = named[col]
-    text = header.texts[col]
+    text = texts[col]
     table.notes.append(
         _note(
             grid,
@@ -323,6 +342,20 @@ def _sub_columns(
     )
 
 
+def _group_texts(
+    grid: Grid, number: int, texts: dict[int, str], below: dict[int, str]
+) -> dict[int, str]:
+    """The text of header row ``number`` over each sub-column named in the row below it:
+    its own cell's, or that of a cell merged across it."""
+    out = {c: texts[c] for c in below if c in texts}
+    for min_row, min_col, _max_row, max_col in grid.merges:
+        if min_row == number and min_col in texts:
+            for col in range(min_col, max_col + 1):
+                if col in below:
+                    out.setdefault(col, texts[min_col])
+    return out
+
+
 def _find_header(grid: Grid) -> _Header | None:
     """The first row naming station columns; with the row below it when that one names
     only sub-columns (坐标 over 经度 | 纬度)."""
@@ -344,7 +377,8 @@ def _find_header(grid: Grid) -> _Header | None:
                 both = {**targets, **below_targets}
                 both = {c: both[c] for c in both_texts if c in both}
                 if _is_station_header(both):
-                    return _Header(below_number, both, both_texts, first=number)
+                    above = _group_texts(grid, number, texts, below_texts)
+                    return _Header(below_number, both, both_texts, number, above)
         if _is_station_header(targets):
             return _Header(number, targets, texts)
     return None
@@ -443,6 +477,8 @@ def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
         elif target in FIELDS or target in KEPT_COLUMNS or target in _OTHER_TARGETS:
             seen.setdefault(target, []).append(col)
             columns[col] = target
+        elif target.startswith(AMENITY_PREFIX):
+            columns[col] = target  # 饮水 and 热水 may both name water: read together
     _hours_pair(grid, header, table, seen, columns)
     if COORDINATES in seen and ("lat" in seen or "lon" in seen):
         seen.setdefault("lon", []).extend(seen[COORDINATES])
@@ -452,6 +488,20 @@ def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
         if len(cols) > 1 and target != COORDINATES:
             names = "、".join(f"{column_letter(c)} 列“{header.texts[c]}”" for c in sorted(cols))
             names_en = ", ".join(f"{column_letter(c)} {header.texts[c]!r}" for c in sorted(cols))
+            if target in ("lon", "lat") and _dms_parts(header.texts[c] for c in cols):
+                axis_zh, example = (
+                    ("经度", "86°13′01.2″") if target == "lon" else ("纬度", "44°18′18″")
+                )
+                decimal = "86.217" if target == "lon" else "44.305"
+                problems_en.append(
+                    f"{names_en} are the degrees, minutes and seconds of the {target}: put "
+                    f"them in one column, as {example} or {decimal}"
+                )
+                problems_zh.append(
+                    f"{names} 是{axis_zh}的度、分、秒：请合并成一列，写成如 {example} 的度分秒，"
+                    f"或 {decimal} 这样的度数"
+                )
+                continue
             problems_en.append(f"{names_en} are the same field {target}: keep one of them")
             problems_zh.append(f"{names} 是同一个字段（{header_text(target)}），请只保留一列")
     needed = [f for f in REQUIRED_COLUMNS if f not in seen]
@@ -479,6 +529,12 @@ def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
 
 
 _OTHER_TARGETS = (COORDINATES, HOURS_START, HOURS_END)
+_DMS_PART = re.compile(r"[(\[【](?:度|分|秒|°|′|″)[)\]】]")
+
+
+def _dms_parts(texts: Iterable[str]) -> bool:
+    """Whether headers name parts of one angle: 经度（度）, 经度（分）, 经度（秒）."""
+    return all(_DMS_PART.search(unicodedata.normalize("NFKC", t)) for t in texts)
 
 
 def _hours_pair(
@@ -791,8 +847,12 @@ class _CellLog:
     formatted coordinates (by column), hours from a 开始时间 / 结束时间 pair."""
 
     dated: dict[int, list[int]] = field(default_factory=dict)
+    #: 经度/纬度 typed as 度:分:秒 and stored as times, by column: (row, degrees).
+    timed: dict[int, list[tuple[int, float]]] = field(default_factory=dict)
     paired: list[int] = field(default_factory=list)
     example: str = ""
+    #: Amenity columns (饮水 ✓): the rows marked as having each, by column.
+    marked: dict[int, list[int]] = field(default_factory=dict)
 
 
 def _record(
@@ -804,14 +864,28 @@ def _record(
     lat_first: bool,
     pair: tuple[int, int, str, str] | None,
     log: _CellLog,
+    header_texts: Mapping[int, str],
 ) -> tuple[dict[str, object], tuple[FieldError, ...], tuple[FieldError, ...]]:
     """Row ``number``'s values by field, with the values of cells merged down into it
     and a 坐标 cell split, and the notes and errors about it."""
-    record: dict[str, object] = {t: None for t in columns.values() if t != COORDINATES}
+    record: dict[str, object] = {
+        t: None for t in columns.values() if t != COORDINATES and not t.startswith(AMENITY_PREFIX)
+    }
     notes: list[FieldError] = []
     errors: list[FieldError] = []
+    ticked: list[str] | None = None  # the amenities its amenity columns mark, if any says
     for col, target in columns.items():
         value = values.get(col)
+        if target.startswith(AMENITY_PREFIX):
+            mark = read_mark(value if value is not None else merges.value(number, col))
+            if mark is None:
+                errors.append(mark_error(grid, number, col, header_texts[col], value))
+            elif value is not None or mark:
+                ticked = ticked if ticked is not None else []
+                if mark:
+                    ticked.append(target.removeprefix(AMENITY_PREFIX))
+                    log.marked.setdefault(col, []).append(number)
+            continue
         if value is None and (number, col) in grid.uncomputed:
             errors.append(_uncomputed(grid, number, col, target))
         elif (number, col) in grid.failed:
@@ -822,11 +896,15 @@ def _record(
             if value is not None and target in ("name", "code"):
                 errors.append(_merged_station(grid, number, col, target, merges.span(number, col)))
         if target in ("lat", "lon") and (serial := grid.serials.get((number, col))) is not None:
-            value, error = dated_coordinate(grid, number, col, target, value, serial)
-            if error is None:
-                log.dated.setdefault(col, []).append(number)
+            if (degrees := clock_coordinate(target, serial)) is not None:
+                value = clock_degrees_text(degrees)
+                log.timed.setdefault(col, []).append((number, degrees))
             else:
-                errors.append(error)
+                value, error = dated_coordinate(grid, number, col, target, value, serial)
+                if error is None:
+                    log.dated.setdefault(col, []).append(number)
+                else:
+                    errors.append(error)
         if target == COORDINATES:
             if value is None:
                 record.update(lat=None, lon=None)
@@ -837,6 +915,9 @@ def _record(
             errors += more_errors
         else:
             record[target] = value
+    if ticked is not None:
+        given = split_list(record.get("amenities"))
+        record["amenities"] = [*given, *(c for c in ticked if c not in given)]
     if pair is not None:
         if (error := pair_hours(grid, number, record, pair)) is not None:
             errors.append(error)
@@ -859,6 +940,10 @@ def _sheet_rows(
     letters = {t: column_letter(c) for c, t in columns.items()}
     if COORDINATES in letters:
         letters["lat"] = letters["lon"] = letters.pop(COORDINATES)
+    amenity_columns = sorted(c for c, t in columns.items() if t.startswith(AMENITY_PREFIX))
+    for col in amenity_columns:
+        letters.setdefault("amenities", column_letter(col))
+        del letters[columns[col]]
     coordinate_columns = [c for c, t in columns.items() if t in ("lat", "lon", COORDINATES)]
     headed = columns.keys() | header.texts.keys() | grid.hidden_columns
     # Without a 坐标 column or merged cells, each field's value is its own cell's.
@@ -875,6 +960,7 @@ def _sheet_rows(
     dated = any(c in coordinate_columns for _row, c in grid.serials)
     plain = (
         pair is None
+        and not amenity_columns
         and not dated
         and COORDINATES not in columns.values()
         and not merges.ranges
@@ -950,7 +1036,7 @@ def _sheet_rows(
             table.rows.append(TableRow(number, record, grid.title, letters))
         else:
             record, notes, errors = _record(
-                grid, number, values, columns, merges, lat_first, pair, log
+                grid, number, values, columns, merges, lat_first, pair, log, header.texts
             )
             if named is not None:
                 errors += tuple(_check_header_datum(grid, number, record, named, header, datum_col))
@@ -960,6 +1046,11 @@ def _sheet_rows(
         table.notes.append(_blank_note(grid, header, columns, blank_rows, blank_fields))
     for col, rows in sorted(log.dated.items()):
         table.notes.append(dated_note(grid, col, columns[col], rows))
+    for col in amenity_columns:
+        table.notes.append(amenity_note(grid, col, header.texts[col], log.marked.get(col, [])))
+    for col, timed in sorted(log.timed.items()):
+        numbers = [number for number, _degrees in timed]
+        table.notes.append(clock_note(grid, col, columns[col], numbers, timed[0][1]))
     if pair is not None and log.paired:
         table.notes.append(pair_note(grid, pair, log.paired, log.example))
     if hidden_rows:

@@ -254,6 +254,26 @@ def test_superadmin_point_in_no_known_district_imports_with_a_warning(app):
     assert html.count("第 2 行") == 1
 
 
+@pytest.mark.parametrize(
+    ("lon", "lat"),
+    [
+        ("0.000000", "0.000000"),  # a picker's empty answer, or a formula's default
+        (0, 0),  # the same as numbers: not told it may be 55.7 km off as whole degrees
+        (3.592708, 1.846042),  # 86:13:30 and 44:18:39.6 read as days
+        (-86.2217, 44.3052),  # a minus sign: the Rockies, not Manas
+    ],
+)
+def test_superadmin_point_outside_china_is_refused_not_stored(app, lon, lat):
+    client, token = _client(app, "root", "superadmin", ())
+    data = _office_book([["海上驿站", "玛纳斯县", lon, lat, "", ""]])
+    html = _upload(client, token, data, datum="wgs84").get_data(as_text=True)
+    assert "将新建" not in html
+    assert f"该点（纬度 {lat}、经度 {lon}）不在中国境内" in html
+    assert "请按驿站的实际位置改正经度、纬度后重新上传" in html
+    assert "整数度" not in html
+    assert _by_name(app, "海上驿站") == []
+
+
 def test_out_of_area_point_names_the_district_by_name_and_level(app):
     client, token = _client(app, "xc2", "district_admin", (XINCHENG,))
     lat, lon = free_point(app, MANAS)

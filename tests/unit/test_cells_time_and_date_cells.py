@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from stationmap.field_values import ValueProblem
-from stationmap.field_values.degrees import parse_degrees
+from stationmap.field_values.degrees import decimal_places, parse_degrees
 from stationmap.geo.hours import HoursError
 from stationmap.geo.hours_office import clock_of, hours_from_pair, read_office_hours
 from stationmap.station_fields import InvalidStation, parse_station
@@ -272,3 +272,53 @@ def test_start_and_end_columns_holding_dates_are_not_hours_and_refuse_nothing():
     assert (
         "“开始时间”列未作为开放时间读入：其中是日期（如 2023-05-01），不是每天的开关门时刻"
     ) in [note.message_zh for note in table.notes]
+
+
+def _dms(degrees: int, minutes: int, seconds: float) -> float:
+    return degrees + minutes / 60 + seconds / 3600
+
+
+@pytest.mark.parametrize(
+    ("lon_cell", "lat_cell", "number_format"),
+    [
+        # 86:13:30 typed into Excel is taken as a duration of 86 hours: a [h]:mm:ss cell
+        # storing 86/24 + ... days, which openpyxl gives as a timedelta.
+        (
+            timedelta(hours=86, minutes=13, seconds=30),
+            timedelta(hours=44, minutes=18, seconds=39.6),
+            "[h]:mm:ss",
+        ),
+        # The same days as plain numbers in an h:mm:ss cell (openpyxl: a datetime).
+        (_dms(86, 13, 30) / 24, _dms(44, 18, 39.6) / 24, "h:mm:ss"),
+    ],
+)
+def test_degrees_typed_as_hours_minutes_seconds_are_read_as_degrees_with_a_note(
+    lon_cell, lat_cell, number_format
+):
+    data = _xlsx(
+        ["驿站名称", "经度", "纬度"],
+        [["玛纳斯驿站", lon_cell, lat_cell]],
+        {"B": number_format, "C": number_format},
+    )
+    table = read_rows(data, "xlsx")
+    (row,) = table.rows
+    assert row.errors == ()
+    # Excel keeps days: 86:13:30 is 3.5927 days, whose hours are the degrees typed.
+    lon, lat = parse_degrees(row.values["lon"], "lon"), parse_degrees(row.values["lat"], "lat")
+    assert lon == pytest.approx(_dms(86, 13, 30), abs=1e-9)
+    assert lat == pytest.approx(_dms(44, 18, 39.6), abs=1e-9)
+    # Read as 度分秒, not as a float with few decimals (86.225: a coarse point to check).
+    assert decimal_places(row.values["lon"]) is None
+    lon_note = next(n for n in table.notes if n.field == "lon")
+    assert (lon_note.sheet, lon_note.column) == ("驿站", "B")
+    assert "按“度:分:秒”输入" in lon_note.message_zh
+    assert "已按度、分、秒读入" in lon_note.message_zh
+    assert "1900 年" not in lon_note.message_zh
+
+
+def test_a_time_formatted_coordinate_that_is_no_degrees_either_way_keeps_the_number():
+    # 116.4 typed into a time-formatted column is stored as 116.4 (shown 9:36): the
+    # number is the degrees, not its hours (2793.6).
+    data = _xlsx(["驿站名称", "经度", "纬度"], [["北京驿站", 116.4, 39.9]], {"B": "h:mm"})
+    (row,) = read_rows(data, "xlsx").rows
+    assert (row.values["lon"], row.values["lat"]) == (116.4, 39.9)

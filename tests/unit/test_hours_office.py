@@ -101,6 +101,30 @@ FORMS = [
     ("9:00-21:00，节假日不休息", "Mo-Su 09:00-21:00", _week((ALL, "09:00-21:00"))),
     ("7×24小时", "24/7", _week((ALL, "00:00-24:00"))),
     ("24小时×7", "24/7", _week((ALL, "00:00-24:00"))),
+    # Two spans of one day in two clauses: both hold (a later OSM rule for the same days
+    # would replace the earlier, leaving only the afternoon).
+    (
+        "9:00-12:00；14:30-18:00",
+        "Mo-Su 09:00-12:00,14:30-18:00",
+        _week((ALL, "09:00-12:00"), (ALL, "14:30-18:00")),
+    ),
+    (
+        "周一至周五 9:00-12:00；周一至周五 14:00-18:00",
+        "Mo-Fr 09:00-12:00,14:00-18:00",
+        _week((WEEKDAYS, "09:00-12:00"), (WEEKDAYS, "14:00-18:00")),
+    ),
+    # Every day's hours, then the weekend's, separated by a space only.
+    (
+        "8:00-20:00 周末10:00-16:00",
+        "Mo-Su 08:00-20:00; Sa,Su 10:00-16:00",
+        _week((WEEKDAYS, "08:00-20:00"), (WEEKEND, "10:00-16:00")),
+    ),
+    ("8:00-20:00 周末休息", "Mo-Su 08:00-20:00; Sa,Su off", _week((WEEKDAYS, "08:00-20:00"))),
+    (
+        "9:00-18:00 周六9:00-12:00",
+        "Mo-Su 09:00-18:00; Sa 09:00-12:00",
+        _week((range(5), "09:00-18:00"), ((5,), "09:00-12:00"), ((6,), "09:00-18:00")),
+    ),
 ]
 
 

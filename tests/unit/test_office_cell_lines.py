@@ -33,6 +33,21 @@ def test_a_cell_over_lines_is_one_line_with_a_note(field, cell, stored):
     assert "Alt+Enter" in note.message_zh and "\n" not in note.message_zh
 
 
+@pytest.mark.parametrize(
+    ("cell", "osm"),
+    [
+        ("周一至周五 9:00-18:00\n周六 9:00-12:00", "Mo-Fr 09:00-18:00; Sa 09:00-12:00"),
+        ("8:00-20:00\r\n节假日休息", "Mo-Su 08:00-20:00; PH off"),
+    ],
+)
+def test_hours_over_lines_are_one_rule_a_line(cell, osm):
+    """Was: refused as 开放时间含有控制字符（如换行、制表符）."""
+    item = parse_station({"name": "驿站", **POINT, "opening_hours": cell}, office_file=True)
+    assert item.opening_hours == osm
+    note = next(n for n in item.notes if "Alt+Enter" in n.message_zh)
+    assert note.field == "opening_hours"
+
+
 @pytest.mark.parametrize("field", ["name", "address", "contact", "phone"])
 def test_the_api_and_the_editor_still_refuse_a_line_break(field):
     with pytest.raises(InvalidStation) as refused:

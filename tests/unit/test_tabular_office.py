@@ -618,3 +618,34 @@ def test_a_two_row_header_with_sub_columns_under_a_merged_coordinate_header():
     assert table.notes[0].message_zh == (
         "第 2–3 行是表头（第 1 行为标题等，未读入）；读入 1 行驿站"
     )
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "以上共2个驿站",
+        "共2个",
+        "共 12 家",
+        "数据截至2025年3月1日",
+        "截止2025年3月",
+        "玛纳斯县总工会（盖章）",
+        "（盖章）",
+        "2025年3月1日",
+    ],
+)
+def test_a_line_under_the_list_in_the_name_column_is_skipped_with_a_note(tail):
+    """Was: read as a station without coordinates, whose empty 坐标系 made the whole file
+    ask which map its coordinates came from."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "驿站"
+    sheet.append(["序号", "驿站名称", "经度", "纬度", "坐标系"])
+    sheet.append([1, "甲驿站", 86.217123, 44.305123, "高德"])
+    sheet.append([None, tail])
+    out = io.BytesIO()
+    book.save(out)
+    table = read_rows(out.getvalue(), "xlsx")
+    assert [row.values["name"] for row in table.rows] == ["甲驿站"]
+    assert f"“{tail}”是合计或说明行，不是驿站，已跳过（无需修改）" in [
+        n.message_zh for n in table.notes
+    ]

@@ -406,3 +406,44 @@ def test_coordinate_headers_with_words_around_the_axis_are_read(lon_header, lat_
 def test_projected_x_y_headers_are_still_no_coordinate_columns():
     with pytest.raises(TableError, match="no header row found"):
         read_rows(_coordinate_book(["X坐标", "Y坐标"], [["甲驿站", 4512345.6, 37512345.7]]), "xlsx")
+
+
+@pytest.mark.parametrize(
+    ("group", "datum"), [("坐标（高德）", "gcj02"), ("百度坐标", "bd09"), ("高德经纬度", "gcj02")]
+)
+def test_a_group_header_naming_its_map_over_longitude_and_latitude_gives_the_datum(group, datum):
+    """Was: the sub-column headers 经度 | 纬度 replaced the group header above them, and
+    the file asked which map its coordinates came from though the header said it."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "驿站"
+    sheet.append(["驿站名称", group, None, "地址"])
+    sheet.append([None, "经度", "纬度", None])
+    sheet.merge_cells("B1:C1")
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("D1:D2")
+    sheet.append(["甲驿站", 86.21712, 44.30512, "玛纳斯县"])
+    table = read_rows(_bytes(book), "xlsx")
+    (row,) = table.rows
+    assert (row.values["lon"], row.values["lat"], row.values["datum"]) == (
+        86.21712,
+        44.30512,
+        datum,
+    )
+    assert any(f"列名“{group}”说明坐标来自" in n.message_zh for n in table.notes)
+
+
+def test_degrees_minutes_and_seconds_in_columns_of_their_own_say_to_write_them_in_one():
+    """Was: told the three columns are one field and to keep one of them, which keeps
+    whole degrees (55 km off) and drops the minutes and seconds."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "驿站"
+    sheet.append(["驿站名称", "经度（度）", "经度（分）", "经度（秒）", "纬度"])
+    sheet.append(["甲驿站", 86, 13, 1.2, 44.305123])
+    with pytest.raises(TableError) as refused:
+        read_rows(_bytes(book), "xlsx")
+    zh = refused.value.message_zh
+    assert "B 列“经度（度）”、C 列“经度（分）”、D 列“经度（秒）” 是经度的度、分、秒" in zh
+    assert "请合并成一列，写成如 86°13′01.2″ 的度分秒，或 86.217 这样的度数" in zh
+    assert "请只保留一列" not in zh
