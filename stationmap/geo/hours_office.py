@@ -150,7 +150,7 @@ def _days(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-_CLOSED_RE = re.compile(r"休息|闭馆|关闭|不开放|停止开放|休")
+_CLOSED_RE = re.compile(r"休息|闭馆|关闭|不开放|停止开放|除外|休")
 _HOLIDAY_RE = re.compile(r"节假日|法定节假日|法定假日|节日|假日|公休日")
 _FILLER_RE = re.compile(r"[\s,，、;；:：。.()（）]|开放|营业|服务|时间|全天|照常|正常|均|为")
 
@@ -208,8 +208,9 @@ def _convert(text: str) -> str | None:
     # and 、 only ever lists.
     clauses = re.split(
         r"[;；。\n]|[,，](?!\s*(?:(?:上午|下午|中午|晚上)?\s*[0-9]{1,2}[:.：点]|[一二三四五六日天]))"
-        # A span, then days with their own hours (8:00-20:00 周末10:00-16:00): two clauses.
-        r"|(?<=[0-9])\s*(?=周|星期|礼拜|工作日|双休日|每天|每日)",
+        # A span, then days with their own hours (8:00-20:00 周末10:00-16:00), or holidays
+        # (9:00-18:00 节假日休息, 8:00-20:00（节假日除外）): two clauses.
+        r"|(?<=[0-9])\s*\(?(?=周|星期|礼拜|工作日|双休日|每天|每日|法定|节假日|节日|假日|公休日)",
         cleaned,
     )
     rules: list[str] = []
@@ -225,6 +226,9 @@ def _convert(text: str) -> str | None:
             # 9:00-12:00；14:30-18:00: both spans of the same days (a second OSM rule for
             # them would replace the first)
             rules[-1] = f"{days} {last_times},{times}"
+        elif not rule and last_times and last_times != "off" and "PH" not in last_days:
+            # 9:00-21:00，节假日照常营业: holidays keep the hours before, said outright
+            rules[-1] = f"{last_days},PH {last_times}"
         elif rule:
             rules.append(rule)
     if not rules:

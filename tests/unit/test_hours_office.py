@@ -97,8 +97,18 @@ FORMS = [
     ),
     # Holidays said to be open like other days, and 7×24.
     ("8:00-20:00（节假日不休）", "Mo-Su,PH 08:00-20:00", _week((ALL, "08:00-20:00"))),
-    ("9:00-21:00，节假日照常营业", "Mo-Su 09:00-21:00", _week((ALL, "09:00-21:00"))),
-    ("9:00-21:00，节假日不休息", "Mo-Su 09:00-21:00", _week((ALL, "09:00-21:00"))),
+    # Holidays closed, said after the span with a space only or in brackets.
+    ("每天 9:00-18:00 节假日休息", "Mo-Su 09:00-18:00; PH off", _week((ALL, "09:00-18:00"))),
+    ("8:00-20:00（节假日除外）", "Mo-Su 08:00-20:00; PH off", _week((ALL, "08:00-20:00"))),
+    (
+        "周一至周五 9:00-17:00 法定节假日休息",
+        "Mo-Fr 09:00-17:00; PH off",
+        _week((WEEKDAYS, "09:00-17:00")),
+    ),
+    ("8:00-18:00(周日除外)", "Mo-Su 08:00-18:00; Su off", _week((range(6), "08:00-18:00"))),
+    ("9:00-18:00 节假日不休", "Mo-Su,PH 09:00-18:00", _week((ALL, "09:00-18:00"))),
+    ("9:00-21:00，节假日照常营业", "Mo-Su,PH 09:00-21:00", _week((ALL, "09:00-21:00"))),
+    ("9:00-21:00，节假日不休息", "Mo-Su,PH 09:00-21:00", _week((ALL, "09:00-21:00"))),
     ("7×24小时", "24/7", _week((ALL, "00:00-24:00"))),
     ("24小时×7", "24/7", _week((ALL, "00:00-24:00"))),
     # Two spans of one day in two clauses: both hold (a later OSM rule for the same days
@@ -148,6 +158,16 @@ def test_holiday_rest_closes_on_national_day():
     hours = parse_hours(read_office_hours("周一至周五 9:00-18:00，节假日休息").opening_hours)
     assert hours.is_open(datetime(2026, 10, 1, 10, 0), SHANGHAI) is False  # a Thursday
     assert hours.is_open(datetime(2026, 10, 15, 10, 0), SHANGHAI) is True  # a Thursday
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["每天 9:00-18:00 节假日休息", "9:00-18:00（节假日除外）", "9:00-18:00(法定节假日除外)"],
+)
+def test_holidays_said_closed_after_a_span_close_on_national_day(written):
+    hours = parse_hours(read_office_hours(written).opening_hours)
+    assert hours.is_open(datetime(2026, 10, 1, 10, 0), SHANGHAI) is False  # a Thursday
+    assert hours.is_open(datetime(2026, 10, 15, 10, 0), SHANGHAI) is True
 
 
 def test_holidays_said_open_stay_open_on_national_day():
