@@ -331,13 +331,16 @@
   function popupContent(props) {
     var node = popupTpl.content.firstElementChild.cloneNode(true);
     node.querySelector(".pop-name strong").textContent = props.name;
+    node.querySelector(".pop-name").title = props.name;  // cut to two lines on screen
     var demo = node.querySelector(".demo");
     if (props.demo) { demo.textContent = T.demo; demo.hidden = false; }
     var hours = node.querySelector(".pop-hours");
     hours.textContent = hoursText(props, Date.now());
     hours.className = "pop-hours " + hoursClass(props.open_now);
+    // The links come right after the opening state: on a phone's short map the rest
+    // (hours in words, address: the list card has them too) may scroll in the popup.
     var popWords = hoursWords(props, "pop-hours-words");
-    if (popWords) { hours.insertAdjacentElement("afterend", popWords); }
+    if (popWords) { node.querySelector(".pop-links").insertAdjacentElement("afterend", popWords); }
     // Not verified alone: a small mark on the name's line (the popup keeps its size).
     var popNote = stateNote(props, staleOnly(props) ? "span" : "p", "pop-state state-note");
     if (popNote && staleOnly(props)) {
@@ -353,14 +356,35 @@
     if (tel) { call.href = tel; call.textContent = T.call; call.hidden = false; }
     return node;
   }
+  /** The widest and tallest a popup's content may be for the whole popup (content, its
+   * margins, the tip, the pan's padding) to fit the map: taller, it scrolls inside.
+   * Before, a station of a long name opened a popup wider (367 px) and taller than a
+   * phone's short map: its links under the map's lower edge (or, panned to show its top,
+   * with the station off the map) and its close button past the right edge. */
+  var POPUP_PAD_PX = 6;
+  var POPUP_MAX_WIDTH_PX = 300;
+  var POPUP_FRAME_W_PX = 20 + 44 + 2;  // content margins (app.css: 44 px for the close button), border
+  var POPUP_FRAME_H_PX = 26 + 2 + 20;  // Leaflet's content margins, border, tip
+  function popupFit() {
+    var size = map.getSize();
+    return {
+      width: Math.max(120, Math.min(POPUP_MAX_WIDTH_PX, size.x - 2 * POPUP_PAD_PX - POPUP_FRAME_W_PX)),
+      height: Math.max(60, size.y - 2 * POPUP_PAD_PX - POPUP_FRAME_H_PX)
+    };
+  }
   function addMarker(feature) {
     var props = feature.properties;
     var c = feature.geometry.coordinates;
     var marker = L.marker(toMap(c[1], c[0]), {icon: markerIcon(props), title: props.name,
       alt: props.name, keyboard: true, riseOnHover: true});
     // The popup is built from the marker's current properties when it opens.
-    marker.bindPopup(function (layer) { return popupContent(layer.props); },
-      {autoPanPadding: L.point(6, 6), maxWidth: 300});
+    marker.bindPopup(function (layer) {
+      // Read each time it opens (the phone may have turned): never beyond the map.
+      var fit = popupFit();
+      layer.getPopup().options.maxWidth = fit.width;
+      layer.getPopup().options.maxHeight = fit.height;
+      return popupContent(layer.props);
+    }, {autoPanPadding: L.point(POPUP_PAD_PX, POPUP_PAD_PX), maxWidth: POPUP_MAX_WIDTH_PX});
     marker.stationId = props.id;
     marker.props = props;
     marker.drawn = markerKey(feature);
