@@ -917,6 +917,9 @@
   /** What the status line says about where the list is sorted from: one message per
    * kind, so it never contradicts the list's title. */
   function originStatus(kind) {
+    if (kind === "gps" && roughFix()) {
+      return T.located_rough.replace("{km}", String(Math.round(gpsFix.accuracy / 100) / 10));
+    }
     if (kind === "gps") { return T.located; }
     if (kind === "tap") { return gpsFix ? T.picked_long : T.picked; }
     if (kind === "centre") { return T.centre; }
@@ -939,9 +942,16 @@
     keepExact(lat, lon);
     drawOrigin();
     document.body.setAttribute("data-origin", kind);
-    setStatus(originStatus(kind), false);
+    setStatus(originStatus(kind), kind === "gps" && roughFix());
     showListTitle(false);
     originToAddress(kind);
+  }
+  /** True when the courier's position is too rough to take distances at their word (a
+   * cell tower's fix, kilometres off): the status line says so. */
+  var ROUGH_FIX_M = 1000;
+  var CIRCLE_MAX_M = 50000;  // beyond, a circle would only tint the whole map
+  function roughFix() {
+    return Boolean(gpsFix && gpsFix.accuracy > ROUGH_FIX_M);
   }
   /** The courier's dot (and its accuracy) and a tapped search point, on the map. */
   var drawnFix = null;
@@ -955,7 +965,7 @@
       meMarker = L.marker(at, {icon: dotIcon(false), title: T.you, alt: T.you, keyboard: false,
         interactive: false, zIndexOffset: 1000}).addTo(map);
       if (accuracyCircle) { map.removeLayer(accuracyCircle); accuracyCircle = null; }
-      if (gpsFix.accuracy && gpsFix.accuracy < 5000) {
+      if (gpsFix.accuracy && gpsFix.accuracy <= CIRCLE_MAX_M) {
         accuracyCircle = L.circle(at, {radius: gpsFix.accuracy, color: "#1a5fb4", weight: 1,
           fillOpacity: 0.08, interactive: false}).addTo(map);
       }
