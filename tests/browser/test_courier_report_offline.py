@@ -62,3 +62,52 @@ def test_a_report_sent_without_a_network_stays_on_the_form_and_says_so(
     fields = parse_qs(sent[0])
     assert fields["kind"] == ["other"]
     assert fields["text"] == [written.replace("\n", "\r\n")]
+
+
+def test_a_report_sent_on_a_signal_too_weak_to_carry_it_stays_on_the_form(
+    live_server: LiveServer, phone: Any
+) -> None:
+    """The phone says it is online (a bar of signal, no data gets through): before, the
+    form left for Chromium's error page (net::ERR_INTERNET_DISCONNECTED) and the text was
+    gone, the way back leading past it. Now the page first asks the server whether it
+    answers, and keeps the form, with the note, when it does not."""
+    code = live_server.api("/api/v1/stations?limit=1")["features"][0]["properties"]["code"]
+    session = phone()
+    page = session.new_page()
+    page.goto(f"{live_server.url}/s/{code}/report")
+    form_url = page.url
+    page.locator("label.kind", has=page.locator("input[value=other]")).tap()
+    written = "门口的饮水机坏了，从昨天开始不出水"
+    page.locator("#text").fill(written)
+
+    dead = {"on": True}
+    page.route(
+        "**/*",
+        lambda route: route.abort("internetdisconnected") if dead["on"] else route.continue_(),
+    )
+    assert page.evaluate("navigator.onLine") is True
+    page.locator("button.send").tap()
+    note = page.locator(".offline-note")
+    note.wait_for(state="visible")
+    assert note.inner_text() == WORDS["zh"]
+    assert page.url == form_url
+    assert page.locator("#text").input_value() == written
+    # The failed request is the browser's only complaint.
+    errors = session.watch.console_errors
+    assert errors and all("ERR_INTERNET_DISCONNECTED" in e for e in errors), errors
+    errors.clear()
+
+    # Data gets through again: the same tap sends the report as written (the test
+    # answers that send: a real one would count against the suite's report limit).
+    sent: list[str] = []
+
+    def answer(route: Any) -> None:
+        sent.append(route.request.post_data or "")
+        route.fulfill(status=200, content_type="text/html", body="<!doctype html><p>ok</p>")
+
+    dead["on"] = False
+    page.route(re.compile(r".*/report$"), answer)
+    with page.expect_navigation():
+        page.locator("button.send").tap()
+    assert len(sent) == 1
+    assert parse_qs(sent[0])["text"] == [written]
