@@ -30,6 +30,8 @@ DISTRICT = "141033"  # 蒲县
 # A real kind of name: the office's full title of the host, then the station's kind.
 LONG_NAME = "临汾市蒲县蒲城镇人民政府街道办事处党群服务中心暖新驿站（户外劳动者服务站点）"
 HUGE_NAME = "蒲县很长的驿站名称" * 24  # 216 characters: no name must break the page
+# A right-to-left override never closed: it must not reverse what follows the name.
+BIDI_NAME = "\u202e蒲县驿站"
 UNBROKEN = "https://mp.weixin.qq.com/s/" + "AbCdEfGhIjKlMnOp" * 8
 MIN_TARGET_PX = 44
 
@@ -64,21 +66,23 @@ def long_names(live_server: LiveServer) -> dict[str, dict[str, float]]:
         places = []
         for lat, lon in seeds:
             if locator.locate(lat, lon + 0.0025) == DISTRICT and all(
-                abs(lat - p[0]) > 0.05 for p in places
+                abs(lat - p[0]) + abs(lon - p[1]) > 0.02 for p in places
             ):
                 places.append((lat, lon + 0.0025))
-        assert len(places) >= 2, "two demo stations of 蒲县 far apart"
-        (lat1, lon1), (lat2, lon2) = places[:2]
+        assert len(places) >= 3, "three demo stations of 蒲县 far apart"
+        (lat1, lon1), (lat2, lon2), (lat3, lon3) = places[:3]
         save_inputs(
             session,
             [
                 _station(LONG_NAME, f"{DISTRICT}-9701", lat1, lon1),
                 _station(HUGE_NAME, f"{DISTRICT}-9702", lat2, lon2),
+                _station(BIDI_NAME, f"{DISTRICT}-9703", lat3, lon3),
             ],
         )
     return {
         "long": {"latitude": lat1 + 0.0002, "longitude": lon1 + 0.0002},
         "huge": {"latitude": lat2 + 0.0002, "longitude": lon2 + 0.0002},
+        "bidi": {"latitude": lat3 + 0.0002, "longitude": lon3 + 0.0002},
     }
 
 
@@ -153,3 +157,48 @@ def test_the_station_page_of_long_text_never_scrolls_sideways(
         assert page.locator(".services").inner_text().count(UNBROKEN) == 1
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{code}: the page is {width} px wide"
+
+
+# Where each character of ``selector``'s first text node is drawn, left to right.
+_GLYPH_X_JS = """
+selector => {
+  const node = document.querySelector(selector).firstChild;
+  const range = document.createRange();
+  const xs = [];
+  for (let i = 0; i < node.length; i++) {
+    range.setStart(node, i); range.setEnd(node, i + 1);
+    xs.push(range.getBoundingClientRect().left);
+  }
+  return xs;
+}
+"""
+
+
+def test_a_right_to_left_mark_in_a_name_does_not_reverse_the_distance(
+    live_server: LiveServer, phone: Any, long_names: dict[str, dict[str, float]]
+) -> None:
+    """A name holding U+202E (RIGHT-TO-LEFT OVERRIDE) without its closing mark: before,
+    the popup's mark after the name read 实核未 and the report form's station code
+    3079-330141: the override ran on past the name to the end of the line. (The list
+    card's distance was safe already: the name is a flex item, a paragraph of its own.)"""
+    page = phone(geolocation=long_names["bidi"]).new_page()
+    page.goto(live_server.url + "/")
+    _wait_ready(page)
+    first = page.locator("#list > li").first
+    assert first.locator(".name").text_content() == BIDI_NAME
+    distance = first.locator(".dist").text_content()
+    assert distance and distance.endswith(" m")
+    xs = page.evaluate(_GLYPH_X_JS, "#list > li .dist")
+    assert xs == sorted(xs), f"{distance!r} is drawn in reverse"
+    # The popup: the mark after the name (未核实, not verified) reads as written.
+    first.locator(".item-toggle").tap()
+    mark = page.locator(".leaflet-popup .pop-name .state-note")
+    mark.wait_for()
+    assert mark.text_content() == "未核实"
+    xs = page.evaluate(_GLYPH_X_JS, ".leaflet-popup .pop-name .state-note")
+    assert xs == sorted(xs), "未核实 is drawn in reverse"
+    # The report form names the station, then its code: the code reads as written.
+    page.goto(f"{live_server.url}/s/{DISTRICT}-9703/report")
+    assert page.locator(".about code").text_content() == f"{DISTRICT}-9703"
+    xs = page.evaluate(_GLYPH_X_JS, ".about code")
+    assert xs == sorted(xs), "the station's code is drawn in reverse"
