@@ -1149,6 +1149,28 @@
       iconSize: L.point(TAP_PX, TAP_PX)});
   }
 
+  // -- base tiles that do not come (a closed network, a blocked host) ----------------------
+  // The map would stay grey around the stations with nothing said: after a few tiles
+  // failed and none loaded, a note says so (the stations and the list work without
+  // them); a tile that loads takes it away.
+  var TILE_FAILS_TO_SAY = 4;
+  function watchTiles() {
+    var note = document.getElementById("tiles-note");
+    if (!note) { return; }
+    var failed = 0, loaded = 0;
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.TileLayer)) { return; }
+      layer.on("tileerror", function () {
+        failed += 1;
+        if (!loaded && failed >= TILE_FAILS_TO_SAY) { note.hidden = false; }
+      });
+      layer.on("tileload", function () {
+        loaded += 1;
+        note.hidden = true;
+      });
+    });
+  }
+
   // -- the map: loaded once the list is drawn -------------------------------------------------
   /** Run ``fn(fresh)`` once the map is there (now, if it is); ``fresh`` is true when the
    * map was built just before. */
@@ -1218,6 +1240,7 @@
       wrapEl.classList.remove("popup-open");
       if (cluster) { cluster.options.removeOutsideVisibleBounds = true; }
     });
+    watchTiles();
     drawOrigin();
     mapQueue.splice(0).forEach(function (fn) { fn(true); });
     // Listened to only now: the moves above were this script's own.
