@@ -283,6 +283,9 @@ def _explain(text: str, detail: str) -> tuple[str, str]:
 
 
 SOON = timedelta(minutes=30)
+# Monday first (datetime.weekday()); the courier's list (app.js) names them alike.
+_WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def describe(state: HoursState, now: datetime, lang: str = "zh") -> str:
@@ -301,6 +304,9 @@ def describe(state: HoursState, now: datetime, lang: str = "zh") -> str:
             when = "24:00"  # closing at midnight tonight, as the hours in words say it
         elif days == 1:
             when = ("明天 " if zh else "tomorrow ") + clock
+        elif days < 7:  # this week: its weekday, as the courier's list says it
+            names = _WEEKDAYS_ZH if zh else _WEEKDAYS_EN
+            when = f"{names[state.change_at.weekday()]} {clock}"
         else:
             when = state.change_at.strftime("%m-%d %H:%M")
     # A change within SOON is said first, as the courier's list says it: a station

@@ -331,13 +331,16 @@
   function popupContent(props) {
     var node = popupTpl.content.firstElementChild.cloneNode(true);
     node.querySelector(".pop-name strong").textContent = props.name;
+    node.querySelector(".pop-name").title = props.name;  // cut to two lines on screen
     var demo = node.querySelector(".demo");
     if (props.demo) { demo.textContent = T.demo; demo.hidden = false; }
     var hours = node.querySelector(".pop-hours");
     hours.textContent = hoursText(props, Date.now());
     hours.className = "pop-hours " + hoursClass(props.open_now);
+    // The links come right after the opening state: on a phone's short map the rest
+    // (hours in words, address: the list card has them too) may scroll in the popup.
     var popWords = hoursWords(props, "pop-hours-words");
-    if (popWords) { hours.insertAdjacentElement("afterend", popWords); }
+    if (popWords) { node.querySelector(".pop-links").insertAdjacentElement("afterend", popWords); }
     // Not verified alone: a small mark on the name's line (the popup keeps its size).
     var popNote = stateNote(props, staleOnly(props) ? "span" : "p", "pop-state state-note");
     if (popNote && staleOnly(props)) {
@@ -353,14 +356,35 @@
     if (tel) { call.href = tel; call.textContent = T.call; call.hidden = false; }
     return node;
   }
+  /** The widest and tallest a popup's content may be for the whole popup (content, its
+   * margins, the tip, the pan's padding) to fit the map: taller, it scrolls inside.
+   * Before, a station of a long name opened a popup wider (367 px) and taller than a
+   * phone's short map: its links under the map's lower edge (or, panned to show its top,
+   * with the station off the map) and its close button past the right edge. */
+  var POPUP_PAD_PX = 6;
+  var POPUP_MAX_WIDTH_PX = 300;
+  var POPUP_FRAME_W_PX = 20 + 44 + 2;  // content margins (app.css: 44 px for the close button), border
+  var POPUP_FRAME_H_PX = 26 + 2 + 20;  // Leaflet's content margins, border, tip
+  function popupFit() {
+    var size = map.getSize();
+    return {
+      width: Math.max(120, Math.min(POPUP_MAX_WIDTH_PX, size.x - 2 * POPUP_PAD_PX - POPUP_FRAME_W_PX)),
+      height: Math.max(60, size.y - 2 * POPUP_PAD_PX - POPUP_FRAME_H_PX)
+    };
+  }
   function addMarker(feature) {
     var props = feature.properties;
     var c = feature.geometry.coordinates;
     var marker = L.marker(toMap(c[1], c[0]), {icon: markerIcon(props), title: props.name,
       alt: props.name, keyboard: true, riseOnHover: true});
     // The popup is built from the marker's current properties when it opens.
-    marker.bindPopup(function (layer) { return popupContent(layer.props); },
-      {autoPanPadding: L.point(6, 6), maxWidth: 300});
+    marker.bindPopup(function (layer) {
+      // Read each time it opens (the phone may have turned): never beyond the map.
+      var fit = popupFit();
+      layer.getPopup().options.maxWidth = fit.width;
+      layer.getPopup().options.maxHeight = fit.height;
+      return popupContent(layer.props);
+    }, {autoPanPadding: L.point(POPUP_PAD_PX, POPUP_PAD_PX), maxWidth: POPUP_MAX_WIDTH_PX});
     marker.stationId = props.id;
     marker.props = props;
     marker.drawn = markerKey(feature);
@@ -893,6 +917,9 @@
   /** What the status line says about where the list is sorted from: one message per
    * kind, so it never contradicts the list's title. */
   function originStatus(kind) {
+    if (kind === "gps" && roughFix()) {
+      return T.located_rough.replace("{km}", String(Math.round(gpsFix.accuracy / 100) / 10));
+    }
     if (kind === "gps") { return T.located; }
     if (kind === "tap") { return gpsFix ? T.picked_long : T.picked; }
     if (kind === "centre") { return T.centre; }
@@ -915,9 +942,16 @@
     keepExact(lat, lon);
     drawOrigin();
     document.body.setAttribute("data-origin", kind);
-    setStatus(originStatus(kind), false);
+    setStatus(originStatus(kind), kind === "gps" && roughFix());
     showListTitle(false);
     originToAddress(kind);
+  }
+  /** True when the courier's position is too rough to take distances at their word (a
+   * cell tower's fix, kilometres off): the status line says so. */
+  var ROUGH_FIX_M = 1000;
+  var CIRCLE_MAX_M = 50000;  // beyond, a circle would only tint the whole map
+  function roughFix() {
+    return Boolean(gpsFix && gpsFix.accuracy > ROUGH_FIX_M);
   }
   /** The courier's dot (and its accuracy) and a tapped search point, on the map. */
   var drawnFix = null;
@@ -931,7 +965,7 @@
       meMarker = L.marker(at, {icon: dotIcon(false), title: T.you, alt: T.you, keyboard: false,
         interactive: false, zIndexOffset: 1000}).addTo(map);
       if (accuracyCircle) { map.removeLayer(accuracyCircle); accuracyCircle = null; }
-      if (gpsFix.accuracy && gpsFix.accuracy < 5000) {
+      if (gpsFix.accuracy && gpsFix.accuracy <= CIRCLE_MAX_M) {
         accuracyCircle = L.circle(at, {radius: gpsFix.accuracy, color: "#1a5fb4", weight: 1,
           fillOpacity: 0.08, interactive: false}).addTo(map);
       }
@@ -1115,6 +1149,28 @@
       iconSize: L.point(TAP_PX, TAP_PX)});
   }
 
+  // -- base tiles that do not come (a closed network, a blocked host) ----------------------
+  // The map would stay grey around the stations with nothing said: after a few tiles
+  // failed and none loaded, a note says so (the stations and the list work without
+  // them); a tile that loads takes it away.
+  var TILE_FAILS_TO_SAY = 4;
+  function watchTiles() {
+    var note = document.getElementById("tiles-note");
+    if (!note) { return; }
+    var failed = 0, loaded = 0;
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.TileLayer)) { return; }
+      layer.on("tileerror", function () {
+        failed += 1;
+        if (!loaded && failed >= TILE_FAILS_TO_SAY) { note.hidden = false; }
+      });
+      layer.on("tileload", function () {
+        loaded += 1;
+        note.hidden = true;
+      });
+    });
+  }
+
   // -- the map: loaded once the list is drawn -------------------------------------------------
   /** Run ``fn(fresh)`` once the map is there (now, if it is); ``fresh`` is true when the
    * map was built just before. */
@@ -1184,6 +1240,7 @@
       wrapEl.classList.remove("popup-open");
       if (cluster) { cluster.options.removeOutsideVisibleBounds = true; }
     });
+    watchTiles();
     drawOrigin();
     mapQueue.splice(0).forEach(function (fn) { fn(true); });
     // Listened to only now: the moves above were this script's own.

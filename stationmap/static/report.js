@@ -7,14 +7,43 @@
 
   // Sent without a network, the form would leave for the browser's own error page and
   // take what the rider wrote with it: it stays, and says so, until there is a signal.
+  // A phone on a signal too weak to carry anything still says it is online: the form
+  // first asks the server (data-check, a small answer) and leaves only once it answers.
+  var CHECK_MS = 10000;
   document.querySelectorAll("form.report-form").forEach(function (form) {
     var note = form.querySelector(".offline-note");
     if (!note) { return; }
-    form.addEventListener("submit", function (event) {
-      if (navigator.onLine !== false) { return; }
-      event.preventDefault();
+    var check = note.getAttribute("data-check");
+    var checking = false;
+    function offline() {
       note.hidden = false;
       note.scrollIntoView({block: "nearest"});
+    }
+    form.addEventListener("submit", function (event) {
+      if (navigator.onLine === false) {
+        event.preventDefault();
+        offline();
+        return;
+      }
+      if (!check || !window.fetch || !window.AbortController) { return; }
+      event.preventDefault();
+      if (checking) { return; }  // a second tap while the first is asking
+      checking = true;
+      var controller = new AbortController();
+      var timer = setTimeout(function () { controller.abort(); }, CHECK_MS);
+      // Any answer, even an error, means the form can reach the server, which then says
+      // what it says; only no answer at all keeps the form here.
+      fetch(check, {cache: "no-store", credentials: "same-origin", signal: controller.signal})
+        .then(function () {
+          clearTimeout(timer);
+          checking = false;
+          note.hidden = true;
+          HTMLFormElement.prototype.submit.call(form);  // no second submit event
+        }, function () {
+          clearTimeout(timer);
+          checking = false;
+          offline();
+        });
     });
     window.addEventListener("online", function () { note.hidden = true; });
   });

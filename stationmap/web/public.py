@@ -75,6 +75,9 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "locating": "正在获取你的位置…",
         "located": "已按你的当前位置排序。",
+        "located_rough": (
+            "你的位置不准（误差约 {km} 公里），距离仅供参考。长按地图上你所在的地方，可从那里查找。"
+        ),
         "denied": "你没有允许本页使用位置，所以无法按当前位置查找。",
         "unavailable": "暂时无法获得你的位置（信号弱或定位服务关闭）。",
         "timeout": "获取位置超时。",
@@ -141,6 +144,8 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
     "en": {
         "locating": "Finding your location…",
         "located": "Sorted by distance from where you are.",
+        "located_rough": "Your location is rough (off by up to about {km} km): distances are "
+        "approximate. Long-press the map where you are to search from there.",
         "denied": "You did not allow this page to use your location, so it cannot sort by it.",
         "unavailable": "Your location is not available right now (weak signal or location off).",
         "timeout": "Finding your location took too long.",

@@ -156,8 +156,6 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from werkzeug.serving import make_server
-
     instance = tmp_path_factory.mktemp("browser-instance")
     app = create_app(
         {
@@ -186,6 +184,27 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             session,
             budget_inputs(seeds, lambda lat, lon: locator.locate(lat, lon) == BUDGET_DISTRICT),
         )
+    yield from serve(app)
+
+
+def demo_app(instance: Path, tiles: str) -> Any:
+    """The app on a fresh SQLite database in ``instance`` with the shipped districts and
+    the demo stations, on the base map ``tiles`` (STATIONMAP_TILES)."""
+    app = create_app(
+        {"INSTANCE_PATH": str(instance), "STATIONMAP_ENV": "testing", "STATIONMAP_TILES": tiles}
+    )
+    database = state(app).db
+    upgrade(database)
+    with database.write_session() as session:
+        district_service.load_shipped(session)
+        demo_service.load_demo(session)
+    return app
+
+
+def serve(app: Any) -> Iterator[LiveServer]:
+    """Serve ``app`` on 127.0.0.1 (a port of its own) until the generator is closed."""
+    from werkzeug.serving import make_server
+
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -194,7 +213,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     finally:
         server.shutdown()
         thread.join(timeout=5)
-        database.engine.dispose()
+        state(app).db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -201,12 +201,13 @@ def test_one_minute_is_evaluated_once_however_often_it_is_asked() -> None:
             "未营业，明天 08:00 开门",
             "closed, opens tomorrow 08:00",
         ),
-        # Friday evening: the next opening is Monday 2026-11-30, three days on.
+        # Friday evening: the next opening is Monday 2026-11-30, three days on, named by
+        # its weekday (test_hours_weekday_phrase.py).
         (
             "Mo-Fr 08:00-20:00",
             (2026, 11, 27, 21),
-            "未营业，11-30 08:00 开门",
-            "closed, opens 11-30 08:00",
+            "未营业，周一 08:00 开门",
+            "closed, opens Mon 08:00",
         ),
         (
             "Mo-Su 22:00-06:00",
