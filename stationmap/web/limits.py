@@ -9,12 +9,14 @@ database (:mod:`stationmap.services.login_throttle`): the documented 10 a minute
 
 The limits run only where they apply: flask-limiter's request hooks and the login
 count are attached to the limited blueprints (the API, auth), so a page, a static file
-or anything else runs none of them; with both limits off there is no limiter at all.
+or anything else runs none of them; with the API's own limit off, coverage's limit
+hooks that one endpoint alone (the nearest query and every other API request run none
+of the limiter's code); with every limit off there is no limiter at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
@@ -43,11 +45,16 @@ def _app_wide_hooks(app: Flask) -> dict[str, list[Callable[..., Any]]]:
 
 
 def _move_to_blueprints(
-    app: Flask, before: dict[str, list[Callable[..., Any]]], names: Iterable[str]
+    app: Flask,
+    before: dict[str, list[Callable[..., Any]]],
+    names: Iterable[str],
+    endpoints: Mapping[str, frozenset[str]] | None = None,
 ) -> None:
     """Attach the app-wide request hooks added since ``before`` to the blueprints
-    ``names`` only (per app: the blueprint objects are shared by every app built)."""
+    ``names`` only (per app: the blueprint objects are shared by every app built); for
+    a blueprint named in ``endpoints``, they run for those of its endpoints alone."""
     names = tuple(names)
+    only = endpoints or {}
     for hooks in _HOOKS:
         registry = getattr(app, hooks)
         added = [f for f in registry.get(None, ()) if f not in before[hooks]]
@@ -55,7 +62,30 @@ def _move_to_blueprints(
             continue
         registry[None] = before[hooks]
         for name in names:
-            registry.setdefault(name, []).extend(added)
+            if name in only:
+                registry.setdefault(name, []).extend(
+                    _for_endpoints(hooks, f, only[name]) for f in added
+                )
+            else:
+                registry.setdefault(name, []).extend(added)
+
+
+def _for_endpoints(
+    hooks: str, hook: Callable[..., Any], endpoints: frozenset[str]
+) -> Callable[..., Any]:
+    """``hook`` run only for requests to ``endpoints`` (an after-request hook hands any
+    other response back untouched)."""
+    if hooks == "after_request_funcs":
+
+        def after(response: Response) -> Response:
+            return hook(response) if request.endpoint in endpoints else response
+
+        return after
+
+    def other(*args: Any) -> Any:
+        return hook(*args) if request.endpoint in endpoints else None
+
+    return other
 
 
 def init_app(app: Flask, settings: Settings, api: Blueprint, auth: Blueprint) -> Limiter | None:
@@ -89,8 +119,13 @@ def init_app(app: Flask, settings: Settings, api: Blueprint, auth: Blueprint) ->
     if coverage:  # counted apart from (and instead of) the API's own limit
         view: Callable[..., Any] = app.view_functions[COVERAGE_ENDPOINT]
         app.view_functions[COVERAGE_ENDPOINT] = limiter.limit(settings.coverage_rate_limit)(view)
-    names = {blueprint.name for blueprint, _, _ in limits} | ({api.name} if coverage else set())
-    _move_to_blueprints(app, app_wide, sorted(names))
+    names = {blueprint.name for blueprint, _, _ in limits}
+    # Without the API's own limit, coverage's is the only one on the API blueprint: the
+    # limiter's hooks need not run for any other API request.
+    only = {api.name: frozenset({COVERAGE_ENDPOINT})} if api.name not in names else {}
+    if coverage:
+        names.add(api.name)
+    _move_to_blueprints(app, app_wide, sorted(names), only)
     app.extensions["stationmap.limiter"] = limiter
     return limiter
 

@@ -109,3 +109,51 @@ def test_coverage_is_limited_by_default(app):
         for i in range(31)
     ]
     assert statuses == [200] * 30 + [429]
+
+
+def test_nearest_is_limited_when_the_api_limit_is_set(sqlite_templates, tmp_path):
+    """The courier's query counts against the API's limit like any API request."""
+    app = _app(tmp_path, sqlite_templates[False])
+    client = app.test_client()
+    path = "/api/v1/stations/nearest?lat=40.81&lon=111.66"
+    statuses = [client.get(path).status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    assert client.get(path).get_json()["error"]["code"] == "too_many_requests"
+    state(app).db.dispose()
+
+
+def test_without_the_api_limit_only_coverage_runs_the_limiter(sqlite_templates, tmp_path):
+    """With the API's own limit off (as behind a proxy that limits), the coverage limit
+    is the only one on the API: the limiter looks at coverage requests alone, and the
+    nearest query (every courier's refresh) pays nothing for it."""
+    path = tmp_path / f"{uuid.uuid4().hex}.sqlite3"
+    _copy_sqlite(sqlite_templates[False], path)
+    app = _make_app(
+        f"sqlite:///{path}",
+        tmp_path,
+        STATIONMAP_API_RATE_LIMIT="off",
+        STATIONMAP_COVERAGE_RATE_LIMIT="2 per minute",
+    )
+    limiter = app.extensions["stationmap.limiter"]
+    seen: list[str | None] = []
+
+    @limiter.request_filter
+    def _looked_at() -> bool:  # flask-limiter asks its filters for each request it checks
+        from flask import request
+
+        seen.append(request.endpoint)
+        return False
+
+    client = app.test_client()
+    for _ in range(3):
+        nearest = client.get("/api/v1/stations/nearest?lat=40.81&lon=111.66")
+        assert nearest.status_code == 200
+        assert client.get("/api/v1/amenities").status_code == 200
+    assert seen == []
+    statuses = [
+        client.get(f"/api/v1/districts/150102/coverage?radius_m={500 + i}").status_code
+        for i in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    assert set(seen) == {"api.district_coverage"}
+    state(app).db.dispose()
