@@ -114,6 +114,15 @@ def _shown(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _joined(parts: list[str], lang: int, between: str) -> str:
+    """The names of ``parts`` (``lang`` 0: English, 1: Chinese), joined."""
+    return between.join(_PART_WORDS[p][lang] for p in parts)
+
+
+def _nonzero(parts: tuple[str, ...], read: Mapping[str, float]) -> list[str]:
+    return [p for p in parts if read.get(p)]
+
+
 def _number(value: object) -> float | None:
     """A cell's number: an int or a float, or text of one (full-width digits too)."""
     if isinstance(value, bool):
@@ -164,20 +173,27 @@ def angle_value(
     if not read:
         return None, ""
     for part, later in (("d", ("m", "s")), ("m", ("s",))):
-        given = [p for p in later if p in read]
-        if part not in read and given:
-            en, zh = _PART_WORDS[part]
-            return None, _error(
-                grid,
-                number,
-                columns[part],
-                angle.axis,
-                f"the {en} of the {axis_en} are empty, but the "
-                f"{' and '.join(_PART_WORDS[p][0] for p in given)} are not: fill them in "
-                "(0 if none)",
-                f"{axis_zh}的{zh}是空的，{'、'.join(_PART_WORDS[p][1] for p in given)}却有值："
-                f"请填上{zh}（没有就填 0）",
+        en, zh = _PART_WORDS[part]
+        if part not in read and (given := [p for p in later if p in read]):
+            words_en = f"are empty, but the {_joined(given, 0, ' and ')} are not: fill them in"
+            words_zh = f"是空的，{_joined(given, 1, '、')}却有值：请填上{zh}（没有就填 0）"
+        elif part in read and not read[part].is_integer() and (given := _nonzero(later, read)):
+            shown = _shown(cells[part])
+            words_en = (
+                f"({shown}) have decimals though the {_joined(given, 0, ' and ')} follow: "
+                "only the last part may have decimals"
             )
+            words_zh = f"“{shown}”带小数，后面却还有{_joined(given, 1, '、')}：只有最后一格可带小数"
+        else:
+            continue
+        return None, _error(
+            grid,
+            number,
+            columns[part],
+            angle.axis,
+            f"the {en} of the {axis_en} {words_en}",
+            f"{axis_zh}的{zh}{words_zh}",
+        )
     d, m, s = read["d"], read.get("m", 0.0), read.get("s", 0.0)
     sign = -1.0 if d < 0 else 1.0
     value = sign * (abs(d) + m / 60 + s / 3600)

@@ -505,6 +505,8 @@ def test_degrees_minutes_and_seconds_in_columns_of_their_own_are_combined(two_ro
         ([86, 13, 1.2], [44, "18′", 18], "lat", "G", "纬度的分“18′”不是数"),
         (["东经86", 13, 1.2], [44, 18, 18], "lon", "C", "经度的度“东经86”不是数"),
         ([86, None, 1.2], [44, 18, 18], "lon", "D", "经度的分是空的，秒却有值"),
+        ([86, 13.5, 1.2], [44, 18, 18], "lon", "D", "经度的分“13.5”带小数，后面却还有秒"),
+        ([86, 13, 1.2], [44.3, 18, None], "lat", "F", "纬度的度“44.3”带小数，后面却还有分"),
     ],
     ids=[
         "minute 60",
@@ -514,6 +516,8 @@ def test_degrees_minutes_and_seconds_in_columns_of_their_own_are_combined(two_ro
         "minute 18′",
         "degree 东经86",
         "no minute",
+        "13.5′ then 1.2″",
+        "44.3° then 18′",
     ],
 )
 @pytest.mark.parametrize("two_rows", [True, False], ids=["two-row header", "one-row header"])
