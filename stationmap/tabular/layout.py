@@ -24,6 +24,13 @@ from stationmap.tabular.amenity_columns import (
     mark_error,
     read_mark,
 )
+from stationmap.tabular.angle_columns import (
+    Angle,
+    angle_note,
+    angle_value,
+    one_row_angles,
+    sub_row_angles,
+)
 from stationmap.tabular.cell_kinds import (
     HOURS_END,
     HOURS_START,
@@ -218,6 +225,8 @@ class _Header:
     first: int = 0  # the first header row, when a second row names sub-columns
     #: A two-row header's group cells over its sub-columns (坐标（高德） over 经度 | 纬度).
     above: dict[int, str] = field(default_factory=dict)
+    #: Angles written over columns of their own (经度 over 度 | 分 | 秒).
+    angles: list[Angle] = field(default_factory=list)
 
     @property
     def rows_text(self) -> tuple[str, str]:
@@ -364,6 +373,10 @@ def _find_header(grid: Grid) -> _Header | None:
         texts, targets = _header_row(values)
         if index + 1 < len(scanned) and targets:
             below_number, below = scanned[index + 1]
+            angles = sub_row_angles(texts, targets, below) if below_number == number + 1 else None
+            if angles and _is_station_header(targets):
+                parts = {c: str(below[c]) for a in angles for c in a.parts}
+                return _Header(below_number, targets, {**texts, **parts}, number, angles=angles)
             below_texts, below_targets = _header_row(below)
             if (
                 below_number == number + 1
@@ -403,6 +416,15 @@ def _pair_coordinates(grid: Grid, header: _Header, table: Table) -> None:
         if not merged and (last != col or not _two_columns(grid, header.row, col)):
             continue
         _pair(grid, header, table, col, row, merged)
+
+
+def _angle_columns(header: _Header) -> None:
+    """Take 经度（度） | 经度（分） | 经度（秒） headers as one angle: the minute and second
+    columns are read with the degrees, as no field of their own."""
+    header.angles.extend(one_row_angles(header.texts, header.targets))
+    for angle in header.angles:
+        for col in angle.parts:
+            header.targets.pop(col, None)
 
 
 def _two_columns(grid: Grid, header_row: int, col: int) -> bool:
@@ -450,8 +472,11 @@ def _columns(grid: Grid, header: _Header, table: Table) -> dict[int, str]:
     columns: dict[int, str] = {}
     hidden: dict[str, int] = {}
     seen: dict[str, list[int]] = {}
+    parts = {c for angle in header.angles for c in angle.parts}
     for col, text in sorted(header.texts.items()):
         target = header.targets.get(col)
+        if col in parts:
+            continue  # read with its angle's degrees
         if col in grid.hidden_columns:
             if target is not None:
                 hidden.setdefault(target, col)
@@ -853,6 +878,8 @@ class _CellLog:
     example: str = ""
     #: Amenity columns (饮水 ✓): the rows marked as having each, by column.
     marked: dict[int, list[int]] = field(default_factory=dict)
+    #: Angles over columns of their own: the first row read, as written, and its degrees.
+    combined: dict[int, tuple[int, str, float]] = field(default_factory=dict)
 
 
 def _record(
@@ -865,6 +892,7 @@ def _record(
     pair: tuple[int, int, str, str] | None,
     log: _CellLog,
     header_texts: Mapping[int, str],
+    angles: Mapping[int, Angle],
 ) -> tuple[dict[str, object], tuple[FieldError, ...], tuple[FieldError, ...]]:
     """Row ``number``'s values by field, with the values of cells merged down into it
     and a 坐标 cell split, and the notes and errors about it."""
@@ -895,6 +923,9 @@ def _record(
             value = merges.value(number, col)
             if value is not None and target in ("name", "code"):
                 errors.append(_merged_station(grid, number, col, target, merges.span(number, col)))
+        if col in angles:
+            record[target] = _angle(grid, number, angles[col], value, values, errors, log)
+            continue
         if target in ("lat", "lon") and (serial := grid.serials.get((number, col))) is not None:
             if (degrees := clock_coordinate(target, serial)) is not None:
                 value = clock_degrees_text(degrees)
@@ -927,6 +958,29 @@ def _record(
     return record, tuple(notes), tuple(errors)
 
 
+def _angle(
+    grid: Grid,
+    number: int,
+    angle: Angle,
+    degrees: object,
+    values: dict[int, object],
+    errors: list[FieldError],
+    log: _CellLog,
+) -> float | None:
+    """Row ``number``'s degrees of an angle over columns of its own; an error in
+    ``errors`` when a cell is refused (or was already: a formula without its result)."""
+    uncomputed = [c for c in angle.parts if (number, c) in grid.uncomputed]
+    errors.extend(_uncomputed(grid, number, c, angle.axis) for c in uncomputed)
+    if uncomputed or any(e.field == angle.axis for e in errors):
+        return None
+    value, shown = angle_value(grid, number, angle, degrees, values)
+    if isinstance(shown, FieldError):
+        errors.append(shown)
+    elif value is not None:
+        log.combined.setdefault(angle.degrees, (number, shown, value))
+    return value
+
+
 def _sheet_rows(
     grid: Grid, header: _Header, columns: dict[int, str], table: Table, budget: Budget
 ) -> int:
@@ -945,6 +999,8 @@ def _sheet_rows(
         letters.setdefault("amenities", column_letter(col))
         del letters[columns[col]]
     coordinate_columns = [c for c, t in columns.items() if t in ("lat", "lon", COORDINATES)]
+    angles = {a.degrees: a for a in header.angles if a.degrees in columns}
+    coordinate_columns += [c for a in angles.values() for c in a.parts]
     headed = columns.keys() | header.texts.keys() | grid.hidden_columns
     # Without a 坐标 column or merged cells, each field's value is its own cell's.
     named = _header_datum(grid, header, columns, table)
@@ -967,6 +1023,7 @@ def _sheet_rows(
         and not grid.uncomputed
         and not grid.failed
         and named is None
+        and not angles
     )
     empty_columns: set[int] = set()
     hidden_rows: list[int] = []
@@ -1036,7 +1093,7 @@ def _sheet_rows(
             table.rows.append(TableRow(number, record, grid.title, letters))
         else:
             record, notes, errors = _record(
-                grid, number, values, columns, merges, lat_first, pair, log, header.texts
+                grid, number, values, columns, merges, lat_first, pair, log, header.texts, angles
             )
             if named is not None:
                 errors += tuple(_check_header_datum(grid, number, record, named, header, datum_col))
@@ -1046,6 +1103,8 @@ def _sheet_rows(
         table.notes.append(_blank_note(grid, header, columns, blank_rows, blank_fields))
     for col, rows in sorted(log.dated.items()):
         table.notes.append(dated_note(grid, col, columns[col], rows))
+    for col, (row, shown, degrees) in sorted(log.combined.items()):
+        table.notes.append(angle_note(grid, angles[col], row, shown, degrees))
     for col in amenity_columns:
         table.notes.append(amenity_note(grid, col, header.texts[col], log.marked.get(col, [])))
     for col, timed in sorted(log.timed.items()):
@@ -1133,6 +1192,7 @@ def read_grids(grids: list[Grid], budget: Budget | None = None) -> Table:
             continue
         at = len(table.notes)
         _pair_coordinates(grid, header, table)
+        _angle_columns(header)
         columns = _columns(grid, header, table)
         count = _sheet_rows(grid, header, columns, table, budget)
         taken += 1

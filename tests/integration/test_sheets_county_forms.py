@@ -16,6 +16,7 @@ from stationmap.app_state import state
 from stationmap.models import Station
 from tests.datum_reference import gcj02_from_wgs84, metres_apart
 from tests.integration.admin_support import free_point, login, make_user, page_csrf, upload
+from tests.unit.test_tabular_office_layouts import angle_workbook
 
 MANAS = "652324"
 
@@ -153,3 +154,89 @@ def test_the_same_station_twice_with_different_values_is_refused_naming_both_row
     assert "与“汇总”表第 3 行名称、位置相同，但其他内容不同" in result.output
     with state(app).db.session() as session:
         assert not [s for s in session.scalars(select(Station)) if s.name.startswith("汇总驿站")]
+
+
+def _parts(value: float) -> tuple[int, int, float]:
+    """Degrees, minutes and seconds (to 0.1″, about 3 m) of ``value``."""
+    tenths = round(value * 36000)
+    degrees, rest = divmod(tenths, 36000)
+    minutes, tenths = divmod(rest, 600)
+    return degrees, minutes, tenths / 10
+
+
+def _angle_workbook(points: list[tuple[float, float]], two_rows: bool) -> bytes:
+    """:func:`angle_workbook` with the AMap (GCJ-02) coordinates of ``points``; no 坐标系
+    column."""
+    rows = []
+    for i, point in enumerate(points):
+        lat, lon = gcj02_from_wgs84(*point)
+        rows.append([f"度分秒驿站{i}", *_parts(lon), *_parts(lat), "玛纳斯县"])
+    return angle_workbook(two_rows, rows)
+
+
+ANGLE_FORMS = pytest.mark.parametrize("two_rows", [True, False], ids=["two-row", "one-row"])
+
+
+@ANGLE_FORMS
+def test_the_command_line_combines_degrees_minutes_and_seconds_in_columns_of_their_own(
+    app, tmp_path, monkeypatch, two_rows
+):
+    """Was: asked for the datum, then refused the 度 | 分 | 秒 row under the header as a
+    station (two rows), or refused the header (one row)."""
+    _chinese(monkeypatch)
+    points = _points(app)
+    path = tmp_path / "度分秒.xlsx"
+    path.write_bytes(_angle_workbook(points, two_rows))
+    asked = app.test_cli_runner().invoke(args=["import-stations", str(path)])
+    assert asked.exit_code == 1
+    assert "--datum" in asked.output
+    assert "第 2 行" not in asked.output  # the 度 | 分 | 秒 row is no station
+    result = app.test_cli_runner().invoke(args=["import-stations", str(path), "--datum", "gcj02"])
+    assert result.exit_code == 0, result.output
+    assert "新建 3 个" in result.output
+    assert "C–E 列是经度的度、分、秒，已按 度 + 分/60 + 秒/3600 合并为经度读入" in result.output
+    assert "F–H 列是纬度的度、分、秒" in result.output
+    stored = _stored(app, "度分秒驿站")
+    for i, point in enumerate(points):
+        station = stored[f"度分秒驿站{i}"]
+        assert metres_apart(point, (station.lat, station.lon)) < 10
+        assert station.district_code == MANAS
+
+
+@ANGLE_FORMS
+def test_a_minute_of_60_is_refused_naming_sheet_row_and_column(
+    app, tmp_path, monkeypatch, two_rows
+):
+    _chinese(monkeypatch)
+    import openpyxl
+
+    data = _angle_workbook(_points(app), two_rows)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    row = 4 if two_rows else 3  # the second station
+    book["驿站"][f"D{row}"] = 60
+    out = io.BytesIO()
+    book.save(out)
+    path = tmp_path / "度分秒.xlsx"
+    path.write_bytes(out.getvalue())
+    result = app.test_cli_runner().invoke(args=["import-stations", str(path), "--datum", "gcj02"])
+    assert result.exit_code == 1
+    assert f"工作表“驿站”，第 {row} 行，D 列，经度：经度的分是 60，应不小于 0、小于 60" in (
+        result.output
+    )
+    assert not _stored(app, "度分秒驿站")
+
+
+@ANGLE_FORMS
+def test_the_admin_preview_asks_the_datum_then_combines_them(app, two_rows):
+    make_user(app, "root", "superadmin")
+    client = app.test_client()
+    login(client, "root")
+    token = page_csrf(client)
+    data = _angle_workbook(_points(app), two_rows)
+    asked = upload(client, token, data, "度分秒.xlsx").get_data(as_text=True)
+    assert 'id="datum-question"' in asked
+    response = upload(client, token, data, "度分秒.xlsx", datum="gcj02")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:2000]
+    assert "将新建 <strong>3</strong> 个" in html
+    assert "已按 度 + 分/60 + 秒/3600 合并为经度读入" in html

@@ -433,17 +433,101 @@ def test_a_group_header_naming_its_map_over_longitude_and_latitude_gives_the_dat
     assert any(f"列名“{group}”说明坐标来自" in n.message_zh for n in table.notes)
 
 
-def test_degrees_minutes_and_seconds_in_columns_of_their_own_say_to_write_them_in_one():
+def test_degree_and_second_columns_without_minutes_still_say_to_write_the_angle_in_one():
     """Was: told the three columns are one field and to keep one of them, which keeps
-    whole degrees (55 km off) and drops the minutes and seconds."""
+    whole degrees (55 km off) and drops the minutes and seconds. Columns that are no
+    whole angle (no 分 beside 度 and 秒) are still refused, saying how to write it."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "驿站"
-    sheet.append(["驿站名称", "经度（度）", "经度（分）", "经度（秒）", "纬度"])
-    sheet.append(["甲驿站", 86, 13, 1.2, 44.305123])
+    sheet.append(["驿站名称", "经度（度）", "经度（秒）", "纬度"])
+    sheet.append(["甲驿站", 86, 781.2, 44.305123])
     with pytest.raises(TableError) as refused:
         read_rows(_bytes(book), "xlsx")
     zh = refused.value.message_zh
-    assert "B 列“经度（度）”、C 列“经度（分）”、D 列“经度（秒）” 是经度的度、分、秒" in zh
+    assert "B 列“经度（度）”、C 列“经度（秒）” 是经度的度、分、秒" in zh
     assert "请合并成一列，写成如 86°13′01.2″ 的度分秒，或 86.217 这样的度数" in zh
     assert "请只保留一列" not in zh
+
+
+def angle_workbook(two_rows: bool, rows: list[list[object]]) -> bytes:
+    """A county list with the degrees, minutes and seconds of each axis in columns of
+    their own: under a 经度 | 纬度 header merged over 度 | 分 | 秒 (``two_rows``), or
+    headed 经度（度） | 经度（分） | 经度（秒） ... in one row. Each of ``rows`` is a name,
+    the longitude's three cells, the latitude's three cells and an address."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "驿站"
+    if two_rows:
+        sheet.append(["序号", "驿站名称", "经度", None, None, "纬度", None, None, "地址"])
+        sheet.append([None, None, "度", "分", "秒", "度", "分", "秒", None])
+        sheet.merge_cells("C1:E1")
+        sheet.merge_cells("F1:H1")
+    else:
+        parts = [f"{axis}（{part}）" for axis in ("经度", "纬度") for part in ("度", "分", "秒")]
+        sheet.append(["序号", "驿站名称", *parts, "地址"])
+    for number, row in enumerate(rows, 1):
+        sheet.append([number, *row])
+    return _bytes(book)
+
+
+def _angle_columns(two_rows: bool, lon: list[object], lat: list[object]) -> bytes:
+    return angle_workbook(two_rows, [["甲驿站", *lon, *lat, "玛纳斯县"]])
+
+
+@pytest.mark.parametrize("two_rows", [True, False], ids=["two-row header", "one-row header"])
+def test_degrees_minutes_and_seconds_in_columns_of_their_own_are_combined(two_rows):
+    """Was: the two-row form read 度 | 分 | 秒 as a station (经度 “度” is no number) and
+    the one-row form refused the header, saying to write each angle in one column."""
+    table = read_rows(_angle_columns(two_rows, [86, 13, 1.2], [44, "18", None]), "xlsx")
+    (row,) = table.rows
+    assert row.errors == ()
+    assert row.number == (3 if two_rows else 2)
+    assert row.values["lon"] == 86 + 13 / 60 + 1.2 / 3600
+    assert row.values["lat"] == 44 + 18 / 60 + 0 / 3600  # an empty 秒 is 0
+    assert (row.columns["lon"], row.columns["lat"]) == ("C", "F")
+    combined = {n.column: n.message_zh for n in table.notes if "合并" in n.message_zh}
+    assert sorted(combined) == ["C", "F"]
+    assert "C–E 列是经度的度、分、秒，已按 度 + 分/60 + 秒/3600 合并为经度读入" in combined["C"]
+    assert "F–H 列是纬度的度、分、秒" in combined["F"]
+    assert not [n.message_zh for n in table.notes if n.column in ("D", "E", "G", "H")]
+    if two_rows:
+        assert any("第 1–2 行是表头" in n.message_zh for n in table.notes)
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "field", "column", "said"),
+    [
+        ([86, 60, 1.2], [44, 18, 18], "lon", "D", "经度的分是 60，应不小于 0、小于 60"),
+        ([86, 13, 60], [44, 18, 18], "lon", "E", "经度的秒是 60，应不小于 0、小于 60"),
+        ([86, -1, 1.2], [44, 18, 18], "lon", "D", "经度的分是 -1，应不小于 0、小于 60"),
+        ([86, 13, 1.2], [44, 18, "十八"], "lat", "H", "纬度的秒“十八”不是数"),
+        ([86, 13, 1.2], [44, "18′", 18], "lat", "G", "纬度的分“18′”不是数"),
+        (["东经86", 13, 1.2], [44, 18, 18], "lon", "C", "经度的度“东经86”不是数"),
+        ([86, None, 1.2], [44, 18, 18], "lon", "D", "经度的分是空的，秒却有值"),
+        ([86, 13.5, 1.2], [44, 18, 18], "lon", "D", "经度的分“13.5”带小数，后面却还有秒"),
+        ([86, 13, 1.2], [44.3, 18, None], "lat", "F", "纬度的度“44.3”带小数，后面却还有分"),
+    ],
+    ids=[
+        "minute 60",
+        "second 60",
+        "minute -1",
+        "second text",
+        "minute 18′",
+        "degree 东经86",
+        "no minute",
+        "13.5′ then 1.2″",
+        "44.3° then 18′",
+    ],
+)
+@pytest.mark.parametrize("two_rows", [True, False], ids=["two-row header", "one-row header"])
+def test_a_part_of_an_angle_that_is_no_number_or_out_of_range_is_refused_on_its_cell(
+    two_rows, lon, lat, field, column, said
+):
+    (row,) = read_rows(_angle_columns(two_rows, lon, lat), "xlsx").rows
+    assert [(e.field, e.column, e.sheet, e.row) for e in row.errors] == [
+        (field, column, "驿站", 3 if two_rows else 2)
+    ]
+    zh = row.errors[0].message_zh
+    assert said in zh, zh
+    assert "请改正" in zh and ("如 86°13′01.2″" in zh or "如 44°18′18″" in zh)
