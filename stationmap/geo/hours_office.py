@@ -104,10 +104,10 @@ def _spans(text: str) -> tuple[list[str], str] | None:
         start_part, end_part = match["part1"], match["part2"]
         start = _clock(match, 1, start_part)
         end = _clock(match, 2, end_part)
-        # 下午2:00-6:00: the end says no part of the day and would run backwards, so
-        # it shares the start's.
+        # 下午2:00-6:00, 中午1:00-2:00: the end says no part of the day and would run
+        # backwards, so it shares the start's.
         backwards = start is not None and end is not None and end < start
-        if end_part is None and start_part in _EVENING and backwards:
+        if end_part is None and start_part in (*_EVENING, "中午") and backwards:
             end = _clock(match, 2, start_part)
         if start is None or end is None:
             return None

@@ -177,6 +177,23 @@ def _read_as(text: str, osm: str) -> None:
         ("9:00--18:00", "Mo-Su 09:00-18:00"),  # a doubled dash is one
         ("9:00 -  18:00", "Mo-Su 09:00-18:00"),
         ("周一至周五\u3000\u30009:00-18:00", "Mo-Fr 09:00-18:00"),  # full-width spaces
+        ("周一至周五 9:00-18:00；；周六 9:00-12:00", "Mo-Fr 09:00-18:00; Sa 09:00-12:00"),
+        ("周一至周五 24小时", "Mo-Fr 00:00-24:00"),
+        ("周一至周五 24小时营业，周末休息", "Mo-Fr 00:00-24:00; Sa,Su off"),
+        ("节假日不休 8:00-20:00", "Mo-Su,PH 08:00-20:00"),
+        ("周一至周五 9:00-18:00，周末节假日休息", "Mo-Fr 09:00-18:00; Sa,Su,PH off"),
+        ("24小时营业，节假日照常", "24/7"),
+        ("节假日休息", "PH off"),
+        ("休息", "off"),
+        # The part of the day: 中午 is 11:00-13:00, so 中午1点 is 13:00, and an end
+        # without a part of its own that would run backwards shares the start's.
+        ("中午1:00-2:00", "Mo-Su 13:00-14:00"),
+        ("中午12:00-2:00", "Mo-Su 12:00-14:00"),
+        ("中午11:30-下午2:00", "Mo-Su 11:30-14:00"),
+        ("上午8:00-中午12:00", "Mo-Su 08:00-12:00"),
+        ("下午12:30-6:00", "Mo-Su 12:30-18:00"),
+        ("每天 8:59-17:00", "Mo-Su 08:59-17:00"),
+        ("8点半-17点半", "Mo-Su 08:30-17:30"),
     ],
 )
 def test_office_words_are_converted_with_a_note(text, osm):
@@ -242,3 +259,20 @@ def test_a_rule_after_a_comment_is_explained_in_english_too():
         "opening_hours rules it is a rule of its own and holds every day, weekends too; "
         "if it is also only on Sat–Sun, put Sa-Su in front of it: 'Sa-Su 14:00-18:00'"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "周六 9:00-12:00 休息",  # open and closed in one clause: a person decides
+        "每天 8:60-17:00",  # no 60th minute
+        "每天 20:00-24:30",  # nothing after the day's end
+        "每天 8:00-25:00",
+    ],
+)
+def test_office_words_that_contradict_or_overrun_are_not_converted(text):
+    try:
+        read = read_office_hours(text)
+    except HoursError:
+        return
+    assert read.opening_hours is None, read
