@@ -183,6 +183,8 @@ def _read_as(text: str, osm: str) -> None:
         ("节假日不休 8:00-20:00", "Mo-Su,PH 08:00-20:00"),
         ("周一至周五 9:00-18:00，周末节假日休息", "Mo-Fr 09:00-18:00; Sa,Su,PH off"),
         ("24小时营业，节假日照常", "24/7"),
+        ("24 小时营业", "24/7"),
+        ("周一休息，周二至周日 9:00-18:00", "Tu-Su 09:00-18:00; Mo off"),  # exceptions last
         ("节假日休息", "PH off"),
         ("休息", "off"),
         # The part of the day: 中午 is 11:00-13:00, so 中午1点 is 13:00, and an end
@@ -222,6 +224,11 @@ def test_hours_a_person_must_decide_are_kept_saying_why():
     assert read_office_hours(longest) == _kept_as_written(
         longest, "季节或时段的起止日期没有写明", "the dates of each period are not said"
     )
+    # Chinese that speaks of a time (the first or the last CJK ideograph and "9:")
+    for text in ("一 9:", "\u9fff 9:"):
+        assert read_office_hours(text) == _kept_as_written(
+            text, "无法自动换算", "they could not be converted"
+        )
     vague = "营业时间随门店调整 9点左右"
     assert read_office_hours(vague) == _kept_as_written(
         vague, "无法自动换算", "they could not be converted"
