@@ -10,12 +10,14 @@ service. The stations are added in 蒲县 (141033), where no other test stands."
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import PHONE, LiveServer
 from sqlalchemy import select
+from test_courier_page import _nearest
 from test_map_page import _wait_for, _wait_ready
 
 from stationmap.app_state import state
@@ -79,11 +81,25 @@ def long_names(live_server: LiveServer) -> dict[str, dict[str, float]]:
                 _station(BIDI_NAME, f"{DISTRICT}-9703", lat3, lon3),
             ],
         )
-    return {
+    riders = {
         "long": {"latitude": lat1 + 0.0002, "longitude": lon1 + 0.0002},
         "huge": {"latitude": lat2 + 0.0002, "longitude": lon2 + 0.0002},
         "bidi": {"latitude": lat3 + 0.0002, "longitude": lon3 + 0.0002},
     }
+    # Each process looks for writes every half second: wait until the nearest answer
+    # has the three stations, or the first test's page may load the list before them.
+    names = {"long": LONG_NAME, "huge": HUGE_NAME, "bidi": BIDI_NAME}
+    deadline = time.monotonic() + 10
+    while True:
+        firsts = {
+            which: _nearest(live_server, where, k=1)[0]["properties"]["name"]
+            for which, where in riders.items()
+        }
+        if firsts == names or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert firsts == names, "the three stations are served nearest to their riders"
+    return riders
 
 
 # Each of the popup's links: its box and whether a finger at its centre lands on it
