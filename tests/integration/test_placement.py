@@ -261,6 +261,9 @@ def test_superadmin_point_in_no_known_district_imports_with_a_warning(app):
         (0, 0),  # the same as numbers: not told it may be 55.7 km off as whole degrees
         (3.592708, 1.846042),  # 86:13:30 and 44:18:39.6 read as days
         (-86.2217, 44.3052),  # a minus sign: the Rockies, not Manas
+        (86.2217, -44.3052),  # a minus sign on the latitude alone: the Southern Ocean
+        (116.3975, 55.5),  # north of China's northernmost point (53.6 N), in Siberia
+        (113.5, 2.5),  # south of its southernmost (3.9 N), off Borneo
     ],
 )
 def test_superadmin_point_outside_china_is_refused_not_stored(app, lon, lat):
