@@ -1,6 +1,7 @@
 """Cells an office formatted as dates or times, read by what they mean where they stand:
-a 经度 or 纬度 cell formatted as a date (:func:`dated_coordinate`) and opening hours
-given as a 开始时间 and a 结束时间 cell (:func:`pair_hours`).
+a 经度 or 纬度 cell formatted as a date (:func:`dated_coordinate`), an opening-hours
+cell Excel turned into a date (:func:`dated_hours`), and opening hours given as a
+开始时间 and a 结束时间 cell (:func:`pair_hours`).
 
 Every note and error names its sheet, row and column, in Chinese and English.
 """
@@ -88,6 +89,46 @@ def clock_degrees_text(degrees: float) -> str:
     whole, tenths = divmod(round(degrees * 36_000_000), 36_000_000)
     minutes, tenths = divmod(tenths, 600_000)
     return f"{whole}°{minutes}′{tenths / 10_000:.4f}″"
+
+
+def dated_hours(
+    grid: Grid, number: int, col: int, shown: object, serial: float
+) -> tuple[object, FieldError]:
+    """An opening-hours cell that Excel stores as a date (``serial`` of 1 or more days):
+    hours typed as 8-20 or 8/20 become the date 8月20日. Such a date (at midnight, its
+    month before its day, both at most 24) is read as the hours typed (``08:00-20:00``)
+    with a note; any other date is an error naming it. A time alone (below one day) is
+    left to the hours reader, which says it is one time of day."""
+    day, _, clock = str(shown).partition("T")
+    parts = day.split("-")
+    month, date_ = (int(parts[1]), int(parts[2])) if len(parts) == 3 else (0, 0)
+    as_shown = _as_excel_shows(str(shown))
+    if serial == int(serial) and 0 < month < date_ <= 24 and not clock.strip("0:."):
+        hours = f"{month:02d}:00-{date_:02d}:00"
+        return hours, _note(
+            grid,
+            f"Excel stored the opening hours typed as {month}-{date_} as the date {month}/{date_}"
+            f" (stored as {as_shown}): read as {hours} every day; check them, and set the column's "
+            "format to Text before typing hours such as 08:00-20:00",
+            f"Excel 把输入的开放时间 {month}-{date_} 存成了日期 {month}月{date_}日（存为 "
+            f"{as_shown}）：已按每天 {hours} 读入，请核对；以后请先把该列单元格格式设为"
+            "“文本”，再输入 08:00-20:00 这样的开放时间",
+            number,
+            col,
+            "opening_hours",
+        )
+    return None, _note(
+        grid,
+        f"the opening hours cell holds the date {as_shown}, not opening hours (Excel turns "
+        "some typed text into a date): set the column's format to Text and type the hours "
+        "again, e.g. 08:00-20:00 or Mo-Fr 08:00-18:00",
+        f"开放时间单元格中是日期“{as_shown}”，不是开放时间（Excel 会把一些输入自动变成日期）："
+        "请选中该列，把单元格格式设为“文本”，再重新输入开放时间，如 08:00-20:00 或 "
+        "周一至周五 8:00-18:00",
+        number,
+        col,
+        "opening_hours",
+    )
 
 
 #: How many runs of rows a message lists before ``等`` (``...``).

@@ -38,6 +38,7 @@ from stationmap.tabular.cell_kinds import (
     clock_degrees_text,
     clock_note,
     dated_coordinate,
+    dated_hours,
     dated_note,
     failed_formula,
     pair_hours,
@@ -936,6 +937,10 @@ def _record(
                     log.dated.setdefault(col, []).append(number)
                 else:
                     errors.append(error)
+        # A date (one day or more; a time alone is the hours reader's to speak of).
+        if target == "opening_hours" and grid.serials.get((number, col), 0.0) >= 1:
+            value, said = dated_hours(grid, number, col, value, grid.serials[(number, col)])
+            (notes if value is not None else errors).append(said)
         if target == COORDINATES:
             if value is None:
                 record.update(lat=None, lon=None)
@@ -1013,7 +1018,9 @@ def _sheet_rows(
         start_col, end_col = by_target[HOURS_START], by_target[HOURS_END]
         pair = (start_col, end_col, header.texts[start_col], header.texts[end_col])
         letters["opening_hours"] = letters[HOURS_START]
-    dated = any(c in coordinate_columns for _row, c in grid.serials)
+    dated = any(
+        c in coordinate_columns or columns.get(c) == "opening_hours" for _row, c in grid.serials
+    )
     plain = (
         pair is None
         and not amenity_columns

@@ -322,3 +322,56 @@ def test_a_time_formatted_coordinate_that_is_no_degrees_either_way_keeps_the_num
     data = _xlsx(["驿站名称", "经度", "纬度"], [["北京驿站", 116.4, 39.9]], {"B": "h:mm"})
     (row,) = read_rows(data, "xlsx").rows
     assert (row.values["lon"], row.values["lat"]) == (116.4, 39.9)
+
+
+def test_hours_typed_as_8_20_that_excel_made_a_date_are_read_as_those_hours_with_a_note():
+    # Typing 8-20 (or 8/20) in a General cell, Excel stores the date 8月20日 of this year.
+    data = _xlsx(
+        ["驿站名称", "经度", "纬度", "开放时间"],
+        [
+            ["新城区驿站", 111.67, 40.83, datetime(2026, 8, 20)],
+            ["回民区驿站", 111.6, 40.8, datetime(2025, 9, 17)],
+        ],
+        {"D": 'm"月"d"日"'},
+    )
+    first, second = read_rows(data, "xlsx").rows
+    assert (first.values["opening_hours"], second.values["opening_hours"]) == (
+        "08:00-20:00",
+        "09:00-17:00",
+    )
+    (note,) = first.notes
+    assert (note.field, note.row, note.sheet, note.column) == ("opening_hours", 2, "驿站", "D")
+    assert note.message_zh == (
+        "Excel 把输入的开放时间 8-20 存成了日期 8月20日（存为 2026/8/20）：已按每天 "
+        "08:00-20:00 读入，请核对；以后请先把该列单元格格式设为“文本”，再输入 08:00-20:00 "
+        "这样的开放时间"
+    )
+    assert first.errors == second.errors == ()
+    assert parse_station(first.values, office_file=True).opening_hours == "08:00-20:00"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (datetime(2026, 12, 5), "2026/12/5"),  # its month after its day: no 12:00-05:00
+        (datetime(2026, 8, 25), "2026/8/25"),  # no 25 o'clock
+        (datetime(2026, 8, 8), "2026/8/8"),  # no span from 8 to 8
+        (datetime(1900, 1, 1, 9, 30), "1900/1/1 9:30"),  # a date with a time of day
+        (datetime(2026, 8, 20, 12, 0), "2026/8/20 12:00"),
+    ],
+)
+def test_any_other_date_in_the_hours_column_is_refused_naming_the_date_and_cell(value, shown):
+    data = _xlsx(
+        ["驿站名称", "经度", "纬度", "开放时间"],
+        [["新城区驿站", 111.67, 40.83, value]],
+        {"D": "yyyy/m/d h:mm"},
+    )
+    (row,) = read_rows(data, "xlsx").rows
+    (error,) = row.errors
+    assert (error.field, error.row, error.sheet, error.column) == ("opening_hours", 2, "驿站", "D")
+    assert error.message_zh == (
+        f"开放时间单元格中是日期“{shown}”，不是开放时间（Excel 会把一些输入自动变成日期）："
+        "请选中该列，把单元格格式设为“文本”，再重新输入开放时间，如 08:00-20:00 或 "
+        "周一至周五 8:00-18:00"
+    )
+    assert row.values["opening_hours"] is None
