@@ -36,7 +36,7 @@ from stationmap.models import (
 )
 from stationmap.report_fields import KIND_TERMS
 from stationmap.services.editing import in_scope
-from stationmap.services.notify_target import OPENER, target_error
+from stationmap.services.notify_target import checked_target, opener_for, target_error
 from stationmap.services.report_queue import OPEN_STATUSES, QueueError, ReadOnly, ReportNotFound
 from stationmap.services.stations import utc_now
 from stationmap.services.users import Principal
@@ -256,15 +256,17 @@ def body_for(fmt: str, event: str, text: str, report: Report, link: str) -> dict
 def post_json(url: str, body: dict[str, Any], *, local_ok: bool = False) -> str | None:
     """POST ``body`` as JSON; None when the receiver took it (2xx, and for a robot an
     ``errcode`` of 0), else what went wrong. The address is checked again first (a
-    name may point elsewhere since it was saved), and a redirect is an error."""
-    if (refused := target_error(url, local_ok)) is not None:
+    name may point elsewhere since it was saved) and the post connects to the address
+    checked, and a redirect is an error."""
+    address, refused = checked_target(url, local_ok)
+    if refused is not None:
         return refused[1]
     data = json.dumps(body, ensure_ascii=False).encode()
     request = urllib.request.Request(  # noqa: S310 - an http(s) URL checked on saving
         url, data=data, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
     )
     try:
-        with OPENER.open(request, timeout=TIMEOUT_S) as response:
+        with opener_for(address).open(request, timeout=TIMEOUT_S) as response:
             answer = response.read(4096)
     except urllib.error.HTTPError as exc:
         return f"HTTP {exc.code} {exc.reason}"

@@ -11,7 +11,9 @@ registries (RFC 6890), not from the code under test.
 
 from __future__ import annotations
 
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,3 +68,67 @@ def test_the_deployers_switch_reads_one_or_zero(tmp_path: Path, text: str, allow
 def test_a_switch_that_is_neither_is_refused_naming_it(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="STATIONMAP_NOTIFY_LOCAL must be 1 or 0"):
         load_settings({"STATIONMAP_ENV": "testing", "STATIONMAP_NOTIFY_LOCAL": "maybe"}, tmp_path)
+
+
+def test_a_post_connects_to_the_address_checked_not_to_a_second_answer_of_the_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # DNS rebinding: the name answers a public address to the check, then 127.0.0.1 to
+    # whoever asks next (the connection, were it to resolve the name again).
+    import socket
+
+    from stationmap.services import report_notify
+
+    answers = iter(["1.1.1.1"])
+
+    def resolve(host: str, port: object, *args: object, **kwargs: object) -> list[Any]:
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    connected: list[tuple[str, int]] = []
+
+    def connect(address: tuple[str, int], *args: object, **kwargs: object) -> socket.socket:
+        connected.append(address)
+        raise ConnectionRefusedError("not in this test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(socket, "create_connection", connect)
+    for url, port in (("http://hook.example:8080/h", 8080), ("https://hook.example/h", 443)):
+        answers = iter(["1.1.1.1"])
+        connected.clear()
+        error = report_notify.post_json(url, {"a": 1})
+        assert error is not None and "not in this test" in error
+        assert connected == [("1.1.1.1", port)]
+
+
+def test_a_post_to_the_checked_address_reaches_it_with_the_urls_name_as_host() -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from stationmap.services.notify_target import opener_for
+
+    seen: list[tuple[str, bytes]] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            seen.append(
+                (self.headers["Host"], self.rfile.read(int(self.headers["Content-Length"])))
+            )
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        request = urllib.request.Request(f"http://hook.invalid:{port}/h", data=b"{}", method="POST")
+        with opener_for("127.0.0.1").open(request, timeout=5) as response:
+            assert response.status == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen == [(f"hook.invalid:{port}", b"{}")]
