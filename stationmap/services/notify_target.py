@@ -8,8 +8,8 @@ the same host), ``http://169.254.169.254/`` (a cloud's instance metadata), ``htt
 address is checked when the URL is saved and again, resolved afresh, before each post,
 and the post connects to the very address that was checked (:func:`opener_for`): a name
 that answers a public address to the check and 127.0.0.1 to the connection (DNS
-rebinding) cannot reach inside. Redirects are not followed (a public URL could send the
-post on to an inside one).
+rebinding) cannot reach inside (through a proxy the deployer set, the proxy resolves).
+Redirects are not followed (a public URL could send the post on to an inside one).
 """
 
 from __future__ import annotations
@@ -113,10 +113,14 @@ class _PinnedHandler(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
         return self.do_open(partial(_PinnedHTTPS, address=self.address, context=self.tls), req)
 
 
-def opener_for(address: str | None) -> urllib.request.OpenerDirector:
+def opener_for(address: str | None, url: str = "") -> urllib.request.OpenerDirector:
     """An opener that follows no redirect and, given the checked ``address``, connects
-    to it alone (and to no proxy, which would resolve the name again)."""
-    if address is None:
+    to it alone; where the environment names a proxy for ``url`` (``https_proxy``, not
+    bypassed by ``no_proxy``: a closed network's way out), the post goes through that
+    proxy, which resolves the name itself."""
+    scheme, host = urlsplit(url).scheme, urlsplit(url).hostname or ""
+    proxied = scheme in urllib.request.getproxies() and not urllib.request.proxy_bypass(host)
+    if address is None or proxied:
         return OPENER
     pinned = _PinnedHandler(address)
     return urllib.request.build_opener(urllib.request.ProxyHandler({}), pinned, _NoRedirect)

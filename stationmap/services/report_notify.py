@@ -266,7 +266,7 @@ def post_json(url: str, body: dict[str, Any], *, local_ok: bool = False) -> str 
         url, data=data, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
     )
     try:
-        with opener_for(address).open(request, timeout=TIMEOUT_S) as response:
+        with opener_for(address, url).open(request, timeout=TIMEOUT_S) as response:
             answer = response.read(4096)
     except urllib.error.HTTPError as exc:
         return f"HTTP {exc.code} {exc.reason}"

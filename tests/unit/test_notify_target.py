@@ -132,3 +132,14 @@ def test_a_post_to_the_checked_address_reaches_it_with_the_urls_name_as_host() -
         server.shutdown()
         server.server_close()
     assert seen == [(f"hook.invalid:{port}", b"{}")]
+
+
+def test_a_proxy_the_deployer_set_still_carries_the_post(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A closed network reaches the robots only through its proxy; it resolves the name.
+    from stationmap.services.notify_target import OPENER, opener_for
+
+    monkeypatch.setenv("https_proxy", "http://proxy.internal:3128")
+    monkeypatch.setenv("no_proxy", "intranet.example")
+    assert opener_for("1.1.1.1", "https://qyapi.weixin.qq.com/hook") is OPENER
+    assert opener_for("1.1.1.1", "https://intranet.example/hook") is not OPENER
+    assert opener_for("1.1.1.1", "http://qyapi.weixin.qq.com/hook") is not OPENER
