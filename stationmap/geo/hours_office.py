@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from stationmap.geo.hours import MAX_LENGTH, HoursError, parse_hours
+from stationmap.geo.hours_shorthand import expand_shorthand, less_lunch, take_lunch
 from stationmap.geo.hours_text import describe_schedule, every_day_after_comment
 
 EXAMPLE = "24/7 或 Mo-Fr 09:00-18:00"
@@ -61,6 +62,8 @@ _ALWAYS_RE = re.compile(
 _UNDECIDED_RE = re.compile(
     r"[夏冬春秋]季|[夏冬]令|旺季|淡季|寒暑假|另行|通知|预约|不定|视情况|农忙"
 )
+#: The "5+2" off-peak programme named instead of the hours.
+_PROGRAMME_RE = re.compile(r"5\s*\+\s*2|五加二")
 _PARTS = r"上午|下午|中午|晚上|早上|凌晨|早|晚"  # 早8点-晚8点: morning, evening
 _EVENING = ("下午", "晚上", "晚")
 
@@ -162,6 +165,7 @@ def _segment(text: str) -> str | None:
         return "24/7"
     holiday = _HOLIDAY_RE.search(text)
     rest = _HOLIDAY_RE.sub(" ", text)
+    lunch, rest = take_lunch(rest)
     days, rest = _days(rest)
     holidays_too = bool(holiday and days is None and _HOLIDAYS_TOO_RE.search(rest))
     if holidays_too:
@@ -173,6 +177,11 @@ def _segment(text: str) -> str | None:
     if found is None:
         return None
     spans, rest = found
+    if lunch:  # 8:00-20:00（午休12:00-13:00）: open before and after the break
+        shorter = less_lunch(spans)
+        if shorter is None:
+            return None
+        spans = shorter
     rest = rest.replace("无休", " ")  # 全年无休: open every day, not 休 (closed)
     closed = bool(_CLOSED_RE.search(rest))
     rest = _CLOSED_RE.sub(" ", rest)
@@ -202,12 +211,12 @@ _HOLIDAYS_TOO_RE = re.compile(r"不休息|不休|无休|照常|正常")
 
 def _convert(text: str) -> str | None:
     """The whole text as OSM rules, or None when any part is not understood."""
-    cleaned = _clean(text)
+    cleaned = expand_shorthand(_clean(text))
     # Clauses are split at ；。 newlines and commas, but a comma before another span or
     # day of the same clause (``9:00-12:00，14:30-18:00``, ``周一,三``) does not split,
     # and 、 only ever lists.
     clauses = re.split(
-        r"[;；。\n]|[,，](?!\s*(?:(?:上午|下午|中午|晚上)?\s*[0-9]{1,2}[:.：点]|[一二三四五六日天]))"
+        r"[;；。\n]|[,，](?!\s*(?:(?:上午|下午|中午|晚上)?\s*[0-9]{1,2}[:.：点]|[一二三四五六日天]|午休))"
         # A span, then days with their own hours (8:00-20:00 周末10:00-16:00), or holidays
         # (9:00-18:00 节假日休息, 8:00-20:00（节假日除外）): two clauses.
         r"|(?<=[0-9])\s*\(?(?=周|星期|礼拜|工作日|双休日|每天|每日|法定|节假日|节日|假日|公休日)",
@@ -280,6 +289,8 @@ def read_office_hours(text: str) -> OfficeHours:
         raise _lone_clock(stripped, clock)
     if len(stripped) > MAX_LENGTH:
         raise error
+    if _PROGRAMME_RE.search(stripped):
+        return _kept(stripped, "“5+2”没有写明每天几点开放", "'5+2' does not say at what times")
     if _UNDECIDED_RE.search(stripped) and _plausible(stripped):
         return _kept(
             stripped, "季节或时段的起止日期没有写明", "the dates of each period are not said"
