@@ -11,7 +11,10 @@ numbers them when it opens the page. ``rowspan``/``colspan`` are merged ranges,
 column; a cell hidden so (or by ``mso-hide:all``) is ignored, as is text of elements
 hidden inside a cell. A cell's value is its text, as a CSV cell's is (whitespace runs
 are one space, ``<br>`` a line break, ``&nbsp;`` a space, entities decoded): numbers stay
-text, so later checks treat them as they treat a CSV file's.
+text, so later checks treat them as they treat a CSV file's. Excel's own web pages keep
+the number behind a rounded one (``<td x:num="86.213123">86.21</td>``): where both are
+plain numbers, that number is the cell's text, as Excel reads it back (a date or a time
+shown, ``x:num="0.375"`` behind ``9:00``, stays as shown).
 
 Parsed with the standard library's :mod:`html.parser` (nothing is fetched or run);
 the page is given to the parser a megabyte at a time, and the read deadline is
@@ -34,6 +37,7 @@ MAX_TABLE_DEPTH = 16
 MAX_SPAN = 65_534  # the HTML standard's largest rowspan
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 _HIDDEN = re.compile(r"display\s*:\s*none|mso-hide\s*:\s*all", re.I)
+_PLAIN_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
 _SPACES = re.compile(r"[ \t\n\r\f\xa0]+")
 #: A sheet's name in the ``<x:ExcelWorksheet>`` of Excel's own web pages (in a comment).
 _SHEET_NAME = re.compile(r"<x:Name>([^<]*)</x:Name>", re.I)
@@ -96,6 +100,7 @@ class _Table:
     cell: list[str] | None = None
     cell_span: tuple[int, int, int] = (0, 1, 1)  # first column, columns, rows
     cell_hidden: bool = False
+    cell_number: str | None = None  # Excel's x:num, the number behind the text shown
     values: dict[int, object] = field(default_factory=dict)
     covered: dict[int, int] = field(default_factory=dict)  # column -> last row covered
     spans: list[tuple[int, int, int, int]] = field(default_factory=list)
@@ -272,6 +277,7 @@ class _PageParser(HTMLParser):
         table.cell = []
         table.cell_span = (column, columns, rows)
         table.cell_hidden = _hidden(attrs)
+        table.cell_number = attrs.get("x:num")
         table.column = column + columns
         if column < MAX_COLUMNS:  # beyond, a value is refused and spans are not needed
             if rows > 1:
@@ -292,6 +298,14 @@ class _PageParser(HTMLParser):
         else:
             text = _SPACES.sub(" ", text)
         value = clean_text(text)
+        number = table.cell_number
+        if (
+            number
+            and value is not None
+            and _PLAIN_NUMBER.match(value)
+            and _PLAIN_NUMBER.match(number)
+        ):
+            value = number.strip()  # 86.21 shown, 86.213123 stored: what Excel reads
         if value is not None:
             table.values[table.cell_span[0]] = value
 

@@ -377,3 +377,64 @@ def test_rows_and_columns_past_the_limits_are_refused_naming_them():
     )
     many = b"<table>" + b"<tr><td>a</td></tr>" * (sheets.MAX_DATA_ROWS + 1) + b"</table>"
     assert "行的上限" in refused(many).message_zh
+
+
+#: A sheet as Excel's "Save as web page" (单个文件网页 / 网页) writes it: GB2312, the sheet's name
+#: in a conditional comment, x:num beside the shown numbers, a hidden last row that only
+#: sets column widths, marked sections, styles.
+EXCEL_SAVED_PAGE = """<html xmlns:v="urn:schemas-microsoft-com:vml"
+xmlns:o="urn:schemas-microsoft-com:office:office"
+xmlns:x="urn:schemas-microsoft-com:office:excel"
+xmlns="http://www.w3.org/TR/REC-html40">
+<head>
+<meta http-equiv=Content-Type content="text/html; charset=gb2312">
+<meta name=ProgId content=Excel.Sheet>
+<style>
+<!--table {mso-displayed-decimal-separator:"\\.";}
+br {mso-data-placement:same-cell;}
+.xl65 {mso-number-format:"0\\.00";}
+-->
+</style>
+<!--[if gte mso 9]><xml>
+ <x:ExcelWorkbook><x:ExcelWorksheets><x:ExcelWorksheet>
+ <x:Name>昌吉市</x:Name><x:WorksheetOptions><x:Selected/></x:WorksheetOptions>
+ </x:ExcelWorksheet></x:ExcelWorksheets></x:ExcelWorkbook>
+</xml><![endif]-->
+</head>
+<body link=blue vlink=purple>
+<table border=0 cellpadding=0 cellspacing=0 width=288 style='border-collapse:collapse'>
+<col width=72 span=4 style='width:54pt'>
+<tr height=19 style='height:14.25pt'>
+ <td height=19 width=72 style='height:14.25pt;width:54pt'>名称</td>
+ <td width=72 style='width:54pt'>经度</td>
+ <td width=72 style='width:54pt'>纬度</td>
+ <td width=72 style='width:54pt'>开始时间</td>
+</tr>
+<tr height=38 style='height:28.5pt'>
+ <td height=38 class=xl66 style='height:28.5pt'>昌吉<br>驿站</td>
+ <td class=xl65 align=right x:num="87.3049123">87.30</td>
+ <td class=xl65 align=right x:num="44.0131">44.01</td>
+ <td class=xl67 align=right x:num="0.375">9:00</td>
+</tr>
+<![if supportMisalignedColumns]>
+<tr height=0 style='display:none'>
+ <td width=72 style='width:54pt'></td>
+ <td width=72 style='width:54pt'></td>
+</tr>
+<![endif]>
+</table>
+</body>
+</html>"""
+
+
+def test_a_sheet_excel_saved_as_a_web_page_reads_the_numbers_excel_stored():
+    (grid,) = grids(EXCEL_SAVED_PAGE.encode("gb2312"))
+    assert grid.title == "昌吉市"
+    # the numbers behind the rounded ones; the time stays as shown, not 0.375
+    assert grid.rows == [
+        (1, {0: "名称", 1: "经度", 2: "纬度", 3: "开始时间"}),
+        (2, {0: "昌吉\n驿站", 1: "87.3049123", 2: "44.0131", 3: "9:00"}),
+    ]
+    assert grid.hidden_rows == frozenset({3})
+    (row,) = read_rows(EXCEL_SAVED_PAGE.encode("gb2312"), "xls").rows
+    assert (row.values["lon"], row.values["lat"]) == ("87.3049123", "44.0131")
