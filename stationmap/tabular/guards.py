@@ -77,19 +77,27 @@ def has_lone_surrogate(text: str, document: object) -> bool:
 
 def web_table_kind(data: bytes) -> WebTable | None:
     """``xml`` for an Excel 2003 XML workbook (SpreadsheetML: a ``Workbook`` element in
-    its namespace near the start), ``html`` for markup holding a ``<table>``, else
-    ``None``: what a file whose text (after a byte-order mark and white space) starts
-    with ``<`` holds. One scan of the file for ``<table``."""
+    its namespace near the start, or anywhere in a file starting ``<?xml``), ``html``
+    for markup holding a ``<table>``, else ``None``: what a file whose text (after a
+    byte-order mark and white space) starts with ``<`` holds. One scan of the file for
+    ``<table``."""
     utf16 = data.startswith(_UTF16_BOMS)
     if utf16:
         text = data.decode("utf-16", errors="replace")
         head = text[:XML_HEAD_BYTES]
     else:
         head = data[:XML_HEAD_BYTES].decode("latin-1")
-    if not head.lstrip("\ufeff\xef\xbb\xbf \t\r\n").startswith("<"):
+    start = head.lstrip("\ufeff\xef\xbb\xbf \t\r\n")
+    if not start.startswith("<"):
         return None
     if _SPREADSHEET_NS in head and _WORKBOOK.search(head):
         return "xml"
+    if start.startswith("<?xml") and _SPREADSHEET_NS not in head:
+        # an XML file whose Workbook comes after a long prolog (comments): its
+        # <Table> elements are no web page's
+        whole = text if utf16 else data.decode("latin-1")
+        if _SPREADSHEET_NS in whole and _WORKBOOK.search(whole):
+            return "xml"
     if _TABLE_TAG.search(text) if utf16 else _TABLE_BYTES.search(data):
         return "html"
     return None

@@ -438,3 +438,11 @@ def test_a_sheet_excel_saved_as_a_web_page_reads_the_numbers_excel_stored():
     assert grid.hidden_rows == frozenset({3})
     (row,) = read_rows(EXCEL_SAVED_PAGE.encode("gb2312"), "xls").rows
     assert (row.values["lon"], row.values["lat"]) == ("87.3049123", "44.0131")
+
+
+def test_an_xml_workbook_after_a_long_comment_is_read_as_xml_not_as_a_web_page():
+    data = SPREADSHEET.format(encoding="utf-8").replace(
+        "<?mso-application", "<!--" + "说明" * 10_000 + "--><?mso-application", 1
+    )
+    table = read_rows(data.encode(), detect_format(data.encode(), "a.xls"))
+    assert [(r.sheet, r.number) for r in table.rows] == [("城区", 4), ("城区", 7), ("乡镇", 4)]
