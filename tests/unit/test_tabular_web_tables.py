@@ -446,3 +446,33 @@ def test_an_xml_workbook_after_a_long_comment_is_read_as_xml_not_as_a_web_page()
     )
     table = read_rows(data.encode(), detect_format(data.encode(), "a.xls"))
     assert [(r.sheet, r.number) for r in table.rows] == [("城区", 4), ("城区", 7), ("乡镇", 4)]
+
+
+def test_xml_rows_repeated_by_span_and_cells_placed_after_a_merge_across():
+    from stationmap.tabular.xml_sheets import xml_grids
+
+    data = b"""<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"
+ xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet><Table>
+<Row ss:Span="2"/>
+<Row><Cell ss:MergeAcross="2"><Data ss:Type="String">a</Data></Cell><Cell><Data
+ ss:Type="String">b</Data></Cell></Row>
+<Row><Cell ss:Index="3" ss:MergeDown="5"><Data ss:Type="String">c</Data></Cell></Row>
+</Table></Worksheet></Workbook>"""
+    (grid,) = xml_grids(data, Budget())
+    assert grid.title == "Sheet1"
+    # rows 1-3 are the empty row and its two repeats; MergeAcross="2" covers A-C
+    assert grid.rows == [(4, {0: "a", 3: "b"}), (5, {2: "c"})]
+    assert grid.merges == [(4, 0, 4, 2)]  # c's MergeDown ends with the sheet's last row
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ('<td colspan="x" rowspan="-3">a</td><td>b</td>', [(1, {0: "a", 1: "b"})]),
+        ('<td colspan="0">a</td><td>b</td>', [(1, {0: "a", 1: "b"})]),
+        ('<td colspan=" 2 ">a</td><td>b</td>', [(1, {0: "a", 2: "b"})]),
+    ],
+)
+def test_spans_that_are_no_positive_number_count_as_one(cell, expected):
+    (grid,) = grids(f"<table><tr>{cell}</tr></table>".encode())
+    assert grid.rows == expected
