@@ -369,14 +369,17 @@ def test_a_huge_file_is_stopped_at_the_read_deadline(monkeypatch, data):
     )
 
 
-def test_rows_and_columns_past_the_limits_are_refused_naming_them():
+def test_rows_and_columns_past_the_limits_are_refused_naming_them(monkeypatch):
     wide = b"<table><tr>" + b"<td colspan=199></td><td>a</td><td>b</td></tr></table>"
     assert refused(wide).message_zh == (
         "第 1 张表“表1”第 1 行 GS 列："
         "有内容超出 200 列的上限（GR 列之后）：请删除该列的内容后重新上传"
     )
-    many = b"<table>" + b"<tr><td>a</td></tr>" * (sheets.MAX_DATA_ROWS + 1) + b"</table>"
-    assert "行的上限" in refused(many).message_zh
+    monkeypatch.setattr(sheets, "MAX_DATA_ROWS", 1_000)  # the budget's cap, smaller
+    many = b"<table>" + b"<tr><td>a</td></tr>" * 1_001 + b"</table>"
+    assert refused(many).message_zh == (
+        "第 1 张表“表1”第 1001 行：文件中有内容的行超过 1,000 行的上限：请分成几个较小的文件后上传"
+    )
 
 
 #: A sheet as Excel's "Save as web page" (单个文件网页 / 网页) writes it: GB2312, the sheet's name
