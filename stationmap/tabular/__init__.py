@@ -15,9 +15,12 @@ that starts with ``'`` and one of those, or ``''``); reading removes exactly tha
 
 The modules: :mod:`~stationmap.tabular.columns` (what both sides share),
 :mod:`~stationmap.tabular.reading`, :mod:`~stationmap.tabular.sheets` (the stored
-cells of each sheet, with the caps), :mod:`~stationmap.tabular.layout` (header row,
-office columns, merged cells, total rows), :mod:`~stationmap.tabular.guards` (the zip and XML
-checks of XLSX uploads) and :mod:`~stationmap.tabular.writing`.
+cells of each sheet, with the caps; legacy ``.xls`` workbooks, and web-page tables and Excel
+2003 XML workbooks named ``.xls``, in :mod:`~stationmap.tabular.xls_sheets`,
+:mod:`~stationmap.tabular.html_sheets` and :mod:`~stationmap.tabular.xml_sheets`),
+:mod:`~stationmap.tabular.layout` (header row, office columns, merged cells, total rows),
+:mod:`~stationmap.tabular.guards` (the format by content, the zip and XML checks of XLSX
+uploads) and :mod:`~stationmap.tabular.writing`.
 """
 
 from stationmap.tabular.columns import Format, TableError

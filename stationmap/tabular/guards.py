@@ -14,6 +14,7 @@ import json
 import re
 import zipfile
 import zlib
+from typing import Literal
 
 from stationmap.tabular.columns import Format, TableError
 
@@ -33,6 +34,15 @@ _OTHER_MAGIC = (
 )
 _XML_SKIP = re.compile(r"<\?.*?\?>|<!--.*?-->", re.S)
 _XML_FIRST = re.compile(r"<!--|<\?|<[A-Za-z_:]")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_SPREADSHEET_NS = "urn:schemas-microsoft-com:office:spreadsheet"
+_WORKBOOK = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?Workbook[\s>/]")
+_TABLE_TAG = re.compile(r"<table[\s>/]", re.I)
+_TABLE_BYTES = re.compile(rb"<table[\s>/]", re.I)
+#: Names under which a web-page table (``html``) or an Excel 2003 XML workbook (``xml``)
+#: is read as a table: the names systems' 导出Excel buttons give them.
+WEB_TABLE_SUFFIXES = {"html": ("xls", "xlsx", "htm", "html"), "xml": ("xls", "xlsx", "xml")}
+WebTable = Literal["html", "xml"]
 # More digits than any 64-bit integer has: read as a float (see json_integer).
 MAX_JSON_INTEGER_DIGITS = 18
 # A surrogate escape, or a surrogate itself (bytes decoded with "surrogatepass", as
@@ -65,13 +75,43 @@ def has_lone_surrogate(text: str, document: object) -> bool:
     return False
 
 
+def web_table_kind(data: bytes) -> WebTable | None:
+    """``xml`` for an Excel 2003 XML workbook (SpreadsheetML: a ``Workbook`` element in
+    its namespace near the start, or anywhere in a file starting ``<?xml``), ``html``
+    for markup holding a ``<table>``, else ``None``: what a file whose text (after a
+    byte-order mark and white space) starts with ``<`` holds. One scan of the file for
+    ``<table``."""
+    utf16 = data.startswith(_UTF16_BOMS)
+    if utf16:
+        text = data.decode("utf-16", errors="replace")
+        head = text[:XML_HEAD_BYTES]
+    else:
+        head = data[:XML_HEAD_BYTES].decode("latin-1")
+    start = head.lstrip("\ufeff\xef\xbb\xbf \t\r\n")
+    if not start.startswith("<"):
+        return None
+    if _SPREADSHEET_NS in head and _WORKBOOK.search(head):
+        return "xml"
+    if start.startswith("<?xml") and _SPREADSHEET_NS not in head:
+        # an XML file whose Workbook comes after a long prolog (comments): its
+        # <Table> elements are no web page's
+        whole = text if utf16 else data.decode("latin-1")
+        if _SPREADSHEET_NS in whole and _WORKBOOK.search(whole):
+            return "xml"
+    if _TABLE_TAG.search(text) if utf16 else _TABLE_BYTES.search(data):
+        return "html"
+    return None
+
+
 def detect_format(data: bytes, filename: str | None = None) -> Format:
     """Tell an uploaded file's format by its content, then by its name.
 
     A zip file is XLSX, an OLE file a legacy Excel workbook (``.xls``; WPS's own
     and Word or PowerPoint files are refused by their names, anything else by the reader) and text
-    starting with ``{`` is GeoJSON; other text is CSV unless ``filename`` ends in
-    ``.geojson`` or ``.json``.
+    starting with ``{`` is GeoJSON; a web-page table or an Excel 2003 XML workbook named
+    ``.xls`` or ``.xlsx`` (:func:`web_table_kind`, what systems' 导出Excel buttons write)
+    is read as ``xls``; other text is CSV unless ``filename`` ends in ``.geojson`` or
+    ``.json``.
 
     Raises
     ------
@@ -90,6 +130,8 @@ def detect_format(data: bytes, filename: str | None = None) -> Format:
                 "请用 WPS 或 Excel 打开，另存为 .xlsx（Excel 工作簿）或 CSV 后上传",
             )
         return "xls"  # an Excel 97-2003 workbook; anything else is refused by its reader
+    if (kind := web_table_kind(data)) is not None and suffix in WEB_TABLE_SUFFIXES[kind]:
+        return "xls"  # read by xls_table, by its content
     start = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
     if not start:
         raise TableError("The file is empty.", message_zh="文件是空的：请确认上传的是驿站名单")
@@ -97,11 +139,11 @@ def detect_format(data: bytes, filename: str | None = None) -> Format:
         return "geojson"
     if start == b"<" and suffix in ("xls", "xlsx"):
         raise TableError(
-            f"This file is named .{suffix} but holds a web page or XML table (as many "
-            'systems\' "export to Excel" buttons write it): open it in Excel or WPS and '
+            f"This file is named .{suffix} but holds a web page or XML without a table "
+            "(no <table>, and not an Excel 2003 XML workbook): open it in Excel or WPS and "
             "save it as .xlsx (Excel workbook), then upload that.",
-            message_zh=f"此文件名为 .{suffix}，实际是网页或 XML 格式的表格（许多系统的“导出 Excel”"
-            "会生成这种文件）：请用 Excel 或 WPS 打开，另存为 .xlsx（Excel 工作簿）后上传",
+            message_zh=f"此文件名为 .{suffix}，实际是网页或 XML 格式的文件，其中没有表格："
+            "请确认导出的是驿站名单，或用 Excel 或 WPS 打开，另存为 .xlsx（Excel 工作簿）后上传",
         )
     if start == b"<":
         raise TableError(

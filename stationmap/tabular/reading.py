@@ -14,9 +14,14 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from stationmap.station_fields import FIELDS
+from stationmap.station_fields import FIELDS, FieldError
 from stationmap.tabular.columns import KEPT_COLUMNS, Format, TableError
-from stationmap.tabular.guards import check_zip, has_lone_surrogate, json_integer
+from stationmap.tabular.guards import (
+    check_zip,
+    has_lone_surrogate,
+    json_integer,
+    web_table_kind,
+)
 from stationmap.tabular.layout import COORDINATES, Table, TableRow, header_target, read_grids
 from stationmap.tabular.sheets import MAX_READ_SECONDS, Budget, csv_grid, xlsx_grids
 
@@ -24,7 +29,8 @@ from stationmap.tabular.sheets import MAX_READ_SECONDS, Budget, csv_grid, xlsx_g
 def read_rows(data: bytes, fmt: Format, *, max_seconds: float = MAX_READ_SECONDS) -> Table:
     """Read the stations in a CSV, XLSX, XLS or GeoJSON file, with where each came from.
 
-    CSV, XLSX and XLS: every sheet with a station header is read (title and filler rows above
+    CSV, XLSX and XLS (a legacy workbook, or a web-page table or Excel 2003 XML workbook
+    under an ``.xls`` name): every sheet with a station header is read (title and filler rows above
     the header, total and note rows below, columns we do not keep and hidden columns are
     skipped with a note); merged cells carry their value to each row they cover; a 坐标
     cell is split into ``lon`` and ``lat``. Reading stops with a :class:`TableError`
@@ -53,12 +59,42 @@ def read_rows(data: bytes, fmt: Format, *, max_seconds: float = MAX_READ_SECONDS
         check_zip(data)
         return read_grids(xlsx_grids(data, budget), budget)
     if fmt == "xls":
-        from stationmap.tabular.xls_sheets import xls_grids
-
-        return read_grids(xls_grids(data, budget), budget)
+        return _xls_table(data, budget)
     if fmt == "geojson":
         return Table([TableRow(number, values) for number, values in _read_geojson(data)])
     raise ValueError(f"unknown table format {fmt!r}")
+
+
+def _xls_table(data: bytes, budget: Budget) -> Table:
+    """A file named ``.xls``: a legacy workbook, or (by its content) a web-page table or an
+    Excel 2003 XML workbook, with a note saying which of the two it was read as."""
+    kind = web_table_kind(data)
+    if kind is None:
+        from stationmap.tabular.xls_sheets import xls_grids
+
+        return read_grids(xls_grids(data, budget), budget)
+    if kind == "html":
+        from stationmap.tabular.html_sheets import html_grids
+
+        table = read_grids(html_grids(data, budget), budget)
+        note = (
+            'The file is a web-page table (HTML, as systems\' "export to Excel" buttons '
+            "write it), not an Excel workbook; it was read as such: check the preview",
+            "此文件是网页格式的表格（HTML，许多系统的“导出 Excel”会生成这种文件），"
+            "不是 Excel 工作簿，已按网页表格读入：请核对预览",
+        )
+    else:
+        from stationmap.tabular.xml_sheets import xml_grids
+
+        table = read_grids(xml_grids(data, budget), budget)
+        note = (
+            "The file is an Excel 2003 XML workbook (XML spreadsheet), not an .xls "
+            "workbook; it was read as such: check the preview",
+            "此文件是 Excel 2003 XML 格式的表格（XML 电子表格），不是 .xls 工作簿，"
+            "已按 XML 表格读入：请核对预览",
+        )
+    table.notes.insert(0, FieldError("file", note[0], message_zh=note[1]))
+    return table
 
 
 def read_table(data: bytes, fmt: Format) -> list[tuple[int, dict[str, object]]]:

@@ -386,16 +386,18 @@ def test_detect_format_by_content_then_name(data, name, expected):
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "name", "message"),
     [
-        (b"<html><table></table></html>", "web page"),
-        (b"%PDF-1.7", "PDF"),
-        (b"\xef\xbb\xbf \n ", "empty"),
+        (b"<html><body><p>no table</p></body></html>", "stations.xls", "web page or XML without"),
+        (b"<html><table></table></html>", "stations.csv", "web page"),  # a table, named .csv
+        (b"<html><table></table></html>", None, "web page"),
+        (b"%PDF-1.7", "stations.xls", "PDF"),
+        (b"\xef\xbb\xbf \n ", "stations.xls", "empty"),
     ],
 )
-def test_detect_format_refuses_what_is_not_a_table(data, message):
+def test_detect_format_refuses_what_is_not_a_table(data, name, message):
     with pytest.raises(TableError, match=message):
-        detect_format(data, "stations.xls")
+        detect_format(data, name)
 
 
 def test_legacy_xls_read_as_xlsx_is_refused():

@@ -552,7 +552,7 @@ def test_the_deadline_also_stops_openpyxl_inside_a_large_part(monkeypatch):
     )
 
 
-#: An Excel 2003 XML workbook, as some systems' "export to Excel" writes it.
+#: The start of an Excel 2003 XML workbook, as some systems' "export to Excel" writes it.
 SPREADSHEET_2003 = (
     b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
 )
@@ -574,11 +574,11 @@ SPREADSHEET_2003 = (
         (b"", "a.csv", "文件是空的"),
         (b"<html><body></body></html>", "a.csv", "这像是网页或 XML 文件"),
         (
-            "<html><table><tr><td>名称</td></tr></table></html>".encode(),
+            "<html><body><p>暂无数据</p></body></html>".encode(),
             "导出.xls",
-            "此文件名为 .xls",
+            "此文件名为 .xls，实际是网页或 XML 格式的文件，其中没有表格",
         ),
-        (SPREADSHEET_2003, "a.xls", "此文件名为 .xls，实际是网页或 XML 格式的表格"),
+        (SPREADSHEET_2003, "a.xls", "此 XML 格式表格无法读取"),  # cut short
         (b"%PDF-1.4", "a.pdf", "这不是表格文件"),
         (b"name,lat,lon\n", "a.xlsx", "文件名是 .xlsx，但内容不是 Excel 工作簿"),
         (b"PK\x03\x04broken", "a.xlsx", "工作簿已损坏"),
