@@ -24,7 +24,7 @@ case "${1:-}" in
 -*) echo "usage: $0 [--fresh|--score] [MUTANT_GLOB...]" >&2; exit 2 ;;
 esac
 
-# Mutants of geo/ and station_fields.py need only the unit tests (the pure core and the
+# Mutants of geo/, field_values/ and station_fields.py need only the unit tests (the pure core and the
 # field checks have no app and no database; tests/unit/test_station_fields*.py call
 # parse_station directly): a run limited to such globs leaves tests/integration out,
 # several times faster. Which
@@ -34,7 +34,7 @@ mode=full
 if [ "$#" -gt 0 ]; then
     mode=unit
     for glob in "$@"; do
-        case "$glob" in stationmap.geo.* | stationmap.station_fields*) ;; *) mode=full ;; esac
+        case "$glob" in stationmap.geo.* | stationmap.station_fields* | stationmap.field_values.*) ;; *) mode=full ;; esac
     done
 fi
 if [ "$run" = 1 ] && [ -d mutants ] && [ "$(cat mutants/.test-mode 2>/dev/null || echo full)" != "$mode" ]; then

@@ -142,8 +142,7 @@ def _from_text(raw: str, axis: Axis) -> float:
         raise _problem_not_degrees(axis, raw)
     text = to_ascii(raw).strip()
     text = _IDEOGRAPHIC_POINT_RE.sub(".", _INVISIBLE_RE.sub("", text)).strip()
-    if text[:1] == "'" and text[1:2] in "0123456789+-.":  # '111.69: typed as text
-        text = text[1:]
+    text = text.removeprefix("'")  # '111.69: Excel's mark of a value typed as text
     odd_digit = next((ch for ch in text if ch.isdigit() and not "0" <= ch <= "9"), None)
     if odd_digit is not None:
         zh = _NAME[axis][1]
