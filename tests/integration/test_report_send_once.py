@@ -129,3 +129,27 @@ def test_a_malformed_key_is_ignored_and_the_form_still_sends(app, client):
     fields = {**_form_fields(client, path), "kind": "nonsense"}
     shown = client.post(path, data=fields).get_data(as_text=True)
     assert KEY_RE.search(shown).group(1) == fields["request_key"]
+
+
+def test_two_sends_of_one_key_at_once_answer_the_first_receipt(app, client, monkeypatch):
+    """Two sends of one key at the same moment (PostgreSQL): the second's key row fails
+    on the first's once it commits; its answer is the first receipt, not an error."""
+    from sqlalchemy.exc import IntegrityError
+
+    from stationmap.services import reports as report_service
+
+    station = station_in(app, XINCHENG)
+    path = f"/s/{station.code}/report"
+    fields = {**_form_fields(client, path), "kind": "other", "text": "同时发送"}
+    first = client.post(path, data=fields, headers=BY_SCRIPT)
+
+    def lost_the_race(*args, **kwargs):
+        raise IntegrityError("INSERT INTO report_request", {}, Exception("duplicate key"))
+
+    monkeypatch.setattr(report_service, "submit_report", lost_the_race)
+    again = client.post(path, data=fields, headers=BY_SCRIPT)
+    assert (again.status_code, again.headers["Location"]) == (303, first.headers["Location"])
+    # A conflict on anything but a key already stored is still the app's conflict.
+    other = {**_form_fields(client, path), "kind": "other", "text": "另一份"}
+    assert client.post(path, data=other).status_code == 409
+    assert _count(app) == 1
