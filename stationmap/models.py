@@ -438,6 +438,19 @@ class ReportEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class ReportRequest(Base):
+    """One send of a report form (its random ``key``, generated into the form) and the
+    report it made or was merged into: the same form sent again (its answer lost on the
+    way back) gets the first receipt instead of a second report."""
+
+    __tablename__ = "report_request"
+
+    key: Mapped[str] = mapped_column(String(43), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    merged: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class StationOutage(Base):
     """An amenity of a station temporarily unavailable until ``until`` (UTC), as its
     staff said; it stops counting by itself when that moment passes."""

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from stationmap.models import Report, ReportEvent, Station
+from stationmap.models import Report, ReportEvent, ReportRequest, Station
 from stationmap.report_fields import (
     InvalidReport,
     ReportInput,
@@ -49,6 +49,15 @@ class Submitted:
     tracking_code: str
     status: str
     merged: bool
+
+
+@dataclass(frozen=True)
+class SentReport:
+    """What a form's key leads to: its receipt, and the code of the station reported
+    on (``None`` for a demand, or a station deleted since)."""
+
+    done: Submitted
+    station_code: str | None
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,21 @@ def _unused_code(session: Session) -> str:
             return code
 
 
+def sent_report(session: Session, key: str) -> SentReport | None:
+    """The receipt of the form send with one-time ``key``, or ``None``."""
+    row = session.get(ReportRequest, key)
+    if row is None:
+        return None
+    report = session.get(Report, row.report_id)
+    if report is None:
+        return None
+    station = session.get(Station, report.station_id) if report.station_id else None
+    return SentReport(
+        Submitted(report.tracking_code, report.status, merged=row.merged),
+        station.code if station is not None and station.deleted_at is None else None,
+    )
+
+
 def submit_report(
     session: Session,
     data: ReportInput,
@@ -115,15 +139,44 @@ def submit_report(
     now: datetime,
     rates: Sequence[tuple[int, int]] = (),
     reported_closed_min: int = staff_service.REPORTED_CLOSED_MIN,
+    request_key: str | None = None,
 ) -> Submitted:
     """Store a report (with its first event, "new"), or merge it into the same client's
     identical open report of the last 24 hours (``repeats`` + 1, same tracking code;
     its version and ``updated_at`` unchanged). A new "closed" report may mark its
     station reported closed (``reported_closed_min`` different clients in 24 hours).
 
+    ``request_key``, the form's one-time key, makes a send repeatable: a key already
+    used answers that send's receipt and changes nothing (from any client, whatever
+    the limits). Two sends of one key at once: on PostgreSQL the second fails with an
+    ``IntegrityError`` on the key once the first commits (its caller then reads
+    :func:`sent_report`); SQLite write sessions are serial already.
+
     Raises :class:`NoSuchStation` for a station report on no live station,
     :class:`InvalidReport` for a pin in no district served here and
     :class:`RateLimited` when the client has sent too many (merges never count)."""
+    if request_key is not None:
+        earlier = sent_report(session, request_key)
+        if earlier is not None:
+            return earlier.done
+    done, report_id = _store(session, data, station_id, client, now, rates, reported_closed_min)
+    if request_key is not None:
+        session.add(
+            ReportRequest(key=request_key, report_id=report_id, merged=done.merged, created_at=now)
+        )
+        session.flush()
+    return done
+
+
+def _store(
+    session: Session,
+    data: ReportInput,
+    station_id: int | None,
+    client: str,
+    now: datetime,
+    rates: Sequence[tuple[int, int]],
+    reported_closed_min: int,
+) -> tuple[Submitted, int]:
     station = None
     if data.kind != "demand":
         station = session.get(Station, station_id) if station_id else None
@@ -151,7 +204,7 @@ def submit_report(
             update(Report).where(Report.id == same.id).values(**values),
             execution_options={"synchronize_session": False},
         )
-        return Submitted(same.tracking_code, same.status, merged=True)
+        return Submitted(same.tracking_code, same.status, merged=True), same.id
     district_code = _district_of(session, data, station)
     if station is None and district_code is None:
         raise InvalidReport(
@@ -189,7 +242,7 @@ def submit_report(
         # Enough different couriers saying "closed" mark the station reported closed
         # (ranked after open ones) until staff or an administrator confirm it.
         staff_service.note_closed_report(session, station.id, now, minimum=reported_closed_min)
-    return Submitted(report.tracking_code, report.status, merged=False)
+    return Submitted(report.tracking_code, report.status, merged=False), report.id
 
 
 # -- the reporter's view --------------------------------------------------------------------

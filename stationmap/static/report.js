@@ -5,45 +5,118 @@
 (function () {
   "use strict";
 
-  // Sent without a network, the form would leave for the browser's own error page and
-  // take what the rider wrote with it: it stays, and says so, until there is a signal.
-  // A phone on a signal too weak to carry anything still says it is online: the form
-  // first asks the server (data-check, a small answer) and leaves only once it answers.
-  var CHECK_MS = 10000;
+  // The form is sent from here (fetch), so the page, and everything typed, stays until
+  // the server has answered. No answer (the signal drops while sending, or nothing in
+  // SEND_MS) keeps the form with the no-network note and lets the rider tap again; the
+  // form's one-time key (request_key) makes that tap the same report, never a second:
+  // the server answers the first send's receipt. A report stored is answered with a
+  // redirect to its receipt, which the page then opens; a form sent back with messages
+  // (a field to fix, the limit) has them put into the form's message boxes from the
+  // server's own page. Without fetch the form is sent as a plain POST, as without a
+  // script; so is anything else the server answers (an error page says what it says).
+  var SEND_MS = 20000;
+  var BY_SCRIPT = {"X-Requested-With": "fetch"};
+
+  function body(form) {
+    // As the plain form sends it (application/x-www-form-urlencoded, CRLF newlines).
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string") {
+        params.append(name, value.replace(/\r\n|\r|\n/g, "\r\n"));
+      }
+    });
+    return params;
+  }
+
+  function showMessages(form, html) {
+    // The server's page for this form, with its messages: copy them, as nodes (never as
+    // HTML), into the same boxes here, and the fields' invalid marks. False when the
+    // answer is no such page.
+    var answer = new DOMParser().parseFromString(html, "text/html");
+    var sent = answer.querySelector("form.report-form");
+    if (!sent) { return false; }
+    document.querySelectorAll("[data-errors-for]").forEach(function (box) {
+      var name = box.getAttribute("data-errors-for");
+      var fresh = answer.querySelector('[data-errors-for="' + name + '"]');
+      while (box.firstChild) { box.removeChild(box.firstChild); }
+      if (fresh) {
+        Array.prototype.forEach.call(fresh.childNodes, function (node) {
+          box.appendChild(document.importNode(node, true));
+        });
+      }
+    });
+    Array.prototype.forEach.call(form.elements, function (control) {
+      var twin = control.id ? answer.getElementById(control.id) : null;
+      ["aria-invalid", "aria-describedby"].forEach(function (attr) {
+        var value = twin ? twin.getAttribute(attr) : null;
+        if (value === null) { control.removeAttribute(attr); } else { control.setAttribute(attr, value); }
+      });
+    });
+    var first = document.querySelector("[data-errors-for] p");
+    if (first) { first.scrollIntoView({block: "center"}); }
+    return true;
+  }
+
   document.querySelectorAll("form.report-form").forEach(function (form) {
     var note = form.querySelector(".offline-note");
-    if (!note) { return; }
-    var check = note.getAttribute("data-check");
-    var checking = false;
+    var button = form.querySelector("button.send");
+    if (!note || !button) { return; }
+    var label = button.textContent;
+    var sending = false;
     function offline() {
       note.hidden = false;
       note.scrollIntoView({block: "nearest"});
     }
+    function done() {
+      sending = false;
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+      button.textContent = label;
+    }
+    function plainSend() {
+      HTMLFormElement.prototype.submit.call(form);  // no second submit event
+    }
     form.addEventListener("submit", function (event) {
-      if (navigator.onLine === false) {
-        event.preventDefault();
-        offline();
-        return;
+      if (!window.fetch || !window.AbortController || !window.URLSearchParams ||
+          !window.FormData || !window.DOMParser) {
+        if (navigator.onLine === false) { event.preventDefault(); offline(); }
+        return;  // the plain POST
       }
-      if (!check || !window.fetch || !window.AbortController) { return; }
       event.preventDefault();
-      if (checking) { return; }  // a second tap while the first is asking
-      checking = true;
+      if (sending) { return; }  // a second tap while the first is on its way
+      if (navigator.onLine === false) { offline(); return; }
+      var params = body(form);
+      sending = true;
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+      button.textContent = button.getAttribute("data-sending") || label;
       var controller = new AbortController();
-      var timer = setTimeout(function () { controller.abort(); }, CHECK_MS);
-      // Any answer, even an error, means the form can reach the server, which then says
-      // what it says; only no answer at all keeps the form here.
-      fetch(check, {cache: "no-store", credentials: "same-origin", signal: controller.signal})
-        .then(function () {
+      var timer = setTimeout(function () { controller.abort(); }, SEND_MS);
+      fetch(form.action, {
+        method: "POST",
+        body: params,
+        headers: BY_SCRIPT,
+        credentials: "same-origin",
+        cache: "no-store",
+        signal: controller.signal
+      }).then(function (response) {
+        if (response.redirected) {
+          // Stored (now or by an earlier tap): its receipt. The button stays busy.
           clearTimeout(timer);
-          checking = false;
+          window.location.assign(response.url);
+          return null;
+        }
+        return response.text().then(function (html) {
+          clearTimeout(timer);
           note.hidden = true;
-          HTMLFormElement.prototype.submit.call(form);  // no second submit event
-        }, function () {
-          clearTimeout(timer);
-          checking = false;
-          offline();
+          done();
+          if (response.ok || !showMessages(form, html)) { plainSend(); }
         });
+      }).catch(function () {
+        clearTimeout(timer);
+        done();
+        offline();
+      });
     });
     window.addEventListener("online", function () { note.hidden = true; });
   });

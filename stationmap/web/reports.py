@@ -5,7 +5,13 @@ report by its tracking code (``/r/<code>``).
 Forms work without a script (a plain POST; a pin then stays where the page put it:
 the station, or the rider's position given in the link). CSRF: a random token in a
 cookie and in the form, compared on POST (as the login form does). The rules are the
-API's: :mod:`stationmap.services.reports`."""
+API's: :mod:`stationmap.services.reports`.
+
+Each form shown carries a one-time ``request_key``: the same form sent twice (its first
+answer lost on the way back) gets the first receipt, not a second report. The page's
+script (report.js) sends the form itself, with ``X-Requested-With: fetch``, and is
+answered a redirect to that receipt (``/report/sent/<key>``) it can open; without a
+script the receipt is the POST's own answer, as always."""
 
 from __future__ import annotations
 
@@ -20,10 +26,12 @@ from flask import (
     abort,
     current_app,
     make_response,
+    redirect,
     render_template,
     request,
     url_for,
 )
+from sqlalchemy.exc import IntegrityError
 
 from stationmap import catalog, report_fields
 from stationmap.app_state import state
@@ -42,6 +50,8 @@ bp = Blueprint("reports", __name__)
 
 CSRF_COOKIE = "stationmap_report_csrf"
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
+_KEY_RE = re.compile(r"[A-Za-z0-9_-]{22}")
+SENT_BY_SCRIPT = ("X-Requested-With", "fetch")
 FORM_FIELDS = ("kind", "amenity", "lat", "lon", "datum", "text", "phone")
 
 
@@ -86,6 +96,7 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
     html = render_template(
         template,
         csrf_token=token,
+        request_key=secrets.token_urlsafe(16),
         tiles=tiles,
         tile_layers=_tile_layers(tiles),
         kinds=_term_list(report_fields.KIND_TERMS, lang),
@@ -181,11 +192,27 @@ def _receipt(done: report_service.Submitted, station: Any) -> Response:
     return _page("report_done.html", done=done, station=station, switch_url=switch)
 
 
+def _posted_key() -> str | None:
+    """The form's one-time key as posted, when it is one this app makes."""
+    key = request.form.get("request_key", "")
+    return key if _KEY_RE.fullmatch(key) else None
+
+
+def _sent(key: str) -> Response:
+    """The answer to the page's script: a redirect to the receipt it then opens."""
+    response = make_response(redirect(url_for("reports.report_receipt", key=key), 303))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _submit(raw: dict[str, Any], form_template: str, **context: Any) -> Response:
-    """Take a posted form: the receipt with its tracking code, or the form again with
-    the errors beside their fields (422) or the limit's message (429). A form with a
-    ``station`` in its context reports on it; one without asks for a station."""
+    """Take a posted form: the receipt with its tracking code (or, sent by the page's
+    script with a key, a redirect to it), or the form again with the errors beside
+    their fields (422) or the limit's message (429). A form with a ``station`` in its
+    context reports on it; one without asks for a station."""
     station = context.get("station")
+    key = _posted_key()
+    context["form"] = {**context["form"], "request_key": key or ""}
     if raw.get("website"):  # the honeypot: a believable receipt, nothing stored
         done = report_service.Submitted(report_fields.decoy_code(), "new", merged=False)
         return _receipt(done, station)
@@ -203,7 +230,14 @@ def _submit(raw: dict[str, Any], form_template: str, **context: Any) -> Response
                 datetime.now(UTC),
                 state(current_app).settings.report_rates,
                 reported_closed_min=state(current_app).settings.reported_closed_min,
+                request_key=key,
             )
+    except IntegrityError:
+        # The same key sent twice at once (PostgreSQL): the first send made the report.
+        earlier = _earlier_send(key)
+        if earlier is None:
+            raise
+        done = earlier.done
     except report_fields.InvalidReport as exc:
         return _page(form_template, 422, errors=_errors_by_field(exc.errors), **context)
     except report_service.NoSuchStation:
@@ -212,7 +246,29 @@ def _submit(raw: dict[str, Any], form_template: str, **context: Any) -> Response
         response = _page(form_template, 429, errors={"_": [_rate_message(exc)]}, **context)
         response.headers["Retry-After"] = str(exc.retry_after_s)
         return response
+    if key is not None and request.headers.get(SENT_BY_SCRIPT[0]) == SENT_BY_SCRIPT[1]:
+        return _sent(key)
     return _receipt(done, station)
+
+
+def _earlier_send(key: str | None) -> report_service.SentReport | None:
+    if key is None:
+        return None
+    with state(current_app).db.session() as session:
+        return report_service.sent_report(session, key)
+
+
+@bp.get("/report/sent/<key>")
+def report_receipt(key: str) -> Response:
+    """The receipt of a form send, by its one-time key (the script's redirect leads
+    here): the same page as the plain form's answer."""
+    sent = _earlier_send(key) if _KEY_RE.fullmatch(key) else None
+    if sent is None:
+        abort(404, tr("没有这次发送的回执。", "No receipt for this send."))
+    station = {"code": sent.station_code} if sent.station_code else None
+    response = _receipt(sent.done, station)
+    response.headers["Referrer-Policy"] = "no-referrer"  # the key is in the address
+    return response
 
 
 # -- a station's problem ------------------------------------------------------------------

@@ -187,11 +187,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     yield from serve(app)
 
 
-def demo_app(instance: Path, tiles: str) -> Any:
+def demo_app(instance: Path, tiles: str, **settings: str) -> Any:
     """The app on a fresh SQLite database in ``instance`` with the shipped districts and
-    the demo stations, on the base map ``tiles`` (STATIONMAP_TILES)."""
+    the demo stations, on the base map ``tiles`` (STATIONMAP_TILES), with any other
+    ``settings`` (STATIONMAP_*)."""
     app = create_app(
-        {"INSTANCE_PATH": str(instance), "STATIONMAP_ENV": "testing", "STATIONMAP_TILES": tiles}
+        {
+            "INSTANCE_PATH": str(instance),
+            "STATIONMAP_ENV": "testing",
+            "STATIONMAP_TILES": tiles,
+            **settings,
+        }
     )
     database = state(app).db
     upgrade(database)

@@ -34,12 +34,15 @@ def _written_form(live_server: LiveServer, phone: Any, lang: str, written: str) 
 
 
 def _answer_sends(page: Any) -> list[str]:
-    """Answer the form's sends here (the page's part is under test): their bodies."""
+    """Answer the form's sends here (the page's part is under test), as the server
+    answers the page's script: a redirect, which the page then opens (to a page the
+    server has: the redirect a fulfilled answer leads to is not routed again). Returns
+    their bodies."""
     sent: list[str] = []
 
     def answer(route: Any) -> None:
         sent.append(route.request.post_data or "")
-        route.fulfill(status=200, content_type="text/html", body="<!doctype html><p>ok</p>")
+        route.fulfill(status=303, headers={"Location": "/healthz"})
 
     page.route(re.compile(r".*/report$"), answer)
     return sent
@@ -81,8 +84,8 @@ def test_a_report_sent_on_a_signal_too_weak_to_carry_it_stays_on_the_form(
 ) -> None:
     """The phone says it is online (a bar of signal, no data gets through): before, the
     form left for Chromium's error page (net::ERR_INTERNET_DISCONNECTED) and the text was
-    gone, the way back leading past it. Now the page first asks the server whether it
-    answers, and keeps the form, with the note, when it does not."""
+    gone, the way back leading past it. Now the page sends the report itself and keeps
+    the form, with the note, when no answer comes."""
     written = "门口的饮水机坏了，从昨天开始不出水"
     session, page = _written_form(live_server, phone, "zh", written)
     form_url = page.url
