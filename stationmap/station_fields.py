@@ -350,8 +350,14 @@ def _join_cell_lines(raw: dict[str, Any], texts: dict[str, str], notes: list[Fie
         )
 
 
+_CONTROLLED = ("name", "address", "phone", "contact", "code", "opening_hours")
+
+
 def _control_characters(texts: Mapping[str, str], errors: list[FieldError]) -> None:
-    for key in ("name", "address", "phone", "contact", "code", "opening_hours"):
+    joined = "".join([texts[key] for key in _CONTROLLED])  # most rows: no field has one
+    if CONTROL_RE.search(joined) is None and DIRECTION_CONTROL_RE.search(joined) is None:
+        return
+    for key in _CONTROLLED:
         if texts[key] and CONTROL_RE.search(texts[key]):
             errors.append(
                 _error(
@@ -510,7 +516,7 @@ def parse_station_as_entered(
     without reading its 纬度 and 经度 cells a second time."""
     errors: list[FieldError] = []
     notes: list[FieldError] = []
-    unknown_fields = sorted(set(raw) - _FIELD_SET)
+    unknown_fields = () if _FIELD_SET.issuperset(raw) else sorted(set(raw) - _FIELD_SET)
     for name in unknown_fields:
         errors.append(
             _error(
