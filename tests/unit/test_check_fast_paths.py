@@ -208,3 +208,11 @@ def test_a_control_character_in_one_field_of_a_clean_row_is_found(
     )
     found = [(f, m) for f, m, _zh in _errors({**BASE, field: value}) if "control" in m]
     assert [(f, m[: len(message)]) for f, m in found] == [(field, message)]
+
+
+@pytest.mark.parametrize("field", ["name", "address", "contact"])
+def test_a_refused_text_is_not_checked_again(field: str) -> None:
+    # A lone surrogate refuses the value; its length is not reported as well.
+    found = _errors({**BASE, field: "\ud800" + "长" * 400})
+    assert [f for f, _en, _zh in found] == [field]
+    assert "长" not in found[0][1] and "超过" not in found[0][2]
