@@ -197,37 +197,42 @@ def _error(name: str, message: str, message_zh: str) -> FieldError:
     return FieldError(name, message, message_zh=message_zh)
 
 
-def _well_typed(raw: Mapping[str, Any], errors: list[FieldError]) -> dict[str, Any]:
+def _well_typed(
+    raw: Mapping[str, Any], errors: list[FieldError]
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Every field of :data:`FIELDS` with its value in ``raw`` (``None`` where it has
     none), but those whose values have a type no station can hold: these are reported,
     in the order of :data:`FIELDS`, and left out (so that no later check reports them
     again). Only values other than ``None`` and plain text need
-    :func:`~stationmap.field_values.types.type_problem`."""
+    :func:`~stationmap.field_values.types.type_problem`.
+
+    With it, each of :data:`TEXT_FIELDS` as text, read once (empty for no value or a
+    refused one): plain text is stripped as it is met, other values once kept."""
     clean: dict[str, Any] = dict.fromkeys(FIELDS)
+    texts = dict.fromkeys(TEXT_FIELDS, "")
     suspects: list[str] = []
     for name, value in raw.items():
         if name not in clean:
             continue  # not a field: reported apart
         clean[name] = value
-        if value is None or name == "lat" or name == "lon":
-            continue  # lat, lon: numbers or text, checked by parse_degrees
-        if type(value) is not str or has_lone_surrogate(value):
-            suspects.append(name)  # a CSV cell never is one
+        if value is None:
+            continue
+        if type(value) is str:  # every cell of a CSV file
+            if name in texts:
+                texts[name] = value.strip()
+            if name != "lat" and name != "lon" and has_lone_surrogate(value):
+                suspects.append(name)
+        elif name != "lat" and name != "lon":  # lat, lon: numbers or text, parse_degrees
+            suspects.append(name)
     for name in sorted(suspects, key=FIELDS.index):
         if problem := type_problem(clean[name], FIELD_ZH[name], list_allowed=name in LIST_FIELDS):
             errors.append(_error(name, problem.message, problem.message_zh))
             del clean[name]
-    return clean
-
-
-def _texts(raw: Mapping[str, Any]) -> dict[str, str]:
-    """Each of :data:`TEXT_FIELDS` as text, read once (empty for no value or a refused
-    one)."""
-    texts = dict.fromkeys(TEXT_FIELDS, "")
-    for key in TEXT_FIELDS:
-        if (value := raw.get(key)) is not None:
-            texts[key] = _text(value)
-    return texts
+            if name in texts:
+                texts[name] = ""
+        elif name in texts:
+            texts[name] = _text(clean[name])
+    return clean, texts
 
 
 def _degrees(
@@ -350,8 +355,14 @@ def _join_cell_lines(raw: dict[str, Any], texts: dict[str, str], notes: list[Fie
         )
 
 
+_CONTROLLED = ("name", "address", "phone", "contact", "code", "opening_hours")
+
+
 def _control_characters(texts: Mapping[str, str], errors: list[FieldError]) -> None:
-    for key in ("name", "address", "phone", "contact", "code", "opening_hours"):
+    joined = "".join([texts[key] for key in _CONTROLLED])  # most rows: no field has one
+    if CONTROL_RE.search(joined) is None and DIRECTION_CONTROL_RE.search(joined) is None:
+        return
+    for key in _CONTROLLED:
         if texts[key] and CONTROL_RE.search(texts[key]):
             errors.append(
                 _error(
@@ -510,7 +521,7 @@ def parse_station_as_entered(
     without reading its 纬度 and 经度 cells a second time."""
     errors: list[FieldError] = []
     notes: list[FieldError] = []
-    unknown_fields = sorted(set(raw) - _FIELD_SET)
+    unknown_fields = () if _FIELD_SET.issuperset(raw) else sorted(set(raw) - _FIELD_SET)
     for name in unknown_fields:
         errors.append(
             _error(
@@ -520,8 +531,7 @@ def parse_station_as_entered(
                 f"{'、'.join(FIELD_ZH.values())}",
             )
         )
-    raw = _well_typed(raw, errors)
-    texts = _texts(raw)
+    raw, texts = _well_typed(raw, errors)
     if office_file:
         _join_cell_lines(raw, texts, notes)
 

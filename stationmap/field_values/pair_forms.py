@@ -18,6 +18,9 @@ SCALE = 1_000_000
 _INTEGER_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+", re.ASCII)
 _COMMA_RE = re.compile(r"[0-9]{1,3},[0-9]+", re.ASCII)
 _PLAIN_RE = re.compile(r"[0-9]{1,3}(?:\.[0-9]+)?", re.ASCII)
+#: Text that is neither form whatever else is in the row: ASCII digits around a decimal
+#: point, nothing else (no comma, no space, no full-width digit).
+_DECIMAL_POINT_RE = re.compile(r"-?[0-9]+\.[0-9]+", re.ASCII)
 
 
 def _text(value: object) -> str | None:
@@ -80,6 +83,13 @@ def misread_pair(lat: object, lon: object) -> tuple[str, str, Note] | None:
     a degree or with a decimal comma, as decimal text, with a note to check the point;
     ``None`` when the cells are anything else (plain degrees, a plane coordinate, a pair
     pasted into one cell, two scales)."""
+    if (
+        type(lat) is str
+        and type(lon) is str
+        and _DECIMAL_POINT_RE.fullmatch(lat) is not None
+        and _DECIMAL_POINT_RE.fullmatch(lon) is not None
+    ):
+        return None  # plain decimal degrees, as nearly every row writes them: quickly
     if (found := _millionths(lat, lon)) is not None:
         en = "are whole millionths of a degree"
         zh = "是以百万分之一度为单位的整数"

@@ -6,8 +6,12 @@ and, every so often, a full pass over everything alive, and none of it finds gar
 Inside :func:`fewer_collections` the young generation is collected every
 ``_YOUNG_THRESHOLD`` allocations instead (about a third less CPU for an import, see
 bench/import.py); reference counting frees everything as usual, only cycles wait a
-little longer. The threshold is process-wide, so overlapping jobs (threads) share one
-setting, restored when the last of them ends.
+little longer. Each young pass looks at every object made since the last, and every
+tenth pass at all of them since the last such: at 100,000 a 100,000-row import
+(about 2 million objects alive) spent 0.78 s in 20 young and 2 middle passes; at
+1,000,000, 0.20 s in 2 young passes (cycles left waiting are the import's own few,
+and any other thread's for the seconds the job runs). The threshold is process-wide,
+so overlapping jobs (threads) share one setting, restored when the last of them ends.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_YOUNG_THRESHOLD = 100_000
+_YOUNG_THRESHOLD = 1_000_000
 _lock = threading.Lock()
 _depth = 0
 _saved: tuple[int, ...] = ()

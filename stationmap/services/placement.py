@@ -10,6 +10,7 @@ notes are warnings the preview shows beside the row.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,6 +49,8 @@ SAME_POINT_M = 50.0
 #: (half of 0.01°): a person should check them. A picker gives 6.
 COARSE_DECIMALS = 2
 METRES_PER_DEGREE = 111_320.0
+# Decimal text finer than COARSE_DECIMALS (ASCII, nothing around it).
+_FINE_RE = re.compile(rf"-?[0-9]*\.[0-9]{{{COARSE_DECIMALS + 1},}}", re.ASCII)
 
 
 @dataclass
@@ -380,6 +383,13 @@ def coarse_places(lat: object, lon: object) -> tuple[int, int, float] | None:
     """For 纬度 and 经度 in plain decimals with :data:`COARSE_DECIMALS` decimals or fewer
     in one of them: (fewest decimals, most decimals, how far in metres the station may
     be from the point meant); ``None`` for finer or other values."""
+    if (
+        type(lat) is str
+        and type(lon) is str
+        and _FINE_RE.fullmatch(lat) is not None
+        and _FINE_RE.fullmatch(lon) is not None
+    ):
+        return None  # both plain text with 3 decimals or more: as nearly every row
     lat_places, lon_places = decimal_places(lat), decimal_places(lon)
     if lat_places is None or lon_places is None:
         return None

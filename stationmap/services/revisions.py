@@ -136,7 +136,12 @@ def _created_texts(snap: dict[str, Any]) -> tuple[str, str]:
     spaces), a third of the standard library's time and, for Chinese text, half its
     length; what is read back is the same. Text orjson refuses (a lone surrogate from
     a JSON body) is left to ``json.dumps``."""
-    changes = {name: [None, value] for name, value in snap.items() if value not in _EMPTY}
+    changes = {
+        name: [None, value]
+        for name, value in snap.items()
+        # (a value that is true is not empty: most are, and need no comparison)
+        if value or value not in _EMPTY
+    }
     try:
         return orjson.dumps(changes).decode(), orjson.dumps(snap).decode()
     except TypeError:

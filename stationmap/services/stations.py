@@ -22,7 +22,7 @@ from stationmap.geo.distance import geodesic_m
 from stationmap.models import DatasetState, Station, StationAmenity, StationWorkerGroup
 from stationmap.services import districts as district_service
 from stationmap.services import revisions
-from stationmap.services.bulk_rows import insert_rows, next_ids, one_of
+from stationmap.services.bulk_rows import bulk_page_cache, insert_rows, next_ids, one_of
 from stationmap.services.dataset import bump_data_version
 from stationmap.services.revisions import Actor
 from stationmap.services.station_codes import with_codes
@@ -353,17 +353,18 @@ def save_inputs(
         firsts.append(revisions.first_revision(station_id, 1, input_snapshot(code, data, district)))
 
     each = first_revision if actor is not None else None
-    _insert_new(session, created, is_demo, now, lambda done: report(done, steps), each)
-    if actor is not None:
-        _record_revisions(
-            session,
-            result,
-            firsts,
-            actor,
-            action,
-            now,
-            lambda done: report(len(created) + done, steps),
-        )
+    with bulk_page_cache(session.connection()):
+        _insert_new(session, created, is_demo, now, lambda done: report(done, steps), each)
+        if actor is not None:
+            _record_revisions(
+                session,
+                result,
+                firsts,
+                actor,
+                action,
+                now,
+                lambda done: report(len(created) + done, steps),
+            )
     if result.created or result.updated:
         bump_data_version(session, None)  # a bulk write: processes read every station
     return result

@@ -189,3 +189,30 @@ def test_the_degrees_are_carried_from_a_check_with_the_rules_of_the_api_by_defau
     assert [e.field for e in caught.value.errors] == ["host_type"]
     station, degrees = parse_station_as_entered({**BASE, "host_type": "粮油店"}, office_file=True)
     assert (station.host_type, degrees) == ("other", (40.8, 111.7))
+
+
+@pytest.mark.parametrize("field", ["name", "address", "phone", "contact", "code", "opening_hours"])
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("\x07", "contains control characters: remove line breaks and tabs"),
+        ("\u202e", "contains invisible text-direction controls (U+202A-U+202E, U+2066-U+2069)"),
+    ],
+)
+def test_a_control_character_in_one_field_of_a_clean_row_is_found(
+    field: str, bad: str, message: str
+) -> None:
+    # Rows are looked over whole first: one character in one field still refuses it.
+    value = {"phone": "0471-661" + bad + "2345", "code": "150102-" + bad + "0001"}.get(
+        field, "青城" + bad + "驿站"
+    )
+    found = [(f, m) for f, m, _zh in _errors({**BASE, field: value}) if "control" in m]
+    assert [(f, m[: len(message)]) for f, m in found] == [(field, message)]
+
+
+@pytest.mark.parametrize("field", ["name", "address", "contact"])
+def test_a_refused_text_is_not_checked_again(field: str) -> None:
+    # A lone surrogate refuses the value; its length is not reported as well.
+    found = _errors({**BASE, field: "\ud800" + "长" * 400})
+    assert [f for f, _en, _zh in found] == [field]
+    assert "长" not in found[0][1] and "超过" not in found[0][2]

@@ -43,6 +43,9 @@ def test_colons_under_24_degrees_may_be_a_time_shown_and_are_refused(text):
         (40851234.0, 111690123, ("40.851234", "111.690123")),
         ("44,305123", "86,217456", ("44.305123", "86.217456")),
         ("44,305", "86.217", ("44.305", "86.217")),
+        # a plain decimal beside a decimal comma, in either cell: the pair is still read
+        ("44.305", "86,217", ("44.305", "86.217")),
+        ("44.305123", "86,217456", ("44.305123", "86.217456")),
         ("４４，３０５１２", "８６，２１７４５", ("44.30512", "86.21745")),
     ],
 )
@@ -58,6 +61,8 @@ def test_millionths_and_decimal_commas_are_read_as_the_degrees_meant(lat, lon, e
     [
         (44.305, 86.217),  # plain degrees: nothing to change
         ("44.305", "86.217"),
+        ("-44.305", "86.217"),
+        ("44.305", " 86.217 "),
         (4908765, 29512345),  # Gauss-Krüger X and Y (zone 29): refused as plane metres
         (4908765.43, 512345.12),
         (44305000, 8621700),  # two scales: no reading is sure
