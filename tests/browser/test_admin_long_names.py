@@ -1,10 +1,10 @@
 """Stations whose name, address or services are one long run with no place to break (a
 name typed as WWWW…, a pasted link, a row of zeros; each within the field's limit) on an
 office computer (1366×768), in real headless Chromium: every admin page that shows them
-(overview, station list, unverified list, the editor, its history, its staff link)
-stays as wide as the window, the text wrapped inside it, never a page scrolled
-sideways. Fails on a console error, a page error, a dialog or a request leaving
-127.0.0.1 (conftest.py)."""
+(overview, station list, unverified list, the editor, its history, its staff link,
+the report queue and a report) stays as wide as the window, the text wrapped inside it,
+never a page scrolled sideways. Fails on a console error, a page error, a dialog or a
+request leaving 127.0.0.1 (conftest.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from stationmap.services import districts as district_service
 from stationmap.services.stations import save_inputs
 from stationmap.station_fields import StationInput
 from tests.browser.conftest import DESKTOP, ensure_admin, log_in
+from tests.integration.report_queue_support import make_report
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +65,17 @@ def station_ids(live_server: Any) -> list[int]:
         return [s.id for s in session.scalars(select(Station).where(Station.code.in_(codes)))]
 
 
+def _too_wide(live_server: Any, page: Any, paths: list[str]) -> dict[str, int]:
+    """The pages of ``paths`` wider than the window, with their width in px."""
+    out = {}
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > DESKTOP["width"]:
+            out[path] = width
+    return out
+
+
 def test_unbroken_text_stays_inside_every_admin_page(live_server, desktop, station_ids):
     page = desktop().new_page()
     log_in(page, live_server, USERNAME, PASSWORD)
@@ -71,13 +83,7 @@ def test_unbroken_text_stays_inside_every_admin_page(live_server, desktop, stati
     for station_id in station_ids:
         paths += [f"/admin/stations/{station_id}", f"/admin/stations/{station_id}/history"]
         paths += [f"/admin/stations/{station_id}/staff-link"]
-    too_wide = {}
-    for path in paths:
-        page.goto(f"{live_server.url}{path}")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > DESKTOP["width"]:
-            too_wide[path] = width
-    assert too_wide == {}, "pages scrolled sideways (path: width in px)"
+    assert _too_wide(live_server, page, paths) == {}, "pages scrolled sideways (path: px)"
     # The text is wrapped, not cut: the editor's heading holds the whole name.
     page.goto(f"{live_server.url}/admin/stations/{station_ids[0]}")
     heading = page.inner_text("h1")
@@ -101,3 +107,15 @@ def test_the_short_cells_beside_a_long_name_keep_their_words_whole(
     )
     assert [lines[0], *lines[2:]] == [1, 1, 1, 1], lines
     assert lines[1] > 1  # the name itself is wrapped
+
+
+def test_reports_on_a_station_of_unbroken_name_stay_inside_the_page(
+    live_server, desktop, station_ids
+):
+    with state(live_server.app).db.session() as session:
+        stations = [session.get(Station, station_id) for station_id in station_ids]
+    reports = [make_report(live_server.app, station) for station in stations]
+    page = desktop().new_page()
+    log_in(page, live_server, USERNAME, PASSWORD)
+    paths = ["/admin/reports", *(f"/admin/reports/{report.id}" for report in reports)]
+    assert _too_wide(live_server, page, paths) == {}, "pages scrolled sideways (path: px)"
