@@ -75,16 +75,19 @@ def not_found(message: str = "not found", field: str | None = None) -> ApiError:
     return ApiError(404, "not_found", message, field)
 
 
-def error_page(status: int, title: str, message: str) -> Response:
+def error_page(status: int, title: str, message: str, login_url: str | None = None) -> Response:
     """The HTML error page, or plain text when the request never got a URL adapter: a
     Host header Werkzeug refuses ("a..b", a 300-character name) is answered 400 before
-    routing, and the page's ``url_for`` links cannot be built for it."""
+    routing, and the page's ``url_for`` links cannot be built for it. ``login_url``
+    adds a "log in again" link."""
     if request_ctx.url_adapter is None:
         response = Response(f"{status} {title}\n{message}\n", status=status)
         response.content_type = "text/plain; charset=utf-8"
         return response
     return Response(
-        render_template("error.html", status=status, title=title, message=message),
+        render_template(
+            "error.html", status=status, title=title, message=message, login_url=login_url
+        ),
         status=status,
     )
 
