@@ -197,9 +197,17 @@ PAGE_WORDS: dict[int, tuple[tuple[str, str], tuple[str, str]]] = {
         ("内容太大", "Too large"),
         ("提交的内容太大。", "What was sent is too large."),
     ),
+    422: (
+        ("无法处理", "Cannot be done"),
+        ("提交的内容无法处理：请返回上一页检查后重试。", "This cannot be done: go back and check."),
+    ),
     429: (
         ("请求太频繁", "Too many requests"),
         ("请求太频繁，请稍后再试。", "Too many requests: wait a moment and try again."),
+    ),
+    500: (
+        ("服务器出错", "Server error"),
+        ("服务器出错，请稍后再试。", "The server failed: try again later."),
     ),
 }
 
