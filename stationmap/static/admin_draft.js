@@ -61,8 +61,8 @@
       note.className = "warning";
       note.setAttribute("role", "status");
       note.textContent = document.documentElement.lang === "en"
-        ? "What you typed before your session ended is restored below: check it and save."
-        : "已恢复登录过期前填写、尚未保存的内容：请核对后保存。";
+        ? "What you last sent, which was not saved, is restored below: check it and save."
+        : "已恢复上次提交但没有保存的内容：请核对后保存。";
       form.parentNode.insertBefore(note, form);
       ["lat", "name"].forEach(function (id) {
         var input = document.getElementById(id);
