@@ -193,6 +193,12 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _visible(text: str) -> bool:
+    """Whether ``text`` shows anything: a name of zero-width spaces, joiners, marks or a
+    soft hyphen (Unicode's format characters, Cf) shows as nothing in every list."""
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in text)
+
+
 def _error(name: str, message: str, message_zh: str) -> FieldError:
     return FieldError(name, message, message_zh=message_zh)
 
@@ -549,7 +555,7 @@ def parse_station_as_entered(
         )
 
     name = texts["name"]
-    if not name and "name" in raw:
+    if not _visible(name) and "name" in raw:
         errors.append(
             _error("name", "is required: give the station's name", "名称必填：请填写驿站名称")
         )

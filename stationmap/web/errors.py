@@ -75,16 +75,19 @@ def not_found(message: str = "not found", field: str | None = None) -> ApiError:
     return ApiError(404, "not_found", message, field)
 
 
-def error_page(status: int, title: str, message: str) -> Response:
+def error_page(status: int, title: str, message: str, login_url: str | None = None) -> Response:
     """The HTML error page, or plain text when the request never got a URL adapter: a
     Host header Werkzeug refuses ("a..b", a 300-character name) is answered 400 before
-    routing, and the page's ``url_for`` links cannot be built for it."""
+    routing, and the page's ``url_for`` links cannot be built for it. ``login_url``
+    adds a "log in again" link."""
     if request_ctx.url_adapter is None:
         response = Response(f"{status} {title}\n{message}\n", status=status)
         response.content_type = "text/plain; charset=utf-8"
         return response
     return Response(
-        render_template("error.html", status=status, title=title, message=message),
+        render_template(
+            "error.html", status=status, title=title, message=message, login_url=login_url
+        ),
         status=status,
     )
 
@@ -194,9 +197,17 @@ PAGE_WORDS: dict[int, tuple[tuple[str, str], tuple[str, str]]] = {
         ("内容太大", "Too large"),
         ("提交的内容太大。", "What was sent is too large."),
     ),
+    422: (
+        ("无法处理", "Cannot be done"),
+        ("提交的内容无法处理：请返回上一页检查后重试。", "This cannot be done: go back and check."),
+    ),
     429: (
         ("请求太频繁", "Too many requests"),
         ("请求太频繁，请稍后再试。", "Too many requests: wait a moment and try again."),
+    ),
+    500: (
+        ("服务器出错", "Server error"),
+        ("服务器出错，请稍后再试。", "The server failed: try again later."),
     ),
 }
 

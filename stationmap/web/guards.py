@@ -26,6 +26,7 @@ from flask import Flask, abort, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
+from stationmap.station_fields import FIELD_EN, FIELD_ZH
 from stationmap.web.errors import ApiError
 from stationmap.web.i18n import tr
 
@@ -76,6 +77,20 @@ def _refuse(status: int, message: tuple[str, str], field: str) -> NoReturn:
     abort(status, tr(*message))
 
 
+def _nul_in_form_field(field: str) -> NoReturn:
+    """A page's form with a NUL in ``field``: refused naming the field (a station
+    field by the name the form shows) and how to get rid of an invisible character."""
+    zh, en = FIELD_ZH.get(field, field), FIELD_EN.get(field, field)
+    abort(
+        400,
+        tr(
+            f"请求中含有空字符（NUL, \\0），位于“{zh}”一栏：请清空该栏后重新输入。",
+            f"The request contains a NUL character (\\0) in the field “{en}”: clear the "
+            "field and type it again.",
+        ),
+    )
+
+
 def _bound_form() -> None:
     """Refuse a URL-encoded body beyond :data:`MAX_FORM_BYTES` or
     :data:`MAX_FORM_FIELDS` before anything parses it; the body read here is kept for
@@ -101,6 +116,8 @@ def _refuse_nul() -> None:
     elif request.method == "POST" and request.mimetype == _FORM_TYPE:
         _bound_form()
         where = _holding_nul(request.form.items(multi=True), None)
+        if where is not None and not request.path.startswith("/api/"):
+            _nul_in_form_field(where)
     if where is not None:
         _refuse(400, NUL_MESSAGE, where)
 

@@ -22,6 +22,7 @@ from stationmap.app_state import state
 from stationmap.services.placement import DATUM_EN, DATUM_ZH
 from stationmap.web.admin.common import _db, _me
 from stationmap.web.auth import UNSAFE, check_csrf, current, load_principal
+from stationmap.web.errors import error_page
 from stationmap.web.i18n import current_lang, tr
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -85,21 +86,45 @@ def _guard() -> Any:
     load_principal()
     if current() is None:
         if request.method in UNSAFE:  # a form sent after the session ended
-            abort(
-                401,
-                tr(
-                    "登录已过期或已退出，这次提交没有保存。请用浏览器的“后退”回到表单，"
-                    "复制已填写的内容，重新登录后再提交。",
-                    "Your session has ended, so this was not saved. Go back to the form "
-                    "with the browser's Back button, copy what you typed, log in again and "
-                    "send it again.",
-                ),
-            )
+            return _session_ended()
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     check_csrf()
     if request.method in UNSAFE and not _me().scope.can_write:
         abort(403, tr("您的账户只能查看，不能修改。", "This account is read-only."))
     return None
+
+
+#: The station forms whose page "log in again" comes back to: admin_draft.js restores
+#: what was typed in the tab (admin pages are no-store: the browser's Back reloads
+#: them, and after the session ended that was the login page).
+_FORM_PAGES = {
+    "admin.update_station": "admin.station_edit",
+    "admin.create_station": "admin.new_station",
+}
+
+
+def _session_ended() -> Response:
+    """The 401 page for a form sent after the session ended (logged out in another tab,
+    idle too long), in the interface's language, with one link: log in again and come
+    back to the form."""
+    page = _FORM_PAGES.get(request.endpoint or "")
+    if page is not None:
+        back = url_for(page, **(request.view_args or {}))
+        message = tr(
+            "登录已过期或已退出，这次提交没有保存。请点“重新登录”：登录后回到此表单，"
+            "在本标签页中已填写的内容会自动恢复，请核对后再提交。",
+            "Your session has ended, so this was not saved. Log in again: you come back "
+            "to the form with what you typed in this tab restored; check it and send it "
+            "again.",
+        )
+    else:
+        back = url_for("admin.dashboard")
+        message = tr(
+            "登录已过期或已退出，这次操作没有完成。请重新登录后再操作一次。",
+            "Your session has ended, so this was not done. Log in again and do it again.",
+        )
+    login_url = url_for("auth.login", next=back)
+    return error_page(401, tr("需要重新登录", "Log in again"), message, login_url=login_url)
 
 
 @bp.after_request

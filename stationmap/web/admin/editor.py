@@ -26,7 +26,7 @@ from stationmap.station_fields import (
     StationInput,
     parse_station,
 )
-from stationmap.web.admin import bp, field_name, typed_point
+from stationmap.web.admin import bp, field_name, resent, typed_point
 from stationmap.web.admin.common import _actor, _db, _hours_note, _me
 from stationmap.web.admin.reports import link_report, report_form, revision_reports
 from stationmap.web.basemap import current_tiles, map_page_policy
@@ -317,8 +317,9 @@ def update_station(station_id: int) -> Any:
     return redirect(url_for("admin.station_edit", station_id=station_id), 303)
 
 
-def _conflict(station_id: int, form: dict[str, Any], mine: StationInput) -> tuple[str, int]:
-    """Both versions side by side; saving again is an explicit choice."""
+def _conflict(station_id: int, form: dict[str, Any], mine: StationInput) -> Any:
+    """Both versions side by side; saving again is an explicit choice (none when the
+    station already holds all the form sends: the same form sent twice)."""
     with _db().session() as session:
         station = _scoped_or_404(session, station_id, deleted=True)
         theirs = station_record.snapshot(station)
@@ -326,7 +327,10 @@ def _conflict(station_id: int, form: dict[str, Any], mine: StationInput) -> tupl
         rows = []
         for name in COMPARED_FIELDS:
             mine_value = station_record.plain(getattr(mine, name))
-            rows.append((name, mine_value, theirs.get(name), mine_value != theirs.get(name)))
+            differs = resent.differs(name, mine_value, theirs.get(name))
+            rows.append((name, mine_value, theirs.get(name), differs))
+        if station.deleted_at is None and not any(row[3] for row in rows):
+            return resent.saved_already(station_id)
         return render_template(
             "admin/conflict.html",
             station=station_record.station_card(station),
