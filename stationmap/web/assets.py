@@ -121,7 +121,7 @@ def init_app(app: Flask) -> StaticHashes:
 
 # The offline shell: the scripts, styles and icon the courier's page loads (not the
 # admin's, not the worker itself, not Leaflet's unused images or the licences).
-SHELL = re.compile(r"^(?!admin\.|sw\.js$)[^?#]*\.(js|css|svg|webmanifest)$")
+SHELL = re.compile(r"^(?!admin[._]|sw\.js$)[^?#]*\.(js|css|svg|webmanifest)$")
 
 
 def service_worker_script(app: Flask, pages: tuple[str, ...]) -> bytes:
