@@ -428,8 +428,9 @@
     Object.keys(markersById).forEach(function (id) {
       if (next[id]) { return; }
       var old = markersById[id];
-      // Just outside the new view, its popup open: the courier is reading it.
-      if (old.isPopupOpen()) { next[id] = old; } else { removed.push(old); }
+      // Just outside the new view, its popup open: the courier is reading it. Or the map
+      // is still moving to it for a tapped card (a load for the view before has landed).
+      if (old.isPopupOpen() || old === showing) { next[id] = old; } else { removed.push(old); }
     });
     markersById = next;
     if (cluster) {
@@ -535,6 +536,7 @@
     if (pendingOpen) { openOnMap(pendingOpen); }
   }
   function clearMarkers() {
+    showing = null;
     map.closePopup();
     if (cluster) { cluster.clearLayers(); }
     markersById = {};
@@ -740,6 +742,9 @@
    * after it opened would be clustered with its marker, which takes the marker (and its
    * popup) off the map. */
   var pendingOpen = null;
+  /** The marker the map is moving to for a tapped card, until its popup opens: the
+   * stations of a view arriving meanwhile do not take it off the map. */
+  var showing = null;
   function openOnMap(feature) {
     if (document.body.getAttribute("data-map-state") === "loading") {
       pendingOpen = feature;  // mapSettled opens it
@@ -755,8 +760,15 @@
       if (cluster) { cluster.addLayer(m); } else { m.addTo(map); }
     }
     programmatic();
+    showing = m;
     if (cluster) {
-      cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+      cluster.zoomToShowLayer(m, function () {
+        // Only the card tapped last, and only once its marker is on the map: the plugin
+        // may call back late, when another cluster spreads out (its 'spiderfied').
+        if (showing !== m || !map.hasLayer(m)) { return; }
+        showing = null;
+        m.openPopup();
+      });
     } else {
       map.setView(m.getLatLng(), Math.max(map.getZoom(), 15));
       m.openPopup();
@@ -1224,7 +1236,16 @@
       if (window.smOffline) { window.smOffline.register(); }
     });
   }
+  /** Leaflet 1.8 and later throw on ``map.hasLayer(undefined)``, which markercluster
+   * 1.5.3 asks after every move while it zooms to a marker that has since left the
+   * cluster (its ``__parent`` is gone): the page would throw on each move from then on.
+   * Asked about nothing, the map holds nothing. */
+  function guardHasLayer() {
+    var hasLayer = L.Map.prototype.hasLayer;
+    L.Map.include({hasLayer: function (layer) { return Boolean(layer) && hasLayer.call(this, layer); }});
+  }
   function mapReady(built, builtCluster) {
+    guardHasLayer();
     map = built;
     cluster = builtCluster;
     if (cluster) { cluster.options.iconCreateFunction = clusterIcon; }
