@@ -329,15 +329,7 @@ def bd09_to_gcj02(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[FloatArray, F
 def bd09_to_gcj02(lat: Any, lon: Any) -> tuple[Any, Any]:
     """BD-09 -> GCJ-02 by fixed-point iteration to 1e-9 degrees."""
     if _is_scalar(lat) and _is_scalar(lon):
-        b_lat_1, b_lon_1 = float(lat), float(lon)
-        g_lat_1, g_lon_1 = b_lat_1 - 0.006, b_lon_1 - 0.0065
-        for _ in range(_MAX_STEPS):
-            f_lat_1, f_lon_1 = gcj02_to_bd09(g_lat_1, g_lon_1)
-            err_lat_1, err_lon_1 = f_lat_1 - b_lat_1, f_lon_1 - b_lon_1
-            g_lat_1, g_lon_1 = g_lat_1 - err_lat_1, g_lon_1 - err_lon_1
-            if abs(err_lat_1) < _TOLERANCE_DEG and abs(err_lon_1) < _TOLERANCE_DEG:
-                break
-        return g_lat_1, g_lon_1
+        return _bd09_to_gcj02_scalar(float(lat), float(lon))
     b_lat, b_lon = _as_arrays(lat, lon)
     g_lat, g_lon = b_lat - 0.006, b_lon - 0.0065
     for _ in range(_MAX_STEPS):
@@ -348,6 +340,18 @@ def bd09_to_gcj02(lat: Any, lon: Any) -> tuple[Any, Any]:
         if np.max(np.abs(err_lat)) < _TOLERANCE_DEG and np.max(np.abs(err_lon)) < _TOLERANCE_DEG:
             break
     return _result(lat, g_lat, g_lon)
+
+
+def _bd09_to_gcj02_scalar(b_lat: float, b_lon: float) -> tuple[float, float]:
+    """:func:`bd09_to_gcj02` of one point with the math module; the same steps."""
+    g_lat, g_lon = b_lat - 0.006, b_lon - 0.0065
+    for _ in range(_MAX_STEPS):
+        f_lat, f_lon = gcj02_to_bd09(g_lat, g_lon)
+        err_lat, err_lon = f_lat - b_lat, f_lon - b_lon
+        g_lat, g_lon = g_lat - err_lat, g_lon - err_lon
+        if abs(err_lat) < _TOLERANCE_DEG and abs(err_lon) < _TOLERANCE_DEG:
+            break
+    return g_lat, g_lon
 
 
 @overload

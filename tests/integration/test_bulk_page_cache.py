@@ -24,13 +24,17 @@ def _inputs() -> list[StationInput]:
     return [StationInput(name=f"站{i}", lat=40.8 + i * 0.01, lon=111.7) for i in range(3)]
 
 
+# SQLite's page cache: PostgreSQL has none to set, so these run on SQLite alone.
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
+
 @pytest.fixture
 def sqlite_app(empty_app):
-    if state(empty_app).db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's page cache; PostgreSQL has none to set")
+    assert state(empty_app).db.engine.dialect.name == "sqlite"
     return empty_app
 
 
+@sqlite_only
 def test_a_bulk_save_writes_with_a_larger_page_cache_and_restores_it(sqlite_app, monkeypatch):
     seen: list[int] = []
     insert_rows = stations.insert_rows
@@ -51,6 +55,7 @@ def test_a_bulk_save_writes_with_a_larger_page_cache_and_restores_it(sqlite_app,
     assert after == SQLITE_DEFAULT
 
 
+@sqlite_only
 def test_a_failed_bulk_save_gives_the_cache_back_too(sqlite_app, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("the disk is full")
