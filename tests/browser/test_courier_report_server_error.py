@@ -5,8 +5,12 @@ with what they wrote gone; a proxy page that looked like a form had its text put
 ours. Now the form stays, with everything typed, under a note that the server could
 not take the report and to tap again in a moment; the error's body is never read into
 the page; the tap again sends the same one-time key, so a report the server stored
-before failing is not stored twice. Fails on a console error, a page error, a dialog
-or a request leaving 127.0.0.1 (conftest.py)."""
+before failing is not stored twice.
+
+Also the rider who edits the form after a send whose answer was lost (it did reach
+the server): the tap again adds the edit to the same report, and the receipt says
+so. Fails on a console error, a page error, a dialog or a request leaving 127.0.0.1
+(conftest.py)."""
 
 from __future__ import annotations
 
@@ -15,16 +19,25 @@ from typing import Any
 
 import pytest
 from conftest import LiveServer
+from sqlalchemy import select
 from test_courier_report_send import (
     CODE_RE,
+    NOTE,
     POST_TO_REPORT,
     SEND,
     _choose_other,
+    _hold_posts,
+    _only_disconnects,
+    _sent_from_the_page,
     _stored,
     _written_form,
     send_server,
 )
 from test_map_page import _wait_for
+
+from stationmap.app_state import state
+from stationmap.models import Report, ReportEvent
+from tests.integration.report_support import EDIT_ADDED
 
 pytestmark = pytest.mark.browser
 __all__ = ["send_server"]  # the module's server fixture, shared with the send tests
@@ -105,3 +118,45 @@ def test_a_server_error_keeps_the_form_and_the_tap_again_stores_one_report(
     assert CODE_RE.fullmatch(code)
     assert _stored(send_server, words) == [code]
     assert page.locator("#edit-added").count() == 0
+
+
+def _reporter_notes(server: LiveServer, code: str) -> list[str]:
+    with state(server.app).db.session() as session:
+        report_id = session.scalar(select(Report.id).where(Report.tracking_code == code))
+        query = select(ReportEvent.note).where(
+            ReportEvent.report_id == report_id, ReportEvent.note != ""
+        )
+        return list(session.scalars(query))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_edit_after_a_lost_answer_is_added_to_the_same_report_and_said(
+    send_server: LiveServer, phone: Any, lang: str
+) -> None:
+    words = f"厕所没有灯 edited {lang}"
+    session, page = _written_form(send_server, phone, lang, words)
+    _choose_other(page)
+    held = _hold_posts(page)
+    page.locator("button.send").tap()
+    _sent_from_the_page(page, held)
+    held[0].fetch()  # it reaches the server; its answer is lost
+    held[0].abort("internetdisconnected")
+    note = page.locator(".offline-note")
+    note.wait_for(state="visible")
+    assert note.inner_text() == NOTE[lang]
+    _wait_for(page, "document.querySelector('button.send').disabled === false")
+    first = _stored(send_server, words)
+    assert len(first) == 1
+    _only_disconnects(session)
+
+    # Meanwhile the rider adds a line, then taps again with a signal.
+    edited = f"{words}\n晚上十点以后"
+    page.locator("#text").fill(edited)
+    page.unroute(POST_TO_REPORT)
+    page.locator("button.send").tap()
+    page.wait_for_url(re.compile(r"/report/sent/[A-Za-z0-9_-]{22}$"))
+    assert page.locator("#tracking-code").inner_text().strip() == first[0]
+    assert page.locator("#edit-added").inner_text() == EDIT_ADDED[lang]
+    assert _stored(send_server, words) == first  # one report, as first sent
+    [added] = _reporter_notes(send_server, first[0])
+    assert added.endswith(f"\n说明 Details: {edited}")
