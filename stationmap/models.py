@@ -441,7 +441,11 @@ class ReportEvent(Base):
 class ReportRequest(Base):
     """One send of a report form (its random ``key``, generated into the form) and the
     report it made or was merged into: the same form sent again (its answer lost on the
-    way back) gets the first receipt instead of a second report."""
+    way back) gets the first receipt instead of a second report. ``content`` is what the
+    last send of this form said (``report_fields.sent_content``; ``None`` for a send
+    before migration 0016): a send that says something else (the rider edited the form
+    after the first answer was lost) adds the edit to the report as the reporter's note
+    (a ``ReportEvent``), and ``edits`` counts such notes."""
 
     __tablename__ = "report_request"
 
@@ -449,6 +453,8 @@ class ReportRequest(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     merged: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    edits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class StationOutage(Base):

@@ -314,3 +314,57 @@ def retry_after(times: Sequence[datetime], rates: Sequence[tuple[int, int]], now
 def decoy_code() -> str:
     """A code shaped like a real one, for a honeypot answer (nothing is stored)."""
     return new_tracking_code()
+
+
+# -- a form sent again, edited ---------------------------------------------------------------
+def sent_content(data: ReportInput) -> dict[str, object]:
+    """What a form send said (kept with its one-time key, as JSON): a later send of
+    the same form is compared with it."""
+    return {
+        "kind": data.kind,
+        "needs": sorted(data.needs),
+        "lat": None if data.lat is None else round(data.lat, 7),
+        "lon": None if data.lon is None else round(data.lon, 7),
+        "text": data.text,
+        "phone": data.phone,
+    }
+
+
+def _names(codes: object) -> str:
+    if not isinstance(codes, list) or not codes:
+        return "（无） (none)"
+    return "、".join(
+        f"{catalog.AMENITY_BY_CODE[c].name('zh')} ({catalog.AMENITY_BY_CODE[c].name('en')})"
+        if c in catalog.AMENITY_BY_CODE
+        else str(c)
+        for c in codes
+    )
+
+
+def edit_note(before: Mapping[str, object], after: Mapping[str, object]) -> str:
+    """The reporter's edit of a form already received (``before`` and ``after`` as
+    :func:`sent_content` gives them), as a note for the administrator: what each
+    changed field says now, in Chinese and English labels. Empty when nothing
+    changed."""
+    lines: list[str] = []
+    if before.get("kind") != after.get("kind"):
+        kind = str(after.get("kind"))
+        zh = term_name(KIND_TERMS, kind, "zh")
+        lines.append(f"类型 Problem: {zh} ({term_name(KIND_TERMS, kind, 'en')})")
+    if before.get("needs") != after.get("needs"):
+        lines.append(f"设施 Amenities: {_names(after.get('needs'))}")
+    if (before.get("lat"), before.get("lon")) != (after.get("lat"), after.get("lon")):
+        lat, lon = after.get("lat"), after.get("lon")
+        where = "（无） (none)" if lat is None or lon is None else f"{lat}, {lon} (WGS-84)"
+        lines.append(f"位置 Position: {where}")
+    if before.get("text") != after.get("text"):
+        lines.append(f"说明 Details: {after.get('text') or '（已删除） (removed)'}")
+    if before.get("phone") != after.get("phone"):
+        lines.append(f"电话 Phone: {after.get('phone') or '（已删除） (removed)'}")
+    if not lines:
+        return ""
+    head = (
+        "报告人在报告收到后修改了内容并再次发送，改后的内容："
+        " / The reporter edited the report after it was received and sent it again; now:"
+    )
+    return "\n".join([head, *lines])

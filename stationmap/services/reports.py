@@ -20,9 +20,11 @@ from stationmap.models import Report, ReportEvent, ReportRequest, Station
 from stationmap.report_fields import (
     InvalidReport,
     ReportInput,
+    edit_note,
     fingerprint,
     new_tracking_code,
     retry_after,
+    sent_content,
 )
 from stationmap.services import districts as district_service
 from stationmap.services import staff as staff_service
@@ -46,9 +48,13 @@ class NoSuchStation(LookupError):
 
 @dataclass(frozen=True)
 class Submitted:
+    """A send's receipt. ``edited``: the form was sent again, edited, after this report
+    was received, and the changes were added to it as the reporter's note."""
+
     tracking_code: str
     status: str
     merged: bool
+    edited: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,14 +127,47 @@ def sent_report(session: Session, key: str) -> SentReport | None:
     row = session.get(ReportRequest, key)
     if row is None:
         return None
+    return _receipt_of(session, row)
+
+
+def _receipt_of(session: Session, row: ReportRequest) -> SentReport | None:
     report = session.get(Report, row.report_id)
     if report is None:
         return None
     station = session.get(Station, report.station_id) if report.station_id else None
     return SentReport(
-        Submitted(report.tracking_code, report.status, merged=row.merged),
+        Submitted(report.tracking_code, report.status, merged=row.merged, edited=row.edits > 0),
         station.code if station is not None and station.deleted_at is None else None,
     )
+
+
+def _send_again(
+    session: Session, row: ReportRequest, data: ReportInput, now: datetime
+) -> Submitted | None:
+    """A form sent again with its key: the first receipt, and when the form says
+    something else than its last send (edited after the answer was lost), the edit
+    added to the same report as the reporter's note (an event that keeps the status;
+    the report's own fields, version and ``updated_at`` stay as they are, so an
+    administrator's If-Match stays good). The same edit sent again adds nothing."""
+    content = sent_content(data)
+    note = edit_note(row.content, content) if row.content is not None else ""
+    if note:
+        report = session.get(Report, row.report_id)
+        if report is not None:
+            session.add(
+                ReportEvent(
+                    report_id=report.id,
+                    created_at=now,
+                    from_status=report.status,
+                    to_status=report.status,
+                    note=note,
+                )
+            )
+            row.content = content
+            row.edits += 1
+            session.flush()
+    earlier = _receipt_of(session, row)
+    return earlier.done if earlier is not None else None
 
 
 def submit_report(
@@ -149,20 +188,31 @@ def submit_report(
     ``request_key``, the form's one-time key, makes a send repeatable: a key already
     used answers that send's receipt and changes nothing (from any client, whatever
     the limits). Two sends of one key at once: on PostgreSQL the second fails with an
-    ``IntegrityError`` on the key once the first commits (its caller then reads
-    :func:`sent_report`); SQLite write sessions are serial already.
+    ``IntegrityError`` on the key once the first commits (its caller then sends
+    again, or reads :func:`sent_report`); SQLite write sessions are serial already.
+    A key already used whose send now says something else (the rider edited the form
+    after its answer was lost) adds the changes to that report as the reporter's note,
+    and its receipt says so (``edited``): never a second report, never a silent loss.
 
     Raises :class:`NoSuchStation` for a station report on no live station,
     :class:`InvalidReport` for a pin in no district served here and
     :class:`RateLimited` when the client has sent too many (merges never count)."""
     if request_key is not None:
-        earlier = sent_report(session, request_key)
-        if earlier is not None:
-            return earlier.done
+        # Locked on PostgreSQL: two edited sends of one key at once add one note each.
+        row = session.get(ReportRequest, request_key, with_for_update=True)
+        again = _send_again(session, row, data, now) if row is not None else None
+        if again is not None:
+            return again
     done, report_id = _store(session, data, station_id, client, now, rates, reported_closed_min)
     if request_key is not None:
         session.add(
-            ReportRequest(key=request_key, report_id=report_id, merged=done.merged, created_at=now)
+            ReportRequest(
+                key=request_key,
+                report_id=report_id,
+                merged=done.merged,
+                created_at=now,
+                content=sent_content(data),
+            )
         )
         session.flush()
     return done

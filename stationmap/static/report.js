@@ -12,8 +12,12 @@
   // the server answers the first send's receipt. A report stored is answered with a
   // redirect to its receipt, which the page then opens; a form sent back with messages
   // (a field to fix, the limit) has them put into the form's message boxes from the
-  // server's own page. Without fetch the form is sent as a plain POST, as without a
-  // script; so is anything else the server answers (an error page says what it says).
+  // server's own page. A 5xx (the app failing, or a proxy's 502/503/504 page, or an
+  // empty answer) keeps the form with the server-busy note and its body unread: it may
+  // be no page of ours, and never goes into this one; the tap again sends the same key
+  // (a report the server did store before failing answers its first receipt). Without
+  // fetch the form is sent as a plain POST, as without a script; so is anything else
+  // the server answers (an error page says what it says).
   var SEND_MS = 20000;
   var BY_SCRIPT = {"X-Requested-With": "fetch"};
 
@@ -59,13 +63,20 @@
 
   document.querySelectorAll("form.report-form").forEach(function (form) {
     var note = form.querySelector(".offline-note");
+    var busy = form.querySelector(".server-note");
     var button = form.querySelector("button.send");
-    if (!note || !button) { return; }
+    if (!note || !busy || !button) { return; }
     var label = button.textContent;
     var sending = false;
     function offline() {
+      busy.hidden = true;
       note.hidden = false;
       note.scrollIntoView({block: "nearest"});
+    }
+    function serverFailed() {
+      note.hidden = true;
+      busy.hidden = false;
+      busy.scrollIntoView({block: "nearest"});
     }
     function done() {
       sending = false;
@@ -100,15 +111,22 @@
         cache: "no-store",
         signal: controller.signal
       }).then(function (response) {
-        if (response.redirected) {
+        if (response.redirected && response.ok) {
           // Stored (now or by an earlier tap): its receipt. The button stays busy.
           clearTimeout(timer);
           window.location.assign(response.url);
           return null;
         }
+        if (response.status >= 500) {
+          clearTimeout(timer);
+          done();
+          serverFailed();
+          return null;
+        }
         return response.text().then(function (html) {
           clearTimeout(timer);
           note.hidden = true;
+          busy.hidden = true;
           done();
           if (response.ok || !showMessages(form, html)) { plainSend(); }
         });

@@ -221,23 +221,20 @@ def _submit(raw: dict[str, Any], form_template: str, **context: Any) -> Response
     except report_fields.InvalidReport as exc:
         return _page(form_template, 422, errors=_errors_by_field(exc.errors), **context)
     try:
-        with state(current_app).db.write_session() as session:
-            done = report_service.submit_report(
-                session,
-                data,
-                station.id if station is not None else None,
-                client_key(),
-                datetime.now(UTC),
-                state(current_app).settings.report_rates,
-                reported_closed_min=state(current_app).settings.reported_closed_min,
-                request_key=key,
-            )
-    except IntegrityError:
-        # The same key sent twice at once (PostgreSQL): the first send made the report.
-        earlier = _earlier_send(key)
-        if earlier is None:
-            raise
-        done = earlier.done
+        try:
+            done = _store(data, station, key)
+        except IntegrityError:
+            # The same key sent twice at once (PostgreSQL): the first send made the
+            # report. Sent again, this one finds its key (an edit is added to it).
+            if _earlier_send(key) is None:
+                raise
+            try:
+                done = _store(data, station, key)
+            except IntegrityError:
+                earlier = _earlier_send(key)
+                if earlier is None:
+                    raise
+                done = earlier.done
     except report_fields.InvalidReport as exc:
         return _page(form_template, 422, errors=_errors_by_field(exc.errors), **context)
     except report_service.NoSuchStation:
@@ -249,6 +246,22 @@ def _submit(raw: dict[str, Any], form_template: str, **context: Any) -> Response
     if key is not None and request.headers.get(SENT_BY_SCRIPT[0]) == SENT_BY_SCRIPT[1]:
         return _sent(key)
     return _receipt(done, station)
+
+
+def _store(
+    data: report_fields.ReportInput, station: Any, key: str | None
+) -> report_service.Submitted:
+    with state(current_app).db.write_session() as session:
+        return report_service.submit_report(
+            session,
+            data,
+            station.id if station is not None else None,
+            client_key(),
+            datetime.now(UTC),
+            state(current_app).settings.report_rates,
+            reported_closed_min=state(current_app).settings.reported_closed_min,
+            request_key=key,
+        )
 
 
 def _earlier_send(key: str | None) -> report_service.SentReport | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SAWarning
+from sqlalchemy.orm import Session
 
 from stationmap.db import Database, alembic_config, connect, upgrade
-from stationmap.models import Base
+from stationmap.models import Base, Report, ReportEvent
+from stationmap.report_fields import ReportInput
+from stationmap.services import reports as report_service
 from tests.conftest import POSTGRES_URL, _drop_postgres, _postgres_database
 
 # What the migrations create on purpose outside the models (see the module docstring).
@@ -256,3 +260,44 @@ def test_no_plain_index_repeats_the_first_columns_of_a_unique_one(fresh: Databas
             if len(key) > len(columns) and key[: len(columns)] == columns
         )
     assert redundant == []
+
+
+def test_0016_keeps_the_sends_made_before_it_answered_as_before(fresh: Database) -> None:
+    """A form key stored before 0016 has no content: after the upgrade it still leads
+    to its report, and a later send with it (whatever it says) answers the first
+    receipt and adds no note, as before; the downgrade keeps the key's row."""
+    upgrade(fresh, "0015_report_request")
+    now = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+    with Session(fresh.write_engine) as session, session.begin():
+        report = Report(
+            tracking_code="ABCDEFGH",
+            kind="demand",
+            needs=["water"],
+            lat=44.305,
+            lon=86.217,
+            status="new",
+            created_at=now,
+            updated_at=now,
+        )
+        report.events.append(ReportEvent(created_at=now, from_status=None, to_status="new"))
+        session.add(report)
+    key = "k" * 22
+    a_send = "INSERT INTO report_request (key, report_id, merged, created_at) VALUES "
+    with fresh.write_engine.begin() as conn:
+        conn.execute(
+            text(a_send + "(:key, (SELECT id FROM report), false, :now)"), {"key": key, "now": now}
+        )
+    upgrade(fresh)
+    with fresh.write_engine.begin() as conn:
+        row = conn.execute(text("SELECT content, edits FROM report_request")).one()
+    assert tuple(row) == (None, 0)
+    edited = ReportInput("demand", ("toilet",), 44.31, 86.217, "另外写的", "", "zh")
+    with Session(fresh.write_engine) as session, session.begin():
+        done = report_service.submit_report(session, edited, None, "c", now, request_key=key)
+    assert (done.tracking_code, done.edited) == ("ABCDEFGH", False)
+    with fresh.write_engine.begin() as conn:
+        assert conn.execute(text("SELECT count(*) FROM report_event")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM report")).scalar() == 1
+    command.downgrade(alembic_config(fresh), "0015_report_request")
+    with fresh.write_engine.begin() as conn:
+        assert conn.execute(text("SELECT key FROM report_request")).scalar() == key

@@ -9,40 +9,24 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
-
-from stationmap.app_state import state
-from stationmap.models import Report
 from tests.integration.admin_support import XINCHENG, station_in
-from tests.integration.report_support import report_row
+from tests.integration.report_support import (
+    demand_fields,
+    form_fields,
+    receipt_code,
+    report_count,
+    report_row,
+)
 
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-KEY_RE = re.compile(r'name="request_key" value="([^"]*)"')
-CODE_RE = re.compile(r'id="tracking-code">([^<]+)<')
 BY_SCRIPT = {"X-Requested-With": "fetch"}
-
-
-def _count(app) -> int:
-    with state(app).db.session() as session:
-        return session.scalar(select(func.count()).select_from(Report))
-
-
-def _form_fields(client, path: str) -> dict[str, str]:
-    html = client.get(path).get_data(as_text=True)
-    key = KEY_RE.search(html)
-    assert key is not None, "the form carries no one-time key"
-    return {"csrf_token": CSRF_RE.search(html).group(1), "request_key": key.group(1)}
-
-
-def _code(response) -> str:
-    return CODE_RE.search(response.get_data(as_text=True)).group(1)
+KEY_RE = re.compile(r'name="request_key" value="([^"]*)"')
 
 
 def test_the_form_carries_a_fresh_random_key_each_time_it_is_shown(app, client):
     station = station_in(app, XINCHENG)
     path = f"/s/{station.code}/report"
-    keys = {_form_fields(client, path)["request_key"] for _ in range(3)}
-    keys.add(_form_fields(client, "/demand")["request_key"])
+    keys = {form_fields(client, path)["request_key"] for _ in range(3)}
+    keys.add(form_fields(client, "/demand")["request_key"])
     assert len(keys) == 4
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", key) for key in keys), keys
 
@@ -50,37 +34,37 @@ def test_the_form_carries_a_fresh_random_key_each_time_it_is_shown(app, client):
 def test_a_plain_form_sent_twice_with_its_key_stores_one_report(app, client):
     station = station_in(app, XINCHENG)
     path = f"/s/{station.code}/report"
-    fields = {**_form_fields(client, path), "kind": "closed", "text": "门锁了"}
+    fields = {**form_fields(client, path), "kind": "closed", "text": "门锁了"}
     first = client.post(path, data=fields, environ_base={"REMOTE_ADDR": "10.9.0.1"})
     # The answer never reached the phone, which has moved to mobile data meanwhile.
     again = client.post(path, data=fields, environ_base={"REMOTE_ADDR": "10.9.7.7"})
     assert (first.status_code, again.status_code) == (200, 200)
-    assert _code(first) == _code(again)
-    assert _count(app) == 1
-    row = report_row(app, _code(first))
+    assert receipt_code(first) == receipt_code(again)
+    assert report_count(app) == 1
+    row = report_row(app, receipt_code(first))
     assert (row.kind, row.text, row.repeats) == ("closed", "门锁了", 0)
     # A new form (a new key) is a new send: the usual merge of identical reports.
-    fresh = {**_form_fields(client, path), "kind": "closed", "text": "门锁了"}
+    fresh = {**form_fields(client, path), "kind": "closed", "text": "门锁了"}
     client.post(path, data=fresh, environ_base={"REMOTE_ADDR": "10.9.0.1"})
-    assert _count(app) == 1 and report_row(app, _code(first)).repeats == 1
+    assert report_count(app) == 1 and report_row(app, receipt_code(first)).repeats == 1
 
 
 def test_a_form_sent_by_the_script_is_redirected_to_its_receipt_and_the_repeat_too(app, client):
     station = station_in(app, XINCHENG)
     path = f"/s/{station.code}/report"
-    fields = {**_form_fields(client, path), "kind": "other", "text": "饮水机不出水"}
+    fields = {**form_fields(client, path), "kind": "other", "text": "饮水机不出水"}
     first = client.post(path, data=fields, headers=BY_SCRIPT)
     assert first.status_code == 303
     receipt_url = first.headers["Location"]
     assert receipt_url == f"/report/sent/{fields['request_key']}"
     again = client.post(path, data=fields, headers=BY_SCRIPT)
     assert (again.status_code, again.headers["Location"]) == (303, receipt_url)
-    assert _count(app) == 1
+    assert report_count(app) == 1
     receipt = client.get(receipt_url)
     assert receipt.status_code == 200
     assert receipt.headers["Referrer-Policy"] == "no-referrer"
     assert receipt.headers["Cache-Control"] == "no-store"
-    code = _code(receipt)
+    code = receipt_code(receipt)
     assert report_row(app, code).text == "饮水机不出水"
     html = receipt.get_data(as_text=True)
     assert f'href="/r/{code}"' in html and f'href="/s/{station.code}"' in html
@@ -91,27 +75,21 @@ def test_a_form_sent_by_the_script_is_redirected_to_its_receipt_and_the_repeat_t
 def test_a_repeat_past_the_limit_still_gets_its_receipt(app, client):
     station = station_in(app, XINCHENG)
     path = f"/s/{station.code}/report"
-    fields = {**_form_fields(client, path), "kind": "other", "text": "第一份"}
-    code = _code(client.post(path, data=fields))
+    fields = {**form_fields(client, path), "kind": "other", "text": "第一份"}
+    code = receipt_code(client.post(path, data=fields))
     for i in range(5):  # the limit is 6 in 10 minutes
-        more = {**_form_fields(client, path), "kind": "other", "text": f"问题 {i}"}
+        more = {**form_fields(client, path), "kind": "other", "text": f"问题 {i}"}
         assert client.post(path, data=more).status_code == 200
     assert client.post(path, data=fields).status_code == 200
-    assert _code(client.post(path, data=fields)) == code
-    assert _count(app) == 6
+    assert receipt_code(client.post(path, data=fields)) == code
+    assert report_count(app) == 6
 
 
 def test_a_demand_sent_twice_with_its_key_stores_one(app, client):
-    fields = {
-        **_form_fields(client, "/demand"),
-        "lat": "44.305",
-        "lon": "86.217",
-        "datum": "wgs84",
-        "needs": ["water"],
-    }
+    fields = demand_fields(client)
     first = client.post("/demand", data=fields, environ_base={"REMOTE_ADDR": "10.9.1.1"})
     again = client.post("/demand", data=fields, environ_base={"REMOTE_ADDR": "10.9.2.2"})
-    assert _code(first) == _code(again) and _count(app) == 1
+    assert receipt_code(first) == receipt_code(again) and report_count(app) == 1
 
 
 def test_an_unknown_or_malformed_receipt_key_is_a_404(app, client):
@@ -122,11 +100,11 @@ def test_an_unknown_or_malformed_receipt_key_is_a_404(app, client):
 def test_a_malformed_key_is_ignored_and_the_form_still_sends(app, client):
     station = station_in(app, XINCHENG)
     path = f"/s/{station.code}/report"
-    fields = {**_form_fields(client, path), "kind": "closed", "request_key": "x" * 500}
+    fields = {**form_fields(client, path), "kind": "closed", "request_key": "x" * 500}
     response = client.post(path, data=fields, headers=BY_SCRIPT)
-    assert response.status_code == 200 and _count(app) == 1
+    assert response.status_code == 200 and report_count(app) == 1
     # The form shown again after an error keeps its own key (nothing was stored).
-    fields = {**_form_fields(client, path), "kind": "nonsense"}
+    fields = {**form_fields(client, path), "kind": "nonsense"}
     shown = client.post(path, data=fields).get_data(as_text=True)
     assert KEY_RE.search(shown).group(1) == fields["request_key"]
 
@@ -140,7 +118,7 @@ def test_two_sends_of_one_key_at_once_answer_the_first_receipt(app, client, monk
 
     station = station_in(app, XINCHENG)
     path = f"/s/{station.code}/report"
-    fields = {**_form_fields(client, path), "kind": "other", "text": "同时发送"}
+    fields = {**form_fields(client, path), "kind": "other", "text": "同时发送"}
     first = client.post(path, data=fields, headers=BY_SCRIPT)
 
     def lost_the_race(*args, **kwargs):
@@ -150,6 +128,6 @@ def test_two_sends_of_one_key_at_once_answer_the_first_receipt(app, client, monk
     again = client.post(path, data=fields, headers=BY_SCRIPT)
     assert (again.status_code, again.headers["Location"]) == (303, first.headers["Location"])
     # A conflict on anything but a key already stored is still the app's conflict.
-    other = {**_form_fields(client, path), "kind": "other", "text": "另一份"}
+    other = {**form_fields(client, path), "kind": "other", "text": "另一份"}
     assert client.post(path, data=other).status_code == 409
-    assert _count(app) == 1
+    assert report_count(app) == 1
