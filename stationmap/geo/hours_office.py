@@ -103,6 +103,7 @@ def _spans(text: str) -> tuple[list[str], str] | None:
     """Every ``start-end`` in ``text`` as ``HH:MM-HH:MM``, and the text left around them;
     None when a clock is impossible (25:00)."""
     spans: list[str] = []
+    previous: tuple[str, str] | None = None
     for match in _SPAN_RE.finditer(text):
         start_part, end_part = match["part1"], match["part2"]
         start = _clock(match, 1, start_part)
@@ -114,8 +115,24 @@ def _spans(text: str) -> tuple[list[str], str] | None:
             end = _clock(match, 2, start_part)
         if start is None or end is None:
             return None
+        if previous is not None and start_part is None and end_part is None:
+            start, end = _afternoon(previous, start, end)
+        previous = (start, end)
         spans.append(f"{start}-{end}")
     return spans, _SPAN_RE.sub(" ", text)
+
+
+def _afternoon(previous: tuple[str, str], start: str, end: str) -> tuple[str, str]:
+    """A span with no part of the day written, after ``previous`` in the same clause, on
+    the afternoon's clock when it would otherwise lie wholly before ``previous`` and the
+    afternoon's begins where or after ``previous`` ends: ``2:30-6:00`` after
+    ``08:30-12:00`` is 14:30-18:00, not the night. Else as it is (``0:00-2:00`` after
+    ``20:00-24:00`` is the night)."""
+    first_start, first_end = previous
+    if not start < end <= first_start or end > "12:00":
+        return start, end
+    later = tuple(f"{int(t[:2]) + 12:02d}{t[2:]}" for t in (start, end))
+    return (later[0], later[1]) if later[0] >= first_end else (start, end)
 
 
 def _day_range(first: str, last: str) -> str:
@@ -216,7 +233,7 @@ def _convert(text: str) -> str | None:
     # day of the same clause (``9:00-12:00，14:30-18:00``, ``周一,三``) does not split,
     # and 、 only ever lists.
     clauses = re.split(
-        r"[;；。\n]|[,，](?!\s*(?:(?:上午|下午|中午|晚上)?\s*[0-9]{1,2}[:.：点]|[一二三四五六日天]|午休))"
+        r"[;；。\n]|[,，](?!\s*(?:(?:上午|下午|中午|晚上)?\s*[0-9]{1,2}[:.：点时]|[一二三四五六日天]|午休))"
         # A span, then days with their own hours (8:00-20:00 周末10:00-16:00), or holidays
         # (9:00-18:00 节假日休息, 8:00-20:00（节假日除外）): two clauses.
         r"|(?<=[0-9])\s*\(?(?=周|星期|礼拜|工作日|双休日|每天|每日|法定|节假日|节日|假日|公休日)",
