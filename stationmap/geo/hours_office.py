@@ -299,9 +299,12 @@ def read_office_hours(text: str) -> OfficeHours:
     """
     stripped = text.strip()
     try:
-        return _osm_hours(parse_hours(stripped).text)
+        hours = parse_hours(stripped)
     except HoursError as exc:
         error = exc
+    else:
+        _refuse_same_start_and_end(stripped, hours.text)
+        return _osm_hours(hours.text)
     if len(stripped) <= _MAX_CLOCK_TEXT and (clock := clock_of(stripped)) is not None:
         raise _lone_clock(stripped, clock)
     if len(stripped) > MAX_LENGTH:
@@ -319,6 +322,7 @@ def read_office_hours(text: str) -> OfficeHours:
         except HoursError:
             osm = None
         if osm is not None:
+            _refuse_same_start_and_end(stripped, osm)
             return OfficeHours(
                 osm,
                 note_zh=f"开放时间“{stripped}”已按 {osm} 理解，请核对",
@@ -333,6 +337,29 @@ def read_office_hours(text: str) -> OfficeHours:
         "(OpenStreetMap syntax) or in words such as 周一至周五 9:00-18:00",
         f"开放时间“{stripped}”无法识别：请写成 {EXAMPLE}，或写成“周一至周五 9:00-18:00”这样的文字",
     ) from None
+
+
+#: A span of OSM hours (``08:00-20:00``), and a comment, blanked before spans are sought.
+_OSM_SPAN_RE = re.compile(r"(?<![0-9:])([0-9]{1,2}):([0-9]{2})\s*-\s*([0-9]{1,2}):([0-9]{2})")
+_QUOTED_RE = re.compile(r'"[^"]*"')
+
+
+def _refuse_same_start_and_end(text: str, osm: str) -> None:
+    """Refuse hours ``text`` (read as ``osm``) with a span that opens and closes at the
+    same minute (``10:00-10:00``), outside comments: the parsing library reads it as open
+    around the clock, and an office that means that writes 24/7. Stored hours are not
+    checked here, so a station saved with such a span still loads and displays."""
+    for match in _OSM_SPAN_RE.finditer(_QUOTED_RE.sub(lambda c: " " * len(c[0]), osm)):
+        hour, minute, end_hour, end_minute = (int(n) for n in match.groups())
+        if (hour, minute) == (end_hour, end_minute):
+            span = match[0]
+            raise HoursError(
+                f"opening hours {text!r} start and end at the same time ({span}): for a "
+                "station open all day write 24/7 or 00:00-24:00; otherwise correct the "
+                "opening or closing time",
+                f"开放时间“{text}”的开始和结束时间相同（{span}）：如全天开放请写 24/7 或 "
+                "00:00-24:00，否则请改正开门或关门时间",
+            )
 
 
 def _kept(text: str, why_zh: str, why_en: str) -> OfficeHours:
