@@ -123,13 +123,14 @@ def _spans(text: str) -> tuple[list[str], str] | None:
 
 
 def _afternoon(previous: tuple[str, str], start: str, end: str) -> tuple[str, str]:
-    """A span with no part of the day written, after ``previous`` in the same clause, on
-    the afternoon's clock when it would otherwise lie wholly before ``previous`` and the
-    afternoon's begins where or after ``previous`` ends: ``2:30-6:00`` after
-    ``08:30-12:00`` is 14:30-18:00, not the night. Else as it is (``0:00-2:00`` after
-    ``20:00-24:00`` is the night)."""
+    """A span with no part of the day written, after ``previous`` (a morning: it ends by
+    14:00) in the same clause, on the afternoon's clock when it would otherwise lie
+    wholly before ``previous`` and the afternoon's begins where or after ``previous``
+    ends: ``2:30-6:00`` after ``08:30-12:00`` is 14:30-18:00, not the night. Else as it
+    is (``0:00-2:00`` after ``20:00-24:00`` is the night, ``8:00-12:00`` after
+    ``13:00-18:00`` the morning)."""
     first_start, first_end = previous
-    if not start < end <= first_start or end > "12:00":
+    if first_end > "14:00" or not start < end <= first_start or end > "12:00":
         return start, end
     later = tuple(f"{int(t[:2]) + 12:02d}{t[2:]}" for t in (start, end))
     return (later[0], later[1]) if later[0] >= first_end else (start, end)

@@ -112,6 +112,34 @@ FORMS = [
         "Mo-Su 20:00-24:00,00:00-02:00",
         [(EVERY_DAY, "20:00-24:00"), (EVERY_DAY, "00:00-02:00")],
     ),
+    # The afternoon written first and the morning after it: each as written.
+    (
+        "13:00-18:00 8:00-12:00",
+        "Mo-Su 13:00-18:00,08:00-12:00",
+        [(EVERY_DAY, "13:00-18:00"), (EVERY_DAY, "08:00-12:00")],
+    ),
+    # At the edges: the afternoon may begin where the morning ends, and the span written
+    # second may end where the first begins.
+    (
+        "8:00-13:00 1:00-5:00",
+        "Mo-Su 08:00-13:00,13:00-17:00",
+        [(EVERY_DAY, "08:00-17:00")],
+    ),
+    (
+        "8:00-14:00 2:00-6:00",
+        "Mo-Su 08:00-14:00,14:00-18:00",
+        [(EVERY_DAY, "08:00-18:00")],
+    ),
+    (
+        "8:00-14:30 3:00-6:00",  # the first span is no morning: the second as written
+        "Mo-Su 08:00-14:30,03:00-06:00",
+        [(EVERY_DAY, "08:00-14:30"), (EVERY_DAY, "03:00-06:00")],
+    ),
+    (
+        "9:00-12:00 2:00-9:00",
+        "Mo-Su 09:00-12:00,14:00-21:00",
+        [(EVERY_DAY, "09:00-12:00"), (EVERY_DAY, "14:00-21:00")],
+    ),
     (
         "6:00-18:00 凌晨1:00-3:00",
         "Mo-Su 06:00-18:00,01:00-03:00",
