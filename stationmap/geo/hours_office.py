@@ -103,6 +103,7 @@ def _spans(text: str) -> tuple[list[str], str] | None:
     """Every ``start-end`` in ``text`` as ``HH:MM-HH:MM``, and the text left around them;
     None when a clock is impossible (25:00)."""
     spans: list[str] = []
+    previous: tuple[str, str] | None = None
     for match in _SPAN_RE.finditer(text):
         start_part, end_part = match["part1"], match["part2"]
         start = _clock(match, 1, start_part)
@@ -114,8 +115,25 @@ def _spans(text: str) -> tuple[list[str], str] | None:
             end = _clock(match, 2, start_part)
         if start is None or end is None:
             return None
+        if previous is not None and start_part is None and end_part is None:
+            start, end = _afternoon(previous, start, end)
+        previous = (start, end)
         spans.append(f"{start}-{end}")
     return spans, _SPAN_RE.sub(" ", text)
+
+
+def _afternoon(previous: tuple[str, str], start: str, end: str) -> tuple[str, str]:
+    """A span with no part of the day written, after ``previous`` (a morning: it ends by
+    14:00) in the same clause, on the afternoon's clock when it would otherwise lie
+    wholly before ``previous`` and the afternoon's begins where or after ``previous``
+    ends: ``2:30-6:00`` after ``08:30-12:00`` is 14:30-18:00, not the night. Else as it
+    is (``0:00-2:00`` after ``20:00-24:00`` is the night, ``8:00-12:00`` after
+    ``13:00-18:00`` the morning)."""
+    first_start, first_end = previous
+    if first_end > "14:00" or not start < end <= first_start or end > "12:00":
+        return start, end
+    later = tuple(f"{int(t[:2]) + 12:02d}{t[2:]}" for t in (start, end))
+    return (later[0], later[1]) if later[0] >= first_end else (start, end)
 
 
 def _day_range(first: str, last: str) -> str:
@@ -216,7 +234,7 @@ def _convert(text: str) -> str | None:
     # day of the same clause (``9:00-12:00，14:30-18:00``, ``周一,三``) does not split,
     # and 、 only ever lists.
     clauses = re.split(
-        r"[;；。\n]|[,，](?!\s*(?:(?:上午|下午|中午|晚上)?\s*[0-9]{1,2}[:.：点]|[一二三四五六日天]|午休))"
+        r"[;；。\n]|[,，](?!\s*(?:(?:上午|下午|中午|晚上)?\s*[0-9]{1,2}[:.：点时]|[一二三四五六日天]|午休))"
         # A span, then days with their own hours (8:00-20:00 周末10:00-16:00), or holidays
         # (9:00-18:00 节假日休息, 8:00-20:00（节假日除外）): two clauses.
         r"|(?<=[0-9])\s*\(?(?=周|星期|礼拜|工作日|双休日|每天|每日|法定|节假日|节日|假日|公休日)",
@@ -282,9 +300,12 @@ def read_office_hours(text: str) -> OfficeHours:
     """
     stripped = text.strip()
     try:
-        return _osm_hours(parse_hours(stripped).text)
+        hours = parse_hours(stripped)
     except HoursError as exc:
         error = exc
+    else:
+        _refuse_same_start_and_end(stripped, hours.text)
+        return _osm_hours(hours.text)
     if len(stripped) <= _MAX_CLOCK_TEXT and (clock := clock_of(stripped)) is not None:
         raise _lone_clock(stripped, clock)
     if len(stripped) > MAX_LENGTH:
@@ -302,6 +323,7 @@ def read_office_hours(text: str) -> OfficeHours:
         except HoursError:
             osm = None
         if osm is not None:
+            _refuse_same_start_and_end(stripped, osm)
             return OfficeHours(
                 osm,
                 note_zh=f"开放时间“{stripped}”已按 {osm} 理解，请核对",
@@ -316,6 +338,29 @@ def read_office_hours(text: str) -> OfficeHours:
         "(OpenStreetMap syntax) or in words such as 周一至周五 9:00-18:00",
         f"开放时间“{stripped}”无法识别：请写成 {EXAMPLE}，或写成“周一至周五 9:00-18:00”这样的文字",
     ) from None
+
+
+#: A span of OSM hours (``08:00-20:00``), and a comment, blanked before spans are sought.
+_OSM_SPAN_RE = re.compile(r"(?<![0-9:])([0-9]{1,2}):([0-9]{2})\s*-\s*([0-9]{1,2}):([0-9]{2})")
+_QUOTED_RE = re.compile(r'"[^"]*"')
+
+
+def _refuse_same_start_and_end(text: str, osm: str) -> None:
+    """Refuse hours ``text`` (read as ``osm``) with a span that opens and closes at the
+    same minute (``10:00-10:00``), outside comments: the parsing library reads it as open
+    around the clock, and an office that means that writes 24/7. Stored hours are not
+    checked here, so a station saved with such a span still loads and displays."""
+    for match in _OSM_SPAN_RE.finditer(_QUOTED_RE.sub(lambda c: " " * len(c[0]), osm)):
+        hour, minute, end_hour, end_minute = (int(n) for n in match.groups())
+        if (hour, minute) == (end_hour, end_minute):
+            span = match[0]
+            raise HoursError(
+                f"opening hours {text!r} start and end at the same time ({span}): for a "
+                "station open all day write 24/7 or 00:00-24:00; otherwise correct the "
+                "opening or closing time",
+                f"开放时间“{text}”的开始和结束时间相同（{span}）：如全天开放请写 24/7 或 "
+                "00:00-24:00，否则请改正开门或关门时间",
+            )
 
 
 def _kept(text: str, why_zh: str, why_en: str) -> OfficeHours:

@@ -2,7 +2,8 @@
 
 - Chinese numerals before 点 or 时: ``早八点到晚八点`` -> ``早8点到晚8点``.
 - A morning clock and an evening one with nothing between: ``早8晚8`` -> ``早8-晚8``.
-- A slash between two spans: ``8:30-11:30/14:00-17:30`` -> ``8:30-11:30,14:00-17:30``;
+- A slash between two spans: ``8:30-11:30/14:00-17:30`` -> ``8:30-11:30,14:00-17:30``,
+  ``8点到12点/14点到18点`` alike;
   before days, it ends a clause: ``周一至周五 8:00-12:00/周六 9:00-11:00`` -> ``…;周六 …``.
 - The next day named at a span's end: ``20:00-次日8:00`` -> ``20:00-凌晨8:00`` (an end
   that is not in the afternoon whatever the start's part of the day; the span runs past
@@ -23,10 +24,12 @@ _DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 _NUMERAL_RE = re.compile(r"(?<![周期拜])([零一二两三四五六七八九十]{1,3})(?=点|时)")
 _CLOCK = r"[0-9]{1,2}(?:[:.][0-9]{2})?(?:点半|点|时)?"
 _MORNING_EVENING_RE = re.compile(rf"((?:早上|早|上午)\s*{_CLOCK})\s*(?=(?:晚上|晚|下午)\s*[0-9])")
+# What a clock ends with before a slash: a digit (12:00), 点 or 时 (12点), 点半 (8点半).
+_CLOCK_END = r"(?:(?<=[0-9])|(?<=[0-9][点时])|(?<=[0-9]点半))"
 _SLASH_RE = re.compile(
-    r"(?<=[0-9])\s*/\s*(?=(?:上午|下午|中午|晚上|早上|早|晚)?\s*[0-9]{1,2}[:.点])"
+    _CLOCK_END + r"\s*/\s*(?=(?:上午|下午|中午|晚上|早上|早|晚)?\s*[0-9]{1,2}[:.点时])"
 )
-_SLASH_DAYS_RE = re.compile(r"(?<=[0-9])\s*/\s*(?=周|星期|礼拜|工作日|双休日|节假日|法定)")
+_SLASH_DAYS_RE = re.compile(_CLOCK_END + r"\s*/\s*(?=周|星期|礼拜|工作日|双休日|节假日|法定)")
 _NEXT_DAY_RE = re.compile(r"(?<=[-~至到])\s*(?:次日|第二天|翌日)\s*(凌晨|早上|早|上午)?")
 _LUNCH_CLOSED_RE = re.compile(r"(中午\s*[0-9][0-9:.点半\s~至到-]*?[0-9点半])\s*休息?")
 _LUNCH_RE = re.compile(r"午休(?:时间)?|午间休息")

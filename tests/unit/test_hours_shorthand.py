@@ -72,6 +72,79 @@ FORMS = [
     ("下午6:00-次日2:00", "Mo-Su 18:00-02:00", [(EVERY_DAY, "18:00-02:00")]),
     ("18:00-第二天早8:00", "Mo-Su 18:00-08:00", [(EVERY_DAY, "18:00-08:00")]),
     ("周一至周五 22:00至翌日6:00", "Mo-Fr 22:00-06:00", [(WEEKDAYS, "22:00-06:00")]),
+    # A slash after a clock written with 点, as after one written with digits.
+    (
+        "8点到12点/14点到18点",
+        "Mo-Su 08:00-12:00,14:00-18:00",
+        [(EVERY_DAY, "08:00-12:00"), (EVERY_DAY, "14:00-18:00")],
+    ),
+    (
+        "上午8点-12点/下午2点-6点",
+        "Mo-Su 08:00-12:00,14:00-18:00",
+        [(EVERY_DAY, "08:00-12:00"), (EVERY_DAY, "14:00-18:00")],
+    ),
+    (
+        "8点半到12点/2点半到6点",
+        "Mo-Su 08:30-12:00,14:30-18:00",
+        [(EVERY_DAY, "08:30-12:00"), (EVERY_DAY, "14:30-18:00")],
+    ),
+    (
+        "周一至周五 9时-12时/14时-17时",
+        "Mo-Fr 09:00-12:00,14:00-17:00",
+        [(WEEKDAYS, "09:00-12:00"), (WEEKDAYS, "14:00-17:00")],
+    ),
+    # A second span written before the first on the clock is the afternoon's (2:30 after
+    # a morning that ends at 12:00 is 14:30, not the night's 02:30).
+    (
+        "8:30-12:00 2:30-6:00",
+        "Mo-Su 08:30-12:00,14:30-18:00",
+        [(EVERY_DAY, "08:30-12:00"), (EVERY_DAY, "14:30-18:00")],
+    ),
+    (
+        "8:00-12:00，1:00-5:00",
+        "Mo-Su 08:00-12:00,13:00-17:00",
+        [(EVERY_DAY, "08:00-12:00"), (EVERY_DAY, "13:00-17:00")],
+    ),
+    # ... but not when the afternoon would fall inside the first span, nor after an
+    # evening span (00:00-02:00 after 20:00-24:00 is the night).
+    (
+        "20:00-24:00 0:00-2:00",
+        "Mo-Su 20:00-24:00,00:00-02:00",
+        [(EVERY_DAY, "20:00-24:00"), (EVERY_DAY, "00:00-02:00")],
+    ),
+    # The afternoon written first and the morning after it: each as written.
+    (
+        "13:00-18:00 8:00-12:00",
+        "Mo-Su 13:00-18:00,08:00-12:00",
+        [(EVERY_DAY, "13:00-18:00"), (EVERY_DAY, "08:00-12:00")],
+    ),
+    # At the edges: the afternoon may begin where the morning ends, and the span written
+    # second may end where the first begins.
+    (
+        "8:00-13:00 1:00-5:00",
+        "Mo-Su 08:00-13:00,13:00-17:00",
+        [(EVERY_DAY, "08:00-17:00")],
+    ),
+    (
+        "8:00-14:00 2:00-6:00",
+        "Mo-Su 08:00-14:00,14:00-18:00",
+        [(EVERY_DAY, "08:00-18:00")],
+    ),
+    (
+        "8:00-14:30 3:00-6:00",  # the first span is no morning: the second as written
+        "Mo-Su 08:00-14:30,03:00-06:00",
+        [(EVERY_DAY, "08:00-14:30"), (EVERY_DAY, "03:00-06:00")],
+    ),
+    (
+        "9:00-12:00 2:00-9:00",
+        "Mo-Su 09:00-12:00,14:00-21:00",
+        [(EVERY_DAY, "09:00-12:00"), (EVERY_DAY, "14:00-21:00")],
+    ),
+    (
+        "6:00-18:00 凌晨1:00-3:00",
+        "Mo-Su 06:00-18:00,01:00-03:00",
+        [(EVERY_DAY, "06:00-18:00"), (EVERY_DAY, "01:00-03:00")],
+    ),
     (
         "周一至周五 8:00-12:00/周六 9:00-11:00",
         "Mo-Fr 08:00-12:00; Sa 09:00-11:00",
