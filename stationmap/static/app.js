@@ -1248,19 +1248,19 @@
     guardHasLayer();
     map = built;
     cluster = builtCluster;
-    if (cluster) { cluster.options.iconCreateFunction = clusterIcon; }
+    if (cluster) {
+      cluster.options.iconCreateFunction = clusterIcon;
+      // The cluster keeps every marker it holds on the map (it holds only the stations of
+      // the view, which drawStations replaces as the map moves). Dropping those outside
+      // the view at the end of each move took a marker whose popup was opening while the
+      // map glided (a flick, another card's pan): the popup, stopping the glide to fit
+      // itself, closed under itself and threw; and one whose popup had just panned into
+      // view went too, closing it.
+      cluster.options.removeOutsideVisibleBounds = false;
+    }
     // The phone's map is short: while a popup is open the buttons over the map step aside.
-    // While a popup is open the cluster keeps every marker on the map: on a phone it
-    // otherwise drops the markers outside the view at the end of each move, and the one
-    // whose popup just panned into view went with them, closing its popup.
-    map.on("popupopen", function () {
-      wrapEl.classList.add("popup-open");
-      if (cluster) { cluster.options.removeOutsideVisibleBounds = false; }
-    });
-    map.on("popupclose", function () {
-      wrapEl.classList.remove("popup-open");
-      if (cluster) { cluster.options.removeOutsideVisibleBounds = true; }
-    });
+    map.on("popupopen", function () { wrapEl.classList.add("popup-open"); });
+    map.on("popupclose", function () { wrapEl.classList.remove("popup-open"); });
     watchTiles();
     drawOrigin();
     mapQueue.splice(0).forEach(function (fn) { fn(true); });

@@ -66,3 +66,32 @@ def test_quick_taps_while_views_load_open_the_last_station_without_page_errors(
     assert page.locator(".leaflet-popup .pop-name strong").inner_text() == name
     assert page.locator(".leaflet-popup").count() == 1
     session.watch.assert_clean()
+
+
+# A marker on the map opens its popup while the map glides away from it (a flick's
+# inertia, another card's pan): the popup stops the glide to fit itself, the glide's end
+# lets the cluster drop the markers now outside the view, and the marker's popup closed
+# under it while it was being placed ("Cannot read properties of null").
+_OPEN_WHILE_GLIDING_JS = """() => {
+  const cfg = JSON.parse(document.getElementById('sm-config').textContent);
+  const map = window[cfg.map], group = window[cfg.cluster];
+  const marker = group.getLayers().find(m => map.hasLayer(m));
+  if (!marker) { return 'no marker on the map'; }
+  map.panBy([0, map.getSize().y * 3], {animate: true, duration: 1});
+  return new Promise(done => setTimeout(() => {
+    try { marker.openPopup(); } catch (err) { done(String(err)); return; }
+    setTimeout(() => done(map.hasLayer(marker) && marker.isPopupOpen() ? 'open' : 'closed'), 300);
+  }, 250));
+}"""
+
+
+def test_a_popup_opened_while_the_map_glides_away_stays_open(
+    live_server: LiveServer, phone: Any
+) -> None:
+    session = phone(geolocation=MANAS)
+    page = session.new_page()
+    page.goto(live_server.url + "/")
+    _wait_ready(page)
+    _wait_for(page, "document.querySelector('.leaflet-marker-icon.sm-pin') !== null")
+    assert page.evaluate(_OPEN_WHILE_GLIDING_JS) == "open"
+    session.watch.assert_clean()
