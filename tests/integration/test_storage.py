@@ -156,6 +156,13 @@ def test_wheel_carries_templates_geodata_and_migrations(tmp_path):
         "stationmap/static/app.css",
     ):
         assert required in names, required
+    # Every package of the source tree, including one a module was split into (setup.cfg
+    # lists them by hand).
+    packages = sorted(
+        init.relative_to(ROOT).as_posix() for init in (ROOT / "stationmap").rglob("__init__.py")
+    )
+    assert "stationmap/geo/datum/__init__.py" in packages
+    assert [init for init in packages if init not in names] == []
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

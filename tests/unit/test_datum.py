@@ -142,14 +142,14 @@ def test_scalar_border_test_by_cells_equals_the_outline_test():
     the outline's border."""
     import random
 
-    from stationmap.geo import datum
+    from stationmap.geo.datum import outline as china
 
     # Classified afresh here: cells (and the outline) cached by earlier tests in this
     # process would leave the classification itself untested (a mutation run forks its
     # mutants from a process that has run every test once).
-    datum._cells.clear()
-    datum._china_outline.cache_clear()
-    outline = datum._china_outline()
+    china._cells.clear()
+    china._china_outline.cache_clear()
+    outline = china._china_outline()
     rng = random.Random(17)
     points = [(rng.uniform(18.1, 53.6), rng.uniform(73.4, 135.1)) for _ in range(20_000)]
     border = outline.boundary
@@ -158,16 +158,16 @@ def test_scalar_border_test_by_cells_equals_the_outline_test():
         points.append((on.y + rng.uniform(-0.01, 0.01), on.x + rng.uniform(-0.01, 0.01)))
     # Cell corners, for every cell of the region around Hohhot and the Mongolian border.
     points += [
-        (row * datum.CELL_DEG, col * datum.CELL_DEG)
-        for row in range(round(40 / datum.CELL_DEG), round(46 / datum.CELL_DEG))
-        for col in range(round(105 / datum.CELL_DEG), round(115 / datum.CELL_DEG))
+        (row * china.CELL_DEG, col * china.CELL_DEG)
+        for row in range(round(40 / china.CELL_DEG), round(46 / china.CELL_DEG))
+        for col in range(round(105 / china.CELL_DEG), round(115 / china.CELL_DEG))
     ]
     lats, lons = np.array(points).T
     expected = datum.in_china(lats, lons)
     for (lat, lon), inside in zip(points, expected.tolist(), strict=True):
-        assert datum._in_china_scalar(lat, lon) is inside, (lat, lon)
-    assert any(v is True for v in datum._cells.values())
-    assert any(v is None for v in datum._cells.values())
+        assert china._in_china_scalar(lat, lon) is inside, (lat, lon)
+    assert any(v is True for v in china._cells.values())
+    assert any(v is None for v in china._cells.values())
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from stationmap.geo import datum
+from stationmap.geo.datum.outline import _china_outline
 
 X_PI = math.pi * 3000.0 / 180.0
 
@@ -77,7 +78,7 @@ def test_points_just_inside_the_border_round_trip_exactly() -> None:
 
     import shapely
 
-    outline = datum._china_outline()
+    outline = _china_outline()
     border = outline.boundary
     rng = random.Random(41)
     points = []

@@ -4,6 +4,9 @@ a GCJ-02 row's check): the same answers as the published formulas (tests/datum_r
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 
 from stationmap.geo import datum
@@ -16,7 +19,11 @@ def no_arrays(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object) -> None:
         raise AssertionError("one point went through numpy arrays")
 
-    monkeypatch.setattr(datum, "_as_arrays", refuse)
+    # Every module of the package that turns points into arrays.
+    for found in pkgutil.iter_modules(datum.__path__):
+        module = importlib.import_module(f"{datum.__name__}.{found.name}")
+        if hasattr(module, "_as_arrays"):
+            monkeypatch.setattr(module, "_as_arrays", refuse)
 
 
 # WGS-84 (lat, lon): Manas, Hohhot, Kunming, Mohe, Sanya.

@@ -3,7 +3,7 @@
 The expected values come from this file's own plain implementation of the published
 formulas (the GCJ-02 offset on the Krasovsky ellipsoid, a = 6378245, e² =
 0.00669342162296594323, centred on 105°E 35°N; BD-09 with x_pi = π·3000/180), written
-from the formulas and not from ``stationmap/geo/datum.py``. The plain implementation is
+from the formulas and not from ``stationmap/geo/datum/``. The plain implementation is
 itself checked against values published in other projects' tests (coordtransform and
 gcoord). Pinned to 1e-10° (see PIN): moving the formula by a millimetre fails here.
 """
