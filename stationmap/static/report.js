@@ -12,7 +12,8 @@
   // the server answers the first send's receipt. A report stored is answered with a
   // redirect to its receipt, which the page then opens; a form sent back with messages
   // (a field to fix, the limit) has them put into the form's message boxes from the
-  // server's own page. A 5xx (the app failing, or a proxy's 502/503/504 page, or an
+  // server's own page (a form that expired, 400, comes back the same way with a fresh
+  // token, which is copied too). A 5xx (the app failing, or a proxy's 502/503/504 page, or an
   // empty answer) keeps the form with the server-busy note and its body unread: it may
   // be no page of ours, and never goes into this one; the tap again sends the same key
   // (a report the server did store before failing answers its first receipt). Without
@@ -56,6 +57,10 @@
         if (value === null) { control.removeAttribute(attr); } else { control.setAttribute(attr, value); }
       });
     });
+    // The page's form token: fresh when the form had expired (400), the same otherwise.
+    var token = sent.querySelector('input[name="csrf_token"]');
+    var mine = form.querySelector('input[name="csrf_token"]');
+    if (token && mine) { mine.value = token.value; }
     var first = document.querySelector("[data-errors-for] p");
     if (first) { first.scrollIntoView({block: "center"}); }
     return true;

@@ -118,17 +118,24 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
     return response
 
 
-def _check_csrf() -> None:
+def _csrf_ok() -> bool:
     sent = request.form.get("csrf_token", "")
     cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not sent or not cookie or not user_service.tokens_equal(sent, cookie):
-        abort(
-            400,
-            tr(
-                "表单已过期，报告没有发送。请刷新页面后重新提交。",
-                "The form expired and the report was not sent; reload the page and send it again.",
-            ),
-        )
+    return bool(sent and cookie and user_service.tokens_equal(sent, cookie))
+
+
+def _expired(form_template: str, **context: Any) -> Response:
+    """A form whose token does not match its cookie (WeChat's browser cleared its
+    cookies, the form sat open past the cookie's day): nothing is stored, and the form
+    comes back with what the rider typed, the same one-time key and a fresh token, so
+    one more tap sends it (a script copies the token from this page)."""
+    context["form"] = {**context["form"], "request_key": _posted_key() or ""}
+    message = tr(
+        "表单已过期，报告没有发送。填写的内容都还在，请再点一次“提交报告”。",
+        "The form expired and the report was not sent. What you wrote is still here: "
+        'tap "Send the report" once more.',
+    )
+    return _page(form_template, 400, errors={"_": [message]}, **context)
 
 
 def _no_station() -> NoReturn:
@@ -304,16 +311,16 @@ def report_form(code: str) -> Response:
 @bp.post("/s/<code>/report")
 def create_report(code: str) -> Response:
     station = _station(code)
-    _check_csrf()
     raw = {name: request.form.get(name, "") for name in (*FORM_FIELDS, "website")}
-    return _submit(
-        raw,
-        "report.html",
-        station=station,
-        form=raw,
-        amenities=_amenities(current_lang()),
-        start=_on_map(station.lat, station.lon, current_tiles()),
-    )
+    context: dict[str, Any] = {
+        "station": station,
+        "form": raw,
+        "amenities": _amenities(current_lang()),
+        "start": _on_map(station.lat, station.lon, current_tiles()),
+    }
+    if not _csrf_ok():
+        return _expired("report.html", **context)
+    return _submit(raw, "report.html", **context)
 
 
 # -- a station needed here ------------------------------------------------------------------
@@ -344,12 +351,14 @@ def demand_form() -> Response:
 
 @bp.post("/demand")
 def create_demand() -> Response:
-    _check_csrf()
     raw: dict[str, Any] = {name: request.form.get(name, "") for name in FORM_FIELDS}
     raw["needs"] = request.form.getlist("needs")[: len(catalog.AMENITIES)]
     raw["website"] = request.form.get("website", "")
     start = {name: raw.get(name, "") for name in ("lat", "lon", "datum")}
-    return _submit(raw, "demand.html", form=raw, amenities=_amenities(current_lang()), start=start)
+    context = {"form": raw, "amenities": _amenities(current_lang()), "start": start}
+    if not _csrf_ok():
+        return _expired("demand.html", **context)
+    return _submit(raw, "demand.html", **context)
 
 
 # -- following a report ---------------------------------------------------------------------

@@ -29,7 +29,10 @@ def _message(response) -> str:
 
 def _in_language(response, status: int, lang: str, words: str) -> None:
     assert response.status_code == status
-    message = _message(response)
+    _says_in(_message(response), lang, words)
+
+
+def _says_in(message: str, lang: str, words: str) -> None:
     assert words in message, message
     if lang == "zh":  # no English sentence beside the Chinese one
         assert not re.search(r"[A-Za-z]{4,} [a-z]{2,} [a-z]{2,}", message), message
@@ -96,7 +99,13 @@ def test_an_expired_courier_report_form_says_so_in_the_page_language(app, lang, 
     refused = app.test_client().post(
         f"/s/{station.code}/report?lang={lang}", data={"csrf_token": "old"}
     )
-    _in_language(refused, 400, lang, words)
+    # The form comes back with the message above it (what was typed is kept).
+    assert refused.status_code == 400
+    alert = re.search(
+        r'<p class="form-error" role="alert">(.*?)</p>', refused.get_data(as_text=True), re.S
+    )
+    assert alert, refused.get_data(as_text=True)[:500]
+    _says_in(html_text.unescape(alert.group(1)), lang, words)
 
 
 @pytest.mark.parametrize(("lang", "words"), [("zh", "请求中含有空字符"), ("en", "NUL character")])
