@@ -3,6 +3,7 @@ processes."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import threading
@@ -124,7 +125,18 @@ def test_default_database_is_in_the_instance_folder(monkeypatch, tmp_path):
 
 def test_wheel_carries_templates_geodata_and_migrations(tmp_path):
     """templates/ and geodata/ sit at the top of the repository but must be found in an
-    installed wheel too."""
+    installed wheel too. Built from a copy of the source without build/: setuptools
+    reuses build/lib/, where files of an earlier build would hide a package the wheel
+    lacks."""
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            "build", "dist", ".venv", ".git", "mutants", "*.egg-info", "__pycache__", ".*_cache"
+        ),
+    )
+    out = tmp_path / "wheel"
     result = subprocess.run(
         [
             sys.executable,
@@ -134,8 +146,8 @@ def test_wheel_carries_templates_geodata_and_migrations(tmp_path):
             "--no-deps",
             "--no-build-isolation",
             "-w",
-            str(tmp_path),
-            str(ROOT),
+            str(out),
+            str(source),
         ],
         capture_output=True,
         text=True,
@@ -143,7 +155,7 @@ def test_wheel_carries_templates_geodata_and_migrations(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    wheel = next(tmp_path.glob("stationmap-*.whl"))
+    wheel = next(out.glob("stationmap-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
         "stationmap/_templates/base.html",
