@@ -141,6 +141,12 @@ def _receipt_of(session: Session, row: ReportRequest) -> SentReport | None:
     )
 
 
+#: Edits one form's key may add to its report: a rider whose answers keep getting lost
+#: edits a few times at most; past this, a send again gets the receipt and adds nothing
+#: (one key sent over and over with new text must not flood a report, limits unseen).
+MAX_EDITS_PER_FORM = 3
+
+
 def _send_again(
     session: Session, row: ReportRequest, data: ReportInput, now: datetime
 ) -> Submitted | None:
@@ -148,9 +154,12 @@ def _send_again(
     something else than its last send (edited after the answer was lost), the edit
     added to the same report as the reporter's note (an event that keeps the status;
     the report's own fields, version and ``updated_at`` stay as they are, so an
-    administrator's If-Match stays good). The same edit sent again adds nothing."""
+    administrator's If-Match stays good). The same edit sent again adds nothing, nor
+    does any past :data:`MAX_EDITS_PER_FORM`."""
     content = sent_content(data)
-    note = edit_note(row.content, content) if row.content is not None else ""
+    note = ""
+    if row.content is not None and row.edits < MAX_EDITS_PER_FORM:
+        note = edit_note(row.content, content)
     if note:
         report = session.get(Report, row.report_id)
         if report is not None:

@@ -130,3 +130,18 @@ def test_an_edit_that_is_invalid_is_refused_and_the_report_untouched(app, client
     refused = client.post(path, data={**fields, "text": ""})  # "other" needs its text
     assert refused.status_code == 422
     assert _notes(app, code) == [] and support.report_count(app) == 1
+
+
+def test_one_form_adds_at_most_three_edits_however_often_it_is_sent(app, client):
+    """One key sent over and over with new text (a script, not a rider) must not flood
+    the report with notes past the limits that count reports."""
+    station = station_in(app, XINCHENG)
+    path = f"/s/{station.code}/report"
+    fields = {**support.form_fields(client, path), "kind": "other", "text": "第0次"}
+    first = client.post(path, data=fields, headers=BY_SCRIPT)
+    code = support.receipt_code(client.get(first.headers["Location"]))
+    for n in range(1, 8):
+        again = client.post(path, data={**fields, "text": f"第{n}次"}, headers=BY_SCRIPT)
+        assert (again.status_code, again.headers["Location"]) == (303, first.headers["Location"])
+    assert support.report_count(app) == 1
+    assert [note.rsplit(" ", 1)[1] for *_, note in _notes(app, code)] == ["第1次", "第2次", "第3次"]
